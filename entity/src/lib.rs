@@ -1,0 +1,11 @@
+//! sea-orm entities for Kith: one module per table, the shape only, no business logic.
+
+pub mod audit_log;
+pub mod auth_tokens;
+pub mod invitations;
+pub mod mail_outbox;
+pub mod provider_members;
+pub mod provider_organisations;
+pub mod sessions;
+pub mod user_roles;
+pub mod users;

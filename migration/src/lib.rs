@@ -1,0 +1,22 @@
+//! Schema migrations for Kith. Append-only once landed; each runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_accounts;
+mod m20261122_000002_create_provider_organisations;
+mod m20261122_000003_create_mail_outbox;
+mod m20261122_000004_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_accounts::Migration),
+            Box::new(m20261122_000002_create_provider_organisations::Migration),
+            Box::new(m20261122_000003_create_mail_outbox::Migration),
+            Box::new(m20261122_000004_create_audit_log::Migration),
+        ]
+    }
+}

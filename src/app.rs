@@ -1,0 +1,140 @@
+//! Builds the actix application and server: database, middleware, routes, background jobs.
+//! `build` returns the bound port so tests can listen on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_web::cookie::{Key, SameSite, time::Duration};
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::rate_limit::RateLimiter;
+use crate::auth::{csrf, session_store::DbSessionStore};
+use crate::config::Settings;
+use crate::mail::MailTransport;
+use crate::state::AppState;
+use crate::{db, jobs, routes};
+
+const SESSION_COOKIE: &str = "kith_session";
+const SESSION_IDLE_HOURS: i64 = 8;
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+pub struct Application {
+    pub port: u16,
+    pub base_url: String,
+    pub db: DatabaseConnection,
+    server: Server,
+}
+
+impl Application {
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// Runs the server in the background (tests).
+    pub fn spawn(self) -> DatabaseConnection {
+        tokio::spawn(self.server);
+        self.db
+    }
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn prepare_database(
+    settings: &Settings,
+    pg_schema: Option<&str>,
+) -> anyhow::Result<DatabaseConnection> {
+    std::fs::create_dir_all(&settings.data_dir)?;
+    let db = db::connect(&settings.effective_database_url(), pg_schema).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+/// Binds the listener, starts the background jobs and builds the server.
+pub async fn build(
+    settings: Settings,
+    db: DatabaseConnection,
+    transport: MailTransport,
+) -> anyhow::Result<Application> {
+    let listener = TcpListener::bind(&settings.bind)?;
+    let port = listener.local_addr()?.port();
+    let base_url = settings.effective_base_url(port);
+    let secure_cookies = base_url.starts_with("https://");
+    let key = Key::from(&settings.session_key_bytes()?);
+
+    let mail_wakeup = Arc::new(Notify::new());
+    jobs::spawn(
+        db.clone(),
+        transport.clone(),
+        settings.mail_from.clone(),
+        mail_wakeup.clone(),
+    );
+    tracing::info!(mail = %transport.describe(), "mail transport ready");
+
+    let state = web::Data::new(AppState {
+        db: db.clone(),
+        settings,
+        base_url: base_url.clone(),
+        mail_wakeup,
+        rate_limiter: RateLimiter::default(),
+    });
+
+    let store_db = db.clone();
+    let server = HttpServer::new(move || {
+        let mut headers = DefaultHeaders::new()
+            .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+            .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .add((header::REFERRER_POLICY, "same-origin"))
+            .add((header::X_FRAME_OPTIONS, "DENY"))
+            .add((
+                "Permissions-Policy",
+                "camera=(), microphone=(), geolocation=()",
+            ))
+            .add((header::CACHE_CONTROL, "no-store"));
+        if secure_cookies {
+            headers = headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
+        }
+        let sessions =
+            SessionMiddleware::builder(DbSessionStore::new(store_db.clone()), key.clone())
+                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_secure(secure_cookies)
+                .cookie_http_only(true)
+                .cookie_same_site(SameSite::Lax)
+                .cookie_content_security(CookieContentSecurity::Signed)
+                .session_lifecycle(
+                    BrowserSession::default().state_ttl(Duration::hours(SESSION_IDLE_HOURS)),
+                )
+                .build();
+        App::new()
+            .wrap(ErrorHandlers::new().default_handler(routes::errors::render_bare_errors))
+            .wrap(from_fn(csrf::verify))
+            .wrap(sessions)
+            .wrap(headers)
+            .wrap(Compress::default())
+            .wrap(TracingLogger::default())
+            .app_data(state.clone())
+            .app_data(routes::errors::form_config())
+            .app_data(routes::errors::query_config())
+            .app_data(routes::errors::path_config())
+            .app_data(routes::errors::json_config())
+            .app_data(web::PayloadConfig::new(csrf::MAX_MULTIPART_BYTES))
+            .configure(routes::configure)
+            .default_service(web::to(routes::errors::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(Application {
+        port,
+        base_url,
+        db,
+        server,
+    })
+}

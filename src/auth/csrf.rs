@@ -1,0 +1,159 @@
+//! CSRF protection for every state-changing request. The session holds a random token; each
+//! form carries it in a hidden `csrf_token` field (urlencoded or multipart) and scripts send it
+//! in an `X-CSRF-Token` header. The middleware checks every non-GET request, so a new form
+//! cannot forget it.
+
+use actix_session::{Session, SessionExt};
+use actix_web::HttpMessage;
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web::{Bytes, BytesMut};
+use futures_util::StreamExt;
+
+use super::tokens::{constant_time_eq, new_token};
+use crate::error::{AppError, render_error};
+
+pub const FIELD: &str = "csrf_token";
+pub const HEADER: &str = "x-csrf-token";
+const SESSION_KEY: &str = "csrf";
+/// Largest urlencoded form body accepted anywhere.
+pub const MAX_FORM_BYTES: usize = 64 * 1024;
+/// Largest multipart body (photo uploads) accepted anywhere.
+pub const MAX_MULTIPART_BYTES: usize = 12 * 1024 * 1024;
+
+/// The session's CSRF token, made on first use.
+pub fn token(session: &Session) -> String {
+    if let Ok(Some(existing)) = session.get::<String>(SESSION_KEY) {
+        return existing;
+    }
+    let fresh = new_token();
+    // If the session cannot be written the form will be refused on submit with a clear page.
+    let _ = session.insert(SESSION_KEY, &fresh);
+    fresh
+}
+
+/// Replaces the token (on sign-in and sign-out).
+pub fn rotate(session: &Session) {
+    let _ = session.insert(SESSION_KEY, new_token());
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn verify<B: MessageBody + 'static>(
+    mut req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    if is_safe(req.method()) {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
+    match check(&mut req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+        Err(err) => {
+            let res = render_error(&err, req.request());
+            Ok(req.into_response(res).map_into_right_body())
+        }
+    }
+}
+
+async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
+    let expected = req.get_session().get::<String>(SESSION_KEY).unwrap_or(None);
+    let header_token = req
+        .headers()
+        .get(HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let sent = match header_token {
+        Some(t) => Some(t),
+        None => token_from_body(req).await?,
+    };
+    match (expected, sent) {
+        (Some(expected), Some(sent)) if constant_time_eq(&expected, &sent) => Ok(()),
+        _ => Err(AppError::Csrf),
+    }
+}
+
+/// Reads the body (within the size limits), finds the token, and puts the body back for the
+/// handler.
+async fn token_from_body(req: &mut ServiceRequest) -> Result<Option<String>, AppError> {
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (limit, multipart) = if content_type.starts_with("application/x-www-form-urlencoded") {
+        (MAX_FORM_BYTES, false)
+    } else if content_type.starts_with("multipart/form-data") {
+        (MAX_MULTIPART_BYTES, true)
+    } else {
+        return Ok(None);
+    };
+    let body = read_body(req, limit).await?;
+    let token = if multipart {
+        token_in_multipart(&body)
+    } else {
+        url::form_urlencoded::parse(&body)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned())
+    };
+    req.set_payload(Payload::from(body));
+    Ok(token)
+}
+
+async fn read_body(req: &mut ServiceRequest, limit: usize) -> Result<Bytes, AppError> {
+    if let Some(len) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        && len > limit
+    {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|_| AppError::BadRequest("The request body could not be read.".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// Finds `name="csrf_token"` in a multipart body and returns its value.
+fn token_in_multipart(body: &[u8]) -> Option<String> {
+    let marker = b"name=\"csrf_token\"";
+    let start = body.windows(marker.len()).position(|w| w == marker)?;
+    let rest = &body[start + marker.len()..];
+    let value_start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[value_start..];
+    let value_end = value.windows(2).position(|w| w == b"\r\n")?;
+    std::str::from_utf8(&value[..value_end])
+        .ok()
+        .map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_token_in_a_multipart_body() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc123\r\n--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\ny\r\n--b--\r\n";
+        assert_eq!(token_in_multipart(body).as_deref(), Some("abc123"));
+        assert_eq!(token_in_multipart(b"--b\r\n\r\n"), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! A small in-memory sliding-window rate limiter for sign-in and password reset (written here
+//! because the common actix crate is GPL). Each app instance keeps its own counts.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How many attempts a key may make in a window.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub max_attempts: usize,
+    pub window: Duration,
+}
+
+pub const SIGN_IN_PER_EMAIL: Limit = Limit {
+    max_attempts: 10,
+    window: Duration::from_secs(15 * 60),
+};
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    max_attempts: 50,
+    window: Duration::from_secs(15 * 60),
+};
+pub const RESET_PER_EMAIL: Limit = Limit {
+    max_attempts: 5,
+    window: Duration::from_secs(60 * 60),
+};
+pub const RESET_PER_IP: Limit = Limit {
+    max_attempts: 20,
+    window: Duration::from_secs(60 * 60),
+};
+pub const REGISTER_PER_IP: Limit = Limit {
+    max_attempts: 20,
+    window: Duration::from_secs(60 * 60),
+};
+
+/// Keys kept before old windows are swept out, to bound memory under attack.
+const SWEEP_ABOVE_KEYS: usize = 10_000;
+
+#[derive(Default)]
+pub struct RateLimiter {
+    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl RateLimiter {
+    /// Records an attempt for `key`; refuses it with the time to wait when the limit is reached.
+    pub fn check(&self, key: &str, limit: Limit) -> Result<(), Duration> {
+        self.check_only(key, limit)?;
+        self.record(key, limit);
+        Ok(())
+    }
+
+    /// Refuses with the time to wait if `key` has reached the limit, without counting this one
+    /// (sign-in counts only failures, so a busy shared address is not locked out by successes).
+    pub fn check_only(&self, key: &str, limit: Limit) -> Result<(), Duration> {
+        let now = Instant::now();
+        let mut map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(times) = map.get_mut(key) else {
+            return Ok(());
+        };
+        while times
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= limit.window)
+        {
+            times.pop_front();
+        }
+        if times.len() >= limit.max_attempts {
+            let oldest = times.front().copied().unwrap_or(now);
+            return Err(limit.window.saturating_sub(now.duration_since(oldest)));
+        }
+        Ok(())
+    }
+
+    /// Counts an attempt against `key`.
+    pub fn record(&self, key: &str, limit: Limit) {
+        let now = Instant::now();
+        let mut map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() > SWEEP_ABOVE_KEYS {
+            map.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) < limit.window)
+            });
+        }
+        map.entry(key.to_owned()).or_default().push_back(now);
+    }
+
+    /// Forgets a key, e.g. after a successful sign-in.
+    pub fn reset(&self, key: &str) {
+        let mut map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_after_the_limit_and_names_the_wait() {
+        let limiter = RateLimiter::default();
+        let limit = Limit {
+            max_attempts: 3,
+            window: Duration::from_secs(60),
+        };
+        for _ in 0..3 {
+            assert!(limiter.check("a", limit).is_ok());
+        }
+        let wait = limiter
+            .check("a", limit)
+            .expect_err("fourth attempt refused");
+        assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
+        assert!(limiter.check("b", limit).is_ok(), "other keys unaffected");
+        limiter.reset("a");
+        assert!(limiter.check("a", limit).is_ok());
+        assert!(limiter.check_only("c", limit).is_ok());
+        assert!(
+            limiter.check_only("c", limit).is_ok(),
+            "check_only does not count"
+        );
+    }
+}

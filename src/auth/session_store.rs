@@ -1,0 +1,143 @@
+//! Server-side sessions for actix-session, kept in the `sessions` table. The cookie holds only
+//! a signed random key; the table holds the key's SHA-256, so a database leak yields no
+//! usable session. Keeping the user id beside the state lets us end every session of an
+//! account (password change or reset, account disabled).
+
+use std::collections::HashMap;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration;
+use chrono::Utc;
+use entity::sessions;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use super::tokens::{new_token, sha256_hex};
+
+/// The session state key that holds the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+type SessionState = HashMap<String, String>;
+
+#[derive(Clone)]
+pub struct DbSessionStore {
+    db: DatabaseConnection,
+}
+
+impl DbSessionStore {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn user_id_of(state: &SessionState) -> Option<i64> {
+    state
+        .get(USER_ID_KEY)
+        .and_then(|v| serde_json::from_str(v).ok())
+}
+
+fn expiry(ttl: &Duration) -> chrono::DateTime<Utc> {
+    Utc::now() + chrono::Duration::seconds(ttl.whole_seconds())
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
+        let row = sessions::Entity::find_by_id(sha256_hex(session_key.as_ref()))
+            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .one(&self.db)
+            .await
+            .map_err(|e| LoadError::Other(e.into()))?;
+        match row {
+            None => Ok(None),
+            Some(row) => serde_json::from_str(&row.state)
+                .map(Some)
+                .map_err(|e| LoadError::Deserialization(e.into())),
+        }
+    }
+
+    async fn save(&self, state: SessionState, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        let key = new_token();
+        let body = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        sessions::Entity::insert(sessions::ActiveModel {
+            key_hash: Set(sha256_hex(&key)),
+            user_id: Set(user_id_of(&state)),
+            state: Set(body),
+            expires_at: Set(expiry(ttl)),
+            created_at: Set(Utc::now()),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(|e| SaveError::Other(e.into()))?;
+        SessionKey::try_from(key).map_err(|e| SaveError::Other(e.into()))
+    }
+
+    async fn update(
+        &self,
+        session_key: SessionKey,
+        state: SessionState,
+        ttl: &Duration,
+    ) -> Result<SessionKey, UpdateError> {
+        let body =
+            serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let updated = sessions::Entity::update_many()
+            .col_expr(sessions::Column::State, Expr::value(body))
+            .col_expr(sessions::Column::UserId, Expr::value(user_id_of(&state)))
+            .col_expr(sessions::Column::ExpiresAt, Expr::value(expiry(ttl)))
+            .filter(sessions::Column::KeyHash.eq(sha256_hex(session_key.as_ref())))
+            .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
+            .exec(&self.db)
+            .await
+            .map_err(|e| UpdateError::Other(e.into()))?;
+        if updated.rows_affected == 1 {
+            Ok(session_key)
+        } else {
+            // The session ended meanwhile (expired, or all sessions of the user were ended):
+            // start a fresh one rather than resurrect the old key.
+            self.save(state, ttl)
+                .await
+                .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")))
+        }
+    }
+
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::ExpiresAt, Expr::value(expiry(ttl)))
+            .filter(sessions::Column::KeyHash.eq(sha256_hex(session_key.as_ref())))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        sessions::Entity::delete_by_id(sha256_hex(session_key.as_ref()))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Ends every session of a user (after a password change or reset, or when an admin
+/// disables the account).
+pub async fn end_all_sessions_of(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, sea_orm::DbErr> {
+    let res = sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// Removes expired sessions; run periodically by the jobs module.
+pub async fn delete_expired(db: &DatabaseConnection) -> Result<u64, sea_orm::DbErr> {
+    let res = sessions::Entity::delete_many()
+        .filter(sessions::Column::ExpiresAt.lte(Utc::now()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}

@@ -1,0 +1,162 @@
+//! The command line: `kith serve` (the default), `kith migrate`, `kith admin create`,
+//! `kith seed-demo`.
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::roles::Role;
+use crate::config::Settings;
+use crate::domain::{
+    accounts, audit::Actor, display_name::DisplayName, email_address::EmailAddress,
+    new_password::NewPassword,
+};
+use crate::mail::MailTransport;
+use crate::{app, demo, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "kith",
+    version,
+    about = "Kith: a care and support marketplace for adult social care"
+)]
+struct Cli {
+    /// A TOML settings file (default: ./kith.toml if it exists, or $KITH_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default).
+    Serve,
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load the demo accounts and organisations into the database (skipped if already there).
+    SeedDemo,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator, or give an existing account the administrator role. The
+    /// password is prompted for, or read from standard input when it is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("kith: could not load settings: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_format);
+    let runtime = actix_web::rt::System::new();
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => migrate(settings).await,
+            Command::Admin {
+                command: AdminCommand::Create { email, name },
+            } => create_admin(settings, &email, &name).await,
+            Command::SeedDemo => seed_demo(settings).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("kith: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    if settings.demo && settings.uses_embedded_sqlite() && demo::database_is_empty(&db).await? {
+        demo::seed(&db).await?;
+        tracing::info!("demo data loaded into the empty database");
+    }
+    let transport = MailTransport::from_settings(&settings)?;
+    let show_demo_logins = settings.uses_embedded_sqlite() && demo::is_seeded(&db).await?;
+    let application = app::build(settings, db, transport).await?;
+    tracing::info!(url = %application.base_url, "Kith is running: open {}", application.base_url);
+    if show_demo_logins {
+        tracing::info!(
+            "demo sign-ins (password for all: {}): {}",
+            demo::DEMO_PASSWORD,
+            demo::logins_summary()
+        );
+    }
+    application.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    app::prepare_database(&settings, None).await?;
+    println!("The database schema is up to date.");
+    Ok(())
+}
+
+async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    if demo::is_seeded(&db).await? {
+        println!("Demo data is already loaded.");
+    } else {
+        demo::seed(&db).await?;
+        println!(
+            "Demo data loaded. Sign-ins (password for all: {}): {}",
+            demo::DEMO_PASSWORD,
+            demo::logins_summary()
+        );
+    }
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == second, "the passwords do not match");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email)?;
+    let name = DisplayName::parse(name)?;
+    let db = app::prepare_database(&settings, None).await?;
+    let user_id = match accounts::find_by_email(&db, &email).await? {
+        Some(existing) => existing.id,
+        None => {
+            let password = NewPassword::parse(&read_password()?)?;
+            let hash = accounts::hash_password(password.expose().to_owned()).await?;
+            accounts::create_verified_account(&db, &Actor::system(), &email, &name, hash).await?
+        }
+    };
+    crate::domain::users::grant_role(&db, &Actor::system(), user_id, Role::Admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{email} is an administrator.");
+    Ok(())
+}

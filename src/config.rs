@@ -1,0 +1,144 @@
+//! One `Settings` struct, loaded from defaults, an optional `kith.toml` and `KITH_*`
+//! environment variables (plain `DATABASE_URL` is accepted too).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+const SESSION_KEY_FILE: &str = "session.key";
+/// actix-web's cookie key wants 64 bytes.
+const SESSION_KEY_BYTES: usize = 64;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address and port to listen on.
+    pub bind: String,
+    /// `sqlite://…` or `postgres://…`; empty means a SQLite file under `data_dir`.
+    pub database_url: String,
+    /// Where the SQLite file, the search index, uploads and development mail live.
+    pub data_dir: PathBuf,
+    /// The address people use to reach the service; links in emails start with it.
+    /// Empty means `http://{bind}`.
+    pub base_url: String,
+    /// Hex-encoded 64-byte key that signs session cookies; empty means generate one and
+    /// keep it in `data_dir/session.key`.
+    pub session_key: String,
+    /// Load demo data into an empty embedded SQLite database on start.
+    pub demo: bool,
+    /// SMTP relay host; empty means write `.eml` files under `data_dir/mail`.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// `starttls` (default), `tls` (implicit TLS) or `none` (a local relay only).
+    pub smtp_security: String,
+    /// The From: address of every message.
+    pub mail_from: String,
+    /// `pretty` or `json`.
+    pub log_format: String,
+    /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bind: DEFAULT_BIND.to_owned(),
+            database_url: String::new(),
+            data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            base_url: String::new(),
+            session_key: String::new(),
+            demo: true,
+            smtp_host: String::new(),
+            smtp_port: 587,
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            smtp_security: "starttls".to_owned(),
+            mail_from: "Kith <no-reply@kith.example>".to_owned(),
+            log_format: "pretty".to_owned(),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then `kith.toml` (or the file named by `KITH_CONFIG`) if present, then
+    /// `KITH_*` variables, then `DATABASE_URL` when `KITH_DATABASE_URL` is not set.
+    pub fn load(config_file: Option<&Path>) -> anyhow::Result<Self> {
+        let file = config_file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("KITH_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("kith.toml"));
+        let builder = config::Config::builder()
+            .add_source(config::File::from(file.as_path()).required(config_file.is_some()))
+            .add_source(config::Environment::with_prefix("KITH").try_parsing(true));
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        if settings.database_url.is_empty()
+            && let Ok(url) = std::env::var("DATABASE_URL")
+        {
+            settings.database_url = url;
+        }
+        Ok(settings)
+    }
+
+    /// True when no database URL was given: the embedded SQLite default.
+    pub fn uses_embedded_sqlite(&self) -> bool {
+        self.database_url.is_empty()
+    }
+
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kith.db").display()
+            )
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    pub fn effective_base_url(&self, bound_port: u16) -> String {
+        if self.base_url.is_empty() {
+            let host = self.bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
+            let host = if host == "0.0.0.0" { "127.0.0.1" } else { host };
+            format!("http://{host}:{bound_port}")
+        } else {
+            self.base_url.trim_end_matches('/').to_owned()
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    /// The cookie-signing key: from settings, else from `data_dir/session.key`, else a new
+    /// random key written there so sessions survive a restart.
+    pub fn session_key_bytes(&self) -> anyhow::Result<Vec<u8>> {
+        if !self.session_key.is_empty() {
+            return decode_key(self.session_key.trim());
+        }
+        let path = self.data_dir.join(SESSION_KEY_FILE);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            return decode_key(text.trim());
+        }
+        let mut key = vec![0u8; SESSION_KEY_BYTES];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+        std::fs::create_dir_all(&self.data_dir)?;
+        std::fs::write(&path, hex::encode(&key))?;
+        Ok(key)
+    }
+}
+
+fn decode_key(text: &str) -> anyhow::Result<Vec<u8>> {
+    let key =
+        hex::decode(text).map_err(|_| anyhow::anyhow!("the session key must be hex-encoded"))?;
+    anyhow::ensure!(
+        key.len() >= SESSION_KEY_BYTES,
+        "the session key must be at least {SESSION_KEY_BYTES} bytes ({} hex digits)",
+        SESSION_KEY_BYTES * 2
+    );
+    Ok(key)
+}

@@ -1,0 +1,12 @@
+//! Business rules, free of HTTP: each function takes a database connection (or transaction)
+//! and parsed values, and returns domain results or errors.
+
+pub mod accounts;
+pub mod audit;
+pub mod display_name;
+pub mod email_address;
+pub mod invitations;
+pub mod new_password;
+pub mod organisations;
+pub mod users;
+pub mod validation;

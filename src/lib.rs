@@ -1,0 +1,17 @@
+//! Kith: a care and support marketplace for UK adult social care. The crate is a library so
+//! that `tests/` can spawn the whole service; `main.rs` only calls [`cli::main`].
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+pub mod views;

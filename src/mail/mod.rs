@@ -1,0 +1,11 @@
+//! Email: messages are queued in the outbox table inside the transaction that causes them,
+//! then a background worker sends them (SMTP, `.eml` files in development, or a capture in
+//! tests) with retries and back-off, so no notification is lost.
+
+pub mod outbox;
+pub mod templates;
+pub mod transport;
+pub mod worker;
+
+pub use outbox::{OutgoingMail, enqueue};
+pub use transport::{CapturedMail, MailTransport};

@@ -1,0 +1,157 @@
+//! Queueing mail in the outbox table, and claiming it for sending.
+
+use chrono::{DateTime, Utc};
+use entity::mail_outbox;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+pub const STATUS_PENDING: &str = "pending";
+pub const STATUS_SENT: &str = "sent";
+pub const STATUS_FAILED: &str = "failed";
+/// Attempts before a message is marked failed and left for an admin to see.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed message is left alone by other workers before it is retried (covers a
+/// crash mid-send).
+const CLAIM_SECS: i64 = 10 * 60;
+const BATCH_SIZE: u64 = 20;
+
+/// A message ready to queue: plain text and HTML alternatives of the same content.
+#[derive(Clone, Debug)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Queues a message. Call inside the transaction of the change that causes it.
+pub async fn enqueue(conn: &impl ConnectionTrait, mail: OutgoingMail) -> Result<(), DbErr> {
+    let now = Utc::now();
+    mail_outbox::Entity::insert(mail_outbox::ActiveModel {
+        to_address: Set(mail.to),
+        subject: Set(mail.subject),
+        text_body: Set(mail.text),
+        html_body: Set(mail.html),
+        status: Set(STATUS_PENDING.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Messages due for an attempt, oldest first.
+pub async fn due(db: &DatabaseConnection) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Status.eq(STATUS_PENDING))
+        .filter(mail_outbox::Column::NextAttemptAt.lte(Utc::now()))
+        .order_by_asc(mail_outbox::Column::Id)
+        .limit(BATCH_SIZE)
+        .all(db)
+        .await
+}
+
+/// Claims a message for this worker by moving its next attempt into the future, guarded on
+/// the value we read, so two workers (two app instances) never both send it.
+pub async fn claim(db: &DatabaseConnection, msg: &mail_outbox::Model) -> Result<bool, DbErr> {
+    let res = mail_outbox::Entity::update_many()
+        .col_expr(
+            mail_outbox::Column::NextAttemptAt,
+            Expr::value(Utc::now() + chrono::Duration::seconds(CLAIM_SECS)),
+        )
+        .col_expr(mail_outbox::Column::Attempts, Expr::value(msg.attempts + 1))
+        .filter(mail_outbox::Column::Id.eq(msg.id))
+        .filter(mail_outbox::Column::Status.eq(STATUS_PENDING))
+        .filter(mail_outbox::Column::Attempts.eq(msg.attempts))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+pub async fn mark_sent(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Status, Expr::value(STATUS_SENT))
+        .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(Utc::now())))
+        .col_expr(
+            mail_outbox::Column::LastError,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(mail_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Exponential back-off: 30 s, 1 min, 2 min … capped at an hour.
+pub fn retry_delay(attempts: i32) -> chrono::Duration {
+    let exp = attempts.clamp(1, 8) as u32 - 1;
+    chrono::Duration::seconds((30_i64 << exp).min(3600))
+}
+
+pub async fn mark_failed_attempt(
+    db: &DatabaseConnection,
+    id: i64,
+    attempts: i32,
+    error: &str,
+) -> Result<(), DbErr> {
+    let (status, next): (&str, DateTime<Utc>) = if attempts >= MAX_ATTEMPTS {
+        (STATUS_FAILED, Utc::now())
+    } else {
+        (STATUS_PENDING, Utc::now() + retry_delay(attempts))
+    };
+    mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Status, Expr::value(status))
+        .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(next))
+        .col_expr(
+            mail_outbox::Column::LastError,
+            Expr::value(Some(error.chars().take(1000).collect::<String>())),
+        )
+        .filter(mail_outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub const OUTBOX_PAGE_SIZE: u64 = 50;
+
+/// For the admin's mail page: newest first, optionally one status.
+pub async fn list(
+    db: &DatabaseConnection,
+    status: Option<&str>,
+    page: u64,
+) -> Result<(Vec<mail_outbox::Model>, u64), DbErr> {
+    let mut query = mail_outbox::Entity::find();
+    if let Some(status) = status {
+        query = query.filter(mail_outbox::Column::Status.eq(status));
+    }
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(mail_outbox::Column::Id)
+        .offset(page.saturating_sub(1) * OUTBOX_PAGE_SIZE)
+        .limit(OUTBOX_PAGE_SIZE)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn back_off_doubles_and_caps() {
+        assert_eq!(retry_delay(1).num_seconds(), 30);
+        assert_eq!(retry_delay(2).num_seconds(), 60);
+        assert_eq!(retry_delay(5).num_seconds(), 480);
+        assert_eq!(retry_delay(8).num_seconds(), 3600);
+        assert_eq!(retry_delay(40).num_seconds(), 3600);
+    }
+}

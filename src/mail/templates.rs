@@ -1,0 +1,107 @@
+//! The messages Kith sends. Each is built from one list of blocks, rendered as plain text and
+//! as simple HTML, so the two alternatives always say the same thing.
+
+use maud::{DOCTYPE, html};
+
+use super::outbox::OutgoingMail;
+
+pub enum Block {
+    Para(String),
+    /// A call to action: the link text and the full URL.
+    Link(String, String),
+}
+
+fn compose(to: &str, subject: &str, greeting_name: &str, blocks: &[Block]) -> OutgoingMail {
+    let mut text = format!("Dear {greeting_name},\n\n");
+    for block in blocks {
+        match block {
+            Block::Para(p) => text.push_str(&format!("{p}\n\n")),
+            Block::Link(label, url) => text.push_str(&format!("{label}:\n{url}\n\n")),
+        }
+    }
+    text.push_str("Kith – care and support marketplace\n");
+    let html = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head { meta charset="utf-8"; title { (subject) } }
+            body style="font-family: arial, sans-serif; font-size: 19px; line-height: 1.4; color: #0b0c0c; max-width: 640px; margin: 0 auto; padding: 20px;" {
+                p style="font-weight: bold; font-size: 24px; border-bottom: 8px solid #1d70b8; padding-bottom: 8px;" { "Kith" }
+                p { "Dear " (greeting_name) "," }
+                @for block in blocks {
+                    @match block {
+                        Block::Para(p) => p { (p) },
+                        Block::Link(label, url) => p { a href=(url) style="color: #1d70b8;" { (label) } },
+                    }
+                }
+                p style="color: #505a5f; font-size: 16px;" { "Kith – care and support marketplace" }
+            }
+        }
+    };
+    OutgoingMail {
+        to: to.to_owned(),
+        subject: subject.to_owned(),
+        text,
+        html: html.into_string(),
+    }
+}
+
+pub fn verify_email(to: &str, name: &str, link: &str) -> OutgoingMail {
+    compose(to, "Confirm your email address for Kith", name, &[
+        Block::Para("Thank you for creating a Kith account. Confirm your email address using the link below. The link works for 48 hours.".into()),
+        Block::Link("Confirm your email address".into(), link.into()),
+        Block::Para("If you did not create an account, you can ignore this email.".into()),
+    ])
+}
+
+pub fn already_registered(to: &str, name: &str, sign_in: &str, reset: &str) -> OutgoingMail {
+    compose(to, "You already have a Kith account", name, &[
+        Block::Para("Someone tried to create a Kith account with this email address. You already have an account, so no new account was made.".into()),
+        Block::Link("Sign in to Kith".into(), sign_in.into()),
+        Block::Link("Reset your password if you have forgotten it".into(), reset.into()),
+        Block::Para("If this was not you, you do not need to do anything.".into()),
+    ])
+}
+
+pub fn password_reset(to: &str, name: &str, link: &str) -> OutgoingMail {
+    compose(to, "Reset your Kith password", name, &[
+        Block::Para("We received a request to reset the password for your Kith account. The link below works once, for 1 hour.".into()),
+        Block::Link("Choose a new password".into(), link.into()),
+        Block::Para("If you did not ask to reset your password, you can ignore this email: your password has not changed.".into()),
+    ])
+}
+
+pub fn password_changed(to: &str, name: &str, reset: &str) -> OutgoingMail {
+    compose(to, "Your Kith password has been changed", name, &[
+        Block::Para("The password for your Kith account was changed, and you were signed out on your other devices.".into()),
+        Block::Para("If you did not do this, reset your password now and tell the Kith team at the council.".into()),
+        Block::Link("Reset your password".into(), reset.into()),
+    ])
+}
+
+pub fn invitation(to: &str, role_label: &str, inviter: &str, link: &str) -> OutgoingMail {
+    compose(to, &format!("You have been invited to Kith as a {}", role_label.to_lowercase()), to, &[
+        Block::Para(format!("{inviter} has invited you to use Kith, the council's care and support marketplace, as a {}.", role_label.to_lowercase())),
+        Block::Link("Accept the invitation".into(), link.into()),
+        Block::Para("The link works for 7 days. If you were not expecting this, you can ignore this email.".into()),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_html_carry_the_same_link_and_escape_names() {
+        let mail = verify_email(
+            "a@x.org",
+            "<b>Ann</b>",
+            "https://kith.example/verify-email/abc",
+        );
+        assert!(mail.text.contains("https://kith.example/verify-email/abc"));
+        assert!(
+            mail.html
+                .contains("href=\"https://kith.example/verify-email/abc\"")
+        );
+        assert!(mail.html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
+    }
+}

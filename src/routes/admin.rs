@@ -1,0 +1,393 @@
+//! Admin handlers: accounts and roles, staff invitations, the audit log, the mail outbox.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use entity::{invitations as invitation_entity, user_roles, users};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde::Deserialize;
+
+use super::{RequestActor, html_page, see_other};
+use crate::auth::CurrentUser;
+use crate::auth::roles::Role;
+use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::invitations::{self, InvitationError};
+use crate::domain::users::{self as user_admin, UserAdminError, UserFilter};
+use crate::domain::validation::{FieldErrors, has_control_chars};
+use crate::error::{AppError, AppResult};
+use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE, STATUS_FAILED, STATUS_PENDING};
+use crate::state::AppState;
+use crate::views::admin::{self as view, AuditQueryView, InviteForm, Overview};
+use crate::views::{Page, page::set_flash};
+
+const MAX_FILTER_CHARS: usize = 200;
+
+impl From<UserAdminError> for AppError {
+    fn from(err: UserAdminError) -> Self {
+        match err {
+            UserAdminError::NotFound => AppError::NotFound,
+            UserAdminError::Db(db) => db.into(),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
+}
+
+/// Page numbers from the query string: anything odd becomes page 1.
+fn page_number(raw: &str) -> u64 {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
+fn bounded(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_FILTER_CHARS)
+        .collect()
+}
+
+pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+    let db = &state.db;
+    let mut users_by_role = Vec::new();
+    for role in Role::ALL {
+        let count = user_roles::Entity::find()
+            .filter(user_roles::Column::Role.eq(role.as_str()))
+            .count(db)
+            .await?;
+        users_by_role.push((role, count));
+    }
+    let o = Overview {
+        users: users::Entity::find().count(db).await?,
+        users_by_role,
+        pending_invitations: invitation_entity::Entity::find()
+            .filter(invitation_entity::Column::AcceptedAt.is_null())
+            .filter(invitation_entity::Column::ExpiresAt.gt(chrono::Utc::now()))
+            .count(db)
+            .await?,
+        mail_pending: entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Status.eq(STATUS_PENDING))
+            .count(db)
+            .await?,
+        mail_failed: entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Status.eq(STATUS_FAILED))
+            .count(db)
+            .await?,
+    };
+    Ok(view::overview(&page, &o))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UsersQuery {
+    q: String,
+    role: String,
+    page: String,
+}
+
+pub async fn users(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<UsersQuery>,
+) -> AppResult<maud::Markup> {
+    let text = bounded(&query.q);
+    let role = query.role.parse::<Role>().ok();
+    let page_no = page_number(&query.page);
+    let filter = UserFilter {
+        text: Some(text.clone()),
+        role,
+    };
+    let (rows, total) = user_admin::list(&state.db, &filter, page_no).await?;
+    Ok(view::users(&page, &rows, total, &text, role, page_no))
+}
+
+fn user_id(raw: &str) -> AppResult<i64> {
+    raw.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
+async fn user_detail_page(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    errors: &FieldErrors,
+) -> AppResult<maud::Markup> {
+    let summary = user_admin::get(&state.db, id).await?;
+    let filter = AuditFilter {
+        subject: Some(("user".into(), id.to_string())),
+        ..Default::default()
+    };
+    let (history, _) = audit::list(&state.db, &filter, 1).await?;
+    Ok(view::user_detail(
+        page,
+        &summary,
+        &history[..history.len().min(10)],
+        errors,
+    ))
+}
+
+pub async fn user_detail(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<maud::Markup> {
+    user_detail_page(&page, &state, user_id(&id)?, &FieldErrors::default()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+fn parse_role(raw: &str) -> AppResult<Role> {
+    raw.parse()
+        .map_err(|_| AppError::BadRequest("Select a role from the list.".into()))
+}
+
+pub async fn grant_role(
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let id = user_id(&id)?;
+    let role = parse_role(&form.role)?;
+    user_admin::grant_role(&state.db, &actor, id, role).await?;
+    set_flash(&session, &format!("{} role given", role.label()));
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+pub async fn revoke_role(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> AppResult<HttpResponse> {
+    let id = user_id(&id)?;
+    let role = parse_role(&form.role)?;
+    match user_admin::revoke_role(&state.db, &actor, id, role).await {
+        Ok(()) => {
+            set_flash(&session, &format!("{} role removed", role.label()));
+            Ok(see_other(&format!("/admin/users/{id}")))
+        }
+        Err(UserAdminError::OwnAdminRole) => {
+            let mut errors = FieldErrors::default();
+            errors.add("role", UserAdminError::OwnAdminRole.to_string());
+            Ok(html_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                user_detail_page(&page, &state, id, &errors).await?,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    action: String,
+    reason: String,
+}
+
+pub async fn set_status(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let id = user_id(&id)?;
+    let disable = match form.action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => {
+            return Err(AppError::BadRequest(
+                "Choose to disable or enable the account.".into(),
+            ));
+        }
+    };
+    let reason = form.reason.trim();
+    let mut errors = FieldErrors::default();
+    if reason.chars().count() > 500 || has_control_chars(reason) {
+        errors.add(
+            "reason",
+            "Reason must be 500 characters or fewer, without special characters",
+        );
+    }
+    if disable && reason.is_empty() {
+        errors.add("reason", "Enter a reason for disabling the account");
+    }
+    if !errors.is_empty() {
+        return Ok(html_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            user_detail_page(&page, &state, id, &errors).await?,
+        ));
+    }
+    match user_admin::set_disabled(&state.db, &actor, id, disable, reason).await {
+        Ok(()) => {
+            set_flash(
+                &session,
+                if disable {
+                    "Account disabled"
+                } else {
+                    "Account enabled"
+                },
+            );
+            Ok(see_other(&format!("/admin/users/{id}")))
+        }
+        Err(UserAdminError::OwnAccount) => {
+            errors.add("reason", UserAdminError::OwnAccount.to_string());
+            Ok(html_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                user_detail_page(&page, &state, id, &errors).await?,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn invitations(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+    let pending = invitations::pending(&state.db).await?;
+    Ok(view::invitations(
+        &page,
+        &pending,
+        &InviteForm::default(),
+        &FieldErrors::default(),
+    ))
+}
+
+pub async fn invite(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    form: web::Form<InviteForm>,
+) -> AppResult<HttpResponse> {
+    let mut errors = FieldErrors::default();
+    let email = errors.take("email", EmailAddress::parse(&form.email));
+    let role = form
+        .role
+        .parse::<Role>()
+        .ok()
+        .filter(|r| !r.is_self_service());
+    if role.is_none() {
+        errors.add("role", "Select the role to invite them to");
+    }
+    let (Some(email), Some(role)) = (email, role) else {
+        let pending = invitations::pending(&state.db).await?;
+        return Ok(html_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::invitations(&page, &pending, &form, &errors),
+        ));
+    };
+    match invitations::invite(
+        &state.db,
+        &actor,
+        &state.base_url,
+        &user.display_name,
+        &email,
+        role,
+    )
+    .await
+    {
+        Ok(()) => {
+            state.wake_mail_worker();
+            set_flash(&session, &format!("Invitation sent to {email}"));
+            Ok(see_other("/admin/invitations"))
+        }
+        Err(InvitationError::Db(err)) => Err(err.into()),
+        Err(other) => Err(AppError::BadRequest(other.to_string())),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    action: String,
+    actor: String,
+    subject_type: String,
+    subject_id: String,
+    page: String,
+}
+
+pub async fn audit(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<AuditQuery>,
+) -> AppResult<HttpResponse> {
+    let action = bounded(query.action.trim());
+    let actor = bounded(query.actor.trim());
+    let subject_type = bounded(query.subject_type.trim());
+    let subject_id = bounded(query.subject_id.trim());
+    let mut errors = FieldErrors::default();
+    let actor_id = if actor.is_empty() {
+        None
+    } else {
+        let parsed = actor.parse::<i64>().ok();
+        if parsed.is_none() {
+            errors.add("actor", "Enter an account number, like 12");
+        }
+        parsed
+    };
+    let filter = AuditFilter {
+        action: (!action.is_empty()).then(|| action.clone()),
+        actor_user_id: actor_id,
+        subject: (!subject_type.is_empty()).then(|| (subject_type.clone(), subject_id.clone())),
+    };
+    let page_no = page_number(&query.page);
+    let (rows, total) = if errors.is_empty() {
+        audit::list(&state.db, &filter, page_no).await?
+    } else {
+        (Vec::new(), 0)
+    };
+    let q = AuditQueryView {
+        action: &action,
+        actor: &actor,
+        subject_type: &subject_type,
+        subject_id: &subject_id,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_page(
+        status,
+        view::audit(&page, &rows, total, &q, page_no, AUDIT_PAGE_SIZE, &errors),
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MailQuery {
+    status: String,
+    page: String,
+}
+
+pub async fn mail(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<MailQuery>,
+) -> AppResult<maud::Markup> {
+    let status = match query.status.as_str() {
+        s @ ("pending" | "sent" | "failed") => s,
+        _ => "",
+    };
+    let page_no = page_number(&query.page);
+    let (rows, total) =
+        outbox::list(&state.db, (!status.is_empty()).then_some(status), page_no).await?;
+    Ok(view::mail(
+        &page,
+        &rows,
+        total,
+        status,
+        page_no,
+        OUTBOX_PAGE_SIZE,
+    ))
+}

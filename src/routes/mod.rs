@@ -1,0 +1,127 @@
+//! Thin HTTP handlers, one module per area, and the route table: every route is declared once
+//! with its method, path and authorisation rule. The same table registers the routes and feeds
+//! the authorisation tests, so a route cannot exist without a rule.
+
+pub mod accounts;
+pub mod admin;
+pub mod api;
+pub mod errors;
+pub mod home;
+pub mod info;
+pub mod static_files;
+
+use actix_web::dev::Payload;
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, guard, http::header, web};
+use futures_util::future::LocalBoxFuture;
+
+use crate::auth::access::{Access, authorize, load_user};
+use crate::auth::roles::Role::Admin;
+use crate::domain::audit::Actor;
+use crate::error::AppError;
+
+/// One row of the route table.
+#[derive(Clone, Debug)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal [$access:expr] => $handler:path ;)*) => {
+        /// Every route of the service with its authorisation rule.
+        pub fn table() -> Vec<RouteRule> {
+            vec![$( RouteRule { method: Method::$method, path: $path, access: $access } ),*]
+        }
+
+        /// Registers every route, each wrapped in the middleware that enforces its rule.
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $(
+                cfg.service(
+                    web::resource($path)
+                        .guard(guard::Method(Method::$method))
+                        .wrap(from_fn(move |req, next| authorize($access, req, next)))
+                        .route(web::route().to($handler)),
+                );
+            )*
+        }
+    };
+}
+
+use Access::{Public, Role, SignedIn};
+
+route_table! {
+    GET  "/"                              [Public]      => home::index;
+    GET  "/health"                        [Public]      => home::health;
+    GET  "/accessibility"                 [Public]      => info::accessibility;
+    GET  "/privacy"                       [Public]      => info::privacy;
+    GET  "/cookies"                       [Public]      => info::cookies;
+    GET  "/register"                      [Public]      => accounts::register_form;
+    POST "/register"                      [Public]      => accounts::register;
+    GET  "/verify-email/{token}"          [Public]      => accounts::verify_email;
+    POST "/verify-email/resend"           [SignedIn]    => accounts::resend_verification;
+    GET  "/sign-in"                       [Public]      => accounts::sign_in_form;
+    POST "/sign-in"                       [Public]      => accounts::sign_in;
+    POST "/sign-out"                      [Public]      => accounts::sign_out;
+    GET  "/forgot-password"               [Public]      => accounts::forgot_password_form;
+    POST "/forgot-password"               [Public]      => accounts::forgot_password;
+    GET  "/reset-password/{token}"        [Public]      => accounts::reset_password_form;
+    POST "/reset-password/{token}"        [Public]      => accounts::reset_password;
+    GET  "/account"                       [SignedIn]    => accounts::account;
+    POST "/account"                       [SignedIn]    => accounts::update_profile;
+    GET  "/account/password"              [SignedIn]    => accounts::change_password_form;
+    POST "/account/password"              [SignedIn]    => accounts::change_password;
+    GET  "/invitations/{token}"           [Public]      => accounts::invitation_form;
+    POST "/invitations/{token}"           [Public]      => accounts::accept_invitation;
+    GET  "/admin"                         [Role(Admin)] => admin::overview;
+    GET  "/admin/users"                   [Role(Admin)] => admin::users;
+    GET  "/admin/users/{id}"              [Role(Admin)] => admin::user_detail;
+    POST "/admin/users/{id}/roles"        [Role(Admin)] => admin::grant_role;
+    POST "/admin/users/{id}/roles/revoke" [Role(Admin)] => admin::revoke_role;
+    POST "/admin/users/{id}/status"       [Role(Admin)] => admin::set_status;
+    GET  "/admin/invitations"             [Role(Admin)] => admin::invitations;
+    POST "/admin/invitations"             [Role(Admin)] => admin::invite;
+    GET  "/admin/audit"                   [Role(Admin)] => admin::audit;
+    GET  "/admin/mail"                    [Role(Admin)] => admin::mail;
+    GET  "/api/v1/me"                     [SignedIn]    => api::me;
+    GET  "/static/{path:.*}"              [Public]      => static_files::serve;
+}
+
+/// The acting account and request id, for the audit log.
+pub struct RequestActor(pub Actor);
+
+impl FromRequest for RequestActor {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load_user(&req).await?;
+            let request_id = req
+                .extensions()
+                .get::<tracing_actix_web::RequestId>()
+                .map(|id| id.to_string());
+            Ok(RequestActor(Actor {
+                user_id: user.map(|u| u.id),
+                request_id,
+            }))
+        })
+    }
+}
+
+/// Post/redirect/get: a 303 to `location`.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// An HTML page with a status (422 for a form sent back with errors).
+pub fn html_page(status: actix_web::http::StatusCode, markup: maud::Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}

@@ -1,0 +1,339 @@
+//! Account pages: register, confirm email, sign in, forgotten and reset password, the account
+//! page with profile and password change, and accepting a staff invitation.
+
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::components::{
+    InputOptions, RadioOption, button, csrf_field, error_summary, format_time,
+    notification_important, password_input, radios, secondary_button, summary_list, tag,
+    text_input, title_with_errors,
+};
+use super::layout::layout;
+use super::page::Page;
+use crate::auth::access::CurrentUser;
+use crate::auth::roles::Role;
+use crate::domain::organisations::kind_label;
+use crate::domain::validation::FieldErrors;
+
+/// What a form sent, kept to show it again beside its errors. Every field is optional text so
+/// that any body parses and gets a helpful message rather than a bare error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RegisterForm {
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SignInForm {
+    pub email: String,
+    pub password: String,
+    pub next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    pub email: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewPasswordForm {
+    pub current_password: String,
+    pub password: String,
+    pub password_confirm: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProfileForm {
+    pub display_name: String,
+}
+
+fn narrow(content: Markup) -> Markup {
+    html! { div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" { (content) } } }
+}
+
+pub fn register(page: &Page, form: &RegisterForm, errors: &FieldErrors) -> Markup {
+    let roles = [
+        RadioOption {
+            value: Role::BudgetHolder.as_str(),
+            label: "I have a personal budget, or care for someone who does",
+            hint: Some("Find support, keep a shortlist, contact providers and plan your budget"),
+        },
+        RadioOption {
+            value: Role::Provider.as_str(),
+            label: "I provide care or support",
+            hint: Some(
+                "An organisation, a micro-enterprise, a social enterprise, a community group or a personal assistant",
+            ),
+        },
+    ];
+    layout(
+        page,
+        &title_with_errors("Create an account", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Create an account" }
+            p class="govuk-body" { "Already have an account? " a class="govuk-link" href="/sign-in" { "Sign in" } "." }
+            form method="post" action="/register" novalidate {
+                (csrf_field(&page.csrf()))
+                (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
+                (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, hint: Some("We will send you a link to confirm it"), ..Default::default() }))
+                (radios("role", "How will you use Kith?", &roles, &form.role, errors))
+                (password_input("password", "Create a password", errors, "new-password", Some("Use 10 characters or more. A few unrelated words is easy to remember and hard to guess.")))
+                (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
+                (button("Create account"))
+            }
+        }),
+    )
+}
+
+pub fn check_email(page: &Page, email: &str) -> Markup {
+    layout(
+        page,
+        "Check your email",
+        narrow(html! {
+            h1 class="govuk-heading-l" { "Check your email" }
+            p class="govuk-body" { "We have sent an email to " strong { (email) } "." }
+            p class="govuk-body" { "Follow the link in the email to confirm your address. The link works for 48 hours." }
+            p class="govuk-body" { "If you already have an account, the email tells you how to sign in instead." }
+            p class="govuk-body" { a class="govuk-link" href="/sign-in" { "Sign in" } }
+        }),
+    )
+}
+
+pub fn verify_result(page: &Page, confirmed: bool) -> Markup {
+    let title = if confirmed {
+        "Email address confirmed"
+    } else {
+        "This link is not valid or has expired"
+    };
+    layout(
+        page,
+        title,
+        narrow(html! {
+            h1 class="govuk-heading-l" { (title) }
+            @if confirmed {
+                p class="govuk-body" { "Thank you. You can now use everything your account allows." }
+                p class="govuk-body" {
+                    @if page.user.is_some() { a class="govuk-link" href="/account" { "Go to your account" } }
+                    @else { a class="govuk-link" href="/sign-in" { "Sign in" } }
+                }
+            } @else {
+                p class="govuk-body" { "Links work once and for 48 hours. Sign in and ask for a new confirmation email from your account page." }
+                p class="govuk-body" { a class="govuk-link" href="/sign-in" { "Sign in" } }
+            }
+        }),
+    )
+}
+
+pub fn sign_in(page: &Page, form: &SignInForm, errors: &FieldErrors) -> Markup {
+    layout(
+        page,
+        &title_with_errors("Sign in", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Sign in" }
+            form method="post" action="/sign-in" novalidate {
+                (csrf_field(&page.csrf()))
+                input type="hidden" name="next" value=(form.next);
+                (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("username"), spellcheck_off: true, ..Default::default() }))
+                (password_input("password", "Password", errors, "current-password", None))
+                (button("Sign in"))
+            }
+            p class="govuk-body" { a class="govuk-link" href="/forgot-password" { "I have forgotten my password" } }
+            p class="govuk-body" { "New to Kith? " a class="govuk-link" href="/register" { "Create an account" } "." }
+        }),
+    )
+}
+
+pub fn forgot_password(page: &Page, form: &EmailForm, errors: &FieldErrors) -> Markup {
+    layout(
+        page,
+        &title_with_errors("Reset your password", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Reset your password" }
+            p class="govuk-body" { "Enter the email address you use for Kith. If it has an account, we will email you a link to choose a new password." }
+            form method="post" action="/forgot-password" novalidate {
+                (csrf_field(&page.csrf()))
+                (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, ..Default::default() }))
+                (button("Send reset link"))
+            }
+        }),
+    )
+}
+
+pub fn reset_link_sent(page: &Page) -> Markup {
+    layout(
+        page,
+        "Check your email",
+        narrow(html! {
+            h1 class="govuk-heading-l" { "Check your email" }
+            p class="govuk-body" { "If the address you entered has a Kith account, we have sent it a link to reset the password. The link works once, for 1 hour." }
+            p class="govuk-body" { "If no email arrives within a few minutes, check your spam folder, then try again." }
+        }),
+    )
+}
+
+pub fn reset_password(page: &Page, token: &str, errors: &FieldErrors) -> Markup {
+    layout(
+        page,
+        &title_with_errors("Choose a new password", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Choose a new password" }
+            form method="post" action={ "/reset-password/" (token) } novalidate {
+                (csrf_field(&page.csrf()))
+                (password_input("password", "New password", errors, "new-password", Some("Use 10 characters or more")))
+                (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
+                (button("Save new password"))
+            }
+        }),
+    )
+}
+
+pub fn reset_link_invalid(page: &Page) -> Markup {
+    layout(
+        page,
+        "This link is not valid or has expired",
+        narrow(html! {
+            h1 class="govuk-heading-l" { "This link is not valid or has expired" }
+            p class="govuk-body" { "Reset links work once and for 1 hour." }
+            p class="govuk-body" { a class="govuk-link" href="/forgot-password" { "Ask for a new link" } }
+        }),
+    )
+}
+
+pub struct AccountView<'a> {
+    pub user: &'a CurrentUser,
+    pub organisations: Vec<(String, String, String)>,
+    pub last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
+    pub member_since: chrono::DateTime<chrono::Utc>,
+}
+
+pub fn account(
+    page: &Page,
+    view: &AccountView,
+    form: &ProfileForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let user = view.user;
+    layout(
+        page,
+        &title_with_errors("Your account", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Your account" }
+            @if !user.email_verified {
+                (notification_important(html! {
+                    p class="govuk-notification-banner__heading" { "Confirm your email address" }
+                    p class="govuk-body" { "We sent a link to " (user.email) ". Some features need a confirmed address." }
+                    form method="post" action="/verify-email/resend" novalidate {
+                        (csrf_field(&page.csrf()))
+                        (secondary_button("Send the link again"))
+                    }
+                }))
+            }
+            (summary_list(&[
+                ("Email address", html! { (user.email) " " @if user.email_verified { (tag("Confirmed", Some("green"))) } @else { (tag("Not confirmed", Some("yellow"))) } }),
+                ("Roles", html! {
+                    @if user.roles.is_empty() { "None yet" }
+                    ul class="govuk-list" { @for role in &user.roles { li { (role.label()) } } }
+                }),
+                ("Member since", html! { (format_time(&view.member_since)) }),
+                ("Last signed in", html! { @if let Some(t) = view.last_sign_in { (format_time(&t)) } @else { "Not recorded" } }),
+            ]))
+            @if !view.organisations.is_empty() {
+                h2 class="govuk-heading-m" { "Organisations you act for" }
+                ul class="govuk-list govuk-list--bullet" {
+                    @for (name, kind, member_role) in &view.organisations {
+                        li { (name) " – " (kind_label(kind)) " (" (member_role) ")" }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Your details" }
+            form method="post" action="/account" novalidate {
+                (csrf_field(&page.csrf()))
+                (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
+                (button("Save your details"))
+            }
+            h2 class="govuk-heading-m" { "Security" }
+            p class="govuk-body" { a class="govuk-link" href="/account/password" { "Change your password" } }
+        }),
+    )
+}
+
+pub fn change_password(page: &Page, errors: &FieldErrors) -> Markup {
+    layout(
+        page,
+        &title_with_errors("Change your password", errors),
+        narrow(html! {
+            a href="/account" class="govuk-back-link" { "Back to your account" }
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Change your password" }
+            p class="govuk-body" { "You will stay signed in here and be signed out on your other devices." }
+            form method="post" action="/account/password" novalidate {
+                (csrf_field(&page.csrf()))
+                (password_input("current_password", "Current password", errors, "current-password", None))
+                (password_input("password", "New password", errors, "new-password", Some("Use 10 characters or more")))
+                (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
+                (button("Change password"))
+            }
+        }),
+    )
+}
+
+pub struct InvitationView<'a> {
+    pub token: &'a str,
+    pub email: &'a str,
+    pub role: Role,
+    pub has_account: bool,
+}
+
+pub fn invitation(
+    page: &Page,
+    view: &InvitationView,
+    form: &NewPasswordForm,
+    errors: &FieldErrors,
+) -> Markup {
+    layout(
+        page,
+        &title_with_errors("Accept your invitation", errors),
+        narrow(html! {
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Accept your invitation" }
+            p class="govuk-body" { "You have been invited to Kith as a " strong { (view.role.label().to_lowercase()) } " with the email address " strong { (view.email) } "." }
+            form method="post" action={ "/invitations/" (view.token) } novalidate {
+                (csrf_field(&page.csrf()))
+                @if view.has_account {
+                    p class="govuk-body" { "You already have a Kith account. Accepting adds this role to it; then sign in as usual." }
+                } @else {
+                    (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
+                    (password_input("password", "Create a password", errors, "new-password", Some("Use 10 characters or more")))
+                    (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
+                }
+                (button("Accept invitation"))
+            }
+        }),
+    )
+}
+
+pub fn invitation_invalid(page: &Page) -> Markup {
+    layout(
+        page,
+        "This invitation is not valid",
+        narrow(html! {
+            h1 class="govuk-heading-l" { "This invitation is not valid" }
+            p class="govuk-body" { "It may have expired (invitations work for 7 days) or already been used. Ask the person who invited you to send a new one." }
+        }),
+    )
+}

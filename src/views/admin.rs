@@ -1,0 +1,414 @@
+//! Admin pages: overview, accounts and roles, staff invitations, the audit log and the mail
+//! outbox.
+
+use entity::{audit_log, invitations, mail_outbox};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::components::{
+    InputOptions, button, button_form, csrf_field, error_summary, format_time, pagination,
+    secondary_button, select, summary_list, tag, text_input, title_with_errors, total_pages,
+    warning_button,
+};
+use super::layout::layout;
+use super::page::Page;
+use crate::auth::roles::Role;
+use crate::domain::users::{USERS_PAGE_SIZE, UserSummary};
+use crate::domain::validation::FieldErrors;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub email: String,
+    pub role: String,
+}
+
+pub struct Overview {
+    pub users: u64,
+    pub users_by_role: Vec<(Role, u64)>,
+    pub pending_invitations: u64,
+    pub mail_pending: u64,
+    pub mail_failed: u64,
+}
+
+fn admin_nav() -> Markup {
+    html! {
+        ul class="govuk-list kith-admin-nav" {
+            li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
+            li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
+            li { a class="govuk-link" href="/admin/audit" { "Audit log" } }
+            li { a class="govuk-link" href="/admin/mail" { "Email outbox" } }
+        }
+    }
+}
+
+pub fn overview(page: &Page, o: &Overview) -> Markup {
+    layout(
+        page,
+        "Administration",
+        html! {
+            h1 class="govuk-heading-l" { "Administration" }
+            (admin_nav())
+            h2 class="govuk-heading-m" { "Accounts" }
+            (summary_list(&[
+                ("All accounts", html! { (o.users) }),
+                ("Pending staff invitations", html! { (o.pending_invitations) }),
+                ("Emails waiting to send", html! { (o.mail_pending) }),
+                ("Emails that could not be sent", html! { (o.mail_failed) @if o.mail_failed > 0 { " " a class="govuk-link" href="/admin/mail?status=failed" { "See failed emails" } } }),
+            ]))
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Accounts by role" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Role" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Accounts" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for (role, count) in &o.users_by_role {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ "/admin/users?role=" (role.as_str()) } { (role.label()) } }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (count) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn role_options(include_any: bool, roles: impl Iterator<Item = Role>) -> Vec<(String, String)> {
+    let mut options = Vec::new();
+    if include_any {
+        options.push((String::new(), "Any role".to_owned()));
+    }
+    options.extend(roles.map(|r| (r.as_str().to_owned(), r.label().to_owned())));
+    options
+}
+
+pub fn users(
+    page: &Page,
+    rows: &[UserSummary],
+    total: u64,
+    text: &str,
+    role: Option<Role>,
+    page_no: u64,
+) -> Markup {
+    let pages = total_pages(total, USERS_PAGE_SIZE);
+    let role_value = role.map_or("", Role::as_str);
+    layout(
+        page,
+        "Accounts and roles",
+        html! {
+            a href="/admin" class="govuk-back-link" { "Administration" }
+            h1 class="govuk-heading-l" { "Accounts and roles" }
+            form method="get" action="/admin/users" class="kith-filter-form" {
+                (text_input("q", "Name or email address", text, &FieldErrors::default(), InputOptions { input_type: "search", spellcheck_off: true, width_class: Some("govuk-!-width-one-half"), ..Default::default() }))
+                (select("role", "Role", &role_options(true, Role::ALL.into_iter()), role_value))
+                (secondary_button("Filter accounts"))
+            }
+            p class="govuk-body" { (total) " " (if total == 1 { "account" } else { "accounts" }) }
+            @if !rows.is_empty() {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Accounts" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Name" }
+                        th scope="col" class="govuk-table__header" { "Email address" }
+                        th scope="col" class="govuk-table__header" { "Roles" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for row in rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/users/" (row.user.id) } { (row.user.display_name) } }
+                                td class="govuk-table__cell kith-break-words" { (row.user.email) }
+                                td class="govuk-table__cell" { (row.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")) }
+                                td class="govuk-table__cell" { (status_tag(&row.user)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination(page_no, pages, |p| format!("/admin/users?q={}&role={}&page={p}", encode(text), role_value)))
+        },
+    )
+}
+
+fn encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+fn status_tag(user: &entity::users::Model) -> Markup {
+    if user.disabled_at.is_some() {
+        tag("Disabled", Some("red"))
+    } else if user.email_verified_at.is_none() {
+        tag("Email not confirmed", Some("yellow"))
+    } else {
+        tag("Active", Some("green"))
+    }
+}
+
+pub fn user_detail(
+    page: &Page,
+    summary: &UserSummary,
+    history: &[audit_log::Model],
+    errors: &FieldErrors,
+) -> Markup {
+    let user = &summary.user;
+    let base = format!("/admin/users/{}", user.id);
+    let csrf = page.csrf();
+    let grantable: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| !summary.roles.contains(r))
+        .collect();
+    layout(
+        page,
+        &title_with_errors(&user.display_name, errors),
+        html! {
+            a href="/admin/users" class="govuk-back-link" { "Accounts and roles" }
+            (error_summary(errors))
+            span class="govuk-caption-l" { "Account" }
+            h1 class="govuk-heading-l" { (user.display_name) }
+            (summary_list(&[
+                ("Email address", html! { (user.email) }),
+                ("Status", status_tag(user)),
+                ("Created", html! { (format_time(&user.created_at)) }),
+                ("Last signed in", html! { @if let Some(t) = user.last_sign_in_at { (format_time(&t)) } @else { "Never" } }),
+            ]))
+            h2 class="govuk-heading-m" { "Roles" }
+            @if summary.roles.is_empty() {
+                p class="govuk-body" { "This account has no roles." }
+            } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Roles held" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Role" }
+                        th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for role in &summary.roles {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (role.label()) }
+                                td class="govuk-table__cell" {
+                                    (button_form(&format!("{base}/roles/revoke"), &csrf, &[("role", role.as_str())],
+                                        html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !grantable.is_empty() {
+                form method="post" action={ (base) "/roles" } novalidate {
+                    (csrf_field(&csrf))
+                    (select("role", "Give this account a role", &role_options(false, grantable.into_iter()), ""))
+                    (button("Give role"))
+                }
+            }
+            h2 class="govuk-heading-m" { "Access" }
+            @if user.disabled_at.is_some() {
+                p class="govuk-body" { "This account is disabled: it cannot sign in." }
+                (button_form(&format!("{base}/status"), &csrf, &[("action", "enable")], button("Enable account")))
+            } @else {
+                form method="post" action={ (base) "/status" } novalidate {
+                    (csrf_field(&csrf))
+                    input type="hidden" name="action" value="disable";
+                    (text_input("reason", "Reason for disabling (recorded in the audit log)", "", errors, InputOptions { ..Default::default() }))
+                    (warning_button("Disable account"))
+                }
+            }
+            h2 class="govuk-heading-m" { "Recent history" }
+            (audit_table(history))
+            p class="govuk-body" { a class="govuk-link" href={ "/admin/audit?subject_type=user&subject_id=" (user.id) } { "Full history of this account" } }
+        },
+    )
+}
+
+pub fn invitations(
+    page: &Page,
+    pending: &[invitations::Model],
+    form: &InviteForm,
+    errors: &FieldErrors,
+) -> Markup {
+    let now = chrono::Utc::now();
+    layout(
+        page,
+        &title_with_errors("Invite staff", errors),
+        html! {
+            a href="/admin" class="govuk-back-link" { "Administration" }
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Invite staff" }
+            p class="govuk-body" { "Brokers, quality checkers, commissioners and administrators join by invitation. The person gets an email with a link that works for 7 days." }
+            form method="post" action="/admin/invitations" novalidate {
+                (csrf_field(&page.csrf()))
+                (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("off"), spellcheck_off: true, ..Default::default() }))
+                (super::components::radios("role", "Role", &Role::staff_roles().map(|r| super::components::RadioOption { value: r.as_str(), label: r.label(), hint: Some(r.description()) }).collect::<Vec<_>>(), &form.role, errors))
+                (button("Send invitation"))
+            }
+            h2 class="govuk-heading-m" { "Invitations not yet accepted" }
+            @if pending.is_empty() {
+                p class="govuk-body" { "None." }
+            } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Invitations not yet accepted" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Email address" }
+                        th scope="col" class="govuk-table__header" { "Role" }
+                        th scope="col" class="govuk-table__header" { "Sent" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for inv in pending {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell kith-break-words" { (inv.email) }
+                                td class="govuk-table__cell" { (inv.role.parse::<Role>().map(|r| r.label()).unwrap_or("Unknown")) }
+                                td class="govuk-table__cell" { (format_time(&inv.created_at)) }
+                                td class="govuk-table__cell" { @if inv.expires_at < now { (tag("Expired", Some("grey"))) } @else { (tag("Waiting", Some("blue"))) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn audit_table(rows: &[audit_log::Model]) -> Markup {
+    html! {
+        @if rows.is_empty() {
+            p class="govuk-body" { "No entries." }
+        } @else {
+            table class="govuk-table kith-table-small" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Audit entries" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "When" }
+                    th scope="col" class="govuk-table__header" { "Who" }
+                    th scope="col" class="govuk-table__header" { "What" }
+                    th scope="col" class="govuk-table__header" { "Record" }
+                    th scope="col" class="govuk-table__header" { "Change" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for row in rows {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
+                            td class="govuk-table__cell" {
+                                @if let Some(actor) = row.actor_user_id { a class="govuk-link" href={ "/admin/users/" (actor) } { "Account " (actor) } } @else { "System or signed out" }
+                                @if let Some(who) = &row.on_behalf_of { br; "for " (who) }
+                            }
+                            td class="govuk-table__cell" { code { (row.action) } }
+                            td class="govuk-table__cell" { (row.subject_type) " " (row.subject_id) }
+                            td class="govuk-table__cell kith-break-words" {
+                                @if let Some(from) = &row.from_state { (from) } @else { "–" }
+                                " → "
+                                @if let Some(to) = &row.to_state { (to) } @else { "–" }
+                                @if let Some(detail) = &row.detail { br; span class="kith-secondary-text" { (detail) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct AuditQueryView<'a> {
+    pub action: &'a str,
+    pub actor: &'a str,
+    pub subject_type: &'a str,
+    pub subject_id: &'a str,
+}
+
+pub fn audit(
+    page: &Page,
+    rows: &[audit_log::Model],
+    total: u64,
+    q: &AuditQueryView,
+    page_no: u64,
+    page_size: u64,
+    errors: &FieldErrors,
+) -> Markup {
+    let pages = total_pages(total, page_size);
+    layout(
+        page,
+        &title_with_errors("Audit log", errors),
+        html! {
+            a href="/admin" class="govuk-back-link" { "Administration" }
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { "Audit log" }
+            p class="govuk-body" { "Every important change in Kith, newest first. Entries cannot be changed or deleted." }
+            form method="get" action="/admin/audit" class="kith-filter-form" {
+                (text_input("action", "Action starts with", q.action, errors, InputOptions { spellcheck_off: true, hint: Some("For example, account. or role.granted"), width_class: Some("govuk-input--width-20"), ..Default::default() }))
+                (text_input("actor", "Account number of who acted", q.actor, errors, InputOptions { input_type: "text", width_class: Some("govuk-input--width-10"), ..Default::default() }))
+                input type="hidden" name="subject_type" value=(q.subject_type);
+                input type="hidden" name="subject_id" value=(q.subject_id);
+                (secondary_button("Filter the log"))
+            }
+            @if !q.subject_type.is_empty() {
+                p class="govuk-body" { "Showing " (q.subject_type) " " (q.subject_id) " only. " a class="govuk-link" href="/admin/audit" { "Show everything" } }
+            }
+            p class="govuk-body" { (total) " " (if total == 1 { "entry" } else { "entries" }) }
+            (audit_table(rows))
+            (pagination(page_no, pages, |p| format!("/admin/audit?action={}&actor={}&subject_type={}&subject_id={}&page={p}", encode(q.action), encode(q.actor), encode(q.subject_type), encode(q.subject_id))))
+        },
+    )
+}
+
+pub fn mail(
+    page: &Page,
+    rows: &[mail_outbox::Model],
+    total: u64,
+    status: &str,
+    page_no: u64,
+    page_size: u64,
+) -> Markup {
+    let pages = total_pages(total, page_size);
+    let statuses = vec![
+        (String::new(), "Any status".to_owned()),
+        ("pending".to_owned(), "Waiting to send".to_owned()),
+        ("sent".to_owned(), "Sent".to_owned()),
+        ("failed".to_owned(), "Could not be sent".to_owned()),
+    ];
+    layout(
+        page,
+        "Email outbox",
+        html! {
+            a href="/admin" class="govuk-back-link" { "Administration" }
+            h1 class="govuk-heading-l" { "Email outbox" }
+            p class="govuk-body" { "Every email Kith sends is queued here first and retried with increasing gaps if sending fails." }
+            form method="get" action="/admin/mail" class="kith-filter-form" {
+                (select("status", "Status", &statuses, status))
+                (secondary_button("Filter emails"))
+            }
+            p class="govuk-body" { (total) " " (if total == 1 { "email" } else { "emails" }) }
+            @if !rows.is_empty() {
+                table class="govuk-table kith-table-small" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Emails" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Queued" }
+                        th scope="col" class="govuk-table__header" { "To" }
+                        th scope="col" class="govuk-table__header" { "Subject" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Attempts" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for row in rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (format_time(&row.created_at)) }
+                                td class="govuk-table__cell kith-break-words" { (row.to_address) }
+                                td class="govuk-table__cell" { (row.subject) }
+                                td class="govuk-table__cell" {
+                                    @match row.status.as_str() {
+                                        "sent" => (tag("Sent", Some("green"))),
+                                        "failed" => (tag("Could not be sent", Some("red"))),
+                                        _ => (tag("Waiting", Some("blue"))),
+                                    }
+                                    @if let Some(err) = &row.last_error { br; span class="kith-secondary-text" { (err) } }
+                                }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (row.attempts) }
+                            }
+                        }
+                    }
+                }
+            }
+            (pagination(page_no, pages, |p| format!("/admin/mail?status={status}&page={p}")))
+        },
+    )
+}

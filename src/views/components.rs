@@ -1,0 +1,307 @@
+//! GOV.UK Design System components as maud functions.
+
+use maud::{Markup, PreEscaped, html};
+
+use crate::domain::validation::FieldErrors;
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf_token" value=(token); }
+}
+
+/// The error summary at the top of a form, linking to each field.
+pub fn error_summary(errors: &FieldErrors) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for (field, message) in errors.iter() {
+                                li { a href={ "#" (field) } { (message) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Error: …` prefix in the page title when a form has errors (GOV.UK pattern).
+pub fn title_with_errors(title: &str, errors: &FieldErrors) -> String {
+    if errors.is_empty() {
+        title.to_owned()
+    } else {
+        format!("Error: {title}")
+    }
+}
+
+fn error_message(id: &str, message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(message) = message {
+            p id={ (id) "-error" } class="govuk-error-message" {
+                span class="govuk-visually-hidden" { "Error: " }
+                (message)
+            }
+        }
+    }
+}
+
+/// Options for a text input beyond its name, label and value.
+#[derive(Default, Clone, Copy)]
+pub struct InputOptions<'a> {
+    pub input_type: &'a str,
+    pub autocomplete: Option<&'a str>,
+    pub hint: Option<&'a str>,
+    pub width_class: Option<&'a str>,
+    pub spellcheck_off: bool,
+    /// Show the label as a page heading (one-question pages).
+    pub label_is_heading: bool,
+}
+
+pub fn text_input(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &FieldErrors,
+    opts: InputOptions,
+) -> Markup {
+    let error = errors.get(name);
+    let input_type = if opts.input_type.is_empty() {
+        "text"
+    } else {
+        opts.input_type
+    };
+    let mut described_by = Vec::new();
+    if opts.hint.is_some() {
+        described_by.push(format!("{name}-hint"));
+    }
+    if error.is_some() {
+        described_by.push(format!("{name}-error"));
+    }
+    let class = format!(
+        "govuk-input{}{}",
+        opts.width_class
+            .map(|c| format!(" {c}"))
+            .unwrap_or_default(),
+        if error.is_some() {
+            " govuk-input--error"
+        } else {
+            ""
+        }
+    );
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            @if opts.label_is_heading {
+                h1 class="govuk-label-wrapper" { label class="govuk-label govuk-label--l" for=(name) { (label) } }
+            } @else {
+                label class="govuk-label" for=(name) { (label) }
+            }
+            @if let Some(hint) = opts.hint {
+                div id={ (name) "-hint" } class="govuk-hint" { (hint) }
+            }
+            (error_message(name, error))
+            input class=(class) id=(name) name=(name) type=(input_type) value=(value)
+                autocomplete=[opts.autocomplete]
+                spellcheck=[opts.spellcheck_off.then_some("false")]
+                aria-describedby=[(!described_by.is_empty()).then(|| described_by.join(" "))];
+        }
+    }
+}
+
+pub fn password_input(
+    name: &str,
+    label: &str,
+    errors: &FieldErrors,
+    autocomplete: &str,
+    hint: Option<&str>,
+) -> Markup {
+    text_input(
+        name,
+        label,
+        "",
+        errors,
+        InputOptions {
+            input_type: "password",
+            autocomplete: Some(autocomplete),
+            hint,
+            width_class: Some("govuk-!-width-two-thirds"),
+            spellcheck_off: true,
+            ..Default::default()
+        },
+    )
+}
+
+pub struct RadioOption<'a> {
+    pub value: &'a str,
+    pub label: &'a str,
+    pub hint: Option<&'a str>,
+}
+
+pub fn radios(
+    name: &str,
+    legend: &str,
+    options: &[RadioOption],
+    selected: &str,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| format!("{name}-error"))] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { (legend) }
+                (error_message(name, error))
+                div class="govuk-radios" data-module="govuk-radios" {
+                    @for (i, option) in options.iter().enumerate() {
+                        // The first radio carries the field's id so the error summary can link to it.
+                        @let id = if i == 0 { name.to_owned() } else { format!("{name}-{}", i + 1) };
+                        div class="govuk-radios__item" {
+                            input class="govuk-radios__input" id=(id) name=(name) type="radio" value=(option.value)
+                                checked[option.value == selected]
+                                aria-describedby=[option.hint.map(|_| format!("{id}-hint"))];
+                            label class="govuk-label govuk-radios__label" for=(id) { (option.label) }
+                            @if let Some(hint) = option.hint {
+                                div id={ (id) "-hint" } class="govuk-hint govuk-radios__hint" { (hint) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn select(name: &str, label: &str, options: &[(String, String)], selected: &str) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            label class="govuk-label" for=(name) { (label) }
+            select class="govuk-select" id=(name) name=(name) {
+                @for (value, text) in options {
+                    option value=(value) selected[value == selected] { (text) }
+                }
+            }
+        }
+    }
+}
+
+pub fn button(text: &str) -> Markup {
+    html! { button type="submit" class="govuk-button" data-module="govuk-button" { (text) } }
+}
+
+pub fn secondary_button(text: &str) -> Markup {
+    html! { button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { (text) } }
+}
+
+pub fn warning_button(text: &str) -> Markup {
+    html! { button type="submit" class="govuk-button govuk-button--warning" data-module="govuk-button" { (text) } }
+}
+
+/// A small POST form holding only a button (and any hidden fields).
+pub fn button_form(
+    action: &str,
+    csrf: &str,
+    hidden: &[(&str, &str)],
+    button_markup: Markup,
+) -> Markup {
+    html! {
+        form method="post" action=(action) novalidate {
+            (csrf_field(csrf))
+            @for (name, value) in hidden {
+                input type="hidden" name=(name) value=(value);
+            }
+            (button_markup)
+        }
+    }
+}
+
+pub fn notification_success(message: &str) -> Markup {
+    html! {
+        div class="govuk-notification-banner govuk-notification-banner--success" role="alert"
+            aria-labelledby="govuk-notification-banner-title" data-module="govuk-notification-banner" {
+            div class="govuk-notification-banner__header" {
+                h2 class="govuk-notification-banner__title" id="govuk-notification-banner-title" { "Success" }
+            }
+            div class="govuk-notification-banner__content" {
+                p class="govuk-notification-banner__heading" { (message) }
+            }
+        }
+    }
+}
+
+pub fn notification_important(content: Markup) -> Markup {
+    html! {
+        div class="govuk-notification-banner" role="region" aria-labelledby="govuk-notification-banner-important-title" data-module="govuk-notification-banner" {
+            div class="govuk-notification-banner__header" {
+                h2 class="govuk-notification-banner__title" id="govuk-notification-banner-important-title" { "Important" }
+            }
+            div class="govuk-notification-banner__content" { (content) }
+        }
+    }
+}
+
+pub fn tag(text: &str, colour: Option<&str>) -> Markup {
+    html! { strong class={ "govuk-tag" @if let Some(c) = colour { " govuk-tag--" (c) } } { (text) } }
+}
+
+pub fn back_link(href: &str) -> Markup {
+    html! { a href=(href) class="govuk-back-link" { "Back" } }
+}
+
+/// Summary list rows: key and value markup.
+pub fn summary_list(rows: &[(&str, Markup)]) -> Markup {
+    html! {
+        dl class="govuk-summary-list" {
+            @for (key, value) in rows {
+                div class="govuk-summary-list__row" {
+                    dt class="govuk-summary-list__key" { (key) }
+                    dd class="govuk-summary-list__value" { (value) }
+                }
+            }
+        }
+    }
+}
+
+/// Previous/next pagination. `href_for(page)` builds each link.
+pub fn pagination(page: u64, total_pages: u64, href_for: impl Fn(u64) -> String) -> Markup {
+    html! {
+        @if total_pages > 1 {
+            nav class="govuk-pagination" aria-label="Pagination" {
+                @if page > 1 {
+                    div class="govuk-pagination__prev" {
+                        a class="govuk-link govuk-pagination__link" href=(href_for(page - 1)) rel="prev" {
+                            span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } }
+                        }
+                    }
+                }
+                ul class="govuk-pagination__list" {
+                    @for p in 1..=total_pages {
+                        @if p == 1 || p == total_pages || p.abs_diff(page) <= 2 {
+                            li class={ "govuk-pagination__item" @if p == page { " govuk-pagination__item--current" } } {
+                                a class="govuk-link govuk-pagination__link" href=(href_for(p)) aria-label={ "Page " (p) } aria-current=[(p == page).then_some("page")] { (p) }
+                            }
+                        } @else if p.abs_diff(page) == 3 {
+                            li class="govuk-pagination__item govuk-pagination__item--ellipses" { (PreEscaped("&ctdot;")) }
+                        }
+                    }
+                }
+                @if page < total_pages {
+                    div class="govuk-pagination__next" {
+                        a class="govuk-link govuk-pagination__link" href=(href_for(page + 1)) rel="next" {
+                            span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn total_pages(total: u64, page_size: u64) -> u64 {
+    total.div_ceil(page_size).max(1)
+}
+
+pub fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
+    time.format("%-d %B %Y at %H:%M UTC").to_string()
+}

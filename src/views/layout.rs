@@ -1,0 +1,203 @@
+//! The page template: skip link, service navigation by role, phase banner, main content and
+//! the footer with the accessibility statement, privacy notice and data attributions.
+
+use maud::{DOCTYPE, Markup, html};
+
+use super::components::notification_success;
+use super::page::Page;
+use crate::auth::roles::Role;
+
+pub const SERVICE_NAME: &str = "Kith";
+
+struct NavItem {
+    href: &'static str,
+    text: &'static str,
+}
+
+fn nav_items(page: &Page) -> Vec<NavItem> {
+    let mut items = vec![NavItem {
+        href: "/",
+        text: "Home",
+    }];
+    match &page.user {
+        None => {
+            items.push(NavItem {
+                href: "/register",
+                text: "Create an account",
+            });
+            items.push(NavItem {
+                href: "/sign-in",
+                text: "Sign in",
+            });
+        }
+        Some(user) => {
+            if user.has_role(Role::Admin) {
+                items.push(NavItem {
+                    href: "/admin",
+                    text: "Admin",
+                });
+            }
+            items.push(NavItem {
+                href: "/account",
+                text: "Your account",
+            });
+        }
+    }
+    items
+}
+
+fn is_current(page: &Page, href: &str) -> bool {
+    if href == "/" {
+        page.path == "/"
+    } else {
+        page.path == href || page.path.starts_with(&format!("{href}/"))
+    }
+}
+
+/// A full page. `title` is the page's own title; the service name is added.
+pub fn layout(page: &Page, title: &str, content: Markup) -> Markup {
+    document(
+        title,
+        html! {
+            (service_navigation(page))
+            div class="govuk-width-container" {
+                (phase_banner())
+                main class="govuk-main-wrapper" id="main-content" {
+                    @if let Some(message) = &page.flash {
+                        (notification_success(message))
+                    }
+                    (content)
+                }
+            }
+        },
+    )
+}
+
+/// A page with no navigation (error pages, which may not know who is asking).
+pub fn bare_layout(title: &str, content: Markup) -> Markup {
+    document(
+        title,
+        html! {
+            div class="govuk-service-navigation" {
+                div class="govuk-width-container" {
+                    div class="govuk-service-navigation__container" {
+                        span class="govuk-service-navigation__service-name" {
+                            a href="/" class="govuk-service-navigation__link" { (SERVICE_NAME) }
+                        }
+                    }
+                }
+            }
+            div class="govuk-width-container" {
+                (phase_banner())
+                main class="govuk-main-wrapper" id="main-content" { (content) }
+            }
+        },
+    )
+}
+
+fn document(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" class="govuk-template" {
+            head {
+                meta charset="utf-8";
+                title { (title) " – " (SERVICE_NAME) }
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                meta name="theme-color" content="#0b0c0c";
+                link rel="icon" href="/static/images/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href="/static/govuk/govuk-frontend.min.css";
+                link rel="stylesheet" href="/static/css/kith.css";
+            }
+            body class="govuk-template__body" {
+                a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
+                (body)
+                (footer())
+                script type="module" src="/static/js/init.js" {}
+            }
+        }
+    }
+}
+
+fn service_navigation(page: &Page) -> Markup {
+    html! {
+        section class="govuk-service-navigation" aria-label="Service information" data-module="govuk-service-navigation" {
+            div class="govuk-width-container" {
+                div class="govuk-service-navigation__container" {
+                    span class="govuk-service-navigation__service-name" {
+                        a href="/" class="govuk-service-navigation__link" { (SERVICE_NAME) }
+                    }
+                    nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
+                        button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true" { "Menu" }
+                        ul class="govuk-service-navigation__list" id="navigation" {
+                            @for item in nav_items(page) {
+                                @let current = is_current(page, item.href);
+                                li class={ "govuk-service-navigation__item" @if current { " govuk-service-navigation__item--active" } } {
+                                    @if current {
+                                        a class="govuk-service-navigation__link" href=(item.href) aria-current="page" {
+                                            strong class="govuk-service-navigation__active-fallback" { (item.text) }
+                                        }
+                                    } @else {
+                                        a class="govuk-service-navigation__link" href=(item.href) { (item.text) }
+                                    }
+                                }
+                            }
+                            @if page.user.is_some() {
+                                li class="govuk-service-navigation__item" {
+                                    form method="post" action="/sign-out" class="kith-inline-form" {
+                                        input type="hidden" name="csrf_token" value=(page.csrf());
+                                        button type="submit" class="govuk-service-navigation__link kith-link-button" { "Sign out" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn phase_banner() -> Markup {
+    html! {
+        div class="govuk-phase-banner" {
+            p class="govuk-phase-banner__content" {
+                strong class="govuk-tag govuk-phase-banner__content__tag" { "Beta" }
+                span class="govuk-phase-banner__text" {
+                    "This is a new service. Your feedback helps us improve it – see "
+                    a class="govuk-link" href="/accessibility#contact" { "how to contact us" }
+                    "."
+                }
+            }
+        }
+    }
+}
+
+fn footer() -> Markup {
+    html! {
+        footer class="govuk-footer" {
+            div class="govuk-width-container" {
+                div class="govuk-footer__meta" {
+                    div class="govuk-footer__meta-item govuk-footer__meta-item--grow" {
+                        h2 class="govuk-visually-hidden" { "Support links" }
+                        ul class="govuk-footer__inline-list" {
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/accessibility" { "Accessibility statement" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/privacy" { "Privacy notice" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/cookies" { "Cookies" } }
+                        }
+                        div class="govuk-footer__meta-custom" {
+                            p class="govuk-body-s" {
+                                "Postcode locations: contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail copyright and database right 2025. Contains National Statistics data © Crown copyright and database right 2025. Used under the Open Government Licence v3.0."
+                            }
+                            p class="govuk-body-s" {
+                                "Data exchange follows the Human Services Data Specification: an Open Referral resource (openreferral.org), in its Open Referral UK profile, CC BY-SA 4.0."
+                            }
+                        }
+                    }
+                    div class="govuk-footer__meta-item" {
+                        p class="govuk-body-s" { "Kith is run by the council's adult social care team." }
+                    }
+                }
+            }
+        }
+    }
+}

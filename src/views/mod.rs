@@ -1,0 +1,13 @@
+//! Server-rendered pages (maud) in GOV.UK Design System style. Templates never query the
+//! database: handlers pass them what they show.
+
+pub mod accounts;
+pub mod admin;
+pub mod components;
+pub mod errors;
+pub mod home;
+pub mod info;
+pub mod layout;
+pub mod page;
+
+pub use page::Page;

@@ -1,0 +1,53 @@
+//! `Page`: what every page needs from the request — the signed-in account for navigation, the
+//! CSRF token for forms, a one-off success message, and the current path.
+
+use actix_session::{Session, SessionExt};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use crate::auth::access::{CurrentUser, load_user};
+use crate::auth::csrf;
+use crate::error::AppError;
+
+const FLASH_KEY: &str = "flash";
+
+pub struct Page {
+    pub user: Option<CurrentUser>,
+    pub path: String,
+    /// A success message set by the previous request (post, redirect, get).
+    pub flash: Option<String>,
+    session: Session,
+}
+
+impl Page {
+    /// The session's CSRF token, for the hidden field of every form.
+    pub fn csrf(&self) -> String {
+        csrf::token(&self.session)
+    }
+}
+
+/// Shows `message` in a success banner on the next page this browser loads.
+pub fn set_flash(session: &Session, message: &str) {
+    let _ = session.insert(FLASH_KEY, message);
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let user = load_user(&req).await?;
+            let session = req.get_session();
+            let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
+            Ok(Page {
+                user,
+                path: req.path().to_owned(),
+                flash,
+                session,
+            })
+        })
+    }
+}

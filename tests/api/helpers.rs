@@ -1,0 +1,310 @@
+//! Spawns Kith on a random port with a temporary database (SQLite, or a fresh schema in the
+//! PostgreSQL named by `TEST_DATABASE_URL`), a temporary data dir and captured mail, and
+//! drives it over HTTP like a browser would.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use entity::{audit_log, users};
+use kith::auth::roles::Role;
+use kith::config::Settings;
+use kith::domain::accounts::{create_verified_account, grant_role_in};
+use kith::domain::audit::Actor;
+use kith::domain::display_name::DisplayName;
+use kith::domain::email_address::EmailAddress;
+use kith::mail::{CapturedMail, MailTransport};
+use reqwest::StatusCode;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
+
+pub const PASSWORD: &str = "a long test password";
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub mail: Arc<Mutex<Vec<CapturedMail>>>,
+    pub data_dir: tempfile::TempDir,
+    password_hash: String,
+}
+
+/// One browser: its own cookie jar, no automatic redirects (tests assert them).
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub address: String,
+}
+
+pub struct TestUser {
+    pub id: i64,
+    pub email: String,
+}
+
+fn random_suffix() -> String {
+    kith::auth::tokens::new_token()
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect()
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut settings = Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: data_dir.path().to_path_buf(),
+        session_key: hex_key(),
+        demo: false,
+        ..Settings::default()
+    };
+    let pg_schema = match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            let schema = format!("test_{}", random_suffix());
+            let admin = kith::db::connect(&url, None)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &admin,
+                &format!("CREATE SCHEMA {schema}"),
+            )
+            .await
+            .expect("create schema");
+            admin.close().await.ok();
+            settings.database_url = url;
+            Some(schema)
+        }
+        _ => None,
+    };
+    let db = kith::app::prepare_database(&settings, pg_schema.as_deref())
+        .await
+        .expect("database");
+    let mail = Arc::new(Mutex::new(Vec::new()));
+    let app = kith::app::build(settings, db, MailTransport::Capture(mail.clone()))
+        .await
+        .expect("build app");
+    let address = app.base_url.clone();
+    let db = app.spawn();
+    let password_hash = kith::auth::password::hash(PASSWORD).expect("hash");
+    TestApp {
+        address,
+        db,
+        mail,
+        data_dir,
+        password_hash,
+    }
+}
+
+fn hex_key() -> String {
+    let mut key = String::new();
+    while key.len() < 128 {
+        key.push_str(&kith::auth::tokens::sha256_hex(&random_suffix()));
+    }
+    key
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            address: self.address.clone(),
+        }
+    }
+
+    /// Creates a confirmed account holding `roles`, straight in the database.
+    pub async fn create_user(&self, roles: &[Role]) -> TestUser {
+        let email = format!("{}@test.example", random_suffix());
+        let id = create_verified_account(
+            &self.db,
+            &Actor::system(),
+            &EmailAddress::parse(&email).expect("email"),
+            &DisplayName::parse("Test Person").expect("name"),
+            self.password_hash.clone(),
+        )
+        .await
+        .expect("create user");
+        for role in roles {
+            grant_role_in(&self.db, id, *role, None)
+                .await
+                .expect("grant");
+        }
+        TestUser { id, email }
+    }
+
+    /// A browser signed in as a new account with `role`.
+    pub async fn signed_in_as(&self, role: Role) -> (Browser, TestUser) {
+        let user = self.create_user(&[role]).await;
+        let browser = self.browser();
+        browser.sign_in(&user.email, PASSWORD).await;
+        (browser, user)
+    }
+
+    /// Waits for the mail worker to send a message to `to` whose subject contains `subject`.
+    pub async fn wait_for_mail(&self, to: &str, subject: &str) -> CapturedMail {
+        for _ in 0..100 {
+            if let Some(m) = self
+                .mail
+                .lock()
+                .expect("mail")
+                .iter()
+                .find(|m| m.to == to && m.subject.contains(subject))
+            {
+                return m.clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no mail to {to} with subject containing {subject:?}; got {:?}",
+            self.mail
+                .lock()
+                .expect("mail")
+                .iter()
+                .map(|m| (&m.to, &m.subject))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    pub fn mail_count_to(&self, to: &str) -> usize {
+        self.mail
+            .lock()
+            .expect("mail")
+            .iter()
+            .filter(|m| m.to == to)
+            .count()
+    }
+
+    /// The link in a message that starts with `prefix` (e.g. "/verify-email/"), as a path.
+    pub fn link_in(&self, mail: &CapturedMail, prefix: &str) -> String {
+        let start = format!("{}{prefix}", self.address);
+        let line = mail
+            .text
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no {prefix} link in {}", mail.text));
+        line.trim_start_matches(&self.address).to_owned()
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        audit_log::Entity::find()
+            .order_by_asc(audit_log::Column::Id)
+            .all(&self.db)
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|r| r.action)
+            .collect()
+    }
+
+    pub async fn user_count(&self) -> u64 {
+        users::Entity::find().count(&self.db).await.expect("count")
+    }
+
+    pub async fn audit_count(&self) -> u64 {
+        audit_log::Entity::find()
+            .count(&self.db)
+            .await
+            .expect("count")
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// The session's CSRF token, read from a page with a form.
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.get_text("/forgot-password").await;
+        csrf_in(&body)
+    }
+
+    /// Posts a form as the browser would, with the CSRF token.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&all)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn post_form_text(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String) {
+        let res = self.post_form(path, fields).await;
+        let status = res.status();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// Posts a form without the CSRF token.
+    pub async fn post_form_without_csrf(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        let res = self
+            .post_form("/sign-in", &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(
+            res.status(),
+            StatusCode::SEE_OTHER,
+            "sign-in as {email} failed"
+        );
+    }
+
+    pub async fn is_signed_in(&self) -> bool {
+        self.get("/account").await.status() == StatusCode::OK
+    }
+}
+
+pub fn csrf_in(body: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = body
+        .find(marker)
+        .unwrap_or_else(|| panic!("no csrf field in {body}"))
+        + marker.len();
+    body[start..].split('"').next().expect("token").to_owned()
+}
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("kith_session="))
+        .map(str::to_owned)
+}
