@@ -46,8 +46,7 @@ impl NewPassword {
             return Err(NewPasswordError::TooLong);
         }
         let lower = raw.to_lowercase();
-        if COMMON_PASSWORDS.contains(&lower.as_str())
-            || lower.chars().all(|c| Some(c) == lower.chars().next())
+        if COMMON_PASSWORDS.contains(&lower.as_str()) || lower.chars().all(|c| lower.starts_with(c))
         {
             return Err(NewPasswordError::TooCommon);
         }

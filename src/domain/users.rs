@@ -88,7 +88,7 @@ pub async fn list(
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "").replace('%', "").replace('_', "")
+    text.replace(['\\', '%', '_'], "")
 }
 
 pub async fn get(db: &DatabaseConnection, user_id: i64) -> Result<UserSummary, UserAdminError> {

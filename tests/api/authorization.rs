@@ -82,7 +82,7 @@ async fn every_route_gives_each_role_exactly_what_its_rule_says() {
             let method = &method;
             async move {
                 let browser = browser_for(app, *role).await;
-                let (got, status) = outcome(&browser, &method, &path).await;
+                let (got, status) = outcome(&browser, method, &path).await;
                 let want = expected(rule.access, *role, &path);
                 (role.map_or("signed out", |r| r.as_str()), got, want, status)
             }

@@ -22,7 +22,8 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub mail: Arc<Mutex<Vec<CapturedMail>>>,
-    pub data_dir: tempfile::TempDir,
+    /// Kept so the temporary directory lives as long as the app.
+    _data_dir: tempfile::TempDir,
     password_hash: String,
 }
 
@@ -46,11 +47,12 @@ fn random_suffix() -> String {
         .collect()
 }
 
-pub async fn spawn_app() -> TestApp {
-    let data_dir = tempfile::tempdir().expect("temp dir");
+/// A migrated, empty database of its own (SQLite in `data_dir`, or a fresh PostgreSQL
+/// schema when `TEST_DATABASE_URL` is set), with the settings that point at it.
+pub async fn test_database(data_dir: &std::path::Path) -> (DatabaseConnection, Settings) {
     let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
-        data_dir: data_dir.path().to_path_buf(),
+        data_dir: data_dir.to_path_buf(),
         session_key: hex_key(),
         demo: false,
         ..Settings::default()
@@ -76,6 +78,12 @@ pub async fn spawn_app() -> TestApp {
     let db = kith::app::prepare_database(&settings, pg_schema.as_deref())
         .await
         .expect("database");
+    (db, settings)
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (db, settings) = test_database(data_dir.path()).await;
     let mail = Arc::new(Mutex::new(Vec::new()));
     let app = kith::app::build(settings, db, MailTransport::Capture(mail.clone()))
         .await
@@ -87,7 +95,7 @@ pub async fn spawn_app() -> TestApp {
         address,
         db,
         mail,
-        data_dir,
+        _data_dir: data_dir,
         password_hash,
     }
 }

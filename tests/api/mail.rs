@@ -6,28 +6,30 @@ use kith::mail::{self, CapturedMail, MailTransport, templates};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::spawn_app;
+use crate::helpers::test_database;
 
 #[tokio::test]
 async fn failed_sends_are_retried_later_and_then_delivered() {
-    let app = spawn_app().await;
+    // No running app here: its mail worker would race this test for the message.
+    let dir = tempfile::tempdir().unwrap();
+    let (db, _) = test_database(dir.path()).await;
     mail::enqueue(
-        &app.db,
+        &db,
         templates::password_reset("retry@example.org", "R", "http://x/reset-password/t"),
     )
     .await
     .unwrap();
     // A file transport pointed at a file (not a directory) fails every send.
-    let blocker = app.data_dir.path().join("not-a-dir");
+    let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, b"x").unwrap();
     let failing = MailTransport::Files(lettre::AsyncFileTransport::new(&blocker), blocker.clone());
-    let sent = kith::mail::worker::send_due(&app.db, &failing, "Kith <no-reply@kith.example>")
+    let sent = kith::mail::worker::send_due(&db, &failing, "Kith <no-reply@kith.example>")
         .await
         .unwrap();
     assert_eq!(sent, 0);
     let row = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::ToAddress.eq("retry@example.org"))
-        .one(&app.db)
+        .one(&db)
         .await
         .unwrap()
         .unwrap();
@@ -46,15 +48,15 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
             Expr::value(chrono::Utc::now()),
         )
         .filter(mail_outbox::Column::Id.eq(row.id))
-        .exec(&app.db)
+        .exec(&db)
         .await
         .unwrap();
     let capture = std::sync::Arc::new(std::sync::Mutex::new(Vec::<CapturedMail>::new()));
     let working = MailTransport::Capture(capture.clone());
-    kith::mail::worker::send_due(&app.db, &working, "Kith <no-reply@kith.example>")
+    kith::mail::worker::send_due(&db, &working, "Kith <no-reply@kith.example>")
         .await
         .unwrap();
-    kith::mail::worker::send_due(&app.db, &working, "Kith <no-reply@kith.example>")
+    kith::mail::worker::send_due(&db, &working, "Kith <no-reply@kith.example>")
         .await
         .unwrap();
     let delivered: Vec<_> = capture
@@ -66,7 +68,7 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
         .collect();
     assert_eq!(delivered.len(), 1);
     let row = mail_outbox::Entity::find_by_id(row.id)
-        .one(&app.db)
+        .one(&db)
         .await
         .unwrap()
         .unwrap();

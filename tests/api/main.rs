@@ -1,6 +1,9 @@
 //! HTTP integration tests: the app on a random port with a temporary database, data dir and
 //! captured mail. Set TEST_DATABASE_URL=postgres://… to run them against PostgreSQL.
 
+// Tests fail loudly by design: an unwrap here is an assertion.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
 mod admin;
 mod authorization;
