@@ -138,14 +138,24 @@ pub async fn resend_verification(
 #[serde(default)]
 pub struct NextQuery {
     next: String,
+    reset: String,
+    invitation: String,
 }
 
 pub async fn sign_in_form(page: Page, query: web::Query<NextQuery>) -> maud::Markup {
+    let query = query.into_inner();
+    let notice = if query.reset == "done" {
+        Some("Your password has been changed. Sign in with your new password.")
+    } else if query.invitation == "accepted" {
+        Some("Invitation accepted. Sign in to use your new role.")
+    } else {
+        None
+    };
     let form = SignInForm {
-        next: query.into_inner().next,
+        next: query.next,
         ..Default::default()
     };
-    view::sign_in(&page, &form, &FieldErrors::default())
+    view::sign_in(&page, &form, &FieldErrors::default(), notice)
 }
 
 pub async fn sign_in(
@@ -167,7 +177,7 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return Ok(html_page(
             StatusCode::UNPROCESSABLE_ENTITY,
-            view::sign_in(&page, &form, &errors),
+            view::sign_in(&page, &form, &errors, None),
         ));
     }
     // Only failed attempts count, per address and per email.
@@ -199,7 +209,7 @@ pub async fn sign_in(
             errors.add("email", err.to_string());
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                view::sign_in(&page, &form, &errors),
+                view::sign_in(&page, &form, &errors, None),
             ))
         }
     }

@@ -135,11 +135,19 @@ pub fn verify_result(page: &Page, confirmed: bool) -> Markup {
     )
 }
 
-pub fn sign_in(page: &Page, form: &SignInForm, errors: &FieldErrors) -> Markup {
+pub fn sign_in(
+    page: &Page,
+    form: &SignInForm,
+    errors: &FieldErrors,
+    notice: Option<&str>,
+) -> Markup {
     layout(
         page,
         &title_with_errors("Sign in", errors),
         narrow(html! {
+            @if let Some(notice) = notice {
+                (super::components::notification_success(notice))
+            }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Sign in" }
             form method="post" action="/sign-in" novalidate {

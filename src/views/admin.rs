@@ -159,6 +159,8 @@ pub fn user_detail(
         .into_iter()
         .filter(|r| !summary.roles.contains(r))
         .collect();
+    // Admins cannot remove their own admin role or disable themselves, so no button is offered.
+    let is_self = page.user.as_ref().is_some_and(|u| u.id == user.id);
     layout(
         page,
         &title_with_errors(&user.display_name, errors),
@@ -188,8 +190,10 @@ pub fn user_detail(
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (role.label()) }
                                 td class="govuk-table__cell" {
-                                    (button_form(&format!("{base}/roles/revoke"), &csrf, &[("role", role.as_str())],
-                                        html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                                    @if !(is_self && *role == Role::Admin) {
+                                        (button_form(&format!("{base}/roles/revoke"), &csrf, &[("role", role.as_str())],
+                                            html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                                    }
                                 }
                             }
                         }
@@ -204,7 +208,9 @@ pub fn user_detail(
                 }
             }
             h2 class="govuk-heading-m" { "Access" }
-            @if user.disabled_at.is_some() {
+            @if is_self {
+                p class="govuk-body" { "This is your own account. Another administrator can disable it if needed." }
+            } @else if user.disabled_at.is_some() {
                 p class="govuk-body" { "This account is disabled: it cannot sign in." }
                 (button_form(&format!("{base}/status"), &csrf, &[("action", "enable")], button("Enable account")))
             } @else {

@@ -371,6 +371,8 @@ async fn forgotten_password_resets_once_and_ends_other_sessions() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, sign_in_page) = b.get_text(&location(&res)).await;
+    assert!(sign_in_page.contains("Your password has been changed"));
     assert!(!elsewhere.is_signed_in().await, "other sessions ended");
     app.wait_for_mail(&user.email, "password has been changed")
         .await;
