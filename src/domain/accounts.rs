@@ -220,22 +220,7 @@ pub async fn register(
         Err(err) => return Err(err),
     };
     grant_role_in(&txn, user.id, account.role, None).await?;
-    let token = issue_token(
-        &txn,
-        user.id,
-        PURPOSE_VERIFY_EMAIL,
-        Duration::hours(VERIFY_EMAIL_HOURS),
-    )
-    .await?;
-    mail::enqueue(
-        &txn,
-        templates::verify_email(
-            &user.email,
-            &user.display_name,
-            &format!("{base_url}/verify-email/{token}"),
-        ),
-    )
-    .await?;
+    queue_verification_email(&txn, base_url, user.id, &user.email, &user.display_name).await?;
     let actor = Actor {
         user_id: Some(user.id),
         ..actor.clone()
@@ -272,6 +257,25 @@ pub async fn grant_role_in(
     .exec_without_returning(conn)
     .await?;
     Ok(true)
+}
+
+/// Issues a new confirmation link (older ones stop working) and queues the email.
+async fn queue_verification_email(
+    conn: &impl ConnectionTrait,
+    base_url: &str,
+    user_id: i64,
+    email: &str,
+    name: &str,
+) -> Result<(), DbErr> {
+    let token = issue_token(
+        conn,
+        user_id,
+        PURPOSE_VERIFY_EMAIL,
+        Duration::hours(VERIFY_EMAIL_HOURS),
+    )
+    .await?;
+    let link = format!("{base_url}/verify-email/{token}");
+    mail::enqueue(conn, templates::verify_email(email, name, &link)).await
 }
 
 pub async fn verify_email(
@@ -312,22 +316,7 @@ pub async fn resend_verification(
         return Ok(());
     }
     let txn = db.begin().await?;
-    let token = issue_token(
-        &txn,
-        user.id,
-        PURPOSE_VERIFY_EMAIL,
-        Duration::hours(VERIFY_EMAIL_HOURS),
-    )
-    .await?;
-    mail::enqueue(
-        &txn,
-        templates::verify_email(
-            &user.email,
-            &user.display_name,
-            &format!("{base_url}/verify-email/{token}"),
-        ),
-    )
-    .await?;
+    queue_verification_email(&txn, base_url, user.id, &user.email, &user.display_name).await?;
     txn.commit().await
 }
 
