@@ -20,7 +20,10 @@ pub async fn connect(url: &str, pg_schema: Option<&str>) -> anyhow::Result<Datab
                 .busy_timeout(Duration::from_secs(10))
         });
     if url.starts_with("sqlite:") {
-        options.max_connections(8);
+        // SQLite has one writer. With several pooled connections, two read-then-write
+        // transactions can fail with SQLITE_BUSY_SNAPSHOT; one connection serialises them.
+        // (Code must therefore never use the pool while holding a transaction.)
+        options.max_connections(1);
     } else {
         options.max_connections(16);
     }
