@@ -138,21 +138,12 @@ async fn consume_token(
     Ok(row.user_id)
 }
 
-/// True if the token would be accepted (for showing the reset form).
-pub async fn token_is_valid(
-    db: &DatabaseConnection,
-    token: &str,
-    purpose_is_reset: bool,
-) -> Result<bool, DbErr> {
-    let purpose = if purpose_is_reset {
-        PURPOSE_RESET_PASSWORD
-    } else {
-        PURPOSE_VERIFY_EMAIL
-    };
+/// True if a password-reset token would be accepted (for showing the reset form).
+pub async fn reset_token_is_valid(db: &DatabaseConnection, token: &str) -> Result<bool, DbErr> {
     let now = Utc::now();
     Ok(auth_tokens::Entity::find()
         .filter(auth_tokens::Column::TokenHash.eq(sha256_hex(token)))
-        .filter(auth_tokens::Column::Purpose.eq(purpose))
+        .filter(auth_tokens::Column::Purpose.eq(PURPOSE_RESET_PASSWORD))
         .one(db)
         .await?
         .is_some_and(|t| t.used_at.is_none() && t.expires_at > now))

@@ -3,6 +3,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::{RequestActor, html_page, see_other};
@@ -266,7 +267,7 @@ pub async fn reset_password_form(
     state: web::Data<AppState>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    if accounts::token_is_valid(&state.db, &token, true).await? {
+    if accounts::reset_token_is_valid(&state.db, &token).await? {
         Ok(html_page(
             StatusCode::OK,
             view::reset_password(&page, &token, &FieldErrors::default()),
@@ -287,7 +288,7 @@ pub async fn reset_password(
     token: web::Path<String>,
     form: web::Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
-    if !accounts::token_is_valid(&state.db, &token, true).await? {
+    if !accounts::reset_token_is_valid(&state.db, &token).await? {
         return Ok(html_page(
             StatusCode::BAD_REQUEST,
             view::reset_link_invalid(&page),
@@ -339,8 +340,6 @@ async fn account_page(
     };
     Ok(view::account(page, &account, form, errors))
 }
-
-use sea_orm::EntityTrait;
 
 pub async fn account(
     page: Page,
