@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod images;
 pub mod jobs;
 pub mod mail;
 pub mod routes;

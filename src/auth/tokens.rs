@@ -21,3 +21,7 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
+
+pub fn sha256_bytes_hex(value: &[u8]) -> String {
+    hex::encode(Sha256::digest(value))
+}
