@@ -124,6 +124,7 @@ pub async fn build(
             .app_data(routes::errors::query_config())
             .app_data(routes::errors::path_config())
             .app_data(routes::errors::json_config())
+            .app_data(routes::providers::multipart_config())
             .app_data(web::PayloadConfig::new(csrf::MAX_MULTIPART_BYTES))
             .configure(routes::configure)
             .default_service(web::to(routes::errors::not_found))

@@ -15,6 +15,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Set when a provider owner invites a member to their organisation.
+    pub organisation_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,18 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub description: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub website: Option<String>,
+    /// For a personal assistant this is their home: never shown publicly.
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    /// Postcode districts, comma separated (e.g. "M16, M32").
+    pub areas_served: Option<String>,
+    pub logo_file: Option<String>,
+    pub logo_thumbnail: Option<String>,
+    pub logo_alt: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_provider_organisations;
 mod m20261122_000003_create_mail_outbox;
 mod m20261122_000004_create_audit_log;
+mod m20261122_000005_provider_profiles;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_provider_organisations::Migration),
             Box::new(m20261122_000003_create_mail_outbox::Migration),
             Box::new(m20261122_000004_create_audit_log::Migration),
+            Box::new(m20261122_000005_provider_profiles::Migration),
         ]
     }
 }

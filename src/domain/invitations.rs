@@ -62,7 +62,7 @@ pub async fn invite(
         &txn,
         templates::invitation(
             email.as_str(),
-            role.label(),
+            &format!("a {}", role.label().to_lowercase()),
             inviter_name,
             &format!("{base_url}/invitations/{token}"),
         ),
@@ -176,6 +176,9 @@ pub async fn accept(
         user_id: Some(user_id),
         ..actor.clone()
     };
+    if let Some(organisation_id) = open.invitation.organisation_id {
+        super::organisations::join(&txn, &actor, organisation_id, user_id).await?;
+    }
     audit::record(
         &txn,
         &actor,
@@ -198,6 +201,7 @@ pub async fn accept(
 pub async fn pending(db: &DatabaseConnection) -> Result<Vec<invitations::Model>, DbErr> {
     invitations::Entity::find()
         .filter(invitations::Column::AcceptedAt.is_null())
+        .filter(invitations::Column::OrganisationId.is_null())
         .order_by_desc(invitations::Column::Id)
         .all(db)
         .await

@@ -8,5 +8,7 @@ pub mod email_address;
 pub mod invitations;
 pub mod new_password;
 pub mod organisations;
+pub mod postcode;
+pub mod provider_profile;
 pub mod users;
 pub mod validation;

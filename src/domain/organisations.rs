@@ -1,30 +1,86 @@
-//! Provider organisations and their member accounts. The profile and approval workflow build
-//! on these tables; here are the basics the demo data and the account page need.
+//! Provider organisations and the accounts that act for them: creating one, its profile and
+//! logo, its members, and what the public may see of it.
 
-use chrono::Utc;
-use entity::{provider_members, provider_organisations};
+use chrono::{Duration, Utc};
+use entity::{invitations, provider_members, provider_organisations, users};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::audit::{self, Actor, Event};
+use super::email_address::EmailAddress;
+use super::provider_profile::Profile;
+use crate::auth::roles::Role;
+use crate::auth::tokens::{new_token, sha256_hex};
+use crate::images::StoredImage;
+use crate::mail::{self, templates};
+
+pub const PERSONAL_ASSISTANT: &str = "personal_assistant";
+pub const REGISTERED_CARE_PROVIDER: &str = "registered_care_provider";
+pub const STATUS_APPROVED: &str = "approved";
+pub const STATUS_DRAFT: &str = "draft";
+pub const OWNER: &str = "owner";
+pub const MEMBER: &str = "member";
+const MAX_NAME_CHARS: usize = 200;
+const MEMBER_INVITATION_DAYS: i64 = 7;
 
 /// The kinds of provider the council recognises.
-pub const ORGANISATION_KINDS: [(&str, &str); 6] = [
-    ("registered_care_provider", "Registered care provider"),
-    ("micro_enterprise", "Micro-enterprise (8 staff or fewer)"),
-    ("social_enterprise", "Social enterprise"),
-    ("user_led", "User- or carer-led organisation"),
-    ("voluntary_group", "Voluntary or community group"),
-    ("personal_assistant", "Personal assistant"),
+pub const ORGANISATION_KINDS: [(&str, &str, &str); 6] = [
+    (
+        REGISTERED_CARE_PROVIDER,
+        "Registered care provider",
+        "Registered with the Care Quality Commission (CQC)",
+    ),
+    (
+        "micro_enterprise",
+        "Micro-enterprise",
+        "A small local business with 8 staff or fewer",
+    ),
+    (
+        "social_enterprise",
+        "Social enterprise",
+        "A business that reinvests its profits in its social purpose",
+    ),
+    (
+        "user_led",
+        "User- or carer-led organisation",
+        "Run and controlled by the people who use its services, or their carers",
+    ),
+    (
+        "voluntary_group",
+        "Voluntary or community group",
+        "A charity, faith group or community group",
+    ),
+    (
+        PERSONAL_ASSISTANT,
+        "Personal assistant",
+        "One person working directly for people who employ them with a direct payment",
+    ),
 ];
 
 pub fn kind_label(kind: &str) -> &str {
     ORGANISATION_KINDS
         .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(kind, |(_, label)| label)
+        .find(|(k, _, _)| *k == kind)
+        .map_or(kind, |(_, label, _)| label)
+}
+
+pub fn is_known_kind(kind: &str) -> bool {
+    ORGANISATION_KINDS.iter().any(|(k, _, _)| *k == kind)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OrganisationError {
+    /// Not found, or not visible to this account: the two are not told apart.
+    #[error("Organisation not found")]
+    NotFound,
+    #[error("Only the owner of the organisation can do this")]
+    NotOwner,
+    #[error("That person is already a member")]
+    AlreadyMember,
+    #[error(transparent)]
+    Db(#[from] DbErr),
 }
 
 pub struct NewOrganisation<'a> {
@@ -32,6 +88,18 @@ pub struct NewOrganisation<'a> {
     pub kind: &'a str,
     pub cqc_location_id: Option<&'a str>,
     pub status: &'a str,
+}
+
+/// Checks a new organisation's name.
+pub fn parse_name(raw: &str) -> Result<String, &'static str> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        Err("Enter the name people will know you by")
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Err("Name must be 200 characters or fewer")
+    } else {
+        Ok(name)
+    }
 }
 
 /// Creates an organisation with `owner_user_id` as its owner.
@@ -53,14 +121,7 @@ pub async fn create(
     }
     .insert(conn)
     .await?;
-    provider_members::Entity::insert(provider_members::ActiveModel {
-        organisation_id: Set(created.id),
-        user_id: Set(owner_user_id),
-        member_role: Set("owner".to_owned()),
-        created_at: Set(now),
-    })
-    .exec_without_returning(conn)
-    .await?;
+    add_member(conn, created.id, owner_user_id, OWNER).await?;
     audit::record(
         conn,
         actor,
@@ -68,6 +129,23 @@ pub async fn create(
     )
     .await?;
     Ok(created.id)
+}
+
+async fn add_member(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+    user_id: i64,
+    member_role: &str,
+) -> Result<(), DbErr> {
+    provider_members::Entity::insert(provider_members::ActiveModel {
+        organisation_id: Set(organisation_id),
+        user_id: Set(user_id),
+        member_role: Set(member_role.to_owned()),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
 }
 
 /// The organisations an account acts for, with its role in each.
@@ -85,4 +163,250 @@ pub async fn of_user(
         .into_iter()
         .filter_map(|(member, org)| org.map(|o| (o, member.member_role)))
         .collect())
+}
+
+/// The organisation, if `user_id` is one of its members, with their member role.
+pub async fn as_member(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<(provider_organisations::Model, String), OrganisationError> {
+    let member = provider_members::Entity::find_by_id((organisation_id, user_id))
+        .one(conn)
+        .await?
+        .ok_or(OrganisationError::NotFound)?;
+    let org = provider_organisations::Entity::find_by_id(organisation_id)
+        .one(conn)
+        .await?
+        .ok_or(OrganisationError::NotFound)?;
+    Ok((org, member.member_role))
+}
+
+pub async fn members(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+) -> Result<Vec<(users::Model, String)>, DbErr> {
+    let rows = provider_members::Entity::find()
+        .filter(provider_members::Column::OrganisationId.eq(organisation_id))
+        .order_by_asc(provider_members::Column::CreatedAt)
+        .all(conn)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(user) = users::Entity::find_by_id(row.user_id).one(conn).await? {
+            out.push((user, row.member_role));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    organisation_id: i64,
+    user_id: i64,
+    profile: Profile,
+) -> Result<(), OrganisationError> {
+    let txn = db.begin().await?;
+    let (org, _) = as_member(&txn, organisation_id, user_id).await?;
+    let mut active: provider_organisations::ActiveModel = org.into();
+    active.description = Set(profile.description);
+    active.contact_email = Set(profile.contact_email);
+    active.contact_phone = Set(profile.contact_phone);
+    active.website = Set(profile.website);
+    active.address = Set(profile.address);
+    active.postcode = Set(profile.postcode);
+    active.areas_served =
+        Set((!profile.areas_served.is_empty()).then(|| profile.areas_served.join(", ")));
+    if profile.cqc_location_id.is_some() {
+        active.cqc_location_id = Set(profile.cqc_location_id);
+    }
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new(
+            "organisation.profile_updated",
+            "provider_organisation",
+            organisation_id,
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn set_logo(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    organisation_id: i64,
+    user_id: i64,
+    logo: &StoredImage,
+    alt: &str,
+) -> Result<(), OrganisationError> {
+    let txn = db.begin().await?;
+    let (org, _) = as_member(&txn, organisation_id, user_id).await?;
+    let before = org.logo_file.clone().unwrap_or_default();
+    let mut active: provider_organisations::ActiveModel = org.into();
+    active.logo_file = Set(Some(logo.image.file_name()));
+    active.logo_thumbnail = Set(Some(logo.thumbnail.file_name()));
+    active.logo_alt = Set(Some(alt.to_owned()));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new(
+            "organisation.logo_changed",
+            "provider_organisation",
+            organisation_id,
+        )
+        .from(before)
+        .to(logo.image.file_name()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The owner invites someone to act for the organisation; accepting gives them the provider
+/// role and membership.
+pub async fn invite_member(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    organisation_id: i64,
+    owner_id: i64,
+    inviter_name: &str,
+    email: &EmailAddress,
+) -> Result<(), OrganisationError> {
+    let txn = db.begin().await?;
+    let (org, member_role) = as_member(&txn, organisation_id, owner_id).await?;
+    if member_role != OWNER {
+        return Err(OrganisationError::NotOwner);
+    }
+    let existing = members(&txn, organisation_id).await?;
+    if existing.iter().any(|(u, _)| u.email == email.as_str()) {
+        return Err(OrganisationError::AlreadyMember);
+    }
+    let token = new_token();
+    let now = Utc::now();
+    let invitation = invitations::ActiveModel {
+        email: Set(email.as_str().to_owned()),
+        role: Set(Role::Provider.as_str().to_owned()),
+        token_hash: Set(sha256_hex(&token)),
+        invited_by: Set(Some(owner_id)),
+        expires_at: Set(now + Duration::days(MEMBER_INVITATION_DAYS)),
+        accepted_at: Set(None),
+        created_at: Set(now),
+        organisation_id: Set(Some(organisation_id)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let as_what = format!("a member of {}", org.name);
+    mail::enqueue(
+        &txn,
+        templates::invitation(
+            email.as_str(),
+            &as_what,
+            inviter_name,
+            &format!("{base_url}/invitations/{token}"),
+        ),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new(
+            "organisation.member_invited",
+            "provider_organisation",
+            organisation_id,
+        )
+        .detail(email.as_str())
+        .to(invitation.id.to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Called when a member invitation is accepted, inside its transaction.
+pub async fn join(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    organisation_id: i64,
+    user_id: i64,
+) -> Result<(), DbErr> {
+    if provider_members::Entity::find_by_id((organisation_id, user_id))
+        .one(conn)
+        .await?
+        .is_none()
+    {
+        add_member(conn, organisation_id, user_id, MEMBER).await?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(
+                "organisation.member_added",
+                "provider_organisation",
+                organisation_id,
+            )
+            .to(user_id.to_string()),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// What anyone may see of an approved organisation. A personal assistant's address and
+/// postcode (their home) are never part of it.
+#[derive(Debug, Clone)]
+pub struct PublicProfile {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub description: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub website: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub areas_served: Option<String>,
+    pub cqc_location_id: Option<String>,
+    pub logo_file: Option<String>,
+    pub logo_alt: Option<String>,
+}
+
+impl From<provider_organisations::Model> for PublicProfile {
+    fn from(org: provider_organisations::Model) -> Self {
+        let private_address = org.kind == PERSONAL_ASSISTANT;
+        Self {
+            id: org.id,
+            name: org.name,
+            kind: org.kind,
+            description: org.description,
+            contact_email: org.contact_email,
+            contact_phone: org.contact_phone,
+            website: org.website,
+            address: if private_address { None } else { org.address },
+            postcode: if private_address { None } else { org.postcode },
+            areas_served: org.areas_served,
+            cqc_location_id: org.cqc_location_id,
+            logo_file: org.logo_file,
+            logo_alt: org.logo_alt,
+        }
+    }
+}
+
+pub async fn public_profile(
+    db: &DatabaseConnection,
+    organisation_id: i64,
+) -> Result<Option<PublicProfile>, DbErr> {
+    Ok(provider_organisations::Entity::find_by_id(organisation_id)
+        .filter(provider_organisations::Column::Status.eq(STATUS_APPROVED))
+        .one(db)
+        .await?
+        .map(PublicProfile::from))
 }

@@ -78,9 +78,10 @@ pub fn password_changed(to: &str, name: &str, reset: &str) -> OutgoingMail {
     ])
 }
 
-pub fn invitation(to: &str, role_label: &str, inviter: &str, link: &str) -> OutgoingMail {
-    compose(to, &format!("You have been invited to Kith as a {}", role_label.to_lowercase()), to, &[
-        Block::Para(format!("{inviter} has invited you to use Kith, the council's care and support marketplace, as a {}.", role_label.to_lowercase())),
+/// `as_what` completes "invited … as": "a quality checker", "a member of Team Care".
+pub fn invitation(to: &str, as_what: &str, inviter: &str, link: &str) -> OutgoingMail {
+    compose(to, &format!("You have been invited to Kith as {as_what}"), to, &[
+        Block::Para(format!("{inviter} has invited you to use Kith, the council's care and support marketplace, as {as_what}.")),
         Block::Link("Accept the invitation".into(), link.into()),
         Block::Para("The link works for 7 days. If you were not expecting this, you can ignore this email.".into()),
     ])

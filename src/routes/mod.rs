@@ -8,6 +8,7 @@ pub mod api;
 pub mod errors;
 pub mod home;
 pub mod info;
+pub mod providers;
 pub mod static_files;
 
 use actix_web::dev::Payload;
@@ -17,7 +18,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, guard, http
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::access::{Access, authorize, load_user};
-use crate::auth::roles::Role::Admin;
+use crate::auth::roles::Role::{Admin, Provider};
 use crate::domain::audit::Actor;
 use crate::error::AppError;
 
@@ -86,6 +87,15 @@ route_table! {
     GET  "/admin/audit"                   [Role(Admin)] => admin::audit;
     GET  "/admin/mail"                    [Role(Admin)] => admin::mail;
     GET  "/api/v1/me"                     [SignedIn]    => api::me;
+    GET  "/provider"                      [Role(Provider)] => providers::dashboard;
+    GET  "/provider/organisations/new"    [Role(Provider)] => providers::new_form;
+    POST "/provider/organisations"        [Role(Provider)] => providers::create;
+    GET  "/provider/organisations/{id}"   [Role(Provider)] => providers::manage;
+    POST "/provider/organisations/{id}"   [Role(Provider)] => providers::update_profile;
+    POST "/provider/organisations/{id}/logo" [Role(Provider)] => providers::upload_logo;
+    POST "/provider/organisations/{id}/members" [Role(Provider)] => providers::invite_member;
+    GET  "/providers/{id}"                [Public]      => providers::public;
+    GET  "/media/{name}"                  [Public]      => providers::media;
     GET  "/static/{path:.*}"              [Public]      => static_files::serve;
 }
 

@@ -31,6 +31,12 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
             });
         }
         Some(user) => {
+            if user.has_role(Role::Provider) {
+                items.push(NavItem {
+                    href: "/provider",
+                    text: "Your organisations",
+                });
+            }
             if user.has_role(Role::Admin) {
                 items.push(NavItem {
                     href: "/admin",

@@ -9,5 +9,6 @@ pub mod home;
 pub mod info;
 pub mod layout;
 pub mod page;
+pub mod providers;
 
 pub use page::Page;

@@ -9,4 +9,5 @@ mod admin;
 mod authorization;
 mod helpers;
 mod mail;
+mod providers;
 mod security;
