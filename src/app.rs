@@ -72,6 +72,7 @@ pub async fn build(
     let mail_wakeup = Arc::new(Notify::new());
     jobs::spawn(
         db.clone(),
+        base_url.clone(),
         transport.clone(),
         settings.mail_from.clone(),
         mail_wakeup.clone(),

@@ -1,4 +1,5 @@
-//! Background workers started with the server: the mail sender and the expired-session sweep.
+//! Background workers started with the server: the mail sender, evidence-expiry reminders
+//! and the expired-session sweep.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,17 +8,40 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::auth::session_store;
+use crate::domain::provider_evidence;
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
+const REMINDER_INTERVAL: Duration = Duration::from_secs(6 * 60 * 60);
 
 pub fn spawn(
     db: DatabaseConnection,
+    base_url: String,
     transport: MailTransport,
     mail_from: String,
     mail_wakeup: Arc<Notify>,
 ) {
-    tokio::spawn(worker::run(db.clone(), transport, mail_from, mail_wakeup));
+    tokio::spawn(worker::run(
+        db.clone(),
+        transport,
+        mail_from,
+        mail_wakeup.clone(),
+    ));
+    let reminder_db = db.clone();
+    tokio::spawn(async move {
+        loop {
+            let today = chrono::Utc::now().date_naive();
+            match provider_evidence::send_expiry_reminders(&reminder_db, &base_url, today).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(queued = n, "evidence expiry reminders queued");
+                    mail_wakeup.notify_one();
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "evidence reminder pass failed"),
+            }
+            tokio::time::sleep(REMINDER_INTERVAL).await;
+        }
+    });
     tokio::spawn(async move {
         loop {
             match session_store::delete_expired(&db).await {

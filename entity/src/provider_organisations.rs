@@ -23,6 +23,8 @@ pub struct Model {
     pub logo_file: Option<String>,
     pub logo_thumbnail: Option<String>,
     pub logo_alt: Option<String>,
+    /// When the provider last asked the council to approve them.
+    pub submitted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ mod m20261122_000002_create_provider_organisations;
 mod m20261122_000003_create_mail_outbox;
 mod m20261122_000004_create_audit_log;
 mod m20261122_000005_provider_profiles;
+mod m20261122_000006_provider_approval;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_mail_outbox::Migration),
             Box::new(m20261122_000004_create_audit_log::Migration),
             Box::new(m20261122_000005_provider_profiles::Migration),
+            Box::new(m20261122_000006_provider_approval::Migration),
         ]
     }
 }

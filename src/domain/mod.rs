@@ -3,12 +3,15 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod dates;
 pub mod display_name;
 pub mod email_address;
 pub mod invitations;
 pub mod new_password;
 pub mod organisations;
 pub mod postcode;
+pub mod provider_approval;
+pub mod provider_evidence;
 pub mod provider_profile;
 pub mod users;
 pub mod validation;

@@ -65,12 +65,7 @@ pub async fn list(
         );
     }
     if let Some(role) = filter.role {
-        let ids = user_roles::Entity::find()
-            .select_only()
-            .column(user_roles::Column::UserId)
-            .filter(user_roles::Column::Role.eq(role.as_str()))
-            .into_query();
-        query = query.filter(users::Column::Id.in_subquery(ids));
+        query = query.filter(users::Column::Id.in_subquery(ids_with_role(role)));
     }
     let total = query.clone().count(db).await?;
     let rows = query
@@ -195,4 +190,26 @@ pub async fn set_disabled(
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Accounts holding `role` that are not disabled (e.g. the admins to tell about a submission).
+pub async fn active_with_role(
+    conn: &impl sea_orm::ConnectionTrait,
+    role: Role,
+) -> Result<Vec<users::Model>, DbErr> {
+    users::Entity::find()
+        .filter(users::Column::Id.in_subquery(ids_with_role(role)))
+        .filter(users::Column::DisabledAt.is_null())
+        .order_by_asc(users::Column::Id)
+        .all(conn)
+        .await
+}
+
+/// `SELECT user_id FROM user_roles WHERE role = …`, for `IN (…)` filters.
+fn ids_with_role(role: Role) -> sea_orm::sea_query::SelectStatement {
+    user_roles::Entity::find()
+        .select_only()
+        .column(user_roles::Column::UserId)
+        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .into_query()
 }

@@ -87,6 +87,81 @@ pub fn invitation(to: &str, as_what: &str, inviter: &str, link: &str) -> Outgoin
     ])
 }
 
+pub fn provider_submitted(to: &str, name: &str, organisation: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        &format!("{organisation} has asked to be approved"),
+        name,
+        &[
+            Block::Para(format!(
+                "{organisation} has recorded its evidence and is waiting for the council's checks."
+            )),
+            Block::Link("Review the provider".into(), link.into()),
+        ],
+    )
+}
+
+pub fn provider_decision(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    status: &str,
+    message: &str,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, opening) = match status {
+        "approved" => (format!("{organisation} is approved on Kith"), "Good news: the council has approved you. You can now publish your services on Kith.".to_owned()),
+        "changes_requested" => (format!("Changes needed before {organisation} can be approved"), "The council has looked at your evidence and needs you to change something before approving you.".to_owned()),
+        _ => (format!("{organisation} has not been approved"), "The council has looked at your evidence and cannot approve you.".to_owned()),
+    };
+    let mut blocks = vec![Block::Para(opening)];
+    if !message.is_empty() {
+        blocks.push(Block::Para(format!("The council said: {message}")));
+    }
+    blocks.push(Block::Link(
+        "See your evidence and status".into(),
+        link.into(),
+    ));
+    compose(to, &subject, name, &blocks)
+}
+
+pub fn evidence_expiring(
+    to: &str,
+    name: &str,
+    organisation: &str,
+    what: &str,
+    date: &str,
+    lapsed: bool,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, para) = if lapsed {
+        (
+            format!("Your {} has lapsed", what.to_lowercase()),
+            format!(
+                "The {} for {organisation} ran out on {date}. Until you update it, the council will see it flagged.",
+                what.to_lowercase()
+            ),
+        )
+    } else {
+        (
+            format!("Your {} runs out on {date}", what.to_lowercase()),
+            format!(
+                "The {} for {organisation} runs out on {date}. Please update it on Kith before then.",
+                what.to_lowercase()
+            ),
+        )
+    };
+    compose(
+        to,
+        &subject,
+        name,
+        &[
+            Block::Para(para),
+            Block::Link("Update your evidence".into(), link.into()),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ pub mod api;
 pub mod errors;
 pub mod home;
 pub mod info;
+pub mod provider_evidence;
 pub mod providers;
 pub mod static_files;
 
@@ -94,6 +95,12 @@ route_table! {
     POST "/provider/organisations/{id}"   [Role(Provider)] => providers::update_profile;
     POST "/provider/organisations/{id}/logo" [Role(Provider)] => providers::upload_logo;
     POST "/provider/organisations/{id}/members" [Role(Provider)] => providers::invite_member;
+    GET  "/provider/organisations/{id}/evidence" [Role(Provider)] => provider_evidence::evidence;
+    POST "/provider/organisations/{id}/evidence" [Role(Provider)] => provider_evidence::save_evidence;
+    POST "/provider/organisations/{id}/submit" [Role(Provider)] => provider_evidence::submit;
+    GET  "/admin/providers"               [Role(Admin)] => provider_evidence::queue;
+    GET  "/admin/providers/{id}"          [Role(Admin)] => provider_evidence::review;
+    POST "/admin/providers/{id}/decision" [Role(Admin)] => provider_evidence::decide;
     GET  "/providers/{id}"                [Public]      => providers::public;
     GET  "/media/{name}"                  [Public]      => providers::media;
     GET  "/static/{path:.*}"              [Public]      => static_files::serve;

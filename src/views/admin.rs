@@ -34,6 +34,7 @@ pub struct Overview {
 fn admin_nav() -> Markup {
     html! {
         ul class="govuk-list kith-admin-nav" {
+            li { a class="govuk-link" href="/admin/providers" { "Providers waiting for approval" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
             li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
             li { a class="govuk-link" href="/admin/audit" { "Audit log" } }

@@ -305,3 +305,62 @@ pub fn total_pages(total: u64, page_size: u64) -> u64 {
 pub fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
     time.format("%-d %B %Y at %H:%M UTC").to_string()
 }
+
+/// The GOV.UK date input: day, month and year boxes named `{name}-day` etc.
+pub fn date_input(
+    name: &str,
+    legend: &str,
+    value: (&str, &str, &str),
+    errors: &FieldErrors,
+    hint: Option<&str>,
+) -> Markup {
+    let error = errors.get(name);
+    let parts = [
+        ("day", "Day", value.0, "govuk-input--width-2"),
+        ("month", "Month", value.1, "govuk-input--width-2"),
+        ("year", "Year", value.2, "govuk-input--width-4"),
+    ];
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" role="group" aria-describedby={ (name) "-hint" @if error.is_some() { " " (name) "-error" } } {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                div id={ (name) "-hint" } class="govuk-hint" { (hint.unwrap_or("For example, 27 3 2026")) }
+                (error_message(name, error))
+                div class="govuk-date-input" id=(name) {
+                    @for (part, label, v, width) in parts {
+                        div class="govuk-date-input__item" {
+                            div class="govuk-form-group" {
+                                label class="govuk-label govuk-date-input__label" for={ (name) "-" (part) } { (label) }
+                                input class={ "govuk-input govuk-date-input__input " (width) @if error.is_some() { " govuk-input--error" } }
+                                    id={ (name) "-" (part) } name={ (name) "-" (part) } type="text" inputmode="numeric" value=(v);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A multi-line text box.
+pub fn textarea(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &FieldErrors,
+    hint: Option<&str>,
+    rows: u8,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(name) { (label) }
+            @if let Some(hint) = hint {
+                div id={ (name) "-hint" } class="govuk-hint" { (hint) }
+            }
+            (error_message(name, error))
+            textarea class={ "govuk-textarea" @if error.is_some() { " govuk-textarea--error" } } id=(name) name=(name) rows=(rows)
+                aria-describedby=[hint.map(|_| format!("{name}-hint"))] { (value) }
+        }
+    }
+}

@@ -3,12 +3,14 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_providers;
 pub mod components;
 pub mod errors;
 pub mod home;
 pub mod info;
 pub mod layout;
 pub mod page;
+pub mod provider_evidence;
 pub mod providers;
 
 pub use page::Page;

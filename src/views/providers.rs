@@ -133,7 +133,8 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
             h1 class="govuk-heading-l" { (org.name) }
             (summary_list(&[
                 ("Status", status_tag(&org.status)),
-                ("Public page", html! {
+                ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
+            ("Public page", html! {
                     @if org.status == STATUS_APPROVED { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }
                 }),

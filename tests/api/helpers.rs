@@ -151,7 +151,8 @@ impl TestApp {
 
     /// Waits for the mail worker to send a message to `to` whose subject contains `subject`.
     pub async fn wait_for_mail(&self, to: &str, subject: &str) -> CapturedMail {
-        for _ in 0..100 {
+        // The worker polls every 5 s when nothing wakes it, so allow 10 s.
+        for _ in 0..200 {
             if let Some(m) = self
                 .mail
                 .lock()

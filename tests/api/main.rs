@@ -9,5 +9,6 @@ mod admin;
 mod authorization;
 mod helpers;
 mod mail;
+mod provider_approval;
 mod providers;
 mod security;
