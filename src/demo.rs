@@ -2,8 +2,12 @@
 //! newcomer can sign in and look around. Loaded automatically only into an empty embedded
 //! SQLite database.
 
-use entity::users;
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use chrono::{Duration, Utc};
+use entity::{provider_evidence, provider_organisations, users};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, TransactionTrait,
+};
 
 use crate::auth::roles::Role;
 use crate::domain::accounts::{
@@ -13,6 +17,7 @@ use crate::domain::audit::Actor;
 use crate::domain::display_name::DisplayName;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::organisations::{self, NewOrganisation};
+use crate::domain::provider_evidence::{EvidenceKind, required_for};
 
 /// The password of every demo account. Demo data is for trying Kith out, never production.
 pub const DEMO_PASSWORD: &str = "kith-demo-password";
@@ -21,8 +26,73 @@ struct DemoAccount {
     email: &'static str,
     name: &'static str,
     roles: &'static [Role],
-    organisation: Option<(&'static str, &'static str, Option<&'static str>)>,
+    organisation: Option<&'static DemoOrganisation>,
 }
+
+/// A demo provider with a filled-in profile and, unless it is a draft, its evidence.
+struct DemoOrganisation {
+    name: &'static str,
+    kind: &'static str,
+    cqc: Option<&'static str>,
+    status: &'static str,
+    description: &'static str,
+    phone: &'static str,
+    email: &'static str,
+    address: Option<(&'static str, &'static str)>,
+    areas: &'static str,
+}
+
+const SALE_MOOR: DemoOrganisation = DemoOrganisation {
+    name: "Sale Moor Home Support",
+    kind: "micro_enterprise",
+    cqc: None,
+    status: "approved",
+    description: "A team of five local people helping older people stay independent at home: shopping, cleaning, meals, appointments and a friendly face.\n\nWe speak English, Polish and Urdu.",
+    phone: "0161 496 0101",
+    email: "hello@salemoorsupport.example",
+    address: Some(("12 Northenden Road, Sale", "M33 3HF")),
+    areas: "M33, M32, WA15",
+};
+
+const KASIA: DemoOrganisation = DemoOrganisation {
+    name: "Kasia Nowak, personal assistant",
+    kind: "personal_assistant",
+    cqc: None,
+    status: "approved",
+    description: "I am a personal assistant with eight years' experience supporting adults with learning disabilities and autism: personal care, travel training and getting out into the community.",
+    phone: "07700 900 123",
+    email: "kasia.pa@example.org",
+    // Her home: recorded for the council's checks, never shown publicly.
+    address: Some(("4 Quiet Close, Stretford", "M32 9AB")),
+    areas: "M32, M16, M41",
+};
+
+const STRETFORD_CARE: DemoOrganisation = DemoOrganisation {
+    name: "Stretford Care at Home",
+    kind: "registered_care_provider",
+    cqc: Some("1-123456789"),
+    status: "approved",
+    description: "A CQC-registered home care agency offering personal care, night sitting and respite for carers across Stretford and Old Trafford.",
+    phone: "0161 496 0202",
+    email: "office@stretfordcare.example",
+    address: Some(("88 Chester Road, Stretford", "M32 0RL")),
+    areas: "M32, M16, M15",
+};
+
+const COMMUNITY_KITCHEN: DemoOrganisation = DemoOrganisation {
+    name: "Old Trafford Community Kitchen",
+    kind: "voluntary_group",
+    cqc: None,
+    status: "submitted",
+    description: "A volunteer-run lunch club and cooking group for older people and carers, with culturally familiar food from the Caribbean, South Asia and West Africa.",
+    phone: "0161 496 0303",
+    email: "kitchen@otck.example",
+    address: Some((
+        "Community Centre, Shrewsbury Street, Old Trafford",
+        "M16 9AX",
+    )),
+    areas: "M16",
+};
 
 const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
@@ -59,27 +129,25 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         email: "provider@kith.example",
         name: "Jo Bennett",
         roles: &[Role::Provider],
-        organisation: Some(("Sale Moor Home Support", "micro_enterprise", None)),
+        organisation: Some(&SALE_MOOR),
     },
     DemoAccount {
         email: "pa@kith.example",
         name: "Kasia Nowak",
         roles: &[Role::Provider],
-        organisation: Some((
-            "Kasia Nowak, personal assistant",
-            "personal_assistant",
-            None,
-        )),
+        organisation: Some(&KASIA),
     },
     DemoAccount {
         email: "care.agency@kith.example",
         name: "Imran Hussain",
         roles: &[Role::Provider],
-        organisation: Some((
-            "Stretford Care at Home",
-            "registered_care_provider",
-            Some("1-123456789"),
-        )),
+        organisation: Some(&STRETFORD_CARE),
+    },
+    DemoAccount {
+        email: "kitchen@kith.example",
+        name: "Grace Mensah",
+        roles: &[Role::Provider],
+        organisation: Some(&COMMUNITY_KITCHEN),
     },
 ];
 
@@ -133,21 +201,79 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
         for role in account.roles {
             grant_role_in(&txn, user_id, *role, None).await?;
         }
-        if let Some((name, kind, cqc)) = account.organisation {
-            organisations::create(
-                &txn,
-                &actor,
-                NewOrganisation {
-                    name,
-                    kind,
-                    cqc_location_id: cqc,
-                    status: "approved",
-                },
-                user_id,
-            )
-            .await?;
+        if let Some(org) = account.organisation {
+            seed_organisation(&txn, &actor, org, user_id).await?;
         }
     }
     txn.commit().await?;
+    Ok(())
+}
+
+async fn seed_organisation(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    org: &DemoOrganisation,
+    owner: i64,
+) -> anyhow::Result<()> {
+    let new = NewOrganisation {
+        name: org.name,
+        kind: org.kind,
+        cqc_location_id: org.cqc,
+        status: org.status,
+    };
+    let id = organisations::create(txn, actor, new, owner).await?;
+    let model = provider_organisations::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo organisation vanished"))?;
+    let mut active: provider_organisations::ActiveModel = model.into();
+    active.description = Set(Some(org.description.to_owned()));
+    active.contact_phone = Set(Some(org.phone.to_owned()));
+    active.contact_email = Set(Some(org.email.to_owned()));
+    active.address = Set(org.address.map(|(a, _)| a.to_owned()));
+    active.postcode = Set(org.address.map(|(_, p)| p.to_owned()));
+    active.areas_served = Set(Some(org.areas.to_owned()));
+    active.submitted_at = Set(Some(Utc::now() - Duration::days(3)));
+    active.update(txn).await?;
+    let today = Utc::now().date_naive();
+    for kind in required_for(org.kind) {
+        let (check_type, reference, issued, expires) = match kind {
+            EvidenceKind::Dbs => (
+                Some("enhanced_barred"),
+                Some("001234567890"),
+                Some(today - Duration::days(400)),
+                Some(today + Duration::days(700)),
+            ),
+            // One demo insurance runs out soon, so the reminder and warning can be seen.
+            EvidenceKind::Insurance if org.kind == "micro_enterprise" => (
+                None,
+                Some("PL-55501"),
+                None,
+                Some(today + Duration::days(20)),
+            ),
+            EvidenceKind::Insurance => (
+                None,
+                Some("PL-10001"),
+                None,
+                Some(today + Duration::days(250)),
+            ),
+            EvidenceKind::Cqc => (None, org.cqc, None, None),
+            _ => (None, None, None, None),
+        };
+        provider_evidence::Entity::insert(provider_evidence::ActiveModel {
+            organisation_id: Set(id),
+            kind: Set(kind.as_str().to_owned()),
+            details: Set(format!("Demo evidence: {}", kind.in_sentence())),
+            check_type: Set(check_type.map(str::to_owned)),
+            reference_number: Set(reference.map(str::to_owned)),
+            issued_on: Set(issued),
+            expires_on: Set(expires),
+            reminder_sent_at: Set(None),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        })
+        .exec_without_returning(txn)
+        .await?;
+    }
     Ok(())
 }

@@ -72,7 +72,7 @@ pub fn missing_for_submission(
     let mut missing: Vec<String> = required_for(&org.kind)
         .into_iter()
         .filter(|kind| !evidence.iter().any(|e| e.kind == kind.as_str()))
-        .map(|kind| format!("add your {}", kind.label().to_lowercase()))
+        .map(|kind| format!("add your {}", kind.in_sentence()))
         .collect();
     if org.contact_email.is_none() && org.contact_phone.is_none() {
         missing.insert(

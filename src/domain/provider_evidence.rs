@@ -77,6 +77,18 @@ impl EvidenceKind {
         }
     }
 
+    /// The label inside a sentence: "proof of identity", but "DBS check" keeps its capitals.
+    pub fn in_sentence(self) -> String {
+        let label = self.label();
+        let mut chars = label.chars();
+        match (chars.next(), chars.next()) {
+            (Some(first), Some(second)) if second.is_lowercase() => {
+                format!("{}{}", first.to_lowercase(), &label[first.len_utf8()..])
+            }
+            _ => label.to_owned(),
+        }
+    }
+
     pub fn details_hint(self) -> &'static str {
         match self {
             Self::Identity => {
@@ -171,7 +183,7 @@ impl EvidenceForm {
         } else if details.is_empty() && !matches!(kind, EvidenceKind::Dbs | EvidenceKind::Cqc) {
             errors.add(
                 "details",
-                format!("Enter details of your {}", kind.label().to_lowercase()),
+                format!("Enter details of your {}", kind.in_sentence()),
             );
         }
         let issued_on = errors
@@ -387,7 +399,7 @@ pub async fn send_expiry_reminders(
                     &user.email,
                     &user.display_name,
                     &org.name,
-                    kind.label(),
+                    &kind.in_sentence(),
                     &super::dates::format_date(&expires_on),
                     expires_on < today,
                     &link,
@@ -479,6 +491,12 @@ mod tests {
             .parse(today())
             .is_err()
         );
+    }
+
+    #[test]
+    fn labels_keep_acronyms_in_sentences() {
+        assert_eq!(EvidenceKind::Dbs.in_sentence(), "DBS check");
+        assert_eq!(EvidenceKind::Identity.in_sentence(), "proof of identity");
     }
 
     #[test]

@@ -137,7 +137,7 @@ fn evidence_form(
                     (textarea("details", "Details", &v.details, &errors, Some(kind.details_hint()), 4))
                 }
             }
-            (secondary_button(&format!("Save {}", kind.label().to_lowercase())))
+            (secondary_button(&format!("Save {}", kind.in_sentence())))
         }
     }
 }

@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod authorization;
+mod demo;
 mod helpers;
 mod mail;
 mod provider_approval;

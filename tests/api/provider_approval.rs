@@ -103,7 +103,7 @@ async fn a_personal_assistant_is_approved_after_changes_with_every_step_recorded
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        body.contains("add a contact email address") && body.contains("add your dbs check"),
+        body.contains("add a contact email address") && body.contains("add your DBS check"),
         "{body}"
     );
 

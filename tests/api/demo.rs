@@ -1,0 +1,66 @@
+//! The demo data: every demo account signs in, the approval queue and public pages have
+//! something to show, and seeding twice changes nothing.
+
+use entity::provider_organisations;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn demo_data_gives_every_role_something_to_see() {
+    let app = spawn_app().await;
+    kith::demo::seed(&app.db).await.unwrap();
+    let orgs = provider_organisations::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    kith::demo::seed(&app.db).await.unwrap();
+    assert_eq!(
+        provider_organisations::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        orgs,
+        "seeding is idempotent"
+    );
+
+    for email in [
+        "admin@kith.example",
+        "commissioner@kith.example",
+        "checker@kith.example",
+        "broker@kith.example",
+        "budget.holder@kith.example",
+        "provider@kith.example",
+        "pa@kith.example",
+        "care.agency@kith.example",
+        "kitchen@kith.example",
+    ] {
+        let b = app.browser();
+        b.sign_in(email, kith::demo::DEMO_PASSWORD).await;
+        assert!(b.is_signed_in().await, "{email}");
+    }
+    let admin = app.browser();
+    admin
+        .sign_in("admin@kith.example", kith::demo::DEMO_PASSWORD)
+        .await;
+    let (_, queue) = admin.get_text("/admin/providers").await;
+    assert!(queue.contains("Old Trafford Community Kitchen"));
+
+    let kasia = provider_organisations::Entity::find()
+        .filter(provider_organisations::Column::Kind.eq("personal_assistant"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, body) = app
+        .browser()
+        .get_text(&format!("/providers/{}", kasia.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("Kasia Nowak") && !body.contains("Quiet Close") && !body.contains("M32 9AB")
+    );
+    let (_, home) = app.browser().get_text("/").await;
+    assert!(home.contains("3 approved local providers"));
+}
