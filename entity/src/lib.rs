@@ -2,6 +2,7 @@
 
 pub mod audit_log;
 pub mod auth_tokens;
+pub mod categories;
 pub mod invitations;
 pub mod mail_outbox;
 pub mod provider_evidence;

@@ -8,6 +8,7 @@ mod m20261122_000003_create_mail_outbox;
 mod m20261122_000004_create_audit_log;
 mod m20261122_000005_provider_profiles;
 mod m20261122_000006_provider_approval;
+mod m20261122_000007_create_categories;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_audit_log::Migration),
             Box::new(m20261122_000005_provider_profiles::Migration),
             Box::new(m20261122_000006_provider_approval::Migration),
+            Box::new(m20261122_000007_create_categories::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod categories;
 pub mod dates;
 pub mod display_name;
 pub mod email_address;

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod categories;
 pub mod errors;
 pub mod home;
 pub mod info;
@@ -85,6 +86,11 @@ route_table! {
     POST "/admin/users/{id}/status"       [Role(Admin)] => admin::set_status;
     GET  "/admin/invitations"             [Role(Admin)] => admin::invitations;
     POST "/admin/invitations"             [Role(Admin)] => admin::invite;
+    GET  "/admin/categories"              [Role(Admin)] => categories::list;
+    POST "/admin/categories"              [Role(Admin)] => categories::add;
+    GET  "/admin/categories/{id}"         [Role(Admin)] => categories::edit;
+    POST "/admin/categories/{id}"         [Role(Admin)] => categories::update;
+    POST "/admin/categories/{id}/archive" [Role(Admin)] => categories::archive;
     GET  "/admin/audit"                   [Role(Admin)] => admin::audit;
     GET  "/admin/mail"                    [Role(Admin)] => admin::mail;
     GET  "/api/v1/me"                     [SignedIn]    => api::me;

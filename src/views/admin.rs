@@ -35,6 +35,7 @@ fn admin_nav() -> Markup {
     html! {
         ul class="govuk-list kith-admin-nav" {
             li { a class="govuk-link" href="/admin/providers" { "Providers waiting for approval" } }
+            li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
             li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
             li { a class="govuk-link" href="/admin/audit" { "Audit log" } }

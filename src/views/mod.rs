@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod admin_providers;
+pub mod categories;
 pub mod components;
 pub mod errors;
 pub mod home;

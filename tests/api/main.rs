@@ -7,6 +7,7 @@
 mod accounts;
 mod admin;
 mod authorization;
+mod categories;
 mod demo;
 mod helpers;
 mod mail;
