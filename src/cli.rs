@@ -150,7 +150,8 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
         Some(existing) => existing.id,
         None => {
             let password = NewPassword::parse(&read_password()?)?;
-            let hash = accounts::hash_password(password.expose().to_owned()).await?;
+            let hash =
+                crate::domain::passwords::hash_password(password.expose().to_owned()).await?;
             accounts::create_verified_account(&db, &Actor::system(), &email, &name, hash).await?
         }
     };

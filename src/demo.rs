@@ -10,9 +10,7 @@ use sea_orm::{
 };
 
 use crate::auth::roles::Role;
-use crate::domain::accounts::{
-    create_verified_account, find_by_email, grant_role_in, hash_password,
-};
+use crate::domain::accounts::{create_verified_account, find_by_email, grant_role_in};
 use crate::domain::audit::Actor;
 use crate::domain::display_name::DisplayName;
 use crate::domain::email_address::EmailAddress;
@@ -179,7 +177,7 @@ pub async fn is_seeded(db: &DatabaseConnection) -> anyhow::Result<bool> {
 }
 
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
-    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let hash = crate::domain::passwords::hash_password(DEMO_PASSWORD.to_owned()).await?;
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),

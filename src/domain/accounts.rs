@@ -1,27 +1,21 @@
-//! Accounts: registering, confirming an email address, signing in, resetting and changing a
-//! password, and the profile. Messages never reveal whether an email address is registered.
+//! Accounts: registering, confirming an email address, recording sign-ins, the profile and
+//! roles. Messages never reveal whether an email address is registered.
 
 use chrono::{Duration, Utc};
-use entity::{auth_tokens, user_roles, users};
+use entity::{user_roles, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, SqlErr, TransactionTrait,
 };
 
+use super::account_tokens::{PURPOSE_VERIFY_EMAIL, VERIFY_EMAIL_HOURS, consume_token, issue_token};
 use super::audit::{self, Actor, Event};
 use super::display_name::DisplayName;
 use super::email_address::EmailAddress;
 use crate::auth::access::CurrentUser;
 use crate::auth::roles::Role;
-use crate::auth::session_store::end_all_sessions_of;
-use crate::auth::tokens::{new_token, sha256_hex};
 use crate::mail::{self, templates};
-
-pub const VERIFY_EMAIL_HOURS: i64 = 48;
-pub const RESET_PASSWORD_HOURS: i64 = 1;
-const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
-const PURPOSE_RESET_PASSWORD: &str = "reset_password";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -78,75 +72,6 @@ pub async fn find_by_email(
         .filter(users::Column::Email.eq(email.as_str()))
         .one(conn)
         .await
-}
-
-/// Creates a single-use token for the user and returns the secret to put in a link.
-async fn issue_token(
-    conn: &impl ConnectionTrait,
-    user_id: i64,
-    purpose: &str,
-    valid_for: Duration,
-) -> Result<String, DbErr> {
-    // Older unused tokens of the same purpose stop working: only the newest link is valid.
-    auth_tokens::Entity::update_many()
-        .col_expr(auth_tokens::Column::UsedAt, Expr::value(Some(Utc::now())))
-        .filter(auth_tokens::Column::UserId.eq(user_id))
-        .filter(auth_tokens::Column::Purpose.eq(purpose))
-        .filter(auth_tokens::Column::UsedAt.is_null())
-        .exec(conn)
-        .await?;
-    let token = new_token();
-    let now = Utc::now();
-    auth_tokens::Entity::insert(auth_tokens::ActiveModel {
-        user_id: Set(user_id),
-        purpose: Set(purpose.to_owned()),
-        token_hash: Set(sha256_hex(&token)),
-        expires_at: Set(now + valid_for),
-        used_at: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
-    Ok(token)
-}
-
-/// Marks a valid, unused, unexpired token used and returns its user id.
-async fn consume_token(
-    conn: &impl ConnectionTrait,
-    token: &str,
-    purpose: &str,
-) -> Result<i64, AccountError> {
-    let now = Utc::now();
-    let row = auth_tokens::Entity::find()
-        .filter(auth_tokens::Column::TokenHash.eq(sha256_hex(token)))
-        .filter(auth_tokens::Column::Purpose.eq(purpose))
-        .one(conn)
-        .await?
-        .filter(|t| t.used_at.is_none() && t.expires_at > now)
-        .ok_or(AccountError::InvalidToken)?;
-    // Guarded on used_at so two concurrent uses cannot both succeed.
-    let res = auth_tokens::Entity::update_many()
-        .col_expr(auth_tokens::Column::UsedAt, Expr::value(Some(now)))
-        .filter(auth_tokens::Column::Id.eq(row.id))
-        .filter(auth_tokens::Column::UsedAt.is_null())
-        .exec(conn)
-        .await?;
-    if res.rows_affected != 1 {
-        return Err(AccountError::InvalidToken);
-    }
-    Ok(row.user_id)
-}
-
-/// True if a password-reset token would be accepted (for showing the reset form).
-pub async fn reset_token_is_valid(db: &DatabaseConnection, token: &str) -> Result<bool, DbErr> {
-    let now = Utc::now();
-    Ok(auth_tokens::Entity::find()
-        .filter(auth_tokens::Column::TokenHash.eq(sha256_hex(token)))
-        .filter(auth_tokens::Column::Purpose.eq(PURPOSE_RESET_PASSWORD))
-        .one(db)
-        .await?
-        .is_some_and(|t| t.used_at.is_none() && t.expires_at > now))
 }
 
 pub struct NewAccount {
@@ -311,32 +236,6 @@ pub async fn resend_verification(
     txn.commit().await
 }
 
-/// Checks an email and password. Unknown emails cost the same time as wrong passwords.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    email: &str,
-    password: String,
-) -> Result<users::Model, AccountError> {
-    let user = match EmailAddress::parse(email) {
-        Ok(email) => find_by_email(db, &email).await?,
-        Err(_) => None,
-    };
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => crate::auth::password::verify(&password, &hash),
-        None => {
-            crate::auth::password::verify_against_dummy(&password);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
-    match user {
-        Some(user) if ok && user.disabled_at.is_none() => Ok(user),
-        _ => Err(AccountError::InvalidCredentials),
-    }
-}
-
 pub async fn record_sign_in(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -359,148 +258,6 @@ pub async fn record_sign_in(
     )
     .await?;
     txn.commit().await
-}
-
-/// Emails a reset link if the address belongs to an active account; silent otherwise.
-pub async fn request_password_reset(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    base_url: &str,
-    email: &EmailAddress,
-) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    if let Some(user) = find_by_email(&txn, email).await?
-        && user.disabled_at.is_none()
-    {
-        let token = issue_token(
-            &txn,
-            user.id,
-            PURPOSE_RESET_PASSWORD,
-            Duration::hours(RESET_PASSWORD_HOURS),
-        )
-        .await?;
-        mail::enqueue(
-            &txn,
-            templates::password_reset(
-                &user.email,
-                &user.display_name,
-                &format!("{base_url}/reset-password/{token}"),
-            ),
-        )
-        .await?;
-        audit::record(
-            &txn,
-            actor,
-            Event::new("account.password_reset_requested", "user", user.id),
-        )
-        .await?;
-    }
-    txn.commit().await
-}
-
-/// Sets a new password from a reset link, ends every session of the account, and tells the
-/// owner by email.
-pub async fn reset_password(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    base_url: &str,
-    token: &str,
-    new_hash: String,
-) -> Result<i64, AccountError> {
-    let txn = db.begin().await?;
-    let user_id = consume_token(&txn, token, PURPOSE_RESET_PASSWORD).await?;
-    let user = set_password_in(&txn, user_id, new_hash).await?;
-    // Following the emailed link proves the address too.
-    if user.email_verified_at.is_none() {
-        users::Entity::update_many()
-            .col_expr(
-                users::Column::EmailVerifiedAt,
-                Expr::value(Some(Utc::now())),
-            )
-            .filter(users::Column::Id.eq(user_id))
-            .exec(&txn)
-            .await?;
-    }
-    mail::enqueue(
-        &txn,
-        templates::password_changed(
-            &user.email,
-            &user.display_name,
-            &format!("{base_url}/forgot-password"),
-        ),
-    )
-    .await?;
-    let actor = Actor {
-        user_id: actor.user_id.or(Some(user_id)),
-        ..actor.clone()
-    };
-    audit::record(
-        &txn,
-        &actor,
-        Event::new("account.password_reset", "user", user_id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(user_id)
-}
-
-async fn set_password_in(
-    conn: &impl ConnectionTrait,
-    user_id: i64,
-    new_hash: String,
-) -> Result<users::Model, AccountError> {
-    let user = users::Entity::find_by_id(user_id)
-        .one(conn)
-        .await?
-        .ok_or(AccountError::InvalidToken)?;
-    let mut active: users::ActiveModel = user.into();
-    active.password_hash = Set(new_hash);
-    active.updated_at = Set(Utc::now());
-    let user = active.update(conn).await?;
-    end_all_sessions_of(conn, user_id).await?;
-    Ok(user)
-}
-
-/// Changes the password after checking the current one; other sessions are ended (the
-/// caller starts a fresh one for this browser).
-pub async fn change_password(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    base_url: &str,
-    user_id: i64,
-    current: String,
-    new_hash: String,
-) -> Result<(), AccountError> {
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
-        .await?
-        .ok_or(AccountError::WrongCurrentPassword)?;
-    let stored = user.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || crate::auth::password::verify(&current, &stored))
-        .await
-        .unwrap_or(false);
-    if !ok {
-        return Err(AccountError::WrongCurrentPassword);
-    }
-    let txn = db.begin().await?;
-    let user = set_password_in(&txn, user_id, new_hash).await?;
-    mail::enqueue(
-        &txn,
-        templates::password_changed(
-            &user.email,
-            &user.display_name,
-            &format!("{base_url}/forgot-password"),
-        ),
-    )
-    .await?;
-    audit::record(
-        &txn,
-        actor,
-        Event::new("account.password_changed", "user", user_id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
 }
 
 pub async fn update_profile(
@@ -530,11 +287,6 @@ pub async fn update_profile(
     )
     .await?;
     txn.commit().await
-}
-
-/// Hashes a password off the async runtime (argon2 is deliberately slow).
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || crate::auth::password::hash(&password)).await?
 }
 
 /// Creates an account whose email is already known to be good (the command line, demo data).

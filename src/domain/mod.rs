@@ -1,6 +1,7 @@
 //! Business rules, free of HTTP: each function takes a database connection (or transaction)
 //! and parsed values, and returns domain results or errors.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod audit;
 pub mod categories;
@@ -10,6 +11,7 @@ pub mod email_address;
 pub mod invitations;
 pub mod new_password;
 pub mod organisations;
+pub mod passwords;
 pub mod postcode;
 pub mod provider_approval;
 pub mod provider_evidence;

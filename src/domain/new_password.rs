@@ -58,6 +58,19 @@ impl NewPassword {
     }
 }
 
+/// Checks a new password and its confirmation, recording errors against both fields.
+pub fn parse_confirmed(
+    errors: &mut super::validation::FieldErrors,
+    password: &str,
+    confirm: &str,
+) -> Option<NewPassword> {
+    let parsed = errors.take("password", NewPassword::parse(password));
+    if parsed.is_some() && password != confirm {
+        errors.add("password_confirm", "The passwords do not match");
+    }
+    parsed.filter(|_| password == confirm)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,11 @@ pub mod categories;
 pub mod errors;
 pub mod home;
 pub mod info;
+pub mod invitations;
+pub mod passwords;
 pub mod provider_evidence;
 pub mod providers;
+pub mod sessions;
 pub mod static_files;
 
 use actix_web::dev::Payload;
@@ -65,19 +68,19 @@ route_table! {
     POST "/register"                      [Public]      => accounts::register;
     GET  "/verify-email/{token}"          [Public]      => accounts::verify_email;
     POST "/verify-email/resend"           [SignedIn]    => accounts::resend_verification;
-    GET  "/sign-in"                       [Public]      => accounts::sign_in_form;
-    POST "/sign-in"                       [Public]      => accounts::sign_in;
-    POST "/sign-out"                      [Public]      => accounts::sign_out;
-    GET  "/forgot-password"               [Public]      => accounts::forgot_password_form;
-    POST "/forgot-password"               [Public]      => accounts::forgot_password;
-    GET  "/reset-password/{token}"        [Public]      => accounts::reset_password_form;
-    POST "/reset-password/{token}"        [Public]      => accounts::reset_password;
+    GET  "/sign-in"                       [Public]      => sessions::sign_in_form;
+    POST "/sign-in"                       [Public]      => sessions::sign_in;
+    POST "/sign-out"                      [Public]      => sessions::sign_out;
+    GET  "/forgot-password"               [Public]      => passwords::forgot_password_form;
+    POST "/forgot-password"               [Public]      => passwords::forgot_password;
+    GET  "/reset-password/{token}"        [Public]      => passwords::reset_password_form;
+    POST "/reset-password/{token}"        [Public]      => passwords::reset_password;
     GET  "/account"                       [SignedIn]    => accounts::account;
     POST "/account"                       [SignedIn]    => accounts::update_profile;
-    GET  "/account/password"              [SignedIn]    => accounts::change_password_form;
-    POST "/account/password"              [SignedIn]    => accounts::change_password;
-    GET  "/invitations/{token}"           [Public]      => accounts::invitation_form;
-    POST "/invitations/{token}"           [Public]      => accounts::accept_invitation;
+    GET  "/account/password"              [SignedIn]    => passwords::change_password_form;
+    POST "/account/password"              [SignedIn]    => passwords::change_password;
+    GET  "/invitations/{token}"           [Public]      => invitations::invitation_form;
+    POST "/invitations/{token}"           [Public]      => invitations::accept_invitation;
     GET  "/admin"                         [Role(Admin)] => admin::overview;
     GET  "/admin/users"                   [Role(Admin)] => admin::users;
     GET  "/admin/users/{id}"              [Role(Admin)] => admin::user_detail;
@@ -147,4 +150,18 @@ pub fn html_page(status: actix_web::http::StatusCode, markup: maud::Markup) -> H
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
+}
+
+/// Counts an attempt against a rate limit, refusing with 429 when it is reached.
+pub(crate) fn rate_limit(
+    state: &crate::state::AppState,
+    key: String,
+    limit: crate::auth::rate_limit::Limit,
+) -> Result<(), AppError> {
+    state
+        .rate_limiter
+        .check(&key, limit)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        })
 }

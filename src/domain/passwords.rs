@@ -1,0 +1,192 @@
+//! Passwords: checking one at sign-in, the forgotten-password link, and changing it. Every
+//! change ends the account's other sessions and tells the owner by email.
+
+use chrono::{Duration, Utc};
+use entity::users;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::account_tokens::{
+    PURPOSE_RESET_PASSWORD, RESET_PASSWORD_HOURS, consume_token, issue_token,
+};
+use super::accounts::{AccountError, find_by_email};
+use super::audit::{self, Actor, Event};
+use super::email_address::EmailAddress;
+use crate::auth::session_store::end_all_sessions_of;
+use crate::mail::{self, templates};
+
+/// Checks an email and password. Unknown emails cost the same time as wrong passwords.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    email: &str,
+    password: String,
+) -> Result<users::Model, AccountError> {
+    let user = match EmailAddress::parse(email) {
+        Ok(email) => find_by_email(db, &email).await?,
+        Err(_) => None,
+    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || match stored {
+        Some(hash) => crate::auth::password::verify(&password, &hash),
+        None => {
+            crate::auth::password::verify_against_dummy(&password);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    match user {
+        Some(user) if ok && user.disabled_at.is_none() => Ok(user),
+        _ => Err(AccountError::InvalidCredentials),
+    }
+}
+
+/// Emails a reset link if the address belongs to an active account; silent otherwise.
+pub async fn request_password_reset(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    email: &EmailAddress,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    if let Some(user) = find_by_email(&txn, email).await?
+        && user.disabled_at.is_none()
+    {
+        let token = issue_token(
+            &txn,
+            user.id,
+            PURPOSE_RESET_PASSWORD,
+            Duration::hours(RESET_PASSWORD_HOURS),
+        )
+        .await?;
+        mail::enqueue(
+            &txn,
+            templates::password_reset(
+                &user.email,
+                &user.display_name,
+                &format!("{base_url}/reset-password/{token}"),
+            ),
+        )
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            Event::new("account.password_reset_requested", "user", user.id),
+        )
+        .await?;
+    }
+    txn.commit().await
+}
+
+/// Sets a new password from a reset link, ends every session of the account, and tells the
+/// owner by email.
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    token: &str,
+    new_hash: String,
+) -> Result<i64, AccountError> {
+    let txn = db.begin().await?;
+    let user_id = consume_token(&txn, token, PURPOSE_RESET_PASSWORD).await?;
+    let user = set_password_in(&txn, user_id, new_hash).await?;
+    // Following the emailed link proves the address too.
+    if user.email_verified_at.is_none() {
+        users::Entity::update_many()
+            .col_expr(
+                users::Column::EmailVerifiedAt,
+                Expr::value(Some(Utc::now())),
+            )
+            .filter(users::Column::Id.eq(user_id))
+            .exec(&txn)
+            .await?;
+    }
+    mail::enqueue(
+        &txn,
+        templates::password_changed(
+            &user.email,
+            &user.display_name,
+            &format!("{base_url}/forgot-password"),
+        ),
+    )
+    .await?;
+    let actor = Actor {
+        user_id: actor.user_id.or(Some(user_id)),
+        ..actor.clone()
+    };
+    audit::record(
+        &txn,
+        &actor,
+        Event::new("account.password_reset", "user", user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(user_id)
+}
+
+async fn set_password_in(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    new_hash: String,
+) -> Result<users::Model, AccountError> {
+    let user = users::Entity::find_by_id(user_id)
+        .one(conn)
+        .await?
+        .ok_or(AccountError::InvalidToken)?;
+    let mut active: users::ActiveModel = user.into();
+    active.password_hash = Set(new_hash);
+    active.updated_at = Set(Utc::now());
+    let user = active.update(conn).await?;
+    end_all_sessions_of(conn, user_id).await?;
+    Ok(user)
+}
+
+/// Changes the password after checking the current one; other sessions are ended (the
+/// caller starts a fresh one for this browser).
+pub async fn change_password(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    user_id: i64,
+    current: String,
+    new_hash: String,
+) -> Result<(), AccountError> {
+    let user = users::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AccountError::WrongCurrentPassword)?;
+    let stored = user.password_hash.clone();
+    let ok = tokio::task::spawn_blocking(move || crate::auth::password::verify(&current, &stored))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return Err(AccountError::WrongCurrentPassword);
+    }
+    let txn = db.begin().await?;
+    let user = set_password_in(&txn, user_id, new_hash).await?;
+    mail::enqueue(
+        &txn,
+        templates::password_changed(
+            &user.email,
+            &user.display_name,
+            &format!("{base_url}/forgot-password"),
+        ),
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new("account.password_changed", "user", user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Hashes a password off the async runtime (argon2 is deliberately slow).
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || crate::auth::password::hash(&password)).await?
+}

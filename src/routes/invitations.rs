@@ -1,0 +1,115 @@
+//! Accepting an invitation: a staff role, or membership of a provider organisation.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::{RequestActor, html_page, see_other};
+use crate::auth::access::start_session;
+use crate::auth::csrf;
+use crate::domain::display_name::DisplayName;
+use crate::domain::invitations::{self, InvitationError, NewStaffAccount};
+use crate::domain::new_password::parse_confirmed;
+use crate::domain::passwords;
+use crate::domain::validation::FieldErrors;
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::views::accounts::{self as view, NewPasswordForm};
+use crate::views::{Page, page::set_flash};
+
+pub async fn invitation_form(
+    page: Page,
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    match invitations::find_open(&state.db, &token).await {
+        Ok(open) => {
+            let v = view::InvitationView {
+                token: &token,
+                email: &open.invitation.email,
+                role: open.role,
+                has_account: open.existing_user.is_some(),
+            };
+            Ok(html_page(
+                StatusCode::OK,
+                view::invitation(
+                    &page,
+                    &v,
+                    &NewPasswordForm::default(),
+                    &FieldErrors::default(),
+                ),
+            ))
+        }
+        Err(InvitationError::Db(err)) => Err(err.into()),
+        Err(_) => Ok(html_page(
+            StatusCode::BAD_REQUEST,
+            view::invitation_invalid(&page),
+        )),
+    }
+}
+
+pub async fn accept_invitation(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    token: web::Path<String>,
+    form: web::Form<NewPasswordForm>,
+) -> AppResult<HttpResponse> {
+    let open = match invitations::find_open(&state.db, &token).await {
+        Ok(open) => open,
+        Err(InvitationError::Db(err)) => return Err(err.into()),
+        Err(_) => {
+            return Ok(html_page(
+                StatusCode::BAD_REQUEST,
+                view::invitation_invalid(&page),
+            ));
+        }
+    };
+    let new_account = if open.existing_user.is_some() {
+        None
+    } else {
+        let mut errors = FieldErrors::default();
+        let name = errors.take("display_name", DisplayName::parse(&form.display_name));
+        let password = parse_confirmed(&mut errors, &form.password, &form.password_confirm);
+        let (Some(display_name), Some(password)) = (name, password) else {
+            let v = view::InvitationView {
+                token: &token,
+                email: &open.invitation.email,
+                role: open.role,
+                has_account: false,
+            };
+            return Ok(html_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::invitation(&page, &v, &form, &errors),
+            ));
+        };
+        let password_hash = passwords::hash_password(password.expose().to_owned()).await?;
+        Some(NewStaffAccount {
+            display_name,
+            password_hash,
+        })
+    };
+    let created = new_account.is_some();
+    let user_id = match invitations::accept(&state.db, &actor, &token, new_account).await {
+        Ok(id) => id,
+        Err(InvitationError::Db(err)) => return Err(err.into()),
+        Err(_) => {
+            return Ok(html_page(
+                StatusCode::BAD_REQUEST,
+                view::invitation_invalid(&page),
+            ));
+        }
+    };
+    if created || actor.user_id == Some(user_id) {
+        start_session(&session, user_id)?;
+        csrf::rotate(&session);
+        set_flash(
+            &session,
+            &format!("You now have the {} role", open.role.label().to_lowercase()),
+        );
+        Ok(see_other("/account"))
+    } else {
+        Ok(see_other("/sign-in?invitation=accepted"))
+    }
+}

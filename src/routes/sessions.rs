@@ -1,0 +1,116 @@
+//! Signing in and out.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::{RequestActor, html_page, see_other};
+use crate::auth::access::{ClientIp, safe_next, start_session};
+use crate::auth::csrf;
+use crate::auth::rate_limit as limits;
+use crate::domain::accounts::{self, AccountError};
+use crate::domain::passwords;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::Page;
+use crate::views::accounts::{self as view, SignInForm};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+    reset: String,
+    invitation: String,
+}
+
+pub async fn sign_in_form(page: Page, query: web::Query<NextQuery>) -> maud::Markup {
+    let query = query.into_inner();
+    let notice = if query.reset == "done" {
+        Some("Your password has been changed. Sign in with your new password.")
+    } else if query.invitation == "accepted" {
+        Some("Invitation accepted. Sign in to use your new role.")
+    } else {
+        None
+    };
+    let form = SignInForm {
+        next: query.next,
+        ..Default::default()
+    };
+    view::sign_in(&page, &form, &FieldErrors::default(), notice)
+}
+
+pub async fn sign_in(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    ClientIp(ip): ClientIp,
+    session: Session,
+    form: web::Form<SignInForm>,
+) -> AppResult<HttpResponse> {
+    let mut form = form.into_inner();
+    let mut errors = FieldErrors::default();
+    if form.email.trim().is_empty() {
+        errors.add("email", "Enter your email address");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Enter your password");
+    }
+    if !errors.is_empty() {
+        return Ok(html_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            view::sign_in(&page, &form, &errors, None),
+        ));
+    }
+    // Only failed attempts count, per address and per email.
+    let email_key = format!("sign-in:email:{}", form.email.trim().to_lowercase());
+    let ip_key = format!("sign-in:ip:{ip}");
+    let limiter = &state.rate_limiter;
+    limiter
+        .check_only(&ip_key, limits::SIGN_IN_PER_IP)
+        .and_then(|()| limiter.check_only(&email_key, limits::SIGN_IN_PER_EMAIL))
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
+    let password = std::mem::take(&mut form.password);
+    match passwords::authenticate(&state.db, &form.email, password).await {
+        Ok(user) => {
+            state.rate_limiter.reset(&email_key);
+            start_session(&session, user.id)?;
+            csrf::rotate(&session);
+            accounts::record_sign_in(&state.db, &actor, user.id).await?;
+            Ok(see_other(&safe_next(
+                Some(form.next.as_str()).filter(|n| !n.is_empty()),
+            )))
+        }
+        Err(AccountError::Db(err)) => Err(err.into()),
+        Err(err) => {
+            tracing::info!("sign-in refused");
+            limiter.record(&ip_key, limits::SIGN_IN_PER_IP);
+            limiter.record(&email_key, limits::SIGN_IN_PER_EMAIL);
+            errors.add("email", err.to_string());
+            Ok(html_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::sign_in(&page, &form, &errors, None),
+            ))
+        }
+    }
+}
+
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+) -> AppResult<HttpResponse> {
+    if let Some(user_id) = actor.user_id {
+        crate::domain::audit::record(
+            &state.db,
+            &actor,
+            crate::domain::audit::Event::new("account.signed_out", "user", user_id),
+        )
+        .await?;
+    }
+    session.purge();
+    Ok(see_other("/"))
+}
