@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::auth::session_store;
-use crate::domain::provider_evidence;
+use crate::domain::evidence_expiry;
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -31,7 +31,7 @@ pub fn spawn(
     tokio::spawn(async move {
         loop {
             let today = chrono::Utc::now().date_naive();
-            match provider_evidence::send_expiry_reminders(&reminder_db, &base_url, today).await {
+            match evidence_expiry::send_expiry_reminders(&reminder_db, &base_url, today).await {
                 Ok(n) if n > 0 => {
                     tracing::info!(queued = n, "evidence expiry reminders queued");
                     mail_wakeup.notify_one();

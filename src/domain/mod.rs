@@ -8,6 +8,7 @@ pub mod categories;
 pub mod dates;
 pub mod display_name;
 pub mod email_address;
+pub mod evidence_expiry;
 pub mod invitations;
 pub mod new_password;
 pub mod organisations;

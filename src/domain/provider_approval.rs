@@ -10,6 +10,7 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, Event};
+use super::evidence_expiry;
 use super::organisations::{self, OrganisationError, STATUS_APPROVED, STATUS_DRAFT};
 use super::provider_evidence::{self, EvidenceKind, required_for};
 use crate::auth::roles::Role;
@@ -252,7 +253,7 @@ pub async fn queue(
     for org in orgs {
         let evidence = provider_evidence::of_organisation(db, org.id).await?;
         out.push(QueueEntry {
-            lapsed: provider_evidence::lapsed(&evidence, today),
+            lapsed: evidence_expiry::lapsed(&evidence, today),
             org,
         });
     }

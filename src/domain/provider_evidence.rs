@@ -2,9 +2,8 @@
 //! which kinds each type of provider needs, checking what they enter, and the expiry of DBS
 //! checks and insurance (reminders before, a flag after).
 
-use chrono::{Duration, NaiveDate, Utc};
-use entity::{provider_evidence, provider_organisations};
-use sea_orm::sea_query::Expr;
+use chrono::{NaiveDate, Utc};
+use entity::provider_evidence;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, TransactionTrait,
@@ -16,10 +15,7 @@ use super::dates::parse_date;
 use super::organisations::{self, PERSONAL_ASSISTANT, REGISTERED_CARE_PROVIDER};
 use super::provider_profile::parse_cqc_location_id;
 use super::validation::{FieldErrors, has_control_chars};
-use crate::mail::{self, templates};
 
-/// Reminders go out this long before a DBS re-check or insurance falls due.
-pub const EXPIRY_REMINDER_DAYS: i64 = 30;
 /// A DBS certificate has no end date; the council asks for a fresh one after three years.
 pub const DBS_RECHECK_YEARS: i32 = 3;
 const MAX_DETAILS_CHARS: usize = 1000;
@@ -334,103 +330,6 @@ pub async fn of_organisation(
         .filter(provider_evidence::Column::OrganisationId.eq(organisation_id))
         .all(conn)
         .await
-}
-
-/// Where a piece of evidence stands against its expiry date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Expiry {
-    Current,
-    DueSoon { days_left: i64 },
-    Lapsed,
-}
-
-pub fn expiry_of(evidence: &provider_evidence::Model, today: NaiveDate) -> Expiry {
-    match evidence.expires_on {
-        Some(date) if date < today => Expiry::Lapsed,
-        Some(date) if (date - today).num_days() <= EXPIRY_REMINDER_DAYS => Expiry::DueSoon {
-            days_left: (date - today).num_days(),
-        },
-        _ => Expiry::Current,
-    }
-}
-
-/// The kinds whose evidence has lapsed: shown to admins and the provider as a flag.
-pub fn lapsed(evidence: &[provider_evidence::Model], today: NaiveDate) -> Vec<EvidenceKind> {
-    evidence
-        .iter()
-        .filter(|e| expiry_of(e, today) == Expiry::Lapsed)
-        .filter_map(|e| EvidenceKind::parse(&e.kind))
-        .collect()
-}
-
-/// Emails every member once when a DBS re-check or insurance falls due within
-/// `EXPIRY_REMINDER_DAYS`; returns how many reminders were queued. Run daily by the jobs.
-pub async fn send_expiry_reminders(
-    db: &DatabaseConnection,
-    base_url: &str,
-    today: NaiveDate,
-) -> Result<usize, DbErr> {
-    let horizon = today + Duration::days(EXPIRY_REMINDER_DAYS);
-    let due = provider_evidence::Entity::find()
-        .filter(provider_evidence::Column::ExpiresOn.lte(horizon))
-        .filter(provider_evidence::Column::ReminderSentAt.is_null())
-        .all(db)
-        .await?;
-    let mut sent = 0;
-    for evidence in due {
-        let Some(kind) = EvidenceKind::parse(&evidence.kind) else {
-            continue;
-        };
-        let Some(expires_on) = evidence.expires_on else {
-            continue;
-        };
-        let txn = db.begin().await?;
-        let Some(org) = provider_organisations::Entity::find_by_id(evidence.organisation_id)
-            .one(&txn)
-            .await?
-        else {
-            continue;
-        };
-        let link = format!("{base_url}/provider/organisations/{}/evidence", org.id);
-        for (user, _) in organisations::members(&txn, org.id).await? {
-            mail::enqueue(
-                &txn,
-                templates::evidence_expiring(
-                    &user.email,
-                    &user.display_name,
-                    &org.name,
-                    &kind.in_sentence(),
-                    &super::dates::format_date(&expires_on),
-                    expires_on < today,
-                    &link,
-                ),
-            )
-            .await?;
-            sent += 1;
-        }
-        provider_evidence::Entity::update_many()
-            .col_expr(
-                provider_evidence::Column::ReminderSentAt,
-                Expr::value(Some(Utc::now())),
-            )
-            .filter(provider_evidence::Column::Id.eq(evidence.id))
-            .exec(&txn)
-            .await?;
-        audit::record(
-            &txn,
-            &Actor::system(),
-            Event::new(
-                "organisation.evidence_reminder_sent",
-                "provider_organisation",
-                org.id,
-            )
-            .to(kind.as_str())
-            .detail(format!("expires {expires_on}")),
-        )
-        .await?;
-        txn.commit().await?;
-    }
-    Ok(sent)
 }
 
 #[cfg(test)]

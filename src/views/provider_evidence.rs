@@ -12,13 +12,12 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
+use crate::domain::evidence_expiry::{Expiry, expiry_of};
 use crate::domain::organisations::{REGISTERED_CARE_PROVIDER, STATUS_APPROVED};
 use crate::domain::provider_approval::{
     STATUS_CHANGES_REQUESTED, STATUS_REJECTED, STATUS_SUBMITTED,
 };
-use crate::domain::provider_evidence::{
-    DBS_TYPES, EvidenceForm, EvidenceKind, Expiry, expiry_of, required_for,
-};
+use crate::domain::provider_evidence::{DBS_TYPES, EvidenceForm, EvidenceKind, required_for};
 use crate::domain::validation::FieldErrors;
 
 pub struct EvidenceView<'a> {
