@@ -1,6 +1,6 @@
 //! The evidence a provider gives the council before approval ("Support with Confidence"):
-//! which kinds each type of provider needs, checking what they enter, and the expiry of DBS
-//! checks and insurance (reminders before, a flag after).
+//! which kinds each type of provider needs, checking what they enter, and saving it. Expiry
+//! flags and reminders live in `evidence_expiry`.
 
 use chrono::{NaiveDate, Utc};
 use entity::provider_evidence;
