@@ -25,6 +25,13 @@ pub const QUEUE_STATUSES: [(&str, &str); 5] = [
     ("draft", "Not yet submitted"),
 ];
 
+fn status_label(status: &str) -> &str {
+    QUEUE_STATUSES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or(status, |(_, label)| label)
+}
+
 fn waiting(org: &provider_organisations::Model) -> String {
     org.submitted_at.map_or_else(String::new, |t| {
         let days = (Utc::now() - t).num_days();
@@ -127,7 +134,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
     ];
     let mut rows: Vec<(&str, Markup)> = vec![
         ("Type", html! { (kind_label(&org.kind)) }),
-        ("Status", html! { (org.status.replace('_', " ")) }),
+        ("Status", html! { (status_label(&org.status)) }),
         (
             "Contact",
             html! { (org.contact_email.clone().unwrap_or_default()) " " (org.contact_phone.clone().unwrap_or_default()) },
@@ -196,7 +203,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
                 h2 class="govuk-heading-m" { "Earlier decisions" }
                 ul class="govuk-list" {
                     @for r in v.history {
-                        li { (format_time(&r.created_at)) ": " (r.decision.replace('_', " ")) @if let Some(m) = &r.message { " – " (m) } }
+                        li { (format_time(&r.created_at)) ": " (status_label(&r.decision)) @if let Some(m) = &r.message { " – " (m) } }
                     }
                 }
             }
