@@ -260,21 +260,13 @@ pub async fn decide(
             set_flash(&session, "Decision recorded and the provider emailed");
             Ok(see_other(&format!("/admin/providers/{id}")))
         }
-        Err(err @ ApprovalError::ChecklistIncomplete) => {
-            errors.add("checklist", err.to_string());
-            render_review(
-                &page,
-                &state,
-                id,
-                &decision_raw,
-                &message,
-                &confirmed_raw,
-                &errors,
-            )
-            .await
-        }
-        Err(err @ ApprovalError::MessageRequired) => {
-            errors.add("message", err.to_string());
+        Err(err @ (ApprovalError::ChecklistIncomplete | ApprovalError::MessageRequired)) => {
+            let field = if matches!(err, ApprovalError::ChecklistIncomplete) {
+                "checklist"
+            } else {
+                "message"
+            };
+            errors.add(field, err.to_string());
             render_review(
                 &page,
                 &state,
