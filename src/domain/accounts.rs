@@ -194,6 +194,23 @@ async fn queue_verification_email(
     mail::enqueue(conn, templates::verify_email(email, name, &link)).await
 }
 
+/// Records that the account's email address is proven (by following an emailed link).
+pub(crate) async fn mark_email_verified(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::EmailVerifiedAt,
+            Expr::value(Some(Utc::now())),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .filter(users::Column::EmailVerifiedAt.is_null())
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn verify_email(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -201,21 +218,10 @@ pub async fn verify_email(
 ) -> Result<i64, AccountError> {
     let txn = db.begin().await?;
     let user_id = consume_token(&txn, token, PURPOSE_VERIFY_EMAIL).await?;
-    users::Entity::update_many()
-        .col_expr(
-            users::Column::EmailVerifiedAt,
-            Expr::value(Some(Utc::now())),
-        )
-        .filter(users::Column::Id.eq(user_id))
-        .exec(&txn)
-        .await?;
-    let actor = Actor {
-        user_id: actor.user_id.or(Some(user_id)),
-        ..actor.clone()
-    };
+    mark_email_verified(&txn, user_id).await?;
     audit::record(
         &txn,
-        &actor,
+        &actor.or_user(user_id),
         Event::new("account.email_verified", "user", user_id),
     )
     .await?;

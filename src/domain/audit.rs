@@ -18,6 +18,15 @@ impl Actor {
     pub fn system() -> Self {
         Self::default()
     }
+
+    /// The same request, credited to `user_id` when nobody is signed in (e.g. following an
+    /// emailed link).
+    pub fn or_user(&self, user_id: i64) -> Self {
+        Self {
+            user_id: self.user_id.or(Some(user_id)),
+            ..self.clone()
+        }
+    }
 }
 
 /// One audit entry; build with [`Event::new`] and the `from`/`to`/`detail` setters.

@@ -3,16 +3,15 @@
 
 use chrono::{Duration, Utc};
 use entity::users;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    TransactionTrait,
 };
 
 use super::account_tokens::{
     PURPOSE_RESET_PASSWORD, RESET_PASSWORD_HOURS, consume_token, issue_token,
 };
-use super::accounts::{AccountError, find_by_email};
+use super::accounts::{AccountError, find_by_email, mark_email_verified};
 use super::audit::{self, Actor, Event};
 use super::email_address::EmailAddress;
 use crate::auth::session_store::end_all_sessions_of;
@@ -94,16 +93,7 @@ pub async fn reset_password(
     let user_id = consume_token(&txn, token, PURPOSE_RESET_PASSWORD).await?;
     let user = set_password_in(&txn, user_id, new_hash).await?;
     // Following the emailed link proves the address too.
-    if user.email_verified_at.is_none() {
-        users::Entity::update_many()
-            .col_expr(
-                users::Column::EmailVerifiedAt,
-                Expr::value(Some(Utc::now())),
-            )
-            .filter(users::Column::Id.eq(user_id))
-            .exec(&txn)
-            .await?;
-    }
+    mark_email_verified(&txn, user_id).await?;
     mail::enqueue(
         &txn,
         templates::password_changed(
@@ -113,13 +103,9 @@ pub async fn reset_password(
         ),
     )
     .await?;
-    let actor = Actor {
-        user_id: actor.user_id.or(Some(user_id)),
-        ..actor.clone()
-    };
     audit::record(
         &txn,
-        &actor,
+        &actor.or_user(user_id),
         Event::new("account.password_reset", "user", user_id),
     )
     .await?;
