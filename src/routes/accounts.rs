@@ -124,7 +124,7 @@ async fn account_page(
     let organisations = organisations::of_user(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|(org, member_role)| (org.name, org.kind, member_role))
+        .map(|(org, member_role)| (org.id, org.name, org.kind, member_role))
         .collect();
     let account = view::AccountView {
         user,

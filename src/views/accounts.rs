@@ -223,7 +223,8 @@ pub fn reset_link_invalid(page: &Page) -> Markup {
 
 pub struct AccountView<'a> {
     pub user: &'a CurrentUser,
-    pub organisations: Vec<(String, String, String)>,
+    /// (id, name, kind, member role) of each organisation the account acts for.
+    pub organisations: Vec<(i64, String, String, String)>,
     pub last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
     pub member_since: chrono::DateTime<chrono::Utc>,
 }
@@ -263,8 +264,8 @@ pub fn account(
             @if !view.organisations.is_empty() {
                 h2 class="govuk-heading-m" { "Organisations you act for" }
                 ul class="govuk-list govuk-list--bullet" {
-                    @for (name, kind, member_role) in &view.organisations {
-                        li { (name) " – " (kind_label(kind)) " (" (member_role) ")" }
+                    @for (id, name, kind, member_role) in &view.organisations {
+                        li { a class="govuk-link" href={ "/provider/organisations/" (id) } { (name) } " – " (kind_label(kind)) " (" (member_role) ")" }
                     }
                 }
             }

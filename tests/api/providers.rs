@@ -115,6 +115,11 @@ async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
     let (status, body) = b.get_text("/provider").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Sale Moor Helpers") && body.contains("Not yet submitted"));
+    let (_, account) = b.get_text("/account").await;
+    assert!(
+        account.contains(&format!("href=\"/provider/organisations/{id}\"")),
+        "the account page links the organisation"
+    );
 
     let path = format!("/provider/organisations/{id}");
     let (status, body) = b
