@@ -7,7 +7,7 @@ use entity::{invitations as invitation_entity, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::{RequestActor, html_page, see_other};
+use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
@@ -102,10 +102,6 @@ pub async fn users(
     Ok(view::users(&page, &rows, total, &text, role, page_no))
 }
 
-fn user_id(raw: &str) -> AppResult<i64> {
-    raw.parse::<i64>().map_err(|_| AppError::NotFound)
-}
-
 async fn user_detail_page(
     page: &Page,
     state: &AppState,
@@ -131,7 +127,7 @@ pub async fn user_detail(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<maud::Markup> {
-    user_detail_page(&page, &state, user_id(&id)?, &FieldErrors::default()).await
+    user_detail_page(&page, &state, path_id(&id)?, &FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -152,7 +148,7 @@ pub async fn grant_role(
     id: web::Path<String>,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let id = user_id(&id)?;
+    let id = path_id(&id)?;
     let role = parse_role(&form.role)?;
     user_admin::grant_role(&state.db, &actor, id, role).await?;
     set_flash(&session, &format!("{} role given", role.label()));
@@ -167,7 +163,7 @@ pub async fn revoke_role(
     id: web::Path<String>,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let id = user_id(&id)?;
+    let id = path_id(&id)?;
     let role = parse_role(&form.role)?;
     match user_admin::revoke_role(&state.db, &actor, id, role).await {
         Ok(()) => {
@@ -201,7 +197,7 @@ pub async fn set_status(
     id: web::Path<String>,
     form: web::Form<StatusForm>,
 ) -> AppResult<HttpResponse> {
-    let id = user_id(&id)?;
+    let id = path_id(&id)?;
     let disable = match form.action.as_str() {
         "disable" => true,
         "enable" => false,
@@ -352,11 +348,7 @@ pub async fn audit(
         subject_type: &subject_type,
         subject_id: &subject_id,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(&errors);
     Ok(html_page(
         status,
         view::audit(&page, &rows, total, &q, page_no, AUDIT_PAGE_SIZE, &errors),

@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, see_other};
+use super::{RequestActor, html_page, path_id, see_other};
 use crate::domain::categories::{self, CategoryError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -32,10 +32,6 @@ fn field_of(err: &CategoryError) -> Option<&'static str> {
         CategoryError::BadParent => Some("parent_id"),
         _ => None,
     }
-}
-
-fn id_of(raw: &str) -> AppResult<i64> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn list(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
@@ -87,7 +83,7 @@ pub async fn edit(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<maud::Markup> {
-    let category = categories::get(&state.db, id_of(&id)?).await?;
+    let category = categories::get(&state.db, path_id(&id)?).await?;
     let form = CategoryForm {
         name: category.name.clone(),
         description: category.description.clone().unwrap_or_default(),
@@ -104,7 +100,7 @@ pub async fn update(
     id: web::Path<String>,
     form: web::Form<CategoryForm>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id)?;
+    let id = path_id(&id)?;
     match categories::update(&state.db, &actor, id, &form.name, &form.description).await {
         Ok(()) => {
             set_flash(&session, "Category saved");
@@ -138,7 +134,7 @@ pub async fn archive(
     id: web::Path<String>,
     form: web::Form<ArchiveForm>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id)?;
+    let id = path_id(&id)?;
     let archived = match form.action.as_str() {
         "archive" => true,
         "restore" => false,

@@ -138,6 +138,20 @@ impl FromRequest for RequestActor {
     }
 }
 
+/// A numeric id from the path; anything else is a page that does not exist.
+pub fn path_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// 200 for a form shown fresh, 422 when it comes back with errors.
+pub fn form_status(errors: &crate::domain::validation::FieldErrors) -> actix_web::http::StatusCode {
+    if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Post/redirect/get: a 303 to `location`.
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

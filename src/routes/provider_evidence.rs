@@ -1,12 +1,11 @@
 //! Provider evidence and asking for approval; the admin's approval queue, review and decision.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{RequestActor, html_page, see_other};
+use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::organisations::{self, OrganisationError};
 use crate::domain::provider_approval::{
@@ -30,10 +29,6 @@ impl From<ApprovalError> for AppError {
     }
 }
 
-fn id_of(raw: &str) -> AppResult<i64> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 async fn render_evidence(
     page: &Page,
     state: &AppState,
@@ -54,11 +49,7 @@ async fn render_evidence(
         today: Utc::now().date_naive(),
         failed,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(html_page(status, evidence_page(page, &v, errors)))
 }
 
@@ -72,7 +63,7 @@ pub async fn evidence(
         &page,
         &state,
         &user,
-        id_of(&id)?,
+        path_id(&id)?,
         None,
         &FieldErrors::default(),
     )
@@ -88,7 +79,7 @@ pub async fn save_evidence(
     id: web::Path<String>,
     form: web::Form<EvidenceForm>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id)?;
+    let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
     match form.parse(Utc::now().date_naive()) {
         Ok(evidence) => {
@@ -109,7 +100,7 @@ pub async fn submit(
     session: Session,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id)?;
+    let id = path_id(&id)?;
     match provider_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await {
         Ok(()) => {
             state.wake_mail_worker();
@@ -178,11 +169,7 @@ async fn render_review(
         message,
         confirmed,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(html_page(status, admin_providers::review(page, &v, errors)))
 }
 
@@ -194,7 +181,7 @@ pub async fn review(
     render_review(
         &page,
         &state,
-        id_of(&id)?,
+        path_id(&id)?,
         "",
         "",
         &[],
@@ -211,7 +198,7 @@ pub async fn decide(
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = id_of(&id)?;
+    let id = path_id(&id)?;
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)

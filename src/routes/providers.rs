@@ -6,7 +6,7 @@ use actix_session::Session;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, see_other};
+use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::organisations::{
@@ -31,10 +31,6 @@ impl From<OrganisationError> for AppError {
             other => AppError::BadRequest(other.to_string()),
         }
     }
-}
-
-fn organisation_id(raw: &str) -> AppResult<i64> {
-    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn dashboard(
@@ -134,11 +130,7 @@ async fn manage_page(
         profile: profile.unwrap_or(&stored),
         member_form: member_form.unwrap_or(&empty_member_form),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     Ok(html_page(status, view::manage(page, &v, errors)))
 }
 
@@ -152,7 +144,7 @@ pub async fn manage(
         &page,
         &state,
         &user,
-        organisation_id(&id)?,
+        path_id(&id)?,
         None,
         None,
         &FieldErrors::default(),
@@ -169,7 +161,7 @@ pub async fn update_profile(
     id: web::Path<String>,
     form: web::Form<ProfileForm>,
 ) -> AppResult<HttpResponse> {
-    let id = organisation_id(&id)?;
+    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     match form.parse(org.kind == REGISTERED_CARE_PROVIDER) {
         Ok(profile) => {
@@ -210,7 +202,7 @@ pub async fn upload_logo(
     id: web::Path<String>,
     form: MultipartForm<LogoUpload>,
 ) -> AppResult<HttpResponse> {
-    let id = organisation_id(&id)?;
+    let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
@@ -261,7 +253,7 @@ pub async fn invite_member(
     id: web::Path<String>,
     form: web::Form<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let id = organisation_id(&id)?;
+    let id = path_id(&id)?;
     let mut errors = FieldErrors::default();
     let Some(email) = errors.take("email", EmailAddress::parse(&form.email)) else {
         return manage_page(&page, &state, &user, id, None, Some(&form), &errors).await;
@@ -295,7 +287,7 @@ pub async fn public(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<maud::Markup> {
-    let profile = organisations::public_profile(&state.db, organisation_id(&id)?)
+    let profile = organisations::public_profile(&state.db, path_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(view::public(&page, &profile))
