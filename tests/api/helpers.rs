@@ -206,6 +206,20 @@ impl TestApp {
             .collect()
     }
 
+    /// Marks an organisation approved straight in the database (for tests that start there).
+    pub async fn approve_organisation(&self, id: i64) {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        entity::provider_organisations::Entity::update_many()
+            .col_expr(
+                entity::provider_organisations::Column::Status,
+                sea_orm::sea_query::Expr::value("approved"),
+            )
+            .filter(entity::provider_organisations::Column::Id.eq(id))
+            .exec(&self.db)
+            .await
+            .expect("approve");
+    }
+
     pub async fn user_count(&self) -> u64 {
         users::Entity::find().count(&self.db).await.expect("count")
     }
@@ -285,6 +299,22 @@ impl Browser {
             StatusCode::SEE_OTHER,
             "sign-in as {email} failed"
         );
+    }
+
+    /// Sets up an organisation as a provider would and returns its id.
+    pub async fn create_organisation(&self, name: &str, kind: &str) -> i64 {
+        let res = self
+            .post_form(
+                "/provider/organisations",
+                &[("name", name), ("kind", kind), ("cqc_location_id", "")],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "create {name}");
+        location(&res)
+            .rsplit('/')
+            .next()
+            .and_then(|id| id.parse().ok())
+            .expect("organisation id in the redirect")
     }
 
     pub async fn is_signed_in(&self) -> bool {

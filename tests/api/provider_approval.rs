@@ -7,15 +7,7 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{Browser, location, spawn_app};
-
-async fn create_org(b: &Browser, name: &str, kind: &str) -> i64 {
-    let res = b
-        .post_form("/provider/organisations", &[("name", name), ("kind", kind)])
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    location(&res).rsplit('/').next().unwrap().parse().unwrap()
-}
+use crate::helpers::{Browser, spawn_app};
 
 fn date_fields(prefix: &str, date: chrono::NaiveDate) -> [(String, String); 3] {
     [
@@ -95,7 +87,9 @@ async fn a_personal_assistant_is_approved_after_changes_with_every_step_recorded
     let app = spawn_app().await;
     let (admin, admin_user) = app.signed_in_as(Role::Admin).await;
     let (pa, pa_user) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&pa, "Jess Carer", "personal_assistant").await;
+    let id = pa
+        .create_organisation("Jess Carer", "personal_assistant")
+        .await;
     let evidence_page = format!("/provider/organisations/{id}/evidence");
 
     let (status, body) = pa
@@ -299,7 +293,9 @@ async fn a_personal_assistant_is_approved_after_changes_with_every_step_recorded
 async fn evidence_and_approval_belong_to_the_organisation_and_the_admins() {
     let app = spawn_app().await;
     let (owner, _) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&owner, "Private Evidence Ltd", "voluntary_group").await;
+    let id = owner
+        .create_organisation("Private Evidence Ltd", "voluntary_group")
+        .await;
     save_evidence(
         &owner,
         id,
@@ -363,7 +359,9 @@ async fn evidence_and_approval_belong_to_the_organisation_and_the_admins() {
 async fn reminders_go_out_once_before_evidence_lapses_and_lapsed_evidence_is_flagged() {
     let app = spawn_app().await;
     let (b, user) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&b, "Nearly Expired", "social_enterprise").await;
+    let id = b
+        .create_organisation("Nearly Expired", "social_enterprise")
+        .await;
     let today = Utc::now().date_naive();
     let mut insurance = owned(&[("kind", "insurance"), ("details", "Acme Mutual")]);
     insurance.extend(date_fields("expires_on", today + Duration::days(10)));
@@ -393,15 +391,7 @@ async fn reminders_go_out_once_before_evidence_lapses_and_lapsed_evidence_is_fla
         save_evidence(&b, id, &lapsed).await.status(),
         StatusCode::SEE_OTHER
     );
-    provider_organisations::Entity::update_many()
-        .col_expr(
-            provider_organisations::Column::Status,
-            sea_orm::sea_query::Expr::value("approved"),
-        )
-        .filter(provider_organisations::Column::Id.eq(id))
-        .exec(&app.db)
-        .await
-        .unwrap();
+    app.approve_organisation(id).await;
     let (admin, _) = app.signed_in_as(Role::Admin).await;
     let (_, body) = admin.get_text("/admin/providers?status=approved").await;
     assert!(body.contains("Nearly Expired") && body.contains("Public liability insurance lapsed"));

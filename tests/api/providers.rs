@@ -5,33 +5,9 @@ use entity::provider_organisations;
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, csrf_in, location, spawn_app};
-
-async fn create_org(b: &Browser, name: &str, kind: &str) -> i64 {
-    let res = b
-        .post_form(
-            "/provider/organisations",
-            &[("name", name), ("kind", kind), ("cqc_location_id", "")],
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "create {name}");
-    location(&res).rsplit('/').next().unwrap().parse().unwrap()
-}
-
-async fn approve(app: &TestApp, id: i64) {
-    provider_organisations::Entity::update_many()
-        .col_expr(
-            provider_organisations::Column::Status,
-            Expr::value("approved"),
-        )
-        .filter(provider_organisations::Column::Id.eq(id))
-        .exec(&app.db)
-        .await
-        .unwrap();
-}
+use crate::helpers::{Browser, PASSWORD, csrf_in, spawn_app};
 
 fn png_bytes(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(width, height, image::Rgb([20, 100, 180]));
@@ -111,7 +87,9 @@ async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Enter the CQC location ID"));
 
-    let id = create_org(&b, "Sale Moor Helpers", "micro_enterprise").await;
+    let id = b
+        .create_organisation("Sale Moor Helpers", "micro_enterprise")
+        .await;
     let (status, body) = b.get_text("/provider").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("Sale Moor Helpers") && body.contains("Not yet submitted"));
@@ -181,7 +159,7 @@ async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
         StatusCode::NOT_FOUND,
         "not public until approved"
     );
-    approve(&app, id).await;
+    app.approve_organisation(id).await;
     let (status, body) = app.browser().get_text(&format!("/providers/{id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -196,7 +174,9 @@ async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
 async fn a_personal_assistants_home_address_is_never_public() {
     let app = spawn_app().await;
     let (b, _) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&b, "Kasia Nowak", "personal_assistant").await;
+    let id = b
+        .create_organisation("Kasia Nowak", "personal_assistant")
+        .await;
     let res = b
         .post_form(
             &format!("/provider/organisations/{id}"),
@@ -209,7 +189,7 @@ async fn a_personal_assistants_home_address_is_never_public() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    approve(&app, id).await;
+    app.approve_organisation(id).await;
     let (_, own) = b.get_text(&format!("/provider/organisations/{id}")).await;
     assert!(
         own.contains("12 Private Road"),
@@ -231,7 +211,9 @@ async fn a_personal_assistants_home_address_is_never_public() {
 async fn no_provider_sees_or_changes_another_providers_organisation() {
     let app = spawn_app().await;
     let (owner, _) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&owner, "Mine Ltd", "social_enterprise").await;
+    let id = owner
+        .create_organisation("Mine Ltd", "social_enterprise")
+        .await;
     let (other, _) = app.signed_in_as(Role::Provider).await;
     let audit_before = app.audit_count().await;
     let path = format!("/provider/organisations/{id}");
@@ -290,7 +272,9 @@ async fn no_provider_sees_or_changes_another_providers_organisation() {
 async fn the_owner_invites_members_who_can_edit_but_not_invite() {
     let app = spawn_app().await;
     let (owner, _) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&owner, "Team Care", "voluntary_group").await;
+    let id = owner
+        .create_organisation("Team Care", "voluntary_group")
+        .await;
     let path = format!("/provider/organisations/{id}");
     let (status, body) = owner
         .post_form_text(&format!("{path}/members"), &[("email", "bad")])
@@ -357,7 +341,9 @@ async fn the_owner_invites_members_who_can_edit_but_not_invite() {
 async fn logos_are_checked_cleaned_and_served() {
     let app = spawn_app().await;
     let (b, _) = app.signed_in_as(Role::Provider).await;
-    let id = create_org(&b, "Picture Perfect", "micro_enterprise").await;
+    let id = b
+        .create_organisation("Picture Perfect", "micro_enterprise")
+        .await;
 
     let res = upload(&b, id, png_bytes(800, 600), "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
