@@ -76,6 +76,7 @@ pub async fn build(
         transport.clone(),
         settings.mail_from.clone(),
         mail_wakeup.clone(),
+        settings.review_policy(),
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 

@@ -41,6 +41,10 @@ pub struct Settings {
     pub log_format: String,
     /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Days a published listing stays trusted before its owner must confirm it (6 months).
+    pub listing_review_days: i64,
+    /// Days after the review date before an unconfirmed listing is hidden.
+    pub listing_review_grace_days: i64,
 }
 
 impl Default for Settings {
@@ -60,6 +64,8 @@ impl Default for Settings {
             mail_from: "Kith <no-reply@kith.example>".to_owned(),
             log_format: "pretty".to_owned(),
             trust_forwarded_for: false,
+            listing_review_days: 182,
+            listing_review_grace_days: 28,
         }
     }
 }
@@ -85,6 +91,13 @@ impl Settings {
     }
 
     /// True when no database URL was given: the embedded SQLite default.
+    pub fn review_policy(&self) -> crate::domain::listing_approval::ReviewPolicy {
+        crate::domain::listing_approval::ReviewPolicy {
+            cycle_days: self.listing_review_days.clamp(7, 3650),
+            grace_days: self.listing_review_grace_days.clamp(0, 365),
+        }
+    }
+
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_empty()
     }

@@ -18,6 +18,9 @@ pub enum AppError {
     Unauthorized,
     #[error("{0}")]
     BadRequest(String),
+    /// The request was fine but the thing is not in a state that allows it.
+    #[error("{0}")]
+    Conflict(String),
     #[error("Your form has expired or was not sent from this website")]
     Csrf,
     #[error("Too many attempts")]
@@ -56,6 +59,7 @@ impl AppError {
             ),
             Self::Unauthorized => ("Sign in to continue".into(), "You need to sign in to see this page.".into()),
             Self::BadRequest(message) => ("There is a problem with your request".into(), message.clone()),
+            Self::Conflict(message) => ("This cannot be done now".into(), message.clone()),
             Self::Csrf => (
                 "Your form has expired".into(),
                 "For your security, forms expire if you are signed out or the page was open for a long time. Go back, reload the page and try again.".into(),
@@ -95,6 +99,7 @@ impl ResponseError for AppError {
             Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

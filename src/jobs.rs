@@ -1,5 +1,5 @@
-//! Background workers started with the server: the mail sender, evidence-expiry reminders
-//! and the expired-session sweep.
+//! Background workers started with the server: the mail sender, evidence-expiry and
+//! listing-review reminders, and the expired-session sweep.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +8,8 @@ use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::auth::session_store;
-use crate::domain::evidence_expiry;
+use crate::domain::listing_approval::ReviewPolicy;
+use crate::domain::{evidence_expiry, listing_review};
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -20,6 +21,7 @@ pub fn spawn(
     transport: MailTransport,
     mail_from: String,
     mail_wakeup: Arc<Notify>,
+    review_policy: ReviewPolicy,
 ) {
     tokio::spawn(worker::run(
         db.clone(),
@@ -38,6 +40,20 @@ pub fn spawn(
                 }
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "evidence reminder pass failed"),
+            }
+            match listing_review::run_review_pass(&reminder_db, &base_url, review_policy, today)
+                .await
+            {
+                Ok(pass) if pass.reminded + pass.hidden > 0 => {
+                    tracing::info!(
+                        reminded = pass.reminded,
+                        hidden = pass.hidden,
+                        "listing review pass"
+                    );
+                    mail_wakeup.notify_one();
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "listing review pass failed"),
             }
             tokio::time::sleep(REMINDER_INTERVAL).await;
         }

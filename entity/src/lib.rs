@@ -4,6 +4,8 @@ pub mod audit_log;
 pub mod auth_tokens;
 pub mod categories;
 pub mod invitations;
+pub mod listing_revisions;
+pub mod listings;
 pub mod mail_outbox;
 pub mod provider_evidence;
 pub mod provider_members;

@@ -9,6 +9,7 @@ mod m20261122_000004_create_audit_log;
 mod m20261122_000005_provider_profiles;
 mod m20261122_000006_provider_approval;
 mod m20261122_000007_create_categories;
+mod m20261122_000008_create_listings;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_provider_profiles::Migration),
             Box::new(m20261122_000006_provider_approval::Migration),
             Box::new(m20261122_000007_create_categories::Migration),
+            Box::new(m20261122_000008_create_listings::Migration),
         ]
     }
 }

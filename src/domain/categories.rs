@@ -98,6 +98,35 @@ fn parse_description(raw: &str) -> Result<Option<String>, CategoryError> {
 }
 
 /// "Carers' breaks & respite" → "carers-breaks-respite".
+/// Every category's name by id, archived ones included (old listings may use them).
+pub async fn names(
+    db: &DatabaseConnection,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    Ok(categories::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
+/// The categories a listing can be filed under: top-level ones without kinds, and the kinds.
+/// Each as (id, label), in taxonomy order.
+pub fn choosable(tree: &[CategoryNode]) -> Vec<(i64, String)> {
+    tree.iter()
+        .flat_map(|node| {
+            if node.children.is_empty() {
+                vec![(node.category.id, node.category.name.clone())]
+            } else {
+                node.children
+                    .iter()
+                    .map(|c| (c.id, c.name.clone()))
+                    .collect()
+            }
+        })
+        .collect()
+}
+
 pub fn slugify(name: &str) -> String {
     let mut slug = String::new();
     for c in name.chars() {

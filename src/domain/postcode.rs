@@ -11,6 +11,8 @@ pub enum PostcodeError {
     Format,
     #[error("Enter postcode districts like M16 or WA14, separated by commas")]
     DistrictFormat,
+    #[error("Enter a postcode, like M33 7AB, or the first part of one, like M33 7 or M33")]
+    PlaceFormat,
 }
 
 /// The outward part: a letter or two, then a digit, then an optional digit or letter.
@@ -61,6 +63,30 @@ impl Postcode {
 impl fmt::Display for Postcode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A full postcode ("M33 7AB"), a sector ("M33 7") or a district ("M33"), normalised: the
+/// ways people say where they are without giving their exact address.
+pub fn parse_place(raw: &str) -> Result<String, PostcodeError> {
+    if let Ok(postcode) = Postcode::parse(raw) {
+        return Ok(postcode.0);
+    }
+    let upper = raw.trim().to_uppercase();
+    let mut parts = upper.split_whitespace();
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(district), None, None) if upper.is_ascii() && is_outcode(district) => {
+            Ok(district.to_owned())
+        }
+        (Some(district), Some(sector), None)
+            if upper.is_ascii()
+                && is_outcode(district)
+                && sector.len() == 1
+                && sector.as_bytes()[0].is_ascii_digit() =>
+        {
+            Ok(format!("{district} {sector}"))
+        }
+        _ => Err(PostcodeError::PlaceFormat),
     }
 }
 
@@ -116,6 +142,16 @@ mod tests {
             "M16 0RÅ",
         ] {
             assert_eq!(Postcode::parse(bad), Err(PostcodeError::Format), "{bad}");
+        }
+    }
+
+    #[test]
+    fn places_are_postcodes_sectors_or_districts() {
+        assert_eq!(parse_place("m33 7ab"), Ok("M33 7AB".into()));
+        assert_eq!(parse_place(" m33  7 "), Ok("M33 7".into()));
+        assert_eq!(parse_place("wa14"), Ok("WA14".into()));
+        for bad in ["", "Sale", "M33 77", "M33 7 A", "M33 A"] {
+            assert_eq!(parse_place(bad), Err(PostcodeError::PlaceFormat), "{bad}");
         }
     }
 

@@ -162,6 +162,120 @@ pub fn evidence_expiring(
     )
 }
 
+pub fn listing_submitted(
+    to: &str,
+    name: &str,
+    title: &str,
+    organisation: &str,
+    is_update: bool,
+    link: &str,
+) -> OutgoingMail {
+    let what = if is_update {
+        "changes to a published listing"
+    } else {
+        "a new listing"
+    };
+    compose(
+        to,
+        &format!("Listing to review: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "{organisation} has sent {what} for review: {title}."
+            )),
+            Block::Link("Review the listing".into(), link.into()),
+        ],
+    )
+}
+
+pub fn listing_decision(
+    to: &str,
+    name: &str,
+    title: &str,
+    status: &str,
+    was_live: bool,
+    message: &str,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, opening) = match (status, was_live) {
+        ("approved", false) => (format!("{title} is published on Kith"), "Good news: the council has approved your listing. People can now find it on Kith.".to_owned()),
+        ("approved", true) => (format!("Your changes to {title} are published"), "The council has approved your changes. Kith now shows the new version.".to_owned()),
+        ("changes_requested", _) => (format!("Changes needed to {title}"), "The council has looked at your listing and needs you to change something before it can be published.".to_owned()),
+        (_, live) => (format!("{title} was not approved"), if live { "The council could not approve your changes. The version already published stays on Kith." } else { "The council could not approve your listing." }.to_owned()),
+    };
+    let mut blocks = vec![Block::Para(opening)];
+    if !message.is_empty() {
+        blocks.push(Block::Para(format!("The council said: {message}")));
+    }
+    blocks.push(Block::Link("See your listing".into(), link.into()));
+    compose(to, &subject, name, &blocks)
+}
+
+pub fn listing_suspension(
+    to: &str,
+    name: &str,
+    title: &str,
+    suspended: bool,
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, opening) = if suspended {
+        (
+            format!("{title} has been suspended"),
+            "The council has taken your listing off Kith for now. People cannot find it until the council restores it.",
+        )
+    } else {
+        (
+            format!("{title} is back on Kith"),
+            "The council has restored your listing. People can find it on Kith again.",
+        )
+    };
+    compose(
+        to,
+        &subject,
+        name,
+        &[
+            Block::Para(opening.to_owned()),
+            Block::Para(format!("The council said: {reason}")),
+            Block::Link("See your listing".into(), link.into()),
+        ],
+    )
+}
+
+pub fn listing_review_due(
+    to: &str,
+    name: &str,
+    title: &str,
+    due: &str,
+    hidden: bool,
+    link: &str,
+) -> OutgoingMail {
+    let (subject, opening) = if hidden {
+        (
+            format!("{title} is hidden until you check it"),
+            format!(
+                "Your listing was due to be checked on {due}. It is now hidden from people searching Kith. Confirm it is still right, or update it, and it will show again."
+            ),
+        )
+    } else {
+        (
+            format!("Check your listing {title} by {due}"),
+            format!(
+                "Please check your listing is still right by {due}: prices, days and times, and whether you are taking new clients. Confirm it or update it on Kith. Listings not checked are hidden a few weeks later."
+            ),
+        )
+    };
+    compose(
+        to,
+        &subject,
+        name,
+        &[
+            Block::Para(opening),
+            Block::Link("Check your listing".into(), link.into()),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,6 +74,8 @@ pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud:
             .filter(entity::mail_outbox::Column::Status.eq(STATUS_FAILED))
             .count(db)
             .await?,
+        listings: crate::domain::listing_review::counts(db, chrono::Utc::now().date_naive())
+            .await?,
     };
     Ok(view::overview(&page, &o))
 }

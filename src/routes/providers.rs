@@ -287,10 +287,12 @@ pub async fn public(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<maud::Markup> {
-    let profile = organisations::public_profile(&state.db, path_id(&id)?)
+    let id = path_id(&id)?;
+    let profile = organisations::public_profile(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(view::public(&page, &profile))
+    let listings = crate::domain::listings::public_of_organisation(&state.db, id).await?;
+    Ok(view::public(&page, &profile, &listings))
 }
 
 /// Stored pictures. Names are content hashes, so they can be cached for a long time.

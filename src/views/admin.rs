@@ -29,12 +29,14 @@ pub struct Overview {
     pub pending_invitations: u64,
     pub mail_pending: u64,
     pub mail_failed: u64,
+    pub listings: crate::domain::listing_review::ListingCounts,
 }
 
 fn admin_nav() -> Markup {
     html! {
         ul class="govuk-list kith-admin-nav" {
             li { a class="govuk-link" href="/admin/providers" { "Providers waiting for approval" } }
+            li { a class="govuk-link" href="/admin/listings" { "Listings waiting for review" } }
             li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
             li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
@@ -51,6 +53,13 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
         html! {
             h1 class="govuk-heading-l" { "Administration" }
             (admin_nav())
+            h2 class="govuk-heading-m" { "Listings" }
+            (summary_list(&[
+                ("Waiting for review", html! { a class="govuk-link" href="/admin/listings" { (o.listings.waiting) } }),
+                ("Published", html! { (o.listings.published) }),
+                ("Check overdue", html! { a class="govuk-link" href="/admin/listings?show=overdue" { (o.listings.overdue) } }),
+                ("Suspended", html! { a class="govuk-link" href="/admin/listings?show=suspended" { (o.listings.suspended) } }),
+            ]))
             h2 class="govuk-heading-m" { "Accounts" }
             (summary_list(&[
                 ("All accounts", html! { (o.users) }),

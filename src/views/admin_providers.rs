@@ -1,12 +1,12 @@
 //! Admin: the provider approval queue and the review page with its checklist.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use entity::{provider_evidence, provider_organisations, provider_reviews, users};
 use maud::{Markup, html};
 
 use super::components::{
     RadioOption, button, csrf_field, error_summary, format_time, radios, summary_list, tag,
-    textarea, title_with_errors,
+    textarea, time_waiting, title_with_errors,
 };
 use super::layout::layout;
 use super::page::Page;
@@ -33,14 +33,9 @@ fn status_label(status: &str) -> &str {
 }
 
 fn waiting(org: &provider_organisations::Model) -> String {
-    org.submitted_at.map_or_else(String::new, |t| {
-        let days = (Utc::now() - t).num_days();
-        match days {
-            0 => "Today".to_owned(),
-            1 => "1 day".to_owned(),
-            n => format!("{n} days"),
-        }
-    })
+    org.submitted_at
+        .as_ref()
+        .map_or_else(String::new, time_waiting)
 }
 
 pub fn queue(page: &Page, entries: &[QueueEntry], status: &str) -> Markup {

@@ -302,6 +302,15 @@ pub fn total_pages(total: u64, page_size: u64) -> u64 {
     total.div_ceil(page_size).max(1)
 }
 
+/// How long something has waited: "Today", "1 day", "12 days".
+pub fn time_waiting(since: &chrono::DateTime<chrono::Utc>) -> String {
+    match (chrono::Utc::now() - *since).num_days() {
+        ..=0 => "Today".to_owned(),
+        1 => "1 day".to_owned(),
+        n => format!("{n} days"),
+    }
+}
+
 pub fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
     time.format("%-d %B %Y at %H:%M UTC").to_string()
 }
@@ -360,7 +369,49 @@ pub fn textarea(
             }
             (error_message(name, error))
             textarea class={ "govuk-textarea" @if error.is_some() { " govuk-textarea--error" } } id=(name) name=(name) rows=(rows)
-                aria-describedby=[hint.map(|_| format!("{name}-hint"))] { (value) }
+                aria-describedby=[described_by(name, hint.is_some(), error.is_some())] { (value) }
+        }
+    }
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, what)| format!("{name}-{what}"))
+        .collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A group of checkboxes sharing one name; `options` are (value, label).
+pub fn checkboxes(
+    name: &str,
+    legend: &str,
+    hint: Option<&str>,
+    options: &[(String, String)],
+    selected: &[String],
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            fieldset class="govuk-fieldset" aria-describedby=[described_by(name, hint.is_some(), error.is_some())] {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                @if let Some(hint) = hint {
+                    div id={ (name) "-hint" } class="govuk-hint" { (hint) }
+                }
+                (error_message(name, error))
+                div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                    @for (i, (value, label)) in options.iter().enumerate() {
+                        @let id = if i == 0 { name.to_owned() } else { format!("{name}-{}", i + 1) };
+                        div class="govuk-checkboxes__item" {
+                            input class="govuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(value)
+                                checked[selected.contains(value)];
+                            label class="govuk-label govuk-checkboxes__label" for=(id) { (label) }
+                        }
+                    }
+                }
+            }
         }
     }
 }

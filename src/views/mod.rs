@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod admin_listings;
 pub mod admin_providers;
 pub mod categories;
 pub mod components;
@@ -10,6 +11,9 @@ pub mod errors;
 pub mod home;
 pub mod info;
 pub mod layout;
+pub mod listing_page;
+pub mod listing_parts;
+pub mod listings;
 pub mod page;
 pub mod provider_evidence;
 pub mod providers;

@@ -134,6 +134,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
             (summary_list(&[
                 ("Status", status_tag(&org.status)),
                 ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
+                ("Listings", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/listings" } { "Your listings" } }),
             ("Public page", html! {
                     @if org.status == STATUS_APPROVED { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }
@@ -199,7 +200,11 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
     )
 }
 
-pub fn public(page: &Page, p: &PublicProfile) -> Markup {
+pub fn public(
+    page: &Page,
+    p: &PublicProfile,
+    listings: &[(i64, crate::domain::listing_content::ListingContent)],
+) -> Markup {
     let mut rows: Vec<(&str, Markup)> = vec![("Type of provider", html! { (kind_label(&p.kind)) })];
     if let Some(email) = &p.contact_email {
         rows.push((
@@ -238,6 +243,17 @@ pub fn public(page: &Page, p: &PublicProfile) -> Markup {
                     }
                 }
                 (summary_list(&rows))
+                h2 class="govuk-heading-m" { "Services" }
+                @if listings.is_empty() {
+                    p class="govuk-body" { "No services are published at the moment." }
+                }
+                @for (id, content) in listings {
+                    div class="kith-evidence" {
+                        h3 class="govuk-heading-s" { a class="govuk-link" href={ "/listings/" (id) } { (content.title) } }
+                        p class="govuk-body" { (content.summary) }
+                        p class="govuk-body-s kith-secondary-text" { (content.price.describe()) " · " (content.availability_line()) }
+                    }
+                }
             } }
         },
     )

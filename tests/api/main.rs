@@ -10,6 +10,7 @@ mod authorization;
 mod categories;
 mod demo;
 mod helpers;
+mod listings;
 mod mail;
 mod provider_approval;
 mod providers;

@@ -7,40 +7,7 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sea_orm::EntityTrait;
 
-use crate::helpers::{Browser, PASSWORD, csrf_in, spawn_app};
-
-fn png_bytes(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(width, height, image::Rgb([20, 100, 180]));
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A 1×1 PNG whose header claims 100,000 × 100,000 pixels.
-fn bomb_png() -> Vec<u8> {
-    let mut bytes = png_bytes(1, 1);
-    bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
-    bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-    let crc = crc32(&bytes[12..29]);
-    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
-    bytes
-}
+use crate::helpers::{Browser, PASSWORD, bomb_png, csrf_in, png_bytes, spawn_app};
 
 async fn upload(b: &Browser, id: i64, file: Vec<u8>, alt: &str) -> reqwest::Response {
     let (_, page) = b.get_text(&format!("/provider/organisations/{id}")).await;

@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// A service a provider offers. Its content lives in revisions: `live_revision_id` is the
+/// approved version people see, `working_revision_id` the one being edited or reviewed.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "listings")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub organisation_id: i64,
+    /// draft, submitted, changes_requested, rejected (never published yet), approved
+    /// (published), archived.
+    pub status: String,
+    pub live_revision_id: Option<i64>,
+    pub working_revision_id: Option<i64>,
+    pub suspended_at: Option<DateTimeUtc>,
+    pub suspended_reason: Option<String>,
+    /// Set when the owner let the review date pass beyond the grace period.
+    pub hidden_at: Option<DateTimeUtc>,
+    pub review_due: Option<Date>,
+    pub review_reminder_sent_at: Option<DateTimeUtc>,
+    /// When the working revision was last sent to the council (the queue's order).
+    pub submitted_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub archived_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
