@@ -232,6 +232,8 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
             }
             (history(r.revisions))
             @if l.status != ARCHIVED {
+                h2 class="govuk-heading-m" { "Archive the listing" }
+                p class="govuk-body" { "Archiving takes the listing off Kith for good. Use it for services that have closed." }
                 (button_form(&format!("{base}/archive"), &csrf, &[], warning_button("Archive listing")))
             }
         },

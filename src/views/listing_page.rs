@@ -33,7 +33,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     )];
     if let Some(phone) = &provider.contact_phone {
         contact.push((
-            "Telephone",
+            "Phone",
             html! { a class="govuk-link" href={ "tel:" (phone.replace(' ', "")) } { (phone) } },
         ));
     }

@@ -1,6 +1,9 @@
-//! Demo data: one account for each role and a few approved provider organisations, so a
-//! newcomer can sign in and look around. Loaded automatically only into an empty embedded
-//! SQLite database.
+//! Demo data: one account for each role, a few named provider organisations and a
+//! marketplace of some fifty more with a few hundred listings, so a newcomer can sign in and
+//! look around. Loaded automatically only into an empty embedded SQLite database.
+
+mod listing_templates;
+mod marketplace;
 
 use chrono::{Duration, Utc};
 use entity::{provider_evidence, provider_organisations, users};
@@ -16,6 +19,7 @@ use crate::domain::display_name::DisplayName;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::organisations::{self, NewOrganisation};
 use crate::domain::provider_evidence::{EvidenceKind, required_for};
+use marketplace::{Marketplace, Plan};
 
 /// The password of every demo account. Demo data is for trying Kith out, never production.
 pub const DEMO_PASSWORD: &str = "kith-demo-password";
@@ -24,23 +28,25 @@ struct DemoAccount {
     email: &'static str,
     name: &'static str,
     roles: &'static [Role],
-    organisation: Option<&'static DemoOrganisation>,
+    organisation: Option<&'static DemoOrganisation<'static>>,
+    /// The listings the organisation shows, in these states.
+    listings: &'static [Plan],
 }
 
-/// A demo provider with a filled-in profile and, unless it is a draft, its evidence.
-struct DemoOrganisation {
-    name: &'static str,
-    kind: &'static str,
-    cqc: Option<&'static str>,
-    status: &'static str,
-    description: &'static str,
-    phone: &'static str,
-    email: &'static str,
-    address: Option<(&'static str, &'static str)>,
-    areas: &'static str,
+/// A demo provider with a filled-in profile and its evidence.
+struct DemoOrganisation<'a> {
+    name: &'a str,
+    kind: &'a str,
+    cqc: Option<&'a str>,
+    status: &'a str,
+    description: &'a str,
+    phone: &'a str,
+    email: &'a str,
+    address: Option<(&'a str, &'a str)>,
+    areas: &'a str,
 }
 
-const SALE_MOOR: DemoOrganisation = DemoOrganisation {
+const SALE_MOOR: DemoOrganisation<'static> = DemoOrganisation {
     name: "Sale Moor Home Support",
     kind: "micro_enterprise",
     cqc: None,
@@ -52,7 +58,7 @@ const SALE_MOOR: DemoOrganisation = DemoOrganisation {
     areas: "M33, M32, WA15",
 };
 
-const KASIA: DemoOrganisation = DemoOrganisation {
+const KASIA: DemoOrganisation<'static> = DemoOrganisation {
     name: "Kasia Nowak, personal assistant",
     kind: "personal_assistant",
     cqc: None,
@@ -65,7 +71,7 @@ const KASIA: DemoOrganisation = DemoOrganisation {
     areas: "M32, M16, M41",
 };
 
-const STRETFORD_CARE: DemoOrganisation = DemoOrganisation {
+const STRETFORD_CARE: DemoOrganisation<'static> = DemoOrganisation {
     name: "Stretford Care at Home",
     kind: "registered_care_provider",
     cqc: Some("1-123456789"),
@@ -77,7 +83,7 @@ const STRETFORD_CARE: DemoOrganisation = DemoOrganisation {
     areas: "M32, M16, M15",
 };
 
-const COMMUNITY_KITCHEN: DemoOrganisation = DemoOrganisation {
+const COMMUNITY_KITCHEN: DemoOrganisation<'static> = DemoOrganisation {
     name: "Old Trafford Community Kitchen",
     kind: "voluntary_group",
     cqc: None,
@@ -98,54 +104,68 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         name: "Priya Shah",
         roles: &[Role::Admin],
         organisation: None,
+        listings: &[],
     },
     DemoAccount {
         email: "commissioner@kith.example",
         name: "Tom Clarke",
         roles: &[Role::Commissioner],
         organisation: None,
+        listings: &[],
     },
     DemoAccount {
         email: "checker@kith.example",
         name: "Maureen Doyle",
         roles: &[Role::QualityChecker],
         organisation: None,
+        listings: &[],
     },
     DemoAccount {
         email: "broker@kith.example",
         name: "Samuel Okafor",
         roles: &[Role::Broker],
         organisation: None,
+        listings: &[],
     },
     DemoAccount {
         email: "budget.holder@kith.example",
         name: "Margaret Wilson",
         roles: &[Role::BudgetHolder],
         organisation: None,
+        listings: &[],
     },
     DemoAccount {
         email: "provider@kith.example",
         name: "Jo Bennett",
         roles: &[Role::Provider],
         organisation: Some(&SALE_MOOR),
+        listings: &[
+            Plan::Live,
+            Plan::LiveWithPendingChange,
+            Plan::Draft,
+            Plan::Live,
+        ],
     },
     DemoAccount {
         email: "pa@kith.example",
         name: "Kasia Nowak",
         roles: &[Role::Provider],
         organisation: Some(&KASIA),
+        listings: &[Plan::Live, Plan::Live],
     },
     DemoAccount {
         email: "care.agency@kith.example",
         name: "Imran Hussain",
         roles: &[Role::Provider],
         organisation: Some(&STRETFORD_CARE),
+        listings: &[Plan::Live, Plan::Live, Plan::Submitted, Plan::Suspended],
     },
     DemoAccount {
         email: "kitchen@kith.example",
         name: "Grace Mensah",
         roles: &[Role::Provider],
         organisation: Some(&COMMUNITY_KITCHEN),
+        listings: &[Plan::Draft],
     },
 ];
 
@@ -183,6 +203,8 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
         request_id: Some("demo-seed".into()),
     };
     let txn = db.begin().await?;
+    let mut own = Vec::new();
+    let mut admin_id = None;
     for account in DEMO_ACCOUNTS {
         let email = EmailAddress::parse(account.email)?;
         if find_by_email(&txn, &email).await?.is_some() {
@@ -199,20 +221,59 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
         for role in account.roles {
             grant_role_in(&txn, user_id, *role, None).await?;
         }
-        if let Some(org) = account.organisation {
-            seed_organisation(&txn, &actor, org, user_id).await?;
+        if account.roles.contains(&Role::Admin) {
+            admin_id.get_or_insert(user_id);
         }
+        if let Some(org) = account.organisation {
+            let id = seed_organisation(&txn, &actor, org, user_id).await?;
+            own.push((id, org, account.listings));
+        }
+    }
+    if let Some(admin_id) = admin_id {
+        let mut market = Marketplace::new(&txn, &actor, &hash, admin_id).await?;
+        for (id, org, plans) in own {
+            let sector = org
+                .address
+                .map(|(_, postcode)| &postcode[..postcode.len() - 2])
+                .unwrap_or("M33 7");
+            market.seed_planned(id, org.kind, sector, plans).await?;
+        }
+        market.seed_providers().await?;
+        tracing::info!(
+            listings = market.listings_created,
+            "demo marketplace seeded"
+        );
     }
     txn.commit().await?;
     Ok(())
 }
 
+/// A verified provider account for a demo organisation's owner.
+async fn create_owner(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> anyhow::Result<i64> {
+    let user_id = create_verified_account(
+        txn,
+        actor,
+        &EmailAddress::parse(email)?,
+        &DisplayName::parse(name)?,
+        password_hash.to_owned(),
+    )
+    .await?;
+    grant_role_in(txn, user_id, Role::Provider, None).await?;
+    Ok(user_id)
+}
+
 async fn seed_organisation(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    org: &DemoOrganisation,
+    org: &DemoOrganisation<'_>,
     owner: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     let new = NewOrganisation {
         name: org.name,
         kind: org.kind,
@@ -243,7 +304,7 @@ async fn seed_organisation(
                 Some(today + Duration::days(700)),
             ),
             // One demo insurance runs out soon, so the reminder and warning can be seen.
-            EvidenceKind::Insurance if org.kind == "micro_enterprise" => (
+            EvidenceKind::Insurance if org.name == SALE_MOOR.name => (
                 None,
                 Some("PL-55501"),
                 None,
@@ -273,5 +334,5 @@ async fn seed_organisation(
         .exec_without_returning(txn)
         .await?;
     }
-    Ok(())
+    Ok(id)
 }

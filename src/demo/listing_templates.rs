@@ -1,0 +1,409 @@
+//! Text for demo listings and providers: what Trafford's care market plausibly offers, one
+//! template per kind of support. `{place}` becomes the town a listing is based in.
+
+use crate::domain::listing_content::PriceUnit;
+
+pub struct Template {
+    pub category: &'static str,
+    pub titles: &'static [&'static str],
+    pub summary: &'static str,
+    pub description: &'static str,
+    pub client_groups: &'static [&'static str],
+    /// Price range in pence and its unit; `None` means free.
+    pub price: Option<(i64, i64, PriceUnit)>,
+    pub at_home: bool,
+    pub venue: bool,
+    pub online: bool,
+}
+
+const OLDER: &str = "older_people";
+const LD: &str = "learning_disability";
+const PSD: &str = "physical_sensory_disability";
+const MH: &str = "mental_health";
+const AUTISM: &str = "autism";
+const CARERS: &str = "carers";
+
+pub const TEMPLATES: &[Template] = &[
+    Template {
+        category: "personal-care",
+        titles: &[
+            "Personal care at home in {place}",
+            "Morning and evening calls in {place}",
+            "Help with washing and dressing, {place}",
+        ],
+        summary: "Trained carers help you wash, dress, eat and take your medicines at home, at times that suit you.",
+        description: "We visit you at home to help with personal care: getting up and going to bed, washing and bathing, dressing, meals and medicines.\n\nYou get a small team of regular carers who know you. We write a care plan with you and review it every three months.",
+        client_groups: &[OLDER, PSD, LD],
+        price: Some((2150, 2650, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "domestic-help",
+        titles: &[
+            "Cleaning and shopping help in {place}",
+            "Home help in {place}",
+            "Help around the house, {place}",
+        ],
+        summary: "Help with cleaning, laundry, shopping and simple meals, from friendly local people.",
+        description: "We help with the jobs that keep a home running: hoovering and dusting, changing beds, laundry and ironing, weekly shopping and simple meals.\n\nVisits are usually one or two hours, on the same day each week.",
+        client_groups: &[OLDER, PSD, CARERS],
+        price: Some((1600, 2000, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "day-support",
+        titles: &[
+            "Day centre in {place}",
+            "Friday social club, {place}",
+            "Art and craft group in {place}",
+            "Gardening group in {place}",
+        ],
+        summary: "A friendly day out with activities, a hot lunch and people to talk to.",
+        description: "Come along for a day of activities chosen by the people who attend: crafts, music, quizzes, gentle exercise and trips out.\n\nA hot two-course lunch is included. Transport can be arranged for people who need it.",
+        client_groups: &[OLDER, LD, MH],
+        price: Some((3500, 5500, PriceUnit::Day)),
+        at_home: false,
+        venue: true,
+        online: false,
+    },
+    Template {
+        category: "respite-agency",
+        titles: &[
+            "Sitting service in {place}",
+            "Carer breaks at home, {place}",
+        ],
+        summary: "A trained care worker stays with the person you care for, so you can take a break.",
+        description: "Our care workers come to your home and look after the person you care for while you go out, rest or see friends.\n\nBook a few hours in the day, an evening, or an overnight sit.",
+        client_groups: &[OLDER, CARERS, LD],
+        price: Some((2000, 2400, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "respite-pa",
+        titles: &[
+            "Respite from a personal assistant in {place}",
+            "Flexible breaks for carers, {place}",
+        ],
+        summary: "I can give you a regular break by supporting the person you care for, at home or out and about.",
+        description: "I am an experienced personal assistant. I can support the person you care for at home or take them out to places they enjoy, so you get time for yourself.\n\nI am happy to work some evenings and weekends.",
+        client_groups: &[CARERS, LD, AUTISM],
+        price: Some((1500, 1800, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "respite-day",
+        titles: &[
+            "Day respite club in {place}",
+            "Saturday respite group, {place}",
+        ],
+        summary: "A full day of activities and care, giving carers a day off each week.",
+        description: "Our day respite service runs from ten until four. Staff are trained in moving and handling, medicines and dementia care.\n\nWe share a short note with carers at the end of each day.",
+        client_groups: &[OLDER, CARERS],
+        price: Some((5000, 7500, PriceUnit::Day)),
+        at_home: false,
+        venue: true,
+        online: false,
+    },
+    Template {
+        category: "respite-short-stays",
+        titles: &["Short stays in {place}", "Planned short breaks, {place}"],
+        summary: "Short stays of a few nights to two weeks in a comfortable, homely setting.",
+        description: "Book a short stay for a planned break or when your carer is away. Rooms are en suite, and staff are on hand day and night.\n\nWe meet you before the first stay to learn your routines.",
+        client_groups: &[OLDER, PSD, LD],
+        price: Some((95000, 125000, PriceUnit::Week)),
+        at_home: false,
+        venue: true,
+        online: false,
+    },
+    Template {
+        category: "community-access",
+        titles: &[
+            "Getting out and about in {place}",
+            "Travel training in {place}",
+            "Community support, {place}",
+        ],
+        summary: "Support to get out, use buses and trams, and do the things you enjoy in your community.",
+        description: "We support you to go shopping, visit friends, join clubs and use public transport with confidence.\n\nTravel training starts with short trips together and builds up until you can travel on your own.",
+        client_groups: &[LD, AUTISM, MH],
+        price: Some((1700, 2200, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "supported-living",
+        titles: &[
+            "Supported living in {place}",
+            "Support in your own tenancy, {place}",
+        ],
+        summary: "Support to live in your own home, with your own front door and help when you need it.",
+        description: "We support people in their own tenancies with cooking, budgeting, bills, health appointments and keeping well.\n\nSupport hours are agreed with you and your social worker.",
+        client_groups: &[LD, AUTISM, MH],
+        price: Some((2000, 2400, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: false,
+    },
+    Template {
+        category: "carers-breaks",
+        titles: &[
+            "Carers' coffee morning, {place}",
+            "Carers' wellbeing group in {place}",
+            "Pamper day for carers, {place}",
+        ],
+        summary: "Time for you: meet other carers, get advice and enjoy a break.",
+        description: "A relaxed group for unpaid carers. Share a cup of tea, hear from guest speakers and try something new, from chair yoga to crafts.\n\nThe person you care for is welcome to come along.",
+        client_groups: &[CARERS],
+        price: None,
+        at_home: false,
+        venue: true,
+        online: true,
+    },
+    Template {
+        category: "equipment",
+        titles: &[
+            "Telecare and alarms, {place}",
+            "Small aids and adaptations service",
+        ],
+        summary: "Alarms, sensors and small aids that help you stay safe and independent at home.",
+        description: "We advise on, supply and fit equipment such as pendant alarms, fall sensors, grab rails and key safes.\n\nA trusted assessor visits first to check what will help.",
+        client_groups: &[OLDER, PSD],
+        price: Some((500, 4500, PriceUnit::Item)),
+        at_home: true,
+        venue: false,
+        online: true,
+    },
+    Template {
+        category: "advice-advocacy-brokerage",
+        titles: &[
+            "Independent support planning",
+            "Advocacy in {place}",
+            "Help to use your personal budget",
+        ],
+        summary: "Independent help to plan your support, use your budget and have your say.",
+        description: "We help you think about what matters to you, find support that fits, and write your support plan.\n\nOur advocates can also support you at meetings and reviews.",
+        client_groups: &[LD, AUTISM, MH, OLDER],
+        price: Some((2500, 3500, PriceUnit::Hour)),
+        at_home: true,
+        venue: false,
+        online: true,
+    },
+    Template {
+        category: "managed-accounts",
+        titles: &[
+            "Managed accounts for direct payments",
+            "Payroll for personal assistant employers",
+        ],
+        summary: "We manage your direct payment and pay your personal assistants, so you do not have to.",
+        description: "We hold your direct payment, pay invoices and run payroll for your personal assistants, including pensions and tax.\n\nYou get a clear statement every month.",
+        client_groups: &[OLDER, PSD, LD, CARERS],
+        price: Some((1500, 2500, PriceUnit::Week)),
+        at_home: false,
+        venue: false,
+        online: true,
+    },
+    Template {
+        category: "employment-training",
+        titles: &[
+            "Supported work placements, {place}",
+            "Skills for work course",
+        ],
+        summary: "Learn new skills and find work that suits you, with a job coach at your side.",
+        description: "Our job coaches help you find what you are good at, build your confidence and try real work placements with local employers.\n\nWe stay in touch once you start work.",
+        client_groups: &[LD, AUTISM, MH],
+        price: Some((3000, 4500, PriceUnit::Session)),
+        at_home: false,
+        venue: true,
+        online: false,
+    },
+    Template {
+        category: "meals",
+        titles: &[
+            "Lunch club in {place}",
+            "Hot meals delivered, {place}",
+            "Cook and eat group, {place}",
+        ],
+        summary: "A hot, home-cooked meal and good company, with food to suit your diet and culture.",
+        description: "Fresh meals cooked on the day, including vegetarian, halal and soft-food options.\n\nTell us what you like and any allergies when you first come.",
+        client_groups: &[OLDER, CARERS],
+        price: Some((450, 750, PriceUnit::Item)),
+        at_home: false,
+        venue: true,
+        online: false,
+    },
+];
+
+/// Which kinds of support each kind of provider offers in the demo.
+pub fn categories_for(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "registered_care_provider" => &[
+            "personal-care",
+            "respite-agency",
+            "respite-short-stays",
+            "supported-living",
+            "domestic-help",
+        ],
+        "micro_enterprise" => &[
+            "domestic-help",
+            "community-access",
+            "meals",
+            "day-support",
+            "carers-breaks",
+        ],
+        "social_enterprise" => &[
+            "day-support",
+            "community-access",
+            "employment-training",
+            "equipment",
+            "meals",
+            "managed-accounts",
+        ],
+        "user_led" => &[
+            "advice-advocacy-brokerage",
+            "carers-breaks",
+            "day-support",
+            "managed-accounts",
+        ],
+        "voluntary_group" => &[
+            "day-support",
+            "meals",
+            "carers-breaks",
+            "respite-day",
+            "community-access",
+        ],
+        _ => &[
+            "personal-care",
+            "respite-pa",
+            "community-access",
+            "domestic-help",
+        ],
+    }
+}
+
+/// (kind, names) of the demo's other providers; `{place}` becomes a town.
+pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
+    (
+        "registered_care_provider",
+        &[
+            "{place} Home Care",
+            "Bridgewater Care Services",
+            "Mersey Valley Care",
+            "Caring Hands {place}",
+            "Bluebell Care at Home",
+            "Riverside Supported Living",
+            "Sunrise Home Care",
+            "Willow Tree Care",
+            "Oakwood Home Support",
+        ],
+    ),
+    (
+        "micro_enterprise",
+        &[
+            "Friendly Faces {place}",
+            "Home Comforts {place}",
+            "Good Neighbours Support",
+            "Handy Help {place}",
+            "Tea and Company",
+            "Step Out Together",
+            "Bright Days Support",
+            "Little Helpers {place}",
+            "The Garden Gang",
+            "Companions of {place}",
+        ],
+    ),
+    (
+        "social_enterprise",
+        &[
+            "Trafford Travel Buddies CIC",
+            "Green Fingers Project CIC",
+            "Creative Minds {place} CIC",
+            "Move More CIC",
+            "Stitch and Natter CIC",
+            "Kind Kitchen CIC",
+            "Open Doors Work CIC",
+        ],
+    ),
+    (
+        "user_led",
+        &[
+            "Trafford Carers Voice",
+            "Speak Up Trafford",
+            "Deaf Connect Trafford",
+            "Autism Together Trafford",
+            "Independent Living Forum",
+        ],
+    ),
+    (
+        "voluntary_group",
+        &[
+            "{place} Lunch Club",
+            "Friendship Circle {place}",
+            "Memory Café {place}",
+            "Age Together {place}",
+            "Walking Football {place}",
+            "{place} Carers' Group",
+            "St Mary's Luncheon Club",
+        ],
+    ),
+    (
+        "personal_assistant",
+        &[
+            "Amira Khan",
+            "Daniel Hughes",
+            "Fatima Begum",
+            "Gareth Jones",
+            "Ngozi Eze",
+            "Piotr Kowalski",
+            "Sarah O'Neill",
+            "Tendai Moyo",
+            "Lucy Chen",
+            "Mark Reilly",
+        ],
+    ),
+];
+
+/// The town for a postcode district in the demo area.
+pub fn town_of(district: &str) -> &'static str {
+    match district {
+        "M16" => "Old Trafford",
+        "M17" => "Trafford Park",
+        "M31" => "Partington",
+        "M32" => "Stretford",
+        "M33" => "Sale",
+        "M41" => "Urmston",
+        "WA14" => "Altrincham",
+        "WA15" => "Timperley",
+        _ => "Trafford",
+    }
+}
+
+pub const EXTRA_LANGUAGES: &[&str] = &[
+    "Polish",
+    "Urdu",
+    "Punjabi",
+    "Bengali",
+    "Arabic",
+    "Somali",
+    "Cantonese",
+    "Gujarati",
+    "Romanian",
+    "British Sign Language",
+    "Irish",
+    "Yoruba",
+];
+
+pub const CULTURAL_NOTES: &[&str] = &[
+    "Halal and vegetarian food on request. Female staff for women who prefer them.",
+    "We understand Caribbean and African cultures and food.",
+    "Staff who speak South Asian languages and respect religious practice, including prayer times.",
+    "We are LGBT+ friendly and have Pride in Care quality standard training.",
+    "We can support Catholic, Muslim, Jewish and Sikh religious observance.",
+];

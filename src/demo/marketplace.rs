@@ -1,0 +1,448 @@
+//! A demo marketplace: some fifty more providers of every kind across Trafford's real postcode
+//! sectors, and a few hundred listings in every state — published, waiting for review, with
+//! changes pending, sent back, suspended, overdue for their check — so every page has
+//! something to show. Deterministic: the same seed gives the same marketplace.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use entity::{categories, listing_revisions, listings};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait};
+
+use super::listing_templates::{
+    CULTURAL_NOTES, EXTRA_LANGUAGES, PROVIDER_NAMES, TEMPLATES, Template, categories_for, town_of,
+};
+use super::{DemoOrganisation, create_owner, seed_organisation};
+use crate::domain::audit::Actor;
+use crate::domain::listing_content::{
+    Availability, HomeArea, ListingContent, Price, VENUE_ACCESSIBILITY, Venue,
+};
+use crate::domain::listings::{
+    APPROVED, CHANGES_REQUESTED, DRAFT, REJECTED, SUBMITTED, SUPERSEDED,
+};
+
+/// Postcode sectors of the demo area (Trafford) with their centroids, from OS Code-Point
+/// Open via `../shared/data/postcodes` (Open Government Licence; attribution in the README).
+const SECTORS_CSV: &str = include_str!("trafford_sectors.csv");
+
+const FIRST_NAMES: &[&str] = &[
+    "Alison", "Bilal", "Chloe", "Dev", "Eileen", "Femi", "Hannah", "Joe", "Leila", "Niall", "Rosa",
+    "Wei",
+];
+const LAST_NAMES: &[&str] = &[
+    "Ahmed", "Brown", "Clarke", "Davies", "Evans", "Green", "Hall", "Malik", "Nolan", "Patel",
+    "Walsh", "Young",
+];
+
+pub(super) fn sectors() -> Vec<&'static str> {
+    SECTORS_CSV
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').next())
+        .collect()
+}
+
+/// What state a demo listing is left in.
+#[derive(Clone, Copy)]
+pub(super) enum Plan {
+    Live,
+    LiveWithPendingChange,
+    Submitted,
+    Draft,
+    ChangesRequested,
+    Suspended,
+    Overdue,
+    Hidden,
+}
+
+fn pick_plan(rng: &mut StdRng) -> Plan {
+    match rng.gen_range(0..100) {
+        0..=74 => Plan::Live,
+        75..=80 => Plan::LiveWithPendingChange,
+        81..=86 => Plan::Submitted,
+        87..=90 => Plan::Draft,
+        91..=93 => Plan::ChangesRequested,
+        94..=95 => Plan::Suspended,
+        96..=97 => Plan::Overdue,
+        _ => Plan::Hidden,
+    }
+}
+
+pub(super) struct Marketplace<'a> {
+    pub txn: &'a DatabaseTransaction,
+    pub actor: &'a Actor,
+    pub password_hash: &'a str,
+    pub admin_id: i64,
+    rng: StdRng,
+    sectors: Vec<&'static str>,
+    category_ids: HashMap<String, i64>,
+    today: NaiveDate,
+    pub listings_created: usize,
+}
+
+impl<'a> Marketplace<'a> {
+    pub async fn new(
+        txn: &'a DatabaseTransaction,
+        actor: &'a Actor,
+        password_hash: &'a str,
+        admin_id: i64,
+    ) -> anyhow::Result<Self> {
+        let category_ids = categories::Entity::find()
+            .all(txn)
+            .await?
+            .into_iter()
+            .map(|c| (c.slug, c.id))
+            .collect();
+        Ok(Self {
+            txn,
+            actor,
+            password_hash,
+            admin_id,
+            rng: StdRng::seed_from_u64(20_261_122),
+            sectors: sectors(),
+            category_ids,
+            today: Utc::now().date_naive(),
+            listings_created: 0,
+        })
+    }
+
+    /// Adds the other providers, each with listings.
+    pub async fn seed_providers(&mut self) -> anyhow::Result<()> {
+        let mut n = 0;
+        for (kind, names) in PROVIDER_NAMES {
+            for (i, name_pattern) in names.iter().enumerate() {
+                n += 1;
+                let sector = *self.sectors.choose(&mut self.rng).unwrap_or(&"M33 7");
+                let district = sector.split(' ').next().unwrap_or("M33");
+                let town = town_of(district);
+                let name = name_pattern.replace("{place}", town);
+                // The last of each kind is still waiting for the council, or not yet sent.
+                let status = match (i + 1 == names.len(), n % 2) {
+                    (true, 0) => "submitted",
+                    (true, _) => "draft",
+                    _ => "approved",
+                };
+                let owner_name = if *kind == "personal_assistant" {
+                    name.clone()
+                } else {
+                    format!(
+                        "{} {}",
+                        FIRST_NAMES[n % FIRST_NAMES.len()],
+                        LAST_NAMES[(n * 7) % LAST_NAMES.len()]
+                    )
+                };
+                let owner = create_owner(
+                    self.txn,
+                    self.actor,
+                    &format!("provider{n}@providers.kith.example"),
+                    &owner_name,
+                    self.password_hash,
+                )
+                .await?;
+                let cqc = format!("1-{:09}", 100_000_000 + n * 7919);
+                let description = format!(
+                    "{name} offers {} across {town} and nearby.",
+                    categories_for(kind)
+                        .iter()
+                        .take(2)
+                        .map(|s| s.replace('-', " "))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                );
+                let phone = format!("0161 496 {:04}", 1000 + n);
+                let email = format!("hello@provider{n}.example");
+                let address = format!("{} High Street, {town}", 10 + n);
+                let postcode = format!("{sector}{}", ["AB", "DE", "HJ", "LN", "QT"][n % 5]);
+                let org = DemoOrganisation {
+                    name: &name,
+                    kind,
+                    cqc: (*kind == "registered_care_provider").then_some(cqc.as_str()),
+                    status,
+                    description: &description,
+                    phone: &phone,
+                    email: &email,
+                    address: Some((&address, &postcode)),
+                    areas: district,
+                };
+                let id = seed_organisation(self.txn, self.actor, &org, owner).await?;
+                let count = if *kind == "personal_assistant" {
+                    self.rng.gen_range(1..=3)
+                } else {
+                    self.rng.gen_range(4..=10)
+                };
+                self.seed_listings(id, kind, status == "approved", sector, count)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `count` listings for one organisation in random states. Only approved providers have
+    /// published ones.
+    async fn seed_listings(
+        &mut self,
+        organisation_id: i64,
+        kind: &str,
+        approved: bool,
+        home_sector: &str,
+        count: usize,
+    ) -> anyhow::Result<()> {
+        let plans: Vec<Plan> = (0..count)
+            .map(|_| {
+                if approved {
+                    pick_plan(&mut self.rng)
+                } else {
+                    Plan::Draft
+                }
+            })
+            .collect();
+        self.seed_planned(organisation_id, kind, home_sector, &plans)
+            .await
+    }
+
+    /// One listing per plan for an organisation, in the kinds of support its type offers.
+    pub async fn seed_planned(
+        &mut self,
+        organisation_id: i64,
+        kind: &str,
+        home_sector: &str,
+        plans: &[Plan],
+    ) -> anyhow::Result<()> {
+        let offered = categories_for(kind);
+        for (i, plan) in plans.iter().enumerate() {
+            let slug = offered[i % offered.len()];
+            let Some(template) = TEMPLATES.iter().find(|t| t.category == slug) else {
+                continue;
+            };
+            let sector = if self.rng.gen_bool(0.7) {
+                home_sector.to_owned()
+            } else {
+                (*self.sectors.choose(&mut self.rng).unwrap_or(&home_sector)).to_owned()
+            };
+            let content = self.content(template, &sector);
+            self.insert(organisation_id, *plan, content).await?;
+        }
+        Ok(())
+    }
+
+    fn content(&mut self, t: &Template, sector: &str) -> ListingContent {
+        let rng = &mut self.rng;
+        let town = town_of(sector.split(' ').next().unwrap_or(""));
+        let title = t
+            .titles
+            .choose(rng)
+            .unwrap_or(&"Support")
+            .replace("{place}", town);
+        let mut languages = vec!["English".to_owned()];
+        if rng.gen_bool(0.35) {
+            languages.push((*EXTRA_LANGUAGES.choose(rng).unwrap_or(&"Polish")).to_owned());
+        }
+        let days: Vec<String> = if t.venue && !t.at_home {
+            let how_many = rng.gen_range(1..=3);
+            let mut d: Vec<&str> = ["mon", "tue", "wed", "thu", "fri"]
+                .choose_multiple(rng, how_many)
+                .copied()
+                .collect();
+            d.sort_by_key(|day| {
+                ["mon", "tue", "wed", "thu", "fri"]
+                    .iter()
+                    .position(|x| x == day)
+            });
+            d.into_iter().map(str::to_owned).collect()
+        } else if rng.gen_bool(0.5) {
+            ["mon", "tue", "wed", "thu", "fri"]
+                .map(str::to_owned)
+                .to_vec()
+        } else {
+            ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                .map(str::to_owned)
+                .to_vec()
+        };
+        let (from, to) = if t.venue && !t.at_home {
+            ("10:00", "15:30")
+        } else {
+            [("07:00", "22:00"), ("08:00", "18:00"), ("09:00", "17:00")][rng.gen_range(0..3)]
+        };
+        let price = match t.price {
+            None => Price::Free,
+            Some((low, high, unit)) => Price::Charged {
+                pence: rng.gen_range(low / 50..=high / 50) * 50,
+                unit,
+            },
+        };
+        let venue = t.venue.then(|| Venue {
+            address: format!(
+                "{town} Community Centre, {} Road",
+                ["Church", "Station", "Park", "Moss"][rng.gen_range(0..4)]
+            ),
+            postcode: format!("{sector}{}", ["AA", "BD", "EF", "GH"][rng.gen_range(0..4)]),
+            accessibility: VENUE_ACCESSIBILITY
+                .iter()
+                .filter(|_| rng.gen_bool(0.6))
+                .map(|(k, _)| (*k).to_owned())
+                .collect(),
+            accessibility_notes: None,
+        });
+        ListingContent {
+            title,
+            summary: t.summary.to_owned(),
+            description: t.description.to_owned(),
+            category_ids: self
+                .category_ids
+                .get(t.category)
+                .copied()
+                .into_iter()
+                .collect(),
+            client_groups: t.client_groups.iter().map(|g| (*g).to_owned()).collect(),
+            at_home: t.at_home.then(|| HomeArea {
+                place: sector.to_owned(),
+                radius_miles: [2, 3, 5, 8, 10][rng.gen_range(0..5)],
+            }),
+            venue,
+            online: t.online,
+            price,
+            price_notes: None,
+            availability: Availability {
+                days,
+                from: Some(from.to_owned()),
+                to: Some(to.to_owned()),
+                notes: None,
+            },
+            accepting_new_clients: rng.gen_bool(0.8),
+            languages,
+            cultural_competence: rng
+                .gen_bool(0.25)
+                .then(|| (*CULTURAL_NOTES.choose(rng).unwrap_or(&"")).to_owned()),
+            photos: Vec::new(),
+        }
+    }
+
+    async fn insert(
+        &mut self,
+        organisation_id: i64,
+        plan: Plan,
+        content: ListingContent,
+    ) -> anyhow::Result<()> {
+        let now = Utc::now();
+        let days_ago = |d: i64| now - Duration::days(d);
+        let age = self.rng.gen_range(20..170);
+        let listing = listings::ActiveModel {
+            organisation_id: Set(organisation_id),
+            status: Set(DRAFT.to_owned()),
+            created_at: Set(days_ago(age + 5)),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(self.txn)
+        .await?;
+        let (live_status, is_live) = match plan {
+            Plan::Draft => (DRAFT, false),
+            Plan::Submitted => (SUBMITTED, false),
+            Plan::ChangesRequested => (CHANGES_REQUESTED, false),
+            _ => (APPROVED, true),
+        };
+        let first = self
+            .revision(listing.id, 1, &content, live_status, is_live.then_some(age))
+            .await?;
+        let mut active: listings::ActiveModel = listing.into();
+        if is_live {
+            let due = match plan {
+                Plan::Overdue => self.today - Duration::days(self.rng.gen_range(1..20)),
+                Plan::Hidden => self.today - Duration::days(40),
+                _ => self.today + Duration::days(self.rng.gen_range(40..182)),
+            };
+            active.status = Set(APPROVED.to_owned());
+            active.live_revision_id = Set(Some(first));
+            active.published_at = Set(Some(days_ago(age)));
+            active.review_due = Set(Some(due));
+            if let Plan::Hidden = plan {
+                active.hidden_at = Set(Some(days_ago(5)));
+                active.review_reminder_sent_at = Set(Some(days_ago(70)));
+            }
+            if let Plan::Overdue = plan {
+                active.review_reminder_sent_at = Set(Some(days_ago(30)));
+            }
+            if let Plan::Suspended = plan {
+                active.suspended_at = Set(Some(days_ago(6)));
+                active.suspended_reason = Set(Some(
+                    "The quality check on this service found problems with how medicines are recorded. The council is working with the provider."
+                        .to_owned(),
+                ));
+            }
+            if let Plan::LiveWithPendingChange = plan {
+                let mut changed = content.clone();
+                changed.accepting_new_clients = !changed.accepting_new_clients;
+                if let Price::Charged { pence, unit } = changed.price {
+                    changed.price = Price::Charged {
+                        pence: pence + 100,
+                        unit,
+                    };
+                }
+                let pending = self
+                    .revision(active_id(&active), 2, &changed, SUBMITTED, None)
+                    .await?;
+                active.working_revision_id = Set(Some(pending));
+                active.submitted_at = Set(Some(days_ago(self.rng.gen_range(0..6))));
+            }
+        } else {
+            active.status = Set(live_status.to_owned());
+            active.working_revision_id = Set(Some(first));
+            if live_status == SUBMITTED {
+                active.submitted_at = Set(Some(days_ago(self.rng.gen_range(0..9))));
+            }
+        }
+        active.update(self.txn).await?;
+        self.listings_created += 1;
+        Ok(())
+    }
+
+    /// Inserts one revision; `decided_days_ago` marks it approved by the demo admin.
+    async fn revision(
+        &mut self,
+        listing_id: i64,
+        number: i32,
+        content: &ListingContent,
+        status: &str,
+        decided_days_ago: Option<i64>,
+    ) -> anyhow::Result<i64> {
+        let now = Utc::now();
+        let submitted = matches!(
+            status,
+            SUBMITTED | APPROVED | CHANGES_REQUESTED | REJECTED | SUPERSEDED
+        );
+        let revision = listing_revisions::ActiveModel {
+            listing_id: Set(listing_id),
+            number: Set(number),
+            status: Set(status.to_owned()),
+            title: Set(content.title.clone()),
+            content: Set(content.to_json()),
+            created_by: Set(None),
+            created_at: Set(now - Duration::days(decided_days_ago.unwrap_or(3) + 2)),
+            updated_at: Set(now),
+            submitted_at: Set(submitted.then(|| {
+                now - Duration::days(decided_days_ago.unwrap_or(self.rng.gen_range(0..9)) + 1)
+            })),
+            decided_at: Set(decided_days_ago.map(|d| now - Duration::days(d))),
+            decided_by: Set(decided_days_ago.map(|_| self.admin_id)),
+            decision_message: Set((status == CHANGES_REQUESTED).then(|| {
+                "Please say how far you travel and whether there is a minimum visit length."
+                    .to_owned()
+            })),
+            checklist: Set(String::new()),
+            ..Default::default()
+        }
+        .insert(self.txn)
+        .await?;
+        Ok(revision.id)
+    }
+}
+
+fn active_id(active: &listings::ActiveModel) -> i64 {
+    match &active.id {
+        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
+        sea_orm::ActiveValue::NotSet => 0,
+    }
+}
