@@ -164,20 +164,7 @@ fn store(
     };
     let path =
         path_of(data_dir, &file.file_name()).ok_or_else(|| anyhow::anyhow!("bad media name"))?;
-    if !path.exists() {
-        let dir = path
-            .parent()
-            .ok_or_else(|| anyhow::anyhow!("media path has no parent"))?;
-        std::fs::create_dir_all(dir)?;
-        // Write then rename, so a crash never leaves half a file under its final name.
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            file.file_name(),
-            uuid::Uuid::new_v4()
-        ));
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &path)?;
-    }
+    crate::documents::write_once(&path, bytes)?;
     Ok(file)
 }
 

@@ -8,6 +8,7 @@ pub mod listing_revisions;
 pub mod listings;
 pub mod mail_outbox;
 pub mod provider_evidence;
+pub mod provider_evidence_files;
 pub mod provider_members;
 pub mod provider_organisations;
 pub mod provider_reviews;

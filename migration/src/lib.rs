@@ -10,6 +10,7 @@ mod m20261122_000005_provider_profiles;
 mod m20261122_000006_provider_approval;
 mod m20261122_000007_create_categories;
 mod m20261122_000008_create_listings;
+mod m20261122_000009_create_evidence_files;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_provider_approval::Migration),
             Box::new(m20261122_000007_create_categories::Migration),
             Box::new(m20261122_000008_create_listings::Migration),
+            Box::new(m20261122_000009_create_evidence_files::Migration),
         ]
     }
 }

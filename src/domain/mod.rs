@@ -9,6 +9,7 @@ pub mod dates;
 pub mod display_name;
 pub mod email_address;
 pub mod evidence_expiry;
+pub mod evidence_files;
 pub mod invitations;
 pub mod listing_approval;
 pub mod listing_content;

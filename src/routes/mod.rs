@@ -8,6 +8,7 @@ pub mod admin_listings;
 pub mod api;
 pub mod categories;
 pub mod errors;
+pub mod evidence_files;
 pub mod home;
 pub mod info;
 pub mod invitations;
@@ -109,6 +110,9 @@ route_table! {
     GET  "/provider/organisations/{id}/evidence" [Role(Provider)] => provider_evidence::evidence;
     POST "/provider/organisations/{id}/evidence" [Role(Provider)] => provider_evidence::save_evidence;
     POST "/provider/organisations/{id}/submit" [Role(Provider)] => provider_evidence::submit;
+    POST "/provider/organisations/{id}/evidence/files" [Role(Provider)] => evidence_files::upload;
+    GET  "/evidence-files/{id}"           [SignedIn]    => evidence_files::download;
+    POST "/evidence-files/{id}/remove"    [Role(Provider)] => evidence_files::remove;
     GET  "/admin/providers"               [Role(Admin)] => provider_evidence::queue;
     GET  "/admin/providers/{id}"          [Role(Admin)] => provider_evidence::review;
     POST "/admin/providers/{id}/decision" [Role(Admin)] => provider_evidence::decide;

@@ -29,7 +29,7 @@ impl From<ApprovalError> for AppError {
     }
 }
 
-async fn render_evidence(
+pub(crate) async fn render_evidence(
     page: &Page,
     state: &AppState,
     user: &CurrentUser,
@@ -39,11 +39,13 @@ async fn render_evidence(
 ) -> AppResult<HttpResponse> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let evidence = provider_evidence::of_organisation(&state.db, id).await?;
+    let files = crate::domain::evidence_files::of_organisation(&state.db, id).await?;
     let latest = provider_approval::latest_review(&state.db, id).await?;
     let missing = provider_approval::missing_for_submission(&org, &evidence);
     let v = EvidenceView {
         org: &org,
         evidence: &evidence,
+        files: &files,
         latest_review: latest.as_ref(),
         missing: &missing,
         today: Utc::now().date_naive(),
@@ -159,9 +161,11 @@ async fn render_review(
         .order_by_desc(entity::provider_reviews::Column::Id)
         .all(&state.db)
         .await?;
+    let files = crate::domain::evidence_files::of_organisation(&state.db, id).await?;
     let v = ReviewView {
         org: &org,
         evidence: &evidence,
+        files: &files,
         members: &members,
         history: &history,
         today: Utc::now().date_naive(),

@@ -10,7 +10,7 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use super::provider_evidence::expiry_tag;
+use super::provider_evidence::{documents_table, expiry_tag};
 use crate::domain::dates::format_date;
 use crate::domain::organisations::kind_label;
 use crate::domain::provider_approval::{QueueEntry, STATUS_SUBMITTED};
@@ -84,6 +84,7 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: &str) -> Markup {
 pub struct ReviewView<'a> {
     pub org: &'a provider_organisations::Model,
     pub evidence: &'a [provider_evidence::Model],
+    pub files: &'a [entity::provider_evidence_files::Model],
     pub members: &'a [(users::Model, String)],
     pub history: &'a [provider_reviews::Model],
     pub today: NaiveDate,
@@ -168,6 +169,8 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
                     @match given { Some(e) => (evidence_row(e, v.today)), None => p class="govuk-body" { (tag("Not given", Some("red"))) } }
                 }
             }
+            h2 class="govuk-heading-m" { "Documents" }
+            (documents_table(v.files, None))
             @if org.status == STATUS_SUBMITTED {
                 h2 class="govuk-heading-m" { "Decision" }
                 form method="post" action={ "/admin/providers/" (org.id) "/decision" } novalidate {

@@ -2,12 +2,14 @@
 //! the council's last decision, and asking for approval.
 
 use chrono::NaiveDate;
-use entity::{provider_evidence, provider_organisations, provider_reviews};
+use entity::{
+    provider_evidence, provider_evidence_files, provider_organisations, provider_reviews,
+};
 use maud::{Markup, html};
 
 use super::components::{
     InputOptions, RadioOption, button, csrf_field, date_input, error_summary, radios,
-    secondary_button, tag, text_input, textarea, title_with_errors,
+    secondary_button, select, tag, text_input, textarea, title_with_errors,
 };
 use super::layout::layout;
 use super::page::Page;
@@ -23,6 +25,7 @@ use crate::domain::validation::FieldErrors;
 pub struct EvidenceView<'a> {
     pub org: &'a provider_organisations::Model,
     pub evidence: &'a [provider_evidence::Model],
+    pub files: &'a [provider_evidence_files::Model],
     pub latest_review: Option<&'a provider_reviews::Model>,
     pub missing: &'a [String],
     pub today: NaiveDate,
@@ -181,6 +184,24 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
                     (evidence_form(page, org.id, kind, current, v.failed, errors))
                 }
             }
+            div class="kith-evidence" {
+                h2 class="govuk-heading-m" id="documents" { "Documents" }
+                p class="govuk-body" { "Upload copies that back up your evidence: your DBS certificate, insurance schedule, training certificates. Only you, the people in your organisation and the council's staff can open them." }
+                (documents_table(v.files, Some(&page.csrf())))
+                form method="post" action={ "/provider/organisations/" (org.id) "/evidence/files" } enctype="multipart/form-data" novalidate {
+                    (csrf_field(&page.csrf()))
+                    (select("document_kind", "What the document is for", &kinds_shown(&org.kind).iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), ""))
+                    div class={ "govuk-form-group" @if errors.get("document").is_some() { " govuk-form-group--error" } } {
+                        label class="govuk-label" for="document" { "Upload a document" }
+                        div id="document-hint" class="govuk-hint" { "A PDF, JPEG or PNG file smaller than 10 MB" }
+                        @if let Some(message) = errors.get("document") {
+                            p id="document-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
+                        }
+                        input class="govuk-file-upload" id="document" name="document" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="document-hint";
+                    }
+                    (secondary_button("Upload document"))
+                }
+            }
             @if org.status != STATUS_APPROVED && org.status != STATUS_SUBMITTED && org.status != STATUS_REJECTED {
                 h2 class="govuk-heading-m" { "Ask the council to approve you" }
                 @if v.missing.is_empty() {
@@ -195,4 +216,41 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
             }
         },
     )
+}
+
+/// The organisation's evidence documents, each a download link; with a CSRF token, a remove
+/// button too (the provider's page).
+pub fn documents_table(files: &[provider_evidence_files::Model], csrf: Option<&str>) -> Markup {
+    html! {
+        @if files.is_empty() {
+            p class="govuk-body" { "No documents uploaded." }
+        } @else {
+            table class="govuk-table kith-table-small" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Documents" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Document" }
+                    th scope="col" class="govuk-table__header" { "For" }
+                    th scope="col" class="govuk-table__header" { "Uploaded" }
+                    @if csrf.is_some() { th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } } }
+                } }
+                tbody class="govuk-table__body" {
+                    @for f in files {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell kith-break-words" { a class="govuk-link" href={ "/evidence-files/" (f.id) } { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
+                            td class="govuk-table__cell" { (EvidenceKind::parse(&f.kind).map_or("Other", |k| k.label())) }
+                            td class="govuk-table__cell" { (format_date(&f.uploaded_at.date_naive())) }
+                            @if let Some(token) = csrf {
+                                td class="govuk-table__cell" {
+                                    form method="post" action={ "/evidence-files/" (f.id) "/remove" } {
+                                        (csrf_field(token))
+                                        button type="submit" class="kith-link-button" { "Remove" span class="govuk-visually-hidden" { " " (f.original_name) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod admin;
 mod authorization;
 mod categories;
 mod demo;
+mod evidence_files;
 mod helpers;
 mod listings;
 mod mail;
