@@ -655,6 +655,26 @@ async fn photos_are_checked_need_a_description_and_go_through_review() {
         .unwrap();
     let res = app.browser().get(&format!("/media/{src}")).await;
     assert_eq!(res.status(), StatusCode::OK);
+
+    // Removing a photo is a change too: the published photo stays until it is approved.
+    let (_, own) = b.get_text(&format!("/provider/listings/{id}")).await;
+    let file = own
+        .split("name=\"file\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let res = b
+        .post_form(
+            &format!("/provider/listings/{id}/photos/remove"),
+            &[("file", &file)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, own) = b.get_text(&format!("/provider/listings/{id}")).await;
+    assert!(own.contains("No photos yet.") && own.contains("Unpublished changes"));
+    let (_, public) = app.browser().get_text(&format!("/listings/{id}")).await;
+    assert!(public.contains("alt=\"Two people planting tomatoes\""));
 }
 
 #[tokio::test]
