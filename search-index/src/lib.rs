@@ -1,3 +1,343 @@
 //! The tantivy search index over published listings: schema, writer, queries, facets and
-//! distance. Built by the search work; the web service talks to it through a small typed API
-//! so no tantivy type leaks into handlers.
+//! distance. The web service talks to it through a small typed API — [`ListingDoc`] in,
+//! [`SearchRequest`] → [`SearchResults`] out — so no tantivy type leaks into handlers.
+//!
+//! One [`SearchIndex`] per process owns the only writer; searches use the reader, which is
+//! reloaded after every commit. Each commit carries the id of the last change applied, so a
+//! restarted process knows where to catch up from.
+
+mod collector;
+pub mod geo;
+mod query;
+mod schema;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::Count;
+use tantivy::query::AllQuery;
+use tantivy::schema::{TantivyDocument, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+pub use geo::{GridPoint, Located, METRES_PER_MILE, locate};
+use schema::Fields;
+
+/// Bumped whenever the schema or what is indexed changes: an index built by another
+/// version is rebuilt from the database.
+pub const SCHEMA_VERSION: &str = "1";
+const WRITER_MEMORY_BYTES: usize = 50_000_000;
+/// Longest query text looked at; the rest is ignored.
+pub const MAX_QUERY_CHARS: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index: {0}")]
+    OpenDirectory(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+/// A category a listing is filed under: its path ("respite/respite-agency") and name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CategoryRef {
+    pub path: String,
+    pub name: String,
+}
+
+/// Everything the index needs about one published listing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListingDoc {
+    pub listing_id: u64,
+    pub provider_id: u64,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub provider_name: String,
+    pub provider_kind: String,
+    pub categories: Vec<CategoryRef>,
+    /// (key, label)
+    pub client_groups: Vec<(String, String)>,
+    pub languages: Vec<String>,
+    /// mon … sun
+    pub days: Vec<String>,
+    /// `None` means free.
+    pub price: Option<(u64, String)>,
+    pub accepting_new_clients: bool,
+    pub dbs_checked: bool,
+    pub insured: bool,
+    pub quality_checked: bool,
+    pub rating: Option<f32>,
+    /// The base of home visits and how far the provider travels, in metres.
+    pub home: Option<(GridPoint, i64)>,
+    pub venue: Option<GridPoint>,
+    pub online: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Distance,
+    Price,
+    Rating,
+}
+
+/// A search: free text and filters. Values within one filter are alternatives (any of);
+/// different filters must all hold.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    /// Category paths or top-level slugs.
+    pub categories: Vec<String>,
+    pub client_groups: Vec<String>,
+    pub provider_kinds: Vec<String>,
+    pub languages: Vec<String>,
+    pub days: Vec<String>,
+    /// Where the person is; with it, home-visit listings must reach them and venues be
+    /// within `radius_miles`. Online services always qualify.
+    pub near: Option<GridPoint>,
+    pub radius_miles: Option<f64>,
+    pub max_price_pence: Option<u64>,
+    pub price_unit: Option<String>,
+    pub accepting_only: bool,
+    pub dbs_checked: bool,
+    pub insured: bool,
+    pub quality_checked: bool,
+    pub min_rating: Option<f32>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// Counts of matching listings per value, for each facet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facets {
+    pub categories: BTreeMap<String, u64>,
+    pub client_groups: BTreeMap<String, u64>,
+    pub provider_kinds: BTreeMap<String, u64>,
+    pub languages: BTreeMap<String, u64>,
+    pub days: BTreeMap<String, u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    pub listing_id: u64,
+    pub provider_id: u64,
+    pub title: String,
+    pub summary: String,
+    pub provider_name: String,
+    /// The best-matching passage with matches in `<b>`, HTML-escaped; `None` without text.
+    pub snippet_html: Option<String>,
+    pub distance_miles: Option<f64>,
+    pub price: Option<(u64, String)>,
+    pub rating: Option<f32>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (or re-creating it, if it was built by another
+    /// schema version) as needed.
+    pub fn open(dir: &Path) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = schema::build();
+        let existing = Index::open_in_dir(dir).ok().filter(|index| {
+            index.schema() == schema
+                && payload_of(index).is_some_and(|(version, _)| version == SCHEMA_VERSION)
+        });
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                for entry in std::fs::read_dir(dir)? {
+                    let path = entry?.path();
+                    if path.is_file() {
+                        std::fs::remove_file(path)?;
+                    }
+                }
+                Index::create_in_dir(dir, schema)?
+            }
+        };
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory (tests and benchmarks).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema::build();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    /// The id of the last change applied and committed, if the index has one.
+    pub fn last_applied_change(&self) -> Option<i64> {
+        payload_of(&self.index).and_then(|(_, id)| id)
+    }
+
+    /// Adds or replaces listings and removes others, then commits (recording `change_id`)
+    /// and makes the result visible to searches.
+    pub fn apply(
+        &self,
+        upserts: &[ListingDoc],
+        deletes: &[u64],
+        change_id: Option<i64>,
+    ) -> Result<(), SearchError> {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        for id in deletes
+            .iter()
+            .copied()
+            .chain(upserts.iter().map(|d| d.listing_id))
+        {
+            writer.delete_term(Term::from_field_u64(self.fields.listing_id, id));
+        }
+        for doc in upserts {
+            writer.add_document(collector::document(&self.fields, doc))?;
+        }
+        let payload = format!(
+            "{SCHEMA_VERSION}:{}",
+            change_id.map(|id| id.to_string()).unwrap_or_default()
+        );
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Removes every listing (before a full rebuild); the next `apply` commits.
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Every listing id in the index, sorted (for comparing rebuilds).
+    pub fn listing_ids(&self) -> Result<Vec<u64>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::new();
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("listing_id")?;
+            let alive = segment.alive_bitset();
+            for doc in 0..segment.max_doc() {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    ids.extend(column.first(doc));
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Runs a search. Query text is handled leniently: whatever a person types gives results
+    /// or none, never an error.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let text_query = query::text_query(&searcher, &self.fields, &request.text);
+        let full = query::with_filters(&self.fields, text_query.as_deref(), request);
+        let mut found = searcher.search(
+            &*full,
+            &collector::ListingCollector::new(request, text_query.is_some()),
+        )?;
+        let limit = request.limit.clamp(1, 100);
+        let snippets = match &text_query {
+            Some(q) => {
+                let mut summary = SnippetGenerator::create(&searcher, &**q, self.fields.summary)?;
+                summary.set_max_num_chars(200);
+                let mut description =
+                    SnippetGenerator::create(&searcher, &**q, self.fields.description)?;
+                description.set_max_num_chars(200);
+                Some((summary, description))
+            }
+            None => None,
+        };
+        let total = found.total();
+        let facets = std::mem::take(&mut found.facets);
+        let mut hits = Vec::new();
+        for candidate in found.page(request.offset, limit) {
+            let doc: TantivyDocument = searcher.doc(candidate.address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let number = |field| doc.get_first(field).and_then(|v| v.as_u64());
+            let snippet_html = snippets.as_ref().and_then(|(summary, description)| {
+                let s = description.snippet_from_doc(&doc);
+                let s = if s.is_empty() {
+                    summary.snippet_from_doc(&doc)
+                } else {
+                    s
+                };
+                (!s.is_empty()).then(|| s.to_html())
+            });
+            let free = number(self.fields.free) == Some(1);
+            hits.push(Hit {
+                listing_id: number(self.fields.listing_id).unwrap_or_default(),
+                provider_id: number(self.fields.provider_id).unwrap_or_default(),
+                title: text(self.fields.title),
+                summary: text(self.fields.summary),
+                provider_name: text(self.fields.provider_name),
+                snippet_html,
+                distance_miles: candidate.distance_m.map(|m| m / METRES_PER_MILE),
+                price: (!free)
+                    .then(|| {
+                        number(self.fields.price_pence).map(|p| (p, text(self.fields.price_unit)))
+                    })
+                    .flatten(),
+                rating: number(self.fields.rating)
+                    .filter(|r| *r > 0)
+                    .map(|r| r as f32 / 10.0),
+            });
+        }
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+        })
+    }
+
+    /// How many listings are searchable (a cheap health figure).
+    pub fn count_all(&self) -> Result<usize, SearchError> {
+        Ok(self.reader.searcher().search(&AllQuery, &Count)?)
+    }
+}
+
+/// (schema version, last change id) from the last commit's payload.
+fn payload_of(index: &Index) -> Option<(String, Option<i64>)> {
+    let payload = index.load_metas().ok()?.payload?;
+    let (version, id) = payload.split_once(':')?;
+    Some((version.to_owned(), id.parse().ok()))
+}

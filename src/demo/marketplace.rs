@@ -1,5 +1,5 @@
 //! A demo marketplace: some fifty more providers of every kind across Trafford's real postcode
-//! sectors, and a few hundred listings in every state — published, waiting for review, with
+//! sectors (from the centroid tables in `search-index/data`), and a few hundred listings in every state — published, waiting for review, with
 //! changes pending, sent back, suspended, overdue for their check — so every page has
 //! something to show. Deterministic: the same seed gives the same marketplace.
 
@@ -24,9 +24,8 @@ use crate::domain::listings::{
     APPROVED, CHANGES_REQUESTED, DRAFT, REJECTED, SUBMITTED, SUPERSEDED,
 };
 
-/// Postcode sectors of the demo area (Trafford) with their centroids, from OS Code-Point
-/// Open via `../shared/data/postcodes` (Open Government Licence; attribution in the README).
-const SECTORS_CSV: &str = include_str!("trafford_sectors.csv");
+/// The postcode districts of the demo area (Trafford).
+const DEMO_DISTRICTS: [&str; 8] = ["M16", "M17", "M31", "M32", "M33", "M41", "WA14", "WA15"];
 
 const FIRST_NAMES: &[&str] = &[
     "Alison", "Bilal", "Chloe", "Dev", "Eileen", "Femi", "Hannah", "Joe", "Leila", "Niall", "Rosa",
@@ -37,12 +36,9 @@ const LAST_NAMES: &[&str] = &[
     "Walsh", "Young",
 ];
 
-pub(super) fn sectors() -> Vec<&'static str> {
-    SECTORS_CSV
-        .lines()
-        .skip(1)
-        .filter_map(|line| line.split(',').next())
-        .collect()
+/// The real postcode sectors of the demo area.
+pub(super) fn sectors() -> Vec<String> {
+    search_index::geo::sectors_in(&DEMO_DISTRICTS)
 }
 
 /// What state a demo listing is left in.
@@ -77,7 +73,7 @@ pub(super) struct Marketplace<'a> {
     pub password_hash: &'a str,
     pub admin_id: i64,
     rng: StdRng,
-    sectors: Vec<&'static str>,
+    sectors: Vec<String>,
     category_ids: HashMap<String, i64>,
     today: NaiveDate,
     pub listings_created: usize,
@@ -115,9 +111,13 @@ impl<'a> Marketplace<'a> {
         for (kind, names) in PROVIDER_NAMES {
             for (i, name_pattern) in names.iter().enumerate() {
                 n += 1;
-                let sector = *self.sectors.choose(&mut self.rng).unwrap_or(&"M33 7");
-                let district = sector.split(' ').next().unwrap_or("M33");
-                let town = town_of(district);
+                let sector = self
+                    .sectors
+                    .choose(&mut self.rng)
+                    .cloned()
+                    .unwrap_or_else(|| "M33 7".to_owned());
+                let district = sector.split(' ').next().unwrap_or("M33").to_owned();
+                let town = town_of(&district);
                 let name = name_pattern.replace("{place}", town);
                 // The last of each kind is still waiting for the council, or not yet sent.
                 let status = match (i + 1 == names.len(), n % 2) {
@@ -165,7 +165,7 @@ impl<'a> Marketplace<'a> {
                     phone: &phone,
                     email: &email,
                     address: Some((&address, &postcode)),
-                    areas: district,
+                    areas: &district,
                 };
                 let id = seed_organisation(self.txn, self.actor, &org, owner).await?;
                 let count = if *kind == "personal_assistant" {
@@ -173,7 +173,7 @@ impl<'a> Marketplace<'a> {
                 } else {
                     self.rng.gen_range(4..=10)
                 };
-                self.seed_listings(id, kind, status == "approved", sector, count)
+                self.seed_listings(id, kind, status == "approved", &sector, count)
                     .await?;
             }
         }
@@ -220,7 +220,10 @@ impl<'a> Marketplace<'a> {
             let sector = if self.rng.gen_bool(0.7) {
                 home_sector.to_owned()
             } else {
-                (*self.sectors.choose(&mut self.rng).unwrap_or(&home_sector)).to_owned()
+                self.sectors
+                    .choose(&mut self.rng)
+                    .cloned()
+                    .unwrap_or_else(|| home_sector.to_owned())
             };
             let content = self.content(template, &sector);
             self.insert(organisation_id, *plan, content).await?;

@@ -1,0 +1,140 @@
+//! Where places are: postcode sectors and districts to British National Grid points (metres),
+//! from the centroid tables in `data/` (OS Code-Point Open, Open Government Licence). On the
+//! grid, distance is plain Euclidean distance.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const SECTORS_CSV: &str = include_str!("../data/sector_centroids_bng.csv");
+const OUTCODES_CSV: &str = include_str!("../data/outcode_centroids_bng.csv");
+
+pub const METRES_PER_MILE: f64 = 1609.344;
+
+/// A point on the British National Grid, in metres.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GridPoint {
+    pub easting: i64,
+    pub northing: i64,
+}
+
+impl GridPoint {
+    pub fn distance_metres(self, other: GridPoint) -> f64 {
+        let de = (self.easting - other.easting) as f64;
+        let dn = (self.northing - other.northing) as f64;
+        (de * de + dn * dn).sqrt()
+    }
+}
+
+/// A located place and how precisely it was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located {
+    pub point: GridPoint,
+    /// The sector ("M33 7") or district ("M33") whose centre was used.
+    pub area: String,
+}
+
+struct Gazetteer {
+    sectors: HashMap<String, GridPoint>,
+    districts: HashMap<String, GridPoint>,
+}
+
+fn parse(csv: &str) -> HashMap<String, GridPoint> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut parts = line.split(',');
+            let name = parts.next()?.to_owned();
+            let easting = parts.next()?.parse().ok()?;
+            let northing = parts.next()?.parse().ok()?;
+            Some((name, GridPoint { easting, northing }))
+        })
+        .collect()
+}
+
+fn gazetteer() -> &'static Gazetteer {
+    static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
+    GAZETTEER.get_or_init(|| Gazetteer {
+        sectors: parse(SECTORS_CSV),
+        districts: parse(OUTCODES_CSV),
+    })
+}
+
+/// "m33 7ab", "M33 7" or "m33" → the point for its sector, else its district. Anything else,
+/// or a place outside Great Britain's tables, is `None`.
+pub fn locate(place: &str) -> Option<Located> {
+    let compact: String = place
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if compact.is_empty() || compact.len() > 8 || !compact.is_ascii() {
+        return None;
+    }
+    let g = gazetteer();
+    // A full postcode ends digit-letter-letter; a sector ends with the digit.
+    let bytes = compact.as_bytes();
+    let n = bytes.len();
+    let (district, sector_digit) = if n >= 5
+        && bytes[n - 3].is_ascii_digit()
+        && bytes[n - 2].is_ascii_alphabetic()
+        && bytes[n - 1].is_ascii_alphabetic()
+    {
+        (&compact[..n - 3], Some(bytes[n - 3] as char))
+    } else if n >= 3
+        && bytes[n - 1].is_ascii_digit()
+        && g.districts.contains_key(&compact[..n - 1])
+        && !g.districts.contains_key(&compact)
+    {
+        (&compact[..n - 1], Some(bytes[n - 1] as char))
+    } else {
+        (&compact[..], None)
+    };
+    if let Some(digit) = sector_digit {
+        let sector = format!("{district} {digit}");
+        if let Some(point) = g.sectors.get(&sector) {
+            return Some(Located {
+                point: *point,
+                area: sector,
+            });
+        }
+    }
+    g.districts.get(district).map(|point| Located {
+        point: *point,
+        area: district.to_owned(),
+    })
+}
+
+/// Every postcode sector in the given districts (e.g. a council's area), sorted.
+pub fn sectors_in(districts: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = gazetteer()
+        .sectors
+        .keys()
+        .filter(|s| s.split(' ').next().is_some_and(|d| districts.contains(&d)))
+        .cloned()
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_postcodes_sectors_and_districts() {
+        let sale = locate("m33 7ab").expect("full postcode");
+        assert_eq!(sale.area, "M33 7");
+        assert_eq!(locate("M33 7").unwrap().point, sale.point);
+        assert_eq!(locate("m337").unwrap().area, "M33 7");
+        assert_eq!(locate("M33").unwrap().area, "M33");
+        assert_eq!(locate("M1").unwrap().area, "M1");
+        assert_eq!(locate("M1 1AE").unwrap().area, "M1 1");
+        assert_eq!(locate("ZZ99 9ZZ"), None);
+        assert_eq!(locate("<script>"), None);
+        assert_eq!(locate(""), None);
+        // Sale to Altrincham is about 5 km.
+        let altrincham = locate("WA14 1").unwrap();
+        let km = sale.point.distance_metres(altrincham.point) / 1000.0;
+        assert!((3.0..8.0).contains(&km), "{km}");
+    }
+}

@@ -1,0 +1,336 @@
+//! The index on its own: relevance, filters and facet counts, distance, typo tolerance,
+//! hostile text, sorting and paging, and the commit payload.
+
+#![allow(clippy::unwrap_used)]
+
+use search_index::{CategoryRef, GridPoint, ListingDoc, SearchIndex, SearchRequest, Sort, locate};
+
+fn at(place: &str) -> GridPoint {
+    locate(place).unwrap().point
+}
+
+fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
+    ListingDoc {
+        listing_id: id,
+        provider_id: 100 + id,
+        title: title.to_owned(),
+        summary: format!("Summary of {title}"),
+        description: description.to_owned(),
+        provider_name: "Sale Helpers".to_owned(),
+        provider_kind: "micro_enterprise".to_owned(),
+        categories: vec![CategoryRef {
+            path: "domestic-help".into(),
+            name: "Domestic help".into(),
+        }],
+        client_groups: vec![("older_people".into(), "Older people".into())],
+        languages: vec!["English".into()],
+        days: vec!["mon".into(), "tue".into()],
+        price: Some((1800, "hour".into())),
+        accepting_new_clients: true,
+        dbs_checked: true,
+        insured: true,
+        quality_checked: false,
+        rating: None,
+        home: Some((at("M33 7"), 8000)),
+        venue: None,
+        online: false,
+    }
+}
+
+fn search(index: &SearchIndex, text: &str) -> Vec<u64> {
+    ids(
+        index,
+        &SearchRequest {
+            text: text.into(),
+            limit: 50,
+            ..Default::default()
+        },
+    )
+}
+
+fn ids(index: &SearchIndex, request: &SearchRequest) -> Vec<u64> {
+    index
+        .search(request)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.listing_id)
+        .collect()
+}
+
+fn corpus() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut gardening = listing(1, "Gardening club", "We grow vegetables together in Sale.");
+    gardening.categories = vec![CategoryRef {
+        path: "day-support".into(),
+        name: "Day support and activities".into(),
+    }];
+    gardening.price = None;
+    gardening.home = None;
+    gardening.venue = Some(at("M33 7"));
+    gardening.days = vec!["sat".into()];
+    let mut shopping = listing(
+        2,
+        "Help with shopping",
+        "A friendly visit; we can also do some gardening.",
+    );
+    shopping.languages = vec!["English".into(), "Polish".into()];
+    shopping.price = Some((2200, "hour".into()));
+    let mut respite = listing(
+        3,
+        "Overnight sitting",
+        "Respite for carers while you sleep.",
+    );
+    respite.categories = vec![CategoryRef {
+        path: "respite/respite-agency".into(),
+        name: "Respite from an agency".into(),
+    }];
+    respite.provider_kind = "registered_care_provider".into();
+    respite.home = Some((at("WA14 1"), 3000));
+    respite.accepting_new_clients = false;
+    respite.rating = Some(3.5);
+    let mut advice = listing(4, "Independent advocacy", "Advice by telephone and video.");
+    advice.home = None;
+    advice.online = true;
+    advice.price = Some((3000, "session".into()));
+    let mut far = listing(5, "Home help in Leeds", "Cleaning and shopping in Leeds.");
+    far.home = Some((at("LS1 1"), 8000));
+    index
+        .apply(&[gardening, shopping, respite, advice, far], &[], Some(7))
+        .unwrap();
+    index
+}
+
+#[test]
+fn a_title_match_beats_a_description_match_and_words_are_stemmed() {
+    let index = corpus();
+    assert_eq!(search(&index, "gardening")[..2], [1, 2]);
+    assert_eq!(search(&index, "gardens")[0], 1, "stemmed");
+    assert_eq!(search(&index, "\"overnight sitting\""), vec![3]);
+    assert!(
+        search(&index, "\"sitting overnight\"").is_empty(),
+        "phrase order counts"
+    );
+    assert_eq!(search(&index, "Polish")[0], 2, "languages are searched");
+    assert_eq!(search(&index, "carers respite")[0], 3);
+    assert_eq!(index.last_applied_change(), Some(7));
+}
+
+#[test]
+fn words_the_index_does_not_know_are_matched_fuzzily() {
+    let index = corpus();
+    assert_eq!(search(&index, "gardning")[0], 1);
+    assert_eq!(search(&index, "advocasy"), vec![4]);
+    assert!(search(&index, "xylophone").is_empty());
+}
+
+#[test]
+fn hostile_text_never_fails() {
+    let index = corpus();
+    let long = "care ".repeat(2000);
+    for text in [
+        "\"",
+        "AND OR",
+        "*",
+        "NOT",
+        "((",
+        "title:",
+        "🙂🙂",
+        "'; DROP TABLE listings; --",
+        "<script>alert(1)</script>",
+        "\u{0}\u{7}",
+        &long,
+        "a\"b\"c\"",
+        "-",
+        "~2",
+        "^",
+    ] {
+        let results = index
+            .search(&SearchRequest {
+                text: text.into(),
+                limit: 20,
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(results.total <= 5, "{text}");
+    }
+}
+
+#[test]
+fn filters_combine_and_facets_count_the_matches() {
+    let index = corpus();
+    let all = index
+        .search(&SearchRequest {
+            limit: 20,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(all.total, 5);
+    assert_eq!(all.facets.categories["respite"], 1);
+    assert_eq!(all.facets.categories["respite/respite-agency"], 1);
+    assert_eq!(all.facets.categories["domestic-help"], 3);
+    assert_eq!(all.facets.languages["English"], 5);
+    assert_eq!(all.facets.languages["Polish"], 1);
+    assert_eq!(all.facets.provider_kinds["registered_care_provider"], 1);
+    assert_eq!(all.facets.days["sat"], 1);
+
+    let request = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest {
+            limit: 20,
+            ..Default::default()
+        };
+        f(&mut r);
+        let mut found = ids(&index, &r);
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(request(&|r| r.categories = vec!["respite".into()]), vec![3]);
+    assert_eq!(request(&|r| r.languages = vec!["Polish".into()]), vec![2]);
+    assert_eq!(request(&|r| r.days = vec!["sat".into()]), vec![1]);
+    assert_eq!(request(&|r| r.accepting_only = true), vec![1, 2, 4, 5]);
+    assert_eq!(
+        request(&|r| r.provider_kinds = vec!["registered_care_provider".into()]),
+        vec![3]
+    );
+    assert_eq!(request(&|r| r.min_rating = Some(3.0)), vec![3]);
+    assert_eq!(request(&|r| r.quality_checked = true), Vec::<u64>::new());
+    // A price ceiling per unit: free services always qualify.
+    assert_eq!(
+        request(&|r| {
+            r.max_price_pence = Some(2000);
+            r.price_unit = Some("hour".into());
+        }),
+        vec![1, 3, 5]
+    );
+    let narrowed = index
+        .search(&SearchRequest {
+            languages: vec!["Polish".into()],
+            limit: 20,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(narrowed.facets.languages.get("Polish"), Some(&1));
+    assert_eq!(narrowed.facets.categories.get("respite"), None);
+}
+
+#[test]
+fn distance_keeps_services_that_reach_the_person_and_sorts_nearest_first() {
+    let index = corpus();
+    let near_sale = SearchRequest {
+        near: Some(at("M33 7AB")),
+        radius_miles: Some(5.0),
+        sort: Sort::Distance,
+        limit: 20,
+        ..Default::default()
+    };
+    let found = index.search(&near_sale).unwrap();
+    let order: Vec<u64> = found.hits.iter().map(|h| h.listing_id).collect();
+    // Leeds is out of reach; Altrincham's sitter only travels 3 km; online comes last.
+    assert_eq!(order.last(), Some(&4));
+    assert!(!order.contains(&5) && !order.contains(&3), "{order:?}");
+    assert!(found.hits[0].distance_miles.unwrap() < 0.1);
+    assert_eq!(found.hits.last().unwrap().distance_miles, None);
+    let near_altrincham = SearchRequest {
+        near: Some(at("WA14 1")),
+        ..near_sale.clone()
+    };
+    assert!(ids(&index, &near_altrincham).contains(&3));
+}
+
+#[test]
+fn sorting_and_paging() {
+    let index = corpus();
+    let by_price = ids(
+        &index,
+        &SearchRequest {
+            sort: Sort::Price,
+            limit: 20,
+            ..Default::default()
+        },
+    );
+    assert_eq!(by_price[0], 1, "free first");
+    assert_eq!(by_price.last(), Some(&4));
+    let first = ids(
+        &index,
+        &SearchRequest {
+            sort: Sort::Price,
+            limit: 2,
+            ..Default::default()
+        },
+    );
+    let second = ids(
+        &index,
+        &SearchRequest {
+            sort: Sort::Price,
+            limit: 2,
+            offset: 2,
+            ..Default::default()
+        },
+    );
+    assert_eq!([first, second].concat(), by_price[..4]);
+    let by_rating = ids(
+        &index,
+        &SearchRequest {
+            sort: Sort::Rating,
+            limit: 1,
+            ..Default::default()
+        },
+    );
+    assert_eq!(by_rating, vec![3]);
+}
+
+#[test]
+fn snippets_highlight_and_escape() {
+    let index = SearchIndex::in_memory().unwrap();
+    index
+        .apply(
+            &[listing(
+                9,
+                "Lunch club",
+                "Hot <b>meals</b> & good company: lunch every day.",
+            )],
+            &[],
+            None,
+        )
+        .unwrap();
+    let hit = index
+        .search(&SearchRequest {
+            text: "lunch".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits
+        .remove(0);
+    let snippet = hit.snippet_html.unwrap();
+    assert!(snippet.contains("<b>lunch</b>"), "{snippet}");
+    assert!(
+        snippet.contains("&lt;b&gt;meals") && snippet.contains("&amp;"),
+        "{snippet}"
+    );
+}
+
+#[test]
+fn upserts_replace_and_deletes_remove_and_the_index_reopens_where_it_left_off() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index
+            .apply(&[listing(1, "Old title", "x")], &[], Some(1))
+            .unwrap();
+        index
+            .apply(
+                &[listing(1, "New title", "x"), listing(2, "Other", "y")],
+                &[],
+                Some(2),
+            )
+            .unwrap();
+        index.apply(&[], &[2], Some(3)).unwrap();
+        assert_eq!(index.listing_ids().unwrap(), vec![1]);
+        assert_eq!(search(&index, "new"), vec![1]);
+        assert!(search(&index, "old").is_empty());
+    }
+    let reopened = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.last_applied_change(), Some(3));
+    assert_eq!(reopened.listing_ids().unwrap(), vec![1]);
+}
