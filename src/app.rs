@@ -80,12 +80,28 @@ pub async fn build(
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
+    let search = Arc::new(
+        search_index::SearchIndex::open(&settings.search_index_dir()).map_err(|err| {
+            anyhow::anyhow!(
+                "{err} (is another Kith process using {}?)",
+                settings.search_index_dir().display()
+            )
+        })?,
+    );
+    let index_wakeup = Arc::new(Notify::new());
+    tokio::spawn(crate::indexer::run(
+        db.clone(),
+        search.clone(),
+        index_wakeup.clone(),
+    ));
     let state = web::Data::new(AppState {
         db: db.clone(),
         settings,
         base_url: base_url.clone(),
         mail_wakeup,
         rate_limiter: RateLimiter::default(),
+        search,
+        index_wakeup,
     });
 
     let store_db = db.clone();

@@ -43,6 +43,8 @@ enum Command {
     },
     /// Load the demo accounts and organisations into the database (skipped if already there).
     SeedDemo,
+    /// Rebuild this process's search index from the database (stop the server first).
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -76,6 +78,7 @@ pub fn main() -> ExitCode {
                 command: AdminCommand::Create { email, name },
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
+            Command::Reindex => reindex(settings).await,
         }
     });
     match result {
@@ -126,6 +129,31 @@ async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
             demo::logins_summary()
         );
     }
+    Ok(())
+}
+
+async fn reindex(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    let dir = settings.search_index_dir();
+    let index = std::sync::Arc::new(search_index::SearchIndex::open(&dir).map_err(|err| {
+        anyhow::anyhow!("{err} (stop the Kith server using {} first)", dir.display())
+    })?);
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} listings ({eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let searchable = crate::indexer::rebuild(&db, &index, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "Search index rebuilt in {:.1} s: {searchable} listings searchable.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

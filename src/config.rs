@@ -123,6 +123,11 @@ impl Settings {
         }
     }
 
+    /// This process's search index (each process keeps its own).
+    pub fn search_index_dir(&self) -> PathBuf {
+        self.data_dir.join("search-index")
+    }
+
     pub fn mail_dir(&self) -> PathBuf {
         self.data_dir.join("mail")
     }

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod images;
+pub mod indexer;
 pub mod jobs;
 pub mod mail;
 pub mod routes;

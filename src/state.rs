@@ -16,10 +16,17 @@ pub struct AppState {
     /// Wakes the mail worker after a transaction that queued mail commits.
     pub mail_wakeup: Arc<Notify>,
     pub rate_limiter: RateLimiter,
+    pub search: Arc<search_index::SearchIndex>,
+    /// Wakes this process's indexer after a transaction that changed listings commits.
+    pub index_wakeup: Arc<Notify>,
 }
 
 impl AppState {
     pub fn wake_mail_worker(&self) {
         self.mail_wakeup.notify_one();
+    }
+
+    pub fn wake_indexer(&self) {
+        self.index_wakeup.notify_one();
     }
 }

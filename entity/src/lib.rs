@@ -12,6 +12,8 @@ pub mod provider_evidence_files;
 pub mod provider_members;
 pub mod provider_organisations;
 pub mod provider_reviews;
+pub mod search_index_changes;
+pub mod search_log;
 pub mod sessions;
 pub mod user_roles;
 pub mod users;

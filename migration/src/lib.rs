@@ -11,6 +11,7 @@ mod m20261122_000006_provider_approval;
 mod m20261122_000007_create_categories;
 mod m20261122_000008_create_listings;
 mod m20261122_000009_create_evidence_files;
+mod m20261122_000010_create_search_tables;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_create_categories::Migration),
             Box::new(m20261122_000008_create_listings::Migration),
             Box::new(m20261122_000009_create_evidence_files::Migration),
+            Box::new(m20261122_000010_create_search_tables::Migration),
         ]
     }
 }

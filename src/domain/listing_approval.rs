@@ -16,6 +16,7 @@ use super::listings::{
     SUBMITTED, SUPERSEDED, WITHDRAWN,
 };
 use super::organisations::{self, STATUS_APPROVED};
+use super::search_changes;
 use crate::auth::roles::Role;
 use crate::mail::{self, templates};
 
@@ -260,6 +261,9 @@ pub async fn decide(
     if !message.is_empty() {
         detail.push_str(&format!(": {message}"));
     }
+    if input.decision == Decision::Approve {
+        search_changes::record(&txn, id).await?;
+    }
     let mut event = Event::new(action, "listing", id).detail(detail);
     if !was_live || input.decision == Decision::Approve {
         event =
@@ -324,6 +328,7 @@ async fn set_suspended(
         templates::listing_suspension(to, name, view.title(), suspend, &why, &link)
     })
     .await?;
+    search_changes::record(&txn, id).await?;
     let (action, from, to) = if suspend {
         ("listing.suspended", "published", "suspended")
     } else {
@@ -371,6 +376,7 @@ pub async fn archive(
         l.archived_at = Set(Some(Utc::now()));
     })
     .await?;
+    search_changes::record(&txn, id).await?;
     audit::record(
         &txn,
         actor,

@@ -72,6 +72,7 @@ pub async fn confirm(
         .detail(format!("next review {}", format_date(&due)));
     if was_hidden {
         event = event.from("hidden").to("published");
+        super::search_changes::record(&txn, id).await?;
     }
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
@@ -129,6 +130,7 @@ pub async fn run_review_pass(
         }
         let mut active: listing_rows::ActiveModel = listing.clone().into();
         if hide {
+            super::search_changes::record(&txn, listing.id).await?;
             active.hidden_at = Set(Some(Utc::now()));
             pass.hidden += 1;
         } else {

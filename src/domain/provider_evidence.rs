@@ -317,6 +317,7 @@ pub async fn save(
     if let Some(expiry) = evidence.expires_on {
         event = event.detail(format!("expires {expiry}"));
     }
+    super::search_changes::record_organisation(&txn, organisation_id).await?;
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(())

@@ -153,6 +153,7 @@ pub async fn decide(
     match result {
         Ok(()) => {
             state.wake_mail_worker();
+            state.wake_indexer();
             set_flash(&session, "Decision recorded and the provider emailed");
             Ok(see_other(&format!("/admin/listings/{id}")))
         }
@@ -193,6 +194,7 @@ async fn set_suspended(
     match result {
         Ok(()) => {
             state.wake_mail_worker();
+            state.wake_indexer();
             set_flash(
                 &session,
                 if suspend {
@@ -246,6 +248,7 @@ pub async fn archive(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     listing_approval::archive(&state.db, &actor, id, None).await?;
+    state.wake_indexer();
     set_flash(&session, "Listing archived");
     Ok(see_other(&format!("/admin/listings/{id}")))
 }

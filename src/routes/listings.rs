@@ -413,6 +413,7 @@ pub async fn confirm_review(
         user.id,
     )
     .await?;
+    state.wake_indexer();
     set_flash(
         &session,
         &format!(
@@ -432,6 +433,7 @@ pub async fn archive(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     listing_approval::archive(&state.db, &actor, id, Some(user.id)).await?;
+    state.wake_indexer();
     set_flash(&session, "Listing archived");
     Ok(see_other(&format!("/provider/listings/{id}")))
 }

@@ -16,6 +16,7 @@ pub mod listings;
 pub mod passwords;
 pub mod provider_evidence;
 pub mod providers;
+pub mod search;
 pub mod sessions;
 pub mod static_files;
 
@@ -135,6 +136,9 @@ route_table! {
     POST "/admin/listings/{id}/unsuspend" [Role(Admin)] => admin_listings::unsuspend;
     POST "/admin/listings/{id}/archive"   [Role(Admin)] => admin_listings::archive;
     GET  "/listings/{id}"                 [Public]      => listings::public;
+    GET  "/search"                        [Public]      => search::page;
+    GET  "/api/v1/search"                 [Public]      => search::api;
+    GET  "/admin/searches"                [Role(Admin)] => search::demand_log;
     GET  "/providers/{id}"                [Public]      => providers::public;
     GET  "/media/{name}"                  [Public]      => providers::media;
     GET  "/static/{path:.*}"              [Public]      => static_files::serve;

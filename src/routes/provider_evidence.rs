@@ -87,6 +87,7 @@ pub async fn save_evidence(
         Ok(evidence) => {
             let label = evidence.kind.label();
             provider_evidence::save(&state.db, &actor, id, user.id, evidence).await?;
+            state.wake_indexer();
             set_flash(&session, &format!("{label} saved"));
             Ok(see_other(&format!("/provider/organisations/{id}/evidence")))
         }

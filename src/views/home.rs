@@ -21,6 +21,20 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                     p class="govuk-body-l" {
                         "Kith is the council's care and support marketplace. It helps people with a personal budget or direct payment, their carers and support brokers find and arrange support from approved local providers, micro-enterprises and personal assistants."
                     }
+                    form method="get" action="/search" role="search" class="kith-filter-form" {
+                        h2 class="govuk-heading-m" { "Search for support" }
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="home-q" { "What are you looking for?" }
+                            div id="home-q-hint" class="govuk-hint" { "For example, help at home, day centre, or respite" }
+                            input class="govuk-input" id="home-q" name="q" type="search" aria-describedby="home-q-hint";
+                        }
+                        div class="govuk-form-group" {
+                            label class="govuk-label" for="home-near" { "Postcode (optional)" }
+                            div id="home-near-hint" class="govuk-hint" { "To find support near you. The first part, like M33, is enough." }
+                            input class="govuk-input govuk-input--width-10" id="home-near" name="near" type="text" autocomplete="postal-code" aria-describedby="home-near-hint";
+                        }
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Search" }
+                    }
                     @if figures.approved_providers > 0 {
                         p class="govuk-body" { (figures.approved_providers) " approved local " (if figures.approved_providers == 1 { "provider is" } else { "providers are" }) " on Kith." }
                     }

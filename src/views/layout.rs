@@ -15,10 +15,16 @@ struct NavItem {
 }
 
 fn nav_items(page: &Page) -> Vec<NavItem> {
-    let mut items = vec![NavItem {
-        href: "/",
-        text: "Home",
-    }];
+    let mut items = vec![
+        NavItem {
+            href: "/",
+            text: "Home",
+        },
+        NavItem {
+            href: "/search",
+            text: "Find support",
+        },
+    ];
     match &page.user {
         None => {
             items.push(NavItem {

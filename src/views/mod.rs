@@ -17,5 +17,7 @@ pub mod listings;
 pub mod page;
 pub mod provider_evidence;
 pub mod providers;
+pub mod search;
+pub mod search_log;
 
 pub use page::Page;

@@ -26,7 +26,7 @@ const POLICY: ReviewPolicy = ReviewPolicy {
     grace_days: 28,
 };
 
-async fn category_id(app: &TestApp, slug: &str) -> String {
+pub(crate) async fn category_id(app: &TestApp, slug: &str) -> String {
     categories::Entity::find()
         .filter(categories::Column::Slug.eq(slug))
         .one(&app.db)
@@ -38,7 +38,11 @@ async fn category_id(app: &TestApp, slug: &str) -> String {
 }
 
 /// A complete, valid listing form.
-fn listing_fields(category: &str, title: &str, price: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn listing_fields(
+    category: &str,
+    title: &str,
+    price: &str,
+) -> Vec<(&'static str, String)> {
     [
         ("title", title),
         (
@@ -70,19 +74,25 @@ fn listing_fields(category: &str, title: &str, price: &str) -> Vec<(&'static str
     .collect()
 }
 
-fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+pub(crate) fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 /// A provider whose organisation the council has approved.
-async fn approved_provider(app: &TestApp, kind: &str) -> (Browser, TestUser, i64) {
+pub(crate) async fn approved_provider(app: &TestApp, kind: &str) -> (Browser, TestUser, i64) {
     let (b, user) = app.signed_in_as(Role::Provider).await;
     let org = b.create_organisation("Sale Helpers", kind).await;
     app.approve_organisation(org).await;
     (b, user, org)
 }
 
-async fn create_listing(app: &TestApp, b: &Browser, org: i64, title: &str, price: &str) -> i64 {
+pub(crate) async fn create_listing(
+    app: &TestApp,
+    b: &Browser,
+    org: i64,
+    title: &str,
+    price: &str,
+) -> i64 {
     let fields = listing_fields(&category_id(app, "domestic-help").await, title, price);
     let res = b
         .post_form(
@@ -94,12 +104,17 @@ async fn create_listing(app: &TestApp, b: &Browser, org: i64, title: &str, price
     location(&res).rsplit('/').next().unwrap().parse().unwrap()
 }
 
-async fn submit(b: &Browser, id: i64) -> reqwest::Response {
+pub(crate) async fn submit(b: &Browser, id: i64) -> reqwest::Response {
     b.post_form(&format!("/provider/listings/{id}/submit"), &[])
         .await
 }
 
-async fn decide(admin: &Browser, id: i64, decision: &str, message: &str) -> reqwest::Response {
+pub(crate) async fn decide(
+    admin: &Browser,
+    id: i64,
+    decision: &str,
+    message: &str,
+) -> reqwest::Response {
     let mut fields: Vec<(&str, &str)> = vec![("decision", decision), ("message", message)];
     fields.extend(CHECKLIST.iter().map(|c| ("checklist", *c)));
     admin
@@ -108,7 +123,7 @@ async fn decide(admin: &Browser, id: i64, decision: &str, message: &str) -> reqw
 }
 
 /// A listing the council has approved, with its provider and an admin.
-async fn published(app: &TestApp) -> (Browser, Browser, TestUser, i64) {
+pub(crate) async fn published(app: &TestApp) -> (Browser, Browser, TestUser, i64) {
     let (b, user, org) = approved_provider(app, "micro_enterprise").await;
     let id = create_listing(app, &b, org, "Help at home in Sale", "18.50").await;
     assert_eq!(submit(&b, id).await.status(), StatusCode::SEE_OTHER);

@@ -15,4 +15,5 @@ mod listings;
 mod mail;
 mod provider_approval;
 mod providers;
+mod search;
 mod security;

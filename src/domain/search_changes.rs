@@ -1,0 +1,62 @@
+//! The search change table: every change that may alter what the public can find is
+//! recorded here in the same transaction, and each process's indexer applies it.
+
+use chrono::Utc;
+use entity::{listings, search_index_changes};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// Marks a listing for the indexers.
+pub async fn record(conn: &impl ConnectionTrait, listing_id: i64) -> Result<(), DbErr> {
+    search_index_changes::Entity::insert(search_index_changes::ActiveModel {
+        listing_id: Set(listing_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks every listing of an organisation (its name or checks changed).
+pub async fn record_organisation(
+    conn: &impl ConnectionTrait,
+    organisation_id: i64,
+) -> Result<(), DbErr> {
+    let ids: Vec<i64> = listings::Entity::find()
+        .select_only()
+        .column(listings::Column::Id)
+        .filter(listings::Column::OrganisationId.eq(organisation_id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for id in ids {
+        record(conn, id).await?;
+    }
+    Ok(())
+}
+
+/// Changes with an id above `after`, oldest first, at most `limit`.
+pub async fn since(
+    conn: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<search_index_changes::Model>, DbErr> {
+    search_index_changes::Entity::find()
+        .filter(search_index_changes::Column::Id.gt(after))
+        .order_by_asc(search_index_changes::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
+/// The newest change id (0 when there are none).
+pub async fn latest(conn: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(search_index_changes::Entity::find()
+        .order_by_desc(search_index_changes::Column::Id)
+        .one(conn)
+        .await?
+        .map_or(0, |c| c.id))
+}

@@ -1,0 +1,119 @@
+//! What the search index holds about a listing: built from the database for the live
+//! version of published, visible listings only; anything else is removed from the index.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{categories, listings as listing_rows};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
+
+use super::evidence_expiry::{Expiry, expiry_of};
+use super::listing_content::{Price, client_group_label};
+use super::listings::{self, APPROVED, ListingError};
+use super::provider_evidence::{self, EvidenceKind};
+
+/// Category paths ("respite/respite-agency") and names by id.
+pub struct CategoryPaths(HashMap<i64, CategoryRef>);
+
+impl CategoryPaths {
+    pub async fn load(conn: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        let all = categories::Entity::find().all(conn).await?;
+        let slugs: HashMap<i64, String> = all.iter().map(|c| (c.id, c.slug.clone())).collect();
+        Ok(Self(
+            all.into_iter()
+                .map(|c| {
+                    let path = match c.parent_id.and_then(|p| slugs.get(&p)) {
+                        Some(parent) => format!("{parent}/{}", c.slug),
+                        None => c.slug.clone(),
+                    };
+                    (c.id, CategoryRef { path, name: c.name })
+                })
+                .collect(),
+        ))
+    }
+}
+
+/// The index document for a listing, or `None` when the public must not find it.
+pub async fn listing_doc(
+    conn: &impl ConnectionTrait,
+    categories: &CategoryPaths,
+    listing_id: i64,
+    today: NaiveDate,
+) -> Result<Option<ListingDoc>, ListingError> {
+    let view = match listings::load(conn, listing_id).await {
+        Ok(view) => view,
+        Err(ListingError::NotFound) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    if !view.is_public() {
+        return Ok(None);
+    }
+    let Some(live) = &view.live else {
+        return Ok(None);
+    };
+    let c = &live.content;
+    let evidence = provider_evidence::of_organisation(conn, view.org.id).await?;
+    let current = |kind: EvidenceKind| {
+        evidence
+            .iter()
+            .any(|e| e.kind == kind.as_str() && expiry_of(e, today) != Expiry::Lapsed)
+    };
+    Ok(Some(ListingDoc {
+        listing_id: listing_id as u64,
+        provider_id: view.org.id as u64,
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        description: c.description.clone(),
+        provider_name: view.org.name.clone(),
+        provider_kind: view.org.kind.clone(),
+        categories: c
+            .category_ids
+            .iter()
+            .filter_map(|id| categories.0.get(id).cloned())
+            .collect(),
+        client_groups: c
+            .client_groups
+            .iter()
+            .map(|k| (k.clone(), client_group_label(k).to_owned()))
+            .collect(),
+        languages: c.languages.clone(),
+        days: c.availability.days.clone(),
+        price: match &c.price {
+            Price::Free => None,
+            Price::Charged { pence, unit } => {
+                Some((u64::try_from(*pence).unwrap_or(0), unit.as_str().to_owned()))
+            }
+        },
+        accepting_new_clients: c.accepting_new_clients,
+        dbs_checked: current(EvidenceKind::Dbs),
+        insured: current(EvidenceKind::Insurance),
+        quality_checked: false,
+        rating: None,
+        home: c.at_home.as_ref().and_then(|h| {
+            locate(&h.place).map(|l| {
+                (
+                    l.point,
+                    (f64::from(h.radius_miles) * METRES_PER_MILE).round() as i64,
+                )
+            })
+        }),
+        venue: c
+            .venue
+            .as_ref()
+            .and_then(|v| locate(&v.postcode))
+            .map(|l| l.point),
+        online: c.online,
+    }))
+}
+
+/// Every listing that may be public, for a full rebuild.
+pub async fn candidate_ids(conn: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    listing_rows::Entity::find()
+        .select_only()
+        .column(listing_rows::Column::Id)
+        .filter(listing_rows::Column::Status.eq(APPROVED))
+        .into_tuple()
+        .all(conn)
+        .await
+}

@@ -1,0 +1,147 @@
+//! Keeps this process's search index in step with the database by tailing the change table
+//! (`domain::search_changes`). On start it catches up from the change the index last
+//! committed — or rebuilds everything when the index is new — so a crash between a database
+//! commit and the index update loses nothing. Several processes sharing one database each
+//! run their own indexer over their own index.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::DatabaseConnection;
+use search_index::{ListingDoc, SearchIndex};
+use tokio::sync::Notify;
+
+use crate::domain::search_changes;
+use crate::domain::search_documents::{CategoryPaths, candidate_ids, listing_doc};
+
+/// How often other processes' changes are looked for.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
+const BATCH_SIZE: u64 = 500;
+/// Change ids may commit out of order on PostgreSQL; recent ones are looked at again.
+const LOOKBACK: i64 = 200;
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+async fn apply_blocking(
+    index: &Arc<SearchIndex>,
+    upserts: Vec<ListingDoc>,
+    deletes: Vec<u64>,
+    change_id: Option<i64>,
+) -> anyhow::Result<()> {
+    let index = index.clone();
+    tokio::task::spawn_blocking(move || index.apply(&upserts, &deletes, change_id)).await??;
+    Ok(())
+}
+
+/// Rebuilds the index from the database; `progress(done, total)` after each batch. Returns
+/// how many listings are searchable.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    mut progress: impl FnMut(usize, usize),
+) -> anyhow::Result<usize> {
+    // Taken first: anything that changes while we read is applied again afterwards.
+    let latest = search_changes::latest(db).await?;
+    let categories = CategoryPaths::load(db).await?;
+    let ids = candidate_ids(db).await?;
+    index.clear()?;
+    let mut searchable = 0;
+    for (n, chunk) in ids.chunks(BATCH_SIZE as usize).enumerate() {
+        let mut docs = Vec::with_capacity(chunk.len());
+        for id in chunk {
+            if let Some(doc) = listing_doc(db, &categories, *id, today()).await? {
+                docs.push(doc);
+            }
+        }
+        searchable += docs.len();
+        apply_blocking(index, docs, Vec::new(), None).await?;
+        progress(
+            (n * BATCH_SIZE as usize + chunk.len()).min(ids.len()),
+            ids.len(),
+        );
+    }
+    apply_blocking(index, Vec::new(), Vec::new(), Some(latest)).await?;
+    Ok(searchable)
+}
+
+/// Where this indexer is in the change table.
+#[derive(Debug, Default)]
+pub struct Tail {
+    pub last: i64,
+    seen: BTreeSet<i64>,
+}
+
+impl Tail {
+    pub fn from_index(index: &SearchIndex) -> Self {
+        Self {
+            last: index.last_applied_change().unwrap_or(0),
+            seen: BTreeSet::new(),
+        }
+    }
+}
+
+/// Applies every change not yet applied. Returns how many changes it applied.
+pub async fn catch_up(
+    db: &DatabaseConnection,
+    index: &Arc<SearchIndex>,
+    tail: &mut Tail,
+) -> anyhow::Result<usize> {
+    let mut applied = 0;
+    loop {
+        let after = (tail.last - LOOKBACK).max(0);
+        let rows = search_changes::since(db, after, BATCH_SIZE).await?;
+        let full_batch = rows.len() as u64 == BATCH_SIZE;
+        // After a restart the last few are applied once more: harmless, upserts are idempotent.
+        let fresh: Vec<_> = rows
+            .into_iter()
+            .filter(|r| !tail.seen.contains(&r.id))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(applied);
+        }
+        let categories = CategoryPaths::load(db).await?;
+        let listing_ids: BTreeSet<i64> = fresh.iter().map(|r| r.listing_id).collect();
+        let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
+        for id in listing_ids {
+            match listing_doc(db, &categories, id, today()).await? {
+                Some(doc) => upserts.push(doc),
+                None => deletes.push(id as u64),
+            }
+        }
+        let newest = fresh.iter().map(|r| r.id).max().unwrap_or(tail.last);
+        tail.last = tail.last.max(newest);
+        apply_blocking(index, upserts, deletes, Some(tail.last)).await?;
+        applied += fresh.len();
+        tail.seen.extend(fresh.iter().map(|r| r.id));
+        let floor = tail.last - LOOKBACK;
+        tail.seen.retain(|id| *id > floor);
+        if !full_batch {
+            return Ok(applied);
+        }
+    }
+}
+
+/// The indexer task: rebuild if the index is new, then apply changes as they come.
+pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, wakeup: Arc<Notify>) {
+    if index.last_applied_change().is_none() {
+        match rebuild(&db, &index, |_, _| {}).await {
+            Ok(n) => tracing::info!(searchable = n, "search index built"),
+            Err(err) => tracing::error!(error = %err, "search index build failed"),
+        }
+    }
+    let mut tail = Tail::from_index(&index);
+    loop {
+        match catch_up(&db, &index, &mut tail).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(changes = n, last = tail.last, "search index updated"),
+            Err(err) => tracing::warn!(error = %err, "search index update failed"),
+        }
+        tokio::select! {
+            () = wakeup.notified() => {}
+            () = tokio::time::sleep(POLL_INTERVAL) => {}
+        }
+    }
+}

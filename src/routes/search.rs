@@ -1,0 +1,226 @@
+//! Search handlers: the search page, `GET /api/v1/search` (the same parameters, JSON), and
+//! the admins' view of the demand log. Every search is logged anonymously.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::categories::{self, CLIENT_GROUPS};
+use crate::domain::listing_content::DAYS;
+use crate::domain::organisations::{ORGANISATION_KINDS, kind_label};
+use crate::domain::search_log;
+use crate::domain::search_params::{PAGE_SIZE, ParsedSearch, SearchParams};
+use crate::domain::validation::FormFields;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::Page;
+use crate::views::search::{FacetOption, SearchView};
+use search_index::SearchResults;
+
+fn params_of(req: &HttpRequest) -> SearchParams {
+    let pairs = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .take(200)
+        .collect();
+    SearchParams::from_fields(&FormFields(pairs))
+}
+
+/// Runs the search off the async threads and logs it.
+async fn run(
+    state: &AppState,
+    params: &SearchParams,
+    source: &str,
+) -> AppResult<(ParsedSearch, SearchResults)> {
+    let parsed = params.parse();
+    let index = state.search.clone();
+    let request = parsed.request.clone();
+    let results = web::block(move || index.search(&request))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+        .map_err(|e| AppError::Internal(e.into()))?;
+    search_log::record(
+        &state.db,
+        params,
+        parsed.area.as_deref(),
+        results.total,
+        source,
+    )
+    .await?;
+    Ok((parsed, results))
+}
+
+/// Category names by facet value ("respite", "respite/respite-agency"), in taxonomy order.
+async fn category_labels(state: &AppState) -> AppResult<Vec<(String, String, bool)>> {
+    let tree = categories::tree(&state.db, false).await?;
+    let mut out = Vec::new();
+    for node in tree {
+        let top = node.category.slug.clone();
+        out.push((top.clone(), node.category.name.clone(), false));
+        for child in node.children {
+            out.push((format!("{top}/{}", child.slug), child.name, true));
+        }
+    }
+    Ok(out)
+}
+
+fn options(
+    table: &[(String, String, bool)],
+    counts: &std::collections::BTreeMap<String, u64>,
+    selected: &[String],
+) -> Vec<FacetOption> {
+    table
+        .iter()
+        .filter_map(|(value, label, nested)| {
+            let count = counts.get(value).copied().unwrap_or(0);
+            (count > 0 || selected.contains(value)).then(|| FacetOption {
+                value: value.clone(),
+                label: label.clone(),
+                count,
+                nested: *nested,
+            })
+        })
+        .collect()
+}
+
+fn fixed(table: &[(&str, &str)]) -> Vec<(String, String, bool)> {
+    table
+        .iter()
+        .map(|(k, l)| ((*k).to_owned(), (*l).to_owned(), false))
+        .collect()
+}
+
+pub async fn page(
+    page: Page,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> AppResult<maud::Markup> {
+    let params = params_of(&req);
+    let (parsed, results) = run(&state, &params, "page").await?;
+    let categories = category_labels(&state).await?;
+    let kinds: Vec<(String, String, bool)> = ORGANISATION_KINDS
+        .iter()
+        .map(|(k, l, _)| ((*k).to_owned(), (*l).to_owned(), false))
+        .collect();
+    let mut languages: Vec<(&String, &u64)> = results.facets.languages.iter().collect();
+    languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let language_table: Vec<(String, String, bool)> = languages
+        .iter()
+        .take(15)
+        .map(|(l, _)| ((*l).clone(), (*l).clone(), false))
+        .chain(
+            params
+                .language
+                .iter()
+                .map(|l| (l.clone(), l.clone(), false)),
+        )
+        .fold(Vec::new(), |mut acc, item| {
+            if !acc.iter().any(|(v, _, _)| *v == item.0) {
+                acc.push(item);
+            }
+            acc
+        });
+    let names: HashMap<String, String> = categories
+        .iter()
+        .map(|(v, l, _)| (v.clone(), l.clone()))
+        .collect();
+    let label_of = |name: &str, value: &str| -> String {
+        let found = match name {
+            "category" => names.get(value).cloned(),
+            "client_group" => CLIENT_GROUPS
+                .iter()
+                .find(|(k, _)| *k == value)
+                .map(|(_, l)| (*l).to_owned()),
+            "kind" => Some(kind_label(value).to_owned()),
+            "day" => DAYS
+                .iter()
+                .find(|(k, _)| *k == value)
+                .map(|(_, l)| (*l).to_owned()),
+            "near" => Some(format!("Near {value}")),
+            "radius" => Some(format!("Within {value} miles")),
+            "max_price" => Some(format!("Up to £{}", value.trim_start_matches('£'))),
+            "unit" => Some(format!("Price per {value}")),
+            "min_rating" => Some(format!("Rated {value} or more")),
+            "accepting" => Some("Taking new clients".to_owned()),
+            "dbs" => Some("DBS checked".to_owned()),
+            "insured" => Some("Insured".to_owned()),
+            "quality" => Some("Quality checked".to_owned()),
+            _ => None,
+        };
+        found.unwrap_or_else(|| value.to_owned())
+    };
+    let v = SearchView {
+        params: &params,
+        results: &results,
+        notices: &parsed.notices,
+        categories: options(&categories, &results.facets.categories, &params.category),
+        client_groups: options(
+            &fixed(&CLIENT_GROUPS),
+            &results.facets.client_groups,
+            &params.client_group,
+        ),
+        kinds: options(&kinds, &results.facets.provider_kinds, &params.kind),
+        languages: options(&language_table, &results.facets.languages, &params.language),
+        label_of: &label_of,
+    };
+    Ok(crate::views::search::search(&page, &v))
+}
+
+pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let params = params_of(&req);
+    let (parsed, results) = run(&state, &params, "api").await?;
+    let hits: Vec<_> = results
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "id": h.listing_id,
+                "title": h.title,
+                "summary": h.summary,
+                "snippet_html": h.snippet_html,
+                "url": format!("{}/listings/{}", state.base_url, h.listing_id),
+                "provider": { "id": h.provider_id, "name": h.provider_name, "url": format!("{}/providers/{}", state.base_url, h.provider_id) },
+                "price": h.price.as_ref().map(|(pence, unit)| json!({ "pence": pence, "unit": unit })),
+                "free": h.price.is_none(),
+                "distance_miles": h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
+            })
+        })
+        .collect();
+    let f = &results.facets;
+    Ok(HttpResponse::Ok().json(json!({
+        "total": results.total,
+        "page": params.page,
+        "page_size": PAGE_SIZE,
+        "area": parsed.area,
+        "notices": parsed.notices,
+        "results": hits,
+        "facets": {
+            "category": f.categories,
+            "client_group": f.client_groups,
+            "kind": f.provider_kinds,
+            "language": f.languages,
+            "day": f.days,
+        },
+    })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LogQuery {
+    zero: String,
+    page: u64,
+}
+
+pub async fn demand_log(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<LogQuery>,
+) -> AppResult<maud::Markup> {
+    let zero_only = query.zero == "yes";
+    let current = query.page.max(1);
+    let (rows, total) = search_log::list(&state.db, zero_only, current).await?;
+    Ok(crate::views::search_log::demand_log(
+        &page, &rows, total, zero_only, current,
+    ))
+}

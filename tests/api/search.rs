@@ -1,0 +1,333 @@
+//! Search through HTTP: relevance, filters and facet counts, distance from a postcode, typo
+//! tolerance, hostile queries, approve → searchable and suspend → gone, the demand log, and an
+//! index that was behind the database catching up (equal to a rebuild).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kith::auth::roles::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{Browser, TestApp, location, spawn_app};
+use crate::listings::{approved_provider, as_refs, category_id, decide, listing_fields, submit};
+
+/// How long the test waits for the indexer; the service aims for well under a second.
+const INDEX_WAIT: Duration = Duration::from_secs(3);
+
+/// Writes, submits and approves a listing with `changes` applied to the standard fields.
+async fn publish(
+    app: &TestApp,
+    provider: &Browser,
+    admin: &Browser,
+    org: i64,
+    changes: &[(&'static str, &str)],
+) -> i64 {
+    let mut fields = listing_fields(
+        &category_id(app, "domestic-help").await,
+        "Help at home",
+        "18.50",
+    );
+    for (name, _) in changes {
+        fields.retain(|(k, _)| k != name);
+    }
+    fields.extend(changes.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    let res = provider
+        .post_form(
+            &format!("/provider/organisations/{org}/listings"),
+            &as_refs(&fields),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "create");
+    let id: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(submit(provider, id).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        decide(admin, id, "approve", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    id
+}
+
+async fn api(b: &Browser, query: &str) -> Value {
+    let res = b.get(&format!("/api/v1/search?{query}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect()
+}
+
+/// Waits until the search gives `want` (the indexer runs in the background).
+async fn wait_for(b: &Browser, query: &str, want: impl Fn(&[i64]) -> bool) -> Duration {
+    let start = Instant::now();
+    loop {
+        let found = ids(&api(b, query).await);
+        if want(&found) {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < INDEX_WAIT, "{query}: still {found:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+struct Market {
+    app: TestApp,
+    provider: Browser,
+    admin: Browser,
+    org: i64,
+}
+
+async fn market() -> Market {
+    let app = spawn_app().await;
+    let (provider, _, org) = approved_provider(&app, "micro_enterprise").await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    Market {
+        app,
+        provider,
+        admin,
+        org,
+    }
+}
+
+#[tokio::test]
+async fn an_approved_listing_becomes_searchable_and_a_suspended_one_leaves() {
+    let m = market().await;
+    let visitor = m.app.browser();
+    let id = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[("title", "Ironing service")],
+    )
+    .await;
+    wait_for(&visitor, "q=ironing", |found| found == [id]).await;
+    let res = m
+        .admin
+        .post_form(
+            &format!("/admin/listings/{id}/suspend"),
+            &[("reason", "Failed check")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    wait_for(&visitor, "q=ironing", |found| found.is_empty()).await;
+    m.admin
+        .post_form(
+            &format!("/admin/listings/{id}/unsuspend"),
+            &[("reason", "Passed")],
+        )
+        .await;
+    wait_for(&visitor, "q=ironing", |found| found == [id]).await;
+    m.provider
+        .post_form(&format!("/provider/listings/{id}/archive"), &[])
+        .await;
+    wait_for(&visitor, "q=ironing", |found| found.is_empty()).await;
+}
+
+#[tokio::test]
+async fn relevance_typos_filters_facets_and_distance() {
+    let m = market().await;
+    let v = m.app.browser();
+    let respite = category_id(&m.app, "respite-agency").await;
+    let title = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[("title", "Gardening help")],
+    )
+    .await;
+    let described = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[
+            ("title", "Home visits"),
+            ("description", "We also do some gardening."),
+            ("languages", "English, Urdu"),
+            ("home_place", "WA14 1"),
+            ("home_radius", "2"),
+        ],
+    )
+    .await;
+    let sitting = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[
+            ("title", "Overnight sitting"),
+            ("categories", &respite),
+            ("delivery", "online"),
+            ("price_type", "free"),
+        ],
+    )
+    .await;
+    wait_for(&v, "", |found| found.len() == 3).await;
+
+    assert_eq!(
+        ids(&api(&v, "q=gardening").await)[..2],
+        [title, described],
+        "title first"
+    );
+    assert_eq!(
+        ids(&api(&v, "q=gardning").await)[0],
+        title,
+        "typo tolerated"
+    );
+    assert_eq!(
+        ids(&api(&v, "q=%22overnight+sitting%22").await),
+        vec![sitting]
+    );
+
+    let all = api(&v, "").await;
+    assert_eq!(all["total"], 3);
+    assert_eq!(all["facets"]["language"]["Urdu"], 1);
+    assert_eq!(all["facets"]["language"]["Polish"], 2);
+    assert_eq!(all["facets"]["category"]["respite"], 1);
+    assert_eq!(all["facets"]["category"]["respite/respite-agency"], 1);
+    assert_eq!(all["facets"]["category"]["domestic-help"], 2);
+    assert_eq!(ids(&api(&v, "language=Urdu").await), vec![described]);
+    assert_eq!(ids(&api(&v, "category=respite").await), vec![sitting]);
+    let cheap = ids(&api(&v, "max_price=10&unit=hour").await);
+    assert_eq!(cheap, vec![sitting], "free passes any price ceiling");
+
+    // Near Sale: the Sale listing reaches; the Altrincham one (2 miles) does not; online last.
+    let near = api(&v, "near=M33+7AB&sort=distance").await;
+    assert_eq!(near["area"], "M33 7");
+    assert_eq!(ids(&near), vec![title, sitting]);
+    assert_eq!(near["results"][1]["distance_miles"], Value::Null);
+    let altrincham = ids(&api(&v, "near=WA14+1AA&sort=distance").await);
+    // Altrincham is about 3 miles from Sale, inside the Sale listing's 5-mile reach.
+    assert_eq!(altrincham, vec![described, title, sitting]);
+    let unknown = api(&v, "near=ZZ99+9ZZ").await;
+    assert_eq!(unknown["notices"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        unknown["total"], 3,
+        "an unknown postcode is reported, not applied"
+    );
+
+    let (status, page) = v.get_text("/search?q=gardening&language=Urdu").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("1 service found") && page.contains("Home visits"));
+    assert!(page.contains("<b>gardening</b>"), "highlighted snippet");
+    assert!(
+        page.contains("href=\"/search?q=gardening\""),
+        "remove-filter link"
+    );
+    assert!(page.contains("Urdu") && page.contains("(1)"), "facet count");
+}
+
+#[tokio::test]
+async fn hostile_or_odd_queries_get_a_normal_page() {
+    let m = market().await;
+    publish(&m.app, &m.provider, &m.admin, m.org, &[]).await;
+    let v = m.app.browser();
+    let long = "care ".repeat(2000);
+    for q in [
+        "\"",
+        "AND OR",
+        "*",
+        "title:(",
+        "🙂 help",
+        "'; DROP TABLE listings; --",
+        "<script>alert(1)</script>",
+        &long,
+        "%",
+        "a\u{0}b",
+    ] {
+        let res = v
+            .client
+            .get(v.url("/search"))
+            .query(&[
+                ("q", q),
+                ("page", "999999"),
+                ("radius", "NaN"),
+                ("max_price", "-1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{q}");
+        let body = res.text().await.unwrap();
+        assert!(
+            body.contains("found") && !body.contains("<script>alert"),
+            "{q}"
+        );
+    }
+    let (status, _) = v.get_text("/search?%zz=%%&category=%E0%A4%A").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "malformed query strings are read leniently"
+    );
+}
+
+#[tokio::test]
+async fn searches_are_logged_without_people_or_full_postcodes() {
+    let m = market().await;
+    publish(&m.app, &m.provider, &m.admin, m.org, &[]).await;
+    let v = m.app.browser();
+    let (_, page) = v.get_text("/search?q=hydrotherapy+pool&near=M33+7AB").await;
+    assert!(page.contains("No services match your search"));
+    let (_, admin_view) = m.admin.get_text("/admin/searches?zero=yes").await;
+    assert!(admin_view.contains("hydrotherapy pool") && admin_view.contains("M33 7"));
+    assert!(!admin_view.contains("M33 7AB"), "never the full postcode");
+    let (status, _) = m.provider.get_text("/admin/searches").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_index_behind_the_database_catches_up_and_equals_a_rebuild() {
+    let m = market().await;
+    let v = m.app.browser();
+    let first = publish(&m.app, &m.provider, &m.admin, m.org, &[("title", "First")]).await;
+    wait_for(&v, "", |found| found == [first]).await;
+
+    // A second index over the same database, like another process's, built then "crashed":
+    // changes committed after it stopped are not in it.
+    let dir = tempfile::tempdir().unwrap();
+    let other = Arc::new(search_index::SearchIndex::open(dir.path()).unwrap());
+    kith::indexer::rebuild(&m.app.db, &other, |_, _| {})
+        .await
+        .unwrap();
+    drop(other);
+    let second = publish(&m.app, &m.provider, &m.admin, m.org, &[("title", "Second")]).await;
+    let res = m
+        .admin
+        .post_form(
+            &format!("/admin/listings/{first}/suspend"),
+            &[("reason", "Check")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // On restart it catches up from the change it last committed.
+    let restarted = Arc::new(search_index::SearchIndex::open(dir.path()).unwrap());
+    assert_eq!(restarted.listing_ids().unwrap(), vec![first as u64]);
+    let mut tail = kith::indexer::Tail::from_index(&restarted);
+    let applied = kith::indexer::catch_up(&m.app.db, &restarted, &mut tail)
+        .await
+        .unwrap();
+    assert!(applied >= 2, "{applied}");
+    assert_eq!(restarted.listing_ids().unwrap(), vec![second as u64]);
+
+    // …and equals an index rebuilt from scratch, and the live process's own index.
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let rebuilt = Arc::new(search_index::SearchIndex::open(fresh_dir.path()).unwrap());
+    kith::indexer::rebuild(&m.app.db, &rebuilt, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        rebuilt.listing_ids().unwrap(),
+        restarted.listing_ids().unwrap()
+    );
+    wait_for(&v, "", |found| found == [second]).await;
+}
