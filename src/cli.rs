@@ -1,5 +1,5 @@
 //! The command line: `kith serve` (the default), `kith migrate`, `kith admin create`,
-//! `kith seed-demo`.
+//! `kith seed-demo`, `kith reindex`, `kith bench search`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -45,6 +45,30 @@ enum Command {
     SeedDemo,
     /// Rebuild this process's search index from the database (stop the server first).
     Reindex,
+    /// Measure performance (see the README for figures).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Index a generated corpus and time a fixed mix of searches, in process and over HTTP.
+    Search {
+        /// How many listings to generate.
+        #[arg(long, default_value_t = 100_000)]
+        listings: usize,
+        /// How many searches to time (each way).
+        #[arg(long, default_value_t = 400)]
+        queries: usize,
+        /// Concurrent HTTP clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Skip the HTTP part.
+        #[arg(long)]
+        no_http: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -79,6 +103,15 @@ pub fn main() -> ExitCode {
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Search {
+                        listings,
+                        queries,
+                        clients,
+                        no_http,
+                    },
+            } => crate::bench::search(listings, queries, clients, !no_http).await,
         }
     });
     match result {

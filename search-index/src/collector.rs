@@ -3,7 +3,7 @@
 //! columns), facet counts over every match, and the sort keys for paging.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -14,6 +14,9 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal};
 use crate::geo::{GridPoint, METRES_PER_MILE};
 use crate::schema::Fields;
 use crate::{Facets, ListingDoc, SearchRequest, Sort};
+
+/// Deepest result reachable by paging.
+const MAX_KEPT: usize = 10_000;
 
 /// Venues count as near when within this many miles, unless the search says otherwise.
 pub const DEFAULT_RADIUS_MILES: f64 = 10.0;
@@ -114,30 +117,60 @@ fn by_key(a: &Candidate, b: &Candidate) -> Ordering {
         .then_with(|| a.address.cmp(&b.address))
 }
 
-/// Every match and the facet counts over them.
+impl PartialEq for Candidate {
+    fn eq(&self, other: &Self) -> bool {
+        by_key(self, other) == Ordering::Equal
+    }
+}
+
+impl Eq for Candidate {}
+
+impl PartialOrd for Candidate {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Better candidates are smaller, so a max-heap keeps the worst on top to drop.
+impl Ord for Candidate {
+    fn cmp(&self, other: &Self) -> Ordering {
+        by_key(self, other)
+    }
+}
+
+/// The best matches so far (enough for the page asked for), how many matched in all, and
+/// the facet counts over every match.
 #[derive(Debug, Default)]
 pub struct Found {
-    candidates: Vec<Candidate>,
+    best: BinaryHeap<Candidate>,
+    keep: usize,
+    total: usize,
     pub facets: Facets,
 }
 
 impl Found {
+    fn offer(&mut self, candidate: Candidate) {
+        self.total += 1;
+        if self.best.len() < self.keep {
+            self.best.push(candidate);
+        } else if self.best.peek().is_some_and(|worst| candidate < *worst) {
+            self.best.pop();
+            self.best.push(candidate);
+        }
+    }
+
     pub fn total(&self) -> usize {
-        self.candidates.len()
+        self.total
     }
 
     /// The matches from `offset`, at most `limit`, in sort order.
-    pub fn page(mut self, offset: usize, limit: usize) -> Vec<Candidate> {
-        let end = offset.saturating_add(limit).min(self.candidates.len());
-        if offset >= end {
+    pub fn page(self, offset: usize, limit: usize) -> Vec<Candidate> {
+        let mut sorted = self.best.into_sorted_vec();
+        sorted.truncate(offset.saturating_add(limit));
+        if offset >= sorted.len() {
             return Vec::new();
         }
-        if end < self.candidates.len() {
-            self.candidates.select_nth_unstable_by(end, by_key);
-            self.candidates.truncate(end);
-        }
-        self.candidates.sort_unstable_by(by_key);
-        self.candidates.drain(offset..).collect()
+        sorted.drain(offset..).collect()
     }
 }
 
@@ -146,6 +179,8 @@ pub struct ListingCollector {
     venue_radius_m: f64,
     sort: Sort,
     scored: bool,
+    /// How many of the best matches to keep: enough for the page asked for.
+    keep: usize,
 }
 
 impl ListingCollector {
@@ -159,6 +194,10 @@ impl ListingCollector {
                 * METRES_PER_MILE,
             sort: request.sort,
             scored,
+            keep: request
+                .offset
+                .saturating_add(request.limit.clamp(1, 100))
+                .min(MAX_KEPT),
         }
     }
 }
@@ -225,7 +264,10 @@ impl Collector for ListingCollector {
             price: ff.column_opt::<u64>("price_pence")?,
             rating: ff.column_opt::<u64>("rating")?,
             facets,
-            found: Found::default(),
+            found: Found {
+                keep: self.keep,
+                ..Found::default()
+            },
         })
     }
 
@@ -234,9 +276,18 @@ impl Collector for ListingCollector {
     }
 
     fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
-        let mut merged = Found::default();
+        let mut merged = Found {
+            keep: self.keep,
+            ..Found::default()
+        };
         for fruit in fruits {
-            merged.candidates.extend(fruit.candidates);
+            merged.total += fruit.total;
+            for candidate in fruit.best {
+                merged.best.push(candidate);
+                if merged.best.len() > merged.keep {
+                    merged.best.pop();
+                }
+            }
             for (into, from) in [
                 (&mut merged.facets.categories, fruit.facets.categories),
                 (&mut merged.facets.client_groups, fruit.facets.client_groups),
@@ -320,7 +371,7 @@ impl SegmentCollector for ListingSegmentCollector {
                 .map_or(f64::MAX, |p| p as f64),
             Sort::Rating => -(self.rating.as_ref().and_then(|c| c.first(doc)).unwrap_or(0) as f64),
         };
-        self.found.candidates.push(Candidate {
+        self.found.offer(Candidate {
             address: DocAddress::new(self.segment, doc),
             score,
             distance_m,

@@ -104,6 +104,18 @@ pub fn locate(place: &str) -> Option<Located> {
     })
 }
 
+/// Every postcode sector in Great Britain with its centre (benchmarks spread listings over
+/// them), sorted by name.
+pub fn all_sectors() -> Vec<(String, GridPoint)> {
+    let mut out: Vec<(String, GridPoint)> = gazetteer()
+        .sectors
+        .iter()
+        .map(|(name, point)| (name.clone(), *point))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 /// Every postcode sector in the given districts (e.g. a council's area), sorted.
 pub fn sectors_in(districts: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = gazetteer()

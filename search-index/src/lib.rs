@@ -182,7 +182,9 @@ impl SearchIndex {
         Self::with_index(Index::create_in_ram(schema), fields)
     }
 
-    fn with_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+    fn with_index(mut index: Index, fields: Fields) -> Result<Self, SearchError> {
+        // Segments are searched in parallel, one thread per core.
+        index.set_default_multithread_executor()?;
         let writer = index.writer(WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()

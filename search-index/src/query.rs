@@ -68,11 +68,19 @@ fn word_query(searcher: &Searcher, fields: &Fields, token: &str) -> Box<dyn Quer
     });
     let distance = match token.chars().count() {
         0..=3 => 0,
-        4..=6 => 1,
+        4..=7 => 1,
         _ => 2,
     };
+    // Fuzzy matching is costly: it is kept to the fields that say what a service is.
+    let fuzzy_fields = [
+        fields.title,
+        fields.category_names,
+        fields.summary,
+        fields.description,
+    ];
     let clauses = text_fields(fields)
         .iter()
+        .filter(|(field, _)| known || distance == 0 || fuzzy_fields.contains(field))
         .map(|(field, boost)| {
             let term = Term::from_field_text(*field, token);
             let query: Box<dyn Query> = if known || distance == 0 {

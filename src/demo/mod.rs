@@ -2,7 +2,7 @@
 //! marketplace of some fifty more with a few hundred listings, so a newcomer can sign in and
 //! look around. Loaded automatically only into an empty embedded SQLite database.
 
-mod listing_templates;
+pub(crate) mod listing_templates;
 mod marketplace;
 
 use chrono::{Duration, Utc};
