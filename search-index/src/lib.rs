@@ -157,13 +157,19 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema::build();
-        let existing = Index::open_in_dir(dir).ok().filter(|index| {
+        let opened = Index::open_in_dir(dir).ok();
+        let usable = opened.as_ref().is_some_and(|index| {
             index.schema() == schema
                 && payload_of(index).is_some_and(|(version, _)| version == SCHEMA_VERSION)
         });
-        let index = match existing {
-            Some(index) => index,
-            None => {
+        let index = match opened {
+            Some(index) if usable => index,
+            other => {
+                // Never wipe an index another process is writing to.
+                if let Some(index) = other {
+                    let writer: IndexWriter = index.writer(WRITER_MEMORY_BYTES)?;
+                    drop(writer);
+                }
                 for entry in std::fs::read_dir(dir)? {
                     let path = entry?.path();
                     if path.is_file() {
