@@ -153,7 +153,7 @@ fn applied(v: &SearchView) -> Markup {
                 h2 class="govuk-heading-s govuk-!-margin-bottom-1" { "Filters you chose" }
                 ul class="govuk-list kith-inline-list" {
                     @for (label, href) in &tags {
-                        li { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } " ✕" } }
+                        li { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } span aria-hidden="true" { " ✕" } } }
                     }
                 }
                 p class="govuk-body-s" { a class="govuk-link" href={ "/search?q=" (urlencode(&p.q)) } { "Clear all filters" } }
@@ -235,7 +235,9 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                         (r.total) (if r.total == 1 { " service found" } else { " services found" })
                     }
                     (applied(v))
-                    @if r.hits.is_empty() {
+                    @if r.hits.is_empty() && r.total > 0 {
+                        p class="govuk-body" { "This page is past the last result. " a class="govuk-link" href=(p.href(1)) { "Go to the first page" } "." }
+                    } @else if r.hits.is_empty() {
                         (no_results(v))
                     } @else {
                         ol class="govuk-list kith-results" start=((p.page as usize - 1) * PAGE_SIZE + 1) {

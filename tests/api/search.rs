@@ -262,6 +262,9 @@ async fn hostile_or_odd_queries_get_a_normal_page() {
             "{q}"
         );
     }
+    wait_for(&v, "", |found| found.len() == 1).await;
+    let (_, past) = v.get_text("/search?page=400").await;
+    assert!(past.contains("past the last result") && past.contains("1 service found"));
     let (status, _) = v.get_text("/search?%zz=%%&category=%E0%A4%A").await;
     assert_eq!(
         status,
