@@ -9,7 +9,7 @@ use tokio::sync::Notify;
 
 use crate::auth::session_store;
 use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::{evidence_expiry, listing_review};
+use crate::domain::{evidence_expiry, listing_review, search_changes};
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -31,8 +31,22 @@ pub fn spawn(
     ));
     let reminder_db = db.clone();
     tokio::spawn(async move {
+        let mut last_pass: Option<chrono::NaiveDate> = None;
         loop {
             let today = chrono::Utc::now().date_naive();
+            // Evidence that lapsed since the last pass (or, after a start, the last month)
+            // changes the search flags.
+            let since = last_pass.unwrap_or(today - chrono::Duration::days(30));
+            if since < today {
+                match search_changes::record_lapsed_evidence(&reminder_db, since, today).await {
+                    Ok(n) if n > 0 => {
+                        tracing::info!(organisations = n, "lapsed evidence re-indexed")
+                    }
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "lapsed evidence pass failed"),
+                }
+            }
+            last_pass = Some(today);
             match evidence_expiry::send_expiry_reminders(&reminder_db, &base_url, today).await {
                 Ok(n) if n > 0 => {
                     tracing::info!(queued = n, "evidence expiry reminders queued");

@@ -1,8 +1,10 @@
 //! The search change table: every change that may alter what the public can find is
 //! recorded here in the same transaction, and each process's indexer applies it.
 
-use chrono::Utc;
-use entity::{listings, search_index_changes};
+use std::collections::BTreeSet;
+
+use chrono::{NaiveDate, Utc};
+use entity::{listings, provider_evidence, search_index_changes};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -36,6 +38,28 @@ pub async fn record_organisation(
         record(conn, id).await?;
     }
     Ok(())
+}
+
+/// Marks the listings of organisations whose DBS check or insurance ran out between
+/// `from` and `to` (evidence lapses the day after it expires), so search stops calling them
+/// DBS-checked or insured. Returns how many organisations.
+pub async fn record_lapsed_evidence(
+    conn: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<usize, DbErr> {
+    let organisations: BTreeSet<i64> = provider_evidence::Entity::find()
+        .filter(provider_evidence::Column::ExpiresOn.gte(from - chrono::Duration::days(1)))
+        .filter(provider_evidence::Column::ExpiresOn.lt(to))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|e| e.organisation_id)
+        .collect();
+    for id in &organisations {
+        record_organisation(conn, *id).await?;
+    }
+    Ok(organisations.len())
 }
 
 /// Changes with an id above `after`, oldest first, at most `limit`.

@@ -334,3 +334,53 @@ async fn an_index_behind_the_database_catches_up_and_equals_a_rebuild() {
     );
     wait_for(&v, "", |found| found == [second]).await;
 }
+
+#[tokio::test]
+async fn lapsed_insurance_stops_counting_as_insured_in_search() {
+    use chrono::Datelike;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let m = market().await;
+    let v = m.app.browser();
+    let expires = chrono::Utc::now().date_naive() + chrono::Duration::days(200);
+    let res = m
+        .provider
+        .post_form(
+            &format!("/provider/organisations/{}/evidence", m.org),
+            &[
+                ("kind", "insurance"),
+                ("details", "Acme Mutual, £5 million"),
+                ("expires_on-day", &expires.day().to_string()),
+                ("expires_on-month", &expires.month().to_string()),
+                ("expires_on-year", &expires.year().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id = publish(&m.app, &m.provider, &m.admin, m.org, &[]).await;
+    wait_for(&v, "insured=yes", |found| found == [id]).await;
+
+    // Time passes: the insurance runs out, and the daily pass marks the listing for the index.
+    let today = chrono::Utc::now().date_naive();
+    let evidence = entity::provider_evidence::Entity::find()
+        .all(&m.app.db)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut lapsed: entity::provider_evidence::ActiveModel = evidence.into();
+    lapsed.expires_on = Set(Some(today - chrono::Duration::days(1)));
+    lapsed.update(&m.app.db).await.unwrap();
+    let marked = kith::domain::search_changes::record_lapsed_evidence(
+        &m.app.db,
+        today - chrono::Duration::days(1),
+        today,
+    )
+    .await
+    .unwrap();
+    assert_eq!(marked, 1);
+    wait_for(&v, "insured=yes", |found| found.is_empty()).await;
+    assert_eq!(
+        ids(&api(&v, "").await),
+        vec![id],
+        "still listed, just not as insured"
+    );
+}
