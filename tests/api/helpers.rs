@@ -25,6 +25,14 @@ pub struct TestApp {
     /// Kept so the temporary directory lives as long as the app.
     _data_dir: tempfile::TempDir,
     password_hash: String,
+    settings: Settings,
+    pg_schema: Option<String>,
+}
+
+/// Another Kith process on the same database, with its own data directory and index.
+pub struct OtherProcess {
+    pub address: String,
+    _data_dir: tempfile::TempDir,
 }
 
 /// One browser: its own cookie jar, no automatic redirects (tests assert them).
@@ -49,7 +57,9 @@ fn random_suffix() -> String {
 
 /// A migrated, empty database of its own (SQLite in `data_dir`, or a fresh PostgreSQL
 /// schema when `TEST_DATABASE_URL` is set), with the settings that point at it.
-pub async fn test_database(data_dir: &std::path::Path) -> (DatabaseConnection, Settings) {
+pub async fn test_database(
+    data_dir: &std::path::Path,
+) -> (DatabaseConnection, Settings, Option<String>) {
     let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
         data_dir: data_dir.to_path_buf(),
@@ -78,14 +88,14 @@ pub async fn test_database(data_dir: &std::path::Path) -> (DatabaseConnection, S
     let db = kith::app::prepare_database(&settings, pg_schema.as_deref())
         .await
         .expect("database");
-    (db, settings)
+    (db, settings, pg_schema)
 }
 
 pub async fn spawn_app() -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (db, settings) = test_database(data_dir.path()).await;
+    let (db, settings, pg_schema) = test_database(data_dir.path()).await;
     let mail = Arc::new(Mutex::new(Vec::new()));
-    let app = kith::app::build(settings, db, MailTransport::Capture(mail.clone()))
+    let app = kith::app::build(settings.clone(), db, MailTransport::Capture(mail.clone()))
         .await
         .expect("build app");
     let address = app.base_url.clone();
@@ -97,6 +107,8 @@ pub async fn spawn_app() -> TestApp {
         mail,
         _data_dir: data_dir,
         password_hash,
+        settings,
+        pg_schema,
     }
 }
 
@@ -109,6 +121,30 @@ fn hex_key() -> String {
 }
 
 impl TestApp {
+    /// Starts a second process sharing this app's database (as several servers behind a
+    /// load balancer would), with its own data directory, search index and mail.
+    pub async fn second_process(&self) -> OtherProcess {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings {
+            database_url: self.settings.effective_database_url(),
+            data_dir: data_dir.path().to_path_buf(),
+            ..self.settings.clone()
+        };
+        let db = kith::app::prepare_database(&settings, self.pg_schema.as_deref())
+            .await
+            .expect("database");
+        let mail = Arc::new(Mutex::new(Vec::new()));
+        let app = kith::app::build(settings, db, MailTransport::Capture(mail))
+            .await
+            .expect("build second app");
+        let address = app.base_url.clone();
+        app.spawn();
+        OtherProcess {
+            address,
+            _data_dir: data_dir,
+        }
+    }
+
     pub fn browser(&self) -> Browser {
         let client = reqwest::Client::builder()
             .cookie_store(true)

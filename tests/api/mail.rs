@@ -12,7 +12,7 @@ use crate::helpers::test_database;
 async fn failed_sends_are_retried_later_and_then_delivered() {
     // No running app here: its mail worker would race this test for the message.
     let dir = tempfile::tempdir().unwrap();
-    let (db, _) = test_database(dir.path()).await;
+    let (db, _, _) = test_database(dir.path()).await;
     mail::enqueue(
         &db,
         templates::password_reset("retry@example.org", "R", "http://x/reset-password/t"),

@@ -384,3 +384,31 @@ async fn lapsed_insurance_stops_counting_as_insured_in_search() {
         "still listed, just not as insured"
     );
 }
+
+#[tokio::test]
+async fn a_second_process_on_the_same_database_keeps_its_own_index_up_to_date() {
+    let m = market().await;
+    let other = m.app.second_process().await;
+    let elsewhere = Browser {
+        client: reqwest::Client::new(),
+        address: other.address.clone(),
+    };
+    let id = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[("title", "Befriending calls")],
+    )
+    .await;
+    wait_for(&elsewhere, "q=befriending", |found| found == [id]).await;
+    let res = m
+        .admin
+        .post_form(
+            &format!("/admin/listings/{id}/suspend"),
+            &[("reason", "Check")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    wait_for(&elsewhere, "q=befriending", |found| found.is_empty()).await;
+}
