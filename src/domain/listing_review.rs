@@ -164,11 +164,7 @@ pub async fn overdue(
         .order_by_asc(listing_rows::Column::ReviewDue)
         .all(db)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(listings::load(db, row.id).await?);
-    }
-    Ok(out)
+    listings::views_of(db, rows).await
 }
 
 /// Numbers for the admin overview.

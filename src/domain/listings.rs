@@ -124,6 +124,14 @@ pub async fn load(conn: &impl ConnectionTrait, id: i64) -> Result<ListingView, L
         .one(conn)
         .await?
         .ok_or(ListingError::NotFound)?;
+    view_of(conn, listing).await
+}
+
+/// The view of a listing row already fetched: its organisation and versions.
+async fn view_of(
+    conn: &impl ConnectionTrait,
+    listing: listings::Model,
+) -> Result<ListingView, ListingError> {
     let org = provider_organisations::Entity::find_by_id(listing.organisation_id)
         .one(conn)
         .await?
@@ -136,6 +144,18 @@ pub async fn load(conn: &impl ConnectionTrait, id: i64) -> Result<ListingView, L
         live,
         working,
     })
+}
+
+/// The views of listing rows already fetched, in their order.
+pub async fn views_of(
+    conn: &impl ConnectionTrait,
+    rows: Vec<listings::Model>,
+) -> Result<Vec<ListingView>, ListingError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(view_of(conn, row).await?);
+    }
+    Ok(out)
 }
 
 /// The listing, if `user_id` acts for its organisation; anyone else is told it does not exist.
@@ -159,11 +179,7 @@ pub async fn of_organisation(
         .order_by_desc(listings::Column::Id)
         .all(conn)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row.id).await?);
-    }
-    Ok(out)
+    views_of(conn, rows).await
 }
 
 /// Starts a listing as a draft with its first revision.
@@ -417,9 +433,5 @@ pub async fn suspended(conn: &impl ConnectionTrait) -> Result<Vec<ListingView>, 
         .order_by_asc(listings::Column::SuspendedAt)
         .all(conn)
         .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(load(conn, row.id).await?);
-    }
-    Ok(out)
+    views_of(conn, rows).await
 }

@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::provider_evidence::render_evidence;
-use super::{RequestActor, path_id, see_other};
+use super::{RequestActor, blocking, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
 use crate::documents::{self, StoreError, content_type_of, private_path, safe_download_name};
@@ -59,14 +59,13 @@ pub async fn upload(
         return render_evidence(&page, &state, &user, id, None, &errors).await;
     };
     let data_dir = state.settings.data_dir.clone();
-    let stored = match web::block(move || documents::store(&data_dir, &bytes)).await {
-        Ok(Ok(stored)) => stored,
-        Ok(Err(StoreError::Invalid(err))) => {
+    let stored = match blocking(move || documents::store(&data_dir, &bytes)).await? {
+        Ok(stored) => stored,
+        Err(StoreError::Invalid(err)) => {
             errors.add("document", err.to_string());
             return render_evidence(&page, &state, &user, id, None, &errors).await;
         }
-        Ok(Err(StoreError::Storage(err))) => return Err(AppError::Internal(err)),
-        Err(err) => return Err(AppError::Internal(anyhow::anyhow!("{err}"))),
+        Err(StoreError::Storage(err)) => return Err(AppError::Internal(err)),
     };
     match evidence_files::add(&state.db, &actor, id, user.id, kind, &original, &stored).await {
         Ok(_) => {

@@ -7,7 +7,7 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::categories;
 use crate::domain::listing_approval;
@@ -16,10 +16,8 @@ use crate::domain::listing_form::ListingForm;
 use crate::domain::listing_review;
 use crate::domain::listings::{self, ListingError};
 use crate::domain::organisations;
-use crate::domain::provider_profile::MAX_ALT_CHARS;
-use crate::domain::validation::{FieldErrors, FormFields, has_control_chars};
+use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
-use crate::images::{self, UploadError};
 use crate::state::AppState;
 use crate::views::listing_page::{self, ListingPage};
 use crate::views::listings::{self as view, FormView, ManageView};
@@ -310,21 +308,12 @@ pub async fn add_photo(
     listings::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    let alt = form
-        .photo_alt
-        .map(|t| t.0.trim().to_owned())
-        .unwrap_or_default();
-    if alt.is_empty() {
-        errors.add(
-            "photo_alt",
-            "Describe the photo for people who cannot see it",
-        );
-    } else if alt.chars().count() > MAX_ALT_CHARS || has_control_chars(&alt) {
-        errors.add(
-            "photo_alt",
-            "The description must be 250 characters or fewer",
-        );
-    }
+    let alt = pictures::description(
+        form.photo_alt,
+        "photo_alt",
+        "Describe the photo for people who cannot see it",
+        &mut errors,
+    );
     let bytes = form.photo.map(|f| f.data).unwrap_or_default();
     if bytes.is_empty() {
         errors.add("photo", "Choose a photo to upload");
@@ -332,15 +321,12 @@ pub async fn add_photo(
     if !errors.is_empty() {
         return manage_page(&page, &state, &user, id, &alt, &errors).await;
     }
-    let data_dir = state.settings.data_dir.clone();
-    let stored = match web::block(move || images::process_and_store(&data_dir, &bytes)).await {
-        Ok(Ok(stored)) => stored,
-        Ok(Err(UploadError::Invalid(err))) => {
+    let stored = match pictures::store(state.settings.data_dir.clone(), bytes).await? {
+        Ok(stored) => stored,
+        Err(err) => {
             errors.add("photo", err.to_string());
             return manage_page(&page, &state, &user, id, &alt, &errors).await;
         }
-        Ok(Err(UploadError::Storage(err))) => return Err(AppError::Internal(err)),
-        Err(err) => return Err(AppError::Internal(anyhow::anyhow!("{err}"))),
     };
     let photo = Photo {
         file: stored.image.file_name(),

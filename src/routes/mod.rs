@@ -14,6 +14,7 @@ pub mod info;
 pub mod invitations;
 pub mod listings;
 pub mod passwords;
+pub mod pictures;
 pub mod provider_evidence;
 pub mod providers;
 pub mod search;
@@ -179,6 +180,15 @@ pub fn form_status(errors: &crate::domain::validation::FieldErrors) -> actix_web
     } else {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     }
+}
+
+/// Runs CPU- or disk-heavy work (pictures, documents, searches) off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    web::block(work)
+        .await
+        .map_err(|err| AppError::Internal(anyhow::anyhow!("{err}")))
 }
 
 /// Post/redirect/get: a 303 to `location`.

@@ -6,16 +6,16 @@ use actix_session::Session;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::organisations::{
     self, NewOrganisation, OrganisationError, REGISTERED_CARE_PROVIDER, STATUS_DRAFT,
 };
-use crate::domain::provider_profile::{MAX_ALT_CHARS, ProfileForm, parse_cqc_location_id};
-use crate::domain::validation::{FieldErrors, has_control_chars};
+use crate::domain::provider_profile::{ProfileForm, parse_cqc_location_id};
+use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
-use crate::images::{self, UploadError};
+use crate::images;
 use crate::state::AppState;
 use crate::views::providers::{self as view, ManageView, MemberForm, NewOrganisationForm};
 use crate::views::{Page, page::set_flash};
@@ -206,32 +206,20 @@ pub async fn upload_logo(
     organisations::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
-    let alt = form
-        .logo_alt
-        .map(|t| t.0.trim().to_owned())
-        .unwrap_or_default();
-    if alt.is_empty() {
-        errors.add(
-            "logo_alt",
-            "Describe the picture for people who cannot see it",
-        );
-    } else if alt.chars().count() > MAX_ALT_CHARS || has_control_chars(&alt) {
-        errors.add(
-            "logo_alt",
-            "The description must be 250 characters or fewer",
-        );
-    }
+    let alt = pictures::description(
+        form.logo_alt,
+        "logo_alt",
+        "Describe the picture for people who cannot see it",
+        &mut errors,
+    );
     let bytes = form.logo.map(|f| f.data).unwrap_or_default();
-    let data_dir = state.settings.data_dir.clone();
     let stored = if errors.is_empty() {
-        match web::block(move || images::process_and_store(&data_dir, &bytes)).await {
-            Ok(Ok(stored)) => Some(stored),
-            Ok(Err(UploadError::Invalid(err))) => {
+        match pictures::store(state.settings.data_dir.clone(), bytes).await? {
+            Ok(stored) => Some(stored),
+            Err(err) => {
                 errors.add("logo", err.to_string());
                 None
             }
-            Ok(Err(UploadError::Storage(err))) => return Err(AppError::Internal(err)),
-            Err(err) => return Err(AppError::Internal(anyhow::anyhow!("{err}"))),
         }
     } else {
         None

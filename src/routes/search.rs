@@ -36,9 +36,8 @@ async fn run(
     let parsed = params.parse();
     let index = state.search.clone();
     let request = parsed.request.clone();
-    let results = web::block(move || index.search(&request))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+    let results = super::blocking(move || index.search(&request))
+        .await?
         .map_err(|e| AppError::Internal(e.into()))?;
     search_log::record(
         &state.db,

@@ -1,0 +1,39 @@
+//! What every picture upload shares: the description for people who cannot see it, and
+//! checking, cleaning and storing the picture off the async threads.
+
+use actix_multipart::form::text::Text;
+
+use super::blocking;
+use crate::domain::provider_profile::MAX_ALT_CHARS;
+use crate::domain::validation::{FieldErrors, has_control_chars};
+use crate::error::{AppError, AppResult};
+use crate::images::{self, ImageError, StoredImage, UploadError};
+
+/// The trimmed description sent in `field`; `missing` is the message when there is none.
+pub(crate) fn description(
+    raw: Option<Text<String>>,
+    field: &'static str,
+    missing: &str,
+    errors: &mut FieldErrors,
+) -> String {
+    let alt = raw.map(|t| t.0.trim().to_owned()).unwrap_or_default();
+    if alt.is_empty() {
+        errors.add(field, missing);
+    } else if alt.chars().count() > MAX_ALT_CHARS || has_control_chars(&alt) {
+        errors.add(field, "The description must be 250 characters or fewer");
+    }
+    alt
+}
+
+/// Checks, cleans and stores a picture. The inner error is the person's (a message for the
+/// form); the outer one is ours.
+pub(crate) async fn store(
+    data_dir: std::path::PathBuf,
+    bytes: actix_web::web::Bytes,
+) -> AppResult<Result<StoredImage, ImageError>> {
+    match blocking(move || images::process_and_store(&data_dir, &bytes)).await? {
+        Ok(stored) => Ok(Ok(stored)),
+        Err(UploadError::Invalid(err)) => Ok(Err(err)),
+        Err(UploadError::Storage(err)) => Err(AppError::Internal(err)),
+    }
+}
