@@ -77,6 +77,7 @@ pub async fn build(
         settings.mail_from.clone(),
         mail_wakeup.clone(),
         settings.review_policy(),
+        settings.enquiry_no_response_days.clamp(1, 365),
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 

@@ -45,6 +45,8 @@ pub struct Settings {
     pub listing_review_days: i64,
     /// Days after the review date before an unconfirmed listing is hidden.
     pub listing_review_grace_days: i64,
+    /// Days an enquiry waits for a provider's first reply before it closes as "no response".
+    pub enquiry_no_response_days: i64,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
             trust_forwarded_for: false,
             listing_review_days: 182,
             listing_review_grace_days: 28,
+            enquiry_no_response_days: 14,
         }
     }
 }
@@ -90,7 +93,7 @@ impl Settings {
         Ok(settings)
     }
 
-    /// True when no database URL was given: the embedded SQLite default.
+    /// How long listings stay trusted before their owners must confirm them.
     pub fn review_policy(&self) -> crate::domain::listing_approval::ReviewPolicy {
         crate::domain::listing_approval::ReviewPolicy {
             cycle_days: self.listing_review_days.clamp(7, 3650),
@@ -98,6 +101,7 @@ impl Settings {
         }
     }
 
+    /// True when no database URL was given: the embedded SQLite default.
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_empty()
     }

@@ -1,5 +1,5 @@
 //! Background workers started with the server: the mail sender, evidence-expiry and
-//! listing-review reminders, and the expired-session sweep.
+//! listing-review reminders, closing unanswered enquiries, and the expired-session sweep.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +9,7 @@ use tokio::sync::Notify;
 
 use crate::auth::session_store;
 use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::{evidence_expiry, listing_review, search_changes};
+use crate::domain::{enquiries, evidence_expiry, listing_review, search_changes};
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -22,6 +22,7 @@ pub fn spawn(
     mail_from: String,
     mail_wakeup: Arc<Notify>,
     review_policy: ReviewPolicy,
+    enquiry_no_response_days: i64,
 ) {
     tokio::spawn(worker::run(
         db.clone(),
@@ -68,6 +69,21 @@ pub fn spawn(
                 }
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "listing review pass failed"),
+            }
+            match enquiries::close_unanswered(
+                &reminder_db,
+                &base_url,
+                chrono::Utc::now(),
+                enquiry_no_response_days,
+            )
+            .await
+            {
+                Ok(n) if n > 0 => {
+                    tracing::info!(closed = n, "unanswered enquiries closed");
+                    mail_wakeup.notify_one();
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "unanswered enquiry pass failed"),
             }
             tokio::time::sleep(REMINDER_INTERVAL).await;
         }

@@ -2,7 +2,11 @@
 
 pub mod audit_log;
 pub mod auth_tokens;
+pub mod broker_clients;
 pub mod categories;
+pub mod enquiries;
+pub mod enquiry_categories;
+pub mod enquiry_messages;
 pub mod invitations;
 pub mod listing_revisions;
 pub mod listings;
@@ -15,5 +19,6 @@ pub mod provider_reviews;
 pub mod search_index_changes;
 pub mod search_log;
 pub mod sessions;
+pub mod shortlist_items;
 pub mod user_roles;
 pub mod users;

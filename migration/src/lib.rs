@@ -12,6 +12,8 @@ mod m20261122_000007_create_categories;
 mod m20261122_000008_create_listings;
 mod m20261122_000009_create_evidence_files;
 mod m20261122_000010_create_search_tables;
+mod m20261123_000011_create_clients_and_shortlists;
+mod m20261123_000012_create_enquiries;
 
 pub struct Migrator;
 
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_create_listings::Migration),
             Box::new(m20261122_000009_create_evidence_files::Migration),
             Box::new(m20261122_000010_create_search_tables::Migration),
+            Box::new(m20261123_000011_create_clients_and_shortlists::Migration),
+            Box::new(m20261123_000012_create_enquiries::Migration),
         ]
     }
 }

@@ -27,6 +27,8 @@ pub enum Access {
     SignedIn,
     /// Signed in and holding this role.
     Role(Role),
+    /// Signed in and holding at least one of these roles.
+    AnyRole(&'static [Role]),
 }
 
 impl Access {
@@ -36,6 +38,7 @@ impl Access {
             (_, None) => false,
             (Access::SignedIn, Some(_)) => true,
             (Access::Role(role), Some(user)) => user.has_role(role),
+            (Access::AnyRole(roles), Some(user)) => roles.iter().any(|r| user.has_role(*r)),
         }
     }
 }

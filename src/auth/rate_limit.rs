@@ -28,6 +28,18 @@ pub const RESET_PER_IP: Limit = Limit {
     max_attempts: 20,
     window: Duration::from_secs(60 * 60),
 };
+pub const ENQUIRIES_PER_HOUR: Limit = Limit {
+    max_attempts: 10,
+    window: Duration::from_secs(60 * 60),
+};
+pub const ENQUIRIES_PER_DAY: Limit = Limit {
+    max_attempts: 30,
+    window: Duration::from_secs(24 * 60 * 60),
+};
+pub const MESSAGES_PER_HOUR: Limit = Limit {
+    max_attempts: 60,
+    window: Duration::from_secs(60 * 60),
+};
 pub const REGISTER_PER_IP: Limit = Limit {
     max_attempts: 20,
     window: Duration::from_secs(60 * 60),

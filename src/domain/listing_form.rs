@@ -7,7 +7,7 @@ use super::listing_content::{
     Venue,
 };
 use super::postcode::{Postcode, parse_place};
-use super::validation::{FieldErrors, FormFields, has_control_chars};
+use super::validation::{self, FieldErrors, FormFields, required_text};
 
 pub const MAX_TITLE_CHARS: usize = 80;
 pub const MAX_SUMMARY_CHARS: usize = 300;
@@ -352,52 +352,13 @@ fn known_keys(sent: &[String], table: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-fn clean(text: &str) -> String {
-    text.trim().replace("\r\n", "\n")
-}
-
-fn required_text(
-    e: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    max: usize,
-    what: &str,
-) -> Option<String> {
-    let text = clean(raw);
-    if text.is_empty() {
-        e.add(field, format!("Enter {what}"));
-        None
-    } else if text.chars().count() > max {
-        e.add(field, format!("Keep it to {max} characters or fewer"));
-        None
-    } else if has_control_chars(&text) {
-        e.add(field, "Use only letters, numbers, spaces and punctuation");
-        None
-    } else {
-        Some(text)
-    }
-}
-
 fn optional_text(
     e: &mut FieldErrors,
     field: &'static str,
     raw: &str,
     label: &str,
 ) -> Option<String> {
-    let text = clean(raw);
-    if text.is_empty() {
-        None
-    } else if text.chars().count() > MAX_NOTE_CHARS || has_control_chars(&text) {
-        e.add(
-            field,
-            format!(
-                "{label} must be {MAX_NOTE_CHARS} characters or fewer, without special characters"
-            ),
-        );
-        None
-    } else {
-        Some(text)
-    }
+    validation::optional_text(e, field, raw, MAX_NOTE_CHARS, label)
 }
 
 /// "18.50", "£18.50", "18", "18.5" → pence.

@@ -90,6 +90,16 @@ pub fn parse_place(raw: &str) -> Result<String, PostcodeError> {
     }
 }
 
+/// Where someone is, no finer than a postcode sector: a full postcode becomes its sector
+/// ("M16 0RA" → "M16 0"); a sector or district is kept as given (normalised).
+pub fn sector_of(raw: &str) -> Result<String, PostcodeError> {
+    let place = parse_place(raw)?;
+    Ok(match place.split_once(' ') {
+        Some((outward, inward)) if inward.len() == 3 => format!("{outward} {}", &inward[..1]),
+        _ => place,
+    })
+}
+
 /// Parses "m16, M32 wa14" into ["M16", "M32", "WA14"] (deduplicated, in order).
 pub fn parse_districts(raw: &str) -> Result<Vec<String>, PostcodeError> {
     let mut out: Vec<String> = Vec::new();
@@ -143,6 +153,14 @@ mod tests {
         ] {
             assert_eq!(Postcode::parse(bad), Err(PostcodeError::Format), "{bad}");
         }
+    }
+
+    #[test]
+    fn sectors_never_hold_a_full_postcode() {
+        assert_eq!(sector_of("m16 0ra").unwrap(), "M16 0");
+        assert_eq!(sector_of("M16 0").unwrap(), "M16 0");
+        assert_eq!(sector_of("wa14").unwrap(), "WA14");
+        assert!(sector_of("nowhere at all").is_err());
     }
 
     #[test]

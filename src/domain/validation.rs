@@ -48,6 +48,57 @@ pub fn has_control_chars(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// Trims the text and makes line breaks plain `\n`.
+pub fn clean(text: &str) -> String {
+    text.trim().replace("\r\n", "\n")
+}
+
+/// Free text a form requires: present, at most `max` characters, no control characters.
+/// `what` completes "Enter …".
+pub fn required_text(
+    e: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    what: &str,
+) -> Option<String> {
+    let text = clean(raw);
+    if text.is_empty() {
+        e.add(field, format!("Enter {what}"));
+        None
+    } else if text.chars().count() > max {
+        e.add(field, format!("Keep it to {max} characters or fewer"));
+        None
+    } else if has_control_chars(&text) {
+        e.add(field, "Use only letters, numbers, spaces and punctuation");
+        None
+    } else {
+        Some(text)
+    }
+}
+
+/// Free text a form may leave empty (`None`); otherwise checked like [`required_text`].
+pub fn optional_text(
+    e: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    label: &str,
+) -> Option<String> {
+    let text = clean(raw);
+    if text.is_empty() {
+        None
+    } else if text.chars().count() > max || has_control_chars(&text) {
+        e.add(
+            field,
+            format!("{label} must be {max} characters or fewer, without special characters"),
+        );
+        None
+    } else {
+        Some(text)
+    }
+}
+
 /// A submitted form as its name–value pairs, so fields that repeat (checkboxes) keep every
 /// value. Handlers take `web::Form<Vec<(String, String)>>` and wrap it.
 #[derive(Debug, Default, Clone)]

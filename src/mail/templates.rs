@@ -11,7 +11,12 @@ pub enum Block {
     Link(String, String),
 }
 
-fn compose(to: &str, subject: &str, greeting_name: &str, blocks: &[Block]) -> OutgoingMail {
+pub(super) fn compose(
+    to: &str,
+    subject: &str,
+    greeting_name: &str,
+    blocks: &[Block],
+) -> OutgoingMail {
     let mut text = format!("Dear {greeting_name},\n\n");
     for block in blocks {
         match block {

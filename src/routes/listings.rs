@@ -8,7 +8,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Role};
 use crate::domain::categories;
 use crate::domain::listing_approval;
 use crate::domain::listing_content::Photo;
@@ -284,6 +284,7 @@ pub async fn preview(
             approved_on: None,
             base_url: &state.base_url,
             preview: true,
+            actions: None,
         },
     ))
 }
@@ -427,6 +428,7 @@ pub async fn archive(
 pub async fn public(
     page: Page,
     state: web::Data<AppState>,
+    session: Session,
     id: web::Path<String>,
 ) -> AppResult<maud::Markup> {
     let id = path_id(&id)?;
@@ -435,6 +437,27 @@ pub async fn public(
         .ok_or(AppError::NotFound)?;
     let names = category_names(&state).await?;
     let name = name_of(&names);
+    let acting = match &page.user {
+        Some(user) => Some(super::acting::current(&state, &session, user).await?),
+        None => None,
+    };
+    let saved = super::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
+    let actions = listing_page::actions(
+        &page,
+        &listing_page::ListingActions {
+            listing_id: id,
+            saved,
+            client: acting
+                .as_ref()
+                .and_then(|a| a.client.as_ref())
+                .map(|c| (c.id, c.name.as_str())),
+            can_enquire: page
+                .user
+                .as_ref()
+                .is_some_and(|u| u.has_role(Role::BudgetHolder) || u.has_role(Role::Broker)),
+            signed_in: page.user.is_some(),
+        },
+    );
     Ok(listing_page::listing(
         &page,
         &ListingPage {
@@ -445,6 +468,7 @@ pub async fn public(
             approved_on: listing.approved_on,
             base_url: &state.base_url,
             preview: false,
+            actions: Some(actions),
         },
     ))
 }

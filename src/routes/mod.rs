@@ -3,10 +3,13 @@
 //! the authorisation tests, so a route cannot exist without a rule.
 
 pub mod accounts;
+pub mod acting;
 pub mod admin;
 pub mod admin_listings;
 pub mod api;
 pub mod categories;
+pub mod clients;
+pub mod enquiries;
 pub mod errors;
 pub mod evidence_files;
 pub mod home;
@@ -19,6 +22,7 @@ pub mod provider_evidence;
 pub mod providers;
 pub mod search;
 pub mod sessions;
+pub mod shortlists;
 pub mod static_files;
 
 use actix_web::dev::Payload;
@@ -28,7 +32,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, guard, http
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::access::{Access, authorize, load_user};
-use crate::auth::roles::Role::{Admin, Provider};
+use crate::auth::roles::Role::{Admin, Broker, BudgetHolder, Provider};
 use crate::domain::audit::Actor;
 use crate::error::AppError;
 
@@ -61,7 +65,10 @@ macro_rules! route_table {
     };
 }
 
-use Access::{Public, Role, SignedIn};
+use Access::{AnyRole, Public, Role, SignedIn};
+
+/// Budget holders and brokers: the people who look for and arrange support.
+const SEEKERS: &[crate::auth::roles::Role] = &[BudgetHolder, Broker];
 
 route_table! {
     GET  "/"                              [Public]      => home::index;
@@ -142,6 +149,29 @@ route_table! {
     GET  "/admin/searches"                [Role(Admin)] => search::demand_log;
     GET  "/providers/{id}"                [Public]      => providers::public;
     GET  "/media/{name}"                  [Public]      => providers::media;
+    GET  "/shortlist"                     [Public]      => shortlists::show;
+    GET  "/shortlist/print"               [Public]      => shortlists::print;
+    POST "/shortlist"                     [Public]      => shortlists::add;
+    POST "/shortlist/remove"              [Public]      => shortlists::remove;
+    GET  "/listings/{id}/enquire"         [AnyRole(SEEKERS)] => enquiries::new_form;
+    POST "/listings/{id}/enquire"         [AnyRole(SEEKERS)] => enquiries::send;
+    GET  "/enquiries"                     [AnyRole(SEEKERS)] => enquiries::list;
+    GET  "/enquiries/{id}"                [SignedIn]    => enquiries::show;
+    POST "/enquiries/{id}/messages"       [SignedIn]    => enquiries::message;
+    POST "/enquiries/{id}/close"          [SignedIn]    => enquiries::close;
+    GET  "/provider/organisations/{id}/enquiries" [Role(Provider)] => enquiries::inbox;
+    GET  "/broker/clients"                [Role(Broker)] => clients::caseload;
+    GET  "/broker/clients/new"            [Role(Broker)] => clients::new_form;
+    POST "/broker/clients"                [Role(Broker)] => clients::create;
+    GET  "/broker/clients/{id}"           [Role(Broker)] => clients::show;
+    POST "/broker/clients/{id}"           [Role(Broker)] => clients::update;
+    GET  "/broker/clients/{id}/edit"      [Role(Broker)] => clients::edit_form;
+    POST "/broker/clients/{id}/act"       [Role(Broker)] => clients::act;
+    POST "/broker/acting/stop"            [Role(Broker)] => clients::stop_acting;
+    POST "/broker/clients/{id}/handover"  [Role(Broker)] => clients::hand_over;
+    POST "/broker/clients/{id}/close"     [Role(Broker)] => clients::set_closed;
+    GET  "/admin/clients"                 [Role(Admin)] => clients::admin_list;
+    POST "/admin/clients/{id}/handover"   [Role(Admin)] => clients::admin_hand_over;
     GET  "/static/{path:.*}"              [Public]      => static_files::serve;
 }
 

@@ -80,6 +80,7 @@ pub async fn sign_in(
             start_session(&session, user.id)?;
             csrf::rotate(&session);
             accounts::record_sign_in(&state.db, &actor, user.id).await?;
+            super::shortlists::adopt_visitor_shortlist(&state, &session, &actor, user.id).await?;
             Ok(see_other(&safe_next(
                 Some(form.next.as_str()).filter(|n| !n.is_empty()),
             )))

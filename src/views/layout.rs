@@ -3,8 +3,8 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use super::components::notification_success;
-use super::page::Page;
+use super::components::{button_form, notification_success};
+use super::page::{ActingFor, Page};
 use crate::auth::roles::Role;
 
 pub const SERVICE_NAME: &str = "Kith";
@@ -28,6 +28,10 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
     match &page.user {
         None => {
             items.push(NavItem {
+                href: "/shortlist",
+                text: "Shortlist",
+            });
+            items.push(NavItem {
                 href: "/register",
                 text: "Create an account",
             });
@@ -37,6 +41,22 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
             });
         }
         Some(user) => {
+            if user.has_role(Role::Broker) {
+                items.push(NavItem {
+                    href: "/broker/clients",
+                    text: "Your clients",
+                });
+            }
+            if user.has_role(Role::BudgetHolder) || user.has_role(Role::Broker) {
+                items.push(NavItem {
+                    href: "/shortlist",
+                    text: "Shortlist",
+                });
+                items.push(NavItem {
+                    href: "/enquiries",
+                    text: "Enquiries",
+                });
+            }
             if user.has_role(Role::Provider) {
                 items.push(NavItem {
                     href: "/provider",
@@ -74,6 +94,9 @@ pub fn layout(page: &Page, title: &str, content: Markup) -> Markup {
             (service_navigation(page))
             div class="govuk-width-container" {
                 (phase_banner())
+                @if let Some(client) = &page.acting_for {
+                    (acting_banner(page, client))
+                }
                 main class="govuk-main-wrapper" id="main-content" {
                     @if let Some(message) = &page.flash {
                         (notification_success(message))
@@ -83,6 +106,22 @@ pub fn layout(page: &Page, title: &str, content: Markup) -> Markup {
             }
         },
     )
+}
+
+/// Reminds a broker, on every page, whom they are acting for.
+fn acting_banner(page: &Page, client: &ActingFor) -> Markup {
+    html! {
+        div class="kith-acting-banner" role="region" aria-label="Acting for a client" {
+            p class="govuk-body govuk-!-margin-bottom-0" {
+                "You are acting for "
+                a class="govuk-link" href={ "/broker/clients/" (client.id) } { strong { (client.name) } }
+                ". Shortlists and enquiries are for them."
+            }
+            (button_form("/broker/acting/stop", &page.csrf(), &[], html! {
+                button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Stop acting for " (client.name) }
+            }))
+        }
+    }
 }
 
 /// A page with no navigation (error pages, which may not know who is asking).

@@ -8,6 +8,7 @@ use super::components::{notification_important, summary_list};
 use super::layout::layout;
 use super::listing_parts::{CategoryNames, key_facts, paragraphs, photos};
 use super::page::Page;
+use super::shortlists::save_button;
 use crate::domain::dates::format_date;
 use crate::domain::listing_content::{DAYS, ListingContent, Price};
 use crate::domain::organisations::{PublicProfile, kind_label};
@@ -22,6 +23,36 @@ pub struct ListingPage<'a> {
     pub base_url: &'a str,
     /// Set for the provider's preview of a version that is not public.
     pub preview: bool,
+    /// Save and enquire buttons (none on a preview).
+    pub actions: Option<Markup>,
+}
+
+/// Who may do what from a listing page.
+pub struct ListingActions<'a> {
+    pub listing_id: i64,
+    pub saved: bool,
+    /// The broker's client the page acts for.
+    pub client: Option<(i64, &'a str)>,
+    /// Signed in as a budget holder or broker.
+    pub can_enquire: bool,
+    pub signed_in: bool,
+}
+
+/// The "send an enquiry" and "save to shortlist" actions for a listing.
+pub fn actions(page: &Page, a: &ListingActions) -> Markup {
+    let here = format!("/listings/{}", a.listing_id);
+    html! {
+        div class="kith-listing-actions" {
+            @if a.can_enquire {
+                a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href={ (here) "/enquire" } {
+                    @match a.client { Some((_, name)) => { "Send an enquiry for " (name) }, None => "Send an enquiry" }
+                }
+            } @else if !a.signed_in {
+                p class="govuk-body" { a class="govuk-link" href={ "/sign-in?next=" (here) "/enquire" } { "Sign in to send an enquiry" } }
+            }
+            (save_button(page, a.listing_id, a.saved, a.client, &here))
+        }
+    }
 }
 
 pub fn listing(page: &Page, p: &ListingPage) -> Markup {
@@ -74,6 +105,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
                 div class="govuk-grid-column-one-third" {
                     aside class="kith-contact-box" aria-labelledby="contact-heading" {
                         h2 class="govuk-heading-m" id="contact-heading" { "Contact the provider" }
+                        @if let Some(actions) = &p.actions { (actions) }
                         (summary_list(&contact))
                         @if let Some(date) = p.approved_on {
                             p class="govuk-body-s kith-secondary-text" { "Checked and approved by the council on " (format_date(&date)) "." }

@@ -6,7 +6,9 @@ pub mod admin;
 pub mod admin_listings;
 pub mod admin_providers;
 pub mod categories;
+pub mod clients;
 pub mod components;
+pub mod enquiries;
 pub mod errors;
 pub mod home;
 pub mod info;
@@ -19,5 +21,6 @@ pub mod provider_evidence;
 pub mod providers;
 pub mod search;
 pub mod search_log;
+pub mod shortlists;
 
 pub use page::Page;

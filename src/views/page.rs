@@ -17,8 +17,19 @@ pub struct Page {
     pub path: String,
     /// A success message set by the previous request (post, redirect, get).
     pub flash: Option<String>,
+    /// The client a broker is acting for, shown in a banner on every page.
+    pub acting_for: Option<ActingFor>,
     session: Session,
 }
+
+/// The client a broker chose to act for, kept in the session.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ActingFor {
+    pub id: i64,
+    pub name: String,
+}
+
+pub const ACTING_FOR_KEY: &str = "acting_for";
 
 impl Page {
     /// The session's CSRF token, for the hidden field of every form.
@@ -42,10 +53,17 @@ impl FromRequest for Page {
             let user = load_user(&req).await?;
             let session = req.get_session();
             let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
+            let acting_for = match &user {
+                Some(u) if u.has_role(crate::auth::roles::Role::Broker) => {
+                    session.get::<ActingFor>(ACTING_FOR_KEY).unwrap_or(None)
+                }
+                _ => None,
+            };
             Ok(Page {
                 user,
                 path: req.path().to_owned(),
                 flash,
+                acting_for,
                 session,
             })
         })

@@ -48,6 +48,8 @@ fn expected(access: Access, role: Option<Role>, path: &str) -> Outcome {
         (Access::SignedIn, Some(_)) => Outcome::Allowed,
         (Access::Role(needed), Some(role)) if needed == role => Outcome::Allowed,
         (Access::Role(_), Some(_)) => Outcome::Forbidden,
+        (Access::AnyRole(roles), Some(role)) if roles.contains(&role) => Outcome::Allowed,
+        (Access::AnyRole(_), Some(_)) => Outcome::Forbidden,
     }
 }
 

@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+/// A person a support broker helps, who may have no account or email. Visible only to the
+/// broker holding the case (and admins).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "broker_clients")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The broker currently holding the case.
+    pub broker_user_id: i64,
+    /// Name or reference, as the broker chooses.
+    pub name: String,
+    pub postcode_sector: Option<String>,
+    pub needs: String,
+    /// "phone", "email", "post", "in_person" or "via_broker".
+    pub contact_preference: String,
+    pub contact_details: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

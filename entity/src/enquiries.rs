@@ -1,0 +1,37 @@
+use sea_orm::entity::prelude::*;
+
+/// An enquiry to a provider about one listing, from a budget holder (`holder_user_id`) or a
+/// broker for a client (`client_id`); `sent_by_user_id` is who acted.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "enquiries")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub listing_id: i64,
+    pub organisation_id: i64,
+    pub holder_user_id: Option<i64>,
+    pub client_id: Option<i64>,
+    pub sent_by_user_id: i64,
+    /// The name the provider sees.
+    pub contact_name: String,
+    pub support_wanted: String,
+    pub when_wanted: String,
+    pub postcode_sector: Option<String>,
+    /// "email" (in Kith, with email notices), "phone" or "broker".
+    pub reply_by: String,
+    pub reply_phone: Option<String>,
+    /// "open" or "closed".
+    pub status: String,
+    /// "arranged", "not_available", "no_response" or "declined" once closed.
+    pub outcome: Option<String>,
+    pub closed_by_user_id: Option<i64>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub first_response_at: Option<DateTimeUtc>,
+    pub last_message_at: DateTimeUtc,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,328 @@
+//! Enquiry handlers: the form on a listing, the enquirer's list, the conversation (either
+//! side), and a provider organisation's inbox.
+
+use actix_session::Session;
+use actix_web::{HttpResponse, web};
+
+use super::{RequestActor, acting, form_status, html_page, path_id, rate_limit, see_other};
+use crate::auth::CurrentUser;
+use crate::auth::rate_limit as limits;
+use crate::auth::roles::Role;
+use crate::domain::enquiries::{self, CLOSED, EnquiryError, OPEN, Side};
+use crate::domain::enquiry_form::{self, EnquiryForm, REPLY_EMAIL};
+use crate::domain::enquiry_stats;
+use crate::domain::listings;
+use crate::domain::organisations;
+use crate::domain::validation::{FieldErrors, FormFields};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::enquiries::{self as view, FormPage, InboxPage, ThreadPage};
+use crate::views::{Page, page::set_flash};
+
+/// Response figures cover this many days.
+const FIGURE_DAYS: i64 = 90;
+/// The inbox shows at most this many enquiries of each kind.
+const INBOX_SIZE: u64 = 200;
+
+impl From<EnquiryError> for AppError {
+    fn from(err: EnquiryError) -> Self {
+        match err {
+            EnquiryError::NotFound => AppError::NotFound,
+            EnquiryError::Listing(e) => e.into(),
+            EnquiryError::Db(e) => e.into(),
+            EnquiryError::BadOutcome => AppError::BadRequest(err.to_string()),
+            other => AppError::Conflict(other.to_string()),
+        }
+    }
+}
+
+async fn form_page(
+    page: &Page,
+    state: &AppState,
+    session: &Session,
+    user: &CurrentUser,
+    listing_id: i64,
+    form: Option<EnquiryForm>,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let listing = listings::public_listing(&state.db, listing_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let acting = acting::current(state, session, user).await?;
+    let client = acting.client.as_ref().map(|c| (c.id, c.name.as_str()));
+    let form = form.unwrap_or_else(|| EnquiryForm {
+        contact_name: match &acting.client {
+            Some(c) => c.name.clone(),
+            None => user.display_name.clone(),
+        },
+        postcode: acting
+            .client
+            .as_ref()
+            .and_then(|c| c.postcode_sector.clone())
+            .unwrap_or_default(),
+        reply_by: REPLY_EMAIL.to_owned(),
+        ..Default::default()
+    });
+    Ok(html_page(
+        form_status(errors),
+        view::enquiry_form(
+            page,
+            &FormPage {
+                listing_id,
+                listing_title: &listing.content.title,
+                provider_name: &listing.provider.name,
+                client,
+            },
+            &form,
+            errors,
+        ),
+    ))
+}
+
+pub async fn new_form(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    form_page(
+        &page,
+        &state,
+        &session,
+        &user,
+        id,
+        None,
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn send(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let fields = FormFields(form.into_inner());
+    let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
+    let form = EnquiryForm::from_fields(&fields);
+    let new = match form.parse(acting.client.is_some()) {
+        Ok(new) => new,
+        Err(errors) => {
+            return form_page(&page, &state, &session, &user, id, Some(form), &errors).await;
+        }
+    };
+    let hour_key = format!("enquiry:hour:{}", user.id);
+    let day_key = format!("enquiry:day:{}", user.id);
+    let limiter = &state.rate_limiter;
+    limiter
+        .check_only(&hour_key, limits::ENQUIRIES_PER_HOUR)
+        .and_then(|()| limiter.check_only(&day_key, limits::ENQUIRIES_PER_DAY))
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
+    match enquiries::send(&state.db, &actor, &state.base_url, &acting, id, new).await {
+        Ok(enquiry_id) => {
+            limiter.record(&hour_key, limits::ENQUIRIES_PER_HOUR);
+            limiter.record(&day_key, limits::ENQUIRIES_PER_DAY);
+            state.wake_mail_worker();
+            set_flash(
+                &session,
+                "Enquiry sent. The provider has been emailed, and we will email you when they reply.",
+            );
+            Ok(see_other(&format!("/enquiries/{enquiry_id}")))
+        }
+        Err(EnquiryError::AlreadyOpen(existing)) => {
+            set_flash(
+                &session,
+                "You already have an open enquiry about this service. Send a message here instead.",
+            );
+            Ok(see_other(&format!("/enquiries/{existing}")))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn list(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> AppResult<maud::Markup> {
+    let acting = acting::current(&state, &session, &user).await?;
+    if let Some(client) = &acting.client {
+        let rows = enquiries::of_holder(&state.db, acting.holder).await?;
+        return Ok(view::enquirer_list(
+            &page,
+            &format!("Enquiries for {}", client.name),
+            &rows,
+            false,
+        ));
+    }
+    if user.has_role(Role::Broker) {
+        let mut rows = enquiries::of_caseload(&state.db, user.id).await?;
+        rows.extend(enquiries::of_holder(&state.db, acting.holder).await?);
+        rows.sort_by_key(|v| std::cmp::Reverse(v.enquiry.last_message_at));
+        return Ok(view::enquirer_list(&page, "Enquiries", &rows, true));
+    }
+    let rows = enquiries::of_holder(&state.db, acting.holder).await?;
+    Ok(view::enquirer_list(&page, "Your enquiries", &rows, false))
+}
+
+async fn thread_page(
+    page: &Page,
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    draft: &str,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let (view_data, side) = enquiries::for_user(&state.db, id, user.id).await?;
+    let org_link = format!(
+        "/provider/organisations/{}/enquiries",
+        view_data.enquiry.organisation_id
+    );
+    let back = match side {
+        Side::Provider => (org_link.as_str(), "Enquiries"),
+        Side::Enquirer => ("/enquiries", "Your enquiries"),
+    };
+    Ok(html_page(
+        form_status(errors),
+        view::thread(
+            page,
+            &ThreadPage {
+                view: &view_data,
+                side,
+                back,
+            },
+            draft,
+            errors,
+        ),
+    ))
+}
+
+pub async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    thread_page(&page, &state, &user, id, "", &FieldErrors::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    body: String,
+}
+
+pub async fn message(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    id: web::Path<String>,
+    form: web::Form<MessageForm>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    // Only the two sides may even learn the form was wrong.
+    enquiries::for_user(&state.db, id, user.id).await?;
+    let body = match enquiry_form::parse_message(&form.body) {
+        Ok(body) => body,
+        Err(errors) => return thread_page(&page, &state, &user, id, &form.body, &errors).await,
+    };
+    rate_limit(
+        &state,
+        format!("enquiry-message:{}", user.id),
+        limits::MESSAGES_PER_HOUR,
+    )?;
+    enquiries::reply(&state.db, &actor, &state.base_url, id, user.id, body).await?;
+    state.wake_mail_worker();
+    set_flash(&session, "Message sent");
+    Ok(see_other(&format!("/enquiries/{id}")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+pub async fn close(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    id: web::Path<String>,
+    form: web::Form<CloseForm>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    match enquiries::close(
+        &state.db,
+        &actor,
+        &state.base_url,
+        id,
+        user.id,
+        &form.outcome,
+    )
+    .await
+    {
+        Ok(()) => {
+            state.wake_mail_worker();
+            set_flash(&session, "Enquiry closed");
+            Ok(see_other(&format!("/enquiries/{id}")))
+        }
+        Err(EnquiryError::BadOutcome) => {
+            let mut errors = FieldErrors::default();
+            errors.add("outcome", "Select what happened");
+            thread_page(&page, &state, &user, id, "", &errors).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct InboxQuery {
+    #[serde(default)]
+    status: String,
+}
+
+pub async fn inbox(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<String>,
+    query: web::Query<InboxQuery>,
+) -> AppResult<maud::Markup> {
+    let id = path_id(&id)?;
+    let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
+    let showing_closed = query.status == CLOSED;
+    let status = if showing_closed { CLOSED } else { OPEN };
+    let rows = enquiries::of_organisation(&state.db, id, status, INBOX_SIZE).await?;
+    let mut with_waiting = Vec::with_capacity(rows.len());
+    for v in rows {
+        let waiting = enquiries::awaiting_provider(&state.db, &v.enquiry).await?;
+        with_waiting.push((v, waiting));
+    }
+    let figures =
+        enquiry_stats::for_organisation(&state.db, id, chrono::Utc::now(), FIGURE_DAYS).await?;
+    Ok(view::inbox(
+        &page,
+        &InboxPage {
+            org: &org,
+            showing_closed,
+            enquiries: &with_waiting,
+            figures: &figures,
+            figure_days: FIGURE_DAYS,
+        },
+    ))
+}

@@ -1,0 +1,324 @@
+//! Enquiry pages: the enquiry form on a listing, the enquirer's list, the conversation, and
+//! a provider organisation's inbox with its response-time figures.
+
+use entity::provider_organisations;
+use maud::{Markup, html};
+
+use super::components::{
+    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, radios,
+    secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
+};
+use super::layout::layout;
+use super::page::Page;
+use crate::domain::enquiries::{CLOSED, EnquiryView, OPEN, Side, outcome_label};
+use crate::domain::enquiry_form::{EnquiryForm, REPLY_BROKER, REPLY_EMAIL, REPLY_PHONE};
+use crate::domain::enquiry_stats::{PROMPT_REPLY_HOURS, ResponseFigures};
+use crate::domain::validation::FieldErrors;
+
+pub fn status_tag(e: &entity::enquiries::Model) -> Markup {
+    match e.outcome.as_deref() {
+        None => tag("Open", Some("blue")),
+        Some("arranged") => tag("Arranged", Some("green")),
+        Some(other) => tag(outcome_label(other), Some("grey")),
+    }
+}
+
+fn reply_label(e: &entity::enquiries::Model) -> String {
+    match e.reply_by.as_str() {
+        REPLY_PHONE => format!(
+            "Phone {}",
+            e.reply_phone.as_deref().unwrap_or("(number not given)")
+        ),
+        REPLY_BROKER => "Through their support broker, by message here".to_owned(),
+        _ => "By message here (they are emailed when you reply)".to_owned(),
+    }
+}
+
+/// Enquiries as a table; `show_client` adds the broker's client column.
+pub fn enquiry_table(enquiries: &[EnquiryView], show_client: bool) -> Markup {
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-visually-hidden" { "Enquiries" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Service" }
+                @if show_client { th scope="col" class="govuk-table__header" { "For" } }
+                th scope="col" class="govuk-table__header" { "Last activity" }
+                th scope="col" class="govuk-table__header" { "Status" }
+            } }
+            tbody class="govuk-table__body" {
+                @for v in enquiries {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" {
+                            a class="govuk-link" href={ "/enquiries/" (v.enquiry.id) } { (v.listing_title) }
+                            br; span class="kith-secondary-text" { (v.organisation_name) }
+                        }
+                        @if show_client {
+                            td class="govuk-table__cell" { @if let Some(c) = &v.client { (c.name) } @else { "You" } }
+                        }
+                        td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
+                        td class="govuk-table__cell" { (status_tag(&v.enquiry)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub struct FormPage<'a> {
+    pub listing_id: i64,
+    pub listing_title: &'a str,
+    pub provider_name: &'a str,
+    /// The broker's client (id, name) the enquiry is for.
+    pub client: Option<(i64, &'a str)>,
+}
+
+pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &FieldErrors) -> Markup {
+    let heading = match p.client {
+        Some((_, name)) => format!("Send an enquiry for {name}"),
+        None => "Send an enquiry".to_owned(),
+    };
+    let phone_hint = "They will phone you. Enter the number below.";
+    let mut options = vec![
+        RadioOption {
+            value: REPLY_EMAIL,
+            label: "Reply by message in Kith",
+            hint: Some("We email you when they reply. Your email address is not shown to them."),
+        },
+        RadioOption {
+            value: REPLY_PHONE,
+            label: "Phone",
+            hint: Some(phone_hint),
+        },
+    ];
+    if p.client.is_some() {
+        options.push(RadioOption {
+            value: REPLY_BROKER,
+            label: "Contact me, the support broker",
+            hint: Some("They reply to you here, and you pass it on."),
+        });
+    }
+    let client_id = p.client.map(|(id, _)| id.to_string()).unwrap_or_default();
+    layout(
+        page,
+        &title_with_errors(&heading, errors),
+        html! {
+            a href={ "/listings/" (p.listing_id) } class="govuk-back-link" { "Back to the listing" }
+            (error_summary(errors))
+            span class="govuk-caption-l" { (p.listing_title) " – " (p.provider_name) }
+            h1 class="govuk-heading-l" { (heading) }
+            p class="govuk-body" { "The provider reads your enquiry in Kith and replies. You can both send messages until support is arranged or you decide not to go ahead." }
+            form method="post" action={ "/listings/" (p.listing_id) "/enquire" } novalidate {
+                (csrf_field(&page.csrf()))
+                input type="hidden" name="client" value=(client_id);
+                (textarea("support_wanted", "What support are you looking for?", &form.support_wanted, errors,
+                    Some("For example: help with washing and dressing in the morning; someone to go swimming with."), 5))
+                (textarea("when_wanted", "When would you like it?", &form.when_wanted, errors,
+                    Some("Days, times, and when you would like to start."), 3))
+                (text_input("postcode", "Where? (optional)", &form.postcode, errors, InputOptions {
+                    hint: Some("The first part of the postcode, like M16 0. The provider does not see your full address."),
+                    autocomplete: Some("off"),
+                    width_class: Some("govuk-input--width-10"),
+                    ..Default::default()
+                }))
+                (text_input("contact_name", "What name should the provider use?", &form.contact_name, errors, InputOptions {
+                    width_class: Some("govuk-!-width-two-thirds"),
+                    autocomplete: Some("off"),
+                    ..Default::default()
+                }))
+                (radios("reply_by", "How should they reply?", &options, &form.reply_by, errors))
+                (text_input("reply_phone", "Phone number (if they should phone)", &form.reply_phone, errors, InputOptions {
+                    input_type: "tel",
+                    autocomplete: Some("tel"),
+                    width_class: Some("govuk-input--width-20"),
+                    ..Default::default()
+                }))
+                (button("Send enquiry"))
+            }
+        },
+    )
+}
+
+pub fn enquirer_list(
+    page: &Page,
+    heading: &str,
+    enquiries: &[EnquiryView],
+    show_client: bool,
+) -> Markup {
+    layout(
+        page,
+        heading,
+        html! {
+            h1 class="govuk-heading-l" { (heading) }
+            @if enquiries.is_empty() {
+                p class="govuk-body" { "No enquiries yet. Find a service, then choose “Send an enquiry” on its page." }
+                a href="/search" class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support" }
+            } @else {
+                (enquiry_table(enquiries, show_client))
+            }
+        },
+    )
+}
+
+pub struct ThreadPage<'a> {
+    pub view: &'a EnquiryView,
+    pub side: Side,
+    pub back: (&'a str, &'a str),
+}
+
+pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) -> Markup {
+    let e = &p.view.enquiry;
+    let csrf = page.csrf();
+    let provider_side = p.side == Side::Provider;
+    let title = format!("Enquiry: {}", p.view.listing_title);
+    let outcomes: Vec<RadioOption> = p
+        .side
+        .outcomes()
+        .iter()
+        .map(|(value, label)| RadioOption {
+            value,
+            label,
+            hint: None,
+        })
+        .collect();
+    let mut rows: Vec<(&str, Markup)> = vec![
+        (
+            "Service",
+            html! { a class="govuk-link" href={ "/listings/" (e.listing_id) } { (p.view.listing_title) } },
+        ),
+        ("Provider", html! { (p.view.organisation_name) }),
+        ("From", html! { (e.contact_name) }),
+    ];
+    if let Some(client) = &p.view.client {
+        rows.push(("For your client", html! { a class="govuk-link" href={ "/broker/clients/" (client.id) } { (client.name) } }));
+    }
+    rows.extend([
+        ("Sent", html! { (format_time(&e.created_at)) }),
+        (
+            "Support wanted",
+            html! { span class="kith-pre-line" { (e.support_wanted) } },
+        ),
+        (
+            "When",
+            html! { span class="kith-pre-line" { (e.when_wanted) } },
+        ),
+        (
+            "Where",
+            html! { (e.postcode_sector.as_deref().unwrap_or("Not given")) },
+        ),
+        ("How to reply", html! { (reply_label(e)) }),
+        ("Status", html! { (status_tag(e)) }),
+    ]);
+    layout(
+        page,
+        &title_with_errors(&title, errors),
+        html! {
+            a href=(p.back.0) class="govuk-back-link" { (p.back.1) }
+            (error_summary(errors))
+            h1 class="govuk-heading-l" { (title) }
+            (summary_list(&rows))
+            h2 class="govuk-heading-m" { "Messages" }
+            @if p.view.messages.is_empty() {
+                p class="govuk-body" { @if provider_side { "No replies yet. Please reply, even if you cannot help." } @else { "No replies yet." } }
+            } @else {
+                ol class="govuk-list kith-messages" {
+                    @for (m, author) in &p.view.messages {
+                        li class={ "kith-message" @if m.from_provider { " kith-message--provider" } } {
+                            p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" {
+                                strong { (author) } @if m.from_provider { " (provider)" } " – " (format_time(&m.created_at))
+                            }
+                            p class="govuk-body kith-pre-line" { (m.body) }
+                        }
+                    }
+                }
+            }
+            @if e.status == OPEN {
+                form method="post" action={ "/enquiries/" (e.id) "/messages" } novalidate {
+                    (csrf_field(&csrf))
+                    (textarea("body", "Your message", draft, errors, None, 5))
+                    (button("Send message"))
+                }
+                h2 class="govuk-heading-m" { "Close this enquiry" }
+                form method="post" action={ "/enquiries/" (e.id) "/close" } novalidate {
+                    (csrf_field(&csrf))
+                    (radios("outcome", "What happened?", &outcomes, "", errors))
+                    (secondary_button("Close enquiry"))
+                }
+            } @else if e.status == CLOSED {
+                p class="govuk-body" { "This enquiry is closed. Outcome: " (e.outcome.as_deref().map_or("closed", outcome_label)) "." }
+            }
+        },
+    )
+}
+
+pub struct InboxPage<'a> {
+    pub org: &'a provider_organisations::Model,
+    pub showing_closed: bool,
+    /// Each enquiry and whether it is waiting for the provider's reply.
+    pub enquiries: &'a [(EnquiryView, bool)],
+    pub figures: &'a ResponseFigures,
+    pub figure_days: i64,
+}
+
+pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
+    let f = p.figures;
+    let base = format!("/provider/organisations/{}/enquiries", p.org.id);
+    layout(
+        page,
+        &format!("Enquiries – {}", p.org.name),
+        html! {
+            a href={ "/provider/organisations/" (p.org.id) } class="govuk-back-link" { (p.org.name) }
+            span class="govuk-caption-l" { (p.org.name) }
+            h1 class="govuk-heading-l" { "Enquiries" }
+            h2 class="govuk-heading-m" { "How quickly you reply" }
+            p class="govuk-body" { "Over the last " (p.figure_days) " days:" }
+            (summary_list(&[
+                ("Enquiries received", html! { (f.received) }),
+                ("Replied to", html! { (f.answered) }),
+                ("Typical time to first reply", html! { @match f.median_hours { Some(h) => (hours_text(h)), None => "No replies yet" } }),
+                ("Replied within 2 days", html! { @match f.prompt_percent { Some(p) => { (p) "% of enquiries" }, None => "No enquiries yet" } }),
+            ]))
+            p class="govuk-body-s kith-secondary-text" { "The typical time is the median. People find support faster when providers reply within " (PROMPT_REPLY_HOURS) " hours." }
+            nav class="kith-inline-list" aria-label="Enquiry lists" {
+                ul class="govuk-list" {
+                    li { @if p.showing_closed { a class="govuk-link" href=(base) { "Open enquiries" } } @else { strong { "Open enquiries" } } }
+                    li { @if p.showing_closed { strong { "Closed enquiries" } } @else { a class="govuk-link" href={ (base) "?status=closed" } { "Closed enquiries" } } }
+                }
+            }
+            @if p.enquiries.is_empty() {
+                p class="govuk-body" { @if p.showing_closed { "No closed enquiries." } @else { "No open enquiries." } }
+            } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { @if p.showing_closed { "Closed enquiries" } @else { "Open enquiries" } }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "From" }
+                        th scope="col" class="govuk-table__header" { "Service" }
+                        th scope="col" class="govuk-table__header" { "Last activity" }
+                        th scope="col" class="govuk-table__header" { "Status" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for (v, waiting) in p.enquiries {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href={ "/enquiries/" (v.enquiry.id) } { (v.enquiry.contact_name) } }
+                                td class="govuk-table__cell" { (v.listing_title) }
+                                td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
+                                td class="govuk-table__cell" {
+                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else { (status_tag(&v.enquiry)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn hours_text(hours: f64) -> String {
+    if hours < 1.0 {
+        "Under an hour".to_owned()
+    } else if hours < 48.0 {
+        format!("{} hours", hours.round() as i64)
+    } else {
+        format!("{} days", (hours / 24.0).round() as i64)
+    }
+}
