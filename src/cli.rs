@@ -126,7 +126,7 @@ pub fn main() -> ExitCode {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = app::prepare_database(&settings, None).await?;
     if settings.demo && settings.uses_embedded_sqlite() && demo::database_is_empty(&db).await? {
-        demo::seed(&db).await?;
+        demo::seed(&db, &demo_base_url(&settings)).await?;
         tracing::info!("demo data loaded into the empty database");
     }
     let transport = MailTransport::from_settings(&settings)?;
@@ -144,6 +144,17 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The address demo emails link to, from the configured bind address.
+fn demo_base_url(settings: &Settings) -> String {
+    let port = settings
+        .bind
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
+    settings.effective_base_url(port)
+}
+
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
     app::prepare_database(&settings, None).await?;
     println!("The database schema is up to date.");
@@ -155,7 +166,7 @@ async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
     if demo::is_seeded(&db).await? {
         println!("Demo data is already loaded.");
     } else {
-        demo::seed(&db).await?;
+        demo::seed(&db, &demo_base_url(&settings)).await?;
         println!(
             "Demo data loaded. Sign-ins (password for all: {}): {}",
             demo::DEMO_PASSWORD,

@@ -2,6 +2,7 @@
 //! marketplace of some fifty more with a few hundred listings, so a newcomer can sign in and
 //! look around. Loaded automatically only into an empty embedded SQLite database.
 
+mod conversations;
 pub(crate) mod listing_templates;
 mod marketplace;
 
@@ -196,7 +197,8 @@ pub async fn is_seeded(db: &DatabaseConnection) -> anyhow::Result<bool> {
     Ok(find_by_email(db, &first).await?.is_some())
 }
 
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
+/// Loads the demo data; `base_url` is used in the links of the demo emails it queues.
+pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()> {
     let hash = crate::domain::passwords::hash_password(DEMO_PASSWORD.to_owned()).await?;
     let actor = Actor {
         user_id: None,
@@ -245,6 +247,9 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
         );
     }
     txn.commit().await?;
+    if admin_id.is_some() {
+        conversations::seed(db, base_url).await?;
+    }
     Ok(())
 }
 

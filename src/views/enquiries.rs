@@ -302,7 +302,7 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
                                 td class="govuk-table__cell" { (v.listing_title) }
                                 td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
                                 td class="govuk-table__cell" {
-                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else { (status_tag(&v.enquiry)) }
+                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else if v.enquiry.status == OPEN { (tag("Replied", Some("light-blue"))) } @else { (status_tag(&v.enquiry)) }
                                 }
                             }
                         }

@@ -135,6 +135,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                 ("Status", status_tag(&org.status)),
                 ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
                 ("Listings", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/listings" } { "Your listings" } }),
+                ("Enquiries", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/enquiries" } { "Enquiries from people looking for support" } }),
             ("Public page", html! {
                     @if org.status == STATUS_APPROVED { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }

@@ -10,12 +10,12 @@ use crate::helpers::spawn_app;
 #[tokio::test]
 async fn demo_data_gives_every_role_something_to_see() {
     let app = spawn_app().await;
-    kith::demo::seed(&app.db).await.unwrap();
+    kith::demo::seed(&app.db, &app.address).await.unwrap();
     let orgs = provider_organisations::Entity::find()
         .count(&app.db)
         .await
         .unwrap();
-    kith::demo::seed(&app.db).await.unwrap();
+    kith::demo::seed(&app.db, &app.address).await.unwrap();
     assert_eq!(
         provider_organisations::Entity::find()
             .count(&app.db)
@@ -95,6 +95,22 @@ async fn demo_data_gives_every_role_something_to_see() {
             .unwrap();
         assert!(n >= 5, "{kind}: {n}");
     }
+    // People at work: the broker's clients, the holder's shortlist and a reply to read.
+    let broker = app.browser();
+    broker
+        .sign_in("broker@kith.example", kith::demo::DEMO_PASSWORD)
+        .await;
+    let (_, clients) = broker.get_text("/broker/clients").await;
+    assert!(clients.contains("Mr Khan (ref 1042)") && clients.contains("Mrs Evans"));
+    let holder = app.browser();
+    holder
+        .sign_in("budget.holder@kith.example", kith::demo::DEMO_PASSWORD)
+        .await;
+    let (_, shortlist) = holder.get_text("/shortlist").await;
+    assert!(shortlist.contains("Send an enquiry"));
+    let (_, enquiries) = holder.get_text("/enquiries").await;
+    assert!(enquiries.contains("Sale Moor Home Support"), "{enquiries}");
+
     let (_, queue) = admin.get_text("/admin/listings").await;
     assert!(queue.contains("Changes to a published listing") && queue.contains("New listing"));
     let live = listings::Entity::find()
