@@ -14,6 +14,7 @@ mod m20261122_000009_create_evidence_files;
 mod m20261122_000010_create_search_tables;
 mod m20261123_000011_create_clients_and_shortlists;
 mod m20261123_000012_create_enquiries;
+mod m20261123_000013_create_support_plans;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_create_search_tables::Migration),
             Box::new(m20261123_000011_create_clients_and_shortlists::Migration),
             Box::new(m20261123_000012_create_enquiries::Migration),
+            Box::new(m20261123_000013_create_support_plans::Migration),
         ]
     }
 }

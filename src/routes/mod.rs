@@ -18,8 +18,10 @@ pub mod invitations;
 pub mod listings;
 pub mod passwords;
 pub mod pictures;
+pub mod plans;
 pub mod provider_evidence;
 pub mod providers;
+pub mod ras;
 pub mod search;
 pub mod sessions;
 pub mod shortlists;
@@ -32,7 +34,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, guard, http
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::access::{Access, authorize, load_user};
-use crate::auth::roles::Role::{Admin, Broker, BudgetHolder, Provider};
+use crate::auth::roles::Role::{Admin, Broker, BudgetHolder, Commissioner, Provider};
 use crate::domain::audit::Actor;
 use crate::error::AppError;
 
@@ -159,6 +161,16 @@ route_table! {
     GET  "/enquiries/{id}"                [SignedIn]    => enquiries::show;
     POST "/enquiries/{id}/messages"       [SignedIn]    => enquiries::message;
     POST "/enquiries/{id}/close"          [SignedIn]    => enquiries::close;
+    GET  "/plan"                          [AnyRole(SEEKERS)] => plans::show;
+    POST "/plan/budget"                   [AnyRole(SEEKERS)] => plans::set_budget;
+    POST "/plan/items"                    [AnyRole(SEEKERS)] => plans::add_item;
+    POST "/plan/items/{id}/remove"        [AnyRole(SEEKERS)] => plans::remove_item;
+    GET  "/plan/ras"                      [AnyRole(SEEKERS)] => plans::ras_form;
+    POST "/plan/ras"                      [AnyRole(SEEKERS)] => plans::ras_submit;
+    GET  "/plan.csv"                      [AnyRole(SEEKERS)] => plans::csv;
+    GET  "/plan/print"                    [AnyRole(SEEKERS)] => plans::print;
+    GET  "/commissioner/ras"              [Role(Commissioner)] => ras::editor;
+    POST "/commissioner/ras"              [Role(Commissioner)] => ras::publish;
     GET  "/provider/organisations/{id}/enquiries" [Role(Provider)] => enquiries::inbox;
     GET  "/broker/clients"                [Role(Broker)] => clients::caseload;
     GET  "/broker/clients/new"            [Role(Broker)] => clients::new_form;

@@ -56,6 +56,16 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
                     href: "/enquiries",
                     text: "Enquiries",
                 });
+                items.push(NavItem {
+                    href: "/plan",
+                    text: "Plan",
+                });
+            }
+            if user.has_role(Role::Commissioner) {
+                items.push(NavItem {
+                    href: "/commissioner/ras",
+                    text: "Points table",
+                });
             }
             if user.has_role(Role::Provider) {
                 items.push(NavItem {

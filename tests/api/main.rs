@@ -15,6 +15,7 @@ mod evidence_files;
 mod helpers;
 mod listings;
 mod mail;
+mod plans;
 mod provider_approval;
 mod providers;
 mod search;

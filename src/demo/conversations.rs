@@ -1,0 +1,125 @@
+//! Demo people at work: the demo broker's clients, the budget holder's shortlist, and
+//! enquiries with replies, so the enquiry pages have something to show on first run.
+
+use sea_orm::DatabaseConnection;
+
+use crate::domain::accounts::find_by_email;
+use crate::domain::audit::Actor;
+use crate::domain::clients::{self, Acting, ClientDetails};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::enquiries;
+use crate::domain::enquiry_form::{NewEnquiry, REPLY_BROKER, REPLY_EMAIL};
+use crate::domain::{listings, organisations, shortlists};
+
+async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
+    Ok(find_by_email(db, &EmailAddress::parse(email)?)
+        .await?
+        .map(|u| u.id))
+}
+
+/// The first published listings of the demo provider's organisations.
+async fn provider_listings(db: &DatabaseConnection, provider: i64) -> anyhow::Result<Vec<i64>> {
+    let mut ids = Vec::new();
+    for (org, _) in organisations::of_user(db, provider).await? {
+        for (id, _) in listings::public_of_organisation(db, org.id).await? {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()> {
+    let actor = Actor {
+        user_id: None,
+        request_id: Some("demo-seed".into()),
+    };
+    let (Some(holder), Some(broker), Some(provider)) = (
+        user_id(db, "budget.holder@kith.example").await?,
+        user_id(db, "broker@kith.example").await?,
+        user_id(db, "provider@kith.example").await?,
+    ) else {
+        return Ok(());
+    };
+    let ids = provider_listings(db, provider).await?;
+    let (Some(&first), second) = (ids.first(), ids.get(1).copied()) else {
+        return Ok(());
+    };
+    let me = Acting::for_self(holder);
+    for id in ids.iter().take(2) {
+        shortlists::add(db, &actor, &me, *id).await?;
+    }
+    let enquiry = enquiries::send(
+        db,
+        &actor,
+        base_url,
+        &me,
+        first,
+        NewEnquiry {
+            support_wanted: "Help with the weekly shop and cleaning for my mum, who is 84.".into(),
+            when_wanted: "Two hours on a weekday morning, starting next month.".into(),
+            postcode_sector: Some("M33 7".into()),
+            contact_name: "Jo".into(),
+            reply_by: REPLY_EMAIL,
+            reply_phone: None,
+        },
+    )
+    .await?;
+    enquiries::reply(
+        db,
+        &actor,
+        base_url,
+        enquiry,
+        provider,
+        "Hello Jo, we can do Tuesday or Thursday mornings. Would you like us to visit first to meet your mum?".into(),
+    )
+    .await?;
+
+    let first_client = clients::create(
+        db,
+        &actor,
+        broker,
+        ClientDetails {
+            name: "Mr Khan (ref 1042)".into(),
+            postcode_sector: Some("M16 0".into()),
+            needs: "Day activities twice a week; speaks Punjabi and some English.".into(),
+            contact_preference: "phone".into(),
+            contact_details: "Daughter Amina, 0161 496 0999, after 4pm".into(),
+        },
+    )
+    .await?;
+    clients::create(
+        db,
+        &actor,
+        broker,
+        ClientDetails {
+            name: "Mrs Evans".into(),
+            postcode_sector: Some("M33 5".into()),
+            needs: "A personal assistant for getting out to the shops and church.".into(),
+            contact_preference: "post".into(),
+            contact_details: String::new(),
+        },
+    )
+    .await?;
+    if let Some(second) = second {
+        let for_client = clients::act_for(db, broker, first_client).await?;
+        shortlists::add(db, &actor, &for_client, second).await?;
+        enquiries::send(
+            db,
+            &actor,
+            base_url,
+            &for_client,
+            second,
+            NewEnquiry {
+                support_wanted:
+                    "Company and help to get to a day centre, for a man in his seventies.".into(),
+                when_wanted: "Mondays and Wednesdays, late morning.".into(),
+                postcode_sector: Some("M16 0".into()),
+                contact_name: "Mr Khan".into(),
+                reply_by: REPLY_BROKER,
+                reply_phone: None,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+//! Support plan handlers for budget holders and brokers (for the client they act for): the
+//! plan, its budget (entered or from the points table), lines, CSV and print.
+
+use actix_session::Session;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+
+use super::{RequestActor, acting, html_page, path_id, see_other};
+use crate::auth::CurrentUser;
+use crate::domain::clients::Acting;
+use crate::domain::listing_content::format_pounds;
+use crate::domain::plan_export;
+use crate::domain::ras;
+use crate::domain::shortlists;
+use crate::domain::support_plans::{self, ItemForm, PlanError};
+use crate::domain::validation::{FieldErrors, FormFields};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::{Page, page::set_flash, plans as view};
+
+impl From<PlanError> for AppError {
+    fn from(err: PlanError) -> Self {
+        match err {
+            PlanError::NotFound => AppError::NotFound,
+            PlanError::Full => AppError::Conflict(err.to_string()),
+            PlanError::Db(e) => e.into(),
+            PlanError::Listing(e) => e.into(),
+        }
+    }
+}
+
+fn client_of(acting: &Acting) -> Option<(i64, &str)> {
+    acting.client.as_ref().map(|c| (c.id, c.name.as_str()))
+}
+
+/// The shortlist as choices for a plan line: (id, "title – provider, price").
+async fn shortlist_choices(state: &AppState, acting: &Acting) -> AppResult<Vec<(String, String)>> {
+    Ok(shortlists::entries(&state.db, acting.holder)
+        .await?
+        .into_iter()
+        .filter_map(|e| {
+            e.listing.map(|l| {
+                (
+                    e.listing_id.to_string(),
+                    format!(
+                        "{} – {}, {}",
+                        l.content.title,
+                        l.provider.name,
+                        l.content.price.describe()
+                    ),
+                )
+            })
+        })
+        .collect())
+}
+
+async fn plan_page(
+    page: &Page,
+    state: &AppState,
+    acting: &Acting,
+    budget_input: Option<&str>,
+    item: &ItemForm,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let plan = support_plans::load(&state.db, acting.holder).await?;
+    let shortlist = shortlist_choices(state, acting).await?;
+    let stored_budget = plan
+        .totals
+        .weekly_budget_pence
+        .map(|p| format_pounds(p).replace(['£', ','], ""))
+        .unwrap_or_default();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_page(
+        status,
+        view::plan(
+            page,
+            &view::PlanPage {
+                view: &plan,
+                client: client_of(acting),
+                shortlist: &shortlist,
+                budget_input: budget_input.unwrap_or(&stored_budget),
+                item,
+            },
+            errors,
+        ),
+    ))
+}
+
+pub async fn show(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let acting = acting::current(&state, &session, &user).await?;
+    plan_page(
+        &page,
+        &state,
+        &acting,
+        None,
+        &ItemForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn set_budget(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let fields = FormFields(form.into_inner());
+    let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
+    let raw = fields.one("weekly_budget");
+    match support_plans::parse_weekly_budget(&raw) {
+        Ok(weekly) => {
+            support_plans::set_budget(&state.db, &actor, &acting, weekly).await?;
+            set_flash(
+                &session,
+                if weekly.is_some() {
+                    "Budget saved"
+                } else {
+                    "Budget removed"
+                },
+            );
+            Ok(see_other("/plan"))
+        }
+        Err(errors) => {
+            plan_page(
+                &page,
+                &state,
+                &acting,
+                Some(&raw),
+                &ItemForm::default(),
+                &errors,
+            )
+            .await
+        }
+    }
+}
+
+pub async fn add_item(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let fields = FormFields(form.into_inner());
+    let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
+    let item = ItemForm::from_fields(&fields);
+    match item.parse(&state.db, acting.holder).await {
+        Ok(new) => {
+            support_plans::add_item(&state.db, &actor, &acting, new).await?;
+            set_flash(&session, "Added to the plan");
+            Ok(see_other("/plan"))
+        }
+        Err(errors) => plan_page(&page, &state, &acting, None, &item, &errors).await,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ClientField {
+    #[serde(default)]
+    client: String,
+}
+
+pub async fn remove_item(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    id: web::Path<String>,
+    form: web::Form<ClientField>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let acting = acting::from_form(&state, &user, &form.client).await?;
+    support_plans::remove_item(&state.db, &actor, &acting, id).await?;
+    set_flash(&session, "Removed from the plan");
+    Ok(see_other("/plan"))
+}
+
+pub async fn ras_form(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> AppResult<maud::Markup> {
+    let acting = acting::current(&state, &session, &user).await?;
+    let table = ras::current(&state.db).await?;
+    // Start from the answers given last time with this table.
+    let plan = support_plans::load(&state.db, acting.holder).await?;
+    let previous: Vec<Option<usize>> = plan
+        .plan
+        .as_ref()
+        .filter(|p| p.ras_table_id == table.id)
+        .and_then(|p| p.ras_answers.as_deref())
+        .and_then(|json| serde_json::from_str::<Vec<usize>>(json).ok())
+        .map(|a| a.into_iter().map(Some).collect())
+        .unwrap_or_default();
+    Ok(view::ras_form(
+        &page,
+        &table,
+        client_of(&acting),
+        &previous,
+        &FieldErrors::default(),
+    ))
+}
+
+pub async fn ras_submit(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let fields = FormFields(form.into_inner());
+    let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
+    let table = ras::current(&state.db).await?;
+    match table.config.parse_answers(&fields) {
+        Ok(answers) => {
+            let points =
+                support_plans::set_from_ras(&state.db, &actor, &acting, &table, &answers).await?;
+            set_flash(
+                &session,
+                &format!(
+                    "{points} points: an indicative budget of {} a week",
+                    format_pounds(table.config.weekly_pence(points))
+                ),
+            );
+            Ok(see_other("/plan"))
+        }
+        Err(errors) => {
+            let given: Vec<Option<usize>> = ras::ANSWER_FIELDS
+                .iter()
+                .map(|name| fields.one(name).parse().ok())
+                .collect();
+            Ok(html_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view::ras_form(&page, &table, client_of(&acting), &given, &errors),
+            ))
+        }
+    }
+}
+
+pub async fn csv(
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> AppResult<HttpResponse> {
+    let acting = acting::current(&state, &session, &user).await?;
+    let plan = support_plans::load(&state.db, acting.holder).await?;
+    let body = plan_export::plan_csv(&plan).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"support-plan.csv\"",
+        ))
+        .body(body))
+}
+
+pub async fn print(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    user: CurrentUser,
+) -> AppResult<maud::Markup> {
+    let acting = acting::current(&state, &session, &user).await?;
+    let plan = support_plans::load(&state.db, acting.holder).await?;
+    Ok(view::printable(
+        &page,
+        &plan,
+        client_of(&acting),
+        chrono::Utc::now().date_naive(),
+    ))
+}
