@@ -19,6 +19,7 @@ pub mod provider_reviews;
 pub mod ras_tables;
 pub mod search_index_changes;
 pub mod search_log;
+pub mod service_reviews;
 pub mod sessions;
 pub mod shortlist_items;
 pub mod support_plan_items;

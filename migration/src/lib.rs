@@ -15,6 +15,7 @@ mod m20261122_000010_create_search_tables;
 mod m20261123_000011_create_clients_and_shortlists;
 mod m20261123_000012_create_enquiries;
 mod m20261123_000013_create_support_plans;
+mod m20261123_000014_create_service_reviews;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000011_create_clients_and_shortlists::Migration),
             Box::new(m20261123_000012_create_enquiries::Migration),
             Box::new(m20261123_000013_create_support_plans::Migration),
+            Box::new(m20261123_000014_create_service_reviews::Migration),
         ]
     }
 }

@@ -35,6 +35,7 @@ pub mod search_changes;
 pub mod search_documents;
 pub mod search_log;
 pub mod search_params;
+pub mod service_reviews;
 pub mod shortlists;
 pub mod support_plans;
 pub mod users;

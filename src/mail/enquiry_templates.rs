@@ -1,5 +1,5 @@
-//! Enquiry notices. They say that something happened and link to Kith; the enquiry's words
-//! and anyone's contact details stay in Kith, not in email.
+//! Enquiry and review notices. They say that something happened and link to Kith; the
+//! enquiry's words and anyone's contact details stay in Kith, not in email.
 
 use super::outbox::OutgoingMail;
 use super::templates::{Block, compose};
@@ -48,6 +48,49 @@ pub fn enquiry_closed(
                 "The enquiry about {title} is closed. Outcome: {outcome}."
             )),
             Block::Link("See the enquiry".into(), link.into()),
+        ],
+    )
+}
+
+pub fn review_decision(
+    to: &str,
+    name: &str,
+    title: &str,
+    published: bool,
+    note: &str,
+    link: &str,
+) -> OutgoingMail {
+    let mut blocks = if published {
+        vec![Block::Para(format!(
+            "Thank you for reviewing {title}. The council has published your review, so other people can read it."
+        ))]
+    } else {
+        vec![Block::Para(format!(
+            "Thank you for reviewing {title}. The council could not publish your review."
+        ))]
+    };
+    if !note.is_empty() {
+        blocks.push(Block::Para(format!("The council said: {note}")));
+    }
+    blocks.push(Block::Link("See the service".into(), link.into()));
+    let subject = if published {
+        format!("Your review of {title} is published")
+    } else {
+        format!("Your review of {title} was not published")
+    };
+    compose(to, &subject, name, &blocks)
+}
+
+pub fn review_published(to: &str, name: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        &format!("New review of {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "A review of {title} is now published on Kith. You can reply to it once."
+            )),
+            Block::Link("Read the review and reply".into(), link.into()),
         ],
     )
 }

@@ -8,15 +8,17 @@ use super::{RequestActor, acting, form_status, html_page, path_id, rate_limit, s
 use crate::auth::CurrentUser;
 use crate::auth::rate_limit as limits;
 use crate::auth::roles::Role;
-use crate::domain::enquiries::{self, CLOSED, EnquiryError, OPEN, Side};
+use crate::domain::enquiries::{self, ARRANGED, CLOSED, EnquiryError, OPEN, Side};
 use crate::domain::enquiry_form::{self, EnquiryForm, REPLY_EMAIL};
 use crate::domain::enquiry_stats;
 use crate::domain::listings;
 use crate::domain::organisations;
+use crate::domain::service_reviews::{self, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::enquiries::{self as view, FormPage, InboxPage, ThreadPage};
+use crate::views::reviews::{self as reviews_view, ReviewState};
 use crate::views::{Page, page::set_flash};
 
 /// Response figures cover this many days.
@@ -175,15 +177,26 @@ pub async fn list(
     Ok(view::enquirer_list(&page, "Your enquiries", &rows, false))
 }
 
-async fn thread_page(
+pub(crate) async fn thread_page(
     page: &Page,
     state: &AppState,
     user: &CurrentUser,
     id: i64,
     draft: &str,
+    review_form: Option<&ReviewForm>,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
     let (view_data, side) = enquiries::for_user(&state.db, id, user.id).await?;
+    let written = service_reviews::of_enquiry(&state.db, id).await?;
+    let blank = ReviewForm::default();
+    let review_state = match (&written, side, view_data.enquiry.outcome.as_deref()) {
+        (Some(review), Side::Enquirer, _) => ReviewState::Written(review),
+        (None, Side::Enquirer, Some(ARRANGED)) => {
+            ReviewState::CanWrite(review_form.unwrap_or(&blank))
+        }
+        _ => ReviewState::NotYet,
+    };
+    let review = reviews_view::on_enquiry(page, id, &review_state, errors);
     let org_link = format!(
         "/provider/organisations/{}/enquiries",
         view_data.enquiry.organisation_id
@@ -200,6 +213,7 @@ async fn thread_page(
                 view: &view_data,
                 side,
                 back,
+                review,
             },
             draft,
             errors,
@@ -214,7 +228,7 @@ pub async fn show(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
-    thread_page(&page, &state, &user, id, "", &FieldErrors::default()).await
+    thread_page(&page, &state, &user, id, "", None, &FieldErrors::default()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -237,7 +251,9 @@ pub async fn message(
     enquiries::for_user(&state.db, id, user.id).await?;
     let body = match enquiry_form::parse_message(&form.body) {
         Ok(body) => body,
-        Err(errors) => return thread_page(&page, &state, &user, id, &form.body, &errors).await,
+        Err(errors) => {
+            return thread_page(&page, &state, &user, id, &form.body, None, &errors).await;
+        }
     };
     rate_limit(
         &state,
@@ -284,7 +300,7 @@ pub async fn close(
         Err(EnquiryError::BadOutcome) => {
             let mut errors = FieldErrors::default();
             errors.add("outcome", "Select what happened");
-            thread_page(&page, &state, &user, id, "", &errors).await
+            thread_page(&page, &state, &user, id, "", None, &errors).await
         }
         Err(err) => Err(err.into()),
     }

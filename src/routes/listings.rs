@@ -285,6 +285,7 @@ pub async fn preview(
             base_url: &state.base_url,
             preview: true,
             actions: None,
+            reviews: None,
         },
     ))
 }
@@ -442,6 +443,7 @@ pub async fn public(
         None => None,
     };
     let saved = super::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
+    let reviews = crate::domain::service_reviews::published_for_listing(&state.db, id).await?;
     let actions = listing_page::actions(
         &page,
         &listing_page::ListingActions {
@@ -469,6 +471,10 @@ pub async fn public(
             base_url: &state.base_url,
             preview: false,
             actions: Some(actions),
+            reviews: Some(crate::views::reviews::on_listing(
+                &reviews,
+                &listing.provider.name,
+            )),
         },
     ))
 }

@@ -40,6 +40,7 @@ fn admin_nav() -> Markup {
             li { a class="govuk-link" href="/admin/searches" { "What people search for" } }
             li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
+            li { a class="govuk-link" href="/admin/reviews" { "Reviews to check" } }
             li { a class="govuk-link" href="/admin/clients" { "Brokers' clients" } }
             li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
             li { a class="govuk-link" href="/admin/audit" { "Audit log" } }

@@ -163,6 +163,8 @@ pub struct ThreadPage<'a> {
     pub view: &'a EnquiryView,
     pub side: Side,
     pub back: (&'a str, &'a str),
+    /// The review part (form, or the review written), shown to the enquirer side.
+    pub review: Markup,
 }
 
 pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) -> Markup {
@@ -246,6 +248,7 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
             } @else if e.status == CLOSED {
                 p class="govuk-body" { "This enquiry is closed. Outcome: " (e.outcome.as_deref().map_or("closed", outcome_label)) "." }
             }
+            (p.review)
         },
     )
 }

@@ -25,6 +25,8 @@ pub struct ListingPage<'a> {
     pub preview: bool,
     /// Save and enquire buttons (none on a preview).
     pub actions: Option<Markup>,
+    /// Published reviews (none on a preview).
+    pub reviews: Option<Markup>,
 }
 
 /// Who may do what from a listing page.
@@ -101,6 +103,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
                     h2 class="govuk-heading-m" { "About this service" }
                     (paragraphs(&c.description))
                     (photos(c))
+                    @if let Some(reviews) = &p.reviews { (reviews) }
                 }
                 div class="govuk-grid-column-one-third" {
                     aside class="kith-contact-box" aria-labelledby="contact-heading" {

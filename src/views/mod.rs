@@ -21,6 +21,7 @@ pub mod plans;
 pub mod provider_evidence;
 pub mod providers;
 pub mod ras;
+pub mod reviews;
 pub mod search;
 pub mod search_log;
 pub mod shortlists;

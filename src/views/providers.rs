@@ -136,6 +136,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                 ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
                 ("Listings", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/listings" } { "Your listings" } }),
                 ("Enquiries", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/enquiries" } { "Enquiries from people looking for support" } }),
+                ("Reviews", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/reviews" } { "Reviews of your services" } }),
             ("Public page", html! {
                     @if org.status == STATUS_APPROVED { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }

@@ -18,6 +18,7 @@ mod mail;
 mod plans;
 mod provider_approval;
 mod providers;
+mod reviews;
 mod search;
 mod security;
 mod shortlists;

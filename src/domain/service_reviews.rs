@@ -1,0 +1,371 @@
+//! Reviews: after an enquiry ends with support arranged, the budget holder (or the broker,
+//! for a client) may review the service once. Admins publish or reject each review; a
+//! published review shows on the listing, and the provider may reply once.
+
+use chrono::Utc;
+use entity::{enquiries, service_reviews, users};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::audit::{self, Actor, Event};
+use super::enquiries::{ARRANGED, Side, side_of};
+use super::listings;
+use super::organisations;
+use super::validation::{FieldErrors, FormFields, optional_text, required_text};
+use crate::mail::{self, enquiry_templates as templates};
+
+pub const PENDING: &str = "pending";
+pub const PUBLISHED: &str = "published";
+pub const REJECTED: &str = "rejected";
+const MAX_BODY_CHARS: usize = 2000;
+const MAX_NAME_CHARS: usize = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("review not found")]
+    NotFound,
+    #[error("You can review a service once support has been arranged through the enquiry")]
+    NotArranged,
+    #[error("You have already reviewed this service for this enquiry")]
+    AlreadyReviewed,
+    #[error("This review has already been moderated")]
+    AlreadyModerated,
+    #[error("The provider has already replied to this review")]
+    AlreadyReplied,
+    #[error("Say why the review is not published, so the reviewer can understand")]
+    NoteRequired,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Listing(#[from] listings::ListingError),
+}
+
+impl From<super::enquiries::EnquiryError> for ReviewError {
+    fn from(err: super::enquiries::EnquiryError) -> Self {
+        match err {
+            super::enquiries::EnquiryError::Db(e) => ReviewError::Db(e),
+            _ => ReviewError::NotFound,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ReviewForm {
+    pub rating: String,
+    pub body: String,
+    pub shown_name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewReview {
+    pub rating: i32,
+    pub body: String,
+    pub shown_name: Option<String>,
+}
+
+impl ReviewForm {
+    pub fn from_fields(f: &FormFields) -> Self {
+        Self {
+            rating: f.one("rating"),
+            body: f.one("review"),
+            shown_name: f.one("shown_name"),
+        }
+    }
+
+    pub fn parse(&self) -> Result<NewReview, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let rating = match self.rating.trim().parse::<i32>() {
+            Ok(r) if (1..=5).contains(&r) => Some(r),
+            _ => {
+                e.add("rating", "Choose a rating from 1 to 5 stars");
+                None
+            }
+        };
+        let body = required_text(&mut e, "review", &self.body, MAX_BODY_CHARS, "your review");
+        let shown_name = optional_text(
+            &mut e,
+            "shown_name",
+            &self.shown_name,
+            MAX_NAME_CHARS,
+            "The name to show",
+        );
+        match (rating, body) {
+            (Some(rating), Some(body)) if e.is_empty() => Ok(NewReview {
+                rating,
+                body,
+                shown_name,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+pub async fn of_enquiry(
+    conn: &impl ConnectionTrait,
+    enquiry_id: i64,
+) -> Result<Option<service_reviews::Model>, DbErr> {
+    service_reviews::Entity::find()
+        .filter(service_reviews::Column::EnquiryId.eq(enquiry_id))
+        .one(conn)
+        .await
+}
+
+/// Writes the one review an arranged enquiry allows; it waits for an admin.
+pub async fn write(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    enquiry_id: i64,
+    user_id: i64,
+    new: NewReview,
+) -> Result<i64, ReviewError> {
+    let txn = db.begin().await?;
+    let enquiry = enquiries::Entity::find_by_id(enquiry_id)
+        .one(&txn)
+        .await?
+        .ok_or(ReviewError::NotFound)?;
+    if side_of(&txn, &enquiry, user_id).await? != Side::Enquirer {
+        return Err(ReviewError::NotFound);
+    }
+    if enquiry.outcome.as_deref() != Some(ARRANGED) {
+        return Err(ReviewError::NotArranged);
+    }
+    if of_enquiry(&txn, enquiry_id).await?.is_some() {
+        return Err(ReviewError::AlreadyReviewed);
+    }
+    let row = service_reviews::ActiveModel {
+        enquiry_id: Set(enquiry_id),
+        listing_id: Set(enquiry.listing_id),
+        organisation_id: Set(enquiry.organisation_id),
+        author_user_id: Set(user_id),
+        client_id: Set(enquiry.client_id),
+        rating: Set(new.rating),
+        body: Set(new.body),
+        shown_name: Set(new.shown_name),
+        status: Set(PENDING.to_owned()),
+        moderated_by_user_id: Set(None),
+        moderated_at: Set(None),
+        moderation_note: Set(None),
+        provider_reply: Set(None),
+        provider_reply_at: Set(None),
+        provider_reply_by_user_id: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new("review.submitted", "review", row.id)
+            .to(PENDING)
+            .detail(format!("enquiry {enquiry_id}, {} stars", row.rating)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(row.id)
+}
+
+/// Reviews waiting for an admin, oldest first, with their listing titles.
+pub async fn pending(
+    db: &DatabaseConnection,
+) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
+    let rows = service_reviews::Entity::find()
+        .filter(service_reviews::Column::Status.eq(PENDING))
+        .order_by_asc(service_reviews::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let title = listings::load(db, row.listing_id).await?.title().to_owned();
+        out.push((row, title));
+    }
+    Ok(out)
+}
+
+/// Publishes or rejects a pending review (a rejection needs a note for the reviewer), and
+/// tells the reviewer — and, when published, the provider.
+pub async fn moderate(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    id: i64,
+    publish: bool,
+    note: &str,
+) -> Result<(), ReviewError> {
+    let note = note.trim();
+    if !publish && note.is_empty() {
+        return Err(ReviewError::NoteRequired);
+    }
+    let txn = db.begin().await?;
+    let review = service_reviews::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(ReviewError::NotFound)?;
+    if review.status != PENDING {
+        return Err(ReviewError::AlreadyModerated);
+    }
+    let status = if publish { PUBLISHED } else { REJECTED };
+    let mut active: service_reviews::ActiveModel = review.clone().into();
+    active.status = Set(status.to_owned());
+    active.moderated_by_user_id = Set(actor.user_id);
+    active.moderated_at = Set(Some(Utc::now()));
+    active.moderation_note = Set((!note.is_empty()).then(|| note.chars().take(2000).collect()));
+    active.update(&txn).await?;
+    let mut event = Event::new("review.moderated", "review", id)
+        .from(PENDING)
+        .to(status);
+    if !note.is_empty() {
+        event = event.detail(note.chars().take(500).collect::<String>());
+    }
+    audit::record(&txn, actor, event).await?;
+    let title = listings::load(&txn, review.listing_id)
+        .await?
+        .title()
+        .to_owned();
+    let listing_link = format!("{base_url}/listings/{}", review.listing_id);
+    if let Some(author) = users::Entity::find_by_id(review.author_user_id)
+        .one(&txn)
+        .await?
+    {
+        mail::enqueue(
+            &txn,
+            templates::review_decision(
+                &author.email,
+                &author.display_name,
+                &title,
+                publish,
+                note,
+                &listing_link,
+            ),
+        )
+        .await?;
+    }
+    if publish {
+        let link = format!(
+            "{base_url}/provider/organisations/{}/reviews",
+            review.organisation_id
+        );
+        for (member, _) in organisations::members(&txn, review.organisation_id).await? {
+            mail::enqueue(
+                &txn,
+                templates::review_published(&member.email, &member.display_name, &title, &link),
+            )
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Published reviews of a listing, newest first.
+pub async fn published_for_listing(
+    conn: &impl ConnectionTrait,
+    listing_id: i64,
+) -> Result<Vec<service_reviews::Model>, DbErr> {
+    service_reviews::Entity::find()
+        .filter(service_reviews::Column::ListingId.eq(listing_id))
+        .filter(service_reviews::Column::Status.eq(PUBLISHED))
+        .order_by_desc(service_reviews::Column::CreatedAt)
+        .all(conn)
+        .await
+}
+
+/// Published reviews of an organisation's services, newest first, with listing titles.
+pub async fn published_for_organisation(
+    db: &DatabaseConnection,
+    organisation_id: i64,
+) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
+    let rows = service_reviews::Entity::find()
+        .filter(service_reviews::Column::OrganisationId.eq(organisation_id))
+        .filter(service_reviews::Column::Status.eq(PUBLISHED))
+        .order_by_desc(service_reviews::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let title = listings::load(db, row.listing_id).await?.title().to_owned();
+        out.push((row, title));
+    }
+    Ok(out)
+}
+
+/// The mean rating to one decimal place, and how many reviews.
+pub fn average(reviews: &[service_reviews::Model]) -> Option<(f64, usize)> {
+    if reviews.is_empty() {
+        return None;
+    }
+    let sum: i32 = reviews.iter().map(|r| r.rating).sum();
+    let mean = f64::from(sum) / reviews.len() as f64;
+    Some(((mean * 10.0).round() / 10.0, reviews.len()))
+}
+
+/// The provider's one reply to a published review of its service.
+pub async fn reply(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+    user_id: i64,
+    text: String,
+) -> Result<i64, ReviewError> {
+    let txn = db.begin().await?;
+    let review = service_reviews::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|r| r.status == PUBLISHED)
+        .ok_or(ReviewError::NotFound)?;
+    if organisations::as_member(&txn, review.organisation_id, user_id)
+        .await
+        .is_err()
+    {
+        return Err(ReviewError::NotFound);
+    }
+    if review.provider_reply.is_some() {
+        return Err(ReviewError::AlreadyReplied);
+    }
+    let organisation_id = review.organisation_id;
+    let mut active: service_reviews::ActiveModel = review.into();
+    active.provider_reply = Set(Some(text));
+    active.provider_reply_at = Set(Some(Utc::now()));
+    active.provider_reply_by_user_id = Set(Some(user_id));
+    active.update(&txn).await?;
+    audit::record(&txn, actor, Event::new("review.replied", "review", id)).await?;
+    txn.commit().await?;
+    Ok(organisation_id)
+}
+
+/// The provider's reply: required, at most 2,000 characters.
+pub fn parse_reply(raw: &str) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    match required_text(&mut e, "reply", raw, MAX_BODY_CHARS, "your reply") {
+        Some(text) => Ok(text),
+        None => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_and_text_are_checked() {
+        let form = ReviewForm {
+            rating: "6".into(),
+            body: " ".into(),
+            shown_name: "x".repeat(61),
+        };
+        let e = form.parse().unwrap_err();
+        assert!(
+            e.get("rating").is_some() && e.get("review").is_some() && e.get("shown_name").is_some()
+        );
+        let ok = ReviewForm {
+            rating: "4".into(),
+            body: "Kind and on time".into(),
+            shown_name: String::new(),
+        }
+        .parse()
+        .unwrap();
+        assert_eq!((ok.rating, ok.shown_name), (4, None));
+    }
+}

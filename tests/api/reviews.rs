@@ -1,0 +1,175 @@
+//! Reviews through HTTP: only after support is arranged, once per enquiry, moderated by an
+//! admin before anyone sees them, with one reply from the provider.
+
+use kith::auth::roles::Role;
+use reqwest::StatusCode;
+
+use crate::enquiries::{enquiry_fields, send_enquiry};
+use crate::helpers::spawn_app;
+use crate::listings::published;
+
+#[tokio::test]
+async fn an_arranged_enquiry_leads_to_a_moderated_review_and_one_reply() {
+    let app = spawn_app().await;
+    let (provider, _, provider_user, listing) = published(&app).await;
+    let (holder, holder_user) = app.signed_in_as(Role::BudgetHolder).await;
+    let id = send_enquiry(&holder, listing, &enquiry_fields("email", "")).await;
+    let review = [
+        ("rating", "4"),
+        ("review", "Kind, on time, and they listened."),
+        ("shown_name", "Asha"),
+    ];
+
+    // Not before support is arranged.
+    let (_, thread) = holder.get_text(&format!("/enquiries/{id}")).await;
+    assert!(!thread.contains("Review this service"));
+    let res = holder
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    provider
+        .post_form(
+            &format!("/enquiries/{id}/close"),
+            &[("outcome", "arranged")],
+        )
+        .await;
+    let (_, thread) = holder.get_text(&format!("/enquiries/{id}")).await;
+    assert!(thread.contains("Review this service"));
+    let (_, provider_view) = provider.get_text(&format!("/enquiries/{id}")).await;
+    assert!(
+        !provider_view.contains("Review this service"),
+        "providers do not review themselves"
+    );
+    let res = provider
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (stranger, _) = app.signed_in_as(Role::BudgetHolder).await;
+    let res = stranger
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // Bad reviews are named; a good one waits for the council.
+    let (status, body) = holder
+        .post_form_text(
+            &format!("/enquiries/{id}/review"),
+            &[("rating", "9"), ("review", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Choose a rating from 1 to 5 stars") && body.contains("Enter your review")
+    );
+    let res = holder
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = holder
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "one review per enquiry");
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/listings/{listing}"))
+        .await;
+    assert!(
+        !public.contains("they listened"),
+        "not shown before moderation"
+    );
+    assert!(public.contains("No reviews yet"));
+
+    // The admin must say why when not publishing; publishing shows it and tells both sides.
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let (_, queue) = admin.get_text("/admin/reviews").await;
+    assert!(queue.contains("they listened"));
+    let review_id = entity::service_reviews::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    use sea_orm::EntityTrait;
+    let (status, body) = admin
+        .post_form_text(
+            &format!("/admin/reviews/{review_id}/decision"),
+            &[("decision", "reject"), ("note", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Say why the review is not published"));
+    let res = admin
+        .post_form(
+            &format!("/admin/reviews/{review_id}/decision"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = admin
+        .post_form(
+            &format!("/admin/reviews/{review_id}/decision"),
+            &[("decision", "reject"), ("note", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "decided once");
+    app.wait_for_mail(
+        &holder_user.email,
+        "Your review of Help at home in Sale is published",
+    )
+    .await;
+    let mail = app
+        .wait_for_mail(&provider_user.email, "New review of Help at home in Sale")
+        .await;
+    assert!(
+        app.link_in(&mail, "/provider/organisations/")
+            .ends_with("/reviews")
+    );
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/listings/{listing}"))
+        .await;
+    assert!(public.contains("they listened") && public.contains("Asha"));
+    assert!(public.contains("4.0 out of 5") && public.contains("from 1 review"));
+
+    // The provider replies once; another provider cannot.
+    let (other, _) = app.signed_in_as(Role::Provider).await;
+    let res = other
+        .post_form(
+            &format!("/provider/reviews/{review_id}/reply"),
+            &[("reply", "Thanks!")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (status, body) = provider
+        .post_form_text(
+            &format!("/provider/reviews/{review_id}/reply"),
+            &[("reply", " ")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter your reply"));
+    let res = provider
+        .post_form(
+            &format!("/provider/reviews/{review_id}/reply"),
+            &[("reply", "Thank you, Asha.")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = provider
+        .post_form(
+            &format!("/provider/reviews/{review_id}/reply"),
+            &[("reply", "And again")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (_, public) = app
+        .browser()
+        .get_text(&format!("/listings/{listing}"))
+        .await;
+    assert!(public.contains("Reply from Sale Helpers") && public.contains("Thank you, Asha."));
+    let actions = app.audit_actions().await;
+    for action in ["review.submitted", "review.moderated", "review.replied"] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+}
