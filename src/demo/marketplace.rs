@@ -315,6 +315,7 @@ impl<'a> Marketplace<'a> {
                 notes: None,
             },
             accepting_new_clients: rng.gen_bool(0.8),
+            written_in: "en".to_owned(),
             languages,
             cultural_competence: rng
                 .gen_bool(0.25)

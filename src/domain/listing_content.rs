@@ -160,6 +160,45 @@ pub struct ListingContent {
     pub cultural_competence: Option<String>,
     #[serde(default)]
     pub photos: Vec<Photo>,
+    /// The language the provider wrote the listing in (a BCP 47 tag from
+    /// [`WRITTEN_LANGUAGES`]), so pages can mark it up and browsers translate it well.
+    #[serde(default = "english")]
+    pub written_in: String,
+}
+
+fn english() -> String {
+    "en".to_owned()
+}
+
+/// Languages a listing may be written in: (BCP 47 tag, name), the most common in Greater
+/// Manchester first after English.
+pub const WRITTEN_LANGUAGES: [(&str, &str); 14] = [
+    ("en", "English"),
+    ("ur", "Urdu"),
+    ("pa", "Punjabi"),
+    ("pl", "Polish"),
+    ("bn", "Bengali"),
+    ("ar", "Arabic"),
+    ("so", "Somali"),
+    ("zh", "Chinese"),
+    ("ro", "Romanian"),
+    ("gu", "Gujarati"),
+    ("cy", "Welsh"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("pt", "Portuguese"),
+];
+
+impl ListingContent {
+    /// The `lang` attribute for the provider's own words: `None` for English (the page's
+    /// language).
+    pub fn lang(&self) -> Option<&str> {
+        (self.written_in != "en"
+            && WRITTEN_LANGUAGES
+                .iter()
+                .any(|(tag, _)| *tag == self.written_in))
+        .then_some(self.written_in.as_str())
+    }
 }
 
 fn label_of<'a>(table: &'a [(&'a str, &'a str)], key: &str) -> Option<&'a str> {
@@ -283,6 +322,12 @@ impl ListingContent {
             ),
             ("Languages spoken", self.languages.join(", ")),
             (
+                "Written in",
+                label_of(&WRITTEN_LANGUAGES, &self.written_in)
+                    .unwrap_or("English")
+                    .to_owned(),
+            ),
+            (
                 "Cultural and faith needs",
                 or_none(&self.cultural_competence),
             ),
@@ -368,6 +413,7 @@ pub(crate) mod tests {
             accepting_new_clients: true,
             languages: vec!["English".into(), "Polish".into()],
             cultural_competence: None,
+            written_in: english(),
             photos: vec![],
         }
     }

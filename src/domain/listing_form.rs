@@ -4,7 +4,7 @@
 use super::categories::CLIENT_GROUPS;
 use super::listing_content::{
     Availability, DAYS, HomeArea, ListingContent, Photo, Price, PriceUnit, VENUE_ACCESSIBILITY,
-    Venue,
+    Venue, WRITTEN_LANGUAGES,
 };
 use super::postcode::{Postcode, parse_place};
 use super::validation::{self, FieldErrors, FormFields, required_text};
@@ -46,6 +46,7 @@ pub struct ListingForm {
     pub accepting: String,
     pub languages: String,
     pub cultural_competence: String,
+    pub written_in: String,
 }
 
 impl ListingForm {
@@ -74,6 +75,7 @@ impl ListingForm {
             accepting: f.one("accepting"),
             languages: f.one("languages"),
             cultural_competence: f.one("cultural_competence"),
+            written_in: f.one("written_in"),
         }
     }
 
@@ -81,6 +83,7 @@ impl ListingForm {
     pub fn new_listing() -> Self {
         Self {
             languages: "English".into(),
+            written_in: "en".into(),
             accepting: "yes".into(),
             ..Self::default()
         }
@@ -154,6 +157,7 @@ impl ListingForm {
             accepting: if c.accepting_new_clients { "yes" } else { "no" }.to_owned(),
             languages: c.languages.join(", "),
             cultural_competence: c.cultural_competence.clone().unwrap_or_default(),
+            written_in: c.written_in.clone(),
         }
     }
 
@@ -295,6 +299,18 @@ impl ListingForm {
             &self.cultural_competence,
             "Cultural and faith needs",
         );
+        // Forms from before the question existed (and API clients) mean English.
+        let written_in = if self.written_in.is_empty() {
+            "en"
+        } else {
+            self.written_in.as_str()
+        };
+        if !WRITTEN_LANGUAGES.iter().any(|(tag, _)| *tag == written_in) {
+            e.add(
+                "written_in",
+                "Select the language this listing is written in",
+            );
+        }
         if !e.is_empty() {
             return Err(e);
         }
@@ -338,6 +354,7 @@ impl ListingForm {
                 languages,
                 cultural_competence,
                 photos,
+                written_in: written_in.to_owned(),
             }),
             _ => Err(e),
         }

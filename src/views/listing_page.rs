@@ -97,11 +97,11 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-two-thirds" {
                     span class="govuk-caption-l" { (provider.name) }
-                    h1 class="govuk-heading-l" { (c.title) }
-                    p class="govuk-body-l" { (c.summary) }
+                    h1 class="govuk-heading-l" lang=[c.lang()] { (c.title) }
+                    p class="govuk-body-l" lang=[c.lang()] { (c.summary) }
                     (key_facts(c, p.category_name))
                     h2 class="govuk-heading-m" { "About this service" }
-                    (paragraphs(&c.description))
+                    div lang=[c.lang()] { (paragraphs(&c.description)) }
                     (photos(c))
                     @if let Some(reviews) = &p.reviews { (reviews) }
                 }

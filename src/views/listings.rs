@@ -7,8 +7,8 @@ use maud::{Markup, html};
 
 use super::components::{
     InputOptions, RadioOption, button, button_form, checkboxes, csrf_field, error_summary,
-    notification_important, radios, secondary_button, text_input, textarea, title_with_errors,
-    warning_button,
+    notification_important, radios, secondary_button, select, text_input, textarea,
+    title_with_errors, warning_button,
 };
 use super::layout::layout;
 use super::listing_parts::{
@@ -17,7 +17,9 @@ use super::listing_parts::{
 use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::listing_content::{DAYS, MAX_PHOTOS, PriceUnit, VENUE_ACCESSIBILITY};
+use crate::domain::listing_content::{
+    DAYS, MAX_PHOTOS, PriceUnit, VENUE_ACCESSIBILITY, WRITTEN_LANGUAGES,
+};
 use crate::domain::listing_form::{ListingForm, MAX_RADIUS_MILES};
 use crate::domain::listings::{
     APPROVED, ARCHIVED, CHANGES_REQUESTED, DRAFT, ListingView, REJECTED, SUBMITTED,
@@ -161,6 +163,7 @@ pub fn listing_form(page: &Page, v: &FormView, errors: &FieldErrors) -> Markup {
                     ], &f.accepting, errors))
                     (text_input("languages", "Languages spoken", &f.languages, errors, InputOptions { hint: Some("Separate them with commas, like English, Polish, British Sign Language"), ..Default::default() }))
                     (textarea("cultural_competence", "Cultural and faith needs you can meet (optional)", &f.cultural_competence, errors, Some("For example, halal meals, female carers only, or knowledge of Caribbean culture"), 3))
+                    (select("written_in", "Language this listing is written in", &pairs(&WRITTEN_LANGUAGES), if f.written_in.is_empty() { "en" } else { &f.written_in }))
                     (button("Save"))
                 }
             } }

@@ -74,9 +74,9 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
                     div class="kith-result" {
                         @match &entry.listing {
                             Some(l) => {
-                                h2 class="govuk-heading-m" { a class="govuk-link" href={ "/listings/" (entry.listing_id) } { (l.content.title) } }
+                                h2 class="govuk-heading-m" lang=[l.content.lang()] { a class="govuk-link" href={ "/listings/" (entry.listing_id) } { (l.content.title) } }
                                 p class="govuk-body-s kith-secondary-text" { (l.provider.name) }
-                                p class="govuk-body" { (l.content.summary) }
+                                p class="govuk-body" lang=[l.content.lang()] { (l.content.summary) }
                                 dl class="govuk-summary-list govuk-summary-list--no-border" {
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Price" } dd class="govuk-summary-list__value" { (l.content.price.describe()) } }
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "When" } dd class="govuk-summary-list__value" { (l.content.availability_line()) } }

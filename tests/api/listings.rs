@@ -722,3 +722,45 @@ async fn a_personal_assistants_home_address_never_appears_on_their_listing() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_listing_written_in_another_language_is_marked_up_for_translation() {
+    let app = spawn_app().await;
+    let (b, _, org) = approved_provider(&app, "micro_enterprise").await;
+    let mut fields = listing_fields(
+        &category_id(&app, "domestic-help").await,
+        "Pomoc w domu",
+        "15",
+    );
+    fields.push(("written_in", "xx".to_owned()));
+    let (status, body) = b
+        .post_form_text(
+            &format!("/provider/organisations/{org}/listings"),
+            &as_refs(&fields),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Select the language this listing is written in"));
+    fields.pop();
+    fields.push(("written_in", "pl".to_owned()));
+    let res = b
+        .post_form(
+            &format!("/provider/organisations/{org}/listings"),
+            &as_refs(&fields),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    submit(&b, id).await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    decide(&admin, id, "approve", "").await;
+    let (_, page) = app.browser().get_text(&format!("/listings/{id}")).await;
+    assert!(
+        page.contains(r#"<h1 class="govuk-heading-l" lang="pl">Pomoc w domu</h1>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<html lang="en""#),
+        "the page itself stays English"
+    );
+}
