@@ -43,14 +43,14 @@ fn signed(pence: i64) -> String {
 
 fn unit_word(unit: &str, one_off: bool) -> &'static str {
     if one_off {
-        return "once";
+        return "in all (one-off)";
     }
     match PriceUnit::parse(unit) {
         Some(PriceUnit::Hour) => "hours a week",
         Some(PriceUnit::Session) => "sessions a week",
         Some(PriceUnit::Day) => "days a week",
-        Some(PriceUnit::Week) => "weeks",
-        _ => "a week",
+        Some(PriceUnit::Week) => "each week",
+        _ => "items a week",
     }
 }
 
