@@ -160,6 +160,10 @@ pub async fn set_budget(
     weekly_pence: Option<i64>,
 ) -> Result<(), PlanError> {
     let txn = db.begin().await?;
+    if weekly_pence.is_none() && find(&txn, acting.holder).await?.is_none() {
+        // Clearing a budget nobody set: nothing to keep.
+        return Ok(());
+    }
     let plan = ensure(&txn, acting).await?;
     let from = plan
         .weekly_budget_pence

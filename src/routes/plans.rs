@@ -118,6 +118,11 @@ pub async fn set_budget(
 ) -> AppResult<HttpResponse> {
     let fields = FormFields(form.into_inner());
     let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
+    if fields.all("weekly_budget").is_empty() {
+        return Err(AppError::BadRequest(
+            "The budget was missing from the form. Go back and try again.".into(),
+        ));
+    }
     let raw = fields.one("weekly_budget");
     match support_plans::parse_weekly_budget(&raw) {
         Ok(weekly) => {

@@ -80,6 +80,16 @@ pub async fn is_saved(
     })
 }
 
+/// The listing a form names: a positive whole number, or the page does not exist.
+fn listing_id_of(form: &ShortlistForm) -> AppResult<i64> {
+    form.listing_id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|id: &i64| *id > 0)
+        .ok_or(AppError::NotFound)
+}
+
 fn back(form: &ShortlistForm) -> String {
     if form.return_to.is_empty() {
         "/shortlist".to_owned()
@@ -161,11 +171,7 @@ pub async fn add(
     session: Session,
     form: web::Form<ShortlistForm>,
 ) -> AppResult<HttpResponse> {
-    let listing_id: i64 = form
-        .listing_id
-        .trim()
-        .parse()
-        .map_err(|_| AppError::NotFound)?;
+    let listing_id = listing_id_of(&form)?;
     match &user {
         Some(user) => {
             let acting = acting::from_form(&state, user, &form.client).await?;
@@ -194,22 +200,28 @@ pub async fn remove(
     session: Session,
     form: web::Form<ShortlistForm>,
 ) -> AppResult<HttpResponse> {
-    let listing_id: i64 = form
-        .listing_id
-        .trim()
-        .parse()
-        .map_err(|_| AppError::NotFound)?;
+    let listing_id = listing_id_of(&form)?;
+    let removed;
     match &user {
         Some(user) => {
             let acting = acting::from_form(&state, user, &form.client).await?;
-            shortlists::remove(&state.db, &actor, &acting, listing_id).await?;
+            removed = shortlists::remove(&state.db, &actor, &acting, listing_id).await?;
         }
         None => {
             let mut ids = visitor_ids(&session);
+            removed = ids.contains(&listing_id);
             ids.retain(|id| *id != listing_id);
             set_visitor_ids(&session, &ids)?;
         }
     }
-    set_flash(&session, "Removed from the shortlist");
+    // Removing twice (a double click) is not an error, but says what happened.
+    set_flash(
+        &session,
+        if removed {
+            "Removed from the shortlist"
+        } else {
+            "That service was not on the shortlist"
+        },
+    );
     Ok(see_other(&back(&form)))
 }

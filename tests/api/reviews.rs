@@ -173,3 +173,58 @@ async fn an_arranged_enquiry_leads_to_a_moderated_review_and_one_reply() {
         assert!(actions.contains(&action.to_owned()), "{action}");
     }
 }
+
+#[tokio::test]
+async fn a_broker_reviews_for_a_client_and_the_case_goes_with_a_handover() {
+    let app = spawn_app().await;
+    let (provider, _, _, listing) = published(&app).await;
+    let (broker, _) = app.signed_in_as(Role::Broker).await;
+    let (other, other_user) = app.signed_in_as(Role::Broker).await;
+    let res = broker
+        .post_form(
+            "/broker/clients",
+            &[("name", "Mr B"), ("contact_preference", "phone")],
+        )
+        .await;
+    let client = crate::helpers::location(&res)
+        .trim_start_matches("/broker/clients/")
+        .to_owned();
+    let mut fields = enquiry_fields("broker", "");
+    fields.push(("client", &client));
+    let id = send_enquiry(&broker, listing, &fields).await;
+    provider
+        .post_form(
+            &format!("/enquiries/{id}/close"),
+            &[("outcome", "arranged")],
+        )
+        .await;
+    let review = [
+        ("rating", "5"),
+        ("review", "Mr B looks forward to every visit."),
+    ];
+    let res = other
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "not their client");
+    let res = broker
+        .post_form(&format!("/enquiries/{id}/review"), &review)
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    use sea_orm::EntityTrait;
+    let row = entity::service_reviews::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.client_id, Some(client.parse().unwrap()));
+    // After a handover the new broker sees the review on the enquiry.
+    broker
+        .post_form(
+            &format!("/broker/clients/{client}/handover"),
+            &[("to_email", &other_user.email)],
+        )
+        .await;
+    let (status, page) = other.get_text(&format!("/enquiries/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Your review") && page.contains("looks forward to every visit"));
+}

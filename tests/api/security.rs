@@ -282,3 +282,83 @@ async fn signed_out_visitors_are_sent_to_sign_in_and_back() {
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("name=\"next\" value=\"/account\""));
 }
+
+#[tokio::test]
+async fn hostile_bodies_to_shortlist_enquiry_plan_and_review_forms_change_nothing() {
+    use entity::{enquiries, service_reviews, shortlist_items, support_plan_items, support_plans};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let app = spawn_app().await;
+    let (_, _, _, listing) = crate::listings::published(&app).await;
+    let (b, _) = app.signed_in_as(Role::BudgetHolder).await;
+    let token = b.csrf().await;
+    let paths = [
+        "/shortlist".to_owned(),
+        "/shortlist/remove".to_owned(),
+        format!("/listings/{listing}/enquire"),
+        "/plan/budget".to_owned(),
+        "/plan/items".to_owned(),
+        "/plan/ras".to_owned(),
+        "/enquiries/1/messages".to_owned(),
+        "/enquiries/1/close".to_owned(),
+        "/enquiries/1/review".to_owned(),
+        "/broker/clients".to_owned(),
+    ];
+    let bodies: Vec<String> = vec![
+        format!("csrf_token={token}&listing_id=%FF%FE&support_wanted=%C0%AF&weekly_budget=%80"),
+        format!("csrf_token={token}&listing_id=1&listing_id=2&client=1&client=2"),
+        format!(
+            "csrf_token={token}&listing_id=-1&quantity=-5&price=-3&weekly_budget=-100&rating=-1"
+        ),
+        format!(
+            "csrf_token={token}&listing_id=99999999999999999999999&quantity=1e308&weekly_budget=1e308&q1=99999999999999999999"
+        ),
+        format!(
+            "csrf_token={token}&support_wanted=%00%01%02&when_wanted=%1B[31m&contact_name=%0d%0aBcc:x@x.org&reply_by=email"
+        ),
+        format!(
+            "csrf_token={token}&description=<script>alert(1)</script>&price=0000-00-00&unit=../../etc/passwd&other_quantity=NaN"
+        ),
+        format!("csrf_token={token}&client=1' OR '1'='1&listing_id=1;DROP TABLE listings"),
+        format!("csrf_token={token}&%%%%=&&&=="),
+    ];
+    let count = || async {
+        (
+            shortlist_items::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            enquiries::Entity::find().count(&app.db).await.unwrap(),
+            support_plans::Entity::find().count(&app.db).await.unwrap(),
+            support_plan_items::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            service_reviews::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+        )
+    };
+    let before = count().await;
+    for path in &paths {
+        for body in &bodies {
+            let res = b
+                .client
+                .post(b.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            assert!(status.is_client_error(), "{status} for {path} with {body}");
+            let text = res.text().await.unwrap();
+            assert!(
+                !text.contains("<script>alert(1)</script>"),
+                "{path} echoed script"
+            );
+        }
+    }
+    assert_eq!(count().await, before, "no bad request changed anything");
+}
