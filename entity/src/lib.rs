@@ -4,6 +4,8 @@ pub mod audit_log;
 pub mod auth_tokens;
 pub mod broker_clients;
 pub mod categories;
+pub mod checker_assignments;
+pub mod checker_profiles;
 pub mod enquiries;
 pub mod enquiry_categories;
 pub mod enquiry_messages;

@@ -16,6 +16,7 @@ mod m20261123_000011_create_clients_and_shortlists;
 mod m20261123_000012_create_enquiries;
 mod m20261123_000013_create_support_plans;
 mod m20261123_000014_create_service_reviews;
+mod m20261123_000015_create_checker_assignments;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_create_enquiries::Migration),
             Box::new(m20261123_000013_create_support_plans::Migration),
             Box::new(m20261123_000014_create_service_reviews::Migration),
+            Box::new(m20261123_000015_create_checker_assignments::Migration),
         ]
     }
 }

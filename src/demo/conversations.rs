@@ -4,7 +4,9 @@
 use sea_orm::DatabaseConnection;
 
 use crate::domain::accounts::find_by_email;
+use crate::domain::assignments::{self, NewAssignment};
 use crate::domain::audit::Actor;
+use crate::domain::checkers::{self, Profile};
 use crate::domain::clients::{self, Acting, ClientDetails};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::enquiries;
@@ -41,6 +43,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
         return Ok(());
     };
     let ids = provider_listings(db, provider).await?;
+    seed_checking(db, base_url, &actor, &ids).await?;
     let (Some(&first), second) = (ids.first(), ids.get(1).copied()) else {
         return Ok(());
     };
@@ -121,5 +124,46 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
         )
         .await?;
     }
+    Ok(())
+}
+
+/// The demo checker's profile and one check offered by the demo admin.
+async fn seed_checking(
+    db: &DatabaseConnection,
+    base_url: &str,
+    actor: &Actor,
+    listings: &[i64],
+) -> anyhow::Result<()> {
+    let (Some(checker), Some(admin), Some(&listing)) = (
+        user_id(db, "checker@kith.example").await?,
+        user_id(db, "admin@kith.example").await?,
+        listings.first(),
+    ) else {
+        return Ok(());
+    };
+    checkers::save_profile(
+        db,
+        actor,
+        checker,
+        &Profile {
+            areas: vec!["M33".into(), "M32".into(), "M16".into()],
+            availability: "Weekday mornings".into(),
+            training: vec!["induction".into(), "safeguarding".into()],
+        },
+    )
+    .await?;
+    assignments::assign(
+        db,
+        actor,
+        base_url,
+        listing,
+        admin,
+        NewAssignment {
+            checker_user_id: checker,
+            due_on: chrono::Utc::now().date_naive() + chrono::Duration::days(21),
+            notes: "A routine check. Please phone the provider to arrange a visit.".into(),
+        },
+    )
+    .await?;
     Ok(())
 }

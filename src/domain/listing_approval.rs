@@ -385,6 +385,7 @@ pub async fn archive(
             .to(ARCHIVED),
     )
     .await?;
+    super::assignments::cancel_for_archived(&txn, actor, id).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -3,9 +3,11 @@
 
 pub mod account_tokens;
 pub mod accounts;
+pub mod assignments;
 pub mod audit;
 pub mod budget;
 pub mod categories;
+pub mod checkers;
 pub mod clients;
 pub mod dates;
 pub mod display_name;

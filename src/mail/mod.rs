@@ -2,6 +2,7 @@
 //! then a background worker sends them (SMTP, `.eml` files in development, or a capture in
 //! tests) with retries and back-off, so no notification is lost.
 
+pub mod checking_templates;
 pub mod enquiry_templates;
 pub mod outbox;
 pub mod templates;

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod admin_listings;
 pub mod api;
 pub mod categories;
+pub mod checking;
 pub mod clients;
 pub mod enquiries;
 pub mod errors;
@@ -35,7 +36,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, guard, http
 use futures_util::future::LocalBoxFuture;
 
 use crate::auth::access::{Access, authorize, load_user};
-use crate::auth::roles::Role::{Admin, Broker, BudgetHolder, Commissioner, Provider};
+use crate::auth::roles::Role::{
+    Admin, Broker, BudgetHolder, Commissioner, Provider, QualityChecker,
+};
 use crate::domain::audit::Actor;
 use crate::error::AppError;
 
@@ -177,6 +180,16 @@ route_table! {
     POST "/admin/reviews/{id}/decision"   [Role(Admin)] => reviews::decide;
     GET  "/provider/organisations/{id}/reviews" [Role(Provider)] => reviews::provider_list;
     POST "/provider/reviews/{id}/reply"   [Role(Provider)] => reviews::reply;
+    GET  "/checker"                       [Role(QualityChecker)] => checking::home;
+    GET  "/checker/profile"               [Role(QualityChecker)] => checking::profile_form;
+    POST "/checker/profile"               [Role(QualityChecker)] => checking::save_profile;
+    GET  "/checker/assignments/{id}"      [Role(QualityChecker)] => checking::show;
+    POST "/checker/assignments/{id}/accept" [Role(QualityChecker)] => checking::accept;
+    POST "/checker/assignments/{id}/decline" [Role(QualityChecker)] => checking::decline;
+    GET  "/admin/checking"                [Role(Admin)] => checking::admin_overview;
+    GET  "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign_form;
+    POST "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign;
+    POST "/admin/assignments/{id}/cancel" [Role(Admin)] => checking::cancel;
     GET  "/provider/organisations/{id}/enquiries" [Role(Provider)] => enquiries::inbox;
     GET  "/broker/clients"                [Role(Broker)] => clients::caseload;
     GET  "/broker/clients/new"            [Role(Broker)] => clients::new_form;

@@ -41,6 +41,7 @@ fn admin_nav() -> Markup {
             li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
             li { a class="govuk-link" href="/admin/reviews" { "Reviews to check" } }
+            li { a class="govuk-link" href="/admin/checking" { "Quality checking: checkers and assignments" } }
             li { a class="govuk-link" href="/admin/clients" { "Brokers' clients" } }
             li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
             li { a class="govuk-link" href="/admin/audit" { "Audit log" } }

@@ -222,6 +222,10 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
                 (paragraphs(&live.content.description))
                 (photos(&live.content))
             }
+            @if l.status == APPROVED && l.suspended_at.is_none() {
+                h2 class="govuk-heading-m" { "Quality check" }
+                p class="govuk-body" { a class="govuk-link" href={ "/admin/listings/" (l.id) "/assign" } { "Assign a quality checker" } }
+            }
             @if l.status == APPROVED {
                 h2 class="govuk-heading-m" { @if l.suspended_at.is_some() { "Restore the listing" } @else { "Suspend the listing" } }
                 form method="post" action={ (base) @if l.suspended_at.is_some() { "/unsuspend" } @else { "/suspend" } } novalidate {

@@ -61,6 +61,12 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
                     text: "Plan",
                 });
             }
+            if user.has_role(Role::QualityChecker) {
+                items.push(NavItem {
+                    href: "/checker",
+                    text: "Quality checks",
+                });
+            }
             if user.has_role(Role::Commissioner) {
                 items.push(NavItem {
                     href: "/commissioner/ras",

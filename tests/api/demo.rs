@@ -111,6 +111,13 @@ async fn demo_data_gives_every_role_something_to_see() {
     let (_, enquiries) = holder.get_text("/enquiries").await;
     assert!(enquiries.contains("Sale Moor Home Support"), "{enquiries}");
 
+    let checker = app.browser();
+    checker
+        .sign_in("checker@kith.example", kith::demo::DEMO_PASSWORD)
+        .await;
+    let (_, checks) = checker.get_text("/checker").await;
+    assert!(checks.contains("Needs your answer"), "{checks}");
+
     let (_, queue) = admin.get_text("/admin/listings").await;
     assert!(queue.contains("Changes to a published listing") && queue.contains("New listing"));
     let live = listings::Entity::find()

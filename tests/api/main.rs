@@ -8,6 +8,7 @@ mod accounts;
 mod admin;
 mod authorization;
 mod categories;
+mod checking;
 mod clients;
 mod demo;
 mod enquiries;

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// A listing an admin asked a quality checker to inspect by a date.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "checker_assignments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub listing_id: i64,
+    pub organisation_id: i64,
+    pub checker_user_id: i64,
+    pub assigned_by_user_id: i64,
+    pub due_on: Date,
+    pub notes: String,
+    /// "offered", "accepted", "declined", "cancelled" (inspection states follow).
+    pub status: String,
+    pub decline_reason: Option<String>,
+    pub responded_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

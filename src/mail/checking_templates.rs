@@ -1,0 +1,46 @@
+//! Quality-checking notices: an assignment offered to a checker, and a decline told to the
+//! admin who assigned it.
+
+use super::outbox::OutgoingMail;
+use super::templates::{Block, compose};
+
+pub fn assignment_offered(
+    to: &str,
+    name: &str,
+    title: &str,
+    due: &str,
+    link: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Quality check to do: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "The council would like you to check {title}. The check is due by {due}. Please accept or decline it so the council can plan."
+            )),
+            Block::Link("See the assignment".into(), link.into()),
+        ],
+    )
+}
+
+pub fn assignment_declined(
+    to: &str,
+    name: &str,
+    title: &str,
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Quality check declined: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "A quality checker cannot take the check of {title}."
+            )),
+            Block::Para(format!("They said: {reason}")),
+            Block::Link("Assign another checker".into(), link.into()),
+        ],
+    )
+}

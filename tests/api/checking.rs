@@ -1,0 +1,243 @@
+//! Quality checkers through HTTP (first part of the cycle): profiles, assignments offered by
+//! admins, accepted or declined by checkers, overdue flags, workload, and privacy between
+//! checkers.
+
+use entity::checker_assignments;
+use kith::auth::roles::Role;
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+use crate::helpers::{Browser, spawn_app};
+use crate::listings::published;
+
+fn due_in(days: i64) -> (String, String, String) {
+    let d = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    use chrono::Datelike;
+    (
+        d.day().to_string(),
+        d.month().to_string(),
+        d.year().to_string(),
+    )
+}
+
+async fn assign(admin: &Browser, listing: i64, checker: i64, days: i64) -> reqwest::Response {
+    let (d, m, y) = due_in(days);
+    let checker = checker.to_string();
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/assign"),
+            &[
+                ("checker", &checker),
+                ("due-day", &d),
+                ("due-month", &m),
+                ("due-year", &y),
+                ("notes", "Please visit on a weekday"),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn admins_assign_checks_and_checkers_answer_only_their_own() {
+    let app = spawn_app().await;
+    let (_, admin, _, listing) = published(&app).await;
+    let (checker, checker_user) = app.signed_in_as(Role::QualityChecker).await;
+    let (other_checker, _) = app.signed_in_as(Role::QualityChecker).await;
+    let (_, admin_user_page) = admin.get_text("/account").await;
+    assert!(admin_user_page.contains("Administrator"));
+
+    // The checker says where they can go.
+    let (status, body) = checker
+        .post_form_text("/checker/profile", &[("areas", "not a place")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("govuk-error-summary"));
+    let res = checker
+        .post_form(
+            "/checker/profile",
+            &[
+                ("areas", "m33, M32"),
+                ("availability", "Weekday mornings"),
+                ("training", "induction"),
+                ("training", "safeguarding"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // The assign form names mistakes; the listing's area shows who covers it.
+    let (status, form) = admin
+        .get_text(&format!("/admin/listings/{listing}/assign"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        form.contains("Covers M33") && form.contains("Weekday mornings"),
+        "{form}"
+    );
+    let (status, body) = admin
+        .post_form_text(
+            &format!("/admin/listings/{listing}/assign"),
+            &[("due-day", "1"), ("due-month", "1"), ("due-year", "2001")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Choose a quality checker")
+            && body.contains("The due date must be today or later")
+    );
+    let holder = app.create_user(&[Role::BudgetHolder]).await;
+    let res = assign(&admin, listing, holder.id, 14).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only checkers can be assigned"
+    );
+
+    let res = assign(&admin, listing, checker_user.id, 14).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .wait_for_mail(
+            &checker_user.email,
+            "Quality check to do: Help at home in Sale",
+        )
+        .await;
+    let link = app.link_in(&mail, "/checker/assignments/");
+    let (_, home) = checker.get_text("/checker").await;
+    assert!(home.contains("Help at home in Sale") && home.contains("Needs your answer"));
+    let (status, page) = checker.get_text(&link).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Please visit on a weekday"));
+
+    // Another checker sees nothing of it and cannot answer it.
+    let (status, body) = other_checker.get_text(&link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("Help at home in Sale"));
+    let (_, other_home) = other_checker.get_text("/checker").await;
+    assert!(!other_home.contains("Help at home in Sale"));
+    for action in ["accept", "decline"] {
+        let res = other_checker
+            .post_form(&format!("{link}/{action}"), &[("reason", "No")])
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{action}");
+    }
+
+    let res = checker.post_form(&format!("{link}/accept"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = checker.post_form(&format!("{link}/accept"), &[]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "answered once");
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(overview.contains("Help at home in Sale") && overview.contains("Accepted"));
+
+    // Past its due date it is flagged, for the checker and the admins.
+    let id: i64 = link
+        .trim_start_matches("/checker/assignments/")
+        .parse()
+        .unwrap();
+    let mut row: checker_assignments::ActiveModel = checker_assignments::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(2));
+    row.update(&app.db).await.unwrap();
+    let (_, home) = checker.get_text("/checker").await;
+    assert!(home.contains("Overdue"));
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(overview.contains("Overdue"));
+
+    // Admins cancel open checks, once.
+    let res = admin
+        .post_form(&format!("/admin/assignments/{id}/cancel"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = admin
+        .post_form(&format!("/admin/assignments/{id}/cancel"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let actions = app.audit_actions().await;
+    for action in [
+        "checker.profile_saved",
+        "assignment.offered",
+        "assignment.accepted",
+        "assignment.cancelled",
+    ] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+}
+
+#[tokio::test]
+async fn a_checker_declines_with_a_reason_and_the_admin_is_told() {
+    let app = spawn_app().await;
+    let (_, admin, _, listing) = published(&app).await;
+    let (checker, checker_user) = app.signed_in_as(Role::QualityChecker).await;
+    assign(&admin, listing, checker_user.id, 7).await;
+    let id = checker_assignments::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, body) = checker
+        .post_form_text(
+            &format!("/checker/assignments/{id}/decline"),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter why you cannot take this check"));
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{id}/decline"),
+            &[("reason", "I know the owner")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let admin_email = entity::users::Entity::find_by_id(
+        checker_assignments::Entity::find_by_id(id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .assigned_by_user_id,
+    )
+    .one(&app.db)
+    .await
+    .unwrap()
+    .unwrap()
+    .email;
+    let mail = app
+        .wait_for_mail(&admin_email, "Quality check declined")
+        .await;
+    assert!(mail.text.contains("I know the owner"));
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(overview.contains("I know the owner"));
+    // A suspended listing can be re-checked; an archived one cannot be checked at all.
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/suspend"),
+            &[("reason", "Complaint")],
+        )
+        .await;
+    let res = assign(&admin, listing, checker_user.id, 7).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, home) = checker.get_text("/checker").await;
+    assert!(home.contains("Needs your answer"));
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/archive"),
+            &[("reason", "Closed")],
+        )
+        .await;
+    let res = assign(&admin, listing, checker_user.id, 7).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (_, home) = checker.get_text("/checker").await;
+    assert!(
+        !home.contains("Needs your answer"),
+        "archiving withdraws open checks"
+    );
+    let (status, _) = admin
+        .get_text(&format!("/admin/listings/{listing}/assign"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
