@@ -17,6 +17,7 @@ mod m20261123_000012_create_enquiries;
 mod m20261123_000013_create_support_plans;
 mod m20261123_000014_create_service_reviews;
 mod m20261123_000015_create_checker_assignments;
+mod m20261123_000016_create_inspections;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000013_create_support_plans::Migration),
             Box::new(m20261123_000014_create_service_reviews::Migration),
             Box::new(m20261123_000015_create_checker_assignments::Migration),
+            Box::new(m20261123_000016_create_inspections::Migration),
         ]
     }
 }

@@ -21,6 +21,8 @@ pub const OFFERED: &str = "offered";
 pub const ACCEPTED: &str = "accepted";
 pub const DECLINED: &str = "declined";
 pub const CANCELLED: &str = "cancelled";
+/// The checker has sent the inspection to the council.
+pub const SUBMITTED: &str = "submitted";
 
 pub fn status_label(status: &str) -> &'static str {
     match status {
@@ -28,6 +30,7 @@ pub fn status_label(status: &str) -> &'static str {
         ACCEPTED => "Accepted",
         DECLINED => "Declined",
         CANCELLED => "Cancelled",
+        SUBMITTED => "Inspection sent to the council",
         _ => "Unknown",
     }
 }

@@ -1,5 +1,5 @@
-//! Quality-checking notices: an assignment offered to a checker, and a decline told to the
-//! admin who assigned it.
+//! Quality-checking notices: an assignment offered to a checker, a decline told to the admin
+//! who assigned it, and an inspection sent for review.
 
 use super::outbox::OutgoingMail;
 use super::templates::{Block, compose};
@@ -41,6 +41,20 @@ pub fn assignment_declined(
             )),
             Block::Para(format!("They said: {reason}")),
             Block::Link("Assign another checker".into(), link.into()),
+        ],
+    )
+}
+
+pub fn inspection_submitted(to: &str, name: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Inspection to review: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "A quality checker has sent their inspection of {title}. Please review it."
+            )),
+            Block::Link("Quality checking".into(), link.into()),
         ],
     )
 }

@@ -15,6 +15,7 @@ pub mod errors;
 pub mod evidence_files;
 pub mod home;
 pub mod info;
+pub mod inspections;
 pub mod invitations;
 pub mod listings;
 pub mod passwords;
@@ -186,6 +187,10 @@ route_table! {
     GET  "/checker/assignments/{id}"      [Role(QualityChecker)] => checking::show;
     POST "/checker/assignments/{id}/accept" [Role(QualityChecker)] => checking::accept;
     POST "/checker/assignments/{id}/decline" [Role(QualityChecker)] => checking::decline;
+    POST "/checker/assignments/{id}/inspection" [Role(QualityChecker)] => inspections::start;
+    GET  "/checker/inspections/{id}/{step}" [Role(QualityChecker)] => inspections::step_form;
+    POST "/checker/inspections/{id}/submit" [Role(QualityChecker)] => inspections::submit;
+    POST "/checker/inspections/{id}/{step}" [Role(QualityChecker)] => inspections::save_step;
     GET  "/admin/checking"                [Role(Admin)] => checking::admin_overview;
     GET  "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign_form;
     POST "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign;

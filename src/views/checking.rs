@@ -147,6 +147,10 @@ pub fn assignment(page: &Page, p: &AssignmentPage, errors: &FieldErrors) -> Mark
             h1 class="govuk-heading-l" { (p.view.listing_title) }
             (summary_list(&rows))
             p class="govuk-body" { a class="govuk-link" href={ "/listings/" (a.listing_id) } { "See the listing as the public sees it" } }
+            @if a.status == ACCEPTED {
+                (button_form(&format!("/checker/assignments/{}/inspection", a.id), &csrf, &[], button("Record the inspection")))
+                p class="govuk-body-s kith-secondary-text" { "You can stop at any page and carry on later: each page is saved." }
+            }
             @if a.status == OFFERED {
                 (button_form(&format!("/checker/assignments/{}/accept", a.id), &csrf, &[], button("Accept this check")))
                 h2 class="govuk-heading-m" { "Cannot do it?" }

@@ -241,3 +241,209 @@ async fn a_checker_declines_with_a_reason_and_the_admin_is_told() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// An accepted check for a new checker; returns the checker's browser and the assignment id.
+async fn accepted_check(app: &crate::helpers::TestApp) -> (Browser, crate::helpers::TestUser, i64) {
+    let (_, admin, _, listing) = published(app).await;
+    let (checker, checker_user) = app.signed_in_as(Role::QualityChecker).await;
+    assign(&admin, listing, checker_user.id, 14).await;
+    let id = checker_assignments::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    checker
+        .post_form(&format!("/checker/assignments/{id}/accept"), &[])
+        .await;
+    (checker, checker_user, id)
+}
+
+#[tokio::test]
+async fn an_inspection_is_saved_step_by_step_survives_an_interruption_and_is_submitted() {
+    use crate::helpers::{PASSWORD, location};
+    let app = spawn_app().await;
+    let (checker, checker_user, assignment) = accepted_check(&app).await;
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    let first = location(&res);
+    assert!(first.ends_with("/visit"), "{first}");
+    let base = first.trim_end_matches("/visit").to_owned();
+
+    // Bad input is named and not saved.
+    let (status, body) = checker
+        .post_form_text(
+            &format!("{base}/visit"),
+            &[
+                ("visit-day", "31"),
+                ("visit-month", "2"),
+                ("visit-year", "2026"),
+                ("visit_type", "séance"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("must be a real date") && body.contains("Choose how you checked the service")
+    );
+    let (d, m, y) = due_in(-1);
+    let res = checker
+        .post_form(
+            &format!("{base}/visit"),
+            &[
+                ("visit-day", &d),
+                ("visit-month", &m),
+                ("visit-year", &y),
+                ("visit_type", "announced"),
+                ("then", "continue"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), format!("{base}/safe"));
+    let res = checker
+        .post_form(
+            &format!("{base}/safe"),
+            &[
+                ("score", "3"),
+                ("evidence", "Staff knew the safeguarding lead by name"),
+                ("then", "later"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), format!("/checker/assignments/{assignment}"));
+
+    // The connection drops; later, on another device, the draft is still there.
+    let other_device = app.browser();
+    other_device.sign_in(&checker_user.email, PASSWORD).await;
+    let res = other_device
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        location(&res),
+        format!("{base}/effective"),
+        "resumes at the first gap"
+    );
+    let (_, safe) = other_device.get_text(&format!("{base}/safe")).await;
+    assert!(safe.contains("Staff knew the safeguarding lead by name"));
+
+    // Submitting with gaps lists them.
+    let (status, body) = other_device
+        .post_form_text(&format!("{base}/submit"), &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("evidence for Effective")
+            && body.contains("what people using the service told you")
+    );
+
+    // Another checker cannot see or change it.
+    let (stranger, _) = app.signed_in_as(Role::QualityChecker).await;
+    let (status, body) = stranger.get_text(&format!("{base}/safe")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.contains("safeguarding lead"));
+    let res = stranger
+        .post_form(
+            &format!("{base}/safe"),
+            &[("score", "1"), ("evidence", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    for (slug, score) in [
+        ("safe", "3"),
+        ("effective", "3"),
+        ("caring", "4"),
+        ("responsive", "2"),
+        ("well_led", "3"),
+    ] {
+        let res = other_device
+            .post_form(
+                &format!("{base}/{slug}"),
+                &[
+                    ("score", score),
+                    ("evidence", "Seen on the visit"),
+                    ("then", "continue"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{slug}");
+    }
+    other_device
+        .post_form(
+            &format!("{base}/people"),
+            &[
+                ("people_said", "“They never rush me.”"),
+                ("actions", "Update the care plans"),
+            ],
+        )
+        .await;
+    let (_, check) = other_device.get_text(&format!("{base}/check")).await;
+    assert!(check.contains("Send to the council"));
+    let res = other_device.post_form(&format!("{base}/submit"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let row = entity::inspections::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "submitted");
+    assert_eq!(row.overall_score, Some(3), "median of 3, 3, 4, 2, 3");
+    let res = other_device
+        .post_form(&format!("{base}/safe"), &[("score", "1")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "submitted inspections are closed"
+    );
+    let (_, home) = checker.get_text("/checker").await;
+    assert!(home.contains("Inspection sent to the council"));
+    let admin_email = entity::users::Entity::find_by_id(
+        checker_assignments::Entity::find_by_id(assignment)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .assigned_by_user_id,
+    )
+    .one(&app.db)
+    .await
+    .unwrap()
+    .unwrap()
+    .email;
+    app.wait_for_mail(&admin_email, "Inspection to review")
+        .await;
+    let actions = app.audit_actions().await;
+    for action in [
+        "inspection.started",
+        "inspection.saved",
+        "inspection.submitted",
+    ] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+}
+
+#[tokio::test]
+async fn an_inspection_waits_for_the_check_to_be_accepted() {
+    let app = spawn_app().await;
+    let (_, admin, _, listing) = published(&app).await;
+    let (checker, checker_user) = app.signed_in_as(Role::QualityChecker).await;
+    assign(&admin, listing, checker_user.id, 14).await;
+    let id = checker_assignments::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let res = checker
+        .post_form(&format!("/checker/assignments/{id}/inspection"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+}

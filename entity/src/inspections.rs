@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// A quality checker's record of one visit, for one assignment.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "inspections")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub assignment_id: i64,
+    pub listing_id: i64,
+    pub organisation_id: i64,
+    pub checker_user_id: i64,
+    /// "draft", "submitted", "returned" or "published".
+    pub status: String,
+    pub visit_date: Option<Date>,
+    /// "announced", "unannounced", "mystery_shopping" or "phone".
+    pub visit_type: Option<String>,
+    /// Per key question: score, evidence and whether the evidence is private, as JSON.
+    pub answers: String,
+    pub people_said: String,
+    pub actions: String,
+    pub admin_comments: Option<String>,
+    pub overall_score: Option<i32>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
