@@ -23,6 +23,8 @@ pub const DECLINED: &str = "declined";
 pub const CANCELLED: &str = "cancelled";
 /// The checker has sent the inspection to the council.
 pub const SUBMITTED: &str = "submitted";
+/// The council has published the inspection.
+pub const PUBLISHED: &str = "published";
 
 pub fn status_label(status: &str) -> &'static str {
     match status {
@@ -31,6 +33,7 @@ pub fn status_label(status: &str) -> &'static str {
         DECLINED => "Declined",
         CANCELLED => "Cancelled",
         SUBMITTED => "Inspection sent to the council",
+        PUBLISHED => "Inspection published",
         _ => "Unknown",
     }
 }

@@ -17,6 +17,7 @@ pub mod enquiry_form;
 pub mod enquiry_stats;
 pub mod evidence_expiry;
 pub mod evidence_files;
+pub mod inspection_review;
 pub mod inspections;
 pub mod invitations;
 pub mod listing_approval;

@@ -54,6 +54,7 @@ pub async fn listing_doc(
     };
     let c = &live.content;
     let evidence = provider_evidence::of_organisation(conn, view.org.id).await?;
+    let inspection = super::inspection_review::latest_published(conn, listing_id).await?;
     let current = |kind: EvidenceKind| {
         evidence
             .iter()
@@ -88,8 +89,8 @@ pub async fn listing_doc(
         accepting_new_clients: c.accepting_new_clients,
         dbs_checked: current(EvidenceKind::Dbs),
         insured: current(EvidenceKind::Insurance),
-        quality_checked: false,
-        rating: None,
+        quality_checked: inspection.is_some(),
+        rating: inspection.and_then(|i| i.overall_score).map(|s| s as f32),
         home: c.at_home.as_ref().and_then(|h| {
             locate(&h.place).map(|l| {
                 (

@@ -58,3 +58,40 @@ pub fn inspection_submitted(to: &str, name: &str, title: &str, link: &str) -> Ou
         ],
     )
 }
+
+pub fn inspection_returned(to: &str, name: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Your inspection of {title} needs more work"),
+        name,
+        &[
+            Block::Para(format!(
+                "The council has looked at your inspection of {title} and sent it back with comments."
+            )),
+            Block::Link(
+                "Read the comments and update the inspection".into(),
+                link.into(),
+            ),
+        ],
+    )
+}
+
+pub fn inspection_published(
+    to: &str,
+    name: &str,
+    title: &str,
+    overall: &str,
+    link: &str,
+) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Quality check published: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "The council has published the quality check of {title}. Overall rating: {overall}."
+            )),
+            Block::Link("Read the report".into(), link.into()),
+        ],
+    )
+}

@@ -286,6 +286,7 @@ pub async fn preview(
             preview: true,
             actions: None,
             reviews: None,
+            quality: None,
         },
     ))
 }
@@ -444,6 +445,7 @@ pub async fn public(
     };
     let saved = super::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
     let reviews = crate::domain::service_reviews::published_for_listing(&state.db, id).await?;
+    let quality = crate::domain::inspection_review::latest_published(&state.db, id).await?;
     let actions = listing_page::actions(
         &page,
         &listing_page::ListingActions {
@@ -475,6 +477,7 @@ pub async fn public(
                 &reviews,
                 &listing.provider.name,
             )),
+            quality: quality.map(|m| crate::views::inspection_review::badge(id, &m)),
         },
     ))
 }

@@ -179,6 +179,7 @@ pub fn admin_overview(
             a href="/admin" class="govuk-back-link" { "Admin" }
             h1 class="govuk-heading-l" { "Quality checking" }
             p class="govuk-body" { "To give a checker a listing, open it from " a class="govuk-link" href="/admin/listings" { "the listings" } " and choose “Assign a quality checker”. Invite new checkers from " a class="govuk-link" href="/admin/invitations" { "staff invitations" } "." }
+            p class="govuk-body" { a class="govuk-link" href="/admin/inspections" { "Inspections waiting for review, and published reports" } }
             h2 class="govuk-heading-m" { "Checkers" }
             @if checkers.is_empty() {
                 p class="govuk-body" { "There are no quality checkers yet." }

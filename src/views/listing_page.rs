@@ -27,6 +27,8 @@ pub struct ListingPage<'a> {
     pub actions: Option<Markup>,
     /// Published reviews (none on a preview).
     pub reviews: Option<Markup>,
+    /// The latest published quality check, if any.
+    pub quality: Option<Markup>,
 }
 
 /// Who may do what from a listing page.
@@ -100,6 +102,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
                     h1 class="govuk-heading-l" lang=[c.lang()] { (c.title) }
                     p class="govuk-body-l" lang=[c.lang()] { (c.summary) }
                     (key_facts(c, p.category_name))
+                    @if let Some(quality) = &p.quality { (quality) }
                     h2 class="govuk-heading-m" { "About this service" }
                     div lang=[c.lang()] { (paragraphs(&c.description)) }
                     (photos(c))

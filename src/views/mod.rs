@@ -13,6 +13,7 @@ pub mod enquiries;
 pub mod errors;
 pub mod home;
 pub mod info;
+pub mod inspection_review;
 pub mod inspections;
 pub mod layout;
 pub mod listing_page;

@@ -447,3 +447,190 @@ async fn an_inspection_waits_for_the_check_to_be_accepted() {
         .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
 }
+
+/// Fills every step of an inspection with these five scores (the first evidence private).
+async fn complete(b: &Browser, base: &str, scores: [&str; 5]) {
+    let (d, m, y) = due_in(-1);
+    b.post_form(
+        &format!("{base}/visit"),
+        &[
+            ("visit-day", &d),
+            ("visit-month", &m),
+            ("visit-year", &y),
+            ("visit_type", "unannounced"),
+        ],
+    )
+    .await;
+    for (i, (slug, score)) in ["safe", "effective", "caring", "responsive", "well_led"]
+        .iter()
+        .zip(scores)
+        .enumerate()
+    {
+        let private = if i == 0 { "yes" } else { "" };
+        let evidence = format!("Evidence for {slug}");
+        b.post_form(
+            &format!("{base}/{slug}"),
+            &[
+                ("score", score),
+                ("evidence", &evidence),
+                ("private", private),
+            ],
+        )
+        .await;
+    }
+    b.post_form(
+        &format!("{base}/people"),
+        &[("people_said", "They listen to me"), ("actions", "")],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_published_rating_shows_on_the_listing_and_in_search_and_inadequate_prompts_suspension() {
+    use crate::helpers::location;
+    use crate::search::{api, ids, wait_for};
+    let app = spawn_app().await;
+    let (checker, _, assignment) = accepted_check(&app).await;
+    let listing = checker_assignments::Entity::find_by_id(assignment)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .listing_id;
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    let base = location(&res).trim_end_matches("/visit").to_owned();
+    complete(&checker, &base, ["3", "3", "4", "2", "3"]).await;
+    checker.post_form(&format!("{base}/submit"), &[]).await;
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The admin sends it back with a comment; the checker sees it and sends it again.
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let (_, queue) = admin.get_text("/admin/inspections").await;
+    assert!(queue.contains("Help at home in Sale"));
+    let (_, review) = admin.get_text(&format!("/admin/inspections/{id}")).await;
+    assert!(
+        review.contains("Evidence for safe")
+            && review.contains("Private: not in the public report")
+    );
+    let (status, body) = admin
+        .post_form_text(
+            &format!("/admin/inspections/{id}/return"),
+            &[("comments", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter what needs to change"));
+    admin
+        .post_form(
+            &format!("/admin/inspections/{id}/return"),
+            &[("comments", "Say more about the staff")],
+        )
+        .await;
+    let (_, check) = checker.get_text(&format!("{base}/check")).await;
+    assert!(check.contains("Say more about the staff") && check.contains("Send to the council"));
+    let res = checker.post_form(&format!("{base}/submit"), &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Before publication nothing shows; after, the listing, the report and search show it.
+    let visitor = app.browser();
+    assert!(
+        !visitor
+            .get_text(&format!("/listings/{listing}"))
+            .await
+            .1
+            .contains("Quality checked")
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("/listings/{listing}/quality"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let res = admin
+        .post_form(&format!("/admin/inspections/{id}/publish"), &[])
+        .await;
+    assert_eq!(location(&res), "/admin/inspections");
+    let res = admin
+        .post_form(&format!("/admin/inspections/{id}/publish"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT, "published once");
+    let (_, page) = visitor.get_text(&format!("/listings/{listing}")).await;
+    assert!(
+        page.contains("Quality checked") && page.contains("Good"),
+        "{page}"
+    );
+    let (_, report) = visitor
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert!(report.contains("Evidence for caring") && report.contains("They listen to me"));
+    assert!(
+        !report.contains("Evidence for safe"),
+        "private evidence stays private"
+    );
+    wait_for(&visitor, "quality=yes&min_rating=3", |found| {
+        found.contains(&listing)
+    })
+    .await;
+    assert!(ids(&api(&visitor, "quality=yes&min_rating=4").await).is_empty());
+
+    // A second, inadequate check: publishing prompts suspension; suspending removes it from search.
+    let (checker2, checker2_user) = app.signed_in_as(Role::QualityChecker).await;
+    let (d, m, y) = due_in(7);
+    let checker2_id = checker2_user.id.to_string();
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/assign"),
+            &[
+                ("checker", &checker2_id),
+                ("due-day", &d),
+                ("due-month", &m),
+                ("due-year", &y),
+            ],
+        )
+        .await;
+    let second = checker_assignments::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.id)
+        .max()
+        .unwrap();
+    checker2
+        .post_form(&format!("/checker/assignments/{second}/accept"), &[])
+        .await;
+    let res = checker2
+        .post_form(&format!("/checker/assignments/{second}/inspection"), &[])
+        .await;
+    let base2 = location(&res).trim_end_matches("/visit").to_owned();
+    complete(&checker2, &base2, ["1", "1", "3", "3", "3"]).await;
+    checker2.post_form(&format!("{base2}/submit"), &[]).await;
+    let id2: i64 = base2.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, review) = admin.get_text(&format!("/admin/inspections/{id2}")).await;
+    assert!(review.contains("found the service inadequate"));
+    let res = admin
+        .post_form(&format!("/admin/inspections/{id2}/publish"), &[])
+        .await;
+    assert_eq!(location(&res), format!("/admin/listings/{listing}"));
+    let (_, admin_listing) = admin.get_text(&format!("/admin/listings/{listing}")).await;
+    assert!(admin_listing.contains("consider suspending"));
+    let (_, page) = visitor.get_text(&format!("/listings/{listing}")).await;
+    assert!(page.contains("Inadequate"));
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/suspend"),
+            &[("reason", "Inadequate quality check")],
+        )
+        .await;
+    wait_for(&visitor, "quality=yes", |found| !found.contains(&listing)).await;
+    let actions = app.audit_actions().await;
+    for action in ["inspection.returned", "inspection.published"] {
+        assert!(actions.contains(&action.to_owned()), "{action}");
+    }
+}

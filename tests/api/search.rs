@@ -48,13 +48,13 @@ async fn publish(
     id
 }
 
-async fn api(b: &Browser, query: &str) -> Value {
+pub(crate) async fn api(b: &Browser, query: &str) -> Value {
     let res = b.get(&format!("/api/v1/search?{query}")).await;
     assert_eq!(res.status(), StatusCode::OK, "{query}");
     res.json().await.unwrap()
 }
 
-fn ids(v: &Value) -> Vec<i64> {
+pub(crate) fn ids(v: &Value) -> Vec<i64> {
     v["results"]
         .as_array()
         .unwrap()
@@ -64,7 +64,7 @@ fn ids(v: &Value) -> Vec<i64> {
 }
 
 /// Waits until the search gives `want` (the indexer runs in the background).
-async fn wait_for(b: &Browser, query: &str, want: impl Fn(&[i64]) -> bool) -> Duration {
+pub(crate) async fn wait_for(b: &Browser, query: &str, want: impl Fn(&[i64]) -> bool) -> Duration {
     let start = Instant::now();
     loop {
         let found = ids(&api(b, query).await);

@@ -1,0 +1,201 @@
+//! The council's review of submitted inspections: return one to the checker with comments, or
+//! publish it — the listing then shows a dated "quality checked" rating (which also feeds
+//! search), the provider is emailed, and an inadequate rating prompts the admin to suspend.
+
+use chrono::Utc;
+use entity::{checker_assignments, inspections, users};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use super::assignments::{ACCEPTED, PUBLISHED as ASSIGNMENT_DONE};
+use super::audit::{self, Actor, Event};
+use super::inspections::{
+    InspectionError, KEY_QUESTIONS, PUBLISHED, RETURNED, SUBMITTED, answers_of, score_label,
+};
+use super::listings;
+use super::organisations;
+use super::search_changes;
+use crate::mail::{self, checking_templates as templates};
+
+/// Inspections in a state, newest first.
+pub async fn in_state(
+    db: &DatabaseConnection,
+    status: &str,
+) -> Result<Vec<inspections::Model>, DbErr> {
+    inspections::Entity::find()
+        .filter(inspections::Column::Status.eq(status))
+        .order_by_desc(inspections::Column::UpdatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn find(db: &DatabaseConnection, id: i64) -> Result<inspections::Model, InspectionError> {
+    inspections::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(InspectionError::NotFound)
+}
+
+/// The newest published inspection of a listing.
+pub async fn latest_published(
+    conn: &impl ConnectionTrait,
+    listing_id: i64,
+) -> Result<Option<inspections::Model>, DbErr> {
+    inspections::Entity::find()
+        .filter(inspections::Column::ListingId.eq(listing_id))
+        .filter(inspections::Column::Status.eq(PUBLISHED))
+        .order_by_desc(inspections::Column::PublishedAt)
+        .one(conn)
+        .await
+}
+
+/// True when the overall rating or any key question is inadequate.
+pub fn is_inadequate(model: &inspections::Model) -> bool {
+    model.overall_score == Some(1) || answers_of(model).values().any(|a| a.score == Some(1))
+}
+
+async fn set_assignment(
+    txn: &sea_orm::DatabaseTransaction,
+    assignment_id: i64,
+    status: &str,
+) -> Result<(), DbErr> {
+    if let Some(a) = checker_assignments::Entity::find_by_id(assignment_id)
+        .one(txn)
+        .await?
+    {
+        let mut active: checker_assignments::ActiveModel = a.into();
+        active.status = Set(status.to_owned());
+        active.updated_at = Set(Utc::now());
+        active.update(txn).await?;
+    }
+    Ok(())
+}
+
+/// Sends a submitted inspection back to its checker with the council's comments.
+pub async fn return_to_checker(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    id: i64,
+    comments: &str,
+) -> Result<(), InspectionError> {
+    let txn = db.begin().await?;
+    let model = inspections::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(InspectionError::NotFound)?;
+    if model.status != SUBMITTED {
+        return Err(InspectionError::Closed);
+    }
+    let mut active: inspections::ActiveModel = model.clone().into();
+    active.status = Set(RETURNED.to_owned());
+    active.admin_comments = Set(Some(comments.to_owned()));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    set_assignment(&txn, model.assignment_id, ACCEPTED).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new("inspection.returned", "inspection", id)
+            .from(SUBMITTED)
+            .to(RETURNED)
+            .detail(comments.chars().take(500).collect::<String>()),
+    )
+    .await?;
+    let title = listings::load(&txn, model.listing_id)
+        .await?
+        .title()
+        .to_owned();
+    if let Some(checker) = users::Entity::find_by_id(model.checker_user_id)
+        .one(&txn)
+        .await?
+    {
+        mail::enqueue(
+            &txn,
+            templates::inspection_returned(
+                &checker.email,
+                &checker.display_name,
+                &title,
+                &format!("{base_url}/checker/inspections/{id}/check"),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Publishes a submitted inspection: the rating shows on the listing and in search, and the
+/// provider's members are emailed.
+pub async fn publish(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    id: i64,
+) -> Result<inspections::Model, InspectionError> {
+    let txn = db.begin().await?;
+    let model = inspections::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(InspectionError::NotFound)?;
+    if model.status != SUBMITTED {
+        return Err(InspectionError::Closed);
+    }
+    let mut active: inspections::ActiveModel = model.clone().into();
+    active.status = Set(PUBLISHED.to_owned());
+    active.published_at = Set(Some(Utc::now()));
+    active.updated_at = Set(Utc::now());
+    let published = active.update(&txn).await?;
+    set_assignment(&txn, model.assignment_id, ASSIGNMENT_DONE).await?;
+    search_changes::record(&txn, model.listing_id).await?;
+    let overall = model.overall_score.map_or("not rated", score_label);
+    audit::record(
+        &txn,
+        actor,
+        Event::new("inspection.published", "inspection", id)
+            .from(SUBMITTED)
+            .to(PUBLISHED)
+            .detail(format!("overall {overall}")),
+    )
+    .await?;
+    let title = listings::load(&txn, model.listing_id)
+        .await?
+        .title()
+        .to_owned();
+    let link = format!("{base_url}/listings/{}/quality", model.listing_id);
+    for (member, _) in organisations::members(&txn, model.organisation_id).await? {
+        mail::enqueue(
+            &txn,
+            templates::inspection_published(
+                &member.email,
+                &member.display_name,
+                &title,
+                overall,
+                &link,
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(published)
+}
+
+/// The key questions of a report as (name, score, evidence shown to the public).
+pub fn public_findings(
+    model: &inspections::Model,
+) -> Vec<(&'static str, Option<i32>, Option<String>)> {
+    let answers = answers_of(model);
+    KEY_QUESTIONS
+        .iter()
+        .map(|(key, name, _)| {
+            let a = answers.get(*key).cloned().unwrap_or_default();
+            (
+                *name,
+                a.score,
+                (!a.private && !a.evidence.is_empty()).then_some(a.evidence),
+            )
+        })
+        .collect()
+}

@@ -1,0 +1,152 @@
+//! Admin handlers for reviewing inspections, and the public quality report.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use sea_orm::EntityTrait;
+
+use super::{RequestActor, html_page, path_id, see_other};
+use crate::domain::inspection_review::{self, is_inadequate};
+use crate::domain::inspections::{PUBLISHED, SUBMITTED};
+use crate::domain::listings;
+use crate::domain::validation::FieldErrors;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::views::{Page, inspection_review as view, page::set_flash};
+
+async fn with_titles(
+    state: &AppState,
+    rows: Vec<entity::inspections::Model>,
+) -> AppResult<Vec<(entity::inspections::Model, String)>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for m in rows {
+        let title = listings::load(&state.db, m.listing_id)
+            .await?
+            .title()
+            .to_owned();
+        out.push((m, title));
+    }
+    Ok(out)
+}
+
+pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+    let waiting = with_titles(
+        &state,
+        inspection_review::in_state(&state.db, SUBMITTED).await?,
+    )
+    .await?;
+    let published = with_titles(
+        &state,
+        inspection_review::in_state(&state.db, PUBLISHED).await?,
+    )
+    .await?;
+    Ok(view::queue(&page, &waiting, &published))
+}
+
+async fn review_page(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let m = inspection_review::find(&state.db, id).await?;
+    let title = listings::load(&state.db, m.listing_id)
+        .await?
+        .title()
+        .to_owned();
+    let checker = entity::users::Entity::find_by_id(m.checker_user_id)
+        .one(&state.db)
+        .await?
+        .map_or_else(String::new, |u| u.display_name);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_page(
+        status,
+        view::review(page, &m, &title, &checker, errors),
+    ))
+}
+
+pub async fn review(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    review_page(&page, &state, path_id(&id)?, &FieldErrors::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReturnForm {
+    #[serde(default)]
+    comments: String,
+}
+
+pub async fn send_back(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<ReturnForm>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let mut errors = FieldErrors::default();
+    let comments = crate::domain::validation::required_text(
+        &mut errors,
+        "comments",
+        &form.comments,
+        2000,
+        "what needs to change",
+    );
+    let Some(comments) = comments else {
+        return review_page(&page, &state, id, &errors).await;
+    };
+    inspection_review::return_to_checker(&state.db, &actor, &state.base_url, id, &comments).await?;
+    state.wake_mail_worker();
+    set_flash(&session, "Sent back to the checker");
+    Ok(see_other("/admin/inspections"))
+}
+
+pub async fn publish(
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let published =
+        inspection_review::publish(&state.db, &actor, &state.base_url, path_id(&id)?).await?;
+    state.wake_mail_worker();
+    state.wake_indexer();
+    if is_inadequate(&published) {
+        set_flash(
+            &session,
+            "Published. The service was found inadequate: consider suspending the listing below.",
+        );
+        return Ok(see_other(&format!(
+            "/admin/listings/{}",
+            published.listing_id
+        )));
+    }
+    set_flash(
+        &session,
+        "Published. The rating now shows on the listing and in search.",
+    );
+    Ok(see_other("/admin/inspections"))
+}
+
+pub async fn public_report(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<maud::Markup> {
+    let id = path_id(&id)?;
+    let listing = listings::public_listing(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let m = inspection_review::latest_published(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(view::report(&page, id, &listing.content.title, &m))
+}
