@@ -47,6 +47,12 @@ pub struct Settings {
     pub listing_review_grace_days: i64,
     /// Days an enquiry waits for a provider's first reply before it closes as "no response".
     pub enquiry_no_response_days: i64,
+    /// Days from a good or outstanding quality check to the next.
+    pub quality_recheck_days: i64,
+    /// Days from a "requires improvement" or "inadequate" check to the re-check.
+    pub quality_recheck_poor_days: i64,
+    /// Days from first publication to the first quality check.
+    pub quality_first_check_days: i64,
 }
 
 impl Default for Settings {
@@ -69,6 +75,9 @@ impl Default for Settings {
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,
+            quality_recheck_days: 365,
+            quality_recheck_poor_days: 90,
+            quality_first_check_days: 90,
         }
     }
 }
@@ -98,6 +107,15 @@ impl Settings {
         crate::domain::listing_approval::ReviewPolicy {
             cycle_days: self.listing_review_days.clamp(7, 3650),
             grace_days: self.listing_review_grace_days.clamp(0, 365),
+        }
+    }
+
+    /// How often listings are quality checked.
+    pub fn recheck_policy(&self) -> crate::domain::recheck::RecheckPolicy {
+        crate::domain::recheck::RecheckPolicy {
+            cycle_days: self.quality_recheck_days.clamp(30, 3650),
+            poor_days: self.quality_recheck_poor_days.clamp(7, 3650),
+            first_check_days: self.quality_first_check_days.clamp(0, 3650),
         }
     }
 

@@ -35,6 +35,7 @@ pub mod provider_evidence;
 pub mod provider_profile;
 pub mod ras;
 pub mod reading_age;
+pub mod recheck;
 pub mod search_changes;
 pub mod search_documents;
 pub mod search_log;

@@ -10,6 +10,7 @@ use crate::auth::CurrentUser;
 use crate::domain::assignments::{self, AssignForm, AssignmentError};
 use crate::domain::checkers::{self, ProfileForm};
 use crate::domain::listings;
+use crate::domain::recheck;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -169,15 +170,41 @@ pub async fn decline(
     }
 }
 
-pub async fn admin_overview(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+/// Checks falling due within this many days are listed.
+const DUE_HORIZON_DAYS: i64 = 30;
+
+#[derive(serde::Deserialize)]
+pub struct AreaQuery {
+    #[serde(default)]
+    area: String,
+}
+
+pub async fn admin_overview(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<AreaQuery>,
+) -> AppResult<maud::Markup> {
     let checkers = checkers::all_with_workload(&state.db, today()).await?;
     let open = assignments::open(&state.db).await?;
     let declined = assignments::declined(&state.db).await?;
+    let due = recheck::schedule(
+        &state.db,
+        state.settings.recheck_policy(),
+        today(),
+        DUE_HORIZON_DAYS,
+    )
+    .await?;
+    let area = query.area.trim().to_uppercase();
     Ok(view::admin_overview(
         &page,
-        &checkers,
-        &open,
-        &declined,
+        &view::Overview {
+            checkers: &checkers,
+            open: &open,
+            declined: &declined,
+            due: &due,
+            area: (!area.is_empty()).then_some(area.as_str()),
+            horizon_days: DUE_HORIZON_DAYS,
+        },
         today(),
     ))
 }

@@ -16,6 +16,7 @@ use crate::domain::assignments::{
 use crate::domain::checkers::{CheckerSummary, ProfileForm, TRAINING};
 use crate::domain::dates::format_date;
 use crate::domain::listings::PublicListing;
+use crate::domain::recheck::{DueListing, by_district};
 use crate::domain::validation::FieldErrors;
 
 fn status(v: &AssignmentView, today: NaiveDate) -> Markup {
@@ -164,13 +165,80 @@ pub fn assignment(page: &Page, p: &AssignmentPage, errors: &FieldErrors) -> Mark
     )
 }
 
-pub fn admin_overview(
-    page: &Page,
-    checkers: &[CheckerSummary],
-    open: &[AssignmentView],
-    declined: &[AssignmentView],
-    today: NaiveDate,
-) -> Markup {
+pub struct Overview<'a> {
+    pub checkers: &'a [CheckerSummary],
+    pub open: &'a [AssignmentView],
+    pub declined: &'a [AssignmentView],
+    pub due: &'a [DueListing],
+    /// The district the due list is narrowed to.
+    pub area: Option<&'a str>,
+    pub horizon_days: i64,
+}
+
+fn due_section(o: &Overview, today: NaiveDate) -> Markup {
+    let counts = by_district(o.due, today);
+    let shown: Vec<&DueListing> = o
+        .due
+        .iter()
+        .filter(|d| {
+            o.area
+                .is_none_or(|a| d.district.as_deref().unwrap_or("Unknown") == a)
+        })
+        .collect();
+    html! {
+        h2 class="govuk-heading-m" { "Checks due" }
+        p class="govuk-body" { "Published listings due for a quality check in the next " (o.horizon_days) " days, or overdue. Listings are checked a year after a good rating, sooner after a poor one." }
+        @if counts.is_empty() {
+            p class="govuk-body" { "Nothing is due." }
+        } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { "By area" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Area" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Due soon" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Not assigned" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for (district, (soon, overdue, unassigned)) in &counts {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ "/admin/checking?area=" (district) } { (district) } }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (soon) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (overdue) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (unassigned) }
+                        }
+                    }
+                }
+            }
+            @if let Some(area) = o.area { p class="govuk-body" { "Showing " (area) ". " a class="govuk-link" href="/admin/checking" { "Show every area" } } }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { "Listings due" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Listing" }
+                    th scope="col" class="govuk-table__header" { "Area" }
+                    th scope="col" class="govuk-table__header" { "Due" }
+                    th scope="col" class="govuk-table__header" { "Checker" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for d in shown.iter().take(200) {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (d.listing_id) } { (d.title) } br; span class="kith-secondary-text" { (d.provider_name) } }
+                            td class="govuk-table__cell" { (d.district.as_deref().unwrap_or("Unknown")) }
+                            td class="govuk-table__cell" { @if d.overdue(today) { (tag("Overdue", Some("red"))) " " } (format_date(&d.due_on)) }
+                            td class="govuk-table__cell" {
+                                @if d.assigned { "Assigned" }
+                                @else { a class="govuk-link" href={ "/admin/listings/" (d.listing_id) "/assign" } { "Assign" span class="govuk-visually-hidden" { " a checker to " (d.title) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
+    let (checkers, open, declined) = (o.checkers, o.open, o.declined);
     let csrf = page.csrf();
     layout(
         page,
@@ -235,6 +303,7 @@ pub fn admin_overview(
                     }
                 }
             }
+            (due_section(o, today))
             @if !declined.is_empty() {
                 h2 class="govuk-heading-m" { "Declined" }
                 ul class="govuk-list" {

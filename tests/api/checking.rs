@@ -634,3 +634,45 @@ async fn a_published_rating_shows_on_the_listing_and_in_search_and_inadequate_pr
         assert!(actions.contains(&action.to_owned()), "{action}");
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_checks_due_overdue_and_unassigned_by_area() {
+    use sea_orm::ActiveModelTrait;
+    let app = spawn_app().await;
+    let (_, admin, _, listing) = published(&app).await;
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(
+        overview.contains("Nothing is due"),
+        "a new listing is first checked after 90 days"
+    );
+    // Published 100 days ago and never checked: overdue and unassigned, in M33.
+    let mut row: entity::listings::ActiveModel = entity::listings::Entity::find_by_id(listing)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    row.published_at = Set(Some(chrono::Utc::now() - chrono::Duration::days(100)));
+    row.update(&app.db).await.unwrap();
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(
+        overview.contains("?area=M33") && overview.contains("Overdue"),
+        "{overview}"
+    );
+    assert!(overview.contains(&format!("/admin/listings/{listing}/assign")));
+    let (_, elsewhere) = admin.get_text("/admin/checking?area=WA14").await;
+    assert!(
+        elsewhere.contains("Showing WA14")
+            && !elsewhere.contains(&format!("/admin/listings/{listing}/assign\""))
+    );
+    let (_, checker) = app.signed_in_as(Role::QualityChecker).await;
+    assign(&admin, listing, checker.id, 7).await;
+    let (_, overview) = admin.get_text("/admin/checking").await;
+    assert!(overview.contains("Assigned"));
+    // Other roles never see the dashboard.
+    let (holder, _) = app.signed_in_as(Role::BudgetHolder).await;
+    assert_eq!(
+        holder.get("/admin/checking").await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
