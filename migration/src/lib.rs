@@ -18,6 +18,7 @@ mod m20261123_000013_create_support_plans;
 mod m20261123_000014_create_service_reviews;
 mod m20261123_000015_create_checker_assignments;
 mod m20261123_000016_create_inspections;
+mod m20261123_000017_create_inspection_responses;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_create_service_reviews::Migration),
             Box::new(m20261123_000015_create_checker_assignments::Migration),
             Box::new(m20261123_000016_create_inspections::Migration),
+            Box::new(m20261123_000017_create_inspection_responses::Migration),
         ]
     }
 }

@@ -199,3 +199,72 @@ pub fn public_findings(
         })
         .collect()
 }
+
+/// The provider's response to a published check, if it gave one.
+pub async fn response_to(
+    conn: &impl ConnectionTrait,
+    inspection_id: i64,
+) -> Result<Option<entity::inspection_responses::Model>, DbErr> {
+    entity::inspection_responses::Entity::find()
+        .filter(entity::inspection_responses::Column::InspectionId.eq(inspection_id))
+        .one(conn)
+        .await
+}
+
+/// A member of the provider responds once to the latest published check of its listing (its
+/// action plan); the response shows with the public report and the admins are emailed.
+pub async fn respond(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    base_url: &str,
+    listing_id: i64,
+    user_id: i64,
+    body: String,
+) -> Result<(), InspectionError> {
+    let txn = db.begin().await?;
+    let inspection = latest_published(&txn, listing_id)
+        .await?
+        .ok_or(InspectionError::NotFound)?;
+    if organisations::as_member(&txn, inspection.organisation_id, user_id)
+        .await
+        .is_err()
+    {
+        return Err(InspectionError::NotFound);
+    }
+    if response_to(&txn, inspection.id).await?.is_some() {
+        return Err(InspectionError::Closed);
+    }
+    sea_orm::ActiveModelTrait::insert(
+        entity::inspection_responses::ActiveModel {
+            inspection_id: Set(inspection.id),
+            organisation_id: Set(inspection.organisation_id),
+            body: Set(body),
+            created_by_user_id: Set(user_id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+        &txn,
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new("inspection.provider_responded", "inspection", inspection.id),
+    )
+    .await?;
+    let title = listings::load(&txn, listing_id).await?.title().to_owned();
+    for admin in super::users::active_with_role(&txn, crate::auth::roles::Role::Admin).await? {
+        mail::enqueue(
+            &txn,
+            templates::inspection_response(
+                &admin.email,
+                &admin.display_name,
+                &title,
+                &format!("{base_url}/listings/{listing_id}/quality"),
+            ),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,5 +1,5 @@
-//! Quality-checking notices: an assignment offered to a checker, a decline told to the admin
-//! who assigned it, and an inspection sent for review.
+//! Quality-checking notices: assignments offered and declined, inspections sent for review,
+//! returned and published, and providers' responses.
 
 use super::outbox::OutgoingMail;
 use super::templates::{Block, compose};
@@ -89,9 +89,23 @@ pub fn inspection_published(
         name,
         &[
             Block::Para(format!(
-                "The council has published the quality check of {title}. Overall rating: {overall}."
+                "The council has published the quality check of {title}. Overall rating: {overall}. You can respond under the report, for example with an action plan."
             )),
             Block::Link("Read the report".into(), link.into()),
+        ],
+    )
+}
+
+pub fn inspection_response(to: &str, name: &str, title: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        &format!("Provider's response to the quality check: {title}"),
+        name,
+        &[
+            Block::Para(format!(
+                "The provider of {title} has responded to its quality check with an action plan."
+            )),
+            Block::Link("Read the report and the response".into(), link.into()),
         ],
     )
 }

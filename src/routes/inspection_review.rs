@@ -9,6 +9,7 @@ use super::{RequestActor, html_page, path_id, see_other};
 use crate::domain::inspection_review::{self, is_inadequate};
 use crate::domain::inspections::{PUBLISHED, SUBMITTED};
 use crate::domain::listings;
+use crate::domain::organisations;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -136,17 +137,102 @@ pub async fn publish(
     Ok(see_other("/admin/inspections"))
 }
 
-pub async fn public_report(
-    page: Page,
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
-    let listing = listings::public_listing(&state.db, id)
-        .await?
+async fn report_page(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    draft: &str,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let listing = listings::load(&state.db, id).await?;
+    let live = listing
+        .live
+        .as_ref()
+        .filter(|_| listing.listing.status == listings::APPROVED)
         .ok_or(AppError::NotFound)?;
     let m = inspection_review::latest_published(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(view::report(&page, id, &listing.content.title, &m))
+    let response = inspection_review::response_to(&state.db, m.id).await?;
+    let member = match &page.user {
+        Some(u) => organisations::as_member(&state.db, m.organisation_id, u.id)
+            .await
+            .is_ok(),
+        None => false,
+    };
+    // A suspended (or hidden) listing's report stays readable by its provider, who may need
+    // to answer it, and by admins; the public sees it only while the listing is public.
+    let is_admin = page
+        .user
+        .as_ref()
+        .is_some_and(|u| u.has_role(crate::auth::roles::Role::Admin));
+    if !listing.is_public() && !member && !is_admin {
+        return Err(AppError::NotFound);
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_page(
+        status,
+        view::report(
+            page,
+            &view::ReportPage {
+                listing_id: id,
+                listing_title: &live.content.title,
+                inspection: &m,
+                response: response.as_ref(),
+                can_respond: member && response.is_none(),
+            },
+            draft,
+            errors,
+        ),
+    ))
+}
+
+pub async fn public_report(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    report_page(&page, &state, path_id(&id)?, "", &FieldErrors::default()).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct ResponseForm {
+    #[serde(default)]
+    response: String,
+}
+
+pub async fn provider_response(
+    page: Page,
+    state: web::Data<AppState>,
+    user: crate::auth::CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<ResponseForm>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let mut errors = FieldErrors::default();
+    let body = crate::domain::validation::required_text(
+        &mut errors,
+        "response",
+        &form.response,
+        4000,
+        "your response",
+    );
+    let Some(body) = body else {
+        // Only members learn the form was wrong.
+        let m = inspection_review::latest_published(&state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        organisations::as_member(&state.db, m.organisation_id, user.id).await?;
+        return report_page(&page, &state, id, &form.response, &errors).await;
+    };
+    inspection_review::respond(&state.db, &actor, &state.base_url, id, user.id, body).await?;
+    state.wake_mail_worker();
+    set_flash(&session, "Your response is published with the report");
+    Ok(see_other(&format!("/listings/{id}/quality")))
 }

@@ -197,6 +197,7 @@ route_table! {
     POST "/admin/inspections/{id}/return" [Role(Admin)] => inspection_review::send_back;
     POST "/admin/inspections/{id}/publish" [Role(Admin)] => inspection_review::publish;
     GET  "/listings/{id}/quality"         [Public]      => inspection_review::public_report;
+    POST "/provider/listings/{id}/quality-response" [Role(Provider)] => inspection_review::provider_response;
     GET  "/admin/checking"                [Role(Admin)] => checking::admin_overview;
     GET  "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign_form;
     POST "/admin/listings/{id}/assign"    [Role(Admin)] => checking::assign;

@@ -155,13 +155,25 @@ pub fn badge(listing_id: i64, m: &inspections::Model) -> Markup {
     }
 }
 
-/// The public report: everything except evidence the checker marked private.
-pub fn report(page: &Page, listing_id: i64, listing_title: &str, m: &inspections::Model) -> Markup {
+pub struct ReportPage<'a> {
+    pub listing_id: i64,
+    pub listing_title: &'a str,
+    pub inspection: &'a inspections::Model,
+    pub response: Option<&'a entity::inspection_responses::Model>,
+    /// The viewer is a member of the provider and has not responded yet.
+    pub can_respond: bool,
+}
+
+/// The public report: everything except evidence the checker marked private, and the
+/// provider's response.
+pub fn report(page: &Page, p: &ReportPage, draft: &str, errors: &FieldErrors) -> Markup {
+    let (listing_id, listing_title, m) = (p.listing_id, p.listing_title, p.inspection);
     layout(
         page,
-        &format!("Quality report – {listing_title}"),
+        &title_with_errors(&format!("Quality report – {listing_title}"), errors),
         html! {
             a href={ "/listings/" (listing_id) } class="govuk-back-link" { "Back to the listing" }
+            (error_summary(errors))
             span class="govuk-caption-l" { (listing_title) }
             h1 class="govuk-heading-l" { "Quality report" }
             p class="govuk-body" {
@@ -181,6 +193,18 @@ pub fn report(page: &Page, listing_id: i64, listing_title: &str, m: &inspections
             @if !m.actions.is_empty() {
                 h2 class="govuk-heading-m" { "What the provider should do" }
                 p class="govuk-body kith-pre-line" { (m.actions) }
+            }
+            @if let Some(r) = p.response {
+                h2 class="govuk-heading-m" { "The provider’s response" }
+                p class="govuk-body kith-pre-line" { (r.body) }
+                p class="govuk-body-s kith-secondary-text" { "Sent " (format_time(&r.created_at)) }
+            } @else if p.can_respond {
+                h2 class="govuk-heading-m" { "Respond to this report" }
+                form method="post" action={ "/provider/listings/" (listing_id) "/quality-response" } novalidate {
+                    (csrf_field(&page.csrf()))
+                    (textarea("response", "Your response or action plan", draft, errors, Some("What you will do, by when. It appears under this report for everyone to read. You can respond once."), 6))
+                    button type="submit" class="govuk-button" data-module="govuk-button" { "Publish response" }
+                }
             }
         },
     )

@@ -243,8 +243,10 @@ async fn a_checker_declines_with_a_reason_and_the_admin_is_told() {
 }
 
 /// An accepted check for a new checker; returns the checker's browser and the assignment id.
-async fn accepted_check(app: &crate::helpers::TestApp) -> (Browser, crate::helpers::TestUser, i64) {
-    let (_, admin, _, listing) = published(app).await;
+async fn accepted_check(
+    app: &crate::helpers::TestApp,
+) -> (Browser, crate::helpers::TestUser, i64, Browser) {
+    let (provider, admin, _, listing) = published(app).await;
     let (checker, checker_user) = app.signed_in_as(Role::QualityChecker).await;
     assign(&admin, listing, checker_user.id, 14).await;
     let id = checker_assignments::Entity::find()
@@ -256,14 +258,14 @@ async fn accepted_check(app: &crate::helpers::TestApp) -> (Browser, crate::helpe
     checker
         .post_form(&format!("/checker/assignments/{id}/accept"), &[])
         .await;
-    (checker, checker_user, id)
+    (checker, checker_user, id, provider)
 }
 
 #[tokio::test]
 async fn an_inspection_is_saved_step_by_step_survives_an_interruption_and_is_submitted() {
     use crate::helpers::{PASSWORD, location};
     let app = spawn_app().await;
-    let (checker, checker_user, assignment) = accepted_check(&app).await;
+    let (checker, checker_user, assignment, _) = accepted_check(&app).await;
     let res = checker
         .post_form(
             &format!("/checker/assignments/{assignment}/inspection"),
@@ -490,7 +492,7 @@ async fn a_published_rating_shows_on_the_listing_and_in_search_and_inadequate_pr
     use crate::helpers::location;
     use crate::search::{api, ids, wait_for};
     let app = spawn_app().await;
-    let (checker, _, assignment) = accepted_check(&app).await;
+    let (checker, _, assignment, provider) = accepted_check(&app).await;
     let listing = checker_assignments::Entity::find_by_id(assignment)
         .one(&app.db)
         .await
@@ -629,6 +631,51 @@ async fn a_published_rating_shows_on_the_listing_and_in_search_and_inadequate_pr
         )
         .await;
     wait_for(&visitor, "quality=yes", |found| !found.contains(&listing)).await;
+
+    // The provider responds once with an action plan, shown under the report.
+    // The listing is suspended: the public no longer sees the report; its provider does.
+    let (status, _) = visitor
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, report) = provider
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert!(report.contains("Respond to this report"));
+    let (_, admin_view) = admin
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert!(
+        admin_view.contains("Quality report") && !admin_view.contains("Respond to this report")
+    );
+    let (other_provider, _) = app.signed_in_as(Role::Provider).await;
+    let path = format!("/provider/listings/{listing}/quality-response");
+    let res = other_provider
+        .post_form(&path, &[("response", "Not ours")])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (status, body) = provider.post_form_text(&path, &[("response", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter your response"));
+    let res = provider
+        .post_form(
+            &path,
+            &[(
+                "response",
+                "New safeguarding training for all staff by March",
+            )],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = provider.post_form(&path, &[("response", "Again")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (_, report) = admin
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert!(
+        report.contains("The provider’s response")
+            && report.contains("safeguarding training for all staff")
+    );
     let actions = app.audit_actions().await;
     for action in ["inspection.returned", "inspection.published"] {
         assert!(actions.contains(&action.to_owned()), "{action}");
