@@ -74,10 +74,8 @@ pub async fn build(
         db.clone(),
         base_url.clone(),
         transport.clone(),
-        settings.mail_from.clone(),
         mail_wakeup.clone(),
-        settings.review_policy(),
-        settings.enquiry_no_response_days.clamp(1, 365),
+        &settings,
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 

@@ -53,6 +53,8 @@ pub struct Settings {
     pub quality_recheck_poor_days: i64,
     /// Days from first publication to the first quality check.
     pub quality_first_check_days: i64,
+    /// Days before a quality check is due that its checker is reminded.
+    pub quality_check_reminder_days: i64,
 }
 
 impl Default for Settings {
@@ -78,6 +80,7 @@ impl Default for Settings {
             quality_recheck_days: 365,
             quality_recheck_poor_days: 90,
             quality_first_check_days: 90,
+            quality_check_reminder_days: 3,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! that claims to be enormous — a decompression bomb — is refused cheaply), EXIF orientation
 //! is applied, and the picture is re-encoded (which drops EXIF, GPS and anything else hidden
 //! in the file) with a thumbnail beside it. Files are stored content-addressed under
-//! `data_dir/media/`, so the same picture uploaded twice is stored once.
+//! `data_dir/media/` (public) or `data_dir/inspection-media/` (served only through checked
+//! routes), so the same picture uploaded twice is stored once.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,23 @@ const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 pub const STORED_MAX_SIDE_PIXELS: u32 = 1600;
 pub const THUMBNAIL_MAX_SIDE_PIXELS: u32 = 400;
 const JPEG_QUALITY: u8 = 85;
-const MEDIA_DIR: &str = "media";
+
+/// Where a picture is kept: public pictures are served to anyone who has the name; private
+/// ones only through a route that checks who is asking.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Area {
+    Public,
+    Inspection,
+}
+
+impl Area {
+    fn dir(self) -> &'static str {
+        match self {
+            Area::Public => "media",
+            Area::Inspection => "inspection-media",
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ImageError {
@@ -133,23 +150,24 @@ fn encode(
     Ok((out, extension, scaled.width(), scaled.height()))
 }
 
-fn media_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join(MEDIA_DIR)
+fn media_dir(data_dir: &Path, area: Area) -> PathBuf {
+    data_dir.join(area.dir())
 }
 
 /// Where a stored file lives; `None` for names that are not ours (so no path tricks).
-pub fn path_of(data_dir: &Path, file_name: &str) -> Option<PathBuf> {
+pub fn path_of(data_dir: &Path, area: Area, file_name: &str) -> Option<PathBuf> {
     let (hash, ext) = file_name.split_once('.')?;
     let valid = hash.len() == 64
         && hash
             .bytes()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         && matches!(ext, "jpg" | "png");
-    valid.then(|| media_dir(data_dir).join(&hash[..2]).join(file_name))
+    valid.then(|| media_dir(data_dir, area).join(&hash[..2]).join(file_name))
 }
 
 fn store(
     data_dir: &Path,
+    area: Area,
     bytes: &[u8],
     extension: &'static str,
     width: u32,
@@ -162,8 +180,8 @@ fn store(
         width,
         height,
     };
-    let path =
-        path_of(data_dir, &file.file_name()).ok_or_else(|| anyhow::anyhow!("bad media name"))?;
+    let path = path_of(data_dir, area, &file.file_name())
+        .ok_or_else(|| anyhow::anyhow!("bad media name"))?;
     crate::documents::write_once(&path, bytes)?;
     Ok(file)
 }
@@ -179,13 +197,17 @@ pub enum UploadError {
 
 /// Validates, cleans and stores an upload with its thumbnail. CPU-heavy: call it from a
 /// blocking task.
-pub fn process_and_store(data_dir: &Path, bytes: &[u8]) -> Result<StoredImage, UploadError> {
+pub fn process_and_store(
+    data_dir: &Path,
+    area: Area,
+    bytes: &[u8],
+) -> Result<StoredImage, UploadError> {
     let image = decode_upload(bytes)?;
     let (main, ext, w, h) = encode(&image, STORED_MAX_SIDE_PIXELS)?;
     let (thumb, t_ext, tw, th) = encode(&image, THUMBNAIL_MAX_SIDE_PIXELS)?;
     Ok(StoredImage {
-        image: store(data_dir, &main, ext, w, h)?,
-        thumbnail: store(data_dir, &thumb, t_ext, tw, th)?,
+        image: store(data_dir, area, &main, ext, w, h)?,
+        thumbnail: store(data_dir, area, &thumb, t_ext, tw, th)?,
     })
 }
 
@@ -298,16 +320,16 @@ mod tests {
     fn stores_content_addressed_with_a_thumbnail() {
         let dir = tempfile::tempdir().expect("dir");
         let big = png(2000, 1000);
-        let stored = process_and_store(dir.path(), &big).expect("stored");
+        let stored = process_and_store(dir.path(), Area::Public, &big).expect("stored");
         assert_eq!((stored.image.width, stored.image.height), (1600, 800));
         assert_eq!(
             (stored.thumbnail.width, stored.thumbnail.height),
             (400, 200)
         );
         assert_eq!(stored.image.extension, "jpg");
-        let path = path_of(dir.path(), &stored.image.file_name()).expect("path");
+        let path = path_of(dir.path(), Area::Public, &stored.image.file_name()).expect("path");
         assert!(path.exists());
-        let again = process_and_store(dir.path(), &big).expect("stored again");
+        let again = process_and_store(dir.path(), Area::Public, &big).expect("stored again");
         assert_eq!(again.image, stored.image, "same picture, same file");
 
         let mut logo = RgbaImage::from_pixel(30, 30, Rgba([0, 0, 0, 0]));
@@ -316,7 +338,7 @@ mod tests {
         logo.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
             .expect("png");
         assert_eq!(
-            process_and_store(dir.path(), &bytes)
+            process_and_store(dir.path(), Area::Public, &bytes)
                 .expect("logo")
                 .image
                 .extension,
@@ -329,7 +351,12 @@ mod tests {
     fn only_our_own_names_map_to_paths() {
         let dir = Path::new("/data");
         let good = format!("{}.jpg", "a".repeat(64));
-        assert!(path_of(dir, &good).is_some());
+        assert!(path_of(dir, Area::Public, &good).is_some());
+        assert_ne!(
+            path_of(dir, Area::Public, &good),
+            path_of(dir, Area::Inspection, &good),
+            "inspection photos are kept apart from the public media"
+        );
         for bad in [
             "../../etc/passwd",
             "x.jpg",
@@ -337,7 +364,7 @@ mod tests {
             &format!("{}.jpg", "A".repeat(64)),
             &format!("../{}.jpg", "a".repeat(61)),
         ] {
-            assert!(path_of(dir, bad).is_none(), "{bad}");
+            assert!(path_of(dir, Area::Public, bad).is_none(), "{bad}");
         }
     }
 }

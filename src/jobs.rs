@@ -1,90 +1,110 @@
-//! Background workers started with the server: the mail sender, evidence-expiry and
-//! listing-review reminders, closing unanswered enquiries, and the expired-session sweep.
+//! Background workers started with the server: the mail sender, the six-hourly pass
+//! (evidence-expiry and listing-review reminders, quality-check reminders, closing unanswered
+//! enquiries) and the expired-session sweep.
 
+use std::fmt::Display;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
 use crate::auth::session_store;
+use crate::config::Settings;
 use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::{enquiries, evidence_expiry, listing_review, search_changes};
+use crate::domain::{check_reminders, enquiries, evidence_expiry, listing_review, search_changes};
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 const REMINDER_INTERVAL: Duration = Duration::from_secs(6 * 60 * 60);
 
+/// What the six-hourly pass needs.
+struct Pass {
+    db: DatabaseConnection,
+    base_url: String,
+    mail_wakeup: Arc<Notify>,
+    review_policy: ReviewPolicy,
+    enquiry_no_response_days: i64,
+    check_reminder_days: i64,
+}
+
+/// Logs what a step of the pass did; wakes the mail sender when it queued mail.
+fn report<N: TryInto<u64>, E: Display>(pass: &Pass, what: &str, result: Result<N, E>, mails: bool) {
+    match result.map(|n| n.try_into().unwrap_or(u64::MAX)) {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(count = n, "{what}");
+            if mails {
+                pass.mail_wakeup.notify_one();
+            }
+        }
+        Err(err) => tracing::warn!(error = %err, "{what}: failed"),
+    }
+}
+
+impl Pass {
+    async fn run(&self, today: NaiveDate, lapsed_since: NaiveDate) {
+        let db = &self.db;
+        if lapsed_since < today {
+            // Evidence that lapsed since the last pass changes the search flags.
+            let n = search_changes::record_lapsed_evidence(db, lapsed_since, today).await;
+            report(self, "lapsed evidence re-indexed", n, false);
+        }
+        let n = evidence_expiry::send_expiry_reminders(db, &self.base_url, today).await;
+        report(self, "evidence expiry reminders queued", n, true);
+        let n = listing_review::run_review_pass(db, &self.base_url, self.review_policy, today)
+            .await
+            .map(|pass| pass.reminded + pass.hidden);
+        report(self, "listing review pass: reminded or hidden", n, true);
+        let n = check_reminders::send_due_reminders(
+            db,
+            &self.base_url,
+            today,
+            self.check_reminder_days,
+        )
+        .await;
+        report(self, "quality check reminders queued", n, true);
+        let n = enquiries::close_unanswered(
+            db,
+            &self.base_url,
+            chrono::Utc::now(),
+            self.enquiry_no_response_days,
+        )
+        .await;
+        report(self, "unanswered enquiries closed", n, true);
+    }
+}
+
 pub fn spawn(
     db: DatabaseConnection,
     base_url: String,
     transport: MailTransport,
-    mail_from: String,
     mail_wakeup: Arc<Notify>,
-    review_policy: ReviewPolicy,
-    enquiry_no_response_days: i64,
+    settings: &Settings,
 ) {
     tokio::spawn(worker::run(
         db.clone(),
         transport,
-        mail_from,
+        settings.mail_from.clone(),
         mail_wakeup.clone(),
     ));
-    let reminder_db = db.clone();
+    let pass = Pass {
+        db: db.clone(),
+        base_url,
+        mail_wakeup,
+        review_policy: settings.review_policy(),
+        enquiry_no_response_days: settings.enquiry_no_response_days.clamp(1, 365),
+        check_reminder_days: settings.quality_check_reminder_days.clamp(0, 60),
+    };
     tokio::spawn(async move {
-        let mut last_pass: Option<chrono::NaiveDate> = None;
+        let mut last_pass: Option<NaiveDate> = None;
         loop {
             let today = chrono::Utc::now().date_naive();
-            // Evidence that lapsed since the last pass (or, after a start, the last month)
-            // changes the search flags.
+            // After a start, look back a month for lapsed evidence.
             let since = last_pass.unwrap_or(today - chrono::Duration::days(30));
-            if since < today {
-                match search_changes::record_lapsed_evidence(&reminder_db, since, today).await {
-                    Ok(n) if n > 0 => {
-                        tracing::info!(organisations = n, "lapsed evidence re-indexed")
-                    }
-                    Ok(_) => {}
-                    Err(err) => tracing::warn!(error = %err, "lapsed evidence pass failed"),
-                }
-            }
+            pass.run(today, since).await;
             last_pass = Some(today);
-            match evidence_expiry::send_expiry_reminders(&reminder_db, &base_url, today).await {
-                Ok(n) if n > 0 => {
-                    tracing::info!(queued = n, "evidence expiry reminders queued");
-                    mail_wakeup.notify_one();
-                }
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "evidence reminder pass failed"),
-            }
-            match listing_review::run_review_pass(&reminder_db, &base_url, review_policy, today)
-                .await
-            {
-                Ok(pass) if pass.reminded + pass.hidden > 0 => {
-                    tracing::info!(
-                        reminded = pass.reminded,
-                        hidden = pass.hidden,
-                        "listing review pass"
-                    );
-                    mail_wakeup.notify_one();
-                }
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "listing review pass failed"),
-            }
-            match enquiries::close_unanswered(
-                &reminder_db,
-                &base_url,
-                chrono::Utc::now(),
-                enquiry_no_response_days,
-            )
-            .await
-            {
-                Ok(n) if n > 0 => {
-                    tracing::info!(closed = n, "unanswered enquiries closed");
-                    mail_wakeup.notify_one();
-                }
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "unanswered enquiry pass failed"),
-            }
             tokio::time::sleep(REMINDER_INTERVAL).await;
         }
     });

@@ -16,6 +16,8 @@ pub struct Model {
     pub status: String,
     pub decline_reason: Option<String>,
     pub responded_at: Option<DateTimeUtc>,
+    /// When the checker was reminded that the accepted check is nearly due.
+    pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -9,6 +9,7 @@ pub mod checker_profiles;
 pub mod enquiries;
 pub mod enquiry_categories;
 pub mod enquiry_messages;
+pub mod inspection_photos;
 pub mod inspection_responses;
 pub mod inspections;
 pub mod invitations;

@@ -19,6 +19,7 @@ mod m20261123_000014_create_service_reviews;
 mod m20261123_000015_create_checker_assignments;
 mod m20261123_000016_create_inspections;
 mod m20261123_000017_create_inspection_responses;
+mod m20261125_000018_inspection_photos_and_reminders;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000015_create_checker_assignments::Migration),
             Box::new(m20261123_000016_create_inspections::Migration),
             Box::new(m20261123_000017_create_inspection_responses::Migration),
+            Box::new(m20261125_000018_inspection_photos_and_reminders::Migration),
         ]
     }
 }

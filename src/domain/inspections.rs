@@ -156,6 +156,8 @@ pub enum InspectionError {
     Closed,
     #[error("Some answers are missing")]
     Incomplete,
+    #[error("An inspection can have up to 6 photos. Remove one to add another")]
+    TooManyPhotos,
     #[error(transparent)]
     Assignment(#[from] AssignmentError),
     #[error(transparent)]

@@ -109,3 +109,38 @@ pub fn inspection_response(to: &str, name: &str, title: &str, link: &str) -> Out
         ],
     )
 }
+
+/// Where a check stands when its checker is reminded.
+pub struct Reminder {
+    pub accepted: bool,
+    pub overdue: bool,
+}
+
+pub fn check_due_reminder(
+    to: &str,
+    name: &str,
+    title: &str,
+    due: &str,
+    state: Reminder,
+    link: &str,
+) -> OutgoingMail {
+    let when = if state.overdue {
+        format!("was due by {due} and is now overdue")
+    } else {
+        format!("is due by {due}")
+    };
+    let ask = if state.accepted {
+        "If you cannot finish it in time, tell the council so they can plan."
+    } else {
+        "You have not said yet whether you can do it: please accept or decline it."
+    };
+    compose(
+        to,
+        &format!("Reminder: quality check of {title}"),
+        name,
+        &[
+            Block::Para(format!("Your quality check of {title} {when}. {ask}")),
+            Block::Link("See the check".into(), link.into()),
+        ],
+    )
+}

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use sea_orm::EntityTrait;
 
 use super::{RequestActor, html_page, path_id, see_other};
+use crate::domain::inspection_photos;
 use crate::domain::inspection_review::{self, is_inadequate};
 use crate::domain::inspections::{PUBLISHED, SUBMITTED};
 use crate::domain::listings;
@@ -64,9 +65,10 @@ async fn review_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let photos = inspection_photos::of_inspection(&state.db, m.id).await?;
     Ok(html_page(
         status,
-        view::review(page, &m, &title, &checker, errors),
+        view::review(page, &m, &title, &checker, &photos, errors),
     ))
 }
 
@@ -154,6 +156,8 @@ async fn report_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let response = inspection_review::response_to(&state.db, m.id).await?;
+    let mut photos = inspection_photos::of_inspection(&state.db, m.id).await?;
+    photos.retain(|p| p.public);
     let member = match &page.user {
         Some(u) => organisations::as_member(&state.db, m.organisation_id, u.id)
             .await
@@ -182,6 +186,7 @@ async fn report_page(
                 listing_id: id,
                 listing_title: &live.content.title,
                 inspection: &m,
+                photos: &photos,
                 response: response.as_ref(),
                 can_respond: member && response.is_none(),
             },

@@ -1,12 +1,14 @@
 //! Inspection handlers for quality checkers: start (or resume) from an accepted check, save
 //! each step, check answers and submit.
 
+use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{RequestActor, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
+use crate::domain::inspection_photos::{self, NewPhoto, Viewer};
 use crate::domain::inspections::{self, InspectionError, Step};
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
@@ -64,18 +66,32 @@ pub async fn step_form(
     let model = inspections::of_checker(&state.db, path_id(&id)?, user.id).await?;
     let title = title(&state, model.listing_id).await?;
     if slug == "check" {
+        let photos = inspection_photos::of_inspection(&state.db, model.id).await?;
         return Ok(html_page(
             StatusCode::OK,
-            view::check_page(&page, &model, &title, false),
+            view::check_page(&page, &model, &title, &photos, false),
         ));
     }
-    let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
+    let step = (slug != "photos")
+        .then(|| Step::parse(&slug).ok_or(AppError::NotFound))
+        .transpose()?;
     if model.status != inspections::DRAFT && model.status != inspections::RETURNED {
         return Ok(see_other(&format!(
             "/checker/inspections/{}/check",
             model.id
         )));
     }
+    let Some(step) = step else {
+        return photos_page(
+            &page,
+            &state,
+            &model,
+            &title,
+            ("", false),
+            &FieldErrors::default(),
+        )
+        .await;
+    };
     Ok(html_page(
         StatusCode::OK,
         view::step_page(&page, &model, &title, step, None, &FieldErrors::default()),
@@ -108,7 +124,8 @@ pub async fn save_step(
                     model.assignment_id
                 )));
             }
-            let next = step.next().map_or("check", Step::slug);
+            // Photos are optional and come after the last question, before checking answers.
+            let next = step.next().map_or("photos", Step::slug);
             Ok(see_other(&format!("/checker/inspections/{id}/{next}")))
         }
         Err(errors) => {
@@ -143,11 +160,151 @@ pub async fn submit(
         Err(InspectionError::Incomplete) => {
             let model = inspections::of_checker(&state.db, id, user.id).await?;
             let title = title(&state, model.listing_id).await?;
+            let photos = inspection_photos::of_inspection(&state.db, model.id).await?;
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                view::check_page(&page, &model, &title, true),
+                view::check_page(&page, &model, &title, &photos, true),
             ))
         }
         Err(err) => Err(err.into()),
     }
+}
+
+async fn photos_page(
+    page: &Page,
+    state: &AppState,
+    model: &entity::inspections::Model,
+    title: &str,
+    draft: (&str, bool),
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let photos = inspection_photos::of_inspection(&state.db, model.id).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(html_page(
+        status,
+        view::photos_page(page, model, title, &photos, draft, errors),
+    ))
+}
+
+#[derive(MultipartForm)]
+pub struct InspectionPhotoUpload {
+    #[multipart(limit = "11MB")]
+    photo: Option<UploadBytes>,
+    photo_alt: Option<Text<String>>,
+    public: Option<Text<String>>,
+}
+
+pub async fn add_photo(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: MultipartForm<InspectionPhotoUpload>,
+) -> AppResult<HttpResponse> {
+    let model = inspections::of_checker(&state.db, path_id(&id)?, user.id).await?;
+    if model.status != inspections::DRAFT && model.status != inspections::RETURNED {
+        return Err(InspectionError::Closed.into());
+    }
+    let form = form.into_inner();
+    let public = form.public.is_some_and(|t| t.0 == "yes");
+    let mut errors = FieldErrors::default();
+    let alt = pictures::description(
+        form.photo_alt,
+        "photo_alt",
+        "Describe the photo for people who cannot see it",
+        &mut errors,
+    );
+    let bytes = form.photo.map(|f| f.data).unwrap_or_default();
+    if bytes.is_empty() {
+        errors.add("photo", "Choose a photo to upload");
+    }
+    let title = title(&state, model.listing_id).await?;
+    if !errors.is_empty() {
+        return photos_page(&page, &state, &model, &title, (&alt, public), &errors).await;
+    }
+    let stored = match pictures::store(
+        state.settings.data_dir.clone(),
+        crate::images::Area::Inspection,
+        bytes,
+    )
+    .await?
+    {
+        Ok(stored) => stored,
+        Err(err) => {
+            errors.add("photo", err.to_string());
+            return photos_page(&page, &state, &model, &title, (&alt, public), &errors).await;
+        }
+    };
+    let photo = NewPhoto {
+        file: stored.image.file_name(),
+        thumbnail: stored.thumbnail.file_name(),
+        alt: alt.clone(),
+        public,
+    };
+    match inspection_photos::add(&state.db, &actor, model.id, user.id, photo).await {
+        Ok(()) => {
+            set_flash(&session, "Photo added");
+            Ok(see_other(&format!(
+                "/checker/inspections/{}/photos",
+                model.id
+            )))
+        }
+        Err(InspectionError::TooManyPhotos) => {
+            errors.add("photo", InspectionError::TooManyPhotos.to_string());
+            photos_page(&page, &state, &model, &title, (&alt, public), &errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+pub async fn remove_photo(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, photo) = path.into_inner();
+    let id = path_id(&id)?;
+    inspection_photos::remove(&state.db, &actor, id, path_id(&photo)?, user.id).await?;
+    set_flash(&session, "Photo removed");
+    Ok(see_other(&format!("/checker/inspections/{id}/photos")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PhotoSize {
+    #[serde(default)]
+    size: String,
+}
+
+/// An inspection photo, for those allowed to see it (see `inspection_photos::readable`).
+pub async fn photo(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    size: web::Query<PhotoSize>,
+) -> AppResult<HttpResponse> {
+    let viewer = page.user.as_ref().map(|u| Viewer {
+        user_id: u.id,
+        is_admin: u.has_role(crate::auth::roles::Role::Admin),
+    });
+    let photo = inspection_photos::readable(&state.db, path_id(&id)?, viewer.as_ref()).await?;
+    let name = if size.size == "thumb" {
+        &photo.thumbnail
+    } else {
+        &photo.file
+    };
+    pictures::serve(
+        &state.settings.data_dir,
+        crate::images::Area::Inspection,
+        name,
+        "private, no-store",
+    )
+    .await
 }

@@ -324,7 +324,13 @@ pub async fn add_photo(
     if !errors.is_empty() {
         return manage_page(&page, &state, &user, id, &alt, &errors).await;
     }
-    let stored = match pictures::store(state.settings.data_dir.clone(), bytes).await? {
+    let stored = match pictures::store(
+        state.settings.data_dir.clone(),
+        crate::images::Area::Public,
+        bytes,
+    )
+    .await?
+    {
         Ok(stored) => stored,
         Err(err) => {
             errors.add("photo", err.to_string());

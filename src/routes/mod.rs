@@ -190,6 +190,9 @@ route_table! {
     POST "/checker/assignments/{id}/decline" [Role(QualityChecker)] => checking::decline;
     POST "/checker/assignments/{id}/inspection" [Role(QualityChecker)] => inspections::start;
     GET  "/checker/inspections/{id}/{step}" [Role(QualityChecker)] => inspections::step_form;
+    POST "/checker/inspections/{id}/photos/add" [Role(QualityChecker)] => inspections::add_photo;
+    POST "/checker/inspections/{id}/photos/{photo}/remove" [Role(QualityChecker)] => inspections::remove_photo;
+    GET  "/inspection-photos/{id}"        [Public]      => inspections::photo;
     POST "/checker/inspections/{id}/submit" [Role(QualityChecker)] => inspections::submit;
     POST "/checker/inspections/{id}/{step}" [Role(QualityChecker)] => inspections::save_step;
     GET  "/admin/inspections"             [Role(Admin)] => inspection_review::queue;

@@ -29,11 +29,34 @@ pub(crate) fn description(
 /// form); the outer one is ours.
 pub(crate) async fn store(
     data_dir: std::path::PathBuf,
+    area: images::Area,
     bytes: actix_web::web::Bytes,
 ) -> AppResult<Result<StoredImage, ImageError>> {
-    match blocking(move || images::process_and_store(&data_dir, &bytes)).await? {
+    match blocking(move || images::process_and_store(&data_dir, area, &bytes)).await? {
         Ok(stored) => Ok(Ok(stored)),
         Err(UploadError::Invalid(err)) => Ok(Err(err)),
         Err(UploadError::Storage(err)) => Err(AppError::Internal(err)),
     }
+}
+
+/// Sends a stored picture; a name that is not ours, or a missing file, is "not found".
+pub(crate) async fn serve(
+    data_dir: &std::path::Path,
+    area: images::Area,
+    name: &str,
+    cache_control: &str,
+) -> AppResult<actix_web::HttpResponse> {
+    let path = images::path_of(data_dir, area, name).ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let content_type = if name.ends_with(".png") {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    Ok(actix_web::HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, cache_control))
+        .body(bytes))
 }

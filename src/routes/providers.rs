@@ -3,7 +3,7 @@
 
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
@@ -214,7 +214,7 @@ pub async fn upload_logo(
     );
     let bytes = form.logo.map(|f| f.data).unwrap_or_default();
     let stored = if errors.is_empty() {
-        match pictures::store(state.settings.data_dir.clone(), bytes).await? {
+        match pictures::store(state.settings.data_dir.clone(), images::Area::Public, bytes).await? {
             Ok(stored) => Some(stored),
             Err(err) => {
                 errors.add("logo", err.to_string());
@@ -285,20 +285,11 @@ pub async fn public(
 
 /// Stored pictures. Names are content hashes, so they can be cached for a long time.
 pub async fn media(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
-    let path = images::path_of(&state.settings.data_dir, &name).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let content_type = if name.ends_with(".png") {
-        "image/png"
-    } else {
-        "image/jpeg"
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CACHE_CONTROL,
-            format!("public, max-age={ONE_YEAR_SECS}, immutable"),
-        ))
-        .body(bytes))
+    pictures::serve(
+        &state.settings.data_dir,
+        images::Area::Public,
+        &name,
+        &format!("public, max-age={ONE_YEAR_SECS}, immutable"),
+    )
+    .await
 }

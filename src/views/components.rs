@@ -415,3 +415,43 @@ pub fn checkboxes(
         }
     }
 }
+
+/// What a picture upload accepts.
+pub const PHOTO_TYPES: &str = "image/jpeg,image/png,image/webp";
+/// The hint for a photo of people or places.
+pub const PHOTO_HINT: &str =
+    "A JPEG, PNG or WebP file smaller than 10 MB. Only show people who have agreed to it.";
+
+/// A file upload with its label, hint and any error; `accept` lists the MIME types.
+pub fn file_upload(
+    name: &str,
+    label: &str,
+    hint: &str,
+    accept: &str,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    html! {
+        div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
+            label class="govuk-label" for=(name) { (label) }
+            div id={ (name) "-hint" } class="govuk-hint" { (hint) }
+            (error_message(name, error))
+            input class={ "govuk-file-upload" @if error.is_some() { " govuk-file-upload--error" } } id=(name) name=(name) type="file" accept=(accept)
+                aria-describedby=[described_by(name, true, error.is_some())];
+        }
+    }
+}
+
+/// One small checkbox sending `value="yes"` when ticked.
+pub fn single_checkbox(name: &str, label: &str, checked: bool) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id=(name) name=(name) type="checkbox" value="yes" checked[checked];
+                    label class="govuk-label govuk-checkboxes__label" for=(name) { (label) }
+                }
+            }
+        }
+    }
+}

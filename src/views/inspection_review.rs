@@ -1,7 +1,7 @@
 //! Inspection review pages: the admins' queue and review page, the public quality report,
 //! and the "quality checked" badge on a listing.
 
-use entity::inspections;
+use entity::{inspection_photos, inspections};
 use maud::{Markup, html};
 
 use super::components::{
@@ -33,6 +33,22 @@ fn visit_line(m: &inspections::Model) -> String {
     match m.visit_date {
         Some(d) => format!("{kind} on {}", format_date(&d)),
         None => kind.to_owned(),
+    }
+}
+
+/// Thumbnails linking to the full photos.
+fn photo_list(photos: &[inspection_photos::Model], mark_private: bool) -> Markup {
+    html! {
+        ul class="govuk-list" {
+            @for photo in photos {
+                li class="kith-evidence" {
+                    a class="govuk-link" href={ "/inspection-photos/" (photo.id) } {
+                        img src={ "/inspection-photos/" (photo.id) "?size=thumb" } alt=(photo.alt) class="kith-logo";
+                    }
+                    p class="govuk-body" { (photo.alt) @if mark_private && !photo.public { br; strong { "Private: not in the public report" } } }
+                }
+            }
+        }
     }
 }
 
@@ -72,6 +88,7 @@ pub fn review(
     m: &inspections::Model,
     listing_title: &str,
     checker: &str,
+    photos: &[inspection_photos::Model],
     errors: &FieldErrors,
 ) -> Markup {
     let answers = answers_of(m);
@@ -101,6 +118,10 @@ pub fn review(
         html! { span class="kith-pre-line" { (m.people_said) } },
     ));
     rows.push(("Recommended actions", html! { span class="kith-pre-line" { @if m.actions.is_empty() { "None" } @else { (m.actions) } } }));
+    rows.push((
+        "Photos",
+        html! { @if photos.is_empty() { "None" } @else { (photo_list(photos, true)) } },
+    ));
     layout(
         page,
         &title_with_errors(&format!("Inspection of {listing_title}"), errors),
@@ -159,6 +180,8 @@ pub struct ReportPage<'a> {
     pub listing_id: i64,
     pub listing_title: &'a str,
     pub inspection: &'a inspections::Model,
+    /// Only the photos the checker marked for the public report.
+    pub photos: &'a [inspection_photos::Model],
     pub response: Option<&'a entity::inspection_responses::Model>,
     /// The viewer is a member of the provider and has not responded yet.
     pub can_respond: bool,
@@ -193,6 +216,10 @@ pub fn report(page: &Page, p: &ReportPage, draft: &str, errors: &FieldErrors) ->
             @if !m.actions.is_empty() {
                 h2 class="govuk-heading-m" { "What the provider should do" }
                 p class="govuk-body kith-pre-line" { (m.actions) }
+            }
+            @if !p.photos.is_empty() {
+                h2 class="govuk-heading-m" { "Photos from the check" }
+                (photo_list(p.photos, false))
             }
             @if let Some(r) = p.response {
                 h2 class="govuk-heading-m" { "The provider’s response" }

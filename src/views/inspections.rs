@@ -1,16 +1,18 @@
 //! The inspection form, one step per page (made for a phone), and the check-your-answers page
 //! before submitting.
 
-use entity::inspections;
+use entity::{inspection_photos, inspections};
 use maud::{Markup, html};
 
 use super::components::{
-    RadioOption, csrf_field, date_input, error_summary, radios, summary_list, textarea,
-    title_with_errors,
+    InputOptions, PHOTO_HINT, PHOTO_TYPES, RadioOption, button_form, csrf_field, date_input,
+    error_summary, file_upload, radios, secondary_button, single_checkbox, summary_list,
+    text_input, textarea, title_with_errors,
 };
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
+use crate::domain::inspection_photos::MAX_PHOTOS;
 use crate::domain::inspections::{
     KEY_QUESTIONS, SCORES, Step, VISIT_TYPES, answers_of, missing, score_label,
 };
@@ -97,14 +99,7 @@ pub fn step_page(
                     p class="govuk-body-l" { (question) }
                     (radios("score", "Score", &options, &score, errors))
                     (textarea("evidence", "What did you see or hear that shows this?", &value("evidence", stored.evidence), errors, Some("Facts, not names. This goes in the public report unless you mark it private."), 6))
-                    div class="govuk-form-group" {
-                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
-                            div class="govuk-checkboxes__item" {
-                                input class="govuk-checkboxes__input" id="private" name="private" type="checkbox" value="yes" checked[private];
-                                label class="govuk-label govuk-checkboxes__label" for="private" { "Keep this evidence private (only the council sees it)" }
-                            }
-                        }
-                    }
+                    (single_checkbox("private", "Keep this evidence private (only the council sees it)", private))
                 },
             )
         }
@@ -134,11 +129,57 @@ pub fn step_page(
     )
 }
 
+/// The optional photos: what is attached (with remove buttons) and an upload form.
+pub fn photos_page(
+    page: &Page,
+    model: &inspections::Model,
+    listing_title: &str,
+    photos: &[inspection_photos::Model],
+    draft: (&str, bool),
+    errors: &FieldErrors,
+) -> Markup {
+    let csrf = page.csrf();
+    let base = format!("/checker/inspections/{}/photos", model.id);
+    layout(
+        page,
+        &title_with_errors("Photos – inspection", errors),
+        html! {
+            a href={ "/checker/inspections/" (model.id) "/check" } class="govuk-back-link" { "All answers" }
+            (error_summary(errors))
+            span class="govuk-caption-l" { (listing_title) " – optional" }
+            h1 class="govuk-heading-l" { "Photos" }
+            p class="govuk-body" { "Add photos if they help the council understand what you saw, up to " (MAX_PHOTOS) ". Photos stay private unless you tick the box to put one in the public report." }
+            @if photos.is_empty() { p class="govuk-body" { "No photos added." } }
+            ul class="govuk-list" {
+                @for photo in photos {
+                    li class="kith-evidence" {
+                        img src={ "/inspection-photos/" (photo.id) "?size=thumb" } alt=(photo.alt) class="kith-logo";
+                        p class="govuk-body" { "Description: " (photo.alt) br; (if photo.public { "In the public report" } else { "Private: only the council sees it" }) }
+                        (button_form(&format!("{base}/{}/remove", photo.id), &csrf, &[], secondary_button("Remove this photo")))
+                    }
+                }
+            }
+            @if (photos.len() as u64) < MAX_PHOTOS {
+                h2 class="govuk-heading-m" { "Add a photo" }
+                form method="post" action={ (base) "/add" } enctype="multipart/form-data" novalidate {
+                    (csrf_field(&csrf))
+                    (file_upload("photo", "Photo", PHOTO_HINT, PHOTO_TYPES, errors))
+                    (text_input("photo_alt", "Describe the photo for people who cannot see it", draft.0, errors, InputOptions { hint: Some("For example, the ramp to the front door"), ..Default::default() }))
+                    (single_checkbox("public", "Put this photo in the public report", draft.1))
+                    (secondary_button("Upload photo"))
+                }
+            }
+            a class="govuk-button" data-module="govuk-button" href={ "/checker/inspections/" (model.id) "/check" } { "Continue" }
+        },
+    )
+}
+
 /// Every answer with a change link, what is missing, and the submit button.
 pub fn check_page(
     page: &Page,
     model: &inspections::Model,
     listing_title: &str,
+    photos: &[inspection_photos::Model],
     incomplete: bool,
 ) -> Markup {
     let answers = answers_of(model);
@@ -167,6 +208,13 @@ pub fn check_page(
     }
     rows.push(("People told you", html! { span class="kith-pre-line" { @if model.people_said.is_empty() { "Not given" } @else { (model.people_said) } } }));
     rows.push(("Actions", html! { span class="kith-pre-line" { @if model.actions.is_empty() { "None" } @else { (model.actions) } } }));
+    rows.push((
+        "Photos",
+        html! {
+            @if photos.is_empty() { "None" }
+            @for photo in photos { (photo.alt) @if photo.public { " (public)" } br; }
+        },
+    ));
     let editable = model.status == crate::domain::inspections::DRAFT
         || model.status == crate::domain::inspections::RETURNED;
     let mut errors = FieldErrors::default();
@@ -192,6 +240,7 @@ pub fn check_page(
                     @for step in Step::all() {
                         li { a class="govuk-link" href=(change(step)) { "Change " (match step { Step::Visit => "the visit".to_owned(), Step::Question(i) => KEY_QUESTIONS[i].1.to_owned(), Step::People => "what people told you".to_owned() }) } }
                     }
+                    li { a class="govuk-link" href={ "/checker/inspections/" (model.id) "/photos" } { "Add or remove photos" } }
                 }
                 @if gaps.is_empty() {
                     form method="post" action={ "/checker/inspections/" (model.id) "/submit" } novalidate {

@@ -6,9 +6,9 @@ use entity::{listing_revisions, provider_organisations};
 use maud::{Markup, html};
 
 use super::components::{
-    InputOptions, RadioOption, button, button_form, checkboxes, csrf_field, error_summary,
-    notification_important, radios, secondary_button, select, text_input, textarea,
-    title_with_errors, warning_button,
+    InputOptions, PHOTO_HINT, PHOTO_TYPES, RadioOption, button, button_form, checkboxes,
+    csrf_field, error_summary, file_upload, notification_important, radios, secondary_button,
+    select, text_input, textarea, title_with_errors, warning_button,
 };
 use super::layout::layout;
 use super::listing_parts::{
@@ -263,14 +263,7 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     @if can_edit && version.content.photos.len() < MAX_PHOTOS {
                         form method="post" action={ (base) "/photos" } enctype="multipart/form-data" novalidate {
                             (csrf_field(&csrf))
-                            div class={ "govuk-form-group" @if errors.get("photo").is_some() { " govuk-form-group--error" } } {
-                                label class="govuk-label" for="photo" { "Add a photo" }
-                                div id="photo-hint" class="govuk-hint" { "A JPEG, PNG or WebP file smaller than 10 MB. Only show people who have agreed to it." }
-                                @if let Some(message) = errors.get("photo") {
-                                    p id="photo-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
-                                }
-                                input class="govuk-file-upload" id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" aria-describedby="photo-hint";
-                            }
+                            (file_upload("photo", "Add a photo", PHOTO_HINT, PHOTO_TYPES, errors))
                             (text_input("photo_alt", "Describe the photo for people who cannot see it", m.photo_alt, errors, InputOptions { hint: Some("For example, two people planting tomatoes in a raised bed"), ..Default::default() }))
                             (secondary_button("Upload photo"))
                         }

@@ -8,7 +8,7 @@ use entity::{
 use maud::{Markup, html};
 
 use super::components::{
-    InputOptions, RadioOption, button, csrf_field, date_input, error_summary, radios,
+    InputOptions, RadioOption, button, csrf_field, date_input, error_summary, file_upload, radios,
     secondary_button, select, tag, text_input, textarea, title_with_errors,
 };
 use super::layout::layout;
@@ -191,14 +191,7 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
                 form method="post" action={ "/provider/organisations/" (org.id) "/evidence/files" } enctype="multipart/form-data" novalidate {
                     (csrf_field(&page.csrf()))
                     (select("document_kind", "What the document is for", &kinds_shown(&org.kind).iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), ""))
-                    div class={ "govuk-form-group" @if errors.get("document").is_some() { " govuk-form-group--error" } } {
-                        label class="govuk-label" for="document" { "Upload a document" }
-                        div id="document-hint" class="govuk-hint" { "A PDF, JPEG or PNG file smaller than 10 MB" }
-                        @if let Some(message) = errors.get("document") {
-                            p id="document-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
-                        }
-                        input class="govuk-file-upload" id="document" name="document" type="file" accept="application/pdf,image/jpeg,image/png" aria-describedby="document-hint";
-                    }
+                    (file_upload("document", "Upload a document", "A PDF, JPEG or PNG file smaller than 10 MB", "application/pdf,image/jpeg,image/png", errors))
                     (secondary_button("Upload document"))
                 }
             }

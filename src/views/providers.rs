@@ -6,8 +6,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::components::{
-    InputOptions, RadioOption, button, csrf_field, error_summary, radios, secondary_button,
-    summary_list, tag, text_input, title_with_errors,
+    InputOptions, PHOTO_TYPES, RadioOption, button, csrf_field, error_summary, file_upload, radios,
+    secondary_button, summary_list, tag, text_input, title_with_errors,
 };
 use super::layout::layout;
 use super::page::Page;
@@ -172,14 +172,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                 }
                 form method="post" action={ (base) "/logo" } enctype="multipart/form-data" novalidate {
                     (csrf_field(&csrf))
-                    div class={ "govuk-form-group" @if errors.get("logo").is_some() { " govuk-form-group--error" } } {
-                        label class="govuk-label" for="logo" { "Upload a picture" }
-                        div id="logo-hint" class="govuk-hint" { "A JPEG, PNG or WebP file smaller than 10 MB" }
-                        @if let Some(message) = errors.get("logo") {
-                            p id="logo-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
-                        }
-                        input class="govuk-file-upload" id="logo" name="logo" type="file" accept="image/jpeg,image/png,image/webp" aria-describedby="logo-hint";
-                    }
+                    (file_upload("logo", "Upload a picture", "A JPEG, PNG or WebP file smaller than 10 MB", PHOTO_TYPES, errors))
                     (text_input("logo_alt", "Describe the picture for people who cannot see it", "", errors, InputOptions { hint: Some("For example, Sale Moor Home Support logo, or Kasia smiling in a garden"), ..Default::default() }))
                     (secondary_button("Upload picture"))
                 }

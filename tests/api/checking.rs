@@ -723,3 +723,222 @@ async fn the_dashboard_shows_checks_due_overdue_and_unassigned_by_area() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn inspection_photos_follow_the_photo_rules_and_stay_private_unless_marked() {
+    use crate::helpers::{bomb_png, location, png_bytes};
+    let app = spawn_app().await;
+    let (checker, _, assignment, provider) = accepted_check(&app).await;
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    let base = location(&res).trim_end_matches("/visit").to_owned();
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let add = |bytes: Vec<u8>, alt: &'static str, public: &'static str| {
+        let checker = &checker;
+        let path = format!("{base}/photos/add");
+        async move {
+            checker
+                .post_file(
+                    &path,
+                    "photo",
+                    ("photo.png", bytes),
+                    &[("photo_alt", alt), ("public", public)],
+                )
+                .await
+        }
+    };
+
+    // The last question leads to the photos page, which is optional.
+    complete(&checker, &base, ["3", "3", "3", "3", "3"]).await;
+    let res = checker
+        .post_form(
+            &format!("{base}/people"),
+            &[("people_said", "They listen to me"), ("actions", "")],
+        )
+        .await;
+    assert_eq!(location(&res), format!("{base}/photos"));
+    let (status, page) = checker.get_text(&format!("{base}/photos")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("No photos added") && page.contains("Put this photo in the public report")
+    );
+
+    // The listing photo rules apply.
+    let res = add(png_bytes(300, 200), "", "yes").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Describe the photo"));
+    let res = add(bomb_png(), "A bomb", "").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = add(b"%PDF-1.4 not a picture".to_vec(), "A document", "").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let res = add(png_bytes(300, 200), "The ramp to the front door", "yes").await;
+    assert_eq!(location(&res), format!("{base}/photos"));
+    let res = add(png_bytes(320, 200), "A resident's bedroom", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = checker.get_text(&format!("{base}/photos")).await;
+    let photo_ids: Vec<i64> = page
+        .split("src=\"/inspection-photos/")
+        .skip(1)
+        .filter_map(|s| s.split('?').next()?.parse().ok())
+        .collect();
+    assert_eq!(photo_ids.len(), 2, "{page}");
+    let (public_photo, private_photo) = (photo_ids[0], photo_ids[1]);
+    let (_, check) = checker.get_text(&format!("{base}/check")).await;
+    assert!(check.contains("The ramp to the front door (public)"));
+
+    // Another checker cannot add to it or see its photos; nor can anyone before publication.
+    let (other, _) = app.signed_in_as(Role::QualityChecker).await;
+    let res = other
+        .post_file(
+            &format!("{base}/photos/add"),
+            "photo",
+            ("photo.png", png_bytes(300, 200)),
+            &[("photo_alt", "Not mine")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let visitor = app.browser();
+    for b in [&other, &visitor, &provider] {
+        let res = b.get(&format!("/inspection-photos/{public_photo}")).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let res = checker
+        .get(&format!("/inspection-photos/{private_photo}?size=thumb"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+
+    // Removing works on the checker's own draft only.
+    let res = add(png_bytes(200, 200), "A spare photo", "").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = checker.get_text(&format!("{base}/photos")).await;
+    let spare: i64 = page
+        .split("src=\"/inspection-photos/")
+        .nth(3)
+        .and_then(|s| s.split('?').next()?.parse().ok())
+        .expect("third photo");
+    let res = other
+        .post_form(&format!("{base}/photos/{spare}/remove"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    checker
+        .post_form(&format!("{base}/photos/{spare}/remove"), &[])
+        .await;
+    assert!(
+        !checker
+            .get_text(&format!("{base}/photos"))
+            .await
+            .1
+            .contains("A spare photo")
+    );
+
+    // The admin sees both; once published, the public report shows only the marked one.
+    checker.post_form(&format!("{base}/submit"), &[]).await;
+    let res = add(png_bytes(300, 200), "Too late", "yes").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let (_, review) = admin.get_text(&format!("/admin/inspections/{id}")).await;
+    assert!(
+        review.contains("The ramp to the front door") && review.contains("A resident's bedroom")
+    );
+    assert_eq!(
+        admin
+            .get(&format!("/inspection-photos/{private_photo}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    admin
+        .post_form(&format!("/admin/inspections/{id}/publish"), &[])
+        .await;
+    let listing = checker_assignments::Entity::find_by_id(assignment)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .listing_id;
+    let (_, report) = visitor
+        .get_text(&format!("/listings/{listing}/quality"))
+        .await;
+    assert!(report.contains("The ramp to the front door"));
+    assert!(!report.contains("bedroom"));
+    assert_eq!(
+        visitor
+            .get(&format!("/inspection-photos/{public_photo}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        visitor
+            .get(&format!("/inspection-photos/{private_photo}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/inspection-photos/999999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/inspection-photos/nonsense").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let audit = app.audit_actions().await;
+    assert!(
+        audit
+            .iter()
+            .filter(|a| *a == "inspection.photo_added")
+            .count()
+            == 3
+    );
+    assert!(audit.iter().any(|a| a == "inspection.photo_removed"));
+}
+
+#[tokio::test]
+async fn checkers_are_reminded_once_shortly_before_a_check_is_due() {
+    use kith::domain::check_reminders::send_due_reminders;
+    let app = spawn_app().await;
+    let (_, checker_user, assignment, _) = accepted_check(&app).await;
+    let base = app.address.clone();
+    let today = chrono::Utc::now().date_naive();
+    // Due in 14 days: nothing three days ahead of today.
+    assert_eq!(
+        send_due_reminders(&app.db, &base, today, 3).await.unwrap(),
+        0
+    );
+    let soon = today + chrono::Duration::days(12);
+    assert_eq!(
+        send_due_reminders(&app.db, &base, soon, 3).await.unwrap(),
+        1
+    );
+    let mail = app
+        .wait_for_mail(
+            &checker_user.email,
+            "Reminder: quality check of Help at home in Sale",
+        )
+        .await;
+    assert!(mail.text.contains("is due by") && mail.text.contains("If you cannot finish it"));
+    assert!(
+        app.link_in(&mail, "/checker/assignments/")
+            .ends_with(&format!("/checker/assignments/{assignment}"))
+    );
+    // Once only, even when it goes overdue.
+    let late = today + chrono::Duration::days(20);
+    assert_eq!(
+        send_due_reminders(&app.db, &base, late, 3).await.unwrap(),
+        0
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|a| a == "assignment.reminded")
+    );
+}

@@ -3,9 +3,8 @@
 
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 
-use crate::helpers::{Browser, csrf_in, location, png_bytes, spawn_app};
+use crate::helpers::{Browser, location, png_bytes, spawn_app};
 
 const PDF: &[u8] = b"%PDF-1.4\n% a DBS certificate\n";
 
@@ -16,19 +15,13 @@ async fn upload(
     name: &str,
     bytes: Vec<u8>,
 ) -> reqwest::Response {
-    let (_, page) = b
-        .get_text(&format!("/provider/organisations/{org}/evidence"))
-        .await;
-    let form = Form::new()
-        .text("csrf_token", csrf_in(&page))
-        .text("document_kind", kind.to_owned())
-        .part("document", Part::bytes(bytes).file_name(name.to_owned()));
-    b.client
-        .post(b.url(&format!("/provider/organisations/{org}/evidence/files")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    b.post_file(
+        &format!("/provider/organisations/{org}/evidence/files"),
+        "document",
+        (name, bytes),
+        &[("document_kind", kind)],
+    )
+    .await
 }
 
 fn file_id_in(page: &str) -> i64 {

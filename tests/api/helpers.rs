@@ -289,6 +289,32 @@ impl Browser {
         csrf_in(&body)
     }
 
+    /// Posts a file upload form as the browser would: the CSRF token, one file and some text
+    /// fields.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        file_field: &str,
+        (file_name, bytes): (&str, Vec<u8>),
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new()
+            .text("csrf_token", self.csrf().await)
+            .part(
+                file_field.to_owned(),
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        for (name, value) in fields {
+            form = form.text((*name).to_owned(), (*value).to_owned());
+        }
+        self.client
+            .post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Posts a form as the browser would, with the CSRF token.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf().await;

@@ -7,12 +7,9 @@ use kith::auth::roles::Role;
 use kith::domain::listing_approval::ReviewPolicy;
 use kith::domain::listing_review::run_review_pass;
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::helpers::{
-    Browser, TestApp, TestUser, bomb_png, csrf_in, location, png_bytes, spawn_app,
-};
+use crate::helpers::{Browser, TestApp, TestUser, bomb_png, location, png_bytes, spawn_app};
 
 const CHECKLIST: [&str; 5] = [
     "accurate",
@@ -615,23 +612,13 @@ async fn overdue_listings_are_flagged_to_admins() {
 }
 
 async fn upload_photo(b: &Browser, id: i64, file: Vec<u8>, alt: &str) -> reqwest::Response {
-    let (_, page) = b.get_text(&format!("/provider/listings/{id}")).await;
-    let form = Form::new()
-        .text("csrf_token", csrf_in(&page))
-        .part(
-            "photo",
-            Part::bytes(file)
-                .file_name("photo.png")
-                .mime_str("image/png")
-                .unwrap(),
-        )
-        .text("photo_alt", alt.to_owned());
-    b.client
-        .post(b.url(&format!("/provider/listings/{id}/photos")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
+    b.post_file(
+        &format!("/provider/listings/{id}/photos"),
+        "photo",
+        ("photo.png", file),
+        &[("photo_alt", alt)],
+    )
+    .await
 }
 
 #[tokio::test]
