@@ -2,7 +2,8 @@
 //! (`domain::search_changes`). On start it catches up from the change the index last
 //! committed — or rebuilds everything when the index is new — so a crash between a database
 //! commit and the index update loses nothing. Several processes sharing one database each
-//! run their own indexer over their own index.
+//! run their own indexer over their own index. The market supply table
+//! (`domain::market_supply`) is written from the same documents on the way.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -12,8 +13,8 @@ use sea_orm::DatabaseConnection;
 use search_index::{ListingDoc, SearchIndex};
 use tokio::sync::Notify;
 
-use crate::domain::search_changes;
 use crate::domain::search_documents::{CategoryPaths, candidate_ids, listing_doc};
+use crate::domain::{market_supply, search_changes};
 
 /// How often other processes' changes are looked for.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
@@ -45,24 +46,28 @@ pub async fn rebuild(
 ) -> anyhow::Result<usize> {
     // Taken first: anything that changes while we read is applied again afterwards.
     let latest = search_changes::latest(db).await?;
+    let started = chrono::Utc::now();
     let categories = CategoryPaths::load(db).await?;
     let ids = candidate_ids(db).await?;
     index.clear()?;
     let mut searchable = 0;
     for (n, chunk) in ids.chunks(BATCH_SIZE as usize).enumerate() {
-        let mut docs = Vec::with_capacity(chunk.len());
+        let mut public = Vec::with_capacity(chunk.len());
         for id in chunk {
-            if let Some(doc) = listing_doc(db, &categories, *id, today()).await? {
-                docs.push(doc);
+            if let Some(p) = listing_doc(db, &categories, *id, today()).await? {
+                public.push(p);
             }
         }
-        searchable += docs.len();
+        searchable += public.len();
+        market_supply::sync(db, &public, &[]).await?;
+        let docs = public.into_iter().map(|p| p.doc).collect();
         apply_blocking(index, docs, Vec::new(), None).await?;
         progress(
             (n * BATCH_SIZE as usize + chunk.len()).min(ids.len()),
             ids.len(),
         );
     }
+    market_supply::drop_stale(db, started).await?;
     apply_blocking(index, Vec::new(), Vec::new(), Some(latest)).await?;
     Ok(searchable)
 }
@@ -104,13 +109,17 @@ pub async fn catch_up(
         }
         let categories = CategoryPaths::load(db).await?;
         let listing_ids: BTreeSet<i64> = fresh.iter().map(|r| r.listing_id).collect();
-        let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
+        let (mut public, mut gone) = (Vec::new(), Vec::new());
         for id in listing_ids {
             match listing_doc(db, &categories, id, today()).await? {
-                Some(doc) => upserts.push(doc),
-                None => deletes.push(id as u64),
+                Some(p) => public.push(p),
+                None => gone.push(id),
             }
         }
+        // The market tables first: if that fails the batch is tried again, index and all.
+        market_supply::sync(db, &public, &gone).await?;
+        let upserts = public.into_iter().map(|p| p.doc).collect();
+        let deletes = gone.into_iter().map(|id| id as u64).collect();
         let newest = fresh.iter().map(|r| r.id).max().unwrap_or(tail.last);
         tail.last = tail.last.max(newest);
         apply_blocking(index, upserts, deletes, Some(tail.last)).await?;

@@ -16,6 +16,7 @@ pub mod invitations;
 pub mod listing_revisions;
 pub mod listings;
 pub mod mail_outbox;
+pub mod market_supply;
 pub mod provider_evidence;
 pub mod provider_evidence_files;
 pub mod provider_members;

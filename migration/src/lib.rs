@@ -20,6 +20,7 @@ mod m20261123_000015_create_checker_assignments;
 mod m20261123_000016_create_inspections;
 mod m20261123_000017_create_inspection_responses;
 mod m20261125_000018_inspection_photos_and_reminders;
+mod m20261125_000019_create_market_supply;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000016_create_inspections::Migration),
             Box::new(m20261123_000017_create_inspection_responses::Migration),
             Box::new(m20261125_000018_inspection_photos_and_reminders::Migration),
+            Box::new(m20261125_000019_create_market_supply::Migration),
         ]
     }
 }

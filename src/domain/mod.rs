@@ -27,6 +27,7 @@ pub mod listing_content;
 pub mod listing_form;
 pub mod listing_review;
 pub mod listings;
+pub mod market_supply;
 pub mod new_password;
 pub mod organisations;
 pub mod passwords;

@@ -11,6 +11,7 @@ use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
 use super::evidence_expiry::{Expiry, expiry_of};
 use super::listing_content::{Price, client_group_label};
 use super::listings::{self, APPROVED, ListingError};
+use super::market_supply::Projection;
 use super::provider_evidence::{self, EvidenceKind};
 
 /// Category paths ("respite/respite-agency") and names by id.
@@ -34,13 +35,30 @@ impl CategoryPaths {
     }
 }
 
-/// The index document for a listing, or `None` when the public must not find it.
+impl CategoryPaths {
+    /// Names by path ("respite/respite-agency" → "Respite at home").
+    pub fn names_by_path(&self) -> std::collections::BTreeMap<String, String> {
+        self.0
+            .values()
+            .map(|c| (c.path.clone(), c.name.clone()))
+            .collect()
+    }
+}
+
+/// The postcode district of a place ("M33 7AB", "M33 7" or "M33" → "M33").
+fn district_of(place: &str) -> Option<String> {
+    let parsed = super::postcode::parse_place(place).ok()?;
+    parsed.split(' ').next().map(str::to_owned)
+}
+
+/// The index document for a listing (with its district, for the market tables), or `None`
+/// when the public must not find it.
 pub async fn listing_doc(
     conn: &impl ConnectionTrait,
     categories: &CategoryPaths,
     listing_id: i64,
     today: NaiveDate,
-) -> Result<Option<ListingDoc>, ListingError> {
+) -> Result<Option<Projection>, ListingError> {
     let view = match listings::load(conn, listing_id).await {
         Ok(view) => view,
         Err(ListingError::NotFound) => return Ok(None),
@@ -60,7 +78,13 @@ pub async fn listing_doc(
             .iter()
             .any(|e| e.kind == kind.as_str() && expiry_of(e, today) != Expiry::Lapsed)
     };
-    Ok(Some(ListingDoc {
+    let district = c
+        .venue
+        .as_ref()
+        .and_then(|v| district_of(&v.postcode))
+        .or_else(|| c.at_home.as_ref().and_then(|h| district_of(&h.place)))
+        .unwrap_or_default();
+    let doc = ListingDoc {
         listing_id: listing_id as u64,
         provider_id: view.org.id as u64,
         title: c.title.clone(),
@@ -105,7 +129,8 @@ pub async fn listing_doc(
             .and_then(|v| locate(&v.postcode))
             .map(|l| l.point),
         online: c.online,
-    }))
+    };
+    Ok(Some(Projection { doc, district }))
 }
 
 /// Every listing that may be public, for a full rebuild.

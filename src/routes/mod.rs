@@ -19,6 +19,7 @@ pub mod inspection_review;
 pub mod inspections;
 pub mod invitations;
 pub mod listings;
+pub mod market;
 pub mod passwords;
 pub mod pictures;
 pub mod plans;
@@ -77,6 +78,8 @@ use Access::{AnyRole, Public, Role, SignedIn};
 
 /// Budget holders and brokers: the people who look for and arrange support.
 const SEEKERS: &[crate::auth::roles::Role] = &[BudgetHolder, Broker];
+/// Commissioners and admins: who read the market analysis.
+const MARKET_READERS: &[crate::auth::roles::Role] = &[Commissioner, Admin];
 
 route_table! {
     GET  "/"                              [Public]      => home::index;
@@ -177,6 +180,8 @@ route_table! {
     GET  "/plan/print"                    [AnyRole(SEEKERS)] => plans::print;
     GET  "/commissioner/ras"              [Role(Commissioner)] => ras::editor;
     POST "/commissioner/ras"              [Role(Commissioner)] => ras::publish;
+    GET  "/commissioner/market/quality"   [AnyRole(MARKET_READERS)] => market::quality;
+    GET  "/commissioner/market/quality.csv" [AnyRole(MARKET_READERS)] => market::quality_csv;
     POST "/enquiries/{id}/review"         [SignedIn]    => reviews::write;
     GET  "/admin/reviews"                 [Role(Admin)] => reviews::queue;
     POST "/admin/reviews/{id}/decision"   [Role(Admin)] => reviews::decide;
@@ -265,6 +270,21 @@ pub(crate) async fn blocking<T: Send + 'static>(
     web::block(work)
         .await
         .map_err(|err| AppError::Internal(anyhow::anyhow!("{err}")))
+}
+
+/// A CSV file to download; `body` is the CSV, `Err` when it could not be written.
+pub fn csv_download(
+    file_name: &str,
+    body: Result<String, csv::Error>,
+) -> crate::error::AppResult<HttpResponse> {
+    let body = body.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(body))
 }
 
 /// Post/redirect/get: a 303 to `location`.

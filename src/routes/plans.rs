@@ -2,7 +2,7 @@
 //! plan, its budget (entered or from the points table), lines, CSV and print.
 
 use actix_session::Session;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, acting, html_page, path_id, see_other};
@@ -264,14 +264,7 @@ pub async fn csv(
 ) -> AppResult<HttpResponse> {
     let acting = acting::current(&state, &session, &user).await?;
     let plan = support_plans::load(&state.db, acting.holder).await?;
-    let body = plan_export::plan_csv(&plan).map_err(|e| AppError::Internal(e.into()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"support-plan.csv\"",
-        ))
-        .body(body))
+    super::csv_download("support-plan.csv", plan_export::plan_csv(&plan))
 }
 
 pub async fn print(

@@ -69,6 +69,10 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
             }
             if user.has_role(Role::Commissioner) {
                 items.push(NavItem {
+                    href: "/commissioner/market/quality",
+                    text: "Market",
+                });
+                items.push(NavItem {
                     href: "/commissioner/ras",
                     text: "Points table",
                 });

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod listing_page;
 pub mod listing_parts;
 pub mod listings;
+pub mod market;
 pub mod page;
 pub mod plans;
 pub mod provider_evidence;

@@ -942,3 +942,113 @@ async fn checkers_are_reminded_once_shortly_before_a_check_is_due() {
             .any(|a| a == "assignment.reminded")
     );
 }
+
+/// Polls the quality-of-supply CSV until it holds `want` (the indexer writes it).
+async fn wait_for_supply(b: &Browser, query: &str, want: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let (status, csv) = b
+            .get_text(&format!("/commissioner/market/quality.csv{query}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        if csv.contains(want) {
+            return csv;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "still {csv}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn published_ratings_count_in_the_quality_of_supply_by_category_and_district() {
+    use crate::helpers::location;
+    let app = spawn_app().await;
+    let (checker, _, assignment, provider) = accepted_check(&app).await;
+    let listing = checker_assignments::Entity::find_by_id(assignment)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .listing_id;
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    let header = "Type of support,Category path,Postcode district,Services,Outstanding,Good,Requires improvement,Inadequate,Not yet checked";
+    let csv = wait_for_supply(
+        &commissioner,
+        "",
+        "Domestic help,domestic-help,M33,1,0,0,0,0,1",
+    )
+    .await;
+    assert!(csv.starts_with(header), "{csv}");
+
+    // Outstanding once published (the median of 4, 4, 4, 3, 4).
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    let base = location(&res).trim_end_matches("/visit").to_owned();
+    complete(&checker, &base, ["4", "4", "4", "3", "4"]).await;
+    checker.post_form(&format!("{base}/submit"), &[]).await;
+    let id: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    admin
+        .post_form(&format!("/admin/inspections/{id}/publish"), &[])
+        .await;
+    wait_for_supply(
+        &commissioner,
+        "?district=M33",
+        "Domestic help,domestic-help,M33,1,1,0,0,0,0",
+    )
+    .await;
+    let (status, page) = commissioner.get_text("/commissioner/market/quality").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("1 listings, 1 checked; 100% rated good or outstanding"),
+        "{page}"
+    );
+    assert!(page.contains("<option value=\"M33\""));
+
+    // Another district's filter shows nothing of M33; an unknown one means all.
+    let (_, csv) = commissioner
+        .get_text("/commissioner/market/quality.csv?district=ZZ99")
+        .await;
+    assert!(
+        csv.contains(",M33,"),
+        "unknown districts are ignored: {csv}"
+    );
+
+    // A suspended listing is not supply.
+    admin
+        .post_form(
+            &format!("/admin/listings/{listing}/suspend"),
+            &[("reason", "Safeguarding concern")],
+        )
+        .await;
+    let start = std::time::Instant::now();
+    loop {
+        let (_, csv) = commissioner
+            .get_text("/commissioner/market/quality.csv")
+            .await;
+        if !csv.contains(",M33,") {
+            break;
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{csv}");
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+
+    // Commissioners and admins only.
+    for b in [&provider, &checker] {
+        assert_eq!(
+            b.get("/commissioner/market/quality").await.status(),
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        admin.get("/commissioner/market/quality.csv").await.status(),
+        StatusCode::OK
+    );
+}
