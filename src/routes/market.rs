@@ -16,10 +16,14 @@ pub struct AreaQuery {
 }
 
 impl AreaQuery {
-    /// A district we hold supply for; anything else means "all".
+    /// A district we hold supply for ("online" for online-only services, stored as no
+    /// district); anything else, or nothing, means "all".
     fn district<'a>(&'a self, known: &[String]) -> Option<&'a str> {
-        let d = self.district.trim();
-        known.iter().any(|k| k == d).then_some(d)
+        match self.district.trim() {
+            "" => None,
+            view::ONLINE => Some(""),
+            d => known.iter().any(|k| k == d).then_some(d),
+        }
     }
 }
 

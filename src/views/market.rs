@@ -7,6 +7,18 @@ use super::layout::layout;
 use super::page::Page;
 use crate::domain::market_supply::QualityRow;
 
+/// How online-only services (stored with no district) are asked for.
+pub const ONLINE: &str = "online";
+
+/// The district as sent in a link or form.
+fn area_value(district: &str) -> &str {
+    if district.is_empty() {
+        ONLINE
+    } else {
+        district
+    }
+}
+
 /// The area as shown to people: online-only services have no district.
 pub fn area_label(district: &str) -> &str {
     if district.is_empty() {
@@ -27,7 +39,10 @@ pub fn quality(
     district: Option<&str>,
 ) -> Markup {
     let csv = match district {
-        Some(d) => format!("/commissioner/market/quality.csv?district={d}"),
+        Some(d) => format!(
+            "/commissioner/market/quality.csv?district={}",
+            area_value(d)
+        ),
         None => "/commissioner/market/quality.csv".to_owned(),
     };
     let totals = rows.iter().fold(
@@ -52,14 +67,14 @@ pub fn quality(
                     select class="govuk-select" id="district" name="district" {
                         option value="" selected[district.is_none()] { "All districts" }
                         @for d in districts {
-                            option value=(d) selected[district == Some(d.as_str())] { (area_label(d)) }
+                            option value=(area_value(d)) selected[district == Some(d.as_str())] { (area_label(d)) }
                         }
                     }
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show" }
             }
             p class="govuk-body" {
-                (totals.total()) " listings, " (totals.checked()) " checked; "
+                (totals.total()) " services counted, " (totals.checked()) " checked; "
                 (percent(totals.good_or_better_percent())) " rated good or outstanding."
             }
             @if rows.is_empty() {

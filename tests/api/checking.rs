@@ -1007,7 +1007,7 @@ async fn published_ratings_count_in_the_quality_of_supply_by_category_and_distri
     let (status, page) = commissioner.get_text("/commissioner/market/quality").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("1 listings, 1 checked; 100% rated good or outstanding"),
+        page.contains("1 services counted, 1 checked; 100% rated good or outstanding"),
         "{page}"
     );
     assert!(page.contains("<option value=\"M33\""));
