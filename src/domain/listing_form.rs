@@ -361,7 +361,7 @@ impl ListingForm {
     }
 }
 
-fn known_keys(sent: &[String], table: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn known_keys(sent: &[String], table: &[(&str, &str)]) -> Vec<String> {
     table
         .iter()
         .filter(|(key, _)| sent.iter().any(|s| s == key))

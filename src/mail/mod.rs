@@ -4,6 +4,7 @@
 
 pub mod checking_templates;
 pub mod enquiry_templates;
+pub mod fund_templates;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

@@ -1,0 +1,33 @@
+use sea_orm::entity::prelude::*;
+
+/// A provider's application to a round: its answers and budget lines (JSON), then the
+/// commissioner's decision.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "fund_applications")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub round_id: i64,
+    pub organisation_id: i64,
+    /// "draft", "submitted", "withdrawn" or "decided".
+    pub status: String,
+    pub answers: String,
+    pub budget: String,
+    pub total_pence: i64,
+    pub created_by_user_id: i64,
+    pub submitted_at: Option<DateTimeUtc>,
+    /// "award" or "decline".
+    pub decision: Option<String>,
+    pub award_pence: Option<i64>,
+    /// Conditions of an award, or feedback with a decline.
+    pub decision_note: Option<String>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub decided_by_user_id: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
