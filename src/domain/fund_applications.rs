@@ -118,7 +118,10 @@ pub fn parse_form(f: &FormFields) -> Result<(Answers, Vec<BudgetLine>), FieldErr
             continue;
         }
         if item.is_empty() || item.chars().count() > 200 || has_control_chars(&item) {
-            e.add("budget", format!("Say what budget line {n} is for (200 characters or fewer)"));
+            e.add(
+                "budget",
+                format!("Say what budget line {n} is for (200 characters or fewer)"),
+            );
             continue;
         }
         match parse_amount(&amount, &format!("the amount for line {n}")) {
@@ -417,7 +420,9 @@ pub async fn withdraw(
     let view = for_member(db, id, user_id).await?;
     let from = view.application.status.clone();
     if from != DRAFT && from != SUBMITTED {
-        return Err(FundError::refused("This application can no longer be withdrawn"));
+        return Err(FundError::refused(
+            "This application can no longer be withdrawn",
+        ));
     }
     let txn = db.begin().await?;
     let mut active: fund_applications::ActiveModel = view.application.into();
@@ -451,13 +456,26 @@ mod tests {
 
     #[test]
     fn a_draft_may_have_gaps_but_not_bad_values() {
-        let (answers, budget) =
-            parse_form(&fields(&[("need", "Lunch club"), ("item_1", "Hall hire"), ("amount_1", "£1,200")]))
-                .expect("a draft");
-        assert_eq!(budget, vec![BudgetLine { item: "Hall hire".into(), pence: 120_000 }]);
+        let (answers, budget) = parse_form(&fields(&[
+            ("need", "Lunch club"),
+            ("item_1", "Hall hire"),
+            ("amount_1", "£1,200"),
+        ]))
+        .expect("a draft");
+        assert_eq!(
+            budget,
+            vec![BudgetLine {
+                item: "Hall hire".into(),
+                pence: 120_000
+            }]
+        );
         assert_eq!(missing(&answers, &budget).len(), 5);
-        let e = parse_form(&fields(&[("people", "lots"), ("item_2", ""), ("amount_2", "50")]))
-            .unwrap_err();
+        let e = parse_form(&fields(&[
+            ("people", "lots"),
+            ("item_2", ""),
+            ("amount_2", "50"),
+        ]))
+        .unwrap_err();
         assert!(e.get("people").is_some() && e.get("budget").is_some());
     }
 }

@@ -32,10 +32,18 @@ pub fn parse_decision(f: &FormFields) -> Result<(Decision, bool), FieldErrors> {
     let mut e = FieldErrors::default();
     let decision = match f.one("decision").as_str() {
         AWARD => {
-            let pence = e.take("amount", parse_amount(&f.one("amount"), "the amount to award"));
-            let conditions =
-                optional_text(&mut e, "conditions", &f.one("conditions"), 2000, "Conditions")
-                    .unwrap_or_default();
+            let pence = e.take(
+                "amount",
+                parse_amount(&f.one("amount"), "the amount to award"),
+            );
+            let conditions = optional_text(
+                &mut e,
+                "conditions",
+                &f.one("conditions"),
+                2000,
+                "Conditions",
+            )
+            .unwrap_or_default();
             pence.map(|pence| Decision::Award { pence, conditions })
         }
         DECLINE => required_text(
@@ -73,7 +81,10 @@ pub async fn awarded_total(conn: &impl ConnectionTrait, round_id: i64) -> Result
 #[derive(Debug)]
 pub enum Refusal {
     /// Awarding this would take the round past its pot: (awarded so far, pot).
-    OverPot { awarded: i64, pot: i64 },
+    OverPot {
+        awarded: i64,
+        pot: i64,
+    },
     Fund(FundError),
 }
 
@@ -143,13 +154,17 @@ pub async fn decide(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_application.decided", "fund_application", application_id)
-            .from(SUBMITTED)
-            .to(kind)
-            .detail(match pence {
-                Some(p) => format!("awarded {}", format_pounds(p)),
-                None => "declined".to_owned(),
-            }),
+        Event::new(
+            "fund_application.decided",
+            "fund_application",
+            application_id,
+        )
+        .from(SUBMITTED)
+        .to(kind)
+        .detail(match pence {
+            Some(p) => format!("awarded {}", format_pounds(p)),
+            None => "declined".to_owned(),
+        }),
     )
     .await?;
     let link = format!("{base_url}/provider/funding/{application_id}");
@@ -166,7 +181,13 @@ pub async fn decide(
                 &note,
                 &link,
             ),
-            None => templates::declined(&member.email, &member.display_name, &round_title, &note, &link),
+            None => templates::declined(
+                &member.email,
+                &member.display_name,
+                &round_title,
+                &note,
+                &link,
+            ),
         };
         mail::enqueue(&txn, mail).await?;
     }

@@ -134,8 +134,7 @@ pub async fn declare_conflict(
 ) -> Result<Result<(), FieldErrors>, FundError> {
     application_for_member(db, application_id, user_id).await?;
     let mut e = FieldErrors::default();
-    let Some(note) = required_text(&mut e, "conflict_note", note, 1000, "the reason")
-    else {
+    let Some(note) = required_text(&mut e, "conflict_note", note, 1000, "the reason") else {
         return Ok(Err(e));
     };
     let active = upsert(db, application_id, user_id, |a| {
@@ -149,8 +148,12 @@ pub async fn declare_conflict(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_review.conflict_declared", "fund_application", application_id)
-            .detail(format!("review {:?}", saved.id)),
+        Event::new(
+            "fund_review.conflict_declared",
+            "fund_application",
+            application_id,
+        )
+        .detail(format!("review {:?}", saved.id)),
     )
     .await?;
     txn.commit().await?;
@@ -181,7 +184,10 @@ pub async fn save_scores(
             match raw.trim().parse::<i32>() {
                 Ok(s) if (0..=MAX_SCORE).contains(&s) => Some(s),
                 _ => {
-                    e.add("scores", format!("Score “{}” from 0 to {MAX_SCORE}", c.title));
+                    e.add(
+                        "scores",
+                        format!("Score “{}” from 0 to {MAX_SCORE}", c.title),
+                    );
                     None
                 }
             }
@@ -189,7 +195,10 @@ pub async fn save_scores(
         if submit && score.is_none() && e.is_empty() {
             e.add("scores", format!("Score “{}” before sending", c.title));
         }
-        let comment = f.one(&format!("comment_{}", c.id)).trim().replace("\r\n", "\n");
+        let comment = f
+            .one(&format!("comment_{}", c.id))
+            .trim()
+            .replace("\r\n", "\n");
         if comment.chars().count() > 2000 || has_control_chars(&comment) {
             e.add("scores", "Keep each comment to 2000 characters or fewer");
         }
@@ -214,7 +223,12 @@ pub async fn save_scores(
     } else {
         "fund_review.saved"
     };
-    audit::record(&txn, actor, Event::new(action, "fund_application", application_id)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new(action, "fund_application", application_id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -276,7 +290,12 @@ pub async fn ranking(db: &DatabaseConnection, round_id: i64) -> Result<Vec<Ranke
         b.score
             .unwrap_or(-1.0)
             .total_cmp(&a.score.unwrap_or(-1.0))
-            .then(a.view.application.submitted_at.cmp(&b.view.application.submitted_at))
+            .then(
+                a.view
+                    .application
+                    .submitted_at
+                    .cmp(&b.view.application.submitted_at),
+            )
     });
     let mut running = 0;
     for r in &mut out {
@@ -286,13 +305,16 @@ pub async fn ranking(db: &DatabaseConnection, round_id: i64) -> Result<Vec<Ranke
     Ok(out)
 }
 
-/// Applications awaiting this member, per round they sit on: (application, organisation
-/// name, their review status).
+/// A submitted application on a member's list: the application, the applicant's name and
+/// the member's review status (none yet, draft, submitted or conflicted).
+pub type WorkItem = (fund_applications::Model, String, Option<String>);
+
+/// The submitted applications of a round, for one panel member.
 pub async fn worklist(
     db: &DatabaseConnection,
     round_id: i64,
     user_id: i64,
-) -> Result<Vec<(fund_applications::Model, String, Option<String>)>, FundError> {
+) -> Result<Vec<WorkItem>, FundError> {
     let mut out = Vec::new();
     for app in applications::submitted_in(db, round_id).await? {
         let name = entity::provider_organisations::Entity::find_by_id(app.organisation_id)

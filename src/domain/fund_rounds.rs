@@ -131,7 +131,13 @@ pub struct RoundInput {
 pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInput, FieldErrors> {
     let mut e = FieldErrors::default();
     let title = required_text(&mut e, "title", &f.one("title"), 200, "a title");
-    let need = required_text(&mut e, "need", &f.one("need"), 4000, "the need this round is for");
+    let need = required_text(
+        &mut e,
+        "need",
+        &f.one("need"),
+        4000,
+        "the need this round is for",
+    );
     let category_ids: Vec<i64> = f
         .all("categories")
         .iter()
@@ -139,34 +145,38 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
         .filter(|c| known_categories.contains(c))
         .collect();
     let client_groups = known_keys(&f.all("client_groups"), &CLIENT_GROUPS);
-    let kinds: Vec<(&str, &str)> = ORGANISATION_KINDS.iter().map(|(k, l, _)| (*k, *l)).collect();
+    let kinds: Vec<(&str, &str)> = ORGANISATION_KINDS
+        .iter()
+        .map(|(k, l, _)| (*k, *l))
+        .collect();
     let eligible_kinds = known_keys(&f.all("eligible"), &kinds);
     let districts = e
         .take("districts", parse_districts(&f.one("districts")))
         .unwrap_or_default();
-    let max_award = e.take("max_award", parse_amount(&f.one("max_award"), "the maximum award"));
+    let max_award = e.take(
+        "max_award",
+        parse_amount(&f.one("max_award"), "the maximum award"),
+    );
     let pot = e.take("pot", parse_amount(&f.one("pot"), "the total pot"));
     if let (Some(max), Some(pot)) = (max_award, pot)
         && max > pot
     {
         e.add("max_award", "The maximum award cannot be more than the pot");
     }
-    let date = |e: &mut FieldErrors, field: &'static str, label: &str| {
-        match parse_date(
-            &f.one(&format!("{field}-day")),
-            &f.one(&format!("{field}-month")),
-            &f.one(&format!("{field}-year")),
-            label,
-        ) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                e.add(field, format!("Enter {}", label.to_lowercase()));
-                None
-            }
-            Err(message) => {
-                e.add(field, message);
-                None
-            }
+    let date = |e: &mut FieldErrors, field: &'static str, label: &str| match parse_date(
+        &f.one(&format!("{field}-day")),
+        &f.one(&format!("{field}-month")),
+        &f.one(&format!("{field}-year")),
+        label,
+    ) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            e.add(field, format!("Enter {}", label.to_lowercase()));
+            None
+        }
+        Err(message) => {
+            e.add(field, message);
+            None
         }
     };
     let opens_on = date(&mut e, "opens", "The opening date");
@@ -174,7 +184,10 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
     if let (Some(o), Some(c)) = (opens_on, closes_on)
         && c < o
     {
-        e.add("closes", "The closing date must be on or after the opening date");
+        e.add(
+            "closes",
+            "The closing date must be on or after the opening date",
+        );
     }
     let mut criteria = Vec::new();
     for n in 1..=MAX_CRITERIA {
@@ -184,7 +197,10 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
             continue;
         }
         if title.is_empty() || title.chars().count() > 200 {
-            e.add("criteria", format!("Criterion {n} needs a title of 200 characters or fewer"));
+            e.add(
+                "criteria",
+                format!("Criterion {n} needs a title of 200 characters or fewer"),
+            );
             continue;
         }
         match weight.parse::<i32>() {
@@ -199,23 +215,26 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
         e.add("criteria", "Enter at least one criterion with a weight");
     }
     match (title, need, max_award, pot, opens_on, closes_on) {
-        (Some(title), Some(need), Some(max_award_pence), Some(pot_pence), Some(opens_on), Some(closes_on))
-            if e.is_empty() =>
-        {
-            Ok(RoundInput {
-                title,
-                need,
-                category_ids,
-                client_groups,
-                districts,
-                eligible_kinds,
-                max_award_pence,
-                pot_pence,
-                opens_on,
-                closes_on,
-                criteria,
-            })
-        }
+        (
+            Some(title),
+            Some(need),
+            Some(max_award_pence),
+            Some(pot_pence),
+            Some(opens_on),
+            Some(closes_on),
+        ) if e.is_empty() => Ok(RoundInput {
+            title,
+            need,
+            category_ids,
+            client_groups,
+            districts,
+            eligible_kinds,
+            max_award_pence,
+            pot_pence,
+            opens_on,
+            closes_on,
+            criteria,
+        }),
         _ => Err(e),
     }
 }
@@ -384,7 +403,12 @@ pub async fn update(
     apply_input(&mut active, input);
     active.update(&txn).await?;
     write_criteria(&txn, id, &input.criteria).await?;
-    audit::record(&txn, actor, Event::new("fund_round.updated", "fund_round", id)).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new("fund_round.updated", "fund_round", id),
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -446,7 +470,10 @@ pub async fn add_panel_member(
         .one(db)
         .await?;
     let Some(user) = user else {
-        e.add("email", "There is no active Kith account with that email address");
+        e.add(
+            "email",
+            "There is no active Kith account with that email address",
+        );
         return Ok(Err(e));
     };
     let roles = accounts::roles_of(db, user.id).await?;

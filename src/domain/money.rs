@@ -40,7 +40,11 @@ mod tests {
         assert_eq!(parse_amount("£1,500", "x"), Ok(150_000));
         assert_eq!(parse_amount(" 1500.5 ", "x"), Ok(150_050));
         assert_eq!(parse_amount("0.99", "x"), Ok(99));
-        assert!(parse_amount("", "the pot").unwrap_err().contains("Enter the pot"));
+        assert!(
+            parse_amount("", "the pot")
+                .unwrap_err()
+                .contains("Enter the pot")
+        );
         for bad in ["-5", "1.234", "12e3", "£", "0", "99999999999"] {
             assert!(parse_amount(bad, "x").is_err(), "{bad}");
         }

@@ -43,7 +43,9 @@ pub fn awarded(
         "Good news: the council has awarded you {amount} from “{round}”."
     ))];
     if !conditions.is_empty() {
-        blocks.push(Block::Para(format!("Conditions of the award: {conditions}")));
+        blocks.push(Block::Para(format!(
+            "Conditions of the award: {conditions}"
+        )));
     }
     blocks.push(Block::Link("See the decision".into(), link.into()));
     compose(to, &format!("Grant awarded: {round}"), name, &blocks)

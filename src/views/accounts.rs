@@ -269,6 +269,10 @@ pub fn account(
                     }
                 }
             }
+            @if user.roles.iter().any(|r| matches!(r, Role::Commissioner | Role::Admin | Role::Broker | Role::QualityChecker)) {
+                h2 class="govuk-heading-m" { "Innovation fund" }
+                p class="govuk-body" { a class="govuk-link" href="/panel" { "Funding panels you sit on" } }
+            }
             h2 class="govuk-heading-m" { "Your details" }
             form method="post" action="/account" novalidate {
                 (csrf_field(&page.csrf()))

@@ -55,6 +55,7 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                                 "Organisations, micro-enterprises and personal assistants can publish their services once the council has checked them. "
                                 a class="govuk-link" href="/register" { "Create a provider account" } "."
                             }
+                            p class="govuk-body" { a class="govuk-link" href="/funding" { "Funding for new services" } ": small grants from the council’s innovation fund." }
                             h2 class="govuk-heading-m" { "Council staff, brokers and quality checkers" }
                             p class="govuk-body" {
                                 "Your account is set up by invitation. "

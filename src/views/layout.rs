@@ -73,6 +73,10 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
                     text: "Market",
                 });
                 items.push(NavItem {
+                    href: "/commissioner/funding",
+                    text: "Funding",
+                });
+                items.push(NavItem {
                     href: "/commissioner/ras",
                     text: "Points table",
                 });

@@ -11,6 +11,8 @@ pub mod clients;
 pub mod components;
 pub mod enquiries;
 pub mod errors;
+pub mod fund;
+pub mod fund_admin;
 pub mod home;
 pub mod info;
 pub mod inspection_review;

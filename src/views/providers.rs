@@ -72,6 +72,12 @@ pub fn dashboard(page: &Page, organisations: &[(provider_organisations::Model, S
                 }
             }
             a href="/provider/organisations/new" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Set up an organisation" }
+            h2 class="govuk-heading-m" { "Funding for new services" }
+            p class="govuk-body" {
+                "The council’s innovation fund gives small grants for services people need. "
+                a class="govuk-link" href="/funding" { "See funding rounds" } " or "
+                a class="govuk-link" href="/provider/funding" { "your applications" } "."
+            }
         },
     )
 }

@@ -13,6 +13,7 @@ mod clients;
 mod demo;
 mod enquiries;
 mod evidence_files;
+mod fund;
 mod helpers;
 mod listings;
 mod mail;

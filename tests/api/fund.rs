@@ -1,0 +1,527 @@
+//! The innovation fund through HTTP: a round's life cycle, applications and the server-side
+//! deadline, privacy between applicants and panels, hidden scores and conflicts, the
+//! weighted ranking against hand-worked numbers, the pot, and decision emails.
+
+use entity::{fund_criteria, fund_rounds};
+use kith::auth::roles::Role;
+use reqwest::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
+
+use crate::helpers::{Browser, TestApp, location};
+
+fn date_fields(name: &str, days: i64) -> Vec<(String, String)> {
+    use chrono::Datelike;
+    let d = chrono::Utc::now().date_naive() + chrono::Duration::days(days);
+    vec![
+        (format!("{name}-day"), d.day().to_string()),
+        (format!("{name}-month"), d.month().to_string()),
+        (format!("{name}-year"), d.year().to_string()),
+    ]
+}
+
+fn round_fields() -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("title", "Culturally competent PAs in Old Trafford"),
+        ("need", "Older people from South Asian communities cannot find personal assistants who speak their language."),
+        ("client_groups", "older_people"),
+        ("districts", "m16 M32"),
+        ("eligible", "micro_enterprise"),
+        ("eligible", "user_led"),
+        ("max_award", "6,000"),
+        ("pot", "£10000"),
+        ("criterion_1", "Meets the need"),
+        ("weight_1", "50"),
+        ("criterion_2", "Value for money"),
+        ("weight_2", "30"),
+        ("criterion_3", "Can deliver"),
+        ("weight_3", "20"),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect();
+    f.extend(date_fields("opens", 0));
+    f.extend(date_fields("closes", 30));
+    f
+}
+
+fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+async fn provider(app: &TestApp, name: &str, kind: &str) -> (Browser, String, i64) {
+    let (b, user) = app.signed_in_as(Role::Provider).await;
+    let org = b.create_organisation(name, kind).await;
+    app.approve_organisation(org).await;
+    (b, user.email, org)
+}
+
+fn application_fields(asks: &str) -> Vec<(String, String)> {
+    [
+        ("need", "No Urdu-speaking PAs in M16"),
+        ("offer", "Two trained PAs, 20 hours a week each"),
+        ("who_for", "Older people who speak Urdu or Punjabi"),
+        ("place", "Old Trafford, M16"),
+        ("people", "25"),
+        (
+            "outcomes",
+            "25 people supported weekly; we will ask them every quarter",
+        ),
+        ("item_1", "Training"),
+        ("amount_1", "1000"),
+        ("item_2", "Wages"),
+        ("amount_2", asks),
+        ("match_funding", ""),
+    ]
+    .iter()
+    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+    .collect()
+}
+
+async fn apply(b: &Browser, round: i64, org: i64) -> reqwest::Response {
+    let org = org.to_string();
+    b.post_form(
+        &format!("/funding/{round}/apply"),
+        &[("organisation", &org)],
+    )
+    .await
+}
+
+/// Starts and sends an application asking for £1,000 + `wages`.
+async fn send_application(b: &Browser, round: i64, org: i64, wages: &str) -> i64 {
+    let res = apply(b, round, org).await;
+    let id: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    let mut f = application_fields(wages);
+    f.push(("then".into(), "send".into()));
+    let res = b
+        .post_form(&format!("/provider/funding/{id}"), &refs(&f))
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "send application");
+    id
+}
+
+async fn close_round(app: &TestApp, round: i64) {
+    let row = fund_rounds::Entity::find_by_id(round)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: fund_rounds::ActiveModel = row.into();
+    active.closes_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
+    active.update(&app.db).await.unwrap();
+}
+
+async fn criteria(app: &TestApp, round: i64) -> Vec<i64> {
+    fund_criteria::Entity::find()
+        .filter(fund_criteria::Column::RoundId.eq(round))
+        .order_by_asc(fund_criteria::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+async fn score(
+    b: &Browser,
+    application: i64,
+    criteria: &[i64],
+    scores: [&str; 3],
+    then: &str,
+) -> reqwest::Response {
+    let mut f: Vec<(String, String)> = criteria
+        .iter()
+        .zip(scores)
+        .flat_map(|(c, s)| {
+            [
+                (format!("score_{c}"), s.to_owned()),
+                (format!("comment_{c}"), format!("Comment {s} on {c}")),
+            ]
+        })
+        .collect();
+    f.push(("then".into(), then.into()));
+    b.post_form(
+        &format!("/panel/applications/{application}/scores"),
+        &refs(&f),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_round_runs_from_publication_to_decisions_with_private_applications_and_fair_scoring() {
+    let app = crate::helpers::spawn_app().await;
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+
+    // Creating: bad input is named; a good round is a draft, invisible to the public.
+    let (status, body) = commissioner
+        .post_form_text(
+            "/commissioner/funding/new",
+            &[("max_award", "lots"), ("pot", "5")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "Enter a title",
+        "Enter the maximum award in pounds",
+        "Enter at least one criterion",
+        "Enter the opening date",
+    ] {
+        assert!(body.contains(message), "{message}");
+    }
+    let res = commissioner
+        .post_form("/commissioner/funding/new", &refs(&round_fields()))
+        .await;
+    let round: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    let visitor = app.browser();
+    assert_eq!(
+        visitor.get(&format!("/funding/{round}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Publishing needs a panel of council staff.
+    let res = commissioner
+        .post_form(&format!("/commissioner/funding/{round}/publish"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let (member_a, user_a) = app.signed_in_as(Role::Broker).await;
+    let (member_b, user_b) = app.signed_in_as(Role::Broker).await;
+    let (member_c, user_c) = app.signed_in_as(Role::QualityChecker).await;
+    let (outsider, outsider_user) = app.signed_in_as(Role::Provider).await;
+    let (status, body) = commissioner
+        .post_form_text(
+            &format!("/commissioner/funding/{round}/panel"),
+            &[("email", &outsider_user.email)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Panel members need a council role"));
+    for u in [&user_a, &user_b, &user_c] {
+        let res = commissioner
+            .post_form(
+                &format!("/commissioner/funding/{round}/panel"),
+                &[("email", &u.email)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    }
+    app.wait_for_mail(&user_a.email, "You are on the panel")
+        .await;
+    commissioner
+        .post_form(&format!("/commissioner/funding/{round}/publish"), &[])
+        .await;
+    let (_, funding) = visitor.get_text("/funding").await;
+    assert!(
+        funding.contains("Culturally competent PAs in Old Trafford")
+            && funding.contains("Up to £6,000")
+    );
+    // Published rounds cannot be changed.
+    let res = commissioner
+        .post_form(
+            &format!("/commissioner/funding/{round}/edit"),
+            &refs(&round_fields()),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // Applying: eligibility, drafts with gaps, named errors, the maximum award.
+    let (pa, _, pa_org) = provider(&app, "Kasia Nowak", "personal_assistant").await;
+    let (status, body) = pa
+        .post_form_text(
+            &format!("/funding/{round}/apply"),
+            &[("organisation", &pa_org.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("This round is only for: Micro-enterprise, User- or carer-led organisation")
+    );
+    let (p1, p1_email, org1) = provider(&app, "Apna Ghar Care", "micro_enterprise").await;
+    let res = apply(&p1, round, org1).await;
+    let a1: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    let res = p1
+        .post_form(
+            &format!("/provider/funding/{a1}"),
+            &[("need", "Lunch club"), ("then", "save")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "a draft may have gaps");
+    let (status, body) = p1
+        .post_form_text(
+            &format!("/provider/funding/{a1}"),
+            &[("need", "Lunch club"), ("then", "send")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Enter what you will offer")
+            && body.contains("Enter at least one budget line")
+    );
+    let mut too_much = application_fields("5500");
+    too_much.push(("then".into(), "send".into()));
+    let (status, body) = p1
+        .post_form_text(&format!("/provider/funding/{a1}"), &refs(&too_much))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("Your budget comes to £6,500: the most this round awards is £6,000"),
+        "{body}"
+    );
+    let a1 = send_application(&p1, round, org1, "5000").await; // £6,000
+    app.wait_for_mail(&p1_email, "Application received").await;
+    let (p2, _, org2) = provider(&app, "Old Trafford Friends", "user_led").await;
+    let a2 = send_application(&p2, round, org2, "4000").await; // £5,000
+    let (p3, p3_email, org3) = provider(&app, "Stretford Circle", "user_led").await;
+    let a3 = send_application(&p3, round, org3, "500").await; // £1,500
+    let (p4, _, org4) = provider(&app, "Late Starters", "micro_enterprise").await;
+    let res = apply(&p4, round, org4).await;
+    let late: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+
+    // Applicants see only their own; other roles get nothing.
+    assert_eq!(
+        p2.get(&format!("/provider/funding/{a1}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, mine) = p2.get_text("/provider/funding").await;
+    assert!(mine.contains("Old Trafford Friends") && !mine.contains("Apna Ghar"));
+    assert_eq!(
+        member_a
+            .get(&format!("/provider/funding/{a1}"))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        outsider
+            .get(&format!("/panel/applications/{a1}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        commissioner
+            .get(&format!("/panel/applications/{a1}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "not on the panel"
+    );
+    assert_eq!(
+        member_a
+            .get(&format!("/panel/applications/{late}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "drafts are not the panel's"
+    );
+
+    // Scoring: others' scores stay hidden until one's own are sent; conflicts take no part.
+    let c = criteria(&app, round).await;
+    assert_eq!(
+        score(&member_a, a1, &c, ["5", "3", "2"], "send")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        score(&member_b, a1, &c, ["4", "3", "2"], "save")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, page_b) = member_b
+        .get_text(&format!("/panel/applications/{a1}"))
+        .await;
+    assert!(
+        !page_b.contains(&format!("Comment 5 on {}", c[0])),
+        "A's scores hidden from B before B sends"
+    );
+    let (_, page_a) = member_a
+        .get_text(&format!("/panel/applications/{a1}"))
+        .await;
+    assert!(page_a.contains("Nobody else has sent scores yet"));
+    let (status, body) = member_b
+        .post_form_text(
+            &format!("/panel/applications/{a1}/scores"),
+            &[("then", "send"), (&format!("score_{}", c[0]), "9")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("from 0 to 5"));
+    score(&member_b, a1, &c, ["4", "3", "2"], "send").await;
+    let (_, page_b) = member_b
+        .get_text(&format!("/panel/applications/{a1}"))
+        .await;
+    assert!(
+        page_b.contains(&format!("Comment 5 on {}", c[0])),
+        "visible after sending"
+    );
+    assert_eq!(
+        score(&member_b, a1, &c, ["0", "0", "0"], "send")
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "sent scores are final"
+    );
+    let res = member_c
+        .post_form(
+            &format!("/panel/applications/{a1}/conflict"),
+            &[("conflict_note", "I volunteer with them")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        score(&member_c, a1, &c, ["0", "0", "0"], "send")
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let (_, page_c) = member_c
+        .get_text(&format!("/panel/applications/{a1}"))
+        .await;
+    assert!(
+        page_c.contains("You declared a conflict")
+            && !page_c.contains(&format!("Comment 4 on {}", c[0]))
+    );
+    score(&member_a, a2, &c, ["2", "2", "2"], "send").await;
+    score(&member_b, a2, &c, ["3", "3", "3"], "send").await;
+    score(&member_a, a3, &c, ["1", "1", "1"], "send").await;
+    let (_, panel) = member_a.get_text("/panel").await;
+    assert!(panel.contains("Apna Ghar Care") && panel.contains("Scored"));
+
+    // Decisions wait for the close; then the deadline holds on the server.
+    let decision = |amount: &'static str| {
+        vec![
+            ("decision", "award"),
+            ("amount", amount),
+            ("conditions", "Quarterly reports"),
+        ]
+    };
+    let (status, body) = commissioner
+        .post_form_text(
+            &format!("/commissioner/funding/applications/{a1}/decision"),
+            &decision("6000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Decide after the round closes"));
+    close_round(&app, round).await;
+    let mut late_fields = application_fields("100");
+    late_fields.push(("then".into(), "send".into()));
+    let (status, body) = p4
+        .post_form_text(&format!("/provider/funding/{late}"), &refs(&late_fields))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body.contains("Late applications cannot be accepted"),
+        "{body}"
+    );
+    let (status, _) = pa
+        .post_form_text(
+            &format!("/funding/{round}/apply"),
+            &[("organisation", &pa_org.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The ranking: a1 = (4.5×50 + 3×30 + 2×20) / 100 = 3.55; a2 = 2.50; a3 = 1.00.
+    let (_, ranking) = commissioner
+        .get_text(&format!("/commissioner/funding/{round}"))
+        .await;
+    let at = |s: &str| {
+        ranking
+            .find(s)
+            .unwrap_or_else(|| panic!("{s} in {ranking}"))
+    };
+    assert!(
+        at("Apna Ghar Care") < at("Old Trafford Friends")
+            && at("Old Trafford Friends") < at("Stretford Circle")
+    );
+    assert!(ranking.contains("3.55") && ranking.contains("2.50") && ranking.contains("1.00"));
+    assert!(ranking.contains("1 conflicted"));
+    assert!(
+        ranking.contains("£11,000") && ranking.contains("over the pot"),
+        "running total past the £10,000 pot"
+    );
+
+    // Awards never over-commit the pot without a confirmation; declines need feedback.
+    let res = commissioner
+        .post_form(
+            &format!("/commissioner/funding/applications/{a1}/decision"),
+            &decision("6000"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, body) = commissioner
+        .post_form_text(
+            &format!("/commissioner/funding/applications/{a2}/decision"),
+            &decision("5000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("more than the pot (£6,000 awarded of £10,000)")
+            && body.contains("I know this goes over the pot")
+    );
+    let mut confirmed = decision("5000");
+    confirmed.push(("confirm_over_pot", "yes"));
+    let res = commissioner
+        .post_form(
+            &format!("/commissioner/funding/applications/{a2}/decision"),
+            &confirmed,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, body) = commissioner
+        .post_form_text(
+            &format!("/commissioner/funding/applications/{a3}/decision"),
+            &[("decision", "decline"), ("feedback", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter feedback for the applicant"));
+    commissioner
+        .post_form(
+            &format!("/commissioner/funding/applications/{a3}/decision"),
+            &[
+                ("decision", "decline"),
+                ("feedback", "Say how you will reach people"),
+            ],
+        )
+        .await;
+    let (_, ranking) = commissioner
+        .get_text(&format!("/commissioner/funding/{round}"))
+        .await;
+    assert!(
+        ranking.contains("Awarded £11,000 of £10,000")
+            && ranking.contains("over the pot by £1,000")
+    );
+
+    // Applicants are emailed and see the decision.
+    let mail = app
+        .wait_for_mail(&p3_email, "Decision on your application")
+        .await;
+    assert!(mail.text.contains("Say how you will reach people"));
+    let mail = app.wait_for_mail(&p1_email, "Grant awarded").await;
+    assert!(mail.text.contains("£6,000") && mail.text.contains("Quarterly reports"));
+    let (_, decided) = p1.get_text(&format!("/provider/funding/{a1}")).await;
+    assert!(decided.contains("Awarded £6,000"));
+    assert_eq!(
+        p1.post_form(&format!("/provider/funding/{a1}/withdraw"), &[])
+            .await
+            .status(),
+        StatusCode::CONFLICT,
+        "decided applications cannot be withdrawn"
+    );
+    let audit = app.audit_actions().await;
+    for action in [
+        "fund_round.published",
+        "fund_application.submitted",
+        "fund_review.submitted",
+        "fund_review.conflict_declared",
+        "fund_application.decided",
+    ] {
+        assert!(audit.iter().any(|a| a == action), "{action}");
+    }
+}
