@@ -55,6 +55,12 @@ pub struct Settings {
     pub quality_first_check_days: i64,
     /// Days before a quality check is due that its checker is reminded.
     pub quality_check_reminder_days: i64,
+    /// The council's organisation identifier in published grants data (org-id.guide).
+    pub funder_identifier: String,
+    /// The council's name in published grants data.
+    pub funder_name: String,
+    /// The council's 360Giving prefix for grant identifiers.
+    pub grant_prefix: String,
 }
 
 impl Default for Settings {
@@ -81,6 +87,9 @@ impl Default for Settings {
             quality_recheck_poor_days: 90,
             quality_first_check_days: 90,
             quality_check_reminder_days: 3,
+            funder_identifier: "GB-LAE-EXAMPLE".to_owned(),
+            funder_name: "Example Council".to_owned(),
+            grant_prefix: "360G-example".to_owned(),
         }
     }
 }
@@ -119,6 +128,15 @@ impl Settings {
             cycle_days: self.quality_recheck_days.clamp(30, 3650),
             poor_days: self.quality_recheck_poor_days.clamp(7, 3650),
             first_check_days: self.quality_first_check_days.clamp(0, 3650),
+        }
+    }
+
+    /// Who publishes innovation-fund grants as open data.
+    pub fn funder(&self) -> crate::domain::fund_export::Funder {
+        crate::domain::fund_export::Funder {
+            identifier: self.funder_identifier.clone(),
+            name: self.funder_name.clone(),
+            prefix: self.grant_prefix.clone(),
         }
     }
 

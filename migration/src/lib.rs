@@ -22,6 +22,7 @@ mod m20261123_000017_create_inspection_responses;
 mod m20261125_000018_inspection_photos_and_reminders;
 mod m20261125_000019_create_market_supply;
 mod m20261125_000020_create_innovation_fund;
+mod m20261125_000021_create_fund_awards;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000018_inspection_photos_and_reminders::Migration),
             Box::new(m20261125_000019_create_market_supply::Migration),
             Box::new(m20261125_000020_create_innovation_fund::Migration),
+            Box::new(m20261125_000021_create_fund_awards::Migration),
         ]
     }
 }

@@ -28,6 +28,7 @@ pub const MAX_BUDGET_LINES: usize = 8;
 const MAX_TEXT: usize = 3000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Answers {
     pub need: String,
     pub offer: String,
@@ -36,6 +37,8 @@ pub struct Answers {
     pub people: Option<u32>,
     pub outcomes: String,
     pub match_funding: String,
+    /// A sole trader's consent to their name in the published list of grants.
+    pub publish_name: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +105,7 @@ pub fn parse_form(f: &FormFields) -> Result<(Answers, Vec<BudgetLine>), FieldErr
         people: None,
         outcomes: bounded(&mut e, "outcomes", &f.one("outcomes")),
         match_funding: bounded(&mut e, "match_funding", &f.one("match_funding")),
+        publish_name: f.one("publish_name") == "yes",
     };
     let people = f.one("people");
     if !people.trim().is_empty() {

@@ -10,9 +10,9 @@ use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
 use crate::domain::fund_applications::{self as applications, ApplicationView};
 use crate::domain::fund_rounds::{self as rounds, FundError, RoundView, phase, today};
-use crate::domain::organisations;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::domain::{categories, listing_content::format_pounds};
+use crate::domain::{fund_awards, fund_export, organisations};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::fund::{self as view, ApplyBox};
@@ -78,6 +78,7 @@ async fn round_page(
         }
     };
     let names = category_names(state, &round).await?;
+    let awards = fund_awards::of_round(&state.db, id).await?;
     let status = if error.is_some() {
         StatusCode::CONFLICT
     } else {
@@ -85,7 +86,7 @@ async fn round_page(
     };
     Ok(html_page(
         status,
-        view::round_page(page, &round, p, &names, &apply, error),
+        view::round_page(page, &round, p, &names, &apply, &awards, error),
     ))
 }
 
@@ -131,15 +132,24 @@ pub async fn mine(
     Ok(view::my_applications(&page, &apps))
 }
 
-fn application_html(
+async fn application_html(
     page: &Page,
+    state: &AppState,
     app: &ApplicationView,
     values: &FormFields,
     errors: &FieldErrors,
     status: StatusCode,
-) -> HttpResponse {
+) -> AppResult<HttpResponse> {
     let p = phase(&app.round, today());
-    html_page(status, view::application_page(page, app, p, values, errors))
+    let award = match fund_awards::load(&state.db, app.application.id).await {
+        Ok(award) => Some(award),
+        Err(FundError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
+    Ok(html_page(
+        status,
+        view::application_page(page, app, award.as_ref(), p, values, errors),
+    ))
 }
 
 pub async fn application(
@@ -150,13 +160,15 @@ pub async fn application(
 ) -> AppResult<HttpResponse> {
     let app = applications::for_member(&state.db, path_id(&id)?, user.id).await?;
     let values = view::form_values(&app);
-    Ok(application_html(
+    application_html(
         &page,
+        &state,
         &app,
         &values,
         &FieldErrors::default(),
         StatusCode::OK,
-    ))
+    )
+    .await
 }
 
 pub async fn save(
@@ -174,13 +186,15 @@ pub async fn save(
     let (answers, budget) = match applications::parse_form(&fields) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return Ok(application_html(
+            return application_html(
                 &page,
+                &state,
                 &app,
                 &fields,
                 &errors,
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ));
+            )
+            .await;
         }
     };
     applications::save(&state.db, &actor, id, user.id, &answers, &budget).await?;
@@ -208,13 +222,15 @@ pub async fn save(
     }
     if !errors.is_empty() {
         let app = applications::for_member(&state.db, id, user.id).await?;
-        return Ok(application_html(
+        return application_html(
             &page,
+            &state,
             &app,
             &fields,
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+        )
+        .await;
     }
     applications::submit(&state.db, &actor, &state.base_url, id, user.id).await?;
     state.wake_mail_worker();
@@ -236,4 +252,21 @@ pub async fn withdraw(
     applications::withdraw(&state.db, &actor, id, user.id).await?;
     set_flash(&session, "Application withdrawn");
     Ok(see_other(&format!("/provider/funding/{id}")))
+}
+
+/// Every awarded grant in the 360Giving JSON format.
+pub async fn grants_json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let awards = fund_awards::all(&state.db).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .json(fund_export::to_json(&state.settings.funder(), &awards)))
+}
+
+/// Every awarded grant as a 360Giving CSV.
+pub async fn grants_csv(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let awards = fund_awards::all(&state.db).await?;
+    super::csv_download(
+        "grants-360giving.csv",
+        fund_export::to_csv(&state.settings.funder(), &awards),
+    )
 }

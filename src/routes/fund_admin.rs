@@ -8,12 +8,12 @@ use actix_web::{HttpResponse, web};
 use super::fund::category_names;
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::categories;
 use crate::domain::fund_applications as applications;
 use crate::domain::fund_decisions::{self as decisions, Refusal};
 use crate::domain::fund_panel;
 use crate::domain::fund_rounds::{self as rounds, FundError, phase, today};
 use crate::domain::validation::{FieldErrors, FormFields};
+use crate::domain::{categories, fund_awards, listings};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::fund_admin::{self as view, DecisionPage, RoundAdmin};
@@ -156,6 +156,7 @@ async fn round_page(
     let names = category_names(state, &round).await?;
     let ranking = fund_panel::ranking(&state.db, id).await?;
     let awarded = decisions::awarded_total(&state.db, id).await?;
+    let awards = fund_awards::of_round(&state.db, id).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -172,6 +173,7 @@ async fn round_page(
                 ranking: &ranking,
                 awarded_pence: awarded,
                 panel_email,
+                awards: &awards,
             },
             errors,
         ),
@@ -263,6 +265,18 @@ async fn application_page(
         .map(|(r, _)| fund_panel::scores_of(r))
         .collect();
     let awarded = decisions::awarded_total(&state.db, app.round.id).await?;
+    let award = match fund_awards::load(&state.db, id).await {
+        Ok(award) => Some(award),
+        Err(FundError::NotFound) => None,
+        Err(other) => return Err(other.into()),
+    };
+    let org_listings: Vec<(i64, String)> =
+        listings::of_organisation(&state.db, app.organisation.id)
+            .await?
+            .iter()
+            .filter(|l| l.listing.status != listings::ARCHIVED)
+            .map(|l| (l.listing.id, l.title().to_owned()))
+            .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -280,6 +294,8 @@ async fn application_page(
                 score: fund_panel::weighted_score(&criteria, &scored),
                 awarded_pence: awarded,
                 over_pot,
+                award: award.as_ref(),
+                org_listings: &org_listings,
             },
             values,
             errors,
@@ -354,4 +370,111 @@ pub async fn decide(
         }
         Err(Refusal::Fund(other)) => Err(other.into()),
     }
+}
+
+/// Runs an award-tracking form: on success back to the award, else the page with errors.
+async fn tracking(
+    page: &Page,
+    state: &AppState,
+    session: &Session,
+    id: i64,
+    fields: &FormFields,
+    result: Result<(), FieldErrors>,
+    done: &str,
+) -> AppResult<HttpResponse> {
+    match result {
+        Ok(()) => {
+            set_flash(session, done);
+            Ok(see_other(&format!(
+                "/commissioner/funding/applications/{id}#award"
+            )))
+        }
+        Err(errors) => application_page(page, state, id, fields, &errors, false).await,
+    }
+}
+
+pub async fn add_payment(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let fields = FormFields(form.into_inner());
+    let result = fund_awards::add_payment(&state.db, &actor, id, user.id, &fields).await?;
+    tracking(
+        &page,
+        &state,
+        &session,
+        id,
+        &fields,
+        result,
+        "Payment recorded",
+    )
+    .await
+}
+
+pub async fn add_milestone(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let fields = FormFields(form.into_inner());
+    let result = fund_awards::add_milestone(&state.db, &actor, id, &fields).await?;
+    tracking(
+        &page,
+        &state,
+        &session,
+        id,
+        &fields,
+        result,
+        "Milestone added",
+    )
+    .await
+}
+
+pub async fn milestone_met(
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, milestone) = path.into_inner();
+    let id = path_id(&id)?;
+    fund_awards::milestone_met(&state.db, &actor, id, path_id(&milestone)?).await?;
+    set_flash(&session, "Milestone marked as met");
+    Ok(see_other(&format!(
+        "/commissioner/funding/applications/{id}#award"
+    )))
+}
+
+pub async fn link_listing(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let fields = FormFields(form.into_inner());
+    let listing = fields.one("listing").trim().parse::<i64>().unwrap_or(0);
+    let result = fund_awards::link_listing(&state.db, &actor, id, listing).await?;
+    tracking(
+        &page,
+        &state,
+        &session,
+        id,
+        &fields,
+        result,
+        "Listing linked to the award",
+    )
+    .await
 }

@@ -184,6 +184,8 @@ route_table! {
     GET  "/commissioner/ras"              [Role(Commissioner)] => ras::editor;
     POST "/commissioner/ras"              [Role(Commissioner)] => ras::publish;
     GET  "/funding"                       [Public]      => fund::index;
+    GET  "/funding/grants.json"           [Public]      => fund::grants_json;
+    GET  "/funding/grants.csv"            [Public]      => fund::grants_csv;
     GET  "/funding/{id}"                  [Public]      => fund::round;
     POST "/funding/{id}/apply"            [Role(Provider)] => fund::apply;
     GET  "/provider/funding"              [Role(Provider)] => fund::mine;
@@ -195,6 +197,10 @@ route_table! {
     POST "/commissioner/funding/new"      [Role(Commissioner)] => fund_admin::create;
     GET  "/commissioner/funding/applications/{id}" [Role(Commissioner)] => fund_admin::application;
     POST "/commissioner/funding/applications/{id}/decision" [Role(Commissioner)] => fund_admin::decide;
+    POST "/commissioner/funding/applications/{id}/payments" [Role(Commissioner)] => fund_admin::add_payment;
+    POST "/commissioner/funding/applications/{id}/milestones" [Role(Commissioner)] => fund_admin::add_milestone;
+    POST "/commissioner/funding/applications/{id}/milestones/{milestone}/met" [Role(Commissioner)] => fund_admin::milestone_met;
+    POST "/commissioner/funding/applications/{id}/listings" [Role(Commissioner)] => fund_admin::link_listing;
     GET  "/commissioner/funding/{id}"     [Role(Commissioner)] => fund_admin::show;
     GET  "/commissioner/funding/{id}/edit" [Role(Commissioner)] => fund_admin::edit_form;
     POST "/commissioner/funding/{id}/edit" [Role(Commissioner)] => fund_admin::update;

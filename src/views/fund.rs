@@ -5,8 +5,8 @@ use entity::fund_rounds;
 use maud::{Markup, html};
 
 use super::components::{
-    InputOptions, button, button_form, csrf_field, error_summary, summary_list, tag, text_input,
-    textarea, title_with_errors, warning_button,
+    InputOptions, button, button_form, csrf_field, error_summary, single_checkbox, summary_list,
+    tag, text_input, textarea, title_with_errors, warning_button,
 };
 use super::layout::layout;
 use super::page::Page;
@@ -14,7 +14,9 @@ use crate::domain::dates::format_date;
 use crate::domain::fund_applications::{
     ApplicationView, DECIDED, DRAFT, MAX_BUDGET_LINES, QUESTIONS, SUBMITTED, WITHDRAWN, missing,
 };
+use crate::domain::fund_awards::AwardView;
 use crate::domain::fund_decisions::AWARD;
+use crate::domain::fund_export::public_recipient_name;
 use crate::domain::fund_rounds::{Phase, RoundView, deadline, list_of};
 use crate::domain::listing_content::{client_group_label, format_pounds};
 use crate::domain::organisations::kind_label;
@@ -131,6 +133,7 @@ pub fn round_page(
     phase: Phase,
     category_names: &[String],
     apply: &ApplyBox,
+    awards: &[AwardView],
     error: Option<&str>,
 ) -> Markup {
     let r = &view.round;
@@ -147,6 +150,10 @@ pub fn round_page(
             span class="govuk-caption-l" { "Innovation fund " (phase_tag(phase)) }
             h1 class="govuk-heading-l" { (r.title) }
             (round_facts(view, category_names))
+            @if !awards.is_empty() {
+                h2 class="govuk-heading-m" { "Grants awarded" }
+                (awards_table(awards))
+            }
             h2 class="govuk-heading-m" { "Apply" }
             @match apply {
                 ApplyBox::NotOpen => p class="govuk-body" { @if phase == Phase::Closed { "This round has closed." } @else { "You can apply from " (format_date(&r.opens_on)) "." } },
@@ -184,6 +191,32 @@ pub fn round_page(
             }
         },
     )
+}
+
+/// Awards as the public sees them: recipient (an individual only named with consent),
+/// amount, and the services they produced.
+pub fn awards_table(awards: &[AwardView]) -> Markup {
+    html! {
+        table class="govuk-table" {
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Recipient" }
+                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Awarded" }
+                th scope="col" class="govuk-table__header" { "Services" }
+            } }
+            tbody class="govuk-table__body" {
+                @for award in awards {
+                    tr class="govuk-table__row" {
+                        td class="govuk-table__cell" { (public_recipient_name(award)) }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(award.awarded())) }
+                        td class="govuk-table__cell" {
+                            @for (id, title, public) in &award.listings { @if *public { a class="govuk-link" href={ "/listings/" (id) } { (title) } br; } }
+                        }
+                    }
+                }
+            }
+        }
+        p class="govuk-body" { "Open data (360Giving standard): " a class="govuk-link" href="/funding/grants.json" { "JSON" } ", " a class="govuk-link" href="/funding/grants.csv" { "CSV" } "." }
+    }
 }
 
 pub fn my_applications(page: &Page, apps: &[ApplicationView]) -> Markup {
@@ -282,6 +315,7 @@ pub fn form_values(view: &ApplicationView) -> FormFields {
 pub fn application_page(
     page: &Page,
     view: &ApplicationView,
+    award: Option<&AwardView>,
     phase: Phase,
     values: &FormFields,
     errors: &FieldErrors,
@@ -313,6 +347,10 @@ pub fn application_page(
                     h2 class="govuk-heading-m" { @if a.decision.as_deref() == Some(AWARD) { "Conditions" } @else { "Feedback from the panel" } }
                     p class="govuk-body kith-pre-line" { (note) }
                 } }
+                @if let Some(award) = award {
+                    h2 class="govuk-heading-m" { "Your award" }
+                    (super::fund_admin::award_progress(award))
+                }
             }
             @if editable {
                 form method="post" action=(base) novalidate {
@@ -334,6 +372,10 @@ pub fn application_page(
                         }
                     }
                     (textarea("match_funding", "Other money you have for this (optional)", &values.one("match_funding"), errors, Some("Other grants or your own money, and how much"), 3))
+                    @if view.organisation.kind == crate::domain::organisations::PERSONAL_ASSISTANT {
+                        p class="govuk-body" { "If you are awarded a grant, the council publishes it as open data without your address or contact details. As you work for yourself, your name is left out unless you agree." }
+                        (single_checkbox("publish_name", "You may publish my name with the grant", values.one("publish_name") == "yes"))
+                    }
                     div class="govuk-button-group" {
                         button type="submit" name="then" value="send" class="govuk-button" data-module="govuk-button" { "Send application" }
                         button type="submit" name="then" value="save" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Save and come back later" }

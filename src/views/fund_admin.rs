@@ -12,7 +12,9 @@ use super::fund::{application_summary, phase_tag, round_facts, status_tag};
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
+use crate::domain::dates::format_date;
 use crate::domain::fund_applications::ApplicationView;
+use crate::domain::fund_awards::AwardView;
 use crate::domain::fund_panel::{
     CONFLICTED, MAX_SCORE, Ranked, SUBMITTED_REVIEW, WorkItem, scores_of,
 };
@@ -148,6 +150,7 @@ pub struct RoundAdmin<'a> {
     pub ranking: &'a [Ranked],
     pub awarded_pence: i64,
     pub panel_email: &'a str,
+    pub awards: &'a [AwardView],
 }
 
 pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup {
@@ -208,6 +211,16 @@ pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup 
                     }
                 }
             }
+            @if !p.awards.is_empty() {
+                h2 class="govuk-heading-m" { "Summary" }
+                @let declined = p.ranking.iter().filter(|r| r.view.application.decision.as_deref() == Some(crate::domain::fund_decisions::DECLINE)).count();
+                @let paid: i64 = p.awards.iter().map(AwardView::paid).sum();
+                p class="govuk-body" {
+                    (p.ranking.len()) " applications sent; " (p.awards.len()) " awarded (" (format_pounds(p.awarded_pence)) "); "
+                    (declined) " declined; " (format_pounds(paid)) " paid so far."
+                }
+                (super::fund::awards_table(p.awards))
+            }
             h2 class="govuk-heading-m" { "Panel" }
             @if p.view.panel.is_empty() { p class="govuk-body" { "Nobody yet." } }
             ul class="govuk-list" {
@@ -267,6 +280,113 @@ pub struct DecisionPage<'a> {
     pub awarded_pence: i64,
     /// Set when the last award asked would take the round past its pot.
     pub over_pot: bool,
+    /// The award's tracking, once awarded, and the recipient's listings to link.
+    pub award: Option<&'a AwardView>,
+    pub org_listings: &'a [(i64, String)],
+}
+
+/// Payments, milestones and listings of an award, with forms to add to them.
+fn award_tracking(
+    page: &Page,
+    p: &DecisionPage,
+    award: &AwardView,
+    values: &FormFields,
+    errors: &FieldErrors,
+) -> Markup {
+    let csrf = page.csrf();
+    let base = format!(
+        "/commissioner/funding/applications/{}",
+        award.view.application.id
+    );
+    let (pd, pm, py) = split_date(values, "paid");
+    let (dd, dm, dy) = split_date(values, "due");
+    let listing_options: Vec<(String, String)> = p
+        .org_listings
+        .iter()
+        .map(|(id, title)| (id.to_string(), title.clone()))
+        .collect();
+    html! {
+        h2 class="govuk-heading-m" id="award" { "The award" }
+        (award_progress(award))
+        h3 class="govuk-heading-s" { "Record a payment" }
+        form method="post" action={ (base) "/payments" } novalidate {
+            (csrf_field(&csrf))
+            (date_input("paid", "Paid on", (&pd, &pm, &py), errors, None))
+            (text_input("payment", "Amount, in pounds", &values.one("payment"), errors, InputOptions { width_class: Some("govuk-input--width-10"), ..Default::default() }))
+            (text_input("payment_note", "Note (optional)", &values.one("payment_note"), errors, InputOptions { hint: Some("For example, first instalment"), ..Default::default() }))
+            (secondary_button("Record payment"))
+        }
+        h3 class="govuk-heading-s" { "Add a milestone" }
+        form method="post" action={ (base) "/milestones" } novalidate {
+            (csrf_field(&csrf))
+            (text_input("milestone", "Milestone", &values.one("milestone"), errors, InputOptions { hint: Some("For example, first 10 people supported"), ..Default::default() }))
+            (date_input("due", "Due by", (&dd, &dm, &dy), errors, None))
+            (secondary_button("Add milestone"))
+        }
+        @for m in &award.milestones {
+            @if m.done_on.is_none() {
+                (button_form(&format!("{base}/milestones/{}/met", m.id), &csrf, &[], secondary_button(&format!("Mark “{}” as met", m.title))))
+            }
+        }
+        h3 class="govuk-heading-s" { "Link a listing the award produced" }
+        @if listing_options.is_empty() {
+            p class="govuk-body" { "The recipient has no listings yet." }
+        } @else {
+            form method="post" action={ (base) "/listings" } novalidate {
+                (csrf_field(&csrf))
+                div class={ "govuk-form-group" @if errors.get("listing").is_some() { " govuk-form-group--error" } } {
+                    label class="govuk-label" for="listing" { "Listing" }
+                    @if let Some(message) = errors.get("listing") { p id="listing-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) } }
+                    select class="govuk-select" id="listing" name="listing" {
+                        @for (id, title) in &listing_options { option value=(id) { (title) } }
+                    }
+                }
+                (secondary_button("Link listing"))
+            }
+        }
+    }
+}
+
+/// What an award has paid, what was agreed and what it produced (read-only).
+pub fn award_progress(award: &AwardView) -> Markup {
+    html! {
+        p class="govuk-body" { "Awarded " (format_pounds(award.awarded())) "; paid " (format_pounds(award.paid())) "." }
+        @if !award.payments.is_empty() {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { "Payments" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Date" }
+                    th scope="col" class="govuk-table__header" { "Note" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Amount" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for pay in &award.payments {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (format_date(&pay.paid_on)) }
+                            td class="govuk-table__cell" { (pay.note) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(pay.amount_pence)) }
+                        }
+                    }
+                }
+            }
+        }
+        @if !award.milestones.is_empty() {
+            h3 class="govuk-heading-s" { "Milestones" }
+            ul class="govuk-list govuk-list--bullet" {
+                @for m in &award.milestones {
+                    li { (m.title) " – due " (format_date(&m.due_on)) ": " @match m.done_on { Some(d) => { strong { "met " (format_date(&d)) } }, None => { "not yet met" } } }
+                }
+            }
+        }
+        @if !award.listings.is_empty() {
+            h3 class="govuk-heading-s" { "Services it produced" }
+            ul class="govuk-list" {
+                @for (id, title, public) in &award.listings {
+                    li { @if *public { a class="govuk-link" href={ "/listings/" (id) } { (title) } } @else { (title) " (not published)" } }
+                }
+            }
+        }
+    }
 }
 
 pub fn application_admin(
@@ -335,6 +455,9 @@ pub fn application_admin(
                         (button("Record the decision"))
                     }
                 }
+            }
+            @if let Some(award) = p.award {
+                (award_tracking(page, p, award, values, errors))
             }
         },
     )

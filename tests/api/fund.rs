@@ -525,3 +525,275 @@ async fn a_round_runs_from_publication_to_decisions_with_private_applications_an
         assert!(audit.iter().any(|a| a == action), "{action}");
     }
 }
+
+/// A published round any provider may apply to, with one panel member.
+async fn open_round(app: &TestApp, commissioner: &Browser) -> i64 {
+    let fields: Vec<(String, String)> = round_fields()
+        .into_iter()
+        .filter(|(k, _)| k != "eligible")
+        .collect();
+    let res = commissioner
+        .post_form("/commissioner/funding/new", &refs(&fields))
+        .await;
+    let round: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    let (_, member) = app.signed_in_as(Role::Broker).await;
+    commissioner
+        .post_form(
+            &format!("/commissioner/funding/{round}/panel"),
+            &[("email", &member.email)],
+        )
+        .await;
+    let res = commissioner
+        .post_form(&format!("/commissioner/funding/{round}/publish"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    round
+}
+
+async fn award(commissioner: &Browser, application: i64, amount: &str) {
+    let res = commissioner
+        .post_form(
+            &format!("/commissioner/funding/applications/{application}/decision"),
+            &[
+                ("decision", "award"),
+                ("amount", amount),
+                ("conditions", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn awards_are_tracked_and_published_as_360giving_open_data_without_sole_traders_names() {
+    let app = crate::helpers::spawn_app().await;
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    let round = open_round(&app, &commissioner).await;
+    let (org_b, _, org) = provider(&app, "Apna Ghar Care", "micro_enterprise").await;
+    let a_org = send_application(&org_b, round, org, "5000").await;
+    // A personal assistant who keeps their name private, and one who agrees to publish it.
+    let (pa_b, _, pa) = provider(&app, "Kasia Nowak", "personal_assistant").await;
+    let (_, form) = pa_b
+        .get_text(&format!("/provider/funding/{}", {
+            let res = apply(&pa_b, round, pa).await;
+            location(&res).rsplit('/').next().unwrap().to_owned()
+        }))
+        .await;
+    assert!(form.contains("You may publish my name with the grant"));
+    let a_pa = send_application(&pa_b, round, pa, "500").await;
+    let (pa2_b, _, pa2) = provider(&app, "Tomasz Lis", "personal_assistant").await;
+    let res = apply(&pa2_b, round, pa2).await;
+    let a_pa2: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+    let mut f = application_fields("200");
+    f.push(("publish_name".into(), "yes".into()));
+    f.push(("then".into(), "send".into()));
+    assert_eq!(
+        pa2_b
+            .post_form(&format!("/provider/funding/{a_pa2}"), &refs(&f))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    close_round(&app, round).await;
+    award(&commissioner, a_org, "6000").await;
+    award(&commissioner, a_pa, "1500").await;
+    award(&commissioner, a_pa2, "1200").await;
+
+    // Payments never pass the award; dates must be real and not in the future.
+    let base = format!("/commissioner/funding/applications/{a_org}");
+    let mut paid = date_fields("paid", 0);
+    paid.push(("payment".into(), "7000".into()));
+    let (status, body) = commissioner
+        .post_form_text(&format!("{base}/payments"), &refs(&paid))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Payments would come to £7,000, more than the award of £6,000"));
+    let mut future = date_fields("paid", 5);
+    future.push(("payment".into(), "100".into()));
+    let (status, body) = commissioner
+        .post_form_text(&format!("{base}/payments"), &refs(&future))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("cannot be in the future"));
+    let mut ok = date_fields("paid", 0);
+    ok.push(("payment".into(), "2,000".into()));
+    ok.push(("payment_note".into(), "First instalment".into()));
+    assert_eq!(
+        commissioner
+            .post_form(&format!("{base}/payments"), &refs(&ok))
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Milestones, met or not; listings the award produced (the recipient's own only).
+    let (status, body) = commissioner
+        .post_form_text(&format!("{base}/milestones"), &[("milestone", "")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter the milestone") && body.contains("Enter the due date"));
+    let mut milestone = date_fields("due", 60);
+    milestone.push(("milestone".into(), "First 10 people supported".into()));
+    commissioner
+        .post_form(&format!("{base}/milestones"), &refs(&milestone))
+        .await;
+    let m: i64 = entity::fund_milestones::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(
+        commissioner
+            .post_form(&format!("{base}/milestones/{m}/met"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        commissioner
+            .post_form(&format!("{base}/milestones/{m}/met"), &[])
+            .await
+            .status(),
+        StatusCode::CONFLICT
+    );
+    let own =
+        crate::listings::create_listing(&app, &org_b, org, "Urdu-speaking home support", "18")
+            .await;
+    let other = crate::listings::create_listing(&app, &pa_b, pa, "Kasia's help", "15").await;
+    let (status, body) = commissioner
+        .post_form_text(
+            &format!("{base}/listings"),
+            &[("listing", &other.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Choose one of the recipient’s listings"));
+    commissioner
+        .post_form(
+            &format!("{base}/listings"),
+            &[("listing", &own.to_string())],
+        )
+        .await;
+    let (_, page) = commissioner.get_text(&base).await;
+    assert!(page.contains("Awarded £6,000; paid £2,000") && page.contains("First instalment"));
+    assert!(page.contains("Urdu-speaking home support (not published)"));
+    let (_, summary) = commissioner
+        .get_text(&format!("/commissioner/funding/{round}"))
+        .await;
+    assert!(
+        summary
+            .contains("3 applications sent; 3 awarded (£8,700); 0 declined; £2,000 paid so far."),
+        "{summary}"
+    );
+
+    // The recipient sees its award; the public sees awards, sole traders unnamed without consent.
+    let (_, mine) = org_b.get_text(&format!("/provider/funding/{a_org}")).await;
+    assert!(
+        mine.contains("Your award")
+            && mine.contains("First 10 people supported")
+            && mine.contains("met ")
+    );
+    let (_, public) = app.browser().get_text(&format!("/funding/{round}")).await;
+    assert!(
+        public.contains("Grants awarded")
+            && public.contains("Apna Ghar Care")
+            && public.contains("Individual recipient")
+            && public.contains("Tomasz Lis")
+    );
+    assert!(!public.contains("Kasia Nowak"));
+
+    // 360Giving JSON: every award has the standard's required fields.
+    let res = app.browser().get("/funding/grants.json").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    assert!(
+        !text.contains("Kasia Nowak"),
+        "no sole trader's name without consent"
+    );
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let grants = json["grants"].as_array().expect("grants");
+    assert_eq!(grants.len(), 3);
+    for g in grants {
+        for field in [
+            "id",
+            "title",
+            "description",
+            "currency",
+            "awardDate",
+            "dateModified",
+        ] {
+            assert!(
+                g[field].as_str().is_some_and(|s| !s.is_empty()),
+                "{field} in {g}"
+            );
+        }
+        assert!(g["amountAwarded"].as_f64().is_some());
+        assert_eq!(g["currency"], "GBP");
+        assert_eq!(g["fundingOrganization"][0]["id"], "GB-LAE-EXAMPLE");
+        let recipient = g
+            .get("recipientOrganization")
+            .or_else(|| g.get("recipientIndividual"))
+            .expect("a recipient");
+        assert!(recipient[0]["id"].as_str().is_some() && recipient[0]["name"].as_str().is_some());
+    }
+    let org_grant = grants
+        .iter()
+        .find(|g| g["recipientOrganization"][0]["name"] == "Apna Ghar Care")
+        .expect("organisation grant");
+    assert_eq!(org_grant["amountAwarded"].as_f64(), Some(6000.0));
+    assert_eq!(org_grant["amountDisbursed"].as_f64(), Some(2000.0));
+    assert_eq!(org_grant["id"], format!("360G-example-{a_org}"));
+    assert!(
+        grants
+            .iter()
+            .any(|g| g["recipientIndividual"][0]["name"] == "Individual recipient")
+    );
+
+    // The CSV has the standard's column titles and a value in every required column.
+    let (status, csv) = app.browser().get_text("/funding/grants.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    for column in [
+        "Identifier",
+        "Title",
+        "Description",
+        "Currency",
+        "Amount Awarded",
+        "Award Date",
+        "Recipient Org:Identifier",
+        "Recipient Org:Name",
+        "Funding Org:Identifier",
+        "Funding Org:Name",
+        "Planned Dates:Start Date",
+        "Beneficiary Location:Name",
+    ] {
+        assert!(headers.iter().any(|h| h == column), "{column}");
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        for name in [
+            "Identifier",
+            "Title",
+            "Description",
+            "Currency",
+            "Amount Awarded",
+            "Award Date",
+            "Funding Org:Identifier",
+            "Funding Org:Name",
+        ] {
+            assert!(!row[col(name)].is_empty(), "{name}");
+        }
+        let org_named = !row[col("Recipient Org:Identifier")].is_empty()
+            && !row[col("Recipient Org:Name")].is_empty();
+        let ind_named = !row[col("Recipient Ind:Identifier")].is_empty()
+            && !row[col("Recipient Ind:Name")].is_empty();
+        assert!(org_named ^ ind_named, "exactly one kind of recipient");
+    }
+    assert!(rows.iter().any(|r| &r[col("Amount Awarded")] == "6000.00"
+        && &r[col("Beneficiary Location:Name")] == "M16; M32"));
+    assert!(!csv.contains("Kasia Nowak"));
+}
