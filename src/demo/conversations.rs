@@ -13,7 +13,7 @@ use crate::domain::enquiries;
 use crate::domain::enquiry_form::{NewEnquiry, REPLY_BROKER, REPLY_EMAIL};
 use crate::domain::{listings, organisations, shortlists};
 
-async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
+pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
     Ok(find_by_email(db, &EmailAddress::parse(email)?)
         .await?
         .map(|u| u.id))

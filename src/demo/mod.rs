@@ -3,6 +3,7 @@
 //! look around. Loaded automatically only into an empty embedded SQLite database.
 
 mod conversations;
+mod funding;
 pub(crate) mod listing_templates;
 mod marketplace;
 
@@ -249,6 +250,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
     txn.commit().await?;
     if admin_id.is_some() {
         conversations::seed(db, base_url).await?;
+        funding::seed(db, base_url).await?;
     }
     Ok(())
 }

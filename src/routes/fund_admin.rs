@@ -69,15 +69,22 @@ async fn form_page(
     ))
 }
 
-pub async fn new_form(page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    form_page(
-        &page,
-        &state,
-        None,
-        &FormFields::default(),
-        &FieldErrors::default(),
-    )
-    .await
+/// A new round, optionally pre-filled from a gap in the market (`?title=…&need=…&categories=…
+/// &client_groups=…&districts=…`).
+pub async fn new_form(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    const PREFILL: [&str; 5] = ["title", "need", "categories", "client_groups", "districts"];
+    let values = FormFields(
+        query
+            .into_inner()
+            .into_iter()
+            .filter(|(k, v)| PREFILL.contains(&k.as_str()) && v.chars().count() <= 4000)
+            .collect(),
+    );
+    form_page(&page, &state, None, &values, &FieldErrors::default()).await
 }
 
 pub async fn create(

@@ -102,6 +102,14 @@ async fn demo_data_gives_every_role_something_to_see() {
         .await;
     let (_, clients) = broker.get_text("/broker/clients").await;
     assert!(clients.contains("Mr Khan (ref 1042)") && clients.contains("Mrs Evans"));
+    // An open funding round, with the broker on its panel and an application to score.
+    let (_, panel) = broker.get_text("/panel").await;
+    assert!(
+        panel.contains("Culturally familiar day support") && panel.contains("To score"),
+        "{panel}"
+    );
+    let (_, funding) = app.browser().get_text("/funding").await;
+    assert!(funding.contains("(example round)"));
     let holder = app.browser();
     holder
         .sign_in("budget.holder@kith.example", kith::demo::DEMO_PASSWORD)

@@ -568,6 +568,18 @@ async fn award(commissioner: &Browser, application: i64, amount: &str) {
 async fn awards_are_tracked_and_published_as_360giving_open_data_without_sole_traders_names() {
     let app = crate::helpers::spawn_app().await;
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    // A round can start from a gap in the market, pre-filled.
+    let (_, prefilled) = commissioner
+        .get_text("/commissioner/funding/new?title=Day+support+in+M16&districts=M16&need=No+day+centre+within+3+miles&pot=9")
+        .await;
+    assert!(
+        prefilled.contains("value=\"Day support in M16\"")
+            && prefilled.contains("No day centre within 3 miles")
+    );
+    assert!(
+        prefilled.contains("id=\"pot\" name=\"pot\" type=\"text\" value=\"\""),
+        "only the need is pre-filled"
+    );
     let round = open_round(&app, &commissioner).await;
     let (org_b, _, org) = provider(&app, "Apna Ghar Care", "micro_enterprise").await;
     let a_org = send_application(&org_b, round, org, "5000").await;
@@ -796,4 +808,104 @@ async fn awards_are_tracked_and_published_as_360giving_open_data_without_sole_tr
     assert!(rows.iter().any(|r| &r[col("Amount Awarded")] == "6000.00"
         && &r[col("Beneficiary Location:Name")] == "M16; M32"));
     assert!(!csv.contains("Kasia Nowak"));
+}
+
+#[tokio::test]
+async fn hostile_bodies_to_fund_forms_get_4xx_and_change_nothing() {
+    use entity::{fund_applications, fund_payments, fund_reviews};
+    use sea_orm::PaginatorTrait;
+    let app = crate::helpers::spawn_app().await;
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    let round = open_round(&app, &commissioner).await;
+    let (p, _, org) = provider(&app, "Apna Ghar Care", "micro_enterprise").await;
+    let sent = send_application(&p, round, org, "100").await;
+    let hostile = |token: String| -> Vec<String> {
+        vec![
+            format!(
+                "csrf_token={token}&title=%FF%FE&need=%C0%AF&max_award=%80&decision=award&amount=%FF"
+            ),
+            format!(
+                "csrf_token={token}&max_award=-5&pot=-1&amount=-100&payment=-1&weight_1=-3&criterion_1=x&score_1=-2"
+            ),
+            format!(
+                "csrf_token={token}&max_award=1e308&pot=99999999999999999999&amount=NaN&payment=1e9&weight_1=99999999999"
+            ),
+            format!(
+                "csrf_token={token}&title=%00%01&need=%1B[31m&criterion_1=%00&weight_1=1&conflict_note=%00&decision=<script>alert(1)</script>"
+            ),
+            format!(
+                "csrf_token={token}&organisation=1' OR '1'='1&listing=1;DROP TABLE listings&paid-day=31&paid-month=2&paid-year=2026"
+            ),
+            format!("csrf_token={token}&%%%%=&&&=="),
+        ]
+    };
+    let bodies = hostile(commissioner.csrf().await);
+    let count = || async {
+        (
+            fund_rounds::Entity::find().count(&app.db).await.unwrap(),
+            fund_applications::Entity::find()
+                .count(&app.db)
+                .await
+                .unwrap(),
+            fund_reviews::Entity::find().count(&app.db).await.unwrap(),
+            fund_payments::Entity::find().count(&app.db).await.unwrap(),
+        )
+    };
+    let before = count().await;
+    let paths = [
+        "/commissioner/funding/new".to_owned(),
+        format!("/commissioner/funding/{round}/panel"),
+        format!("/commissioner/funding/applications/{sent}/decision"),
+        format!("/commissioner/funding/applications/{sent}/payments"),
+        format!("/commissioner/funding/applications/{sent}/milestones"),
+        format!("/commissioner/funding/applications/{sent}/listings"),
+    ];
+    for path in &paths {
+        for body in &bodies {
+            let res = commissioner
+                .client
+                .post(commissioner.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            assert!(status.is_client_error(), "{status} for {path} with {body}");
+            assert!(
+                !res.text()
+                    .await
+                    .unwrap()
+                    .contains("<script>alert(1)</script>")
+            );
+        }
+    }
+    let bodies = hostile(p.csrf().await);
+    for path in [
+        format!("/funding/{round}/apply"),
+        format!("/provider/funding/{sent}"),
+        format!("/provider/funding/{sent}/withdraw"),
+    ] {
+        for body in &bodies {
+            let res = p
+                .client
+                .post(p.url(&path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            assert_ne!(
+                status,
+                StatusCode::FORBIDDEN,
+                "the token is the provider's own"
+            );
+            // Withdrawing needs nothing from the body: it is the one change allowed here.
+            if !path.ends_with("/withdraw") {
+                assert!(status.is_client_error(), "{status} for {path} with {body}");
+            }
+        }
+    }
+    assert_eq!(count().await, before);
 }
