@@ -31,6 +31,7 @@ pub mod provider_members;
 pub mod provider_organisations;
 pub mod provider_reviews;
 pub mod ras_tables;
+pub mod search_demand_daily;
 pub mod search_index_changes;
 pub mod search_log;
 pub mod service_reviews;

@@ -15,6 +15,10 @@ pub struct Model {
     /// "page" or "api".
     pub source: String,
     pub created_at: DateTimeUtc,
+    /// The top-level type of support filtered on, if any.
+    pub category: Option<String>,
+    /// The postcode district searched from, if any.
+    pub district: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,7 @@ mod m20261125_000018_inspection_photos_and_reminders;
 mod m20261125_000019_create_market_supply;
 mod m20261125_000020_create_innovation_fund;
 mod m20261125_000021_create_fund_awards;
+mod m20261125_000022_search_demand_rollup;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000019_create_market_supply::Migration),
             Box::new(m20261125_000020_create_innovation_fund::Migration),
             Box::new(m20261125_000021_create_fund_awards::Migration),
+            Box::new(m20261125_000022_search_demand_rollup::Migration),
         ]
     }
 }
