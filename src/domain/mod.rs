@@ -33,6 +33,8 @@ pub mod listing_content;
 pub mod listing_form;
 pub mod listing_review;
 pub mod listings;
+pub mod market_analysis;
+pub mod market_export;
 pub mod market_supply;
 pub mod money;
 pub mod new_password;

@@ -4,7 +4,9 @@
 use actix_web::{HttpResponse, web};
 
 use super::csv_download;
-use crate::domain::market_supply;
+use crate::domain::categories::CLIENT_GROUPS;
+use crate::domain::market_analysis::{self as analysis, Filters};
+use crate::domain::{market_export, market_supply};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, market as view};
@@ -47,4 +49,135 @@ pub async fn quality_csv(
         market_supply::quality_by_category_and_district(&state.db, query.district(&districts))
             .await?;
     csv_download("quality-of-supply.csv", market_supply::quality_csv(&rows))
+}
+
+#[derive(serde::Deserialize)]
+pub struct MarketQuery {
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    district: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    client_group: String,
+}
+
+/// The filters asked for; anything unknown falls back to "all" (or 90 days).
+struct Asked {
+    filters: Filters,
+    days: i64,
+    query: String,
+    names: std::collections::BTreeMap<String, String>,
+    districts: Vec<String>,
+}
+
+async fn asked(state: &AppState, q: &MarketQuery) -> AppResult<Asked> {
+    let days = q
+        .days
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| view::PERIODS.iter().any(|(p, _)| p == d))
+        .unwrap_or(90);
+    let names = analysis::top_category_names(&state.db).await?;
+    let districts = market_supply::districts(&state.db).await?;
+    let mut filters = Filters::last_days(crate::domain::fund_rounds::today(), days);
+    let district = q.district.trim().to_uppercase();
+    filters.district = (!district.is_empty()
+        && district.len() <= 8
+        && district.chars().all(|c| c.is_ascii_alphanumeric()))
+    .then_some(district);
+    filters.category = names
+        .contains_key(q.category.trim())
+        .then(|| q.category.trim().to_owned());
+    filters.client_group = CLIENT_GROUPS
+        .iter()
+        .any(|(k, _)| *k == q.client_group.trim())
+        .then(|| q.client_group.trim().to_owned());
+    let mut query: Vec<(String, String)> = vec![("days".into(), days.to_string())];
+    for (k, v) in [
+        ("district", &filters.district),
+        ("category", &filters.category),
+        ("client_group", &filters.client_group),
+    ] {
+        if let Some(v) = v {
+            query.push((k.into(), v.clone()));
+        }
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    Ok(Asked {
+        filters,
+        days,
+        query,
+        names,
+        districts,
+    })
+}
+
+pub async fn overview(
+    page: Page,
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<maud::Markup> {
+    let a = asked(&state, &query).await?;
+    let db = &state.db;
+    let f = &a.filters;
+    let supply = analysis::supply(db, f).await?;
+    let demand = analysis::demand(db, f).await?;
+    let gaps = analysis::gaps(&supply, &demand);
+    let category_ids = crate::domain::categories::tree(db, false)
+        .await?
+        .into_iter()
+        .map(|n| (n.category.slug, n.category.id))
+        .collect();
+    Ok(view::overview(
+        &page,
+        &view::Overview {
+            filters: f,
+            days: a.days,
+            query: &a.query,
+            names: &a.names,
+            category_ids: &category_ids,
+            districts: &a.districts,
+            supply: &supply,
+            prices: &analysis::prices(db, f).await?,
+            ratings: analysis::ratings(db, f).await?,
+            kinds: &analysis::provider_kinds(db, f).await?,
+            demand: &demand,
+            zero_queries: &analysis::zero_result_queries(db, f, 10).await?,
+            gaps: &gaps,
+        },
+    ))
+}
+
+pub async fn supply_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    let a = asked(&state, &query).await?;
+    let rows = analysis::supply(&state.db, &a.filters).await?;
+    csv_download("supply.csv", market_export::supply_csv(&rows, &a.names))
+}
+
+pub async fn demand_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    let a = asked(&state, &query).await?;
+    let rows = analysis::demand(&state.db, &a.filters).await?;
+    csv_download("demand.csv", market_export::demand_csv(&rows, &a.names))
+}
+
+pub async fn gaps_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    let a = asked(&state, &query).await?;
+    let supply = analysis::supply(&state.db, &a.filters).await?;
+    let demand = analysis::demand(&state.db, &a.filters).await?;
+    let gaps = analysis::gaps(&supply, &demand);
+    csv_download("gaps.csv", market_export::gaps_csv(&gaps, &a.names))
 }

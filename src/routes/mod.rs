@@ -211,6 +211,10 @@ route_table! {
     GET  "/panel/applications/{id}"       [SignedIn]    => fund_panel::application;
     POST "/panel/applications/{id}/scores" [SignedIn]   => fund_panel::scores;
     POST "/panel/applications/{id}/conflict" [SignedIn] => fund_panel::conflict;
+    GET  "/commissioner/market"           [AnyRole(MARKET_READERS)] => market::overview;
+    GET  "/commissioner/market/supply.csv" [AnyRole(MARKET_READERS)] => market::supply_csv;
+    GET  "/commissioner/market/demand.csv" [AnyRole(MARKET_READERS)] => market::demand_csv;
+    GET  "/commissioner/market/gaps.csv"  [AnyRole(MARKET_READERS)] => market::gaps_csv;
     GET  "/commissioner/market/quality"   [AnyRole(MARKET_READERS)] => market::quality;
     GET  "/commissioner/market/quality.csv" [AnyRole(MARKET_READERS)] => market::quality_csv;
     POST "/enquiries/{id}/review"         [SignedIn]    => reviews::write;

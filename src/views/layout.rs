@@ -69,7 +69,7 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
             }
             if user.has_role(Role::Commissioner) {
                 items.push(NavItem {
-                    href: "/commissioner/market/quality",
+                    href: "/commissioner/market",
                     text: "Market",
                 });
                 items.push(NavItem {

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_listings;
 pub mod admin_providers;
 pub mod categories;
+pub mod charts;
 pub mod checking;
 pub mod clients;
 pub mod components;

@@ -17,6 +17,7 @@ mod fund;
 mod helpers;
 mod listings;
 mod mail;
+mod market;
 mod plans;
 mod provider_approval;
 mod providers;
