@@ -25,6 +25,7 @@ pub mod listing_revisions;
 pub mod listings;
 pub mod mail_outbox;
 pub mod market_supply;
+pub mod mps_documents;
 pub mod provider_evidence;
 pub mod provider_evidence_files;
 pub mod provider_members;

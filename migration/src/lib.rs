@@ -24,6 +24,7 @@ mod m20261125_000019_create_market_supply;
 mod m20261125_000020_create_innovation_fund;
 mod m20261125_000021_create_fund_awards;
 mod m20261125_000022_search_demand_rollup;
+mod m20261125_000023_create_mps_documents;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000020_create_innovation_fund::Migration),
             Box::new(m20261125_000021_create_fund_awards::Migration),
             Box::new(m20261125_000022_search_demand_rollup::Migration),
+            Box::new(m20261125_000023_create_mps_documents::Migration),
         ]
     }
 }

@@ -37,6 +37,7 @@ pub mod market_analysis;
 pub mod market_export;
 pub mod market_supply;
 pub mod money;
+pub mod mps;
 pub mod new_password;
 pub mod organisations;
 pub mod passwords;

@@ -258,6 +258,8 @@ fn footer() -> Markup {
                             li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/accessibility" { "Accessibility statement" } }
                             li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/privacy" { "Privacy notice" } }
                             li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/cookies" { "Cookies" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/market-position-statements" { "Market Position Statements" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/funding" { "Funding for new services" } }
                         }
                         div class="govuk-footer__meta-custom" {
                             p class="govuk-body-s" {

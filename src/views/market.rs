@@ -313,7 +313,10 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 (select_field("client_group", "Who for (supply only)", &group_options, f.client_group.as_deref().unwrap_or("")))
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show" }
             }
-            p class="govuk-body" { a class="govuk-link" href="/commissioner/market/quality" { "Quality of supply by type and district" } }
+            p class="govuk-body" {
+                a class="govuk-link" href="/commissioner/market/quality" { "Quality of supply by type and district" } " · "
+                a class="govuk-link" href="/commissioner/mps" { "Market Position Statements" }
+            }
 
             h2 class="govuk-heading-l" id="gaps" { "Gaps" }
             p class="govuk-body" { "How we measure a gap: for each type of support and postcode district we count searches and enquiries in the period, and divide by the number of published services there plus one (so that “none” is not infinite). The result is demand per service: the higher it is, the more people are looking for each service that exists. Searches that found nothing are listed first, because they are people who were told there was nothing. Services offered only online, and searches made without a postcode, have no district and are left out." }

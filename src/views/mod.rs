@@ -23,6 +23,7 @@ pub mod listing_page;
 pub mod listing_parts;
 pub mod listings;
 pub mod market;
+pub mod mps;
 pub mod page;
 pub mod plans;
 pub mod provider_evidence;

@@ -110,3 +110,166 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_market_position_statement_is_drafted_from_the_data_edited_published_and_frozen() {
+    let app = crate::helpers::spawn_app().await;
+    let (_, _, _, listing) = published(&app).await;
+    let visitor = app.browser();
+    wait_for(&visitor, "q=help+at+home", |found| found.contains(&listing)).await;
+    for _ in 0..2 {
+        api(&visitor, "category=day-support&near=M16").await;
+    }
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Duration::days(30);
+    let (d, m, y) = (
+        today.day().to_string(),
+        today.month().to_string(),
+        today.year().to_string(),
+    );
+    let (sd, sm, sy) = (
+        start.day().to_string(),
+        start.month().to_string(),
+        start.year().to_string(),
+    );
+    let fields = |title: &'static str| {
+        vec![
+            ("title", title.to_owned()),
+            ("from-day", sd.clone()),
+            ("from-month", sm.clone()),
+            ("from-year", sy.clone()),
+            ("to-day", d.clone()),
+            ("to-month", m.clone()),
+            ("to-year", y.clone()),
+        ]
+    };
+    let refs =
+        |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let (status, body) = commissioner
+        .post_form_text("/commissioner/mps", &[("title", "")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Enter a title") && body.contains("Enter the start date"));
+    let f = refs(&fields("Market Position Statement 2026"));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = commissioner.post_form("/commissioner/mps", &pairs).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = crate::helpers::location(&res)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The drafted figures match the analysis; drafts are not public.
+    let (_, preview) = commissioner
+        .get_text(&format!("/commissioner/mps/{id}/preview"))
+        .await;
+    // (Waiting for the index searched too, so totals vary; the M16 row is exact.)
+    let m16 = |n: u32| {
+        format!(
+            "<td class=\"govuk-table__cell\">Day support and activities</td><td class=\"govuk-table__cell\">M16</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{n}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{n}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">0</td>"
+        )
+    };
+    assert!(preview.contains(&m16(2)), "{preview}");
+    assert!(preview.contains("<td class=\"govuk-table__cell\">Day support and activities</td><td class=\"govuk-table__cell\">M16</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">0</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">0</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">2.0</td>"), "{preview}");
+    assert!(
+        preview.contains("Contents")
+            && preview.contains("href=\"#gaps\"")
+            && preview.contains("<title id=\"mps-ratings-title\">")
+    );
+    assert_eq!(
+        app.browser()
+            .get(&format!("/market-position-statements/{id}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Publishing needs every narrative section.
+    let (status, body) = commissioner
+        .post_form_text(&format!("/commissioner/mps/{id}/publish"), &[])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("Write “Our vision for care and support” before publishing"));
+    let narrative = [
+        ("title", "Market Position Statement 2026"),
+        ("vision", "People live well at home, with support close by."),
+        (
+            "people",
+            "Carers tell us day support is hard to find in Old Trafford.",
+        ),
+        ("intentions", "We will fund day support in M16."),
+        ("support", "Small grants from the innovation fund."),
+        (
+            "messages",
+            "We want to hear from groups who can run day clubs.",
+        ),
+        ("involved", "Email the commissioning team."),
+    ];
+    assert_eq!(
+        commissioner
+            .post_form(&format!("/commissioner/mps/{id}"), &narrative)
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        commissioner
+            .post_form(&format!("/commissioner/mps/{id}/publish"), &[])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let (_, list) = app.browser().get_text("/market-position-statements").await;
+    assert!(list.contains("Market Position Statement 2026"));
+    let (status, public) = app
+        .browser()
+        .get_text(&format!("/market-position-statements/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(public.contains("We will fund day support in M16.") && public.contains(&m16(2)));
+
+    // A published version never changes; more demand goes into the next version.
+    for path in [
+        format!("/commissioner/mps/{id}"),
+        format!("/commissioner/mps/{id}/refresh"),
+        format!("/commissioner/mps/{id}/publish"),
+    ] {
+        assert_eq!(
+            commissioner.post_form(&path, &narrative).await.status(),
+            StatusCode::CONFLICT,
+            "{path}"
+        );
+    }
+    api(&visitor, "category=day-support&near=M16").await;
+    let (_, again) = app
+        .browser()
+        .get_text(&format!("/market-position-statements/{id}"))
+        .await;
+    assert!(again.contains(&m16(2)), "frozen");
+    let f = refs(&fields("Market Position Statement 2027"));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let res = commissioner.post_form("/commissioner/mps", &pairs).await;
+    let next: i64 = crate::helpers::location(&res)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (_, editor) = commissioner
+        .get_text(&format!("/commissioner/mps/{next}"))
+        .await;
+    assert!(
+        editor.contains("Version 2") && editor.contains("We will fund day support in M16."),
+        "narrative carried over"
+    );
+    let (_, preview) = commissioner
+        .get_text(&format!("/commissioner/mps/{next}/preview"))
+        .await;
+    assert!(preview.contains(&m16(3)));
+    let audit = app.audit_actions().await;
+    assert!(audit.iter().any(|a| a == "mps.published"));
+}

@@ -1,0 +1,188 @@
+//! Market Position Statement handlers: commissioners draft, edit, refresh and publish
+//! versions; everyone reads the published ones.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::{RequestActor, html_page, path_id, see_other};
+use crate::auth::CurrentUser;
+use crate::domain::dates::parse_date;
+use crate::domain::mps;
+use crate::domain::validation::{FieldErrors, FormFields, required_text};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::views::{Page, mps as view, page::set_flash};
+
+fn status_of(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+async fn list_page(
+    page: &Page,
+    state: &AppState,
+    values: &FormFields,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let docs = mps::all(&state.db).await?;
+    Ok(html_page(
+        status_of(errors),
+        view::admin_list(page, &docs, values, errors),
+    ))
+}
+
+pub async fn admin_list(page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    list_page(
+        &page,
+        &state,
+        &FormFields::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn create(
+    page: Page,
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    RequestActor(actor): RequestActor,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let f = FormFields(form.into_inner());
+    let mut e = FieldErrors::default();
+    let title = required_text(&mut e, "title", &f.one("title"), 200, "a title");
+    let mut date = |name: &'static str, label: &str| match parse_date(
+        &f.one(&format!("{name}-day")),
+        &f.one(&format!("{name}-month")),
+        &f.one(&format!("{name}-year")),
+        label,
+    ) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            e.add(name, format!("Enter {}", label.to_lowercase()));
+            None
+        }
+        Err(message) => {
+            e.add(name, message);
+            None
+        }
+    };
+    let from = date("from", "The start date");
+    let to = date("to", "The end date");
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        e.add("to", "The end date must be on or after the start date");
+    }
+    match (title, from, to) {
+        (Some(title), Some(from), Some(to)) if e.is_empty() => {
+            let id = mps::create(&state.db, &actor, user.id, &title, from, to).await?;
+            Ok(see_other(&format!("/commissioner/mps/{id}")))
+        }
+        _ => list_page(&page, &state, &f, &e).await,
+    }
+}
+
+async fn editor_page(
+    page: &Page,
+    state: &AppState,
+    id: i64,
+    values: &FormFields,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let m = mps::find(&state.db, id).await?;
+    Ok(html_page(
+        status_of(errors),
+        view::editor(page, &m, values, errors),
+    ))
+}
+
+pub async fn editor(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    editor_page(
+        &page,
+        &state,
+        path_id(&id)?,
+        &FormFields::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+pub async fn save(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    let f = FormFields(form.into_inner());
+    match mps::save_narrative(&state.db, &actor, id, &f).await? {
+        Ok(()) => {
+            set_flash(&session, "Saved");
+            Ok(see_other(&format!("/commissioner/mps/{id}")))
+        }
+        Err(errors) => editor_page(&page, &state, id, &f, &errors).await,
+    }
+}
+
+pub async fn refresh(
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    mps::refresh(&state.db, &actor, id).await?;
+    set_flash(&session, "Figures drafted again from today’s data");
+    Ok(see_other(&format!("/commissioner/mps/{id}")))
+}
+
+pub async fn publish(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let id = path_id(&id)?;
+    match mps::publish(&state.db, &actor, id).await? {
+        Ok(()) => {
+            set_flash(&session, "Published");
+            Ok(see_other(&format!("/commissioner/mps/{id}")))
+        }
+        Err(errors) => editor_page(&page, &state, id, &FormFields::default(), &errors).await,
+    }
+}
+
+pub async fn preview(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<maud::Markup> {
+    let m = mps::find(&state.db, path_id(&id)?).await?;
+    Ok(view::document(&page, &m, true))
+}
+
+pub async fn public_list(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+    let docs = mps::published(&state.db).await?;
+    Ok(view::public_list(&page, &docs))
+}
+
+pub async fn public_document(
+    page: Page,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<maud::Markup> {
+    let m = mps::public(&state.db, path_id(&id)?).await?;
+    Ok(view::document(&page, &m, false))
+}
