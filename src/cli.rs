@@ -54,6 +54,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Fill a fresh embedded database with a year of city-scale demand and supply, and time
+    /// the market analysis and drafting a Market Position Statement.
+    Market {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        searches: usize,
+        #[arg(long, default_value_t = 100_000)]
+        enquiries: usize,
+        /// How many times to run each query.
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+    },
     /// Index a generated corpus and time a fixed mix of searches, in process and over HTTP.
     Search {
         /// How many listings to generate.
@@ -112,6 +125,15 @@ pub fn main() -> ExitCode {
                         no_http,
                     },
             } => crate::bench::search(listings, queries, clients, !no_http).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Market {
+                        services,
+                        searches,
+                        enquiries,
+                        repeats,
+                    },
+            } => crate::bench_market::market(services, searches, enquiries, repeats).await,
         }
     });
     match result {
