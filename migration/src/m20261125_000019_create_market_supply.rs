@@ -56,9 +56,22 @@ impl MigrationTrait for Migration {
                 vec![MarketSupply::ListingId, MarketSupply::CategoryPath],
                 true,
             ),
+            // Covers the grouped counts, so they never visit the table.
             (
                 "idx_market_supply_category_district",
-                vec![MarketSupply::TopCategory, MarketSupply::District],
+                vec![
+                    MarketSupply::TopCategory,
+                    MarketSupply::District,
+                    MarketSupply::ListingId,
+                    MarketSupply::OrganisationId,
+                    MarketSupply::Accepting,
+                ],
+                false,
+            ),
+            // Price quartiles are read by offset along this index.
+            (
+                "idx_market_supply_unit_price",
+                vec![MarketSupply::PriceUnit, MarketSupply::PricePence],
                 false,
             ),
             (

@@ -10,6 +10,7 @@ pub struct Migration;
 #[derive(DeriveIden)]
 enum SearchLog {
     Table,
+    QueryText,
     Category,
     District,
     CreatedAt,
@@ -47,6 +48,7 @@ impl MigrationTrait for Migration {
                     .table(SearchLog::Table)
                     .col(SearchLog::ResultCount)
                     .col(SearchLog::CreatedAt)
+                    .col(SearchLog::QueryText)
                     .to_owned(),
             )
             .await?;
@@ -72,6 +74,20 @@ impl MigrationTrait for Migration {
                     .col(SearchDemandDaily::Category)
                     .col(SearchDemandDaily::District)
                     .unique()
+                    .to_owned(),
+            )
+            .await?;
+        // The sums over a period are read from this index alone.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_search_demand_daily_cover")
+                    .table(SearchDemandDaily::Table)
+                    .col(SearchDemandDaily::Day)
+                    .col(SearchDemandDaily::Category)
+                    .col(SearchDemandDaily::District)
+                    .col(SearchDemandDaily::Searches)
+                    .col(SearchDemandDaily::ZeroResults)
                     .to_owned(),
             )
             .await?;
