@@ -38,6 +38,7 @@ pub mod market_export;
 pub mod market_supply;
 pub mod money;
 pub mod mps;
+pub mod mps_pdf;
 pub mod new_password;
 pub mod organisations;
 pub mod passwords;

@@ -222,6 +222,7 @@ route_table! {
     GET  "/commissioner/mps/{id}/preview" [Role(Commissioner)] => mps::preview;
     GET  "/market-position-statements"    [Public]      => mps::public_list;
     GET  "/market-position-statements/{id}" [Public]    => mps::public_document;
+    GET  "/market-position-statements/{id}/pdf" [Public] => mps::public_pdf;
     GET  "/commissioner/market/supply.csv" [AnyRole(MARKET_READERS)] => market::supply_csv;
     GET  "/commissioner/market/demand.csv" [AnyRole(MARKET_READERS)] => market::demand_csv;
     GET  "/commissioner/market/gaps.csv"  [AnyRole(MARKET_READERS)] => market::gaps_csv;

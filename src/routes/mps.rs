@@ -186,3 +186,22 @@ pub async fn public_document(
     let m = mps::public(&state.db, path_id(&id)?).await?;
     Ok(view::document(&page, &m, false))
 }
+
+/// A published statement as a PDF download.
+pub async fn public_pdf(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let m = mps::public(&state.db, path_id(&id)?).await?;
+    let version = m.version;
+    let bytes = super::blocking(move || crate::domain::mps_pdf::render(&m))
+        .await?
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("pdf: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"market-position-statement-v{version}.pdf\""),
+        ))
+        .body(bytes))
+}

@@ -284,6 +284,9 @@ pub fn document(page: &Page, m: &mps_documents::Model, preview: bool) -> Markup 
                 h1 class="govuk-heading-xl" { (m.title) }
                 p class="govuk-body" { "Covers " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) "."
                     @if let Some(at) = m.published_at { " Published " (format_date(&at.date_naive())) "." } }
+                @if !preview && m.published_at.is_some() {
+                    p class="govuk-body kith-no-print" { a class="govuk-link" href={ "/market-position-statements/" (m.id) "/pdf" } download { "Download this statement as a PDF" } }
+                }
                 nav class="kith-contents" aria-labelledby="contents-heading" {
                     h2 class="govuk-heading-m" id="contents-heading" { "Contents" }
                     ol class="govuk-list govuk-list--number" {

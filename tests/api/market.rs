@@ -270,6 +270,38 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
         .get_text(&format!("/commissioner/mps/{next}/preview"))
         .await;
     assert!(preview.contains(&m16(3)));
+    // The PDF has the statement's headings and figures as text.
+    let res = app
+        .browser()
+        .get(&format!("/market-position-statements/{id}/pdf"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let bytes = res.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let pdf = lopdf::Document::load_mem(&bytes).expect("a readable PDF");
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let text = pdf.extract_text(&pages).expect("text");
+    for heading in [
+        "Market Position Statement 2026",
+        "Our vision for care and support",
+        "The services available",
+        "Where the gaps are",
+        "Grants awarded",
+        "How to get involved",
+        "We will fund day support in M16.",
+        "Day support and activities",
+    ] {
+        assert!(text.contains(heading), "{heading} in {text}");
+    }
+    assert_eq!(
+        app.browser()
+            .get(&format!("/market-position-statements/{next}/pdf"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "drafts have no PDF"
+    );
     let audit = app.audit_actions().await;
     assert!(audit.iter().any(|a| a == "mps.published"));
 }
