@@ -1,5 +1,7 @@
 //! Market Position Statements: versions of a document for a period, with the commissioner's
-//! narrative and a snapshot of the market figures; a published version never changes.
+//! narrative and a snapshot of the market figures; a published version never changes. Also
+//! indexes listings by when they were first published and archived, for the statement's
+//! "new and withdrawn services" counts.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -21,6 +23,13 @@ enum MpsDocuments {
     CreatedAt,
     UpdatedAt,
     PublishedAt,
+}
+
+#[derive(DeriveIden)]
+enum Listings {
+    Table,
+    PublishedAt,
+    ArchivedAt,
 }
 
 #[async_trait::async_trait]
@@ -45,6 +54,20 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        for (name, col) in [
+            ("idx_listings_published_at", Listings::PublishedAt),
+            ("idx_listings_archived_at", Listings::ArchivedAt),
+        ] {
+            manager
+                .create_index(
+                    Index::create()
+                        .name(name)
+                        .table(Listings::Table)
+                        .col(col)
+                        .to_owned(),
+                )
+                .await?;
+        }
         Ok(())
     }
 }

@@ -234,6 +234,54 @@ pub async fn provider_kinds(
     Ok(rows.into_iter().map(|(k, n)| (k, count(n))).collect())
 }
 
+/// Services first published, and published services withdrawn (archived), in one month.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MonthFlow {
+    /// The first day of the month.
+    pub month: NaiveDate,
+    pub new: u64,
+    pub withdrawn: u64,
+}
+
+/// New and withdrawn services per calendar month of the period (all areas and types: the
+/// listing history is not kept by district). Two counted range queries a month.
+pub async fn flows(conn: &impl ConnectionTrait, f: &Filters) -> Result<Vec<MonthFlow>, DbErr> {
+    use chrono::Datelike;
+    use entity::listings;
+    use sea_orm::PaginatorTrait;
+    let day_start = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN));
+    let mut out = Vec::new();
+    let mut month = NaiveDate::from_ymd_opt(f.from.year(), f.from.month(), 1).unwrap_or(f.from);
+    while month <= f.to {
+        let next = if month.month() == 12 {
+            NaiveDate::from_ymd_opt(month.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(month.year(), month.month() + 1, 1)
+        }
+        .unwrap_or(f.to + Duration::days(1));
+        let start = day_start(month.max(f.from));
+        let end = day_start(next.min(f.to + Duration::days(1)));
+        let new = listings::Entity::find()
+            .filter(listings::Column::PublishedAt.gte(start))
+            .filter(listings::Column::PublishedAt.lt(end))
+            .count(conn)
+            .await?;
+        let withdrawn = listings::Entity::find()
+            .filter(listings::Column::ArchivedAt.gte(start))
+            .filter(listings::Column::ArchivedAt.lt(end))
+            .filter(listings::Column::PublishedAt.is_not_null())
+            .count(conn)
+            .await?;
+        out.push(MonthFlow {
+            month,
+            new,
+            withdrawn,
+        });
+        month = next;
+    }
+    Ok(out)
+}
+
 /// Demand in the period by type of support and district.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DemandCell {

@@ -118,6 +118,8 @@ pub struct Figures {
     /// Not yet checked, then ratings 1 to 4.
     pub ratings: [u64; 5],
     pub kinds: Vec<(String, u64)>,
+    /// New and withdrawn services by month.
+    pub flows: Vec<analysis::MonthFlow>,
     pub demand: Vec<DemandLine>,
     pub zero_queries: Vec<(String, u64)>,
     pub gaps: Vec<GapLine>,
@@ -213,6 +215,7 @@ pub async fn generate(
             .into_iter()
             .map(|(k, n)| (kind_label(&k).to_owned(), n))
             .collect(),
+        flows: analysis::flows(db, &f).await?,
         demand: demand
             .iter()
             .map(|((c, d), x)| DemandLine {

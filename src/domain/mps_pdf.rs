@@ -196,6 +196,18 @@ fn figures(w: &mut Writer, f: &Figures) {
         ],
         &prices,
     );
+    let flows: Vec<Vec<String>> = f
+        .flows
+        .iter()
+        .map(|m| {
+            vec![
+                m.month.format("%B %Y").to_string(),
+                m.new.to_string(),
+                m.withdrawn.to_string(),
+            ]
+        })
+        .collect();
+    w.table(&["Month", "New services", "Withdrawn"], &flows);
     w.heading("Quality", 14.0);
     let labels = [
         "Not yet checked",

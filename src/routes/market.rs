@@ -146,6 +146,7 @@ pub async fn overview(
             prices: &analysis::prices(db, f).await?,
             ratings: analysis::ratings(db, f).await?,
             kinds: &analysis::provider_kinds(db, f).await?,
+            flows: &analysis::flows(db, f).await?,
             demand: &demand,
             zero_queries: &analysis::zero_result_queries(db, f, 10).await?,
             gaps: &gaps,

@@ -11,7 +11,9 @@ use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::dates::format_date;
 use crate::domain::listing_content::format_pounds;
-use crate::domain::market_analysis::{DemandCell, Filters, Gap, Key, PriceSpread, SupplyCell};
+use crate::domain::market_analysis::{
+    DemandCell, Filters, Gap, Key, MonthFlow, PriceSpread, SupplyCell,
+};
 use crate::domain::market_supply::QualityRow;
 use crate::domain::organisations::kind_label;
 
@@ -125,6 +127,27 @@ pub fn quality(
     )
 }
 
+/// New and withdrawn services by month (all areas and types).
+pub fn flows_table(flows: &[MonthFlow]) -> Markup {
+    html! {
+        table class="govuk-table" {
+            caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (all areas and types of support)" }
+            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                th scope="col" class="govuk-table__header" { "Month" }
+                (numeric_th("New")) (numeric_th("Withdrawn"))
+            } }
+            tbody class="govuk-table__body" {
+                @for m in flows {
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { (m.month.format("%B %Y")) }
+                        (numeric_td(m.new)) (numeric_td(m.withdrawn))
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Everything the market overview shows.
 pub struct Overview<'a> {
     pub filters: &'a Filters,
@@ -137,6 +160,7 @@ pub struct Overview<'a> {
     pub prices: &'a [PriceSpread],
     pub ratings: [u64; 5],
     pub kinds: &'a [(String, u64)],
+    pub flows: &'a [MonthFlow],
     pub demand: &'a BTreeMap<Key, DemandCell>,
     pub zero_queries: &'a [(String, u64)],
     pub gaps: &'a [Gap],
@@ -408,6 +432,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 }
                 p class="govuk-body" { a class="govuk-link" href=(csv("supply")) download { "Download supply (CSV)" } }
             }
+            (flows_table(o.flows))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
                 table class="govuk-table" {

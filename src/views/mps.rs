@@ -196,6 +196,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                         }
                     }
                 }
+                (super::market::flows_table(&fig.flows))
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Providers by kind" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (th_num("Providers")) } }

@@ -95,6 +95,21 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
         .await;
     assert!(!by_type.contains("Domestic help"));
 
+    // New and withdrawn services by month: published this month, then archived.
+    let month = chrono::Utc::now().date_naive().format("%B %Y").to_string();
+    let flow_row = |new: u32, withdrawn: u32| {
+        format!(
+            "<th scope=\"row\" class=\"govuk-table__header\">{month}</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">{new}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{withdrawn}</td>"
+        )
+    };
+    assert!(page.contains(&flow_row(1, 0)), "{page}");
+    let res = provider
+        .post_form(&format!("/provider/listings/{listing}/archive"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = commissioner.get_text("/commissioner/market?days=30").await;
+    assert!(page.contains(&flow_row(1, 1)), "{page}");
+
     // Commissioners and admins only.
     assert_eq!(
         provider.get("/commissioner/market").await.status(),
