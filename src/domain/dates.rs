@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use super::validation::{FieldErrors, FormFields};
+
 /// Empty day, month and year mean "no date"; anything else must be a real date.
 pub fn parse_date(
     day: &str,
@@ -26,6 +28,33 @@ pub fn parse_date(
     NaiveDate::from_ymd_opt(y, m, d)
         .map(Some)
         .ok_or_else(|| format!("{label} must be a real date, like 27 3 2026"))
+}
+
+/// A date a form must have, from its `{name}-day`, `-month` and `-year` fields. A missing
+/// date is "Enter the …" (from `label`, "The … date"), a bad one says why; both go under
+/// `name`.
+pub fn required_date(
+    e: &mut FieldErrors,
+    f: &FormFields,
+    name: &'static str,
+    label: &str,
+) -> Option<NaiveDate> {
+    match parse_date(
+        &f.one(&format!("{name}-day")),
+        &f.one(&format!("{name}-month")),
+        &f.one(&format!("{name}-year")),
+        label,
+    ) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            e.add(name, format!("Enter {}", label.to_lowercase()));
+            None
+        }
+        Err(message) => {
+            e.add(name, message);
+            None
+        }
+    }
 }
 
 pub fn format_date(date: &NaiveDate) -> String {

@@ -17,7 +17,7 @@ use super::listing_content::format_pounds as format_pounds_of;
 use super::money::parse_amount;
 use super::organisations::{self, kind_label};
 use super::provider_approval::STATUS_SUBMITTED as ORG_SUBMITTED;
-use super::validation::{FieldErrors, FormFields, has_control_chars};
+use super::validation::{FieldErrors, FormFields, bounded_text, has_control_chars};
 use crate::mail::{self, fund_templates as templates};
 
 pub const DRAFT: &str = "draft";
@@ -85,13 +85,7 @@ pub fn budget_of(m: &fund_applications::Model) -> Vec<BudgetLine> {
 }
 
 fn bounded(e: &mut FieldErrors, field: &'static str, raw: &str) -> String {
-    let text = raw.trim().replace("\r\n", "\n");
-    if text.chars().count() > MAX_TEXT {
-        e.add(field, format!("Keep it to {MAX_TEXT} characters or fewer"));
-    } else if has_control_chars(&text) {
-        e.add(field, "Use only letters, numbers, spaces and punctuation");
-    }
-    text
+    bounded_text(e, field, raw, MAX_TEXT)
 }
 
 /// Reads the form. Gaps are allowed (a draft); malformed values are not.

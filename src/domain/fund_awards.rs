@@ -1,7 +1,7 @@
 //! After an award: the conditions (recorded with the decision), payments made (never more
 //! than the award), milestones agreed and met, and the listings the award produced.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, Event};
-use super::dates::parse_date;
+use super::dates::required_date;
 use super::fund_applications::{self as applications, ApplicationView};
 use super::fund_decisions::AWARD;
 use super::fund_rounds::FundError;
@@ -72,30 +72,6 @@ pub async fn load(
         milestones,
         listings: listed,
     })
-}
-
-fn required_date(
-    e: &mut FieldErrors,
-    f: &FormFields,
-    name: &'static str,
-    label: &str,
-) -> Option<NaiveDate> {
-    match parse_date(
-        &f.one(&format!("{name}-day")),
-        &f.one(&format!("{name}-month")),
-        &f.one(&format!("{name}-year")),
-        label,
-    ) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            e.add(name, format!("Enter {}", label.to_lowercase()));
-            None
-        }
-        Err(message) => {
-            e.add(name, message);
-            None
-        }
-    }
 }
 
 /// Records a payment; the payments may not come to more than the award.

@@ -13,7 +13,7 @@ use sea_orm::{
 use super::accounts;
 use super::audit::{self, Actor, Event};
 use super::categories::CLIENT_GROUPS;
-use super::dates::{format_date, parse_date};
+use super::dates::{format_date, required_date};
 use super::email_address::EmailAddress;
 use super::listing_form::known_keys;
 use super::money::parse_amount;
@@ -163,24 +163,8 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
     {
         e.add("max_award", "The maximum award cannot be more than the pot");
     }
-    let date = |e: &mut FieldErrors, field: &'static str, label: &str| match parse_date(
-        &f.one(&format!("{field}-day")),
-        &f.one(&format!("{field}-month")),
-        &f.one(&format!("{field}-year")),
-        label,
-    ) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            e.add(field, format!("Enter {}", label.to_lowercase()));
-            None
-        }
-        Err(message) => {
-            e.add(field, message);
-            None
-        }
-    };
-    let opens_on = date(&mut e, "opens", "The opening date");
-    let closes_on = date(&mut e, "closes", "The closing date");
+    let opens_on = required_date(&mut e, f, "opens", "The opening date");
+    let closes_on = required_date(&mut e, f, "closes", "The closing date");
     if let (Some(o), Some(c)) = (opens_on, closes_on)
         && c < o
     {

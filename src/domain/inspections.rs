@@ -18,7 +18,7 @@ use super::audit::{self, Actor, Event};
 use super::dates::parse_date;
 use super::listings;
 use super::users::active_with_role;
-use super::validation::{FieldErrors, FormFields, has_control_chars};
+use super::validation::{FieldErrors, FormFields, bounded_text};
 use crate::auth::roles::Role;
 use crate::mail::{self, checking_templates as templates};
 
@@ -231,16 +231,7 @@ pub async fn of_checker(
 }
 
 fn bounded(e: &mut FieldErrors, field: &'static str, raw: &str) -> String {
-    let text = raw.trim().replace("\r\n", "\n");
-    if text.chars().count() > MAX_TEXT_CHARS {
-        e.add(
-            field,
-            format!("Keep it to {MAX_TEXT_CHARS} characters or fewer"),
-        );
-    } else if has_control_chars(&text) {
-        e.add(field, "Use only letters, numbers, spaces and punctuation");
-    }
-    text
+    bounded_text(e, field, raw, MAX_TEXT_CHARS)
 }
 
 /// Saves one step of a draft (or returned) inspection. Anything malformed is refused with

@@ -364,7 +364,7 @@ pub async fn demand(
         .into_tuple()
         .all(conn)
         .await?;
-    let tops = top_of_categories(conn).await?;
+    let tops = CategoryPaths::load(conn).await?.top_slugs();
     for (category_id, sector, outcome, n) in rows {
         let Some(top) = tops.get(&category_id) else {
             continue;
@@ -391,22 +391,6 @@ pub async fn demand(
         }
     }
     Ok(out)
-}
-
-/// Each category id's top-level slug.
-async fn top_of_categories(conn: &impl ConnectionTrait) -> Result<BTreeMap<i64, String>, DbErr> {
-    let all = entity::categories::Entity::find().all(conn).await?;
-    let slugs: BTreeMap<i64, String> = all.iter().map(|c| (c.id, c.slug.clone())).collect();
-    Ok(all
-        .iter()
-        .map(|c| {
-            let top = c
-                .parent_id
-                .and_then(|p| slugs.get(&p).cloned())
-                .unwrap_or_else(|| c.slug.clone());
-            (c.id, top)
-        })
-        .collect())
 }
 
 /// The words people searched for most often that found nothing in the period.

@@ -36,6 +36,14 @@ impl CategoryPaths {
 }
 
 impl CategoryPaths {
+    /// Each category id's top-level slug (its own, for a top-level category).
+    pub fn top_slugs(&self) -> std::collections::BTreeMap<i64, String> {
+        self.0
+            .iter()
+            .map(|(id, c)| (*id, c.path.split('/').next().unwrap_or_default().to_owned()))
+            .collect()
+    }
+
     /// Names by path ("respite/respite-agency" → "Respite at home").
     pub fn names_by_path(&self) -> std::collections::BTreeMap<String, String> {
         self.0

@@ -77,6 +77,18 @@ pub fn required_text(
     }
 }
 
+/// Free text kept as typed (trimmed, plain line breaks), empty allowed; too long or with
+/// control characters is an error under `field` (the text is still returned, for the form).
+pub fn bounded_text(e: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
+    let text = clean(raw);
+    if text.chars().count() > max {
+        e.add(field, format!("Keep it to {max} characters or fewer"));
+    } else if has_control_chars(&text) {
+        e.add(field, "Use only letters, numbers, spaces and punctuation");
+    }
+    text
+}
+
 /// Free text a form may leave empty (`None`); otherwise checked like [`required_text`].
 pub fn optional_text(
     e: &mut FieldErrors,

@@ -2,7 +2,6 @@
 //! workload page, assign form and cancelling.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, form_status, html_page, path_id, see_other};
@@ -230,11 +229,7 @@ async fn assign_page(
         .or_else(|| live.content.venue.as_ref().map(|v| v.postcode.clone()));
     let checkers = checkers::all_with_workload(&state.db, today()).await?;
     let history = assignments::for_listing(&state.db, listing_id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::assign_form(

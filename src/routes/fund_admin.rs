@@ -2,7 +2,6 @@
 //! publish), the panel, the ranking, and decisions on applications.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::fund::category_names;
@@ -58,11 +57,7 @@ async fn form_page(
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
     let (options, _) = category_options(state).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::round_form(page, id, values, &options, errors),
@@ -164,11 +159,7 @@ async fn round_page(
     let ranking = fund_panel::ranking(&state.db, id).await?;
     let awarded = decisions::awarded_total(&state.db, id).await?;
     let awards = fund_awards::of_round(&state.db, id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::round_admin(
@@ -284,11 +275,7 @@ async fn application_page(
             .filter(|l| l.listing.status != listings::ARCHIVED)
             .map(|l| (l.listing.id, l.title().to_owned()))
             .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::application_admin(

@@ -2,7 +2,6 @@
 //! declaring a conflict on) each application. Membership is checked on every request.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, path_id, see_other};
@@ -47,11 +46,7 @@ async fn application_page(
             (r, name)
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::panel_application(

@@ -1,7 +1,6 @@
 //! Admin handlers for reviewing inspections, and the public quality report.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use sea_orm::EntityTrait;
 
@@ -60,11 +59,7 @@ async fn review_page(
         .one(&state.db)
         .await?
         .map_or_else(String::new, |u| u.display_name);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     let photos = inspection_photos::of_inspection(&state.db, m.id).await?;
     Ok(html_page(
         status,
@@ -173,11 +168,7 @@ async fn report_page(
     if !listing.is_public() && !member && !is_admin {
         return Err(AppError::NotFound);
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::report(

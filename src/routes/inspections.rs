@@ -179,11 +179,7 @@ async fn photos_page(
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
     let photos = inspection_photos::of_inspection(&state.db, model.id).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::photos_page(page, model, title, &photos, draft, errors),

@@ -2,25 +2,16 @@
 //! versions; everyone reads the published ones.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::dates::parse_date;
+use crate::domain::dates::required_date;
 use crate::domain::mps;
 use crate::domain::validation::{FieldErrors, FormFields, required_text};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, mps as view, page::set_flash};
-
-fn status_of(errors: &FieldErrors) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
-}
 
 async fn list_page(
     page: &Page,
@@ -30,7 +21,7 @@ async fn list_page(
 ) -> AppResult<HttpResponse> {
     let docs = mps::all(&state.db).await?;
     Ok(html_page(
-        status_of(errors),
+        super::form_status(errors),
         view::admin_list(page, &docs, values, errors),
     ))
 }
@@ -55,24 +46,8 @@ pub async fn create(
     let f = FormFields(form.into_inner());
     let mut e = FieldErrors::default();
     let title = required_text(&mut e, "title", &f.one("title"), 200, "a title");
-    let mut date = |name: &'static str, label: &str| match parse_date(
-        &f.one(&format!("{name}-day")),
-        &f.one(&format!("{name}-month")),
-        &f.one(&format!("{name}-year")),
-        label,
-    ) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            e.add(name, format!("Enter {}", label.to_lowercase()));
-            None
-        }
-        Err(message) => {
-            e.add(name, message);
-            None
-        }
-    };
-    let from = date("from", "The start date");
-    let to = date("to", "The end date");
+    let from = required_date(&mut e, &f, "from", "The start date");
+    let to = required_date(&mut e, &f, "to", "The end date");
     if let (Some(a), Some(b)) = (from, to)
         && b < a
     {
@@ -96,7 +71,7 @@ async fn editor_page(
 ) -> AppResult<HttpResponse> {
     let m = mps::find(&state.db, id).await?;
     Ok(html_page(
-        status_of(errors),
+        super::form_status(errors),
         view::editor(page, &m, values, errors),
     ))
 }

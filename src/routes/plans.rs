@@ -69,11 +69,7 @@ async fn plan_page(
         .weekly_budget_pence
         .map(|p| format_pounds(p).replace(['£', ','], ""))
         .unwrap_or_default();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(errors);
     Ok(html_page(
         status,
         view::plan(
