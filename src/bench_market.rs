@@ -122,6 +122,27 @@ pub async fn market(
     });
     let supply: Vec<_> = supply.collect();
     insert_chunks(&db, supply).await?;
+    const LANGUAGES: [&str; 6] = ["Urdu", "Polish", "Punjabi", "Arabic", "Somali", "Cantonese"];
+    let languages: Vec<_> = (0..services)
+        .flat_map(|i| {
+            let other = LANGUAGES[i % LANGUAGES.len()];
+            let offered: &[&str] = if i % 3 == 0 {
+                &["English", other]
+            } else {
+                &["English"]
+            };
+            offered
+                .iter()
+                .map(|name| entity::market_languages::ActiveModel {
+                    listing_id: Set(10_000_000 + i as i64),
+                    language_key: Set(name.to_lowercase()),
+                    language: Set((*name).to_owned()),
+                    ..Default::default()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    insert_chunks(&db, languages).await?;
     println!(
         "{services} services written in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -218,6 +239,7 @@ pub async fn market(
                 closed_by_user_id: Set(None),
                 closed_at: Set(None),
                 first_response_at: Set(None),
+                first_response_minutes: Set(outcome.map(|_| rng.gen_range(5..4000))),
                 last_message_at: Set(at),
                 created_at: Set(at),
             }
@@ -254,6 +276,13 @@ pub async fn market(
                 analysis::ratings(&db, &year).await?,
                 analysis::provider_kinds(&db, &year).await?,
             ),
+        );
+        let s = Instant::now();
+        time(
+            "languages",
+            &mut runs,
+            s,
+            analysis::languages(&db, &year).await?,
         );
         let s = Instant::now();
         let demand = time(

@@ -27,6 +27,8 @@ pub struct Model {
     pub closed_by_user_id: Option<i64>,
     pub closed_at: Option<DateTimeUtc>,
     pub first_response_at: Option<DateTimeUtc>,
+    /// Minutes from sending to the provider's first reply.
+    pub first_response_minutes: Option<i64>,
     pub last_message_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
 }

@@ -24,6 +24,7 @@ pub mod invitations;
 pub mod listing_revisions;
 pub mod listings;
 pub mod mail_outbox;
+pub mod market_languages;
 pub mod market_supply;
 pub mod mps_documents;
 pub mod provider_evidence;

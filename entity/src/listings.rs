@@ -23,6 +23,10 @@ pub struct Model {
     pub submitted_at: Option<DateTimeUtc>,
     pub published_at: Option<DateTimeUtc>,
     pub archived_at: Option<DateTimeUtc>,
+    /// Postcode district the listing was last public in ("" when online only or never).
+    pub market_district: String,
+    /// ",slug,slug," top-level types of support it was last public under.
+    pub market_categories: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

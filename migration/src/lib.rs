@@ -25,6 +25,7 @@ mod m20261125_000020_create_innovation_fund;
 mod m20261125_000021_create_fund_awards;
 mod m20261125_000022_search_demand_rollup;
 mod m20261125_000023_create_mps_documents;
+mod m20261126_000024_market_languages_and_responses;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000021_create_fund_awards::Migration),
             Box::new(m20261125_000022_search_demand_rollup::Migration),
             Box::new(m20261125_000023_create_mps_documents::Migration),
+            Box::new(m20261126_000024_market_languages_and_responses::Migration),
         ]
     }
 }

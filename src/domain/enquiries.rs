@@ -313,6 +313,7 @@ pub async fn send(
         closed_by_user_id: Set(None),
         closed_at: Set(None),
         first_response_at: Set(None),
+        first_response_minutes: Set(None),
         last_message_at: Set(now),
         created_at: Set(now),
         ..Default::default()
@@ -431,6 +432,7 @@ pub async fn reply(
     active.last_message_at = Set(now);
     if side == Side::Provider && enquiry.first_response_at.is_none() {
         active.first_response_at = Set(Some(now));
+        active.first_response_minutes = Set(Some((now - enquiry.created_at).num_minutes().max(0)));
     }
     active.update(&txn).await?;
     let who = if side == Side::Provider {

@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
-use entity::{enquiries, enquiry_categories, market_supply, search_demand_daily, search_log};
+use entity::{
+    enquiries, enquiry_categories, market_languages, market_supply, search_demand_daily, search_log,
+};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
@@ -234,6 +236,46 @@ pub async fn provider_kinds(
     Ok(rows.into_iter().map(|(k, n)| (k, count(n))).collect())
 }
 
+/// Languages offered: services offering each (most first), with one spelling per language.
+pub async fn languages(
+    conn: &impl ConnectionTrait,
+    f: &Filters,
+) -> Result<Vec<(String, u64)>, DbErr> {
+    let join = market_supply::Entity::belongs_to(market_languages::Entity)
+        .from(market_supply::Column::ListingId)
+        .to(market_languages::Column::ListingId)
+        .into();
+    let rows: Vec<(String, Option<String>, i64)> = f
+        .supply(market_supply::Entity::find())
+        .select_only()
+        .join(JoinType::InnerJoin, join)
+        .column(market_languages::Column::LanguageKey)
+        .column_as(
+            Expr::expr(Func::max(Expr::col((
+                market_languages::Entity,
+                market_languages::Column::Language,
+            )))),
+            "language",
+        )
+        .column_as(
+            Expr::expr(Func::count_distinct(Expr::col((
+                market_supply::Entity,
+                market_supply::Column::ListingId,
+            )))),
+            "n",
+        )
+        .group_by(market_languages::Column::LanguageKey)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out: Vec<(String, u64)> = rows
+        .into_iter()
+        .map(|(key, name, n)| (name.unwrap_or(key), count(n)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
 /// Services first published, and published services withdrawn (archived), in one month.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MonthFlow {
@@ -243,8 +285,8 @@ pub struct MonthFlow {
     pub withdrawn: u64,
 }
 
-/// New and withdrawn services per calendar month of the period (all areas and types: the
-/// listing history is not kept by district). Two counted range queries a month.
+/// New and withdrawn services per calendar month of the period, in the district and type of
+/// support asked for (where each listing was last public). Two counted range queries a month.
 pub async fn flows(conn: &impl ConnectionTrait, f: &Filters) -> Result<Vec<MonthFlow>, DbErr> {
     use chrono::Datelike;
     use entity::listings;
@@ -261,12 +303,22 @@ pub async fn flows(conn: &impl ConnectionTrait, f: &Filters) -> Result<Vec<Month
         .unwrap_or(f.to + Duration::days(1));
         let start = day_start(month.max(f.from));
         let end = day_start(next.min(f.to + Duration::days(1)));
-        let new = listings::Entity::find()
+        let placed = || {
+            let mut q = listings::Entity::find();
+            if let Some(d) = &f.district {
+                q = q.filter(listings::Column::MarketDistrict.eq(d.as_str()));
+            }
+            if let Some(c) = &f.category {
+                q = q.filter(listings::Column::MarketCategories.contains(format!(",{c},")));
+            }
+            q
+        };
+        let new = placed()
             .filter(listings::Column::PublishedAt.gte(start))
             .filter(listings::Column::PublishedAt.lt(end))
             .count(conn)
             .await?;
-        let withdrawn = listings::Entity::find()
+        let withdrawn = placed()
             .filter(listings::Column::ArchivedAt.gte(start))
             .filter(listings::Column::ArchivedAt.lt(end))
             .filter(listings::Column::PublishedAt.is_not_null())
@@ -292,9 +344,17 @@ pub struct DemandCell {
     pub not_available: u64,
     pub no_response: u64,
     pub declined: u64,
+    /// Enquiries the provider replied to, and the minutes they waited in all.
+    pub answered: u64,
+    pub answer_minutes: u64,
 }
 
 impl DemandCell {
+    /// The average wait for a provider's first reply, in hours.
+    pub fn average_reply_hours(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.answer_minutes as f64 / self.answered as f64 / 60.0)
+    }
+
     /// Enquiries that ended without support.
     pub fn unmet(&self) -> u64 {
         self.not_available + self.no_response
@@ -302,7 +362,7 @@ impl DemandCell {
 }
 
 /// SUM of an integer column as a 64-bit integer (PostgreSQL would return a decimal).
-fn sum_as_bigint(col: search_demand_daily::Column) -> Expr {
+fn sum_as_bigint(col: impl sea_orm::sea_query::IntoColumnRef) -> Expr {
     Expr::expr(Func::cast_as(
         Func::sum(Expr::col(col)),
         sea_orm::sea_query::Alias::new("BIGINT"),
@@ -349,13 +409,19 @@ pub async fn demand(
         .from(enquiry_categories::Column::EnquiryId)
         .to(enquiries::Column::Id)
         .into();
-    let rows: Vec<(i64, Option<String>, Option<String>, i64)> = enquiry_categories::Entity::find()
+    type Row = (i64, Option<String>, Option<String>, i64, i64, Option<i64>);
+    let rows: Vec<Row> = enquiry_categories::Entity::find()
         .select_only()
         .join(JoinType::InnerJoin, join)
         .column(enquiry_categories::Column::CategoryId)
         .column(enquiries::Column::PostcodeSector)
         .column(enquiries::Column::Outcome)
         .column_as(enquiry_categories::Column::EnquiryId.count(), "n")
+        .column_as(enquiries::Column::FirstResponseMinutes.count(), "answered")
+        .column_as(
+            sum_as_bigint((enquiries::Entity, enquiries::Column::FirstResponseMinutes)),
+            "minutes",
+        )
         .filter(enquiries::Column::CreatedAt.gte(f.start_time()))
         .filter(enquiries::Column::CreatedAt.lt(f.until_time()))
         .group_by(enquiry_categories::Column::CategoryId)
@@ -365,7 +431,7 @@ pub async fn demand(
         .all(conn)
         .await?;
     let tops = CategoryPaths::load(conn).await?.top_slugs();
-    for (category_id, sector, outcome, n) in rows {
+    for (category_id, sector, outcome, n, answered, minutes) in rows {
         let Some(top) = tops.get(&category_id) else {
             continue;
         };
@@ -382,6 +448,8 @@ pub async fn demand(
         let n = count(n);
         let cell = out.entry((top.clone(), district)).or_default();
         cell.enquiries += n;
+        cell.answered += count(answered);
+        cell.answer_minutes += count(minutes.unwrap_or(0));
         match outcome.as_deref() {
             Some(ARRANGED) => cell.arranged += n,
             Some(NOT_AVAILABLE) => cell.not_available += n,

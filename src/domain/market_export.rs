@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::market_analysis::{DemandCell, Gap, Key, SupplyCell};
+use super::listing_content::format_pounds;
+use super::market_analysis::{DemandCell, Gap, Key, MonthFlow, PriceSpread, SupplyCell};
+use super::organisations::kind_label;
 use super::plan_export::spreadsheet_safe;
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
@@ -53,6 +55,8 @@ pub fn demand_csv(
         "Not available",
         "No response",
         "Declined",
+        "Enquiries answered",
+        "Average hours to first reply",
     ])?;
     for ((category, district), d) in rows {
         w.write_record([
@@ -69,6 +73,10 @@ pub fn demand_csv(
             d.not_available.to_string(),
             d.no_response.to_string(),
             d.declined.to_string(),
+            d.answered.to_string(),
+            d.average_reply_hours()
+                .map(|h| format!("{h:.1}"))
+                .unwrap_or_default(),
         ])?;
     }
     finish(w)
@@ -99,4 +107,85 @@ pub fn gaps_csv(rows: &[Gap], names: &BTreeMap<String, String>) -> Result<String
         ])?;
     }
     finish(w)
+}
+
+/// A small table: a header row, then rows of already formatted cells.
+fn table(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(headers)?;
+    for row in rows {
+        w.write_record(row.iter().map(|cell| spreadsheet_safe(cell)))?;
+    }
+    finish(w)
+}
+
+pub fn prices_csv(rows: &[PriceSpread]) -> Result<String, csv::Error> {
+    table(
+        &[
+            "Per",
+            "Services",
+            "Lower quarter",
+            "Median",
+            "Upper quarter",
+        ],
+        rows.iter().map(|p| {
+            vec![
+                p.unit.clone(),
+                p.count.to_string(),
+                format_pounds(p.lower_quartile),
+                format_pounds(p.median),
+                format_pounds(p.upper_quartile),
+            ]
+        }),
+    )
+}
+
+/// The rating labels, best first, with the index into the ratings array.
+pub const RATING_LABELS: [(&str, usize); 5] = [
+    ("Outstanding", 4),
+    ("Good", 3),
+    ("Requires improvement", 2),
+    ("Inadequate", 1),
+    ("Not yet checked", 0),
+];
+
+pub fn ratings_csv(ratings: [u64; 5]) -> Result<String, csv::Error> {
+    table(
+        &["Rating", "Services"],
+        RATING_LABELS
+            .iter()
+            .map(|(label, i)| vec![(*label).to_owned(), ratings[*i].to_string()]),
+    )
+}
+
+pub fn kinds_csv(rows: &[(String, u64)]) -> Result<String, csv::Error> {
+    table(
+        &["Kind of provider", "Providers"],
+        rows.iter()
+            .map(|(k, n)| vec![kind_label(k).to_owned(), n.to_string()]),
+    )
+}
+
+pub fn flows_csv(rows: &[MonthFlow]) -> Result<String, csv::Error> {
+    table(
+        &["Month", "New services", "Services withdrawn"],
+        rows.iter().map(|m| {
+            vec![
+                m.month.format("%Y-%m").to_string(),
+                m.new.to_string(),
+                m.withdrawn.to_string(),
+            ]
+        }),
+    )
+}
+
+/// Counted words or names: languages offered, words that found nothing.
+pub fn counts_csv(what: &str, counted: &str, rows: &[(String, u64)]) -> Result<String, csv::Error> {
+    table(
+        &[what, counted],
+        rows.iter().map(|(t, n)| vec![t.clone(), n.to_string()]),
+    )
 }

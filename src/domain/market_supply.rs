@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::market_supply;
+use entity::{listings, market_languages, market_supply};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -105,16 +105,123 @@ pub async fn sync(
             .exec_without_returning(&txn)
             .await?;
     }
+    sync_languages(&txn, public, &ids).await?;
+    remember_place(&txn, public).await?;
     txn.commit().await
+}
+
+/// One spelling per language, so "BSL", "bsl" and "British Sign Language" count together.
+pub fn language_key(name: &str) -> (String, String) {
+    const ALIASES: [(&str, &str); 4] = [
+        ("bsl", "British Sign Language"),
+        ("british sign language (bsl)", "British Sign Language"),
+        ("makaton", "Makaton"),
+        ("english (plain)", "English"),
+    ];
+    let key = name.trim().to_lowercase();
+    match ALIASES.iter().find(|(alias, _)| *alias == key) {
+        Some((_, canonical)) => (canonical.to_lowercase(), (*canonical).to_owned()),
+        None => (key, name.trim().to_owned()),
+    }
+}
+
+async fn sync_languages(
+    txn: &impl ConnectionTrait,
+    public: &[Projection],
+    ids: &[i64],
+) -> Result<(), DbErr> {
+    for chunk in ids.chunks(INSERT_CHUNK) {
+        market_languages::Entity::delete_many()
+            .filter(market_languages::Column::ListingId.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    let mut rows = Vec::new();
+    for p in public {
+        let mut seen = std::collections::BTreeSet::new();
+        for language in &p.doc.languages {
+            let (key, name) = language_key(language);
+            if seen.insert(key.clone()) {
+                rows.push(market_languages::ActiveModel {
+                    listing_id: Set(p.doc.listing_id as i64),
+                    language_key: Set(key.chars().take(40).collect()),
+                    language: Set(name.chars().take(40).collect()),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    for chunk in rows.chunks(INSERT_CHUNK) {
+        market_languages::Entity::insert_many(chunk.to_vec())
+            .on_conflict(
+                OnConflict::columns([
+                    market_languages::Column::ListingId,
+                    market_languages::Column::LanguageKey,
+                ])
+                .do_nothing()
+                .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Keeps on the listing the district and types of support it is public under, so that a
+/// withdrawn service still counts in its area and type. Listings sharing both are updated
+/// together.
+async fn remember_place(txn: &impl ConnectionTrait, public: &[Projection]) -> Result<(), DbErr> {
+    let mut by_place: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    for p in public {
+        let mut tops: Vec<&str> = p
+            .doc
+            .categories
+            .iter()
+            .map(|c| c.path.split('/').next().unwrap_or_default())
+            .collect();
+        tops.sort_unstable();
+        tops.dedup();
+        let categories: String = format!(",{},", tops.join(",")).chars().take(1000).collect();
+        by_place
+            .entry((p.district.chars().take(8).collect(), categories))
+            .or_default()
+            .push(p.doc.listing_id as i64);
+    }
+    for ((district, categories), ids) in by_place {
+        for chunk in ids.chunks(INSERT_CHUNK) {
+            listings::Entity::update_many()
+                .col_expr(listings::Column::MarketDistrict, district.clone().into())
+                .col_expr(
+                    listings::Column::MarketCategories,
+                    categories.clone().into(),
+                )
+                .filter(listings::Column::Id.is_in(chunk.iter().copied()))
+                .exec(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// After a full rebuild: drops rows not refreshed since it started (listings no longer public).
 pub async fn drop_stale(conn: &impl ConnectionTrait, started: DateTime<Utc>) -> Result<u64, DbErr> {
-    Ok(market_supply::Entity::delete_many()
+    let dropped = market_supply::Entity::delete_many()
         .filter(market_supply::Column::RefreshedAt.lt(started))
         .exec(conn)
         .await?
-        .rows_affected)
+        .rows_affected;
+    market_languages::Entity::delete_many()
+        .filter(
+            market_languages::Column::ListingId.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(market_supply::Column::ListingId)
+                    .from(market_supply::Entity)
+                    .to_owned(),
+            ),
+        )
+        .exec(conn)
+        .await?;
+    Ok(dropped)
 }
 
 /// Listings by quality rating for one type of support in one district.

@@ -72,6 +72,7 @@ pub struct SupplyLine {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DemandLine {
     pub category: String,
     pub district: String,
@@ -80,6 +81,15 @@ pub struct DemandLine {
     pub enquiries: u64,
     pub arranged: u64,
     pub unmet: u64,
+    /// The average wait for a provider's first reply, in hours.
+    pub reply_hours: Option<f64>,
+}
+
+impl DemandLine {
+    pub fn reply_hours_text(&self) -> String {
+        self.reply_hours
+            .map_or_else(|| "–".to_owned(), |h| format!("{h:.1}"))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -118,6 +128,8 @@ pub struct Figures {
     /// Not yet checked, then ratings 1 to 4.
     pub ratings: [u64; 5],
     pub kinds: Vec<(String, u64)>,
+    /// Services offering each language.
+    pub languages: Vec<(String, u64)>,
     /// New and withdrawn services by month.
     pub flows: Vec<analysis::MonthFlow>,
     pub demand: Vec<DemandLine>,
@@ -215,6 +227,7 @@ pub async fn generate(
             .into_iter()
             .map(|(k, n)| (kind_label(&k).to_owned(), n))
             .collect(),
+        languages: analysis::languages(db, &f).await?,
         flows: analysis::flows(db, &f).await?,
         demand: demand
             .iter()
@@ -226,6 +239,7 @@ pub async fn generate(
                 enquiries: x.enquiries,
                 arranged: x.arranged,
                 unmet: x.unmet(),
+                reply_hours: x.average_reply_hours(),
             })
             .collect(),
         zero_queries: analysis::zero_result_queries(db, &f, 10).await?,

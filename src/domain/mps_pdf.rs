@@ -208,19 +208,16 @@ fn figures(w: &mut Writer, f: &Figures) {
         })
         .collect();
     w.table(&["Month", "New services", "Withdrawn"], &flows);
-    w.heading("Quality", 14.0);
-    let labels = [
-        "Not yet checked",
-        "Inadequate",
-        "Requires improvement",
-        "Good",
-        "Outstanding",
-    ];
-    let ratings: Vec<Vec<String>> = labels
+    let languages: Vec<Vec<String>> = f
+        .languages
         .iter()
-        .zip(f.ratings)
-        .rev()
-        .map(|(l, n)| vec![(*l).to_owned(), n.to_string()])
+        .map(|(l, n)| vec![l.clone(), n.to_string()])
+        .collect();
+    w.table(&["Language", "Services"], &languages);
+    w.heading("Quality", 14.0);
+    let ratings: Vec<Vec<String>> = super::market_export::RATING_LABELS
+        .iter()
+        .map(|(l, i)| vec![(*l).to_owned(), f.ratings[*i].to_string()])
         .collect();
     w.table(&["Rating", "Services"], &ratings);
     w.heading("What people look for", 14.0);
@@ -242,6 +239,7 @@ fn figures(w: &mut Writer, f: &Figures) {
                 d.enquiries.to_string(),
                 d.arranged.to_string(),
                 d.unmet.to_string(),
+                d.reply_hours_text(),
             ]
         })
         .collect();
@@ -254,6 +252,7 @@ fn figures(w: &mut Writer, f: &Figures) {
             "Enquiries",
             "Arranged",
             "Not met",
+            "Hours to reply",
         ],
         &demand,
     );

@@ -149,6 +149,7 @@ pub async fn overview(
             flows: &analysis::flows(db, f).await?,
             demand: &demand,
             zero_queries: &analysis::zero_result_queries(db, f, 10).await?,
+            languages: &analysis::languages(db, f).await?,
             gaps: &gaps,
         },
     ))
@@ -181,4 +182,91 @@ pub async fn gaps_csv(
     let demand = analysis::demand(&state.db, &a.filters).await?;
     let gaps = analysis::gaps(&supply, &demand);
     csv_download("gaps.csv", market_export::gaps_csv(&gaps, &a.names))
+}
+
+/// The smaller tables of the market page, each as CSV with the page's filters.
+enum Table {
+    Prices,
+    Ratings,
+    Kinds,
+    Flows,
+    Languages,
+    ZeroResults,
+}
+
+async fn table_csv(state: &AppState, query: &MarketQuery, table: Table) -> AppResult<HttpResponse> {
+    let a = asked(state, query).await?;
+    let (db, f) = (&state.db, &a.filters);
+    match table {
+        Table::Prices => csv_download(
+            "prices.csv",
+            market_export::prices_csv(&analysis::prices(db, f).await?),
+        ),
+        Table::Ratings => csv_download(
+            "ratings.csv",
+            market_export::ratings_csv(analysis::ratings(db, f).await?),
+        ),
+        Table::Kinds => csv_download(
+            "provider-kinds.csv",
+            market_export::kinds_csv(&analysis::provider_kinds(db, f).await?),
+        ),
+        Table::Flows => csv_download(
+            "new-and-withdrawn.csv",
+            market_export::flows_csv(&analysis::flows(db, f).await?),
+        ),
+        Table::Languages => csv_download(
+            "languages.csv",
+            market_export::counts_csv("Language", "Services", &analysis::languages(db, f).await?),
+        ),
+        Table::ZeroResults => csv_download(
+            "searches-that-found-nothing.csv",
+            market_export::counts_csv(
+                "Words searched",
+                "Times",
+                &analysis::zero_result_queries(db, f, 100).await?,
+            ),
+        ),
+    }
+}
+
+pub async fn prices_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::Prices).await
+}
+
+pub async fn ratings_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::Ratings).await
+}
+
+pub async fn kinds_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::Kinds).await
+}
+
+pub async fn flows_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::Flows).await
+}
+
+pub async fn languages_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::Languages).await
+}
+
+pub async fn zero_results_csv(
+    state: web::Data<AppState>,
+    query: web::Query<MarketQuery>,
+) -> AppResult<HttpResponse> {
+    table_csv(&state, &query, Table::ZeroResults).await
 }

@@ -226,6 +226,12 @@ route_table! {
     GET  "/commissioner/market/supply.csv" [AnyRole(MARKET_READERS)] => market::supply_csv;
     GET  "/commissioner/market/demand.csv" [AnyRole(MARKET_READERS)] => market::demand_csv;
     GET  "/commissioner/market/gaps.csv"  [AnyRole(MARKET_READERS)] => market::gaps_csv;
+    GET  "/commissioner/market/prices.csv" [AnyRole(MARKET_READERS)] => market::prices_csv;
+    GET  "/commissioner/market/ratings.csv" [AnyRole(MARKET_READERS)] => market::ratings_csv;
+    GET  "/commissioner/market/provider-kinds.csv" [AnyRole(MARKET_READERS)] => market::kinds_csv;
+    GET  "/commissioner/market/new-and-withdrawn.csv" [AnyRole(MARKET_READERS)] => market::flows_csv;
+    GET  "/commissioner/market/languages.csv" [AnyRole(MARKET_READERS)] => market::languages_csv;
+    GET  "/commissioner/market/searches-that-found-nothing.csv" [AnyRole(MARKET_READERS)] => market::zero_results_csv;
     GET  "/commissioner/market/quality"   [AnyRole(MARKET_READERS)] => market::quality;
     GET  "/commissioner/market/quality.csv" [AnyRole(MARKET_READERS)] => market::quality_csv;
     POST "/enquiries/{id}/review"         [SignedIn]    => reviews::write;

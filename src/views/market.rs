@@ -14,6 +14,7 @@ use crate::domain::listing_content::format_pounds;
 use crate::domain::market_analysis::{
     DemandCell, Filters, Gap, Key, MonthFlow, PriceSpread, SupplyCell,
 };
+use crate::domain::market_export::RATING_LABELS;
 use crate::domain::market_supply::QualityRow;
 use crate::domain::organisations::kind_label;
 
@@ -127,11 +128,11 @@ pub fn quality(
     )
 }
 
-/// New and withdrawn services by month (all areas and types).
-pub fn flows_table(flows: &[MonthFlow]) -> Markup {
+/// New and withdrawn services by month; `scope` says where ("all areas and types of support").
+pub fn flows_table(flows: &[MonthFlow], scope: &str) -> Markup {
     html! {
         table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (all areas and types of support)" }
+            caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (" (scope) ")" }
             thead class="govuk-table__head" { tr class="govuk-table__row" {
                 th scope="col" class="govuk-table__header" { "Month" }
                 (numeric_th("New")) (numeric_th("Withdrawn"))
@@ -163,6 +164,7 @@ pub struct Overview<'a> {
     pub flows: &'a [MonthFlow],
     pub demand: &'a BTreeMap<Key, DemandCell>,
     pub zero_queries: &'a [(String, u64)],
+    pub languages: &'a [(String, u64)],
     pub gaps: &'a [Gap],
 }
 
@@ -317,13 +319,19 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
         .iter()
         .map(|r| category_name(o.names, r).to_owned())
         .collect();
-    let rating_bars: Vec<(String, u64)> = vec![
-        ("Outstanding".into(), o.ratings[4]),
-        ("Good".into(), o.ratings[3]),
-        ("Requires improvement".into(), o.ratings[2]),
-        ("Inadequate".into(), o.ratings[1]),
-        ("Not yet checked".into(), o.ratings[0]),
-    ];
+    let rating_bars: Vec<(String, u64)> = RATING_LABELS
+        .iter()
+        .map(|(label, i)| ((*label).to_owned(), o.ratings[*i]))
+        .collect();
+    let scope = match (&f.category, &f.district) {
+        (None, None) => "all areas and types of support".to_owned(),
+        (Some(c), None) => format!("{}, all areas", category_name(o.names, c)),
+        (None, Some(d)) => format!("all types of support in {d}"),
+        (Some(c), Some(d)) => format!("{} in {d}", category_name(o.names, c)),
+    };
+    let download = |table: &str, what: &str| {
+        html! { p class="govuk-body" { a class="govuk-link" href=(csv(table)) download { "Download " (what) " (CSV)" } } }
+    };
     layout(
         page,
         "Market analysis",
@@ -387,14 +395,14 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Type of support" }
                         th scope="col" class="govuk-table__header" { "District" }
-                        (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Arranged")) (numeric_th("Not available")) (numeric_th("No response"))
+                        (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Arranged")) (numeric_th("Not available")) (numeric_th("No response")) (numeric_th("Average hours to first reply"))
                     } }
                     tbody class="govuk-table__body" {
                         @for ((category, district), d) in o.demand {
                             tr class="govuk-table__row" {
                                 th scope="row" class="govuk-table__header" { (category_name(o.names, category)) }
                                 td class="govuk-table__cell" { (place(district)) }
-                                (numeric_td(d.searches)) (numeric_td(d.zero_results)) (numeric_td(d.enquiries)) (numeric_td(d.arranged)) (numeric_td(d.not_available)) (numeric_td(d.no_response))
+                                (numeric_td(d.searches)) (numeric_td(d.zero_results)) (numeric_td(d.enquiries)) (numeric_td(d.arranged)) (numeric_td(d.not_available)) (numeric_td(d.no_response)) (numeric_td(d.average_reply_hours().map_or("–".to_owned(), |h| format!("{h:.1}"))))
                             }
                         }
                     }
@@ -409,6 +417,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         @for (text, n) in o.zero_queries { tr class="govuk-table__row" { td class="govuk-table__cell" { (text) } (numeric_td(n)) } }
                     }
                 }
+                (download("searches-that-found-nothing", "the words searched that found nothing"))
             }
 
             h2 class="govuk-heading-l" id="supply" { "Supply" }
@@ -432,7 +441,8 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 }
                 p class="govuk-body" { a class="govuk-link" href=(csv("supply")) download { "Download supply (CSV)" } }
             }
-            (flows_table(o.flows))
+            (flows_table(o.flows, &scope))
+            (download("new-and-withdrawn", "new and withdrawn services"))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
                 table class="govuk-table" {
@@ -450,6 +460,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         }
                     }
                 }
+                (download("prices", "prices"))
             }
             h3 class="govuk-heading-m" { "Quality" }
             (charts::bar_chart("ratings-chart", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table below.", &rating_bars))
@@ -459,12 +470,25 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                     @for (label, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } (numeric_td(n)) } }
                 }
             }
+            (download("ratings", "ratings"))
             h3 class="govuk-heading-m" { "Kinds of provider" }
             table class="govuk-table" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
                 tbody class="govuk-table__body" {
                     @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(kind)) } (numeric_td(n)) } }
                 }
+            }
+            (download("provider-kinds", "kinds of provider"))
+            h3 class="govuk-heading-m" { "Languages offered" }
+            @if o.languages.is_empty() { p class="govuk-body" { "No published services match." } } @else {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Services offering each language (as providers name them; “BSL” counts as British Sign Language)" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (numeric_th("Services")) } }
+                    tbody class="govuk-table__body" {
+                        @for (language, n) in o.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (language) } (numeric_td(n)) } }
+                    }
+                }
+                (download("languages", "languages"))
             }
         },
     )

@@ -153,13 +153,10 @@ fn area(d: &str) -> &str {
 
 /// The data sections, in order: (anchor, heading, content).
 fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
-    let rating_bars: Vec<(String, u64)> = vec![
-        ("Outstanding".into(), fig.ratings[4]),
-        ("Good".into(), fig.ratings[3]),
-        ("Requires improvement".into(), fig.ratings[2]),
-        ("Inadequate".into(), fig.ratings[1]),
-        ("Not yet checked".into(), fig.ratings[0]),
-    ];
+    let rating_bars: Vec<(String, u64)> = crate::domain::market_export::RATING_LABELS
+        .iter()
+        .map(|(label, i)| ((*label).to_owned(), fig.ratings[*i]))
+        .collect();
     let mut categories: Vec<String> = fig.gaps.iter().map(|g| g.category.clone()).collect();
     categories.sort();
     categories.dedup();
@@ -196,11 +193,18 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                         }
                     }
                 }
-                (super::market::flows_table(&fig.flows))
+                (super::market::flows_table(&fig.flows, "all areas and types of support"))
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Providers by kind" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (th_num("Providers")) } }
                     tbody class="govuk-table__body" { @for (k, n) in &fig.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (k) } (td_num(n)) } } }
+                }
+                @if !fig.languages.is_empty() {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Languages offered" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (th_num("Services")) } }
+                        tbody class="govuk-table__body" { @for (l, n) in &fig.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
+                    }
                 }
             },
         ),
@@ -222,9 +226,9 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                 p class="govuk-body" { (fig.total_searches()) " searches, of which " (fig.total_zero_results()) " found nothing; " (fig.total_enquiries()) " enquiries to providers." }
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Arranged")) (th_num("Not met")) } }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Arranged")) (th_num("Not met")) (th_num("Average hours to first reply")) } }
                     tbody class="govuk-table__body" {
-                        @for d in &fig.demand { tr class="govuk-table__row" { td class="govuk-table__cell" { (d.category) } td class="govuk-table__cell" { (area(&d.district)) } (td_num(d.searches)) (td_num(d.zero_results)) (td_num(d.enquiries)) (td_num(d.arranged)) (td_num(d.unmet)) } }
+                        @for d in &fig.demand { tr class="govuk-table__row" { td class="govuk-table__cell" { (d.category) } td class="govuk-table__cell" { (area(&d.district)) } (td_num(d.searches)) (td_num(d.zero_results)) (td_num(d.enquiries)) (td_num(d.arranged)) (td_num(d.unmet)) (td_num(d.reply_hours_text())) } }
                     }
                 }
                 @if !fig.zero_queries.is_empty() {

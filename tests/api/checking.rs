@@ -243,7 +243,7 @@ async fn a_checker_declines_with_a_reason_and_the_admin_is_told() {
 }
 
 /// An accepted check for a new checker; returns the checker's browser and the assignment id.
-async fn accepted_check(
+pub(crate) async fn accepted_check(
     app: &crate::helpers::TestApp,
 ) -> (Browser, crate::helpers::TestUser, i64, Browser) {
     let (provider, admin, _, listing) = published(app).await;
@@ -451,7 +451,7 @@ async fn an_inspection_waits_for_the_check_to_be_accepted() {
 }
 
 /// Fills every step of an inspection with these five scores (the first evidence private).
-async fn complete(b: &Browser, base: &str, scores: [&str; 5]) {
+pub(crate) async fn complete(b: &Browser, base: &str, scores: [&str; 5]) {
     let (d, m, y) = due_in(-1);
     b.post_form(
         &format!("{base}/visit"),
@@ -944,7 +944,7 @@ async fn checkers_are_reminded_once_shortly_before_a_check_is_due() {
 }
 
 /// Polls the quality-of-supply CSV until it holds `want` (the indexer writes it).
-async fn wait_for_supply(b: &Browser, query: &str, want: &str) -> String {
+pub(crate) async fn wait_for_supply(b: &Browser, query: &str, want: &str) -> String {
     let start = std::time::Instant::now();
     loop {
         let (status, csv) = b

@@ -50,7 +50,7 @@ fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
     f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
-async fn provider(app: &TestApp, name: &str, kind: &str) -> (Browser, String, i64) {
+pub(crate) async fn provider(app: &TestApp, name: &str, kind: &str) -> (Browser, String, i64) {
     let (b, user) = app.signed_in_as(Role::Provider).await;
     let org = b.create_organisation(name, kind).await;
     app.approve_organisation(org).await;
@@ -89,7 +89,7 @@ async fn apply(b: &Browser, round: i64, org: i64) -> reqwest::Response {
 }
 
 /// Starts and sends an application asking for £1,000 + `wages`.
-async fn send_application(b: &Browser, round: i64, org: i64, wages: &str) -> i64 {
+pub(crate) async fn send_application(b: &Browser, round: i64, org: i64, wages: &str) -> i64 {
     let res = apply(b, round, org).await;
     let id: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
     let mut f = application_fields(wages);
@@ -101,7 +101,7 @@ async fn send_application(b: &Browser, round: i64, org: i64, wages: &str) -> i64
     id
 }
 
-async fn close_round(app: &TestApp, round: i64) {
+pub(crate) async fn close_round(app: &TestApp, round: i64) {
     let row = fund_rounds::Entity::find_by_id(round)
         .one(&app.db)
         .await
@@ -527,7 +527,7 @@ async fn a_round_runs_from_publication_to_decisions_with_private_applications_an
 }
 
 /// A published round any provider may apply to, with one panel member.
-async fn open_round(app: &TestApp, commissioner: &Browser) -> i64 {
+pub(crate) async fn open_round(app: &TestApp, commissioner: &Browser) -> i64 {
     let fields: Vec<(String, String)> = round_fields()
         .into_iter()
         .filter(|(k, _)| k != "eligible")
@@ -550,7 +550,7 @@ async fn open_round(app: &TestApp, commissioner: &Browser) -> i64 {
     round
 }
 
-async fn award(commissioner: &Browser, application: i64, amount: &str) {
+pub(crate) async fn award(commissioner: &Browser, application: i64, amount: &str) {
     let res = commissioner
         .post_form(
             &format!("/commissioner/funding/applications/{application}/decision"),

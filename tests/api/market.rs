@@ -36,6 +36,13 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     let enquiry = send_enquiry(&holder, listing, &enquiry_fields("email", "")).await;
     let res = provider
         .post_form(
+            &format!("/enquiries/{enquiry}/messages"),
+            &[("body", "Sorry, we are full until spring.")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = provider
+        .post_form(
             &format!("/enquiries/{enquiry}/close"),
             &[("outcome", "not_available")],
         )
@@ -54,8 +61,9 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     let (_, demand) = commissioner
         .get_text("/commissioner/market/demand.csv")
         .await;
+    // Answered within the minute: 1 answered, 0.0 hours on average.
     assert!(
-        demand.contains("Domestic help,M33,2,0,1,0,1,0,0"),
+        demand.contains("Domestic help,M33,2,0,1,0,1,0,0,1,0.0"),
         "{demand}"
     );
     assert!(
@@ -80,6 +88,38 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     assert!(page.contains("<title id=\"gap-map-title\">") && page.contains("role=\"img\""));
     assert!(page.contains("urdu lunch"), "zero-result words listed");
     assert!(page.contains("£18.50"), "the price spread");
+    assert!(page.contains("Average hours to first reply") && page.contains("Languages offered"));
+
+    // Every smaller table downloads too, with the same numbers.
+    for (table, header, row) in [
+        (
+            "prices",
+            "Per,Services,Lower quarter,Median,Upper quarter",
+            "hour,1,£18.50,£18.50,£18.50",
+        ),
+        ("ratings", "Rating,Services", "Not yet checked,1"),
+        (
+            "provider-kinds",
+            "Kind of provider,Providers",
+            "Micro-enterprise,1",
+        ),
+        ("languages", "Language,Services", "Polish,1"),
+        (
+            "searches-that-found-nothing",
+            "Words searched,Times",
+            "urdu lunch,1",
+        ),
+    ] {
+        let (status, csv) = commissioner
+            .get_text(&format!("/commissioner/market/{table}.csv"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{table}");
+        assert!(
+            csv.starts_with(header) && csv.contains(row),
+            "{table}: {csv}"
+        );
+        assert!(page.contains(&format!("/commissioner/market/{table}.csv?days=90")));
+    }
 
     // Filters narrow every table; unknown values mean "all".
     let (_, m16) = commissioner
@@ -109,6 +149,20 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let (_, page) = commissioner.get_text("/commissioner/market?days=30").await;
     assert!(page.contains(&flow_row(1, 1)), "{page}");
+    // Counted where the service was, even after it has gone.
+    let this_month = chrono::Utc::now().date_naive().format("%Y-%m").to_string();
+    let (_, m33) = commissioner
+        .get_text("/commissioner/market/new-and-withdrawn.csv?district=M33&category=domestic-help")
+        .await;
+    assert!(m33.contains(&format!("{this_month},1,1")), "{m33}");
+    let (_, m16) = commissioner
+        .get_text("/commissioner/market/new-and-withdrawn.csv?district=M16")
+        .await;
+    assert!(m16.contains(&format!("{this_month},0,0")), "{m16}");
+    let (_, day) = commissioner
+        .get_text("/commissioner/market/new-and-withdrawn.csv?category=day-support")
+        .await;
+    assert!(day.contains(&format!("{this_month},0,0")), "{day}");
 
     // Commissioners and admins only.
     assert_eq!(
@@ -126,6 +180,28 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     );
 }
 
+/// Starts a statement for the last 30 days.
+async fn start_mps(commissioner: &crate::helpers::Browser, title: &str) -> reqwest::Response {
+    use chrono::Datelike;
+    let today = chrono::Utc::now().date_naive();
+    let start = today - chrono::Duration::days(30);
+    let mut fields = vec![("title".to_owned(), title.to_owned())];
+    for (name, day) in [("from", start), ("to", today)] {
+        for (part, value) in [
+            ("day", day.day().to_string()),
+            ("month", day.month().to_string()),
+            ("year", day.year().to_string()),
+        ] {
+            fields.push((format!("{name}-{part}"), value));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    commissioner.post_form("/commissioner/mps", &pairs).await
+}
+
 #[tokio::test]
 async fn a_market_position_statement_is_drafted_from_the_data_edited_published_and_frozen() {
     let app = crate::helpers::spawn_app().await;
@@ -136,40 +212,12 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
         api(&visitor, "category=day-support&near=M16").await;
     }
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
-    use chrono::Datelike;
-    let today = chrono::Utc::now().date_naive();
-    let start = today - chrono::Duration::days(30);
-    let (d, m, y) = (
-        today.day().to_string(),
-        today.month().to_string(),
-        today.year().to_string(),
-    );
-    let (sd, sm, sy) = (
-        start.day().to_string(),
-        start.month().to_string(),
-        start.year().to_string(),
-    );
-    let fields = |title: &'static str| {
-        vec![
-            ("title", title.to_owned()),
-            ("from-day", sd.clone()),
-            ("from-month", sm.clone()),
-            ("from-year", sy.clone()),
-            ("to-day", d.clone()),
-            ("to-month", m.clone()),
-            ("to-year", y.clone()),
-        ]
-    };
-    let refs =
-        |f: &[(&'static str, String)]| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
     let (status, body) = commissioner
         .post_form_text("/commissioner/mps", &[("title", "")])
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Enter a title") && body.contains("Enter the start date"));
-    let f = refs(&fields("Market Position Statement 2026"));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = commissioner.post_form("/commissioner/mps", &pairs).await;
+    let res = start_mps(&commissioner, "Market Position Statement 2026").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let id: i64 = crate::helpers::location(&res)
         .rsplit('/')
@@ -265,9 +313,7 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
         .get_text(&format!("/market-position-statements/{id}"))
         .await;
     assert!(again.contains(&m16(2)), "frozen");
-    let f = refs(&fields("Market Position Statement 2027"));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = commissioner.post_form("/commissioner/mps", &pairs).await;
+    let res = start_mps(&commissioner, "Market Position Statement 2027").await;
     let next: i64 = crate::helpers::location(&res)
         .rsplit('/')
         .next()
@@ -319,4 +365,61 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     );
     let audit = app.audit_actions().await;
     assert!(audit.iter().any(|a| a == "mps.published"));
+}
+
+#[tokio::test]
+async fn the_statement_counts_published_ratings_and_grants_awarded_in_its_period() {
+    use crate::checking::{accepted_check, complete, wait_for_supply};
+    use crate::fund::{award, close_round, open_round, provider, send_application};
+    use crate::helpers::location;
+    let app = crate::helpers::spawn_app().await;
+    // A checked service rated outstanding (the median of 4, 4, 4, 3, 4).
+    let (checker, _, assignment, _) = accepted_check(&app).await;
+    let res = checker
+        .post_form(
+            &format!("/checker/assignments/{assignment}/inspection"),
+            &[],
+        )
+        .await;
+    let base = location(&res).trim_end_matches("/visit").to_owned();
+    complete(&checker, &base, ["4", "4", "4", "3", "4"]).await;
+    checker.post_form(&format!("{base}/submit"), &[]).await;
+    let inspection: i64 = base.rsplit('/').next().unwrap().parse().unwrap();
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    admin
+        .post_form(&format!("/admin/inspections/{inspection}/publish"), &[])
+        .await;
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    wait_for_supply(
+        &commissioner,
+        "",
+        "Domestic help,domestic-help,M33,1,1,0,0,0,0",
+    )
+    .await;
+    // A grant of £6,000 to a micro-enterprise.
+    let round = open_round(&app, &commissioner).await;
+    let (org_b, _, org) = provider(&app, "Apna Ghar Care", "micro_enterprise").await;
+    let application = send_application(&org_b, round, org, "5000").await;
+    close_round(&app, round).await;
+    award(&commissioner, application, "6000").await;
+
+    let res = start_mps(&commissioner, "Market Position Statement 2026").await;
+    let id = location(&res).rsplit('/').next().unwrap().to_owned();
+    let (_, preview) = commissioner
+        .get_text(&format!("/commissioner/mps/{id}/preview"))
+        .await;
+    let rating = |label: &str, n: u32| {
+        format!(
+            "<td class=\"govuk-table__cell\">{label}</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">{n}</td>"
+        )
+    };
+    assert!(preview.contains(&rating("Outstanding", 1)), "{preview}");
+    assert!(preview.contains(&rating("Not yet checked", 0)), "{preview}");
+    assert!(preview.contains(&rating("Good", 0)), "{preview}");
+    assert!(preview.contains("1 grants, £6,000 in all."), "{preview}");
+    assert!(
+        preview.contains("<td class=\"govuk-table__cell\">Apna Ghar Care</td>"),
+        "{preview}"
+    );
+    assert!(preview.contains(&rating("Polish", 1)), "languages offered");
 }
