@@ -117,6 +117,9 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
         home: t.at_home.then(|| (*point, rng.gen_range(2..=15) * 1609)),
         venue: t.venue.then_some(*point),
         online: t.online,
+        modified: 1_700_000_000 + id as i64,
+        opens: rng.gen_bool(0.5).then_some(9 * 60),
+        closes: rng.gen_bool(0.5).then_some(17 * 60),
     }
 }
 

@@ -119,6 +119,7 @@ pub fn render_error(err: &AppError, req: &HttpRequest) -> HttpResponse {
 
 pub fn wants_json(req: &HttpRequest) -> bool {
     req.path().starts_with("/api/")
+        || req.path().starts_with("/openreferral")
         || req
             .headers()
             .get(header::ACCEPT)

@@ -71,6 +71,9 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
         }
     }
     d.add_u64(f.accepting, u64::from(doc.accepting_new_clients));
+    d.add_i64(f.modified, doc.modified);
+    d.add_u64(f.opens, doc.opens.map_or(0, |m| u64::from(m) + 1));
+    d.add_u64(f.closes, doc.closes.map_or(0, |m| u64::from(m) + 1));
     d.add_u64(f.dbs_checked, u64::from(doc.dbs_checked));
     d.add_u64(f.insured, u64::from(doc.insured));
     d.add_u64(f.quality_checked, u64::from(doc.quality_checked));

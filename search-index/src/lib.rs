@@ -10,6 +10,7 @@ mod collector;
 pub mod geo;
 mod query;
 mod schema;
+pub mod wgs84;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,10 +24,11 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 pub use geo::{GridPoint, Located, METRES_PER_MILE, locate};
 use schema::Fields;
+pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -75,6 +77,11 @@ pub struct ListingDoc {
     pub home: Option<(GridPoint, i64)>,
     pub venue: Option<GridPoint>,
     pub online: bool,
+    /// When the public version last changed (Unix seconds).
+    pub modified: i64,
+    /// Opening and closing time, in minutes after midnight, when the listing gives them.
+    pub opens: Option<u16>,
+    pub closes: Option<u16>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -108,6 +115,15 @@ pub struct SearchRequest {
     pub insured: bool,
     pub quality_checked: bool,
     pub min_rating: Option<f32>,
+    /// Only listings whose public version changed at or after this (Unix seconds).
+    pub modified_after: Option<i64>,
+    /// Only listings that open at or after this minute of the day, and close at or before
+    /// `closes_by` (Open Referral's `start_time` and `end_time`); listings without times
+    /// never match either.
+    pub opens_from: Option<u16>,
+    pub closes_by: Option<u16>,
+    /// Only listings with a place to go to: a venue, or online.
+    pub with_location: bool,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,

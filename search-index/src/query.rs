@@ -203,6 +203,13 @@ fn at_most(field: Field, max: u64) -> Box<dyn Query> {
     ))
 }
 
+fn between(field: Field, low: u64, high: u64) -> Box<dyn Query> {
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(field, low)),
+        Bound::Included(Term::from_field_u64(field, high)),
+    ))
+}
+
 fn either(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(vec![
         (Occur::Should, a),
@@ -262,6 +269,30 @@ pub fn with_filters(
                 Bound::Included(Term::from_field_u64(fields.rating, 40)),
             )),
         ));
+    }
+    if let Some(after) = r.modified_after {
+        clauses.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_i64(fields.modified, after)),
+                Bound::Unbounded,
+            )),
+        ));
+    }
+    // Times are stored as minute + 1, so 0 (not given) never matches.
+    let minute = |m: u16| u64::from(m.min(24 * 60)) + 1;
+    if let Some(from) = r.opens_from {
+        clauses.push((Occur::Must, between(fields.opens, minute(from), u64::MAX)));
+    }
+    if let Some(by) = r.closes_by {
+        clauses.push((Occur::Must, between(fields.closes, 1, minute(by))));
+    }
+    if r.with_location {
+        let venue: Box<dyn Query> = Box::new(RangeQuery::new(
+            Bound::Excluded(Term::from_field_i64(fields.venue_easting, 0)),
+            Bound::Unbounded,
+        ));
+        clauses.push((Occur::Must, either(venue, is(fields.online, 1))));
     }
     if clauses.is_empty() {
         return Box::new(tantivy::query::AllQuery);

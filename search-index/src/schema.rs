@@ -40,6 +40,10 @@ pub struct Fields {
     pub venue_easting: Field,
     pub venue_northing: Field,
     pub online: Field,
+    // Freshness and hours (minutes after midnight + 1; 0 when not given).
+    pub modified: Field,
+    pub opens: Field,
+    pub closes: Field,
     // Shown in results.
     pub provider_id: Field,
 }
@@ -85,6 +89,9 @@ pub fn build() -> (Schema, Fields) {
         venue_easting: b.add_i64_field("venue_easting", INDEXED | FAST),
         venue_northing: b.add_i64_field("venue_northing", INDEXED | FAST),
         online: b.add_u64_field("online", INDEXED | FAST),
+        modified: b.add_i64_field("modified", INDEXED | FAST),
+        opens: b.add_u64_field("opens", INDEXED),
+        closes: b.add_u64_field("closes", INDEXED),
         provider_id: b.add_u64_field("provider_id", STORED),
     };
     (b.build(), fields)

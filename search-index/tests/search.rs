@@ -34,6 +34,9 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         home: Some((at("M33 7"), 8000)),
         venue: None,
         online: false,
+        modified: 1_000,
+        opens: None,
+        closes: None,
     }
 }
 
@@ -99,6 +102,36 @@ fn corpus() -> SearchIndex {
         .apply(&[gardening, shopping, respite, advice, far], &[], Some(7))
         .unwrap();
     index
+}
+
+#[test]
+fn freshness_and_opening_hours_filter() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut day_club = listing(1, "Day club", "Lunch and friends.");
+    (day_club.opens, day_club.closes) = (Some(9 * 60), Some(17 * 60));
+    let mut newer = listing(2, "Sitting service", "Company at home.");
+    newer.modified = 2_000;
+    newer.venue = Some(at("M33 7"));
+    index.apply(&[day_club, newer], &[], None).unwrap();
+    let request = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest {
+            limit: 10,
+            ..Default::default()
+        };
+        f(&mut r);
+        let mut found = ids(&index, &r);
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(request(&|r| r.modified_after = Some(1_500)), vec![2]);
+    assert_eq!(request(&|r| r.modified_after = Some(1_000)), vec![1, 2]);
+    assert_eq!(request(&|r| r.opens_from = Some(9 * 60)), vec![1]);
+    assert_eq!(request(&|r| r.opens_from = Some(8 * 60)), vec![1]);
+    assert!(request(&|r| r.opens_from = Some(9 * 60 + 1)).is_empty());
+    assert_eq!(request(&|r| r.closes_by = Some(17 * 60)), vec![1]);
+    assert!(request(&|r| r.closes_by = Some(16 * 60 + 59)).is_empty());
+    // Only the second has a place to go to (the first visits homes).
+    assert_eq!(request(&|r| r.with_location = true), vec![2]);
 }
 
 #[test]

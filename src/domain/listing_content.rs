@@ -201,7 +201,7 @@ impl ListingContent {
     }
 }
 
-fn label_of<'a>(table: &'a [(&'a str, &'a str)], key: &str) -> Option<&'a str> {
+pub fn label_of<'a>(table: &'a [(&'a str, &'a str)], key: &str) -> Option<&'a str> {
     table.iter().find(|(k, _)| *k == key).map(|(_, l)| *l)
 }
 

@@ -366,6 +366,8 @@ pub struct PublicListing {
     pub provider: PublicProfile,
     /// When the council approved the version shown.
     pub approved_on: Option<chrono::NaiveDate>,
+    /// When the public version last changed (its approval, or the listing's last change).
+    pub modified: chrono::DateTime<Utc>,
 }
 
 pub async fn public_listing(
@@ -383,9 +385,11 @@ pub async fn public_listing(
     let Some(live) = view.live else {
         return Ok(None);
     };
+    let modified = live.revision.decided_at.unwrap_or(view.listing.updated_at);
     Ok(Some(PublicListing {
         listing: view.listing,
         approved_on: live.revision.decided_at.map(|t| t.date_naive()),
+        modified,
         content: live.content,
         provider: PublicProfile::from(view.org),
     }))

@@ -41,6 +41,7 @@ pub mod mps;
 pub mod mps_pdf;
 pub mod new_password;
 pub mod organisations;
+pub mod oruk;
 pub mod passwords;
 pub mod plan_export;
 pub mod postcode;

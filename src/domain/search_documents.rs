@@ -137,8 +137,22 @@ pub async fn listing_doc(
             .and_then(|v| locate(&v.postcode))
             .map(|l| l.point),
         online: c.online,
+        modified: live
+            .revision
+            .decided_at
+            .unwrap_or(view.listing.updated_at)
+            .timestamp(),
+        opens: c.availability.from.as_deref().and_then(minute_of_day),
+        closes: c.availability.to.as_deref().and_then(minute_of_day),
     };
     Ok(Some(Projection { doc, district }))
+}
+
+/// "09:30" → 570.
+pub fn minute_of_day(time: &str) -> Option<u16> {
+    let (h, m) = time.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.get(..2).unwrap_or(m).parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
 }
 
 /// Every listing that may be public, for a full rebuild.

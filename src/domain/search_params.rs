@@ -146,6 +146,10 @@ impl SearchParams {
                 .parse::<f32>()
                 .ok()
                 .filter(|r| (1.0..=4.0).contains(r)),
+            modified_after: None,
+            opens_from: None,
+            closes_by: None,
+            with_location: false,
             sort,
             offset: (self.page as usize - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,

@@ -18,6 +18,7 @@ mod helpers;
 mod listings;
 mod mail;
 mod market;
+mod openreferral;
 mod plans;
 mod provider_approval;
 mod providers;

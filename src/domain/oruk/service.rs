@@ -1,0 +1,315 @@
+//! A published Kith listing as an Open Referral UK service: the organisation, where it
+//! happens (a venue, online, or home visits as a service area), when, in which languages,
+//! what it costs and the terms it is filed under. Only what the listing page already shows
+//! is published; a personal assistant's home-visit base is given as its postcode district.
+
+use chrono::SecondsFormat;
+use search_index::{locate, to_wgs84};
+
+use super::ids::{self, Kind};
+use super::model::{
+    Accessibility, Address, Attribute, CostOption, Language, Location, Organization,
+    OrganizationIdentifier, Schedule, Service, ServiceArea, ServiceAtLocation,
+};
+use super::taxonomy::{Terms, client_group_term_id};
+use crate::domain::listing_content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
+use crate::domain::listings::PublicListing;
+use crate::domain::organisations::{PERSONAL_ASSISTANT, PublicProfile};
+
+/// Adult social care: every service is for adults.
+pub const MINIMUM_AGE: f64 = 18.0;
+pub const VENUE: u16 = 0;
+pub const ONLINE: u16 = 1;
+
+/// ISO 639 codes of languages people often name; others go without a code.
+fn language_code(name: &str) -> Option<&'static str> {
+    const CODES: [(&str, &str); 16] = [
+        ("english", "en"),
+        ("polish", "pl"),
+        ("urdu", "ur"),
+        ("punjabi", "pa"),
+        ("bengali", "bn"),
+        ("gujarati", "gu"),
+        ("hindi", "hi"),
+        ("arabic", "ar"),
+        ("somali", "so"),
+        ("cantonese", "yue"),
+        ("mandarin", "cmn"),
+        ("welsh", "cy"),
+        ("romanian", "ro"),
+        ("french", "fr"),
+        ("british sign language", "bfi"),
+        ("bsl", "bfi"),
+    ];
+    let key = name.trim().to_lowercase();
+    CODES.iter().find(|(n, _)| *n == key).map(|(_, c)| *c)
+}
+
+fn day_code(day: &str) -> Option<&'static str> {
+    const CODES: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    DAYS.iter().position(|(k, _)| *k == day).map(|i| CODES[i])
+}
+
+fn web_address(url: &Option<String>) -> Option<String> {
+    url.as_ref()
+        .map(|u| u.trim().to_owned())
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+}
+
+pub fn organization(p: &PublicProfile, base_url: &str) -> Organization {
+    Organization {
+        id: ids::id(Kind::Organization, p.id, 0),
+        name: p.name.clone(),
+        description: p
+            .description
+            .clone()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| p.name.clone()),
+        email: p.contact_email.clone(),
+        website: web_address(&p.website),
+        logo: p
+            .logo_file
+            .as_ref()
+            .map(|f| format!("{base_url}/media/{f}")),
+        uri: Some(format!("{base_url}/providers/{}", p.id)),
+        organization_identifiers: Some(
+            p.cqc_location_id
+                .iter()
+                .filter(|id| !id.trim().is_empty())
+                .map(|id| OrganizationIdentifier {
+                    id: ids::id(Kind::OrganizationIdentifier, p.id, 0),
+                    identifier_scheme: None,
+                    identifier_type: "CQC location ID".into(),
+                    identifier: id.clone(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// The venue (if any) as a physical location with its postcode's centre in WGS84.
+fn venue_location(listing_id: i64, p: &PublicListing) -> Option<Location> {
+    let venue = p.content.venue.as_ref()?;
+    let parts: Vec<&str> = venue
+        .address
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let (address_1, city) = match parts.as_slice() {
+        [] => (venue.address.clone(), String::new()),
+        [only] => ((*only).to_owned(), String::new()),
+        [first, .., last] => ((*first).to_owned(), (*last).to_owned()),
+    };
+    let at = locate(&venue.postcode).map(|l| to_wgs84(l.point));
+    let mut accessibility: Vec<Accessibility> = venue
+        .accessibility
+        .iter()
+        .enumerate()
+        .map(|(i, key)| Accessibility {
+            id: ids::id(Kind::Accessibility, listing_id, i as u16),
+            description: Some(
+                label_of(&VENUE_ACCESSIBILITY, key)
+                    .unwrap_or(key)
+                    .to_owned(),
+            ),
+            details: None,
+        })
+        .collect();
+    if let Some(notes) = venue.accessibility_notes.as_ref().filter(|n| !n.is_empty()) {
+        accessibility.push(Accessibility {
+            id: ids::id(Kind::Accessibility, listing_id, 0xfff),
+            description: Some("Access notes".into()),
+            details: Some(notes.clone()),
+        });
+    }
+    Some(Location {
+        id: ids::id(Kind::Location, listing_id, VENUE),
+        location_type: "physical".into(),
+        name: Some(address_1.clone()),
+        description: None,
+        url: None,
+        latitude: at.map(|(lat, _)| lat),
+        longitude: at.map(|(_, lon)| lon),
+        addresses: Some(vec![Address {
+            id: ids::id(Kind::Address, listing_id, VENUE),
+            address_1,
+            city,
+            state_province: String::new(),
+            postal_code: venue.postcode.clone(),
+            country: "GB".into(),
+            address_type: "physical".into(),
+        }]),
+        accessibility: Some(accessibility),
+    })
+}
+
+fn online_location(listing_id: i64, p: &PublicListing, base_url: &str) -> Option<Location> {
+    p.content.online.then(|| Location {
+        id: ids::id(Kind::Location, listing_id, ONLINE),
+        location_type: "virtual".into(),
+        name: Some("Online".into()),
+        description: Some("By phone or video, wherever you are".into()),
+        url: Some(format!("{base_url}/listings/{listing_id}")),
+        ..Default::default()
+    })
+}
+
+/// The places of a listing as service-at-locations (venue first, then online).
+pub fn service_at_locations(p: &PublicListing, base_url: &str) -> Vec<ServiceAtLocation> {
+    let listing_id = p.listing.id;
+    let service_id = ids::id(Kind::Service, listing_id, 0);
+    [
+        (VENUE, venue_location(listing_id, p)),
+        (ONLINE, online_location(listing_id, p, base_url)),
+    ]
+    .into_iter()
+    .filter_map(|(sub, location)| {
+        location.map(|location| ServiceAtLocation {
+            id: ids::id(Kind::ServiceAtLocation, listing_id, sub),
+            service_id: Some(service_id.clone()),
+            location_id: Some(location.id.clone()),
+            location: Some(location),
+            service: None,
+        })
+    })
+    .collect()
+}
+
+fn schedules(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<Schedule> {
+    let a = &p.content.availability;
+    if a.days.is_empty() && a.from.is_none() && a.to.is_none() {
+        return Vec::new();
+    }
+    let days: Vec<&str> = a.days.iter().filter_map(|d| day_code(d)).collect();
+    let names: Vec<&str> = a.days.iter().filter_map(|d| label_of(&DAYS, d)).collect();
+    let time = |t: &Option<String>| t.as_ref().map(|t| format!("{t}:00"));
+    let description = match (&a.from, &a.to) {
+        (Some(from), Some(to)) => format!("{} from {from} to {to}", names.join(", ")),
+        _ => names.join(", "),
+    };
+    vec![Schedule {
+        id: ids::id(Kind::Schedule, listing_id, 0),
+        service_id: Some(service_id.to_owned()),
+        freq: (!days.is_empty()).then(|| "WEEKLY".to_owned()),
+        interval: (!days.is_empty()).then_some(1.0),
+        byday: (!days.is_empty()).then(|| days.join(",")),
+        opens_at: time(&a.from),
+        closes_at: time(&a.to),
+        description: Some(description.trim().to_owned()).filter(|d| !d.is_empty()),
+        attending_type: None,
+        notes: a.notes.clone(),
+    }]
+}
+
+fn service_areas(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<ServiceArea> {
+    let Some(home) = &p.content.at_home else {
+        return Vec::new();
+    };
+    let place = if p.provider.kind == PERSONAL_ASSISTANT {
+        // A personal assistant's base may be their own postcode: give only its district.
+        crate::domain::postcode::parse_place(&home.place)
+            .ok()
+            .and_then(|p| p.split(' ').next().map(str::to_owned))
+            .unwrap_or_default()
+    } else {
+        home.place.clone()
+    };
+    vec![ServiceArea {
+        id: ids::id(Kind::ServiceArea, listing_id, 0),
+        service_id: Some(service_id.to_owned()),
+        name: Some("Home visits".into()),
+        service_area: Some(format!(
+            "Visits people at home within {} miles of {place}",
+            home.radius_miles
+        )),
+        extent: None,
+        extent_type: None,
+    }]
+}
+
+/// The whole service, nested as `/services/{id}` returns it.
+pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
+    let listing_id = p.listing.id;
+    let c = &p.content;
+    let service_id = ids::id(Kind::Service, listing_id, 0);
+    let mut attributes: Vec<Attribute> = Vec::new();
+    for (i, category) in c.category_ids.iter().enumerate() {
+        if let Some(term) = terms
+            .of_category
+            .get(category)
+            .and_then(|id| terms.by_id.get(id))
+        {
+            attributes.push(Attribute {
+                id: ids::id(Kind::Attribute, listing_id, i as u16),
+                link_id: Some(service_id.clone()),
+                link_type: Some("service".into()),
+                taxonomy_term_id: Some(term.id.clone()),
+                taxonomy_term: Some(term.clone()),
+            });
+        }
+    }
+    for (i, group) in c.client_groups.iter().enumerate() {
+        if let Some(term) = client_group_term_id(group).and_then(|id| terms.by_id.get(&id)) {
+            attributes.push(Attribute {
+                id: ids::id(Kind::Attribute, listing_id, 0x800 + i as u16),
+                link_id: Some(service_id.clone()),
+                link_type: Some("service".into()),
+                taxonomy_term_id: Some(term.id.clone()),
+                taxonomy_term: Some(term.clone()),
+            });
+        }
+    }
+    let cost = match &c.price {
+        Price::Free => CostOption {
+            id: ids::id(Kind::CostOption, listing_id, 0),
+            service_id: Some(service_id.clone()),
+            option: Some("Free".into()),
+            amount: Some(0.0),
+            amount_description: c.price_notes.clone().or_else(|| Some("Free".into())),
+        },
+        Price::Charged { pence, unit } => CostOption {
+            id: ids::id(Kind::CostOption, listing_id, 0),
+            service_id: Some(service_id.clone()),
+            option: Some(unit.label().into()),
+            amount: Some(*pence as f64 / 100.0),
+            amount_description: Some(match &c.price_notes {
+                Some(notes) if !notes.is_empty() => format!("{} – {notes}", unit.label()),
+                _ => unit.label().to_owned(),
+            }),
+        },
+    };
+    Service {
+        id: service_id.clone(),
+        organization_id: Some(ids::id(Kind::Organization, p.provider.id, 0)),
+        name: c.title.clone(),
+        description: Some(format!("{}\n\n{}", c.summary, c.description)),
+        url: Some(format!("{base_url}/listings/{listing_id}")),
+        email: p.provider.contact_email.clone(),
+        status: "active".into(),
+        minimum_age: Some(MINIMUM_AGE),
+        maximum_age: None,
+        assured_date: p.approved_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        alert: (!c.accepting_new_clients).then(|| "Not taking new clients at the moment".into()),
+        last_modified: Some(p.modified.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        organization: Some(organization(&p.provider, base_url)),
+        schedules: Some(schedules(listing_id, p, &service_id)),
+        service_areas: Some(service_areas(listing_id, p, &service_id)),
+        service_at_locations: Some(service_at_locations(p, base_url)),
+        languages: Some(
+            c.languages
+                .iter()
+                .enumerate()
+                .map(|(i, name)| Language {
+                    id: ids::id(Kind::Language, listing_id, i as u16),
+                    service_id: Some(service_id.clone()),
+                    name: Some(name.clone()),
+                    code: language_code(name).map(str::to_owned),
+                })
+                .collect(),
+        ),
+        cost_options: Some(vec![cost]),
+        contacts: Some(Vec::new()),
+        attributes: Some(attributes),
+    }
+}
