@@ -1,5 +1,5 @@
 //! The command line: `kith serve` (the default), `kith migrate`, `kith admin create`,
-//! `kith seed-demo`, `kith reindex`, `kith bench search`.
+//! `kith seed-demo`, `kith reindex`, `kith import`, `kith export`, `kith bench`.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -45,10 +45,55 @@ enum Command {
     SeedDemo,
     /// Rebuild this process's search index from the database (stop the server first).
     Reindex,
+    /// Import listings: Open Referral UK JSON or data package, or the simple CSV template.
+    /// Each row is checked like the listing form; bad rows are reported and never written.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Export the published directory.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
         what: BenchCommand,
+    },
+}
+
+/// How an import runs, whatever the format.
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The file (or, for Open Referral, a data package directory).
+    path: PathBuf,
+    /// Check and match every row, report, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Publish the listings at once instead of leaving them for approval (needs --by).
+    #[arg(long)]
+    approve: bool,
+    /// The administrator doing the import (their email), for the audit log.
+    #[arg(long)]
+    by: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Open Referral UK 3.0: a JSON file of services, or a CSV data package directory.
+    Oruk(ImportArgs),
+    /// Kith's simple CSV template (columns in the README).
+    Csv(ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every published service as Open Referral UK JSON and as a CSV data package.
+    Oruk {
+        /// The directory to write into.
+        #[arg(long, default_value = "oruk-export")]
+        out: PathBuf,
     },
 }
 
@@ -116,6 +161,27 @@ pub fn main() -> ExitCode {
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
+            Command::Import { what } => {
+                let (format, a) = match what {
+                    ImportCommand::Oruk(a) => (crate::cli_transfer::Format::Oruk, a),
+                    ImportCommand::Csv(a) => (crate::cli_transfer::Format::Csv, a),
+                };
+                crate::cli_transfer::import(
+                    settings,
+                    format,
+                    &a.path,
+                    a.dry_run,
+                    a.approve,
+                    a.by.as_deref(),
+                )
+                .await
+            }
+            Command::Export {
+                what: ExportCommand::Oruk { out },
+            } => {
+                let base_url = demo_base_url(&settings);
+                crate::cli_transfer::export(settings, &base_url, &out).await
+            }
             Command::Bench {
                 what:
                     BenchCommand::Search {

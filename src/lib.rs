@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_market;
 pub mod cli;
+pub mod cli_transfer;
 pub mod config;
 pub mod db;
 pub mod demo;

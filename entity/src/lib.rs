@@ -17,6 +17,7 @@ pub mod fund_panel_members;
 pub mod fund_payments;
 pub mod fund_reviews;
 pub mod fund_rounds;
+pub mod import_sources;
 pub mod inspection_photos;
 pub mod inspection_responses;
 pub mod inspections;

@@ -26,6 +26,7 @@ mod m20261125_000021_create_fund_awards;
 mod m20261125_000022_search_demand_rollup;
 mod m20261125_000023_create_mps_documents;
 mod m20261126_000024_market_languages_and_responses;
+mod m20261126_000025_create_import_sources;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000022_search_demand_rollup::Migration),
             Box::new(m20261125_000023_create_mps_documents::Migration),
             Box::new(m20261126_000024_market_languages_and_responses::Migration),
+            Box::new(m20261126_000025_create_import_sources::Migration),
         ]
     }
 }

@@ -44,6 +44,11 @@ impl CategoryPaths {
             .collect()
     }
 
+    /// Names by category id.
+    pub fn names_by_id(&self) -> std::collections::BTreeMap<i64, String> {
+        self.0.iter().map(|(id, c)| (*id, c.name.clone())).collect()
+    }
+
     /// Names by path ("respite/respite-agency" → "Respite at home").
     pub fn names_by_path(&self) -> std::collections::BTreeMap<String, String> {
         self.0

@@ -17,6 +17,7 @@ pub mod fund;
 pub mod fund_admin;
 pub mod fund_panel;
 pub mod home;
+pub mod import;
 pub mod info;
 pub mod inspection_review;
 pub mod inspections;
@@ -174,6 +175,10 @@ route_table! {
     GET  "/openreferral/taxonomy_terms"   [Public]      => openreferral::taxonomy_terms;
     GET  "/openreferral/taxonomy_terms/{id}" [Public]   => openreferral::taxonomy_term;
     GET  "/admin/searches"                [Role(Admin)] => search::demand_log;
+    GET  "/admin/import"                  [Role(Admin)] => import::form;
+    POST "/admin/import"                  [Role(Admin)] => import::upload;
+    GET  "/admin/import/template.csv"     [Role(Admin)] => import::template_csv;
+    GET  "/admin/listings.csv"            [Role(Admin)] => import::listings_csv;
     GET  "/providers/{id}"                [Public]      => providers::public;
     GET  "/media/{name}"                  [Public]      => providers::media;
     GET  "/shortlist"                     [Public]      => shortlists::show;

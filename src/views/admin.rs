@@ -37,6 +37,7 @@ fn admin_nav() -> Markup {
         ul class="govuk-list kith-admin-nav" {
             li { a class="govuk-link" href="/admin/providers" { "Providers waiting for approval" } }
             li { a class="govuk-link" href="/admin/listings" { "Listings waiting for review" } }
+            li { a class="govuk-link" href="/admin/import" { "Import listings" } " · " a class="govuk-link" href="/admin/listings.csv" download { "Download every listing (CSV)" } }
             li { a class="govuk-link" href="/admin/searches" { "What people search for" } }
             li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
             li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }

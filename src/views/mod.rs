@@ -15,6 +15,7 @@ pub mod errors;
 pub mod fund;
 pub mod fund_admin;
 pub mod home;
+pub mod import;
 pub mod info;
 pub mod inspection_review;
 pub mod inspections;

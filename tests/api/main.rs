@@ -15,6 +15,7 @@ mod enquiries;
 mod evidence_files;
 mod fund;
 mod helpers;
+mod import;
 mod listings;
 mod mail;
 mod market;

@@ -66,7 +66,7 @@ async fn json(b: &Browser, path: &str) -> (StatusCode, Value) {
 
 /// A published day centre with a venue and online sessions, by a personal assistant who
 /// also visits homes from their own full postcode.
-async fn venue_listing(app: &TestApp) -> i64 {
+pub(crate) async fn venue_listing(app: &TestApp) -> i64 {
     let (b, _, org) = approved_provider(app, "personal_assistant").await;
     let mut fields = listing_fields(
         &category_id(app, "day-support").await,
@@ -235,7 +235,7 @@ async fn every_endpoint_answers_in_the_uk_profile_and_validates_against_its_sche
     let (status, taxonomies) = json(&visitor, "/openreferral/taxonomies").await;
     assert_eq!(status, StatusCode::OK);
     assert_page(&taxonomies, "taxonomy");
-    assert_eq!(taxonomies["total_items"], 2);
+    assert_eq!(taxonomies["total_items"], 3);
     let first = taxonomies["contents"][0]["id"].as_str().unwrap();
     let (status, one) = json(&visitor, &format!("/openreferral/taxonomies/{first}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -357,7 +357,8 @@ async fn every_endpoint_answers_in_the_uk_profile_and_validates_against_its_sche
 
 #[test]
 fn the_validator_catches_what_the_profile_forbids() {
-    let bad = serde_json::json!({"id": "not-a-uuid", "name": "x", "status": "open", "email": "nope"});
+    let bad =
+        serde_json::json!({"id": "not-a-uuid", "name": "x", "status": "open", "email": "nope"});
     let result = std::panic::catch_unwind(|| assert_valid("service", &bad));
     let message = *result.expect_err("invalid").downcast::<String>().unwrap();
     for field in ["/id", "/status", "/email"] {

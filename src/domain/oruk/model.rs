@@ -58,6 +58,7 @@ impl Service {
         self.attributes = None;
         if let Some(org) = &mut self.organization {
             org.organization_identifiers = None;
+            org.attributes = None;
         }
         self
     }
@@ -79,6 +80,9 @@ pub struct Organization {
     pub uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_identifiers: Option<Vec<OrganizationIdentifier>>,
+    /// The kind of provider, as a term of Kith's third taxonomy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<Attribute>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

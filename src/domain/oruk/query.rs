@@ -7,9 +7,11 @@ use search_index::{METRES_PER_MILE, SearchRequest, locate};
 use serde::Deserialize;
 
 use super::service::MINIMUM_AGE;
-use super::taxonomy::{TYPES_OF_SUPPORT, TermRef, Terms, parse_taxonomy, parse_term};
+use super::taxonomy::{
+    PROVIDER_KINDS, TYPES_OF_SUPPORT, TermRef, Terms, parse_taxonomy, parse_term,
+};
 use crate::domain::categories::CLIENT_GROUPS;
-use crate::domain::listing_content::DAYS;
+use crate::domain::import::rows::day_key;
 use crate::domain::search_documents::minute_of_day;
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
@@ -51,14 +53,6 @@ fn number<T: std::str::FromStr>(name: &str, raw: &str) -> Result<Option<T>, Stri
     raw.parse()
         .map(Some)
         .map_err(|_| format!("{name} must be a number, like 2"))
-}
-
-fn day_key(raw: &str) -> Option<&'static str> {
-    let lower = raw.trim().to_lowercase();
-    const RRULE: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
-    DAYS.iter().enumerate().find_map(|(i, (key, name))| {
-        (lower == *key || lower == RRULE[i] || lower == name.to_lowercase()).then_some(*key)
-    })
 }
 
 fn time(name: &str, raw: &str) -> Result<Option<u16>, String> {
@@ -120,13 +114,14 @@ impl ListQuery {
                     None => matches_nothing = true,
                 },
                 Some(TermRef::ClientGroup(key)) => r.client_groups.push(key.to_owned()),
+                Some(TermRef::ProviderKind(key)) => r.provider_kinds.push(key.to_owned()),
                 None => matches_nothing = true,
             }
         }
         let taxonomy = self.taxonomy_id.trim();
         if !taxonomy.is_empty() {
             match parse_taxonomy(taxonomy) {
-                Some(TYPES_OF_SUPPORT) => {}
+                Some(TYPES_OF_SUPPORT | PROVIDER_KINDS) => {}
                 Some(_) if r.client_groups.is_empty() => {
                     r.client_groups = CLIENT_GROUPS.iter().map(|(k, _)| (*k).to_owned()).collect();
                 }

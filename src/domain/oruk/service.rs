@@ -11,7 +11,7 @@ use super::model::{
     Accessibility, Address, Attribute, CostOption, Language, Location, Organization,
     OrganizationIdentifier, Schedule, Service, ServiceArea, ServiceAtLocation,
 };
-use super::taxonomy::{Terms, client_group_term_id};
+use super::taxonomy::{Terms, client_group_term_id, provider_kind_term_id};
 use crate::domain::listing_content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
 use crate::domain::listings::PublicListing;
 use crate::domain::organisations::{PERSONAL_ASSISTANT, PublicProfile};
@@ -56,9 +56,22 @@ fn web_address(url: &Option<String>) -> Option<String> {
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
 }
 
-pub fn organization(p: &PublicProfile, base_url: &str) -> Organization {
+pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organization {
+    let org_id = ids::id(Kind::Organization, p.id, 0);
+    let kind = provider_kind_term_id(&p.kind).and_then(|id| terms.by_id.get(&id));
     Organization {
-        id: ids::id(Kind::Organization, p.id, 0),
+        attributes: Some(
+            kind.map(|term| Attribute {
+                id: ids::id(Kind::Attribute, p.id, 0xfff),
+                link_id: Some(org_id.clone()),
+                link_type: Some("organization".into()),
+                taxonomy_term_id: Some(term.id.clone()),
+                taxonomy_term: Some(term.clone()),
+            })
+            .into_iter()
+            .collect(),
+        ),
+        id: org_id.clone(),
         name: p.name.clone(),
         description: p
             .description
@@ -292,7 +305,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
         assured_date: p.approved_on.map(|d| d.format("%Y-%m-%d").to_string()),
         alert: (!c.accepting_new_clients).then(|| "Not taking new clients at the moment".into()),
         last_modified: Some(p.modified.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        organization: Some(organization(&p.provider, base_url)),
+        organization: Some(organization(&p.provider, terms, base_url)),
         schedules: Some(schedules(listing_id, p, &service_id)),
         service_areas: Some(service_areas(listing_id, p, &service_id)),
         service_at_locations: Some(service_at_locations(p, base_url)),

@@ -9,11 +9,14 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 use super::ids::{self, Kind};
 use super::model::{Taxonomy, TaxonomyTerm};
 use crate::domain::categories::CLIENT_GROUPS;
+use crate::domain::organisations::ORGANISATION_KINDS;
 
 pub const TYPES_OF_SUPPORT: i64 = 1;
 pub const WHO_FOR: i64 = 2;
-/// The sub-number that tells a client group's term from a category's.
+pub const PROVIDER_KINDS: i64 = 3;
+/// The sub-numbers that tell client groups' and provider kinds' terms from categories'.
 const CLIENT_GROUP_SUB: u16 = 1;
+const PROVIDER_KIND_SUB: u16 = 2;
 
 /// Every term of both taxonomies, by ORUK id; categories include archived ones so old
 /// links still resolve.
@@ -38,10 +41,16 @@ pub fn client_group_term_id(key: &str) -> Option<String> {
     Some(ids::id(Kind::TaxonomyTerm, i as i64 + 1, CLIENT_GROUP_SUB))
 }
 
+pub fn provider_kind_term_id(kind: &str) -> Option<String> {
+    let i = ORGANISATION_KINDS.iter().position(|(k, _, _)| *k == kind)?;
+    Some(ids::id(Kind::TaxonomyTerm, i as i64 + 1, PROVIDER_KIND_SUB))
+}
+
 /// What an ORUK term id filters on: a category id or a client group key.
 pub enum TermRef {
     Category(i64),
     ClientGroup(&'static str),
+    ProviderKind(&'static str),
 }
 
 pub fn parse_term(id: &str) -> Option<TermRef> {
@@ -50,13 +59,16 @@ pub fn parse_term(id: &str) -> Option<TermRef> {
         (n, CLIENT_GROUP_SUB) => CLIENT_GROUPS
             .get(usize::try_from(n - 1).ok()?)
             .map(|(k, _)| TermRef::ClientGroup(k)),
+        (n, PROVIDER_KIND_SUB) => ORGANISATION_KINDS
+            .get(usize::try_from(n - 1).ok()?)
+            .map(|(k, _, _)| TermRef::ProviderKind(k)),
         _ => None,
     }
 }
 
 pub fn parse_taxonomy(id: &str) -> Option<i64> {
     match ids::parse(Kind::Taxonomy, id)? {
-        (n @ (TYPES_OF_SUPPORT | WHO_FOR), 0) => Some(n),
+        (n @ (TYPES_OF_SUPPORT | WHO_FOR | PROVIDER_KINDS), 0) => Some(n),
         _ => None,
     }
 }
@@ -111,6 +123,22 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
             },
         );
     }
+    for (key, label, description) in ORGANISATION_KINDS {
+        let id = provider_kind_term_id(key).unwrap_or_default();
+        terms.by_id.insert(
+            id.clone(),
+            TaxonomyTerm {
+                id,
+                name: label.to_owned(),
+                description: description.to_owned(),
+                parent_id: None,
+                taxonomy: Some("Kith kind of provider".into()),
+                taxonomy_id: Some(taxonomy_id(PROVIDER_KINDS)),
+                term_uri: Some(format!("{base_url}/search?kind={key}")),
+                term: Some(key.to_owned()),
+            },
+        );
+    }
     Ok(terms)
 }
 
@@ -126,6 +154,11 @@ pub fn taxonomies(terms: &Terms, base_url: &str) -> Vec<Taxonomy> {
             WHO_FOR,
             "Kith who it is for",
             "The groups of people a service is meant for",
+        ),
+        (
+            PROVIDER_KINDS,
+            "Kith kind of provider",
+            "What kind of organisation or person provides a service",
         ),
     ]
     .into_iter()

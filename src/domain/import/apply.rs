@@ -1,0 +1,409 @@
+//! Writes imported rows: each row (its organisation, listing and revision, source ids,
+//! search change and audit entry) in one transaction, so a row is either all there or not
+//! at all. A dry run checks and matches every row the same way and writes nothing.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use entity::{import_sources, listing_revisions, listings as listing_rows, provider_organisations};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, TransactionTrait,
+};
+
+use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
+use crate::domain::audit::{self, Actor, Event};
+use crate::domain::email_address::EmailAddress;
+use crate::domain::listing_approval::ReviewPolicy;
+use crate::domain::listing_content::ListingContent;
+use crate::domain::listings::{self, APPROVED, ARCHIVED, DRAFT, SUBMITTED, SUPERSEDED, WITHDRAWN};
+use crate::domain::organisations::{STATUS_APPROVED, is_known_kind};
+use crate::domain::search_changes;
+
+const SERVICE: &str = "service";
+const ORGANISATION: &str = "organization";
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub dry_run: bool,
+    /// Publish at once (an admin's choice) rather than leave each listing for approval.
+    pub approve: bool,
+    /// The file's name, for the audit log.
+    pub source: String,
+    pub policy: ReviewPolicy,
+    pub today: NaiveDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Created(Option<i64>),
+    Updated(i64),
+    Unchanged(i64),
+    Skipped(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct RowReport {
+    pub label: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub dry_run: bool,
+    pub rows: Vec<RowReport>,
+}
+
+impl Report {
+    pub fn read(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.rows.iter().filter(|r| f(&r.outcome)).count()
+    }
+
+    pub fn created(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Created(_)))
+    }
+
+    pub fn updated(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Updated(_)))
+    }
+
+    pub fn unchanged(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Unchanged(_)))
+    }
+
+    pub fn skipped(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Skipped(_)))
+    }
+
+    /// One line, as the command line and the page both say it.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}{} rows read: {} created, {} updated, {} unchanged, {} skipped",
+            if self.dry_run { "Dry run: " } else { "" },
+            self.read(),
+            self.created(),
+            self.updated(),
+            self.unchanged(),
+            self.skipped()
+        )
+    }
+}
+
+async fn local_id(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    source_id: &str,
+) -> Result<Option<i64>, DbErr> {
+    Ok(import_sources::Entity::find()
+        .filter(import_sources::Column::Kind.eq(kind))
+        .filter(import_sources::Column::SourceId.eq(source_id))
+        .one(conn)
+        .await?
+        .map(|s| s.local_id))
+}
+
+async fn remember(
+    conn: &impl ConnectionTrait,
+    kind: &str,
+    source_id: &str,
+    local: i64,
+) -> Result<(), DbErr> {
+    import_sources::ActiveModel {
+        kind: Set(kind.to_owned()),
+        source_id: Set(source_id.to_owned()),
+        local_id: Set(local),
+        imported_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// What is wrong with the organisation's details, if anything.
+fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
+    if o.name.trim().is_empty() || o.name.chars().count() > 200 {
+        return Err("the organisation needs a name of up to 200 characters".into());
+    }
+    if !is_known_kind(&o.kind) {
+        return Err(format!("“{}” is not a kind of provider Kith knows", o.kind));
+    }
+    if o.source_id.trim().is_empty() || o.source_id.chars().count() > 200 {
+        return Err("the organisation needs an id of up to 200 characters".into());
+    }
+    if let Some(email) = &o.email
+        && EmailAddress::parse(email).is_err()
+    {
+        return Err(format!("“{email}” is not an email address"));
+    }
+    Ok(())
+}
+
+/// The organisation for a row, created (approved: the council is importing it) or updated.
+async fn organisation(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    o: &OrganisationIn,
+) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let website = o
+        .website
+        .clone()
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"));
+    if let Some(id) = local_id(txn, ORGANISATION, &o.source_id).await?
+        && let Some(existing) = provider_organisations::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+    {
+        let mut active: provider_organisations::ActiveModel = existing.into();
+        active.name = Set(o.name.trim().to_owned());
+        active.description = Set(o.description.clone());
+        active.contact_email = Set(o.email.clone());
+        active.website = Set(website);
+        active.updated_at = Set(now);
+        active.update(txn).await?;
+        return Ok(id);
+    }
+    let created = provider_organisations::ActiveModel {
+        name: Set(o.name.trim().to_owned()),
+        kind: Set(o.kind.clone()),
+        cqc_location_id: Set(o.cqc_location_id.clone()),
+        status: Set(STATUS_APPROVED.to_owned()),
+        description: Set(o.description.clone()),
+        contact_email: Set(o.email.clone()),
+        website: Set(website),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    remember(txn, ORGANISATION, &o.source_id, created.id).await?;
+    audit::record(
+        txn,
+        actor,
+        Event::new("organisation.imported", "provider_organisation", created.id)
+            .to(STATUS_APPROVED)
+            .detail(format!("source id {}", o.source_id)),
+    )
+    .await?;
+    Ok(created.id)
+}
+
+/// The listing a row matched, and its latest content, if it was imported before.
+async fn matched(
+    conn: &impl ConnectionTrait,
+    source_id: &str,
+) -> Result<Option<listings::ListingView>, DbErr> {
+    let Some(id) = local_id(conn, SERVICE, source_id).await? else {
+        return Ok(None);
+    };
+    match listings::load(conn, id).await {
+        Ok(view) => Ok(Some(view)),
+        Err(listings::ListingError::Db(e)) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
+fn same(a: &ListingContent, b: &ListingContent) -> bool {
+    let mut a = a.clone();
+    a.photos.clone_from(&b.photos);
+    a == *b
+}
+
+async fn write(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    row: &ImportRow,
+    mut content: ListingContent,
+    options: &Options,
+) -> Result<Outcome, DbErr> {
+    let txn = db.begin().await?;
+    let existing = matched(&txn, &row.source_id).await?;
+    if let Some(view) = &existing {
+        if view.listing.status == ARCHIVED {
+            return Ok(Outcome::Skipped(
+                "its listing was archived in Kith, so it is not changed".into(),
+            ));
+        }
+        if let Some(latest) = view.latest() {
+            if same(&content, &latest.content) {
+                return Ok(Outcome::Unchanged(view.listing.id));
+            }
+            content.photos.clone_from(&latest.content.photos);
+        }
+    }
+    let organisation_id = organisation(&txn, actor, &row.organisation).await?;
+    let now = Utc::now();
+    let (listing, number, from) = match &existing {
+        Some(view) => {
+            let number = listing_revisions::Entity::find()
+                .filter(listing_revisions::Column::ListingId.eq(view.listing.id))
+                .all(&txn)
+                .await?
+                .iter()
+                .map(|r| r.number)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            // A version still waiting is replaced by the imported one.
+            if let Some(w) = &view.working {
+                let mut old: listing_revisions::ActiveModel = w.revision.clone().into();
+                old.status = Set(WITHDRAWN.to_owned());
+                old.update(&txn).await?;
+            }
+            (
+                view.listing.clone(),
+                number,
+                Some(view.listing.status.clone()),
+            )
+        }
+        None => {
+            let listing = listing_rows::ActiveModel {
+                organisation_id: Set(organisation_id),
+                status: Set(DRAFT.to_owned()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            remember(&txn, SERVICE, &row.source_id, listing.id).await?;
+            (listing, 1, None)
+        }
+    };
+    let status = if options.approve { APPROVED } else { SUBMITTED };
+    let revision = listing_revisions::ActiveModel {
+        listing_id: Set(listing.id),
+        number: Set(number),
+        status: Set(status.to_owned()),
+        title: Set(content.title.clone()),
+        content: Set(content.to_json()),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(Some(now)),
+        decided_at: Set(options.approve.then_some(now)),
+        decided_by: Set(if options.approve { actor.user_id } else { None }),
+        decision_message: Set(options
+            .approve
+            .then(|| format!("Imported from {}", options.source))),
+        checklist: Set(if options.approve {
+            "imported".to_owned()
+        } else {
+            String::new()
+        }),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let was_live = listing.status == APPROVED;
+    let mut active: listing_rows::ActiveModel = listing.clone().into();
+    active.updated_at = Set(now);
+    active.submitted_at = Set(Some(now));
+    if options.approve {
+        if let Some(live) = existing.as_ref().and_then(|v| v.live.as_ref()) {
+            let mut old: listing_revisions::ActiveModel = live.revision.clone().into();
+            old.status = Set(SUPERSEDED.to_owned());
+            old.update(&txn).await?;
+        }
+        active.status = Set(APPROVED.to_owned());
+        active.live_revision_id = Set(Some(revision.id));
+        active.working_revision_id = Set(None);
+        active.review_due = Set(Some(
+            options.today + Duration::days(options.policy.cycle_days),
+        ));
+        active.review_reminder_sent_at = Set(None);
+        if listing.published_at.is_none() {
+            active.published_at = Set(Some(now));
+        }
+    } else {
+        active.working_revision_id = Set(Some(revision.id));
+        if !was_live {
+            active.status = Set(SUBMITTED.to_owned());
+        }
+    }
+    let listing = active.update(&txn).await?;
+    if options.approve {
+        search_changes::record(&txn, listing.id).await?;
+    }
+    let mut event = Event::new("listing.imported", "listing", listing.id)
+        .detail(format!(
+            "revision {number} from {} ({})",
+            options.source, row.source_id
+        ))
+        .to(listing.status.clone());
+    if let Some(from) = from {
+        event = event.from(from);
+    }
+    audit::record(&txn, actor, event).await?;
+    txn.commit().await?;
+    Ok(match existing {
+        Some(_) => Outcome::Updated(listing.id),
+        None => Outcome::Created(Some(listing.id)),
+    })
+}
+
+/// Checks, matches and (unless a dry run) writes every row; `progress` is told after each.
+pub async fn run(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    read: Read,
+    vocabulary: &Vocabulary,
+    options: &Options,
+    mut progress: impl FnMut(usize),
+) -> Result<Report, DbErr> {
+    let mut report = Report {
+        dry_run: options.dry_run,
+        rows: read
+            .bad
+            .into_iter()
+            .map(|b| RowReport {
+                label: b.label,
+                outcome: Outcome::Skipped(b.reason),
+            })
+            .collect(),
+    };
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for row in read.rows {
+        let outcome = if let Some(first) = seen.get(&row.source_id) {
+            Outcome::Skipped(format!("the same id was used earlier, by {first}"))
+        } else if row.source_id.chars().count() > 200 {
+            Outcome::Skipped("the id is longer than 200 characters".into())
+        } else if let Err(reason) = check_organisation(&row.organisation) {
+            Outcome::Skipped(reason)
+        } else {
+            seen.insert(row.source_id.clone(), row.label.clone());
+            match row.form.parse(&vocabulary.choosable, Vec::new()) {
+                Err(errors) => Outcome::Skipped(
+                    errors
+                        .iter()
+                        .map(|(field, message)| format!("{field}: {message}"))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                Ok(content) if options.dry_run => match matched(db, &row.source_id).await? {
+                    Some(view) if view.listing.status == ARCHIVED => Outcome::Skipped(
+                        "its listing was archived in Kith, so it is not changed".into(),
+                    ),
+                    Some(view) if view.latest().is_some_and(|l| same(&content, &l.content)) => {
+                        Outcome::Unchanged(view.listing.id)
+                    }
+                    Some(view) => Outcome::Updated(view.listing.id),
+                    None => Outcome::Created(None),
+                },
+                Ok(content) => write(db, actor, &row, content, options).await?,
+            }
+        };
+        report.rows.push(RowReport {
+            label: row.label,
+            outcome,
+        });
+        progress(report.rows.len());
+    }
+    Ok(report)
+}

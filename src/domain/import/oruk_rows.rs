@@ -1,0 +1,267 @@
+//! Open Referral UK services as rows to import: JSON (one service, a list, or a page with
+//! `contents`) or services assembled from the tabular data package.
+
+use serde_json::Value;
+
+use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
+use crate::domain::listing_content::{PriceUnit, VENUE_ACCESSIBILITY};
+use crate::domain::listing_form::ListingForm;
+use crate::domain::organisations::{ORGANISATION_KINDS, REGISTERED_CARE_PROVIDER};
+use crate::domain::oruk::model::{Organization, Service};
+
+/// Reads services from ORUK JSON.
+pub fn from_json(text: &str, vocabulary: &Vocabulary) -> Result<Read, String> {
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| format!("The file is not JSON Kith can read: {e}"))?;
+    let items: Vec<Value> = match value {
+        Value::Array(items) => items,
+        Value::Object(mut map) => match map.remove("contents") {
+            Some(Value::Array(items)) => items,
+            Some(_) => return Err("\"contents\" should be a list of services".into()),
+            None => vec![Value::Object(map)],
+        },
+        _ => return Err("The file should hold a service or a list of services".into()),
+    };
+    let mut read = Read::default();
+    for (i, item) in items.into_iter().enumerate() {
+        let label = format!("service {}", i + 1);
+        match serde_json::from_value::<Service>(item) {
+            Ok(service) => match row_of(&service, vocabulary) {
+                Ok(mut row) => {
+                    row.label = format!("{label} ({})", row.source_id);
+                    read.rows.push(row);
+                }
+                Err(reason) => read.bad.push(BadRow { label, reason }),
+            },
+            Err(e) => read.bad.push(BadRow {
+                label,
+                reason: format!("not an Open Referral service: {e}"),
+            }),
+        }
+    }
+    Ok(read)
+}
+
+fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
+    let cqc = org
+        .organization_identifiers
+        .iter()
+        .flatten()
+        .find(|i| i.identifier_type.to_lowercase().contains("cqc"))
+        .map(|i| i.identifier.clone());
+    let kind = org
+        .attributes
+        .iter()
+        .flatten()
+        .filter_map(|a| a.taxonomy_term.as_ref())
+        .find_map(|t| {
+            ORGANISATION_KINDS
+                .iter()
+                .find(|(k, label, _)| t.term.as_deref() == Some(*k) || t.name == *label)
+                .map(|(k, _, _)| (*k).to_owned())
+        })
+        .unwrap_or_else(|| {
+            if cqc.is_some() {
+                REGISTERED_CARE_PROVIDER
+            } else {
+                "voluntary_group"
+            }
+            .to_owned()
+        });
+    OrganisationIn {
+        source_id: if org.id.is_empty() {
+            service.organization_id.clone().unwrap_or_default()
+        } else {
+            org.id.clone()
+        },
+        name: org.name.trim().to_owned(),
+        kind,
+        description: Some(org.description.clone())
+            .filter(|d| !d.trim().is_empty() && *d != org.name),
+        email: org.email.clone(),
+        website: org.website.clone(),
+        cqc_location_id: cqc,
+    }
+}
+
+/// "Visits people at home within 5 miles of M33 7" → ("M33 7", "5").
+fn home_area(text: &str) -> Option<(String, String)> {
+    let lower = text.to_lowercase();
+    let at = lower.find("within ")? + "within ".len();
+    let rest = &text[at..];
+    let (miles, rest) = rest.split_once(' ')?;
+    let place = rest
+        .strip_prefix("miles of ")
+        .or_else(|| rest.strip_prefix("mile of "))?;
+    Some((
+        place.trim().trim_end_matches('.').to_owned(),
+        miles.to_owned(),
+    ))
+}
+
+/// The listing form a service fills in. What Kith cannot find stays empty, and the form's
+/// own checks say what is missing.
+pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String> {
+    if s.id.trim().is_empty() {
+        return Err("the service has no id".into());
+    }
+    let org = s
+        .organization
+        .as_ref()
+        .filter(|o| !o.name.trim().is_empty())
+        .ok_or("the service has no organization with a name")?;
+    let mut form = ListingForm {
+        written_in: "en".into(),
+        ..ListingForm::default()
+    };
+    form.title = s.name.trim().to_owned();
+    let text = s.description.clone().unwrap_or_default();
+    let text = text.trim();
+    match text.split_once("\n\n") {
+        Some((summary, rest)) => {
+            form.summary = summary.trim().to_owned();
+            form.description = rest.trim().to_owned();
+        }
+        None => {
+            form.summary = text.to_owned();
+            form.description = text.to_owned();
+        }
+    }
+    for term in s
+        .attributes
+        .iter()
+        .flatten()
+        .filter_map(|a| a.taxonomy_term.as_ref())
+    {
+        let words = [term.term.clone().unwrap_or_default(), term.name.clone()];
+        if let Some(id) = words.iter().find_map(|w| vocabulary.category(w)) {
+            form.categories.push(id.to_string());
+        } else if let Some(key) = words.iter().find_map(|w| Vocabulary::client_group(w)) {
+            form.client_groups.push(key.to_owned());
+        }
+    }
+    form.categories.dedup();
+    form.client_groups.dedup();
+    if let Some((place, miles)) = s
+        .service_areas
+        .iter()
+        .flatten()
+        .find_map(|a| home_area(a.service_area.as_deref().or(a.name.as_deref())?))
+    {
+        form.delivery.push("home".into());
+        form.home_place = place;
+        form.home_radius = miles;
+    }
+    let locations = s
+        .service_at_locations
+        .iter()
+        .flatten()
+        .filter_map(|sal| sal.location.as_ref());
+    for location in locations {
+        match location.location_type.as_str() {
+            "physical" if !form.delivery.iter().any(|d| d == "venue") => {
+                let Some(address) = location.addresses.iter().flatten().next() else {
+                    continue;
+                };
+                form.delivery.push("venue".into());
+                form.venue_address = [address.address_1.trim(), address.city.trim()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                form.venue_postcode = address.postal_code.clone();
+                for a in location.accessibility.iter().flatten() {
+                    let description = a.description.clone().unwrap_or_default();
+                    if let Some((key, _)) = VENUE_ACCESSIBILITY
+                        .iter()
+                        .find(|(_, label)| label.eq_ignore_ascii_case(description.trim()))
+                    {
+                        form.accessibility.push((*key).to_owned());
+                    } else if let Some(details) = &a.details {
+                        form.accessibility_notes = details.clone();
+                    }
+                }
+            }
+            "virtual" if !form.delivery.iter().any(|d| d == "online") => {
+                form.delivery.push("online".into());
+            }
+            _ => {}
+        }
+    }
+    match s.cost_options.iter().flatten().next() {
+        None => form.price_type = "free".into(),
+        Some(c) if c.amount.unwrap_or(0.0) <= 0.0 => {
+            form.price_type = "free".into();
+            form.price_notes = c
+                .amount_description
+                .clone()
+                .filter(|d| d != "Free")
+                .unwrap_or_default();
+        }
+        Some(c) => {
+            form.price_type = "charged".into();
+            form.price_amount = format!("{:.2}", c.amount.unwrap_or(0.0));
+            let said = format!(
+                "{} {}",
+                c.option.clone().unwrap_or_default(),
+                c.amount_description.clone().unwrap_or_default()
+            )
+            .to_lowercase();
+            if let Some(unit) = PriceUnit::ALL
+                .iter()
+                .find(|u| said.contains(&format!("per {}", u.as_str())))
+            {
+                form.price_unit = unit.as_str().to_owned();
+            }
+            if let Some((_, notes)) = c
+                .amount_description
+                .as_deref()
+                .unwrap_or("")
+                .split_once(" – ")
+            {
+                form.price_notes = notes.trim().to_owned();
+            }
+        }
+    }
+    if let Some(schedule) = s.schedules.iter().flatten().next() {
+        form.days = schedule
+            .byday
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(day_key)
+            .map(str::to_owned)
+            .collect();
+        let hhmm = |t: &Option<String>| t.as_deref().map(|t| t.get(..5).unwrap_or(t).to_owned());
+        form.time_from = hhmm(&schedule.opens_at).unwrap_or_default();
+        form.time_to = hhmm(&schedule.closes_at).unwrap_or_default();
+        form.availability_notes = schedule.notes.clone().unwrap_or_default();
+    }
+    form.accepting = if s
+        .alert
+        .as_deref()
+        .is_some_and(|a| a.to_lowercase().contains("not taking new clients"))
+    {
+        "no".into()
+    } else {
+        "yes".into()
+    };
+    let languages: Vec<String> = s
+        .languages
+        .iter()
+        .flatten()
+        .filter_map(|l| l.name.clone())
+        .filter(|n| !n.trim().is_empty())
+        .collect();
+    form.languages = if languages.is_empty() {
+        "English".into()
+    } else {
+        languages.join(", ")
+    };
+    Ok(ImportRow {
+        label: format!("service {}", s.id),
+        source_id: s.id.trim().to_owned(),
+        organisation: organisation_of(org, s),
+        form,
+    })
+}

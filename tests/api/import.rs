@@ -1,0 +1,364 @@
+//! Importing and exporting the directory: a Kith export imported into a fresh instance
+//! exports the same services again (JSON through the admin page, and the CSV data package);
+//! malformed rows are each reported and none of them written; re-imports update in place;
+//! the command line reports every row too.
+
+use kith::auth::roles::Role;
+use kith::domain::oruk::{export, model::Service, package, taxonomy};
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::Value;
+
+use crate::helpers::{Browser, TestApp, spawn_app};
+use crate::listings::published;
+use crate::openreferral::venue_listing;
+
+/// Services with everything that differs between instances left out (ids, links, dates)
+/// and lists sorted, so two directories can be compared.
+fn comparable(services: &[Service]) -> Vec<String> {
+    fn strip(v: Value) -> Value {
+        match v {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(k, _)| {
+                        !(k == "id"
+                            || k.ends_with("_id")
+                            || [
+                                "last_modified",
+                                "assured_date",
+                                "url",
+                                "uri",
+                                "logo",
+                                "term_uri",
+                            ]
+                            .contains(&k.as_str()))
+                    })
+                    .map(|(k, v)| (k, strip(v)))
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                let mut items: Vec<Value> = items.into_iter().map(strip).collect();
+                items.sort_by_key(|v| v.to_string());
+                Value::Array(items)
+            }
+            other => other,
+        }
+    }
+    let mut out: Vec<String> = services
+        .iter()
+        .map(|s| strip(serde_json::to_value(s).unwrap()).to_string())
+        .collect();
+    out.sort();
+    out
+}
+
+async fn exported(app: &TestApp) -> Vec<Service> {
+    export::services(&app.db, &app.address, |_, _| {})
+        .await
+        .expect("export")
+}
+
+async fn listing_count(app: &TestApp) -> u64 {
+    entity::listings::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn import_file(
+    admin: &Browser,
+    format: &str,
+    (name, bytes): (&str, Vec<u8>),
+    ticks: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut fields = vec![("format", format)];
+    fields.extend_from_slice(ticks);
+    let res = admin
+        .post_file("/admin/import", "file", (name, bytes), &fields)
+        .await;
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn an_export_imported_into_a_fresh_instance_exports_the_same_services() {
+    let a = spawn_app().await;
+    published(&a).await;
+    venue_listing(&a).await;
+    let first = exported(&a).await;
+    assert_eq!(first.len(), 2);
+    let file = serde_json::to_vec_pretty(&first).unwrap();
+
+    let b = spawn_app().await;
+    let (admin, _) = b.signed_in_as(Role::Admin).await;
+    // A dry run says what would happen and writes nothing.
+    let (status, page) = import_file(
+        &admin,
+        "oruk",
+        ("services.json", file.clone()),
+        &[("dry_run", "yes"), ("approve", "yes")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("Dry run: 2 rows read: 2 created, 0 updated, 0 unchanged, 0 skipped"),
+        "{page}"
+    );
+    assert_eq!(listing_count(&b).await, 0);
+    let (_, page) = import_file(
+        &admin,
+        "oruk",
+        ("services.json", file.clone()),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert!(
+        page.contains("2 rows read: 2 created, 0 updated, 0 unchanged, 0 skipped"),
+        "{page}"
+    );
+    assert_eq!(comparable(&exported(&b).await), comparable(&first));
+    // Imported and approved listings are searchable, and audited.
+    crate::search::wait_for(&b.browser(), "q=lunch+club", |found| found.len() == 1).await;
+    let audit = b.audit_actions().await;
+    assert_eq!(audit.iter().filter(|a| *a == "listing.imported").count(), 2);
+    assert!(audit.iter().any(|a| a == "organisation.imported"));
+
+    // The same file again changes nothing; an edited one updates in place.
+    let (_, page) = import_file(
+        &admin,
+        "oruk",
+        ("services.json", file),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert!(
+        page.contains("2 rows read: 0 created, 0 updated, 2 unchanged, 0 skipped"),
+        "{page}"
+    );
+    let mut edited = first.clone();
+    edited[0].name = "Help at home in Sale and Altrincham".into();
+    let (_, page) = import_file(
+        &admin,
+        "oruk",
+        ("services.json", serde_json::to_vec(&edited).unwrap()),
+        &[],
+    )
+    .await;
+    assert!(
+        page.contains("2 rows read: 0 created, 1 updated, 1 unchanged, 0 skipped"),
+        "{page}"
+    );
+    assert_eq!(listing_count(&b).await, 2, "updated, not duplicated");
+    // Without "publish at once" the change waits for review; the live version stays.
+    let (_, queue) = admin.get_text("/admin/listings").await;
+    assert!(
+        queue.contains("Help at home in Sale and Altrincham"),
+        "{queue}"
+    );
+    assert_eq!(comparable(&exported(&b).await), comparable(&first));
+
+    // The CSV data package carries the same services.
+    let dir = tempfile::tempdir().unwrap();
+    let terms = taxonomy::load(&a.db, &a.address).await.unwrap();
+    package::write(
+        dir.path(),
+        &first,
+        &taxonomy::taxonomies(&terms, &a.address),
+    )
+    .unwrap();
+    let c = spawn_app().await;
+    let vocabulary = kith::domain::import::rows::Vocabulary::new(
+        &kith::domain::categories::tree(&c.db, false).await.unwrap(),
+    );
+    let read = kith::domain::import::read_oruk(dir.path(), &vocabulary).unwrap();
+    let options = kith::domain::import::apply::Options {
+        dry_run: false,
+        approve: true,
+        source: "package".into(),
+        policy: kith::config::Settings::default().review_policy(),
+        today: chrono::Utc::now().date_naive(),
+    };
+    let report = kith::domain::import::apply::run(
+        &c.db,
+        &kith::domain::audit::Actor::system(),
+        read,
+        &vocabulary,
+        &options,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.created(), report.skipped()),
+        (2, 0),
+        "{}",
+        report.summary()
+    );
+    assert_eq!(comparable(&exported(&c).await), comparable(&first));
+}
+
+#[tokio::test]
+async fn malformed_rows_are_each_reported_and_none_of_them_written() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    // Nothing chosen, then a file that is not JSON: the form again, saying why.
+    let res = admin
+        .post_file("/admin/import", "file", ("empty.json", Vec::new()), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Select what kind of file it is") && page.contains("Select a file to import")
+    );
+    let (status, page) = import_file(&admin, "oruk", ("x.json", b"<html>".to_vec()), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("The file is not JSON Kith can read"),
+        "{page}"
+    );
+
+    // One good service among bad ones.
+    let a = spawn_app().await;
+    published(&a).await;
+    let good = serde_json::to_value(&exported(&a).await[0]).unwrap();
+    let mut no_days = good.clone();
+    no_days["id"] = "no-days".into();
+    no_days["schedules"] = Value::Array(vec![]);
+    let mut bad_postcode = good.clone();
+    bad_postcode["id"] = "bad-postcode".into();
+    bad_postcode["service_areas"][0]["service_area"] =
+        "Visits people at home within 5 miles of Narnia".into();
+    let mut no_org = good.clone();
+    no_org["id"] = "no-org".into();
+    no_org["organization"] = Value::Null;
+    let mut too_long = good.clone();
+    too_long["id"] = "too-long".into();
+    too_long["name"] = "x".repeat(200).into();
+    let file = serde_json::to_vec(&serde_json::json!([
+        good,
+        42,
+        no_days,
+        bad_postcode,
+        no_org,
+        too_long,
+        good
+    ]))
+    .unwrap();
+    let (status, page) =
+        import_file(&admin, "oruk", ("mixed.json", file), &[("approve", "yes")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("7 rows read: 1 created, 0 updated, 0 unchanged, 6 skipped"),
+        "{page}"
+    );
+    for reason in [
+        "not an Open Referral service",
+        "days: Select the days you are available",
+        "home_place:",
+        "the service has no organization with a name",
+        "title: ",
+        "the same id was used earlier",
+    ] {
+        assert!(page.contains(reason), "{reason} in {page}");
+    }
+    assert_eq!(listing_count(&app).await, 1, "only the good row is written");
+
+    // The CSV template: a good row, an unknown type of support, a short row.
+    let (_, template) = admin.get_text("/admin/import/template.csv").await;
+    let header = template.lines().next().unwrap().to_owned();
+    let example = template.lines().nth(1).unwrap().to_owned();
+    let csv = format!(
+        "{header}\n{example}\n{}\nonly,three,cells\n",
+        example
+            .replacen("sale-lunch-club", "second", 1)
+            .replace("Meals and food", "Astrology")
+    );
+    let (status, page) = import_file(&admin, "csv", ("listings.csv", csv.into_bytes()), &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("3 rows read: 1 created, 0 updated, 0 unchanged, 2 skipped"),
+        "{page}"
+    );
+    assert!(
+        page.contains("“Astrology” is not a Kith type of support"),
+        "{page}"
+    );
+    assert!(
+        page.contains("row 4") && page.contains("cannot be read"),
+        "{page}"
+    );
+    // Without "publish at once" it waits for review like any submitted listing.
+    let (_, queue) = admin.get_text("/admin/listings").await;
+    assert!(queue.contains("Lunch club for older people"), "{queue}");
+    assert_eq!(listing_count(&app).await, 2);
+    let (status, all) = admin.get_text("/admin/listings.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.starts_with("Listing,Title,Provider"));
+    assert!(
+        all.contains(
+            "Lunch club for older people,Sale Community Kitchen,voluntary_group,submitted"
+        ),
+        "{all}"
+    );
+}
+
+#[test]
+fn the_command_line_imports_reports_and_refuses_unattributed_publishing() {
+    let dir = tempfile::tempdir().unwrap();
+    let kith = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+            .args(args)
+            .env("KITH_DATA_DIR", dir.path())
+            .env_remove("KITH_DATABASE_URL")
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run kith");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let header = kith::domain::import::template::COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(",");
+    let good = "a1,Sale Kitchen,k1,voluntary_group,,Lunch club,A hot lunch every week.,Fresh food and company.,Meals and food,Older people,,,\"1 Church Road, Sale\",M33 7XX,no,free,,Wed,12:00,14:00,yes,English";
+    let bad = "a2,Sale Kitchen,k1,voluntary_group,,Lunch club,A hot lunch every week.,Fresh food and company.,Meals and food,Older people,,,,,no,free,,Someday,,,yes,English";
+    let file = dir.path().join("listings.csv");
+    std::fs::write(&file, format!("{header}\n{good}\n{bad}\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = kith(&["import", "csv", path, "--dry-run"]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("skipped row 3: “Someday” is not a day of the week"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Dry run: 2 rows read: 1 created, 0 updated, 0 unchanged, 1 skipped"),
+        "{out}"
+    );
+    let (ok, _, err) = kith(&["import", "csv", path, "--approve"]);
+    assert!(!ok && err.contains("--by"), "{err}");
+    let (ok, out, err) = kith(&["import", "csv", path]);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 rows read: 1 created"), "{out}");
+    let (ok, out, _) = kith(&["import", "csv", path]);
+    assert!(
+        ok && out.contains("0 created, 0 updated, 1 unchanged, 1 skipped"),
+        "{out}"
+    );
+    // Submitted, not published: the export has nothing yet.
+    let export_dir = dir.path().join("out");
+    let (ok, out, err) = kith(&["export", "oruk", "--out", export_dir.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("0 published services"), "{out}");
+    assert!(export_dir.join("csv/datapackage.json").exists());
+    assert_eq!(
+        std::fs::read_to_string(export_dir.join("services.json"))
+            .unwrap()
+            .trim(),
+        "[]"
+    );
+}
