@@ -86,7 +86,7 @@ pub async fn import(
     }
     .map_err(|e| anyhow::anyhow!(e))?;
     let progress = bar("rows");
-    progress.set_length((read.rows.len() + read.bad.len()) as u64);
+    progress.set_length(read.items.len() as u64);
     let options = Options {
         dry_run,
         approve,

@@ -44,18 +44,12 @@ pub fn form(page: &Page, format: &str, errors: &FieldErrors) -> Markup {
             }
             h2 class="govuk-heading-m" { "The CSV template" }
             p class="govuk-body" { a class="govuk-link" href="/admin/import/template.csv" download { "Download the template (CSV)" } }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { "Columns (the first eight are needed)" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Column" }
-                    th scope="col" class="govuk-table__header" { "What goes in it" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for (name, what) in COLUMNS {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { code { (name) } }
-                            td class="govuk-table__cell" { (what) }
-                        }
+            p class="govuk-body" { "The columns, in this order (the first eight must be filled in):" }
+            dl class="govuk-summary-list" {
+                @for (name, what) in COLUMNS {
+                    div class="govuk-summary-list__row" {
+                        dt class="govuk-summary-list__key kith-break-words" { (name) }
+                        dd class="govuk-summary-list__value" { (what) }
                     }
                 }
             }

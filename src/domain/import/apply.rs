@@ -81,9 +81,13 @@ impl Report {
 
     /// One line, as the command line and the page both say it.
     pub fn summary(&self) -> String {
+        let (would, dry) = if self.dry_run {
+            ("would be ", "Dry run: ")
+        } else {
+            ("", "")
+        };
         format!(
-            "{}{} rows read: {} created, {} updated, {} unchanged, {} skipped",
-            if self.dry_run { "Dry run: " } else { "" },
+            "{dry}{} rows read: {} {would}created, {} {would}updated, {} unchanged, {} skipped",
             self.read(),
             self.created(),
             self.updated(),
@@ -359,17 +363,21 @@ pub async fn run(
 ) -> Result<Report, DbErr> {
     let mut report = Report {
         dry_run: options.dry_run,
-        rows: read
-            .bad
-            .into_iter()
-            .map(|b| RowReport {
-                label: b.label,
-                outcome: Outcome::Skipped(b.reason),
-            })
-            .collect(),
+        rows: Vec::new(),
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for row in read.rows {
+    for item in read.items {
+        let row = match item {
+            Ok(row) => row,
+            Err(bad) => {
+                report.rows.push(RowReport {
+                    label: bad.label,
+                    outcome: Outcome::Skipped(bad.reason),
+                });
+                progress(report.rows.len());
+                continue;
+            }
+        };
         let outcome = if let Some(first) = seen.get(&row.source_id) {
             Outcome::Skipped(format!("the same id was used earlier, by {first}"))
         } else if row.source_id.chars().count() > 200 {

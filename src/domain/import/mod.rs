@@ -30,9 +30,9 @@ pub fn read_oruk(path: &Path, vocabulary: &Vocabulary) -> Result<Read, String> {
             match service.and_then(|s| oruk_rows::row_of(&s, vocabulary)) {
                 Ok(mut row) => {
                     row.label = label;
-                    read.rows.push(row);
+                    read.items.push(Ok(row));
                 }
-                Err(reason) => read.bad.push(BadRow { label, reason }),
+                Err(reason) => read.items.push(Err(BadRow { label, reason })),
             }
         }
         return Ok(read);

@@ -29,14 +29,14 @@ pub fn from_json(text: &str, vocabulary: &Vocabulary) -> Result<Read, String> {
             Ok(service) => match row_of(&service, vocabulary) {
                 Ok(mut row) => {
                     row.label = format!("{label} ({})", row.source_id);
-                    read.rows.push(row);
+                    read.items.push(Ok(row));
                 }
-                Err(reason) => read.bad.push(BadRow { label, reason }),
+                Err(reason) => read.items.push(Err(BadRow { label, reason })),
             },
-            Err(e) => read.bad.push(BadRow {
+            Err(e) => read.items.push(Err(BadRow {
                 label,
                 reason: format!("not an Open Referral service: {e}"),
-            }),
+            })),
         }
     }
     Ok(read)

@@ -34,11 +34,10 @@ pub struct BadRow {
     pub reason: String,
 }
 
-/// Everything read from a source, in order.
+/// Everything read from a source, in the source's order.
 #[derive(Default)]
 pub struct Read {
-    pub rows: Vec<ImportRow>,
-    pub bad: Vec<BadRow>,
+    pub items: Vec<Result<ImportRow, BadRow>>,
 }
 
 /// Kith's words for things, to recognise them in other directories' data by slug or name.

@@ -93,10 +93,15 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                read.bad.push(BadRow {
-                    label,
-                    reason: format!("cannot be read: {e}"),
-                });
+                let reason = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { len, .. } => format!(
+                        "has {len} cells but the header row has {} columns",
+                        headers.len()
+                    ),
+                    csv::ErrorKind::Utf8 { .. } => "is not UTF-8 text".to_owned(),
+                    _ => "cannot be read as CSV".to_owned(),
+                };
+                read.items.push(Err(BadRow { label, reason }));
                 continue;
             }
         };
@@ -111,10 +116,10 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
         };
         let id = cell("id");
         if id.is_empty() {
-            read.bad.push(BadRow {
+            read.items.push(Err(BadRow {
                 label,
                 reason: "the id column is empty".into(),
-            });
+            }));
             continue;
         }
         let mut unknown = Vec::new();
@@ -144,10 +149,10 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
             }
         }
         if !unknown.is_empty() {
-            read.bad.push(BadRow {
+            read.items.push(Err(BadRow {
                 label,
                 reason: unknown.join("; "),
-            });
+            }));
             continue;
         }
         if !cell("home_visits_from").is_empty() {
@@ -187,7 +192,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
         let organisation = cell("organisation");
         let org_id = cell("organisation_id");
         let kind = cell("organisation_kind");
-        read.rows.push(ImportRow {
+        read.items.push(Ok(ImportRow {
             label: format!("{label} ({id})"),
             source_id: id,
             organisation: OrganisationIn {
@@ -206,7 +211,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
                 ..OrganisationIn::default()
             },
             form,
-        });
+        }));
     }
     Ok(read)
 }
