@@ -4,7 +4,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
-use serde_json::json;
 
 use crate::views;
 
@@ -129,6 +128,21 @@ pub fn wants_json(req: &HttpRequest) -> bool {
             })
 }
 
+/// Every JSON error: `{"error": {"status", "title", "message"}}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    /// The HTTP status code again.
+    pub status: u16,
+    pub title: String,
+    /// What went wrong, in plain English.
+    pub message: String,
+}
+
 fn render(err: &AppError, json: bool) -> HttpResponse {
     if let AppError::Internal(inner) = err {
         tracing::error!(error = ?inner, "internal error");
@@ -140,9 +154,13 @@ fn render(err: &AppError, json: bool) -> HttpResponse {
         builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
     }
     if json {
-        builder.json(
-            json!({ "error": { "status": status.as_u16(), "title": title, "message": message } }),
-        )
+        builder.json(ApiError {
+            error: ApiErrorBody {
+                status: status.as_u16(),
+                title: title.to_string(),
+                message: message.to_string(),
+            },
+        })
     } else {
         builder
             .content_type("text/html; charset=utf-8")

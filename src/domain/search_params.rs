@@ -15,25 +15,50 @@ const MAX_VALUE_CHARS: usize = 60;
 const MAX_TEXT_CHARS: usize = 500;
 pub const RADIUS_CHOICES_MILES: [u32; 5] = [1, 3, 5, 10, 25];
 
-/// The parameters of a search, as text.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+/// The parameters of a search, as text. They are also the search API's documented query
+/// parameters (OpenAPI), so the documentation is the parser's own field list.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
 pub struct SearchParams {
+    /// Words to search for, e.g. `help at home`; "quoted phrases" match exactly.
     pub q: String,
+    /// Type of support: a category slug or `parent/child` path; repeat for any of several.
     pub category: Vec<String>,
+    /// Who it is for, e.g. `older_people`, `carers`; repeat for any of several.
     pub client_group: Vec<String>,
+    /// Kind of provider, e.g. `micro_enterprise`, `personal_assistant`.
     pub kind: Vec<String>,
+    /// A language spoken, e.g. `Polish`.
     pub language: Vec<String>,
+    /// A day the service runs: `mon` … `sun`.
     pub day: Vec<String>,
+    /// A UK postcode, sector or district to search near, e.g. `M33 7AB`.
     pub near: String,
+    /// Miles from `near` (default 10).
     pub radius: String,
+    /// Highest price in pounds, e.g. `20` or `£18.50`.
     pub max_price: String,
+    /// What the price is for: `hour`, `session`, `day`, `week`, `item`.
     pub unit: String,
+    /// `yes`: only services taking new clients.
+    #[param(value_type = Option<String>, example = "yes")]
     pub accepting: bool,
+    /// `yes`: only providers whose DBS check is current.
+    #[param(value_type = Option<String>, example = "yes")]
     pub dbs: bool,
+    /// `yes`: only providers whose insurance is current.
+    #[param(value_type = Option<String>, example = "yes")]
     pub insured: bool,
+    /// `yes`: only services the council has quality checked.
+    #[param(value_type = Option<String>, example = "yes")]
     pub quality: bool,
+    /// Lowest overall quality rating, 1 to 4.
     pub min_rating: String,
+    /// `relevance` (default), `distance` (needs `near`), `price` or `rating`.
     pub sort: String,
+    /// Page of 20 results, from 1.
+    #[param(minimum = 1)]
     pub page: u32,
 }
 

@@ -1,17 +1,37 @@
-//! The JSON API (grows with later issues).
+//! The JSON API's own endpoints (search is in `search.rs`); all are described in the OpenAPI
+//! document at `/api/openapi.json`.
 
 use actix_web::HttpResponse;
-use serde_json::json;
 
 use crate::auth::CurrentUser;
 
-/// `GET /api/v1/me`: the signed-in account.
+/// The signed-in account, as the API shows it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiAccount {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub email_verified: bool,
+    /// `budget_holder`, `broker`, `provider`, `quality_checker`, `commissioner`, `admin`.
+    pub roles: Vec<String>,
+}
+
+/// The account signed in with the session cookie.
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "accounts",
+    responses(
+        (status = 200, description = "The signed-in account", body = ApiAccount),
+        (status = 401, description = "Not signed in", body = crate::error::ApiError),
+    )
+)]
 pub async fn me(user: CurrentUser) -> HttpResponse {
-    HttpResponse::Ok().json(json!({
-        "id": user.id,
-        "email": user.email,
-        "display_name": user.display_name,
-        "email_verified": user.email_verified,
-        "roles": user.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-    }))
+    HttpResponse::Ok().json(ApiAccount {
+        id: user.id,
+        email: user.email.clone(),
+        display_name: user.display_name.clone(),
+        email_verified: user.email_verified,
+        roles: user.roles.iter().map(|r| r.as_str().to_owned()).collect(),
+    })
 }

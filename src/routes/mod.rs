@@ -7,6 +7,7 @@ pub mod acting;
 pub mod admin;
 pub mod admin_listings;
 pub mod api;
+pub mod api_docs;
 pub mod categories;
 pub mod checking;
 pub mod clients;
@@ -126,6 +127,9 @@ route_table! {
     GET  "/admin/audit"                   [Role(Admin)] => admin::audit;
     GET  "/admin/mail"                    [Role(Admin)] => admin::mail;
     GET  "/api/v1/me"                     [SignedIn]    => api::me;
+    GET  "/api/openapi.json"              [Public]      => api_docs::openapi_json;
+    GET  "/api/docs"                      [Public]      => api_docs::docs_root;
+    GET  "/api/docs/{path:.*}"            [Public]      => api_docs::docs;
     GET  "/provider"                      [Role(Provider)] => providers::dashboard;
     GET  "/provider/organisations/new"    [Role(Provider)] => providers::new_form;
     POST "/provider/organisations"        [Role(Provider)] => providers::create;

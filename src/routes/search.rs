@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::domain::categories::{self, CLIENT_GROUPS};
 use crate::domain::listing_content::DAYS;
@@ -166,42 +165,114 @@ pub async fn page(
     Ok(crate::views::search::search(&page, &v))
 }
 
+/// A search result in the API: a published listing, never an address.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiHit {
+    pub id: u64,
+    pub title: String,
+    pub summary: String,
+    /// Matching words in context, HTML-escaped with `<b>` around the matches.
+    pub snippet_html: Option<String>,
+    pub url: String,
+    pub provider: ApiProvider,
+    /// The price in pence and what it is for; absent when free.
+    pub price: Option<ApiPrice>,
+    pub free: bool,
+    /// Miles from `near`, to one decimal place, when searching near a place.
+    pub distance_miles: Option<f64>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiProvider {
+    pub id: u64,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiPrice {
+    pub pence: u64,
+    /// `hour`, `session`, `day`, `week` or `item`.
+    pub unit: String,
+}
+
+/// How many matches each filter value would give.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiFacets {
+    pub category: std::collections::BTreeMap<String, u64>,
+    pub client_group: std::collections::BTreeMap<String, u64>,
+    pub kind: std::collections::BTreeMap<String, u64>,
+    pub language: std::collections::BTreeMap<String, u64>,
+    pub day: std::collections::BTreeMap<String, u64>,
+}
+
+/// A page of search results.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiSearchResults {
+    /// Every match, across all pages.
+    pub total: usize,
+    pub page: u32,
+    pub page_size: usize,
+    /// The postcode sector or district searched from, if `near` was understood.
+    pub area: Option<String>,
+    /// Things the searcher should be told (an unknown postcode, an unreadable price…).
+    pub notices: Vec<String>,
+    pub results: Vec<ApiHit>,
+    pub facets: ApiFacets,
+}
+
+/// Searches published listings: the same parameters and results as the search page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of results", body = ApiSearchResults),
+        (status = 429, description = "Too many requests", body = crate::error::ApiError),
+    )
+)]
 pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let params = params_of(&req);
     let (parsed, results) = run(&state, &params, "api").await?;
-    let hits: Vec<_> = results
+    let results_out: Vec<ApiHit> = results
         .hits
         .iter()
-        .map(|h| {
-            json!({
-                "id": h.listing_id,
-                "title": h.title,
-                "summary": h.summary,
-                "snippet_html": h.snippet_html,
-                "url": format!("{}/listings/{}", state.base_url, h.listing_id),
-                "provider": { "id": h.provider_id, "name": h.provider_name, "url": format!("{}/providers/{}", state.base_url, h.provider_id) },
-                "price": h.price.as_ref().map(|(pence, unit)| json!({ "pence": pence, "unit": unit })),
-                "free": h.price.is_none(),
-                "distance_miles": h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
-            })
+        .map(|h| ApiHit {
+            id: h.listing_id,
+            title: h.title.clone(),
+            summary: h.summary.clone(),
+            snippet_html: h.snippet_html.clone(),
+            url: format!("{}/listings/{}", state.base_url, h.listing_id),
+            provider: ApiProvider {
+                id: h.provider_id,
+                name: h.provider_name.clone(),
+                url: format!("{}/providers/{}", state.base_url, h.provider_id),
+            },
+            price: h.price.as_ref().map(|(pence, unit)| ApiPrice {
+                pence: *pence,
+                unit: unit.clone(),
+            }),
+            free: h.price.is_none(),
+            distance_miles: h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
         })
         .collect();
-    let f = &results.facets;
-    Ok(HttpResponse::Ok().json(json!({
-        "total": results.total,
-        "page": params.page,
-        "page_size": PAGE_SIZE,
-        "area": parsed.area,
-        "notices": parsed.notices,
-        "results": hits,
-        "facets": {
-            "category": f.categories,
-            "client_group": f.client_groups,
-            "kind": f.provider_kinds,
-            "language": f.languages,
-            "day": f.days,
+    let f = results.facets;
+    Ok(HttpResponse::Ok().json(ApiSearchResults {
+        total: results.total,
+        page: params.page,
+        page_size: PAGE_SIZE,
+        area: parsed.area,
+        notices: parsed.notices,
+        results: results_out,
+        facets: ApiFacets {
+            category: f.categories,
+            client_group: f.client_groups,
+            kind: f.provider_kinds,
+            language: f.languages,
+            day: f.days,
         },
-    })))
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]

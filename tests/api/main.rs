@@ -6,6 +6,7 @@
 
 mod accounts;
 mod admin;
+mod api_docs;
 mod authorization;
 mod categories;
 mod checking;
