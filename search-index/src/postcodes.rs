@@ -47,7 +47,9 @@ impl FullPostcodes {
     pub fn from_rows(rows: impl IntoIterator<Item = (String, i64, i64)>) -> Self {
         let mut entries: Vec<(u64, i32, i32)> = rows
             .into_iter()
-            .filter_map(|(p, e, n)| Some((pack(&p)?, i32::try_from(e).ok()?, i32::try_from(n).ok()?)))
+            .filter_map(|(p, e, n)| {
+                Some((pack(&p)?, i32::try_from(e).ok()?, i32::try_from(n).ok()?))
+            })
             .collect();
         entries.reverse();
         entries.sort_by_key(|(k, _, _)| *k);
@@ -65,7 +67,10 @@ impl FullPostcodes {
 
     pub fn get(&self, postcode: &str) -> Option<GridPoint> {
         let key = pack(postcode)?;
-        let i = self.entries.binary_search_by_key(&key, |(k, _, _)| *k).ok()?;
+        let i = self
+            .entries
+            .binary_search_by_key(&key, |(k, _, _)| *k)
+            .ok()?;
         let (_, e, n) = self.entries[i];
         Some(GridPoint {
             easting: i64::from(e),
@@ -86,8 +91,12 @@ impl FullPostcodes {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, PostcodeFileError> {
-        let rest = bytes.strip_prefix(MAGIC).ok_or(PostcodeFileError::NotOurs)?;
-        let (count, rest) = rest.split_at_checked(8).ok_or(PostcodeFileError::Truncated)?;
+        let rest = bytes
+            .strip_prefix(MAGIC)
+            .ok_or(PostcodeFileError::NotOurs)?;
+        let (count, rest) = rest
+            .split_at_checked(8)
+            .ok_or(PostcodeFileError::Truncated)?;
         let count = u64::from_le_bytes(count.try_into().map_err(|_| PostcodeFileError::Truncated)?);
         let count = usize::try_from(count).map_err(|_| PostcodeFileError::Truncated)?;
         if rest.len() != count.checked_mul(16).ok_or(PostcodeFileError::Truncated)? {
@@ -139,7 +148,11 @@ mod tests {
                 northing: 179_645
             })
         );
-        assert_eq!(back.get("M33 7AB").unwrap().easting, 377_001, "the last one wins");
+        assert_eq!(
+            back.get("M33 7AB").unwrap().easting,
+            377_001,
+            "the last one wins"
+        );
         assert_eq!(back.get("M33 7AC"), None);
         let bytes = table.to_bytes();
         assert!(FullPostcodes::from_bytes(&bytes[..bytes.len() - 1]).is_err());

