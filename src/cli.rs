@@ -63,6 +63,8 @@ enum Command {
         #[arg(long)]
         from: Option<PathBuf>,
     },
+    /// Print the route table (method, path, who may use it) as JSON, for test tools.
+    Routes,
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
@@ -168,6 +170,10 @@ pub fn main() -> ExitCode {
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
+            Command::Routes => {
+                println!("{}", crate::routes::table_json());
+                Ok(())
+            }
             Command::ImportPostcodes { from } => {
                 crate::postcode_import::run(&settings, from.as_deref())
             }

