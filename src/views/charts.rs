@@ -37,7 +37,8 @@ pub fn heat_map(
         .map(|(r, c)| value(r, c))
         .fold(0.0_f64, f64::max);
     html! {
-        div class="kith-chart" {
+        // Focusable so keyboard users can scroll a chart wider than a phone.
+        div class="kith-chart" tabindex="0" role="region" aria-labelledby={ (id) "-title" } {
             svg xmlns="http://www.w3.org/2000/svg" role="img" width=(width) height=(height)
                 viewBox={ "0 0 " (width) " " (height) } aria-labelledby={ (id) "-title " (id) "-desc" } {
                 title id={ (id) "-title" } { (title) }
@@ -70,7 +71,8 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[(String, u64)
     let height = ROW * bars.len() as f64 + 8.0;
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1) as f64;
     html! {
-        div class="kith-chart" {
+        // Focusable so keyboard users can scroll a chart wider than a phone.
+        div class="kith-chart" tabindex="0" role="region" aria-labelledby={ (id) "-title" } {
             svg xmlns="http://www.w3.org/2000/svg" role="img" width=(width) height=(height)
                 viewBox={ "0 0 " (width) " " (height) } aria-labelledby={ (id) "-title " (id) "-desc" } {
                 title id={ (id) "-title" } { (title) }

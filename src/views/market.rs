@@ -91,7 +91,7 @@ pub fn quality(
             @if rows.is_empty() {
                 p class="govuk-body" { "No published services here yet." }
             } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "Services by rating" }
                     thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
@@ -131,7 +131,7 @@ pub fn quality(
 /// New and withdrawn services by month; `scope` says where ("all areas and types of support").
 pub fn flows_table(flows: &[MonthFlow], scope: &str) -> Markup {
     html! {
-        table class="govuk-table" {
+        table class="govuk-table" tabindex="0" {
             caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (" (scope) ")" }
             thead class="govuk-table__head" { tr class="govuk-table__row" {
                 th scope="col" class="govuk-table__header" { "Month" }
@@ -368,7 +368,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 @if !rows.is_empty() && !columns.is_empty() {
                     (charts::heat_map("gap-map", "Demand per service by type of support and district", &format!("Searches and enquiries in {period} per published service, plus one. Darker means more demand for each service. The same numbers are in the table below."), &row_names, &columns, cell))
                 }
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Gaps, worst first" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Type of support" }
@@ -390,7 +390,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
 
             h2 class="govuk-heading-l" id="demand" { "Demand" }
             @if o.demand.is_empty() { p class="govuk-body" { "No searches or enquiries in this period." } } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Type of support" }
@@ -411,7 +411,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             }
             h3 class="govuk-heading-m" { "What people searched for that found nothing" }
             @if o.zero_queries.is_empty() { p class="govuk-body" { "Nothing to show." } } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Words searched" } (numeric_th("Times")) } }
                     tbody class="govuk-table__body" {
                         @for (text, n) in o.zero_queries { tr class="govuk-table__row" { td class="govuk-table__cell" { (text) } (numeric_td(n)) } }
@@ -422,7 +422,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
 
             h2 class="govuk-heading-l" id="supply" { "Supply" }
             @if o.supply.is_empty() { p class="govuk-body" { "No published services match." } } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Published services by type of support and district" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Type of support" }
@@ -445,7 +445,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             (download("new-and-withdrawn", "new and withdrawn services"))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "What services charge, per unit (a quarter charge less than the lower figure, a quarter more than the upper)" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Per" }
@@ -464,7 +464,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             }
             h3 class="govuk-heading-m" { "Quality" }
             (charts::bar_chart("ratings-chart", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table below.", &rating_bars))
-            table class="govuk-table" {
+            table class="govuk-table" tabindex="0" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (numeric_th("Services")) } }
                 tbody class="govuk-table__body" {
                     @for (label, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } (numeric_td(n)) } }
@@ -472,7 +472,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             }
             (download("ratings", "ratings"))
             h3 class="govuk-heading-m" { "Kinds of provider" }
-            table class="govuk-table" {
+            table class="govuk-table" tabindex="0" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
                 tbody class="govuk-table__body" {
                     @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(kind)) } (numeric_td(n)) } }
@@ -481,7 +481,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             (download("provider-kinds", "kinds of provider"))
             h3 class="govuk-heading-m" { "Languages offered" }
             @if o.languages.is_empty() { p class="govuk-body" { "No published services match." } } @else {
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Services offering each language (as providers name them; “BSL” counts as British Sign Language)" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (numeric_th("Services")) } }
                     tbody class="govuk-table__body" {

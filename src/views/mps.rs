@@ -177,7 +177,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "The services available",
             html! {
                 p class="govuk-body" { (fig.total_services()) " published services (a service offering several types of support is counted under each)." }
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Services by type of support and postcode district" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Providers")) (th_num("Taking new clients")) } }
                     tbody class="govuk-table__body" {
@@ -185,7 +185,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                     }
                 }
                 @if !fig.prices.is_empty() {
-                    table class="govuk-table" {
+                    table class="govuk-table" tabindex="0" {
                         caption class="govuk-table__caption govuk-table__caption--s" { "Prices per unit: lower quarter, middle and upper quarter" }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Per" } (th_num("Services")) (th_num("Lower quarter")) (th_num("Middle")) (th_num("Upper quarter")) } }
                         tbody class="govuk-table__body" {
@@ -194,13 +194,13 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                     }
                 }
                 (super::market::flows_table(&fig.flows, "all areas and types of support"))
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Providers by kind" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (th_num("Providers")) } }
                     tbody class="govuk-table__body" { @for (k, n) in &fig.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (k) } (td_num(n)) } } }
                 }
                 @if !fig.languages.is_empty() {
-                    table class="govuk-table" {
+                    table class="govuk-table" tabindex="0" {
                         caption class="govuk-table__caption govuk-table__caption--s" { "Languages offered" }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (th_num("Services")) } }
                         tbody class="govuk-table__body" { @for (l, n) in &fig.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
@@ -213,7 +213,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "Quality",
             html! {
                 (charts::bar_chart("mps-ratings", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table.", &rating_bars))
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (th_num("Services")) } }
                     tbody class="govuk-table__body" { @for (l, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
                 }
@@ -224,7 +224,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "What people look for",
             html! {
                 p class="govuk-body" { (fig.total_searches()) " searches, of which " (fig.total_zero_results()) " found nothing; " (fig.total_enquiries()) " enquiries to providers." }
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Arranged")) (th_num("Not met")) (th_num("Average hours to first reply")) } }
                     tbody class="govuk-table__body" {
@@ -245,7 +245,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                 @if !categories.is_empty() && !districts.is_empty() {
                     (charts::heat_map("mps-gaps", "Demand per service by type of support and district", "Searches and enquiries per published service, plus one; darker is a bigger gap. The same numbers are in the table.", &categories, &districts, cell))
                 }
-                table class="govuk-table" {
+                table class="govuk-table" tabindex="0" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "The biggest gaps" }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Demand per service")) } }
                     tbody class="govuk-table__body" {
@@ -260,7 +260,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             html! {
                 @if fig.grants.is_empty() { p class="govuk-body" { "No innovation-fund grants were awarded in this period." } } @else {
                     p class="govuk-body" { (fig.grants.len()) " grants, " (format_pounds(fig.total_granted())) " in all." }
-                    table class="govuk-table" {
+                    table class="govuk-table" tabindex="0" {
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Round" } th scope="col" class="govuk-table__header" { "Recipient" } (th_num("Amount")) } }
                         tbody class="govuk-table__body" { @for g in &fig.grants { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.round) } td class="govuk-table__cell" { (g.recipient) } (td_num(format_pounds(g.amount_pence))) } } }
                     }

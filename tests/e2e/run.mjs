@@ -1,0 +1,417 @@
+// Kith's browser tests. Starts the real binary on a fresh embedded database with the demo
+// data, then walks the main journeys in Debian's Chromium (playwright-core, no browser
+// download) as a person would, running axe-core (WCAG 2.0–2.2 A and AA rules) on every page
+// it sees. Also: keyboard-only use of the search form, and no sideways scrolling at 320 px.
+// Screenshots of every step go to the data directory (printed at the end) for CI artefacts.
+//
+//   node tests/e2e/run.mjs            (after `cargo build`; KITH_BIN to use another binary)
+
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bin = process.env.KITH_BIN || join(root, 'target', 'debug', 'kith');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const PASSWORD = 'kith-demo-password';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+const dataDir = process.env.KITH_E2E_DIR || mkdtempSync(join(tmpdir(), 'kith-e2e-'));
+mkdirSync(dataDir, { recursive: true });
+const shots = join(dataDir, 'e2e-screenshots');
+mkdirSync(shots, { recursive: true });
+
+const results = { pages: new Set(), violations: [], failures: [], shots: 0 };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function startKith() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(bin, ['serve'], {
+    env: { ...process.env, KITH_DATA_DIR: dataDir, KITH_BIND: `127.0.0.1:${port}`, KITH_DEMO: 'true', RUST_LOG: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      // Ready when the demo listings are searchable (the index builds in the background).
+      const res = await fetch(`${base}/api/v1/search?q=help`);
+      if (res.ok && (await res.json()).total > 0) return { child, base };
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('Kith did not start within a minute');
+}
+
+function check(condition, message) {
+  if (!condition) {
+    results.failures.push(message);
+    console.error(`  FAILED: ${message}`);
+  }
+}
+
+/** Runs axe on the page, records violations, and saves a screenshot. */
+async function audit(page, name) {
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  results.pages.add(`${url.pathname}${url.search}`);
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  }, AXE_TAGS);
+  for (const v of found) {
+    results.violations.push({ page: url.pathname, ...v });
+    console.error(`  axe ${v.id} (${v.impact}) on ${url.pathname}: ${v.help} — ${v.nodes.join(', ')}`);
+  }
+  results.shots += 1;
+  const file = `${String(results.shots).padStart(3, '0')}-${name.replace(/[^a-z0-9]+/gi, '-')}.png`;
+  await page.screenshot({ path: join(shots, file), fullPage: true });
+}
+
+async function go(page, path, name) {
+  const res = await page.goto(path);
+  check(res && res.status() < 400, `${path} answered ${res && res.status()}`);
+  await audit(page, name || path);
+  return res;
+}
+
+async function signIn(context, email) {
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('load');
+  check(!new URL(page.url()).pathname.startsWith('/sign-in'), `${email} could not sign in`);
+  return page;
+}
+
+async function newContext(browser, base, width = 1024) {
+  // The page's Content-Security-Policy forbids inline scripts, so axe's injection bypasses it.
+  return browser.newContext({ baseURL: base, viewport: { width, height: 900 }, bypassCSP: true });
+}
+
+/** Every page without a path parameter that this role may open. */
+function pagesFor(routes, role) {
+  return routes
+    .filter((r) => r.method === 'GET' && !r.path.includes('{') && !/\.(csv|json|pdf)$/.test(r.path))
+    .filter((r) => !['/health', '/sign-out', '/api/docs'].includes(r.path) && !r.path.startsWith('/api/') && !r.path.startsWith('/openreferral'))
+    .filter((r) => r.access === 'public' || (role && (r.access === 'signed_in' || r.roles.includes(role))))
+    .map((r) => r.path);
+}
+
+async function sweep(browser, base, routes) {
+  console.log('== every page each role can open');
+  const people = [
+    [null, null],
+    ['budget_holder', 'budget.holder@kith.example'],
+    ['broker', 'broker@kith.example'],
+    ['provider', 'provider@kith.example'],
+    ['quality_checker', 'checker@kith.example'],
+    ['commissioner', 'commissioner@kith.example'],
+    ['admin', 'admin@kith.example'],
+  ];
+  for (const [role, email] of people) {
+    const context = await newContext(browser, base);
+    const page = email ? await signIn(context, email) : await context.newPage();
+    for (const path of pagesFor(routes, role)) {
+      if (role && (path === '/sign-in' || path === '/register')) continue;
+      await go(page, path, `${role || 'visitor'}${path}`);
+    }
+    await context.close();
+  }
+}
+
+async function searchJourney(browser, base) {
+  console.log('== a visitor searches from the home page, filters, opens a listing and shortlists it');
+  const context = await newContext(browser, base);
+  const page = await context.newPage();
+  await go(page, '/', 'home');
+  await page.getByLabel('What are you looking for?').fill('help at home');
+  await page.getByLabel('Postcode (optional)').fill('M33 7AB');
+  await page.getByRole('button', { name: 'Search' }).first().click();
+  await audit(page, 'search-results');
+  check(page.url().includes('near=M33'), 'the postcode is in the search address');
+  const first = page.locator('main a[href^="/listings/"]').first();
+  check((await first.count()) === 1, 'the search found listings');
+  // Narrow by the first type of support offered, then apply.
+  await page.locator('input[name="category"]').first().check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await audit(page, 'search-filtered');
+  check(page.url().includes('category='), 'the filter is applied');
+  await page.locator('main a[href^="/listings/"]').first().click();
+  await audit(page, 'listing');
+  const title = (await page.locator('h1').first().textContent()).trim();
+  await page.getByRole('button', { name: 'Save to shortlist' }).click();
+  await page.waitForLoadState('load');
+  await go(page, '/shortlist', 'shortlist');
+  check((await page.content()).includes(title), `the shortlist shows “${title}”`);
+  await context.close();
+}
+
+async function registerJourney(browser, base) {
+  console.log('== someone signs up, confirms their email, and enquires');
+  const context = await newContext(browser, base);
+  const page = await context.newPage();
+  await go(page, '/register', 'register');
+  const email = `asha.${Date.now()}@example.org`;
+  await page.getByLabel('Your name').fill('Asha Patel');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('I have a personal budget, or care for someone who does').check();
+  await page.getByLabel('Create a password').fill('a long e2e password');
+  await page.getByLabel('Confirm your password').fill('a long e2e password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await audit(page, 'registered');
+  // The confirmation email is written to the data directory in development.
+  let link = null;
+  for (let i = 0; i < 50 && !link; i++) {
+    for (const f of readdirSync(join(dataDir, 'mail'))) {
+      const mail = readFileSync(join(dataDir, 'mail', f), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      if (mail.includes(email)) link = (mail.match(/https?:\/\/\S*\/verify[^\s"<>]*/) || [])[0];
+    }
+    if (!link) await new Promise((r) => setTimeout(r, 100));
+  }
+  check(link, 'the confirmation email arrived with a link');
+  if (link) {
+    await page.goto(new URL(link).pathname + new URL(link).search);
+    await audit(page, 'email-confirmed');
+  }
+  await context.close();
+
+  const holder = await newContext(browser, base);
+  const p = await signIn(holder, 'budget.holder@kith.example');
+  await p.goto('/search?q=help');
+  await p.locator('main a[href^="/listings/"]').first().click();
+  await p.locator('a[href$="/enquire"]').first().click();
+  await audit(p, 'enquiry-form');
+  await p.getByLabel('What support are you looking for?').fill('Help with shopping on Tuesdays, please.');
+  await p.getByLabel('When would you like it?').fill('From next month');
+  await p.getByLabel('What name should the provider use?').fill('Sam');
+  await p.getByLabel('Reply by message in Kith').check();
+  await p.getByRole('button', { name: 'Send enquiry' }).click();
+  await audit(p, 'enquiry-sent');
+  check(/\/enquiries\/\d+/.test(p.url()), `the enquiry was sent (now at ${p.url()})`);
+  await holder.close();
+}
+
+/** Fills every empty field of the page's main form with something a person might write. */
+async function fillForm(page) {
+  const today = new Date();
+  const inputs = page.locator('main form input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file]), main form textarea');
+  for (let i = 0; i < (await inputs.count()); i++) {
+    const input = inputs.nth(i);
+    if (!(await input.isVisible()) || (await input.inputValue()) !== '') continue;
+    const name = (await input.getAttribute('name')) || '';
+    let value = 'Plain words about this, written for the test.';
+    if (name.endsWith('-day')) value = String(today.getDate());
+    else if (name.endsWith('-month')) value = String(today.getMonth() + 1);
+    else if (name.endsWith('-year')) value = String(today.getFullYear());
+    else if (/^(amount_\d+|people|home_radius|payment)$/.test(name)) value = name === 'amount_1' || name === 'people' ? '20' : '';
+    else if (/^item_[2-9]/.test(name) || name === 'match_funding' || name === 'actions') value = '';
+    else if (/postcode/.test(name)) value = 'M16 0RA';
+    if (value) await input.fill(value);
+  }
+  // The first choice of every question not yet answered.
+  const groups = new Set(await page.locator('main form input[type=radio]').evaluateAll((els) => els.map((e) => e.name)));
+  for (const name of groups) {
+    if ((await page.locator(`main form input[type=radio][name="${name}"]:checked`).count()) === 0) {
+      await page.locator(`main form input[type=radio][name="${name}"]`).first().check();
+    }
+  }
+}
+
+async function providerJourney(browser, base) {
+  console.log('== a provider writes and sends a listing, the council approves it, and it is found');
+  const context = await newContext(browser, base);
+  const page = await signIn(context, 'provider@kith.example');
+  await go(page, '/provider', 'provider-home');
+  await page.locator('a[href^="/provider/organisations/"]:not([href$="/new"])').first().click();
+  await audit(page, 'provider-organisation');
+  await page.getByRole('link', { name: 'Your listings' }).click();
+  await audit(page, 'provider-listings');
+  await page.goto(page.url() + '/new');
+  await audit(page, 'listing-form');
+  const title = `Garden help in Sale ${Date.now() % 100000}`;
+  // Sending it empty first shows the error summary, which must be accessible too.
+  await page.getByRole('button', { name: 'Save' }).click();
+  await audit(page, 'listing-form-errors');
+  check((await page.locator('.govuk-error-summary').count()) === 1, 'an empty listing shows an error summary');
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Summary', { exact: true }).fill('We tidy gardens and cut grass for older people.');
+  await page.getByLabel('Description', { exact: true }).fill('A small local team with our own tools.');
+  await page.getByLabel('Domestic help', { exact: true }).check();
+  await page.getByLabel('Older people', { exact: true }).check();
+  await page.getByLabel("In people's homes", { exact: true }).check();
+  await page.getByLabel('If in people\'s homes: the postcode you travel from', { exact: true }).fill('M33 7');
+  await page.getByLabel('How many miles will you travel?', { exact: true }).fill('5');
+  await page.getByLabel('Yes', { exact: true }).first().check();
+  await page.getByLabel('Price in pounds', { exact: true }).fill('16');
+  await page.getByLabel('per hour', { exact: true }).check();
+  await page.getByLabel('Tuesday', { exact: true }).check();
+  await page.locator('input[name="accepting"][value="yes"]').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await audit(page, 'listing-saved');
+  check(/\/provider\/listings\/\d+/.test(page.url()), `the listing was saved (now at ${page.url()})`);
+  const id = page.url().match(/listings\/(\d+)/)?.[1];
+  await page.getByRole('button', { name: 'Send to the council for approval' }).click();
+  await audit(page, 'listing-sent');
+  await context.close();
+
+  const admin = await newContext(browser, base);
+  const a = await signIn(admin, 'admin@kith.example');
+  await go(a, '/admin/listings', 'admin-queue');
+  await go(a, `/admin/listings/${id}`, 'admin-review');
+  for (const box of await a.locator('input[name="checklist"]').all()) await box.check();
+  await a.getByLabel('Approve and publish', { exact: true }).check();
+  await a.getByRole('button', { name: 'Record decision' }).click();
+  await audit(a, 'admin-approved');
+  await admin.close();
+
+  const visitor = await newContext(browser, base);
+  const v = await visitor.newPage();
+  let found = false;
+  for (let i = 0; i < 50 && !found; i++) {
+    await v.goto(`/search?q=${encodeURIComponent('garden help')}`);
+    found = (await v.content()).includes(title);
+    if (!found) await new Promise((r) => setTimeout(r, 200));
+  }
+  check(found, 'the approved listing is found by search');
+  await audit(v, 'search-finds-new-listing');
+  await visitor.close();
+}
+
+async function checkerJourney(browser, base) {
+  console.log('== a quality checker accepts a check and records the inspection');
+  const context = await newContext(browser, base);
+  const page = await signIn(context, 'checker@kith.example');
+  await go(page, '/checker', 'checker-home');
+  const links = page.locator('main a[href^="/checker/assignments/"]');
+  check((await links.count()) > 0, 'the demo checker has checks assigned');
+  if ((await links.count()) === 0) return context.close();
+  await links.first().click();
+  await audit(page, 'assignment');
+  const accept = page.getByRole('button', { name: 'Accept this check' });
+  if (await accept.count()) {
+    await accept.click();
+    await audit(page, 'assignment-accepted');
+  }
+  await page.getByRole('button', { name: 'Record the inspection' }).click();
+  for (let step = 0; step < 12 && !page.url().endsWith('/check'); step++) {
+    await audit(page, `inspection-step-${step}`);
+    const save = page.getByRole('button', { name: 'Save and continue' });
+    if (await save.count()) {
+      await fillForm(page);
+      await save.click();
+    } else {
+      await page.getByRole('link', { name: 'Continue' }).click();
+    }
+    await page.waitForLoadState('load');
+  }
+  await audit(page, 'inspection-check-answers');
+  await page.getByRole('button', { name: 'Send to the council' }).click();
+  await audit(page, 'inspection-sent');
+  check((await page.content()).includes('Your inspection has been sent to the council'), 'the inspection was sent');
+  await context.close();
+}
+
+async function fundJourney(browser, base) {
+  console.log('== a provider applies to the innovation fund');
+  const context = await newContext(browser, base);
+  const page = await signIn(context, 'provider@kith.example');
+  await go(page, '/funding', 'funding');
+  await page.locator('main a[href^="/funding/"]').first().click();
+  await audit(page, 'funding-round');
+  await page.getByRole('button', { name: 'Start an application' }).click();
+  await audit(page, 'application-form');
+  await fillForm(page);
+  await page.getByRole('button', { name: 'Send application' }).click();
+  await audit(page, 'application-sent');
+  check((await page.content()).includes('Application sent'), `the application was sent (now at ${page.url()})`);
+  await go(page, '/provider/funding', 'my-applications');
+  await context.close();
+}
+
+async function keyboardAndPhone(browser, base) {
+  console.log('== the search form by keyboard alone, and pages at 320 px');
+  const context = await newContext(browser, base);
+  const page = await context.newPage();
+  await page.goto('/search');
+  const reached = new Set();
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, name: el.getAttribute('name'), tag: el.tagName, text: el.textContent.trim().slice(0, 30),
+        visible: style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor !== 'rgba(0, 0, 0, 0)' };
+    });
+    reached.add(f.name || f.id || f.text);
+    check(f.visible, `focus is visible on ${f.tag} ${f.name || f.id || f.text}`);
+    if (f.tag === 'BUTTON' && f.text === 'Search') break;
+  }
+  check(reached.has('q'), 'Tab reaches the search box');
+  await page.focus('#q');
+  await page.keyboard.type('lunch');
+  await page.keyboard.press('Enter');
+  const searched = await page.waitForURL(/q=lunch/, { timeout: 10000 }).then(() => true, () => false);
+  check(searched, `Enter in the search box searches (now at ${page.url()})`);
+  await context.close();
+
+  const phone = await newContext(browser, base, 320);
+  const signedIn = await signIn(phone, 'admin@kith.example');
+  for (const path of ['/', '/search?q=help&near=M33+7AB', '/shortlist', '/funding', '/market-position-statements', '/admin', '/admin/listings', '/admin/import', '/commissioner/market', '/account']) {
+    await signedIn.goto(path);
+    const wide = await signedIn.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(wide <= 0, `${path} scrolls sideways by ${wide}px at 320px`);
+    await audit(signedIn, `320-${path}`);
+  }
+  await phone.close();
+}
+
+async function main() {
+  const routes = JSON.parse(execFileSync(bin, ['routes'], { env: { ...process.env, KITH_DATA_DIR: dataDir } }).toString());
+  const { child, base } = await startKith();
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    await searchJourney(browser, base);
+    await registerJourney(browser, base);
+    await providerJourney(browser, base);
+    await checkerJourney(browser, base);
+    await fundJourney(browser, base);
+    await keyboardAndPhone(browser, base);
+    await sweep(browser, base, routes);
+  } catch (err) {
+    results.failures.push(`stopped: ${err.stack || err}`);
+    console.error(err);
+  } finally {
+    await browser.close();
+    child.kill('SIGTERM');
+  }
+  console.log(`\npages checked by axe: ${results.pages.size}; violations: ${results.violations.length}; failures: ${results.failures.length}`);
+  console.log(`screenshots: ${shots}`);
+  if (results.violations.length || results.failures.length) process.exit(1);
+}
+
+main();
