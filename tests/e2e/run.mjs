@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const bin = process.env.KITH_BIN || join(root, 'target', 'debug', 'kith');
+const bin = process.env.KITH_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'kith');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'kith-demo-password';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
