@@ -16,6 +16,7 @@ mod enquiries;
 mod evidence_files;
 mod fund;
 mod helpers;
+mod hostile;
 mod import;
 mod listings;
 mod mail;
