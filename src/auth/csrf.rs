@@ -39,15 +39,30 @@ pub fn rotate(session: &Session) {
     let _ = session.insert(SESSION_KEY, new_token());
 }
 
-fn is_safe(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+/// Whether a request needs the token: a POST to a path some POST route serves. Every route
+/// that changes anything is a POST (the authorisation test checks the route table has only
+/// GET and POST); anything else goes on to the router's plain 405 or 404.
+fn needs_token(method: &Method, path: &str) -> bool {
+    static POST_ROUTES: std::sync::OnceLock<Vec<actix_web::dev::ResourceDef>> =
+        std::sync::OnceLock::new();
+    *method == Method::POST
+        && POST_ROUTES
+            .get_or_init(|| {
+                crate::routes::table()
+                    .into_iter()
+                    .filter(|r| r.method == Method::POST)
+                    .map(|r| actix_web::dev::ResourceDef::new(r.path))
+                    .collect()
+            })
+            .iter()
+            .any(|route| route.is_match(path))
 }
 
 pub async fn verify<B: MessageBody + 'static>(
     mut req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    if is_safe(req.method()) {
+    if !needs_token(req.method(), req.path()) {
         return next
             .call(req)
             .await

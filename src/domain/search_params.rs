@@ -9,7 +9,7 @@ use super::listing_form::parse_pence;
 use super::validation::FormFields;
 
 pub const PAGE_SIZE: usize = 20;
-const MAX_PAGE: u32 = 500;
+pub const MAX_PAGE: u32 = 500;
 const MAX_VALUES: usize = 20;
 const MAX_VALUE_CHARS: usize = 60;
 const MAX_TEXT_CHARS: usize = 500;
@@ -57,8 +57,9 @@ pub struct SearchParams {
     pub min_rating: String,
     /// `relevance` (default), `distance` (needs `near`), `price` or `rating`.
     pub sort: String,
-    /// Page of 20 results, from 1.
-    #[param(minimum = 1)]
+    /// Page of 20 results, from 1 to 500 (the API refuses others; the search page reads them
+    /// as 1).
+    #[param(minimum = 1, maximum = 500)]
     pub page: u32,
 }
 

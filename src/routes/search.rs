@@ -229,11 +229,27 @@ pub struct ApiSearchResults {
     params(SearchParams),
     responses(
         (status = 200, description = "A page of results", body = ApiSearchResults),
+        (status = 400, description = "A page that cannot exist", body = crate::error::ApiError),
         (status = 429, description = "Too many requests", body = crate::error::ApiError),
     )
 )]
 pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
     let params = params_of(&req);
+    // The page is lenient; a program asking for a page that cannot exist is told so.
+    let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(k, _)| k == "page")
+        .map(|(_, v)| v.into_owned());
+    if let Some(page) = asked
+        && !page
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|p| (1..=crate::domain::search_params::MAX_PAGE).contains(&p))
+    {
+        return Err(AppError::BadRequest(format!(
+            "page must be a whole number from 1 to {}",
+            crate::domain::search_params::MAX_PAGE
+        )));
+    }
     let (parsed, results) = run(&state, &params, "api").await?;
     let results_out: Vec<ApiHit> = results
         .hits

@@ -69,6 +69,13 @@ async fn every_route_gives_each_role_exactly_what_its_rule_says() {
         .collect();
     let table = kith::routes::table();
     assert!(table.len() >= 30, "the table lists every route");
+    // The CSRF check guards POST: a route with another state-changing method would escape it.
+    assert!(
+        table
+            .iter()
+            .all(|r| matches!(r.method.as_str(), "GET" | "POST")),
+        "only GET and POST routes"
+    );
     let mut failures = Vec::new();
     for rule in &table {
         let method = Method::from_bytes(rule.method.as_str().as_bytes()).expect("method");
