@@ -108,6 +108,17 @@ enum ExportCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// Search page and API under load on loopback while listings are approved, on a fresh
+    /// demo database (embedded SQLite, or an empty PostgreSQL database).
+    Load {
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// An empty PostgreSQL database to use instead of embedded SQLite.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Fill a fresh embedded database with a year of city-scale demand and supply, and time
     /// the market analysis and drafting a Market Position Statement.
     Market {
@@ -207,6 +218,14 @@ pub fn main() -> ExitCode {
                         no_http,
                     },
             } => crate::bench::search(listings, queries, clients, !no_http).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Load {
+                        seconds,
+                        concurrency,
+                        database_url,
+                    },
+            } => crate::bench_load::load(seconds, concurrency, database_url).await,
             Command::Bench {
                 what:
                     BenchCommand::Market {

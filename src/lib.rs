@@ -4,6 +4,7 @@
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod bench_load;
 pub mod bench_market;
 pub mod cli;
 pub mod cli_transfer;
