@@ -10,7 +10,6 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use search_index::{CategoryRef, GridPoint, ListingDoc, SearchIndex, SearchRequest, Sort};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::demo::listing_templates::{EXTRA_LANGUAGES, TEMPLATES, town_of};
 
@@ -185,7 +184,7 @@ fn queries(
         .collect()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
@@ -276,32 +275,9 @@ pub fn in_process(
 
 /// GETs `path` on an HTTP/1.1 keep-alive connection and reads the whole response.
 async fn get(stream: &mut tokio::net::TcpStream, host: &str, path: &str) -> anyhow::Result<()> {
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/json\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut buf = Vec::with_capacity(16 * 1024);
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).await?;
-        anyhow::ensure!(n > 0, "connection closed");
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
-            anyhow::ensure!(
-                head.starts_with("http/1.1 200"),
-                "{}",
-                head.lines().next().unwrap_or("")
-            );
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + length {
-                return Ok(());
-            }
-        }
-    }
+    let (status, _) = crate::bench_load::get(stream, host, path).await?;
+    anyhow::ensure!(status == 200, "{path} answered {status}");
+    Ok(())
 }
 
 /// Measures `GET /api/v1/search` on a running service with `clients` concurrent clients.

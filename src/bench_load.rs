@@ -38,7 +38,7 @@ const PATHS: [(&str, &str); 6] = [
 ];
 
 /// One GET on a kept-alive connection: the status and the body.
-async fn get(
+pub(crate) async fn get(
     stream: &mut tokio::net::TcpStream,
     host: &str,
     path: &str,
@@ -71,11 +71,7 @@ async fn get(
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+    crate::bench::percentile(sorted, p).as_secs_f64() * 1000.0
 }
 
 async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<i64> {
