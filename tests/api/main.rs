@@ -11,6 +11,7 @@ mod authorization;
 mod categories;
 mod checking;
 mod clients;
+mod crash;
 mod demo;
 mod enquiries;
 mod evidence_files;
