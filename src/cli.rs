@@ -306,11 +306,7 @@ async fn reindex(settings: Settings) -> anyhow::Result<()> {
     let index = std::sync::Arc::new(search_index::SearchIndex::open(&dir).map_err(|err| {
         anyhow::anyhow!("{err} (stop the Kith server using {} first)", dir.display())
     })?);
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} listings ({eta} left)")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = crate::cli_transfer::bar("listings");
     let started = std::time::Instant::now();
     let searchable = crate::indexer::rebuild(&db, &index, |done, total| {
         bar.set_length(total as u64);

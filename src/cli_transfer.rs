@@ -19,7 +19,8 @@ pub enum Format {
     Csv,
 }
 
-fn bar(what: &str) -> indicatif::ProgressBar {
+/// A progress bar: "[####    ] 40/100 rows (3s left)".
+pub(crate) fn bar(what: &str) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(&format!(

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use entity::listings as listing_rows;
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 
-use super::listing_content::{Price, format_pounds};
 use super::listings::{ListingError, ListingView, views_of};
 use super::plan_export::spreadsheet_safe;
 use super::search_documents::CategoryPaths;
@@ -72,12 +71,7 @@ pub fn listings_csv(
                 .map(|v| v.postcode.clone())
                 .unwrap_or_default(),
             if c.online { "yes" } else { "no" }.to_owned(),
-            match &c.price {
-                Price::Free => "Free".to_owned(),
-                Price::Charged { pence, unit } => {
-                    format!("{} {}", format_pounds(*pence), unit.label())
-                }
-            },
+            c.price.describe(),
             if c.accepting_new_clients { "yes" } else { "no" }.to_owned(),
             date(v.listing.published_at),
             date(Some(v.listing.updated_at)),

@@ -241,7 +241,10 @@ async fn insert_revision(
     Ok(revision.id)
 }
 
-async fn next_revision_number(conn: &impl ConnectionTrait, listing_id: i64) -> Result<i32, DbErr> {
+pub(crate) async fn next_revision_number(
+    conn: &impl ConnectionTrait,
+    listing_id: i64,
+) -> Result<i32, DbErr> {
     let last = listing_revisions::Entity::find()
         .filter(listing_revisions::Column::ListingId.eq(listing_id))
         .order_by_desc(listing_revisions::Column::Number)

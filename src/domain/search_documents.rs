@@ -14,6 +14,14 @@ use super::listings::{self, APPROVED, ListingError};
 use super::market_supply::Projection;
 use super::provider_evidence::{self, EvidenceKind};
 
+/// A category's path: "respite/respite-agency" under its parent, or its own slug.
+pub fn path_of(c: &categories::Model, parent_slug: Option<&String>) -> String {
+    match parent_slug {
+        Some(parent) => format!("{parent}/{}", c.slug),
+        None => c.slug.clone(),
+    }
+}
+
 /// Category paths ("respite/respite-agency") and names by id.
 pub struct CategoryPaths(HashMap<i64, CategoryRef>);
 
@@ -24,10 +32,7 @@ impl CategoryPaths {
         Ok(Self(
             all.into_iter()
                 .map(|c| {
-                    let path = match c.parent_id.and_then(|p| slugs.get(&p)) {
-                        Some(parent) => format!("{parent}/{}", c.slug),
-                        None => c.slug.clone(),
-                    };
+                    let path = path_of(&c, c.parent_id.and_then(|p| slugs.get(&p)));
                     (c.id, CategoryRef { path, name: c.name })
                 })
                 .collect(),

@@ -4,7 +4,7 @@
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, csv_download, form_status};
+use super::{RequestActor, csv_download, form_status, html_page};
 use crate::domain::import::apply::{self, Options};
 use crate::domain::import::rows::Vocabulary;
 use crate::domain::import::{oruk_rows, template};
@@ -13,11 +13,13 @@ use crate::domain::{categories, fund_rounds, listing_export};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, import as view};
+use actix_web::http::StatusCode;
 
 pub async fn form(page: Page) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(view::form(&page, "", &FieldErrors::default()).into_string())
+    html_page(
+        StatusCode::OK,
+        view::form(&page, "", &FieldErrors::default()),
+    )
 }
 
 #[derive(MultipartForm)]
@@ -67,9 +69,10 @@ pub async fn upload(
         None
     };
     let Some(read) = read else {
-        return Ok(HttpResponse::build(form_status(&errors))
-            .content_type("text/html; charset=utf-8")
-            .body(view::form(&page, &format, &errors).into_string()));
+        return Ok(html_page(
+            form_status(&errors),
+            view::form(&page, &format, &errors),
+        ));
     };
     let options = Options {
         dry_run: form.dry_run.is_some_and(|d| d.0 == "yes"),
@@ -82,9 +85,10 @@ pub async fn upload(
     if !options.dry_run && report.created() + report.updated() > 0 {
         state.wake_indexer();
     }
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(view::report(&page, &options.source, &report).into_string()))
+    Ok(html_page(
+        StatusCode::OK,
+        view::report(&page, &options.source, &report),
+    ))
 }
 
 /// The template's header row and one example listing.

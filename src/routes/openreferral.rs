@@ -37,11 +37,11 @@ async fn public(state: &AppState, listing_id: i64) -> AppResult<Option<PublicLis
 /// The published listings a list request asks for, with the total that match.
 async fn matching(
     state: &AppState,
+    terms: &taxonomy::Terms,
     query: &ListQuery,
     places: bool,
 ) -> AppResult<(Vec<PublicListing>, u64, u64, u64)> {
-    let terms = taxonomy::load(&state.db, &state.base_url).await?;
-    let listing = query.parse(&terms, places).map_err(AppError::BadRequest)?;
+    let listing = query.parse(terms, places).map_err(AppError::BadRequest)?;
     let Some(request) = listing.request else {
         return Ok((Vec::new(), 0, listing.page, listing.per_page));
     };
@@ -63,8 +63,8 @@ pub async fn services(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let (found, total, page, per_page) = matching(&state, &query, false).await?;
     let terms = taxonomy::load(&state.db, &state.base_url).await?;
+    let (found, total, page, per_page) = matching(&state, &terms, &query, false).await?;
     let contents: Vec<Service> = found
         .iter()
         .map(|p| service::service(p, &terms, &state.base_url).summary())
@@ -86,8 +86,8 @@ pub async fn service_at_locations(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let (found, total, page, per_page) = matching(&state, &query, true).await?;
     let terms = taxonomy::load(&state.db, &state.base_url).await?;
+    let (found, total, page, per_page) = matching(&state, &terms, &query, true).await?;
     let contents: Vec<ServiceAtLocation> = found
         .iter()
         .filter_map(|p| {
@@ -135,12 +135,9 @@ fn paged<T: Clone + serde::Serialize>(all: &[T], q: &PageQuery) -> AppResult<Htt
         per_page: q.per_page.clone(),
         ..Default::default()
     };
-    let empty = taxonomy::Terms {
-        by_id: Default::default(),
-        of_category: Default::default(),
-        paths: Default::default(),
-    };
-    let listing = query.parse(&empty, false).map_err(AppError::BadRequest)?;
+    let listing = query
+        .parse(&taxonomy::Terms::default(), false)
+        .map_err(AppError::BadRequest)?;
     let start = ((listing.page - 1) * listing.per_page) as usize;
     let contents: Vec<T> = all
         .iter()

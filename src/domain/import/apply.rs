@@ -16,8 +16,11 @@ use crate::domain::audit::{self, Actor, Event};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::listing_approval::ReviewPolicy;
 use crate::domain::listing_content::ListingContent;
-use crate::domain::listings::{self, APPROVED, ARCHIVED, DRAFT, SUBMITTED, SUPERSEDED, WITHDRAWN};
+use crate::domain::listings::{
+    self, APPROVED, ARCHIVED, DRAFT, ListingView, SUBMITTED, SUPERSEDED, WITHDRAWN,
+};
 use crate::domain::organisations::{STATUS_APPROVED, is_known_kind};
+use crate::domain::provider_profile::parse_website;
 use crate::domain::search_changes;
 
 const SERVICE: &str = "service";
@@ -154,10 +157,8 @@ async fn organisation(
     o: &OrganisationIn,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
-    let website = o
-        .website
-        .clone()
-        .filter(|w| w.starts_with("https://") || w.starts_with("http://"));
+    // A website the provider's own profile form would accept, or none.
+    let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
     if let Some(id) = local_id(txn, ORGANISATION, &o.source_id).await?
         && let Some(existing) = provider_organisations::Entity::find_by_id(id)
             .one(txn)
@@ -202,7 +203,7 @@ async fn organisation(
 async fn matched(
     conn: &impl ConnectionTrait,
     source_id: &str,
-) -> Result<Option<listings::ListingView>, DbErr> {
+) -> Result<Option<ListingView>, DbErr> {
     let Some(id) = local_id(conn, SERVICE, source_id).await? else {
         return Ok(None);
     };
@@ -219,6 +220,20 @@ fn same(a: &ListingContent, b: &ListingContent) -> bool {
     a == *b
 }
 
+/// The outcome when a matched listing needs no write: archived (left alone) or already
+/// saying exactly this.
+fn nothing_to_write(existing: Option<&ListingView>, content: &ListingContent) -> Option<Outcome> {
+    let view = existing?;
+    if view.listing.status == ARCHIVED {
+        return Some(Outcome::Skipped(
+            "its listing was archived in Kith, so it is not changed".into(),
+        ));
+    }
+    view.latest()
+        .filter(|latest| same(content, &latest.content))
+        .map(|_| Outcome::Unchanged(view.listing.id))
+}
+
 async fn write(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -228,32 +243,17 @@ async fn write(
 ) -> Result<Outcome, DbErr> {
     let txn = db.begin().await?;
     let existing = matched(&txn, &row.source_id).await?;
-    if let Some(view) = &existing {
-        if view.listing.status == ARCHIVED {
-            return Ok(Outcome::Skipped(
-                "its listing was archived in Kith, so it is not changed".into(),
-            ));
-        }
-        if let Some(latest) = view.latest() {
-            if same(&content, &latest.content) {
-                return Ok(Outcome::Unchanged(view.listing.id));
-            }
-            content.photos.clone_from(&latest.content.photos);
-        }
+    if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
+        return Ok(settled);
+    }
+    if let Some(latest) = existing.as_ref().and_then(|v| v.latest()) {
+        content.photos.clone_from(&latest.content.photos);
     }
     let organisation_id = organisation(&txn, actor, &row.organisation).await?;
     let now = Utc::now();
     let (listing, number, from) = match &existing {
         Some(view) => {
-            let number = listing_revisions::Entity::find()
-                .filter(listing_revisions::Column::ListingId.eq(view.listing.id))
-                .all(&txn)
-                .await?
-                .iter()
-                .map(|r| r.number)
-                .max()
-                .unwrap_or(0)
-                + 1;
+            let number = listings::next_revision_number(&txn, view.listing.id).await?;
             // A version still waiting is replaced by the imported one.
             if let Some(w) = &view.working {
                 let mut old: listing_revisions::ActiveModel = w.revision.clone().into();
@@ -394,16 +394,13 @@ pub async fn run(
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
-                Ok(content) if options.dry_run => match matched(db, &row.source_id).await? {
-                    Some(view) if view.listing.status == ARCHIVED => Outcome::Skipped(
-                        "its listing was archived in Kith, so it is not changed".into(),
-                    ),
-                    Some(view) if view.latest().is_some_and(|l| same(&content, &l.content)) => {
-                        Outcome::Unchanged(view.listing.id)
-                    }
-                    Some(view) => Outcome::Updated(view.listing.id),
-                    None => Outcome::Created(None),
-                },
+                Ok(content) if options.dry_run => {
+                    let existing = matched(db, &row.source_id).await?;
+                    nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
+                        Some(view) => Outcome::Updated(view.listing.id),
+                        None => Outcome::Created(None),
+                    })
+                }
                 Ok(content) => write(db, actor, &row, content, options).await?,
             }
         };

@@ -15,6 +15,7 @@ use super::taxonomy::{Terms, client_group_term_id, provider_kind_term_id};
 use crate::domain::listing_content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
 use crate::domain::listings::PublicListing;
 use crate::domain::organisations::{PERSONAL_ASSISTANT, PublicProfile};
+use crate::domain::provider_profile::parse_website;
 
 /// Adult social care: every service is for adults.
 pub const MINIMUM_AGE: f64 = 18.0;
@@ -50,12 +51,6 @@ fn day_code(day: &str) -> Option<&'static str> {
     DAYS.iter().position(|(k, _)| *k == day).map(|i| CODES[i])
 }
 
-fn web_address(url: &Option<String>) -> Option<String> {
-    url.as_ref()
-        .map(|u| u.trim().to_owned())
-        .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-}
-
 pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organization {
     let org_id = ids::id(Kind::Organization, p.id, 0);
     let kind = provider_kind_term_id(&p.kind).and_then(|id| terms.by_id.get(&id));
@@ -79,7 +74,7 @@ pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organiz
             .filter(|d| !d.trim().is_empty())
             .unwrap_or_else(|| p.name.clone()),
         email: p.contact_email.clone(),
-        website: web_address(&p.website),
+        website: p.website.as_deref().and_then(|w| parse_website(w).ok()),
         logo: p
             .logo_file
             .as_ref()

@@ -10,6 +10,7 @@ use super::ids::{self, Kind};
 use super::model::{Taxonomy, TaxonomyTerm};
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::organisations::ORGANISATION_KINDS;
+use crate::domain::search_documents::path_of;
 
 pub const TYPES_OF_SUPPORT: i64 = 1;
 pub const WHO_FOR: i64 = 2;
@@ -18,8 +19,9 @@ pub const PROVIDER_KINDS: i64 = 3;
 const CLIENT_GROUP_SUB: u16 = 1;
 const PROVIDER_KIND_SUB: u16 = 2;
 
-/// Every term of both taxonomies, by ORUK id; categories include archived ones so old
+/// Every term of Kith's taxonomies, by ORUK id; categories include archived ones so old
 /// links still resolve.
+#[derive(Default)]
 pub struct Terms {
     pub by_id: BTreeMap<String, TaxonomyTerm>,
     /// Kith category id → ORUK term id.
@@ -80,17 +82,10 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
         .all(conn)
         .await?;
     let slugs: BTreeMap<i64, String> = all.iter().map(|c| (c.id, c.slug.clone())).collect();
-    let mut terms = Terms {
-        by_id: BTreeMap::new(),
-        of_category: BTreeMap::new(),
-        paths: BTreeMap::new(),
-    };
+    let mut terms = Terms::default();
     for c in &all {
         let id = category_term_id(c.id);
-        let path = match c.parent_id.and_then(|p| slugs.get(&p)) {
-            Some(parent) => format!("{parent}/{}", c.slug),
-            None => c.slug.clone(),
-        };
+        let path = path_of(c, c.parent_id.and_then(|p| slugs.get(&p)));
         terms.by_id.insert(
             id.clone(),
             TaxonomyTerm {
