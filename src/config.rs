@@ -37,6 +37,9 @@ pub struct Settings {
     pub smtp_security: String,
     /// The From: address of every message.
     pub mail_from: String,
+    /// Seconds a message being sent is left alone before it is tried again: covers a
+    /// process that died mid-send. Longer than the slowest relay takes to answer.
+    pub mail_claim_seconds: i64,
     /// `pretty` or `json`.
     pub log_format: String,
     /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
@@ -78,6 +81,7 @@ impl Default for Settings {
             smtp_password: String::new(),
             smtp_security: "starttls".to_owned(),
             mail_from: "Kith <no-reply@kith.example>".to_owned(),
+            mail_claim_seconds: 600,
             log_format: "pretty".to_owned(),
             trust_forwarded_for: false,
             listing_review_days: 182,

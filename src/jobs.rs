@@ -86,7 +86,10 @@ pub fn spawn(
     tokio::spawn(worker::run(
         db.clone(),
         transport,
-        settings.mail_from.clone(),
+        worker::Sending {
+            from: settings.mail_from.clone(),
+            claim_secs: settings.mail_claim_seconds,
+        },
         mail_wakeup.clone(),
     ));
     let pass = Pass {

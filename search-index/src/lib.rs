@@ -287,6 +287,60 @@ impl SearchIndex {
         Ok(ids)
     }
 
+    /// Everything the index holds, one sorted line per fact: each indexed term with the
+    /// listing that has it, each listing's stored fields, and the values kept only for
+    /// sorting. Two indexes with equal fingerprints answer every search alike, however
+    /// their segments happen to be laid out (used to check a live index against a rebuild).
+    pub fn fingerprint(&self) -> Result<Vec<String>, SearchError> {
+        use tantivy::postings::Postings as _;
+        use tantivy::schema::document::Document as _;
+        use tantivy::{DocSet as _, TERMINATED, TantivyDocument};
+        let searcher = self.reader.searcher();
+        let schema = self.index.schema();
+        let mut lines = Vec::new();
+        for segment in searcher.segment_readers() {
+            let ids = segment.fast_fields().u64("listing_id")?;
+            let radius = segment.fast_fields().i64("home_radius_m")?;
+            let alive = |doc| segment.alive_bitset().is_none_or(|a| a.is_alive(doc));
+            for (field, entry) in schema.fields() {
+                if !entry.is_indexed() {
+                    continue;
+                }
+                let inverted = segment.inverted_index(field)?;
+                let mut terms = inverted.terms().stream()?;
+                while terms.advance() {
+                    let mut postings = inverted.read_postings_from_terminfo(
+                        terms.value(),
+                        tantivy::schema::IndexRecordOption::WithFreqsAndPositions,
+                    )?;
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        if alive(doc) {
+                            let mut positions = Vec::new();
+                            postings.positions(&mut positions);
+                            lines.push(format!(
+                                "{} {} {:?} {positions:?}",
+                                ids.first(doc).unwrap_or(u64::MAX),
+                                entry.name(),
+                                terms.key(),
+                            ));
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            let store = segment.get_store_reader(1)?;
+            for doc in (0..segment.max_doc()).filter(|d| alive(*d)) {
+                let id = ids.first(doc).unwrap_or(u64::MAX);
+                let stored: TantivyDocument = store.get(doc)?;
+                lines.push(format!("{id} stored {}", stored.to_json(&schema)));
+                lines.push(format!("{id} home_radius_m {:?}", radius.first(doc)));
+            }
+        }
+        lines.sort_unstable();
+        Ok(lines)
+    }
+
     /// Runs a search. Query text is handled leniently: whatever a person types gives results
     /// or none, never an error.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {

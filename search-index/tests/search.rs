@@ -61,8 +61,7 @@ fn ids(index: &SearchIndex, request: &SearchRequest) -> Vec<u64> {
         .collect()
 }
 
-fn corpus() -> SearchIndex {
-    let index = SearchIndex::in_memory().unwrap();
+fn listings() -> Vec<ListingDoc> {
     let mut gardening = listing(1, "Gardening club", "We grow vegetables together in Sale.");
     gardening.categories = vec![CategoryRef {
         path: "day-support".into(),
@@ -98,9 +97,12 @@ fn corpus() -> SearchIndex {
     advice.price = Some((3000, "session".into()));
     let mut far = listing(5, "Home help in Leeds", "Cleaning and shopping in Leeds.");
     far.home = Some((at("LS1 1"), 8000));
-    index
-        .apply(&[gardening, shopping, respite, advice, far], &[], Some(7))
-        .unwrap();
+    vec![gardening, shopping, respite, advice, far]
+}
+
+fn corpus() -> SearchIndex {
+    let index = SearchIndex::in_memory().unwrap();
+    index.apply(&listings(), &[], Some(7)).unwrap();
     index
 }
 
@@ -366,4 +368,42 @@ fn upserts_replace_and_deletes_remove_and_the_index_reopens_where_it_left_off() 
     let reopened = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(reopened.last_applied_change(), Some(3));
     assert_eq!(reopened.listing_ids().unwrap(), vec![1]);
+}
+
+#[test]
+fn the_fingerprint_sees_every_change_but_not_the_order_of_writes() {
+    let built_at_once = corpus();
+    // The same listings written one at a time, one of them twice and one deleted and put
+    // back: other segments, the same index as far as any search can tell.
+    let piecemeal = SearchIndex::in_memory().unwrap();
+    let all = listings();
+    for doc in all.iter().rev() {
+        piecemeal
+            .apply(std::slice::from_ref(doc), &[], None)
+            .unwrap();
+    }
+    piecemeal
+        .apply(&all[..1], &[all[1].listing_id], Some(7))
+        .unwrap();
+    piecemeal.apply(&all[1..2], &[], Some(7)).unwrap();
+    let fingerprint = built_at_once.fingerprint().unwrap();
+    assert!(
+        fingerprint.len() > 100,
+        "terms, stored fields and sort values"
+    );
+    assert!(piecemeal.fingerprint().unwrap() == fingerprint);
+
+    // One word of one description, a stored price and a sort-only value each show.
+    let mut changed = all.clone();
+    changed[2].description.push_str(" gardening");
+    let mut priced = all.clone();
+    priced[0].price = Some((1, "hour".into()));
+    let mut radius = all.clone();
+    let shopping = radius[1].home.expect("visits from home");
+    radius[1].home = Some((shopping.0, shopping.1 + 1));
+    for variant in [changed, priced, radius] {
+        let other = SearchIndex::in_memory().unwrap();
+        other.apply(&variant, &[], Some(7)).unwrap();
+        assert!(other.fingerprint().unwrap() != fingerprint);
+    }
 }

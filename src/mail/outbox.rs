@@ -13,9 +13,6 @@ pub const STATUS_SENT: &str = "sent";
 pub const STATUS_FAILED: &str = "failed";
 /// Attempts before a message is marked failed and left for an admin to see.
 pub const MAX_ATTEMPTS: i32 = 8;
-/// How long a claimed message is left alone by other workers before it is retried (covers a
-/// crash mid-send).
-const CLAIM_SECS: i64 = 10 * 60;
 const BATCH_SIZE: u64 = 20;
 
 /// A message ready to queue: plain text and HTML alternatives of the same content.
@@ -59,13 +56,18 @@ pub async fn due(db: &DatabaseConnection) -> Result<Vec<mail_outbox::Model>, DbE
         .await
 }
 
-/// Claims a message for this worker by moving its next attempt into the future, guarded on
-/// the value we read, so two workers (two app instances) never both send it.
-pub async fn claim(db: &DatabaseConnection, msg: &mail_outbox::Model) -> Result<bool, DbErr> {
+/// Claims a message for this worker by moving its next attempt `claim_secs` into the future
+/// (when it is tried again if this worker dies mid-send), guarded on the value we read, so
+/// two workers (two app instances) never both send it.
+pub async fn claim(
+    db: &DatabaseConnection,
+    msg: &mail_outbox::Model,
+    claim_secs: i64,
+) -> Result<bool, DbErr> {
     let res = mail_outbox::Entity::update_many()
         .col_expr(
             mail_outbox::Column::NextAttemptAt,
-            Expr::value(Utc::now() + chrono::Duration::seconds(CLAIM_SECS)),
+            Expr::value(Utc::now() + chrono::Duration::seconds(claim_secs.max(1))),
         )
         .col_expr(mail_outbox::Column::Attempts, Expr::value(msg.attempts + 1))
         .filter(mail_outbox::Column::Id.eq(msg.id))
@@ -74,6 +76,12 @@ pub async fn claim(db: &DatabaseConnection, msg: &mail_outbox::Model) -> Result<
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// The message's lasting name: when it was queued and its row, so every attempt at the
+/// same message carries the same `Message-ID` (and development files sort by time).
+pub fn message_key(msg: &mail_outbox::Model) -> String {
+    format!("kith-{}-{}", msg.created_at.format("%Y%m%dT%H%M%S"), msg.id)
 }
 
 pub async fn mark_sent(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {

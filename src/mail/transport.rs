@@ -1,12 +1,17 @@
 //! Where mail goes: an SMTP relay in production, `.eml` files under the data dir in
 //! development, or an in-memory capture in tests.
+//!
+//! Each message carries a key made from its outbox row, used as its `Message-ID` and, in
+//! development, its file name. A process killed after sending but before recording it
+//! sends the message again on restart: the file is written again under the same name (so
+//! it is still one message), and a relay or mail client sees the same `Message-ID`.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::Settings;
 
@@ -22,7 +27,7 @@ pub struct CapturedMail {
 #[derive(Clone)]
 pub enum MailTransport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    Files(PathBuf),
     Capture(Arc<Mutex<Vec<CapturedMail>>>),
 }
 
@@ -31,7 +36,7 @@ impl MailTransport {
         if settings.smtp_host.is_empty() {
             let dir = settings.mail_dir();
             std::fs::create_dir_all(&dir)?;
-            return Ok(Self::Files(AsyncFileTransport::new(&dir), dir));
+            return Ok(Self::Files(dir));
         }
         let builder = match settings.smtp_security.as_str() {
             "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
@@ -51,12 +56,14 @@ impl MailTransport {
     pub fn describe(&self) -> String {
         match self {
             Self::Smtp(_) => "SMTP relay".into(),
-            Self::Files(_, dir) => format!(".eml files in {}", dir.display()),
+            Self::Files(dir) => format!(".eml files in {}", dir.display()),
             Self::Capture(_) => "captured in memory".into(),
         }
     }
 
-    pub async fn send(&self, from: &str, mail: &CapturedMail) -> anyhow::Result<()> {
+    /// Sends one message; `key` names it (see the module's note), and must be the same each
+    /// time the same message is tried.
+    pub async fn send(&self, from: &str, key: &str, mail: &CapturedMail) -> anyhow::Result<()> {
         match self {
             Self::Capture(store) => {
                 store
@@ -66,22 +73,42 @@ impl MailTransport {
                 Ok(())
             }
             Self::Smtp(smtp) => {
-                smtp.send(build_message(from, mail)?).await?;
+                smtp.send(build_message(from, key, mail)?).await?;
                 Ok(())
             }
-            Self::Files(files, dir) => {
-                let id = files.send(build_message(from, mail)?).await?;
-                tracing::info!(to = %mail.to, subject = %mail.subject, file = %dir.join(format!("{id}.eml")).display(), "mail written");
+            Self::Files(dir) => {
+                let file = dir.join(format!("{key}.eml"));
+                write_whole(&file, build_message(from, key, mail)?.formatted()).await?;
+                tracing::info!(to = %mail.to, subject = %mail.subject, file = %file.display(), "mail written");
                 Ok(())
             }
         }
     }
 }
 
-fn build_message(from: &str, mail: &CapturedMail) -> anyhow::Result<Message> {
+/// Writes a file so that it is either wholly there or not at all: written beside it under
+/// another name, flushed to disk, then renamed over it.
+async fn write_whole(file: &std::path::Path, bytes: Vec<u8>) -> std::io::Result<()> {
+    let file = file.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut partial = file.as_os_str().to_owned();
+        partial.push(".partial");
+        let mut out = std::fs::File::create(&partial)?;
+        out.write_all(&bytes)?;
+        out.sync_all()?;
+        drop(out);
+        std::fs::rename(&partial, &file)
+    })
+    .await?
+}
+
+fn build_message(from: &str, key: &str, mail: &CapturedMail) -> anyhow::Result<Message> {
     let from: Mailbox = from.parse()?;
     let to: Mailbox = mail.to.parse()?;
+    let message_id = format!("<{key}@{}>", from.email.domain());
     Ok(Message::builder()
+        .message_id(Some(message_id))
         .from(from)
         .to(to)
         .subject(mail.subject.clone())

@@ -12,14 +12,23 @@ use super::transport::{CapturedMail, MailTransport};
 
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
+/// What every message is sent with.
+#[derive(Clone, Debug)]
+pub struct Sending {
+    /// The From: address.
+    pub from: String,
+    /// How long a claimed message waits before another try (see `outbox::claim`).
+    pub claim_secs: i64,
+}
+
 pub async fn run(
     db: DatabaseConnection,
     transport: MailTransport,
-    from: String,
+    sending: Sending,
     wakeup: Arc<Notify>,
 ) {
     loop {
-        if let Err(err) = send_due(&db, &transport, &from).await {
+        if let Err(err) = send_due(&db, &transport, &sending).await {
             tracing::warn!(error = %err, "mail worker pass failed");
         }
         let _ = tokio::time::timeout(POLL_INTERVAL, wakeup.notified()).await;
@@ -30,11 +39,11 @@ pub async fn run(
 pub async fn send_due(
     db: &DatabaseConnection,
     transport: &MailTransport,
-    from: &str,
+    sending: &Sending,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
     for msg in outbox::due(db).await? {
-        if !outbox::claim(db, &msg).await? {
+        if !outbox::claim(db, &msg, sending.claim_secs).await? {
             continue;
         }
         let attempts = msg.attempts + 1;
@@ -44,7 +53,10 @@ pub async fn send_due(
             text: msg.text_body.clone(),
             html: msg.html_body.clone(),
         };
-        match transport.send(from, &mail).await {
+        match transport
+            .send(&sending.from, &outbox::message_key(&msg), &mail)
+            .await
+        {
             Ok(()) => {
                 outbox::mark_sent(db, msg.id).await?;
                 sent += 1;

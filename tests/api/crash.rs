@@ -1,12 +1,28 @@
-//! Crash consistency: a bulk import publishing 300 listings is killed with SIGKILL at
-//! several points (seeded, so every run kills at the same moments), then run again to the
-//! end. Every row is either wholly there or not at all: no listing without its revision,
-//! source id and audit entry, none twice, and the search index rebuilt from the database
-//! finds every one.
+//! Crash consistency, with the real binary killed by SIGKILL at seeded points (so every run
+//! kills at the same moments and a failure can be replayed), then run again to the end:
+//! - a bulk import publishing 300 listings: every row is either wholly there or not at all
+//!   (no listing without its revision, source id and audit entry, none twice), and the
+//!   search index rebuilt from the database finds every one;
+//! - the server during a burst of approvals: every approval is whole, each provider is
+//!   emailed exactly once per listing (none lost, none twice), and the live search index
+//!   equals one rebuilt from scratch by `kith reindex`.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use reqwest::StatusCode;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Statement,
+};
+
+use crate::helpers::Browser;
+
+const ADMIN: &str = "admin@council.example";
+const ADMIN_PASSWORD: &str = "a long admin password";
 
 fn kith(dir: &std::path::Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_kith"));
@@ -17,11 +33,9 @@ fn kith(dir: &std::path::Path) -> Command {
     c
 }
 
-#[tokio::test]
-async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut admin = kith(dir.path())
-        .args(["admin", "create", "--email", "admin@council.example"])
+fn create_admin(dir: &std::path::Path) {
+    let mut admin = kith(dir)
+        .args(["admin", "create", "--email", ADMIN])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -30,39 +44,75 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
         .stdin
         .take()
         .unwrap()
-        .write_all(b"a long admin password\n")
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
         .unwrap();
     assert!(admin.wait().unwrap().success());
+}
+
+/// `n` lunch clubs from seven organisations, in Kith's CSV template.
+fn lunch_clubs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     let header = kith::domain::import::template::COLUMNS
         .iter()
         .map(|(c, _)| *c)
         .collect::<Vec<_>>()
         .join(",");
     let mut csv = format!("{header}\n");
-    for i in 0..300 {
+    for i in 0..n {
         csv.push_str(&format!(
             "row-{i},Kitchen {o},k{o},voluntary_group,,Lunch club {i},A hot lunch every week.,Fresh food and company.,Meals and food,Older people,,,\"{i} Church Road, Sale\",M33 7XX,no,free,,Wed,12:00,14:00,yes,English\n",
             o = i % 7
         ));
     }
-    let file = dir.path().join("listings.csv");
+    let file = dir.join("listings.csv");
     std::fs::write(&file, csv).unwrap();
+    file
+}
+
+/// Kill points: a small seeded generator, so a failure can be replayed.
+struct Seeded(u64);
+
+impl Seeded {
+    fn millis(&mut self, from: u64, span: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1);
+        from + (self.0 >> 33) % span
+    }
+}
+
+async fn sqlite(dir: &std::path::Path) -> DatabaseConnection {
+    let url = format!("sqlite://{}?mode=rw", dir.join("kith.db").display());
+    kith::db::connect(&url, None).await.unwrap()
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+    let file = lunch_clubs(dir.path(), 300);
     let import = |dir: &std::path::Path| {
         let mut c = kith(dir);
         c.args(["import", "csv"])
             .arg(&file)
-            .args(["--approve", "--by", "admin@council.example"]);
+            .args(["--approve", "--by", ADMIN]);
         c
     };
     // Kill points after start-up (migrations and reading take a moment): a simple seeded
     // generator so a failure can be replayed.
-    let mut state: u64 = 20_261_126;
+    let mut kill_at = Seeded(20_261_126);
     let mut killed = 0;
     for _ in 0..5 {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1);
-        let after = 150 + (state >> 33) % 400;
+        let after = kill_at.millis(150, 400);
         let mut child = import(dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -94,20 +144,8 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
     assert_eq!(created + unchanged, 300, "{line}");
     println!("killed {killed} runs; the last run created {created} and found {unchanged} whole");
 
-    let url = format!("sqlite://{}?mode=rw", dir.path().join("kith.db").display());
-    let db = kith::db::connect(&url, None).await.unwrap();
-    use sea_orm::{ConnectionTrait, Statement};
-    let count = |sql: &'static str| {
-        let db = &db;
-        async move {
-            db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-                .await
-                .unwrap()
-                .unwrap()
-                .try_get::<i64>("", "n")
-                .unwrap()
-        }
-    };
+    let db = sqlite(dir.path()).await;
+    let count = |sql: &'static str| count(&db, sql);
     assert_eq!(count("SELECT COUNT(*) AS n FROM listings").await, 300);
     assert_eq!(
         count("SELECT COUNT(*) AS n FROM listings WHERE status = 'approved' AND live_revision_id IS NOT NULL").await,
@@ -143,4 +181,296 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
     let out = kith(dir.path()).arg("reindex").output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains(": 300 listings searchable"), "{said}");
+}
+
+/// The server on a free port, its mail written to `.eml` files; a message caught mid-send
+/// by a kill is tried again a second after it was claimed.
+async fn serve(dir: &std::path::Path) -> (Child, Browser) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = kith(dir)
+        .arg("serve")
+        .env("KITH_BIND", format!("127.0.0.1:{port}"))
+        .env("KITH_MAIL_CLAIM_SECONDS", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let browser = Browser::at(&format!("http://127.0.0.1:{port}"));
+    for _ in 0..300 {
+        if browser
+            .client
+            .get(browser.url("/health"))
+            .send()
+            .await
+            .is_ok()
+        {
+            browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
+            return (child, browser);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    panic!("the server did not start");
+}
+
+/// Approves every listing in `queue`, `clients` at a time, until the queue is empty or the
+/// server goes away, counting answers in `answered`. Returns how many said "approved".
+async fn approve_all(
+    admin: &Browser,
+    queue: &Arc<Mutex<Vec<i64>>>,
+    clients: usize,
+    answered: &Arc<AtomicUsize>,
+) -> usize {
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (admin, queue, answered) = (admin.clone(), queue.clone(), answered.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut approved = 0;
+            loop {
+                let Some(id) = queue.lock().unwrap().pop() else {
+                    return approved;
+                };
+                let Ok(page) = admin.client.get(admin.url("/forgot-password")).send().await else {
+                    return approved;
+                };
+                let Ok(body) = page.text().await else {
+                    return approved;
+                };
+                let mut fields = vec![
+                    ("csrf_token".to_owned(), crate::helpers::csrf_in(&body)),
+                    ("decision".to_owned(), "approve".to_owned()),
+                    ("message".to_owned(), String::new()),
+                ];
+                for (key, _) in kith::domain::listing_approval::CHECKLIST {
+                    fields.push(("checklist".to_owned(), key.to_owned()));
+                }
+                let url = admin.url(&format!("/admin/listings/{id}/decision"));
+                let res = admin.client.post(url).form(&fields).send().await;
+                answered.fetch_add(1, Ordering::SeqCst);
+                match res {
+                    Ok(res) if res.status() == StatusCode::SEE_OTHER => approved += 1,
+                    // Decided before the server was killed (the answer was lost with it).
+                    Ok(res) if res.status().is_client_error() => {}
+                    Ok(res) => panic!("approving {id}: {}", res.status()),
+                    Err(_) => return approved,
+                }
+            }
+        }));
+    }
+    let mut approved = 0;
+    for task in tasks {
+        approved += task.await.unwrap();
+    }
+    approved
+}
+
+/// The listings still waiting for the council (read while the server is down).
+async fn still_submitted(dir: &std::path::Path) -> Vec<i64> {
+    let db = sqlite(dir).await;
+    let ids = entity::listings::Entity::find()
+        .filter(entity::listings::Column::Status.eq("submitted"))
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    db.close().await.unwrap();
+    ids
+}
+
+fn mail_files(dir: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_dir(dir.join("mail"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebuild_would() {
+    const LISTINGS: usize = 120;
+    let dir = tempfile::tempdir().unwrap();
+    create_admin(dir.path());
+    let file = lunch_clubs(dir.path(), LISTINGS);
+    // Imported without --approve: every listing waits for the council.
+    let out = kith(dir.path())
+        .args(["import", "csv"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Each organisation gets an owner to email.
+    let db = sqlite(dir.path()).await;
+    let hash = kith::auth::password::hash("an owner's password").unwrap();
+    let organisations = entity::provider_organisations::Entity::find()
+        .all(&db)
+        .await
+        .unwrap();
+    for org in &organisations {
+        let user = kith::domain::accounts::create_verified_account(
+            &db,
+            &kith::domain::audit::Actor::system(),
+            &kith::domain::email_address::EmailAddress::parse(&format!(
+                "owner{}@kitchens.example",
+                org.id
+            ))
+            .unwrap(),
+            &kith::domain::display_name::DisplayName::parse("Owner").unwrap(),
+            hash.clone(),
+        )
+        .await
+        .unwrap();
+        entity::provider_members::Entity::insert(entity::provider_members::ActiveModel {
+            organisation_id: Set(org.id),
+            user_id: Set(user),
+            member_role: Set("owner".into()),
+            created_at: Set(chrono::Utc::now()),
+        })
+        .exec_without_returning(&db)
+        .await
+        .unwrap();
+    }
+    let ids: Vec<i64> = entity::listings::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
+    assert_eq!(ids.len(), LISTINGS);
+    db.close().await.unwrap();
+
+    // Each kill lands a seeded number of answers into a burst, plus a few milliseconds, so
+    // other clients' approvals are in flight (and their mail being sent) when it does.
+    let mut kill_at = Seeded(26_112_026);
+    let mut before_kills = 0;
+    for _ in 0..5 {
+        let waiting = still_submitted(dir.path()).await;
+        let (mut server, admin) = serve(dir.path()).await;
+        let queue = Arc::new(Mutex::new(waiting));
+        let answered = Arc::new(AtomicUsize::new(0));
+        let counter = answered.clone();
+        let burst = tokio::spawn(async move { approve_all(&admin, &queue, 6, &counter).await });
+        let (after, extra) = (kill_at.millis(4, 16) as usize, kill_at.millis(0, 30));
+        while answered.load(Ordering::SeqCst) < after && !burst.is_finished() {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(extra)).await;
+        server.kill().unwrap(); // SIGKILL, mid-burst
+        server.wait().unwrap();
+        before_kills += burst.await.unwrap();
+    }
+    // Run to the end: the rest are approved, the outbox drains and the index catches up.
+    let waiting = still_submitted(dir.path()).await;
+    let (mut server, admin) = serve(dir.path()).await;
+    let queue = Arc::new(Mutex::new(waiting));
+    let last = approve_all(&admin, &queue, 6, &Arc::new(AtomicUsize::new(0))).await;
+    println!("{before_kills} approvals answered before the five kills, {last} after");
+    assert!(before_kills > 0 && last > 0, "the kills landed mid-burst");
+    let db = sqlite(dir.path()).await;
+    let mut settled = false;
+    for _ in 0..300 {
+        let unsent = count(
+            &db,
+            "SELECT COUNT(*) AS n FROM mail_outbox WHERE status <> 'sent'",
+        )
+        .await;
+        let found: serde_json::Value = admin
+            .client
+            .get(admin.url("/api/v1/search?q=lunch"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if unsent == 0 && found["total"] == LISTINGS {
+            settled = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        settled,
+        "the outbox drained and every approval is searchable"
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    // The database: every approval whole, and exactly once.
+    for (sql, expected) in [
+        (
+            "SELECT COUNT(*) AS n FROM listings WHERE status = 'approved' AND live_revision_id IS NOT NULL",
+            LISTINGS,
+        ),
+        (
+            "SELECT COUNT(*) AS n FROM listing_revisions WHERE status = 'approved'",
+            LISTINGS,
+        ),
+        ("SELECT COUNT(*) AS n FROM listing_revisions", LISTINGS),
+        (
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'listing.approved'",
+            LISTINGS,
+        ),
+        (
+            "SELECT COUNT(*) AS n FROM mail_outbox WHERE subject LIKE '% is published on Kith'",
+            LISTINGS,
+        ),
+    ] {
+        assert_eq!(count(&db, sql).await, expected as i64, "{sql}");
+    }
+    let retried = count(
+        &db,
+        "SELECT COUNT(*) AS n FROM mail_outbox WHERE attempts > 1",
+    )
+    .await;
+    println!("{retried} messages were caught mid-send by a kill and sent again");
+    db.close().await.unwrap();
+
+    // The mail: one message per approval, to the listing's provider, none twice.
+    let files = mail_files(dir.path());
+    for i in 0..LISTINGS {
+        let subject = format!("Subject: Lunch club {i} is published on Kith\r\n");
+        let sent: Vec<_> = files
+            .iter()
+            .filter(|(name, text)| name.ends_with(".eml") && text.contains(&subject))
+            .collect();
+        assert_eq!(sent.len(), 1, "{subject}");
+        assert!(sent[0].1.contains("To: owner"), "{}", sent[0].1);
+    }
+    // A file caught half-written by a kill was written whole on the retry.
+    for (name, _) in files.iter().filter(|(n, _)| n.ends_with(".partial")) {
+        let whole = name.trim_end_matches(".partial");
+        assert!(
+            files.iter().any(|(n, _)| n == whole),
+            "{name} was never sent"
+        );
+    }
+
+    // The live index, caught up across five kills, equals a rebuild from the database.
+    let index_dir = dir.path().join("search-index");
+    let live = search_index::SearchIndex::open(&index_dir).unwrap();
+    let (live_ids, live_print) = (live.listing_ids().unwrap(), live.fingerprint().unwrap());
+    drop(live);
+    let out = kith(dir.path()).arg("reindex").output().unwrap();
+    assert!(out.status.success());
+    let rebuilt = search_index::SearchIndex::open(&index_dir).unwrap();
+    assert_eq!(live_ids.len(), LISTINGS);
+    assert_eq!(rebuilt.listing_ids().unwrap(), live_ids);
+    let rebuilt_print = rebuilt.fingerprint().unwrap();
+    assert_eq!(rebuilt_print.len(), live_print.len());
+    assert!(
+        rebuilt_print == live_print,
+        "the live index differs from a rebuild"
+    );
 }

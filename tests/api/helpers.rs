@@ -36,6 +36,7 @@ pub struct OtherProcess {
 }
 
 /// One browser: its own cookie jar, no automatic redirects (tests assert them).
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     pub address: String,
@@ -146,15 +147,7 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Browser {
-            client,
-            address: self.address.clone(),
-        }
+        Browser::at(&self.address)
     }
 
     /// Creates a confirmed account holding `roles`, straight in the database.
@@ -269,6 +262,19 @@ impl TestApp {
 }
 
 impl Browser {
+    /// A browser of its own (cookies, no redirects followed) for a server at `address`.
+    pub fn at(address: &str) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            client,
+            address: address.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -22,8 +22,8 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
     // A file transport pointed at a file (not a directory) fails every send.
     let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, b"x").unwrap();
-    let failing = MailTransport::Files(lettre::AsyncFileTransport::new(&blocker), blocker.clone());
-    let sent = kith::mail::worker::send_due(&db, &failing, "Kith <no-reply@kith.example>")
+    let failing = MailTransport::Files(blocker.clone());
+    let sent = kith::mail::worker::send_due(&db, &failing, &sending())
         .await
         .unwrap();
     assert_eq!(sent, 0);
@@ -53,10 +53,10 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
         .unwrap();
     let capture = std::sync::Arc::new(std::sync::Mutex::new(Vec::<CapturedMail>::new()));
     let working = MailTransport::Capture(capture.clone());
-    kith::mail::worker::send_due(&db, &working, "Kith <no-reply@kith.example>")
+    kith::mail::worker::send_due(&db, &working, &sending())
         .await
         .unwrap();
-    kith::mail::worker::send_due(&db, &working, "Kith <no-reply@kith.example>")
+    kith::mail::worker::send_due(&db, &working, &sending())
         .await
         .unwrap();
     let delivered: Vec<_> = capture
@@ -74,6 +74,13 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
         .unwrap();
     assert_eq!(row.status, "sent");
     assert!(row.sent_at.is_some());
+}
+
+fn sending() -> kith::mail::worker::Sending {
+    kith::mail::worker::Sending {
+        from: "Kith <no-reply@kith.example>".into(),
+        claim_secs: 600,
+    }
 }
 
 #[tokio::test]
@@ -95,15 +102,23 @@ async fn development_mail_is_written_as_eml_with_text_and_html() {
         text: mail.text,
         html: mail.html,
     };
-    transport
-        .send("Kith <no-reply@kith.example>", &captured)
-        .await
-        .unwrap();
+    // Sent twice (a crash between sending and recording it): still one message.
+    for _ in 0..2 {
+        transport
+            .send(
+                "Kith <no-reply@kith.example>",
+                "kith-20261126T090000-7",
+                &captured,
+            )
+            .await
+            .unwrap();
+    }
     let files: Vec<_> = std::fs::read_dir(settings.mail_dir())
         .unwrap()
         .filter_map(Result::ok)
         .collect();
     assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file_name(), "kith-20261126T090000-7.eml");
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(
         eml.contains("multipart/alternative")
@@ -111,4 +126,5 @@ async fn development_mail_is_written_as_eml_with_text_and_html() {
             && eml.contains("text/html")
     );
     assert!(eml.contains("To: eml@example.org"));
+    assert!(eml.contains("Message-ID: <kith-20261126T090000-7@kith.example>"));
 }
