@@ -17,7 +17,7 @@ use crate::helpers::{Browser, spawn_app};
 
 /// Rows per table, except the session store (a refused request still has a session), in
 /// one query.
-async fn fingerprint(db: &DatabaseConnection) -> BTreeMap<String, i64> {
+pub(crate) async fn fingerprint(db: &DatabaseConnection) -> BTreeMap<String, i64> {
     let backend = db.get_database_backend();
     let list = match backend {
         sea_orm::DbBackend::Sqlite => {
@@ -52,6 +52,20 @@ async fn fingerprint(db: &DatabaseConnection) -> BTreeMap<String, i64> {
             )
         })
         .collect()
+}
+
+/// The fingerprint once start-up work (the first jobs pass, the index build) has finished.
+pub(crate) async fn settled_fingerprint(db: &DatabaseConnection) -> BTreeMap<String, i64> {
+    let mut settled = fingerprint(db).await;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let now = fingerprint(db).await;
+        if now == settled {
+            break;
+        }
+        settled = now;
+    }
+    settled
 }
 
 /// Field names seen on the service's forms, so hostile values reach real fields.
@@ -264,16 +278,7 @@ async fn hostile_input_to_every_route_never_fails_and_refusals_change_nothing() 
         b.sign_in(email, kith::demo::DEMO_PASSWORD).await;
         senders.insert(role, Sender::new(b).await);
     }
-    // Let start-up work (the first jobs pass, the index build) finish before comparing.
-    let mut settled = fingerprint(&app.db).await;
-    for _ in 0..100 {
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        let now = fingerprint(&app.db).await;
-        if now == settled {
-            break;
-        }
-        settled = now;
-    }
+    settled_fingerprint(&app.db).await;
     let who = |access: Access| -> &'static str {
         match access {
             Access::Public => "visitor",

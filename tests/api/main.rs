@@ -23,6 +23,7 @@ mod listings;
 mod mail;
 mod market;
 mod openreferral;
+mod owners;
 mod plans;
 mod provider_approval;
 mod providers;
