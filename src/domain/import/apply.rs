@@ -131,6 +131,25 @@ async fn remember(
     Ok(())
 }
 
+/// Everything about a row that can be checked without the database: its id, its
+/// organisation and its listing by the provider's form's own rules. The importer writes
+/// nothing for a row this refuses, and says why.
+pub fn check(row: &ImportRow, vocabulary: &Vocabulary) -> Result<ListingContent, String> {
+    if row.source_id.chars().count() > 200 {
+        return Err("the id is longer than 200 characters".into());
+    }
+    check_organisation(&row.organisation)?;
+    row.form
+        .parse(&vocabulary.choosable, Vec::new())
+        .map_err(|errors| {
+            errors
+                .iter()
+                .map(|(field, message)| format!("{field}: {message}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+}
+
 /// What is wrong with the organisation's details, if anything.
 fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     if o.name.trim().is_empty() || o.name.chars().count() > 200 {
@@ -380,20 +399,9 @@ pub async fn run(
         };
         let outcome = if let Some(first) = seen.get(&row.source_id) {
             Outcome::Skipped(format!("the same id was used earlier, by {first}"))
-        } else if row.source_id.chars().count() > 200 {
-            Outcome::Skipped("the id is longer than 200 characters".into())
-        } else if let Err(reason) = check_organisation(&row.organisation) {
-            Outcome::Skipped(reason)
         } else {
-            seen.insert(row.source_id.clone(), row.label.clone());
-            match row.form.parse(&vocabulary.choosable, Vec::new()) {
-                Err(errors) => Outcome::Skipped(
-                    errors
-                        .iter()
-                        .map(|(field, message)| format!("{field}: {message}"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ),
+            match check(&row, vocabulary) {
+                Err(reason) => Outcome::Skipped(reason),
                 Ok(content) if options.dry_run => {
                     let existing = matched(db, &row.source_id).await?;
                     nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
@@ -404,6 +412,8 @@ pub async fn run(
                 Ok(content) => write(db, actor, &row, content, options).await?,
             }
         };
+        seen.entry(row.source_id.clone())
+            .or_insert_with(|| row.label.clone());
         report.rows.push(RowReport {
             label: row.label,
             outcome,
