@@ -1,7 +1,8 @@
 // Kith's browser tests. Starts the real binary on a fresh embedded database with the demo
 // data, then walks the main journeys in Debian's Chromium (playwright-core, no browser
 // download) as a person would, running axe-core (WCAG 2.0–2.2 A and AA rules) on every page
-// it sees. Also: keyboard-only use of the search form, and no sideways scrolling at 320 px.
+// it sees. Also: keyboard-only use of the search form, the skip link, signing in and sending
+// an enquiry, and no sideways scrolling at 320 px.
 // Screenshots of every step go to the data directory (printed at the end) for CI artefacts.
 //
 //   node tests/e2e/run.mjs            (after `cargo build`; KITH_BIN to use another binary)
@@ -349,6 +350,80 @@ async function fundJourney(browser, base) {
   await context.close();
 }
 
+/** Where focus is, and whether it can be seen. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    return { id: el.id, name: el.getAttribute('name'), type: el.getAttribute('type'), tag: el.tagName,
+      text: el.textContent.trim().slice(0, 40), href: el.getAttribute('href'),
+      visible: style.outlineStyle !== 'none' || style.boxShadow !== 'none' || style.backgroundColor !== 'rgba(0, 0, 0, 0)' };
+  });
+}
+
+/** Presses Tab until `wanted(focus)` holds (focus visible at every stop, `visit` awaited at
+ * each); false if never. */
+async function tabTo(page, wanted, what, visit = async () => {}) {
+  for (let i = 0; i < 80; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f.tag !== 'BODY') check(f.visible, `focus is visible on ${f.tag} ${f.name || f.id || f.text} (${what})`);
+    await visit(f);
+    if (wanted(f)) return true;
+  }
+  check(false, `Tab never reached ${what}`);
+  return false;
+}
+
+async function keyboardJourney(browser, base) {
+  console.log('== by keyboard alone: skip link, sign in from a listing, send an enquiry');
+  const context = await newContext(browser, base);
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.keyboard.press('Tab');
+  const skip = await focused(page);
+  check(skip.text === 'Skip to main content' && skip.visible, `the first Tab reaches a visible skip link (got ${skip.text})`);
+  await page.keyboard.press('Enter');
+  check(page.url().endsWith('#main-content'), 'the skip link moves to the main content');
+
+  await page.goto('/search?q=lunch');
+  const href = await page.locator('main a[href^="/listings/"]').nth(2).getAttribute('href');
+  await page.goto(href);
+  if (await tabTo(page, (f) => f.text === 'Sign in to send an enquiry', 'the sign-in link on a listing')) {
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === '/sign-in');
+  }
+  await audit(page, 'keyboard-sign-in');
+  if (await tabTo(page, (f) => f.name === 'email', 'the email field')) await page.keyboard.type('budget.holder@kith.example');
+  if (await tabTo(page, (f) => f.name === 'password', 'the password field')) await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  const back = await page.waitForURL((u) => u.pathname.endsWith('/enquire'), { timeout: 10000 }).then(() => true, () => false);
+  check(back, `signing in returns to the enquiry form (now at ${page.url()})`);
+  await audit(page, 'keyboard-enquiry-form');
+
+  const answers = {
+    support_wanted: 'A hot lunch once a week, and company.',
+    when_wanted: 'Wednesdays from next month.',
+    contact_name: 'Mrs Rao',
+  };
+  // Each field filled as Tab reaches it; the first "How should they reply?" radio chosen
+  // with Space.
+  const done = new Set();
+  await tabTo(page, (f) => f.tag === 'BUTTON' && f.text === 'Send enquiry', 'the Send enquiry button', async (f) => {
+    if (done.has(f.name)) return;
+    if (f.name in answers) await page.keyboard.type(answers[f.name]);
+    if (f.name === 'reply_by') await page.keyboard.press('Space');
+    done.add(f.name);
+  });
+  check(['reply_by', ...Object.keys(answers)].every((n) => done.has(n)), `Tab reached every field (${[...done].join(', ')})`);
+  await page.keyboard.press('Enter');
+  const sent = await page.waitForURL((u) => /^\/enquiries\/\d+$/.test(u.pathname), { timeout: 10000 }).then(() => true, () => false);
+  check(sent, `Enter on Send enquiry sends it (now at ${page.url()})`);
+  check(await page.getByText('A hot lunch once a week, and company.').count() > 0, 'the enquiry shows what was typed');
+  await audit(page, 'keyboard-enquiry-sent');
+  await context.close();
+}
+
 async function keyboardAndPhone(browser, base) {
   console.log('== the search form by keyboard alone, and pages at 320 px');
   const context = await newContext(browser, base);
@@ -400,6 +475,7 @@ async function main() {
     await providerJourney(browser, base);
     await checkerJourney(browser, base);
     await fundJourney(browser, base);
+    await keyboardJourney(browser, base);
     await keyboardAndPhone(browser, base);
     await sweep(browser, base, routes);
   } catch (err) {
