@@ -1,5 +1,6 @@
-//! Crash consistency, with the real binary killed by SIGKILL at seeded points (so every run
-//! kills at the same moments and a failure can be replayed), then run again to the end:
+//! Crash consistency, with the real binary killed by SIGKILL at seeded points (so a failure
+//! can be replayed), then run again to the end, on SQLite or (with `TEST_DATABASE_URL`)
+//! PostgreSQL:
 //! - a bulk import publishing 300 listings: every row is either wholly there or not at all
 //!   (no listing without its revision, source id and audit entry, none twice), and the
 //!   search index rebuilt from the database finds every one;
@@ -24,17 +25,61 @@ use crate::helpers::Browser;
 const ADMIN: &str = "admin@council.example";
 const ADMIN_PASSWORD: &str = "a long admin password";
 
-fn kith(dir: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kith"));
-    c.env("KITH_DATA_DIR", dir)
-        .env("KITH_DEMO", "false")
-        .env_remove("KITH_DATABASE_URL")
-        .env_remove("DATABASE_URL");
-    c
+/// One Kith installation: a data directory, and a database of its own — SQLite in the data
+/// directory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set.
+struct Instance {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
 }
 
-fn create_admin(dir: &std::path::Path) {
-    let mut admin = kith(dir)
+impl Instance {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => {
+                let schema = format!("crash_{}", std::process::id())
+                    + &chrono::Utc::now().timestamp_micros().to_string();
+                let admin = kith::db::connect(&url, None).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+            }
+            _ => None,
+        };
+        Self { dir, database_url }
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    fn kith(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kith"));
+        c.env("KITH_DATA_DIR", self.path())
+            .env("KITH_DEMO", "false")
+            .env_remove("DATABASE_URL");
+        match &self.database_url {
+            Some(url) => c.env("KITH_DATABASE_URL", url),
+            None => c.env_remove("KITH_DATABASE_URL"),
+        };
+        c
+    }
+
+    async fn db(&self) -> DatabaseConnection {
+        let url = self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rw", self.path().join("kith.db").display())
+        });
+        kith::db::connect(&url, None).await.unwrap()
+    }
+}
+
+fn create_admin(instance: &Instance) {
+    let mut admin = instance
+        .kith()
         .args(["admin", "create", "--email", ADMIN])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -81,9 +126,15 @@ impl Seeded {
     }
 }
 
-async fn sqlite(dir: &std::path::Path) -> DatabaseConnection {
-    let url = format!("sqlite://{}?mode=rw", dir.join("kith.db").display());
-    kith::db::connect(&url, None).await.unwrap()
+/// A count that is 0 while the table is not there yet (migrations still running).
+async fn try_count(db: &DatabaseConnection, sql: &str) -> i64 {
+    match db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+    {
+        Ok(Some(row)) => row.try_get::<i64>("", "n").unwrap_or(0),
+        _ => 0,
+    }
 }
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
@@ -97,35 +148,42 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 
 #[tokio::test]
 async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun() {
-    let dir = tempfile::tempdir().unwrap();
-    create_admin(dir.path());
-    let file = lunch_clubs(dir.path(), 300);
-    let import = |dir: &std::path::Path| {
-        let mut c = kith(dir);
+    let instance = Instance::new().await;
+    create_admin(&instance);
+    let file = lunch_clubs(instance.path(), 300);
+    let import = || {
+        let mut c = instance.kith();
         c.args(["import", "csv"])
             .arg(&file)
             .args(["--approve", "--by", ADMIN]);
         c
     };
-    // Kill points after start-up (migrations and reading take a moment): a simple seeded
-    // generator so a failure can be replayed.
+    // Each run is killed once the import has written a seeded number more listings (and a
+    // few milliseconds more), so every kill lands mid-import, whatever the machine's speed.
     let mut kill_at = Seeded(20_261_126);
-    let mut killed = 0;
+    let (mut killed, mut target) = (0, 0);
+    let watcher = instance.db().await;
     for _ in 0..5 {
-        let after = kill_at.millis(150, 400);
-        let mut child = import(dir.path())
+        target += kill_at.millis(15, 35) as i64;
+        let extra = kill_at.millis(0, 20);
+        let mut child = import()
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(after)).await;
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap(); // SIGKILL
-            killed += 1;
+        while child.try_wait().unwrap().is_none() {
+            if try_count(&watcher, "SELECT COUNT(*) AS n FROM listings").await >= target {
+                tokio::time::sleep(Duration::from_millis(extra)).await;
+                child.kill().unwrap(); // SIGKILL
+                killed += 1;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
         child.wait().unwrap();
     }
-    let out = import(dir.path()).output().unwrap();
+    watcher.close().await.unwrap();
+    let out = import().output().unwrap();
     let report = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -142,9 +200,10 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
         (numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]);
     assert_eq!((read, updated, skipped), (300, 0, 0), "{line}");
     assert_eq!(created + unchanged, 300, "{line}");
+    assert_eq!(killed, 5, "every run was killed mid-import");
     println!("killed {killed} runs; the last run created {created} and found {unchanged} whole");
 
-    let db = sqlite(dir.path()).await;
+    let db = instance.db().await;
     let count = |sql: &'static str| count(&db, sql);
     assert_eq!(count("SELECT COUNT(*) AS n FROM listings").await, 300);
     assert_eq!(
@@ -178,20 +237,21 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
     );
     db.close().await.unwrap();
     // A fresh index from the database holds every listing.
-    let out = kith(dir.path()).arg("reindex").output().unwrap();
+    let out = instance.kith().arg("reindex").output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains(": 300 listings searchable"), "{said}");
 }
 
 /// The server on a free port, its mail written to `.eml` files; a message caught mid-send
 /// by a kill is tried again a second after it was claimed.
-async fn serve(dir: &std::path::Path) -> (Child, Browser) {
+async fn serve(instance: &Instance) -> (Child, Browser) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let mut child = kith(dir)
+    let mut child = instance
+        .kith()
         .arg("serve")
         .env("KITH_BIND", format!("127.0.0.1:{port}"))
         .env("KITH_MAIL_CLAIM_SECONDS", "1")
@@ -271,8 +331,8 @@ async fn approve_all(
 }
 
 /// The listings still waiting for the council (read while the server is down).
-async fn still_submitted(dir: &std::path::Path) -> Vec<i64> {
-    let db = sqlite(dir).await;
+async fn still_submitted(instance: &Instance) -> Vec<i64> {
+    let db = instance.db().await;
     let ids = entity::listings::Entity::find()
         .filter(entity::listings::Column::Status.eq("submitted"))
         .all(&db)
@@ -299,18 +359,19 @@ fn mail_files(dir: &std::path::Path) -> Vec<(String, String)> {
 #[tokio::test]
 async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebuild_would() {
     const LISTINGS: usize = 120;
-    let dir = tempfile::tempdir().unwrap();
-    create_admin(dir.path());
-    let file = lunch_clubs(dir.path(), LISTINGS);
+    let instance = Instance::new().await;
+    create_admin(&instance);
+    let file = lunch_clubs(instance.path(), LISTINGS);
     // Imported without --approve: every listing waits for the council.
-    let out = kith(dir.path())
+    let out = instance
+        .kith()
         .args(["import", "csv"])
         .arg(&file)
         .output()
         .unwrap();
     assert!(out.status.success());
     // Each organisation gets an owner to email.
-    let db = sqlite(dir.path()).await;
+    let db = instance.db().await;
     let hash = kith::auth::password::hash("an owner's password").unwrap();
     let organisations = entity::provider_organisations::Entity::find()
         .all(&db)
@@ -355,8 +416,8 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     let mut kill_at = Seeded(26_112_026);
     let mut before_kills = 0;
     for _ in 0..5 {
-        let waiting = still_submitted(dir.path()).await;
-        let (mut server, admin) = serve(dir.path()).await;
+        let waiting = still_submitted(&instance).await;
+        let (mut server, admin) = serve(&instance).await;
         let queue = Arc::new(Mutex::new(waiting));
         let answered = Arc::new(AtomicUsize::new(0));
         let counter = answered.clone();
@@ -371,13 +432,13 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
         before_kills += burst.await.unwrap();
     }
     // Run to the end: the rest are approved, the outbox drains and the index catches up.
-    let waiting = still_submitted(dir.path()).await;
-    let (mut server, admin) = serve(dir.path()).await;
+    let waiting = still_submitted(&instance).await;
+    let (mut server, admin) = serve(&instance).await;
     let queue = Arc::new(Mutex::new(waiting));
     let last = approve_all(&admin, &queue, 6, &Arc::new(AtomicUsize::new(0))).await;
     println!("{before_kills} approvals answered before the five kills, {last} after");
     assert!(before_kills > 0 && last > 0, "the kills landed mid-burst");
-    let db = sqlite(dir.path()).await;
+    let db = instance.db().await;
     let mut settled = false;
     for _ in 0..300 {
         let unsent = count(
@@ -438,7 +499,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     db.close().await.unwrap();
 
     // The mail: one message per approval, to the listing's provider, none twice.
-    let files = mail_files(dir.path());
+    let files = mail_files(instance.path());
     for i in 0..LISTINGS {
         let subject = format!("Subject: Lunch club {i} is published on Kith\r\n");
         let sent: Vec<_> = files
@@ -458,11 +519,11 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     }
 
     // The live index, caught up across five kills, equals a rebuild from the database.
-    let index_dir = dir.path().join("search-index");
+    let index_dir = instance.path().join("search-index");
     let live = search_index::SearchIndex::open(&index_dir).unwrap();
     let (live_ids, live_print) = (live.listing_ids().unwrap(), live.fingerprint().unwrap());
     drop(live);
-    let out = kith(dir.path()).arg("reindex").output().unwrap();
+    let out = instance.kith().arg("reindex").output().unwrap();
     assert!(out.status.success());
     let rebuilt = search_index::SearchIndex::open(&index_dir).unwrap();
     assert_eq!(live_ids.len(), LISTINGS);
