@@ -54,9 +54,10 @@ def acceptable(expression: str) -> bool:
     return disjunction()
 
 
-def crates():
+def crates(manifest):
     out = subprocess.run(
-        ["cargo", "metadata", "--format-version", "1", "--locked", "--offline"],
+        ["cargo", "metadata", "--format-version", "1", "--locked", "--offline",
+         "--manifest-path", manifest],
         check=True,
         capture_output=True,
         text=True,
@@ -89,7 +90,11 @@ def npm_packages(folder):
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     failures, counts = [], {}
-    packages = list(crates()) + list(npm_packages(os.path.join(root, "tests", "e2e")))
+    # The service, its fuzz targets (their own workspace), and the browser tests' packages.
+    packages = sorted(set(
+        list(crates(os.path.join(root, "Cargo.toml")))
+        + list(crates(os.path.join(root, "fuzz", "Cargo.toml")))
+    )) + list(npm_packages(os.path.join(root, "tests", "e2e")))
     for name, licence, licence_file in packages:
         if licence is None:
             failures.append(f"{name}: no SPDX licence (licence file {licence_file})")
