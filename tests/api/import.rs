@@ -236,6 +236,11 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
     let mut too_long = good.clone();
     too_long["id"] = "too-long".into();
     too_long["name"] = "x".repeat(200).into();
+    let mut bad_cqc = good.clone();
+    bad_cqc["id"] = "bad-cqc".into();
+    bad_cqc["organization"]["organization_identifiers"] = serde_json::json!([{
+        "id": "cqc", "identifier_type": "CQC location ID", "identifier": "CQC-123"
+    }]);
     let file = serde_json::to_vec(&serde_json::json!([
         good,
         42,
@@ -243,6 +248,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         bad_postcode,
         no_org,
         too_long,
+        bad_cqc,
         good
     ]))
     .unwrap();
@@ -250,7 +256,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         import_file(&admin, "oruk", ("mixed.json", file), &[("approve", "yes")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("7 rows read: 1 created, 0 updated, 0 unchanged, 6 skipped"),
+        page.contains("8 rows read: 1 created, 0 updated, 0 unchanged, 7 skipped"),
         "{page}"
     );
     for reason in [
@@ -259,6 +265,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         "home_place:",
         "the service has no organization with a name",
         "title: ",
+        "“CQC-123” is not a CQC location ID",
         "the same id was used earlier",
     ] {
         assert!(page.contains(reason), "{reason} in {page}");

@@ -20,7 +20,7 @@ use crate::domain::listings::{
     self, APPROVED, ARCHIVED, DRAFT, ListingView, SUBMITTED, SUPERSEDED, WITHDRAWN,
 };
 use crate::domain::organisations::{STATUS_APPROVED, is_known_kind};
-use crate::domain::provider_profile::parse_website;
+use crate::domain::provider_profile::{parse_cqc_location_id, parse_website};
 use crate::domain::search_changes;
 
 const SERVICE: &str = "service";
@@ -166,6 +166,13 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     {
         return Err(format!("“{email}” is not an email address"));
     }
+    if let Some(id) = &o.cqc_location_id
+        && parse_cqc_location_id(id).is_err()
+    {
+        return Err(format!(
+            "“{id}” is not a CQC location ID (they look like 1-123456789)"
+        ));
+    }
     Ok(())
 }
 
@@ -195,7 +202,10 @@ async fn organisation(
     let created = provider_organisations::ActiveModel {
         name: Set(o.name.trim().to_owned()),
         kind: Set(o.kind.clone()),
-        cqc_location_id: Set(o.cqc_location_id.clone()),
+        cqc_location_id: Set(o
+            .cqc_location_id
+            .as_deref()
+            .and_then(|id| parse_cqc_location_id(id).ok())),
         status: Set(STATUS_APPROVED.to_owned()),
         description: Set(o.description.clone()),
         contact_email: Set(o.email.clone()),
