@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
 
@@ -217,25 +217,46 @@ pub async fn of_caseload(
     views(db, rows).await
 }
 
-/// An organisation's enquiries (open or closed), newest activity first, at most `limit`.
+/// One page of an organisation's enquiries.
+pub struct EnquiryPage {
+    /// Newest activity first.
+    pub enquiries: Vec<EnquiryView>,
+    /// How many there are in all.
+    pub total: u64,
+    /// The page given: the one asked for, or the last there is.
+    pub page: u64,
+}
+
+/// A page of an organisation's enquiries (open or closed), newest activity first; a page
+/// past the end gives the last one.
 pub async fn of_organisation(
     db: &DatabaseConnection,
     organisation_id: i64,
     status: &str,
-    limit: u64,
-) -> Result<Vec<EnquiryView>, EnquiryError> {
-    let rows = enquiries::Entity::find()
+    page: u64,
+    page_size: u64,
+) -> Result<EnquiryPage, EnquiryError> {
+    let query = enquiries::Entity::find()
         .filter(enquiries::Column::OrganisationId.eq(organisation_id))
-        .filter(enquiries::Column::Status.eq(status))
+        .filter(enquiries::Column::Status.eq(status));
+    let total = query.clone().count(db).await?;
+    let page = page.clamp(1, total.div_ceil(page_size).max(1));
+    let rows = query
         .order_by_desc(enquiries::Column::LastMessageAt)
-        .limit(limit)
+        .order_by_desc(enquiries::Column::Id)
+        .offset(page.saturating_sub(1) * page_size)
+        .limit(page_size)
         .all(db)
         .await?;
-    let mut out = views(db, rows).await?;
-    for view in &mut out {
+    let mut enquiries = views(db, rows).await?;
+    for view in &mut enquiries {
         view.client = None;
     }
-    Ok(out)
+    Ok(EnquiryPage {
+        enquiries,
+        total,
+        page,
+    })
 }
 
 /// Whether the provider owes a reply: open, and the last word is the enquirer's.

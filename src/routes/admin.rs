@@ -7,7 +7,7 @@ use entity::{invitations as invitation_entity, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{RequestActor, form_status, html_page, page_number, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
@@ -31,14 +31,6 @@ impl From<UserAdminError> for AppError {
             other => AppError::BadRequest(other.to_string()),
         }
     }
-}
-
-/// Page numbers from the query string: anything odd becomes page 1.
-fn page_number(raw: &str) -> u64 {
-    raw.parse::<u64>()
-        .ok()
-        .filter(|p| (1..=100_000).contains(p))
-        .unwrap_or(1)
 }
 
 fn bounded(text: &str) -> String {

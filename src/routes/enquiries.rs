@@ -17,14 +17,15 @@ use crate::domain::service_reviews::{self, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::views::components::total_pages;
 use crate::views::enquiries::{self as view, FormPage, InboxPage, ThreadPage};
 use crate::views::reviews::{self as reviews_view, ReviewState};
 use crate::views::{Page, page::set_flash};
 
 /// Response figures cover this many days.
 const FIGURE_DAYS: i64 = 90;
-/// The inbox shows at most this many enquiries of each kind.
-const INBOX_SIZE: u64 = 200;
+/// Enquiries per page of a provider's inbox.
+const INBOX_PAGE_SIZE: u64 = 50;
 
 impl From<EnquiryError> for AppError {
     fn from(err: EnquiryError) -> Self {
@@ -310,6 +311,8 @@ pub async fn close(
 pub struct InboxQuery {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    page: String,
 }
 
 pub async fn inbox(
@@ -323,9 +326,16 @@ pub async fn inbox(
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let showing_closed = query.status == CLOSED;
     let status = if showing_closed { CLOSED } else { OPEN };
-    let rows = enquiries::of_organisation(&state.db, id, status, INBOX_SIZE).await?;
-    let mut with_waiting = Vec::with_capacity(rows.len());
-    for v in rows {
+    let inbox = enquiries::of_organisation(
+        &state.db,
+        id,
+        status,
+        super::page_number(&query.page),
+        INBOX_PAGE_SIZE,
+    )
+    .await?;
+    let mut with_waiting = Vec::with_capacity(inbox.enquiries.len());
+    for v in inbox.enquiries {
         let waiting = enquiries::awaiting_provider(&state.db, &v.enquiry).await?;
         with_waiting.push((v, waiting));
     }
@@ -337,6 +347,9 @@ pub async fn inbox(
             org: &org,
             showing_closed,
             enquiries: &with_waiting,
+            page_no: inbox.page,
+            pages: total_pages(inbox.total, INBOX_PAGE_SIZE),
+            total: inbox.total,
             figures: &figures,
             figure_days: FIGURE_DAYS,
         },

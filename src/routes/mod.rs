@@ -345,6 +345,14 @@ pub fn table_json() -> String {
     serde_json::to_string_pretty(&rows).unwrap_or_default()
 }
 
+/// Page numbers from the query string: anything odd becomes page 1.
+pub fn page_number(raw: &str) -> u64 {
+    raw.parse::<u64>()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
 /// A numeric id from the path; anything else is a page that does not exist.
 pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)

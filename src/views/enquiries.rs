@@ -5,7 +5,7 @@ use entity::provider_organisations;
 use maud::{Markup, html};
 
 use super::components::{
-    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, radios,
+    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, pagination, radios,
     secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
 };
 use super::layout::layout;
@@ -258,6 +258,10 @@ pub struct InboxPage<'a> {
     pub showing_closed: bool,
     /// Each enquiry and whether it is waiting for the provider's reply.
     pub enquiries: &'a [(EnquiryView, bool)],
+    /// This page of them, how many pages, and how many enquiries in all.
+    pub page_no: u64,
+    pub pages: u64,
+    pub total: u64,
     pub figures: &'a ResponseFigures,
     pub figure_days: i64,
 }
@@ -311,6 +315,10 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
                         }
                     }
                 }
+                @if p.pages > 1 {
+                    p class="govuk-body" { "Page " (p.page_no) " of " (p.pages) ": " (p.total) " enquiries in all." }
+                }
+                (pagination(p.page_no, p.pages, |n| format!("{base}?status={}&page={n}", if p.showing_closed { CLOSED } else { OPEN })))
             }
         },
     )

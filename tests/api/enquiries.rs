@@ -398,3 +398,42 @@ async fn unanswered_enquiries_close_as_no_response_and_demand_is_counted() {
         .unwrap_or_else(|| panic!("demand by category and sector: {demand:?}"));
     assert_eq!((d.enquiries, d.no_response, d.open), (2, 1, 1));
 }
+
+#[tokio::test]
+async fn a_busy_providers_inbox_pages_through_every_enquiry() {
+    let app = spawn_app().await;
+    let (provider, _, _, _, listing, _) = enquired(&app).await;
+    let org = organisation_of(&app, listing).await;
+    let first = enquiries::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // 54 more, each an hour older than the one before.
+    for n in 1..=54 {
+        let mut more: enquiries::ActiveModel = first.clone().into();
+        more.id = sea_orm::ActiveValue::NotSet;
+        more.contact_name = Set(format!("Enquirer {n:02}"));
+        more.last_message_at = Set(first.last_message_at - chrono::Duration::hours(n));
+        more.insert(&app.db).await.unwrap();
+    }
+    let inbox = format!("/provider/organisations/{org}/enquiries");
+    let (status, page1) = provider.get_text(&inbox).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page1.contains("Page 1 of 2: 55 enquiries in all."),
+        "{page1}"
+    );
+    assert_eq!(page1.matches("href=\"/enquiries/").count(), 50);
+    assert!(page1.contains("Enquirer 49") && !page1.contains("Enquirer 50"));
+    assert!(page1.contains(&format!("{inbox}?status=open&amp;page=2")));
+    let (_, page2) = provider.get_text(&format!("{inbox}?page=2")).await;
+    assert_eq!(page2.matches("href=\"/enquiries/").count(), 5);
+    assert!(page2.contains("Enquirer 50") && page2.contains("Enquirer 54"));
+    // Past the end: the last page; nonsense: the first.
+    let (_, past) = provider.get_text(&format!("{inbox}?page=9")).await;
+    assert!(past.contains("Page 2 of 2") && past.contains("Enquirer 54"));
+    let (status, odd) = provider.get_text(&format!("{inbox}?page=x")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(odd.contains("Page 1 of 2"));
+}
