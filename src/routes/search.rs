@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -92,10 +93,17 @@ fn fixed(table: &[(&str, &str)]) -> Vec<(String, String, bool)> {
 pub async fn page(
     page: Page,
     state: web::Data<AppState>,
+    session: Session,
     req: HttpRequest,
 ) -> AppResult<maud::Markup> {
     let params = params_of(&req);
     let (parsed, results) = run(&state, &params, "page").await?;
+    // Each result can be saved to (or is already on) the shortlist of whoever is searching.
+    let acting = match &page.user {
+        Some(user) => Some(super::acting::current(&state, &session, user).await?),
+        None => None,
+    };
+    let saved = super::shortlists::saved_ids(&state, &session, acting.as_ref()).await?;
     let categories = category_labels(&state).await?;
     let kinds: Vec<(String, String, bool)> = ORGANISATION_KINDS
         .iter()
@@ -161,6 +169,11 @@ pub async fn page(
         kinds: options(&kinds, &results.facets.provider_kinds, &params.kind),
         languages: options(&language_table, &results.facets.languages, &params.language),
         label_of: &label_of,
+        saved: &saved,
+        client: acting
+            .as_ref()
+            .and_then(|a| a.client.as_ref())
+            .map(|c| (c.id, c.name.as_str())),
     };
     Ok(crate::views::search::search(&page, &v))
 }

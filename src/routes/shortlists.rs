@@ -65,6 +65,19 @@ pub async fn adopt_visitor_shortlist(
     Ok(())
 }
 
+/// The listings on the shortlist of whoever this page is for: the signed-in holder (or the
+/// client a broker acts for), or the visitor's session.
+pub async fn saved_ids(
+    state: &AppState,
+    session: &Session,
+    acting: Option<&Acting>,
+) -> AppResult<Vec<i64>> {
+    Ok(match acting {
+        Some(a) => shortlists::listing_ids(&state.db, a.holder).await?,
+        None => visitor_ids(session),
+    })
+}
+
 /// Whether a listing is on the shortlist of whoever this page is for.
 pub async fn is_saved(
     state: &AppState,
@@ -72,12 +85,9 @@ pub async fn is_saved(
     acting: Option<&Acting>,
     listing_id: i64,
 ) -> AppResult<bool> {
-    Ok(match acting {
-        Some(a) => shortlists::listing_ids(&state.db, a.holder)
-            .await?
-            .contains(&listing_id),
-        None => visitor_ids(session).contains(&listing_id),
-    })
+    Ok(saved_ids(state, session, acting)
+        .await?
+        .contains(&listing_id))
 }
 
 /// The listing a form names: a positive whole number, or the page does not exist.

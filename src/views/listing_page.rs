@@ -54,7 +54,7 @@ pub fn actions(page: &Page, a: &ListingActions) -> Markup {
             } @else if !a.signed_in {
                 p class="govuk-body" { a class="govuk-link" href={ "/sign-in?next=" (here) "/enquire" } { "Sign in to send an enquiry" } }
             }
-            (save_button(page, a.listing_id, a.saved, a.client, &here))
+            (save_button(page, a.listing_id, a.saved, a.client, &here, None))
         }
     }
 }

@@ -8,6 +8,7 @@ use search_index::SearchResults;
 use super::components::{pagination, total_pages};
 use super::layout::layout;
 use super::page::Page;
+use super::shortlists::save_button;
 use crate::domain::listing_content::{DAYS, PriceUnit, format_pounds};
 use crate::domain::search_params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
 
@@ -30,6 +31,10 @@ pub struct SearchView<'a> {
     pub languages: Vec<FacetOption>,
     /// The label of any parameter value, for the applied-filter tags.
     pub label_of: &'a dyn Fn(&str, &str) -> String,
+    /// The listings already on the shortlist of whoever the page is for, and the client a
+    /// broker is acting for.
+    pub saved: &'a [i64],
+    pub client: Option<(i64, &'a str)>,
 }
 
 fn facet_group(name: &str, legend: &str, options: &[FacetOption], selected: &[String]) -> Markup {
@@ -242,7 +247,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                     } @else {
                         ol class="govuk-list kith-results" start=((p.page as usize - 1) * PAGE_SIZE + 1) {
                             @for hit in &r.hits {
-                                li class="kith-result" {
+                                li class="kith-result" id={ "result-" (hit.listing_id) } {
                                     h2 class="govuk-heading-s govuk-!-margin-bottom-1" {
                                         a class="govuk-link" href={ "/listings/" (hit.listing_id) } { (hit.title) }
                                     }
@@ -261,6 +266,8 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                                             " · Online or by telephone"
                                         }
                                     }
+                                    (save_button(page, hit.listing_id as i64, v.saved.contains(&(hit.listing_id as i64)), v.client,
+                                        &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
                                 }
                             }
                         }

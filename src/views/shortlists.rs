@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::components::{button_form, secondary_button};
+use super::components::button_form;
 use super::layout::{bare_layout, layout};
 use super::page::Page;
 use crate::domain::dates::format_date;
@@ -31,6 +31,7 @@ pub fn save_button(
     saved: bool,
     client: Option<(i64, &str)>,
     return_to: &str,
+    title: Option<&str>,
 ) -> Markup {
     let id = listing_id.to_string();
     let client_id = client.map(|(id, _)| id.to_string()).unwrap_or_default();
@@ -50,7 +51,14 @@ pub fn save_button(
     } else {
         "/shortlist"
     };
-    button_form(action, &page.csrf(), &hidden, secondary_button(&label))
+    // Where several listings share a page, each button says which one it is for.
+    let button = html! {
+        button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" {
+            (label)
+            @if let Some(title) = title { span class="govuk-visually-hidden" { ": " (title) } }
+        }
+    };
+    button_form(action, &page.csrf(), &hidden, button)
 }
 
 pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
@@ -86,13 +94,13 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
                                     @if p.can_enquire {
                                         a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href={ "/listings/" (entry.listing_id) "/enquire" } { "Send an enquiry" span class="govuk-visually-hidden" { " about " (l.content.title) } }
                                     }
-                                    (save_button(page, entry.listing_id, true, p.client, "/shortlist"))
+                                    (save_button(page, entry.listing_id, true, p.client, "/shortlist", Some(&l.content.title)))
                                 }
                             }
                             None => {
                                 h2 class="govuk-heading-m" { "A service that is no longer listed" }
                                 p class="govuk-body" { "The provider has withdrawn it, or the council has paused it." }
-                                (save_button(page, entry.listing_id, true, p.client, "/shortlist"))
+                                (save_button(page, entry.listing_id, true, p.client, "/shortlist", Some("the service that is no longer listed")))
                             }
                         }
                     }

@@ -69,6 +69,39 @@ async fn a_visitor_saves_a_listing_and_keeps_it_after_signing_in() {
 }
 
 #[tokio::test]
+async fn each_search_result_can_be_saved_and_the_search_comes_back() {
+    let app = spawn_app().await;
+    let (_, _, _, id) = published(&app).await;
+    let visitor = app.browser();
+    crate::search::wait_for(&visitor, "q=help", |found| found.contains(&id)).await;
+    let (_, page) = visitor.get_text("/search?q=help").await;
+    // The button names its listing for screen readers, and returns to this result.
+    assert!(
+        page.contains(
+            "Save to shortlist<span class=\"govuk-visually-hidden\">: Help at home in Sale</span>"
+        ),
+        "{page}"
+    );
+    let back = format!("/search?q=help#result-{id}");
+    assert!(page.contains(&format!("value=\"{}\"", back.replace('&', "&amp;"))));
+    assert!(page.contains(&format!("id=\"result-{id}\"")));
+    let res = visitor
+        .post_form(
+            "/shortlist",
+            &[("listing_id", &id.to_string()), ("return_to", &back)],
+        )
+        .await;
+    assert_eq!(location(&res), back);
+    let (_, page) = visitor.get_text("/search?q=help").await;
+    assert!(page.contains("Saved to the shortlist"));
+    assert!(page.contains(
+        "Remove from shortlist<span class=\"govuk-visually-hidden\">: Help at home in Sale</span>"
+    ));
+    let (_, list) = visitor.get_text("/shortlist").await;
+    assert!(list.contains("Help at home in Sale</a>"));
+}
+
+#[tokio::test]
 async fn shortlists_are_private_and_hold_only_published_listings() {
     let app = spawn_app().await;
     let (provider, _, _, id) = published(&app).await;
