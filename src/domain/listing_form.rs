@@ -380,26 +380,12 @@ fn optional_text(
 
 /// "18.50", "£18.50", "18", "18.5" → pence.
 pub fn parse_pence(raw: &str) -> Result<i64, &'static str> {
-    const MESSAGE: &str = "Enter the price in pounds, like 18.50";
-    let t = raw.trim().trim_start_matches('£').replace(',', "");
-    let (pounds, pence) = t.split_once('.').unwrap_or((t.as_str(), "0"));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if pounds.len() > 7 || pence.len() > 2 || !digits(pounds) || !digits(pence) {
-        return Err(MESSAGE);
+    match super::money::pence_of(raw) {
+        None => Err("Enter the price in pounds, like 18.50"),
+        Some(0) => Err("Enter a price above £0, or choose free"),
+        Some(total) if total > MAX_PRICE_PENCE => Err("Enter a price of £10,000 or less"),
+        Some(total) => Ok(total),
     }
-    let pence_value = if pence.len() == 1 {
-        pence.parse::<i64>().map_err(|_| MESSAGE)? * 10
-    } else {
-        pence.parse::<i64>().map_err(|_| MESSAGE)?
-    };
-    let total = pounds.parse::<i64>().map_err(|_| MESSAGE)? * 100 + pence_value;
-    if total == 0 {
-        return Err("Enter a price above £0, or choose free");
-    }
-    if total > MAX_PRICE_PENCE {
-        return Err("Enter a price of £10,000 or less");
-    }
-    Ok(total)
 }
 
 /// "9", "9:30", "09.30", "9am", "5.30pm" → "HH:MM".
