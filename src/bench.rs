@@ -119,6 +119,7 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
         modified: 1_700_000_000 + id as i64,
         opens: rng.gen_bool(0.5).then_some(9 * 60),
         closes: rng.gen_bool(0.5).then_some(17 * 60),
+        lang: None,
     }
 }
 

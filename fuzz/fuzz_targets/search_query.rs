@@ -50,6 +50,7 @@ fn index() -> &'static SearchIndex {
                 modified: 1_790_000_000 + i as i64,
                 opens: Some(540),
                 closes: Some(1020),
+                lang: (i == 3).then(|| "cy".to_owned()),
             })
             .collect();
         index.apply(&docs, &[], Some(1)).expect("apply");

@@ -25,6 +25,9 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_u64(f.listing_id, doc.listing_id);
     d.add_u64(f.provider_id, doc.provider_id);
+    if let Some(lang) = &doc.lang {
+        d.add_text(f.lang, lang);
+    }
     d.add_text(f.title, &doc.title);
     d.add_text(f.summary, &doc.summary);
     d.add_text(f.description, &doc.description);

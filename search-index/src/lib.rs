@@ -31,7 +31,7 @@ pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "2";
+pub const SCHEMA_VERSION: &str = "3";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -85,6 +85,9 @@ pub struct ListingDoc {
     /// Opening and closing time, in minutes after midnight, when the listing gives them.
     pub opens: Option<u16>,
     pub closes: Option<u16>,
+    /// The language the title, summary and description are written in, when not English
+    /// (a BCP 47 tag, for the `lang` attribute of results).
+    pub lang: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -154,6 +157,8 @@ pub struct Hit {
     pub distance_miles: Option<f64>,
     pub price: Option<(u64, String)>,
     pub rating: Option<f32>,
+    /// The language the title and summary are written in, when not English.
+    pub lang: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -401,6 +406,7 @@ impl SearchIndex {
                 rating: number(self.fields.rating)
                     .filter(|r| *r > 0)
                     .map(|r| r as f32 / 10.0),
+                lang: Some(text(self.fields.lang)).filter(|l| !l.is_empty()),
             });
         }
         Ok(SearchResults {

@@ -46,6 +46,8 @@ pub struct Fields {
     pub closes: Field,
     // Shown in results.
     pub provider_id: Field,
+    /// The language the text is written in, when not English (a BCP 47 tag).
+    pub lang: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -93,6 +95,7 @@ pub fn build() -> (Schema, Fields) {
         opens: b.add_u64_field("opens", INDEXED),
         closes: b.add_u64_field("closes", INDEXED),
         provider_id: b.add_u64_field("provider_id", STORED),
+        lang: b.add_text_field("lang", STORED),
     };
     (b.build(), fields)
 }

@@ -37,6 +37,7 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         modified: 1_000,
         opens: None,
         closes: None,
+        lang: None,
     }
 }
 

@@ -154,6 +154,7 @@ pub async fn listing_doc(
             .timestamp(),
         opens: c.availability.from.as_deref().and_then(minute_of_day),
         closes: c.availability.to.as_deref().and_then(minute_of_day),
+        lang: c.lang().map(str::to_owned),
     };
     Ok(Some(Projection { doc, district }))
 }

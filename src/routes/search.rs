@@ -193,6 +193,9 @@ pub struct ApiHit {
     pub free: bool,
     /// Miles from `near`, to one decimal place, when searching near a place.
     pub distance_miles: Option<f64>,
+    /// The language the title and summary are written in (a BCP 47 tag such as `cy` or
+    /// `pl`); absent when English.
+    pub lang: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -284,6 +287,7 @@ pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Http
             }),
             free: h.price.is_none(),
             distance_miles: h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
+            lang: h.lang.clone(),
         })
         .collect();
     let f = results.facets;

@@ -248,11 +248,11 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                         ol class="govuk-list kith-results" start=((p.page as usize - 1) * PAGE_SIZE + 1) {
                             @for hit in &r.hits {
                                 li class="kith-result" id={ "result-" (hit.listing_id) } {
-                                    h2 class="govuk-heading-s govuk-!-margin-bottom-1" {
+                                    h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
                                         a class="govuk-link" href={ "/listings/" (hit.listing_id) } { (hit.title) }
                                     }
                                     p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
-                                    p class="govuk-body govuk-!-margin-bottom-1" {
+                                    p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
                                         @match &hit.snippet_html {
                                             Some(snippet) => (PreEscaped(snippet)),
                                             None => (hit.summary),

@@ -750,4 +750,24 @@ async fn a_listing_written_in_another_language_is_marked_up_for_translation() {
         page.contains(r#"<html lang="en""#),
         "the page itself stays English"
     );
+    // Search results mark it up too, and the API says which language it is in.
+    let visitor = app.browser();
+    crate::search::wait_for(&visitor, "q=pomoc", |found| found.contains(&id)).await;
+    let (_, results) = visitor.get_text("/search?q=pomoc").await;
+    assert!(
+        results.contains(r#"<h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang="pl">"#),
+        "{results}"
+    );
+    let found = crate::search::api(&visitor, "q=pomoc").await;
+    assert_eq!(found["results"][0]["lang"], "pl");
+    let (_, _, _, english) = published(&app).await;
+    crate::search::wait_for(&visitor, "q=help", |found| found.contains(&english)).await;
+    let found = crate::search::api(&visitor, "q=help").await;
+    let hit = found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == english)
+        .unwrap();
+    assert!(hit["lang"].is_null(), "English needs no tag: {hit}");
 }
