@@ -100,6 +100,11 @@ impl Acting {
         }
     }
 
+    /// The client acted for, as pages name it: (id, name).
+    pub fn client_id_name(&self) -> Option<(i64, &str)> {
+        self.client.as_ref().map(|c| (c.id, c.name.as_str()))
+    }
+
     /// The audit detail naming the client acted for, if any.
     pub fn on_behalf(&self) -> Option<String> {
         self.client

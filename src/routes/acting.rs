@@ -42,6 +42,18 @@ pub fn stop(session: &Session) {
     session.remove(ACTING_FOR_KEY);
 }
 
+/// Who a page that anyone may open acts for: nobody when signed out.
+pub async fn current_if_signed_in(
+    state: &AppState,
+    session: &Session,
+    user: Option<&CurrentUser>,
+) -> AppResult<Option<Acting>> {
+    Ok(match user {
+        Some(user) => Some(current(state, session, user).await?),
+        None => None,
+    })
+}
+
 /// Who this request acts for, from the session (pages that show a holder's things).
 pub async fn current(state: &AppState, session: &Session, user: &CurrentUser) -> AppResult<Acting> {
     if !user.has_role(Role::Broker) {

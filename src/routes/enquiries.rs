@@ -52,7 +52,7 @@ async fn form_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let acting = acting::current(state, session, user).await?;
-    let client = acting.client.as_ref().map(|c| (c.id, c.name.as_str()));
+    let client = acting.client_id_name();
     let form = form.unwrap_or_else(|| EnquiryForm {
         contact_name: match &acting.client {
             Some(c) => c.name.clone(),

@@ -10,6 +10,7 @@ use actix_web::{HttpResponse, web};
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::{CurrentUser, Role};
 use crate::domain::categories;
+use crate::domain::clients::Acting;
 use crate::domain::listing_approval;
 use crate::domain::listing_content::Photo;
 use crate::domain::listing_form::ListingForm;
@@ -445,10 +446,7 @@ pub async fn public(
         .ok_or(AppError::NotFound)?;
     let names = category_names(&state).await?;
     let name = name_of(&names);
-    let acting = match &page.user {
-        Some(user) => Some(super::acting::current(&state, &session, user).await?),
-        None => None,
-    };
+    let acting = super::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
     let saved = super::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
     let reviews = crate::domain::service_reviews::published_for_listing(&state.db, id).await?;
     let quality = crate::domain::inspection_review::latest_published(&state.db, id).await?;
@@ -457,10 +455,7 @@ pub async fn public(
         &listing_page::ListingActions {
             listing_id: id,
             saved,
-            client: acting
-                .as_ref()
-                .and_then(|a| a.client.as_ref())
-                .map(|c| (c.id, c.name.as_str())),
+            client: acting.as_ref().and_then(Acting::client_id_name),
             can_enquire: page
                 .user
                 .as_ref()

@@ -29,10 +29,6 @@ impl From<PlanError> for AppError {
     }
 }
 
-fn client_of(acting: &Acting) -> Option<(i64, &str)> {
-    acting.client.as_ref().map(|c| (c.id, c.name.as_str()))
-}
-
 /// The shortlist as choices for a plan line: (id, "title – provider, price").
 async fn shortlist_choices(state: &AppState, acting: &Acting) -> AppResult<Vec<(String, String)>> {
     Ok(shortlists::entries(&state.db, acting.holder)
@@ -76,7 +72,7 @@ async fn plan_page(
             page,
             &view::PlanPage {
                 view: &plan,
-                client: client_of(acting),
+                client: acting.client_id_name(),
                 shortlist: &shortlist,
                 budget_input: budget_input.unwrap_or(&stored_budget),
                 item,
@@ -210,7 +206,7 @@ pub async fn ras_form(
     Ok(view::ras_form(
         &page,
         &table,
-        client_of(&acting),
+        acting.client_id_name(),
         &previous,
         &FieldErrors::default(),
     ))
@@ -247,7 +243,7 @@ pub async fn ras_submit(
                 .collect();
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                view::ras_form(&page, &table, client_of(&acting), &given, &errors),
+                view::ras_form(&page, &table, acting.client_id_name(), &given, &errors),
             ))
         }
     }
@@ -274,7 +270,7 @@ pub async fn print(
     Ok(view::printable(
         &page,
         &plan,
-        client_of(&acting),
+        acting.client_id_name(),
         chrono::Utc::now().date_naive(),
     ))
 }

@@ -8,6 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use crate::domain::categories::{self, CLIENT_GROUPS};
+use crate::domain::clients::Acting;
 use crate::domain::listing_content::DAYS;
 use crate::domain::organisations::{ORGANISATION_KINDS, kind_label};
 use crate::domain::search_log;
@@ -99,10 +100,7 @@ pub async fn page(
     let params = params_of(&req);
     let (parsed, results) = run(&state, &params, "page").await?;
     // Each result can be saved to (or is already on) the shortlist of whoever is searching.
-    let acting = match &page.user {
-        Some(user) => Some(super::acting::current(&state, &session, user).await?),
-        None => None,
-    };
+    let acting = super::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
     let saved = super::shortlists::saved_ids(&state, &session, acting.as_ref()).await?;
     let categories = category_labels(&state).await?;
     let kinds: Vec<(String, String, bool)> = ORGANISATION_KINDS
@@ -170,10 +168,7 @@ pub async fn page(
         languages: options(&language_table, &results.facets.languages, &params.language),
         label_of: &label_of,
         saved: &saved,
-        client: acting
-            .as_ref()
-            .and_then(|a| a.client.as_ref())
-            .map(|c| (c.id, c.name.as_str())),
+        client: acting.as_ref().and_then(Acting::client_id_name),
     };
     Ok(crate::views::search::search(&page, &v))
 }

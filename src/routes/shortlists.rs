@@ -126,10 +126,7 @@ pub async fn show(
             None,
         ),
     };
-    let client = acting
-        .as_ref()
-        .and_then(|a| a.client.as_ref())
-        .map(|c| (c.id, c.name.as_str()));
+    let client = acting.as_ref().and_then(Acting::client_id_name);
     let can_enquire = page
         .user
         .as_ref()
@@ -163,10 +160,7 @@ pub async fn print(
             None,
         ),
     };
-    let client = acting
-        .as_ref()
-        .and_then(|a| a.client.as_ref())
-        .map(|c| (c.id, c.name.as_str()));
+    let client = acting.as_ref().and_then(Acting::client_id_name);
     Ok(view::printable(
         &entries,
         client,
