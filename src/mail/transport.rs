@@ -78,29 +78,15 @@ impl MailTransport {
             }
             Self::Files(dir) => {
                 let file = dir.join(format!("{key}.eml"));
-                write_whole(&file, build_message(from, key, mail)?.formatted()).await?;
+                let bytes = build_message(from, key, mail)?.formatted();
+                let path = file.clone();
+                tokio::task::spawn_blocking(move || crate::documents::write_whole(&path, &bytes))
+                    .await??;
                 tracing::info!(to = %mail.to, subject = %mail.subject, file = %file.display(), "mail written");
                 Ok(())
             }
         }
     }
-}
-
-/// Writes a file so that it is either wholly there or not at all: written beside it under
-/// another name, flushed to disk, then renamed over it.
-async fn write_whole(file: &std::path::Path, bytes: Vec<u8>) -> std::io::Result<()> {
-    let file = file.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let mut partial = file.as_os_str().to_owned();
-        partial.push(".partial");
-        let mut out = std::fs::File::create(&partial)?;
-        out.write_all(&bytes)?;
-        out.sync_all()?;
-        drop(out);
-        std::fs::rename(&partial, &file)
-    })
-    .await?
 }
 
 fn build_message(from: &str, key: &str, mail: &CapturedMail) -> anyhow::Result<Message> {
