@@ -55,14 +55,6 @@ fn pattern_of<'a>(patterns: &[&'a str], path: &str) -> Option<&'a str> {
     })
 }
 
-fn allows(access: Access, role: Role) -> bool {
-    match access {
-        Access::Public | Access::SignedIn => true,
-        Access::Role(r) => r == role,
-        Access::AnyRole(roles) => roles.contains(&role),
-    }
-}
-
 /// What a record's owner can reach: links and form actions on their pages, three pages
 /// deep from every page of their role that takes no id.
 async fn owners_records(
@@ -78,7 +70,7 @@ async fn owners_records(
     let mut frontier: Vec<String> = table
         .iter()
         .filter(|r| r.method.as_str() == "GET" && !r.path.contains('{'))
-        .filter(|r| !matches!(r.access, Access::Public) && allows(r.access, role))
+        .filter(|r| !matches!(r.access, Access::Public) && r.access.allows_role(role))
         .map(|r| r.path.to_owned())
         .collect();
     let (mut links, mut forms) = (BTreeMap::new(), BTreeMap::new());
