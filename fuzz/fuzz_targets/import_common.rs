@@ -1,9 +1,11 @@
-//! A small category tree, as the database would give it, for the import targets.
+//! What the import targets share: a small category tree, as the database would give it,
+//! and the checks on whatever an importer read.
 
 use chrono::{TimeZone, Utc};
 use entity::categories;
 use kith::domain::categories::CategoryNode;
-use kith::domain::import::rows::Vocabulary;
+use kith::domain::import::apply;
+use kith::domain::import::rows::{Read, Vocabulary};
 
 fn category(id: i64, parent_id: Option<i64>, name: &str, slug: &str) -> categories::Model {
     categories::Model {
@@ -18,7 +20,13 @@ fn category(id: i64, parent_id: Option<i64>, name: &str, slug: &str) -> categori
     }
 }
 
-pub fn vocabulary() -> Vocabulary {
+/// Built once: every input is read with the same words.
+pub fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    VOCABULARY.get_or_init(build)
+}
+
+fn build() -> Vocabulary {
     Vocabulary::new(&[
         CategoryNode {
             category: category(1, None, "Help at home", "help-at-home"),
@@ -36,4 +44,24 @@ pub fn vocabulary() -> Vocabulary {
             children: Vec::new(),
         },
     ])
+}
+
+/// A source either gives rows or says what is wrong with it; a row it could not give says
+/// why, and every row it gave passes the importer's checks or is refused with a reason.
+pub fn check_read(read: Result<Read, String>) {
+    match read {
+        Err(message) => assert!(!message.is_empty()),
+        Ok(read) => {
+            for item in read.items {
+                match item {
+                    Err(bad) => assert!(!bad.reason.is_empty() && !bad.label.is_empty()),
+                    Ok(row) => {
+                        if let Err(reason) = apply::check(&row, vocabulary()) {
+                            assert!(!reason.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

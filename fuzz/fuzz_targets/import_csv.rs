@@ -2,27 +2,12 @@
 //! importer's checks accept is a listing the provider's form would accept.
 #![no_main]
 
-#[path = "vocabulary.rs"]
-mod vocabulary;
+#[path = "import_common.rs"]
+mod import_common;
 
-use kith::domain::import::{apply, template};
+use kith::domain::import::template;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let vocabulary = vocabulary::vocabulary();
-    match template::read(data, &vocabulary) {
-        Err(message) => assert!(!message.is_empty()),
-        Ok(read) => {
-            for item in read.items {
-                match item {
-                    Err(bad) => assert!(!bad.reason.is_empty() && !bad.label.is_empty()),
-                    Ok(row) => {
-                        if let Err(reason) = apply::check(&row, &vocabulary) {
-                            assert!(!reason.is_empty());
-                        }
-                    }
-                }
-            }
-        }
-    }
+    import_common::check_read(template::read(data, import_common::vocabulary()));
 });
