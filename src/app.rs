@@ -23,6 +23,9 @@ use crate::state::AppState;
 use crate::{db, jobs, routes};
 
 const SESSION_COOKIE: &str = "kith_session";
+/// Over https the cookie takes the `__Host-` prefix: browsers then accept it only if it is
+/// Secure, for the whole site and from this host, so a sibling subdomain cannot plant one.
+const SECURE_SESSION_COOKIE: &str = "__Host-kith_session";
 const SESSION_IDLE_HOURS: i64 = 8;
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -51,7 +54,7 @@ pub async fn prepare_database(
     settings: &Settings,
     pg_schema: Option<&str>,
 ) -> anyhow::Result<DatabaseConnection> {
-    std::fs::create_dir_all(&settings.data_dir)?;
+    crate::config::create_private_dir(&settings.data_dir)?;
     let db = db::connect(&settings.effective_database_url(), pg_schema).await?;
     db::migrate(&db).await?;
     Ok(db)
@@ -101,6 +104,8 @@ pub async fn build(
         base_url: base_url.clone(),
         mail_wakeup,
         rate_limiter: RateLimiter::default(),
+        cookie_key: key.clone(),
+        secure_cookies,
         search,
         index_wakeup,
     });
@@ -122,7 +127,15 @@ pub async fn build(
         }
         let sessions =
             SessionMiddleware::builder(DbSessionStore::new(store_db.clone()), key.clone())
-                .cookie_name(SESSION_COOKIE.to_owned())
+                .cookie_name(
+                    if secure_cookies {
+                        SECURE_SESSION_COOKIE
+                    } else {
+                        SESSION_COOKIE
+                    }
+                    .to_owned(),
+                )
+                .cookie_path("/".to_owned())
                 .cookie_secure(secure_cookies)
                 .cookie_http_only(true)
                 .cookie_same_site(SameSite::Lax)

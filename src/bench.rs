@@ -342,7 +342,7 @@ async fn run(
     let settings = crate::config::Settings {
         bind: "127.0.0.1:0".into(),
         data_dir: scratch.to_path_buf(),
-        demo: false,
+        demo: Some(false),
         ..Default::default()
     };
     in_process(&settings.search_index_dir(), listings, query_count)?;

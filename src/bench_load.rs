@@ -164,7 +164,7 @@ async fn run(
     let settings = crate::config::Settings {
         bind: "127.0.0.1:0".into(),
         data_dir: scratch.to_path_buf(),
-        demo: false,
+        demo: Some(false),
         database_url: database_url.clone().unwrap_or_default(),
         ..Default::default()
     };

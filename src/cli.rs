@@ -65,6 +65,9 @@ enum Command {
     },
     /// Print the route table (method, path, who may use it) as JSON, for test tools.
     Routes,
+    /// Check the settings, data files and database for what must not go live (demo accounts,
+    /// http, example funder, no mail relay, readable secrets, proxy trust); exits 1 if any.
+    CheckDeploy,
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
@@ -181,6 +184,15 @@ pub fn main() -> ExitCode {
             } => create_admin(settings, &email, &name).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
+            Command::CheckDeploy => {
+                let db = app::prepare_database(&settings, None).await?;
+                let found = crate::check_deploy::findings(&settings, &db).await?;
+                if crate::check_deploy::report(&found) {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("the deployment is not ready"))
+                }
+            }
             Command::Routes => {
                 println!("{}", crate::routes::table_json());
                 Ok(())
@@ -248,19 +260,28 @@ pub fn main() -> ExitCode {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let db = app::prepare_database(&settings, None).await?;
-    if settings.demo && settings.uses_embedded_sqlite() && demo::database_is_empty(&db).await? {
+    let empty = demo::database_is_empty(&db).await?;
+    if empty && settings.uses_embedded_sqlite() && settings.demo_wanted() {
         demo::seed(&db, &demo_base_url(&settings)).await?;
         tracing::info!("demo data loaded into the empty database");
+    } else if empty {
+        tracing::warn!(
+            "the database has no accounts: create the first administrator with `kith admin create --email you@council.gov.uk`"
+        );
     }
     let transport = MailTransport::from_settings(&settings)?;
-    let show_demo_logins = settings.uses_embedded_sqlite() && demo::is_seeded(&db).await?;
+    let demo_present = demo::is_seeded(&db).await?;
+    let local_only = settings.listens_on_loopback_only();
     let application = app::build(settings, db, transport).await?;
     tracing::info!(url = %application.base_url, "Kith is running: open {}", application.base_url);
-    if show_demo_logins {
+    if demo_present && local_only {
         tracing::info!(
-            "demo sign-ins (password for all: {}): {}",
-            demo::DEMO_PASSWORD,
+            "demo sign-ins (the password is in README.md): {}",
             demo::logins_summary()
+        );
+    } else if demo_present {
+        tracing::warn!(
+            "demo accounts with a published password are present and this service can be reached from other machines: run `kith check-deploy`"
         );
     }
     application.run_until_stopped().await?;
@@ -291,8 +312,7 @@ async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
     } else {
         demo::seed(&db, &demo_base_url(&settings)).await?;
         println!(
-            "Demo data loaded. Sign-ins (password for all: {}): {}",
-            demo::DEMO_PASSWORD,
+            "Demo data loaded. Sign-ins (the password is in README.md): {}",
             demo::logins_summary()
         );
     }

@@ -26,8 +26,9 @@ pub struct Settings {
     /// Hex-encoded 64-byte key that signs session cookies; empty means generate one and
     /// keep it in `data_dir/session.key`.
     pub session_key: String,
-    /// Load demo data into an empty embedded SQLite database on start.
-    pub demo: bool,
+    /// Load demo data (accounts with a published password) into an empty embedded SQLite
+    /// database on start. Unset: only when the service listens on loopback alone.
+    pub demo: Option<bool>,
     /// SMTP relay host; empty means write `.eml` files under `data_dir/mail`.
     pub smtp_host: String,
     pub smtp_port: u16,
@@ -42,8 +43,14 @@ pub struct Settings {
     pub mail_claim_seconds: i64,
     /// `pretty` or `json`.
     pub log_format: String,
-    /// Believe `X-Forwarded-For` for the client address (only behind a trusted proxy).
+    /// How many reverse proxies of yours stand in front of Kith: the client address is read
+    /// that many hops from the right of `X-Forwarded-For` (each proxy appends the address it
+    /// saw). 0: ignore the header and use the connection's address.
+    pub trusted_proxies: u8,
+    /// Older name for one trusted proxy (`trusted_proxies = 1`).
     pub trust_forwarded_for: bool,
+    /// Days sent (or given-up) mail stays in the outbox before it is deleted.
+    pub mail_retention_days: i64,
     /// Days a published listing stays trusted before its owner must confirm it (6 months).
     pub listing_review_days: i64,
     /// Days after the review date before an unconfirmed listing is hidden.
@@ -74,7 +81,7 @@ impl Default for Settings {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
             base_url: String::new(),
             session_key: String::new(),
-            demo: true,
+            demo: None,
             smtp_host: String::new(),
             smtp_port: 587,
             smtp_username: String::new(),
@@ -83,7 +90,9 @@ impl Default for Settings {
             mail_from: "Kith <no-reply@kith.example>".to_owned(),
             mail_claim_seconds: 600,
             log_format: "pretty".to_owned(),
+            trusted_proxies: 0,
             trust_forwarded_for: false,
+            mail_retention_days: 30,
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,
@@ -144,6 +153,57 @@ impl Settings {
         }
     }
 
+    /// Whether demo data may be loaded on start: as set, or by default only when nobody but
+    /// this machine can reach the service.
+    pub fn demo_wanted(&self) -> bool {
+        self.demo.unwrap_or_else(|| self.listens_on_loopback_only())
+    }
+
+    /// The host part of `bind`, without IPv6 brackets.
+    fn bind_host(&self) -> &str {
+        self.bind
+            .rsplit_once(':')
+            .map_or(self.bind.as_str(), |(h, _)| h)
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+    }
+
+    /// True when the bind address is a loopback address (127.0.0.0/8, ::1, localhost) and no
+    /// public base URL is configured.
+    pub fn listens_on_loopback_only(&self) -> bool {
+        let host = self.bind_host();
+        let loopback = host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        loopback
+            && (self.base_url.is_empty()
+                || self.base_url.starts_with("http://127.")
+                || self.base_url.starts_with("http://localhost"))
+    }
+
+    /// True when the bind address can only be reached from this machine or a private
+    /// network (loopback, 10/8, 172.16/12, 192.168/16, fc00::/7).
+    pub fn bind_is_private(&self) -> bool {
+        let host = self.bind_host();
+        match host.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private(),
+            Ok(std::net::IpAddr::V6(ip)) => {
+                ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00
+            }
+            Err(_) => host == "localhost",
+        }
+    }
+
+    /// Proxy hops to count from the right of `X-Forwarded-For` (0: ignore it).
+    pub fn proxy_hops(&self) -> u8 {
+        if self.trusted_proxies == 0 && self.trust_forwarded_for {
+            1
+        } else {
+            self.trusted_proxies
+        }
+    }
+
     /// True when no database URL was given: the embedded SQLite default.
     pub fn uses_embedded_sqlite(&self) -> bool {
         self.database_url.is_empty()
@@ -191,10 +251,34 @@ impl Settings {
         }
         let mut key = vec![0u8; SESSION_KEY_BYTES];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
-        std::fs::create_dir_all(&self.data_dir)?;
-        std::fs::write(&path, hex::encode(&key))?;
+        create_private_dir(&self.data_dir)?;
+        write_private_file(&path, hex::encode(&key).as_bytes())?;
         Ok(key)
     }
+}
+
+/// Creates `dir` (and its parents) if needed and makes it readable by its owner only: it
+/// holds the database, the session key, uploads and development mail.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Writes a new file that only its owner can read (mode 0600 from the start, not after).
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
 }
 
 fn decode_key(text: &str) -> anyhow::Result<Vec<u8>> {

@@ -15,6 +15,9 @@ pub enum AppError {
     Forbidden,
     #[error("Sign in to continue")]
     Unauthorized,
+    /// The account's email address is not confirmed, and this reaches other people.
+    #[error("Confirm your email address first")]
+    EmailNotVerified,
     #[error("{0}")]
     BadRequest(String),
     /// The request was fine but the thing is not in a state that allows it.
@@ -57,6 +60,10 @@ impl AppError {
                 "Your account does not have the role this page needs. If you think it should, contact the Kith team at the council.".into(),
             ),
             Self::Unauthorized => ("Sign in to continue".into(), "You need to sign in to see this page.".into()),
+            Self::EmailNotVerified => (
+                "Confirm your email address first".into(),
+                "Before you can contact providers, invite people, set up an organisation, apply for funding or write a review, follow the link we emailed you when you registered. This proves the address is yours.".into(),
+            ),
             Self::BadRequest(message) => ("There is a problem with your request".into(), message.clone()),
             Self::Conflict(message) => ("This cannot be done now".into(), message.clone()),
             Self::Csrf => (
@@ -82,6 +89,20 @@ impl AppError {
     }
 }
 
+impl AppError {
+    /// A link to what the person can do next, if there is one: (address, words).
+    pub fn next_step(&self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Unauthorized => Some(("/sign-in", "Sign in")),
+            Self::EmailNotVerified => Some((
+                "/account",
+                "Go to your account to send the confirmation link again",
+            )),
+            _ => None,
+        }
+    }
+}
+
 fn human_wait(secs: u64) -> String {
     let minutes = secs.div_ceil(60).max(1);
     if minutes == 1 {
@@ -95,7 +116,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf | Self::EmailNotVerified => StatusCode::FORBIDDEN,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -162,8 +183,8 @@ fn render(err: &AppError, json: bool) -> HttpResponse {
             },
         })
     } else {
-        builder
-            .content_type("text/html; charset=utf-8")
-            .body(views::errors::error_page(status, &title, &message).into_string())
+        builder.content_type("text/html; charset=utf-8").body(
+            views::errors::error_page(status, &title, &message, err.next_step()).into_string(),
+        )
     }
 }

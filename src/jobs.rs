@@ -111,12 +111,18 @@ pub fn spawn(
             tokio::time::sleep(REMINDER_INTERVAL).await;
         }
     });
+    let mail_retention_days = settings.mail_retention_days.clamp(1, 3650);
     tokio::spawn(async move {
         loop {
             match session_store::delete_expired(&db).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "session sweep failed"),
+            }
+            match crate::mail::outbox::purge_older_than(&db, mail_retention_days).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old sent mail removed"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "mail purge failed"),
             }
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }

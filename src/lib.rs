@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bench;
 pub mod bench_load;
 pub mod bench_market;
+pub mod check_deploy;
 pub mod cli;
 pub mod cli_transfer;
 pub mod config;

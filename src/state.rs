@@ -16,6 +16,10 @@ pub struct AppState {
     /// Wakes the mail worker after a transaction that queued mail commits.
     pub mail_wakeup: Arc<Notify>,
     pub rate_limiter: RateLimiter,
+    /// Signs the cookies Kith sets itself (recognised devices); the session key.
+    pub cookie_key: actix_web::cookie::Key,
+    /// Whether the service is reached over https (Secure, `__Host-` cookies).
+    pub secure_cookies: bool,
     pub search: Arc<search_index::SearchIndex>,
     /// Wakes this process's indexer after a transaction that changed listings commits.
     pub index_wakeup: Arc<Notify>,

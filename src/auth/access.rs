@@ -13,7 +13,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
 
 use super::roles::Role;
-use super::session_store::USER_ID_KEY;
+use super::session_store::{SIGNED_IN_AT_KEY, USER_ID_KEY};
 use crate::domain::accounts;
 use crate::error::{AppError, render_error, wants_json};
 use crate::state::AppState;
@@ -77,7 +77,12 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
         return Ok(user.clone());
     }
     let session = req.get_session();
-    let user_id = session.get::<i64>(USER_ID_KEY).unwrap_or(None);
+    let mut user_id = session.get::<i64>(USER_ID_KEY).unwrap_or(None);
+    if user_id.is_some() && !within_absolute_lifetime(&session) {
+        // However active, a sign-in lasts at most SESSION_ABSOLUTE_HOURS.
+        session.purge();
+        user_id = None;
+    }
     let user = match user_id {
         None => None,
         Some(id) => {
@@ -139,7 +144,8 @@ pub async fn authorize<B: MessageBody + 'static>(
     Ok(req.into_response(res).map_into_right_body())
 }
 
-fn url_encode(value: &str) -> String {
+/// Percent-encodes a value for a query string.
+pub fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
@@ -168,6 +174,26 @@ impl FromRequest for CurrentUser {
     }
 }
 
+/// The signed-in account, with its email address confirmed: anything that reaches other
+/// people (organisations, invitations, enquiries, funding applications, reviews) takes this.
+pub struct VerifiedUser(pub CurrentUser);
+
+impl FromRequest for VerifiedUser {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match load_user(&req).await? {
+                None => Err(AppError::Unauthorized),
+                Some(user) if !user.email_verified => Err(AppError::EmailNotVerified),
+                Some(user) => Ok(VerifiedUser(user)),
+            }
+        })
+    }
+}
+
 /// The signed-in account if there is one.
 pub struct MaybeUser(pub Option<CurrentUser>);
 
@@ -181,7 +207,9 @@ impl FromRequest for MaybeUser {
     }
 }
 
-/// The client's address for rate limiting: the peer, or `X-Forwarded-For` when configured.
+/// The client's address for rate limiting: the connection's peer, or, behind `hops` trusted
+/// proxies, the address the outermost of them saw — counted from the right of
+/// `X-Forwarded-For`, since everything left of that was written by the client.
 pub struct ClientIp(pub String);
 
 impl FromRequest for ClientIp {
@@ -189,18 +217,54 @@ impl FromRequest for ClientIp {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trust = req
+        let hops = req
             .app_data::<web::Data<AppState>>()
-            .is_some_and(|s| s.settings.trust_forwarded_for);
-        let ip = if trust {
-            req.connection_info()
-                .realip_remote_addr()
-                .map(str::to_owned)
-        } else {
-            req.peer_addr().map(|a| a.ip().to_string())
-        };
+            .map_or(0, |s| s.settings.proxy_hops());
+        let peer = req.peer_addr().map(|a| a.ip().to_string());
+        let forwarded: Vec<&str> = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ip = client_address(peer.as_deref(), &forwarded, hops);
         ready(Ok(ClientIp(ip.unwrap_or_else(|| "unknown".into()))))
     }
+}
+
+/// The client address from the peer and the `X-Forwarded-For` header lines (in order), with
+/// `hops` trusted proxies in front: the `hops`-th entry from the right. A header shorter than
+/// that (someone reached Kith around the proxies) falls back to the peer.
+pub fn client_address(peer: Option<&str>, forwarded: &[&str], hops: u8) -> Option<String> {
+    if hops == 0 {
+        return peer.map(str::to_owned);
+    }
+    let entries: Vec<&str> = forwarded
+        .iter()
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(usize::from(hops));
+    match index.and_then(|i| entries.get(i)) {
+        Some(entry) => entry
+            .parse::<std::net::IpAddr>()
+            .ok()
+            .map(|ip| ip.to_string())
+            .or_else(|| peer.map(str::to_owned)),
+        None => peer.map(str::to_owned),
+    }
+}
+
+/// The longest a sign-in lasts, however active (the idle timeout is shorter).
+pub const SESSION_ABSOLUTE_HOURS: i64 = 12;
+
+fn within_absolute_lifetime(session: &Session) -> bool {
+    session
+        .get::<i64>(SIGNED_IN_AT_KEY)
+        .unwrap_or(None)
+        .is_some_and(|at| {
+            let age = chrono::Utc::now().timestamp() - at;
+            (0..SESSION_ABSOLUTE_HOURS * 3600).contains(&age)
+        })
 }
 
 /// Signs the account in on this session, rotating the session id first so a key planted
@@ -209,5 +273,36 @@ pub fn start_session(session: &Session, user_id: i64) -> Result<(), AppError> {
     session.renew();
     session
         .insert(USER_ID_KEY, user_id)
+        .and_then(|()| session.insert(SIGNED_IN_AT_KEY, chrono::Utc::now().timestamp()))
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+#[cfg(test)]
+mod client_address_tests {
+    use super::client_address;
+
+    #[test]
+    fn counts_trusted_hops_from_the_right() {
+        let peer = Some("10.0.0.2");
+        // The client wrote "1.1.1.1"; the proxy appended the address it saw.
+        let header = ["1.1.1.1, 203.0.113.7"];
+        assert_eq!(
+            client_address(peer, &header, 1).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(
+            client_address(peer, &header, 0).as_deref(),
+            Some("10.0.0.2")
+        );
+        let two = ["9.9.9.9", "203.0.113.7, 10.0.0.9"];
+        assert_eq!(
+            client_address(peer, &two, 2).as_deref(),
+            Some("203.0.113.7")
+        );
+        assert_eq!(client_address(peer, &[], 1).as_deref(), Some("10.0.0.2"));
+        assert_eq!(
+            client_address(peer, &["junk"], 1).as_deref(),
+            Some("10.0.0.2")
+        );
+    }
 }

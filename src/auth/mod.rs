@@ -3,11 +3,12 @@
 
 pub mod access;
 pub mod csrf;
+pub mod devices;
 pub mod password;
 pub mod rate_limit;
 pub mod roles;
 pub mod session_store;
 pub mod tokens;
 
-pub use access::{Access, CurrentUser, MaybeUser};
+pub use access::{Access, CurrentUser, MaybeUser, VerifiedUser};
 pub use roles::Role;

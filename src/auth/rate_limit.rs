@@ -12,7 +12,9 @@ pub struct Limit {
     pub window: Duration,
 }
 
-pub const SIGN_IN_PER_EMAIL: Limit = Limit {
+/// Failed sign-ins to one account from unrecognised browsers (together), or from one
+/// recognised browser.
+pub const SIGN_IN_PER_ACCOUNT: Limit = Limit {
     max_attempts: 10,
     window: Duration::from_secs(15 * 60),
 };

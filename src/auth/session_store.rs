@@ -16,6 +16,8 @@ use super::tokens::{new_token, sha256_hex};
 
 /// The session state key that holds the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
+/// When the account signed in on this session (Unix seconds), for the absolute lifetime.
+pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 
 type SessionState = HashMap<String, String>;
 

@@ -6,8 +6,8 @@ use chrono::{Duration, Utc};
 use entity::{invitations, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use super::accounts::{find_by_email, grant_role_in};
@@ -19,6 +19,13 @@ use crate::auth::tokens::{new_token, sha256_hex};
 use crate::mail::{self, templates};
 
 pub const INVITATION_DAYS: i64 = 7;
+/// Invitations one person may send in an hour, and in a day (staff and organisation
+/// invitations together): enough to bring in a team, too few to spam from the council's
+/// own sender address.
+pub const INVITATIONS_PER_HOUR: usize = 20;
+pub const INVITATIONS_PER_DAY: usize = 50;
+/// Invitations any one address may be sent in a day, whoever sends them.
+pub const INVITATIONS_PER_ADDRESS_PER_DAY: usize = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvitationError {
@@ -28,6 +35,11 @@ pub enum InvitationError {
         "People choose this role themselves when they register; grant it from the account page instead"
     )]
     NotAStaffRole,
+    /// The address already has a confirmed account: only that account may accept.
+    #[error("Sign in as the invited account to accept this invitation")]
+    SignInFirst,
+    #[error("Too many invitations have been sent; try again later")]
+    TooMany { retry_after_secs: u64 },
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -46,6 +58,7 @@ pub async fn invite(
     let token = new_token();
     let now = Utc::now();
     let txn = db.begin().await?;
+    check_caps(&txn, actor.user_id, email).await?;
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
         role: Set(role.as_str().to_owned()),
@@ -80,11 +93,104 @@ pub async fn invite(
     Ok(())
 }
 
+/// Refuses another invitation from `inviter`, or to `email`, past the hourly and daily caps,
+/// saying how long until one more may be sent. Counted from the invitations table, so the
+/// caps hold across restarts and instances.
+pub async fn check_caps(
+    conn: &impl ConnectionTrait,
+    inviter: Option<i64>,
+    email: &EmailAddress,
+) -> Result<(), InvitationError> {
+    let now = Utc::now();
+    let day_ago = now - Duration::days(1);
+    let times =
+        |rows: Vec<invitations::Model>| rows.into_iter().map(|r| r.created_at).collect::<Vec<_>>();
+    let mut waits = Vec::new();
+    if let Some(inviter) = inviter {
+        let sent = times(
+            invitations::Entity::find()
+                .filter(invitations::Column::InvitedBy.eq(inviter))
+                .filter(invitations::Column::CreatedAt.gt(day_ago))
+                .order_by_desc(invitations::Column::CreatedAt)
+                .limit(INVITATIONS_PER_DAY as u64)
+                .all(conn)
+                .await?,
+        );
+        waits.push(wait_for(
+            &sent,
+            INVITATIONS_PER_HOUR,
+            Duration::hours(1),
+            now,
+        ));
+        waits.push(wait_for(&sent, INVITATIONS_PER_DAY, Duration::days(1), now));
+    }
+    let to_address = times(
+        invitations::Entity::find()
+            .filter(invitations::Column::Email.eq(email.as_str()))
+            .filter(invitations::Column::CreatedAt.gt(day_ago))
+            .order_by_desc(invitations::Column::CreatedAt)
+            .limit(INVITATIONS_PER_ADDRESS_PER_DAY as u64)
+            .all(conn)
+            .await?,
+    );
+    waits.push(wait_for(
+        &to_address,
+        INVITATIONS_PER_ADDRESS_PER_DAY,
+        Duration::days(1),
+        now,
+    ));
+    match waits.into_iter().flatten().max() {
+        Some(wait) => Err(InvitationError::TooMany {
+            retry_after_secs: wait.num_seconds().max(1).unsigned_abs(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// With `sent` newest first: how long until fewer than `cap` fall inside `window`, if the cap
+/// is reached now.
+fn wait_for(
+    sent: &[chrono::DateTime<Utc>],
+    cap: usize,
+    window: Duration,
+    now: chrono::DateTime<Utc>,
+) -> Option<Duration> {
+    let in_window: Vec<_> = sent.iter().filter(|t| now - **t < window).collect();
+    if in_window.len() < cap {
+        return None;
+    }
+    // The cap-th newest must leave the window before another fits.
+    Some(*in_window[cap - 1] + window - now)
+}
+
 /// An invitation that can still be accepted, with the account that already uses its email.
 pub struct OpenInvitation {
     pub invitation: invitations::Model,
     pub role: Role,
     pub existing_user: Option<users::Model>,
+}
+
+/// Who may accept an invitation, and how: the proof the invitee must give.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// No account uses the address: following the link proves it; choose a name and password.
+    NewAccount,
+    /// An account was started with the address but never confirmed, so nobody has proven
+    /// they own it (it may be someone else's squat): accepting treats it as new — a fresh
+    /// name and password, every old session ended, the address marked confirmed.
+    ReplaceUnconfirmed,
+    /// A confirmed account uses the address: only someone signed in as it may accept.
+    SignedInAccount,
+}
+
+impl OpenInvitation {
+    pub fn claim(&self) -> Claim {
+        match &self.existing_user {
+            None => Claim::NewAccount,
+            Some(user) if user.email_verified_at.is_none() => Claim::ReplaceUnconfirmed,
+            Some(_) => Claim::SignedInAccount,
+        }
+    }
 }
 
 pub async fn find_open(
@@ -116,7 +222,9 @@ pub struct NewStaffAccount {
     pub password_hash: String,
 }
 
-/// Accepts the invitation and returns the account that now holds the role.
+/// Accepts the invitation and returns the account that now holds the role. `new_account`
+/// is what a new or unconfirmed account chose; a confirmed account must be the signed-in
+/// `actor`.
 pub async fn accept(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -124,6 +232,11 @@ pub async fn accept(
     new_account: Option<NewStaffAccount>,
 ) -> Result<i64, InvitationError> {
     let open = find_open(db, token).await?;
+    let claim = open.claim();
+    if claim == Claim::SignedInAccount && actor.user_id != open.existing_user.as_ref().map(|u| u.id)
+    {
+        return Err(InvitationError::SignInFirst);
+    }
     let txn = db.begin().await?;
     // Guarded on accepted_at so the link works once even under concurrent use.
     let res = invitations::Entity::update_many()
@@ -139,7 +252,8 @@ pub async fn accept(
         return Err(InvitationError::Invalid);
     }
     let user_id = match (open.existing_user, new_account) {
-        (Some(user), _) => user.id,
+        (Some(user), _) if claim == Claim::SignedInAccount => user.id,
+        (Some(user), Some(account)) => reclaim_unconfirmed(&txn, actor, user, account).await?,
         (None, Some(account)) => {
             let now = Utc::now();
             let user = users::ActiveModel {
@@ -169,7 +283,7 @@ pub async fn accept(
             .await?;
             user.id
         }
-        (None, None) => return Err(InvitationError::Invalid),
+        (_, None) => return Err(InvitationError::Invalid),
     };
     grant_role_in(&txn, user_id, open.role, open.invitation.invited_by).await?;
     let actor = Actor {
@@ -197,6 +311,34 @@ pub async fn accept(
     Ok(user_id)
 }
 
+/// Gives an unconfirmed account to the person who proved the address by following the
+/// invitation: their name and password replace whatever was set, every session of the old
+/// account ends, and the address counts as confirmed from now on.
+async fn reclaim_unconfirmed(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    user: users::Model,
+    account: NewStaffAccount,
+) -> Result<i64, DbErr> {
+    let now = Utc::now();
+    let user_id = user.id;
+    let mut active: users::ActiveModel = user.into();
+    active.display_name = Set(account.display_name.as_str().to_owned());
+    active.password_hash = Set(account.password_hash);
+    active.email_verified_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(txn).await?;
+    let ended = crate::auth::session_store::end_all_sessions_of(txn, user_id).await?;
+    audit::record(
+        txn,
+        &actor.or_user(user_id),
+        Event::new("account.reclaimed_by_invitation", "user", user_id)
+            .detail(format!("unconfirmed account reset; {ended} sessions ended")),
+    )
+    .await?;
+    Ok(user_id)
+}
+
 /// Invitations not yet accepted, newest first (expired ones included, marked by the view).
 pub async fn pending(db: &DatabaseConnection) -> Result<Vec<invitations::Model>, DbErr> {
     invitations::Entity::find()
@@ -205,4 +347,24 @@ pub async fn pending(db: &DatabaseConnection) -> Result<Vec<invitations::Model>,
         .order_by_desc(invitations::Column::Id)
         .all(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cap_waits_for_the_oldest_counted_invitation_to_leave_the_window() {
+        let now = Utc::now();
+        let sent: Vec<_> = (0..3).map(|m| now - Duration::minutes(m * 10)).collect();
+        assert_eq!(wait_for(&sent, 4, Duration::hours(1), now), None);
+        let wait = wait_for(&sent, 3, Duration::hours(1), now).expect("capped");
+        assert_eq!(
+            wait.num_minutes(),
+            40,
+            "the one sent 20 minutes ago leaves in 40"
+        );
+        let old = vec![now - Duration::hours(2); 5];
+        assert_eq!(wait_for(&old, 3, Duration::hours(1), now), None);
+    }
 }

@@ -1,6 +1,8 @@
 //! A password someone is choosing: long enough, not absurdly long, not a well-known one.
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
+/// The hint under every new-password field.
+pub const HINT: &str = "Use 10 characters or more";
 /// Caps the work argon2 is asked to do for one request.
 pub const MAX_PASSWORD_CHARS: usize = 128;
 

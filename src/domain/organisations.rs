@@ -79,6 +79,8 @@ pub enum OrganisationError {
     NotOwner,
     #[error("That person is already a member")]
     AlreadyMember,
+    #[error("Too many invitations have been sent; try again later")]
+    TooManyInvitations { retry_after_secs: u64 },
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -97,9 +99,39 @@ pub fn parse_name(raw: &str) -> Result<String, &'static str> {
         Err("Enter the name people will know you by")
     } else if name.chars().count() > MAX_NAME_CHARS {
         Err("Name must be 200 characters or fewer")
+    } else if contains_address(&name) {
+        Err("Name must not contain a web address or email address")
+    } else if name
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.eq_ignore_ascii_case("council"))
+    {
+        // Invitations and listings show this name as the sender: only the council is the council.
+        Err("Name must not include the word ‘council’: use your organisation’s own name")
     } else {
         Ok(name)
     }
+}
+
+/// Whether text carries something a reader could follow: a scheme, `www.`, an email address
+/// or a word ending in a common domain suffix (`example.com`, `pay.gov.uk`).
+fn contains_address(text: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "com", "org", "net", "uk", "io", "co", "info", "biz", "me", "app", "link", "xyz", "ly",
+        "site", "online", "shop", "top", "click",
+    ];
+    let lower = text.to_lowercase();
+    if lower.contains("://") || lower.contains("www.") || lower.contains('@') {
+        return true;
+    }
+    lower
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '(' | ')' | ',' | ';' | '"' | '\'' | ':' | '/')
+        })
+        .any(|word| {
+            let word = word.trim_end_matches(['.', '!', '?']);
+            word.rsplit_once('.')
+                .is_some_and(|(head, suffix)| !head.is_empty() && SUFFIXES.contains(&suffix))
+        })
 }
 
 /// Creates an organisation with `owner_user_id` as its owner.
@@ -290,6 +322,14 @@ pub async fn invite_member(
     if existing.iter().any(|(u, _)| u.email == email.as_str()) {
         return Err(OrganisationError::AlreadyMember);
     }
+    match super::invitations::check_caps(&txn, Some(owner_id), email).await {
+        Ok(()) => {}
+        Err(super::invitations::InvitationError::TooMany { retry_after_secs }) => {
+            return Err(OrganisationError::TooManyInvitations { retry_after_secs });
+        }
+        Err(super::invitations::InvitationError::Db(err)) => return Err(err.into()),
+        Err(_) => return Err(OrganisationError::NotFound),
+    }
     let token = new_token();
     let now = Utc::now();
     let invitation = invitations::ActiveModel {
@@ -409,4 +449,31 @@ pub async fn public_profile(
         .one(db)
         .await?
         .map(PublicProfile::from))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::parse_name;
+
+    #[test]
+    fn names_with_addresses_or_the_council_are_refused() {
+        for bad in [
+            "Trafford Council: your personal budget payment is suspended - re-confirm at https://x.example",
+            "Pay now at trafford-budgets.com",
+            "www.careforyou",
+            "help@care.example",
+            "COUNCIL services",
+            "Visit pay.gov.uk today",
+        ] {
+            assert!(parse_name(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "Old Trafford Home Care Ltd.",
+            "St. Mary's Day Centre",
+            "Councillors' Lunch Club? no: Counselling & Care",
+            "A.B. Support",
+        ] {
+            assert!(parse_name(good).is_ok(), "{good}");
+        }
+    }
 }

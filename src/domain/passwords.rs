@@ -17,12 +17,25 @@ use super::email_address::EmailAddress;
 use crate::auth::session_store::end_all_sessions_of;
 use crate::mail::{self, templates};
 
+/// Why a sign-in was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// Same message for unknown email, wrong password and disabled account.
+    #[error("Enter a correct email address and password")]
+    Refused {
+        /// The account the email names, if any: failures are audited against it.
+        account_id: Option<i64>,
+    },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
 /// Checks an email and password. Unknown emails cost the same time as wrong passwords.
 pub async fn authenticate(
     db: &DatabaseConnection,
     email: &str,
     password: String,
-) -> Result<users::Model, AccountError> {
+) -> Result<users::Model, SignInError> {
     let user = match EmailAddress::parse(email) {
         Ok(email) => find_by_email(db, &email).await?,
         Err(_) => None,
@@ -39,8 +52,31 @@ pub async fn authenticate(
     .unwrap_or(false);
     match user {
         Some(user) if ok && user.disabled_at.is_none() => Ok(user),
-        _ => Err(AccountError::InvalidCredentials),
+        user => Err(SignInError::Refused {
+            account_id: user.map(|u| u.id),
+        }),
     }
+}
+
+/// Audits a refused sign-in against the account it named (never the password tried).
+pub async fn record_failed_sign_in(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    account_id: i64,
+    from_recognised_device: bool,
+) -> Result<(), DbErr> {
+    audit::record(
+        db,
+        actor,
+        Event::new("account.sign_in_failed", "user", account_id).detail(
+            if from_recognised_device {
+                "from a browser this account has signed in from"
+            } else {
+                "from an unrecognised browser"
+            },
+        ),
+    )
+    .await
 }
 
 /// Emails a reset link if the address belongs to an active account; silent otherwise.

@@ -14,6 +14,10 @@ pub const STATUS_FAILED: &str = "failed";
 /// Attempts before a message is marked failed and left for an admin to see.
 pub const MAX_ATTEMPTS: i32 = 8;
 const BATCH_SIZE: u64 = 20;
+/// What a message's bodies become once it has been sent, or has failed for good: sign-up,
+/// reset and invitation links, and people's enquiries, must not outlive their delivery in
+/// the database. The recipient, subject and dates stay for the admin's outbox page.
+pub const REDACTED_BODY: &str = "(The text of this message was removed after sending.)";
 
 /// A message ready to queue: plain text and HTML alternatives of the same content.
 #[derive(Clone, Debug)]
@@ -87,6 +91,8 @@ pub fn message_key(msg: &mail_outbox::Model) -> String {
 pub async fn mark_sent(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
     mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::Status, Expr::value(STATUS_SENT))
+        .col_expr(mail_outbox::Column::TextBody, Expr::value(REDACTED_BODY))
+        .col_expr(mail_outbox::Column::HtmlBody, Expr::value(REDACTED_BODY))
         .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(Utc::now())))
         .col_expr(
             mail_outbox::Column::LastError,
@@ -115,7 +121,14 @@ pub async fn mark_failed_attempt(
     } else {
         (STATUS_PENDING, Utc::now() + retry_delay(attempts))
     };
-    mail_outbox::Entity::update_many()
+    let mut update = mail_outbox::Entity::update_many();
+    if status == STATUS_FAILED {
+        // Given up on: nobody will read the link, so nobody else may.
+        update = update
+            .col_expr(mail_outbox::Column::TextBody, Expr::value(REDACTED_BODY))
+            .col_expr(mail_outbox::Column::HtmlBody, Expr::value(REDACTED_BODY));
+    }
+    update
         .col_expr(mail_outbox::Column::Status, Expr::value(status))
         .col_expr(mail_outbox::Column::NextAttemptAt, Expr::value(next))
         .col_expr(
@@ -126,6 +139,16 @@ pub async fn mark_failed_attempt(
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Deletes sent and failed messages older than `days`; run daily by the jobs module.
+pub async fn purge_older_than(db: &DatabaseConnection, days: i64) -> Result<u64, DbErr> {
+    let res = mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::Status.is_in([STATUS_SENT, STATUS_FAILED]))
+        .filter(mail_outbox::Column::CreatedAt.lt(Utc::now() - chrono::Duration::days(days)))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 pub const OUTBOX_PAGE_SIZE: u64 = 50;

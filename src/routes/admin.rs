@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 
 use super::{RequestActor, form_status, html_page, page_number, path_id, see_other};
-use crate::auth::CurrentUser;
+use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
 use crate::domain::email_address::EmailAddress;
@@ -254,7 +254,7 @@ pub async fn invitations(page: Page, state: web::Data<AppState>) -> AppResult<ma
 pub async fn invite(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     session: Session,
     form: web::Form<InviteForm>,
@@ -292,6 +292,9 @@ pub async fn invite(
             Ok(see_other("/admin/invitations"))
         }
         Err(InvitationError::Db(err)) => Err(err.into()),
+        Err(InvitationError::TooMany { retry_after_secs }) => {
+            Err(AppError::TooManyRequests { retry_after_secs })
+        }
         Err(other) => Err(AppError::BadRequest(other.to_string())),
     }
 }

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, acting, form_status, html_page, path_id, rate_limit, see_other};
 use crate::auth::CurrentUser;
+use crate::auth::VerifiedUser;
 use crate::auth::rate_limit as limits;
 use crate::auth::roles::Role;
 use crate::domain::enquiries::{self, ARRANGED, CLOSED, EnquiryError, OPEN, Side};
@@ -86,7 +87,7 @@ pub async fn new_form(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
@@ -106,7 +107,7 @@ pub async fn send(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
+use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::domain::fund_applications::{self as applications, ApplicationView};
 use crate::domain::fund_rounds::{self as rounds, FundError, RoundView, phase, today};
@@ -107,7 +108,7 @@ pub struct ApplyForm {
 pub async fn apply(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     id: web::Path<String>,
     form: web::Form<ApplyForm>,

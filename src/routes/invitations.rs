@@ -5,10 +5,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, see_other};
+use crate::auth::MaybeUser;
 use crate::auth::access::start_session;
 use crate::auth::csrf;
 use crate::domain::display_name::DisplayName;
-use crate::domain::invitations::{self, InvitationError, NewStaffAccount};
+use crate::domain::invitations::{self, Claim, InvitationError, NewStaffAccount, OpenInvitation};
 use crate::domain::new_password::parse_confirmed;
 use crate::domain::passwords;
 use crate::domain::validation::FieldErrors;
@@ -17,19 +18,32 @@ use crate::state::AppState;
 use crate::views::accounts::{self as view, NewPasswordForm};
 use crate::views::{Page, page::set_flash};
 
+/// What the invitation page shows: who it is for and what proof accepting needs.
+fn invitation_view<'a>(
+    token: &'a str,
+    open: &'a OpenInvitation,
+    user: Option<&'a crate::auth::CurrentUser>,
+) -> view::InvitationView<'a> {
+    view::InvitationView {
+        token,
+        email: &open.invitation.email,
+        role: open.role,
+        claim: open.claim(),
+        signed_in_as: user.map(|u| u.email.as_str()),
+        signed_in_as_invitee: user
+            .is_some_and(|u| Some(u.id) == open.existing_user.as_ref().map(|e| e.id)),
+    }
+}
+
 pub async fn invitation_form(
     page: Page,
     state: web::Data<AppState>,
+    MaybeUser(user): MaybeUser,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     match invitations::find_open(&state.db, &token).await {
         Ok(open) => {
-            let v = view::InvitationView {
-                token: &token,
-                email: &open.invitation.email,
-                role: open.role,
-                has_account: open.existing_user.is_some(),
-            };
+            let v = invitation_view(&token, &open, user.as_ref());
             Ok(html_page(
                 StatusCode::OK,
                 view::invitation(
@@ -52,6 +66,7 @@ pub async fn accept_invitation(
     page: Page,
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
+    MaybeUser(user): MaybeUser,
     session: Session,
     token: web::Path<String>,
     form: web::Form<NewPasswordForm>,
@@ -66,19 +81,15 @@ pub async fn accept_invitation(
             ));
         }
     };
-    let new_account = if open.existing_user.is_some() {
+    let claim = open.claim();
+    let new_account = if claim == Claim::SignedInAccount {
         None
     } else {
         let mut errors = FieldErrors::default();
         let name = errors.take("display_name", DisplayName::parse(&form.display_name));
         let password = parse_confirmed(&mut errors, &form.password, &form.password_confirm);
         let (Some(display_name), Some(password)) = (name, password) else {
-            let v = view::InvitationView {
-                token: &token,
-                email: &open.invitation.email,
-                role: open.role,
-                has_account: false,
-            };
+            let v = invitation_view(&token, &open, user.as_ref());
             return Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 view::invitation(&page, &v, &form, &errors),
@@ -94,6 +105,18 @@ pub async fn accept_invitation(
     let user_id = match invitations::accept(&state.db, &actor, &token, new_account).await {
         Ok(id) => id,
         Err(InvitationError::Db(err)) => return Err(err.into()),
+        Err(InvitationError::SignInFirst) => {
+            let v = invitation_view(&token, &open, user.as_ref());
+            return Ok(html_page(
+                StatusCode::FORBIDDEN,
+                view::invitation(
+                    &page,
+                    &v,
+                    &NewPasswordForm::default(),
+                    &FieldErrors::default(),
+                ),
+            ));
+        }
         Err(_) => {
             return Ok(html_page(
                 StatusCode::BAD_REQUEST,
@@ -110,6 +133,7 @@ pub async fn accept_invitation(
         );
         Ok(see_other("/account"))
     } else {
+        // Unreachable in practice: a confirmed account accepts only while signed in as itself.
         Ok(see_other("/sign-in?invitation=accepted"))
     }
 }

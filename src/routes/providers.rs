@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
+use crate::auth::VerifiedUser;
 use crate::domain::email_address::EmailAddress;
 use crate::domain::organisations::{
     self, NewOrganisation, OrganisationError, REGISTERED_CARE_PROVIDER, STATUS_DRAFT,
@@ -27,6 +28,9 @@ impl From<OrganisationError> for AppError {
         match err {
             OrganisationError::NotFound => AppError::NotFound,
             OrganisationError::NotOwner => AppError::Forbidden,
+            OrganisationError::TooManyInvitations { retry_after_secs } => {
+                AppError::TooManyRequests { retry_after_secs }
+            }
             OrganisationError::Db(db) => db.into(),
             other => AppError::BadRequest(other.to_string()),
         }
@@ -42,7 +46,7 @@ pub async fn dashboard(
     Ok(view::dashboard(&page, &orgs))
 }
 
-pub async fn new_form(page: Page) -> maud::Markup {
+pub async fn new_form(page: Page, _verified: VerifiedUser) -> maud::Markup {
     view::new_organisation(
         &page,
         &NewOrganisationForm::default(),
@@ -53,7 +57,7 @@ pub async fn new_form(page: Page) -> maud::Markup {
 pub async fn create(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     form: web::Form<NewOrganisationForm>,
 ) -> AppResult<HttpResponse> {
@@ -235,7 +239,7 @@ pub async fn upload_logo(
 pub async fn invite_member(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     session: Session,
     id: web::Path<String>,

@@ -8,6 +8,7 @@ use sea_orm::EntityTrait;
 
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
+use crate::auth::VerifiedUser;
 use crate::domain::organisations;
 use crate::domain::service_reviews::{self, ReviewError, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
@@ -31,7 +32,7 @@ pub async fn write(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     id: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,

@@ -2,15 +2,16 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::{RequestActor, html_page, see_other};
 use crate::auth::access::{ClientIp, safe_next, start_session};
-use crate::auth::csrf;
 use crate::auth::rate_limit as limits;
-use crate::domain::accounts::{self, AccountError};
-use crate::domain::passwords;
+use crate::auth::{csrf, devices};
+use crate::domain::accounts;
+use crate::domain::email_address::EmailAddress;
+use crate::domain::passwords::{self, SignInError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -43,6 +44,7 @@ pub async fn sign_in_form(page: Page, query: web::Query<NextQuery>) -> maud::Mar
 
 pub async fn sign_in(
     page: Page,
+    req: HttpRequest,
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     ClientIp(ip): ClientIp,
@@ -63,33 +65,64 @@ pub async fn sign_in(
             view::sign_in(&page, &form, &errors, None),
         ));
     }
-    // Only failed attempts count, per address and per email.
-    let email_key = format!("sign-in:email:{}", form.email.trim().to_lowercase());
+    // Only failed attempts count: per address, and per account — but a browser the account
+    // has signed in from before keeps a count of its own, so strangers guessing at an
+    // account slow down only strangers and never lock its owner out.
+    let device = devices::recognise(&req, &state.cookie_key, state.secure_cookies);
+    let account = match EmailAddress::parse(&form.email) {
+        Ok(email) => accounts::find_by_email(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let recognised = device
+        .as_ref()
+        .filter(|d| account.as_ref().is_some_and(|a| a.id == d.user_id));
+    let account_key = match recognised {
+        Some(d) => format!("sign-in:device:{}", d.id),
+        None => format!("sign-in:email:{}", form.email.trim().to_lowercase()),
+    };
     let ip_key = format!("sign-in:ip:{ip}");
     let limiter = &state.rate_limiter;
     limiter
         .check_only(&ip_key, limits::SIGN_IN_PER_IP)
-        .and_then(|()| limiter.check_only(&email_key, limits::SIGN_IN_PER_EMAIL))
+        .and_then(|()| limiter.check_only(&account_key, limits::SIGN_IN_PER_ACCOUNT))
         .map_err(|wait| AppError::TooManyRequests {
             retry_after_secs: wait.as_secs().max(1),
         })?;
     let password = std::mem::take(&mut form.password);
     match passwords::authenticate(&state.db, &form.email, password).await {
         Ok(user) => {
-            state.rate_limiter.reset(&email_key);
+            state.rate_limiter.reset(&account_key);
             start_session(&session, user.id)?;
             csrf::rotate(&session);
             accounts::record_sign_in(&state.db, &actor, user.id).await?;
             super::shortlists::adopt_visitor_shortlist(&state, &session, &actor, user.id).await?;
-            Ok(see_other(&safe_next(
+            let mut res = see_other(&safe_next(
                 Some(form.next.as_str()).filter(|n| !n.is_empty()),
-            )))
+            ));
+            let cookie = devices::remember(
+                &state.cookie_key,
+                state.secure_cookies,
+                user.id,
+                device.as_ref(),
+            );
+            res.add_cookie(&cookie)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+            Ok(res)
         }
-        Err(AccountError::Db(err)) => Err(err.into()),
-        Err(err) => {
+        Err(SignInError::Db(err)) => Err(err.into()),
+        Err(err @ SignInError::Refused { account_id }) => {
             tracing::info!("sign-in refused");
             limiter.record(&ip_key, limits::SIGN_IN_PER_IP);
-            limiter.record(&email_key, limits::SIGN_IN_PER_EMAIL);
+            limiter.record(&account_key, limits::SIGN_IN_PER_ACCOUNT);
+            if let Some(account_id) = account_id {
+                passwords::record_failed_sign_in(
+                    &state.db,
+                    &actor,
+                    account_id,
+                    recognised.is_some(),
+                )
+                .await?;
+            }
             errors.add("email", err.to_string());
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -13,6 +13,7 @@ use super::layout::layout;
 use super::page::Page;
 use crate::auth::access::CurrentUser;
 use crate::auth::roles::Role;
+use crate::domain::invitations::Claim;
 use crate::domain::organisations::kind_label;
 use crate::domain::validation::FieldErrors;
 
@@ -201,7 +202,7 @@ pub fn reset_password(page: &Page, token: &str, errors: &FieldErrors) -> Markup 
             h1 class="govuk-heading-l" { "Choose a new password" }
             form method="post" action={ "/reset-password/" (token) } novalidate {
                 (csrf_field(&page.csrf()))
-                (password_input("password", "New password", errors, "new-password", Some("Use 10 characters or more")))
+                (password_input("password", "New password", errors, "new-password", Some(crate::domain::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
                 (button("Save new password"))
             }
@@ -297,7 +298,7 @@ pub fn change_password(page: &Page, errors: &FieldErrors) -> Markup {
             form method="post" action="/account/password" novalidate {
                 (csrf_field(&page.csrf()))
                 (password_input("current_password", "Current password", errors, "current-password", None))
-                (password_input("password", "New password", errors, "new-password", Some("Use 10 characters or more")))
+                (password_input("password", "New password", errors, "new-password", Some(crate::domain::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
                 (button("Change password"))
             }
@@ -309,7 +310,10 @@ pub struct InvitationView<'a> {
     pub token: &'a str,
     pub email: &'a str,
     pub role: Role,
-    pub has_account: bool,
+    pub claim: Claim,
+    /// The email of whoever is signed in on this browser.
+    pub signed_in_as: Option<&'a str>,
+    pub signed_in_as_invitee: bool,
 }
 
 pub fn invitation(
@@ -325,16 +329,39 @@ pub fn invitation(
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Accept your invitation" }
             p class="govuk-body" { "You have been invited to Kith as a " strong { (view.role.label().to_lowercase()) } " with the email address " strong { (view.email) } "." }
-            form method="post" action={ "/invitations/" (view.token) } novalidate {
-                (csrf_field(&page.csrf()))
-                @if view.has_account {
-                    p class="govuk-body" { "You already have a Kith account. Accepting adds this role to it; then sign in as usual." }
+            @if view.claim == Claim::SignedInAccount && !view.signed_in_as_invitee {
+                @if let Some(other) = view.signed_in_as {
+                    div class="govuk-warning-text" {
+                        span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                        strong class="govuk-warning-text__text" {
+                            span class="govuk-visually-hidden" { "Warning" }
+                            "You are signed in as " (other) ". This invitation is for " (view.email) "."
+                        }
+                    }
+                    p class="govuk-body" { "Sign out, then sign in as " (view.email) " and open the invitation link again." }
                 } @else {
-                    (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
-                    (password_input("password", "Create a password", errors, "new-password", Some("Use 10 characters or more")))
-                    (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
+                    p class="govuk-body" { "There is already a Kith account with this email address. Sign in to it to accept the invitation: the role is added to that account." }
+                    a class="govuk-button" data-module="govuk-button" href={ "/sign-in?next=" (crate::auth::access::url_encode(&format!("/invitations/{}", view.token))) } { "Sign in to accept" }
+                    p class="govuk-body" { "Forgotten your password? " a class="govuk-link" href="/forgot-password" { "Reset it" } ", then come back to this link." }
                 }
-                (button("Accept invitation"))
+            } @else {
+                form method="post" action={ "/invitations/" (view.token) } novalidate {
+                    (csrf_field(&page.csrf()))
+                    @match view.claim {
+                        Claim::SignedInAccount => {
+                            p class="govuk-body" { "Accepting adds this role to your account." }
+                        }
+                        Claim::ReplaceUnconfirmed | Claim::NewAccount => {
+                            @if view.claim == Claim::ReplaceUnconfirmed {
+                                p class="govuk-body" { "An account with this email address was started but its address was never confirmed. Accepting makes it yours: choose your name and a new password, and anyone else using it is signed out." }
+                            }
+                            (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
+                            (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::new_password::HINT)))
+                            (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
+                        }
+                    }
+                    (button("Accept invitation"))
+                }
             }
         }),
     )

@@ -1,6 +1,7 @@
 //! Admin pages: overview, accounts and roles, staff invitations, the audit log and the mail
 //! outbox.
 
+use crate::auth::access::url_encode as encode;
 use entity::{audit_log, invitations, mail_outbox};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -146,10 +147,6 @@ pub fn users(
             (pagination(page_no, pages, |p| format!("/admin/users?q={}&role={}&page={p}", encode(text), role_value)))
         },
     )
-}
-
-fn encode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn status_tag(user: &entity::users::Model) -> Markup {

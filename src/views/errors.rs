@@ -5,7 +5,12 @@ use maud::{Markup, html};
 
 use super::layout::bare_layout;
 
-pub fn error_page(status: StatusCode, title: &str, message: &str) -> Markup {
+pub fn error_page(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    next_step: Option<(&str, &str)>,
+) -> Markup {
     bare_layout(
         title,
         html! {
@@ -13,8 +18,8 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Markup {
                 div class="govuk-grid-column-two-thirds" {
                     h1 class="govuk-heading-l" { (title) }
                     p class="govuk-body" { (message) }
-                    @if status == StatusCode::UNAUTHORIZED {
-                        p class="govuk-body" { a class="govuk-link" href="/sign-in" { "Sign in" } }
+                    @if let Some((href, words)) = next_step {
+                        p class="govuk-body" { a class="govuk-link" href=(href) { (words) } }
                     }
                     p class="govuk-body" { a class="govuk-link" href="/" { "Go to the Kith home page" } }
                     p class="govuk-body-s kith-secondary-text" { "Error code " (status.as_u16()) }

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::auth::access::url_encode as encode;
 use maud::{Markup, html};
 
 use super::charts;
@@ -254,10 +255,6 @@ fn round_link(
         url.push_str(&format!("&categories={id}"));
     }
     url
-}
-
-fn encode(text: &str) -> String {
-    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 pub fn overview(page: &Page, o: &Overview) -> Markup {

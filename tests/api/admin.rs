@@ -231,10 +231,18 @@ async fn an_invitation_adds_the_role_to_an_existing_account() {
     let link = app.link_in(&mail, "/invitations/");
     let b = app.browser();
     let (_, body) = b.get_text(&link).await;
-    assert!(body.contains("You already have a Kith account"));
-    let res = b.post_form(&link, &[]).await;
-    assert_eq!(location(&res), "/sign-in?invitation=accepted");
+    assert!(body.contains("already a Kith account") && body.contains("Sign in to accept"));
+    let (status, _) = b.post_form_text(&link, &[]).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the account itself accepts"
+    );
     b.sign_in(&existing.email, PASSWORD).await;
+    let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["roles"], serde_json::json!(["budget_holder"]));
+    let res = b.post_form(&link, &[]).await;
+    assert_eq!(location(&res), "/account");
     let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["roles"], serde_json::json!(["budget_holder", "broker"]));
 }

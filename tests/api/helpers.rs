@@ -65,7 +65,7 @@ pub async fn test_database(
         bind: "127.0.0.1:0".into(),
         data_dir: data_dir.to_path_buf(),
         session_key: hex_key(),
-        demo: false,
+        demo: Some(false),
         ..Settings::default()
     };
     let pg_schema = match std::env::var("TEST_DATABASE_URL") {

@@ -31,3 +31,4 @@ mod reviews;
 mod search;
 mod security;
 mod shortlists;
+mod staff_access;
