@@ -93,8 +93,14 @@ pub async fn test_database(
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like `spawn_app`, with some settings changed first.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (db, settings, pg_schema) = test_database(data_dir.path()).await;
+    let (db, mut settings, pg_schema) = test_database(data_dir.path()).await;
+    change(&mut settings);
     let mail = Arc::new(Mutex::new(Vec::new()));
     let app = kith::app::build(settings.clone(), db, MailTransport::Capture(mail.clone()))
         .await
@@ -144,6 +150,11 @@ impl TestApp {
             address,
             _data_dir: data_dir,
         }
+    }
+
+    /// The settings this app was started with.
+    pub fn settings(&self) -> Settings {
+        self.settings.clone()
     }
 
     pub fn browser(&self) -> Browser {
@@ -356,6 +367,12 @@ impl Browser {
             .send()
             .await
             .expect("POST")
+    }
+
+    /// Posts the sign-in form and returns the response.
+    pub async fn try_sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form("/sign-in", &[("email", email), ("password", password)])
+            .await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) {

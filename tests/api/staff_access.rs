@@ -4,7 +4,7 @@
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app};
+use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app, spawn_app_with};
 
 const ATTACKER_PASSWORD: &str = "attacker chose this one";
 
@@ -183,4 +183,424 @@ async fn attack_1_an_unconfirmed_squatter_does_not_join_a_provider_organisation(
         "the squatter cannot open the organisation"
     );
     assert_eq!(invitee.get(&path).await.status(), StatusCode::OK);
+}
+
+/// Registers `email` as `role` and returns the browser, signed in, address not confirmed.
+async fn unconfirmed(app: &TestApp, email: &str, role: &str) -> Browser {
+    squat(app, email, role).await
+}
+
+#[tokio::test]
+async fn attack_2_an_unconfirmed_account_reaches_nobody_until_it_confirms() {
+    let app = spawn_app().await;
+    let email = "new.provider@example.org";
+    let provider = unconfirmed(&app, email, "provider").await;
+    for path in ["/provider/organisations/new"] {
+        let (status, body) = provider.get_text(path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(body.contains("Confirm your email address first"), "{body}");
+    }
+    let before = app.audit_count().await;
+    let (status, body) = provider
+        .post_form_text(
+            "/provider/organisations",
+            &[
+                ("name", "Fine Care"),
+                ("kind", "micro_enterprise"),
+                ("cqc_location_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("send the confirmation link again"));
+    assert_eq!(app.audit_count().await, before, "nothing was created");
+
+    let seeker = unconfirmed(&app, "new.seeker@example.org", "budget_holder").await;
+    let (status, _) = seeker.get_text("/listings/1/enquire").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = seeker
+        .post_form_text("/listings/1/enquire", &[("message", "hello")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Confirming opens the door.
+    let mail = app.wait_for_mail(email, "Confirm").await;
+    let link = app.link_in(&mail, "/verify-email/");
+    assert_eq!(provider.get(&link).await.status(), StatusCode::OK);
+    assert_eq!(
+        provider.get("/provider/organisations/new").await.status(),
+        StatusCode::OK
+    );
+    // A name that phishes in the council's name is refused with a reason.
+    let (status, body) = provider
+        .post_form_text(
+            "/provider/organisations",
+            &[
+                (
+                    "name",
+                    "Trafford Council: your personal budget payment is suspended - re-confirm bank details at https://pay.example",
+                ),
+                ("kind", "micro_enterprise"),
+                ("cqc_location_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("must not contain a web address"), "{body}");
+    let id = provider
+        .create_organisation("Fine Care", "micro_enterprise")
+        .await;
+    assert!(id > 0);
+}
+
+#[tokio::test]
+async fn attack_2_invitations_are_capped_per_sender_and_per_address() {
+    let app = spawn_app().await;
+    let (owner, _) = app.signed_in_as(Role::Provider).await;
+    let id = owner
+        .create_organisation("Team Care", "voluntary_group")
+        .await;
+    let members = format!("/provider/organisations/{id}/members");
+    for n in 0..3 {
+        let res = owner
+            .post_form(&members, &[("email", "same.person@example.org")])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "invitation {n}");
+    }
+    let (status, body) = owner
+        .post_form_text(&members, &[("email", "same.person@example.org")])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a fourth to one address"
+    );
+    assert!(body.contains("please wait"), "{body}");
+    for n in 3..kith::domain::invitations::INVITATIONS_PER_HOUR {
+        let res = owner
+            .post_form(&members, &[("email", &format!("person{n}@example.org"))])
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "invitation {n}");
+    }
+    let (status, _) = owner
+        .post_form_text(&members, &[("email", "one.too.many@example.org")])
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "past the hourly cap");
+}
+
+/// A free loopback port (bound and released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn attack_3_a_server_others_can_reach_starts_without_demo_accounts() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        return; // Demo data is only ever loaded into the embedded database.
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let log = dir.path().join("kith.log");
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+        .env("KITH_DATA_DIR", dir.path().join("data"))
+        .env("KITH_BIND", format!("0.0.0.0:{port}"))
+        .env_remove("KITH_DEMO")
+        .env_remove("DATABASE_URL")
+        .env_remove("KITH_DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let b = Browser::at(&format!("http://127.0.0.1:{port}"));
+    let mut up = false;
+    for _ in 0..200 {
+        if b.client.get(b.url("/health")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let res = if up {
+        Some(
+            b.try_sign_in("admin@kith.example", kith::demo::DEMO_PASSWORD)
+                .await,
+        )
+    } else {
+        None
+    };
+    server.kill().ok();
+    server.wait().ok();
+    let res = res.expect("the server started");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no demo admin on a server bound to 0.0.0.0"
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("kith admin create"),
+        "says how to make the first admin: {logged}"
+    );
+    assert!(!logged.contains(kith::demo::DEMO_PASSWORD));
+
+    let settings = kith::config::Settings {
+        bind: "127.0.0.1:8080".into(),
+        ..Default::default()
+    };
+    assert!(
+        settings.demo_wanted(),
+        "a newcomer's loopback start has demo data"
+    );
+    let public_url = kith::config::Settings {
+        base_url: "https://kith.council.example".into(),
+        ..settings.clone()
+    };
+    assert!(!public_url.demo_wanted());
+}
+
+#[tokio::test]
+async fn attack_3_check_deploy_refuses_demo_accounts_and_defaults() {
+    let app = spawn_app().await;
+    let settings = app.settings();
+    let found = kith::check_deploy::findings(&settings, &app.db)
+        .await
+        .unwrap();
+    let codes: Vec<_> = found.iter().map(|f| f.code).collect();
+    for code in ["http-base-url", "default-funder", "no-smtp"] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    assert!(!codes.contains(&"demo-accounts"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&settings.data_dir)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the data directory is the owner's alone");
+    }
+    kith::demo::seed(&app.db, &app.address).await.unwrap();
+    let found = kith::check_deploy::findings(&settings, &app.db)
+        .await
+        .unwrap();
+    assert_eq!(found[0].code, "demo-accounts");
+
+    let ready = kith::config::Settings {
+        base_url: "https://kith.council.example".into(),
+        bind: "127.0.0.1:8080".into(),
+        trusted_proxies: 1,
+        smtp_host: "smtp.council.example".into(),
+        funder_identifier: "GB-LAE-TRF".into(),
+        funder_name: "Trafford Council".into(),
+        grant_prefix: "360G-trafford".into(),
+        ..settings
+    };
+    assert_eq!(kith::check_deploy::settings_findings(&ready), vec![]);
+    let exposed = kith::config::Settings {
+        bind: "0.0.0.0:8080".into(),
+        ..ready
+    };
+    assert_eq!(
+        kith::check_deploy::settings_findings(&exposed)[0].code,
+        "proxy-bypass"
+    );
+}
+
+/// Every value in every row of every table, as text.
+async fn whole_database_text(app: &TestApp) -> String {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let db = &app.db;
+    let backend = db.get_database_backend();
+    let tables_sql = match backend {
+        DbBackend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table'",
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, tables_sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect();
+    assert!(tables.len() > 20, "{tables:?}");
+    let mut all = String::new();
+    for table in tables {
+        let sql = match backend {
+            DbBackend::Postgres => format!("SELECT CAST(t.* AS TEXT) AS row FROM \"{table}\" t"),
+            _ => {
+                let columns: Vec<String> = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.try_get::<String>("", "name").unwrap())
+                    .map(|c| format!("COALESCE(CAST(\"{c}\" AS TEXT), '')"))
+                    .collect();
+                format!(
+                    "SELECT {} AS row FROM \"{table}\"",
+                    columns.join(" || '|' || ")
+                )
+            }
+        };
+        for row in db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap()
+        {
+            all.push_str(&row.try_get::<String>("", "row").unwrap_or_default());
+            all.push('\n');
+        }
+    }
+    all
+}
+
+#[tokio::test]
+async fn attack_4_no_usable_one_time_link_stays_in_the_database() {
+    let app = spawn_app().await;
+    let user = app.create_user(&[Role::BudgetHolder]).await;
+    app.browser()
+        .post_form("/forgot-password", &[("email", &user.email)])
+        .await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    admin
+        .post_form(
+            "/admin/invitations",
+            &[("email", "new.broker@example.org"), ("role", "broker")],
+        )
+        .await;
+    let reset = app.wait_for_mail(&user.email, "password").await;
+    let invitation = app.wait_for_mail("new.broker@example.org", "invited").await;
+    let reset_link = app.link_in(&reset, "/reset-password/");
+    let invitation_link = app.link_in(&invitation, "/invitations/");
+    // The worker records "sent" just after handing the message over; let it.
+    for _ in 0..200 {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let pending = entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Status.ne("sent"))
+            .count(&app.db)
+            .await
+            .unwrap();
+        if pending == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let everything = whole_database_text(&app).await;
+    for link in [&reset_link, &invitation_link] {
+        let token = link.rsplit('/').next().unwrap();
+        assert!(token.len() > 30);
+        assert!(
+            !everything.contains(token),
+            "the token of {link} is readable in the database"
+        );
+    }
+    assert!(everything.contains(kith::mail::outbox::REDACTED_BODY));
+    // The links themselves still work for the person who got them.
+    assert_eq!(
+        app.browser().get(&reset_link).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.browser().get(&invitation_link).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn attack_5_wrong_passwords_from_strangers_do_not_lock_the_owner_out() {
+    let app = spawn_app().await;
+    let admin = app.create_user(&[Role::Admin]).await;
+    let own_browser = app.browser();
+    own_browser.sign_in(&admin.email, PASSWORD).await;
+    own_browser.post_form("/sign-out", &[]).await;
+
+    let stranger = app.browser();
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            stranger
+                .try_sign_in(&admin.email, "a wrong guess at it")
+                .await
+                .status(),
+        );
+    }
+    assert_eq!(statuses[0], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        statuses[10],
+        StatusCode::TOO_MANY_REQUESTS,
+        "the stranger is slowed down"
+    );
+    let res = own_browser.try_sign_in(&admin.email, PASSWORD).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "the owner signs in from their own browser"
+    );
+    assert_eq!(own_browser.get("/admin").await.status(), StatusCode::OK);
+    let failed = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .filter(|a| a == "account.sign_in_failed")
+        .count();
+    assert_eq!(
+        failed, 10,
+        "each refused guess is audited against the account"
+    );
+}
+
+#[tokio::test]
+async fn attack_6_forwarded_for_is_read_from_the_right() {
+    let app = spawn_app_with(|s| s.trusted_proxies = 1).await;
+    let user = app.create_user(&[Role::Admin]).await;
+    let b = app.browser();
+    let token = b.csrf().await;
+    let mut last = StatusCode::OK;
+    for i in 0..60 {
+        // The client writes what it likes on the left; the proxy appends what it saw.
+        let res = b
+            .client
+            .post(b.url("/sign-in"))
+            .header("x-forwarded-for", format!("10.9.{i}.1, 203.0.113.9"))
+            .form(&[
+                ("csrf_token", token.as_str()),
+                ("email", &format!("nobody{i}@example.org")),
+                ("password", "wrong wrong wrong"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        last = res.status();
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one client behind the proxy, however it signs its headers"
+    );
+    // Another client behind the same proxy is not affected.
+    let other = app.browser();
+    let token = other.csrf().await;
+    let res = other
+        .client
+        .post(other.url("/sign-in"))
+        .header("x-forwarded-for", "198.51.100.4")
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", user.email.as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
