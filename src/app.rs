@@ -104,6 +104,7 @@ pub async fn build(
         base_url: base_url.clone(),
         mail_wakeup,
         rate_limiter: RateLimiter::default(),
+        search_buckets: Default::default(),
         cookie_key: key.clone(),
         secure_cookies,
         search,

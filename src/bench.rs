@@ -343,6 +343,7 @@ async fn run(
         bind: "127.0.0.1:0".into(),
         data_dir: scratch.to_path_buf(),
         demo: Some(false),
+        search_requests_per_minute: 0,
         ..Default::default()
     };
     in_process(&settings.search_index_dir(), listings, query_count)?;

@@ -165,6 +165,7 @@ async fn run(
         bind: "127.0.0.1:0".into(),
         data_dir: scratch.to_path_buf(),
         demo: Some(false),
+        search_requests_per_minute: 0,
         database_url: database_url.clone().unwrap_or_default(),
         ..Default::default()
     };

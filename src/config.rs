@@ -51,6 +51,9 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Days sent (or given-up) mail stays in the outbox before it is deleted.
     pub mail_retention_days: i64,
+    /// Searches (page and API together) one client address may make at once, and again each
+    /// minute; 0 turns the limit off (load tests).
+    pub search_requests_per_minute: u32,
     /// Days a published listing stays trusted before its owner must confirm it (6 months).
     pub listing_review_days: i64,
     /// Days after the review date before an unconfirmed listing is hidden.
@@ -93,6 +96,7 @@ impl Default for Settings {
             trusted_proxies: 0,
             trust_forwarded_for: false,
             mail_retention_days: 30,
+            search_requests_per_minute: 120,
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,

@@ -16,6 +16,8 @@ pub struct AppState {
     /// Wakes the mail worker after a transaction that queued mail commits.
     pub mail_wakeup: Arc<Notify>,
     pub rate_limiter: RateLimiter,
+    /// Searches per client address (page and API together).
+    pub search_buckets: crate::auth::rate_limit::TokenBuckets,
     /// Signs the cookies Kith sets itself (recognised devices); the session key.
     pub cookie_key: actix_web::cookie::Key,
     /// Whether the service is reached over https (Secure, `__Host-` cookies).

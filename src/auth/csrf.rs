@@ -17,7 +17,7 @@ use crate::error::{AppError, render_error};
 
 pub const FIELD: &str = "csrf_token";
 pub const HEADER: &str = "x-csrf-token";
-const SESSION_KEY: &str = "csrf";
+pub(crate) const SESSION_KEY: &str = "csrf";
 /// Largest urlencoded form body accepted anywhere.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
 /// Largest multipart body (photo uploads) accepted anywhere.
@@ -58,6 +58,29 @@ fn needs_token(method: &Method, path: &str) -> bool {
             .any(|route| route.is_match(path))
 }
 
+/// The forms that upload files (each behind a sign-in), by route pattern.
+const UPLOAD_ROUTES: &[&str] = &[
+    "/provider/organisations/{id}/logo",
+    "/provider/organisations/{id}/evidence/files",
+    "/provider/listings/{id}/photos",
+    "/checker/inspections/{id}/photos/add",
+    "/admin/import",
+];
+
+fn is_upload_route(path: &str) -> bool {
+    static ROUTES: std::sync::OnceLock<Vec<actix_web::dev::ResourceDef>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            UPLOAD_ROUTES
+                .iter()
+                .map(|p| actix_web::dev::ResourceDef::new(*p))
+                .collect()
+        })
+        .iter()
+        .any(|route| route.is_match(path))
+}
+
 pub async fn verify<B: MessageBody + 'static>(
     mut req: ServiceRequest,
     next: Next<B>,
@@ -81,7 +104,11 @@ pub async fn verify<B: MessageBody + 'static>(
 }
 
 async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
-    let expected = req.get_session().get::<String>(SESSION_KEY).unwrap_or(None);
+    // A session that was never given a token cannot send a matching one: refuse before
+    // reading (and holding) a stranger's body.
+    let Some(expected) = req.get_session().get::<String>(SESSION_KEY).unwrap_or(None) else {
+        return Err(AppError::Csrf);
+    };
     let header_token = req
         .headers()
         .get(HEADER)
@@ -91,8 +118,8 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
         Some(t) => Some(t),
         None => token_from_body(req).await?,
     };
-    match (expected, sent) {
-        (Some(expected), Some(sent)) if constant_time_eq(&expected, &sent) => Ok(()),
+    match sent {
+        Some(sent) if constant_time_eq(&expected, &sent) => Ok(()),
         _ => Err(AppError::Csrf),
     }
 }
@@ -108,8 +135,11 @@ async fn token_from_body(req: &mut ServiceRequest) -> Result<Option<String>, App
         .to_ascii_lowercase();
     let (limit, multipart) = if content_type.starts_with("application/x-www-form-urlencoded") {
         (MAX_FORM_BYTES, false)
-    } else if content_type.starts_with("multipart/form-data") {
+    } else if content_type.starts_with("multipart/form-data") && is_upload_route(req.path()) {
         (MAX_MULTIPART_BYTES, true)
+    } else if content_type.starts_with("multipart/form-data") {
+        // Only the upload forms need megabytes; anywhere else a multipart form is small.
+        (MAX_FORM_BYTES, true)
     } else {
         return Ok(None);
     };
@@ -164,6 +194,21 @@ fn token_in_multipart(body: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_upload_route_is_a_post_route_of_the_table() {
+        let table = crate::routes::table();
+        for path in UPLOAD_ROUTES {
+            assert!(
+                table
+                    .iter()
+                    .any(|r| r.path == *path && r.method == actix_web::http::Method::POST),
+                "{path}"
+            );
+        }
+        assert!(is_upload_route("/provider/listings/12/photos"));
+        assert!(!is_upload_route("/register"));
+    }
 
     #[test]
     fn finds_the_token_in_a_multipart_body() {

@@ -114,9 +114,61 @@ impl RateLimiter {
     }
 }
 
+/// Per-key token buckets: each key may spend `per_minute` requests at once, and gets them
+/// back steadily (`per_minute` a minute). For searches, where a person makes a few requests
+/// a minute and a script thousands.
+#[derive(Default)]
+pub struct TokenBuckets {
+    buckets: Mutex<HashMap<String, (f64, Instant)>>,
+}
+
+impl TokenBuckets {
+    /// Takes a token for `key`, or says how long until one is free. `per_minute == 0` means
+    /// no limit.
+    pub fn take(&self, key: &str, per_minute: u32) -> Result<(), Duration> {
+        if per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(per_minute);
+        let per_second = capacity / 60.0;
+        let now = Instant::now();
+        let mut map = self
+            .buckets
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() > SWEEP_ABOVE_KEYS {
+            // A bucket that has refilled completely is the same as no bucket.
+            map.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * per_second < capacity
+            });
+        }
+        let (tokens, at) = map.entry(key.to_owned()).or_insert((capacity, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * per_second).min(capacity);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - *tokens) / per_second))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bucket_spends_its_burst_then_refills() {
+        let buckets = TokenBuckets::default();
+        for _ in 0..60 {
+            assert!(buckets.take("ip", 60).is_ok());
+        }
+        let wait = buckets.take("ip", 60).expect_err("empty");
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(buckets.take("other", 60).is_ok());
+        assert!(buckets.take("ip", 0).is_ok(), "0 is no limit");
+    }
 
     #[test]
     fn refuses_after_the_limit_and_names_the_wait() {

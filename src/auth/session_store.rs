@@ -2,6 +2,11 @@
 //! a signed random key; the table holds the key's SHA-256, so a database leak yields no
 //! usable session. Keeping the user id beside the state lets us end every session of an
 //! account (password change or reset, account disabled).
+//!
+//! A visitor who has only been given a form's CSRF token has nothing worth a row: their
+//! session key *is* the token (`anon-…`, signed in the cookie like any key), and no row is
+//! written until they sign in or change something. Strangers reading form pages cost no
+//! database writes.
 
 use std::collections::HashMap;
 
@@ -38,12 +43,35 @@ fn user_id_of(state: &SessionState) -> Option<i64> {
         .and_then(|v| serde_json::from_str(v).ok())
 }
 
+const ANONYMOUS_PREFIX: &str = "anon-";
+
+/// The CSRF token, if it is all the state holds and nobody is signed in.
+fn anonymous_token(state: &SessionState) -> Option<String> {
+    if state.len() != 1 {
+        return None;
+    }
+    let token: String = serde_json::from_str(state.get(super::csrf::SESSION_KEY)?).ok()?;
+    token
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric())
+        .then_some(token)
+}
+
+fn anonymous_state(key: &str) -> Option<SessionState> {
+    let token = key.strip_prefix(ANONYMOUS_PREFIX)?;
+    let json = serde_json::to_string(token).ok()?;
+    Some(HashMap::from([(super::csrf::SESSION_KEY.to_owned(), json)]))
+}
+
 fn expiry(ttl: &Duration) -> chrono::DateTime<Utc> {
     Utc::now() + chrono::Duration::seconds(ttl.whole_seconds())
 }
 
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
+        if let Some(state) = anonymous_state(session_key.as_ref()) {
+            return Ok(Some(state));
+        }
         let row = sessions::Entity::find_by_id(sha256_hex(session_key.as_ref()))
             .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
             .one(&self.db)
@@ -58,6 +86,10 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, state: SessionState, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        if let Some(token) = anonymous_token(&state) {
+            return SessionKey::try_from(format!("{ANONYMOUS_PREFIX}{token}"))
+                .map_err(|e| SaveError::Other(e.into()));
+        }
         let key = new_token();
         let body = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         sessions::Entity::insert(sessions::ActiveModel {
@@ -79,6 +111,13 @@ impl SessionStore for DbSessionStore {
         state: SessionState,
         ttl: &Duration,
     ) -> Result<SessionKey, UpdateError> {
+        if session_key.as_ref().starts_with(ANONYMOUS_PREFIX) {
+            // Something beyond the token now: a real row, under a new key.
+            return self
+                .save(state, ttl)
+                .await
+                .map_err(|e| UpdateError::Other(anyhow::anyhow!("{e}")));
+        }
         let body =
             serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let updated = sessions::Entity::update_many()
@@ -106,6 +145,9 @@ impl SessionStore for DbSessionStore {
         session_key: &SessionKey,
         ttl: &Duration,
     ) -> Result<(), anyhow::Error> {
+        if session_key.as_ref().starts_with(ANONYMOUS_PREFIX) {
+            return Ok(());
+        }
         sessions::Entity::update_many()
             .col_expr(sessions::Column::ExpiresAt, Expr::value(expiry(ttl)))
             .filter(sessions::Column::KeyHash.eq(sha256_hex(session_key.as_ref())))
@@ -115,6 +157,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        if session_key.as_ref().starts_with(ANONYMOUS_PREFIX) {
+            return Ok(());
+        }
         sessions::Entity::delete_by_id(sha256_hex(session_key.as_ref()))
             .exec(&self.db)
             .await?;
@@ -142,4 +187,26 @@ pub async fn delete_expired(db: &DatabaseConnection) -> Result<u64, sea_orm::DbE
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_only_session_lives_in_its_key() {
+        let token = new_token();
+        let state = HashMap::from([(
+            crate::auth::csrf::SESSION_KEY.to_owned(),
+            serde_json::to_string(&token).expect("json"),
+        )]);
+        assert_eq!(anonymous_token(&state).as_deref(), Some(token.as_str()));
+        assert_eq!(
+            anonymous_state(&format!("{ANONYMOUS_PREFIX}{token}")),
+            Some(state.clone())
+        );
+        let mut signed_in = state;
+        signed_in.insert(USER_ID_KEY.to_owned(), "7".to_owned());
+        assert_eq!(anonymous_token(&signed_in), None);
+    }
 }

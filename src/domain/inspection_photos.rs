@@ -51,6 +51,22 @@ pub async fn of_inspection(
 }
 
 /// Attaches a photo to the checker's own draft (or returned) inspection.
+/// Refuses before an upload is decoded when the inspection has all its photos (`add` checks
+/// again inside its transaction).
+pub async fn has_room_for_a_photo(
+    db: &DatabaseConnection,
+    inspection_id: i64,
+) -> Result<(), InspectionError> {
+    let count = inspection_photos::Entity::find()
+        .filter(inspection_photos::Column::InspectionId.eq(inspection_id))
+        .count(db)
+        .await?;
+    if count >= MAX_PHOTOS {
+        return Err(InspectionError::TooManyPhotos);
+    }
+    Ok(())
+}
+
 pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -328,6 +328,15 @@ pub async fn save(
     .await
 }
 
+/// Refuses before an upload is decoded when the version the next edit changes already has
+/// all its photos (`add_photo` checks again inside its transaction).
+pub fn has_room_for_a_photo(view: &ListingView) -> Result<(), ListingError> {
+    match view.latest() {
+        Some(v) if v.content.photos.len() >= MAX_PHOTOS => Err(ListingError::TooManyPhotos),
+        _ => Ok(()),
+    }
+}
+
 pub async fn add_photo(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -12,6 +12,8 @@ use sea_orm::{
 use super::search_params::SearchParams;
 
 pub const LOG_PAGE_SIZE: u64 = 50;
+/// The longest query text kept: enough for what people type, not for pasted essays.
+pub const MAX_LOGGED_QUERY_CHARS: usize = 100;
 
 /// The top-level type of support a search filtered on (the first, if several).
 fn top_category(params: &SearchParams) -> Option<String> {
@@ -44,7 +46,7 @@ pub async fn record(
     let district = district_of(area);
     let txn = conn.begin().await?;
     search_log::Entity::insert(search_log::ActiveModel {
-        query_text: Set(params.q.chars().take(200).collect()),
+        query_text: Set(params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect()),
         filters: Set(params.filters_json()),
         area: Set(area.map(|a| a.chars().take(10).collect())),
         result_count: Set(i32::try_from(result_count).unwrap_or(i32::MAX)),

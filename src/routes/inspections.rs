@@ -217,8 +217,12 @@ pub async fn add_photo(
         &mut errors,
     );
     let bytes = form.photo.map(|f| f.data).unwrap_or_default();
-    if bytes.is_empty() {
-        errors.add("photo", "Choose a photo to upload");
+    // Counted before the picture is decoded: a full inspection costs no image work.
+    match inspection_photos::has_room_for_a_photo(&state.db, model.id).await {
+        Err(full @ InspectionError::TooManyPhotos) => errors.add("photo", full.to_string()),
+        Err(other) => return Err(other.into()),
+        Ok(()) if bytes.is_empty() => errors.add("photo", "Choose a photo to upload"),
+        Ok(()) => {}
     }
     let title = title(&state, model.listing_id).await?;
     if !errors.is_empty() {

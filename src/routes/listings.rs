@@ -309,7 +309,7 @@ pub async fn add_photo(
     form: MultipartForm<PhotoUpload>,
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
-    listings::as_member(&state.db, id, user.id).await?;
+    let view = listings::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
     let alt = pictures::description(
@@ -319,7 +319,10 @@ pub async fn add_photo(
         &mut errors,
     );
     let bytes = form.photo.map(|f| f.data).unwrap_or_default();
-    if bytes.is_empty() {
+    if let Err(full) = listings::has_room_for_a_photo(&view) {
+        // Counted before the picture is decoded: a full listing costs no image work.
+        errors.add("photo", full.to_string());
+    } else if bytes.is_empty() {
         errors.add("photo", "Choose a photo to upload");
     }
     if !errors.is_empty() {

@@ -169,9 +169,27 @@ pub async fn public_pdf(
 ) -> AppResult<HttpResponse> {
     let m = mps::public(&state.db, path_id(&id)?).await?;
     let version = m.version;
-    let bytes = super::blocking(move || crate::domain::mps_pdf::render(&m))
-        .await?
-        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("pdf: {e}")))?;
+    // A published statement never changes, so its PDF is made once per version and kept:
+    // a stranger asking again and again costs a file read, not a render.
+    let published = m.published_at.map_or(0, |t| t.timestamp());
+    let cached = state
+        .settings
+        .data_dir
+        .join("mps-pdf")
+        .join(format!("{}-v{version}-{published}.pdf", m.id));
+    let bytes = super::blocking(move || -> anyhow::Result<Vec<u8>> {
+        if let Ok(bytes) = std::fs::read(&cached) {
+            return Ok(bytes);
+        }
+        let bytes = crate::domain::mps_pdf::render(&m).map_err(|e| anyhow::anyhow!("pdf: {e}"))?;
+        if let Some(dir) = cached.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::documents::write_once(&cached, &bytes)?;
+        Ok(bytes)
+    })
+    .await?
+    .map_err(crate::error::AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((

@@ -7,6 +7,7 @@ use actix_session::Session;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
+use crate::auth::access::ClientIp;
 use crate::domain::categories::{self, CLIENT_GROUPS};
 use crate::domain::clients::Acting;
 use crate::domain::listing_content::DAYS;
@@ -28,26 +29,44 @@ fn params_of(req: &HttpRequest) -> SearchParams {
     SearchParams::from_fields(&FormFields(pairs))
 }
 
-/// Runs the search off the async threads and logs it.
+/// Where a search came from: only people using the search page are demand; programs
+/// reading the API are not logged.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Page,
+    Api,
+}
+
+/// Runs the search off the async threads, within the client's allowance, and logs searches
+/// made on the page.
 async fn run(
     state: &AppState,
+    ip: &str,
     params: &SearchParams,
-    source: &str,
+    source: Source,
 ) -> AppResult<(ParsedSearch, SearchResults)> {
+    state
+        .search_buckets
+        .take(ip, state.settings.search_requests_per_minute)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
     let parsed = params.parse();
     let index = state.search.clone();
     let request = parsed.request.clone();
     let results = super::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
-    search_log::record(
-        &state.db,
-        params,
-        parsed.area.as_deref(),
-        results.total,
-        source,
-    )
-    .await?;
+    if source == Source::Page {
+        search_log::record(
+            &state.db,
+            params,
+            parsed.area.as_deref(),
+            results.total,
+            "page",
+        )
+        .await?;
+    }
     Ok((parsed, results))
 }
 
@@ -95,10 +114,11 @@ pub async fn page(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
+    ClientIp(ip): ClientIp,
     req: HttpRequest,
 ) -> AppResult<maud::Markup> {
     let params = params_of(&req);
-    let (parsed, results) = run(&state, &params, "page").await?;
+    let (parsed, results) = run(&state, &ip, &params, Source::Page).await?;
     // Each result can be saved to (or is already on) the shortlist of whoever is searching.
     let acting = super::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
     let saved = super::shortlists::saved_ids(&state, &session, acting.as_ref()).await?;
@@ -244,7 +264,11 @@ pub struct ApiSearchResults {
         (status = 429, description = "Too many requests", body = crate::error::ApiError),
     )
 )]
-pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+pub async fn api(
+    state: web::Data<AppState>,
+    ClientIp(ip): ClientIp,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
     let params = params_of(&req);
     // The page is lenient; a program asking for a page that cannot exist is told so.
     let asked = url::form_urlencoded::parse(req.query_string().as_bytes())
@@ -261,7 +285,7 @@ pub async fn api(state: web::Data<AppState>, req: HttpRequest) -> AppResult<Http
             crate::domain::search_params::MAX_PAGE
         )));
     }
-    let (parsed, results) = run(&state, &params, "api").await?;
+    let (parsed, results) = run(&state, &ip, &params, Source::Api).await?;
     let results_out: Vec<ApiHit> = results
         .hits
         .iter()

@@ -771,3 +771,19 @@ async fn a_listing_written_in_another_language_is_marked_up_for_translation() {
         .unwrap();
     assert!(hit["lang"].is_null(), "English needs no tag: {hit}");
 }
+
+#[tokio::test]
+async fn attack_7_a_full_listing_refuses_a_photo_before_decoding_it() {
+    let app = spawn_app().await;
+    let (b, _, _, id) = published(&app).await;
+    for n in 0..6 {
+        let res = upload_photo(&b, id, png_bytes(64 + n, 48), &format!("Photo {n}")).await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "photo {n}");
+    }
+    // A picture whose header claims 10 gigapixels: the count is checked first, so it is
+    // never opened.
+    let res = upload_photo(&b, id, bomb_png(), "One too many").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("up to 6 photos"), "{body}");
+}

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 
 use crate::enquiries::{enquiry_fields, send_enquiry};
 use crate::listings::published;
-use crate::search::{api, ids, wait_for};
+use crate::search::wait_for;
 
 #[tokio::test]
 async fn a_known_market_gives_exact_supply_demand_and_gaps() {
@@ -20,7 +20,7 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     // the same search is not new demand), and an enquiry the provider cannot meet.
     for _ in 0..2 {
         assert_eq!(
-            ids(&api(&visitor, "category=domestic-help&near=M33+7AB").await),
+            searched(&visitor, "category=domestic-help&near=M33+7AB").await,
             vec![listing]
         );
     }
@@ -30,7 +30,7 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
         "category=day-support&near=M16",
         "category=day-support&near=M16&page=2",
     ] {
-        assert!(ids(&api(&visitor, query).await).is_empty());
+        assert!(searched(&visitor, query).await.is_empty());
     }
     let (holder, _) = app.signed_in_as(Role::BudgetHolder).await;
     let enquiry = send_enquiry(&holder, listing, &enquiry_fields("email", "")).await;
@@ -209,7 +209,7 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     let visitor = app.browser();
     wait_for(&visitor, "q=help+at+home", |found| found.contains(&listing)).await;
     for _ in 0..2 {
-        api(&visitor, "category=day-support&near=M16").await;
+        searched(&visitor, "category=day-support&near=M16").await;
     }
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
     let (status, body) = commissioner
@@ -307,7 +307,7 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
             "{path}"
         );
     }
-    api(&visitor, "category=day-support&near=M16").await;
+    searched(&visitor, "category=day-support&near=M16").await;
     let (_, again) = app
         .browser()
         .get_text(&format!("/market-position-statements/{id}"))
@@ -422,4 +422,23 @@ async fn the_statement_counts_published_ratings_and_grants_awarded_in_its_period
         "{preview}"
     );
     assert!(preview.contains(&rating("Polish", 1)), "languages offered");
+}
+
+/// Searches on the search page, as a person does (only those count as demand), and returns
+/// the listings found, in order.
+async fn searched(b: &crate::helpers::Browser, query: &str) -> Vec<i64> {
+    let (status, body) = b.get_text(&format!("/search?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{query}");
+    let mut found = Vec::new();
+    for part in body.split("href=\"/listings/").skip(1) {
+        if let Some(id) = part
+            .split(['"', '/', '#', '?'])
+            .next()
+            .and_then(|id| id.parse::<i64>().ok())
+            && !found.contains(&id)
+        {
+            found.push(id);
+        }
+    }
+    found
 }

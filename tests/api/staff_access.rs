@@ -604,3 +604,126 @@ async fn attack_6_forwarded_for_is_read_from_the_right() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn attack_7_searches_are_throttled_per_client_and_only_pages_are_logged() {
+    let app = spawn_app_with(|s| s.search_requests_per_minute = 10).await;
+    let b = app.browser();
+    for n in 0..5 {
+        assert_eq!(
+            b.get(&format!("/search?q=lunch+{n}")).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            b.get(&format!("/api/v1/search?q=junk+{n}")).await.status(),
+            StatusCode::OK
+        );
+    }
+    let res = b.get("/search?q=one+more").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let body = res.text().await.unwrap();
+    assert!(body.contains("please wait"), "{body}");
+    let res = b.get("/api/v1/search?q=one+more").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(json["error"]["status"], 429);
+
+    use sea_orm::EntityTrait;
+    let logged = entity::search_log::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 5, "the five page searches, not the API's");
+    assert!(
+        logged
+            .iter()
+            .all(|r| r.source == "page" && r.query_text.starts_with("lunch"))
+    );
+
+    let app = spawn_app().await;
+    let long = "word ".repeat(200);
+    app.browser()
+        .get(&format!("/search?q={}", long.replace(' ', "+")))
+        .await;
+    let row = entity::search_log::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        row.query_text.chars().count(),
+        kith::domain::search_log::MAX_LOGGED_QUERY_CHARS
+    );
+}
+
+#[tokio::test]
+async fn attack_7_a_post_without_a_form_token_is_refused_before_its_body_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let host = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    // Claims 12 MB and sends a few bytes: the server must answer without waiting for more.
+    let head = format!(
+        "POST /register HTTP/1.1\r\nHost: {host}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 12000000\r\n\r\n--x\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = vec![0u8; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut answer))
+        .await
+        .expect("answered without the body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+
+    // With a token, a multipart body to a form that uploads nothing is capped like a form.
+    let b = app.browser();
+    let token = b.csrf().await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .text("display_name", "x".repeat(200 * 1024));
+    let res = b
+        .client
+        .post(b.url("/register"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn attack_7_strangers_reading_pages_write_no_session_rows() {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let app = spawn_app().await;
+    let sessions = || entity::sessions::Entity::find().count(&app.db);
+    for _ in 0..5 {
+        let b = app.browser();
+        for path in [
+            "/",
+            "/register",
+            "/sign-in",
+            "/forgot-password",
+            "/search?q=care",
+        ] {
+            assert_eq!(b.get(path).await.status(), StatusCode::OK, "{path}");
+        }
+    }
+    assert_eq!(sessions().await.unwrap(), 0, "form pages cost no rows");
+
+    // The token they were given still protects their forms, and works.
+    let b = app.browser();
+    let (status, _) = b
+        .post_form_text("/forgot-password", &[("email", "someone@example.org")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let res = b
+        .post_form_without_csrf("/forgot-password", &[("email", "someone@example.org")])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Signing in is a change worth a row.
+    let user = app.create_user(&[Role::BudgetHolder]).await;
+    b.sign_in(&user.email, PASSWORD).await;
+    assert_eq!(sessions().await.unwrap(), 1);
+    assert!(b.is_signed_in().await);
+}
