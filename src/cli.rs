@@ -361,7 +361,7 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
     let user_id = match accounts::find_by_email(&db, &email).await? {
         Some(existing) => existing.id,
         None => {
-            let password = NewPassword::parse(&read_password()?)?;
+            let password = NewPassword::parse_for(&read_password()?, Some(email.as_str()))?;
             let hash =
                 crate::domain::passwords::hash_password(password.expose().to_owned()).await?;
             accounts::create_verified_account(&db, &Actor::system(), &email, &name, hash).await?

@@ -45,7 +45,12 @@ pub async fn register(
     if role.is_none() {
         errors.add("role", "Select how you will use Kith");
     }
-    let password = parse_confirmed(&mut errors, &form.password, &form.password_confirm);
+    let password = parse_confirmed(
+        &mut errors,
+        Some(&form.email),
+        &form.password,
+        &form.password_confirm,
+    );
     let (Some(display_name), Some(email), Some(role), Some(password)) =
         (display_name, email, role, password)
     else {

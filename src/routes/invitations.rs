@@ -87,7 +87,12 @@ pub async fn accept_invitation(
     } else {
         let mut errors = FieldErrors::default();
         let name = errors.take("display_name", DisplayName::parse(&form.display_name));
-        let password = parse_confirmed(&mut errors, &form.password, &form.password_confirm);
+        let password = parse_confirmed(
+            &mut errors,
+            Some(&open.invitation.email),
+            &form.password,
+            &form.password_confirm,
+        );
         let (Some(display_name), Some(password)) = (name, password) else {
             let v = invitation_view(&token, &open, user.as_ref());
             return Ok(html_page(

@@ -81,7 +81,7 @@ pub async fn reset_password(
         ));
     }
     let mut errors = FieldErrors::default();
-    let Some(password) = parse_confirmed(&mut errors, &form.password, &form.password_confirm)
+    let Some(password) = parse_confirmed(&mut errors, None, &form.password, &form.password_confirm)
     else {
         return Ok(html_page(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -120,7 +120,12 @@ pub async fn change_password(
     if form.current_password.is_empty() {
         errors.add("current_password", "Enter your current password");
     }
-    let password = parse_confirmed(&mut errors, &form.password, &form.password_confirm);
+    let password = parse_confirmed(
+        &mut errors,
+        Some(&user.email),
+        &form.password,
+        &form.password_confirm,
+    );
     let Some(password) = password.filter(|_| errors.is_empty()) else {
         return Ok(html_page(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -89,7 +89,7 @@ pub fn register(page: &Page, form: &RegisterForm, errors: &FieldErrors) -> Marku
                 (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, hint: Some("We will send you a link to confirm it"), ..Default::default() }))
                 (radios("role", "How will you use Kith?", &roles, &form.role, errors))
-                (password_input("password", "Create a password", errors, "new-password", Some("Use 10 characters or more. A few unrelated words is easy to remember and hard to guess.")))
+                (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
                 (button("Create account"))
             }

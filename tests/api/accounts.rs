@@ -92,7 +92,7 @@ async fn registration_errors_are_listed_and_nothing_is_saved() {
         "Enter your name",
         "Enter an email address in the correct format",
         "Select how you will use Kith",
-        "Password must be 10 characters or more",
+        "Password must be 12 characters or more",
     ] {
         assert!(body.contains(message), "missing {message:?}");
     }
@@ -359,7 +359,7 @@ async fn forgotten_password_resets_once_and_ends_other_sessions() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Password must be 10 characters or more"));
+    assert!(body.contains("Password must be 12 characters or more"));
 
     let res = b
         .post_form(

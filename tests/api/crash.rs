@@ -23,7 +23,7 @@ use sea_orm::{
 use crate::helpers::Browser;
 
 const ADMIN: &str = "admin@council.example";
-const ADMIN_PASSWORD: &str = "a long admin password";
+const ADMIN_PASSWORD: &str = "a long council passphrase";
 
 /// One Kith installation: a data directory, and a database of its own — SQLite in the data
 /// directory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set.
