@@ -185,16 +185,11 @@ async fn attack_1_an_unconfirmed_squatter_does_not_join_a_provider_organisation(
     assert_eq!(invitee.get(&path).await.status(), StatusCode::OK);
 }
 
-/// Registers `email` as `role` and returns the browser, signed in, address not confirmed.
-async fn unconfirmed(app: &TestApp, email: &str, role: &str) -> Browser {
-    squat(app, email, role).await
-}
-
 #[tokio::test]
 async fn attack_2_an_unconfirmed_account_reaches_nobody_until_it_confirms() {
     let app = spawn_app().await;
     let email = "new.provider@example.org";
-    let provider = unconfirmed(&app, email, "provider").await;
+    let provider = squat(&app, email, "provider").await;
     for path in ["/provider/organisations/new"] {
         let (status, body) = provider.get_text(path).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
@@ -215,7 +210,7 @@ async fn attack_2_an_unconfirmed_account_reaches_nobody_until_it_confirms() {
     assert!(body.contains("send the confirmation link again"));
     assert_eq!(app.audit_count().await, before, "nothing was created");
 
-    let seeker = unconfirmed(&app, "new.seeker@example.org", "budget_holder").await;
+    let seeker = squat(&app, "new.seeker@example.org", "budget_holder").await;
     let (status, _) = seeker.get_text("/listings/1/enquire").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = seeker
