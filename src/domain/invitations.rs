@@ -93,6 +93,24 @@ pub async fn invite(
     Ok(())
 }
 
+/// Why `check_caps` refused, or could not tell.
+#[derive(Debug, thiserror::Error)]
+pub enum CapError {
+    #[error("Too many invitations have been sent; try again later")]
+    TooMany { retry_after_secs: u64 },
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl From<CapError> for InvitationError {
+    fn from(err: CapError) -> Self {
+        match err {
+            CapError::TooMany { retry_after_secs } => Self::TooMany { retry_after_secs },
+            CapError::Db(err) => Self::Db(err),
+        }
+    }
+}
+
 /// Refuses another invitation from `inviter`, or to `email`, past the hourly and daily caps,
 /// saying how long until one more may be sent. Counted from the invitations table, so the
 /// caps hold across restarts and instances.
@@ -100,22 +118,16 @@ pub async fn check_caps(
     conn: &impl ConnectionTrait,
     inviter: Option<i64>,
     email: &EmailAddress,
-) -> Result<(), InvitationError> {
+) -> Result<(), CapError> {
     let now = Utc::now();
-    let day_ago = now - Duration::days(1);
-    let times =
-        |rows: Vec<invitations::Model>| rows.into_iter().map(|r| r.created_at).collect::<Vec<_>>();
     let mut waits = Vec::new();
     if let Some(inviter) = inviter {
-        let sent = times(
-            invitations::Entity::find()
-                .filter(invitations::Column::InvitedBy.eq(inviter))
-                .filter(invitations::Column::CreatedAt.gt(day_ago))
-                .order_by_desc(invitations::Column::CreatedAt)
-                .limit(INVITATIONS_PER_DAY as u64)
-                .all(conn)
-                .await?,
-        );
+        let sent = sent_in_the_last_day(
+            conn,
+            invitations::Column::InvitedBy.eq(inviter),
+            INVITATIONS_PER_DAY,
+        )
+        .await?;
         waits.push(wait_for(
             &sent,
             INVITATIONS_PER_HOUR,
@@ -124,15 +136,12 @@ pub async fn check_caps(
         ));
         waits.push(wait_for(&sent, INVITATIONS_PER_DAY, Duration::days(1), now));
     }
-    let to_address = times(
-        invitations::Entity::find()
-            .filter(invitations::Column::Email.eq(email.as_str()))
-            .filter(invitations::Column::CreatedAt.gt(day_ago))
-            .order_by_desc(invitations::Column::CreatedAt)
-            .limit(INVITATIONS_PER_ADDRESS_PER_DAY as u64)
-            .all(conn)
-            .await?,
-    );
+    let to_address = sent_in_the_last_day(
+        conn,
+        invitations::Column::Email.eq(email.as_str()),
+        INVITATIONS_PER_ADDRESS_PER_DAY,
+    )
+    .await?;
     waits.push(wait_for(
         &to_address,
         INVITATIONS_PER_ADDRESS_PER_DAY,
@@ -140,11 +149,30 @@ pub async fn check_caps(
         now,
     ));
     match waits.into_iter().flatten().max() {
-        Some(wait) => Err(InvitationError::TooMany {
+        Some(wait) => Err(CapError::TooMany {
             retry_after_secs: wait.num_seconds().max(1).unsigned_abs(),
         }),
         None => Ok(()),
     }
+}
+
+/// When the newest `at_most` invitations matching `which` were sent in the last day, newest
+/// first.
+async fn sent_in_the_last_day(
+    conn: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    at_most: usize,
+) -> Result<Vec<chrono::DateTime<Utc>>, DbErr> {
+    invitations::Entity::find()
+        .select_only()
+        .column(invitations::Column::CreatedAt)
+        .filter(which)
+        .filter(invitations::Column::CreatedAt.gt(Utc::now() - Duration::days(1)))
+        .order_by_desc(invitations::Column::CreatedAt)
+        .limit(at_most as u64)
+        .into_tuple()
+        .all(conn)
+        .await
 }
 
 /// With `sent` newest first: how long until fewer than `cap` fall inside `window`, if the cap

@@ -85,6 +85,17 @@ pub enum OrganisationError {
     Db(#[from] DbErr),
 }
 
+impl From<super::invitations::CapError> for OrganisationError {
+    fn from(err: super::invitations::CapError) -> Self {
+        match err {
+            super::invitations::CapError::TooMany { retry_after_secs } => {
+                Self::TooManyInvitations { retry_after_secs }
+            }
+            super::invitations::CapError::Db(err) => Self::Db(err),
+        }
+    }
+}
+
 pub struct NewOrganisation<'a> {
     pub name: &'a str,
     pub kind: &'a str,
@@ -322,14 +333,7 @@ pub async fn invite_member(
     if existing.iter().any(|(u, _)| u.email == email.as_str()) {
         return Err(OrganisationError::AlreadyMember);
     }
-    match super::invitations::check_caps(&txn, Some(owner_id), email).await {
-        Ok(()) => {}
-        Err(super::invitations::InvitationError::TooMany { retry_after_secs }) => {
-            return Err(OrganisationError::TooManyInvitations { retry_after_secs });
-        }
-        Err(super::invitations::InvitationError::Db(err)) => return Err(err.into()),
-        Err(_) => return Err(OrganisationError::NotFound),
-    }
+    super::invitations::check_caps(&txn, Some(owner_id), email).await?;
     let token = new_token();
     let now = Utc::now();
     let invitation = invitations::ActiveModel {

@@ -30,16 +30,23 @@ pub enum SignInError {
     Db(#[from] DbErr),
 }
 
-/// Checks an email and password. Unknown emails cost the same time as wrong passwords.
-pub async fn authenticate(
+/// The account a sign-in form names, if any.
+pub async fn account_named(
     db: &DatabaseConnection,
     email: &str,
+) -> Result<Option<users::Model>, DbErr> {
+    match EmailAddress::parse(email) {
+        Ok(email) => find_by_email(db, &email).await,
+        Err(_) => Ok(None),
+    }
+}
+
+/// Checks a password against the account the form named (see `account_named`). Unknown
+/// emails cost the same time as wrong passwords.
+pub async fn authenticate(
+    user: Option<users::Model>,
     password: String,
 ) -> Result<users::Model, SignInError> {
-    let user = match EmailAddress::parse(email) {
-        Ok(email) => find_by_email(db, &email).await?,
-        Err(_) => None,
-    };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || match stored {
         Some(hash) => crate::auth::password::verify(&password, &hash),

@@ -10,7 +10,6 @@ use crate::auth::access::{ClientIp, safe_next, start_session};
 use crate::auth::rate_limit as limits;
 use crate::auth::{csrf, devices};
 use crate::domain::accounts;
-use crate::domain::email_address::EmailAddress;
 use crate::domain::passwords::{self, SignInError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -69,14 +68,12 @@ pub async fn sign_in(
     // has signed in from before keeps a count of its own, so strangers guessing at an
     // account slow down only strangers and never lock its owner out.
     let device = devices::recognise(&req, &state.cookie_key, state.secure_cookies);
-    let account = match EmailAddress::parse(&form.email) {
-        Ok(email) => accounts::find_by_email(&state.db, &email).await?,
-        Err(_) => None,
-    };
+    let account = passwords::account_named(&state.db, &form.email).await?;
     let recognised = device
         .as_ref()
-        .filter(|d| account.as_ref().is_some_and(|a| a.id == d.user_id));
-    let account_key = match recognised {
+        .filter(|d| account.as_ref().is_some_and(|a| a.id == d.user_id))
+        .is_some();
+    let account_key = match device.as_ref().filter(|_| recognised) {
         Some(d) => format!("sign-in:device:{}", d.id),
         None => format!("sign-in:email:{}", form.email.trim().to_lowercase()),
     };
@@ -89,7 +86,7 @@ pub async fn sign_in(
             retry_after_secs: wait.as_secs().max(1),
         })?;
     let password = std::mem::take(&mut form.password);
-    match passwords::authenticate(&state.db, &form.email, password).await {
+    match passwords::authenticate(account, password).await {
         Ok(user) => {
             state.rate_limiter.reset(&account_key);
             start_session(&session, user.id)?;
@@ -115,13 +112,7 @@ pub async fn sign_in(
             limiter.record(&ip_key, limits::SIGN_IN_PER_IP);
             limiter.record(&account_key, limits::SIGN_IN_PER_ACCOUNT);
             if let Some(account_id) = account_id {
-                passwords::record_failed_sign_in(
-                    &state.db,
-                    &actor,
-                    account_id,
-                    recognised.is_some(),
-                )
-                .await?;
+                passwords::record_failed_sign_in(&state.db, &actor, account_id, recognised).await?;
             }
             errors.add("email", err.to_string());
             Ok(html_page(

@@ -554,28 +554,43 @@ async fn attack_5_wrong_passwords_from_strangers_do_not_lock_the_owner_out() {
     );
 }
 
+/// Signs in through a proxy that sent `forwarded` as `X-Forwarded-For`.
+async fn sign_in_forwarded(
+    b: &Browser,
+    forwarded: &str,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    let token = b.csrf().await;
+    b.client
+        .post(b.url("/sign-in"))
+        .header("x-forwarded-for", forwarded)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 #[tokio::test]
 async fn attack_6_forwarded_for_is_read_from_the_right() {
     let app = spawn_app_with(|s| s.trusted_proxies = 1).await;
     let user = app.create_user(&[Role::Admin]).await;
     let b = app.browser();
-    let token = b.csrf().await;
     let mut last = StatusCode::OK;
     for i in 0..60 {
         // The client writes what it likes on the left; the proxy appends what it saw.
-        let res = b
-            .client
-            .post(b.url("/sign-in"))
-            .header("x-forwarded-for", format!("10.9.{i}.1, 203.0.113.9"))
-            .form(&[
-                ("csrf_token", token.as_str()),
-                ("email", &format!("nobody{i}@example.org")),
-                ("password", "wrong wrong wrong"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        last = res.status();
+        last = sign_in_forwarded(
+            &b,
+            &format!("10.9.{i}.1, 203.0.113.9"),
+            &format!("nobody{i}@example.org"),
+            "wrong wrong wrong",
+        )
+        .await;
     }
     assert_eq!(
         last,
@@ -583,21 +598,8 @@ async fn attack_6_forwarded_for_is_read_from_the_right() {
         "one client behind the proxy, however it signs its headers"
     );
     // Another client behind the same proxy is not affected.
-    let other = app.browser();
-    let token = other.csrf().await;
-    let res = other
-        .client
-        .post(other.url("/sign-in"))
-        .header("x-forwarded-for", "198.51.100.4")
-        .form(&[
-            ("csrf_token", token.as_str()),
-            ("email", user.email.as_str()),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let status = sign_in_forwarded(&app.browser(), "198.51.100.4", &user.email, PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
