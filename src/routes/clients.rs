@@ -102,9 +102,19 @@ pub async fn show(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
+    RequestActor(actor): RequestActor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    client_page(&page, &state, &user, path_id(&id)?, None).await
+    let id = path_id(&id)?;
+    let client = clients::of_broker(&state.db, user.id, id).await?;
+    // A client record holds a person's care needs: every opening of it is recorded.
+    crate::domain::audit::record(
+        &state.db,
+        &actor,
+        crate::domain::audit::Event::new("client.viewed", "client", client.id),
+    )
+    .await?;
+    client_page(&page, &state, &user, id, None).await
 }
 
 pub async fn edit_form(

@@ -87,6 +87,7 @@ pub async fn upload(
 pub async fn download(
     state: web::Data<AppState>,
     user: CurrentUser,
+    RequestActor(actor): RequestActor,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let file = evidence_files::for_reader(
@@ -94,6 +95,13 @@ pub async fn download(
         path_id(&id)?,
         user.id,
         user.has_role(Role::Admin),
+    )
+    .await?;
+    // Evidence holds identity documents and DBS certificates: who read which is recorded.
+    crate::domain::audit::record(
+        &state.db,
+        &actor,
+        crate::domain::audit::Event::new("evidence_file.downloaded", "evidence_file", file.id),
     )
     .await?;
     let path =

@@ -260,3 +260,38 @@ async fn a_closed_case_cannot_be_acted_for() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn opening_a_client_record_is_audited() {
+    let app = spawn_app().await;
+    let (broker, broker_user) = app.signed_in_as(Role::Broker).await;
+    let id = add_client(&broker, "Mr Aziz").await;
+    let (status, _) = broker.get_text(&format!("/broker/clients/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let (other, _) = app.signed_in_as(Role::Broker).await;
+    assert_ne!(
+        other.get(&format!("/broker/clients/{id}")).await.status(),
+        StatusCode::OK
+    );
+    let viewed: Vec<_> = audit_log::Entity::find()
+        .order_by_asc(audit_log::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.action == "client.viewed")
+        .collect();
+    assert!(!viewed.is_empty());
+    assert!(
+        viewed
+            .iter()
+            .all(|r| r.actor_user_id == Some(broker_user.id) && r.subject_id == id.to_string()),
+        "only the broker's own openings"
+    );
+    assert!(
+        viewed
+            .iter()
+            .all(|r| r.detail.as_deref().is_none_or(|d| !d.contains("Aziz"))),
+        "no personal data in the log"
+    );
+}

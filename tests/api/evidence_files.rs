@@ -154,3 +154,50 @@ async fn only_pdf_jpeg_and_png_documents_are_accepted() {
         .await;
     assert!(page.contains("certificate.png"));
 }
+
+#[tokio::test]
+async fn every_download_of_an_evidence_document_is_audited() {
+    let app = spawn_app().await;
+    let (owner, _) = app.signed_in_as(Role::Provider).await;
+    let org = owner
+        .create_organisation("Kasia Nowak", "personal_assistant")
+        .await;
+    upload(&owner, org, "dbs", "dbs.pdf", PDF.to_vec()).await;
+    let (_, page) = owner
+        .get_text(&format!("/provider/organisations/{org}/evidence"))
+        .await;
+    let id = file_id_in(&page);
+    let downloads = || async {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::audit_log::Entity::find()
+            .filter(entity::audit_log::Column::Action.eq("evidence_file.downloaded"))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        owner.get(&format!("/evidence-files/{id}")).await.status(),
+        StatusCode::OK
+    );
+    let (admin, admin_user) = app.signed_in_as(Role::Admin).await;
+    assert_eq!(
+        admin.get(&format!("/evidence-files/{id}")).await.status(),
+        StatusCode::OK
+    );
+    let (stranger, _) = app.signed_in_as(Role::Provider).await;
+    assert_ne!(
+        stranger
+            .get(&format!("/evidence-files/{id}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let rows = downloads().await;
+    assert_eq!(
+        rows.len(),
+        2,
+        "the owner's and the admin's, not the refused one"
+    );
+    assert_eq!(rows[1].actor_user_id, Some(admin_user.id));
+    assert_eq!(rows[1].subject_id, id.to_string());
+}
