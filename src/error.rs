@@ -15,6 +15,9 @@ pub enum AppError {
     Forbidden,
     #[error("Sign in to continue")]
     Unauthorized,
+    /// A sensitive change needs a fresh password and code; `next` is where to come back to.
+    #[error("Confirm it is you")]
+    ConfirmItIsYou { next: String },
     /// The account's email address is not confirmed, and this reaches other people.
     #[error("Confirm your email address first")]
     EmailNotVerified,
@@ -60,6 +63,10 @@ impl AppError {
                 "Your account does not have the role this page needs. If you think it should, contact the Kith team at the council.".into(),
             ),
             Self::Unauthorized => ("Sign in to continue".into(), "You need to sign in to see this page.".into()),
+            Self::ConfirmItIsYou { .. } => (
+                "Confirm it is you".into(),
+                "This change needs you to have signed in within the last 10 minutes. Confirm your password (and code) and try again.".into(),
+            ),
             Self::EmailNotVerified => (
                 "Confirm your email address first".into(),
                 "Before you can contact providers, invite people, set up an organisation, apply for funding or write a review, follow the link we emailed you when you registered. This proves the address is yours.".into(),
@@ -91,12 +98,19 @@ impl AppError {
 
 impl AppError {
     /// A link to what the person can do next, if there is one: (address, words).
-    pub fn next_step(&self) -> Option<(&'static str, &'static str)> {
+    pub fn next_step(&self) -> Option<(String, &'static str)> {
         match self {
-            Self::Unauthorized => Some(("/sign-in", "Sign in")),
+            Self::Unauthorized => Some(("/sign-in".into(), "Sign in")),
             Self::EmailNotVerified => Some((
-                "/account",
+                "/account".into(),
                 "Go to your account to send the confirmation link again",
+            )),
+            Self::ConfirmItIsYou { next } => Some((
+                format!(
+                    "/account/confirm?next={}",
+                    crate::auth::access::url_encode(next)
+                ),
+                "Confirm it is you",
             )),
             _ => None,
         }
@@ -116,7 +130,9 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Forbidden | Self::Csrf | Self::EmailNotVerified => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf | Self::EmailNotVerified | Self::ConfirmItIsYou { .. } => {
+                StatusCode::FORBIDDEN
+            }
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -184,7 +200,13 @@ fn render(err: &AppError, json: bool) -> HttpResponse {
         })
     } else {
         builder.content_type("text/html; charset=utf-8").body(
-            views::errors::error_page(status, &title, &message, err.next_step()).into_string(),
+            views::errors::error_page(
+                status,
+                &title,
+                &message,
+                err.next_step().as_ref().map(|(h, w)| (h.as_str(), *w)),
+            )
+            .into_string(),
         )
     }
 }

@@ -90,6 +90,13 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
             let user = accounts::find_active_user(&state.db, id).await?;
+            // Staff pages need a sign-in that gave the second factor: a session signed in
+            // with a password alone (before a staff role was granted, or by an invitation)
+            // counts as signed out.
+            let user = user.filter(|u| {
+                !crate::domain::two_factor::required_for(&u.roles)
+                    || super::second_factor::second_factor_given(&session)
+            });
             if user.is_none() {
                 session.remove(USER_ID_KEY);
             }

@@ -29,14 +29,41 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// The device this request's signed cookie names, if the signature holds.
-pub fn recognise(req: &HttpRequest, key: &Key, secure: bool) -> Option<Device> {
-    let name = cookie_name(secure);
+/// The value of the signed cookie `name`, if its signature holds.
+pub(super) fn signed_value(req: &HttpRequest, key: &Key, name: &str) -> Option<String> {
     let cookie = req.cookie(name)?;
     let mut jar = CookieJar::new();
     jar.add_original(cookie.into_owned());
-    let verified = jar.signed(key).get(name)?;
-    let (user_id, id) = verified.value().split_once('.')?;
+    jar.signed(key).get(name).map(|c| c.value().to_owned())
+}
+
+/// A cookie Kith signs: whole site, HttpOnly, SameSite=Lax, Secure over https.
+pub(super) fn signed_cookie(
+    key: &Key,
+    secure: bool,
+    name: &'static str,
+    value: String,
+    days: i64,
+) -> Cookie<'static> {
+    let mut jar = CookieJar::new();
+    jar.signed_mut(key).add(
+        Cookie::build(name, value)
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(Duration::days(days))
+            .finish(),
+    );
+    jar.get(name)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(name, ""))
+}
+
+/// The device this request's signed cookie names, if the signature holds.
+pub fn recognise(req: &HttpRequest, key: &Key, secure: bool) -> Option<Device> {
+    let value = signed_value(req, key, cookie_name(secure))?;
+    let (user_id, id) = value.split_once('.')?;
     Some(Device {
         user_id: user_id.parse().ok()?,
         id: id.to_owned(),
@@ -49,20 +76,13 @@ pub fn remember(key: &Key, secure: bool, user_id: i64, known: Option<&Device>) -
     let id = known
         .filter(|d| d.user_id == user_id)
         .map_or_else(new_token, |d| d.id.clone());
-    let name = cookie_name(secure);
-    let mut jar = CookieJar::new();
-    jar.signed_mut(key).add(
-        Cookie::build(name, format!("{user_id}.{id}"))
-            .path("/")
-            .http_only(true)
-            .secure(secure)
-            .same_site(SameSite::Lax)
-            .max_age(Duration::days(DEVICE_DAYS))
-            .finish(),
-    );
-    jar.get(name)
-        .cloned()
-        .unwrap_or_else(|| Cookie::new(name, ""))
+    signed_cookie(
+        key,
+        secure,
+        cookie_name(secure),
+        format!("{user_id}.{id}"),
+        DEVICE_DAYS,
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod devices;
 pub mod password;
 pub mod rate_limit;
 pub mod roles;
+pub mod second_factor;
 pub mod session_store;
 pub mod tokens;
 

@@ -22,6 +22,16 @@ pub const SIGN_IN_PER_IP: Limit = Limit {
     max_attempts: 50,
     window: Duration::from_secs(15 * 60),
 };
+/// Wrong second-factor codes for one account, across every pending sign-in.
+pub const SECOND_FACTOR_PER_ACCOUNT: Limit = Limit {
+    max_attempts: 10,
+    window: Duration::from_secs(15 * 60),
+};
+/// Wrong passwords or codes on "confirm it is you" and the current-password field, per account.
+pub const CONFIRM_PER_ACCOUNT: Limit = Limit {
+    max_attempts: 10,
+    window: Duration::from_secs(15 * 60),
+};
 pub const RESET_PER_EMAIL: Limit = Limit {
     max_attempts: 5,
     window: Duration::from_secs(60 * 60),

@@ -25,6 +25,9 @@ use marketplace::{Marketplace, Plan};
 
 /// The password of every demo account. Demo data is for trying Kith out, never production.
 pub const DEMO_PASSWORD: &str = "kith-demo-password";
+/// The authenticator secret of every demo staff account (base32, documented in the README so
+/// the demo can be signed into: add it to an authenticator app, or compute the code).
+pub const DEMO_TOTP_SECRET: &str = "KITHDEMOKITHDEMOKITHDEMOKITHDEMO";
 
 struct DemoAccount {
     email: &'static str,
@@ -223,6 +226,9 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         .await?;
         for role in account.roles {
             grant_role_in(&txn, user_id, *role, None).await?;
+        }
+        if crate::domain::two_factor::required_for(account.roles) {
+            crate::domain::two_factor::enrol_with_secret(&txn, user_id, DEMO_TOTP_SECRET).await?;
         }
         if account.roles.contains(&Role::Admin) {
             admin_id.get_or_insert(user_id);

@@ -357,6 +357,8 @@ async fn reclaim_unconfirmed(
     active.updated_at = Set(now);
     active.update(txn).await?;
     let ended = crate::auth::session_store::end_all_sessions_of(txn, user_id).await?;
+    // An authenticator the squatter set up is theirs, not the invitee's.
+    super::two_factor::remove(txn, user_id).await?;
     audit::record(
         txn,
         &actor.or_user(user_id),

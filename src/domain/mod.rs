@@ -60,5 +60,6 @@ pub mod search_params;
 pub mod service_reviews;
 pub mod shortlists;
 pub mod support_plans;
+pub mod two_factor;
 pub mod users;
 pub mod validation;

@@ -83,6 +83,15 @@ pub fn password_changed(to: &str, name: &str, reset: &str) -> OutgoingMail {
     ])
 }
 
+pub fn two_factor_reset(to: &str, name: &str, sign_in: &str) -> OutgoingMail {
+    compose(to, "Your Kith two-factor sign-in was reset", name, &[
+        Block::Para("An administrator has reset the authenticator app and recovery codes of your Kith account, and you were signed out everywhere.".into()),
+        Block::Para("When you next sign in you will be asked to set up your authenticator app again.".into()),
+        Block::Link("Sign in".into(), sign_in.into()),
+        Block::Para("If you did not ask for this, tell the Kith team at the council straight away.".into()),
+    ])
+}
+
 /// `as_what` completes "invited … as": "a quality checker", "a member of Team Care".
 pub fn invitation(to: &str, as_what: &str, inviter: &str, link: &str) -> OutgoingMail {
     compose(to, &format!("You have been invited to Kith as {as_what}"), to, &[

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{RequestActor, form_status, html_page, page_number, path_id, see_other};
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
+use crate::auth::second_factor::RecentlyConfirmed;
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::invitations::{self, InvitationError};
@@ -108,9 +109,11 @@ async fn user_detail_page(
         ..Default::default()
     };
     let (history, _) = audit::list(&state.db, &filter, 1).await?;
+    let second_factor = crate::domain::two_factor::of_user(&state.db, id).await?;
     Ok(view::user_detail(
         page,
         &summary,
+        second_factor.is_some(),
         &history[..history.len().min(10)],
         errors,
     ))
@@ -137,6 +140,7 @@ fn parse_role(raw: &str) -> AppResult<Role> {
 
 pub async fn grant_role(
     state: web::Data<AppState>,
+    _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
     id: web::Path<String>,
@@ -152,6 +156,7 @@ pub async fn grant_role(
 pub async fn revoke_role(
     page: Page,
     state: web::Data<AppState>,
+    _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
     id: web::Path<String>,
@@ -186,6 +191,7 @@ pub struct StatusForm {
 pub async fn set_status(
     page: Page,
     state: web::Data<AppState>,
+    _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
     id: web::Path<String>,

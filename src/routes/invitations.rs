@@ -129,7 +129,21 @@ pub async fn accept_invitation(
             ));
         }
     };
-    if created || actor.user_id == Some(user_id) {
+    if (created || actor.user_id == Some(user_id))
+        && !open.role.is_self_service()
+        && !crate::domain::two_factor::is_on(&state.db, user_id).await?
+    {
+        // A staff role is used only with a second factor: set it up now, then in.
+        crate::auth::second_factor::begin(
+            &session,
+            &crate::auth::second_factor::PendingSignIn::new(user_id, "/account".into(), true),
+        )?;
+        set_flash(
+            &session,
+            &format!("You now have the {} role", open.role.label().to_lowercase()),
+        );
+        Ok(see_other("/sign-in/set-up"))
+    } else if created || actor.user_id == Some(user_id) {
         start_session(&session, user_id)?;
         csrf::rotate(&session);
         set_flash(

@@ -38,6 +38,7 @@ pub mod search;
 pub mod sessions;
 pub mod shortlists;
 pub mod static_files;
+pub mod two_factor;
 
 use actix_web::dev::Payload;
 use actix_web::http::Method;
@@ -101,6 +102,17 @@ route_table! {
     GET  "/sign-in"                       [Public]      => sessions::sign_in_form;
     POST "/sign-in"                       [Public]      => sessions::sign_in;
     POST "/sign-out"                      [Public]      => sessions::sign_out;
+    GET  "/sign-in/code"                  [Public]      => two_factor::challenge_form;
+    POST "/sign-in/code"                  [Public]      => two_factor::challenge;
+    GET  "/sign-in/set-up"                [Public]      => two_factor::set_up_at_sign_in_form;
+    POST "/sign-in/set-up"                [Public]      => two_factor::set_up_at_sign_in;
+    GET  "/account/two-factor"            [SignedIn]    => two_factor::account_page;
+    GET  "/account/two-factor/set-up"     [SignedIn]    => two_factor::set_up_form;
+    POST "/account/two-factor/set-up"     [SignedIn]    => two_factor::set_up;
+    POST "/account/two-factor/recovery-codes" [SignedIn] => two_factor::new_recovery_codes;
+    POST "/account/two-factor/turn-off"   [SignedIn]    => two_factor::turn_off;
+    GET  "/account/confirm"               [SignedIn]    => two_factor::confirm_form;
+    POST "/account/confirm"               [SignedIn]    => two_factor::confirm;
     GET  "/forgot-password"               [Public]      => passwords::forgot_password_form;
     POST "/forgot-password"               [Public]      => passwords::forgot_password;
     GET  "/reset-password/{token}"        [Public]      => passwords::reset_password_form;
@@ -117,6 +129,7 @@ route_table! {
     POST "/admin/users/{id}/roles"        [Role(Admin)] => admin::grant_role;
     POST "/admin/users/{id}/roles/revoke" [Role(Admin)] => admin::revoke_role;
     POST "/admin/users/{id}/status"       [Role(Admin)] => admin::set_status;
+    POST "/admin/users/{id}/two-factor/reset" [Role(Admin)] => two_factor::admin_reset;
     GET  "/admin/invitations"             [Role(Admin)] => admin::invitations;
     POST "/admin/invitations"             [Role(Admin)] => admin::invite;
     GET  "/admin/categories"              [Role(Admin)] => categories::list;

@@ -6,8 +6,9 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, rate_limit, see_other};
 use crate::auth::access::{ClientIp, start_session};
+use crate::auth::csrf;
 use crate::auth::rate_limit as limits;
-use crate::auth::{CurrentUser, csrf};
+use crate::auth::second_factor::RecentlyConfirmed;
 use crate::domain::account_tokens;
 use crate::domain::accounts::AccountError;
 use crate::domain::email_address::EmailAddress;
@@ -110,11 +111,20 @@ pub async fn change_password_form(page: Page) -> maud::Markup {
 pub async fn change_password(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    RecentlyConfirmed(user): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
     form: web::Form<NewPasswordForm>,
 ) -> AppResult<HttpResponse> {
+    // Wrong current passwords are throttled like sign-ins: this form must not become a way
+    // to guess the password of a session left open.
+    let throttle = format!("confirm:user:{}", user.id);
+    state
+        .rate_limiter
+        .check_only(&throttle, limits::CONFIRM_PER_ACCOUNT)
+        .map_err(|wait| AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        })?;
     let mut form = form.into_inner();
     let mut errors = FieldErrors::default();
     if form.current_password.is_empty() {
@@ -145,6 +155,9 @@ pub async fn change_password(
             Ok(see_other("/account"))
         }
         Err(AccountError::WrongCurrentPassword) => {
+            state
+                .rate_limiter
+                .record(&throttle, limits::CONFIRM_PER_ACCOUNT);
             errors.add(
                 "current_password",
                 AccountError::WrongCurrentPassword.to_string(),

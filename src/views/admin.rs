@@ -162,6 +162,7 @@ fn status_tag(user: &entity::users::Model) -> Markup {
 pub fn user_detail(
     page: &Page,
     summary: &UserSummary,
+    has_authenticator: bool,
     history: &[audit_log::Model],
     errors: &FieldErrors,
 ) -> Markup {
@@ -233,6 +234,17 @@ pub fn user_detail(
                     (text_input("reason", "Reason for disabling (recorded in the audit log)", "", errors, InputOptions { ..Default::default() }))
                     (warning_button("Disable account"))
                 }
+            }
+            h2 class="govuk-heading-m" { "Two-factor sign-in" }
+            @if has_authenticator {
+                p class="govuk-body" { "This account has an authenticator app. If they have lost their phone and their recovery codes, reset it: they are signed out everywhere, emailed, and set it up again when they next sign in." }
+                @if !is_self {
+                    (button_form(&format!("{base}/two-factor/reset"), &csrf, &[], warning_button("Reset two-factor sign-in")))
+                }
+            } @else if crate::domain::two_factor::required_for(&summary.roles) {
+                p class="govuk-body" { "Not set up yet: they will set it up when they next sign in." }
+            } @else {
+                p class="govuk-body" { "Not set up (optional for this account)." }
             }
             h2 class="govuk-heading-m" { "Recent history" }
             (audit_table(history))

@@ -36,3 +36,4 @@ pub mod search_log;
 pub mod shortlists;
 
 pub use page::Page;
+pub mod two_factor;

@@ -155,7 +155,7 @@ async fn registering_a_taken_email_reveals_nothing_and_tells_the_owner() {
 #[tokio::test]
 async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
     let app = spawn_app().await;
-    let user = app.create_user(&[Role::Broker]).await;
+    let user = app.create_user(&[Role::BudgetHolder]).await;
     let b = app.browser();
     let form_page = b.get("/sign-in").await;
     let before = session_cookie(&form_page).expect("a form page starts a session");
@@ -298,7 +298,11 @@ async fn after_sign_in_people_return_only_to_local_pages() {
             ],
         )
         .await;
-    assert_eq!(location(&res), "/admin/users?q=x");
+    assert_eq!(location(&res), "/sign-in/code", "staff give a code first");
+    assert_eq!(
+        b.second_factor(&admin.email, "/sign-in/code").await,
+        "/admin/users?q=x"
+    );
     for evil in [
         "//evil.example/",
         "https://evil.example/",
@@ -315,7 +319,11 @@ async fn after_sign_in_people_return_only_to_local_pages() {
                 ],
             )
             .await;
-        assert_eq!(location(&res), "/account", "{evil}");
+        assert_eq!(
+            b.second_factor(&admin.email, &location(&res)).await,
+            "/account",
+            "{evil}"
+        );
     }
 }
 

@@ -203,7 +203,20 @@ async fn staff_invitations_create_an_account_with_the_role_once() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/account");
+    assert_eq!(
+        location(&res),
+        "/sign-in/set-up",
+        "a staff role starts with setting up the second factor"
+    );
+    assert_eq!(
+        b.get("/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED,
+        "not signed in before it is set up"
+    );
+    let next = b
+        .second_factor("new.checker@example.org", "/sign-in/set-up")
+        .await;
+    assert_eq!(next, "/account");
     let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["roles"], serde_json::json!(["quality_checker"]));
     assert_eq!(me["email_verified"], serde_json::json!(true));
@@ -242,7 +255,8 @@ async fn an_invitation_adds_the_role_to_an_existing_account() {
     let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["roles"], serde_json::json!(["budget_holder"]));
     let res = b.post_form(&link, &[]).await;
-    assert_eq!(location(&res), "/account");
+    assert_eq!(location(&res), "/sign-in/set-up");
+    b.second_factor(&existing.email, "/sign-in/set-up").await;
     let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["roles"], serde_json::json!(["budget_holder", "broker"]));
 }

@@ -17,6 +17,58 @@ use reqwest::StatusCode;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
 pub const PASSWORD: &str = "a long test password";
+/// The authenticator secret of staff accounts made by `create_user` (the demo's).
+pub const TOTP_SECRET: &str = kith::demo::DEMO_TOTP_SECRET;
+
+/// The 30-second steps each account (by email, whichever server) has used, so a test that
+/// signs the same account in twice waits for a fresh code instead of replaying one (which
+/// Kith refuses).
+static USED_STEPS: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+/// Authenticator secrets accounts chose on the set-up page (by email); others use
+/// `TOTP_SECRET`.
+static SET_UP_SECRETS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn secret_of(email: &str) -> String {
+    SET_UP_SECRETS
+        .lock()
+        .expect("secrets")
+        .iter()
+        .rev()
+        .find(|(e, _)| e == email)
+        .map_or_else(|| TOTP_SECRET.to_owned(), |(_, s)| s.clone())
+}
+
+/// A code for `secret` that `key` has not used yet (Kith accepts one step of drift either
+/// way), else wait for one.
+pub async fn fresh_code(email: &str, secret: &str) -> String {
+    loop {
+        let now = chrono::Utc::now().timestamp().unsigned_abs();
+        let step_now = now / 30;
+        let used = {
+            let steps = USED_STEPS.lock().expect("steps");
+            steps
+                .iter()
+                .filter(|(e, _)| e == email)
+                .map(|(_, s)| *s)
+                .max()
+        };
+        // Kith accepts the step before, this one and the next: the oldest unused one that
+        // will still be accepted in a second's time.
+        let fits = |step: u64| used.is_none_or(|u| step > u) && (step + 2) * 30 > now + 1;
+        let chosen = [step_now - 1, step_now, step_now + 1]
+            .into_iter()
+            .find(|s| fits(*s));
+        if let Some(step) = chosen {
+            USED_STEPS
+                .lock()
+                .expect("steps")
+                .push((email.to_owned(), step));
+            return kith::domain::two_factor::code_at(secret, step * 30);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
 
 pub struct TestApp {
     pub address: String,
@@ -177,6 +229,11 @@ impl TestApp {
             grant_role_in(&self.db, id, *role, None)
                 .await
                 .expect("grant");
+        }
+        if kith::domain::two_factor::required_for(roles) {
+            kith::domain::two_factor::enrol_with_secret(&self.db, id, TOTP_SECRET)
+                .await
+                .expect("enrol");
         }
         TestUser { id, email }
     }
@@ -376,14 +433,61 @@ impl Browser {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) {
-        let res = self
-            .post_form("/sign-in", &[("email", email), ("password", password)])
-            .await;
+        let res = self.try_sign_in(email, password).await;
         assert_eq!(
             res.status(),
             StatusCode::SEE_OTHER,
             "sign-in as {email} failed"
         );
+        self.second_factor(email, &location(&res)).await;
+    }
+
+    /// After the password: gives the code (staff accounts made by `create_user` and the demo
+    /// use `TOTP_SECRET`), or sets up an authenticator as a person would, reading the key
+    /// from the page. Anything else is left as it is. Returns where the person goes next.
+    pub async fn second_factor(&self, email: &str, location: &str) -> String {
+        match location {
+            "/sign-in/code" => {
+                // A step this helper does not know was used (by an earlier server on the same
+                // database) is refused once; the next one is fresh.
+                let mut status = StatusCode::OK;
+                for _ in 0..4 {
+                    let code = fresh_code(email, &secret_of(email)).await;
+                    let res = self.post_form("/sign-in/code", &[("code", &code)]).await;
+                    status = res.status();
+                    if status == StatusCode::SEE_OTHER {
+                        return crate::helpers::location(&res);
+                    }
+                }
+                panic!("the code for {email} was refused: {status}");
+            }
+            "/sign-in/set-up" => {
+                let (_, page) = self.get_text("/sign-in/set-up").await;
+                let key: String = page
+                    .split("kith-key\">")
+                    .nth(1)
+                    .and_then(|s| s.split('<').next())
+                    .expect("the key on the set-up page")
+                    .split_whitespace()
+                    .collect();
+                let code = fresh_code(email, &key).await;
+                let (status, page) = self
+                    .post_form_text("/sign-in/set-up", &[("code", &code)])
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                assert!(page.contains("Save your recovery codes"));
+                SET_UP_SECRETS
+                    .lock()
+                    .expect("secrets")
+                    .push((email.to_owned(), key));
+                page.split("kith-continue\" href=\"")
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .unwrap_or("/account")
+                    .to_owned()
+            }
+            other => other.to_owned(),
+        }
     }
 
     /// Sets up an organisation as a provider would and returns its id.

@@ -32,3 +32,4 @@ mod search;
 mod security;
 mod shortlists;
 mod staff_access;
+mod two_factor;

@@ -29,9 +29,9 @@ async fn squat(app: &TestApp, email: &str, role: &str) -> Browser {
     attacker
 }
 
-/// The invitee follows the link, finds the unconfirmed account treated as new, and
-/// chooses their own name and password.
-async fn accept_as_new(app: &TestApp, link: &str) -> Browser {
+/// The invitee follows the link, finds the unconfirmed account treated as new, chooses their
+/// own name and password, and (for a staff role) sets up their authenticator.
+async fn accept_as_new(app: &TestApp, link: &str, email: &str) -> Browser {
     let invitee = app.browser();
     let (status, body) = invitee.get_text(link).await;
     assert_eq!(status, StatusCode::OK);
@@ -56,7 +56,10 @@ async fn accept_as_new(app: &TestApp, link: &str) -> Browser {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/account");
+    assert_eq!(
+        invitee.second_factor(email, &location(&res)).await,
+        "/account"
+    );
     invitee
 }
 
@@ -97,7 +100,7 @@ async fn attack_1_an_unconfirmed_squatter_does_not_get_the_staff_role() {
     let mail = app.wait_for_mail(victim, "invited").await;
     let link = app.link_in(&mail, "/invitations/");
 
-    let invitee = accept_as_new(&app, &link).await;
+    let invitee = accept_as_new(&app, &link, victim).await;
     assert_squatter_shut_out(&app, &attacker, victim).await;
     assert_eq!(
         attacker.get("/admin").await.status(),
@@ -148,7 +151,10 @@ async fn attack_1_a_confirmed_account_accepts_only_when_signed_in_as_itself() {
     let owner = app.browser();
     owner.sign_in(&existing.email, PASSWORD).await;
     let res = owner.post_form(&link, &[]).await;
-    assert_eq!(location(&res), "/account");
+    assert_eq!(
+        owner.second_factor(&existing.email, &location(&res)).await,
+        "/account"
+    );
     assert_eq!(
         owner.get("/commissioner/market").await.status(),
         StatusCode::OK
@@ -174,7 +180,7 @@ async fn attack_1_an_unconfirmed_squatter_does_not_join_a_provider_organisation(
     let mail = app.wait_for_mail(victim, "invited").await;
     let link = app.link_in(&mail, "/invitations/");
 
-    let invitee = accept_as_new(&app, &link).await;
+    let invitee = accept_as_new(&app, &link, victim).await;
     assert_squatter_shut_out(&app, &attacker, victim).await;
     let path = format!("/provider/organisations/{id}");
     assert_eq!(
@@ -541,7 +547,23 @@ async fn attack_5_wrong_passwords_from_strangers_do_not_lock_the_owner_out() {
         StatusCode::SEE_OTHER,
         "the owner signs in from their own browser"
     );
+    own_browser
+        .second_factor(&admin.email, &location(&res))
+        .await;
     assert_eq!(own_browser.get("/admin").await.status(), StatusCode::OK);
+
+    // From a browser never used before (a new phone), the right password and a code pass
+    // the cool-down: the password alone would get a stranger nowhere.
+    let new_phone = app.browser();
+    let res = new_phone.try_sign_in(&admin.email, PASSWORD).await;
+    assert_eq!(location(&res), "/sign-in/code");
+    assert!(
+        !new_phone.is_signed_in().await,
+        "not in on the password alone"
+    );
+    new_phone.second_factor(&admin.email, "/sign-in/code").await;
+    assert_eq!(new_phone.get("/admin").await.status(), StatusCode::OK);
+
     let failed = app
         .audit_actions()
         .await
@@ -549,8 +571,8 @@ async fn attack_5_wrong_passwords_from_strangers_do_not_lock_the_owner_out() {
         .filter(|a| a == "account.sign_in_failed")
         .count();
     assert_eq!(
-        failed, 10,
-        "each refused guess is audited against the account"
+        failed, 11,
+        "each refused guess is audited against the account, the one refused for cooling too"
     );
 }
 

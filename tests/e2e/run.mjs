@@ -8,6 +8,7 @@
 //   node tests/e2e/run.mjs            (after `cargo build`; KITH_BIN to use another binary)
 
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +23,8 @@ const root = join(here, '..', '..');
 const bin = process.env.KITH_BIN || join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug', 'kith');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PASSWORD = 'kith-demo-password';
+// Every demo staff account's authenticator secret (README, "Demo sign-ins").
+const DEMO_TOTP_SECRET = 'KITHDEMOKITHDEMOKITHDEMOKITHDEMO';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
 
 const dataDir = process.env.KITH_E2E_DIR || mkdtempSync(join(tmpdir(), 'kith-e2e-'));
@@ -94,6 +97,36 @@ async function go(page, path, name) {
   return res;
 }
 
+/** RFC 6238: the 6-digit code an authenticator app shows for a base32 secret at a step. */
+function totp(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+// Kith accepts each 30-second step once per account: remember which ones were used.
+const usedSteps = new Map();
+async function freshCode(email) {
+  for (;;) {
+    const now = Date.now() / 1000;
+    const current = Math.floor(now / 30);
+    const used = usedSteps.get(email) ?? -1;
+    const step = [current - 1, current, current + 1].find((s) => s > used && (s + 2) * 30 > now + 1);
+    if (step !== undefined) {
+      usedSteps.set(email, step);
+      return totp(DEMO_TOTP_SECRET, step);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function signIn(context, email) {
   const page = await context.newPage();
   await page.goto('/sign-in');
@@ -101,6 +134,13 @@ async function signIn(context, email) {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForLoadState('load');
+  if (new URL(page.url()).pathname === '/sign-in/code') {
+    // Staff give a code from their authenticator app, typed as a person would.
+    await audit(page, 'sign-in-code');
+    await page.getByLabel('Code', { exact: true }).fill(await freshCode(email));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForLoadState('load');
+  }
   check(!new URL(page.url()).pathname.startsWith('/sign-in'), `${email} could not sign in`);
   return page;
 }
@@ -139,6 +179,30 @@ async function sweep(browser, base, routes) {
     }
     await context.close();
   }
+}
+
+async function twoFactorJourney(browser, base) {
+  console.log('== a budget holder turns on two-factor sign-in, saves recovery codes, turns it off');
+  const context = await newContext(browser, base, 390);
+  const page = await signIn(context, 'budget.holder@kith.example');
+  await go(page, '/account/two-factor', 'two-factor-off');
+  await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+  await page.waitForLoadState('load');
+  const key = (await page.locator('.kith-key').textContent()).replace(/\s+/g, '');
+  await page.getByLabel('Code', { exact: true }).fill('123');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await audit(page, 'two-factor-set-up-error');
+  check((await page.content()).includes('The code is not right'), 'a wrong code is explained');
+  await page.getByLabel('Code', { exact: true }).fill(totp(key, Math.floor(Date.now() / 30000)));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await audit(page, 'recovery-codes');
+  check((await page.locator('.kith-recovery-codes li').count()) === 10, 'ten recovery codes are shown');
+  await page.getByRole('link', { name: /I have saved my codes/ }).click();
+  await audit(page, 'two-factor-on');
+  await page.getByRole('button', { name: 'Turn off two-factor sign-in' }).click();
+  await page.waitForLoadState('load');
+  check((await page.content()).includes('Two-factor sign-in is off'), 'turned off again');
+  await context.close();
 }
 
 async function searchJourney(browser, base) {
@@ -469,6 +533,7 @@ async function main() {
     await keyboardJourney(browser, base);
     await keyboardAndPhone(browser, base);
     await sweep(browser, base, routes);
+    await twoFactorJourney(browser, base);
   } catch (err) {
     results.failures.push(`stopped: ${err.stack || err}`);
     console.error(err);
