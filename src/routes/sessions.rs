@@ -32,10 +32,6 @@ pub async fn sign_in_form(page: Page, query: web::Query<NextQuery>) -> maud::Mar
     let query = query.into_inner();
     let notice = if query.reset == "done" {
         Some("Your password has been changed. Sign in with your new password.")
-    } else if query.code == "restart" {
-        Some(
-            "Too many wrong codes. Sign in again with your password, then enter the newest code from your app.",
-        )
     } else if query.invitation == "accepted" {
         Some("Invitation accepted. Sign in to use your new role.")
     } else {
@@ -45,7 +41,14 @@ pub async fn sign_in_form(page: Page, query: web::Query<NextQuery>) -> maud::Mar
         next: query.next,
         ..Default::default()
     };
-    view::sign_in(&page, &form, &FieldErrors::default(), notice)
+    let mut errors = FieldErrors::default();
+    if query.code == "restart" {
+        errors.add(
+            "email",
+            "Too many wrong codes. Sign in again with your password, then enter the newest code from your app",
+        );
+    }
+    view::sign_in(&page, &form, &errors, notice)
 }
 
 pub async fn sign_in(
