@@ -276,7 +276,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!(url = %application.base_url, "Kith is running: open {}", application.base_url);
     if demo_present && local_only {
         tracing::info!(
-            "demo sign-ins (the password is in README.md): {}",
+            "demo sign-ins (the password, and the authenticator secret staff also need, are in README.md): {}",
             demo::logins_summary()
         );
     } else if demo_present {
