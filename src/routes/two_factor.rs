@@ -40,6 +40,17 @@ fn pending_or_restart(session: &Session, set_up: bool) -> Result<PendingSignIn, 
     }
 }
 
+/// What a wrong first code during set-up is told.
+const WRONG_SET_UP_CODE: &str = "The code is not right. Enter the 6-digit code the app shows now";
+
+/// Counts a wrong code against the account, across sessions.
+fn record_wrong_code(state: &AppState, user_id: i64) {
+    state.rate_limiter.record(
+        &format!("second-factor:user:{user_id}"),
+        limits::SECOND_FACTOR_PER_ACCOUNT,
+    );
+}
+
 /// Counts a wrong code against the account (across sessions) and the pending sign-in; the
 /// page to show next.
 fn wrong_code(
@@ -49,10 +60,7 @@ fn wrong_code(
     errors: &mut FieldErrors,
     message: &str,
 ) -> Option<HttpResponse> {
-    state.rate_limiter.record(
-        &format!("second-factor:user:{}", pending.user_id),
-        limits::SECOND_FACTOR_PER_ACCOUNT,
-    );
+    record_wrong_code(state, pending.user_id);
     if second_factor::record_wrong_code(session, pending) {
         errors.add("code", message);
         None
@@ -222,8 +230,13 @@ pub async fn set_up_at_sign_in(
         }
         Err(TwoFactorError::WrongCode) => {
             let mut errors = FieldErrors::default();
-            let message = "The code is not right. Enter the 6-digit code the app shows now";
-            match wrong_code(&state, &session, pending.clone(), &mut errors, message) {
+            match wrong_code(
+                &state,
+                &session,
+                pending.clone(),
+                &mut errors,
+                WRONG_SET_UP_CODE,
+            ) {
                 Some(restart) => Ok(restart),
                 None => {
                     setup_page(&state, pending.user_id, &errors, |qr, key, e| {
@@ -282,15 +295,9 @@ pub async fn set_up(
             view::recovery_codes(&page, &codes, "/account/two-factor"),
         )),
         Err(TwoFactorError::WrongCode) => {
-            state.rate_limiter.record(
-                &format!("second-factor:user:{}", user.id),
-                limits::SECOND_FACTOR_PER_ACCOUNT,
-            );
+            record_wrong_code(&state, user.id);
             let mut errors = FieldErrors::default();
-            errors.add(
-                "code",
-                "The code is not right. Enter the 6-digit code the app shows now",
-            );
+            errors.add("code", WRONG_SET_UP_CODE);
             setup_page(&state, user.id, &errors, |qr, key, e| {
                 view::set_up_from_account(&page, qr, key, e)
             })

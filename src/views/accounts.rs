@@ -58,7 +58,8 @@ pub struct ProfileForm {
     pub display_name: String,
 }
 
-fn narrow(content: Markup) -> Markup {
+/// A one-column form page: two thirds of the width on a wide screen.
+pub(crate) fn narrow(content: Markup) -> Markup {
     html! { div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" { (content) } } }
 }
 

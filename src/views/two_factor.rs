@@ -4,6 +4,7 @@
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
+use super::accounts::narrow;
 use super::components::{
     InputOptions, button, csrf_field, error_summary, password_input, secondary_button,
     single_checkbox, text_input, title_with_errors, warning_button,
@@ -20,10 +21,6 @@ pub struct CodeForm {
     pub remember: String,
     pub password: String,
     pub next: String,
-}
-
-fn narrow(content: Markup) -> Markup {
-    html! { div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" { (content) } } }
 }
 
 fn code_input(errors: &FieldErrors, hint: &str) -> Markup {
