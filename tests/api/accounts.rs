@@ -303,6 +303,8 @@ async fn after_sign_in_people_return_only_to_local_pages() {
         b.second_factor(&admin.email, "/sign-in/code").await,
         "/admin/users?q=x"
     );
+    // (A budget holder, whose sign-in ends at the password, so the loop waits for no code.)
+    let holder = app.create_user(&[Role::BudgetHolder]).await;
     for evil in [
         "//evil.example/",
         "https://evil.example/",
@@ -313,17 +315,13 @@ async fn after_sign_in_people_return_only_to_local_pages() {
             .post_form(
                 "/sign-in",
                 &[
-                    ("email", &admin.email),
+                    ("email", &holder.email),
                     ("password", PASSWORD),
                     ("next", evil),
                 ],
             )
             .await;
-        assert_eq!(
-            b.second_factor(&admin.email, &location(&res)).await,
-            "/account",
-            "{evil}"
-        );
+        assert_eq!(location(&res), "/account", "{evil}");
     }
 }
 

@@ -244,7 +244,10 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
 
 /// The server on a free port, its mail written to `.eml` files; a message caught mid-send
 /// by a kill is tried again a second after it was claimed.
-async fn serve(instance: &Instance) -> (Child, Browser) {
+/// Starts the server and signs the admin in — once: later servers on the same database take
+/// the same session cookie (as a browser kept open across restarts would), so the admin
+/// does not need a fresh authenticator code for every restart.
+async fn serve(instance: &Instance, signed_in: &mut Option<reqwest::Client>) -> (Child, Browser) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -269,7 +272,17 @@ async fn serve(instance: &Instance) -> (Child, Browser) {
             .await
             .is_ok()
         {
+            if let Some(client) = signed_in.as_ref() {
+                let kept = Browser {
+                    client: client.clone(),
+                    address: browser.address.clone(),
+                };
+                if kept.is_signed_in().await {
+                    return (child, kept);
+                }
+            }
             browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
+            *signed_in = Some(browser.client.clone());
             return (child, browser);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -408,9 +421,10 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     // other clients' approvals are in flight (and their mail being sent) when it does.
     let mut kill_at = Seeded(26_112_026);
     let mut before_kills = 0;
+    let mut signed_in = None;
     for _ in 0..5 {
         let waiting = still_submitted(&instance).await;
-        let (mut server, admin) = serve(&instance).await;
+        let (mut server, admin) = serve(&instance, &mut signed_in).await;
         let queue = Arc::new(Mutex::new(waiting));
         let answered = Arc::new(AtomicUsize::new(0));
         let counter = answered.clone();
@@ -426,7 +440,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     }
     // Run to the end: the rest are approved, the outbox drains and the index catches up.
     let waiting = still_submitted(&instance).await;
-    let (mut server, admin) = serve(&instance).await;
+    let (mut server, admin) = serve(&instance, &mut signed_in).await;
     let queue = Arc::new(Mutex::new(waiting));
     let last = approve_all(&admin, &queue, 6, &Arc::new(AtomicUsize::new(0))).await;
     println!("{before_kills} approvals answered before the five kills, {last} after");
