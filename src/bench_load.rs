@@ -6,6 +6,7 @@
 //! request, errors (which must be none), approvals made, and how soon the last approved
 //! listing was searchable.
 
+use entity::listings::ListingStatus;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -98,7 +99,7 @@ async fn stream_approvals(
         .organisation_id;
     let template = listing_rows::Entity::find()
         .filter(listing_rows::Column::OrganisationId.eq(org))
-        .filter(listing_rows::Column::Status.eq(listings::APPROVED))
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .one(&db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo provider has no published listing"))?;

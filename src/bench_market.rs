@@ -3,6 +3,9 @@
 //! in a fresh embedded database, then times every market-analysis query and drafting a
 //! Market Position Statement's figures.
 
+use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
+use entity::provider_organisations::ProviderKind;
+use entity::search_log::SearchSource;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -18,12 +21,12 @@ use crate::domain::mps;
 
 const CHUNK: usize = 400;
 const UNITS: [&str; 4] = ["hour", "session", "day", "week"];
-const OUTCOMES: [Option<&str>; 5] = [
+const OUTCOMES: [Option<EnquiryOutcome>; 5] = [
     None,
-    Some("arranged"),
-    Some("not_available"),
-    Some("no_response"),
-    Some("declined"),
+    Some(EnquiryOutcome::Arranged),
+    Some(EnquiryOutcome::NotAvailable),
+    Some(EnquiryOutcome::NoResponse),
+    Some(EnquiryOutcome::Declined),
 ];
 const WORDS: [&str; 8] = [
     "urdu day centre",
@@ -114,7 +117,7 @@ pub async fn market(
             category_path: Set(slug.clone()),
             top_category: Set(slug.clone()),
             district: Set(districts.choose(&mut rng).expect("districts").clone()),
-            provider_kind: Set("micro_enterprise".into()),
+            provider_kind: Set(ProviderKind::MicroEnterprise),
             accepting: Set(rng.gen_bool(0.7)),
             price_unit: Set(unit.into()),
             price_pence: Set(Some(rng.gen_range(1_000..4_000))),
@@ -186,7 +189,7 @@ pub async fn market(
                 filters: Set("{}".into()),
                 area: Set(district.clone()),
                 result_count: Set(results),
-                source: Set("page".into()),
+                source: Set(SearchSource::Page),
                 created_at: Set(at),
                 category: Set(category),
                 district: Set(district),
@@ -237,10 +240,14 @@ pub async fn market(
                     districts.choose(&mut rng).expect("d"),
                     rng.gen_range(0..9)
                 ))),
-                reply_by: Set("email".into()),
+                reply_by: Set(ReplyBy::Email),
                 reply_phone: Set(None),
-                status: Set(if outcome.is_some() { "closed" } else { "open" }.into()),
-                outcome: Set(outcome.map(str::to_owned)),
+                status: Set(if outcome.is_some() {
+                    EnquiryStatus::Closed
+                } else {
+                    EnquiryStatus::Open
+                }),
+                outcome: Set(outcome),
                 closed_by_user_id: Set(None),
                 closed_at: Set(None),
                 first_response_at: Set(None),

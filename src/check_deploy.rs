@@ -6,7 +6,7 @@ use entity::users;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::config::Settings;
+use crate::config::{Settings, SmtpSecurity};
 
 /// One thing wrong with the deployment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub fn settings_findings(settings: &Settings) -> Vec<Finding> {
             "no SMTP relay: mail is written to files and nobody receives it",
             "set smtp_host (and smtp_username, smtp_password)",
         ));
-    } else if settings.smtp_security == "none" {
+    } else if settings.smtp_security == SmtpSecurity::None {
         found.push(finding(
             "smtp-plaintext",
             "smtp_security = none sends mail and relay passwords unencrypted",

@@ -173,7 +173,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log_format);
+    telemetry::init(settings.log_format);
     let runtime = actix_web::rt::System::new();
     let result = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {

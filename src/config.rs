@@ -35,14 +35,14 @@ pub struct Settings {
     pub smtp_username: String,
     pub smtp_password: String,
     /// `starttls` (default), `tls` (implicit TLS) or `none` (a local relay only).
-    pub smtp_security: String,
+    pub smtp_security: SmtpSecurity,
     /// The From: address of every message.
     pub mail_from: String,
     /// Seconds a message being sent is left alone before it is tried again: covers a
     /// process that died mid-send. Longer than the slowest relay takes to answer.
     pub mail_claim_seconds: i64,
     /// `pretty` or `json`.
-    pub log_format: String,
+    pub log_format: LogFormat,
     /// How many reverse proxies of yours stand in front of Kith: the client address is read
     /// that many hops from the right of `X-Forwarded-For` (each proxy appends the address it
     /// saw). 0: ignore the header and use the connection's address.
@@ -76,6 +76,54 @@ pub struct Settings {
     pub grant_prefix: String,
 }
 
+/// Declares a setting with a fixed set of values. Anything else is refused when the settings
+/// are read, naming the allowed values, so a typo never silently changes behaviour.
+macro_rules! choice {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+        #[serde(try_from = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(text: String) -> Result<Self, String> {
+                match text.trim().to_ascii_lowercase().as_str() {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err(format!(
+                        "“{text}” is not one of the allowed values: {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+choice! {
+    /// How mail reaches the SMTP relay.
+    SmtpSecurity {
+        /// Upgrade a plain connection (port 587).
+        Starttls = "starttls",
+        /// Implicit TLS (port 465).
+        Tls = "tls",
+        /// Unencrypted: a relay on the same machine only.
+        None = "none",
+    }
+}
+
+choice! {
+    LogFormat {
+        /// Human-readable lines.
+        Pretty = "pretty",
+        /// One JSON object a line, for log collectors.
+        Json = "json",
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {
@@ -89,10 +137,10 @@ impl Default for Settings {
             smtp_port: 587,
             smtp_username: String::new(),
             smtp_password: String::new(),
-            smtp_security: "starttls".to_owned(),
+            smtp_security: SmtpSecurity::Starttls,
             mail_from: "Kith <no-reply@kith.example>".to_owned(),
             mail_claim_seconds: 600,
-            log_format: "pretty".to_owned(),
+            log_format: LogFormat::Pretty,
             trusted_proxies: 0,
             trust_forwarded_for: false,
             mail_retention_days: 30,
@@ -294,4 +342,42 @@ fn decode_key(text: &str) -> anyhow::Result<Vec<u8>> {
         SESSION_KEY_BYTES * 2
     );
     Ok(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_toml(text: &str) -> anyhow::Result<Settings> {
+        let dir = std::env::temp_dir().join(format!("kith-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join(format!("{}.toml", text.len()));
+        std::fs::write(&file, text)?;
+        let loaded = Settings::load(Some(&file));
+        let _ = std::fs::remove_file(&file);
+        loaded
+    }
+
+    #[test]
+    fn a_misspelt_choice_is_refused_with_the_allowed_values() {
+        let err = load_toml("smtp_security = \"tsl\"\n")
+            .expect_err("a typo must not start the service")
+            .to_string();
+        assert!(err.contains("tsl"), "{err}");
+        assert!(err.contains("starttls") && err.contains("none"), "{err}");
+        let err = load_toml("log_format = \"jsn\"\n")
+            .expect_err("a typo must not start the service")
+            .to_string();
+        assert!(err.contains("pretty") && err.contains("json"), "{err}");
+    }
+
+    #[test]
+    fn the_choices_read_as_documented() -> anyhow::Result<()> {
+        let s = load_toml("smtp_security = \"tls\"\nlog_format = \"json\"\n")?;
+        assert_eq!(s.smtp_security, SmtpSecurity::Tls);
+        assert_eq!(s.log_format, LogFormat::Json);
+        let s = load_toml("smtp_security = \"none\"\n")?;
+        assert_eq!(s.smtp_security, SmtpSecurity::None);
+        Ok(())
+    }
 }

@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
 
 /// Connects, with WAL and foreign keys on SQLite, and an optional PostgreSQL schema (the
 /// tests give each test its own).
@@ -41,4 +43,12 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {
     db.get_database_backend() == DbBackend::Sqlite
+}
+
+/// Whether the database answers a trivial query (the health check).
+pub async fn answers(db: &DatabaseConnection) -> bool {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_string(backend, "SELECT 1"))
+        .await
+        .is_ok()
 }

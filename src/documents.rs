@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::auth::tokens::sha256_bytes_hex;
+use crate::domain::tokens::sha256_bytes_hex;
 
 /// Largest document accepted.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;

@@ -2,12 +2,14 @@
 
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
-pub fn init(format: &str) {
+use crate::config::LogFormat;
+
+pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,actix_server=warn"));
     let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests spawn many apps in one process) is harmless, so its error is ignored.
-    let _ = if format == "json" {
+    let _ = if format == LogFormat::Json {
         registry.with(fmt::layer().json()).try_init()
     } else {
         registry.with(fmt::layer()).try_init()

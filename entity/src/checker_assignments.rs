@@ -13,13 +13,28 @@ pub struct Model {
     pub due_on: Date,
     pub notes: String,
     /// "offered", "accepted", "declined", "cancelled" (inspection states follow).
-    pub status: String,
+    pub status: AssignmentStatus,
     pub decline_reason: Option<String>,
     pub responded_at: Option<DateTimeUtc>,
     /// When the checker was reminded that the accepted check is nearly due.
     pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// A checker's assignment: offered, then accepted or declined (or cancelled by the
+    /// council); then it follows its inspection.
+    pub enum AssignmentStatus {
+        Offered = "offered",
+        Accepted = "accepted",
+        Declined = "declined",
+        Cancelled = "cancelled",
+        /// The checker has sent the inspection to the council.
+        Submitted = "submitted",
+        /// The council has published the inspection.
+        Published = "published",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,12 +18,12 @@ pub struct Model {
     pub when_wanted: String,
     pub postcode_sector: Option<String>,
     /// "email" (in Kith, with email notices), "phone" or "broker".
-    pub reply_by: String,
+    pub reply_by: ReplyBy,
     pub reply_phone: Option<String>,
     /// "open" or "closed".
-    pub status: String,
+    pub status: EnquiryStatus,
     /// "arranged", "not_available", "no_response" or "declined" once closed.
-    pub outcome: Option<String>,
+    pub outcome: Option<EnquiryOutcome>,
     pub closed_by_user_id: Option<i64>,
     pub closed_at: Option<DateTimeUtc>,
     pub first_response_at: Option<DateTimeUtc>,
@@ -31,6 +31,33 @@ pub struct Model {
     pub first_response_minutes: Option<i64>,
     pub last_message_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// How the person asking wants the provider to reply.
+    pub enum ReplyBy {
+        /// In Kith, with an email notice.
+        Email = "email",
+        Phone = "phone",
+        Broker = "broker",
+    }
+}
+
+crate::text_enum! {
+    pub enum EnquiryStatus {
+        Open = "open",
+        Closed = "closed",
+    }
+}
+
+crate::text_enum! {
+    /// How a closed enquiry ended.
+    pub enum EnquiryOutcome {
+        Arranged = "arranged",
+        NotAvailable = "not_available",
+        NoResponse = "no_response",
+        Declined = "declined",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,14 +10,14 @@ pub struct Model {
     pub round_id: i64,
     pub organisation_id: i64,
     /// "draft", "submitted", "withdrawn" or "decided".
-    pub status: String,
+    pub status: ApplicationStatus,
     pub answers: String,
     pub budget: String,
     pub total_pence: i64,
     pub created_by_user_id: i64,
     pub submitted_at: Option<DateTimeUtc>,
     /// "award" or "decline".
-    pub decision: Option<String>,
+    pub decision: Option<FundDecision>,
     pub award_pence: Option<i64>,
     /// Conditions of an award, or feedback with a decline.
     pub decision_note: Option<String>,
@@ -25,6 +25,23 @@ pub struct Model {
     pub decided_by_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    pub enum ApplicationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        Withdrawn = "withdrawn",
+        Decided = "decided",
+    }
+}
+
+crate::text_enum! {
+    /// The panel's decision on an application.
+    pub enum FundDecision {
+        Award = "award",
+        Decline = "decline",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,12 +10,22 @@ pub struct Model {
     pub application_id: i64,
     pub user_id: i64,
     /// "draft", "submitted" or "conflicted".
-    pub status: String,
+    pub status: PanelReviewStatus,
     pub conflict_note: Option<String>,
     pub scores: String,
     pub submitted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// A panel member's review of one application.
+    pub enum PanelReviewStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        /// The member declared a conflict of interest and does not score it.
+        Conflicted = "conflicted",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

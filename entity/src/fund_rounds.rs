@@ -21,11 +21,18 @@ pub struct Model {
     /// Applications are accepted until the end of this day.
     pub closes_on: Date,
     /// "draft" or "published".
-    pub status: String,
+    pub status: RoundStatus,
     pub created_by_user_id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+}
+
+crate::text_enum! {
+    pub enum RoundStatus {
+        Draft = "draft",
+        Published = "published",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,10 +7,20 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: ImportKind,
     pub source_id: String,
     pub local_id: i64,
     pub imported_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// The kind of Open Referral record an imported row came from.
+    pub enum ImportKind {
+        /// Became a listing.
+        Service = "service",
+        /// Became a provider organisation.
+        Organisation = "organization",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

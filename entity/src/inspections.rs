@@ -11,7 +11,7 @@ pub struct Model {
     pub organisation_id: i64,
     pub checker_user_id: i64,
     /// "draft", "submitted", "returned" or "published".
-    pub status: String,
+    pub status: InspectionStatus,
     pub visit_date: Option<Date>,
     /// "announced", "unannounced", "mystery_shopping" or "phone".
     pub visit_type: Option<String>,
@@ -25,6 +25,16 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    pub enum InspectionStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        /// Sent back to the checker with the council's comments.
+        Returned = "returned",
+        Published = "published",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub email: String,
-    pub role: String,
+    pub role: crate::user_roles::Role,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub invited_by: Option<i64>,

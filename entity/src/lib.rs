@@ -1,4 +1,59 @@
 //! sea-orm entities for Kith: one module per table, the shape only, no business logic.
+//!
+//! Every column that holds one of a fixed set of values (a state, a kind, a role) is typed as
+//! an enum declared with [`text_enum!`] beside its table, so the compiler refuses a misspelt
+//! state. The database keeps the same text, so no data migration was needed.
+
+/// Declares an enum stored as text: each variant names the exact text kept in the database.
+/// Gives `as_str`, `parse`, `ALL`, serde serialisation and the sea-orm mapping (an unknown stored value
+/// is a database type error, never a silent default). No `Display`: a page says which
+/// words to show (`as_str` for forms and URLs, a label for people).
+#[macro_export]
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+            sea_orm::EnumIter, sea_orm::DeriveActiveEnum,
+        )]
+        #[sea_orm(rs_type = "String", db_type = "Text")]
+        $vis enum $name {
+            $( $(#[$vmeta])* #[sea_orm(string_value = $value)] $variant ),+
+        }
+
+        impl $name {
+            pub const ALL: [$name; [$(stringify!($variant)),+].len()] = [$($name::$variant),+];
+
+            /// The text stored in the database and used in forms and URLs.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $value),+
+                }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.as_str().to_owned()
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
 
 pub mod audit_log;
 pub mod auth_tokens;

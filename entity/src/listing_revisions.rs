@@ -10,7 +10,7 @@ pub struct Model {
     /// 1 for the first version, counting up.
     pub number: i32,
     /// draft, submitted, changes_requested, rejected, approved, superseded, withdrawn.
-    pub status: String,
+    pub status: crate::listings::ListingStatus,
     pub title: String,
     /// The content as JSON (`domain::listing_content::ListingContent`).
     pub content: String,

@@ -10,7 +10,7 @@ pub struct Model {
     pub organisation_id: i64,
     /// draft, submitted, changes_requested, rejected (never published yet), approved
     /// (published), archived.
-    pub status: String,
+    pub status: ListingStatus,
     pub live_revision_id: Option<i64>,
     pub working_revision_id: Option<i64>,
     pub suspended_at: Option<DateTimeUtc>,
@@ -29,6 +29,25 @@ pub struct Model {
     pub market_categories: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// Where a listing, or one of its revisions, stands with the council. A listing is never
+    /// `Superseded` or `Withdrawn`: those are what happens to a revision.
+    pub enum ListingStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        ChangesRequested = "changes_requested",
+        /// Refused before it was ever published.
+        Rejected = "rejected",
+        /// Approved and published (unless suspended or hidden).
+        Approved = "approved",
+        Archived = "archived",
+        /// A revision replaced by a newer approved one.
+        Superseded = "superseded",
+        /// A revision the provider took back from review.
+        Withdrawn = "withdrawn",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,7 +14,7 @@ pub struct Model {
     pub top_category: String,
     /// Postcode district of the venue or home-visit base; empty for online-only services.
     pub district: String,
-    pub provider_kind: String,
+    pub provider_kind: crate::provider_organisations::ProviderKind,
     pub accepting: bool,
     /// "hour", "session", … or "free".
     pub price_unit: String,

@@ -12,13 +12,20 @@ pub struct Model {
     pub period_from: Date,
     pub period_to: Date,
     /// "draft" or "published".
-    pub status: String,
+    pub status: MpsStatus,
     pub narrative: String,
     pub figures: String,
     pub created_by_user_id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+}
+
+crate::text_enum! {
+    pub enum MpsStatus {
+        Draft = "draft",
+        Published = "published",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

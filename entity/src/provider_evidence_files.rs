@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub organisation_id: i64,
     /// The evidence kind it supports (identity, dbs, insurance, …).
-    pub kind: String,
+    pub kind: crate::provider_evidence::EvidenceKind,
     /// Content-addressed name under `data_dir/private/`.
     pub stored_name: String,
     /// The name it had on the provider's computer, for display only.

@@ -8,8 +8,16 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,
     /// `owner` or `member`.
-    pub member_role: String,
+    pub member_role: MemberRole,
     pub created_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// What a person may do for their organisation: an owner also manages its members.
+    pub enum MemberRole {
+        Owner = "owner",
+        Member = "member",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

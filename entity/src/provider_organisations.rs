@@ -6,9 +6,9 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: ProviderKind,
     pub cqc_location_id: Option<String>,
-    pub status: String,
+    pub status: OrganisationStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub description: Option<String>,
@@ -25,6 +25,29 @@ pub struct Model {
     pub logo_alt: Option<String>,
     /// When the provider last asked the council to approve them.
     pub submitted_at: Option<DateTimeUtc>,
+}
+
+crate::text_enum! {
+    /// The kinds of provider the council recognises.
+    pub enum ProviderKind {
+        RegisteredCareProvider = "registered_care_provider",
+        MicroEnterprise = "micro_enterprise",
+        SocialEnterprise = "social_enterprise",
+        UserLed = "user_led",
+        VoluntaryGroup = "voluntary_group",
+        PersonalAssistant = "personal_assistant",
+    }
+}
+
+crate::text_enum! {
+    /// Where a provider stands with the council.
+    pub enum OrganisationStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        ChangesRequested = "changes_requested",
+        Rejected = "rejected",
+        Approved = "approved",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

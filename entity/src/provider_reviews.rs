@@ -9,7 +9,7 @@ pub struct Model {
     pub organisation_id: i64,
     pub reviewer_id: Option<i64>,
     /// `approved`, `changes_requested` or `rejected`.
-    pub decision: String,
+    pub decision: crate::provider_organisations::OrganisationStatus,
     pub message: Option<String>,
     /// Comma-separated checklist items confirmed.
     pub checklist: String,

@@ -13,12 +13,20 @@ pub struct Model {
     pub area: Option<String>,
     pub result_count: i32,
     /// "page" or "api".
-    pub source: String,
+    pub source: SearchSource,
     pub created_at: DateTimeUtc,
     /// The top-level type of support filtered on, if any.
     pub category: Option<String>,
     /// The postcode district searched from, if any.
     pub district: Option<String>,
+}
+
+crate::text_enum! {
+    /// Where a logged search came from.
+    pub enum SearchSource {
+        Page = "page",
+        Api = "api",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,7 +19,7 @@ pub struct Model {
     /// The name the reviewer chose to show, if any.
     pub shown_name: Option<String>,
     /// "pending", "published" or "rejected".
-    pub status: String,
+    pub status: ServiceReviewStatus,
     pub moderated_by_user_id: Option<i64>,
     pub moderated_at: Option<DateTimeUtc>,
     pub moderation_note: Option<String>,
@@ -27,6 +27,15 @@ pub struct Model {
     pub provider_reply_at: Option<DateTimeUtc>,
     pub provider_reply_by_user_id: Option<i64>,
     pub created_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    pub enum ServiceReviewStatus {
+        /// Waiting for the council to moderate it.
+        Pending = "pending",
+        Published = "published",
+        Rejected = "rejected",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,7 +10,7 @@ pub struct Model {
     pub client_id: Option<i64>,
     pub weekly_budget_pence: Option<i64>,
     /// "none", "entered" or "ras".
-    pub budget_source: String,
+    pub budget_source: BudgetSource,
     pub ras_table_id: Option<i64>,
     /// The RAS answers as JSON (question key → option index).
     pub ras_answers: Option<String>,
@@ -18,6 +18,17 @@ pub struct Model {
     pub updated_by_user_id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// Where a plan's weekly budget came from.
+    pub enum BudgetSource {
+        None = "none",
+        /// Typed in by the person or their broker.
+        Entered = "entered",
+        /// Estimated from the council's resource allocation table.
+        Ras = "ras",
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,3 +1,6 @@
+use std::fmt;
+use std::str::FromStr;
+
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,9 +9,86 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub role: String,
+    pub role: Role,
     pub granted_by: Option<i64>,
     pub granted_at: DateTimeUtc,
+}
+
+crate::text_enum! {
+    /// The roles people hold in Kith. One account may hold several.
+    pub enum Role {
+        BudgetHolder = "budget_holder",
+        Broker = "broker",
+        Provider = "provider",
+        QualityChecker = "quality_checker",
+        Commissioner = "commissioner",
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    /// The name people see.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::BudgetHolder => "Budget holder or carer",
+            Role::Broker => "Support broker",
+            Role::Provider => "Provider",
+            Role::QualityChecker => "Quality checker",
+            Role::Commissioner => "Commissioner",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::BudgetHolder => {
+                "Has a personal budget or direct payment, or cares for someone who does"
+            }
+            Role::Broker => "Helps named clients find and arrange support on their behalf",
+            Role::Provider => {
+                "Publishes support: an organisation, a micro-enterprise or a personal assistant"
+            }
+            Role::QualityChecker => "Visits services and records quality inspections",
+            Role::Commissioner => {
+                "Sees market data, runs the innovation fund and publishes the Market Position Statement"
+            }
+            Role::Admin => "Approves providers and listings and manages accounts and roles",
+        }
+    }
+
+    /// Roles a person may give themselves when registering; the rest come by invitation.
+    pub fn is_self_service(self) -> bool {
+        matches!(self, Role::BudgetHolder | Role::Provider)
+    }
+
+    pub fn staff_roles() -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(|r| !r.is_self_service())
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug)]
+pub struct UnknownRole;
+
+impl fmt::Display for UnknownRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown role")
+    }
+}
+
+impl std::error::Error for UnknownRole {}
+
+impl FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::parse(s).ok_or(UnknownRole)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

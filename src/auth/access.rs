@@ -2,6 +2,7 @@
 //! middleware enforces it before the handler runs, and `CurrentUser` / `MaybeUser` give
 //! handlers the signed-in account (loaded once per request).
 
+pub use crate::domain::accounts::CurrentUser;
 use std::future::{Ready, ready};
 
 use actix_session::{Session, SessionExt};
@@ -48,21 +49,6 @@ impl Access {
             Access::Role(needed) => needed == role,
             Access::AnyRole(roles) => roles.contains(&role),
         }
-    }
-}
-
-#[derive(Clone, Debug)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    pub email_verified: bool,
-}
-
-impl CurrentUser {
-    pub fn has_role(&self, role: Role) -> bool {
-        self.roles.contains(&role)
     }
 }
 

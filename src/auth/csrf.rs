@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 
-use super::tokens::{constant_time_eq, new_token};
+use crate::domain::tokens::{constant_time_eq, new_token};
 use crate::error::{AppError, render_error};
 
 pub const FIELD: &str = "csrf_token";

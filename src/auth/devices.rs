@@ -6,7 +6,7 @@
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite, time::Duration};
 
-use super::tokens::new_token;
+use crate::domain::tokens::new_token;
 
 const DEVICE_COOKIE: &str = "kith_device";
 const SECURE_DEVICE_COOKIE: &str = "__Host-kith_device";

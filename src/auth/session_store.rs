@@ -17,7 +17,7 @@ use entity::sessions;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use super::tokens::{new_token, sha256_hex};
+use crate::domain::tokens::{new_token, sha256_hex};
 
 /// The session state key that holds the signed-in user's id.
 pub const USER_ID_KEY: &str = "user_id";
@@ -165,19 +165,6 @@ impl SessionStore for DbSessionStore {
             .await?;
         Ok(())
     }
-}
-
-/// Ends every session of a user (after a password change or reset, or when an admin
-/// disables the account).
-pub async fn end_all_sessions_of(
-    db: &impl sea_orm::ConnectionTrait,
-    user_id: i64,
-) -> Result<u64, sea_orm::DbErr> {
-    let res = sessions::Entity::delete_many()
-        .filter(sessions::Column::UserId.eq(user_id))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
 }
 
 /// Removes expired sessions; run periodically by the jobs module.

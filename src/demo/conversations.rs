@@ -1,6 +1,7 @@
 //! Demo people at work: the demo broker's clients, the budget holder's shortlist, and
 //! enquiries with replies, so the enquiry pages have something to show on first run.
 
+use entity::enquiries::ReplyBy;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::accounts::find_by_email;
@@ -10,7 +11,7 @@ use crate::domain::checkers::{self, Profile};
 use crate::domain::clients::{self, Acting, ClientDetails};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::enquiries;
-use crate::domain::enquiry_form::{NewEnquiry, REPLY_BROKER, REPLY_EMAIL};
+use crate::domain::enquiry_form::NewEnquiry;
 use crate::domain::{listings, organisations, shortlists};
 
 pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
@@ -62,7 +63,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
             when_wanted: "Two hours on a weekday morning, starting next month.".into(),
             postcode_sector: Some("M33 7".into()),
             contact_name: "Jo".into(),
-            reply_by: REPLY_EMAIL,
+            reply_by: ReplyBy::Email,
             reply_phone: None,
         },
     )
@@ -118,7 +119,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
                 when_wanted: "Mondays and Wednesdays, late morning.".into(),
                 postcode_sector: Some("M16 0".into()),
                 contact_name: "Mr Khan".into(),
-                reply_by: REPLY_BROKER,
+                reply_by: ReplyBy::Broker,
                 reply_phone: None,
             },
         )

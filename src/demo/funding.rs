@@ -3,6 +3,7 @@
 //! show on first run.
 
 use chrono::{Duration, Utc};
+use entity::provider_organisations::ProviderKind;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::audit::Actor;
@@ -39,10 +40,10 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
             client_groups: vec!["older_people".into(), "carers".into()],
             districts: vec!["M16".into(), "M32".into()],
             eligible_kinds: vec![
-                "micro_enterprise".into(),
-                "user_led".into(),
-                "voluntary_group".into(),
-                "social_enterprise".into(),
+                ProviderKind::MicroEnterprise.as_str().into(),
+                ProviderKind::UserLed.as_str().into(),
+                ProviderKind::VoluntaryGroup.as_str().into(),
+                ProviderKind::SocialEnterprise.as_str().into(),
             ],
             max_award_pence: 500_000,
             pot_pence: 2_000_000,

@@ -2,6 +2,7 @@
 //! template per kind of support. `{place}` becomes the town a listing is based in.
 
 use crate::domain::listing_content::PriceUnit;
+use entity::provider_organisations::ProviderKind;
 
 pub struct Template {
     pub category: &'static str,
@@ -242,23 +243,23 @@ pub const TEMPLATES: &[Template] = &[
 ];
 
 /// Which kinds of support each kind of provider offers in the demo.
-pub fn categories_for(kind: &str) -> &'static [&'static str] {
+pub fn categories_for(kind: ProviderKind) -> &'static [&'static str] {
     match kind {
-        "registered_care_provider" => &[
+        ProviderKind::RegisteredCareProvider => &[
             "personal-care",
             "respite-agency",
             "respite-short-stays",
             "supported-living",
             "domestic-help",
         ],
-        "micro_enterprise" => &[
+        ProviderKind::MicroEnterprise => &[
             "domestic-help",
             "community-access",
             "meals",
             "day-support",
             "carers-breaks",
         ],
-        "social_enterprise" => &[
+        ProviderKind::SocialEnterprise => &[
             "day-support",
             "community-access",
             "employment-training",
@@ -266,13 +267,13 @@ pub fn categories_for(kind: &str) -> &'static [&'static str] {
             "meals",
             "managed-accounts",
         ],
-        "user_led" => &[
+        ProviderKind::UserLed => &[
             "advice-advocacy-brokerage",
             "carers-breaks",
             "day-support",
             "managed-accounts",
         ],
-        "voluntary_group" => &[
+        ProviderKind::VoluntaryGroup => &[
             "day-support",
             "meals",
             "carers-breaks",
@@ -289,9 +290,9 @@ pub fn categories_for(kind: &str) -> &'static [&'static str] {
 }
 
 /// (kind, names) of the demo's other providers; `{place}` becomes a town.
-pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
+pub const PROVIDER_NAMES: &[(ProviderKind, &[&str])] = &[
     (
-        "registered_care_provider",
+        ProviderKind::RegisteredCareProvider,
         &[
             "{place} Home Care",
             "Bridgewater Care Services",
@@ -305,7 +306,7 @@ pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "micro_enterprise",
+        ProviderKind::MicroEnterprise,
         &[
             "Friendly Faces {place}",
             "Home Comforts {place}",
@@ -320,7 +321,7 @@ pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "social_enterprise",
+        ProviderKind::SocialEnterprise,
         &[
             "Trafford Travel Buddies CIC",
             "Green Fingers Project CIC",
@@ -332,7 +333,7 @@ pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "user_led",
+        ProviderKind::UserLed,
         &[
             "Trafford Carers Voice",
             "Speak Up Trafford",
@@ -342,7 +343,7 @@ pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "voluntary_group",
+        ProviderKind::VoluntaryGroup,
         &[
             "{place} Lunch Club",
             "Friendship Circle {place}",
@@ -354,7 +355,7 @@ pub const PROVIDER_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "personal_assistant",
+        ProviderKind::PersonalAssistant,
         &[
             "Amira Khan",
             "Daniel Hughes",

@@ -3,6 +3,8 @@
 //! changes pending, sent back, suspended, overdue for their check — so every page has
 //! something to show. Deterministic: the same seed gives the same marketplace.
 
+use entity::listings::ListingStatus;
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -19,9 +21,6 @@ use super::{DemoOrganisation, create_owner, seed_organisation};
 use crate::domain::audit::Actor;
 use crate::domain::listing_content::{
     Availability, HomeArea, ListingContent, Price, VENUE_ACCESSIBILITY, Venue,
-};
-use crate::domain::listings::{
-    APPROVED, CHANGES_REQUESTED, DRAFT, REJECTED, SUBMITTED, SUPERSEDED,
 };
 
 /// The postcode districts of the demo area (Trafford).
@@ -121,11 +120,11 @@ impl<'a> Marketplace<'a> {
                 let name = name_pattern.replace("{place}", town);
                 // The last of each kind is still waiting for the council, or not yet sent.
                 let status = match (i + 1 == names.len(), n % 2) {
-                    (true, 0) => "submitted",
-                    (true, _) => "draft",
-                    _ => "approved",
+                    (true, 0) => OrganisationStatus::Submitted,
+                    (true, _) => OrganisationStatus::Draft,
+                    _ => OrganisationStatus::Approved,
                 };
-                let owner_name = if *kind == "personal_assistant" {
+                let owner_name = if *kind == ProviderKind::PersonalAssistant {
                     name.clone()
                 } else {
                     format!(
@@ -145,7 +144,7 @@ impl<'a> Marketplace<'a> {
                 let cqc = format!("1-{:09}", 100_000_000 + n * 7919);
                 let description = format!(
                     "{name} offers {} across {town} and nearby.",
-                    categories_for(kind)
+                    categories_for(*kind)
                         .iter()
                         .take(2)
                         .map(|s| s.replace('-', " "))
@@ -158,8 +157,8 @@ impl<'a> Marketplace<'a> {
                 let postcode = format!("{sector}{}", ["AB", "DE", "HJ", "LN", "QT"][n % 5]);
                 let org = DemoOrganisation {
                     name: &name,
-                    kind,
-                    cqc: (*kind == "registered_care_provider").then_some(cqc.as_str()),
+                    kind: *kind,
+                    cqc: (*kind == ProviderKind::RegisteredCareProvider).then_some(cqc.as_str()),
                     status,
                     description: &description,
                     phone: &phone,
@@ -168,13 +167,19 @@ impl<'a> Marketplace<'a> {
                     areas: &district,
                 };
                 let id = seed_organisation(self.txn, self.actor, &org, owner).await?;
-                let count = if *kind == "personal_assistant" {
+                let count = if *kind == ProviderKind::PersonalAssistant {
                     self.rng.gen_range(1..=3)
                 } else {
                     self.rng.gen_range(4..=10)
                 };
-                self.seed_listings(id, kind, status == "approved", &sector, count)
-                    .await?;
+                self.seed_listings(
+                    id,
+                    *kind,
+                    status == OrganisationStatus::Approved,
+                    &sector,
+                    count,
+                )
+                .await?;
             }
         }
         Ok(())
@@ -185,7 +190,7 @@ impl<'a> Marketplace<'a> {
     async fn seed_listings(
         &mut self,
         organisation_id: i64,
-        kind: &str,
+        kind: ProviderKind,
         approved: bool,
         home_sector: &str,
         count: usize,
@@ -207,7 +212,7 @@ impl<'a> Marketplace<'a> {
     pub async fn seed_planned(
         &mut self,
         organisation_id: i64,
-        kind: &str,
+        kind: ProviderKind,
         home_sector: &str,
         plans: &[Plan],
     ) -> anyhow::Result<()> {
@@ -335,7 +340,7 @@ impl<'a> Marketplace<'a> {
         let age = self.rng.gen_range(20..170);
         let listing = listings::ActiveModel {
             organisation_id: Set(organisation_id),
-            status: Set(DRAFT.to_owned()),
+            status: Set(ListingStatus::Draft),
             created_at: Set(days_ago(age + 5)),
             updated_at: Set(now),
             ..Default::default()
@@ -343,10 +348,10 @@ impl<'a> Marketplace<'a> {
         .insert(self.txn)
         .await?;
         let (live_status, is_live) = match plan {
-            Plan::Draft => (DRAFT, false),
-            Plan::Submitted => (SUBMITTED, false),
-            Plan::ChangesRequested => (CHANGES_REQUESTED, false),
-            _ => (APPROVED, true),
+            Plan::Draft => (ListingStatus::Draft, false),
+            Plan::Submitted => (ListingStatus::Submitted, false),
+            Plan::ChangesRequested => (ListingStatus::ChangesRequested, false),
+            _ => (ListingStatus::Approved, true),
         };
         let first = self
             .revision(listing.id, 1, &content, live_status, is_live.then_some(age))
@@ -358,7 +363,7 @@ impl<'a> Marketplace<'a> {
                 Plan::Hidden => self.today - Duration::days(40),
                 _ => self.today + Duration::days(self.rng.gen_range(40..182)),
             };
-            active.status = Set(APPROVED.to_owned());
+            active.status = Set(ListingStatus::Approved);
             active.live_revision_id = Set(Some(first));
             active.published_at = Set(Some(days_ago(age)));
             active.review_due = Set(Some(due));
@@ -386,15 +391,21 @@ impl<'a> Marketplace<'a> {
                     };
                 }
                 let pending = self
-                    .revision(active_id(&active), 2, &changed, SUBMITTED, None)
+                    .revision(
+                        active_id(&active),
+                        2,
+                        &changed,
+                        ListingStatus::Submitted,
+                        None,
+                    )
                     .await?;
                 active.working_revision_id = Set(Some(pending));
                 active.submitted_at = Set(Some(days_ago(self.rng.gen_range(0..6))));
             }
         } else {
-            active.status = Set(live_status.to_owned());
+            active.status = Set(live_status);
             active.working_revision_id = Set(Some(first));
-            if live_status == SUBMITTED {
+            if live_status == ListingStatus::Submitted {
                 active.submitted_at = Set(Some(days_ago(self.rng.gen_range(0..9))));
             }
         }
@@ -409,18 +420,22 @@ impl<'a> Marketplace<'a> {
         listing_id: i64,
         number: i32,
         content: &ListingContent,
-        status: &str,
+        status: ListingStatus,
         decided_days_ago: Option<i64>,
     ) -> anyhow::Result<i64> {
         let now = Utc::now();
         let submitted = matches!(
             status,
-            SUBMITTED | APPROVED | CHANGES_REQUESTED | REJECTED | SUPERSEDED
+            ListingStatus::Submitted
+                | ListingStatus::Approved
+                | ListingStatus::ChangesRequested
+                | ListingStatus::Rejected
+                | ListingStatus::Superseded
         );
         let revision = listing_revisions::ActiveModel {
             listing_id: Set(listing_id),
             number: Set(number),
-            status: Set(status.to_owned()),
+            status: Set(status),
             title: Set(content.title.clone()),
             content: Set(content.to_json()),
             created_by: Set(None),
@@ -431,7 +446,7 @@ impl<'a> Marketplace<'a> {
             })),
             decided_at: Set(decided_days_ago.map(|d| now - Duration::days(d))),
             decided_by: Set(decided_days_ago.map(|_| self.admin_id)),
-            decision_message: Set((status == CHANGES_REQUESTED).then(|| {
+            decision_message: Set((status == ListingStatus::ChangesRequested).then(|| {
                 "Please say how far you travel and whether there is a minimum visit length."
                     .to_owned()
             })),

@@ -8,6 +8,7 @@ pub(crate) mod listing_templates;
 mod marketplace;
 
 use chrono::{Duration, Utc};
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{provider_evidence, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -41,9 +42,9 @@ struct DemoAccount {
 /// A demo provider with a filled-in profile and its evidence.
 struct DemoOrganisation<'a> {
     name: &'a str,
-    kind: &'a str,
+    kind: ProviderKind,
     cqc: Option<&'a str>,
-    status: &'a str,
+    status: OrganisationStatus,
     description: &'a str,
     phone: &'a str,
     email: &'a str,
@@ -53,9 +54,9 @@ struct DemoOrganisation<'a> {
 
 const SALE_MOOR: DemoOrganisation<'static> = DemoOrganisation {
     name: "Sale Moor Home Support",
-    kind: "micro_enterprise",
+    kind: ProviderKind::MicroEnterprise,
     cqc: None,
-    status: "approved",
+    status: OrganisationStatus::Approved,
     description: "A team of five local people helping older people stay independent at home: shopping, cleaning, meals, appointments and a friendly face.\n\nWe speak English, Polish and Urdu.",
     phone: "0161 496 0101",
     email: "hello@salemoorsupport.example",
@@ -65,9 +66,9 @@ const SALE_MOOR: DemoOrganisation<'static> = DemoOrganisation {
 
 const KASIA: DemoOrganisation<'static> = DemoOrganisation {
     name: "Kasia Nowak, personal assistant",
-    kind: "personal_assistant",
+    kind: ProviderKind::PersonalAssistant,
     cqc: None,
-    status: "approved",
+    status: OrganisationStatus::Approved,
     description: "I am a personal assistant with eight years' experience supporting adults with learning disabilities and autism: personal care, travel training and getting out into the community.",
     phone: "07700 900 123",
     email: "kasia.pa@example.org",
@@ -78,9 +79,9 @@ const KASIA: DemoOrganisation<'static> = DemoOrganisation {
 
 const STRETFORD_CARE: DemoOrganisation<'static> = DemoOrganisation {
     name: "Stretford Care at Home",
-    kind: "registered_care_provider",
+    kind: ProviderKind::RegisteredCareProvider,
     cqc: Some("1-123456789"),
-    status: "approved",
+    status: OrganisationStatus::Approved,
     description: "A CQC-registered home care agency offering personal care, night sitting and respite for carers across Stretford and Old Trafford.",
     phone: "0161 496 0202",
     email: "office@stretfordcare.example",
@@ -90,9 +91,9 @@ const STRETFORD_CARE: DemoOrganisation<'static> = DemoOrganisation {
 
 const COMMUNITY_KITCHEN: DemoOrganisation<'static> = DemoOrganisation {
     name: "Old Trafford Community Kitchen",
-    kind: "voluntary_group",
+    kind: ProviderKind::VoluntaryGroup,
     cqc: None,
-    status: "submitted",
+    status: OrganisationStatus::Submitted,
     description: "A volunteer-run lunch club and cooking group for older people and carers, with culturally familiar food from the Caribbean, South Asia and West Africa.",
     phone: "0161 496 0303",
     email: "kitchen@otck.example",
@@ -334,7 +335,7 @@ async fn seed_organisation(
         };
         provider_evidence::Entity::insert(provider_evidence::ActiveModel {
             organisation_id: Set(id),
-            kind: Set(kind.as_str().to_owned()),
+            kind: Set(kind),
             details: Set(format!("Demo evidence: {}", kind.in_sentence())),
             check_type: Set(check_type.map(str::to_owned)),
             reference_number: Set(reference.map(str::to_owned)),

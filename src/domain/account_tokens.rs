@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use super::accounts::AccountError;
-use crate::auth::tokens::{new_token, sha256_hex};
+use crate::domain::tokens::{new_token, sha256_hex};
 
 pub const VERIFY_EMAIL_HOURS: i64 = 48;
 pub const RESET_PASSWORD_HOURS: i64 = 1;

@@ -10,12 +10,11 @@ use sea_orm::{
 };
 
 use super::account_tokens::{PURPOSE_VERIFY_EMAIL, VERIFY_EMAIL_HOURS, consume_token, issue_token};
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::display_name::DisplayName;
 use super::email_address::EmailAddress;
-use crate::auth::access::CurrentUser;
-use crate::auth::roles::Role;
 use crate::mail::{self, templates};
+use entity::user_roles::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -30,6 +29,22 @@ pub enum AccountError {
     Db(#[from] DbErr),
 }
 
+/// A signed-in account as a request sees it: who, and which roles they hold.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub email_verified: bool,
+}
+
+impl CurrentUser {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
 /// The account's roles, in display order.
 pub async fn roles_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Role>, DbErr> {
     let mut roles: Vec<Role> = user_roles::Entity::find()
@@ -37,7 +52,7 @@ pub async fn roles_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<R
         .all(conn)
         .await?
         .into_iter()
-        .filter_map(|r| r.role.parse().ok())
+        .map(|r| r.role)
         .collect();
     roles.sort();
     Ok(roles)
@@ -153,7 +168,7 @@ pub async fn register(
     audit::record(
         &txn,
         &actor,
-        Event::new("account.registered", "user", user.id).to(account.role.as_str()),
+        Event::new(Action::AccountRegistered, "user", user.id).to(account.role.as_str()),
     )
     .await?;
     txn.commit().await?;
@@ -166,7 +181,7 @@ pub async fn grant_role_in(
     role: Role,
     granted_by: Option<i64>,
 ) -> Result<bool, DbErr> {
-    let exists = user_roles::Entity::find_by_id((user_id, role.as_str().to_owned()))
+    let exists = user_roles::Entity::find_by_id((user_id, role))
         .one(conn)
         .await?
         .is_some();
@@ -175,7 +190,7 @@ pub async fn grant_role_in(
     }
     user_roles::Entity::insert(user_roles::ActiveModel {
         user_id: Set(user_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         granted_by: Set(granted_by),
         granted_at: Set(Utc::now()),
     })
@@ -231,7 +246,7 @@ pub async fn verify_email(
     audit::record(
         &txn,
         &actor.or_user(user_id),
-        Event::new("account.email_verified", "user", user_id),
+        Event::new(Action::AccountEmailVerified, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -269,7 +284,7 @@ pub async fn record_sign_in(
     audit::record(
         &txn,
         &actor,
-        Event::new("account.signed_in", "user", user_id),
+        Event::new(Action::AccountSignedIn, "user", user_id),
     )
     .await?;
     txn.commit().await
@@ -296,7 +311,7 @@ pub async fn update_profile(
     audit::record(
         &txn,
         actor,
-        Event::new("account.profile_updated", "user", user_id)
+        Event::new(Action::AccountProfileUpdated, "user", user_id)
             .from(before)
             .to(name.as_str()),
     )
@@ -326,6 +341,11 @@ pub async fn create_verified_account(
     }
     .insert(conn)
     .await?;
-    audit::record(conn, actor, Event::new("account.created", "user", user.id)).await?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::AccountCreated, "user", user.id),
+    )
+    .await?;
     Ok(user.id)
 }

@@ -3,6 +3,8 @@
 //! Checkers see only their own assignments; overdue ones are flagged.
 
 use chrono::{NaiveDate, Utc};
+use entity::checker_assignments::AssignmentStatus;
+use entity::listings::ListingStatus;
 use entity::{checker_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -10,31 +12,21 @@ use sea_orm::{
 };
 
 use super::accounts;
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::dates::{format_date, parse_date};
 use super::listings::{self, ListingError};
 use super::validation::{FieldErrors, FormFields, optional_text, required_text};
-use crate::auth::roles::Role;
 use crate::mail::{self, checking_templates as templates};
+use entity::user_roles::Role;
 
-pub const OFFERED: &str = "offered";
-pub const ACCEPTED: &str = "accepted";
-pub const DECLINED: &str = "declined";
-pub const CANCELLED: &str = "cancelled";
-/// The checker has sent the inspection to the council.
-pub const SUBMITTED: &str = "submitted";
-/// The council has published the inspection.
-pub const PUBLISHED: &str = "published";
-
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(status: AssignmentStatus) -> &'static str {
     match status {
-        OFFERED => "Waiting for the checker",
-        ACCEPTED => "Accepted",
-        DECLINED => "Declined",
-        CANCELLED => "Cancelled",
-        SUBMITTED => "Inspection sent to the council",
-        PUBLISHED => "Inspection published",
-        _ => "Unknown",
+        AssignmentStatus::Offered => "Waiting for the checker",
+        AssignmentStatus::Accepted => "Accepted",
+        AssignmentStatus::Declined => "Declined",
+        AssignmentStatus::Cancelled => "Cancelled",
+        AssignmentStatus::Submitted => "Inspection sent to the council",
+        AssignmentStatus::Published => "Inspection published",
     }
 }
 
@@ -137,7 +129,7 @@ pub async fn assign(
     let txn = db.begin().await?;
     let view = listings::load(&txn, listing_id).await?;
     // Published listings, suspended ones too: a re-check often follows a suspension.
-    if view.listing.status != listings::APPROVED || view.live.is_none() {
+    if view.listing.status != ListingStatus::Approved || view.live.is_none() {
         return Err(AssignmentError::NotPublished);
     }
     let checker = users::Entity::find_by_id(new.checker_user_id)
@@ -159,7 +151,7 @@ pub async fn assign(
         assigned_by_user_id: Set(admin_user_id),
         due_on: Set(new.due_on),
         notes: Set(new.notes),
-        status: Set(OFFERED.to_owned()),
+        status: Set(AssignmentStatus::Offered),
         decline_reason: Set(None),
         responded_at: Set(None),
         created_at: Set(now),
@@ -171,8 +163,8 @@ pub async fn assign(
     audit::record(
         &txn,
         actor,
-        Event::new("assignment.offered", "assignment", row.id)
-            .to(OFFERED)
+        Event::new(Action::AssignmentOffered, "assignment", row.id)
+            .to(AssignmentStatus::Offered)
             .detail(format!("listing {listing_id} to checker {}", checker.id)),
     )
     .await?;
@@ -216,10 +208,14 @@ pub async fn respond(
 ) -> Result<(), AssignmentError> {
     let txn = db.begin().await?;
     let assignment = of_checker(&txn, id, checker_user_id).await?;
-    if assignment.status != OFFERED {
+    if assignment.status != AssignmentStatus::Offered {
         return Err(AssignmentError::AlreadyAnswered);
     }
-    let to = if accept { ACCEPTED } else { DECLINED };
+    let to = if accept {
+        AssignmentStatus::Accepted
+    } else {
+        AssignmentStatus::Declined
+    };
     let mut active: checker_assignments::ActiveModel = assignment.clone().into();
     active.status = Set(to.to_owned());
     active.decline_reason = Set((!accept).then(|| reason.to_owned()));
@@ -228,14 +224,14 @@ pub async fn respond(
     active.update(&txn).await?;
     let mut event = Event::new(
         if accept {
-            "assignment.accepted"
+            Action::AssignmentAccepted
         } else {
-            "assignment.declined"
+            Action::AssignmentDeclined
         },
         "assignment",
         id,
     )
-    .from(OFFERED)
+    .from(AssignmentStatus::Offered)
     .to(to);
     if !accept {
         event = event.detail(reason.chars().take(500).collect::<String>());
@@ -291,20 +287,22 @@ pub async fn cancel(
         .one(&txn)
         .await?
         .ok_or(AssignmentError::NotFound)?;
-    if assignment.status != OFFERED && assignment.status != ACCEPTED {
+    if assignment.status != AssignmentStatus::Offered
+        && assignment.status != AssignmentStatus::Accepted
+    {
         return Err(AssignmentError::Closed);
     }
-    let from = assignment.status.clone();
+    let from = assignment.status;
     let mut active: checker_assignments::ActiveModel = assignment.into();
-    active.status = Set(CANCELLED.to_owned());
+    active.status = Set(AssignmentStatus::Cancelled);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("assignment.cancelled", "assignment", id)
+        Event::new(Action::AssignmentCancelled, "assignment", id)
             .from(from)
-            .to(CANCELLED),
+            .to(AssignmentStatus::Cancelled),
     )
     .await?;
     txn.commit().await?;
@@ -319,21 +317,24 @@ pub async fn cancel_for_archived(
 ) -> Result<(), DbErr> {
     let open = checker_assignments::Entity::find()
         .filter(checker_assignments::Column::ListingId.eq(listing_id))
-        .filter(checker_assignments::Column::Status.is_in([OFFERED, ACCEPTED]))
+        .filter(
+            checker_assignments::Column::Status
+                .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
+        )
         .all(txn)
         .await?;
     for assignment in open {
-        let (id, from) = (assignment.id, assignment.status.clone());
+        let (id, from) = (assignment.id, assignment.status);
         let mut active: checker_assignments::ActiveModel = assignment.into();
-        active.status = Set(CANCELLED.to_owned());
+        active.status = Set(AssignmentStatus::Cancelled);
         active.updated_at = Set(Utc::now());
         active.update(txn).await?;
         audit::record(
             txn,
             actor,
-            Event::new("assignment.cancelled", "assignment", id)
+            Event::new(Action::AssignmentCancelled, "assignment", id)
                 .from(from)
-                .to(CANCELLED)
+                .to(AssignmentStatus::Cancelled)
                 .detail("the listing was archived"),
         )
         .await?;
@@ -351,7 +352,8 @@ pub struct AssignmentView {
 
 impl AssignmentView {
     pub fn overdue(&self, today: NaiveDate) -> bool {
-        (self.assignment.status == OFFERED || self.assignment.status == ACCEPTED)
+        (self.assignment.status == AssignmentStatus::Offered
+            || self.assignment.status == AssignmentStatus::Accepted)
             && self.assignment.due_on < today
     }
 }
@@ -394,7 +396,10 @@ pub async fn for_checker(
 /// Open assignments (offered or accepted), soonest due first; and a listing's history.
 pub async fn open(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
-        .filter(checker_assignments::Column::Status.is_in([OFFERED, ACCEPTED]))
+        .filter(
+            checker_assignments::Column::Status
+                .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
+        )
         .order_by_asc(checker_assignments::Column::DueOn)
         .all(db)
         .await?;
@@ -416,7 +421,7 @@ pub async fn for_listing(
 /// Recently declined assignments, for admins to reassign.
 pub async fn declined(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
-        .filter(checker_assignments::Column::Status.eq(DECLINED))
+        .filter(checker_assignments::Column::Status.eq(AssignmentStatus::Declined))
         .order_by_desc(checker_assignments::Column::RespondedAt)
         .all(db)
         .await?;

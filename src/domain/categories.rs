@@ -8,7 +8,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::validation::has_control_chars;
 
 const MAX_NAME_CHARS: usize = 100;
@@ -199,7 +199,7 @@ pub async fn add(
     audit::record(
         &txn,
         actor,
-        Event::new("category.created", "category", created.id).to(name),
+        Event::new(Action::CategoryCreated, "category", created.id).to(name),
     )
     .await?;
     txn.commit().await?;
@@ -244,7 +244,7 @@ pub async fn update(
     audit::record(
         &txn,
         actor,
-        Event::new("category.updated", "category", id)
+        Event::new(Action::CategoryUpdated, "category", id)
             .from(before)
             .to(name),
     )
@@ -293,7 +293,7 @@ pub async fn set_archived(
     audit::record(
         &txn,
         actor,
-        Event::new("category.status_changed", "category", id)
+        Event::new(Action::CategoryStatusChanged, "category", id)
             .from(from)
             .to(to),
     )

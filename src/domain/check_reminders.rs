@@ -3,14 +3,14 @@
 //! checker one email. The reminder is recorded so it is sent once.
 
 use chrono::{Duration, NaiveDate, Utc};
+use entity::checker_assignments::AssignmentStatus;
 use entity::{checker_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, TransactionTrait,
 };
 
-use super::assignments::{ACCEPTED, OFFERED};
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::dates::format_date;
 use super::listings;
 use crate::mail::{self, checking_templates as templates};
@@ -25,7 +25,10 @@ pub async fn send_due_reminders(
 ) -> Result<u64, DbErr> {
     let horizon = today + Duration::days(days_before.max(0));
     let due = checker_assignments::Entity::find()
-        .filter(checker_assignments::Column::Status.is_in([OFFERED, ACCEPTED]))
+        .filter(
+            checker_assignments::Column::Status
+                .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
+        )
         .filter(checker_assignments::Column::RemindedAt.is_null())
         .filter(checker_assignments::Column::DueOn.lte(horizon))
         .all(db)
@@ -45,7 +48,7 @@ pub async fn send_due_reminders(
         };
         let txn = db.begin().await?;
         let id = assignment.id;
-        let accepted = assignment.status == ACCEPTED;
+        let accepted = assignment.status == AssignmentStatus::Accepted;
         let overdue = assignment.due_on < today;
         let due_on = format_date(&assignment.due_on);
         let mut active: checker_assignments::ActiveModel = assignment.into();
@@ -54,7 +57,8 @@ pub async fn send_due_reminders(
         audit::record(
             &txn,
             &Actor::system(),
-            Event::new("assignment.reminded", "assignment", id).detail(format!("due {due_on}")),
+            Event::new(Action::AssignmentReminded, "assignment", id)
+                .detail(format!("due {due_on}")),
         )
         .await?;
         mail::enqueue(

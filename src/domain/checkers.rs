@@ -11,11 +11,11 @@ use sea_orm::{
     EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::postcode::parse_districts;
 use super::users::active_with_role;
 use super::validation::{FieldErrors, FormFields, optional_text};
-use crate::auth::roles::Role;
+use entity::user_roles::Role;
 
 /// The courses the council runs for quality checkers.
 pub const TRAINING: [(&str, &str); 5] = [
@@ -163,7 +163,7 @@ pub async fn save_profile(
     audit::record(
         &txn,
         actor,
-        Event::new("checker.profile_saved", "user", user_id),
+        Event::new(Action::CheckerProfileSaved, "user", user_id),
     )
     .await?;
     txn.commit().await?;

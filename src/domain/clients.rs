@@ -11,11 +11,11 @@ use sea_orm::{
 };
 
 use super::accounts;
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::email_address::EmailAddress;
 use super::postcode::sector_of;
 use super::validation::{FieldErrors, FormFields, optional_text, required_text};
-use crate::auth::roles::Role;
+use entity::user_roles::Role;
 
 const MAX_NAME_CHARS: usize = 120;
 const MAX_NEEDS_CHARS: usize = 2000;
@@ -295,7 +295,7 @@ pub async fn create(
     audit::record(
         &txn,
         actor,
-        Event::new("client.created", "client", client.id).to("open"),
+        Event::new(Action::ClientCreated, "client", client.id).to("open"),
     )
     .await?;
     txn.commit().await?;
@@ -322,7 +322,7 @@ pub async fn update(
     audit::record(
         &txn,
         actor,
-        Event::new("client.updated", "client", client_id),
+        Event::new(Action::ClientUpdated, "client", client_id),
     )
     .await?;
     txn.commit().await?;
@@ -349,9 +349,9 @@ pub async fn set_closed(
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     let (action, to) = if closed {
-        ("client.closed", "closed")
+        (Action::ClientClosed, "closed")
     } else {
-        ("client.reopened", "open")
+        (Action::ClientReopened, "open")
     };
     audit::record(
         &txn,
@@ -402,7 +402,7 @@ pub async fn hand_over(
     audit::record(
         &txn,
         actor,
-        Event::new("client.handed_over", "client", client_id)
+        Event::new(Action::ClientHandedOver, "client", client_id)
             .from(format!("broker {from}"))
             .to(format!("broker {}", to.id)),
     )

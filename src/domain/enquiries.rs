@@ -4,6 +4,8 @@
 //! response" when the provider never answers. Only the two sides see an enquiry.
 
 use chrono::{DateTime, Utc};
+use entity::enquiries::EnquiryOutcome;
+use entity::enquiries::EnquiryStatus;
 use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -11,20 +13,12 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::clients::{Acting, Holder};
 use super::enquiry_form::NewEnquiry;
 use super::listings::{self, ListingError};
 use super::organisations;
 use crate::mail::{self, enquiry_templates as templates};
-
-pub const OPEN: &str = "open";
-pub const CLOSED: &str = "closed";
-
-pub const ARRANGED: &str = "arranged";
-pub const NOT_AVAILABLE: &str = "not_available";
-pub const NO_RESPONSE: &str = "no_response";
-pub const DECLINED: &str = "declined";
 
 /// Which side of an enquiry someone is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,27 +31,29 @@ pub enum Side {
 
 impl Side {
     /// The outcomes this side may close an enquiry with, with the words people see.
-    pub fn outcomes(self) -> &'static [(&'static str, &'static str)] {
+    pub fn outcomes(self) -> &'static [(EnquiryOutcome, &'static str)] {
         match self {
             Side::Provider => &[
-                (ARRANGED, "Support has been arranged"),
-                (NOT_AVAILABLE, "We cannot offer this support"),
+                (EnquiryOutcome::Arranged, "Support has been arranged"),
+                (EnquiryOutcome::NotAvailable, "We cannot offer this support"),
             ],
             Side::Enquirer => &[
-                (ARRANGED, "Support has been arranged"),
-                (DECLINED, "I no longer need this, or chose another service"),
+                (EnquiryOutcome::Arranged, "Support has been arranged"),
+                (
+                    EnquiryOutcome::Declined,
+                    "I no longer need this, or chose another service",
+                ),
             ],
         }
     }
 }
 
-pub fn outcome_label(outcome: &str) -> &'static str {
+pub fn outcome_label(outcome: EnquiryOutcome) -> &'static str {
     match outcome {
-        ARRANGED => "Arranged",
-        NOT_AVAILABLE => "Not available",
-        NO_RESPONSE => "No response",
-        DECLINED => "Declined",
-        _ => "Closed",
+        EnquiryOutcome::Arranged => "Arranged",
+        EnquiryOutcome::NotAvailable => "Not available",
+        EnquiryOutcome::NoResponse => "No response",
+        EnquiryOutcome::Declined => "Declined",
     }
 }
 
@@ -232,7 +228,7 @@ pub struct EnquiryPage {
 pub async fn of_organisation(
     db: &DatabaseConnection,
     organisation_id: i64,
-    status: &str,
+    status: EnquiryStatus,
     page: u64,
     page_size: u64,
 ) -> Result<EnquiryPage, EnquiryError> {
@@ -264,7 +260,7 @@ pub async fn awaiting_provider(
     conn: &impl ConnectionTrait,
     enquiry: &enquiries::Model,
 ) -> Result<bool, DbErr> {
-    if enquiry.status != OPEN {
+    if enquiry.status != EnquiryStatus::Open {
         return Ok(false);
     }
     let last = enquiry_messages::Entity::find()
@@ -284,7 +280,7 @@ async fn open_for(
     Ok(enquiries::Entity::find()
         .filter(holder.condition(enquiries::Column::HolderUserId, enquiries::Column::ClientId))
         .filter(enquiries::Column::ListingId.eq(listing_id))
-        .filter(enquiries::Column::Status.eq(OPEN))
+        .filter(enquiries::Column::Status.eq(EnquiryStatus::Open))
         .one(conn)
         .await?
         .map(|e| e.id))
@@ -327,9 +323,9 @@ pub async fn send(
         support_wanted: Set(new.support_wanted),
         when_wanted: Set(new.when_wanted),
         postcode_sector: Set(new.postcode_sector),
-        reply_by: Set(new.reply_by.to_owned()),
+        reply_by: Set(new.reply_by),
         reply_phone: Set(new.reply_phone),
-        status: Set(OPEN.to_owned()),
+        status: Set(EnquiryStatus::Open),
         outcome: Set(None),
         closed_by_user_id: Set(None),
         closed_at: Set(None),
@@ -353,8 +349,8 @@ pub async fn send(
             .await?;
         }
     }
-    let mut event = Event::new("enquiry.sent", "enquiry", enquiry.id)
-        .to(OPEN)
+    let mut event = Event::new(Action::EnquirySent, "enquiry", enquiry.id)
+        .to(EnquiryStatus::Open)
         .detail(format!("listing {listing_id}"));
     if let Some(on_behalf) = acting.on_behalf() {
         event = event.detail(format!("listing {listing_id}, {on_behalf}"));
@@ -435,7 +431,7 @@ pub async fn reply(
     let txn = db.begin().await?;
     let enquiry = find(&txn, id).await?;
     let side = side_of(&txn, &enquiry, user_id).await?;
-    if enquiry.status != OPEN {
+    if enquiry.status != EnquiryStatus::Open {
         return Err(EnquiryError::Closed);
     }
     let now = Utc::now();
@@ -464,7 +460,7 @@ pub async fn reply(
     audit::record(
         &txn,
         actor,
-        Event::new("enquiry.message", "enquiry", id).detail(format!("from the {who}")),
+        Event::new(Action::EnquiryMessage, "enquiry", id).detail(format!("from the {who}")),
     )
     .await?;
     notify_other_side(&txn, &enquiry, side, base_url, templates::enquiry_message).await?;
@@ -484,21 +480,21 @@ pub async fn close(
     let txn = db.begin().await?;
     let enquiry = find(&txn, id).await?;
     let side = side_of(&txn, &enquiry, user_id).await?;
-    if enquiry.status != OPEN {
+    if enquiry.status != EnquiryStatus::Open {
         return Err(EnquiryError::Closed);
     }
     let outcome = side
         .outcomes()
         .iter()
-        .find(|(key, _)| *key == outcome)
+        .find(|(key, _)| key.as_str() == outcome)
         .map(|(key, _)| *key)
         .ok_or(EnquiryError::BadOutcome)?;
     set_closed(&txn, &enquiry, outcome, Some(user_id), Utc::now()).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("enquiry.closed", "enquiry", id)
-            .from(OPEN)
+        Event::new(Action::EnquiryClosed, "enquiry", id)
+            .from(EnquiryStatus::Open)
             .to(outcome),
     )
     .await?;
@@ -514,13 +510,13 @@ pub async fn close(
 async fn set_closed(
     txn: &DatabaseTransaction,
     enquiry: &enquiries::Model,
-    outcome: &str,
+    outcome: EnquiryOutcome,
     by: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let mut active: enquiries::ActiveModel = enquiry.clone().into();
-    active.status = Set(CLOSED.to_owned());
-    active.outcome = Set(Some(outcome.to_owned()));
+    active.status = Set(EnquiryStatus::Closed);
+    active.outcome = Set(Some(outcome));
     active.closed_by_user_id = Set(by);
     active.closed_at = Set(Some(now));
     active.update(txn).await?;
@@ -537,7 +533,7 @@ pub async fn close_unanswered(
 ) -> Result<usize, EnquiryError> {
     let cutoff = now - chrono::Duration::days(after_days);
     let stale = enquiries::Entity::find()
-        .filter(enquiries::Column::Status.eq(OPEN))
+        .filter(enquiries::Column::Status.eq(EnquiryStatus::Open))
         .filter(enquiries::Column::FirstResponseAt.is_null())
         .filter(enquiries::Column::CreatedAt.lt(cutoff))
         .all(db)
@@ -548,22 +544,22 @@ pub async fn close_unanswered(
         let txn = db.begin().await?;
         // Re-read inside the transaction: a reply may have arrived meanwhile.
         let current = find(&txn, enquiry.id).await?;
-        if current.status != OPEN || current.first_response_at.is_some() {
+        if current.status != EnquiryStatus::Open || current.first_response_at.is_some() {
             continue;
         }
-        set_closed(&txn, &current, NO_RESPONSE, None, now).await?;
+        set_closed(&txn, &current, EnquiryOutcome::NoResponse, None, now).await?;
         audit::record(
             &txn,
             &actor,
-            Event::new("enquiry.closed", "enquiry", current.id)
-                .from(OPEN)
-                .to(NO_RESPONSE)
+            Event::new(Action::EnquiryClosed, "enquiry", current.id)
+                .from(EnquiryStatus::Open)
+                .to(EnquiryOutcome::NoResponse)
                 .detail(format!(
                     "no reply from the provider within {after_days} days"
                 )),
         )
         .await?;
-        let label = outcome_label(NO_RESPONSE);
+        let label = outcome_label(EnquiryOutcome::NoResponse);
         for side in [Side::Enquirer, Side::Provider] {
             notify_other_side(&txn, &current, side, base_url, |to, name, title, link| {
                 templates::enquiry_closed(to, name, title, label, link)

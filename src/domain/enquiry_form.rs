@@ -3,15 +3,12 @@
 
 use super::postcode::sector_of;
 use super::validation::{FieldErrors, FormFields, has_control_chars, required_text};
+use entity::enquiries::ReplyBy;
 
 pub const MAX_SUPPORT_CHARS: usize = 2000;
 pub const MAX_WHEN_CHARS: usize = 500;
 pub const MAX_NAME_CHARS: usize = 120;
 pub const MAX_MESSAGE_CHARS: usize = 4000;
-
-pub const REPLY_EMAIL: &str = "email";
-pub const REPLY_PHONE: &str = "phone";
-pub const REPLY_BROKER: &str = "broker";
 
 #[derive(Clone, Debug, Default)]
 pub struct EnquiryForm {
@@ -30,7 +27,7 @@ pub struct NewEnquiry {
     pub when_wanted: String,
     pub postcode_sector: Option<String>,
     pub contact_name: String,
-    pub reply_by: &'static str,
+    pub reply_by: ReplyBy,
     pub reply_phone: Option<String>,
 }
 
@@ -80,16 +77,16 @@ impl EnquiryForm {
             MAX_NAME_CHARS,
             "the name the provider should use",
         );
-        let reply_by = match self.reply_by.as_str() {
-            REPLY_EMAIL => Some(REPLY_EMAIL),
-            REPLY_PHONE => Some(REPLY_PHONE),
-            REPLY_BROKER if broker_may_reply => Some(REPLY_BROKER),
+        let reply_by = match ReplyBy::parse(&self.reply_by) {
+            Some(ReplyBy::Email) => Some(ReplyBy::Email),
+            Some(ReplyBy::Phone) => Some(ReplyBy::Phone),
+            Some(ReplyBy::Broker) if broker_may_reply => Some(ReplyBy::Broker),
             _ => {
                 e.add("reply_by", "Select how the provider should reply");
                 None
             }
         };
-        let reply_phone = if reply_by == Some(REPLY_PHONE) {
+        let reply_phone = if reply_by == Some(ReplyBy::Phone) {
             e.take("reply_phone", parse_phone(&self.reply_phone))
         } else {
             None
@@ -185,7 +182,7 @@ mod tests {
         assert!(f.parse(false).is_err());
         f.reply_by = "broker".into();
         assert!(f.parse(false).unwrap_err().get("reply_by").is_some());
-        assert_eq!(f.parse(true).unwrap().reply_by, REPLY_BROKER);
+        assert_eq!(f.parse(true).unwrap().reply_by, ReplyBy::Broker);
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! Figures from enquiries: how quickly a provider answers (shown in its inbox), and demand by
 //! category and postcode sector with outcomes (for the Market Position Statement).
 
+use entity::enquiries::EnquiryOutcome;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{enquiries, enquiry_categories};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-
-use super::enquiries::{ARRANGED, DECLINED, NO_RESPONSE, NOT_AVAILABLE};
 
 /// Within this, a first reply counts as prompt.
 pub const PROMPT_REPLY_HOURS: i64 = 48;
@@ -119,13 +118,12 @@ pub async fn demand_by_category_and_sector(
                 .entry((*category_id, enquiry.postcode_sector.clone()))
                 .or_default();
             d.enquiries += 1;
-            match enquiry.outcome.as_deref() {
+            match enquiry.outcome {
                 None => d.open += 1,
-                Some(ARRANGED) => d.arranged += 1,
-                Some(NOT_AVAILABLE) => d.not_available += 1,
-                Some(NO_RESPONSE) => d.no_response += 1,
-                Some(DECLINED) => d.declined += 1,
-                Some(_) => {}
+                Some(EnquiryOutcome::Arranged) => d.arranged += 1,
+                Some(EnquiryOutcome::NotAvailable) => d.not_available += 1,
+                Some(EnquiryOutcome::NoResponse) => d.no_response += 1,
+                Some(EnquiryOutcome::Declined) => d.declined += 1,
             }
         }
     }

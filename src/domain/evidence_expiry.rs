@@ -6,7 +6,7 @@ use entity::{provider_evidence, provider_organisations};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::organisations;
 use super::provider_evidence::EvidenceKind;
 use crate::mail::{self, templates};
@@ -37,7 +37,7 @@ pub fn lapsed(evidence: &[provider_evidence::Model], today: NaiveDate) -> Vec<Ev
     evidence
         .iter()
         .filter(|e| expiry_of(e, today) == Expiry::Lapsed)
-        .filter_map(|e| EvidenceKind::parse(&e.kind))
+        .map(|e| e.kind)
         .collect()
 }
 
@@ -56,9 +56,7 @@ pub async fn send_expiry_reminders(
         .await?;
     let mut sent = 0;
     for evidence in due {
-        let Some(kind) = EvidenceKind::parse(&evidence.kind) else {
-            continue;
-        };
+        let kind = evidence.kind;
         let Some(expires_on) = evidence.expires_on else {
             continue;
         };
@@ -98,7 +96,7 @@ pub async fn send_expiry_reminders(
             &txn,
             &Actor::system(),
             Event::new(
-                "organisation.evidence_reminder_sent",
+                Action::OrganisationEvidenceReminderSent,
                 "provider_organisation",
                 org.id,
             )

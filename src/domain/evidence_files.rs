@@ -8,7 +8,7 @@ use sea_orm::{
     ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::organisations::{self, OrganisationError};
 use super::provider_evidence::EvidenceKind;
 use super::validation::has_control_chars;
@@ -67,7 +67,7 @@ pub async fn add(
     }
     let file = files::ActiveModel {
         organisation_id: Set(organisation_id),
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind),
         stored_name: Set(stored.stored_name.clone()),
         original_name: Set(display_name(original_name)),
         content_type: Set(stored.content_type.to_owned()),
@@ -82,7 +82,7 @@ pub async fn add(
         &txn,
         actor,
         Event::new(
-            "evidence_file.added",
+            Action::EvidenceFileAdded,
             "provider_organisation",
             organisation_id,
         )
@@ -135,13 +135,13 @@ pub async fn remove(
         .ok_or(EvidenceFileError::NotFound)?;
     organisations::as_member(&txn, file.organisation_id, user_id).await?;
     let organisation_id = file.organisation_id;
-    let detail = format!("{}: {}", file.kind, file.original_name);
+    let detail = format!("{}: {}", file.kind.as_str(), file.original_name);
     file.delete(&txn).await?;
     audit::record(
         &txn,
         actor,
         Event::new(
-            "evidence_file.removed",
+            Action::EvidenceFileRemoved,
             "provider_organisation",
             organisation_id,
         )

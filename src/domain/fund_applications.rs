@@ -4,6 +4,8 @@
 //! organisation's members see an application (and the round's panel and commissioners).
 
 use chrono::Utc;
+use entity::fund_applications::ApplicationStatus;
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{fund_applications, fund_rounds, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -11,19 +13,14 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::fund_rounds::{self as rounds, FundError, Phase, deadline, list_of, phase};
 use super::listing_content::format_pounds as format_pounds_of;
 use super::money::parse_amount;
 use super::organisations::{self, kind_label};
-use super::provider_approval::STATUS_SUBMITTED as ORG_SUBMITTED;
 use super::validation::{FieldErrors, FormFields, bounded_text, has_control_chars};
 use crate::mail::{self, fund_templates as templates};
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const WITHDRAWN: &str = "withdrawn";
-pub const DECIDED: &str = "decided";
 pub const MAX_BUDGET_LINES: usize = 8;
 const MAX_TEXT: usize = 3000;
 
@@ -237,7 +234,10 @@ pub async fn submitted_in(
 ) -> Result<Vec<fund_applications::Model>, FundError> {
     Ok(fund_applications::Entity::find()
         .filter(fund_applications::Column::RoundId.eq(round_id))
-        .filter(fund_applications::Column::Status.is_in([SUBMITTED, DECIDED]))
+        .filter(
+            fund_applications::Column::Status
+                .is_in([ApplicationStatus::Submitted, ApplicationStatus::Decided]),
+        )
         .order_by_asc(fund_applications::Column::SubmittedAt)
         .all(conn)
         .await?)
@@ -279,14 +279,18 @@ pub async fn start(
         return Ok(existing.id);
     }
     require_open(&round)?;
-    if org.status != organisations::STATUS_APPROVED && org.status != ORG_SUBMITTED {
+    if org.status != OrganisationStatus::Approved && org.status != OrganisationStatus::Submitted {
         return Err(FundError::refused(
             "Send your organisation’s details to the council before you apply",
         ));
     }
     let eligible = list_of(&round.eligible_kinds);
-    if !eligible.is_empty() && !eligible.contains(&org.kind) {
-        let names: Vec<&str> = eligible.iter().map(|k| kind_label(k)).collect();
+    if !eligible.is_empty() && !eligible.iter().any(|k| k == org.kind.as_str()) {
+        let names: Vec<&str> = eligible
+            .iter()
+            .filter_map(|k| ProviderKind::parse(k))
+            .map(kind_label)
+            .collect();
         return Err(FundError::refused(format!(
             "This round is only for: {}",
             names.join(", ")
@@ -297,7 +301,7 @@ pub async fn start(
     let row = fund_applications::ActiveModel {
         round_id: Set(round_id),
         organisation_id: Set(organisation_id),
-        status: Set(DRAFT.to_owned()),
+        status: Set(ApplicationStatus::Draft),
         answers: Set(serde_json::to_string(&Answers::default()).unwrap_or_default()),
         budget: Set("[]".to_owned()),
         total_pence: Set(0),
@@ -311,8 +315,8 @@ pub async fn start(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_application.started", "fund_application", row.id)
-            .to(DRAFT)
+        Event::new(Action::FundApplicationStarted, "fund_application", row.id)
+            .to(ApplicationStatus::Draft)
             .detail(format!("round {round_id}, organisation {organisation_id}")),
     )
     .await?;
@@ -330,7 +334,7 @@ pub async fn save(
     budget: &[BudgetLine],
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
-    if view.application.status != DRAFT {
+    if view.application.status != ApplicationStatus::Draft {
         return Err(FundError::refused(
             "This application has been sent and cannot be changed",
         ));
@@ -346,7 +350,7 @@ pub async fn save(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_application.saved", "fund_application", id),
+        Event::new(Action::FundApplicationSaved, "fund_application", id),
     )
     .await?;
     txn.commit().await?;
@@ -362,7 +366,7 @@ pub async fn submit(
     user_id: i64,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
-    if view.application.status != DRAFT {
+    if view.application.status != ApplicationStatus::Draft {
         return Err(FundError::refused("This application has already been sent"));
     }
     require_open(&view.round)?;
@@ -380,16 +384,16 @@ pub async fn submit(
     let txn = db.begin().await?;
     let round_title = view.round.title.clone();
     let mut active: fund_applications::ActiveModel = view.application.into();
-    active.status = Set(SUBMITTED.to_owned());
+    active.status = Set(ApplicationStatus::Submitted);
     active.submitted_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("fund_application.submitted", "fund_application", id)
-            .from(DRAFT)
-            .to(SUBMITTED),
+        Event::new(Action::FundApplicationSubmitted, "fund_application", id)
+            .from(ApplicationStatus::Draft)
+            .to(ApplicationStatus::Submitted),
     )
     .await?;
     if let Some(user) = entity::users::Entity::find_by_id(user_id).one(&txn).await? {
@@ -416,23 +420,23 @@ pub async fn withdraw(
     user_id: i64,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
-    let from = view.application.status.clone();
-    if from != DRAFT && from != SUBMITTED {
+    let from = view.application.status;
+    if from != ApplicationStatus::Draft && from != ApplicationStatus::Submitted {
         return Err(FundError::refused(
             "This application can no longer be withdrawn",
         ));
     }
     let txn = db.begin().await?;
     let mut active: fund_applications::ActiveModel = view.application.into();
-    active.status = Set(WITHDRAWN.to_owned());
+    active.status = Set(ApplicationStatus::Withdrawn);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("fund_application.withdrawn", "fund_application", id)
+        Event::new(Action::FundApplicationWithdrawn, "fund_application", id)
             .from(from)
-            .to(WITHDRAWN),
+            .to(ApplicationStatus::Withdrawn),
     )
     .await?;
     txn.commit().await?;

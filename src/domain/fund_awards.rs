@@ -2,16 +2,16 @@
 //! than the award), milestones agreed and met, and the listings the award produced.
 
 use chrono::Utc;
+use entity::fund_applications::FundDecision;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::dates::required_date;
 use super::fund_applications::{self as applications, ApplicationView};
-use super::fund_decisions::AWARD;
 use super::fund_rounds::FundError;
 use super::listing_content::format_pounds;
 use super::listings;
@@ -42,7 +42,7 @@ pub async fn load(
     application_id: i64,
 ) -> Result<AwardView, FundError> {
     let view = applications::load(conn, application_id).await?;
-    if view.application.decision.as_deref() != Some(AWARD) {
+    if view.application.decision != Some(FundDecision::Award) {
         return Err(FundError::NotFound);
     }
     let payments = fund_payments::Entity::find()
@@ -134,7 +134,7 @@ pub async fn add_payment(
         &txn,
         actor,
         Event::new(
-            "fund_award.payment_recorded",
+            Action::FundAwardPaymentRecorded,
             "fund_application",
             application_id,
         )
@@ -179,7 +179,7 @@ pub async fn add_milestone(
         &txn,
         actor,
         Event::new(
-            "fund_award.milestone_added",
+            Action::FundAwardMilestoneAdded,
             "fund_application",
             application_id,
         )
@@ -215,7 +215,7 @@ pub async fn milestone_met(
         &txn,
         actor,
         Event::new(
-            "fund_award.milestone_met",
+            Action::FundAwardMilestoneMet,
             "fund_application",
             application_id,
         )
@@ -259,7 +259,7 @@ pub async fn link_listing(
         &txn,
         actor,
         Event::new(
-            "fund_award.listing_linked",
+            Action::FundAwardListingLinked,
             "fund_application",
             application_id,
         )
@@ -274,7 +274,7 @@ pub async fn link_listing(
 pub async fn of_round(db: &DatabaseConnection, round_id: i64) -> Result<Vec<AwardView>, FundError> {
     let mut out = Vec::new();
     for app in applications::submitted_in(db, round_id).await? {
-        if app.decision.as_deref() == Some(AWARD) {
+        if app.decision == Some(FundDecision::Award) {
             out.push(load(db, app.id).await?);
         }
     }
@@ -285,7 +285,7 @@ pub async fn of_round(db: &DatabaseConnection, round_id: i64) -> Result<Vec<Awar
 /// Every award in every round (for the open-data export), oldest first.
 pub async fn all(db: &DatabaseConnection) -> Result<Vec<AwardView>, FundError> {
     let ids: Vec<i64> = entity::fund_applications::Entity::find()
-        .filter(entity::fund_applications::Column::Decision.eq(AWARD))
+        .filter(entity::fund_applications::Column::Decision.eq(FundDecision::Award))
         .order_by_asc(entity::fund_applications::Column::DecidedAt)
         .all(db)
         .await?

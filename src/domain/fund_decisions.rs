@@ -4,22 +4,21 @@
 
 use chrono::Utc;
 use entity::fund_applications;
+use entity::fund_applications::ApplicationStatus;
+use entity::fund_applications::FundDecision;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
-use super::fund_applications::{self as applications, DECIDED, SUBMITTED};
+use super::audit::{self, Action, Actor, Event};
+use super::fund_applications::{self as applications};
 use super::fund_rounds::{FundError, Phase, phase, today};
 use super::listing_content::format_pounds;
 use super::money::parse_amount;
 use super::organisations;
 use super::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, fund_templates as templates};
-
-pub const AWARD: &str = "award";
-pub const DECLINE: &str = "decline";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -30,8 +29,8 @@ pub enum Decision {
 /// Reads the decision form; `confirm_over_pot` is the explicit "yes, over the pot".
 pub fn parse_decision(f: &FormFields) -> Result<(Decision, bool), FieldErrors> {
     let mut e = FieldErrors::default();
-    let decision = match f.one("decision").as_str() {
-        AWARD => {
+    let decision = match FundDecision::parse(&f.one("decision")) {
+        Some(FundDecision::Award) => {
             let pence = e.take(
                 "amount",
                 parse_amount(&f.one("amount"), "the amount to award"),
@@ -46,7 +45,7 @@ pub fn parse_decision(f: &FormFields) -> Result<(Decision, bool), FieldErrors> {
             .unwrap_or_default();
             pence.map(|pence| Decision::Award { pence, conditions })
         }
-        DECLINE => required_text(
+        Some(FundDecision::Decline) => required_text(
             &mut e,
             "feedback",
             &f.one("feedback"),
@@ -69,7 +68,7 @@ pub fn parse_decision(f: &FormFields) -> Result<(Decision, bool), FieldErrors> {
 pub async fn awarded_total(conn: &impl ConnectionTrait, round_id: i64) -> Result<i64, FundError> {
     Ok(fund_applications::Entity::find()
         .filter(fund_applications::Column::RoundId.eq(round_id))
-        .filter(fund_applications::Column::Decision.eq(AWARD))
+        .filter(fund_applications::Column::Decision.eq(FundDecision::Award))
         .all(conn)
         .await?
         .iter()
@@ -110,7 +109,7 @@ pub async fn decide(
     confirm_over_pot: bool,
 ) -> Result<(), Refusal> {
     let view = applications::load(db, application_id).await?;
-    if view.application.status != SUBMITTED {
+    if view.application.status != ApplicationStatus::Submitted {
         return Err(FundError::refused("Only sent, undecided applications can be decided").into());
     }
     if phase(&view.round, today()) != Phase::Closed {
@@ -137,13 +136,15 @@ pub async fn decide(
         }
     }
     let (kind, pence, note) = match decision {
-        Decision::Award { pence, conditions } => (AWARD, Some(*pence), conditions.clone()),
-        Decision::Decline { feedback } => (DECLINE, None, feedback.clone()),
+        Decision::Award { pence, conditions } => {
+            (FundDecision::Award, Some(*pence), conditions.clone())
+        }
+        Decision::Decline { feedback } => (FundDecision::Decline, None, feedback.clone()),
     };
     let round_title = view.round.title.clone();
     let org_id = view.organisation.id;
     let mut active: fund_applications::ActiveModel = view.application.into();
-    active.status = Set(DECIDED.to_owned());
+    active.status = Set(ApplicationStatus::Decided);
     active.decision = Set(Some(kind.to_owned()));
     active.award_pence = Set(pence);
     active.decision_note = Set(Some(note.clone()));
@@ -155,11 +156,11 @@ pub async fn decide(
         &txn,
         actor,
         Event::new(
-            "fund_application.decided",
+            Action::FundApplicationDecided,
             "fund_application",
             application_id,
         )
-        .from(SUBMITTED)
+        .from(ApplicationStatus::Submitted)
         .to(kind)
         .detail(match pence {
             Some(p) => format!("awarded {}", format_pounds(p)),

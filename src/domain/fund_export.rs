@@ -4,10 +4,10 @@
 //! agreed to it on their application; no addresses or contact details are published.
 
 use chrono::{DateTime, Utc};
+use entity::provider_organisations::ProviderKind;
 use serde_json::{Value, json};
 
 use super::fund_awards::AwardView;
-use super::organisations::PERSONAL_ASSISTANT;
 use super::plan_export::{pounds, spreadsheet_safe};
 
 /// Who publishes: the council's organisation identifier and name, and its 360Giving prefix.
@@ -42,7 +42,7 @@ pub const COLUMNS: [&str; 18] = [
 
 /// Whether the recipient is published as an individual (a sole trader).
 pub fn is_individual(award: &AwardView) -> bool {
-    award.view.organisation.kind == PERSONAL_ASSISTANT
+    award.view.organisation.kind == ProviderKind::PersonalAssistant
 }
 
 /// The recipient's name as published: an individual's only with their consent.

@@ -3,6 +3,8 @@
 //! the others' scores only after submitting their own. The weighted ranking averages each
 //! criterion over the members who scored, then weights the averages.
 
+use entity::fund_applications::ApplicationStatus;
+use entity::fund_reviews::PanelReviewStatus;
 use std::collections::BTreeMap;
 
 use chrono::Utc;
@@ -13,14 +15,11 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Event};
-use super::fund_applications::{self as applications, ApplicationView, DECIDED, SUBMITTED};
+use super::audit::{self, Action, Actor, Event};
+use super::fund_applications::{self as applications, ApplicationView};
 use super::fund_rounds::{self, FundError};
 use super::validation::{FieldErrors, FormFields, has_control_chars, required_text};
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED_REVIEW: &str = "submitted";
-pub const CONFLICTED: &str = "conflicted";
 pub const MAX_SCORE: i32 = 5;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,7 +42,8 @@ pub async fn application_for_member(
     user_id: i64,
 ) -> Result<ApplicationView, FundError> {
     let view = applications::load(db, application_id).await?;
-    let shown = view.application.status == SUBMITTED || view.application.status == DECIDED;
+    let shown = view.application.status == ApplicationStatus::Submitted
+        || view.application.status == ApplicationStatus::Decided;
     if !shown || !fund_rounds::is_panel_member(db, view.round.id, user_id).await? {
         return Err(FundError::NotFound);
     }
@@ -82,13 +82,13 @@ pub async fn visible_to(
     user_id: i64,
 ) -> Result<Vec<fund_reviews::Model>, FundError> {
     let own = review_of(db, application_id, user_id).await?;
-    if own.as_ref().map(|r| r.status.as_str()) != Some(SUBMITTED_REVIEW) {
+    if own.as_ref().map(|r| r.status) != Some(PanelReviewStatus::Submitted) {
         return Ok(Vec::new());
     }
     Ok(reviews_of(db, application_id)
         .await?
         .into_iter()
-        .filter(|r| r.user_id != user_id && r.status == SUBMITTED_REVIEW)
+        .filter(|r| r.user_id != user_id && r.status == PanelReviewStatus::Submitted)
         .collect())
 }
 
@@ -101,7 +101,7 @@ async fn upsert(
     let now = Utc::now();
     let mut active = match review_of(db, application_id, user_id).await? {
         Some(existing) => {
-            if existing.status != DRAFT {
+            if existing.status != PanelReviewStatus::Draft {
                 return Err(FundError::refused(
                     "You have already sent your review of this application",
                 ));
@@ -111,7 +111,7 @@ async fn upsert(
         None => fund_reviews::ActiveModel {
             application_id: Set(application_id),
             user_id: Set(user_id),
-            status: Set(DRAFT.to_owned()),
+            status: Set(PanelReviewStatus::Draft),
             conflict_note: Set(None),
             scores: Set("{}".to_owned()),
             submitted_at: Set(None),
@@ -138,7 +138,7 @@ pub async fn declare_conflict(
         return Ok(Err(e));
     };
     let active = upsert(db, application_id, user_id, |a| {
-        a.status = Set(CONFLICTED.to_owned());
+        a.status = Set(PanelReviewStatus::Conflicted);
         a.conflict_note = Set(Some(note));
         a.scores = Set("{}".to_owned());
     })
@@ -149,7 +149,7 @@ pub async fn declare_conflict(
         &txn,
         actor,
         Event::new(
-            "fund_review.conflict_declared",
+            Action::FundReviewConflictDeclared,
             "fund_application",
             application_id,
         )
@@ -170,7 +170,7 @@ pub async fn save_scores(
     submit: bool,
 ) -> Result<Result<(), FieldErrors>, FundError> {
     let view = application_for_member(db, application_id, user_id).await?;
-    if view.application.status == DECIDED {
+    if view.application.status == ApplicationStatus::Decided {
         return Err(FundError::refused("This application has been decided"));
     }
     let criteria = fund_rounds::criteria_of(db, view.round.id).await?;
@@ -211,7 +211,7 @@ pub async fn save_scores(
     let active = upsert(db, application_id, user_id, |a| {
         a.scores = Set(json);
         if submit {
-            a.status = Set(SUBMITTED_REVIEW.to_owned());
+            a.status = Set(PanelReviewStatus::Submitted);
             a.submitted_at = Set(Some(Utc::now()));
         }
     })
@@ -219,9 +219,9 @@ pub async fn save_scores(
     let txn = db.begin().await?;
     active.save(&txn).await?;
     let action = if submit {
-        "fund_review.submitted"
+        Action::FundReviewSubmitted
     } else {
-        "fund_review.saved"
+        Action::FundReviewSaved
     };
     audit::record(
         &txn,
@@ -274,10 +274,13 @@ pub async fn ranking(db: &DatabaseConnection, round_id: i64) -> Result<Vec<Ranke
         let reviews = reviews_of(db, app.id).await?;
         let scored: Vec<Scores> = reviews
             .iter()
-            .filter(|r| r.status == SUBMITTED_REVIEW)
+            .filter(|r| r.status == PanelReviewStatus::Submitted)
             .map(scores_of)
             .collect();
-        let conflicts = reviews.iter().filter(|r| r.status == CONFLICTED).count();
+        let conflicts = reviews
+            .iter()
+            .filter(|r| r.status == PanelReviewStatus::Conflicted)
+            .count();
         out.push(Ranked {
             score: weighted_score(&criteria, &scored),
             reviews: scored.len(),
@@ -307,7 +310,11 @@ pub async fn ranking(db: &DatabaseConnection, round_id: i64) -> Result<Vec<Ranke
 
 /// A submitted application on a member's list: the application, the applicant's name and
 /// the member's review status (none yet, draft, submitted or conflicted).
-pub type WorkItem = (fund_applications::Model, String, Option<String>);
+pub type WorkItem = (
+    fund_applications::Model,
+    String,
+    Option<entity::fund_reviews::PanelReviewStatus>,
+);
 
 /// The submitted applications of a round, for one panel member.
 pub async fn worklist(

@@ -3,6 +3,7 @@
 //! the pot and the dates, chooses a panel, and publishes it. Rounds are public while open.
 
 use chrono::{NaiveDate, Utc};
+use entity::fund_rounds::RoundStatus;
 use entity::{fund_criteria, fund_panel_members, fund_reviews, fund_rounds, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -11,7 +12,7 @@ use sea_orm::{
 };
 
 use super::accounts;
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::categories::CLIENT_GROUPS;
 use super::dates::{format_date, required_date};
 use super::email_address::EmailAddress;
@@ -20,11 +21,9 @@ use super::money::parse_amount;
 use super::organisations::ORGANISATION_KINDS;
 use super::postcode::parse_districts;
 use super::validation::{FieldErrors, FormFields, required_text};
-use crate::auth::roles::Role;
 use crate::mail::{self, fund_templates as templates};
+use entity::user_roles::Role;
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
 pub const MAX_CRITERIA: usize = 6;
 /// Who may sit on a panel: council staff and partners with a staff role.
 const PANEL_ROLES: [Role; 4] = [
@@ -74,7 +73,7 @@ impl Phase {
 
 /// Applications are accepted from the opening day to the end of the closing day (UTC).
 pub fn phase(round: &fund_rounds::Model, today: NaiveDate) -> Phase {
-    if round.status != PUBLISHED {
+    if round.status != RoundStatus::Published {
         Phase::Draft
     } else if today < round.opens_on {
         Phase::Upcoming
@@ -147,7 +146,7 @@ pub fn parse_round(f: &FormFields, known_categories: &[i64]) -> Result<RoundInpu
     let client_groups = known_keys(&f.all("client_groups"), &CLIENT_GROUPS);
     let kinds: Vec<(&str, &str)> = ORGANISATION_KINDS
         .iter()
-        .map(|(k, l, _)| (*k, *l))
+        .map(|(k, l, _)| (k.as_str(), *l))
         .collect();
     let eligible_kinds = known_keys(&f.all("eligible"), &kinds);
     let districts = e
@@ -278,7 +277,7 @@ pub async fn load(conn: &impl ConnectionTrait, id: i64) -> Result<RoundView, Fun
 /// A published round as the public sees it; drafts are "not found".
 pub async fn public(conn: &impl ConnectionTrait, id: i64) -> Result<RoundView, FundError> {
     let view = load(conn, id).await?;
-    if view.round.status != PUBLISHED {
+    if view.round.status != RoundStatus::Published {
         return Err(FundError::NotFound);
     }
     Ok(view)
@@ -298,7 +297,7 @@ pub async fn open_and_upcoming(
     today: NaiveDate,
 ) -> Result<Vec<fund_rounds::Model>, DbErr> {
     fund_rounds::Entity::find()
-        .filter(fund_rounds::Column::Status.eq(PUBLISHED))
+        .filter(fund_rounds::Column::Status.eq(RoundStatus::Published))
         .filter(fund_rounds::Column::ClosesOn.gte(today))
         .order_by_asc(fund_rounds::Column::ClosesOn)
         .all(db)
@@ -350,7 +349,7 @@ pub async fn create(
 ) -> Result<i64, FundError> {
     let txn = db.begin().await?;
     let mut active = fund_rounds::ActiveModel {
-        status: Set(DRAFT.to_owned()),
+        status: Set(RoundStatus::Draft),
         created_by_user_id: Set(user_id),
         created_at: Set(Utc::now()),
         published_at: Set(None),
@@ -362,7 +361,7 @@ pub async fn create(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_round.created", "fund_round", row.id).to(DRAFT),
+        Event::new(Action::FundRoundCreated, "fund_round", row.id).to(RoundStatus::Draft),
     )
     .await?;
     txn.commit().await?;
@@ -377,7 +376,7 @@ pub async fn update(
     input: &RoundInput,
 ) -> Result<(), FundError> {
     let round = find(db, id).await?;
-    if round.status != DRAFT {
+    if round.status != RoundStatus::Draft {
         return Err(FundError::refused(
             "A published round cannot be changed: applicants have read it",
         ));
@@ -390,7 +389,7 @@ pub async fn update(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_round.updated", "fund_round", id),
+        Event::new(Action::FundRoundUpdated, "fund_round", id),
     )
     .await?;
     txn.commit().await?;
@@ -404,7 +403,7 @@ pub async fn publish(
     today: NaiveDate,
 ) -> Result<(), FundError> {
     let view = load(db, id).await?;
-    if view.round.status != DRAFT {
+    if view.round.status != RoundStatus::Draft {
         return Err(FundError::refused("This round is already published"));
     }
     if view.round.closes_on < today {
@@ -419,16 +418,16 @@ pub async fn publish(
     }
     let txn = db.begin().await?;
     let mut active: fund_rounds::ActiveModel = view.round.into();
-    active.status = Set(PUBLISHED.to_owned());
+    active.status = Set(RoundStatus::Published);
     active.published_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("fund_round.published", "fund_round", id)
-            .from(DRAFT)
-            .to(PUBLISHED),
+        Event::new(Action::FundRoundPublished, "fund_round", id)
+            .from(RoundStatus::Draft)
+            .to(RoundStatus::Published),
     )
     .await?;
     txn.commit().await?;
@@ -484,7 +483,7 @@ pub async fn add_panel_member(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_round.panel_added", "fund_round", round_id)
+        Event::new(Action::FundRoundPanelAdded, "fund_round", round_id)
             .detail(format!("user {}", user.id)),
     )
     .await?;
@@ -540,7 +539,7 @@ pub async fn remove_panel_member(
     audit::record(
         &txn,
         actor,
-        Event::new("fund_round.panel_removed", "fund_round", round_id)
+        Event::new(Action::FundRoundPanelRemoved, "fund_round", round_id)
             .detail(format!("user {user_id}")),
     )
     .await?;
@@ -575,7 +574,7 @@ pub async fn panel_rounds(
         .collect();
     fund_rounds::Entity::find()
         .filter(fund_rounds::Column::Id.is_in(ids))
-        .filter(fund_rounds::Column::Status.eq(PUBLISHED))
+        .filter(fund_rounds::Column::Status.eq(RoundStatus::Published))
         .order_by_desc(fund_rounds::Column::Id)
         .all(db)
         .await

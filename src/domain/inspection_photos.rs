@@ -5,14 +5,15 @@
 //! also while it is suspended).
 
 use chrono::Utc;
+use entity::inspections::InspectionStatus;
 use entity::{inspection_photos, inspections};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
-use super::inspections::{DRAFT, InspectionError, PUBLISHED, RETURNED, of_checker};
+use super::audit::{self, Action, Actor, Event};
+use super::inspections::{InspectionError, of_checker};
 use super::{listings, organisations};
 
 pub const MAX_PHOTOS: u64 = 6;
@@ -32,7 +33,7 @@ pub struct Viewer {
 }
 
 fn editable(model: &inspections::Model) -> Result<(), InspectionError> {
-    if model.status == DRAFT || model.status == RETURNED {
+    if model.status == InspectionStatus::Draft || model.status == InspectionStatus::Returned {
         Ok(())
     } else {
         Err(InspectionError::Closed)
@@ -98,7 +99,7 @@ pub async fn add(
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.photo_added", "inspection", inspection_id).detail(format!(
+        Event::new(Action::InspectionPhotoAdded, "inspection", inspection_id).detail(format!(
             "photo {} ({})",
             row.id,
             if row.public { "public" } else { "private" }
@@ -131,7 +132,7 @@ pub async fn remove(
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.photo_removed", "inspection", inspection_id)
+        Event::new(Action::InspectionPhotoRemoved, "inspection", inspection_id)
             .detail(format!("photo {photo_id}")),
     )
     .await?;
@@ -158,7 +159,7 @@ pub async fn readable(
     {
         return Ok(photo);
     }
-    if !photo.public || inspection.status != PUBLISHED {
+    if !photo.public || inspection.status != InspectionStatus::Published {
         return Err(InspectionError::NotFound);
     }
     if listings::public_listing(db, inspection.listing_id)

@@ -3,17 +3,16 @@
 //! search), the provider is emailed, and an inadequate rating prompts the admin to suspend.
 
 use chrono::Utc;
+use entity::checker_assignments::AssignmentStatus;
+use entity::inspections::InspectionStatus;
 use entity::{checker_assignments, inspections, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::assignments::{ACCEPTED, PUBLISHED as ASSIGNMENT_DONE};
-use super::audit::{self, Actor, Event};
-use super::inspections::{
-    InspectionError, KEY_QUESTIONS, PUBLISHED, RETURNED, SUBMITTED, answers_of, score_label,
-};
+use super::audit::{self, Action, Actor, Event};
+use super::inspections::{InspectionError, KEY_QUESTIONS, answers_of, score_label};
 use super::listings;
 use super::organisations;
 use super::search_changes;
@@ -22,7 +21,7 @@ use crate::mail::{self, checking_templates as templates};
 /// Inspections in a state, newest first.
 pub async fn in_state(
     db: &DatabaseConnection,
-    status: &str,
+    status: InspectionStatus,
 ) -> Result<Vec<inspections::Model>, DbErr> {
     inspections::Entity::find()
         .filter(inspections::Column::Status.eq(status))
@@ -45,7 +44,7 @@ pub async fn latest_published(
 ) -> Result<Option<inspections::Model>, DbErr> {
     inspections::Entity::find()
         .filter(inspections::Column::ListingId.eq(listing_id))
-        .filter(inspections::Column::Status.eq(PUBLISHED))
+        .filter(inspections::Column::Status.eq(InspectionStatus::Published))
         .order_by_desc(inspections::Column::PublishedAt)
         .one(conn)
         .await
@@ -59,14 +58,14 @@ pub fn is_inadequate(model: &inspections::Model) -> bool {
 async fn set_assignment(
     txn: &sea_orm::DatabaseTransaction,
     assignment_id: i64,
-    status: &str,
+    status: AssignmentStatus,
 ) -> Result<(), DbErr> {
     if let Some(a) = checker_assignments::Entity::find_by_id(assignment_id)
         .one(txn)
         .await?
     {
         let mut active: checker_assignments::ActiveModel = a.into();
-        active.status = Set(status.to_owned());
+        active.status = Set(status);
         active.updated_at = Set(Utc::now());
         active.update(txn).await?;
     }
@@ -86,21 +85,21 @@ pub async fn return_to_checker(
         .one(&txn)
         .await?
         .ok_or(InspectionError::NotFound)?;
-    if model.status != SUBMITTED {
+    if model.status != InspectionStatus::Submitted {
         return Err(InspectionError::Closed);
     }
     let mut active: inspections::ActiveModel = model.clone().into();
-    active.status = Set(RETURNED.to_owned());
+    active.status = Set(InspectionStatus::Returned);
     active.admin_comments = Set(Some(comments.to_owned()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    set_assignment(&txn, model.assignment_id, ACCEPTED).await?;
+    set_assignment(&txn, model.assignment_id, AssignmentStatus::Accepted).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.returned", "inspection", id)
-            .from(SUBMITTED)
-            .to(RETURNED)
+        Event::new(Action::InspectionReturned, "inspection", id)
+            .from(InspectionStatus::Submitted)
+            .to(InspectionStatus::Returned)
             .detail(comments.chars().take(500).collect::<String>()),
     )
     .await?;
@@ -140,23 +139,23 @@ pub async fn publish(
         .one(&txn)
         .await?
         .ok_or(InspectionError::NotFound)?;
-    if model.status != SUBMITTED {
+    if model.status != InspectionStatus::Submitted {
         return Err(InspectionError::Closed);
     }
     let mut active: inspections::ActiveModel = model.clone().into();
-    active.status = Set(PUBLISHED.to_owned());
+    active.status = Set(InspectionStatus::Published);
     active.published_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     let published = active.update(&txn).await?;
-    set_assignment(&txn, model.assignment_id, ASSIGNMENT_DONE).await?;
+    set_assignment(&txn, model.assignment_id, AssignmentStatus::Published).await?;
     search_changes::record(&txn, model.listing_id).await?;
     let overall = model.overall_score.map_or("not rated", score_label);
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.published", "inspection", id)
-            .from(SUBMITTED)
-            .to(PUBLISHED)
+        Event::new(Action::InspectionPublished, "inspection", id)
+            .from(InspectionStatus::Submitted)
+            .to(InspectionStatus::Published)
             .detail(format!("overall {overall}")),
     )
     .await?;
@@ -249,11 +248,15 @@ pub async fn respond(
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.provider_responded", "inspection", inspection.id),
+        Event::new(
+            Action::InspectionProviderResponded,
+            "inspection",
+            inspection.id,
+        ),
     )
     .await?;
     let title = listings::load(&txn, listing_id).await?.title().to_owned();
-    for admin in super::users::active_with_role(&txn, crate::auth::roles::Role::Admin).await? {
+    for admin in super::users::active_with_role(&txn, entity::user_roles::Role::Admin).await? {
         mail::enqueue(
             &txn,
             templates::inspection_response(

@@ -3,6 +3,8 @@
 //! people said and recommended actions. Every step is saved on the server as a draft, so a
 //! dropped connection loses at most the page being typed; the checker submits when complete.
 
+use entity::checker_assignments::AssignmentStatus;
+use entity::inspections::InspectionStatus;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -13,19 +15,15 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::assignments::{self, ACCEPTED, AssignmentError};
-use super::audit::{self, Actor, Event};
+use super::assignments::{self, AssignmentError};
+use super::audit::{self, Action, Actor, Event};
 use super::dates::parse_date;
 use super::listings;
 use super::users::active_with_role;
 use super::validation::{FieldErrors, FormFields, bounded_text};
-use crate::auth::roles::Role;
 use crate::mail::{self, checking_templates as templates};
+use entity::user_roles::Role;
 
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const RETURNED: &str = "returned";
-pub const PUBLISHED: &str = "published";
 const MAX_TEXT_CHARS: usize = 4000;
 
 /// (key, name, the question the checker answers).
@@ -182,7 +180,7 @@ pub async fn open_for(
     {
         return Ok(existing);
     }
-    if assignment.status != ACCEPTED {
+    if assignment.status != AssignmentStatus::Accepted {
         return Err(InspectionError::NotAccepted);
     }
     let now = Utc::now();
@@ -191,7 +189,7 @@ pub async fn open_for(
         listing_id: Set(assignment.listing_id),
         organisation_id: Set(assignment.organisation_id),
         checker_user_id: Set(checker_user_id),
-        status: Set(DRAFT.to_owned()),
+        status: Set(InspectionStatus::Draft),
         visit_date: Set(None),
         visit_type: Set(None),
         answers: Set("{}".to_owned()),
@@ -210,7 +208,7 @@ pub async fn open_for(
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.started", "inspection", row.id).to(DRAFT),
+        Event::new(Action::InspectionStarted, "inspection", row.id).to(InspectionStatus::Draft),
     )
     .await?;
     txn.commit().await?;
@@ -246,7 +244,7 @@ pub async fn save_step(
     today: NaiveDate,
 ) -> Result<Result<(), FieldErrors>, InspectionError> {
     let model = of_checker(db, id, checker_user_id).await?;
-    if model.status != DRAFT && model.status != RETURNED {
+    if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
         return Err(InspectionError::Closed);
     }
     let mut e = FieldErrors::default();
@@ -313,7 +311,8 @@ pub async fn save_step(
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.saved", "inspection", id).detail(format!("step {}", step.slug())),
+        Event::new(Action::InspectionSaved, "inspection", id)
+            .detail(format!("step {}", step.slug())),
     )
     .await?;
     txn.commit().await?;
@@ -357,17 +356,17 @@ pub async fn submit(
     checker_user_id: i64,
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, id, checker_user_id).await?;
-    if model.status != DRAFT && model.status != RETURNED {
+    if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
         return Err(InspectionError::Closed);
     }
     if !missing(&model).is_empty() {
         return Err(InspectionError::Incomplete);
     }
     let txn = db.begin().await?;
-    let from = model.status.clone();
+    let from = model.status;
     let overall_score = overall(&answers_of(&model));
     let mut active: inspections::ActiveModel = model.clone().into();
-    active.status = Set(SUBMITTED.to_owned());
+    active.status = Set(InspectionStatus::Submitted);
     active.overall_score = Set(overall_score);
     active.submitted_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
@@ -377,16 +376,16 @@ pub async fn submit(
         .await?
     {
         let mut a: checker_assignments::ActiveModel = assignment.into();
-        a.status = Set(assignments::SUBMITTED.to_owned());
+        a.status = Set(AssignmentStatus::Submitted);
         a.updated_at = Set(Utc::now());
         a.update(&txn).await?;
     }
     audit::record(
         &txn,
         actor,
-        Event::new("inspection.submitted", "inspection", id)
+        Event::new(Action::InspectionSubmitted, "inspection", id)
             .from(from)
-            .to(SUBMITTED)
+            .to(InspectionStatus::Submitted)
             .detail(format!(
                 "overall {}",
                 overall_score.map_or("none", score_label)

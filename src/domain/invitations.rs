@@ -11,12 +11,12 @@ use sea_orm::{
 };
 
 use super::accounts::{find_by_email, grant_role_in};
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::display_name::DisplayName;
 use super::email_address::EmailAddress;
-use crate::auth::roles::Role;
-use crate::auth::tokens::{new_token, sha256_hex};
+use crate::domain::tokens::{new_token, sha256_hex};
 use crate::mail::{self, templates};
+use entity::user_roles::Role;
 
 pub const INVITATION_DAYS: i64 = 7;
 /// Invitations one person may send in an hour, and in a day (staff and organisation
@@ -61,7 +61,7 @@ pub async fn invite(
     check_caps(&txn, actor.user_id, email).await?;
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         token_hash: Set(sha256_hex(&token)),
         invited_by: Set(actor.user_id),
         expires_at: Set(now + Duration::days(INVITATION_DAYS)),
@@ -84,7 +84,7 @@ pub async fn invite(
     audit::record(
         &txn,
         actor,
-        Event::new("invitation.created", "invitation", invitation.id)
+        Event::new(Action::InvitationCreated, "invitation", invitation.id)
             .to(role.as_str())
             .detail(email.as_str()),
     )
@@ -231,10 +231,7 @@ pub async fn find_open(
         .await?
         .filter(|i| i.accepted_at.is_none() && i.expires_at > Utc::now())
         .ok_or(InvitationError::Invalid)?;
-    let role: Role = invitation
-        .role
-        .parse()
-        .map_err(|_| InvitationError::Invalid)?;
+    let role = invitation.role;
     let email = EmailAddress::parse(&invitation.email).map_err(|_| InvitationError::Invalid)?;
     let existing_user = find_by_email(db, &email).await?;
     Ok(OpenInvitation {
@@ -304,7 +301,7 @@ pub async fn accept(
                     user_id: Some(user.id),
                     ..actor.clone()
                 },
-                Event::new("account.registered", "user", user.id)
+                Event::new(Action::AccountRegistered, "user", user.id)
                     .to(open.role.as_str())
                     .detail("by invitation"),
             )
@@ -324,13 +321,14 @@ pub async fn accept(
     audit::record(
         &txn,
         &actor,
-        Event::new("invitation.accepted", "invitation", open.invitation.id).to(open.role.as_str()),
+        Event::new(Action::InvitationAccepted, "invitation", open.invitation.id)
+            .to(open.role.as_str()),
     )
     .await?;
     audit::record(
         &txn,
         &actor,
-        Event::new("role.granted", "user", user_id)
+        Event::new(Action::RoleGranted, "user", user_id)
             .to(open.role.as_str())
             .detail("by invitation"),
     )
@@ -356,13 +354,13 @@ async fn reclaim_unconfirmed(
     active.email_verified_at = Set(Some(now));
     active.updated_at = Set(now);
     active.update(txn).await?;
-    let ended = crate::auth::session_store::end_all_sessions_of(txn, user_id).await?;
+    let ended = super::sessions::end_all_of(txn, user_id).await?;
     // An authenticator the squatter set up is theirs, not the invitee's.
     super::two_factor::remove(txn, user_id).await?;
     audit::record(
         txn,
         &actor.or_user(user_id),
-        Event::new("account.reclaimed_by_invitation", "user", user_id)
+        Event::new(Action::AccountReclaimedByInvitation, "user", user_id)
             .detail(format!("unconfirmed account reset; {ended} sessions ended")),
     )
     .await?;

@@ -4,21 +4,20 @@
 //! step is audited and emailed in the same transaction.
 
 use chrono::{Duration, NaiveDate, Utc};
+use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationStatus;
 use entity::{listing_revisions, listings as listing_rows};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
-use super::listings::{
-    self, APPROVED, ARCHIVED, CHANGES_REQUESTED, DRAFT, ListingError, ListingView, REJECTED,
-    SUBMITTED, SUPERSEDED, WITHDRAWN,
-};
-use super::organisations::{self, STATUS_APPROVED};
+use super::audit::{self, Action, Actor, Event};
+use super::listings::{self, ListingError, ListingView};
+use super::organisations;
 use super::search_changes;
-use crate::auth::roles::Role;
 use crate::mail::{self, templates};
+use entity::user_roles::Role;
 
 const MAX_MESSAGE_CHARS: usize = 2000;
 
@@ -72,11 +71,11 @@ impl Decision {
         }
     }
 
-    fn revision_status(self) -> &'static str {
+    fn revision_status(self) -> ListingStatus {
         match self {
-            Self::Approve => APPROVED,
-            Self::RequestChanges => CHANGES_REQUESTED,
-            Self::Reject => REJECTED,
+            Self::Approve => ListingStatus::Approved,
+            Self::RequestChanges => ListingStatus::ChangesRequested,
+            Self::Reject => ListingStatus::Rejected,
         }
     }
 }
@@ -122,25 +121,32 @@ pub async fn submit(
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
     let view = listings::as_member(&txn, id, user_id).await?;
-    if view.org.status != STATUS_APPROVED {
+    if view.org.status != OrganisationStatus::Approved {
         return Err(ListingError::ProviderNotApproved);
     }
     let working = match &view.working {
-        Some(w) if w.revision.status == SUBMITTED => return Err(ListingError::UnderReview),
-        Some(w) if w.revision.status == DRAFT || w.revision.status == CHANGES_REQUESTED => w,
+        Some(w) if w.revision.status == ListingStatus::Submitted => {
+            return Err(ListingError::UnderReview);
+        }
+        Some(w)
+            if w.revision.status == ListingStatus::Draft
+                || w.revision.status == ListingStatus::ChangesRequested =>
+        {
+            w
+        }
         _ => return Err(ListingError::NothingToSubmit),
     };
     let now = Utc::now();
     let mut revision: listing_revisions::ActiveModel = working.revision.clone().into();
-    revision.status = Set(SUBMITTED.to_owned());
+    revision.status = Set(ListingStatus::Submitted);
     revision.submitted_at = Set(Some(now));
     revision.update(&txn).await?;
-    let from = view.listing.status.clone();
-    let live = view.listing.status == APPROVED;
+    let from = view.listing.status;
+    let live = view.listing.status == ListingStatus::Approved;
     set_listing(&txn, &view.listing, |l| {
         l.submitted_at = Set(Some(now));
         if !live {
-            l.status = Set(SUBMITTED.to_owned());
+            l.status = Set(ListingStatus::Submitted);
         }
     })
     .await?;
@@ -159,10 +165,10 @@ pub async fn submit(
         )
         .await?;
     }
-    let mut event = Event::new("listing.submitted", "listing", id)
+    let mut event = Event::new(Action::ListingSubmitted, "listing", id)
         .detail(format!("revision {}", working.revision.number));
     if !live {
-        event = event.from(from).to(SUBMITTED);
+        event = event.from(from).to(ListingStatus::Submitted);
     }
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
@@ -205,34 +211,34 @@ pub async fn decide(
     let Some(working) = view
         .working
         .as_ref()
-        .filter(|w| w.revision.status == SUBMITTED)
+        .filter(|w| w.revision.status == ListingStatus::Submitted)
     else {
         return Err(ListingError::NotSubmitted);
     };
-    if input.decision == Decision::Approve && view.org.status != STATUS_APPROVED {
+    if input.decision == Decision::Approve && view.org.status != OrganisationStatus::Approved {
         return Err(ListingError::ProviderNotApproved);
     }
     let status = input.decision.revision_status();
     let now = Utc::now();
     let mut revision: listing_revisions::ActiveModel = working.revision.clone().into();
-    revision.status = Set(status.to_owned());
+    revision.status = Set(status);
     revision.decided_at = Set(Some(now));
     revision.decided_by = Set(actor.user_id);
     revision.decision_message = Set((!message.is_empty()).then(|| message.clone()));
     revision.checklist = Set(input.confirmed.join(","));
     revision.update(&txn).await?;
-    let was_live = view.listing.status == APPROVED;
+    let was_live = view.listing.status == ListingStatus::Approved;
     if input.decision == Decision::Approve
         && let Some(old) = &view.live
     {
         let mut old: listing_revisions::ActiveModel = old.revision.clone().into();
-        old.status = Set(SUPERSEDED.to_owned());
+        old.status = Set(ListingStatus::Superseded);
         old.update(&txn).await?;
     }
     let working_id = working.revision.id;
     set_listing(&txn, &view.listing, |l| match input.decision {
         Decision::Approve => {
-            l.status = Set(APPROVED.to_owned());
+            l.status = Set(ListingStatus::Approved);
             l.live_revision_id = Set(Some(working_id));
             l.working_revision_id = Set(None);
             l.review_due = Set(Some(today + Duration::days(policy.cycle_days)));
@@ -242,7 +248,7 @@ pub async fn decide(
                 l.published_at = Set(Some(now));
             }
         }
-        _ if !was_live => l.status = Set(status.to_owned()),
+        _ if !was_live => l.status = Set(status),
         _ => {}
     })
     .await?;
@@ -253,9 +259,9 @@ pub async fn decide(
     })
     .await?;
     let action = match input.decision {
-        Decision::Approve => "listing.approved",
-        Decision::RequestChanges => "listing.changes_requested",
-        Decision::Reject => "listing.rejected",
+        Decision::Approve => Action::ListingApproved,
+        Decision::RequestChanges => Action::ListingChangesRequested,
+        Decision::Reject => Action::ListingRejected,
     };
     let mut detail = format!("revision {}", working.revision.number);
     if !message.is_empty() {
@@ -266,10 +272,11 @@ pub async fn decide(
     }
     let mut event = Event::new(action, "listing", id).detail(detail);
     if !was_live || input.decision == Decision::Approve {
-        event =
-            event
-                .from(view.listing.status.clone())
-                .to(if was_live { APPROVED } else { status });
+        event = event.from(view.listing.status).to(if was_live {
+            ListingStatus::Approved
+        } else {
+            status
+        });
     }
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
@@ -309,7 +316,7 @@ async fn set_suspended(
     let why = reason(why)?;
     let txn = db.begin().await?;
     let view = listings::load(&txn, id).await?;
-    if view.listing.status != APPROVED {
+    if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
     }
     match (suspend, view.listing.suspended_at.is_some()) {
@@ -330,9 +337,9 @@ async fn set_suspended(
     .await?;
     search_changes::record(&txn, id).await?;
     let (action, from, to) = if suspend {
-        ("listing.suspended", "published", "suspended")
+        (Action::ListingSuspended, "published", "suspended")
     } else {
-        ("listing.unsuspended", "suspended", "published")
+        (Action::ListingUnsuspended, "suspended", "published")
     };
     audit::record(
         &txn,
@@ -360,18 +367,24 @@ pub async fn archive(
         Some(user_id) => listings::as_member(&txn, id, user_id).await?,
         None => listings::load(&txn, id).await?,
     };
-    if view.listing.status == ARCHIVED {
+    if view.listing.status == ListingStatus::Archived {
         return Err(ListingError::Archived);
     }
     if let Some(w) = &view.working {
         let mut revision: listing_revisions::ActiveModel = w.revision.clone().into();
-        if [SUBMITTED, DRAFT, CHANGES_REQUESTED].contains(&w.revision.status.as_str()) {
-            revision.status = Set(WITHDRAWN.to_owned());
+        if [
+            ListingStatus::Submitted,
+            ListingStatus::Draft,
+            ListingStatus::ChangesRequested,
+        ]
+        .contains(&w.revision.status)
+        {
+            revision.status = Set(ListingStatus::Withdrawn);
             revision.update(&txn).await?;
         }
     }
     set_listing(&txn, &view.listing, |l| {
-        l.status = Set(ARCHIVED.to_owned());
+        l.status = Set(ListingStatus::Archived);
         l.working_revision_id = Set(None);
         l.archived_at = Set(Some(Utc::now()));
     })
@@ -380,9 +393,9 @@ pub async fn archive(
     audit::record(
         &txn,
         actor,
-        Event::new("listing.archived", "listing", id)
-            .from(view.listing.status.clone())
-            .to(ARCHIVED),
+        Event::new(Action::ListingArchived, "listing", id)
+            .from(view.listing.status)
+            .to(ListingStatus::Archived),
     )
     .await?;
     super::assignments::cancel_for_archived(&txn, actor, id).await?;
@@ -403,7 +416,7 @@ pub struct QueueEntry {
 /// Versions waiting for a decision, longest-waiting first.
 pub async fn queue(db: &DatabaseConnection) -> Result<Vec<QueueEntry>, ListingError> {
     let revisions = listing_revisions::Entity::find()
-        .filter(listing_revisions::Column::Status.eq(SUBMITTED))
+        .filter(listing_revisions::Column::Status.eq(ListingStatus::Submitted))
         .order_by_asc(listing_revisions::Column::SubmittedAt)
         .order_by_asc(listing_revisions::Column::Id)
         .all(db)

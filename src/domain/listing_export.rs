@@ -59,8 +59,8 @@ pub fn listings_csv(
             v.listing.id.to_string(),
             spreadsheet_safe(&c.title),
             spreadsheet_safe(&v.org.name),
-            v.org.kind.clone(),
-            v.listing.status.clone(),
+            v.org.kind.as_str().to_owned(),
+            v.listing.status.as_str().to_owned(),
             spreadsheet_safe(&categories.join("; ")),
             c.at_home
                 .as_ref()

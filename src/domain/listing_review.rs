@@ -4,14 +4,15 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use entity::listings as listing_rows;
+use entity::listings::ListingStatus;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::listing_approval::ReviewPolicy;
-use super::listings::{self, APPROVED, ListingError};
+use super::listings::{self, ListingError};
 use super::organisations;
 use crate::domain::dates::format_date;
 use crate::mail::{self, templates};
@@ -57,7 +58,7 @@ pub async fn confirm(
 ) -> Result<NaiveDate, ListingError> {
     let txn = db.begin().await?;
     let view = listings::as_member(&txn, id, user_id).await?;
-    if view.listing.status != APPROVED {
+    if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
     }
     let due = today + Duration::days(policy.cycle_days);
@@ -68,7 +69,7 @@ pub async fn confirm(
     active.hidden_at = Set(None);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let mut event = Event::new("listing.review_confirmed", "listing", id)
+    let mut event = Event::new(Action::ListingReviewConfirmed, "listing", id)
         .detail(format!("next review {}", format_date(&due)));
     if was_hidden {
         event = event.from("hidden").to("published");
@@ -96,7 +97,7 @@ pub async fn run_review_pass(
 ) -> Result<ReviewPass, ListingError> {
     let mut pass = ReviewPass::default();
     let due = listing_rows::Entity::find()
-        .filter(listing_rows::Column::Status.eq(APPROVED))
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .filter(listing_rows::Column::HiddenAt.is_null())
         .filter(listing_rows::Column::ReviewDue.lte(today + Duration::days(REVIEW_REMINDER_DAYS)))
         .order_by_asc(listing_rows::Column::Id)
@@ -139,12 +140,12 @@ pub async fn run_review_pass(
         active.review_reminder_sent_at = Set(Some(Utc::now()));
         active.update(&txn).await?;
         let event = if hide {
-            Event::new("listing.hidden", "listing", listing.id)
+            Event::new(Action::ListingHidden, "listing", listing.id)
                 .from("published")
                 .to("hidden")
                 .detail(format!("review was due {due_on}"))
         } else {
-            Event::new("listing.review_reminder_sent", "listing", listing.id)
+            Event::new(Action::ListingReviewReminderSent, "listing", listing.id)
                 .detail(format!("review due {due_on}"))
         };
         audit::record(&txn, &Actor::system(), event).await?;
@@ -159,7 +160,7 @@ pub async fn overdue(
     today: NaiveDate,
 ) -> Result<Vec<listings::ListingView>, ListingError> {
     let rows = listing_rows::Entity::find()
-        .filter(listing_rows::Column::Status.eq(APPROVED))
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .filter(listing_rows::Column::ReviewDue.lt(today))
         .order_by_asc(listing_rows::Column::ReviewDue)
         .all(db)
@@ -181,10 +182,13 @@ pub async fn counts(
     today: NaiveDate,
 ) -> Result<ListingCounts, ListingError> {
     use sea_orm::PaginatorTrait;
-    let live = || listing_rows::Entity::find().filter(listing_rows::Column::Status.eq(APPROVED));
+    let live = || {
+        listing_rows::Entity::find()
+            .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
+    };
     Ok(ListingCounts {
         waiting: entity::listing_revisions::Entity::find()
-            .filter(entity::listing_revisions::Column::Status.eq(listings::SUBMITTED))
+            .filter(entity::listing_revisions::Column::Status.eq(ListingStatus::Submitted))
             .count(db)
             .await?,
         published: live()

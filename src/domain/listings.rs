@@ -2,27 +2,20 @@
 //! changed, so the approved version stays published), photos, and what the public may see.
 
 use chrono::Utc;
+use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationStatus;
 use entity::{listing_revisions, listings, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::listing_content::{ListingContent, MAX_PHOTOS, Photo};
-use super::organisations::{self, OrganisationError, PublicProfile, STATUS_APPROVED};
+use super::organisations::{self, OrganisationError, PublicProfile};
 
 // Listing states.
-pub const DRAFT: &str = "draft";
-pub const SUBMITTED: &str = "submitted";
-pub const CHANGES_REQUESTED: &str = "changes_requested";
-pub const REJECTED: &str = "rejected";
-/// Approved and published (unless suspended or hidden).
-pub const APPROVED: &str = "approved";
-pub const ARCHIVED: &str = "archived";
 // Revision states beyond the listing's own.
-pub const SUPERSEDED: &str = "superseded";
-pub const WITHDRAWN: &str = "withdrawn";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListingError {
@@ -101,10 +94,10 @@ impl ListingView {
 
 /// Published, not suspended or hidden, from an approved provider.
 pub fn is_public(listing: &listings::Model, org: &provider_organisations::Model) -> bool {
-    listing.status == APPROVED
+    listing.status == ListingStatus::Approved
         && listing.suspended_at.is_none()
         && listing.hidden_at.is_none()
-        && org.status == STATUS_APPROVED
+        && org.status == OrganisationStatus::Approved
 }
 
 async fn version(
@@ -195,7 +188,7 @@ pub async fn create(
     let now = Utc::now();
     let listing = listings::ActiveModel {
         organisation_id: Set(organisation_id),
-        status: Set(DRAFT.to_owned()),
+        status: Set(ListingStatus::Draft),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -209,7 +202,7 @@ pub async fn create(
     audit::record(
         &txn,
         actor,
-        Event::new("listing.created", "listing", listing.id).to(DRAFT),
+        Event::new(Action::ListingCreated, "listing", listing.id).to(ListingStatus::Draft),
     )
     .await?;
     txn.commit().await?;
@@ -227,7 +220,7 @@ async fn insert_revision(
     let revision = listing_revisions::ActiveModel {
         listing_id: Set(listing_id),
         number: Set(number),
-        status: Set(DRAFT.to_owned()),
+        status: Set(ListingStatus::Draft),
         title: Set(content.title.clone()),
         content: Set(content.to_json()),
         created_by: Set(created_by),
@@ -266,13 +259,18 @@ async fn edit_working(
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
     let view = as_member(&txn, id, user_id).await?;
-    if view.listing.status == ARCHIVED {
+    if view.listing.status == ListingStatus::Archived {
         return Err(ListingError::Archived);
     }
     let now = Utc::now();
     let (revision_number, from) = match &view.working {
-        Some(w) if w.revision.status == SUBMITTED => return Err(ListingError::UnderReview),
-        Some(w) if w.revision.status == DRAFT || w.revision.status == CHANGES_REQUESTED => {
+        Some(w) if w.revision.status == ListingStatus::Submitted => {
+            return Err(ListingError::UnderReview);
+        }
+        Some(w)
+            if w.revision.status == ListingStatus::Draft
+                || w.revision.status == ListingStatus::ChangesRequested =>
+        {
             let mut content = w.content.clone();
             change(&mut content)?;
             let mut active: listing_revisions::ActiveModel = w.revision.clone().into();
@@ -293,19 +291,20 @@ async fn edit_working(
             let revision = insert_revision(&txn, id, number, &content, Some(user_id)).await?;
             let mut active: listings::ActiveModel = view.listing.clone().into();
             active.working_revision_id = Set(Some(revision));
-            if view.listing.status == REJECTED {
-                active.status = Set(DRAFT.to_owned());
+            if view.listing.status == ListingStatus::Rejected {
+                active.status = Set(ListingStatus::Draft);
             }
             active.updated_at = Set(now);
             active.update(&txn).await?;
-            let from = (view.listing.status == REJECTED).then_some(REJECTED);
+            let from =
+                (view.listing.status == ListingStatus::Rejected).then_some(ListingStatus::Rejected);
             (number, from)
         }
     };
-    let mut event = Event::new("listing.edited", "listing", id)
+    let mut event = Event::new(Action::ListingEdited, "listing", id)
         .detail(format!("revision {revision_number}: {what}"));
     if let Some(from) = from {
-        event = event.from(from).to(DRAFT);
+        event = event.from(from).to(ListingStatus::Draft);
     }
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
@@ -414,7 +413,7 @@ pub async fn public_of_organisation(
 ) -> Result<Vec<(i64, ListingContent)>, ListingError> {
     let rows = listings::Entity::find()
         .filter(listings::Column::OrganisationId.eq(organisation_id))
-        .filter(listings::Column::Status.eq(APPROVED))
+        .filter(listings::Column::Status.eq(ListingStatus::Approved))
         .filter(listings::Column::SuspendedAt.is_null())
         .filter(listings::Column::HiddenAt.is_null())
         .order_by_asc(listings::Column::Id)
@@ -445,7 +444,7 @@ pub async fn revisions(
 pub async fn suspended(conn: &impl ConnectionTrait) -> Result<Vec<ListingView>, ListingError> {
     let rows = listings::Entity::find()
         .filter(listings::Column::SuspendedAt.is_not_null())
-        .filter(listings::Column::Status.eq(APPROVED))
+        .filter(listings::Column::Status.eq(ListingStatus::Approved))
         .order_by_asc(listings::Column::SuspendedAt)
         .all(conn)
         .await?;

@@ -3,6 +3,8 @@
 //! support (top-level category) and postcode district. Everything is grouped in the
 //! database; only the grouped rows come back.
 
+use entity::enquiries::EnquiryOutcome;
+use entity::provider_organisations::ProviderKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -15,7 +17,6 @@ use sea_orm::{
     QuerySelect, Select,
 };
 
-use super::enquiries::{ARRANGED, DECLINED, NO_RESPONSE, NOT_AVAILABLE};
 use super::search_documents::CategoryPaths;
 
 /// What the analysis looks at: a period (whole days, inclusive) and optional narrowing.
@@ -217,8 +218,8 @@ pub async fn ratings(conn: &impl ConnectionTrait, f: &Filters) -> Result<[u64; 5
 pub async fn provider_kinds(
     conn: &impl ConnectionTrait,
     f: &Filters,
-) -> Result<Vec<(String, u64)>, DbErr> {
-    let rows: Vec<(String, i64)> = f
+) -> Result<Vec<(ProviderKind, u64)>, DbErr> {
+    let rows: Vec<(ProviderKind, i64)> = f
         .supply(market_supply::Entity::find())
         .select_only()
         .column(market_supply::Column::ProviderKind)
@@ -409,7 +410,14 @@ pub async fn demand(
         .from(enquiry_categories::Column::EnquiryId)
         .to(enquiries::Column::Id)
         .into();
-    type Row = (i64, Option<String>, Option<String>, i64, i64, Option<i64>);
+    type Row = (
+        i64,
+        Option<String>,
+        Option<EnquiryOutcome>,
+        i64,
+        i64,
+        Option<i64>,
+    );
     let rows: Vec<Row> = enquiry_categories::Entity::find()
         .select_only()
         .join(JoinType::InnerJoin, join)
@@ -450,11 +458,11 @@ pub async fn demand(
         cell.enquiries += n;
         cell.answered += count(answered);
         cell.answer_minutes += count(minutes.unwrap_or(0));
-        match outcome.as_deref() {
-            Some(ARRANGED) => cell.arranged += n,
-            Some(NOT_AVAILABLE) => cell.not_available += n,
-            Some(NO_RESPONSE) => cell.no_response += n,
-            Some(DECLINED) => cell.declined += n,
+        match outcome {
+            Some(EnquiryOutcome::Arranged) => cell.arranged += n,
+            Some(EnquiryOutcome::NotAvailable) => cell.not_available += n,
+            Some(EnquiryOutcome::NoResponse) => cell.no_response += n,
+            Some(EnquiryOutcome::Declined) => cell.declined += n,
             _ => {}
         }
     }

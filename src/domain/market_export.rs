@@ -6,6 +6,7 @@ use super::listing_content::format_pounds;
 use super::market_analysis::{DemandCell, Gap, Key, MonthFlow, PriceSpread, SupplyCell};
 use super::organisations::kind_label;
 use super::plan_export::spreadsheet_safe;
+use entity::provider_organisations::ProviderKind;
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, csv::Error> {
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -161,11 +162,11 @@ pub fn ratings_csv(ratings: [u64; 5]) -> Result<String, csv::Error> {
     )
 }
 
-pub fn kinds_csv(rows: &[(String, u64)]) -> Result<String, csv::Error> {
+pub fn kinds_csv(rows: &[(ProviderKind, u64)]) -> Result<String, csv::Error> {
     table(
         &["Kind of provider", "Providers"],
         rows.iter()
-            .map(|(k, n)| vec![kind_label(k).to_owned(), n.to_string()]),
+            .map(|(k, n)| vec![kind_label(*k).to_owned(), n.to_string()]),
     )
 }
 

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use entity::provider_organisations::ProviderKind;
 use entity::{listings, market_languages, market_supply};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -22,6 +23,7 @@ pub struct Projection {
     pub doc: ListingDoc,
     /// Postcode district of the venue, else of the home-visit base; empty when online only.
     pub district: String,
+    pub provider_kind: ProviderKind,
 }
 
 const INSERT_CHUNK: usize = 200;
@@ -46,7 +48,7 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
             category_path: Set(c.path.clone()),
             top_category: Set(c.path.split('/').next().unwrap_or_default().to_owned()),
             district: Set(p.district.clone()),
-            provider_kind: Set(d.provider_kind.clone()),
+            provider_kind: Set(p.provider_kind),
             accepting: Set(d.accepting_new_clients),
             price_unit: Set(unit.clone()),
             price_pence: Set(pence),

@@ -4,6 +4,7 @@
 //! publishing freezes a version for good. The next period's statement is a new version,
 //! starting from the last published narrative.
 
+use entity::mps_documents::MpsStatus;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -14,7 +15,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::fund_awards;
 use super::fund_export::public_recipient_name;
 use super::fund_rounds::FundError;
@@ -22,8 +23,6 @@ use super::market_analysis::{self as analysis, Filters};
 use super::organisations::kind_label;
 use super::validation::{FieldErrors, FormFields, has_control_chars, required_text};
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
 const MAX_SECTION: usize = 10_000;
 
 /// The narrative sections: (key, heading, what to write).
@@ -225,7 +224,7 @@ pub async fn generate(
         kinds: analysis::provider_kinds(db, &f)
             .await?
             .into_iter()
-            .map(|(k, n)| (kind_label(&k).to_owned(), n))
+            .map(|(k, n)| (kind_label(k).to_owned(), n))
             .collect(),
         languages: analysis::languages(db, &f).await?,
         flows: analysis::flows(db, &f).await?,
@@ -279,7 +278,7 @@ pub async fn find(db: &DatabaseConnection, id: i64) -> Result<mps_documents::Mod
 /// A published statement; drafts are "not found" to the public.
 pub async fn public(db: &DatabaseConnection, id: i64) -> Result<mps_documents::Model, FundError> {
     let m = find(db, id).await?;
-    if m.status != PUBLISHED {
+    if m.status != MpsStatus::Published {
         return Err(FundError::NotFound);
     }
     Ok(m)
@@ -294,7 +293,7 @@ pub async fn all(db: &DatabaseConnection) -> Result<Vec<mps_documents::Model>, D
 
 pub async fn published(db: &DatabaseConnection) -> Result<Vec<mps_documents::Model>, DbErr> {
     mps_documents::Entity::find()
-        .filter(mps_documents::Column::Status.eq(PUBLISHED))
+        .filter(mps_documents::Column::Status.eq(MpsStatus::Published))
         .order_by_desc(mps_documents::Column::Version)
         .all(db)
         .await
@@ -315,7 +314,7 @@ pub async fn create(
     let version = versions.first().map_or(1, |v| v.version + 1);
     let narrative = versions
         .iter()
-        .find(|v| v.status == PUBLISHED)
+        .find(|v| v.status == MpsStatus::Published)
         .map_or_else(|| "{}".to_owned(), |v| v.narrative.clone());
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -324,7 +323,7 @@ pub async fn create(
         version: Set(version),
         period_from: Set(from),
         period_to: Set(to),
-        status: Set(DRAFT.to_owned()),
+        status: Set(MpsStatus::Draft),
         narrative: Set(narrative),
         figures: Set(serde_json::to_string(&figures).unwrap_or_default()),
         created_by_user_id: Set(user_id),
@@ -338,8 +337,8 @@ pub async fn create(
     audit::record(
         &txn,
         actor,
-        Event::new("mps.created", "mps", row.id)
-            .to(DRAFT)
+        Event::new(Action::MpsCreated, "mps", row.id)
+            .to(MpsStatus::Draft)
             .detail(format!("version {version}")),
     )
     .await?;
@@ -349,7 +348,7 @@ pub async fn create(
 
 async fn draft(db: &DatabaseConnection, id: i64) -> Result<mps_documents::Model, FundError> {
     let m = find(db, id).await?;
-    if m.status != DRAFT {
+    if m.status != MpsStatus::Draft {
         return Err(FundError::refused(
             "A published statement cannot be changed. Start a new version instead.",
         ));
@@ -389,7 +388,7 @@ pub async fn save_narrative(
     active.narrative = Set(serde_json::to_string(&narrative).unwrap_or_default());
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    audit::record(&txn, actor, Event::new("mps.saved", "mps", id)).await?;
+    audit::record(&txn, actor, Event::new(Action::MpsSaved, "mps", id)).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -403,7 +402,7 @@ pub async fn refresh(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<
     active.figures = Set(serde_json::to_string(&figures).unwrap_or_default());
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    audit::record(&txn, actor, Event::new("mps.refreshed", "mps", id)).await?;
+    audit::record(&txn, actor, Event::new(Action::MpsRefreshed, "mps", id)).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -427,16 +426,16 @@ pub async fn publish(
     }
     let txn = db.begin().await?;
     let mut active: mps_documents::ActiveModel = m.into();
-    active.status = Set(PUBLISHED.to_owned());
+    active.status = Set(MpsStatus::Published);
     active.published_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        Event::new("mps.published", "mps", id)
-            .from(DRAFT)
-            .to(PUBLISHED),
+        Event::new(Action::MpsPublished, "mps", id)
+            .from(MpsStatus::Draft)
+            .to(MpsStatus::Published),
     )
     .await?;
     txn.commit().await?;

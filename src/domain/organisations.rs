@@ -2,72 +2,65 @@
 //! logo, its members, and what the public may see of it.
 
 use chrono::{Duration, Utc};
+use entity::provider_members::MemberRole;
+use entity::provider_organisations::OrganisationStatus;
+use entity::provider_organisations::ProviderKind;
 use entity::{invitations, provider_members, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::email_address::EmailAddress;
 use super::provider_profile::Profile;
-use crate::auth::roles::Role;
-use crate::auth::tokens::{new_token, sha256_hex};
+use crate::domain::tokens::{new_token, sha256_hex};
 use crate::images::StoredImage;
 use crate::mail::{self, templates};
+use entity::user_roles::Role;
 
-pub const PERSONAL_ASSISTANT: &str = "personal_assistant";
-pub const REGISTERED_CARE_PROVIDER: &str = "registered_care_provider";
-pub const STATUS_APPROVED: &str = "approved";
-pub const STATUS_DRAFT: &str = "draft";
-pub const OWNER: &str = "owner";
-pub const MEMBER: &str = "member";
 const MAX_NAME_CHARS: usize = 200;
 const MEMBER_INVITATION_DAYS: i64 = 7;
 
 /// The kinds of provider the council recognises.
-pub const ORGANISATION_KINDS: [(&str, &str, &str); 6] = [
+pub const ORGANISATION_KINDS: [(ProviderKind, &str, &str); 6] = [
     (
-        REGISTERED_CARE_PROVIDER,
+        ProviderKind::RegisteredCareProvider,
         "Registered care provider",
         "Registered with the Care Quality Commission (CQC)",
     ),
     (
-        "micro_enterprise",
+        ProviderKind::MicroEnterprise,
         "Micro-enterprise",
         "A small local business with 8 staff or fewer",
     ),
     (
-        "social_enterprise",
+        ProviderKind::SocialEnterprise,
         "Social enterprise",
         "A business that reinvests its profits in its social purpose",
     ),
     (
-        "user_led",
+        ProviderKind::UserLed,
         "User- or carer-led organisation",
         "Run and controlled by the people who use its services, or their carers",
     ),
     (
-        "voluntary_group",
+        ProviderKind::VoluntaryGroup,
         "Voluntary or community group",
         "A charity, faith group or community group",
     ),
     (
-        PERSONAL_ASSISTANT,
+        ProviderKind::PersonalAssistant,
         "Personal assistant",
         "One person working directly for people who employ them with a direct payment",
     ),
 ];
 
-pub fn kind_label(kind: &str) -> &str {
+pub fn kind_label(kind: ProviderKind) -> &'static str {
     ORGANISATION_KINDS
         .iter()
         .find(|(k, _, _)| *k == kind)
-        .map_or(kind, |(_, label, _)| label)
-}
-
-pub fn is_known_kind(kind: &str) -> bool {
-    ORGANISATION_KINDS.iter().any(|(k, _, _)| *k == kind)
+        .map_or(kind.as_str(), |(_, label, _)| label)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,9 +91,9 @@ impl From<super::invitations::CapError> for OrganisationError {
 
 pub struct NewOrganisation<'a> {
     pub name: &'a str,
-    pub kind: &'a str,
+    pub kind: ProviderKind,
     pub cqc_location_id: Option<&'a str>,
-    pub status: &'a str,
+    pub status: OrganisationStatus,
 }
 
 /// Checks a new organisation's name.
@@ -145,6 +138,14 @@ fn contains_address(text: &str) -> bool {
         })
 }
 
+/// How many providers the council has approved (the home page's figure).
+pub async fn count_approved(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    provider_organisations::Entity::find()
+        .filter(provider_organisations::Column::Status.eq(OrganisationStatus::Approved))
+        .count(conn)
+        .await
+}
+
 /// Creates an organisation with `owner_user_id` as its owner.
 pub async fn create(
     conn: &impl ConnectionTrait,
@@ -155,20 +156,25 @@ pub async fn create(
     let now = Utc::now();
     let created = provider_organisations::ActiveModel {
         name: Set(org.name.to_owned()),
-        kind: Set(org.kind.to_owned()),
+        kind: Set(org.kind),
         cqc_location_id: Set(org.cqc_location_id.map(str::to_owned)),
-        status: Set(org.status.to_owned()),
+        status: Set(org.status),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
     .insert(conn)
     .await?;
-    add_member(conn, created.id, owner_user_id, OWNER).await?;
+    add_member(conn, created.id, owner_user_id, MemberRole::Owner).await?;
     audit::record(
         conn,
         actor,
-        Event::new("organisation.created", "provider_organisation", created.id).to(org.status),
+        Event::new(
+            Action::OrganisationCreated,
+            "provider_organisation",
+            created.id,
+        )
+        .to(org.status),
     )
     .await?;
     Ok(created.id)
@@ -178,12 +184,12 @@ async fn add_member(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
     user_id: i64,
-    member_role: &str,
+    member_role: MemberRole,
 ) -> Result<(), DbErr> {
     provider_members::Entity::insert(provider_members::ActiveModel {
         organisation_id: Set(organisation_id),
         user_id: Set(user_id),
-        member_role: Set(member_role.to_owned()),
+        member_role: Set(member_role),
         created_at: Set(Utc::now()),
     })
     .exec_without_returning(conn)
@@ -195,7 +201,7 @@ async fn add_member(
 pub async fn of_user(
     conn: &impl ConnectionTrait,
     user_id: i64,
-) -> Result<Vec<(provider_organisations::Model, String)>, DbErr> {
+) -> Result<Vec<(provider_organisations::Model, MemberRole)>, DbErr> {
     let rows = provider_members::Entity::find()
         .filter(provider_members::Column::UserId.eq(user_id))
         .find_also_related(provider_organisations::Entity)
@@ -213,7 +219,7 @@ pub async fn as_member(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
     user_id: i64,
-) -> Result<(provider_organisations::Model, String), OrganisationError> {
+) -> Result<(provider_organisations::Model, MemberRole), OrganisationError> {
     let member = provider_members::Entity::find_by_id((organisation_id, user_id))
         .one(conn)
         .await?
@@ -228,7 +234,7 @@ pub async fn as_member(
 pub async fn members(
     conn: &impl ConnectionTrait,
     organisation_id: i64,
-) -> Result<Vec<(users::Model, String)>, DbErr> {
+) -> Result<Vec<(users::Model, MemberRole)>, DbErr> {
     let rows = provider_members::Entity::find()
         .filter(provider_members::Column::OrganisationId.eq(organisation_id))
         .order_by_asc(provider_members::Column::CreatedAt)
@@ -270,7 +276,7 @@ pub async fn update_profile(
         &txn,
         actor,
         Event::new(
-            "organisation.profile_updated",
+            Action::OrganisationProfileUpdated,
             "provider_organisation",
             organisation_id,
         ),
@@ -301,7 +307,7 @@ pub async fn set_logo(
         &txn,
         actor,
         Event::new(
-            "organisation.logo_changed",
+            Action::OrganisationLogoChanged,
             "provider_organisation",
             organisation_id,
         )
@@ -326,7 +332,7 @@ pub async fn invite_member(
 ) -> Result<(), OrganisationError> {
     let txn = db.begin().await?;
     let (org, member_role) = as_member(&txn, organisation_id, owner_id).await?;
-    if member_role != OWNER {
+    if member_role != MemberRole::Owner {
         return Err(OrganisationError::NotOwner);
     }
     let existing = members(&txn, organisation_id).await?;
@@ -338,7 +344,7 @@ pub async fn invite_member(
     let now = Utc::now();
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
-        role: Set(Role::Provider.as_str().to_owned()),
+        role: Set(Role::Provider),
         token_hash: Set(sha256_hex(&token)),
         invited_by: Set(Some(owner_id)),
         expires_at: Set(now + Duration::days(MEMBER_INVITATION_DAYS)),
@@ -364,7 +370,7 @@ pub async fn invite_member(
         &txn,
         actor,
         Event::new(
-            "organisation.member_invited",
+            Action::OrganisationMemberInvited,
             "provider_organisation",
             organisation_id,
         )
@@ -388,12 +394,12 @@ pub async fn join(
         .await?
         .is_none()
     {
-        add_member(conn, organisation_id, user_id, MEMBER).await?;
+        add_member(conn, organisation_id, user_id, MemberRole::Member).await?;
         audit::record(
             conn,
             actor,
             Event::new(
-                "organisation.member_added",
+                Action::OrganisationMemberAdded,
                 "provider_organisation",
                 organisation_id,
             )
@@ -410,7 +416,7 @@ pub async fn join(
 pub struct PublicProfile {
     pub id: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: ProviderKind,
     pub description: Option<String>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
@@ -425,7 +431,7 @@ pub struct PublicProfile {
 
 impl From<provider_organisations::Model> for PublicProfile {
     fn from(org: provider_organisations::Model) -> Self {
-        let private_address = org.kind == PERSONAL_ASSISTANT;
+        let private_address = org.kind == ProviderKind::PersonalAssistant;
         Self {
             id: org.id,
             name: org.name,
@@ -449,7 +455,7 @@ pub async fn public_profile(
     organisation_id: i64,
 ) -> Result<Option<PublicProfile>, DbErr> {
     Ok(provider_organisations::Entity::find_by_id(organisation_id)
-        .filter(provider_organisations::Column::Status.eq(STATUS_APPROVED))
+        .filter(provider_organisations::Column::Status.eq(OrganisationStatus::Approved))
         .one(db)
         .await?
         .map(PublicProfile::from))

@@ -12,9 +12,9 @@ use super::account_tokens::{
     PURPOSE_RESET_PASSWORD, RESET_PASSWORD_HOURS, consume_token, issue_token,
 };
 use super::accounts::{AccountError, find_by_email, mark_email_verified};
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::email_address::EmailAddress;
-use crate::auth::session_store::end_all_sessions_of;
+use super::sessions::end_all_of;
 use crate::mail::{self, templates};
 
 /// Why a sign-in was refused.
@@ -49,9 +49,9 @@ pub async fn authenticate(
 ) -> Result<users::Model, SignInError> {
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let ok = tokio::task::spawn_blocking(move || match stored {
-        Some(hash) => crate::auth::password::verify(&password, &hash),
+        Some(hash) => crate::domain::password_hash::verify(&password, &hash),
         None => {
-            crate::auth::password::verify_against_dummy(&password);
+            crate::domain::password_hash::verify_against_dummy(&password);
             false
         }
     })
@@ -75,7 +75,7 @@ pub async fn record_failed_sign_in(
     audit::record(
         db,
         actor,
-        Event::new("account.sign_in_failed", "user", account_id).detail(
+        Event::new(Action::AccountSignInFailed, "user", account_id).detail(
             if from_recognised_device {
                 "from a browser this account has signed in from"
             } else {
@@ -116,7 +116,7 @@ pub async fn request_password_reset(
         audit::record(
             &txn,
             actor,
-            Event::new("account.password_reset_requested", "user", user.id),
+            Event::new(Action::AccountPasswordResetRequested, "user", user.id),
         )
         .await?;
     }
@@ -149,7 +149,7 @@ pub async fn reset_password(
     audit::record(
         &txn,
         &actor.or_user(user_id),
-        Event::new("account.password_reset", "user", user_id),
+        Event::new(Action::AccountPasswordReset, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -169,7 +169,7 @@ async fn set_password_in(
     active.password_hash = Set(new_hash);
     active.updated_at = Set(Utc::now());
     let user = active.update(conn).await?;
-    end_all_sessions_of(conn, user_id).await?;
+    end_all_of(conn, user_id).await?;
     Ok(user)
 }
 
@@ -188,9 +188,11 @@ pub async fn change_password(
         .await?
         .ok_or(AccountError::WrongCurrentPassword)?;
     let stored = user.password_hash.clone();
-    let ok = tokio::task::spawn_blocking(move || crate::auth::password::verify(&current, &stored))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || {
+        crate::domain::password_hash::verify(&current, &stored)
+    })
+    .await
+    .unwrap_or(false);
     if !ok {
         return Err(AccountError::WrongCurrentPassword);
     }
@@ -208,7 +210,7 @@ pub async fn change_password(
     audit::record(
         &txn,
         actor,
-        Event::new("account.password_changed", "user", user_id),
+        Event::new(Action::AccountPasswordChanged, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -217,5 +219,5 @@ pub async fn change_password(
 
 /// Hashes a password off the async runtime (argon2 is deliberately slow).
 pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || crate::auth::password::hash(&password)).await?
+    tokio::task::spawn_blocking(move || crate::domain::password_hash::hash(&password)).await?
 }

@@ -3,22 +3,20 @@
 //! checklist item and decides; every member is emailed the decision.
 
 use chrono::{NaiveDate, Utc};
+use entity::provider_organisations::OrganisationStatus;
 use entity::{provider_organisations, provider_reviews};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::evidence_expiry;
-use super::organisations::{self, OrganisationError, STATUS_APPROVED, STATUS_DRAFT};
+use super::organisations::{self, OrganisationError};
 use super::provider_evidence::{self, EvidenceKind, required_for};
-use crate::auth::roles::Role;
 use crate::mail::{self, templates};
+use entity::user_roles::Role;
 
-pub const STATUS_SUBMITTED: &str = "submitted";
-pub const STATUS_CHANGES_REQUESTED: &str = "changes_requested";
-pub const STATUS_REJECTED: &str = "rejected";
 const MAX_MESSAGE_CHARS: usize = 2000;
 
 #[derive(Debug, thiserror::Error)]
@@ -56,11 +54,11 @@ impl Decision {
         }
     }
 
-    fn status(self) -> &'static str {
+    fn status(self) -> OrganisationStatus {
         match self {
-            Self::Approve => STATUS_APPROVED,
-            Self::RequestChanges => STATUS_CHANGES_REQUESTED,
-            Self::Reject => STATUS_REJECTED,
+            Self::Approve => OrganisationStatus::Approved,
+            Self::RequestChanges => OrganisationStatus::ChangesRequested,
+            Self::Reject => OrganisationStatus::Rejected,
         }
     }
 }
@@ -70,9 +68,9 @@ pub fn missing_for_submission(
     org: &provider_organisations::Model,
     evidence: &[entity::provider_evidence::Model],
 ) -> Vec<String> {
-    let mut missing: Vec<String> = required_for(&org.kind)
+    let mut missing: Vec<String> = required_for(org.kind)
         .into_iter()
-        .filter(|kind| !evidence.iter().any(|e| e.kind == kind.as_str()))
+        .filter(|kind| !evidence.iter().any(|e| e.kind == *kind))
         .map(|kind| format!("add your {}", kind.in_sentence()))
         .collect();
     if org.contact_email.is_none() && org.contact_phone.is_none() {
@@ -93,7 +91,8 @@ pub async fn submit(
 ) -> Result<(), ApprovalError> {
     let txn = db.begin().await?;
     let (org, _) = organisations::as_member(&txn, organisation_id, user_id).await?;
-    if org.status != STATUS_DRAFT && org.status != STATUS_CHANGES_REQUESTED {
+    if org.status != OrganisationStatus::Draft && org.status != OrganisationStatus::ChangesRequested
+    {
         return Err(ApprovalError::NotEditable);
     }
     let evidence = provider_evidence::of_organisation(&txn, organisation_id).await?;
@@ -101,10 +100,10 @@ pub async fn submit(
     if !missing.is_empty() {
         return Err(ApprovalError::Incomplete(missing));
     }
-    let from = org.status.clone();
+    let from = org.status;
     let name = org.name.clone();
     let mut active: provider_organisations::ActiveModel = org.into();
-    active.status = Set(STATUS_SUBMITTED.to_owned());
+    active.status = Set(OrganisationStatus::Submitted);
     active.submitted_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
@@ -121,12 +120,12 @@ pub async fn submit(
         &txn,
         actor,
         Event::new(
-            "organisation.status_changed",
+            Action::OrganisationStatusChanged,
             "provider_organisation",
             organisation_id,
         )
         .from(from)
-        .to(STATUS_SUBMITTED),
+        .to(OrganisationStatus::Submitted),
     )
     .await?;
     txn.commit().await?;
@@ -160,10 +159,10 @@ pub async fn decide(
         .one(&txn)
         .await?
         .ok_or(OrganisationError::NotFound)?;
-    if org.status != STATUS_SUBMITTED {
+    if org.status != OrganisationStatus::Submitted {
         return Err(ApprovalError::NotSubmitted);
     }
-    let required = required_for(&org.kind);
+    let required = required_for(org.kind);
     if input.decision == Decision::Approve && !required.iter().all(|k| input.confirmed.contains(k))
     {
         return Err(ApprovalError::ChecklistIncomplete);
@@ -172,7 +171,7 @@ pub async fn decide(
     provider_reviews::Entity::insert(provider_reviews::ActiveModel {
         organisation_id: Set(organisation_id),
         reviewer_id: Set(actor.user_id),
-        decision: Set(status.to_owned()),
+        decision: Set(status),
         message: Set((!message.is_empty()).then(|| message.clone())),
         checklist: Set(input
             .confirmed
@@ -187,7 +186,7 @@ pub async fn decide(
     .await?;
     let name = org.name.clone();
     let mut active: provider_organisations::ActiveModel = org.into();
-    active.status = Set(status.to_owned());
+    active.status = Set(status);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     let link = format!("{base_url}/provider/organisations/{organisation_id}/evidence");
@@ -206,11 +205,11 @@ pub async fn decide(
         .await?;
     }
     let mut event = Event::new(
-        "organisation.status_changed",
+        Action::OrganisationStatusChanged,
         "provider_organisation",
         organisation_id,
     )
-    .from(STATUS_SUBMITTED)
+    .from(OrganisationStatus::Submitted)
     .to(status);
     if !message.is_empty() {
         event = event.detail(message);
@@ -240,7 +239,7 @@ pub struct QueueEntry {
 /// Organisations in `status`, longest-waiting first, with any lapsed evidence.
 pub async fn queue(
     db: &DatabaseConnection,
-    status: &str,
+    status: OrganisationStatus,
     today: NaiveDate,
 ) -> Result<Vec<QueueEntry>, DbErr> {
     let orgs = provider_organisations::Entity::find()

@@ -4,31 +4,23 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::provider_evidence;
+pub use entity::provider_evidence::EvidenceKind;
+use entity::provider_organisations::ProviderKind;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, TransactionTrait,
 };
 use serde::Deserialize;
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::dates::parse_date;
-use super::organisations::{self, PERSONAL_ASSISTANT, REGISTERED_CARE_PROVIDER};
+use super::organisations;
 use super::provider_profile::parse_cqc_location_id;
 use super::validation::{FieldErrors, has_control_chars};
 
 /// A DBS certificate has no end date; the council asks for a fresh one after three years.
 pub const DBS_RECHECK_YEARS: i32 = 3;
 const MAX_DETAILS_CHARS: usize = 1000;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EvidenceKind {
-    Identity,
-    Dbs,
-    Insurance,
-    References,
-    Training,
-    Cqc,
-}
 
 pub const DBS_TYPES: [(&str, &str); 4] = [
     ("basic", "Basic"),
@@ -37,96 +29,16 @@ pub const DBS_TYPES: [(&str, &str); 4] = [
     ("enhanced_barred", "Enhanced with barred list check"),
 ];
 
-impl EvidenceKind {
-    pub const ALL: [EvidenceKind; 6] = [
-        Self::Identity,
-        Self::Dbs,
-        Self::Insurance,
-        Self::References,
-        Self::Training,
-        Self::Cqc,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Identity => "identity",
-            Self::Dbs => "dbs",
-            Self::Insurance => "insurance",
-            Self::References => "references",
-            Self::Training => "training",
-            Self::Cqc => "cqc",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Identity => "Proof of identity",
-            Self::Dbs => "DBS check",
-            Self::Insurance => "Public liability insurance",
-            Self::References => "References",
-            Self::Training => "Training",
-            Self::Cqc => "CQC registration",
-        }
-    }
-
-    /// The label inside a sentence: "proof of identity", but "DBS check" keeps its capitals.
-    pub fn in_sentence(self) -> String {
-        let label = self.label();
-        let mut chars = label.chars();
-        match (chars.next(), chars.next()) {
-            (Some(first), Some(second)) if second.is_lowercase() => {
-                format!("{}{}", first.to_lowercase(), &label[first.len_utf8()..])
-            }
-            _ => label.to_owned(),
-        }
-    }
-
-    pub fn details_hint(self) -> &'static str {
-        match self {
-            Self::Identity => {
-                "Which documents you can show, for example a passport or driving licence, and proof of address"
-            }
-            Self::Dbs => {
-                "Anything the council should know, for example if you use the DBS Update Service"
-            }
-            Self::Insurance => "The name of your insurer and how much you are covered for",
-            Self::References => "Who your two referees are and how the council can contact them",
-            Self::Training => {
-                "Courses you have completed and when, for example moving and handling, first aid, safeguarding"
-            }
-            Self::Cqc => "The name of the registered service and its latest CQC rating",
-        }
-    }
-
-    /// What the admin confirms for this kind before approving.
-    pub fn checklist_item(self) -> &'static str {
-        match self {
-            Self::Identity => "I have seen proof of identity and it matches the account holder",
-            Self::Dbs => {
-                "I have checked the DBS certificate (or Update Service) and it is clear or risk-assessed"
-            }
-            Self::Insurance => "I have seen the insurance certificate and it is in date",
-            Self::References => "I have taken up two satisfactory references",
-            Self::Training => "I have seen evidence of the training listed",
-            Self::Cqc => {
-                "I have checked the CQC register: the location is registered for this activity"
-            }
-        }
-    }
-}
-
 /// The evidence each type of provider must give before approval.
-pub fn required_for(org_kind: &str) -> Vec<EvidenceKind> {
+pub fn required_for(org_kind: ProviderKind) -> Vec<EvidenceKind> {
     use EvidenceKind::*;
     match org_kind {
-        PERSONAL_ASSISTANT => vec![Identity, Dbs, Insurance, References, Training],
-        REGISTERED_CARE_PROVIDER => vec![Identity, Insurance, Cqc],
-        "micro_enterprise" => vec![Identity, Dbs, Insurance, References],
-        _ => vec![Identity, Insurance],
+        ProviderKind::PersonalAssistant => vec![Identity, Dbs, Insurance, References, Training],
+        ProviderKind::RegisteredCareProvider => vec![Identity, Insurance, Cqc],
+        ProviderKind::MicroEnterprise => vec![Identity, Dbs, Insurance, References],
+        ProviderKind::SocialEnterprise | ProviderKind::UserLed | ProviderKind::VoluntaryGroup => {
+            vec![Identity, Insurance]
+        }
     }
 }
 
@@ -291,12 +203,12 @@ pub async fn save(
     organisations::as_member(&txn, organisation_id, user_id).await?;
     provider_evidence::Entity::delete_many()
         .filter(provider_evidence::Column::OrganisationId.eq(organisation_id))
-        .filter(provider_evidence::Column::Kind.eq(evidence.kind.as_str()))
+        .filter(provider_evidence::Column::Kind.eq(evidence.kind))
         .exec(&txn)
         .await?;
     provider_evidence::Entity::insert(provider_evidence::ActiveModel {
         organisation_id: Set(organisation_id),
-        kind: Set(evidence.kind.as_str().to_owned()),
+        kind: Set(evidence.kind),
         details: Set(evidence.details),
         check_type: Set(evidence.check_type),
         reference_number: Set(evidence.reference_number),
@@ -309,7 +221,7 @@ pub async fn save(
     .exec_without_returning(&txn)
     .await?;
     let mut event = Event::new(
-        "organisation.evidence_saved",
+        Action::OrganisationEvidenceSaved,
         "provider_organisation",
         organisation_id,
     )
@@ -401,8 +313,8 @@ mod tests {
 
     #[test]
     fn personal_assistants_need_the_most_evidence() {
-        assert_eq!(required_for(PERSONAL_ASSISTANT).len(), 5);
-        assert!(required_for(REGISTERED_CARE_PROVIDER).contains(&EvidenceKind::Cqc));
-        assert!(!required_for("voluntary_group").contains(&EvidenceKind::Dbs));
+        assert_eq!(required_for(ProviderKind::PersonalAssistant).len(), 5);
+        assert!(required_for(ProviderKind::RegisteredCareProvider).contains(&EvidenceKind::Cqc));
+        assert!(!required_for(ProviderKind::VoluntaryGroup).contains(&EvidenceKind::Dbs));
     }
 }

@@ -11,7 +11,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::listing_form::parse_pence;
 use super::validation::{FieldErrors, FormFields, has_control_chars};
 
@@ -332,7 +332,7 @@ pub async fn publish(
     audit::record(
         &txn,
         actor,
-        Event::new("ras.published", "ras_table", row.id).detail(format!(
+        Event::new(Action::RasPublished, "ras_table", row.id).detail(format!(
             "{} questions, {} pence a point",
             config.questions.len(),
             config.pence_per_point

@@ -3,6 +3,9 @@
 //! published if it has never been checked. Admins see what is due, overdue and unassigned,
 //! by postcode district.
 
+use entity::checker_assignments::AssignmentStatus;
+use entity::inspections::InspectionStatus;
+use entity::listings::ListingStatus;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -12,9 +15,7 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
-use super::assignments::{ACCEPTED, OFFERED, SUBMITTED};
 use super::listing_content::ListingContent;
-use super::listings::APPROVED;
 
 /// How often listings are checked, in days.
 #[derive(Clone, Copy, Debug)]
@@ -80,7 +81,7 @@ pub async fn schedule(
     horizon_days: i64,
 ) -> Result<Vec<DueListing>, DbErr> {
     let rows = listing_rows::Entity::find()
-        .filter(listing_rows::Column::Status.eq(APPROVED))
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
@@ -102,7 +103,7 @@ pub async fn schedule(
     for chunk in ids.chunks(500) {
         for i in inspections::Entity::find()
             .filter(inspections::Column::ListingId.is_in(chunk.to_vec()))
-            .filter(inspections::Column::Status.eq(super::inspections::PUBLISHED))
+            .filter(inspections::Column::Status.eq(InspectionStatus::Published))
             .all(db)
             .await?
         {
@@ -115,7 +116,11 @@ pub async fn schedule(
         }
         for a in checker_assignments::Entity::find()
             .filter(checker_assignments::Column::ListingId.is_in(chunk.to_vec()))
-            .filter(checker_assignments::Column::Status.is_in([OFFERED, ACCEPTED, SUBMITTED]))
+            .filter(checker_assignments::Column::Status.is_in([
+                AssignmentStatus::Offered,
+                AssignmentStatus::Accepted,
+                AssignmentStatus::Submitted,
+            ]))
             .all(db)
             .await?
         {

@@ -1,6 +1,7 @@
 //! What the search index holds about a listing: built from the database for the live
 //! version of published, visible listings only; anything else is removed from the index.
 
+use entity::listings::ListingStatus;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
 
 use super::evidence_expiry::{Expiry, expiry_of};
 use super::listing_content::{Price, client_group_label};
-use super::listings::{self, APPROVED, ListingError};
+use super::listings::{self, ListingError};
 use super::market_supply::Projection;
 use super::provider_evidence::{self, EvidenceKind};
 
@@ -94,7 +95,7 @@ pub async fn listing_doc(
     let current = |kind: EvidenceKind| {
         evidence
             .iter()
-            .any(|e| e.kind == kind.as_str() && expiry_of(e, today) != Expiry::Lapsed)
+            .any(|e| e.kind == kind && expiry_of(e, today) != Expiry::Lapsed)
     };
     let district = c
         .venue
@@ -109,7 +110,7 @@ pub async fn listing_doc(
         summary: c.summary.clone(),
         description: c.description.clone(),
         provider_name: view.org.name.clone(),
-        provider_kind: view.org.kind.clone(),
+        provider_kind: view.org.kind.as_str().to_owned(),
         categories: c
             .category_ids
             .iter()
@@ -156,7 +157,11 @@ pub async fn listing_doc(
         closes: c.availability.to.as_deref().and_then(minute_of_day),
         lang: c.lang().map(str::to_owned),
     };
-    Ok(Some(Projection { doc, district }))
+    Ok(Some(Projection {
+        doc,
+        district,
+        provider_kind: view.org.kind,
+    }))
 }
 
 /// "09:30" → 570.
@@ -171,7 +176,7 @@ pub async fn candidate_ids(conn: &impl ConnectionTrait) -> Result<Vec<i64>, DbEr
     listing_rows::Entity::find()
         .select_only()
         .column(listing_rows::Column::Id)
-        .filter(listing_rows::Column::Status.eq(APPROVED))
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .into_tuple()
         .all(conn)
         .await

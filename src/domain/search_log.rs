@@ -3,6 +3,7 @@
 //! that found nothing matter most.
 
 use chrono::Utc;
+use entity::search_log::SearchSource;
 use entity::{search_demand_daily, search_log};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -39,7 +40,7 @@ pub async fn record(
     params: &SearchParams,
     area: Option<&str>,
     result_count: usize,
-    source: &str,
+    source: SearchSource,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
     let category = top_category(params);
@@ -50,7 +51,7 @@ pub async fn record(
         filters: Set(params.filters_json()),
         area: Set(area.map(|a| a.chars().take(10).collect())),
         result_count: Set(i32::try_from(result_count).unwrap_or(i32::MAX)),
-        source: Set(source.to_owned()),
+        source: Set(source),
         created_at: Set(now),
         category: Set(category.clone()),
         district: Set(district.clone()),

@@ -3,22 +3,21 @@
 //! published review shows on the listing, and the provider may reply once.
 
 use chrono::Utc;
+use entity::enquiries::EnquiryOutcome;
+use entity::service_reviews::ServiceReviewStatus;
 use entity::{enquiries, service_reviews, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
-use super::enquiries::{ARRANGED, Side, side_of};
+use super::audit::{self, Action, Actor, Event};
+use super::enquiries::{Side, side_of};
 use super::listings;
 use super::organisations;
 use super::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, enquiry_templates as templates};
 
-pub const PENDING: &str = "pending";
-pub const PUBLISHED: &str = "published";
-pub const REJECTED: &str = "rejected";
 const MAX_BODY_CHARS: usize = 2000;
 const MAX_NAME_CHARS: usize = 60;
 
@@ -128,7 +127,7 @@ pub async fn write(
     if side_of(&txn, &enquiry, user_id).await? != Side::Enquirer {
         return Err(ReviewError::NotFound);
     }
-    if enquiry.outcome.as_deref() != Some(ARRANGED) {
+    if enquiry.outcome != Some(EnquiryOutcome::Arranged) {
         return Err(ReviewError::NotArranged);
     }
     if of_enquiry(&txn, enquiry_id).await?.is_some() {
@@ -143,7 +142,7 @@ pub async fn write(
         rating: Set(new.rating),
         body: Set(new.body),
         shown_name: Set(new.shown_name),
-        status: Set(PENDING.to_owned()),
+        status: Set(ServiceReviewStatus::Pending),
         moderated_by_user_id: Set(None),
         moderated_at: Set(None),
         moderation_note: Set(None),
@@ -158,8 +157,8 @@ pub async fn write(
     audit::record(
         &txn,
         actor,
-        Event::new("review.submitted", "review", row.id)
-            .to(PENDING)
+        Event::new(Action::ReviewSubmitted, "review", row.id)
+            .to(ServiceReviewStatus::Pending)
             .detail(format!("enquiry {enquiry_id}, {} stars", row.rating)),
     )
     .await?;
@@ -172,7 +171,7 @@ pub async fn pending(
     db: &DatabaseConnection,
 ) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
     let rows = service_reviews::Entity::find()
-        .filter(service_reviews::Column::Status.eq(PENDING))
+        .filter(service_reviews::Column::Status.eq(ServiceReviewStatus::Pending))
         .order_by_asc(service_reviews::Column::CreatedAt)
         .all(db)
         .await?;
@@ -203,18 +202,22 @@ pub async fn moderate(
         .one(&txn)
         .await?
         .ok_or(ReviewError::NotFound)?;
-    if review.status != PENDING {
+    if review.status != ServiceReviewStatus::Pending {
         return Err(ReviewError::AlreadyModerated);
     }
-    let status = if publish { PUBLISHED } else { REJECTED };
+    let status = if publish {
+        ServiceReviewStatus::Published
+    } else {
+        ServiceReviewStatus::Rejected
+    };
     let mut active: service_reviews::ActiveModel = review.clone().into();
     active.status = Set(status.to_owned());
     active.moderated_by_user_id = Set(actor.user_id);
     active.moderated_at = Set(Some(Utc::now()));
     active.moderation_note = Set((!note.is_empty()).then(|| note.chars().take(2000).collect()));
     active.update(&txn).await?;
-    let mut event = Event::new("review.moderated", "review", id)
-        .from(PENDING)
+    let mut event = Event::new(Action::ReviewModerated, "review", id)
+        .from(ServiceReviewStatus::Pending)
         .to(status);
     if !note.is_empty() {
         event = event.detail(note.chars().take(500).collect::<String>());
@@ -266,7 +269,7 @@ pub async fn published_for_listing(
 ) -> Result<Vec<service_reviews::Model>, DbErr> {
     service_reviews::Entity::find()
         .filter(service_reviews::Column::ListingId.eq(listing_id))
-        .filter(service_reviews::Column::Status.eq(PUBLISHED))
+        .filter(service_reviews::Column::Status.eq(ServiceReviewStatus::Published))
         .order_by_desc(service_reviews::Column::CreatedAt)
         .all(conn)
         .await
@@ -279,7 +282,7 @@ pub async fn published_for_organisation(
 ) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
     let rows = service_reviews::Entity::find()
         .filter(service_reviews::Column::OrganisationId.eq(organisation_id))
-        .filter(service_reviews::Column::Status.eq(PUBLISHED))
+        .filter(service_reviews::Column::Status.eq(ServiceReviewStatus::Published))
         .order_by_desc(service_reviews::Column::CreatedAt)
         .all(db)
         .await?;
@@ -313,7 +316,7 @@ pub async fn reply(
     let review = service_reviews::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .filter(|r| r.status == PUBLISHED)
+        .filter(|r| r.status == ServiceReviewStatus::Published)
         .ok_or(ReviewError::NotFound)?;
     if organisations::as_member(&txn, review.organisation_id, user_id)
         .await
@@ -330,7 +333,7 @@ pub async fn reply(
     active.provider_reply_at = Set(Some(Utc::now()));
     active.provider_reply_by_user_id = Set(Some(user_id));
     active.update(&txn).await?;
-    audit::record(&txn, actor, Event::new("review.replied", "review", id)).await?;
+    audit::record(&txn, actor, Event::new(Action::ReviewReplied, "review", id)).await?;
     txn.commit().await?;
     Ok(organisation_id)
 }

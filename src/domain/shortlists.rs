@@ -8,7 +8,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::clients::{Acting, Holder};
 use super::listings::{self, ListingError, PublicListing};
 
@@ -141,7 +141,7 @@ pub async fn add(
         return Err(ShortlistError::Full);
     }
     insert(&txn, acting, listing_id).await?;
-    let mut event = Event::new("shortlist.added", "listing", listing_id);
+    let mut event = Event::new(Action::ShortlistAdded, "listing", listing_id);
     if let Some(detail) = acting.on_behalf() {
         event = event.detail(detail);
     }
@@ -168,7 +168,7 @@ pub async fn remove(
         .rows_affected
         > 0;
     if removed {
-        let mut event = Event::new("shortlist.removed", "listing", listing_id);
+        let mut event = Event::new(Action::ShortlistRemoved, "listing", listing_id);
         if let Some(detail) = acting.on_behalf() {
             event = event.detail(detail);
         }
@@ -205,7 +205,7 @@ pub async fn adopt(
         audit::record(
             &txn,
             actor,
-            Event::new("shortlist.adopted", "user", user_id)
+            Event::new(Action::ShortlistAdopted, "user", user_id)
                 .detail(format!("{added} saved before signing in")),
         )
         .await?;

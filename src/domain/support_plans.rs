@@ -3,13 +3,14 @@
 //! A broker keeps a plan for each client; every change records who made it.
 
 use chrono::Utc;
+use entity::support_plans::BudgetSource;
 use entity::{support_plan_items, support_plans};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Actor, Event};
+use super::audit::{self, Action, Actor, Event};
 use super::budget::{self, Line, Totals, parse_quantity};
 use super::clients::{Acting, Holder};
 use super::listing_content::{Price, PriceUnit, format_pounds};
@@ -19,9 +20,6 @@ use super::ras::CurrentTable;
 use super::shortlists;
 use super::validation::{FieldErrors, FormFields, required_text};
 
-pub const SOURCE_NONE: &str = "none";
-pub const SOURCE_ENTERED: &str = "entered";
-pub const SOURCE_RAS: &str = "ras";
 /// Lines one plan may hold.
 pub const MAX_ITEMS: usize = 40;
 const MAX_DESCRIPTION_CHARS: usize = 200;
@@ -48,10 +46,10 @@ pub struct PlanView {
 }
 
 impl PlanView {
-    pub fn budget_source(&self) -> &str {
+    pub fn budget_source(&self) -> BudgetSource {
         self.plan
             .as_ref()
-            .map_or(SOURCE_NONE, |p| p.budget_source.as_str())
+            .map_or(BudgetSource::None, |p| p.budget_source)
     }
 }
 
@@ -108,7 +106,7 @@ async fn ensure(txn: &DatabaseTransaction, acting: &Acting) -> Result<support_pl
         holder_user_id: Set(holder_user_id),
         client_id: Set(client_id),
         weekly_budget_pence: Set(None),
-        budget_source: Set(SOURCE_NONE.to_owned()),
+        budget_source: Set(BudgetSource::None),
         ras_table_id: Set(None),
         ras_answers: Set(None),
         ras_points: Set(None),
@@ -121,7 +119,7 @@ async fn ensure(txn: &DatabaseTransaction, acting: &Acting) -> Result<support_pl
     .await
 }
 
-fn event(action: &'static str, plan_id: i64, acting: &Acting) -> Event {
+fn event(action: Action, plan_id: i64, acting: &Acting) -> Event {
     let e = Event::new(action, "support_plan", plan_id);
     match acting.on_behalf() {
         Some(detail) => e.detail(detail),
@@ -172,9 +170,9 @@ pub async fn set_budget(
     let mut active: support_plans::ActiveModel = plan.into();
     active.weekly_budget_pence = Set(weekly_pence);
     active.budget_source = Set(if weekly_pence.is_some() {
-        SOURCE_ENTERED
+        BudgetSource::Entered
     } else {
-        SOURCE_NONE
+        BudgetSource::None
     }
     .to_owned());
     active.ras_table_id = Set(None);
@@ -187,7 +185,7 @@ pub async fn set_budget(
     audit::record(
         &txn,
         actor,
-        event("plan.budget_set", id, acting).from(from).to(to),
+        event(Action::PlanBudgetSet, id, acting).from(from).to(to),
     )
     .await?;
     txn.commit().await?;
@@ -210,7 +208,7 @@ pub async fn set_from_ras(
     let id = plan.id;
     let mut active: support_plans::ActiveModel = plan.into();
     active.weekly_budget_pence = Set(Some(weekly));
-    active.budget_source = Set(SOURCE_RAS.to_owned());
+    active.budget_source = Set(BudgetSource::Ras);
     active.ras_table_id = Set(table.id);
     active.ras_answers = Set(Some(serde_json::to_string(answers).unwrap_or_default()));
     active.ras_points = Set(Some(points));
@@ -220,7 +218,7 @@ pub async fn set_from_ras(
     audit::record(
         &txn,
         actor,
-        event("plan.budget_from_ras", id, acting).to(format!("{points} points, {weekly} pence")),
+        event(Action::PlanBudgetFromRas, id, acting).to(format!("{points} points, {weekly} pence")),
     )
     .await?;
     txn.commit().await?;
@@ -379,7 +377,7 @@ pub async fn add_item(
     audit::record(
         &txn,
         actor,
-        event("plan.item_added", plan.id, acting).to(format!("line {}", row.id)),
+        event(Action::PlanItemAdded, plan.id, acting).to(format!("line {}", row.id)),
     )
     .await?;
     touch(&txn, plan, acting).await?;
@@ -422,7 +420,7 @@ pub async fn remove_item(
     audit::record(
         &txn,
         actor,
-        event("plan.item_removed", plan.id, acting).from(format!("line {item_id}")),
+        event(Action::PlanItemRemoved, plan.id, acting).from(format!("line {item_id}")),
     )
     .await?;
     touch(&txn, plan, acting).await?;

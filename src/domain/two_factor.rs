@@ -12,9 +12,9 @@ use sea_orm::{
 };
 use totp_rs::{Builder, Secret, Totp};
 
-use super::audit::{self, Actor, Event};
-use crate::auth::roles::Role;
-use crate::auth::tokens::sha256_hex;
+use super::audit::{self, Action, Actor, Event};
+use crate::domain::tokens::sha256_hex;
+use entity::user_roles::Role;
 
 /// The name authenticator apps show beside the account.
 pub const ISSUER: &str = "Kith";
@@ -185,7 +185,7 @@ pub async fn confirm_setup(
     audit::record(
         &txn,
         actor,
-        Event::new("account.two_factor_enabled", "user", user_id),
+        Event::new(Action::AccountTwoFactorEnabled, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -261,7 +261,7 @@ pub async fn regenerate_recovery_codes(
     audit::record(
         &txn,
         actor,
-        Event::new("account.recovery_codes_replaced", "user", user_id),
+        Event::new(Action::AccountRecoveryCodesReplaced, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -330,7 +330,7 @@ pub async fn verify(
     audit::record(
         &txn,
         actor,
-        Event::new("account.recovery_code_used", "user", user_id).detail(format!("{left} left")),
+        Event::new(Action::AccountRecoveryCodeUsed, "user", user_id).detail(format!("{left} left")),
     )
     .await?;
     txn.commit().await?;
@@ -370,7 +370,7 @@ pub async fn turn_off(
     audit::record(
         &txn,
         actor,
-        Event::new("account.two_factor_disabled", "user", user_id),
+        Event::new(Action::AccountTwoFactorDisabled, "user", user_id),
     )
     .await?;
     txn.commit().await?;
@@ -391,7 +391,7 @@ pub async fn reset_by_admin(
         return Err(TwoFactorError::NotSetUp);
     }
     remove(&txn, user.id).await?;
-    crate::auth::session_store::end_all_sessions_of(&txn, user.id).await?;
+    super::sessions::end_all_of(&txn, user.id).await?;
     crate::mail::enqueue(
         &txn,
         crate::mail::templates::two_factor_reset(
@@ -404,7 +404,7 @@ pub async fn reset_by_admin(
     audit::record(
         &txn,
         actor,
-        Event::new("account.two_factor_reset", "user", user.id).detail("by an administrator"),
+        Event::new(Action::AccountTwoFactorReset, "user", user.id).detail("by an administrator"),
     )
     .await?;
     txn.commit().await?;

@@ -9,9 +9,9 @@ use sea_orm::{
 };
 
 use super::accounts::{grant_role_in, roles_of};
-use super::audit::{self, Actor, Event};
-use crate::auth::roles::Role;
-use crate::auth::session_store::end_all_sessions_of;
+use super::audit::{self, Action, Actor, Event};
+use super::sessions::end_all_of;
+use entity::user_roles::Role;
 
 pub const USERS_PAGE_SIZE: u64 = 25;
 
@@ -110,7 +110,7 @@ pub async fn grant_role(
         audit::record(
             &txn,
             actor,
-            Event::new("role.granted", "user", user_id).to(role.as_str()),
+            Event::new(Action::RoleGranted, "user", user_id).to(role.as_str()),
         )
         .await?;
     }
@@ -132,14 +132,14 @@ pub async fn revoke_role(
         .one(&txn)
         .await?
         .ok_or(UserAdminError::NotFound)?;
-    let res = user_roles::Entity::delete_by_id((user_id, role.as_str().to_owned()))
+    let res = user_roles::Entity::delete_by_id((user_id, role))
         .exec(&txn)
         .await?;
     if res.rows_affected == 1 {
         audit::record(
             &txn,
             actor,
-            Event::new("role.revoked", "user", user_id).from(role.as_str()),
+            Event::new(Action::RoleRevoked, "user", user_id).from(role.as_str()),
         )
         .await?;
     }
@@ -174,14 +174,14 @@ pub async fn set_disabled(
         .exec(&txn)
         .await?;
     if disabled {
-        end_all_sessions_of(&txn, user_id).await?;
+        end_all_of(&txn, user_id).await?;
     }
     let (from, to) = if disabled {
         ("active", "disabled")
     } else {
         ("disabled", "active")
     };
-    let mut event = Event::new("account.status_changed", "user", user_id)
+    let mut event = Event::new(Action::AccountStatusChanged, "user", user_id)
         .from(from)
         .to(to);
     if !reason.is_empty() {

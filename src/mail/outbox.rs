@@ -2,15 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::mail_outbox;
+use entity::mail_outbox::MailStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-pub const STATUS_PENDING: &str = "pending";
-pub const STATUS_SENT: &str = "sent";
-pub const STATUS_FAILED: &str = "failed";
 /// Attempts before a message is marked failed and left for an admin to see.
 pub const MAX_ATTEMPTS: i32 = 8;
 const BATCH_SIZE: u64 = 20;
@@ -36,7 +34,7 @@ pub async fn enqueue(conn: &impl ConnectionTrait, mail: OutgoingMail) -> Result<
         subject: Set(mail.subject),
         text_body: Set(mail.text),
         html_body: Set(mail.html),
-        status: Set(STATUS_PENDING.to_owned()),
+        status: Set(MailStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),
@@ -52,7 +50,7 @@ pub async fn enqueue(conn: &impl ConnectionTrait, mail: OutgoingMail) -> Result<
 /// Messages due for an attempt, oldest first.
 pub async fn due(db: &DatabaseConnection) -> Result<Vec<mail_outbox::Model>, DbErr> {
     mail_outbox::Entity::find()
-        .filter(mail_outbox::Column::Status.eq(STATUS_PENDING))
+        .filter(mail_outbox::Column::Status.eq(MailStatus::Pending))
         .filter(mail_outbox::Column::NextAttemptAt.lte(Utc::now()))
         .order_by_asc(mail_outbox::Column::Id)
         .limit(BATCH_SIZE)
@@ -75,7 +73,7 @@ pub async fn claim(
         )
         .col_expr(mail_outbox::Column::Attempts, Expr::value(msg.attempts + 1))
         .filter(mail_outbox::Column::Id.eq(msg.id))
-        .filter(mail_outbox::Column::Status.eq(STATUS_PENDING))
+        .filter(mail_outbox::Column::Status.eq(MailStatus::Pending))
         .filter(mail_outbox::Column::Attempts.eq(msg.attempts))
         .exec(db)
         .await?;
@@ -90,7 +88,7 @@ pub fn message_key(msg: &mail_outbox::Model) -> String {
 
 pub async fn mark_sent(db: &DatabaseConnection, id: i64) -> Result<(), DbErr> {
     mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::Status, Expr::value(STATUS_SENT))
+        .col_expr(mail_outbox::Column::Status, Expr::value(MailStatus::Sent))
         .col_expr(mail_outbox::Column::TextBody, Expr::value(REDACTED_BODY))
         .col_expr(mail_outbox::Column::HtmlBody, Expr::value(REDACTED_BODY))
         .col_expr(mail_outbox::Column::SentAt, Expr::value(Some(Utc::now())))
@@ -116,13 +114,13 @@ pub async fn mark_failed_attempt(
     attempts: i32,
     error: &str,
 ) -> Result<(), DbErr> {
-    let (status, next): (&str, DateTime<Utc>) = if attempts >= MAX_ATTEMPTS {
-        (STATUS_FAILED, Utc::now())
+    let (status, next): (MailStatus, DateTime<Utc>) = if attempts >= MAX_ATTEMPTS {
+        (MailStatus::Failed, Utc::now())
     } else {
-        (STATUS_PENDING, Utc::now() + retry_delay(attempts))
+        (MailStatus::Pending, Utc::now() + retry_delay(attempts))
     };
     let mut update = mail_outbox::Entity::update_many();
-    if status == STATUS_FAILED {
+    if status == MailStatus::Failed {
         // Given up on: nobody will read the link, so nobody else may.
         update = update
             .col_expr(mail_outbox::Column::TextBody, Expr::value(REDACTED_BODY))
@@ -144,7 +142,7 @@ pub async fn mark_failed_attempt(
 /// Deletes sent and failed messages older than `days`; run daily by the jobs module.
 pub async fn purge_older_than(db: &DatabaseConnection, days: i64) -> Result<u64, DbErr> {
     let res = mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.is_in([STATUS_SENT, STATUS_FAILED]))
+        .filter(mail_outbox::Column::Status.is_in([MailStatus::Sent, MailStatus::Failed]))
         .filter(mail_outbox::Column::CreatedAt.lt(Utc::now() - chrono::Duration::days(days)))
         .exec(db)
         .await?;
@@ -156,7 +154,7 @@ pub const OUTBOX_PAGE_SIZE: u64 = 50;
 /// For the admin's mail page: newest first, optionally one status.
 pub async fn list(
     db: &DatabaseConnection,
-    status: Option<&str>,
+    status: Option<MailStatus>,
     page: u64,
 ) -> Result<(Vec<mail_outbox::Model>, u64), DbErr> {
     let mut query = mail_outbox::Entity::find();

@@ -1,6 +1,8 @@
 //! The messages Kith sends. Each is built from one list of blocks, rendered as plain text and
 //! as simple HTML, so the two alternatives always say the same thing.
 
+use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationStatus;
 use maud::{DOCTYPE, html};
 
 use super::outbox::OutgoingMail;
@@ -119,13 +121,13 @@ pub fn provider_decision(
     to: &str,
     name: &str,
     organisation: &str,
-    status: &str,
+    status: OrganisationStatus,
     message: &str,
     link: &str,
 ) -> OutgoingMail {
     let (subject, opening) = match status {
-        "approved" => (format!("{organisation} is approved on Kith"), "Good news: the council has approved you. You can now publish your services on Kith.".to_owned()),
-        "changes_requested" => (format!("Changes needed before {organisation} can be approved"), "The council has looked at your evidence and needs you to change something before approving you.".to_owned()),
+        OrganisationStatus::Approved => (format!("{organisation} is approved on Kith"), "Good news: the council has approved you. You can now publish your services on Kith.".to_owned()),
+        OrganisationStatus::ChangesRequested => (format!("Changes needed before {organisation} can be approved"), "The council has looked at your evidence and needs you to change something before approving you.".to_owned()),
         _ => (format!("{organisation} has not been approved"), "The council has looked at your evidence and cannot approve you.".to_owned()),
     };
     let mut blocks = vec![Block::Para(opening)];
@@ -206,15 +208,15 @@ pub fn listing_decision(
     to: &str,
     name: &str,
     title: &str,
-    status: &str,
+    status: ListingStatus,
     was_live: bool,
     message: &str,
     link: &str,
 ) -> OutgoingMail {
     let (subject, opening) = match (status, was_live) {
-        ("approved", false) => (format!("{title} is published on Kith"), "Good news: the council has approved your listing. People can now find it on Kith.".to_owned()),
-        ("approved", true) => (format!("Your changes to {title} are published"), "The council has approved your changes. Kith now shows the new version.".to_owned()),
-        ("changes_requested", _) => (format!("Changes needed to {title}"), "The council has looked at your listing and needs you to change something before it can be published.".to_owned()),
+        (ListingStatus::Approved, false) => (format!("{title} is published on Kith"), "Good news: the council has approved your listing. People can now find it on Kith.".to_owned()),
+        (ListingStatus::Approved, true) => (format!("Your changes to {title} are published"), "The council has approved your changes. Kith now shows the new version.".to_owned()),
+        (ListingStatus::ChangesRequested, _) => (format!("Changes needed to {title}"), "The council has looked at your listing and needs you to change something before it can be published.".to_owned()),
         (_, live) => (format!("{title} was not approved"), if live { "The council could not approve your changes. The version already published stays on Kith." } else { "The council could not approve your listing." }.to_owned()),
     };
     let mut blocks = vec![Block::Para(opening)];

@@ -13,7 +13,7 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::Settings;
+use crate::config::{Settings, SmtpSecurity};
 
 /// A message the test transport kept.
 #[derive(Clone, Debug)]
@@ -38,10 +38,14 @@ impl MailTransport {
             std::fs::create_dir_all(&dir)?;
             return Ok(Self::Files(dir));
         }
-        let builder = match settings.smtp_security.as_str() {
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
-            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.smtp_host),
-            _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.smtp_host)?,
+        let builder = match settings.smtp_security {
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
+            SmtpSecurity::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&settings.smtp_host)
+            }
+            SmtpSecurity::Starttls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.smtp_host)?
+            }
         };
         let mut builder = builder.port(settings.smtp_port);
         if !settings.smtp_username.is_empty() {

@@ -3,6 +3,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use entity::mail_outbox::MailStatus;
 use entity::{invitations as invitation_entity, user_roles, users};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use crate::domain::invitations::{self, InvitationError};
 use crate::domain::users::{self as user_admin, UserAdminError, UserFilter};
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
-use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE, STATUS_FAILED, STATUS_PENDING};
+use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE};
 use crate::state::AppState;
 use crate::views::admin::{self as view, AuditQueryView, InviteForm, Overview};
 use crate::views::{Page, page::set_flash};
@@ -60,11 +61,11 @@ pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud:
             .count(db)
             .await?,
         mail_pending: entity::mail_outbox::Entity::find()
-            .filter(entity::mail_outbox::Column::Status.eq(STATUS_PENDING))
+            .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Pending))
             .count(db)
             .await?,
         mail_failed: entity::mail_outbox::Entity::find()
-            .filter(entity::mail_outbox::Column::Status.eq(STATUS_FAILED))
+            .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Failed))
             .count(db)
             .await?,
         listings: crate::domain::listing_review::counts(db, chrono::Utc::now().date_naive())
@@ -370,18 +371,14 @@ pub async fn mail(
     state: web::Data<AppState>,
     query: web::Query<MailQuery>,
 ) -> AppResult<maud::Markup> {
-    let status = match query.status.as_str() {
-        s @ ("pending" | "sent" | "failed") => s,
-        _ => "",
-    };
+    let status = MailStatus::parse(&query.status);
     let page_no = page_number(&query.page);
-    let (rows, total) =
-        outbox::list(&state.db, (!status.is_empty()).then_some(status), page_no).await?;
+    let (rows, total) = outbox::list(&state.db, status, page_no).await?;
     Ok(view::mail(
         &page,
         &rows,
         total,
-        status,
+        status.map_or("", MailStatus::as_str),
         page_no,
         OUTBOX_PAGE_SIZE,
     ))

@@ -3,6 +3,7 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingStatus;
 use serde::Deserialize;
 
 use super::listings::{category_names, name_of};
@@ -11,7 +12,7 @@ use crate::domain::evidence_expiry;
 use crate::domain::listing_approval::{self, Decision, DecisionInput};
 use crate::domain::listing_content::diff;
 use crate::domain::listing_review;
-use crate::domain::listings::{self, ListingError, SUBMITTED};
+use crate::domain::listings::{self, ListingError};
 use crate::domain::provider_evidence;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
@@ -77,7 +78,7 @@ async fn review_page(
     let changes = view
         .working
         .as_ref()
-        .filter(|w| w.revision.status == SUBMITTED)
+        .filter(|w| w.revision.status == ListingStatus::Submitted)
         .map(|w| diff(view.live.as_ref().map(|l| &l.content), &w.content, &name))
         .unwrap_or_default();
     let r = ReviewView {

@@ -3,6 +3,7 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingStatus;
 
 use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
@@ -219,7 +220,7 @@ async fn assign_page(
     let live = view
         .live
         .as_ref()
-        .filter(|_| view.listing.status == listings::APPROVED)
+        .filter(|_| view.listing.status == ListingStatus::Approved)
         .ok_or(AppError::NotFound)?;
     let area = live
         .content

@@ -1,6 +1,7 @@
 //! Broker handlers: the caseload, adding and changing a client, acting for a client, handing
 //! a case over, closing it; and the admins' list of every client.
 
+use crate::domain::audit::Action;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
@@ -111,7 +112,7 @@ pub async fn show(
     crate::domain::audit::record(
         &state.db,
         &actor,
-        crate::domain::audit::Event::new("client.viewed", "client", client.id),
+        crate::domain::audit::Event::new(Action::ClientViewed, "client", client.id),
     )
     .await?;
     client_page(&page, &state, &user, id, None).await

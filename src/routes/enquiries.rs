@@ -3,14 +3,17 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::enquiries::EnquiryOutcome;
+use entity::enquiries::EnquiryStatus;
+use entity::enquiries::ReplyBy;
 
 use super::{RequestActor, acting, form_status, html_page, path_id, rate_limit, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::rate_limit as limits;
 use crate::auth::roles::Role;
-use crate::domain::enquiries::{self, ARRANGED, CLOSED, EnquiryError, OPEN, Side};
-use crate::domain::enquiry_form::{self, EnquiryForm, REPLY_EMAIL};
+use crate::domain::enquiries::{self, EnquiryError, Side};
+use crate::domain::enquiry_form::{self, EnquiryForm};
 use crate::domain::enquiry_stats;
 use crate::domain::listings;
 use crate::domain::organisations;
@@ -64,7 +67,7 @@ async fn form_page(
             .as_ref()
             .and_then(|c| c.postcode_sector.clone())
             .unwrap_or_default(),
-        reply_by: REPLY_EMAIL.to_owned(),
+        reply_by: ReplyBy::Email.as_str().to_owned(),
         ..Default::default()
     });
     Ok(html_page(
@@ -191,9 +194,9 @@ pub(crate) async fn thread_page(
     let (view_data, side) = enquiries::for_user(&state.db, id, user.id).await?;
     let written = service_reviews::of_enquiry(&state.db, id).await?;
     let blank = ReviewForm::default();
-    let review_state = match (&written, side, view_data.enquiry.outcome.as_deref()) {
+    let review_state = match (&written, side, view_data.enquiry.outcome) {
         (Some(review), Side::Enquirer, _) => ReviewState::Written(review),
-        (None, Side::Enquirer, Some(ARRANGED)) => {
+        (None, Side::Enquirer, Some(EnquiryOutcome::Arranged)) => {
             ReviewState::CanWrite(review_form.unwrap_or(&blank))
         }
         _ => ReviewState::NotYet,
@@ -325,8 +328,12 @@ pub async fn inbox(
 ) -> AppResult<maud::Markup> {
     let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
-    let showing_closed = query.status == CLOSED;
-    let status = if showing_closed { CLOSED } else { OPEN };
+    let showing_closed = query.status == EnquiryStatus::Closed.as_str();
+    let status = if showing_closed {
+        EnquiryStatus::Closed
+    } else {
+        EnquiryStatus::Open
+    };
     let inbox = enquiries::of_organisation(
         &state.db,
         id,

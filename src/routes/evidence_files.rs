@@ -1,6 +1,7 @@
 //! Evidence documents: uploading (provider members), opening (members and admins only) and
 //! removing (members).
 
+use crate::domain::audit::Action;
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_session::Session;
 use actix_web::http::header;
@@ -101,7 +102,7 @@ pub async fn download(
     crate::domain::audit::record(
         &state.db,
         &actor,
-        crate::domain::audit::Event::new("evidence_file.downloaded", "evidence_file", file.id),
+        crate::domain::audit::Event::new(Action::EvidenceFileDownloaded, "evidence_file", file.id),
     )
     .await?;
     let path =

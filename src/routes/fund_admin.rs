@@ -3,6 +3,10 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::fund_applications::ApplicationStatus;
+use entity::fund_reviews::PanelReviewStatus;
+use entity::fund_rounds::RoundStatus;
+use entity::listings::ListingStatus;
 
 use super::fund::category_names;
 use super::{RequestActor, html_page, path_id, see_other};
@@ -112,7 +116,7 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     let round = rounds::load(&state.db, id).await?;
-    if round.round.status != rounds::DRAFT {
+    if round.round.status != RoundStatus::Draft {
         return Ok(see_other(&format!("/commissioner/funding/{id}")));
     }
     form_page(
@@ -245,8 +249,8 @@ async fn application_page(
     over_pot: bool,
 ) -> AppResult<HttpResponse> {
     let app = applications::load(&state.db, id).await?;
-    if app.application.status == applications::DRAFT
-        || app.application.status == applications::WITHDRAWN
+    if app.application.status == ApplicationStatus::Draft
+        || app.application.status == ApplicationStatus::Withdrawn
     {
         return Err(AppError::NotFound);
     }
@@ -259,7 +263,7 @@ async fn application_page(
     }
     let scored: Vec<_> = reviews
         .iter()
-        .filter(|(r, _)| r.status == fund_panel::SUBMITTED_REVIEW)
+        .filter(|(r, _)| r.status == PanelReviewStatus::Submitted)
         .map(|(r, _)| fund_panel::scores_of(r))
         .collect();
     let awarded = decisions::awarded_total(&state.db, app.round.id).await?;
@@ -272,7 +276,7 @@ async fn application_page(
         listings::of_organisation(&state.db, app.organisation.id)
             .await?
             .iter()
-            .filter(|l| l.listing.status != listings::ARCHIVED)
+            .filter(|l| l.listing.status != ListingStatus::Archived)
             .map(|l| (l.listing.id, l.title().to_owned()))
             .collect();
     let status = super::form_status(errors);

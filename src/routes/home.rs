@@ -1,19 +1,16 @@
 //! The home page and the health check.
 
 use actix_web::{HttpResponse, web};
-use entity::provider_organisations;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 use serde_json::json;
 
+use crate::db;
+use crate::domain::organisations;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{self, Page};
 
 pub async fn index(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let approved_providers = provider_organisations::Entity::find()
-        .filter(provider_organisations::Column::Status.eq("approved"))
-        .count(&state.db)
-        .await?;
+    let approved_providers = organisations::count_approved(&state.db).await?;
     Ok(views::home::home(
         &page,
         &views::home::HomeFigures { approved_providers },
@@ -22,12 +19,7 @@ pub async fn index(page: Page, state: web::Data<AppState>) -> AppResult<maud::Ma
 
 /// `GET /health`: 200 with the version when the database answers, 503 when it does not.
 pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let backend = state.db.get_database_backend();
-    let db_ok = state
-        .db
-        .execute_raw(Statement::from_string(backend, "SELECT 1"))
-        .await
-        .is_ok();
+    let db_ok = db::answers(&state.db).await;
     let body = json!({
         "status": if db_ok { "ok" } else { "unavailable" },
         "database": if db_ok { "ok" } else { "unreachable" },

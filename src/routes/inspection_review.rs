@@ -2,12 +2,13 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::inspections::InspectionStatus;
+use entity::listings::ListingStatus;
 use sea_orm::EntityTrait;
 
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::domain::inspection_photos;
 use crate::domain::inspection_review::{self, is_inadequate};
-use crate::domain::inspections::{PUBLISHED, SUBMITTED};
 use crate::domain::listings;
 use crate::domain::organisations;
 use crate::domain::validation::FieldErrors;
@@ -33,12 +34,12 @@ async fn with_titles(
 pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
     let waiting = with_titles(
         &state,
-        inspection_review::in_state(&state.db, SUBMITTED).await?,
+        inspection_review::in_state(&state.db, InspectionStatus::Submitted).await?,
     )
     .await?;
     let published = with_titles(
         &state,
-        inspection_review::in_state(&state.db, PUBLISHED).await?,
+        inspection_review::in_state(&state.db, InspectionStatus::Published).await?,
     )
     .await?;
     Ok(view::queue(&page, &waiting, &published))
@@ -145,7 +146,7 @@ async fn report_page(
     let live = listing
         .live
         .as_ref()
-        .filter(|_| listing.listing.status == listings::APPROVED)
+        .filter(|_| listing.listing.status == ListingStatus::Approved)
         .ok_or(AppError::NotFound)?;
     let m = inspection_review::latest_published(&state.db, id)
         .await?

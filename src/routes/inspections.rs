@@ -5,6 +5,7 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use entity::inspections::InspectionStatus;
 
 use super::{RequestActor, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
@@ -75,7 +76,7 @@ pub async fn step_form(
     let step = (slug != "photos")
         .then(|| Step::parse(&slug).ok_or(AppError::NotFound))
         .transpose()?;
-    if model.status != inspections::DRAFT && model.status != inspections::RETURNED {
+    if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
         return Ok(see_other(&format!(
             "/checker/inspections/{}/check",
             model.id
@@ -204,7 +205,7 @@ pub async fn add_photo(
     form: MultipartForm<InspectionPhotoUpload>,
 ) -> AppResult<HttpResponse> {
     let model = inspections::of_checker(&state.db, path_id(&id)?, user.id).await?;
-    if model.status != inspections::DRAFT && model.status != inspections::RETURNED {
+    if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
         return Err(InspectionError::Closed.into());
     }
     let form = form.into_inner();

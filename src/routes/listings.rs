@@ -1,6 +1,7 @@
 //! Listing handlers for providers (write, edit, photos, submit, confirm, archive) and the
 //! public listing page.
 
+use entity::listings::ListingStatus;
 use std::collections::HashMap;
 
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
@@ -203,7 +204,7 @@ pub async fn manage(
 }
 
 fn edit_heading(view: &listings::ListingView) -> &'static str {
-    if view.listing.status == listings::APPROVED {
+    if view.listing.status == ListingStatus::Approved {
         "Change the listing"
     } else {
         "Edit the listing"

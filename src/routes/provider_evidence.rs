@@ -3,14 +3,13 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use chrono::Utc;
+use entity::provider_organisations::OrganisationStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::organisations::{self, OrganisationError};
-use crate::domain::provider_approval::{
-    self, ApprovalError, Decision, DecisionInput, STATUS_SUBMITTED,
-};
+use crate::domain::provider_approval::{self, ApprovalError, Decision, DecisionInput};
 use crate::domain::provider_evidence::{self, EvidenceForm, EvidenceKind};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -136,8 +135,8 @@ pub async fn queue(
     let status = QUEUE_STATUSES
         .iter()
         .map(|(s, _)| *s)
-        .find(|s| *s == query.status)
-        .unwrap_or(STATUS_SUBMITTED);
+        .find(|s| s.as_str() == query.status)
+        .unwrap_or(OrganisationStatus::Submitted);
     let entries = provider_approval::queue(&state.db, status, Utc::now().date_naive()).await?;
     Ok(admin_providers::queue(&page, &entries, status))
 }

@@ -5,14 +5,14 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use entity::provider_organisations::OrganisationStatus;
+use entity::provider_organisations::ProviderKind;
 
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::domain::email_address::EmailAddress;
-use crate::domain::organisations::{
-    self, NewOrganisation, OrganisationError, REGISTERED_CARE_PROVIDER, STATUS_DRAFT,
-};
+use crate::domain::organisations::{self, NewOrganisation, OrganisationError};
 use crate::domain::provider_profile::{ProfileForm, parse_cqc_location_id};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -63,12 +63,12 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::default();
     let name = errors.take("name", organisations::parse_name(&form.name));
-    let kind = organisations::is_known_kind(&form.kind).then_some(form.kind.as_str());
+    let kind = ProviderKind::parse(&form.kind);
     if kind.is_none() {
         errors.add("kind", "Select what kind of provider you are");
     }
     let cqc = match (kind, form.cqc_location_id.trim()) {
-        (Some(REGISTERED_CARE_PROVIDER), "") => {
+        (Some(ProviderKind::RegisteredCareProvider), "") => {
             errors.add(
                 "cqc_location_id",
                 "Enter the CQC location ID of the registered service",
@@ -94,7 +94,7 @@ pub async fn create(
         name: &name,
         kind,
         cqc_location_id: cqc.as_deref(),
-        status: STATUS_DRAFT,
+        status: OrganisationStatus::Draft,
     };
     let id = organisations::create(&state.db, &actor, new, user.id).await?;
     Ok(see_other(&format!("/provider/organisations/{id}")))
@@ -129,7 +129,7 @@ async fn manage_page(
     let empty_member_form = MemberForm::default();
     let v = ManageView {
         org: &org,
-        member_role: &member_role,
+        member_role,
         members: &members,
         profile: profile.unwrap_or(&stored),
         member_form: member_form.unwrap_or(&empty_member_form),
@@ -167,7 +167,7 @@ pub async fn update_profile(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
-    match form.parse(org.kind == REGISTERED_CARE_PROVIDER) {
+    match form.parse(org.kind == ProviderKind::RegisteredCareProvider) {
         Ok(profile) => {
             organisations::update_profile(&state.db, &actor, id, user.id, profile).await?;
             set_flash(&session, "Profile saved");

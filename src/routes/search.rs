@@ -1,6 +1,8 @@
 //! Search handlers: the search page, `GET /api/v1/search` (the same parameters, JSON), and
 //! the admins' view of the demand log. Every search is logged anonymously.
 
+use entity::provider_organisations::ProviderKind;
+use entity::search_log::SearchSource;
 use std::collections::HashMap;
 
 use actix_session::Session;
@@ -63,7 +65,7 @@ async fn run(
             params,
             parsed.area.as_deref(),
             results.total,
-            "page",
+            SearchSource::Page,
         )
         .await?;
     }
@@ -125,7 +127,7 @@ pub async fn page(
     let categories = category_labels(&state).await?;
     let kinds: Vec<(String, String, bool)> = ORGANISATION_KINDS
         .iter()
-        .map(|(k, l, _)| ((*k).to_owned(), (*l).to_owned(), false))
+        .map(|(k, l, _)| (k.as_str().to_owned(), (*l).to_owned(), false))
         .collect();
     let mut languages: Vec<(&String, &u64)> = results.facets.languages.iter().collect();
     languages.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -156,7 +158,7 @@ pub async fn page(
                 .iter()
                 .find(|(k, _)| *k == value)
                 .map(|(_, l)| (*l).to_owned()),
-            "kind" => Some(kind_label(value).to_owned()),
+            "kind" => ProviderKind::parse(value).map(|k| kind_label(k).to_owned()),
             "day" => DAYS
                 .iter()
                 .find(|(k, _)| *k == value)

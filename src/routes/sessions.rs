@@ -1,5 +1,6 @@
 //! Signing in and out.
 
+use crate::domain::audit::Action;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -205,7 +206,7 @@ pub async fn sign_out(
         crate::domain::audit::record(
             &state.db,
             &actor,
-            crate::domain::audit::Event::new("account.signed_out", "user", user_id),
+            crate::domain::audit::Event::new(Action::AccountSignedOut, "user", user_id),
         )
         .await?;
     }

@@ -1,6 +1,8 @@
 //! Account pages: register, confirm email, sign in, forgotten and reset password, the account
 //! page with profile and password change, and accepting a staff invitation.
 
+use entity::provider_members::MemberRole;
+use entity::provider_organisations::ProviderKind;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -226,7 +228,7 @@ pub fn reset_link_invalid(page: &Page) -> Markup {
 pub struct AccountView<'a> {
     pub user: &'a CurrentUser,
     /// (id, name, kind, member role) of each organisation the account acts for.
-    pub organisations: Vec<(i64, String, String, String)>,
+    pub organisations: Vec<(i64, String, ProviderKind, MemberRole)>,
     pub last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
     pub member_since: chrono::DateTime<chrono::Utc>,
 }
@@ -267,7 +269,7 @@ pub fn account(
                 h2 class="govuk-heading-m" { "Organisations you act for" }
                 ul class="govuk-list govuk-list--bullet" {
                     @for (id, name, kind, member_role) in &view.organisations {
-                        li { a class="govuk-link" href={ "/provider/organisations/" (id) } { (name) } " – " (kind_label(kind)) " (" (member_role) ")" }
+                        li { a class="govuk-link" href={ "/provider/organisations/" (id) } { (name) } " – " (kind_label(*kind)) " (" (member_role.as_str()) ")" }
                     }
                 }
             }

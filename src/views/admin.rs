@@ -2,6 +2,7 @@
 //! outbox.
 
 use crate::auth::access::url_encode as encode;
+use entity::mail_outbox::MailStatus;
 use entity::{audit_log, invitations, mail_outbox};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -290,7 +291,7 @@ pub fn invitations(
                         @for inv in pending {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell kith-break-words" { (inv.email) }
-                                td class="govuk-table__cell" { (inv.role.parse::<Role>().map(|r| r.label()).unwrap_or("Unknown")) }
+                                td class="govuk-table__cell" { (inv.role.label()) }
                                 td class="govuk-table__cell" { (format_time(&inv.created_at)) }
                                 td class="govuk-table__cell" { @if inv.expires_at < now { (tag("Expired", Some("grey"))) } @else { (tag("Waiting", Some("blue"))) } }
                             }
@@ -426,10 +427,10 @@ pub fn mail(
                                 td class="govuk-table__cell kith-break-words" { (row.to_address) }
                                 td class="govuk-table__cell" { (row.subject) }
                                 td class="govuk-table__cell" {
-                                    @match row.status.as_str() {
-                                        "sent" => (tag("Sent", Some("green"))),
-                                        "failed" => (tag("Could not be sent", Some("red"))),
-                                        _ => (tag("Waiting", Some("blue"))),
+                                    @match row.status {
+                                        MailStatus::Sent => (tag("Sent", Some("green"))),
+                                        MailStatus::Failed => (tag("Could not be sent", Some("red"))),
+                                        MailStatus::Pending => (tag("Waiting", Some("blue"))),
                                     }
                                     @if let Some(err) = &row.last_error { br; span class="kith-secondary-text" { (err) } }
                                 }

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 use entity::listing_revisions;
+use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationStatus;
 use maud::{Markup, html};
 
 use super::components::{
@@ -15,8 +17,8 @@ use super::page::Page;
 use crate::domain::dates::format_date;
 use crate::domain::listing_approval::{CHECKLIST, QueueEntry, ReviewPolicy};
 use crate::domain::listing_content::Change;
-use crate::domain::listings::{APPROVED, ARCHIVED, ListingView, SUBMITTED};
-use crate::domain::organisations::{STATUS_APPROVED, kind_label};
+use crate::domain::listings::ListingView;
+use crate::domain::organisations::kind_label;
 use crate::domain::provider_evidence::EvidenceKind;
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
@@ -142,7 +144,7 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
     let pending = view
         .working
         .as_ref()
-        .filter(|w| w.revision.status == SUBMITTED);
+        .filter(|w| w.revision.status == ListingStatus::Submitted);
     let checklist: Vec<(String, String)> = CHECKLIST
         .iter()
         .map(|(k, label)| ((*k).to_owned(), (*label).to_owned()))
@@ -165,9 +167,9 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
         },
     ];
     let provider_flags = html! {
-        @if view.org.status != STATUS_APPROVED { (tag("Provider not approved", Some("red"))) " " }
+        @if view.org.status != OrganisationStatus::Approved { (tag("Provider not approved", Some("red"))) " " }
         @for kind in r.lapsed { (tag(&format!("{} lapsed", kind.label()), Some("red"))) " " }
-        @if view.org.status == STATUS_APPROVED && r.lapsed.is_empty() { (tag("Approved, evidence current", Some("green"))) }
+        @if view.org.status == OrganisationStatus::Approved && r.lapsed.is_empty() { (tag("Approved, evidence current", Some("green"))) }
     };
     layout(
         page,
@@ -178,7 +180,7 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
             span class="govuk-caption-l" { "Listing" }
             h1 class="govuk-heading-l" { (view.title()) }
             (summary_list(&[
-                ("Provider", html! { a class="govuk-link" href={ "/admin/providers/" (view.org.id) } { (view.org.name) } " (" (kind_label(&view.org.kind)) ")" }),
+                ("Provider", html! { a class="govuk-link" href={ "/admin/providers/" (view.org.id) } { (view.org.name) } " (" (kind_label(view.org.kind)) ")" }),
                 ("Provider checks", provider_flags),
                 ("Status", status_tags(view, r.policy, r.today)),
                 ("Check due", html! { (l.review_due.as_ref().map(format_date).unwrap_or_else(|| "Not published yet".into())) }),
@@ -222,11 +224,11 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
                 (paragraphs(&live.content.description))
                 (photos(&live.content))
             }
-            @if l.status == APPROVED && l.suspended_at.is_none() {
+            @if l.status == ListingStatus::Approved && l.suspended_at.is_none() {
                 h2 class="govuk-heading-m" { "Quality check" }
                 p class="govuk-body" { a class="govuk-link" href={ "/admin/listings/" (l.id) "/assign" } { "Assign a quality checker" } }
             }
-            @if l.status == APPROVED {
+            @if l.status == ListingStatus::Approved {
                 h2 class="govuk-heading-m" { @if l.suspended_at.is_some() { "Restore the listing" } @else { "Suspend the listing" } }
                 form method="post" action={ (base) @if l.suspended_at.is_some() { "/unsuspend" } @else { "/suspend" } } novalidate {
                     (csrf_field(&csrf))
@@ -235,7 +237,7 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
                 }
             }
             (history(r.revisions))
-            @if l.status != ARCHIVED {
+            @if l.status != ListingStatus::Archived {
                 h2 class="govuk-heading-m" { "Archive the listing" }
                 p class="govuk-body" { "Archiving takes the listing off Kith for good. Use it for services that have closed." }
                 (button_form(&format!("{base}/archive"), &csrf, &[], warning_button("Archive listing")))

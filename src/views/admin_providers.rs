@@ -1,6 +1,8 @@
 //! Admin: the provider approval queue and the review page with its checklist.
 
 use chrono::NaiveDate;
+use entity::provider_members::MemberRole;
+use entity::provider_organisations::OrganisationStatus;
 use entity::{provider_evidence, provider_organisations, provider_reviews, users};
 use maud::{Markup, html};
 
@@ -13,23 +15,23 @@ use super::page::Page;
 use super::provider_evidence::{documents_table, expiry_tag};
 use crate::domain::dates::format_date;
 use crate::domain::organisations::kind_label;
-use crate::domain::provider_approval::{QueueEntry, STATUS_SUBMITTED};
+use crate::domain::provider_approval::QueueEntry;
 use crate::domain::provider_evidence::{DBS_TYPES, EvidenceKind, required_for};
 use crate::domain::validation::FieldErrors;
 
-pub const QUEUE_STATUSES: [(&str, &str); 5] = [
-    ("submitted", "Waiting for checks"),
-    ("changes_requested", "Changes requested"),
-    ("approved", "Approved"),
-    ("rejected", "Not approved"),
-    ("draft", "Not yet submitted"),
+pub const QUEUE_STATUSES: [(OrganisationStatus, &str); 5] = [
+    (OrganisationStatus::Submitted, "Waiting for checks"),
+    (OrganisationStatus::ChangesRequested, "Changes requested"),
+    (OrganisationStatus::Approved, "Approved"),
+    (OrganisationStatus::Rejected, "Not approved"),
+    (OrganisationStatus::Draft, "Not yet submitted"),
 ];
 
-fn status_label(status: &str) -> &str {
+fn status_label(status: OrganisationStatus) -> &'static str {
     QUEUE_STATUSES
         .iter()
         .find(|(s, _)| *s == status)
-        .map_or(status, |(_, label)| label)
+        .map_or(status.as_str(), |(_, label)| label)
 }
 
 fn waiting(org: &provider_organisations::Model) -> String {
@@ -38,7 +40,7 @@ fn waiting(org: &provider_organisations::Model) -> String {
         .map_or_else(String::new, time_waiting)
 }
 
-pub fn queue(page: &Page, entries: &[QueueEntry], status: &str) -> Markup {
+pub fn queue(page: &Page, entries: &[QueueEntry], status: OrganisationStatus) -> Markup {
     layout(
         page,
         "Providers",
@@ -48,7 +50,7 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: &str) -> Markup {
             nav class="kith-tabs" aria-label="Provider status" {
                 ul class="govuk-list kith-inline-list" {
                     @for (value, label) in QUEUE_STATUSES {
-                        li { @if value == status { strong { (label) } } @else { a class="govuk-link" href={ "/admin/providers?status=" (value) } { (label) } } }
+                        li { @if value == status { strong { (label) } } @else { a class="govuk-link" href={ "/admin/providers?status=" (value.as_str()) } { (label) } } }
                     }
                 }
             }
@@ -67,8 +69,8 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: &str) -> Markup {
                         @for e in entries {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/providers/" (e.org.id) } { (e.org.name) } }
-                                td class="govuk-table__cell" { (kind_label(&e.org.kind)) }
-                                td class="govuk-table__cell" { (if status == STATUS_SUBMITTED { waiting(&e.org) } else { String::new() }) }
+                                td class="govuk-table__cell" { (kind_label(e.org.kind)) }
+                                td class="govuk-table__cell" { (if status == OrganisationStatus::Submitted { waiting(&e.org) } else { String::new() }) }
                                 td class="govuk-table__cell" {
                                     @for kind in &e.lapsed { (tag(&format!("{} lapsed", kind.label()), Some("red"))) " " }
                                 }
@@ -85,7 +87,7 @@ pub struct ReviewView<'a> {
     pub org: &'a provider_organisations::Model,
     pub evidence: &'a [provider_evidence::Model],
     pub files: &'a [entity::provider_evidence_files::Model],
-    pub members: &'a [(users::Model, String)],
+    pub members: &'a [(users::Model, MemberRole)],
     pub history: &'a [provider_reviews::Model],
     pub today: NaiveDate,
     pub decision: &'a str,
@@ -110,7 +112,7 @@ fn evidence_row(e: &provider_evidence::Model, today: NaiveDate) -> Markup {
 
 pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
     let org = v.org;
-    let required = required_for(&org.kind);
+    let required = required_for(org.kind);
     let decisions = [
         RadioOption {
             value: "approve",
@@ -129,8 +131,8 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
         },
     ];
     let mut rows: Vec<(&str, Markup)> = vec![
-        ("Type", html! { (kind_label(&org.kind)) }),
-        ("Status", html! { (status_label(&org.status)) }),
+        ("Type", html! { (kind_label(org.kind)) }),
+        ("Status", html! { (status_label(org.status)) }),
         (
             "Contact",
             html! { (org.contact_email.clone().unwrap_or_default()) " " (org.contact_phone.clone().unwrap_or_default()) },
@@ -145,7 +147,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
         ),
         (
             "People",
-            html! { ul class="govuk-list" { @for (u, r) in v.members { li { (u.display_name) " (" (u.email) ", " (r) ")" } } } },
+            html! { ul class="govuk-list" { @for (u, r) in v.members { li { (u.display_name) " (" (u.email) ", " (r.as_str()) ")" } } } },
         ),
     ];
     if let Some(cqc) = &org.cqc_location_id {
@@ -163,7 +165,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
             @if let Some(description) = &org.description { p class="govuk-body kith-pre-line" { (description) } }
             h2 class="govuk-heading-m" { "Evidence" }
             @for kind in EvidenceKind::ALL {
-                @let given = v.evidence.iter().find(|e| e.kind == kind.as_str());
+                @let given = v.evidence.iter().find(|e| e.kind == kind);
                 @if given.is_some() || required.contains(&kind) {
                     h3 class="govuk-heading-s" { (kind.label()) @if required.contains(&kind) { " (required)" } }
                     @match given { Some(e) => (evidence_row(e, v.today)), None => p class="govuk-body" { (tag("Not given", Some("red"))) } }
@@ -171,7 +173,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
             }
             h2 class="govuk-heading-m" { "Documents" }
             (documents_table(v.files, None))
-            @if org.status == STATUS_SUBMITTED {
+            @if org.status == OrganisationStatus::Submitted {
                 h2 class="govuk-heading-m" { "Decision" }
                 form method="post" action={ "/admin/providers/" (org.id) "/decision" } novalidate {
                     (csrf_field(&page.csrf()))
@@ -201,7 +203,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
                 h2 class="govuk-heading-m" { "Earlier decisions" }
                 ul class="govuk-list" {
                     @for r in v.history {
-                        li { (format_time(&r.created_at)) ": " (status_label(&r.decision)) @if let Some(m) = &r.message { " – " (m) } }
+                        li { (format_time(&r.created_at)) ": " (status_label(r.decision)) @if let Some(m) = &r.message { " – " (m) } }
                     }
                 }
             }

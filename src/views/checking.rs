@@ -2,6 +2,7 @@
 //! assignment with accept and decline; the admins' workload page and the assign form.
 
 use chrono::NaiveDate;
+use entity::checker_assignments::AssignmentStatus;
 use maud::{Markup, html};
 
 use super::components::{
@@ -10,9 +11,7 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::assignments::{
-    ACCEPTED, AssignForm, AssignmentView, DECLINED, OFFERED, status_label,
-};
+use crate::domain::assignments::{AssignForm, AssignmentView, status_label};
 use crate::domain::checkers::{CheckerSummary, ProfileForm, TRAINING};
 use crate::domain::dates::format_date;
 use crate::domain::listings::PublicListing;
@@ -23,10 +22,10 @@ fn status(v: &AssignmentView, today: NaiveDate) -> Markup {
     if v.overdue(today) {
         return tag("Overdue", Some("red"));
     }
-    match v.assignment.status.as_str() {
-        OFFERED => tag("Needs your answer", Some("yellow")),
-        ACCEPTED => tag("To do", Some("blue")),
-        DECLINED => tag("Declined", Some("grey")),
+    match v.assignment.status {
+        AssignmentStatus::Offered => tag("Needs your answer", Some("yellow")),
+        AssignmentStatus::Accepted => tag("To do", Some("blue")),
+        AssignmentStatus::Declined => tag("Declined", Some("grey")),
         other => tag(status_label(other), Some("grey")),
     }
 }
@@ -37,9 +36,11 @@ pub fn checker_home(
     has_profile: bool,
     today: NaiveDate,
 ) -> Markup {
-    let (open, closed): (Vec<&AssignmentView>, Vec<&AssignmentView>) = assignments
-        .iter()
-        .partition(|a| a.assignment.status == OFFERED || a.assignment.status == ACCEPTED);
+    let (open, closed): (Vec<&AssignmentView>, Vec<&AssignmentView>) =
+        assignments.iter().partition(|a| {
+            a.assignment.status == AssignmentStatus::Offered
+                || a.assignment.status == AssignmentStatus::Accepted
+        });
     layout(
         page,
         "Your quality checks",
@@ -68,7 +69,7 @@ pub fn checker_home(
                 h2 class="govuk-heading-m" { "Earlier" }
                 ul class="govuk-list" {
                     @for v in &closed {
-                        li { a class="govuk-link" href={ "/checker/assignments/" (v.assignment.id) } { (v.listing_title) } " – " (status_label(&v.assignment.status)) }
+                        li { a class="govuk-link" href={ "/checker/assignments/" (v.assignment.id) } { (v.listing_title) } " – " (status_label(v.assignment.status)) }
                     }
                 }
             }
@@ -148,11 +149,11 @@ pub fn assignment(page: &Page, p: &AssignmentPage, errors: &FieldErrors) -> Mark
             h1 class="govuk-heading-l" { (p.view.listing_title) }
             (summary_list(&rows))
             p class="govuk-body" { a class="govuk-link" href={ "/listings/" (a.listing_id) } { "See the listing as the public sees it" } }
-            @if a.status == ACCEPTED {
+            @if a.status == AssignmentStatus::Accepted {
                 (button_form(&format!("/checker/assignments/{}/inspection", a.id), &csrf, &[], button("Record the inspection")))
                 p class="govuk-body-s kith-secondary-text" { "You can stop at any page and carry on later: each page is saved." }
             }
-            @if a.status == OFFERED {
+            @if a.status == AssignmentStatus::Offered {
                 (button_form(&format!("/checker/assignments/{}/accept", a.id), &csrf, &[], button("Accept this check")))
                 h2 class="govuk-heading-m" { "Cannot do it?" }
                 form method="post" action={ "/checker/assignments/" (a.id) "/decline" } novalidate {
@@ -292,7 +293,7 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (v.assignment.listing_id) } { (v.listing_title) } br; span class="kith-secondary-text" { (v.provider_name) } }
                                 td class="govuk-table__cell" { (v.checker_name) }
                                 td class="govuk-table__cell" { (format_date(&v.assignment.due_on)) }
-                                td class="govuk-table__cell" { @if v.overdue(today) { (tag("Overdue", Some("red"))) } @else { (status_label(&v.assignment.status)) } }
+                                td class="govuk-table__cell" { @if v.overdue(today) { (tag("Overdue", Some("red"))) } @else { (status_label(v.assignment.status)) } }
                                 td class="govuk-table__cell" {
                                     (button_form(&format!("/admin/assignments/{}/cancel", v.assignment.id), &csrf, &[], html! {
                                         button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Cancel" span class="govuk-visually-hidden" { " the check of " (v.listing_title) } }
@@ -341,7 +342,7 @@ pub fn assign_form(page: &Page, p: &AssignPage, form: &AssignForm, errors: &Fiel
             @if !p.history.is_empty() {
                 h2 class="govuk-heading-s" { "Earlier checks of this listing" }
                 ul class="govuk-list" {
-                    @for v in p.history { li { (v.checker_name) ", due " (format_date(&v.assignment.due_on)) " – " (status_label(&v.assignment.status)) } }
+                    @for v in p.history { li { (v.checker_name) ", due " (format_date(&v.assignment.due_on)) " – " (status_label(v.assignment.status)) } }
                 }
             }
             form method="post" action={ "/admin/listings/" (p.listing_id) "/assign" } novalidate {

@@ -1,6 +1,8 @@
 //! Enquiry pages: the enquiry form on a listing, the enquirer's list, the conversation, and
 //! a provider organisation's inbox with its response-time figures.
 
+use entity::enquiries::ReplyBy;
+use entity::enquiries::{EnquiryOutcome, EnquiryStatus};
 use entity::provider_organisations;
 use maud::{Markup, html};
 
@@ -10,27 +12,27 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::enquiries::{CLOSED, EnquiryView, OPEN, Side, outcome_label};
-use crate::domain::enquiry_form::{EnquiryForm, REPLY_BROKER, REPLY_EMAIL, REPLY_PHONE};
+use crate::domain::enquiries::{EnquiryView, Side, outcome_label};
+use crate::domain::enquiry_form::EnquiryForm;
 use crate::domain::enquiry_stats::{PROMPT_REPLY_HOURS, ResponseFigures};
 use crate::domain::validation::FieldErrors;
 
 pub fn status_tag(e: &entity::enquiries::Model) -> Markup {
-    match e.outcome.as_deref() {
+    match e.outcome {
         None => tag("Open", Some("blue")),
-        Some("arranged") => tag("Arranged", Some("green")),
+        Some(EnquiryOutcome::Arranged) => tag("Arranged", Some("green")),
         Some(other) => tag(outcome_label(other), Some("grey")),
     }
 }
 
 fn reply_label(e: &entity::enquiries::Model) -> String {
-    match e.reply_by.as_str() {
-        REPLY_PHONE => format!(
+    match e.reply_by {
+        ReplyBy::Phone => format!(
             "Phone {}",
             e.reply_phone.as_deref().unwrap_or("(number not given)")
         ),
-        REPLY_BROKER => "Through their support broker, by message here".to_owned(),
-        _ => "By message here (they are emailed when you reply)".to_owned(),
+        ReplyBy::Broker => "Through their support broker, by message here".to_owned(),
+        ReplyBy::Email => "By message here (they are emailed when you reply)".to_owned(),
     }
 }
 
@@ -80,19 +82,19 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
     let phone_hint = "They will phone you. Enter the number below.";
     let mut options = vec![
         RadioOption {
-            value: REPLY_EMAIL,
+            value: ReplyBy::Email.as_str(),
             label: "Reply by message in Kith",
             hint: Some("We email you when they reply. Your email address is not shown to them."),
         },
         RadioOption {
-            value: REPLY_PHONE,
+            value: ReplyBy::Phone.as_str(),
             label: "Phone",
             hint: Some(phone_hint),
         },
     ];
     if p.client.is_some() {
         options.push(RadioOption {
-            value: REPLY_BROKER,
+            value: ReplyBy::Broker.as_str(),
             label: "Contact me, the support broker",
             hint: Some("They reply to you here, and you pass it on."),
         });
@@ -177,7 +179,7 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
         .outcomes()
         .iter()
         .map(|(value, label)| RadioOption {
-            value,
+            value: value.as_str(),
             label,
             hint: None,
         })
@@ -233,7 +235,7 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
                     }
                 }
             }
-            @if e.status == OPEN {
+            @if e.status == EnquiryStatus::Open {
                 form method="post" action={ "/enquiries/" (e.id) "/messages" } novalidate {
                     (csrf_field(&csrf))
                     (textarea("body", "Your message", draft, errors, None, 5))
@@ -245,8 +247,8 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
                     (radios("outcome", "What happened?", &outcomes, "", errors))
                     (secondary_button("Close enquiry"))
                 }
-            } @else if e.status == CLOSED {
-                p class="govuk-body" { "This enquiry is closed. Outcome: " (e.outcome.as_deref().map_or("closed", outcome_label)) "." }
+            } @else if e.status == EnquiryStatus::Closed {
+                p class="govuk-body" { "This enquiry is closed. Outcome: " (e.outcome.map_or("closed", outcome_label)) "." }
             }
             (p.review)
         },
@@ -309,7 +311,7 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
                                 td class="govuk-table__cell" { (v.listing_title) }
                                 td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
                                 td class="govuk-table__cell" {
-                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else if v.enquiry.status == OPEN { (tag("Replied", Some("light-blue"))) } @else { (status_tag(&v.enquiry)) }
+                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else if v.enquiry.status == EnquiryStatus::Open { (tag("Replied", Some("light-blue"))) } @else { (status_tag(&v.enquiry)) }
                                 }
                             }
                         }
@@ -318,7 +320,7 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
                 @if p.pages > 1 {
                     p class="govuk-body" { "Page " (p.page_no) " of " (p.pages) ": " (p.total) " enquiries in all." }
                 }
-                (pagination(p.page_no, p.pages, |n| format!("{base}?status={}&page={n}", if p.showing_closed { CLOSED } else { OPEN })))
+                (pagination(p.page_no, p.pages, |n| format!("{base}?status={}&page={n}", if p.showing_closed { EnquiryStatus::Closed.as_str() } else { EnquiryStatus::Open.as_str() })))
             }
         },
     )

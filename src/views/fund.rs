@@ -1,7 +1,10 @@
 //! Innovation-fund pages for the public and applicants: open rounds, a round, an
 //! organisation's applications and the short application form.
 
+use entity::fund_applications::ApplicationStatus;
+use entity::fund_applications::FundDecision;
 use entity::fund_rounds;
+use entity::provider_organisations::ProviderKind;
 use maud::{Markup, html};
 
 use super::components::{
@@ -11,11 +14,8 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::fund_applications::{
-    ApplicationView, DECIDED, DRAFT, MAX_BUDGET_LINES, QUESTIONS, SUBMITTED, WITHDRAWN, missing,
-};
+use crate::domain::fund_applications::{ApplicationView, MAX_BUDGET_LINES, QUESTIONS, missing};
 use crate::domain::fund_awards::AwardView;
-use crate::domain::fund_decisions::AWARD;
 use crate::domain::fund_export::public_recipient_name;
 use crate::domain::fund_rounds::{Phase, RoundView, deadline, list_of};
 use crate::domain::listing_content::{client_group_label, format_pounds};
@@ -34,11 +34,11 @@ pub fn phase_tag(phase: Phase) -> Markup {
 
 pub fn status_tag(view: &ApplicationView) -> Markup {
     let a = &view.application;
-    match (a.status.as_str(), a.decision.as_deref()) {
-        (DRAFT, _) => tag("Draft", Some("yellow")),
-        (SUBMITTED, _) => tag("Sent", Some("blue")),
-        (WITHDRAWN, _) => tag("Withdrawn", Some("grey")),
-        (DECIDED, Some(AWARD)) => tag("Awarded", Some("green")),
+    match (a.status, a.decision) {
+        (ApplicationStatus::Draft, _) => tag("Draft", Some("yellow")),
+        (ApplicationStatus::Submitted, _) => tag("Sent", Some("blue")),
+        (ApplicationStatus::Withdrawn, _) => tag("Withdrawn", Some("grey")),
+        (ApplicationStatus::Decided, Some(FundDecision::Award)) => tag("Awarded", Some("green")),
         _ => tag("Not funded", Some("red")),
     }
 }
@@ -48,6 +48,7 @@ pub fn round_facts(view: &RoundView, category_names: &[String]) -> Markup {
     let r = &view.round;
     let eligible: Vec<String> = list_of(&r.eligible_kinds)
         .iter()
+        .filter_map(|k| ProviderKind::parse(k))
         .map(|k| kind_label(k).to_owned())
         .collect();
     let groups: Vec<String> = list_of(&r.client_groups)
@@ -246,7 +247,7 @@ pub fn application_summary(view: &ApplicationView) -> Markup {
     let text = |t: &str| html! { span class="kith-pre-line" { @if t.is_empty() { "Not given" } @else { (t) } } };
     let mut rows: Vec<(&str, Markup)> = vec![(
         "Organisation",
-        html! { (view.organisation.name) " (" (kind_label(&view.organisation.kind)) ")" },
+        html! { (view.organisation.name) " (" (kind_label(view.organisation.kind)) ")" },
     )];
     for (field, question, _) in QUESTIONS {
         let value = match field {
@@ -322,7 +323,7 @@ pub fn application_page(
 ) -> Markup {
     let a = &view.application;
     let r = &view.round;
-    let editable = a.status == DRAFT && phase == Phase::Open;
+    let editable = a.status == ApplicationStatus::Draft && phase == Phase::Open;
     let csrf = page.csrf();
     let base = format!("/provider/funding/{}", a.id);
     let gaps = missing(&view.answers(), &view.budget());
@@ -335,16 +336,16 @@ pub fn application_page(
             span class="govuk-caption-l" { (view.organisation.name) " " (status_tag(view)) }
             h1 class="govuk-heading-l" { (r.title) }
             p class="govuk-body" { "Up to " (format_pounds(r.max_award_pence)) ". Send it by " (deadline(r)) ". " a class="govuk-link" href={ "/funding/" (r.id) } { "Read about this round" } }
-            @if a.status == DECIDED {
+            @if a.status == ApplicationStatus::Decided {
                 div class="govuk-panel govuk-panel--confirmation" {
-                    @if a.decision.as_deref() == Some(AWARD) {
+                    @if a.decision == Some(FundDecision::Award) {
                         h2 class="govuk-panel__title" { "Awarded " (format_pounds(a.award_pence.unwrap_or_default())) }
                     } @else {
                         h2 class="govuk-panel__title" { "Not funded this time" }
                     }
                 }
                 @if let Some(note) = &a.decision_note { @if !note.is_empty() {
-                    h2 class="govuk-heading-m" { @if a.decision.as_deref() == Some(AWARD) { "Conditions" } @else { "Feedback from the panel" } }
+                    h2 class="govuk-heading-m" { @if a.decision == Some(FundDecision::Award) { "Conditions" } @else { "Feedback from the panel" } }
                     p class="govuk-body kith-pre-line" { (note) }
                 } }
                 @if let Some(award) = award {
@@ -372,7 +373,7 @@ pub fn application_page(
                         }
                     }
                     (textarea("match_funding", "Other money you have for this (optional)", &values.one("match_funding"), errors, Some("Other grants or your own money, and how much"), 3))
-                    @if view.organisation.kind == crate::domain::organisations::PERSONAL_ASSISTANT {
+                    @if view.organisation.kind == ProviderKind::PersonalAssistant {
                         p class="govuk-body" { "If you are awarded a grant, the council publishes it as open data without your address or contact details. As you work for yourself, your name is left out unless you agree." }
                         (single_checkbox("publish_name", "You may publish my name with the grant", values.one("publish_name") == "yes"))
                     }
@@ -387,9 +388,9 @@ pub fn application_page(
                 }
             } @else {
                 (application_summary(view))
-                @if a.status == DRAFT { p class="govuk-body" { "This round is closed, so this draft can no longer be sent." } }
+                @if a.status == ApplicationStatus::Draft { p class="govuk-body" { "This round is closed, so this draft can no longer be sent." } }
             }
-            @if a.status == DRAFT || a.status == SUBMITTED {
+            @if a.status == ApplicationStatus::Draft || a.status == ApplicationStatus::Submitted {
                 h2 class="govuk-heading-m" { "Withdraw" }
                 p class="govuk-body" { "If you no longer want funding, withdraw the application. This cannot be undone." }
                 (button_form(&format!("{base}/withdraw"), &csrf, &[], warning_button("Withdraw application")))

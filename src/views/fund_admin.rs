@@ -1,6 +1,9 @@
 //! Innovation-fund pages for commissioners (rounds, the panel, the ranking and decisions)
 //! and for panel members (their rounds, scoring an application).
 
+use entity::fund_applications::ApplicationStatus;
+use entity::fund_applications::FundDecision;
+use entity::fund_reviews::PanelReviewStatus;
 use entity::{fund_criteria, fund_reviews, fund_rounds, users};
 use maud::{Markup, html};
 
@@ -15,9 +18,7 @@ use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::dates::format_date;
 use crate::domain::fund_applications::ApplicationView;
 use crate::domain::fund_awards::AwardView;
-use crate::domain::fund_panel::{
-    CONFLICTED, MAX_SCORE, Ranked, SUBMITTED_REVIEW, WorkItem, scores_of,
-};
+use crate::domain::fund_panel::{MAX_SCORE, Ranked, WorkItem, scores_of};
 use crate::domain::fund_rounds::{MAX_CRITERIA, Phase, RoundView};
 use crate::domain::listing_content::format_pounds;
 use crate::domain::organisations::ORGANISATION_KINDS;
@@ -65,7 +66,7 @@ pub fn round_form(
         .collect();
     let kinds: Vec<(String, String)> = ORGANISATION_KINDS
         .iter()
-        .map(|(k, l, _)| ((*k).to_owned(), (*l).to_owned()))
+        .map(|(k, l, _)| (k.as_str().to_owned(), (*l).to_owned()))
         .collect();
     let (od, om, oy) = split_date(values, "opens");
     let (cd, cm, cy) = split_date(values, "closes");
@@ -213,7 +214,7 @@ pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup 
             }
             @if !p.awards.is_empty() {
                 h2 class="govuk-heading-m" { "Summary" }
-                @let declined = p.ranking.iter().filter(|r| r.view.application.decision.as_deref() == Some(crate::domain::fund_decisions::DECLINE)).count();
+                @let declined = p.ranking.iter().filter(|r| r.view.application.decision == Some(FundDecision::Decline)).count();
                 @let paid: i64 = p.awards.iter().map(AwardView::paid).sum();
                 p class="govuk-body" {
                     (p.ranking.len()) " applications sent; " (p.awards.len()) " awarded (" (format_pounds(p.awarded_pence)) "); "
@@ -248,9 +249,9 @@ fn review_table(
     html! {
         @for (review, name) in reviews {
             h3 class="govuk-heading-s" { (name) }
-            @if review.status == CONFLICTED {
+            @if review.status == PanelReviewStatus::Conflicted {
                 p class="govuk-body" { "Declared a conflict of interest: " (review.conflict_note.clone().unwrap_or_default()) }
-            } @else if review.status == SUBMITTED_REVIEW {
+            } @else if review.status == PanelReviewStatus::Submitted {
                 @let scores = scores_of(review);
                 dl class="govuk-summary-list" {
                     @for c in criteria {
@@ -430,7 +431,7 @@ pub fn application_admin(
             h2 class="govuk-heading-m" { "The panel’s scores" }
             @if p.reviews.is_empty() { p class="govuk-body" { "No reviews yet." } }
             (review_table(p.criteria, p.reviews))
-            @if a.status == crate::domain::fund_applications::SUBMITTED {
+            @if a.status == ApplicationStatus::Submitted {
                 h2 class="govuk-heading-m" { "Decision" }
                 @if p.phase != Phase::Closed {
                     p class="govuk-body" { "You can decide once the round has closed." }
@@ -464,9 +465,9 @@ pub fn application_admin(
 }
 
 pub fn panel_home(page: &Page, rounds: &[(fund_rounds::Model, Vec<WorkItem>)]) -> Markup {
-    let status = |s: &Option<String>| match s.as_deref() {
-        Some(SUBMITTED_REVIEW) => "Scored",
-        Some(CONFLICTED) => "Conflict declared",
+    let status = |s: &Option<PanelReviewStatus>| match s {
+        Some(PanelReviewStatus::Submitted) => "Scored",
+        Some(PanelReviewStatus::Conflicted) => "Conflict declared",
         Some(_) => "Started",
         None => "To score",
     };
@@ -504,7 +505,7 @@ pub fn panel_application(
 ) -> Markup {
     let a = &p.view.application;
     let csrf = page.csrf();
-    let own_status = p.own.map(|r| r.status.as_str());
+    let own_status = p.own.map(|r| r.status);
     let own_scores = p.own.map(scores_of).unwrap_or_default();
     let value = |name: String, stored: String| {
         if values.0.is_empty() {
@@ -523,11 +524,11 @@ pub fn panel_application(
             h1 class="govuk-heading-l" { (p.view.organisation.name) }
             (application_summary(p.view))
             @match own_status {
-                Some(CONFLICTED) => {
+                Some(PanelReviewStatus::Conflicted) => {
                     h2 class="govuk-heading-m" { "You declared a conflict of interest" }
                     p class="govuk-body" { "You take no part in scoring this application and do not see the panel’s scores." }
                 },
-                Some(SUBMITTED_REVIEW) => {
+                Some(PanelReviewStatus::Submitted) => {
                     h2 class="govuk-heading-m" { "Your scores" }
                     (review_table(p.criteria, &[(p.own.cloned().expect("own review"), "You".to_owned())]))
                     h2 class="govuk-heading-m" { "Other panel members’ scores" }
@@ -535,7 +536,7 @@ pub fn panel_application(
                     (review_table(p.criteria, p.others))
                 },
                 _ => {
-                    @if a.status == crate::domain::fund_applications::SUBMITTED {
+                    @if a.status == ApplicationStatus::Submitted {
                         h2 class="govuk-heading-m" { "Your scores" }
                         p class="govuk-body" { "Score each from 0 (not at all) to " (MAX_SCORE) " (fully). You see the other members’ scores after you send yours." }
                         form method="post" action={ "/panel/applications/" (a.id) "/scores" } novalidate id="scores" {

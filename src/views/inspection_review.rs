@@ -1,6 +1,7 @@
 //! Inspection review pages: the admins' queue and review page, the public quality report,
 //! and the "quality checked" badge on a listing.
 
+use entity::inspections::InspectionStatus;
 use entity::{inspection_photos, inspections};
 use maud::{Markup, html};
 
@@ -136,7 +137,7 @@ pub fn review(
                 }
             }
             (summary_list(&rows))
-            @if m.status == crate::domain::inspections::SUBMITTED {
+            @if m.status == InspectionStatus::Submitted {
                 form method="post" action={ "/admin/inspections/" (m.id) "/publish" } novalidate {
                     (csrf_field(&csrf))
                     button type="submit" class="govuk-button" data-module="govuk-button" { "Publish the report" }
@@ -148,7 +149,7 @@ pub fn review(
                     button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Send back" }
                 }
             } @else {
-                p class="govuk-body" { "Status: " (m.status) "." }
+                p class="govuk-body" { "Status: " (m.status.as_str()) "." }
             }
         },
     )

@@ -1,6 +1,7 @@
 //! The inspection form, one step per page (made for a phone), and the check-your-answers page
 //! before submitting.
 
+use entity::inspections::InspectionStatus;
 use entity::{inspection_photos, inspections};
 use maud::{Markup, html};
 
@@ -215,8 +216,8 @@ pub fn check_page(
             @for photo in photos { (photo.alt) @if photo.public { " (public)" } br; }
         },
     ));
-    let editable = model.status == crate::domain::inspections::DRAFT
-        || model.status == crate::domain::inspections::RETURNED;
+    let editable =
+        model.status == InspectionStatus::Draft || model.status == InspectionStatus::Returned;
     let mut errors = FieldErrors::default();
     if incomplete {
         errors.add("missing", "Some answers are missing: see the list below");
@@ -230,7 +231,7 @@ pub fn check_page(
             span class="govuk-caption-l" { (listing_title) }
             h1 class="govuk-heading-l" { "Check your inspection" }
             @if let Some(comments) = &model.admin_comments {
-                @if model.status == crate::domain::inspections::RETURNED {
+                @if model.status == InspectionStatus::Returned {
                     div class="govuk-inset-text" { strong { "The council asked: " } span class="kith-pre-line" { (comments) } }
                 }
             }

@@ -1,6 +1,7 @@
 //! The public listing page: everything a budget holder needs to decide, with schema.org
 //! JSON-LD for search engines. Also the provider's preview of an unpublished version.
 
+use entity::provider_organisations::ProviderKind;
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
@@ -64,7 +65,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     let provider = p.provider;
     let mut contact: Vec<(&str, Markup)> = vec![(
         "Provider",
-        html! { a class="govuk-link" href={ "/providers/" (provider.id) } { (provider.name) } br; span class="kith-secondary-text" { (kind_label(&provider.kind)) } },
+        html! { a class="govuk-link" href={ "/providers/" (provider.id) } { (provider.name) } br; span class="kith-secondary-text" { (kind_label(provider.kind)) } },
     )];
     if let Some(phone) = &provider.contact_phone {
         contact.push((
@@ -129,7 +130,7 @@ fn json_ld(p: &ListingPage) -> String {
     let c = p.content;
     let provider = p.provider;
     let mut org = json!({
-        "@type": if provider.kind == "personal_assistant" { "Person" } else { "Organization" },
+        "@type": if provider.kind == ProviderKind::PersonalAssistant { "Person" } else { "Organization" },
         "name": provider.name,
         "url": format!("{}/providers/{}", p.base_url, provider.id),
     });

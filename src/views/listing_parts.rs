@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use entity::listing_revisions;
+use entity::listings::ListingStatus;
 use maud::{Markup, html};
 
 use super::components::{format_time, summary_list, tag};
@@ -10,28 +11,25 @@ use crate::domain::dates::format_date;
 use crate::domain::listing_approval::ReviewPolicy;
 use crate::domain::listing_content::ListingContent;
 use crate::domain::listing_review::{ReviewState, review_state};
-use crate::domain::listings::{
-    APPROVED, ARCHIVED, CHANGES_REQUESTED, DRAFT, ListingView, REJECTED, SUBMITTED, SUPERSEDED,
-    WITHDRAWN,
-};
+use crate::domain::listings::ListingView;
 
 /// Turns a category id into its name.
 pub type CategoryNames<'a> = &'a dyn Fn(i64) -> String;
 
-fn revision_status_label(status: &str) -> (&'static str, &'static str) {
+fn revision_status_label(status: ListingStatus) -> (&'static str, &'static str) {
     match status {
-        DRAFT => ("Draft", "grey"),
-        SUBMITTED => ("Waiting for council review", "blue"),
-        CHANGES_REQUESTED => ("Changes requested", "yellow"),
-        REJECTED => ("Not approved", "red"),
-        APPROVED => ("Published", "green"),
-        SUPERSEDED => ("Replaced by a newer version", "grey"),
-        WITHDRAWN => ("Withdrawn", "grey"),
-        _ => ("Unknown", "grey"),
+        ListingStatus::Draft => ("Draft", "grey"),
+        ListingStatus::Submitted => ("Waiting for council review", "blue"),
+        ListingStatus::ChangesRequested => ("Changes requested", "yellow"),
+        ListingStatus::Rejected => ("Not approved", "red"),
+        ListingStatus::Approved => ("Published", "green"),
+        ListingStatus::Superseded => ("Replaced by a newer version", "grey"),
+        ListingStatus::Withdrawn => ("Withdrawn", "grey"),
+        ListingStatus::Archived => ("Archived", "grey"),
     }
 }
 
-pub fn revision_status_tag(status: &str) -> Markup {
+pub fn revision_status_tag(status: ListingStatus) -> Markup {
     let (label, colour) = revision_status_label(status);
     tag(label, Some(colour))
 }
@@ -40,9 +38,9 @@ pub fn revision_status_tag(status: &str) -> Markup {
 pub fn status_tags(view: &ListingView, policy: ReviewPolicy, today: NaiveDate) -> Markup {
     let l = &view.listing;
     html! {
-        @if l.status == ARCHIVED {
+        @if l.status == ListingStatus::Archived {
             (tag("Archived", Some("grey")))
-        } @else if l.status == APPROVED {
+        } @else if l.status == ListingStatus::Approved {
             @if l.suspended_at.is_some() {
                 (tag("Suspended", Some("red")))
             } @else {
@@ -55,15 +53,15 @@ pub fn status_tags(view: &ListingView, policy: ReviewPolicy, today: NaiveDate) -
             }
             @if let Some(w) = &view.working {
                 " "
-                @match w.revision.status.as_str() {
-                    SUBMITTED => (tag("Changes waiting for review", Some("blue"))),
-                    CHANGES_REQUESTED => (tag("Changes requested", Some("yellow"))),
-                    REJECTED => (tag("Changes not approved", Some("red"))),
+                @match w.revision.status {
+                    ListingStatus::Submitted => (tag("Changes waiting for review", Some("blue"))),
+                    ListingStatus::ChangesRequested => (tag("Changes requested", Some("yellow"))),
+                    ListingStatus::Rejected => (tag("Changes not approved", Some("red"))),
                     _ => (tag("Unpublished changes", Some("grey"))),
                 }
             }
         } @else {
-            (revision_status_tag(&l.status))
+            (revision_status_tag(l.status))
         }
     }
 }
@@ -160,7 +158,7 @@ pub fn history(revisions: &[listing_revisions::Model]) -> Markup {
                 @for r in revisions {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" { (r.number) }
-                        td class="govuk-table__cell" { (revision_status_tag(&r.status)) }
+                        td class="govuk-table__cell" { (revision_status_tag(r.status)) }
                         td class="govuk-table__cell" { (r.submitted_at.as_ref().map(format_time).unwrap_or_else(|| "Not sent".into())) }
                         td class="govuk-table__cell kith-pre-line" { (r.decision_message.clone().unwrap_or_default()) }
                     }
@@ -173,15 +171,17 @@ pub fn history(revisions: &[listing_revisions::Model]) -> Markup {
 /// "Check by 22 May 2027" style line about a published listing's review date.
 pub fn review_line(view: &ListingView, policy: ReviewPolicy, today: NaiveDate) -> Option<String> {
     let due = view.listing.review_due?;
-    (view.listing.status == APPROVED).then(|| match review_state(&view.listing, policy, today) {
-        ReviewState::Hidden => format!(
-            "The check was due on {}. The listing is hidden until it is confirmed.",
-            format_date(&due)
-        ),
-        ReviewState::Overdue => format!(
-            "The check was due on {}. Confirm the listing soon or it will be hidden.",
-            format_date(&due)
-        ),
-        _ => format!("Next check due by {}", format_date(&due)),
+    (view.listing.status == ListingStatus::Approved).then(|| {
+        match review_state(&view.listing, policy, today) {
+            ReviewState::Hidden => format!(
+                "The check was due on {}. The listing is hidden until it is confirmed.",
+                format_date(&due)
+            ),
+            ReviewState::Overdue => format!(
+                "The check was due on {}. Confirm the listing soon or it will be hidden.",
+                format_date(&due)
+            ),
+            _ => format!("Next check due by {}", format_date(&due)),
+        }
     })
 }

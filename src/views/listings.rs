@@ -2,6 +2,8 @@
 //! one listing (status, council messages, photos, submitting, checking, archiving).
 
 use chrono::NaiveDate;
+use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationStatus;
 use entity::{listing_revisions, provider_organisations};
 use maud::{Markup, html};
 
@@ -21,10 +23,7 @@ use crate::domain::listing_content::{
     DAYS, MAX_PHOTOS, PriceUnit, VENUE_ACCESSIBILITY, WRITTEN_LANGUAGES,
 };
 use crate::domain::listing_form::{ListingForm, MAX_RADIUS_MILES};
-use crate::domain::listings::{
-    APPROVED, ARCHIVED, CHANGES_REQUESTED, DRAFT, ListingView, REJECTED, SUBMITTED,
-};
-use crate::domain::organisations::STATUS_APPROVED;
+use crate::domain::listings::ListingView;
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
 
@@ -49,7 +48,7 @@ pub fn organisation_listings(
             a href={ "/provider/organisations/" (org.id) } class="govuk-back-link" { (org.name) }
             span class="govuk-caption-l" { (org.name) }
             h1 class="govuk-heading-l" { "Listings" }
-            @if org.status != STATUS_APPROVED {
+            @if org.status != OrganisationStatus::Approved {
                 (notification_important(html! { p class="govuk-notification-banner__heading" { "You can write listings now. You can send them to the council once your organisation is approved." } }))
             }
             @if listings.is_empty() {
@@ -186,14 +185,23 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
     let id = l.id;
     let base = format!("/provider/listings/{id}");
     let csrf = page.csrf();
-    let working_status = view.working.as_ref().map(|w| w.revision.status.as_str());
-    let can_edit = l.status != ARCHIVED && working_status != Some(SUBMITTED);
-    let can_submit = matches!(working_status, Some(DRAFT | CHANGES_REQUESTED));
+    let working_status = view.working.as_ref().map(|w| w.revision.status);
+    let can_edit =
+        l.status != ListingStatus::Archived && working_status != Some(ListingStatus::Submitted);
+    let can_submit = matches!(
+        working_status,
+        Some(ListingStatus::Draft | ListingStatus::ChangesRequested)
+    );
     let latest = view.latest();
     let council_message = view
         .working
         .as_ref()
-        .filter(|w| matches!(w.revision.status.as_str(), CHANGES_REQUESTED | REJECTED))
+        .filter(|w| {
+            matches!(
+                w.revision.status,
+                ListingStatus::ChangesRequested | ListingStatus::Rejected
+            )
+        })
         .and_then(|w| w.revision.decision_message.clone());
     layout(
         page,
@@ -217,30 +225,30 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                 }
             }
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                @if l.status == APPROVED {
+                @if l.status == ListingStatus::Approved {
                     @if let Some(line) = review_line(view, m.policy, m.today) { p class="govuk-body" { (line) } }
                     (button_form(&format!("{base}/confirm"), &csrf, &[], secondary_button("Confirm the published listing is still right")))
                     p class="govuk-body" { a class="govuk-link" href={ "/listings/" (id) } { "See the published listing" } }
                 }
                 @if can_edit || can_submit {
                     div class="govuk-button-group" {
-                        @if can_edit { a href={ (base) "/edit" } role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { @if l.status == APPROVED && view.working.is_none() { "Change the listing" } @else { "Edit" } } }
+                        @if can_edit { a href={ (base) "/edit" } role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { @if l.status == ListingStatus::Approved && view.working.is_none() { "Change the listing" } @else { "Edit" } } }
                         a class="govuk-link" href={ (base) "/preview" } { "Preview" }
                     }
                 }
                 @if can_submit {
-                    @if view.org.status == STATUS_APPROVED {
-                        (button_form(&format!("{base}/submit"), &csrf, &[], button(if l.status == APPROVED { "Send changes to the council" } else { "Send to the council for approval" })))
+                    @if view.org.status == OrganisationStatus::Approved {
+                        (button_form(&format!("{base}/submit"), &csrf, &[], button(if l.status == ListingStatus::Approved { "Send changes to the council" } else { "Send to the council for approval" })))
                     } @else {
                         p class="govuk-body" { "You can send this listing to the council once your organisation is approved." }
                     }
                 }
-                @if working_status == Some(SUBMITTED) {
+                @if working_status == Some(ListingStatus::Submitted) {
                     p class="govuk-body" { "The council is reviewing this version. You will get an email when they decide." }
                 }
                 @if let Some(version) = latest {
                     h2 class="govuk-heading-m" {
-                        @if view.working.is_some() && l.status == APPROVED { "Your changes (not yet published)" } @else { "Details" }
+                        @if view.working.is_some() && l.status == ListingStatus::Approved { "Your changes (not yet published)" } @else { "Details" }
                     }
                     p class="govuk-body-l" { (version.content.summary) }
                     (key_facts(&version.content, m.category_name))
@@ -270,7 +278,7 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     }
                 }
                 (history(m.revisions))
-                @if l.status != ARCHIVED {
+                @if l.status != ListingStatus::Archived {
                     h2 class="govuk-heading-m" { "Archive this listing" }
                     p class="govuk-body" { "Archive a service you no longer offer. It is taken off Kith and cannot be published again." }
                     (button_form(&format!("{base}/archive"), &csrf, &[], warning_button("Archive listing")))

@@ -1,6 +1,7 @@
 //! Market analysis pages for commissioners: the quality of supply by type of support and
 //! postcode district (more of the Market Position Statement's analysis joins it).
 
+use entity::provider_organisations::ProviderKind;
 use std::collections::BTreeMap;
 
 use crate::auth::access::url_encode as encode;
@@ -161,7 +162,7 @@ pub struct Overview<'a> {
     pub supply: &'a BTreeMap<Key, SupplyCell>,
     pub prices: &'a [PriceSpread],
     pub ratings: [u64; 5],
-    pub kinds: &'a [(String, u64)],
+    pub kinds: &'a [(ProviderKind, u64)],
     pub flows: &'a [MonthFlow],
     pub demand: &'a BTreeMap<Key, DemandCell>,
     pub zero_queries: &'a [(String, u64)],
@@ -472,7 +473,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             table class="govuk-table" tabindex="0" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
                 tbody class="govuk-table__body" {
-                    @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(kind)) } (numeric_td(n)) } }
+                    @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(*kind)) } (numeric_td(n)) } }
                 }
             }
             (download("provider-kinds", "kinds of provider"))

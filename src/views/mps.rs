@@ -3,6 +3,7 @@
 //! print layout for A4.
 
 use entity::mps_documents;
+use entity::mps_documents::MpsStatus;
 use maud::{Markup, html};
 
 use super::charts;
@@ -14,11 +15,11 @@ use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
 use crate::domain::listing_content::format_pounds;
-use crate::domain::mps::{DRAFT, Figures, SECTIONS, figures_of, narrative_of};
+use crate::domain::mps::{Figures, SECTIONS, figures_of, narrative_of};
 use crate::domain::validation::{FieldErrors, FormFields};
 
 fn status_tag(m: &mps_documents::Model) -> Markup {
-    if m.status == DRAFT {
+    if m.status == MpsStatus::Draft {
         tag("Draft", Some("yellow"))
     } else {
         tag("Published", Some("green"))
@@ -95,7 +96,7 @@ pub fn editor(
             span class="govuk-caption-l" { "Version " (m.version) " – " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) " " (status_tag(m)) }
             h1 class="govuk-heading-l" { (m.title) }
             p class="govuk-body" { a class="govuk-link" href={ (base) "/preview" } { "See the whole statement as it will look" } }
-            @if m.status == DRAFT {
+            @if m.status == MpsStatus::Draft {
                 form method="post" action=(base) novalidate {
                     (csrf_field(&csrf))
                     (text_input("title", "Title", &title, errors, InputOptions::default()))

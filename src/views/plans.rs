@@ -1,6 +1,7 @@
 //! Support plan pages: the plan with its budget and totals, the self-assessment that works
 //! the budget out, and a printable version.
 
+use entity::support_plans::BudgetSource;
 use maud::{Markup, html};
 
 use super::components::{
@@ -13,7 +14,7 @@ use crate::domain::budget::{Totals, format_quantity};
 use crate::domain::dates::format_date;
 use crate::domain::listing_content::{PriceUnit, format_pounds};
 use crate::domain::ras::{ANSWER_FIELDS, CurrentTable};
-use crate::domain::support_plans::{ItemForm, PlanView, SOURCE_RAS, line_of};
+use crate::domain::support_plans::{ItemForm, PlanView, line_of};
 use crate::domain::validation::FieldErrors;
 
 pub struct PlanPage<'a> {
@@ -145,7 +146,7 @@ pub fn plan(page: &Page, p: &PlanPage, errors: &FieldErrors) -> Markup {
                 Some(weekly) => {
                     p class="govuk-body" {
                         "Indicative budget: " strong { (format_pounds(weekly)) " a week" }
-                        @if v.budget_source() == SOURCE_RAS {
+                        @if v.budget_source() == BudgetSource::Ras {
                             @if let Some(points) = v.plan.as_ref().and_then(|p| p.ras_points) { ", worked out from " (points) " points in the council’s points table." }
                         } @else { ", as entered." }
                     }

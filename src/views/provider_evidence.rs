@@ -2,6 +2,8 @@
 //! the council's last decision, and asking for approval.
 
 use chrono::NaiveDate;
+use entity::provider_organisations::OrganisationStatus;
+use entity::provider_organisations::ProviderKind;
 use entity::{
     provider_evidence, provider_evidence_files, provider_organisations, provider_reviews,
 };
@@ -15,10 +17,6 @@ use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
 use crate::domain::evidence_expiry::{Expiry, expiry_of};
-use crate::domain::organisations::{REGISTERED_CARE_PROVIDER, STATUS_APPROVED};
-use crate::domain::provider_approval::{
-    STATUS_CHANGES_REQUESTED, STATUS_REJECTED, STATUS_SUBMITTED,
-};
 use crate::domain::provider_evidence::{DBS_TYPES, EvidenceForm, EvidenceKind, required_for};
 use crate::domain::validation::FieldErrors;
 
@@ -41,10 +39,10 @@ pub fn expiry_tag(evidence: &provider_evidence::Model, today: NaiveDate) -> Mark
     }
 }
 
-fn kinds_shown(org_kind: &str) -> Vec<EvidenceKind> {
+fn kinds_shown(org_kind: ProviderKind) -> Vec<EvidenceKind> {
     EvidenceKind::ALL
         .into_iter()
-        .filter(|k| *k != EvidenceKind::Cqc || org_kind == REGISTERED_CARE_PROVIDER)
+        .filter(|k| *k != EvidenceKind::Cqc || org_kind == ProviderKind::RegisteredCareProvider)
         .collect()
 }
 
@@ -146,7 +144,7 @@ fn evidence_form(
 
 pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Markup {
     let org = v.org;
-    let required = required_for(&org.kind);
+    let required = required_for(org.kind);
     layout(
         page,
         &title_with_errors(&format!("Evidence for {}", org.name), errors),
@@ -155,19 +153,19 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
             (error_summary(errors))
             span class="govuk-caption-l" { (org.name) }
             h1 class="govuk-heading-l" { "Checks and evidence" }
-            @if let Some(review) = v.latest_review.filter(|_| org.status == STATUS_CHANGES_REQUESTED || org.status == STATUS_REJECTED) {
+            @if let Some(review) = v.latest_review.filter(|_| org.status == OrganisationStatus::ChangesRequested || org.status == OrganisationStatus::Rejected) {
                 div class="govuk-inset-text" {
-                    p class="govuk-body govuk-!-font-weight-bold" { (if org.status == STATUS_REJECTED { "The council could not approve you" } else { "The council asked you to change something" }) }
+                    p class="govuk-body govuk-!-font-weight-bold" { (if org.status == OrganisationStatus::Rejected { "The council could not approve you" } else { "The council asked you to change something" }) }
                     @if let Some(message) = &review.message { p class="govuk-body" { (message) } }
                 }
             }
-            @match org.status.as_str() {
-                STATUS_APPROVED => p class="govuk-body" { (tag("Approved", Some("green"))) " The council has approved you. Keep your evidence up to date." },
-                STATUS_SUBMITTED => p class="govuk-body" { (tag("Waiting for council checks", Some("blue"))) " The council is checking your evidence. We will email you when they decide." },
+            @match org.status {
+                OrganisationStatus::Approved => p class="govuk-body" { (tag("Approved", Some("green"))) " The council has approved you. Keep your evidence up to date." },
+                OrganisationStatus::Submitted => p class="govuk-body" { (tag("Waiting for council checks", Some("blue"))) " The council is checking your evidence. We will email you when they decide." },
                 _ => p class="govuk-body" { "Before your services can appear on Kith the council checks who you are and that you are safe to work with people. Give the evidence below, then ask for approval." },
             }
-            @for kind in kinds_shown(&org.kind) {
-                @let current = v.evidence.iter().find(|e| e.kind == kind.as_str());
+            @for kind in kinds_shown(org.kind) {
+                @let current = v.evidence.iter().find(|e| e.kind == kind);
                 div class="kith-evidence" {
                     h2 class="govuk-heading-m" id={ "evidence-" (kind.as_str()) } {
                         (kind.label()) " "
@@ -190,12 +188,12 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
                 (documents_table(v.files, Some(&page.csrf())))
                 form method="post" action={ "/provider/organisations/" (org.id) "/evidence/files" } enctype="multipart/form-data" novalidate {
                     (csrf_field(&page.csrf()))
-                    (select("document_kind", "What the document is for", &kinds_shown(&org.kind).iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), ""))
+                    (select("document_kind", "What the document is for", &kinds_shown(org.kind).iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), ""))
                     (file_upload("document", "Upload a document", "A PDF, JPEG or PNG file smaller than 10 MB", "application/pdf,image/jpeg,image/png", errors))
                     (secondary_button("Upload document"))
                 }
             }
-            @if org.status != STATUS_APPROVED && org.status != STATUS_SUBMITTED && org.status != STATUS_REJECTED {
+            @if org.status != OrganisationStatus::Approved && org.status != OrganisationStatus::Submitted && org.status != OrganisationStatus::Rejected {
                 h2 class="govuk-heading-m" { "Ask the council to approve you" }
                 @if v.missing.is_empty() {
                     form method="post" action={ "/provider/organisations/" (org.id) "/submit" } novalidate {
@@ -230,7 +228,7 @@ pub fn documents_table(files: &[provider_evidence_files::Model], csrf: Option<&s
                     @for f in files {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell kith-break-words" { a class="govuk-link" href={ "/evidence-files/" (f.id) } { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
-                            td class="govuk-table__cell" { (EvidenceKind::parse(&f.kind).map_or("Other", |k| k.label())) }
+                            td class="govuk-table__cell" { (Some(f.kind).map_or("Other", |k| k.label())) }
                             td class="govuk-table__cell" { (format_date(&f.uploaded_at.date_naive())) }
                             @if let Some(token) = csrf {
                                 td class="govuk-table__cell" {

@@ -1,6 +1,9 @@
 //! Provider pages: the organisations an account acts for, setting one up, managing its profile,
 //! logo and members, and the public provider page.
 
+use entity::provider_members::MemberRole;
+use entity::provider_organisations::OrganisationStatus;
+use entity::provider_organisations::ProviderKind;
 use entity::{provider_organisations, users};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -11,10 +14,7 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::organisations::{
-    ORGANISATION_KINDS, OWNER, PERSONAL_ASSISTANT, PublicProfile, REGISTERED_CARE_PROVIDER,
-    STATUS_APPROVED, kind_label,
-};
+use crate::domain::organisations::{ORGANISATION_KINDS, PublicProfile, kind_label};
 use crate::domain::provider_profile::ProfileForm;
 use crate::domain::validation::FieldErrors;
 
@@ -32,17 +32,20 @@ pub struct MemberForm {
     pub email: String,
 }
 
-fn status_tag(status: &str) -> Markup {
+fn status_tag(status: OrganisationStatus) -> Markup {
     match status {
-        STATUS_APPROVED => tag("Approved", Some("green")),
-        "submitted" => tag("Waiting for council checks", Some("blue")),
-        "changes_requested" => tag("Changes requested", Some("yellow")),
-        "rejected" => tag("Not approved", Some("red")),
-        _ => tag("Not yet submitted", Some("grey")),
+        OrganisationStatus::Approved => tag("Approved", Some("green")),
+        OrganisationStatus::Submitted => tag("Waiting for council checks", Some("blue")),
+        OrganisationStatus::ChangesRequested => tag("Changes requested", Some("yellow")),
+        OrganisationStatus::Rejected => tag("Not approved", Some("red")),
+        OrganisationStatus::Draft => tag("Not yet submitted", Some("grey")),
     }
 }
 
-pub fn dashboard(page: &Page, organisations: &[(provider_organisations::Model, String)]) -> Markup {
+pub fn dashboard(
+    page: &Page,
+    organisations: &[(provider_organisations::Model, MemberRole)],
+) -> Markup {
     layout(
         page,
         "Your organisations",
@@ -63,9 +66,9 @@ pub fn dashboard(page: &Page, organisations: &[(provider_organisations::Model, S
                         @for (org, member_role) in organisations {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { a class="govuk-link" href={ "/provider/organisations/" (org.id) } { (org.name) } }
-                                td class="govuk-table__cell" { (kind_label(&org.kind)) }
-                                td class="govuk-table__cell" { (if member_role == OWNER { "Owner" } else { "Member" }) }
-                                td class="govuk-table__cell" { (status_tag(&org.status)) }
+                                td class="govuk-table__cell" { (kind_label(org.kind)) }
+                                td class="govuk-table__cell" { (if *member_role == MemberRole::Owner { "Owner" } else { "Member" }) }
+                                td class="govuk-table__cell" { (status_tag(org.status)) }
                             }
                         }
                     }
@@ -86,7 +89,7 @@ pub fn new_organisation(page: &Page, form: &NewOrganisationForm, errors: &FieldE
     let kinds: Vec<RadioOption> = ORGANISATION_KINDS
         .iter()
         .map(|(value, label, hint)| RadioOption {
-            value,
+            value: value.as_str(),
             label,
             hint: Some(hint),
         })
@@ -113,8 +116,8 @@ pub fn new_organisation(page: &Page, form: &NewOrganisationForm, errors: &FieldE
 
 pub struct ManageView<'a> {
     pub org: &'a provider_organisations::Model,
-    pub member_role: &'a str,
-    pub members: &'a [(users::Model, String)],
+    pub member_role: MemberRole,
+    pub members: &'a [(users::Model, MemberRole)],
     pub profile: &'a ProfileForm,
     pub member_form: &'a MemberForm,
 }
@@ -123,7 +126,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
     let org = v.org;
     let base = format!("/provider/organisations/{}", org.id);
     let csrf = page.csrf();
-    let is_pa = org.kind == PERSONAL_ASSISTANT;
+    let is_pa = org.kind == ProviderKind::PersonalAssistant;
     let address_hint = if is_pa {
         "Your home address is never shown to the public. The council uses it to check you."
     } else {
@@ -135,16 +138,16 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
         html! {
             a href="/provider" class="govuk-back-link" { "Your organisations" }
             (error_summary(errors))
-            span class="govuk-caption-l" { (kind_label(&org.kind)) }
+            span class="govuk-caption-l" { (kind_label(org.kind)) }
             h1 class="govuk-heading-l" { (org.name) }
             (summary_list(&[
-                ("Status", status_tag(&org.status)),
+                ("Status", status_tag(org.status)),
                 ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
                 ("Listings", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/listings" } { "Your listings" } }),
                 ("Enquiries", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/enquiries" } { "Enquiries from people looking for support" } }),
                 ("Reviews", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/reviews" } { "Reviews of your services" } }),
             ("Public page", html! {
-                    @if org.status == STATUS_APPROVED { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
+                    @if org.status == OrganisationStatus::Approved { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }
                 }),
             ]))
@@ -166,7 +169,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                     (text_input("address", if is_pa { "Home address" } else { "Address (optional)" }, &v.profile.address, errors, InputOptions { autocomplete: Some("street-address"), hint: Some(address_hint), ..Default::default() }))
                     (text_input("postcode", "Postcode", &v.profile.postcode, errors, InputOptions { autocomplete: Some("postal-code"), width_class: Some("govuk-input--width-10"), ..Default::default() }))
                     (text_input("areas_served", "Areas you cover", &v.profile.areas_served, errors, InputOptions { hint: Some("Postcode districts, separated by commas. For example, M16, M32, M33"), spellcheck_off: true, ..Default::default() }))
-                    @if org.kind == REGISTERED_CARE_PROVIDER {
+                    @if org.kind == ProviderKind::RegisteredCareProvider {
                         (text_input("cqc_location_id", "CQC location ID", &v.profile.cqc_location_id, errors, InputOptions { hint: Some("For example, 1-123456789"), width_class: Some("govuk-input--width-20"), spellcheck_off: true, ..Default::default() }))
                     }
                     (button("Save profile"))
@@ -186,10 +189,10 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                 h2 class="govuk-heading-m" { "People who act for this organisation" }
                 ul class="govuk-list" {
                     @for (user, member_role) in v.members {
-                        li { (user.display_name) " (" (user.email) ")" @if member_role == OWNER { " – owner" } }
+                        li { (user.display_name) " (" (user.email) ")" @if *member_role == MemberRole::Owner { " – owner" } }
                     }
                 }
-                @if v.member_role == OWNER {
+                @if v.member_role == MemberRole::Owner {
                     form method="post" action={ (base) "/members" } novalidate {
                         (csrf_field(&csrf))
                         (text_input("email", "Invite someone by email", &v.member_form.email, errors, InputOptions { input_type: "email", spellcheck_off: true, hint: Some("They get an email with a link that works for 7 days"), ..Default::default() }))
@@ -206,7 +209,7 @@ pub fn public(
     p: &PublicProfile,
     listings: &[(i64, crate::domain::listing_content::ListingContent)],
 ) -> Markup {
-    let mut rows: Vec<(&str, Markup)> = vec![("Type of provider", html! { (kind_label(&p.kind)) })];
+    let mut rows: Vec<(&str, Markup)> = vec![("Type of provider", html! { (kind_label(p.kind)) })];
     if let Some(email) = &p.contact_email {
         rows.push((
             "Email",

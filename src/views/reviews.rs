@@ -1,6 +1,7 @@
 //! Review pages and parts: the review form on an arranged enquiry, reviews on a listing, the
 //! admins' moderation queue and the provider's page for replying.
 
+use entity::service_reviews::ServiceReviewStatus;
 use entity::{provider_organisations, service_reviews};
 use maud::{Markup, html};
 
@@ -10,7 +11,7 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::service_reviews::{PENDING, PUBLISHED, ReviewForm, average};
+use crate::domain::service_reviews::{ReviewForm, average};
 use crate::domain::validation::FieldErrors;
 
 /// "★★★★☆ 4 out of 5": the stars are decoration; the words are what is read out.
@@ -58,8 +59,8 @@ pub fn on_enquiry(
                 p class="govuk-body" { (stars(review.rating)) }
                 p class="govuk-body kith-pre-line" { (review.body) }
                 p class="govuk-body" {
-                    @if review.status == PENDING { (tag("Waiting for the council to check it", Some("yellow"))) }
-                    @else if review.status == PUBLISHED { (tag("Published", Some("green"))) }
+                    @if review.status == ServiceReviewStatus::Pending { (tag("Waiting for the council to check it", Some("yellow"))) }
+                    @else if review.status == ServiceReviewStatus::Published { (tag("Published", Some("green"))) }
                     @else { (tag("Not published", Some("grey"))) }
                 }
             },

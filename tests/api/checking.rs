@@ -395,7 +395,7 @@ async fn an_inspection_is_saved_step_by_step_survives_an_interruption_and_is_sub
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "submitted");
+    assert_eq!(row.status.as_str(), "submitted");
     assert_eq!(row.overall_score, Some(3), "median of 3, 3, 4, 2, 3");
     let res = other_device
         .post_form(&format!("{base}/safe"), &[("score", "1")])

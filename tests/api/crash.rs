@@ -385,7 +385,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     assert!(out.status.success());
     // Each organisation gets an owner to email.
     let db = instance.db().await;
-    let hash = kith::auth::password::hash("an owner's password").unwrap();
+    let hash = kith::domain::password_hash::hash("an owner's password").unwrap();
     let organisations = entity::provider_organisations::Entity::find()
         .all(&db)
         .await
@@ -407,7 +407,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
         entity::provider_members::Entity::insert(entity::provider_members::ActiveModel {
             organisation_id: Set(org.id),
             user_id: Set(user),
-            member_role: Set("owner".into()),
+            member_role: Set(entity::provider_members::MemberRole::Owner),
             created_at: Set(chrono::Utc::now()),
         })
         .exec_without_returning(&db)

@@ -100,7 +100,7 @@ pub struct TestUser {
 }
 
 fn random_suffix() -> String {
-    kith::auth::tokens::new_token()
+    kith::domain::tokens::new_token()
         .to_lowercase()
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -159,7 +159,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let address = app.base_url.clone();
     let db = app.spawn();
-    let password_hash = kith::auth::password::hash(PASSWORD).expect("hash");
+    let password_hash = kith::domain::password_hash::hash(PASSWORD).expect("hash");
     TestApp {
         address,
         db,
@@ -174,7 +174,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
 fn hex_key() -> String {
     let mut key = String::new();
     while key.len() < 128 {
-        key.push_str(&kith::auth::tokens::sha256_hex(&random_suffix()));
+        key.push_str(&kith::domain::tokens::sha256_hex(&random_suffix()));
     }
     key
 }

@@ -408,7 +408,7 @@ async fn a_change_to_a_live_listing_is_reviewed_while_the_approved_version_stays
         .await
         .unwrap()
         .into_iter()
-        .map(|r| r.status)
+        .map(|r| r.status.as_str().to_owned())
         .collect();
     assert_eq!(statuses, vec!["superseded", "rejected", "approved"]);
 }

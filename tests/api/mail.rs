@@ -33,7 +33,7 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "pending");
+    assert_eq!(row.status.as_str(), "pending");
     assert_eq!(row.attempts, 1);
     assert!(row.last_error.is_some());
     assert!(
@@ -72,7 +72,7 @@ async fn failed_sends_are_retried_later_and_then_delivered() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "sent");
+    assert_eq!(row.status.as_str(), "sent");
     assert!(row.sent_at.is_some());
 }
 

@@ -32,4 +32,5 @@ mod search;
 mod security;
 mod shortlists;
 mod staff_access;
+mod structure;
 mod two_factor;

@@ -80,6 +80,8 @@ async fn status_of(app: &crate::helpers::TestApp, id: i64) -> String {
         .unwrap()
         .unwrap()
         .status
+        .as_str()
+        .to_owned()
 }
 
 #[tokio::test]

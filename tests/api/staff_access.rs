@@ -657,7 +657,7 @@ async fn attack_7_searches_are_throttled_per_client_and_only_pages_are_logged() 
     assert!(
         logged
             .iter()
-            .all(|r| r.source == "page" && r.query_text.starts_with("lunch"))
+            .all(|r| r.source.as_str() == "page" && r.query_text.starts_with("lunch"))
     );
 
     let app = spawn_app().await;

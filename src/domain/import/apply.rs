@@ -2,6 +2,9 @@
 //! search change and audit entry) in one transaction, so a row is either all there or not
 //! at all. A dry run checks and matches every row the same way and writes nothing.
 
+use entity::import_sources::ImportKind;
+use entity::listings::ListingStatus;
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -12,19 +15,13 @@ use sea_orm::{
 };
 
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
-use crate::domain::audit::{self, Actor, Event};
+use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::email_address::EmailAddress;
 use crate::domain::listing_approval::ReviewPolicy;
 use crate::domain::listing_content::ListingContent;
-use crate::domain::listings::{
-    self, APPROVED, ARCHIVED, DRAFT, ListingView, SUBMITTED, SUPERSEDED, WITHDRAWN,
-};
-use crate::domain::organisations::{STATUS_APPROVED, is_known_kind};
+use crate::domain::listings::{self, ListingView};
 use crate::domain::provider_profile::{parse_cqc_location_id, parse_website};
 use crate::domain::search_changes;
-
-const SERVICE: &str = "service";
-const ORGANISATION: &str = "organization";
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -102,7 +99,7 @@ impl Report {
 
 async fn local_id(
     conn: &impl ConnectionTrait,
-    kind: &str,
+    kind: ImportKind,
     source_id: &str,
 ) -> Result<Option<i64>, DbErr> {
     Ok(import_sources::Entity::find()
@@ -115,12 +112,12 @@ async fn local_id(
 
 async fn remember(
     conn: &impl ConnectionTrait,
-    kind: &str,
+    kind: ImportKind,
     source_id: &str,
     local: i64,
 ) -> Result<(), DbErr> {
     import_sources::ActiveModel {
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         source_id: Set(source_id.to_owned()),
         local_id: Set(local),
         imported_at: Set(Utc::now()),
@@ -155,7 +152,7 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     if o.name.trim().is_empty() || o.name.chars().count() > 200 {
         return Err("the organisation needs a name of up to 200 characters".into());
     }
-    if !is_known_kind(&o.kind) {
+    if ProviderKind::parse(&o.kind).is_none() {
         return Err(format!("“{}” is not a kind of provider Kith knows", o.kind));
     }
     if o.source_id.trim().is_empty() || o.source_id.chars().count() > 200 {
@@ -185,7 +182,7 @@ async fn organisation(
     let now = Utc::now();
     // A website the provider's own profile form would accept, or none.
     let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
-    if let Some(id) = local_id(txn, ORGANISATION, &o.source_id).await?
+    if let Some(id) = local_id(txn, ImportKind::Organisation, &o.source_id).await?
         && let Some(existing) = provider_organisations::Entity::find_by_id(id)
             .one(txn)
             .await?
@@ -201,12 +198,13 @@ async fn organisation(
     }
     let created = provider_organisations::ActiveModel {
         name: Set(o.name.trim().to_owned()),
-        kind: Set(o.kind.clone()),
+        // Checked by `check_organisation` before any row is applied.
+        kind: Set(ProviderKind::parse(&o.kind).unwrap_or(ProviderKind::VoluntaryGroup)),
         cqc_location_id: Set(o
             .cqc_location_id
             .as_deref()
             .and_then(|id| parse_cqc_location_id(id).ok())),
-        status: Set(STATUS_APPROVED.to_owned()),
+        status: Set(OrganisationStatus::Approved),
         description: Set(o.description.clone()),
         contact_email: Set(o.email.clone()),
         website: Set(website),
@@ -216,13 +214,17 @@ async fn organisation(
     }
     .insert(txn)
     .await?;
-    remember(txn, ORGANISATION, &o.source_id, created.id).await?;
+    remember(txn, ImportKind::Organisation, &o.source_id, created.id).await?;
     audit::record(
         txn,
         actor,
-        Event::new("organisation.imported", "provider_organisation", created.id)
-            .to(STATUS_APPROVED)
-            .detail(format!("source id {}", o.source_id)),
+        Event::new(
+            Action::OrganisationImported,
+            "provider_organisation",
+            created.id,
+        )
+        .to(OrganisationStatus::Approved)
+        .detail(format!("source id {}", o.source_id)),
     )
     .await?;
     Ok(created.id)
@@ -233,7 +235,7 @@ async fn matched(
     conn: &impl ConnectionTrait,
     source_id: &str,
 ) -> Result<Option<ListingView>, DbErr> {
-    let Some(id) = local_id(conn, SERVICE, source_id).await? else {
+    let Some(id) = local_id(conn, ImportKind::Service, source_id).await? else {
         return Ok(None);
     };
     match listings::load(conn, id).await {
@@ -253,7 +255,7 @@ fn same(a: &ListingContent, b: &ListingContent) -> bool {
 /// saying exactly this.
 fn nothing_to_write(existing: Option<&ListingView>, content: &ListingContent) -> Option<Outcome> {
     let view = existing?;
-    if view.listing.status == ARCHIVED {
+    if view.listing.status == ListingStatus::Archived {
         return Some(Outcome::Skipped(
             "its listing was archived in Kith, so it is not changed".into(),
         ));
@@ -286,30 +288,30 @@ async fn write(
             // A version still waiting is replaced by the imported one.
             if let Some(w) = &view.working {
                 let mut old: listing_revisions::ActiveModel = w.revision.clone().into();
-                old.status = Set(WITHDRAWN.to_owned());
+                old.status = Set(ListingStatus::Withdrawn);
                 old.update(&txn).await?;
             }
-            (
-                view.listing.clone(),
-                number,
-                Some(view.listing.status.clone()),
-            )
+            (view.listing.clone(), number, Some(view.listing.status))
         }
         None => {
             let listing = listing_rows::ActiveModel {
                 organisation_id: Set(organisation_id),
-                status: Set(DRAFT.to_owned()),
+                status: Set(ListingStatus::Draft),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
             }
             .insert(&txn)
             .await?;
-            remember(&txn, SERVICE, &row.source_id, listing.id).await?;
+            remember(&txn, ImportKind::Service, &row.source_id, listing.id).await?;
             (listing, 1, None)
         }
     };
-    let status = if options.approve { APPROVED } else { SUBMITTED };
+    let status = if options.approve {
+        ListingStatus::Approved
+    } else {
+        ListingStatus::Submitted
+    };
     let revision = listing_revisions::ActiveModel {
         listing_id: Set(listing.id),
         number: Set(number),
@@ -334,17 +336,17 @@ async fn write(
     }
     .insert(&txn)
     .await?;
-    let was_live = listing.status == APPROVED;
+    let was_live = listing.status == ListingStatus::Approved;
     let mut active: listing_rows::ActiveModel = listing.clone().into();
     active.updated_at = Set(now);
     active.submitted_at = Set(Some(now));
     if options.approve {
         if let Some(live) = existing.as_ref().and_then(|v| v.live.as_ref()) {
             let mut old: listing_revisions::ActiveModel = live.revision.clone().into();
-            old.status = Set(SUPERSEDED.to_owned());
+            old.status = Set(ListingStatus::Superseded);
             old.update(&txn).await?;
         }
-        active.status = Set(APPROVED.to_owned());
+        active.status = Set(ListingStatus::Approved);
         active.live_revision_id = Set(Some(revision.id));
         active.working_revision_id = Set(None);
         active.review_due = Set(Some(
@@ -357,19 +359,19 @@ async fn write(
     } else {
         active.working_revision_id = Set(Some(revision.id));
         if !was_live {
-            active.status = Set(SUBMITTED.to_owned());
+            active.status = Set(ListingStatus::Submitted);
         }
     }
     let listing = active.update(&txn).await?;
     if options.approve {
         search_changes::record(&txn, listing.id).await?;
     }
-    let mut event = Event::new("listing.imported", "listing", listing.id)
+    let mut event = Event::new(Action::ListingImported, "listing", listing.id)
         .detail(format!(
             "revision {number} from {} ({})",
             options.source, row.source_id
         ))
-        .to(listing.status.clone());
+        .to(listing.status);
     if let Some(from) = from {
         event = event.from(from);
     }

@@ -1,12 +1,13 @@
 //! Open Referral UK services as rows to import: JSON (one service, a list, or a page with
 //! `contents`) or services assembled from the tabular data package.
 
+use entity::provider_organisations::ProviderKind;
 use serde_json::Value;
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
 use crate::domain::listing_content::{PriceUnit, VENUE_ACCESSIBILITY};
 use crate::domain::listing_form::ListingForm;
-use crate::domain::organisations::{ORGANISATION_KINDS, REGISTERED_CARE_PROVIDER};
+use crate::domain::organisations::ORGANISATION_KINDS;
 use crate::domain::oruk::model::{Organization, Service};
 
 /// Reads services from ORUK JSON.
@@ -57,15 +58,16 @@ fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
         .find_map(|t| {
             ORGANISATION_KINDS
                 .iter()
-                .find(|(k, label, _)| t.term.as_deref() == Some(*k) || t.name == *label)
-                .map(|(k, _, _)| (*k).to_owned())
+                .find(|(k, label, _)| t.term.as_deref() == Some(k.as_str()) || t.name == *label)
+                .map(|(k, _, _)| k.as_str().to_owned())
         })
         .unwrap_or_else(|| {
             if cqc.is_some() {
-                REGISTERED_CARE_PROVIDER
+                ProviderKind::RegisteredCareProvider
             } else {
-                "voluntary_group"
+                ProviderKind::VoluntaryGroup
             }
+            .as_str()
             .to_owned()
         });
     OrganisationIn {

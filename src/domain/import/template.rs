@@ -3,6 +3,7 @@
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
 use crate::domain::listing_form::ListingForm;
+use entity::provider_organisations::ProviderKind;
 
 /// The columns, in order, with what goes in each (shown on the import page and README).
 pub const COLUMNS: [(&str, &str); 22] = [
@@ -203,7 +204,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
                 },
                 name: organisation,
                 kind: if kind.is_empty() {
-                    "voluntary_group".into()
+                    ProviderKind::VoluntaryGroup.as_str().to_owned()
                 } else {
                     kind
                 },

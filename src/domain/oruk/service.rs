@@ -4,6 +4,7 @@
 //! is published; a personal assistant's home-visit base is given as its postcode district.
 
 use chrono::SecondsFormat;
+use entity::provider_organisations::ProviderKind;
 use search_index::{locate, to_wgs84};
 
 use super::ids::{self, Kind};
@@ -14,7 +15,7 @@ use super::model::{
 use super::taxonomy::{Terms, client_group_term_id, provider_kind_term_id};
 use crate::domain::listing_content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
 use crate::domain::listings::PublicListing;
-use crate::domain::organisations::{PERSONAL_ASSISTANT, PublicProfile};
+use crate::domain::organisations::PublicProfile;
 use crate::domain::provider_profile::parse_website;
 
 /// Adult social care: every service is for adults.
@@ -53,7 +54,7 @@ fn day_code(day: &str) -> Option<&'static str> {
 
 pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organization {
     let org_id = ids::id(Kind::Organization, p.id, 0);
-    let kind = provider_kind_term_id(&p.kind).and_then(|id| terms.by_id.get(&id));
+    let kind = provider_kind_term_id(p.kind).and_then(|id| terms.by_id.get(&id));
     Organization {
         attributes: Some(
             kind.map(|term| Attribute {
@@ -214,7 +215,7 @@ fn service_areas(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<Se
     let Some(home) = &p.content.at_home else {
         return Vec::new();
     };
-    let place = if p.provider.kind == PERSONAL_ASSISTANT {
+    let place = if p.provider.kind == ProviderKind::PersonalAssistant {
         // A personal assistant's base may be their own postcode: give only its district.
         crate::domain::postcode::parse_place(&home.place)
             .ok()

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use entity::categories;
+use entity::provider_organisations::ProviderKind;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 
 use super::ids::{self, Kind};
@@ -43,7 +44,7 @@ pub fn client_group_term_id(key: &str) -> Option<String> {
     Some(ids::id(Kind::TaxonomyTerm, i as i64 + 1, CLIENT_GROUP_SUB))
 }
 
-pub fn provider_kind_term_id(kind: &str) -> Option<String> {
+pub fn provider_kind_term_id(kind: ProviderKind) -> Option<String> {
     let i = ORGANISATION_KINDS.iter().position(|(k, _, _)| *k == kind)?;
     Some(ids::id(Kind::TaxonomyTerm, i as i64 + 1, PROVIDER_KIND_SUB))
 }
@@ -63,7 +64,7 @@ pub fn parse_term(id: &str) -> Option<TermRef> {
             .map(|(k, _)| TermRef::ClientGroup(k)),
         (n, PROVIDER_KIND_SUB) => ORGANISATION_KINDS
             .get(usize::try_from(n - 1).ok()?)
-            .map(|(k, _, _)| TermRef::ProviderKind(k)),
+            .map(|(k, _, _)| TermRef::ProviderKind(k.as_str())),
         _ => None,
     }
 }
@@ -129,8 +130,8 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
                 parent_id: None,
                 taxonomy: Some("Kith kind of provider".into()),
                 taxonomy_id: Some(taxonomy_id(PROVIDER_KINDS)),
-                term_uri: Some(format!("{base_url}/search?kind={key}")),
-                term: Some(key.to_owned()),
+                term_uri: Some(format!("{base_url}/search?kind={}", key.as_str())),
+                term: Some(key.as_str().to_owned()),
             },
         );
     }

@@ -1,0 +1,171 @@
+//! Rules about the code itself that the compiler cannot check: states are compared as
+//! enums, never as text, and the domain never reaches up into the web layer.
+
+use std::path::{Path, PathBuf};
+
+use entity::checker_assignments::AssignmentStatus;
+use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
+use entity::fund_applications::{ApplicationStatus, FundDecision};
+use entity::fund_reviews::PanelReviewStatus;
+use entity::fund_rounds::RoundStatus;
+use entity::import_sources::ImportKind;
+use entity::inspections::InspectionStatus;
+use entity::listings::ListingStatus;
+use entity::mail_outbox::MailStatus;
+use entity::mps_documents::MpsStatus;
+use entity::provider_evidence::EvidenceKind;
+use entity::provider_members::MemberRole;
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
+use entity::search_log::SearchSource;
+use entity::service_reviews::ServiceReviewStatus;
+use entity::support_plans::BudgetSource;
+use entity::user_roles::Role;
+
+/// Every text a state, kind or role column may hold.
+fn stored_values() -> Vec<&'static str> {
+    let mut v = Vec::new();
+    v.extend(ListingStatus::ALL.map(ListingStatus::as_str));
+    v.extend(OrganisationStatus::ALL.map(OrganisationStatus::as_str));
+    v.extend(ProviderKind::ALL.map(ProviderKind::as_str));
+    v.extend(MemberRole::ALL.map(MemberRole::as_str));
+    v.extend(Role::ALL.map(Role::as_str));
+    v.extend(EnquiryStatus::ALL.map(EnquiryStatus::as_str));
+    v.extend(EnquiryOutcome::ALL.map(EnquiryOutcome::as_str));
+    v.extend(ReplyBy::ALL.map(ReplyBy::as_str));
+    v.extend(AssignmentStatus::ALL.map(AssignmentStatus::as_str));
+    v.extend(InspectionStatus::ALL.map(InspectionStatus::as_str));
+    v.extend(ServiceReviewStatus::ALL.map(ServiceReviewStatus::as_str));
+    v.extend(RoundStatus::ALL.map(RoundStatus::as_str));
+    v.extend(MpsStatus::ALL.map(MpsStatus::as_str));
+    v.extend(ApplicationStatus::ALL.map(ApplicationStatus::as_str));
+    v.extend(FundDecision::ALL.map(FundDecision::as_str));
+    v.extend(PanelReviewStatus::ALL.map(PanelReviewStatus::as_str));
+    v.extend(MailStatus::ALL.map(MailStatus::as_str));
+    v.extend(EvidenceKind::ALL.map(EvidenceKind::as_str));
+    v.extend(BudgetSource::ALL.map(BudgetSource::as_str));
+    v.extend(ImportKind::ALL.map(ImportKind::as_str));
+    v.extend(SearchSource::ALL.map(SearchSource::as_str));
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Words that mark an expression as holding a stored state, kind or role.
+const STATE_WORDS: [&str; 9] = [
+    "status", "kind", "role", "outcome", "decision", "source", "reply_by", "state", "Column::",
+];
+
+/// Lines of `source` that compare a stored state with a string literal: `x.status ==
+/// "draft"`, `Column::Status.eq("approved")`, or a `"draft" =>` arm of a match on a state.
+fn state_literal_comparisons(source: &str, values: &[&str]) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut scrutinee = String::new();
+    for (n, line) in source.lines().enumerate() {
+        let code = line.trim();
+        if code.starts_with("//") {
+            continue;
+        }
+        if let Some(at) = code.find("match ") {
+            scrutinee = code[at..].to_owned();
+        }
+        let mentions_state = |text: &str| STATE_WORDS.iter().any(|w| text.contains(w));
+        for v in values {
+            let compared = [
+                format!("== \"{v}\""),
+                format!("!= \"{v}\""),
+                format!(".eq(\"{v}\")"),
+                format!(".ne(\"{v}\")"),
+                format!("is_in([\"{v}\""),
+            ]
+            .iter()
+            .any(|p| code.contains(p.as_str()));
+            let arm = [
+                format!("\"{v}\" =>"),
+                format!("\"{v}\" |"),
+                format!("| \"{v}\""),
+            ]
+            .iter()
+            .any(|p| code.contains(p.as_str()));
+            if (compared && mentions_state(code)) || (arm && mentions_state(&scrutinee)) {
+                found.push((n + 1, code.to_owned()));
+            }
+        }
+    }
+    found
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read source folder") {
+        let path = entry.expect("folder entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn sources(under: &str) -> Vec<(PathBuf, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(under);
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read source file");
+            (p, text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_rule_catches_a_state_compared_as_text() {
+    let values = stored_values();
+    let bad = "if listing.status == \"approved\" {\n\
+               .filter(listings::Column::Status.eq(\"draft\"))\n\
+               match org.kind {\n    \"personal_assistant\" => 1,\n";
+    assert_eq!(state_literal_comparisons(bad, &values).len(), 3);
+    let fine = "if query.page == \"2\" {}\nmatch name {\n    \"dbs\" => 1,\n";
+    assert!(state_literal_comparisons(fine, &values).is_empty());
+}
+
+#[test]
+fn no_state_is_compared_as_text_in_the_service() {
+    let values = stored_values();
+    let offences: Vec<String> = sources("src")
+        .iter()
+        .flat_map(|(path, text)| {
+            state_literal_comparisons(text, &values)
+                .into_iter()
+                .map(move |(line, code)| format!("{}:{line}: {code}", path.display()))
+        })
+        .collect();
+    assert!(
+        offences.is_empty(),
+        "compare states as enums (entity::…::…Status), not text:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn the_domain_never_imports_the_web_layer() {
+    let offences: Vec<String> = sources("src/domain")
+        .iter()
+        .flat_map(|(path, text)| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| {
+                    ["crate::auth", "crate::routes", "crate::views"]
+                        .iter()
+                        .any(|m| l.contains(m))
+                })
+                .map(move |(n, l)| format!("{}:{}: {}", path.display(), n + 1, l.trim()))
+        })
+        .collect();
+    assert!(
+        offences.is_empty(),
+        "the domain must not depend on auth, routes or views:\n{}",
+        offences.join("\n")
+    );
+}
