@@ -17,6 +17,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{csrf, session_store::DbSessionStore};
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::mail::MailTransport;
 use crate::state::AppState;
@@ -97,6 +98,7 @@ pub async fn build(
         db.clone(),
         search.clone(),
         index_wakeup.clone(),
+        Clock::system(),
     ));
     let state = web::Data::new(AppState {
         db: db.clone(),
@@ -109,6 +111,7 @@ pub async fn build(
         secure_cookies,
         search,
         index_wakeup,
+        clock: Clock::system(),
     });
 
     let store_db = db.clone();

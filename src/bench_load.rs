@@ -128,7 +128,7 @@ async fn stream_approvals(
             &as_admin,
             &base_url,
             settings.review_policy(),
-            crate::domain::fund_rounds::today(),
+            crate::clock::Clock::system().today(),
             id,
             DecisionInput {
                 decision: Decision::Approve,

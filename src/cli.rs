@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::auth::roles::Role;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::domain::{
     accounts, audit::Actor, display_name::DisplayName, email_address::EmailAddress,
@@ -328,7 +329,7 @@ async fn reindex(settings: Settings) -> anyhow::Result<()> {
     })?);
     let bar = crate::cli_transfer::bar("listings");
     let started = std::time::Instant::now();
-    let searchable = crate::indexer::rebuild(&db, &index, |done, total| {
+    let searchable = crate::indexer::rebuild(&db, &index, Clock::system(), |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })

@@ -11,7 +11,7 @@ use crate::domain::email_address::EmailAddress;
 use crate::domain::import::apply::{self, Options, Outcome, Report};
 use crate::domain::import::rows::{Read, Vocabulary};
 use crate::domain::import::{read_oruk, template};
-use crate::domain::{accounts, categories, fund_rounds, oruk};
+use crate::domain::{accounts, categories, oruk};
 
 #[derive(Clone, Copy)]
 pub enum Format {
@@ -96,7 +96,7 @@ pub async fn import(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         policy: settings.review_policy(),
-        today: fund_rounds::today(),
+        today: crate::clock::Clock::system().today(),
     };
     let report = apply::run(&db, &actor, read, &vocabulary, &options, |done| {
         progress.set_position(done as u64);

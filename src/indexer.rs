@@ -5,6 +5,7 @@
 //! run their own indexer over their own index. The market supply table
 //! (`domain::market_supply`) is written from the same documents on the way.
 
+use crate::clock::Clock;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,10 +23,6 @@ const BATCH_SIZE: u64 = 500;
 /// Change ids may commit out of order on PostgreSQL; recent ones are looked at again.
 const LOOKBACK: i64 = 200;
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 async fn apply_blocking(
     index: &Arc<SearchIndex>,
     upserts: Vec<ListingDoc>,
@@ -42,6 +39,7 @@ async fn apply_blocking(
 pub async fn rebuild(
     db: &DatabaseConnection,
     index: &Arc<SearchIndex>,
+    clock: Clock,
     mut progress: impl FnMut(usize, usize),
 ) -> anyhow::Result<usize> {
     // Taken first: anything that changes while we read is applied again afterwards.
@@ -54,7 +52,7 @@ pub async fn rebuild(
     for (n, chunk) in ids.chunks(BATCH_SIZE as usize).enumerate() {
         let mut public = Vec::with_capacity(chunk.len());
         for id in chunk {
-            if let Some(p) = listing_doc(db, &categories, *id, today()).await? {
+            if let Some(p) = listing_doc(db, &categories, *id, clock.today()).await? {
                 public.push(p);
             }
         }
@@ -93,6 +91,7 @@ pub async fn catch_up(
     db: &DatabaseConnection,
     index: &Arc<SearchIndex>,
     tail: &mut Tail,
+    clock: Clock,
 ) -> anyhow::Result<usize> {
     let mut applied = 0;
     loop {
@@ -111,7 +110,7 @@ pub async fn catch_up(
         let listing_ids: BTreeSet<i64> = fresh.iter().map(|r| r.listing_id).collect();
         let (mut public, mut gone) = (Vec::new(), Vec::new());
         for id in listing_ids {
-            match listing_doc(db, &categories, id, today()).await? {
+            match listing_doc(db, &categories, id, clock.today()).await? {
                 Some(p) => public.push(p),
                 None => gone.push(id),
             }
@@ -134,16 +133,21 @@ pub async fn catch_up(
 }
 
 /// The indexer task: rebuild if the index is new, then apply changes as they come.
-pub async fn run(db: DatabaseConnection, index: Arc<SearchIndex>, wakeup: Arc<Notify>) {
+pub async fn run(
+    db: DatabaseConnection,
+    index: Arc<SearchIndex>,
+    wakeup: Arc<Notify>,
+    clock: Clock,
+) {
     if index.last_applied_change().is_none() {
-        match rebuild(&db, &index, |_, _| {}).await {
+        match rebuild(&db, &index, clock, |_, _| {}).await {
             Ok(n) => tracing::info!(searchable = n, "search index built"),
             Err(err) => tracing::error!(error = %err, "search index build failed"),
         }
     }
     let mut tail = Tail::from_index(&index);
     loop {
-        match catch_up(&db, &index, &mut tail).await {
+        match catch_up(&db, &index, &mut tail, clock).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(changes = n, last = tail.last, "search index updated"),
             Err(err) => tracing::warn!(error = %err, "search index update failed"),

@@ -9,6 +9,7 @@ pub mod bench_market;
 pub mod check_deploy;
 pub mod cli;
 pub mod cli_transfer;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

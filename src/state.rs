@@ -25,6 +25,8 @@ pub struct AppState {
     pub search: Arc<search_index::SearchIndex>,
     /// Wakes this process's indexer after a transaction that changed listings commits.
     pub index_wakeup: Arc<Notify>,
+    /// The one clock handlers read.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {

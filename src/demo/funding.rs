@@ -70,7 +70,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     else {
         return Ok(());
     };
-    let application = fund_applications::start(db, &actor, round, org.id, kitchen).await?;
+    let application = fund_applications::start(db, &actor, round, org.id, kitchen, today).await?;
     let answers = Answers {
         need: "There is no day centre in Old Trafford where older people from our communities feel at home.".into(),
         offer: "A day club two days a week at our community centre: a hot lunch, gentle exercise, games and a trip out once a month.".into(),
@@ -95,7 +95,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
             pence: 60_000,
         },
     ];
-    fund_applications::save(db, &actor, application, kitchen, &answers, &budget).await?;
-    fund_applications::submit(db, &actor, base_url, application, kitchen).await?;
+    fund_applications::save(db, &actor, application, kitchen, &answers, &budget, today).await?;
+    fund_applications::submit(db, &actor, base_url, application, kitchen, today).await?;
     Ok(())
 }

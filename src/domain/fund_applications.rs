@@ -3,7 +3,7 @@
 //! before the deadline — checked here, on the server —, or withdrawn. Only the applying
 //! organisation's members see an application (and the round's panel and commissioners).
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use entity::fund_applications::ApplicationStatus;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{fund_applications, fund_rounds, provider_organisations};
@@ -243,8 +243,8 @@ pub async fn submitted_in(
         .await?)
 }
 
-fn require_open(round: &fund_rounds::Model) -> Result<(), FundError> {
-    match phase(round, rounds::today()) {
+fn require_open(round: &fund_rounds::Model, today: NaiveDate) -> Result<(), FundError> {
+    match phase(round, today) {
         Phase::Open => Ok(()),
         Phase::Closed => Err(FundError::refused(format!(
             "This round closed at {}. Late applications cannot be accepted.",
@@ -265,6 +265,7 @@ pub async fn start(
     round_id: i64,
     organisation_id: i64,
     user_id: i64,
+    today: NaiveDate,
 ) -> Result<i64, FundError> {
     let round = rounds::public(db, round_id).await?.round;
     let (org, _) = organisations::as_member(db, organisation_id, user_id)
@@ -278,7 +279,7 @@ pub async fn start(
     {
         return Ok(existing.id);
     }
-    require_open(&round)?;
+    require_open(&round, today)?;
     if org.status != OrganisationStatus::Approved && org.status != OrganisationStatus::Submitted {
         return Err(FundError::refused(
             "Send your organisation’s details to the council before you apply",
@@ -332,6 +333,7 @@ pub async fn save(
     user_id: i64,
     answers: &Answers,
     budget: &[BudgetLine],
+    today: NaiveDate,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
     if view.application.status != ApplicationStatus::Draft {
@@ -339,7 +341,7 @@ pub async fn save(
             "This application has been sent and cannot be changed",
         ));
     }
-    require_open(&view.round)?;
+    require_open(&view.round, today)?;
     let txn = db.begin().await?;
     let mut active: fund_applications::ActiveModel = view.application.into();
     active.answers = Set(serde_json::to_string(answers).unwrap_or_default());
@@ -364,12 +366,13 @@ pub async fn submit(
     base_url: &str,
     id: i64,
     user_id: i64,
+    today: NaiveDate,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
     if view.application.status != ApplicationStatus::Draft {
         return Err(FundError::refused("This application has already been sent"));
     }
-    require_open(&view.round)?;
+    require_open(&view.round, today)?;
     let (answers, budget) = (view.answers(), view.budget());
     if !missing(&answers, &budget).is_empty() {
         return Err(FundError::Incomplete);

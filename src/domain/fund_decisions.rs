@@ -2,7 +2,7 @@
 //! conditions) or decline it with feedback. The pot is never over-committed without an
 //! explicit confirmation. The applicant organisation's members are emailed.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use entity::fund_applications;
 use entity::fund_applications::ApplicationStatus;
 use entity::fund_applications::FundDecision;
@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::audit::{self, Action, Actor, Event};
 use super::fund_applications::{self as applications};
-use super::fund_rounds::{FundError, Phase, phase, today};
+use super::fund_rounds::{FundError, Phase, phase};
 use super::listing_content::format_pounds;
 use super::money::parse_amount;
 use super::organisations;
@@ -103,8 +103,8 @@ pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
+    today: NaiveDate,
     application_id: i64,
-    decided_by: i64,
     decision: &Decision,
     confirm_over_pot: bool,
 ) -> Result<(), Refusal> {
@@ -112,7 +112,7 @@ pub async fn decide(
     if view.application.status != ApplicationStatus::Submitted {
         return Err(FundError::refused("Only sent, undecided applications can be decided").into());
     }
-    if phase(&view.round, today()) != Phase::Closed {
+    if phase(&view.round, today) != Phase::Closed {
         return Err(FundError::refused(
             "Decide after the round closes, when every application is in",
         )
@@ -149,7 +149,8 @@ pub async fn decide(
     active.award_pence = Set(pence);
     active.decision_note = Set(Some(note.clone()));
     active.decided_at = Set(Some(Utc::now()));
-    active.decided_by_user_id = Set(Some(decided_by));
+    // Decisions are made by a signed-in commissioner, the request's actor.
+    active.decided_by_user_id = Set(actor.user_id);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     audit::record(

@@ -84,10 +84,6 @@ pub fn phase(round: &fund_rounds::Model, today: NaiveDate) -> Phase {
     }
 }
 
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// The deadline in words, for messages.
 pub fn deadline(round: &fund_rounds::Model) -> String {
     format!("midnight at the end of {}", format_date(&round.closes_on))

@@ -68,8 +68,7 @@ pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud:
             .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Failed))
             .count(db)
             .await?,
-        listings: crate::domain::listing_review::counts(db, chrono::Utc::now().date_naive())
-            .await?,
+        listings: crate::domain::listing_review::counts(db, state.clock.today()).await?,
     };
     Ok(view::overview(&page, &o))
 }

@@ -27,10 +27,6 @@ pub struct QueueQuery {
     show: String,
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 pub async fn queue(
     page: Page,
     state: web::Data<AppState>,
@@ -39,12 +35,24 @@ pub async fn queue(
     let policy = state.settings.review_policy();
     match query.show.as_str() {
         "overdue" => {
-            let views = listing_review::overdue(&state.db, today()).await?;
-            Ok(view::flagged(&page, "overdue", &views, policy, today()))
+            let views = listing_review::overdue(&state.db, state.clock.today()).await?;
+            Ok(view::flagged(
+                &page,
+                "overdue",
+                &views,
+                policy,
+                state.clock.today(),
+            ))
         }
         "suspended" => {
             let views = listings::suspended(&state.db).await?;
-            Ok(view::flagged(&page, "suspended", &views, policy, today()))
+            Ok(view::flagged(
+                &page,
+                "suspended",
+                &views,
+                policy,
+                state.clock.today(),
+            ))
         }
         _ => {
             let entries = listing_approval::queue(&state.db).await?;
@@ -72,7 +80,7 @@ async fn review_page(
     let view = listings::load(&state.db, id).await?;
     let revisions = listings::revisions(&state.db, id).await?;
     let evidence = provider_evidence::of_organisation(&state.db, view.org.id).await?;
-    let lapsed = evidence_expiry::lapsed(&evidence, today());
+    let lapsed = evidence_expiry::lapsed(&evidence, state.clock.today());
     let names = category_names(state).await?;
     let name = name_of(&names);
     let changes = view
@@ -87,7 +95,7 @@ async fn review_page(
         revisions: &revisions,
         lapsed: &lapsed,
         policy: state.settings.review_policy(),
-        today: today(),
+        today: state.clock.today(),
         category_name: &name,
         decision: &sent.decision,
         message: &sent.message,
@@ -146,7 +154,7 @@ pub async fn decide(
         &actor,
         &state.base_url,
         state.settings.review_policy(),
-        today(),
+        state.clock.today(),
         id,
         input,
     )

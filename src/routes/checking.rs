@@ -28,10 +28,6 @@ impl From<AssignmentError> for AppError {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 pub async fn home(
     page: Page,
     state: web::Data<AppState>,
@@ -43,7 +39,7 @@ pub async fn home(
         &page,
         &mine,
         !profile.areas.is_empty(),
-        today(),
+        state.clock.today(),
     ))
 }
 
@@ -103,7 +99,7 @@ async fn assignment_page(
             &AssignmentPage {
                 view: v,
                 listing: listing.as_ref(),
-                today: today(),
+                today: state.clock.today(),
             },
             errors,
         ),
@@ -184,13 +180,13 @@ pub async fn admin_overview(
     state: web::Data<AppState>,
     query: web::Query<AreaQuery>,
 ) -> AppResult<maud::Markup> {
-    let checkers = checkers::all_with_workload(&state.db, today()).await?;
+    let checkers = checkers::all_with_workload(&state.db, state.clock.today()).await?;
     let open = assignments::open(&state.db).await?;
     let declined = assignments::declined(&state.db).await?;
     let due = recheck::schedule(
         &state.db,
         state.settings.recheck_policy(),
-        today(),
+        state.clock.today(),
         DUE_HORIZON_DAYS,
     )
     .await?;
@@ -205,7 +201,7 @@ pub async fn admin_overview(
             area: (!area.is_empty()).then_some(area.as_str()),
             horizon_days: DUE_HORIZON_DAYS,
         },
-        today(),
+        state.clock.today(),
     ))
 }
 
@@ -228,7 +224,7 @@ async fn assign_page(
         .as_ref()
         .map(|h| h.place.clone())
         .or_else(|| live.content.venue.as_ref().map(|v| v.postcode.clone()));
-    let checkers = checkers::all_with_workload(&state.db, today()).await?;
+    let checkers = checkers::all_with_workload(&state.db, state.clock.today()).await?;
     let history = assignments::for_listing(&state.db, listing_id).await?;
     let status = super::form_status(errors);
     Ok(html_page(
@@ -274,7 +270,7 @@ pub async fn assign(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     let form = AssignForm::from_fields(&FormFields(form.into_inner()));
-    match form.parse(today()) {
+    match form.parse(state.clock.today()) {
         Ok(new) => {
             match assignments::assign(&state.db, &actor, &state.base_url, id, user.id, new).await {
                 Ok(_) => {

@@ -10,7 +10,7 @@ use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::domain::fund_applications::{self as applications, ApplicationView};
-use crate::domain::fund_rounds::{self as rounds, FundError, RoundView, phase, today};
+use crate::domain::fund_rounds::{self as rounds, FundError, RoundView, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::domain::{categories, listing_content::format_pounds};
 use crate::domain::{fund_awards, fund_export, organisations};
@@ -40,11 +40,11 @@ pub(crate) async fn category_names(state: &AppState, view: &RoundView) -> AppRes
 }
 
 pub async fn index(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let list: Vec<_> = rounds::open_and_upcoming(&state.db, today())
+    let list: Vec<_> = rounds::open_and_upcoming(&state.db, state.clock.today())
         .await?
         .into_iter()
         .map(|r| {
-            let p = phase(&r, today());
+            let p = phase(&r, state.clock.today());
             (r, p)
         })
         .collect();
@@ -58,7 +58,7 @@ async fn round_page(
     error: Option<&str>,
 ) -> AppResult<HttpResponse> {
     let round = rounds::public(&state.db, id).await?;
-    let p = round.phase(today());
+    let p = round.phase(state.clock.today());
     let apply = match &page.user {
         _ if p != rounds::Phase::Open => ApplyBox::NotOpen,
         None => ApplyBox::SignIn,
@@ -115,7 +115,16 @@ pub async fn apply(
 ) -> AppResult<HttpResponse> {
     let round_id = path_id(&id)?;
     let organisation = path_id(&form.organisation)?;
-    match applications::start(&state.db, &actor, round_id, organisation, user.id).await {
+    match applications::start(
+        &state.db,
+        &actor,
+        round_id,
+        organisation,
+        user.id,
+        state.clock.today(),
+    )
+    .await
+    {
         Ok(app) => Ok(see_other(&format!("/provider/funding/{app}"))),
         Err(FundError::Refused(message)) => {
             round_page(&page, &state, round_id, Some(&message)).await
@@ -141,7 +150,7 @@ async fn application_html(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let p = phase(&app.round, today());
+    let p = phase(&app.round, state.clock.today());
     let award = match fund_awards::load(&state.db, app.application.id).await {
         Ok(award) => Some(award),
         Err(FundError::NotFound) => None,
@@ -198,7 +207,16 @@ pub async fn save(
             .await;
         }
     };
-    applications::save(&state.db, &actor, id, user.id, &answers, &budget).await?;
+    applications::save(
+        &state.db,
+        &actor,
+        id,
+        user.id,
+        &answers,
+        &budget,
+        state.clock.today(),
+    )
+    .await?;
     if fields.one("then") != "send" {
         set_flash(
             &session,
@@ -233,7 +251,15 @@ pub async fn save(
         )
         .await;
     }
-    applications::submit(&state.db, &actor, &state.base_url, id, user.id).await?;
+    applications::submit(
+        &state.db,
+        &actor,
+        &state.base_url,
+        id,
+        user.id,
+        state.clock.today(),
+    )
+    .await?;
     state.wake_mail_worker();
     set_flash(
         &session,

@@ -14,7 +14,7 @@ use crate::auth::CurrentUser;
 use crate::domain::fund_applications as applications;
 use crate::domain::fund_decisions::{self as decisions, Refusal};
 use crate::domain::fund_panel;
-use crate::domain::fund_rounds::{self as rounds, FundError, phase, today};
+use crate::domain::fund_rounds::{self as rounds, FundError, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::domain::{categories, fund_awards, listings};
 use crate::error::{AppError, AppResult};
@@ -27,7 +27,7 @@ pub async fn list(page: Page, state: web::Data<AppState>) -> AppResult<maud::Mar
         .await?
         .into_iter()
         .map(|r| {
-            let p = phase(&r, today());
+            let p = phase(&r, state.clock.today());
             (r, p)
         })
         .collect();
@@ -170,7 +170,7 @@ async fn round_page(
             page,
             &RoundAdmin {
                 view: &round,
-                phase: round.phase(today()),
+                phase: round.phase(state.clock.today()),
                 category_names: &names,
                 ranking: &ranking,
                 awarded_pence: awarded,
@@ -197,7 +197,7 @@ pub async fn publish(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
-    rounds::publish(&state.db, &actor, id, today()).await?;
+    rounds::publish(&state.db, &actor, id, state.clock.today()).await?;
     set_flash(&session, "Round published on the funding page");
     Ok(see_other(&format!("/commissioner/funding/{id}")))
 }
@@ -286,7 +286,7 @@ async fn application_page(
             page,
             &DecisionPage {
                 view: &app,
-                phase: phase(&app.round, today()),
+                phase: phase(&app.round, state.clock.today()),
                 criteria: &criteria,
                 reviews: &reviews,
                 score: fund_panel::weighted_score(&criteria, &scored),
@@ -320,7 +320,7 @@ pub async fn application(
 pub async fn decide(
     page: Page,
     state: web::Data<AppState>,
-    user: CurrentUser,
+    _user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
     id: web::Path<String>,
@@ -336,8 +336,8 @@ pub async fn decide(
         &state.db,
         &actor,
         &state.base_url,
+        state.clock.today(),
         id,
-        user.id,
         &decision,
         confirm,
     )

@@ -9,7 +9,7 @@ use crate::domain::import::apply::{self, Options};
 use crate::domain::import::rows::Vocabulary;
 use crate::domain::import::{oruk_rows, template};
 use crate::domain::validation::FieldErrors;
-use crate::domain::{categories, fund_rounds, listing_export};
+use crate::domain::{categories, listing_export};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, import as view};
@@ -79,7 +79,7 @@ pub async fn upload(
         approve: form.approve.is_some_and(|a| a.0 == "yes"),
         source: name.chars().take(100).collect(),
         policy: state.settings.review_policy(),
-        today: fund_rounds::today(),
+        today: state.clock.today(),
     };
     let report = apply::run(&state.db, &actor, read, &vocabulary, &options, |_| {}).await?;
     if !options.dry_run && report.created() + report.updated() > 0 {

@@ -29,10 +29,6 @@ impl From<InspectionError> for AppError {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 async fn title(state: &AppState, listing_id: i64) -> AppResult<String> {
     Ok(listings::load(&state.db, listing_id)
         .await?
@@ -112,7 +108,17 @@ pub async fn save_step(
     let id = path_id(&id)?;
     let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
     let fields = FormFields(form.into_inner());
-    match inspections::save_step(&state.db, &actor, id, user.id, step, &fields, today()).await? {
+    match inspections::save_step(
+        &state.db,
+        &actor,
+        id,
+        user.id,
+        step,
+        &fields,
+        state.clock.today(),
+    )
+    .await?
+    {
         Ok(()) => {
             let model = inspections::of_checker(&state.db, id, user.id).await?;
             if fields.one("then") == "later" {

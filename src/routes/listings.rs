@@ -54,10 +54,6 @@ pub(crate) fn name_of(names: &HashMap<i64, String>) -> impl Fn(i64) -> String + 
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 pub async fn organisation_listings(
     page: Page,
     state: web::Data<AppState>,
@@ -72,7 +68,7 @@ pub async fn organisation_listings(
         &org,
         &views,
         state.settings.review_policy(),
-        today(),
+        state.clock.today(),
     ))
 }
 
@@ -176,7 +172,7 @@ async fn manage_page(
         view: &view,
         revisions: &revisions,
         policy: state.settings.review_policy(),
-        today: today(),
+        today: state.clock.today(),
         category_name: &name,
         photo_alt,
     };
@@ -408,7 +404,7 @@ pub async fn confirm_review(
         &state.db,
         &actor,
         state.settings.review_policy(),
-        today(),
+        state.clock.today(),
         id,
         user.id,
     )

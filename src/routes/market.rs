@@ -82,7 +82,7 @@ async fn asked(state: &AppState, q: &MarketQuery) -> AppResult<Asked> {
         .unwrap_or(90);
     let names = analysis::top_category_names(&state.db).await?;
     let districts = market_supply::districts(&state.db).await?;
-    let mut filters = Filters::last_days(crate::domain::fund_rounds::today(), days);
+    let mut filters = Filters::last_days(state.clock.today(), days);
     let district = q.district.trim().to_uppercase();
     filters.district = (!district.is_empty()
         && district.len() <= 8

@@ -271,6 +271,6 @@ pub async fn print(
         &page,
         &plan,
         acting.client_id_name(),
-        chrono::Utc::now().date_naive(),
+        state.clock.today(),
     ))
 }

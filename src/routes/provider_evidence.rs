@@ -2,7 +2,6 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
-use chrono::Utc;
 use entity::provider_organisations::OrganisationStatus;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -47,7 +46,7 @@ pub(crate) async fn render_evidence(
         files: &files,
         latest_review: latest.as_ref(),
         missing: &missing,
-        today: Utc::now().date_naive(),
+        today: state.clock.today(),
         failed,
     };
     let status = form_status(errors);
@@ -82,7 +81,7 @@ pub async fn save_evidence(
 ) -> AppResult<HttpResponse> {
     let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
-    match form.parse(Utc::now().date_naive()) {
+    match form.parse(state.clock.today()) {
         Ok(evidence) => {
             let label = evidence.kind.label();
             provider_evidence::save(&state.db, &actor, id, user.id, evidence).await?;
@@ -137,7 +136,7 @@ pub async fn queue(
         .map(|(s, _)| *s)
         .find(|s| s.as_str() == query.status)
         .unwrap_or(OrganisationStatus::Submitted);
-    let entries = provider_approval::queue(&state.db, status, Utc::now().date_naive()).await?;
+    let entries = provider_approval::queue(&state.db, status, state.clock.today()).await?;
     Ok(admin_providers::queue(&page, &entries, status))
 }
 
@@ -168,7 +167,7 @@ async fn render_review(
         files: &files,
         members: &members,
         history: &history,
-        today: Utc::now().date_naive(),
+        today: state.clock.today(),
         decision,
         message,
         confirmed,

@@ -161,11 +161,7 @@ pub async fn print(
         ),
     };
     let client = acting.as_ref().and_then(Acting::client_id_name);
-    Ok(view::printable(
-        &entries,
-        client,
-        chrono::Utc::now().date_naive(),
-    ))
+    Ok(view::printable(&entries, client, state.clock.today()))
 }
 
 pub async fn add(

@@ -2,6 +2,7 @@
 //! tolerance, hostile queries, approve → searchable and suspend → gone, the demand log, and an
 //! index that was behind the database catching up (equal to a rebuild).
 
+use kith::clock::Clock;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -298,7 +299,7 @@ async fn an_index_behind_the_database_catches_up_and_equals_a_rebuild() {
     // changes committed after it stopped are not in it.
     let dir = tempfile::tempdir().unwrap();
     let other = Arc::new(search_index::SearchIndex::open(dir.path()).unwrap());
-    kith::indexer::rebuild(&m.app.db, &other, |_, _| {})
+    kith::indexer::rebuild(&m.app.db, &other, Clock::system(), |_, _| {})
         .await
         .unwrap();
     drop(other);
@@ -316,7 +317,7 @@ async fn an_index_behind_the_database_catches_up_and_equals_a_rebuild() {
     let restarted = Arc::new(search_index::SearchIndex::open(dir.path()).unwrap());
     assert_eq!(restarted.listing_ids().unwrap(), vec![first as u64]);
     let mut tail = kith::indexer::Tail::from_index(&restarted);
-    let applied = kith::indexer::catch_up(&m.app.db, &restarted, &mut tail)
+    let applied = kith::indexer::catch_up(&m.app.db, &restarted, &mut tail, Clock::system())
         .await
         .unwrap();
     assert!(applied >= 2, "{applied}");
@@ -325,7 +326,7 @@ async fn an_index_behind_the_database_catches_up_and_equals_a_rebuild() {
     // …and equals an index rebuilt from scratch, and the live process's own index.
     let fresh_dir = tempfile::tempdir().unwrap();
     let rebuilt = Arc::new(search_index::SearchIndex::open(fresh_dir.path()).unwrap());
-    kith::indexer::rebuild(&m.app.db, &rebuilt, |_, _| {})
+    kith::indexer::rebuild(&m.app.db, &rebuilt, Clock::system(), |_, _| {})
         .await
         .unwrap();
     assert_eq!(
