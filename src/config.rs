@@ -180,16 +180,16 @@ impl Settings {
     }
 
     /// How long listings stay trusted before their owners must confirm them.
-    pub fn review_policy(&self) -> crate::domain::listing_approval::ReviewPolicy {
-        crate::domain::listing_approval::ReviewPolicy {
+    pub fn review_policy(&self) -> crate::domain::listings::approval::ReviewPolicy {
+        crate::domain::listings::approval::ReviewPolicy {
             cycle_days: self.listing_review_days.clamp(7, 3650),
             grace_days: self.listing_review_grace_days.clamp(0, 365),
         }
     }
 
     /// How often listings are quality checked.
-    pub fn recheck_policy(&self) -> crate::domain::recheck::RecheckPolicy {
-        crate::domain::recheck::RecheckPolicy {
+    pub fn recheck_policy(&self) -> crate::domain::checking::recheck::RecheckPolicy {
+        crate::domain::checking::recheck::RecheckPolicy {
             cycle_days: self.quality_recheck_days.clamp(30, 3650),
             poor_days: self.quality_recheck_poor_days.clamp(7, 3650),
             first_check_days: self.quality_first_check_days.clamp(0, 3650),
@@ -197,8 +197,8 @@ impl Settings {
     }
 
     /// Who publishes innovation-fund grants as open data.
-    pub fn funder(&self) -> crate::domain::fund_export::Funder {
-        crate::domain::fund_export::Funder {
+    pub fn funder(&self) -> crate::domain::fund::export::Funder {
+        crate::domain::fund::export::Funder {
             identifier: self.funder_identifier.clone(),
             name: self.funder_name.clone(),
             prefix: self.grant_prefix.clone(),

@@ -1,9 +1,9 @@
 //! Keeps this process's search index in step with the database by tailing the change table
-//! (`domain::search_changes`). On start it catches up from the change the index last
+//! (`domain::search::changes`). On start it catches up from the change the index last
 //! committed — or rebuilds everything when the index is new — so a crash between a database
 //! commit and the index update loses nothing. Several processes sharing one database each
 //! run their own indexer over their own index. The market supply table
-//! (`domain::market_supply`) is written from the same documents on the way.
+//! (`domain::market::supply`) is written from the same documents on the way.
 
 use crate::clock::Clock;
 use std::collections::BTreeSet;
@@ -14,8 +14,8 @@ use sea_orm::DatabaseConnection;
 use search_index::{ListingDoc, SearchIndex};
 use tokio::sync::Notify;
 
-use crate::domain::search_documents::{CategoryPaths, candidate_ids, listing_doc};
-use crate::domain::{market_supply, search_changes};
+use crate::domain::search::documents::{CategoryPaths, candidate_ids, listing_doc};
+use crate::domain::{market::supply as market_supply, search::changes as search_changes};
 
 /// How often other processes' changes are looked for.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);

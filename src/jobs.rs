@@ -12,8 +12,11 @@ use tokio::sync::Notify;
 
 use crate::auth::session_store;
 use crate::config::Settings;
-use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::{check_reminders, enquiries, evidence_expiry, listing_review, search_changes};
+use crate::domain::listings::approval::ReviewPolicy;
+use crate::domain::{
+    checking::reminders as check_reminders, enquiries, listings::review as listing_review,
+    providers::evidence_expiry, search::changes as search_changes,
+};
 use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);

@@ -3,12 +3,7 @@
 
 pub mod app;
 pub mod auth;
-pub mod bench;
-pub mod bench_load;
-pub mod bench_market;
 pub mod check_deploy;
-pub mod cli;
-pub mod cli_transfer;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -1,5 +1,8 @@
-//! The `kith` binary: parse the command line and hand over to the library.
+//! The `kith` binary: the command line (serve, migrate, import, reindex, bench, …). The
+//! service itself is the `kith` library; the commands and the benchmarks live only here.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    kith::cli::main()
+    cli::main()
 }

@@ -80,7 +80,7 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
             // with a password alone (before a staff role was granted, or by an invitation)
             // counts as signed out.
             let user = user.filter(|u| {
-                !crate::domain::two_factor::required_for(&u.roles)
+                !crate::domain::accounts::two_factor::required_for(&u.roles)
                     || super::second_factor::second_factor_given(&session)
             });
             if user.is_none() {

@@ -4,15 +4,15 @@
 use entity::enquiries::ReplyBy;
 use sea_orm::DatabaseConnection;
 
+use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::find_by_email;
-use crate::domain::assignments::{self, NewAssignment};
 use crate::domain::audit::Actor;
-use crate::domain::checkers::{self, Profile};
-use crate::domain::clients::{self, Acting, ClientDetails};
-use crate::domain::email_address::EmailAddress;
+use crate::domain::checking::assignments::{self, NewAssignment};
+use crate::domain::checking::checkers::{self, Profile};
 use crate::domain::enquiries;
-use crate::domain::enquiry_form::NewEnquiry;
-use crate::domain::{listings, organisations, shortlists};
+use crate::domain::enquiries::form::NewEnquiry;
+use crate::domain::plans::clients::{self, Acting, ClientDetails};
+use crate::domain::{listings, plans::shortlists, providers::organisations};
 
 pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
     Ok(find_by_email(db, &EmailAddress::parse(email)?)

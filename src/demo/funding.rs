@@ -7,9 +7,9 @@ use entity::provider_organisations::ProviderKind;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::audit::Actor;
-use crate::domain::fund_applications::{self, Answers, BudgetLine};
-use crate::domain::fund_rounds::{self, CriterionInput, RoundInput};
-use crate::domain::organisations;
+use crate::domain::fund::applications::{self as fund_applications, Answers, BudgetLine};
+use crate::domain::fund::rounds::{self as fund_rounds, CriterionInput, RoundInput};
+use crate::domain::providers::organisations;
 
 use super::conversations::user_id;
 

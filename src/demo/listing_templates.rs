@@ -1,7 +1,7 @@
 //! Text for demo listings and providers: what Trafford's care market plausibly offers, one
 //! template per kind of support. `{place}` becomes the town a listing is based in.
 
-use crate::domain::listing_content::PriceUnit;
+use crate::domain::listings::content::PriceUnit;
 use entity::provider_organisations::ProviderKind;
 
 pub struct Template {

@@ -19,7 +19,7 @@ use super::listing_templates::{
 };
 use super::{DemoOrganisation, create_owner, seed_organisation};
 use crate::domain::audit::Actor;
-use crate::domain::listing_content::{
+use crate::domain::listings::content::{
     Availability, HomeArea, ListingContent, Price, VENUE_ACCESSIBILITY, Venue,
 };
 

@@ -4,7 +4,7 @@
 
 mod conversations;
 mod funding;
-pub(crate) mod listing_templates;
+pub mod listing_templates;
 mod marketplace;
 
 use chrono::{Duration, Utc};
@@ -16,12 +16,12 @@ use sea_orm::{
 };
 
 use crate::auth::roles::Role;
+use crate::domain::accounts::display_name::DisplayName;
+use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::{create_verified_account, find_by_email, grant_role_in};
 use crate::domain::audit::Actor;
-use crate::domain::display_name::DisplayName;
-use crate::domain::email_address::EmailAddress;
-use crate::domain::organisations::{self, NewOrganisation};
-use crate::domain::provider_evidence::{EvidenceKind, required_for};
+use crate::domain::providers::evidence::{EvidenceKind, required_for};
+use crate::domain::providers::organisations::{self, NewOrganisation};
 use marketplace::{Marketplace, Plan};
 
 /// The password of every demo account. Demo data is for trying Kith out, never production.
@@ -204,7 +204,7 @@ pub async fn is_seeded(db: &DatabaseConnection) -> anyhow::Result<bool> {
 
 /// Loads the demo data; `base_url` is used in the links of the demo emails it queues.
 pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()> {
-    let hash = crate::domain::passwords::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let hash = crate::domain::accounts::passwords::hash_password(DEMO_PASSWORD.to_owned()).await?;
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
@@ -228,8 +228,9 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         for role in account.roles {
             grant_role_in(&txn, user_id, *role, None).await?;
         }
-        if crate::domain::two_factor::required_for(account.roles) {
-            crate::domain::two_factor::enrol_with_secret(&txn, user_id, DEMO_TOTP_SECRET).await?;
+        if crate::domain::accounts::two_factor::required_for(account.roles) {
+            crate::domain::accounts::two_factor::enrol_with_secret(&txn, user_id, DEMO_TOTP_SECRET)
+                .await?;
         }
         if account.roles.contains(&Role::Admin) {
             admin_id.get_or_insert(user_id);

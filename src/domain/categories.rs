@@ -8,8 +8,8 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Action, Actor, Event};
-use super::validation::has_control_chars;
+use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::validation::has_control_chars;
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_DESCRIPTION_CHARS: usize = 500;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::validation::{FieldErrors, FormFields};
+use crate::domain::validation::{FieldErrors, FormFields};
 
 /// Empty day, month and year mean "no date"; anything else must be a real date.
 pub fn parse_date(

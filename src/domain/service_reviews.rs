@@ -11,11 +11,11 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::audit::{self, Action, Actor, Event};
-use super::enquiries::{Side, side_of};
-use super::listings;
-use super::organisations;
-use super::validation::{FieldErrors, FormFields, optional_text, required_text};
+use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::enquiries::{Side, side_of};
+use crate::domain::listings;
+use crate::domain::providers::organisations;
+use crate::domain::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, enquiry_templates as templates};
 
 const MAX_BODY_CHARS: usize = 2000;
@@ -41,10 +41,10 @@ pub enum ReviewError {
     Listing(#[from] listings::ListingError),
 }
 
-impl From<super::enquiries::EnquiryError> for ReviewError {
-    fn from(err: super::enquiries::EnquiryError) -> Self {
+impl From<crate::domain::enquiries::EnquiryError> for ReviewError {
+    fn from(err: crate::domain::enquiries::EnquiryError) -> Self {
         match err {
-            super::enquiries::EnquiryError::Db(e) => ReviewError::Db(e),
+            crate::domain::enquiries::EnquiryError::Db(e) => ReviewError::Db(e),
             _ => ReviewError::NotFound,
         }
     }

@@ -6,7 +6,7 @@ use actix_session::Session;
 
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
-use crate::domain::clients::{self, Acting, ClientError};
+use crate::domain::plans::clients::{self, Acting, ClientError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::page::{ACTING_FOR_KEY, ActingFor};

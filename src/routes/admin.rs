@@ -12,10 +12,10 @@ use super::{RequestActor, form_status, html_page, page_number, path_id, see_othe
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::auth::second_factor::RecentlyConfirmed;
+use crate::domain::accounts::email_address::EmailAddress;
+use crate::domain::accounts::invitations::{self, InvitationError};
+use crate::domain::accounts::user_admin::{self, UserAdminError, UserFilter};
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
-use crate::domain::email_address::EmailAddress;
-use crate::domain::invitations::{self, InvitationError};
-use crate::domain::users::{self as user_admin, UserAdminError, UserFilter};
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE};
@@ -68,7 +68,7 @@ pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud:
             .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Failed))
             .count(db)
             .await?,
-        listings: crate::domain::listing_review::counts(db, state.clock.today()).await?,
+        listings: crate::domain::listings::review::counts(db, state.clock.today()).await?,
     };
     Ok(view::overview(&page, &o))
 }
@@ -109,7 +109,7 @@ async fn user_detail_page(
         ..Default::default()
     };
     let (history, _) = audit::list(&state.db, &filter, 1).await?;
-    let second_factor = crate::domain::two_factor::of_user(&state.db, id).await?;
+    let second_factor = crate::domain::accounts::two_factor::of_user(&state.db, id).await?;
     Ok(view::user_detail(
         page,
         &summary,

@@ -8,12 +8,12 @@ use serde::Deserialize;
 
 use super::listings::{category_names, name_of};
 use super::{RequestActor, form_status, html_page, path_id, see_other};
-use crate::domain::evidence_expiry;
-use crate::domain::listing_approval::{self, Decision, DecisionInput};
-use crate::domain::listing_content::diff;
-use crate::domain::listing_review;
+use crate::domain::listings::approval::{self as listing_approval, Decision, DecisionInput};
+use crate::domain::listings::content::diff;
+use crate::domain::listings::review as listing_review;
 use crate::domain::listings::{self, ListingError};
-use crate::domain::provider_evidence;
+use crate::domain::providers::evidence as provider_evidence;
+use crate::domain::providers::evidence_expiry;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
 use crate::state::AppState;

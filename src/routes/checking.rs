@@ -7,10 +7,10 @@ use entity::listings::ListingStatus;
 
 use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::assignments::{self, AssignForm, AssignmentError};
-use crate::domain::checkers::{self, ProfileForm};
+use crate::domain::checking::assignments::{self, AssignForm, AssignmentError};
+use crate::domain::checking::checkers::{self, ProfileForm};
+use crate::domain::checking::recheck;
 use crate::domain::listings;
-use crate::domain::recheck;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

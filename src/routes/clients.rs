@@ -7,9 +7,9 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, acting, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::clients::{self, ClientError, ClientForm};
 use crate::domain::enquiries;
-use crate::domain::shortlists;
+use crate::domain::plans::clients::{self, ClientError, ClientForm};
+use crate::domain::plans::shortlists;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -9,11 +9,13 @@ use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
-use crate::domain::fund_applications::{self as applications, ApplicationView};
-use crate::domain::fund_rounds::{self as rounds, FundError, RoundView, phase};
+use crate::domain::fund::applications::{self, ApplicationView};
+use crate::domain::fund::rounds::{self, FundError, RoundView, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
-use crate::domain::{categories, listing_content::format_pounds};
-use crate::domain::{fund_awards, fund_export, organisations};
+use crate::domain::{categories, listings::content::format_pounds};
+use crate::domain::{
+    fund::awards as fund_awards, fund::export as fund_export, providers::organisations,
+};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::fund::{self as view, ApplyBox};

@@ -11,12 +11,12 @@ use entity::listings::ListingStatus;
 use super::fund::category_names;
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::fund_applications as applications;
-use crate::domain::fund_decisions::{self as decisions, Refusal};
-use crate::domain::fund_panel;
-use crate::domain::fund_rounds::{self as rounds, FundError, phase};
+use crate::domain::fund::applications;
+use crate::domain::fund::decisions::{self, Refusal};
+use crate::domain::fund::panel as fund_panel;
+use crate::domain::fund::rounds::{self, FundError, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
-use crate::domain::{categories, fund_awards, listings};
+use crate::domain::{categories, fund::awards as fund_awards, listings};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::views::fund_admin::{self as view, DecisionPage, RoundAdmin};
@@ -355,8 +355,8 @@ pub async fn decide(
                 "amount",
                 format!(
                     "This would take awards to more than the pot ({} awarded of {}). Tick the box to confirm, or award less.",
-                    crate::domain::listing_content::format_pounds(awarded),
-                    crate::domain::listing_content::format_pounds(pot)
+                    crate::domain::listings::content::format_pounds(awarded),
+                    crate::domain::listings::content::format_pounds(pot)
                 ),
             );
             application_page(&page, &state, id, &fields, &errors, true).await

@@ -6,8 +6,8 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::fund_panel;
-use crate::domain::fund_rounds as rounds;
+use crate::domain::fund::panel as fund_panel;
+use crate::domain::fund::rounds;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use crate::db;
-use crate::domain::organisations;
+use crate::domain::providers::organisations;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{self, Page};

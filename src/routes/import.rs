@@ -9,7 +9,7 @@ use crate::domain::import::apply::{self, Options};
 use crate::domain::import::rows::Vocabulary;
 use crate::domain::import::{oruk_rows, template};
 use crate::domain::validation::FieldErrors;
-use crate::domain::{categories, listing_export};
+use crate::domain::{categories, listings::export as listing_export};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, import as view};

@@ -7,10 +7,10 @@ use entity::listings::ListingStatus;
 use sea_orm::EntityTrait;
 
 use super::{RequestActor, html_page, path_id, see_other};
-use crate::domain::inspection_photos;
-use crate::domain::inspection_review::{self, is_inadequate};
+use crate::domain::checking::photos as inspection_photos;
+use crate::domain::checking::review::{self as inspection_review, is_inadequate};
 use crate::domain::listings;
-use crate::domain::organisations;
+use crate::domain::providers::organisations;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -9,8 +9,8 @@ use entity::inspections::InspectionStatus;
 
 use super::{RequestActor, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::inspection_photos::{self, NewPhoto, Viewer};
-use crate::domain::inspections::{self, InspectionError, Step};
+use crate::domain::checking::inspections::{self, InspectionError, Step};
+use crate::domain::checking::photos::{self as inspection_photos, NewPhoto, Viewer};
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};

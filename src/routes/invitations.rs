@@ -8,10 +8,12 @@ use super::{RequestActor, html_page, see_other};
 use crate::auth::MaybeUser;
 use crate::auth::access::start_session;
 use crate::auth::csrf;
-use crate::domain::display_name::DisplayName;
-use crate::domain::invitations::{self, Claim, InvitationError, NewStaffAccount, OpenInvitation};
-use crate::domain::new_password::parse_confirmed;
-use crate::domain::passwords;
+use crate::domain::accounts::display_name::DisplayName;
+use crate::domain::accounts::invitations::{
+    self, Claim, InvitationError, NewStaffAccount, OpenInvitation,
+};
+use crate::domain::accounts::new_password::parse_confirmed;
+use crate::domain::accounts::passwords;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -131,7 +133,7 @@ pub async fn accept_invitation(
     };
     if (created || actor.user_id == Some(user_id))
         && !open.role.is_self_service()
-        && !crate::domain::two_factor::is_on(&state.db, user_id).await?
+        && !crate::domain::accounts::two_factor::is_on(&state.db, user_id).await?
     {
         // A staff role is used only with a second factor: set it up now, then in.
         crate::auth::second_factor::begin(

@@ -11,13 +11,13 @@ use actix_web::{HttpResponse, web};
 use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
 use crate::auth::{CurrentUser, Role};
 use crate::domain::categories;
-use crate::domain::clients::Acting;
-use crate::domain::listing_approval;
-use crate::domain::listing_content::Photo;
-use crate::domain::listing_form::ListingForm;
-use crate::domain::listing_review;
+use crate::domain::listings::approval as listing_approval;
+use crate::domain::listings::content::Photo;
+use crate::domain::listings::form::ListingForm;
+use crate::domain::listings::review as listing_review;
 use crate::domain::listings::{self, ListingError};
-use crate::domain::organisations;
+use crate::domain::plans::clients::Acting;
+use crate::domain::providers::organisations;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -449,7 +449,7 @@ pub async fn public(
     let acting = super::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
     let saved = super::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
     let reviews = crate::domain::service_reviews::published_for_listing(&state.db, id).await?;
-    let quality = crate::domain::inspection_review::latest_published(&state.db, id).await?;
+    let quality = crate::domain::checking::review::latest_published(&state.db, id).await?;
     let actions = listing_page::actions(
         &page,
         &listing_page::ListingActions {

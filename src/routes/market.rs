@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 
 use super::csv_download;
 use crate::domain::categories::CLIENT_GROUPS;
-use crate::domain::market_analysis::{self as analysis, Filters};
-use crate::domain::{market_export, market_supply};
+use crate::domain::market::analysis::{self, Filters};
+use crate::domain::{market::export as market_export, market::supply as market_supply};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::views::{Page, market as view};

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, web};
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::dates::required_date;
-use crate::domain::mps;
+use crate::domain::market::mps;
 use crate::domain::validation::{FieldErrors, FormFields, required_text};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -181,7 +181,8 @@ pub async fn public_pdf(
         if let Ok(bytes) = std::fs::read(&cached) {
             return Ok(bytes);
         }
-        let bytes = crate::domain::mps_pdf::render(&m).map_err(|e| anyhow::anyhow!("pdf: {e}"))?;
+        let bytes =
+            crate::domain::market::mps_pdf::render(&m).map_err(|e| anyhow::anyhow!("pdf: {e}"))?;
         if let Some(dir) = cached.parent() {
             std::fs::create_dir_all(dir)?;
         }

@@ -4,7 +4,7 @@
 use actix_multipart::form::text::Text;
 
 use super::blocking;
-use crate::domain::provider_profile::MAX_ALT_CHARS;
+use crate::domain::providers::profile::MAX_ALT_CHARS;
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::images::{self, ImageError, StoredImage, UploadError};

@@ -7,12 +7,12 @@ use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, acting, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::clients::Acting;
-use crate::domain::listing_content::format_pounds;
-use crate::domain::plan_export;
-use crate::domain::ras;
-use crate::domain::shortlists;
-use crate::domain::support_plans::{self, ItemForm, PlanError};
+use crate::domain::listings::content::format_pounds;
+use crate::domain::plans::clients::Acting;
+use crate::domain::plans::export as plan_export;
+use crate::domain::plans::ras;
+use crate::domain::plans::shortlists;
+use crate::domain::plans::support_plans::{self, ItemForm, PlanError};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -7,9 +7,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{RequestActor, form_status, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
-use crate::domain::organisations::{self, OrganisationError};
-use crate::domain::provider_approval::{self, ApprovalError, Decision, DecisionInput};
-use crate::domain::provider_evidence::{self, EvidenceForm, EvidenceKind};
+use crate::domain::providers::approval::{
+    self as provider_approval, ApprovalError, Decision, DecisionInput,
+};
+use crate::domain::providers::evidence::{self as provider_evidence, EvidenceForm, EvidenceKind};
+use crate::domain::providers::organisations::{self, OrganisationError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -37,7 +39,7 @@ pub(crate) async fn render_evidence(
 ) -> AppResult<HttpResponse> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let evidence = provider_evidence::of_organisation(&state.db, id).await?;
-    let files = crate::domain::evidence_files::of_organisation(&state.db, id).await?;
+    let files = crate::domain::providers::evidence_files::of_organisation(&state.db, id).await?;
     let latest = provider_approval::latest_review(&state.db, id).await?;
     let missing = provider_approval::missing_for_submission(&org, &evidence);
     let v = EvidenceView {
@@ -160,7 +162,7 @@ async fn render_review(
         .order_by_desc(entity::provider_reviews::Column::Id)
         .all(&state.db)
         .await?;
-    let files = crate::domain::evidence_files::of_organisation(&state.db, id).await?;
+    let files = crate::domain::providers::evidence_files::of_organisation(&state.db, id).await?;
     let v = ReviewView {
         org: &org,
         evidence: &evidence,

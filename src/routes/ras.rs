@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::{RequestActor, html_page, see_other};
-use crate::domain::ras::{self, RasForm};
+use crate::domain::plans::ras::{self, RasForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
 use crate::state::AppState;

@@ -9,7 +9,7 @@ use sea_orm::EntityTrait;
 use super::{RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
-use crate::domain::organisations;
+use crate::domain::providers::organisations;
 use crate::domain::service_reviews::{self, ReviewError, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};

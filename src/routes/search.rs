@@ -11,11 +11,11 @@ use serde::Deserialize;
 
 use crate::auth::access::ClientIp;
 use crate::domain::categories::{self, CLIENT_GROUPS};
-use crate::domain::clients::Acting;
-use crate::domain::listing_content::DAYS;
-use crate::domain::organisations::{ORGANISATION_KINDS, kind_label};
-use crate::domain::search_log;
-use crate::domain::search_params::{PAGE_SIZE, ParsedSearch, SearchParams};
+use crate::domain::listings::content::DAYS;
+use crate::domain::plans::clients::Acting;
+use crate::domain::providers::organisations::{ORGANISATION_KINDS, kind_label};
+use crate::domain::search::log as search_log;
+use crate::domain::search::params::{PAGE_SIZE, ParsedSearch, SearchParams};
 use crate::domain::validation::FormFields;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -280,11 +280,11 @@ pub async fn api(
         && !page
             .trim()
             .parse::<u32>()
-            .is_ok_and(|p| (1..=crate::domain::search_params::MAX_PAGE).contains(&p))
+            .is_ok_and(|p| (1..=crate::domain::search::params::MAX_PAGE).contains(&p))
     {
         return Err(AppError::BadRequest(format!(
             "page must be a whole number from 1 to {}",
-            crate::domain::search_params::MAX_PAGE
+            crate::domain::search::params::MAX_PAGE
         )));
     }
     let (parsed, results) = run(&state, &ip, &params, Source::Api).await?;

@@ -15,8 +15,8 @@ use super::layout::layout;
 use super::page::Page;
 use crate::auth::access::CurrentUser;
 use crate::auth::roles::Role;
-use crate::domain::invitations::Claim;
-use crate::domain::organisations::kind_label;
+use crate::domain::accounts::invitations::Claim;
+use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::FieldErrors;
 
 /// What a form sent, kept to show it again beside its errors. Every field is optional text so
@@ -92,7 +92,7 @@ pub fn register(page: &Page, form: &RegisterForm, errors: &FieldErrors) -> Marku
                 (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, hint: Some("We will send you a link to confirm it"), ..Default::default() }))
                 (radios("role", "How will you use Kith?", &roles, &form.role, errors))
-                (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::new_password::HINT)))
+                (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
                 (button("Create account"))
             }
@@ -205,7 +205,7 @@ pub fn reset_password(page: &Page, token: &str, errors: &FieldErrors) -> Markup 
             h1 class="govuk-heading-l" { "Choose a new password" }
             form method="post" action={ "/reset-password/" (token) } novalidate {
                 (csrf_field(&page.csrf()))
-                (password_input("password", "New password", errors, "new-password", Some(crate::domain::new_password::HINT)))
+                (password_input("password", "New password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
                 (button("Save new password"))
             }
@@ -301,7 +301,7 @@ pub fn change_password(page: &Page, errors: &FieldErrors) -> Markup {
             form method="post" action="/account/password" novalidate {
                 (csrf_field(&page.csrf()))
                 (password_input("current_password", "Current password", errors, "current-password", None))
-                (password_input("password", "New password", errors, "new-password", Some(crate::domain::new_password::HINT)))
+                (password_input("password", "New password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
                 (button("Change password"))
             }
@@ -359,7 +359,7 @@ pub fn invitation(
                                 p class="govuk-body" { "An account with this email address was started but its address was never confirmed. Accepting makes it yours: choose your name and a new password, and anyone else using it is signed out." }
                             }
                             (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
-                            (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::new_password::HINT)))
+                            (password_input("password", "Create a password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
                             (password_input("password_confirm", "Confirm your password", errors, "new-password", None))
                         }
                     }

@@ -15,7 +15,7 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::auth::roles::Role;
-use crate::domain::users::{USERS_PAGE_SIZE, UserSummary};
+use crate::domain::accounts::user_admin::{USERS_PAGE_SIZE, UserSummary};
 use crate::domain::validation::FieldErrors;
 
 #[derive(Debug, Default, Deserialize)]
@@ -31,7 +31,7 @@ pub struct Overview {
     pub pending_invitations: u64,
     pub mail_pending: u64,
     pub mail_failed: u64,
-    pub listings: crate::domain::listing_review::ListingCounts,
+    pub listings: crate::domain::listings::review::ListingCounts,
 }
 
 fn admin_nav() -> Markup {
@@ -242,7 +242,7 @@ pub fn user_detail(
                 @if !is_self {
                     (button_form(&format!("{base}/two-factor/reset"), &csrf, &[], warning_button("Reset two-factor sign-in")))
                 }
-            } @else if crate::domain::two_factor::required_for(&summary.roles) {
+            } @else if crate::domain::accounts::two_factor::required_for(&summary.roles) {
                 p class="govuk-body" { "Not set up yet: they will set it up when they next sign in." }
             } @else {
                 p class="govuk-body" { "Not set up (optional for this account)." }

@@ -15,11 +15,11 @@ use super::layout::layout;
 use super::listing_parts::{CategoryNames, history, key_facts, paragraphs, photos, status_tags};
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::listing_approval::{CHECKLIST, QueueEntry, ReviewPolicy};
-use crate::domain::listing_content::Change;
 use crate::domain::listings::ListingView;
-use crate::domain::organisations::kind_label;
-use crate::domain::provider_evidence::EvidenceKind;
+use crate::domain::listings::approval::{CHECKLIST, QueueEntry, ReviewPolicy};
+use crate::domain::listings::content::Change;
+use crate::domain::providers::evidence::EvidenceKind;
+use crate::domain::providers::organisations::kind_label;
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
 

@@ -14,9 +14,9 @@ use super::layout::layout;
 use super::page::Page;
 use super::provider_evidence::{documents_table, expiry_tag};
 use crate::domain::dates::format_date;
-use crate::domain::organisations::kind_label;
-use crate::domain::provider_approval::QueueEntry;
-use crate::domain::provider_evidence::{DBS_TYPES, EvidenceKind, required_for};
+use crate::domain::providers::approval::QueueEntry;
+use crate::domain::providers::evidence::{DBS_TYPES, EvidenceKind, required_for};
+use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::FieldErrors;
 
 pub const QUEUE_STATUSES: [(OrganisationStatus, &str); 5] = [

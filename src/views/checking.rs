@@ -11,11 +11,11 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::assignments::{AssignForm, AssignmentView, status_label};
-use crate::domain::checkers::{CheckerSummary, ProfileForm, TRAINING};
+use crate::domain::checking::assignments::{AssignForm, AssignmentView, status_label};
+use crate::domain::checking::checkers::{CheckerSummary, ProfileForm, TRAINING};
+use crate::domain::checking::recheck::{DueListing, by_district};
 use crate::domain::dates::format_date;
 use crate::domain::listings::PublicListing;
-use crate::domain::recheck::{DueListing, by_district};
 use crate::domain::validation::FieldErrors;
 
 fn status(v: &AssignmentView, today: NaiveDate) -> Markup {

@@ -11,9 +11,9 @@ use super::components::{
 use super::enquiries::enquiry_table;
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::clients::{CONTACT_PREFERENCES, ClientForm, contact_preference_label};
 use crate::domain::enquiries::EnquiryView;
-use crate::domain::shortlists::Entry;
+use crate::domain::plans::clients::{CONTACT_PREFERENCES, ClientForm, contact_preference_label};
+use crate::domain::plans::shortlists::Entry;
 use crate::domain::validation::FieldErrors;
 
 fn status_tag(client: &broker_clients::Model) -> Markup {

@@ -12,9 +12,9 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
+use crate::domain::enquiries::form::EnquiryForm;
+use crate::domain::enquiries::stats::{PROMPT_REPLY_HOURS, ResponseFigures};
 use crate::domain::enquiries::{EnquiryView, Side, outcome_label};
-use crate::domain::enquiry_form::EnquiryForm;
-use crate::domain::enquiry_stats::{PROMPT_REPLY_HOURS, ResponseFigures};
 use crate::domain::validation::FieldErrors;
 
 pub fn status_tag(e: &entity::enquiries::Model) -> Markup {

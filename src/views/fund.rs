@@ -14,12 +14,12 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::fund_applications::{ApplicationView, MAX_BUDGET_LINES, QUESTIONS, missing};
-use crate::domain::fund_awards::AwardView;
-use crate::domain::fund_export::public_recipient_name;
-use crate::domain::fund_rounds::{Phase, RoundView, deadline, list_of};
-use crate::domain::listing_content::{client_group_label, format_pounds};
-use crate::domain::organisations::kind_label;
+use crate::domain::fund::applications::{ApplicationView, MAX_BUDGET_LINES, QUESTIONS, missing};
+use crate::domain::fund::awards::AwardView;
+use crate::domain::fund::export::public_recipient_name;
+use crate::domain::fund::rounds::{Phase, RoundView, deadline, list_of};
+use crate::domain::listings::content::{client_group_label, format_pounds};
+use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::{FieldErrors, FormFields};
 
 pub fn phase_tag(phase: Phase) -> Markup {

@@ -16,12 +16,12 @@ use super::layout::layout;
 use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::dates::format_date;
-use crate::domain::fund_applications::ApplicationView;
-use crate::domain::fund_awards::AwardView;
-use crate::domain::fund_panel::{MAX_SCORE, Ranked, WorkItem, scores_of};
-use crate::domain::fund_rounds::{MAX_CRITERIA, Phase, RoundView};
-use crate::domain::listing_content::format_pounds;
-use crate::domain::organisations::ORGANISATION_KINDS;
+use crate::domain::fund::applications::ApplicationView;
+use crate::domain::fund::awards::AwardView;
+use crate::domain::fund::panel::{MAX_SCORE, Ranked, WorkItem, scores_of};
+use crate::domain::fund::rounds::{MAX_CRITERIA, Phase, RoundView};
+use crate::domain::listings::content::format_pounds;
+use crate::domain::providers::organisations::ORGANISATION_KINDS;
 use crate::domain::validation::{FieldErrors, FormFields};
 
 pub fn rounds(page: &Page, rounds: &[(fund_rounds::Model, Phase)]) -> Markup {
@@ -126,14 +126,14 @@ pub fn round_values(view: &RoundView) -> FormFields {
         pairs.push((format!("{name}-month"), d.month().to_string()));
         pairs.push((format!("{name}-year"), d.year().to_string()));
     }
-    for id in crate::domain::fund_rounds::ids_of(&r.category_ids) {
+    for id in crate::domain::fund::rounds::ids_of(&r.category_ids) {
         pairs.push(("categories".to_owned(), id.to_string()));
     }
     for (field, json) in [
         ("client_groups", &r.client_groups),
         ("eligible", &r.eligible_kinds),
     ] {
-        for k in crate::domain::fund_rounds::list_of(json) {
+        for k in crate::domain::fund::rounds::list_of(json) {
             pairs.push((field.to_owned(), k));
         }
     }

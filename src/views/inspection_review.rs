@@ -10,9 +10,9 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
+use crate::domain::checking::inspections::{KEY_QUESTIONS, VISIT_TYPES, answers_of, score_label};
+use crate::domain::checking::review::{is_inadequate, public_findings};
 use crate::domain::dates::format_date;
-use crate::domain::inspection_review::{is_inadequate, public_findings};
-use crate::domain::inspections::{KEY_QUESTIONS, VISIT_TYPES, answers_of, score_label};
 use crate::domain::validation::FieldErrors;
 
 fn rating_tag(score: Option<i32>) -> Markup {

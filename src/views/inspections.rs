@@ -12,11 +12,11 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::dates::format_date;
-use crate::domain::inspection_photos::MAX_PHOTOS;
-use crate::domain::inspections::{
+use crate::domain::checking::inspections::{
     KEY_QUESTIONS, SCORES, Step, VISIT_TYPES, answers_of, missing, score_label,
 };
+use crate::domain::checking::photos::MAX_PHOTOS;
+use crate::domain::dates::format_date;
 use crate::domain::validation::{FieldErrors, FormFields};
 
 fn label_of(table: &[(&str, &str)], key: &str) -> String {

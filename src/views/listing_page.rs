@@ -11,8 +11,8 @@ use super::listing_parts::{CategoryNames, key_facts, paragraphs, photos};
 use super::page::Page;
 use super::shortlists::save_button;
 use crate::domain::dates::format_date;
-use crate::domain::listing_content::{DAYS, ListingContent, Price};
-use crate::domain::organisations::{PublicProfile, kind_label};
+use crate::domain::listings::content::{DAYS, ListingContent, Price};
+use crate::domain::providers::organisations::{PublicProfile, kind_label};
 
 pub struct ListingPage<'a> {
     pub listing_id: i64,

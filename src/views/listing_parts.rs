@@ -8,10 +8,10 @@ use maud::{Markup, html};
 
 use super::components::{format_time, summary_list, tag};
 use crate::domain::dates::format_date;
-use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::listing_content::ListingContent;
-use crate::domain::listing_review::{ReviewState, review_state};
 use crate::domain::listings::ListingView;
+use crate::domain::listings::approval::ReviewPolicy;
+use crate::domain::listings::content::ListingContent;
+use crate::domain::listings::review::{ReviewState, review_state};
 
 /// Turns a category id into its name.
 pub type CategoryNames<'a> = &'a dyn Fn(i64) -> String;

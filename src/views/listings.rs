@@ -18,12 +18,12 @@ use super::listing_parts::{
 };
 use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
-use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::listing_content::{
+use crate::domain::listings::ListingView;
+use crate::domain::listings::approval::ReviewPolicy;
+use crate::domain::listings::content::{
     DAYS, MAX_PHOTOS, PriceUnit, VENUE_ACCESSIBILITY, WRITTEN_LANGUAGES,
 };
-use crate::domain::listing_form::{ListingForm, MAX_RADIUS_MILES};
-use crate::domain::listings::ListingView;
+use crate::domain::listings::form::{ListingForm, MAX_RADIUS_MILES};
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
 

@@ -12,13 +12,13 @@ use super::layout::layout;
 use super::page::Page;
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::dates::format_date;
-use crate::domain::listing_content::format_pounds;
-use crate::domain::market_analysis::{
+use crate::domain::listings::content::format_pounds;
+use crate::domain::market::analysis::{
     DemandCell, Filters, Gap, Key, MonthFlow, PriceSpread, SupplyCell,
 };
-use crate::domain::market_export::RATING_LABELS;
-use crate::domain::market_supply::QualityRow;
-use crate::domain::organisations::kind_label;
+use crate::domain::market::export::RATING_LABELS;
+use crate::domain::market::supply::QualityRow;
+use crate::domain::providers::organisations::kind_label;
 
 /// How online-only services (stored with no district) are asked for.
 pub const ONLINE: &str = "online";
@@ -59,7 +59,7 @@ pub fn quality(
         None => "/commissioner/market/quality.csv".to_owned(),
     };
     let totals = rows.iter().fold(
-        crate::domain::market_supply::QualityCell::default(),
+        crate::domain::market::supply::QualityCell::default(),
         |mut acc, r| {
             for (a, b) in acc.rated.iter_mut().zip(r.cell.rated) {
                 *a += b;

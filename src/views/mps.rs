@@ -14,8 +14,8 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::listing_content::format_pounds;
-use crate::domain::mps::{Figures, SECTIONS, figures_of, narrative_of};
+use crate::domain::listings::content::format_pounds;
+use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
 use crate::domain::validation::{FieldErrors, FormFields};
 
 fn status_tag(m: &mps_documents::Model) -> Markup {
@@ -154,7 +154,7 @@ fn area(d: &str) -> &str {
 
 /// The data sections, in order: (anchor, heading, content).
 fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
-    let rating_bars: Vec<(String, u64)> = crate::domain::market_export::RATING_LABELS
+    let rating_bars: Vec<(String, u64)> = crate::domain::market::export::RATING_LABELS
         .iter()
         .map(|(label, i)| ((*label).to_owned(), fig.ratings[*i]))
         .collect();

@@ -10,11 +10,11 @@ use super::components::{
 };
 use super::layout::{bare_layout, layout};
 use super::page::Page;
-use crate::domain::budget::{Totals, format_quantity};
 use crate::domain::dates::format_date;
-use crate::domain::listing_content::{PriceUnit, format_pounds};
-use crate::domain::ras::{ANSWER_FIELDS, CurrentTable};
-use crate::domain::support_plans::{ItemForm, PlanView, line_of};
+use crate::domain::listings::content::{PriceUnit, format_pounds};
+use crate::domain::plans::budget::{Totals, format_quantity};
+use crate::domain::plans::ras::{ANSWER_FIELDS, CurrentTable};
+use crate::domain::plans::support_plans::{ItemForm, PlanView, line_of};
 use crate::domain::validation::FieldErrors;
 
 pub struct PlanPage<'a> {

@@ -16,8 +16,8 @@ use super::components::{
 use super::layout::layout;
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::evidence_expiry::{Expiry, expiry_of};
-use crate::domain::provider_evidence::{DBS_TYPES, EvidenceForm, EvidenceKind, required_for};
+use crate::domain::providers::evidence::{DBS_TYPES, EvidenceForm, EvidenceKind, required_for};
+use crate::domain::providers::evidence_expiry::{Expiry, expiry_of};
 use crate::domain::validation::FieldErrors;
 
 pub struct EvidenceView<'a> {

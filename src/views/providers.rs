@@ -14,8 +14,8 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::organisations::{ORGANISATION_KINDS, PublicProfile, kind_label};
-use crate::domain::provider_profile::ProfileForm;
+use crate::domain::providers::organisations::{ORGANISATION_KINDS, PublicProfile, kind_label};
+use crate::domain::providers::profile::ProfileForm;
 use crate::domain::validation::FieldErrors;
 
 #[derive(Debug, Default, Deserialize)]
@@ -207,7 +207,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
 pub fn public(
     page: &Page,
     p: &PublicProfile,
-    listings: &[(i64, crate::domain::listing_content::ListingContent)],
+    listings: &[(i64, crate::domain::listings::content::ListingContent)],
 ) -> Markup {
     let mut rows: Vec<(&str, Markup)> = vec![("Type of provider", html! { (kind_label(p.kind)) })];
     if let Some(email) = &p.contact_email {

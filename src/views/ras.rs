@@ -7,8 +7,8 @@ use super::components::{
 };
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::listing_content::format_pounds;
-use crate::domain::ras::{CurrentTable, MAX_QUESTIONS, OPTION_FIELDS, RasForm, TEXT_FIELDS};
+use crate::domain::listings::content::format_pounds;
+use crate::domain::plans::ras::{CurrentTable, MAX_QUESTIONS, OPTION_FIELDS, RasForm, TEXT_FIELDS};
 use crate::domain::validation::FieldErrors;
 
 pub fn editor(page: &Page, current: &CurrentTable, form: &RasForm, errors: &FieldErrors) -> Markup {

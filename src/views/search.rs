@@ -9,8 +9,8 @@ use super::components::{pagination, total_pages};
 use super::layout::layout;
 use super::page::Page;
 use super::shortlists::save_button;
-use crate::domain::listing_content::{DAYS, PriceUnit, format_pounds};
-use crate::domain::search_params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
+use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
+use crate::domain::search::params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
 
 /// One value of a facet: what the URL says, what people read, how many match.
 pub struct FacetOption {

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use super::components::{format_time, pagination, total_pages};
 use super::layout::layout;
 use super::page::Page;
-use crate::domain::search_log::LOG_PAGE_SIZE;
+use crate::domain::search::log::LOG_PAGE_SIZE;
 
 pub fn demand_log(
     page: &Page,

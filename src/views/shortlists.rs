@@ -6,7 +6,7 @@ use super::components::button_form;
 use super::layout::{bare_layout, layout};
 use super::page::Page;
 use crate::domain::dates::format_date;
-use crate::domain::shortlists::Entry;
+use crate::domain::plans::shortlists::Entry;
 
 pub struct ShortlistPage<'a> {
     pub entries: &'a [Entry],

@@ -903,7 +903,7 @@ async fn inspection_photos_follow_the_photo_rules_and_stay_private_unless_marked
 
 #[tokio::test]
 async fn checkers_are_reminded_once_shortly_before_a_check_is_due() {
-    use kith::domain::check_reminders::send_due_reminders;
+    use kith::domain::checking::reminders::send_due_reminders;
     let app = spawn_app().await;
     let (_, checker_user, assignment, _) = accepted_check(&app).await;
     let base = app.address.clone();

@@ -320,7 +320,7 @@ async fn approve_all(
                     ("decision".to_owned(), "approve".to_owned()),
                     ("message".to_owned(), String::new()),
                 ];
-                for (key, _) in kith::domain::listing_approval::CHECKLIST {
+                for (key, _) in kith::domain::listings::approval::CHECKLIST {
                     fields.push(("checklist".to_owned(), key.to_owned()));
                 }
                 let url = admin.url(&format!("/admin/listings/{id}/decision"));
@@ -385,7 +385,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
     assert!(out.status.success());
     // Each organisation gets an owner to email.
     let db = instance.db().await;
-    let hash = kith::domain::password_hash::hash("an owner's password").unwrap();
+    let hash = kith::domain::accounts::password_hash::hash("an owner's password").unwrap();
     let organisations = entity::provider_organisations::Entity::find()
         .all(&db)
         .await
@@ -394,12 +394,12 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
         let user = kith::domain::accounts::create_verified_account(
             &db,
             &kith::domain::audit::Actor::system(),
-            &kith::domain::email_address::EmailAddress::parse(&format!(
+            &kith::domain::accounts::email_address::EmailAddress::parse(&format!(
                 "owner{}@kitchens.example",
                 org.id
             ))
             .unwrap(),
-            &kith::domain::display_name::DisplayName::parse("Owner").unwrap(),
+            &kith::domain::accounts::display_name::DisplayName::parse("Owner").unwrap(),
             hash.clone(),
         )
         .await

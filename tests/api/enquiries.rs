@@ -4,7 +4,7 @@
 
 use entity::{enquiries, listings as listing_rows};
 use kith::auth::roles::Role;
-use kith::domain::{enquiries as domain, enquiry_stats};
+use kith::domain::{enquiries as domain, enquiries::stats as enquiry_stats};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 

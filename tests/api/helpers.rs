@@ -8,10 +8,10 @@ use std::time::Duration;
 use entity::{audit_log, users};
 use kith::auth::roles::Role;
 use kith::config::Settings;
+use kith::domain::accounts::display_name::DisplayName;
+use kith::domain::accounts::email_address::EmailAddress;
 use kith::domain::accounts::{create_verified_account, grant_role_in};
 use kith::domain::audit::Actor;
-use kith::domain::display_name::DisplayName;
-use kith::domain::email_address::EmailAddress;
 use kith::mail::{CapturedMail, MailTransport};
 use reqwest::StatusCode;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
@@ -64,7 +64,7 @@ pub async fn fresh_code(email: &str, secret: &str) -> String {
                 .lock()
                 .expect("steps")
                 .push((email.to_owned(), step));
-            return kith::domain::two_factor::code_at(secret, step * 30);
+            return kith::domain::accounts::two_factor::code_at(secret, step * 30);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -159,7 +159,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let address = app.base_url.clone();
     let db = app.spawn();
-    let password_hash = kith::domain::password_hash::hash(PASSWORD).expect("hash");
+    let password_hash = kith::domain::accounts::password_hash::hash(PASSWORD).expect("hash");
     TestApp {
         address,
         db,
@@ -230,8 +230,8 @@ impl TestApp {
                 .await
                 .expect("grant");
         }
-        if kith::domain::two_factor::required_for(roles) {
-            kith::domain::two_factor::enrol_with_secret(&self.db, id, TOTP_SECRET)
+        if kith::domain::accounts::two_factor::required_for(roles) {
+            kith::domain::accounts::two_factor::enrol_with_secret(&self.db, id, TOTP_SECRET)
                 .await
                 .expect("enrol");
         }

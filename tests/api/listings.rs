@@ -4,8 +4,8 @@
 
 use entity::{categories, listing_revisions};
 use kith::auth::roles::Role;
-use kith::domain::listing_approval::ReviewPolicy;
-use kith::domain::listing_review::run_review_pass;
+use kith::domain::listings::approval::ReviewPolicy;
+use kith::domain::listings::review::run_review_pass;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 

@@ -372,13 +372,21 @@ async fn reminders_go_out_once_before_evidence_lapses_and_lapsed_evidence_is_fla
         StatusCode::SEE_OTHER
     );
 
-    let queued = kith::domain::evidence_expiry::send_expiry_reminders(&app.db, &app.address, today)
-        .await
-        .unwrap();
+    let queued = kith::domain::providers::evidence_expiry::send_expiry_reminders(
+        &app.db,
+        &app.address,
+        today,
+    )
+    .await
+    .unwrap();
     assert_eq!(queued, 1);
-    let again = kith::domain::evidence_expiry::send_expiry_reminders(&app.db, &app.address, today)
-        .await
-        .unwrap();
+    let again = kith::domain::providers::evidence_expiry::send_expiry_reminders(
+        &app.db,
+        &app.address,
+        today,
+    )
+    .await
+    .unwrap();
     assert_eq!(again, 0, "one reminder per expiry");
     let mail = app.wait_for_mail(&user.email, "runs out on").await;
     assert!(mail.text.contains("Nearly Expired") && mail.text.contains("/evidence"));
@@ -398,9 +406,13 @@ async fn reminders_go_out_once_before_evidence_lapses_and_lapsed_evidence_is_fla
     let (_, body) = admin.get_text("/admin/providers?status=approved").await;
     assert!(body.contains("Nearly Expired") && body.contains("Public liability insurance lapsed"));
     assert_eq!(
-        kith::domain::evidence_expiry::send_expiry_reminders(&app.db, &app.address, today)
-            .await
-            .unwrap(),
+        kith::domain::providers::evidence_expiry::send_expiry_reminders(
+            &app.db,
+            &app.address,
+            today
+        )
+        .await
+        .unwrap(),
         1,
         "updating evidence re-arms the reminder"
     );

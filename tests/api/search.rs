@@ -370,7 +370,7 @@ async fn lapsed_insurance_stops_counting_as_insured_in_search() {
     let mut lapsed: entity::provider_evidence::ActiveModel = evidence.into();
     lapsed.expires_on = Set(Some(today - chrono::Duration::days(1)));
     lapsed.update(&m.app.db).await.unwrap();
-    let marked = kith::domain::search_changes::record_lapsed_evidence(
+    let marked = kith::domain::search::changes::record_lapsed_evidence(
         &m.app.db,
         today - chrono::Duration::days(1),
         today,

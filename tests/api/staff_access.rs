@@ -277,7 +277,7 @@ async fn attack_2_invitations_are_capped_per_sender_and_per_address() {
         "a fourth to one address"
     );
     assert!(body.contains("please wait"), "{body}");
-    for n in 3..kith::domain::invitations::INVITATIONS_PER_HOUR {
+    for n in 3..kith::domain::accounts::invitations::INVITATIONS_PER_HOUR {
         let res = owner
             .post_form(&members, &[("email", &format!("person{n}@example.org"))])
             .await;
@@ -672,7 +672,7 @@ async fn attack_7_searches_are_throttled_per_client_and_only_pages_are_logged() 
         .unwrap();
     assert_eq!(
         row.query_text.chars().count(),
-        kith::domain::search_log::MAX_LOGGED_QUERY_CHARS
+        kith::domain::search::log::MAX_LOGGED_QUERY_CHARS
     );
 }
 

@@ -15,13 +15,13 @@ use sea_orm::{
 };
 
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
+use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
-use crate::domain::email_address::EmailAddress;
-use crate::domain::listing_approval::ReviewPolicy;
-use crate::domain::listing_content::ListingContent;
+use crate::domain::listings::approval::ReviewPolicy;
+use crate::domain::listings::content::ListingContent;
 use crate::domain::listings::{self, ListingView};
-use crate::domain::provider_profile::{parse_cqc_location_id, parse_website};
-use crate::domain::search_changes;
+use crate::domain::providers::profile::{parse_cqc_location_id, parse_website};
+use crate::domain::search::changes as search_changes;
 
 #[derive(Clone, Debug)]
 pub struct Options {

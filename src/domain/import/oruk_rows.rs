@@ -5,10 +5,10 @@ use entity::provider_organisations::ProviderKind;
 use serde_json::Value;
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
-use crate::domain::listing_content::{PriceUnit, VENUE_ACCESSIBILITY};
-use crate::domain::listing_form::ListingForm;
-use crate::domain::organisations::ORGANISATION_KINDS;
+use crate::domain::listings::content::{PriceUnit, VENUE_ACCESSIBILITY};
+use crate::domain::listings::form::ListingForm;
 use crate::domain::oruk::model::{Organization, Service};
+use crate::domain::providers::organisations::ORGANISATION_KINDS;
 
 /// Reads services from ORUK JSON.
 pub fn from_json(text: &str, vocabulary: &Vocabulary) -> Result<Read, String> {

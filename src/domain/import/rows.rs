@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::domain::categories::{CLIENT_GROUPS, CategoryNode, choosable};
-use crate::domain::listing_form::ListingForm;
+use crate::domain::listings::form::ListingForm;
 
 /// The organisation a row belongs to, as the source describes it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -82,7 +82,7 @@ impl Vocabulary {
 
 /// "Monday", "MO", "mon" → "mon".
 pub fn day_key(word: &str) -> Option<&'static str> {
-    use crate::domain::listing_content::DAYS;
+    use crate::domain::listings::content::DAYS;
     const RRULE: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
     let word = word.trim().to_lowercase();
     DAYS.iter().enumerate().find_map(|(i, (key, name))| {

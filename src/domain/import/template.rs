@@ -2,7 +2,7 @@
 //! spreadsheet. Lists inside a cell are separated by semicolons.
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
-use crate::domain::listing_form::ListingForm;
+use crate::domain::listings::form::ListingForm;
 use entity::provider_organisations::ProviderKind;
 
 /// The columns, in order, with what goes in each (shown on the import page and README).

@@ -7,7 +7,7 @@ use sea_orm::DatabaseConnection;
 use super::model::Service;
 use super::{package, service, taxonomy};
 use crate::domain::listings::{self, ListingError};
-use crate::domain::search_documents::candidate_ids;
+use crate::domain::search::documents::candidate_ids;
 
 /// Every published service in full, in listing order; `progress` is told after each.
 pub async fn services(

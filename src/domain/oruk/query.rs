@@ -12,7 +12,7 @@ use super::taxonomy::{
 };
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::import::rows::day_key;
-use crate::domain::search_documents::minute_of_day;
+use crate::domain::search::documents::minute_of_day;
 
 pub const DEFAULT_PER_PAGE: u64 = 50;
 pub const MAX_PER_PAGE: u64 = 100;

@@ -13,10 +13,10 @@ use super::model::{
     OrganizationIdentifier, Schedule, Service, ServiceArea, ServiceAtLocation,
 };
 use super::taxonomy::{Terms, client_group_term_id, provider_kind_term_id};
-use crate::domain::listing_content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
 use crate::domain::listings::PublicListing;
-use crate::domain::organisations::PublicProfile;
-use crate::domain::provider_profile::parse_website;
+use crate::domain::listings::content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
+use crate::domain::providers::organisations::PublicProfile;
+use crate::domain::providers::profile::parse_website;
 
 /// Adult social care: every service is for adults.
 pub const MINIMUM_AGE: f64 = 18.0;

@@ -10,8 +10,8 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait, QueryOrder};
 use super::ids::{self, Kind};
 use super::model::{Taxonomy, TaxonomyTerm};
 use crate::domain::categories::CLIENT_GROUPS;
-use crate::domain::organisations::ORGANISATION_KINDS;
-use crate::domain::search_documents::path_of;
+use crate::domain::providers::organisations::ORGANISATION_KINDS;
+use crate::domain::search::documents::path_of;
 
 pub const TYPES_OF_SUPPORT: i64 = 1;
 pub const WHO_FOR: i64 = 2;

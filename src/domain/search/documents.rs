@@ -1,0 +1,183 @@
+//! What the search index holds about a listing: built from the database for the live
+//! version of published, visible listings only; anything else is removed from the index.
+
+use entity::listings::ListingStatus;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use entity::{categories, listings as listing_rows};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
+
+use crate::domain::listings::content::{Price, client_group_label};
+use crate::domain::listings::{self, ListingError};
+use crate::domain::market::supply::Projection;
+use crate::domain::providers::evidence::{self as provider_evidence, EvidenceKind};
+use crate::domain::providers::evidence_expiry::{Expiry, expiry_of};
+
+/// A category's path: "respite/respite-agency" under its parent, or its own slug.
+pub fn path_of(c: &categories::Model, parent_slug: Option<&String>) -> String {
+    match parent_slug {
+        Some(parent) => format!("{parent}/{}", c.slug),
+        None => c.slug.clone(),
+    }
+}
+
+/// Category paths ("respite/respite-agency") and names by id.
+pub struct CategoryPaths(HashMap<i64, CategoryRef>);
+
+impl CategoryPaths {
+    pub async fn load(conn: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        let all = categories::Entity::find().all(conn).await?;
+        let slugs: HashMap<i64, String> = all.iter().map(|c| (c.id, c.slug.clone())).collect();
+        Ok(Self(
+            all.into_iter()
+                .map(|c| {
+                    let path = path_of(&c, c.parent_id.and_then(|p| slugs.get(&p)));
+                    (c.id, CategoryRef { path, name: c.name })
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl CategoryPaths {
+    /// Each category id's top-level slug (its own, for a top-level category).
+    pub fn top_slugs(&self) -> std::collections::BTreeMap<i64, String> {
+        self.0
+            .iter()
+            .map(|(id, c)| (*id, c.path.split('/').next().unwrap_or_default().to_owned()))
+            .collect()
+    }
+
+    /// Names by category id.
+    pub fn names_by_id(&self) -> std::collections::BTreeMap<i64, String> {
+        self.0.iter().map(|(id, c)| (*id, c.name.clone())).collect()
+    }
+
+    /// Names by path ("respite/respite-agency" → "Respite at home").
+    pub fn names_by_path(&self) -> std::collections::BTreeMap<String, String> {
+        self.0
+            .values()
+            .map(|c| (c.path.clone(), c.name.clone()))
+            .collect()
+    }
+}
+
+/// The postcode district of a place ("M33 7AB", "M33 7" or "M33" → "M33").
+fn district_of(place: &str) -> Option<String> {
+    let parsed = crate::domain::postcode::parse_place(place).ok()?;
+    parsed.split(' ').next().map(str::to_owned)
+}
+
+/// The index document for a listing (with its district, for the market tables), or `None`
+/// when the public must not find it.
+pub async fn listing_doc(
+    conn: &impl ConnectionTrait,
+    categories: &CategoryPaths,
+    listing_id: i64,
+    today: NaiveDate,
+) -> Result<Option<Projection>, ListingError> {
+    let view = match listings::load(conn, listing_id).await {
+        Ok(view) => view,
+        Err(ListingError::NotFound) => return Ok(None),
+        Err(err) => return Err(err),
+    };
+    if !view.is_public() {
+        return Ok(None);
+    }
+    let Some(live) = &view.live else {
+        return Ok(None);
+    };
+    let c = &live.content;
+    let evidence = provider_evidence::of_organisation(conn, view.org.id).await?;
+    let inspection = crate::domain::checking::review::latest_published(conn, listing_id).await?;
+    let current = |kind: EvidenceKind| {
+        evidence
+            .iter()
+            .any(|e| e.kind == kind && expiry_of(e, today) != Expiry::Lapsed)
+    };
+    let district = c
+        .venue
+        .as_ref()
+        .and_then(|v| district_of(&v.postcode))
+        .or_else(|| c.at_home.as_ref().and_then(|h| district_of(&h.place)))
+        .unwrap_or_default();
+    let doc = ListingDoc {
+        listing_id: listing_id as u64,
+        provider_id: view.org.id as u64,
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        description: c.description.clone(),
+        provider_name: view.org.name.clone(),
+        provider_kind: view.org.kind.as_str().to_owned(),
+        categories: c
+            .category_ids
+            .iter()
+            .filter_map(|id| categories.0.get(id).cloned())
+            .collect(),
+        client_groups: c
+            .client_groups
+            .iter()
+            .map(|k| (k.clone(), client_group_label(k).to_owned()))
+            .collect(),
+        languages: c.languages.clone(),
+        days: c.availability.days.clone(),
+        price: match &c.price {
+            Price::Free => None,
+            Price::Charged { pence, unit } => {
+                Some((u64::try_from(*pence).unwrap_or(0), unit.as_str().to_owned()))
+            }
+        },
+        accepting_new_clients: c.accepting_new_clients,
+        dbs_checked: current(EvidenceKind::Dbs),
+        insured: current(EvidenceKind::Insurance),
+        quality_checked: inspection.is_some(),
+        rating: inspection.and_then(|i| i.overall_score).map(|s| s as f32),
+        home: c.at_home.as_ref().and_then(|h| {
+            locate(&h.place).map(|l| {
+                (
+                    l.point,
+                    (f64::from(h.radius_miles) * METRES_PER_MILE).round() as i64,
+                )
+            })
+        }),
+        venue: c
+            .venue
+            .as_ref()
+            .and_then(|v| locate(&v.postcode))
+            .map(|l| l.point),
+        online: c.online,
+        modified: live
+            .revision
+            .decided_at
+            .unwrap_or(view.listing.updated_at)
+            .timestamp(),
+        opens: c.availability.from.as_deref().and_then(minute_of_day),
+        closes: c.availability.to.as_deref().and_then(minute_of_day),
+        lang: c.lang().map(str::to_owned),
+    };
+    Ok(Some(Projection {
+        doc,
+        district,
+        provider_kind: view.org.kind,
+    }))
+}
+
+/// "09:30" → 570.
+pub fn minute_of_day(time: &str) -> Option<u16> {
+    let (h, m) = time.trim().split_once(':')?;
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.get(..2).unwrap_or(m).parse().ok()?);
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Every listing that may be public, for a full rebuild.
+pub async fn candidate_ids(conn: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    listing_rows::Entity::find()
+        .select_only()
+        .column(listing_rows::Column::Id)
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
+        .into_tuple()
+        .all(conn)
+        .await
+}

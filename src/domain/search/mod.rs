@@ -1,0 +1,7 @@
+//! Search as the domain sees it: what is indexed for each listing, the change table the
+//! indexer follows, the parameters people search with, and the search log.
+
+pub mod changes;
+pub mod documents;
+pub mod log;
+pub mod params;
