@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use kith::domain::oruk::query::ListQuery;
 use kith::domain::oruk::taxonomy::Terms;
-use kith::domain::search_params::SearchParams;
+use kith::domain::search::params::SearchParams;
 use kith::domain::validation::FormFields;
 use libfuzzer_sys::fuzz_target;
 use search_index::{CategoryRef, GridPoint, ListingDoc, SearchIndex};
