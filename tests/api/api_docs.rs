@@ -6,7 +6,7 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::listings::published;
+use crate::helpers::fixtures::published;
 use crate::search::wait_for;
 
 /// Asserts `body` is valid against the document's component schema `name`.

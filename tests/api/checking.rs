@@ -7,8 +7,8 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
+use crate::helpers::fixtures::published;
 use crate::helpers::{Browser, spawn_app};
-use crate::listings::published;
 
 fn due_in(days: i64) -> (String, String, String) {
     let d = chrono::Utc::now().date_naive() + chrono::Duration::days(days);

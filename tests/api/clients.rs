@@ -8,8 +8,8 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::enquiries::{enquiry, enquiry_fields, send_enquiry};
+use crate::helpers::fixtures::published;
 use crate::helpers::{Browser, location, spawn_app};
-use crate::listings::published;
 
 fn client_fields<'a>(name: &'a str, sector: &'a str) -> Vec<(&'static str, &'a str)> {
     vec![

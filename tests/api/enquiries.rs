@@ -8,8 +8,8 @@ use kith::domain::{enquiries as domain, enquiries::stats as enquiry_stats};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
+use crate::helpers::fixtures::published;
 use crate::helpers::{Browser, TestApp, TestUser, location, spawn_app};
-use crate::listings::published;
 
 pub(crate) fn enquiry_fields<'a>(
     reply_by: &'a str,
@@ -389,7 +389,7 @@ async fn unanswered_enquiries_close_as_no_response_and_demand_is_counted() {
     )
     .await
     .unwrap();
-    let category: i64 = crate::listings::category_id(&app, "domestic-help")
+    let category: i64 = crate::helpers::fixtures::category_id(&app, "domestic-help")
         .await
         .parse()
         .unwrap();

@@ -669,10 +669,16 @@ async fn awards_are_tracked_and_published_as_360giving_open_data_without_sole_tr
             .status(),
         StatusCode::CONFLICT
     );
-    let own =
-        crate::listings::create_listing(&app, &org_b, org, "Urdu-speaking home support", "18")
-            .await;
-    let other = crate::listings::create_listing(&app, &pa_b, pa, "Kasia's help", "15").await;
+    let own = crate::helpers::fixtures::create_listing(
+        &app,
+        &org_b,
+        org,
+        "Urdu-speaking home support",
+        "18",
+    )
+    .await;
+    let other =
+        crate::helpers::fixtures::create_listing(&app, &pa_b, pa, "Kasia's help", "15").await;
     let (status, body) = commissioner
         .post_form_text(
             &format!("{base}/listings"),

@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::Value;
 
+use crate::helpers::fixtures::published;
 use crate::helpers::{Browser, TestApp, spawn_app};
-use crate::listings::published;
 use crate::openreferral::venue_listing;
 
 /// Services with everything that differs between instances left out (ids, links, dates)

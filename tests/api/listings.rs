@@ -2,135 +2,23 @@
 //! reviewed while the approved version stays live, suspension, archiving, review reminders
 //! and hiding, photos, and what the public page shows (and never shows).
 
-use entity::{categories, listing_revisions};
+use entity::listing_revisions;
 use kith::auth::roles::Role;
 use kith::domain::listings::approval::ReviewPolicy;
 use kith::domain::listings::review::run_review_pass;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::helpers::{Browser, TestApp, TestUser, bomb_png, location, png_bytes, spawn_app};
+use crate::helpers::fixtures::{
+    approved_provider, as_refs, category_id, create_listing, decide, listing_fields, published,
+    submit,
+};
+use crate::helpers::{Browser, bomb_png, location, png_bytes, spawn_app};
 
-const CHECKLIST: [&str; 5] = [
-    "accurate",
-    "plain_english",
-    "categories",
-    "regulated",
-    "photos",
-];
 const POLICY: ReviewPolicy = ReviewPolicy {
     cycle_days: 182,
     grace_days: 28,
 };
-
-pub(crate) async fn category_id(app: &TestApp, slug: &str) -> String {
-    categories::Entity::find()
-        .filter(categories::Column::Slug.eq(slug))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("seeded category")
-        .id
-        .to_string()
-}
-
-/// A complete, valid listing form.
-pub(crate) fn listing_fields(
-    category: &str,
-    title: &str,
-    price: &str,
-) -> Vec<(&'static str, String)> {
-    [
-        ("title", title),
-        (
-            "summary",
-            "We help with shopping, cleaning and cooking at home.",
-        ),
-        (
-            "description",
-            "A small local team.\n\nWe have worked in Sale for ten years.",
-        ),
-        ("categories", category),
-        ("client_groups", "older_people"),
-        ("client_groups", "carers"),
-        ("delivery", "home"),
-        ("home_place", "m33 7"),
-        ("home_radius", "5"),
-        ("price_type", "charged"),
-        ("price_amount", price),
-        ("price_unit", "hour"),
-        ("days", "mon"),
-        ("days", "wed"),
-        ("time_from", "9am"),
-        ("time_to", "5pm"),
-        ("accepting", "yes"),
-        ("languages", "English, Polish"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_owned()))
-    .collect()
-}
-
-pub(crate) fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// A provider whose organisation the council has approved.
-pub(crate) async fn approved_provider(app: &TestApp, kind: &str) -> (Browser, TestUser, i64) {
-    let (b, user) = app.signed_in_as(Role::Provider).await;
-    let org = b.create_organisation("Sale Helpers", kind).await;
-    app.approve_organisation(org).await;
-    (b, user, org)
-}
-
-pub(crate) async fn create_listing(
-    app: &TestApp,
-    b: &Browser,
-    org: i64,
-    title: &str,
-    price: &str,
-) -> i64 {
-    let fields = listing_fields(&category_id(app, "domestic-help").await, title, price);
-    let res = b
-        .post_form(
-            &format!("/provider/organisations/{org}/listings"),
-            &as_refs(&fields),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "create listing");
-    location(&res).rsplit('/').next().unwrap().parse().unwrap()
-}
-
-pub(crate) async fn submit(b: &Browser, id: i64) -> reqwest::Response {
-    b.post_form(&format!("/provider/listings/{id}/submit"), &[])
-        .await
-}
-
-pub(crate) async fn decide(
-    admin: &Browser,
-    id: i64,
-    decision: &str,
-    message: &str,
-) -> reqwest::Response {
-    let mut fields: Vec<(&str, &str)> = vec![("decision", decision), ("message", message)];
-    fields.extend(CHECKLIST.iter().map(|c| ("checklist", *c)));
-    admin
-        .post_form(&format!("/admin/listings/{id}/decision"), &fields)
-        .await
-}
-
-/// A listing the council has approved, with its provider and an admin.
-pub(crate) async fn published(app: &TestApp) -> (Browser, Browser, TestUser, i64) {
-    let (b, user, org) = approved_provider(app, "micro_enterprise").await;
-    let id = create_listing(app, &b, org, "Help at home in Sale", "18.50").await;
-    assert_eq!(submit(&b, id).await.status(), StatusCode::SEE_OTHER);
-    let (admin, _) = app.signed_in_as(Role::Admin).await;
-    assert_eq!(
-        decide(&admin, id, "approve", "").await.status(),
-        StatusCode::SEE_OTHER
-    );
-    (b, admin, user, id)
-}
 
 #[tokio::test]
 async fn a_provider_writes_a_listing_and_bad_fields_are_named() {

@@ -6,7 +6,7 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 
 use crate::enquiries::{enquiry_fields, send_enquiry};
-use crate::listings::published;
+use crate::helpers::fixtures::published;
 use crate::search::wait_for;
 
 #[tokio::test]

@@ -6,10 +6,10 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{Browser, TestApp};
-use crate::listings::{
+use crate::helpers::fixtures::{
     approved_provider, as_refs, category_id, decide, listing_fields, published, submit,
 };
+use crate::helpers::{Browser, TestApp};
 use crate::search::wait_for;
 
 fn schema(name: &str) -> Value {
@@ -115,7 +115,7 @@ async fn every_endpoint_answers_in_the_uk_profile_and_validates_against_its_sche
     let venue = venue_listing(&app).await;
     // A draft is never published.
     let (b, _, org) = approved_provider(&app, "micro_enterprise").await;
-    crate::listings::create_listing(&app, &b, org, "Draft only", "10").await;
+    crate::helpers::fixtures::create_listing(&app, &b, org, "Draft only", "10").await;
     let visitor = app.browser();
     wait_for(&visitor, "", |found| {
         found.contains(&home) && found.contains(&venue)

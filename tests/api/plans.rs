@@ -7,8 +7,8 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
+use crate::helpers::fixtures::published;
 use crate::helpers::{Browser, location, spawn_app};
-use crate::listings::published;
 
 async fn add_line(b: &Browser, fields: &[(&str, &str)]) -> reqwest::Response {
     b.post_form("/plan/items", fields).await

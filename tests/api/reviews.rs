@@ -5,8 +5,8 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 
 use crate::enquiries::{enquiry_fields, send_enquiry};
+use crate::helpers::fixtures::published;
 use crate::helpers::spawn_app;
-use crate::listings::published;
 
 #[tokio::test]
 async fn an_arranged_enquiry_leads_to_a_moderated_review_and_one_reply() {

@@ -10,8 +10,10 @@ use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::helpers::fixtures::{
+    approved_provider, as_refs, category_id, decide, listing_fields, submit,
+};
 use crate::helpers::{Browser, TestApp, location, spawn_app};
-use crate::listings::{approved_provider, as_refs, category_id, decide, listing_fields, submit};
 
 /// How long the test waits for the indexer; the service aims for well under a second.
 const INDEX_WAIT: Duration = Duration::from_secs(3);

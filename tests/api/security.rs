@@ -287,7 +287,7 @@ async fn hostile_bodies_to_shortlist_enquiry_plan_and_review_forms_change_nothin
     use sea_orm::{EntityTrait, PaginatorTrait};
 
     let app = spawn_app().await;
-    let (_, _, _, listing) = crate::listings::published(&app).await;
+    let (_, _, _, listing) = crate::helpers::fixtures::published(&app).await;
     let (b, _) = app.signed_in_as(Role::BudgetHolder).await;
     let token = b.csrf().await;
     let paths = [

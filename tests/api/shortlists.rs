@@ -4,8 +4,8 @@
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
 
+use crate::helpers::fixtures::published;
 use crate::helpers::{PASSWORD, location, spawn_app};
-use crate::listings::published;
 
 #[tokio::test]
 async fn a_visitor_saves_a_listing_and_keeps_it_after_signing_in() {

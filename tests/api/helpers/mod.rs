@@ -2,6 +2,12 @@
 //! PostgreSQL named by `TEST_DATABASE_URL`), a temporary data dir and captured mail, and
 //! drives it over HTTP like a browser would.
 
+pub mod browser;
+pub mod fixtures;
+
+pub use browser::{Browser, csrf_in, location, session_cookie};
+pub use fixtures::{bomb_png, png_bytes};
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,8 +18,8 @@ use kith::domain::accounts::display_name::DisplayName;
 use kith::domain::accounts::email_address::EmailAddress;
 use kith::domain::accounts::{create_verified_account, grant_role_in};
 use kith::domain::audit::Actor;
+use kith::mail::worker::Sending;
 use kith::mail::{CapturedMail, MailTransport};
-use reqwest::StatusCode;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
 pub const PASSWORD: &str = "a long test password";
@@ -27,7 +33,8 @@ static USED_STEPS: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(
 
 /// Authenticator secrets accounts chose on the set-up page (by email); others use
 /// `TOTP_SECRET`.
-static SET_UP_SECRETS: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+pub(crate) static SET_UP_SECRETS: std::sync::Mutex<Vec<(String, String)>> =
+    std::sync::Mutex::new(Vec::new());
 
 fn secret_of(email: &str) -> String {
     SET_UP_SECRETS
@@ -85,13 +92,6 @@ pub struct TestApp {
 pub struct OtherProcess {
     pub address: String,
     _data_dir: tempfile::TempDir,
-}
-
-/// One browser: its own cookie jar, no automatic redirects (tests assert them).
-#[derive(Clone)]
-pub struct Browser {
-    pub client: reqwest::Client,
-    pub address: String,
 }
 
 pub struct TestUser {
@@ -246,9 +246,24 @@ impl TestApp {
         (browser, user)
     }
 
-    /// Waits for the mail worker to send a message to `to` whose subject contains `subject`.
+    /// Runs the outbox once, here and now, as the mail worker would: every message due is
+    /// sent (captured). Messages the worker is sending at this moment are left to it.
+    pub async fn send_pending_mail(&self) -> usize {
+        let sending = Sending {
+            from: self.settings.mail_from.clone(),
+            claim_secs: self.settings.mail_claim_seconds,
+        };
+        let transport = MailTransport::Capture(self.mail.clone());
+        kith::mail::worker::send_due(&self.db, &transport, &sending)
+            .await
+            .expect("send the outbox")
+    }
+
+    /// The message to `to` whose subject contains `subject`. The outbox is run first, so a
+    /// message queued by a request that has answered arrives at once; one the worker had
+    /// already claimed is waited for (up to 10 s).
     pub async fn wait_for_mail(&self, to: &str, subject: &str) -> CapturedMail {
-        // The worker polls every 5 s when nothing wakes it, so allow 10 s.
+        self.send_pending_mail().await;
         for _ in 0..200 {
             if let Some(m) = self
                 .mail
@@ -327,246 +342,4 @@ impl TestApp {
             .await
             .expect("count")
     }
-}
-
-impl Browser {
-    /// A browser of its own (cookies, no redirects followed) for a server at `address`.
-    pub fn at(address: &str) -> Self {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self {
-            client,
-            address: address.to_owned(),
-        }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.address)
-    }
-
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("GET")
-    }
-
-    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
-        let res = self.get(path).await;
-        let status = res.status();
-        (status, res.text().await.expect("body"))
-    }
-
-    /// The session's CSRF token, read from a page with a form.
-    pub async fn csrf(&self) -> String {
-        let (_, body) = self.get_text("/forgot-password").await;
-        csrf_in(&body)
-    }
-
-    /// Posts a file upload form as the browser would: the CSRF token, one file and some text
-    /// fields.
-    pub async fn post_file(
-        &self,
-        path: &str,
-        file_field: &str,
-        (file_name, bytes): (&str, Vec<u8>),
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let mut form = reqwest::multipart::Form::new()
-            .text("csrf_token", self.csrf().await)
-            .part(
-                file_field.to_owned(),
-                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
-            );
-        for (name, value) in fields {
-            form = form.text((*name).to_owned(), (*value).to_owned());
-        }
-        self.client
-            .post(self.url(path))
-            .multipart(form)
-            .send()
-            .await
-            .expect("request")
-    }
-
-    /// Posts a form as the browser would, with the CSRF token.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let token = self.csrf().await;
-        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.client
-            .post(self.url(path))
-            .form(&all)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    pub async fn post_form_text(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String) {
-        let res = self.post_form(path, fields).await;
-        let status = res.status();
-        (status, res.text().await.expect("body"))
-    }
-
-    /// Posts a form without the CSRF token.
-    pub async fn post_form_without_csrf(
-        &self,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .form(fields)
-            .send()
-            .await
-            .expect("POST")
-    }
-
-    /// Posts the sign-in form and returns the response.
-    pub async fn try_sign_in(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form("/sign-in", &[("email", email), ("password", password)])
-            .await
-    }
-
-    pub async fn sign_in(&self, email: &str, password: &str) {
-        let res = self.try_sign_in(email, password).await;
-        assert_eq!(
-            res.status(),
-            StatusCode::SEE_OTHER,
-            "sign-in as {email} failed"
-        );
-        self.second_factor(email, &location(&res)).await;
-    }
-
-    /// After the password: gives the code (staff accounts made by `create_user` and the demo
-    /// use `TOTP_SECRET`), or sets up an authenticator as a person would, reading the key
-    /// from the page. Anything else is left as it is. Returns where the person goes next.
-    pub async fn second_factor(&self, email: &str, location: &str) -> String {
-        match location {
-            "/sign-in/code" => {
-                // A step this helper does not know was used (by an earlier server on the same
-                // database) is refused once; the next one is fresh.
-                let mut status = StatusCode::OK;
-                for _ in 0..4 {
-                    let code = fresh_code(email, &secret_of(email)).await;
-                    let res = self.post_form("/sign-in/code", &[("code", &code)]).await;
-                    status = res.status();
-                    if status == StatusCode::SEE_OTHER {
-                        return crate::helpers::location(&res);
-                    }
-                }
-                panic!("the code for {email} was refused: {status}");
-            }
-            "/sign-in/set-up" => {
-                let (_, page) = self.get_text("/sign-in/set-up").await;
-                let key: String = page
-                    .split("kith-key\">")
-                    .nth(1)
-                    .and_then(|s| s.split('<').next())
-                    .expect("the key on the set-up page")
-                    .split_whitespace()
-                    .collect();
-                let code = fresh_code(email, &key).await;
-                let (status, page) = self
-                    .post_form_text("/sign-in/set-up", &[("code", &code)])
-                    .await;
-                assert_eq!(status, StatusCode::OK, "{page}");
-                assert!(page.contains("Save your recovery codes"));
-                SET_UP_SECRETS
-                    .lock()
-                    .expect("secrets")
-                    .push((email.to_owned(), key));
-                page.split("kith-continue\" href=\"")
-                    .nth(1)
-                    .and_then(|s| s.split('"').next())
-                    .unwrap_or("/account")
-                    .to_owned()
-            }
-            other => other.to_owned(),
-        }
-    }
-
-    /// Sets up an organisation as a provider would and returns its id.
-    pub async fn create_organisation(&self, name: &str, kind: &str) -> i64 {
-        let res = self
-            .post_form(
-                "/provider/organisations",
-                &[("name", name), ("kind", kind), ("cqc_location_id", "")],
-            )
-            .await;
-        assert_eq!(res.status(), StatusCode::SEE_OTHER, "create {name}");
-        location(&res)
-            .rsplit('/')
-            .next()
-            .and_then(|id| id.parse().ok())
-            .expect("organisation id in the redirect")
-    }
-
-    pub async fn is_signed_in(&self) -> bool {
-        self.get("/account").await.status() == StatusCode::OK
-    }
-}
-
-pub fn csrf_in(body: &str) -> String {
-    let marker = "name=\"csrf_token\" value=\"";
-    let start = body
-        .find(marker)
-        .unwrap_or_else(|| panic!("no csrf field in {body}"))
-        + marker.len();
-    body[start..].split('"').next().expect("token").to_owned()
-}
-
-pub fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-pub fn session_cookie(res: &reqwest::Response) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("kith_session="))
-        .map(str::to_owned)
-}
-
-/// A plain PNG picture.
-pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(width, height, image::Rgb([20, 100, 180]));
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &byte in data {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
-/// A 1×1 PNG whose header claims 100,000 × 100,000 pixels.
-pub fn bomb_png() -> Vec<u8> {
-    let mut bytes = png_bytes(1, 1);
-    bytes[16..20].copy_from_slice(&100_000u32.to_be_bytes());
-    bytes[20..24].copy_from_slice(&100_000u32.to_be_bytes());
-    let crc = crc32(&bytes[12..29]);
-    bytes[29..33].copy_from_slice(&crc.to_be_bytes());
-    bytes
 }
