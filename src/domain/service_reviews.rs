@@ -276,6 +276,13 @@ pub async fn published_for_listing(
 }
 
 /// Published reviews of an organisation's services, newest first, with listing titles.
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<service_reviews::Model>, DbErr> {
+    service_reviews::Entity::find_by_id(id).one(conn).await
+}
+
 pub async fn published_for_organisation(
     db: &DatabaseConnection,
     organisation_id: i64,

@@ -152,6 +152,19 @@ pub async fn purge_older_than(db: &DatabaseConnection, days: i64) -> Result<u64,
 pub const OUTBOX_PAGE_SIZE: u64 = 50;
 
 /// For the admin's mail page: newest first, optionally one status.
+/// Messages waiting to be sent, and messages given up on.
+pub async fn counts(db: &DatabaseConnection) -> Result<(u64, u64), DbErr> {
+    let count = |status: MailStatus| {
+        mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::Status.eq(status))
+            .count(db)
+    };
+    Ok((
+        count(MailStatus::Pending).await?,
+        count(MailStatus::Failed).await?,
+    ))
+}
+
 pub async fn list(
     db: &DatabaseConnection,
     status: Option<MailStatus>,

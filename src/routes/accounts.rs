@@ -3,7 +3,6 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use sea_orm::EntityTrait;
 
 use super::{RequestActor, html_page, rate_limit, see_other};
 use crate::auth::CurrentUser;
@@ -122,8 +121,7 @@ async fn account_page(
     form: &ProfileForm,
     errors: &FieldErrors,
 ) -> AppResult<maud::Markup> {
-    let model = entity::users::Entity::find_by_id(user.id)
-        .one(&state.db)
+    let model = accounts::find_user(&state.db, user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
     let organisations = organisations::of_user(&state.db, user.id)

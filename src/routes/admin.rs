@@ -4,11 +4,9 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use entity::mail_outbox::MailStatus;
-use entity::{invitations as invitation_entity, user_roles, users};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::Deserialize;
 
-use super::{RequestActor, form_status, html_page, page_number, path_id, see_other};
+use super::{PathId, RequestActor, form_status, html_page, page_number, see_other};
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::auth::second_factor::RecentlyConfirmed;
@@ -44,30 +42,14 @@ fn bounded(text: &str) -> String {
 
 pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
     let db = &state.db;
-    let mut users_by_role = Vec::new();
-    for role in Role::ALL {
-        let count = user_roles::Entity::find()
-            .filter(user_roles::Column::Role.eq(role.as_str()))
-            .count(db)
-            .await?;
-        users_by_role.push((role, count));
-    }
+    let accounts = user_admin::counts(db).await?;
+    let (mail_pending, mail_failed) = outbox::counts(db).await?;
     let o = Overview {
-        users: users::Entity::find().count(db).await?,
-        users_by_role,
-        pending_invitations: invitation_entity::Entity::find()
-            .filter(invitation_entity::Column::AcceptedAt.is_null())
-            .filter(invitation_entity::Column::ExpiresAt.gt(chrono::Utc::now()))
-            .count(db)
-            .await?,
-        mail_pending: entity::mail_outbox::Entity::find()
-            .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Pending))
-            .count(db)
-            .await?,
-        mail_failed: entity::mail_outbox::Entity::find()
-            .filter(entity::mail_outbox::Column::Status.eq(MailStatus::Failed))
-            .count(db)
-            .await?,
+        users: accounts.users,
+        users_by_role: accounts.by_role,
+        pending_invitations: accounts.pending_invitations,
+        mail_pending,
+        mail_failed,
         listings: crate::domain::listings::review::counts(db, state.clock.today()).await?,
     };
     Ok(view::overview(&page, &o))
@@ -122,9 +104,9 @@ async fn user_detail_page(
 pub async fn user_detail(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    user_detail_page(&page, &state, path_id(&id)?, &FieldErrors::default()).await
+    user_detail_page(&page, &state, id, &FieldErrors::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,10 +125,9 @@ pub async fn grant_role(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let role = parse_role(&form.role)?;
     user_admin::grant_role(&state.db, &actor, id, role).await?;
     set_flash(&session, &format!("{} role given", role.label()));
@@ -159,10 +140,9 @@ pub async fn revoke_role(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let role = parse_role(&form.role)?;
     match user_admin::revoke_role(&state.db, &actor, id, role).await {
         Ok(()) => {
@@ -194,10 +174,9 @@ pub async fn set_status(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<StatusForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let disable = match form.action.as_str() {
         "disable" => true,
         "enable" => false,

@@ -7,7 +7,7 @@ use entity::listings::ListingStatus;
 use serde::Deserialize;
 
 use super::listings::{category_names, name_of};
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::domain::listings::approval::{self as listing_approval, Decision, DecisionInput};
 use crate::domain::listings::content::diff;
 use crate::domain::listings::review as listing_review;
@@ -111,16 +111,9 @@ async fn review_page(
 pub async fn review(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    review_page(
-        &page,
-        &state,
-        path_id(&id)?,
-        &Sent::default(),
-        &FieldErrors::default(),
-    )
-    .await
+    review_page(&page, &state, id, &Sent::default(), &FieldErrors::default()).await
 }
 
 pub async fn decide(
@@ -128,10 +121,9 @@ pub async fn decide(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let sent = Sent {
         decision: fields.one("decision"),
@@ -190,11 +182,10 @@ async fn set_suspended(
     state: web::Data<AppState>,
     actor: crate::domain::audit::Actor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ReasonForm>,
     suspend: bool,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let result = if suspend {
         listing_approval::suspend(&state.db, &actor, &state.base_url, id, &form.reason).await
     } else {
@@ -232,7 +223,7 @@ pub async fn suspend(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    id: PathId,
     form: web::Form<ReasonForm>,
 ) -> AppResult<HttpResponse> {
     set_suspended(page, state, actor, session, id, form, true).await
@@ -243,7 +234,7 @@ pub async fn unsuspend(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    id: PathId,
     form: web::Form<ReasonForm>,
 ) -> AppResult<HttpResponse> {
     set_suspended(page, state, actor, session, id, form, false).await
@@ -253,9 +244,8 @@ pub async fn archive(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     listing_approval::archive(&state.db, &actor, id, None).await?;
     state.wake_indexer();
     set_flash(&session, "Listing archived");

@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
 use crate::domain::categories::{self, CategoryError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
@@ -17,7 +17,12 @@ impl From<CategoryError> for AppError {
         match err {
             CategoryError::NotFound => AppError::NotFound,
             CategoryError::Db(db) => db.into(),
-            other => AppError::BadRequest(other.to_string()),
+            CategoryError::NameEmpty
+            | CategoryError::NameInvalid
+            | CategoryError::DescriptionInvalid
+            | CategoryError::Duplicate
+            | CategoryError::BadParent
+            | CategoryError::HasActiveChildren => AppError::BadRequest(err.to_string()),
         }
     }
 }
@@ -81,9 +86,9 @@ pub async fn add(
 pub async fn edit(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let category = categories::get(&state.db, path_id(&id)?).await?;
+    let category = categories::get(&state.db, id).await?;
     let form = CategoryForm {
         name: category.name.clone(),
         description: category.description.clone().unwrap_or_default(),
@@ -97,10 +102,9 @@ pub async fn update(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<CategoryForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match categories::update(&state.db, &actor, id, &form.name, &form.description).await {
         Ok(()) => {
             set_flash(&session, "Category saved");
@@ -131,10 +135,9 @@ pub async fn archive(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ArchiveForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let archived = match form.action.as_str() {
         "archive" => true,
         "restore" => false,

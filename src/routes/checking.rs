@@ -5,7 +5,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use entity::listings::ListingStatus;
 
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::checking::assignments::{self, AssignForm, AssignmentError};
 use crate::domain::checking::checkers::{self, ProfileForm};
@@ -23,7 +23,10 @@ impl From<AssignmentError> for AppError {
             AssignmentError::NotFound => AppError::NotFound,
             AssignmentError::Db(e) => e.into(),
             AssignmentError::Listing(e) => e.into(),
-            other => AppError::Conflict(other.to_string()),
+            AssignmentError::NotPublished
+            | AssignmentError::NotAChecker
+            | AssignmentError::AlreadyAnswered
+            | AssignmentError::Closed => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -110,9 +113,9 @@ pub async fn show(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    assignment_page(&page, &state, &user, path_id(&id)?, &FieldErrors::default()).await
+    assignment_page(&page, &state, &user, id, &FieldErrors::default()).await
 }
 
 pub async fn accept(
@@ -120,9 +123,8 @@ pub async fn accept(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     assignments::respond(&state.db, &actor, &state.base_url, id, user.id, true, "").await?;
     set_flash(&session, "Thank you. The check is on your list.");
     Ok(see_other(&format!("/checker/assignments/{id}")))
@@ -140,10 +142,9 @@ pub async fn decline(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<DeclineForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     // Someone else's assignment is "not found" before anything else is said.
     assignments::of_checker(&state.db, id, user.id).await?;
     match assignments::parse_decline_reason(&form.reason) {
@@ -247,12 +248,12 @@ async fn assign_page(
 pub async fn assign_form(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
     assign_page(
         &page,
         &state,
-        path_id(&id)?,
+        id,
         &AssignForm::default(),
         &FieldErrors::default(),
     )
@@ -265,10 +266,9 @@ pub async fn assign(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let form = AssignForm::from_fields(&FormFields(form.into_inner()));
     match form.parse(state.clock.today()) {
         Ok(new) => {
@@ -294,9 +294,9 @@ pub async fn cancel(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    assignments::cancel(&state.db, &actor, path_id(&id)?).await?;
+    assignments::cancel(&state.db, &actor, id).await?;
     set_flash(&session, "Check cancelled");
     Ok(see_other("/admin/checking"))
 }

@@ -5,7 +5,7 @@ use crate::domain::audit::Action;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, acting, form_status, html_page, path_id, see_other};
+use super::{PathId, RequestActor, acting, form_status, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::enquiries;
 use crate::domain::plans::clients::{self, ClientError, ClientForm};
@@ -104,9 +104,8 @@ pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let client = clients::of_broker(&state.db, user.id, id).await?;
     // A client record holds a person's care needs: every opening of it is recorded.
     crate::domain::audit::record(
@@ -122,9 +121,8 @@ pub async fn edit_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let client = clients::of_broker(&state.db, user.id, id).await?;
     let path = format!("/broker/clients/{id}");
     Ok(view::client_form(
@@ -143,10 +141,9 @@ pub async fn update(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let client = clients::of_broker(&state.db, user.id, id).await?;
     let form = ClientForm::from_fields(&FormFields(form.into_inner()));
     let path = format!("/broker/clients/{id}");
@@ -175,9 +172,8 @@ pub async fn act(
     state: web::Data<AppState>,
     user: CurrentUser,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let acting_for = clients::act_for(&state.db, user.id, id).await?;
     acting::start(&session, &acting_for)?;
     let name = acting_for.client.as_ref().map_or("", |c| c.name.as_str());
@@ -203,10 +199,9 @@ pub async fn hand_over(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<HandoverForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match clients::hand_over(&state.db, &actor, Some(user.id), id, &form.to_email).await {
         Ok(_) => {
             if page.acting_for.as_ref().is_some_and(|a| a.id == id) {
@@ -234,10 +229,9 @@ pub async fn set_closed(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<CloseForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let closed = form.closed != "false";
     clients::set_closed(&state.db, &actor, user.id, id, closed).await?;
     if closed && page.acting_for.as_ref().is_some_and(|a| a.id == id) {
@@ -269,10 +263,9 @@ pub async fn admin_hand_over(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<HandoverForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match clients::hand_over(&state.db, &actor, None, id, &form.to_email).await {
         Ok(_) => {
             set_flash(&session, "Client handed over");

@@ -7,7 +7,7 @@ use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
 use entity::enquiries::ReplyBy;
 
-use super::{RequestActor, acting, form_status, html_page, path_id, rate_limit, see_other};
+use super::{PathId, RequestActor, acting, form_status, html_page, rate_limit, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::rate_limit as limits;
@@ -38,7 +38,10 @@ impl From<EnquiryError> for AppError {
             EnquiryError::Listing(e) => e.into(),
             EnquiryError::Db(e) => e.into(),
             EnquiryError::BadOutcome => AppError::BadRequest(err.to_string()),
-            other => AppError::Conflict(other.to_string()),
+            EnquiryError::NotAvailable
+            | EnquiryError::OwnService
+            | EnquiryError::AlreadyOpen(..)
+            | EnquiryError::Closed => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -91,9 +94,8 @@ pub async fn new_form(
     state: web::Data<AppState>,
     session: Session,
     VerifiedUser(user): VerifiedUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     form_page(
         &page,
         &state,
@@ -112,10 +114,9 @@ pub async fn send(
     session: Session,
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
     let form = EnquiryForm::from_fields(&fields);
@@ -230,9 +231,8 @@ pub async fn show(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     thread_page(&page, &state, &user, id, "", None, &FieldErrors::default()).await
 }
 
@@ -248,10 +248,9 @@ pub async fn message(
     session: Session,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<MessageForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     // Only the two sides may even learn the form was wrong.
     enquiries::for_user(&state.db, id, user.id).await?;
     let body = match enquiry_form::parse_message(&form.body) {
@@ -283,10 +282,9 @@ pub async fn close(
     session: Session,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<CloseForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match enquiries::close(
         &state.db,
         &actor,
@@ -323,10 +321,9 @@ pub async fn inbox(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
     query: web::Query<InboxQuery>,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let showing_closed = query.status == EnquiryStatus::Closed.as_str();
     let status = if showing_closed {

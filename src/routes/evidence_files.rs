@@ -8,7 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 
 use super::provider_evidence::render_evidence;
-use super::{RequestActor, blocking, path_id, see_other};
+use super::{PathId, RequestActor, blocking, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
 use crate::documents::{self, StoreError, content_type_of, private_path, safe_download_name};
@@ -43,10 +43,9 @@ pub async fn upload(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: MultipartForm<DocumentUpload>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
@@ -89,15 +88,10 @@ pub async fn download(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let file = evidence_files::for_reader(
-        &state.db,
-        path_id(&id)?,
-        user.id,
-        user.has_role(Role::Admin),
-    )
-    .await?;
+    let file =
+        evidence_files::for_reader(&state.db, id, user.id, user.has_role(Role::Admin)).await?;
     // Evidence holds identity documents and DBS certificates: who read which is recorded.
     crate::domain::audit::record(
         &state.db,
@@ -128,9 +122,9 @@ pub async fn remove(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let organisation_id = evidence_files::remove(&state.db, &actor, path_id(&id)?, user.id).await?;
+    let organisation_id = evidence_files::remove(&state.db, &actor, id, user.id).await?;
     set_flash(&session, "Document removed");
     Ok(see_other(&format!(
         "/provider/organisations/{organisation_id}/evidence#documents"

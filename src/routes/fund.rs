@@ -5,7 +5,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
@@ -96,9 +96,9 @@ async fn round_page(
 pub async fn round(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    round_page(&page, &state, path_id(&id)?, None).await
+    round_page(&page, &state, id, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -112,10 +112,10 @@ pub async fn apply(
     state: web::Data<AppState>,
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ApplyForm>,
 ) -> AppResult<HttpResponse> {
-    let round_id = path_id(&id)?;
+    let round_id = id;
     let organisation = path_id(&form.organisation)?;
     match applications::start(
         &state.db,
@@ -168,9 +168,9 @@ pub async fn application(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let app = applications::for_member(&state.db, path_id(&id)?, user.id).await?;
+    let app = applications::for_member(&state.db, id, user.id).await?;
     let values = view::form_values(&app);
     application_html(
         &page,
@@ -189,10 +189,9 @@ pub async fn save(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let app = applications::for_member(&state.db, id, user.id).await?;
     let fields = FormFields(form.into_inner());
     let (answers, budget) = match applications::parse_form(&fields) {
@@ -275,9 +274,8 @@ pub async fn withdraw(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     applications::withdraw(&state.db, &actor, id, user.id).await?;
     set_flash(&session, "Application withdrawn");
     Ok(see_other(&format!("/provider/funding/{id}")))

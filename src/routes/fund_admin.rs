@@ -9,7 +9,7 @@ use entity::fund_rounds::RoundStatus;
 use entity::listings::ListingStatus;
 
 use super::fund::category_names;
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, path_id, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::fund::applications;
 use crate::domain::fund::decisions::{self, Refusal};
@@ -112,9 +112,8 @@ pub async fn create(
 pub async fn edit_form(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let round = rounds::load(&state.db, id).await?;
     if round.round.status != RoundStatus::Draft {
         return Ok(see_other(&format!("/commissioner/funding/{id}")));
@@ -134,10 +133,9 @@ pub async fn update(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     rounds::find(&state.db, id).await?;
     let fields = FormFields(form.into_inner());
     let (_, known) = category_options(&state).await?;
@@ -185,18 +183,17 @@ async fn round_page(
 pub async fn show(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    round_page(&page, &state, path_id(&id)?, "", &FieldErrors::default()).await
+    round_page(&page, &state, id, "", &FieldErrors::default()).await
 }
 
 pub async fn publish(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     rounds::publish(&state.db, &actor, id, state.clock.today()).await?;
     set_flash(&session, "Round published on the funding page");
     Ok(see_other(&format!("/commissioner/funding/{id}")))
@@ -213,10 +210,9 @@ pub async fn add_panel_member(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<PanelForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match rounds::add_panel_member(&state.db, &actor, &state.base_url, id, &form.email).await? {
         Ok(()) => {
             state.wake_mail_worker();
@@ -304,12 +300,12 @@ async fn application_page(
 pub async fn application(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
     application_page(
         &page,
         &state,
-        path_id(&id)?,
+        id,
         &FormFields::default(),
         &FieldErrors::default(),
         false,
@@ -323,10 +319,9 @@ pub async fn decide(
     _user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let (decision, confirm) = match decisions::parse_decision(&fields) {
         Ok(parsed) => parsed,
@@ -397,10 +392,9 @@ pub async fn add_payment(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let result = fund_awards::add_payment(&state.db, &actor, id, user.id, &fields).await?;
     tracking(
@@ -420,10 +414,9 @@ pub async fn add_milestone(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let result = fund_awards::add_milestone(&state.db, &actor, id, &fields).await?;
     tracking(
@@ -458,10 +451,9 @@ pub async fn link_listing(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let listing = fields.one("listing").trim().parse::<i64>().unwrap_or(0);
     let result = fund_awards::link_listing(&state.db, &actor, id, listing).await?;

@@ -4,7 +4,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::fund::panel as fund_panel;
 use crate::domain::fund::rounds;
@@ -67,13 +67,13 @@ pub async fn application(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
     application_page(
         &page,
         &state,
         &user,
-        path_id(&id)?,
+        id,
         &FormFields::default(),
         &FieldErrors::default(),
     )
@@ -86,10 +86,9 @@ pub async fn scores(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let fields = FormFields(form.into_inner());
     let send = fields.one("then") == "send";
     match fund_panel::save_scores(&state.db, &actor, id, user.id, &fields, send).await? {
@@ -120,10 +119,9 @@ pub async fn conflict(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ConflictForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match fund_panel::declare_conflict(&state.db, &actor, id, user.id, &form.conflict_note).await? {
         Ok(()) => {
             set_flash(

@@ -4,9 +4,9 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use entity::inspections::InspectionStatus;
 use entity::listings::ListingStatus;
-use sea_orm::EntityTrait;
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
+use crate::domain::accounts;
 use crate::domain::checking::photos as inspection_photos;
 use crate::domain::checking::review::{self as inspection_review, is_inadequate};
 use crate::domain::listings;
@@ -56,8 +56,7 @@ async fn review_page(
         .await?
         .title()
         .to_owned();
-    let checker = entity::users::Entity::find_by_id(m.checker_user_id)
-        .one(&state.db)
+    let checker = accounts::find_user(&state.db, m.checker_user_id)
         .await?
         .map_or_else(String::new, |u| u.display_name);
     let status = super::form_status(errors);
@@ -71,9 +70,9 @@ async fn review_page(
 pub async fn review(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    review_page(&page, &state, path_id(&id)?, &FieldErrors::default()).await
+    review_page(&page, &state, id, &FieldErrors::default()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -87,10 +86,9 @@ pub async fn send_back(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ReturnForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let mut errors = FieldErrors::default();
     let comments = crate::domain::validation::required_text(
         &mut errors,
@@ -112,10 +110,9 @@ pub async fn publish(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let published =
-        inspection_review::publish(&state.db, &actor, &state.base_url, path_id(&id)?).await?;
+    let published = inspection_review::publish(&state.db, &actor, &state.base_url, id).await?;
     state.wake_mail_worker();
     state.wake_indexer();
     if is_inadequate(&published) {
@@ -191,9 +188,9 @@ async fn report_page(
 pub async fn public_report(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    report_page(&page, &state, path_id(&id)?, "", &FieldErrors::default()).await
+    report_page(&page, &state, id, "", &FieldErrors::default()).await
 }
 
 #[derive(serde::Deserialize)]
@@ -208,10 +205,9 @@ pub async fn provider_response(
     user: crate::auth::CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ResponseForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let mut errors = FieldErrors::default();
     let body = crate::domain::validation::required_text(
         &mut errors,

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use entity::inspections::InspectionStatus;
 
-use super::{RequestActor, html_page, path_id, pictures, see_other};
+use super::{PathId, RequestActor, html_page, path_id, pictures, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::checking::inspections::{self, InspectionError, Step};
 use crate::domain::checking::photos::{self as inspection_photos, NewPhoto, Viewer};
@@ -24,7 +24,10 @@ impl From<InspectionError> for AppError {
             InspectionError::Assignment(e) => e.into(),
             InspectionError::Db(e) => e.into(),
             InspectionError::Listing(e) => e.into(),
-            other => AppError::Conflict(other.to_string()),
+            InspectionError::NotAccepted
+            | InspectionError::Closed
+            | InspectionError::Incomplete
+            | InspectionError::TooManyPhotos => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -41,9 +44,9 @@ pub async fn start(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let model = inspections::open_for(&state.db, &actor, path_id(&id)?, user.id).await?;
+    let model = inspections::open_for(&state.db, &actor, id, user.id).await?;
     let next = inspections::missing(&model)
         .first()
         .map_or("check", |(step, _)| step.slug());
@@ -152,9 +155,8 @@ pub async fn submit(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match inspections::submit(&state.db, &actor, &state.base_url, id, user.id).await {
         Ok(()) => {
             state.wake_mail_worker();
@@ -207,10 +209,10 @@ pub async fn add_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: MultipartForm<InspectionPhotoUpload>,
 ) -> AppResult<HttpResponse> {
-    let model = inspections::of_checker(&state.db, path_id(&id)?, user.id).await?;
+    let model = inspections::of_checker(&state.db, id, user.id).await?;
     if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
         return Err(InspectionError::Closed.into());
     }
@@ -294,14 +296,14 @@ pub struct PhotoSize {
 pub async fn photo(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
     size: web::Query<PhotoSize>,
 ) -> AppResult<HttpResponse> {
     let viewer = page.user.as_ref().map(|u| Viewer {
         user_id: u.id,
         is_admin: u.has_role(crate::auth::roles::Role::Admin),
     });
-    let photo = inspection_photos::readable(&state.db, path_id(&id)?, viewer.as_ref()).await?;
+    let photo = inspection_photos::readable(&state.db, id, viewer.as_ref()).await?;
     let name = if size.size == "thumb" {
         &photo.thumbnail
     } else {

@@ -8,7 +8,7 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
+use super::{PathId, RequestActor, form_status, html_page, pictures, see_other};
 use crate::auth::{CurrentUser, Role};
 use crate::domain::categories;
 use crate::domain::listings::approval as listing_approval;
@@ -35,7 +35,15 @@ impl From<ListingError> for AppError {
             | ListingError::MessageRequired
             | ListingError::ReasonRequired
             | ListingError::TooManyPhotos => AppError::BadRequest(err.to_string()),
-            other => AppError::Conflict(other.to_string()),
+            // The listing is not in a state that allows this step.
+            ListingError::UnderReview
+            | ListingError::Archived
+            | ListingError::NothingToSubmit
+            | ListingError::ProviderNotApproved
+            | ListingError::NotSubmitted
+            | ListingError::NotLive
+            | ListingError::AlreadySuspended
+            | ListingError::NotSuspended => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -58,9 +66,8 @@ pub async fn organisation_listings(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let views = listings::of_organisation(&state.db, id).await?;
     Ok(view::organisation_listings(
@@ -109,9 +116,8 @@ pub async fn new_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     form_page(
         &page,
@@ -130,10 +136,9 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let form = ListingForm::from_fields(&FormFields(form.into_inner()));
     match form.parse(&choosable_ids(&state).await?, Vec::new()) {
@@ -186,17 +191,9 @@ pub async fn manage(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    manage_page(
-        &page,
-        &state,
-        &user,
-        path_id(&id)?,
-        "",
-        &FieldErrors::default(),
-    )
-    .await
+    manage_page(&page, &state, &user, id, "", &FieldErrors::default()).await
 }
 
 fn edit_heading(view: &listings::ListingView) -> &'static str {
@@ -211,9 +208,8 @@ pub async fn edit_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let view = listings::as_member(&state.db, id, user.id).await?;
     let latest = view.latest().ok_or(AppError::NotFound)?;
     form_page(
@@ -234,10 +230,9 @@ pub async fn save(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let view = listings::as_member(&state.db, id, user.id).await?;
     let form = ListingForm::from_fields(&FormFields(form.into_inner()));
     match form.parse(&choosable_ids(&state).await?, Vec::new()) {
@@ -265,9 +260,8 @@ pub async fn preview(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let view = listings::as_member(&state.db, id, user.id).await?;
     let latest = view.latest().ok_or(AppError::NotFound)?;
     let names = category_names(&state).await?;
@@ -302,10 +296,9 @@ pub async fn add_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: MultipartForm<PhotoUpload>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let view = listings::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
@@ -366,10 +359,9 @@ pub async fn remove_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<RemovePhoto>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     listings::remove_photo(&state.db, &actor, id, user.id, &form.file).await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&format!("/provider/listings/{id}")))
@@ -380,9 +372,8 @@ pub async fn submit(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     listing_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await?;
     state.wake_mail_worker();
     set_flash(
@@ -397,9 +388,8 @@ pub async fn confirm_review(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let due = listing_review::confirm(
         &state.db,
         &actor,
@@ -425,9 +415,8 @@ pub async fn archive(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     listing_approval::archive(&state.db, &actor, id, Some(user.id)).await?;
     state.wake_indexer();
     set_flash(&session, "Listing archived");
@@ -438,9 +427,8 @@ pub async fn public(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let listing = listings::public_listing(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

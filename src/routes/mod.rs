@@ -371,6 +371,26 @@ pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
+/// The `{id}` of a route's path as a number: `PathId(id): PathId` in a handler. Anything
+/// that is not a number is a page that does not exist (404), before the handler runs.
+#[derive(Clone, Copy, Debug)]
+pub struct PathId(pub i64);
+
+impl FromRequest for PathId {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("id")
+                .ok_or(AppError::NotFound)
+                .and_then(path_id)
+                .map(PathId),
+        )
+    }
+}
+
 /// 200 for a form shown fresh, 422 when it comes back with errors.
 pub fn form_status(errors: &crate::domain::validation::FieldErrors) -> actix_web::http::StatusCode {
     if errors.is_empty() {

@@ -4,7 +4,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::dates::required_date;
 use crate::domain::market::mps;
@@ -79,12 +79,12 @@ async fn editor_page(
 pub async fn editor(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
     editor_page(
         &page,
         &state,
-        path_id(&id)?,
+        id,
         &FormFields::default(),
         &FieldErrors::default(),
     )
@@ -96,10 +96,9 @@ pub async fn save(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let f = FormFields(form.into_inner());
     match mps::save_narrative(&state.db, &actor, id, &f).await? {
         Ok(()) => {
@@ -114,9 +113,8 @@ pub async fn refresh(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     mps::refresh(&state.db, &actor, id).await?;
     set_flash(&session, "Figures drafted again from today’s data");
     Ok(see_other(&format!("/commissioner/mps/{id}")))
@@ -127,9 +125,8 @@ pub async fn publish(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match mps::publish(&state.db, &actor, id).await? {
         Ok(()) => {
             set_flash(&session, "Published");
@@ -142,9 +139,9 @@ pub async fn publish(
 pub async fn preview(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let m = mps::find(&state.db, path_id(&id)?).await?;
+    let m = mps::find(&state.db, id).await?;
     Ok(view::document(&page, &m, true))
 }
 
@@ -156,18 +153,15 @@ pub async fn public_list(page: Page, state: web::Data<AppState>) -> AppResult<ma
 pub async fn public_document(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let m = mps::public(&state.db, path_id(&id)?).await?;
+    let m = mps::public(&state.db, id).await?;
     Ok(view::document(&page, &m, false))
 }
 
 /// A published statement as a PDF download.
-pub async fn public_pdf(
-    state: web::Data<AppState>,
-    id: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    let m = mps::public(&state.db, path_id(&id)?).await?;
+pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppResult<HttpResponse> {
+    let m = mps::public(&state.db, id).await?;
     let version = m.version;
     // A published statement never changes, so its PDF is made once per version and kept:
     // a stranger asking again and again costs a file read, not a render.

@@ -5,7 +5,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, acting, html_page, path_id, see_other};
+use super::{PathId, RequestActor, acting, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::listings::content::format_pounds;
 use crate::domain::plans::clients::Acting;
@@ -175,10 +175,9 @@ pub async fn remove_item(
     session: Session,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ClientField>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let acting = acting::from_form(&state, &user, &form.client).await?;
     support_plans::remove_item(&state.db, &actor, &acting, id).await?;
     set_flash(&session, "Removed from the plan");

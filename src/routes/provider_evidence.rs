@@ -3,9 +3,8 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use entity::provider_organisations::OrganisationStatus;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{RequestActor, form_status, html_page, path_id, see_other};
+use super::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::domain::providers::approval::{
     self as provider_approval, ApprovalError, Decision, DecisionInput,
@@ -24,7 +23,11 @@ impl From<ApprovalError> for AppError {
         match err {
             ApprovalError::Organisation(e) => e.into(),
             ApprovalError::Db(e) => e.into(),
-            other => AppError::BadRequest(other.to_string()),
+            ApprovalError::Incomplete(..)
+            | ApprovalError::NotSubmitted
+            | ApprovalError::NotEditable
+            | ApprovalError::ChecklistIncomplete
+            | ApprovalError::MessageRequired => AppError::BadRequest(err.to_string()),
         }
     }
 }
@@ -59,17 +62,9 @@ pub async fn evidence(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    render_evidence(
-        &page,
-        &state,
-        &user,
-        path_id(&id)?,
-        None,
-        &FieldErrors::default(),
-    )
-    .await
+    render_evidence(&page, &state, &user, id, None, &FieldErrors::default()).await
 }
 
 pub async fn save_evidence(
@@ -78,10 +73,9 @@ pub async fn save_evidence(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<EvidenceForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
     match form.parse(state.clock.today()) {
         Ok(evidence) => {
@@ -101,9 +95,8 @@ pub async fn submit(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match provider_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await {
         Ok(()) => {
             state.wake_mail_worker();
@@ -151,17 +144,10 @@ async fn render_review(
     confirmed: &[String],
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
-    let org = entity::provider_organisations::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = organisations::find(&state.db, id).await?;
     let evidence = provider_evidence::of_organisation(&state.db, id).await?;
     let members = organisations::members(&state.db, id).await?;
-    let history = entity::provider_reviews::Entity::find()
-        .filter(entity::provider_reviews::Column::OrganisationId.eq(id))
-        .order_by_desc(entity::provider_reviews::Column::Id)
-        .all(&state.db)
-        .await?;
+    let history = provider_approval::history(&state.db, id).await?;
     let files = crate::domain::providers::evidence_files::of_organisation(&state.db, id).await?;
     let v = ReviewView {
         org: &org,
@@ -181,18 +167,9 @@ async fn render_review(
 pub async fn review(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    render_review(
-        &page,
-        &state,
-        path_id(&id)?,
-        "",
-        "",
-        &[],
-        &FieldErrors::default(),
-    )
-    .await
+    render_review(&page, &state, id, "", "", &[], &FieldErrors::default()).await
 }
 
 pub async fn decide(
@@ -200,10 +177,9 @@ pub async fn decide(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let field = |name: &str| {
         form.iter()
             .find(|(k, _)| k == name)

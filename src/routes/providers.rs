@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
 
-use super::{RequestActor, form_status, html_page, path_id, pictures, see_other};
+use super::{PathId, RequestActor, form_status, html_page, pictures, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::domain::accounts::email_address::EmailAddress;
@@ -32,7 +32,7 @@ impl From<OrganisationError> for AppError {
                 AppError::TooManyRequests { retry_after_secs }
             }
             OrganisationError::Db(db) => db.into(),
-            other => AppError::BadRequest(other.to_string()),
+            OrganisationError::AlreadyMember => AppError::BadRequest(err.to_string()),
         }
     }
 }
@@ -142,13 +142,13 @@ pub async fn manage(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
     manage_page(
         &page,
         &state,
         &user,
-        path_id(&id)?,
+        id,
         None,
         None,
         &FieldErrors::default(),
@@ -162,10 +162,9 @@ pub async fn update_profile(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ProfileForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     match form.parse(org.kind == ProviderKind::RegisteredCareProvider) {
         Ok(profile) => {
@@ -203,10 +202,9 @@ pub async fn upload_logo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: MultipartForm<LogoUpload>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     organisations::as_member(&state.db, id, user.id).await?;
     let form = form.into_inner();
     let mut errors = FieldErrors::default();
@@ -242,10 +240,9 @@ pub async fn invite_member(
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let mut errors = FieldErrors::default();
     let Some(email) = errors.take("email", EmailAddress::parse(&form.email)) else {
         return manage_page(&page, &state, &user, id, None, Some(&form), &errors).await;
@@ -277,9 +274,8 @@ pub async fn invite_member(
 pub async fn public(
     page: Page,
     state: web::Data<AppState>,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let profile = organisations::public_profile(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -4,9 +4,8 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use sea_orm::EntityTrait;
 
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::domain::providers::organisations;
@@ -23,7 +22,10 @@ impl From<ReviewError> for AppError {
             ReviewError::Db(e) => e.into(),
             ReviewError::Listing(e) => e.into(),
             ReviewError::NoteRequired => AppError::BadRequest(err.to_string()),
-            other => AppError::Conflict(other.to_string()),
+            ReviewError::NotArranged
+            | ReviewError::AlreadyReviewed
+            | ReviewError::AlreadyModerated
+            | ReviewError::AlreadyReplied => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -34,10 +36,9 @@ pub async fn write(
     session: Session,
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let form = ReviewForm::from_fields(&FormFields(form.into_inner()));
     match form.parse() {
         Ok(new) => {
@@ -77,10 +78,9 @@ pub async fn decide(
     state: web::Data<AppState>,
     session: Session,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<DecisionForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     let publish = match form.decision.as_str() {
         "publish" => true,
         "reject" => false,
@@ -122,9 +122,8 @@ pub async fn provider_list(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
-    let id = path_id(&id)?;
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let reviews = service_reviews::published_for_organisation(&state.db, id).await?;
     Ok(view::provider_reviews(
@@ -148,10 +147,9 @@ pub async fn reply(
     session: Session,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    id: web::Path<String>,
+    PathId(id): PathId,
     form: web::Form<ReplyForm>,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
     match service_reviews::parse_reply(&form.reply) {
         Ok(text) => {
             let org = service_reviews::reply(&state.db, &actor, id, user.id, text).await?;
@@ -160,8 +158,7 @@ pub async fn reply(
         }
         Err(errors) => {
             // Only a member of the reviewed organisation learns the reply was empty.
-            let review = entity::service_reviews::Entity::find_by_id(id)
-                .one(&state.db)
+            let review = service_reviews::find(&state.db, id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let (org, _) =

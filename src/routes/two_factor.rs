@@ -5,10 +5,9 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use sea_orm::EntityTrait;
 
 use super::sessions::finish_sign_in;
-use super::{RequestActor, html_page, path_id, see_other};
+use super::{PathId, RequestActor, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::access::safe_next;
 use crate::auth::rate_limit as limits;
@@ -25,7 +24,10 @@ impl From<TwoFactorError> for AppError {
     fn from(err: TwoFactorError) -> Self {
         match err {
             TwoFactorError::Db(err) => err.into(),
-            other => AppError::Conflict(other.to_string()),
+            TwoFactorError::WrongCode
+            | TwoFactorError::AlreadyOn
+            | TwoFactorError::NotSetUp
+            | TwoFactorError::RequiredForStaff => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -403,11 +405,9 @@ pub async fn admin_reset(
     RecentlyConfirmed(_admin): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: web::Path<String>,
+    PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let id = path_id(&id)?;
-    let user = entity::users::Entity::find_by_id(id)
-        .one(&state.db)
+    let user = accounts::find_user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     two_factor::reset_by_admin(&state.db, &actor, &state.base_url, &user).await?;

@@ -1,5 +1,6 @@
 //! Rules about the code itself that the compiler cannot check: states are compared as
-//! enums, never as text, and the domain never reaches up into the web layer.
+//! enums, never as text; the domain never reaches up into the web layer; handlers leave
+//! queries to the domain and take ids as numbers.
 
 use std::path::{Path, PathBuf};
 
@@ -150,22 +151,51 @@ fn no_state_is_compared_as_text_in_the_service() {
 
 #[test]
 fn the_domain_never_imports_the_web_layer() {
-    let offences: Vec<String> = sources("src/domain")
+    let offences = lines_containing(
+        "src/domain",
+        &["crate::auth", "crate::routes", "crate::views"],
+    );
+    assert!(
+        offences.is_empty(),
+        "the domain must not depend on auth, routes or views:\n{}",
+        offences.join("\n")
+    );
+}
+
+/// Lines in the files under `dir` that contain any of `needles`.
+fn lines_containing(dir: &str, needles: &[&str]) -> Vec<String> {
+    sources(dir)
         .iter()
         .flat_map(|(path, text)| {
             text.lines()
                 .enumerate()
-                .filter(|(_, l)| {
-                    ["crate::auth", "crate::routes", "crate::views"]
-                        .iter()
-                        .any(|m| l.contains(m))
-                })
+                .filter(|(_, l)| needles.iter().any(|n| l.contains(n)))
                 .map(move |(n, l)| format!("{}:{}: {}", path.display(), n + 1, l.trim()))
         })
+        .collect()
+}
+
+#[test]
+fn handlers_leave_queries_to_the_domain() {
+    let offences = lines_containing("src/routes", &["sea_orm", "Entity::find"]);
+    assert!(
+        offences.is_empty(),
+        "a handler calls a domain function; queries live in src/domain:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn handlers_take_ids_as_numbers() {
+    let offences = lines_containing("src/routes", &["id: web::Path<String>"]);
+    let offences: Vec<_> = offences
+        .into_iter()
+        // Open Referral ids are the exchange's own text ids, not Kith's numbers.
+        .filter(|l| !l.contains("openreferral.rs"))
         .collect();
     assert!(
         offences.is_empty(),
-        "the domain must not depend on auth, routes or views:\n{}",
+        "take `PathId(id): PathId` (a bad id is a 404 before the handler runs):\n{}",
         offences.join("\n")
     );
 }

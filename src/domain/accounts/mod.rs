@@ -101,6 +101,13 @@ pub async fn email_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Strin
         .unwrap_or_default())
 }
 
+pub async fn find_user(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Option<users::Model>, DbErr> {
+    users::Entity::find_by_id(user_id).one(conn).await
+}
+
 pub async fn find_by_email(
     conn: &impl ConnectionTrait,
     email: &EmailAddress,

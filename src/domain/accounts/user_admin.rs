@@ -86,6 +86,34 @@ fn escape_like(text: &str) -> String {
     text.replace(['\\', '%', '_'], "")
 }
 
+/// The administration overview's account figures.
+pub struct AccountCounts {
+    pub users: u64,
+    pub by_role: Vec<(Role, u64)>,
+    /// Invitations neither accepted nor expired.
+    pub pending_invitations: u64,
+}
+
+pub async fn counts(db: &DatabaseConnection) -> Result<AccountCounts, DbErr> {
+    let mut by_role = Vec::new();
+    for role in Role::ALL {
+        let count = user_roles::Entity::find()
+            .filter(user_roles::Column::Role.eq(role))
+            .count(db)
+            .await?;
+        by_role.push((role, count));
+    }
+    Ok(AccountCounts {
+        users: users::Entity::find().count(db).await?,
+        by_role,
+        pending_invitations: entity::invitations::Entity::find()
+            .filter(entity::invitations::Column::AcceptedAt.is_null())
+            .filter(entity::invitations::Column::ExpiresAt.gt(Utc::now()))
+            .count(db)
+            .await?,
+    })
+}
+
 pub async fn get(db: &DatabaseConnection, user_id: i64) -> Result<UserSummary, UserAdminError> {
     let user = users::Entity::find_by_id(user_id)
         .one(db)

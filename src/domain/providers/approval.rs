@@ -237,6 +237,18 @@ pub struct QueueEntry {
 }
 
 /// Organisations in `status`, longest-waiting first, with any lapsed evidence.
+/// The council's decisions on an organisation, newest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    organisation_id: i64,
+) -> Result<Vec<provider_reviews::Model>, DbErr> {
+    provider_reviews::Entity::find()
+        .filter(provider_reviews::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(provider_reviews::Column::Id)
+        .all(db)
+        .await
+}
+
 pub async fn queue(
     db: &DatabaseConnection,
     status: OrganisationStatus,

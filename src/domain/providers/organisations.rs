@@ -138,6 +138,16 @@ fn contains_address(text: &str) -> bool {
         })
 }
 
+pub async fn find(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<provider_organisations::Model, OrganisationError> {
+    provider_organisations::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(OrganisationError::NotFound)
+}
+
 /// How many providers the council has approved (the home page's figure).
 pub async fn count_approved(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     provider_organisations::Entity::find()
