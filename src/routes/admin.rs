@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, web};
 use entity::mail_outbox::MailStatus;
 use serde::Deserialize;
 
-use super::{PathId, RequestActor, form_status, html_page, page_number, see_other};
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
 use crate::auth::second_factor::RecentlyConfirmed;
@@ -17,6 +16,7 @@ use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE};
+use crate::routes::{PathId, RequestActor, form_status, html_page, page_number, see_other};
 use crate::state::AppState;
 use crate::views::admin::{self as view, AuditQueryView, InviteForm, Overview};
 use crate::views::{Page, page::set_flash};

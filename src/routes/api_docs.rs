@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
         version = "1",
         description = "Search the council's care and support marketplace. Responses are JSON; errors are `{\"error\": {\"status\", \"title\", \"message\"}}`. The directory is also published in the Open Referral UK 3.0 standard under `/openreferral/` (its own API description is at `/openreferral/openapi.json`)."
     ),
-    paths(super::search::api, super::api::me),
+    paths(crate::routes::search::api, crate::routes::api::me),
     tags(
         (name = "search", description = "Find published services"),
         (name = "accounts", description = "The signed-in account"),
@@ -41,5 +41,5 @@ pub async fn docs(path: web::Path<String>) -> AppResult<HttpResponse> {
 
 /// `/api/docs` without the slash: the UI's relative links need it.
 pub async fn docs_root() -> HttpResponse {
-    super::see_other("/api/docs/")
+    crate::routes::see_other("/api/docs/")
 }

@@ -4,10 +4,10 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{PathId, RequestActor, html_page, see_other};
 use crate::domain::categories::{self, CategoryError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::categories::{self as view, CategoryForm};
 use crate::views::{Page, page::set_flash};

@@ -7,7 +7,6 @@ use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
 use entity::enquiries::ReplyBy;
 
-use super::{PathId, RequestActor, acting, form_status, html_page, rate_limit, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::rate_limit as limits;
@@ -20,6 +19,7 @@ use crate::domain::providers::organisations;
 use crate::domain::service_reviews::{self, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::routes::{PathId, RequestActor, acting, form_status, html_page, rate_limit, see_other};
 use crate::state::AppState;
 use crate::views::components::total_pages;
 use crate::views::enquiries::{self as view, FormPage, InboxPage, ThreadPage};
@@ -335,7 +335,7 @@ pub async fn inbox(
         &state.db,
         id,
         status,
-        super::page_number(&query.page),
+        crate::routes::page_number(&query.page),
         INBOX_PAGE_SIZE,
     )
     .await?;

@@ -12,7 +12,7 @@ use crate::error::{AppError, render_error, wants_json};
 
 /// The default service: 405 when the path exists for another method, else 404.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    let allowed: Vec<Method> = super::table()
+    let allowed: Vec<Method> = crate::routes::table()
         .into_iter()
         .filter(|rule| actix_web::dev::ResourceDef::new(rule.path).is_match(req.path()))
         .map(|rule| rule.method)

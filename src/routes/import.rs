@@ -4,13 +4,13 @@
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_web::{HttpResponse, web};
 
-use super::{RequestActor, csv_download, form_status, html_page};
 use crate::domain::import::apply::{self, Options};
 use crate::domain::import::rows::Vocabulary;
 use crate::domain::import::{oruk_rows, template};
 use crate::domain::validation::FieldErrors;
 use crate::domain::{categories, listings::export as listing_export};
 use crate::error::AppResult;
+use crate::routes::{RequestActor, csv_download, form_status, html_page};
 use crate::state::AppState;
 use crate::views::{Page, import as view};
 use actix_web::http::StatusCode;

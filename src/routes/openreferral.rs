@@ -46,7 +46,7 @@ async fn matching(
         return Ok((Vec::new(), 0, listing.page, listing.per_page));
     };
     let index = state.search.clone();
-    let results = super::blocking(move || index.search(&request))
+    let results = crate::routes::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
     let mut found = Vec::new();

@@ -3,11 +3,11 @@
 
 use actix_multipart::form::text::Text;
 
-use super::blocking;
 use crate::domain::providers::profile::MAX_ALT_CHARS;
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::images::{self, ImageError, StoredImage, UploadError};
+use crate::routes::blocking;
 
 /// The trimmed description sent in `field`; `missing` is the message when there is none.
 pub(crate) fn description(

@@ -5,13 +5,13 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::{PathId, RequestActor, html_page, see_other};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::domain::providers::organisations;
 use crate::domain::service_reviews::{self, ReviewError, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, page::set_flash, reviews as view};
 
@@ -50,7 +50,16 @@ pub async fn write(
             Ok(see_other(&format!("/enquiries/{id}")))
         }
         Err(errors) => {
-            super::enquiries::thread_page(&page, &state, &user, id, "", Some(&form), &errors).await
+            crate::routes::enquiries::thread_page(
+                &page,
+                &state,
+                &user,
+                id,
+                "",
+                Some(&form),
+                &errors,
+            )
+            .await
         }
     }
 }

@@ -56,7 +56,7 @@ async fn run(
     let parsed = params.parse();
     let index = state.search.clone();
     let request = parsed.request.clone();
-    let results = super::blocking(move || index.search(&request))
+    let results = crate::routes::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
     if source == Source::Page {
@@ -122,8 +122,10 @@ pub async fn page(
     let params = params_of(&req);
     let (parsed, results) = run(&state, &ip, &params, Source::Page).await?;
     // Each result can be saved to (or is already on) the shortlist of whoever is searching.
-    let acting = super::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
-    let saved = super::shortlists::saved_ids(&state, &session, acting.as_ref()).await?;
+    let acting =
+        crate::routes::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;
+    let saved =
+        crate::routes::plans::shortlists::saved_ids(&state, &session, acting.as_ref()).await?;
     let categories = category_labels(&state).await?;
     let kinds: Vec<(String, String, bool)> = ORGANISATION_KINDS
         .iter()
@@ -344,7 +346,7 @@ pub async fn demand_log(
     let zero_only = query.zero == "yes";
     let current = query.page.max(1);
     let (rows, total) = search_log::list(&state.db, zero_only, current).await?;
-    Ok(crate::views::search_log::demand_log(
+    Ok(crate::views::search::log::demand_log(
         &page, &rows, total, zero_only, current,
     ))
 }

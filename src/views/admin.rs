@@ -7,16 +7,16 @@ use entity::{audit_log, invitations, mail_outbox};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::components::{
+use crate::auth::roles::Role;
+use crate::domain::accounts::user_admin::{USERS_PAGE_SIZE, UserSummary};
+use crate::domain::validation::FieldErrors;
+use crate::views::components::{
     InputOptions, button, button_form, csrf_field, error_summary, format_time, pagination,
     secondary_button, select, summary_list, tag, text_input, title_with_errors, total_pages,
     warning_button,
 };
-use super::layout::layout;
-use super::page::Page;
-use crate::auth::roles::Role;
-use crate::domain::accounts::user_admin::{USERS_PAGE_SIZE, UserSummary};
-use crate::domain::validation::FieldErrors;
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -272,7 +272,7 @@ pub fn invitations(
             form method="post" action="/admin/invitations" novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("off"), spellcheck_off: true, ..Default::default() }))
-                (super::components::radios("role", "Role", &Role::staff_roles().map(|r| super::components::RadioOption { value: r.as_str(), label: r.label(), hint: Some(r.description()) }).collect::<Vec<_>>(), &form.role, errors))
+                (crate::views::components::radios("role", "Role", &Role::staff_roles().map(|r| crate::views::components::RadioOption { value: r.as_str(), label: r.label(), hint: Some(r.description()) }).collect::<Vec<_>>(), &form.role, errors))
                 (button("Send invitation"))
             }
             h2 class="govuk-heading-m" { "Invitations not yet accepted" }

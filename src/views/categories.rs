@@ -4,14 +4,14 @@ use entity::categories;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::components::{
+use crate::domain::categories::{CLIENT_GROUPS, CategoryNode};
+use crate::domain::validation::FieldErrors;
+use crate::views::components::{
     InputOptions, button, button_form, csrf_field, error_summary, secondary_button, select, tag,
     text_input, textarea, title_with_errors,
 };
-use super::layout::layout;
-use super::page::Page;
-use crate::domain::categories::{CLIENT_GROUPS, CategoryNode};
-use crate::domain::validation::FieldErrors;
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

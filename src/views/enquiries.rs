@@ -6,16 +6,16 @@ use entity::enquiries::{EnquiryOutcome, EnquiryStatus};
 use entity::provider_organisations;
 use maud::{Markup, html};
 
-use super::components::{
-    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, pagination, radios,
-    secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
-};
-use super::layout::layout;
-use super::page::Page;
 use crate::domain::enquiries::form::EnquiryForm;
 use crate::domain::enquiries::stats::{PROMPT_REPLY_HOURS, ResponseFigures};
 use crate::domain::enquiries::{EnquiryView, Side, outcome_label};
 use crate::domain::validation::FieldErrors;
+use crate::views::components::{
+    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, pagination, radios,
+    secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
+};
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 pub fn status_tag(e: &entity::enquiries::Model) -> Markup {
     match e.outcome {

@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
-use super::layout::bare_layout;
+use crate::views::layout::bare_layout;
 
 pub fn error_page(
     status: StatusCode,

@@ -2,9 +2,9 @@
 
 use maud::{Markup, html};
 
-use super::layout::layout;
-use super::page::Page;
 use crate::auth::roles::Role;
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 pub struct HomeFigures {
     pub approved_providers: u64,

@@ -3,14 +3,14 @@
 
 use maud::{Markup, html};
 
-use super::components::{
-    RadioOption, button, csrf_field, error_summary, file_upload, radios, single_checkbox, tag,
-};
-use super::layout::layout;
-use super::page::Page;
 use crate::domain::import::apply::{Outcome, Report};
 use crate::domain::import::template::COLUMNS;
 use crate::domain::validation::FieldErrors;
+use crate::views::components::{
+    RadioOption, button, csrf_field, error_summary, file_upload, radios, single_checkbox, tag,
+};
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 pub const FORMATS: [RadioOption<'static>; 2] = [
     RadioOption {
@@ -28,7 +28,7 @@ pub const FORMATS: [RadioOption<'static>; 2] = [
 pub fn form(page: &Page, format: &str, errors: &FieldErrors) -> Markup {
     layout(
         page,
-        &super::components::title_with_errors("Import listings", errors),
+        &crate::views::components::title_with_errors("Import listings", errors),
         html! {
             a href="/admin" class="govuk-back-link" { "Administration" }
             (error_summary(errors))

@@ -2,8 +2,8 @@
 
 use maud::{Markup, html};
 
-use super::layout::layout;
-use super::page::Page;
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 pub fn accessibility(page: &Page) -> Markup {
     layout(

@@ -3,9 +3,9 @@
 
 use maud::{DOCTYPE, Markup, html};
 
-use super::components::{button_form, notification_success};
-use super::page::{ActingFor, Page};
 use crate::auth::roles::Role;
+use crate::views::components::{button_form, notification_success};
+use crate::views::page::{ActingFor, Page};
 
 pub const SERVICE_NAME: &str = "Kith";
 

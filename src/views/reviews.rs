@@ -5,14 +5,14 @@ use entity::service_reviews::ServiceReviewStatus;
 use entity::{provider_organisations, service_reviews};
 use maud::{Markup, html};
 
-use super::components::{
+use crate::domain::service_reviews::{ReviewForm, average};
+use crate::domain::validation::FieldErrors;
+use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, error_summary, format_time, radios, tag,
     text_input, textarea, title_with_errors,
 };
-use super::layout::layout;
-use super::page::Page;
-use crate::domain::service_reviews::{ReviewForm, average};
-use crate::domain::validation::FieldErrors;
+use crate::views::layout::layout;
+use crate::views::page::Page;
 
 /// "★★★★☆ 4 out of 5": the stars are decoration; the words are what is read out.
 pub fn stars(rating: i32) -> Markup {

@@ -1,7 +1,7 @@
 //! After an award: the conditions (recorded with the decision), payments made (never more
 //! than the award), milestones agreed and met, and the listings the award produced.
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use entity::fund_applications::FundDecision;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
@@ -81,11 +81,12 @@ pub async fn add_payment(
     application_id: i64,
     user_id: i64,
     f: &FormFields,
+    today: NaiveDate,
 ) -> Result<Result<(), FieldErrors>, FundError> {
     let award = load(db, application_id).await?;
     let mut e = FieldErrors::default();
     let paid_on = required_date(&mut e, f, "paid", "The payment date");
-    if paid_on.is_some_and(|d| d > Utc::now().date_naive()) {
+    if paid_on.is_some_and(|d| d > today) {
         e.add("paid", "The payment date cannot be in the future");
     }
     let amount = e.take(
@@ -195,6 +196,7 @@ pub async fn milestone_met(
     actor: &Actor,
     application_id: i64,
     milestone_id: i64,
+    today: NaiveDate,
 ) -> Result<(), FundError> {
     load(db, application_id).await?;
     let milestone = fund_milestones::Entity::find_by_id(milestone_id)
@@ -209,7 +211,7 @@ pub async fn milestone_met(
     }
     let txn = db.begin().await?;
     let mut active: fund_milestones::ActiveModel = milestone.into();
-    active.done_on = Set(Some(Utc::now().date_naive()));
+    active.done_on = Set(Some(today));
     active.update(&txn).await?;
     audit::record(
         &txn,

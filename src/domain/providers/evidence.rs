@@ -249,7 +249,7 @@ pub async fn of_organisation(
 mod tests {
     use super::*;
 
-    fn today() -> NaiveDate {
+    fn a_day() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).expect("date")
     }
 
@@ -264,14 +264,14 @@ mod tests {
             issued_year: "2025".into(),
             ..Default::default()
         };
-        let e = form.parse(today()).expect("valid");
+        let e = form.parse(a_day()).expect("valid");
         assert_eq!(e.expires_on, NaiveDate::from_ymd_opt(2028, 3, 1));
         let errors = EvidenceForm {
             kind: "dbs".into(),
             reference_number: "12".into(),
             ..Default::default()
         }
-        .parse(today())
+        .parse(a_day())
         .expect_err("invalid");
         for field in ["check_type", "reference_number", "issued_on"] {
             assert!(errors.get(field).is_some(), "{field}");
@@ -280,7 +280,7 @@ mod tests {
             issued_year: "2027".into(),
             ..form
         }
-        .parse(today())
+        .parse(a_day())
         .expect_err("future");
         assert!(future.get("issued_on").is_some());
     }
@@ -292,7 +292,7 @@ mod tests {
             details: "Acme Mutual, £5m".into(),
             ..Default::default()
         }
-        .parse(today())
+        .parse(a_day())
         .expect_err("no expiry");
         assert!(errors.get("expires_on").is_some());
         assert!(
@@ -300,7 +300,7 @@ mod tests {
                 kind: "horoscope".into(),
                 ..Default::default()
             }
-            .parse(today())
+            .parse(a_day())
             .is_err()
         );
     }

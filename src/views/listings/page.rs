@@ -1,0 +1,190 @@
+//! The public listing page: everything a budget holder needs to decide, with schema.org
+//! JSON-LD for search engines. Also the provider's preview of an unpublished version.
+
+use entity::provider_organisations::ProviderKind;
+use maud::{Markup, PreEscaped, html};
+use serde_json::json;
+
+use crate::domain::dates::format_date;
+use crate::domain::listings::content::{DAYS, ListingContent, Price};
+use crate::domain::providers::organisations::{PublicProfile, kind_label};
+use crate::views::components::{notification_important, summary_list};
+use crate::views::layout::layout;
+use crate::views::listings::parts::{CategoryNames, key_facts, paragraphs, photos};
+use crate::views::page::Page;
+use crate::views::plans::shortlists::save_button;
+
+pub struct ListingPage<'a> {
+    pub listing_id: i64,
+    pub content: &'a ListingContent,
+    pub provider: &'a PublicProfile,
+    pub category_name: CategoryNames<'a>,
+    /// When the council approved the version shown.
+    pub approved_on: Option<chrono::NaiveDate>,
+    pub base_url: &'a str,
+    /// Set for the provider's preview of a version that is not public.
+    pub preview: bool,
+    /// Save and enquire buttons (none on a preview).
+    pub actions: Option<Markup>,
+    /// Published reviews (none on a preview).
+    pub reviews: Option<Markup>,
+    /// The latest published quality check, if any.
+    pub quality: Option<Markup>,
+}
+
+/// Who may do what from a listing page.
+pub struct ListingActions<'a> {
+    pub listing_id: i64,
+    pub saved: bool,
+    /// The broker's client the page acts for.
+    pub client: Option<(i64, &'a str)>,
+    /// Signed in as a budget holder or broker.
+    pub can_enquire: bool,
+    pub signed_in: bool,
+}
+
+/// The "send an enquiry" and "save to shortlist" actions for a listing.
+pub fn actions(page: &Page, a: &ListingActions) -> Markup {
+    let here = format!("/listings/{}", a.listing_id);
+    html! {
+        div class="kith-listing-actions" {
+            @if a.can_enquire {
+                a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href={ (here) "/enquire" } {
+                    @match a.client { Some((_, name)) => { "Send an enquiry for " (name) }, None => "Send an enquiry" }
+                }
+            } @else if !a.signed_in {
+                p class="govuk-body" { a class="govuk-link" href={ "/sign-in?next=" (here) "/enquire" } { "Sign in to send an enquiry" } }
+            }
+            (save_button(page, a.listing_id, a.saved, a.client, &here, None))
+        }
+    }
+}
+
+pub fn listing(page: &Page, p: &ListingPage) -> Markup {
+    let c = p.content;
+    let provider = p.provider;
+    let mut contact: Vec<(&str, Markup)> = vec![(
+        "Provider",
+        html! { a class="govuk-link" href={ "/providers/" (provider.id) } { (provider.name) } br; span class="kith-secondary-text" { (kind_label(provider.kind)) } },
+    )];
+    if let Some(phone) = &provider.contact_phone {
+        contact.push((
+            "Phone",
+            html! { a class="govuk-link" href={ "tel:" (phone.replace(' ', "")) } { (phone) } },
+        ));
+    }
+    if let Some(email) = &provider.contact_email {
+        contact.push((
+            "Email",
+            html! { a class="govuk-link kith-break-words" href={ "mailto:" (email) } { (email) } },
+        ));
+    }
+    if let Some(website) = &provider.website {
+        contact.push(("Website", html! { a class="govuk-link kith-break-words" href=(website) rel="nofollow noopener" { (website) } }));
+    }
+    if let Some(cqc) = &provider.cqc_location_id {
+        contact.push((
+            "CQC registration",
+            html! { a class="govuk-link" href={ "https://www.cqc.org.uk/location/" (cqc) } rel="noopener" { "Location " (cqc) " on the CQC website" } },
+        ));
+    }
+    layout(
+        page,
+        &c.title,
+        html! {
+            @if p.preview {
+                (notification_important(html! { p class="govuk-notification-banner__heading" { "Preview: this is how the listing will look once the council publishes it." } }))
+            } @else {
+                script type="application/ld+json" { (PreEscaped(json_ld(p))) }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    span class="govuk-caption-l" { (provider.name) }
+                    h1 class="govuk-heading-l" lang=[c.lang()] { (c.title) }
+                    p class="govuk-body-l" lang=[c.lang()] { (c.summary) }
+                    (key_facts(c, p.category_name))
+                    @if let Some(quality) = &p.quality { (quality) }
+                    h2 class="govuk-heading-m" { "About this service" }
+                    div lang=[c.lang()] { (paragraphs(&c.description)) }
+                    (photos(c))
+                    @if let Some(reviews) = &p.reviews { (reviews) }
+                }
+                div class="govuk-grid-column-one-third" {
+                    aside class="kith-contact-box" aria-labelledby="contact-heading" {
+                        h2 class="govuk-heading-m" id="contact-heading" { "Contact the provider" }
+                        @if let Some(actions) = &p.actions { (actions) }
+                        (summary_list(&contact))
+                        @if let Some(date) = p.approved_on {
+                            p class="govuk-body-s kith-secondary-text" { "Checked and approved by the council on " (format_date(&date)) "." }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// schema.org `Service` for the listing. Every `<` is escaped so the JSON cannot end the
+/// script element, whatever a provider wrote.
+fn json_ld(p: &ListingPage) -> String {
+    let c = p.content;
+    let provider = p.provider;
+    let mut org = json!({
+        "@type": if provider.kind == ProviderKind::PersonalAssistant { "Person" } else { "Organization" },
+        "name": provider.name,
+        "url": format!("{}/providers/{}", p.base_url, provider.id),
+    });
+    if let Some(phone) = &provider.contact_phone {
+        org["telephone"] = json!(phone);
+    }
+    if let Some(email) = &provider.contact_email {
+        org["email"] = json!(email);
+    }
+    let mut service = json!({
+        "@context": "https://schema.org",
+        "@type": "Service",
+        "name": c.title,
+        "description": c.summary,
+        "url": format!("{}/listings/{}", p.base_url, p.listing_id),
+        "provider": org,
+        "serviceType": c.category_ids.iter().map(|id| (p.category_name)(*id)).collect::<Vec<_>>(),
+        "audience": c.client_group_labels().iter().map(|g| json!({"@type": "Audience", "audienceType": g})).collect::<Vec<_>>(),
+        "availableLanguage": c.languages,
+        "hoursAvailable": c.availability.days.iter().filter_map(|d| {
+            let day = DAYS.iter().find(|(k, _)| k == d)?.1;
+            let mut spec = json!({"@type": "OpeningHoursSpecification", "dayOfWeek": format!("https://schema.org/{day}")});
+            if let (Some(from), Some(to)) = (&c.availability.from, &c.availability.to) {
+                spec["opens"] = json!(from);
+                spec["closes"] = json!(to);
+            }
+            Some(spec)
+        }).collect::<Vec<_>>(),
+    });
+    service["offers"] = match &c.price {
+        Price::Free => json!({"@type": "Offer", "price": "0", "priceCurrency": "GBP"}),
+        Price::Charged { pence, unit } => json!({
+            "@type": "Offer",
+            "priceCurrency": "GBP",
+            "priceSpecification": {
+                "@type": "UnitPriceSpecification",
+                "price": format!("{}.{:02}", pence / 100, pence % 100),
+                "priceCurrency": "GBP",
+                "unitText": unit.as_str(),
+            },
+        }),
+    };
+    let mut areas = Vec::new();
+    if let Some(home) = &c.at_home {
+        areas.push(json!({"@type": "Place", "address": {"@type": "PostalAddress", "postalCode": home.place, "addressCountry": "GB"}}));
+    }
+    if let Some(venue) = &c.venue {
+        areas.push(json!({"@type": "Place", "name": venue.address, "address": {"@type": "PostalAddress", "streetAddress": venue.address, "postalCode": venue.postcode, "addressCountry": "GB"}}));
+    }
+    if !areas.is_empty() {
+        service["areaServed"] = json!(areas);
+    }
+    if let Some(photo) = c.photos.first() {
+        service["image"] = json!(format!("{}/media/{}", p.base_url, photo.file));
+    }
+    service.to_string().replace('<', "\\u003c")
+}

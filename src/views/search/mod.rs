@@ -1,0 +1,282 @@
+//! The search page: a search box, a filter panel that works without JavaScript (a GET form),
+//! the result count, applied filters with remove links, facet counts, results with snippets
+//! and distance, paging, and advice when nothing is found.
+
+pub mod log;
+
+use maud::{Markup, PreEscaped, html};
+use search_index::SearchResults;
+
+use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
+use crate::domain::search::params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
+use crate::views::components::{pagination, total_pages};
+use crate::views::layout::layout;
+use crate::views::page::Page;
+use crate::views::plans::shortlists::save_button;
+
+/// One value of a facet: what the URL says, what people read, how many match.
+pub struct FacetOption {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+    /// Shown indented under its parent (second-level categories).
+    pub nested: bool,
+}
+
+pub struct SearchView<'a> {
+    pub params: &'a SearchParams,
+    pub results: &'a SearchResults,
+    pub notices: &'a [String],
+    pub categories: Vec<FacetOption>,
+    pub client_groups: Vec<FacetOption>,
+    pub kinds: Vec<FacetOption>,
+    pub languages: Vec<FacetOption>,
+    /// The label of any parameter value, for the applied-filter tags.
+    pub label_of: &'a dyn Fn(&str, &str) -> String,
+    /// The listings already on the shortlist of whoever the page is for, and the client a
+    /// broker is acting for.
+    pub saved: &'a [i64],
+    pub client: Option<(i64, &'a str)>,
+}
+
+fn facet_group(name: &str, legend: &str, options: &[FacetOption], selected: &[String]) -> Markup {
+    html! {
+        @if !options.is_empty() {
+            div class="govuk-form-group" {
+                fieldset class="govuk-fieldset" {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                    div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                        @for (i, o) in options.iter().enumerate() {
+                            @let id = format!("{name}-{i}");
+                            div class={ "govuk-checkboxes__item" @if o.nested { " kith-facet-nested" } } {
+                                input class="govuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(o.value)
+                                    checked[selected.contains(&o.value)];
+                                label class="govuk-label govuk-checkboxes__label" for=(id) {
+                                    (o.label) " " span class="kith-secondary-text" { "(" (o.count) ")" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn flag_box(name: &str, label: &str, on: bool) -> Markup {
+    html! {
+        div class="govuk-checkboxes__item" {
+            input class="govuk-checkboxes__input" id={ "flag-" (name) } name=(name) type="checkbox" value="yes" checked[on];
+            label class="govuk-label govuk-checkboxes__label" for={ "flag-" (name) } { (label) }
+        }
+    }
+}
+
+fn filters(v: &SearchView) -> Markup {
+    let p = v.params;
+    let days: Vec<FacetOption> = DAYS
+        .iter()
+        .map(|(key, label)| FacetOption {
+            value: (*key).to_owned(),
+            label: (*label).to_owned(),
+            count: v.results.facets.days.get(*key).copied().unwrap_or(0),
+            nested: false,
+        })
+        .collect();
+    html! {
+        form method="get" action="/search" class="kith-filter-form" {
+            h2 class="govuk-heading-m" { "Filter" }
+            input type="hidden" name="q" value=(p.q);
+            div class="govuk-form-group" {
+                label class="govuk-label govuk-label--s" for="near" { "Your postcode" }
+                div id="near-hint" class="govuk-hint" { "Or the first part, like M33" }
+                input class="govuk-input govuk-input--width-10" id="near" name="near" type="text" autocomplete="postal-code" value=(p.near) aria-describedby="near-hint";
+            }
+            div class="govuk-form-group" {
+                label class="govuk-label govuk-label--s" for="radius" { "Places to visit within" }
+                select class="govuk-select" id="radius" name="radius" {
+                    option value="" selected[p.radius.is_empty()] { "10 miles" }
+                    @for miles in RADIUS_CHOICES_MILES {
+                        option value=(miles) selected[p.radius == miles.to_string()] { (miles) (if miles == 1 { " mile" } else { " miles" }) }
+                    }
+                }
+            }
+            (facet_group("category", "Type of support", &v.categories, &p.category))
+            (facet_group("client_group", "Who it is for", &v.client_groups, &p.client_group))
+            div class="govuk-form-group" {
+                label class="govuk-label govuk-label--s" for="max_price" { "Most you want to pay" }
+                div class="govuk-input__wrapper" {
+                    div class="govuk-input__prefix" aria-hidden="true" { "£" }
+                    input class="govuk-input govuk-input--width-5" id="max_price" name="max_price" type="text" inputmode="decimal" value=(p.max_price);
+                }
+            }
+            div class="govuk-form-group" {
+                label class="govuk-label govuk-label--s" for="unit" { "Price is" }
+                select class="govuk-select" id="unit" name="unit" {
+                    option value="" selected[p.unit.is_empty()] { "Any" }
+                    @for unit in PriceUnit::ALL {
+                        option value=(unit.as_str()) selected[p.unit == unit.as_str()] { (unit.label()) }
+                    }
+                }
+            }
+            (facet_group("day", "Days", &days, &p.day))
+            (facet_group("language", "Languages spoken", &v.languages, &p.language))
+            (facet_group("kind", "Type of provider", &v.kinds, &p.kind))
+            div class="govuk-form-group" {
+                fieldset class="govuk-fieldset" {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Checks" }
+                    div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                        (flag_box("accepting", "Taking new clients", p.accepting))
+                        (flag_box("dbs", "DBS checked", p.dbs))
+                        (flag_box("insured", "Insured", p.insured))
+                        (flag_box("quality", "Quality checked by the council", p.quality))
+                    }
+                }
+            }
+            div class="govuk-form-group" {
+                label class="govuk-label govuk-label--s" for="sort" { "Sort by" }
+                select class="govuk-select" id="sort" name="sort" {
+                    @for (value, label) in [("", "Best match"), ("distance", "Nearest"), ("price", "Lowest price"), ("rating", "Highest quality rating")] {
+                        option value=(value) selected[p.sort == value] { (label) }
+                    }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Apply filters" }
+        }
+    }
+}
+
+fn applied(v: &SearchView) -> Markup {
+    let p = v.params;
+    let tags: Vec<(String, String)> = p
+        .pairs()
+        .into_iter()
+        .filter(|(name, _)| !matches!(*name, "q" | "sort"))
+        .map(|(name, value)| ((v.label_of)(name, &value), p.href_without(name, &value)))
+        .collect();
+    html! {
+        @if !tags.is_empty() {
+            div class="kith-applied-filters" {
+                h2 class="govuk-heading-s govuk-!-margin-bottom-1" { "Filters you chose" }
+                ul class="govuk-list kith-inline-list" {
+                    @for (label, href) in &tags {
+                        li { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } span aria-hidden="true" { " ✕" } } }
+                    }
+                }
+                p class="govuk-body-s" { a class="govuk-link" href={ "/search?q=" (urlencode(&p.q)) } { "Clear all filters" } }
+            }
+        }
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|q| q.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+fn no_results(v: &SearchView) -> Markup {
+    let p = v.params;
+    html! {
+        h2 class="govuk-heading-m" { "No services match your search" }
+        p class="govuk-body" { "Try:" }
+        ul class="govuk-list govuk-list--bullet" {
+            @if !p.near.is_empty() { li { "a wider area, or " a class="govuk-link" href=(p.href_without("near", &p.near)) { "searching without a postcode" } } }
+            @if p.pairs().len() > usize::from(!p.q.is_empty()) { li { "fewer filters" } }
+            @if !p.q.is_empty() { li { "checking the spelling, or using fewer or different words" } }
+            li { a class="govuk-link" href="/search" { "seeing everything on Kith" } }
+        }
+        p class="govuk-body" { "The council uses searches that find nothing to see which services are missing." }
+    }
+}
+
+fn price_label(price: Option<&(u64, String)>) -> String {
+    match price {
+        Some((pence, unit)) => format!(
+            "{} {}",
+            format_pounds(i64::try_from(*pence).unwrap_or(i64::MAX)),
+            PriceUnit::parse(unit).map_or("", |u| u.label())
+        ),
+        None => "Free".to_owned(),
+    }
+}
+
+pub fn search(page: &Page, v: &SearchView) -> Markup {
+    let p = v.params;
+    let r = v.results;
+    let pages = total_pages(r.total as u64, PAGE_SIZE as u64);
+    let title = if p.q.is_empty() {
+        "Find care and support".to_owned()
+    } else {
+        format!("{} – search results", p.q)
+    };
+    layout(
+        page,
+        &title,
+        html! {
+            h1 class="govuk-heading-l" { "Find care and support" }
+            form method="get" action="/search" role="search" {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="q" { "What are you looking for?" }
+                    div id="q-hint" class="govuk-hint" { "For example, help at home, day centre, or a language" }
+                    div class="kith-search-box" {
+                        input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value=(p.q) aria-describedby="q-hint";
+                        @for (name, value) in p.pairs().into_iter().filter(|(n, _)| *n != "q") {
+                            input type="hidden" name=(name) value=(value);
+                        }
+                        " "
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Search" }
+                    }
+                }
+            }
+            @for notice in v.notices {
+                div class="govuk-warning-text" {
+                    span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                    strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (notice) }
+                }
+            }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-one-third" { (filters(v)) }
+                div class="govuk-grid-column-two-thirds" {
+                    p class="govuk-body govuk-!-font-weight-bold" role="status" {
+                        (r.total) (if r.total == 1 { " service found" } else { " services found" })
+                    }
+                    (applied(v))
+                    @if r.hits.is_empty() && r.total > 0 {
+                        p class="govuk-body" { "This page is past the last result. " a class="govuk-link" href=(p.href(1)) { "Go to the first page" } "." }
+                    } @else if r.hits.is_empty() {
+                        (no_results(v))
+                    } @else {
+                        ol class="govuk-list kith-results" start=((p.page as usize - 1) * PAGE_SIZE + 1) {
+                            @for hit in &r.hits {
+                                li class="kith-result" id={ "result-" (hit.listing_id) } {
+                                    h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
+                                        a class="govuk-link" href={ "/listings/" (hit.listing_id) } { (hit.title) }
+                                    }
+                                    p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
+                                    p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
+                                        @match &hit.snippet_html {
+                                            Some(snippet) => (PreEscaped(snippet)),
+                                            None => (hit.summary),
+                                        }
+                                    }
+                                    p class="govuk-body-s" {
+                                        (price_label(hit.price.as_ref()))
+                                        @if let Some(miles) = hit.distance_miles {
+                                            " · " (format!("{miles:.1}")) " miles away"
+                                        } @else if !p.near.is_empty() && v.notices.is_empty() {
+                                            " · Online or by telephone"
+                                        }
+                                    }
+                                    (save_button(page, hit.listing_id as i64, v.saved.contains(&(hit.listing_id as i64)), v.client,
+                                        &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
+                                }
+                            }
+                        }
+                        (pagination(u64::from(p.page), pages, |n| p.href(n as u32)))
+                    }
+                }
+            }
+        },
+    )
+}
