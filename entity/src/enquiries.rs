@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub listing_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     pub holder_user_id: Option<i64>,
     pub client_id: Option<i64>,
     pub sent_by_user_id: i64,

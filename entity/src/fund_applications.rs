@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub round_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     /// "draft", "submitted", "withdrawn" or "decided".
     pub status: ApplicationStatus,
     pub answers: String,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub inspection_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     pub body: String,
     pub created_by_user_id: i64,
     pub created_at: DateTimeUtc,

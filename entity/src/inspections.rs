@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub assignment_id: i64,
     pub listing_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     pub checker_user_id: i64,
     /// "draft", "submitted", "returned" or "published".
     pub status: InspectionStatus,

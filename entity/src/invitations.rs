@@ -16,7 +16,7 @@ pub struct Model {
     pub accepted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     /// Set when a provider owner invites a member to their organisation.
-    pub organisation_id: Option<i64>,
+    pub organisation_id: Option<crate::provider_organisations::OrganisationId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,41 @@
 //! an enum declared with [`text_enum!`] beside its table, so the compiler refuses a misspelt
 //! state. The database keeps the same text, so no data migration was needed.
 
+/// Declares the id of one table's rows: a number in the database, a type of its own in Rust,
+/// so an organisation's id can never be passed where a listing's is wanted.
+#[macro_export]
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash,
+            sea_orm::DeriveValueType, serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                text.parse().map(Self)
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+    };
+}
+
 /// Declares an enum stored as text: each variant names the exact text kept in the database.
 /// Gives `as_str`, `parse`, `ALL`, serde serialisation and the sea-orm mapping (an unknown stored value
 /// is a database type error, never a silent default). No `Display`: a page says which

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     /// draft, submitted, changes_requested, rejected (never published yet), approved
     /// (published), archived.
     pub status: ListingStatus,

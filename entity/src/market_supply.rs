@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub listing_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     /// "parent/leaf" slugs.
     pub category_path: String,
     pub top_category: String,

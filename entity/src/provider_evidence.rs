@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     pub kind: EvidenceKind,
     /// What the provider tells the council (e.g. the insurer, the references given).
     pub details: String,

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     /// The evidence kind it supports (identity, dbs, insurance, …).
     pub kind: crate::provider_evidence::EvidenceKind,
     /// Content-addressed name under `data_dir/private/`.

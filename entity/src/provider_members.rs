@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "provider_members")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,
     /// `owner` or `member`.

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "provider_organisations")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: OrganisationId,
     pub name: String,
     pub kind: ProviderKind,
     pub cqc_location_id: Option<String>,
@@ -25,6 +25,11 @@ pub struct Model {
     pub logo_alt: Option<String>,
     /// When the provider last asked the council to approve them.
     pub submitted_at: Option<DateTimeUtc>,
+}
+
+crate::id_type! {
+    /// A provider organisation's id.
+    OrganisationId
 }
 
 crate::text_enum! {

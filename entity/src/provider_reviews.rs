@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     pub reviewer_id: Option<i64>,
     /// `approved`, `changes_requested` or `rejected`.
     pub decision: crate::provider_organisations::OrganisationStatus,

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub enquiry_id: i64,
     pub listing_id: i64,
-    pub organisation_id: i64,
+    pub organisation_id: crate::provider_organisations::OrganisationId,
     /// Who wrote it (the broker, when for a client).
     pub author_user_id: i64,
     pub client_id: Option<i64>,

@@ -4,6 +4,7 @@
 //! something to show. Deterministic: the same seed gives the same marketplace.
 
 use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use std::collections::HashMap;
 
@@ -189,7 +190,7 @@ impl<'a> Marketplace<'a> {
     /// published ones.
     async fn seed_listings(
         &mut self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         kind: ProviderKind,
         approved: bool,
         home_sector: &str,
@@ -211,7 +212,7 @@ impl<'a> Marketplace<'a> {
     /// One listing per plan for an organisation, in the kinds of support its type offers.
     pub async fn seed_planned(
         &mut self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         kind: ProviderKind,
         home_sector: &str,
         plans: &[Plan],
@@ -331,7 +332,7 @@ impl<'a> Marketplace<'a> {
 
     async fn insert(
         &mut self,
-        organisation_id: i64,
+        organisation_id: OrganisationId,
         plan: Plan,
         content: ListingContent,
     ) -> anyhow::Result<()> {

@@ -8,7 +8,7 @@ pub mod listing_templates;
 mod marketplace;
 
 use chrono::{Duration, Utc};
-use entity::provider_organisations::{OrganisationStatus, ProviderKind};
+use entity::provider_organisations::{OrganisationId, OrganisationStatus, ProviderKind};
 use entity::{provider_evidence, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -288,7 +288,7 @@ async fn seed_organisation(
     actor: &Actor,
     org: &DemoOrganisation<'_>,
     owner: i64,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<OrganisationId> {
     let new = NewOrganisation {
         name: org.name,
         kind: org.kind,

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use entity::enquiries::EnquiryOutcome;
+use entity::provider_organisations::OrganisationId;
 use entity::service_reviews::ServiceReviewStatus;
 use entity::{enquiries, service_reviews, users};
 use sea_orm::{
@@ -285,7 +286,7 @@ pub async fn find(
 
 pub async fn published_for_organisation(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
     let rows = service_reviews::Entity::find()
         .filter(service_reviews::Column::OrganisationId.eq(organisation_id))
@@ -318,7 +319,7 @@ pub async fn reply(
     id: i64,
     user_id: i64,
     text: String,
-) -> Result<i64, ReviewError> {
+) -> Result<OrganisationId, ReviewError> {
     let txn = db.begin().await?;
     let review = service_reviews::Entity::find_by_id(id)
         .one(&txn)

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
 use entity::enquiries::ReplyBy;
+use entity::provider_organisations::OrganisationId;
 
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
@@ -321,7 +322,7 @@ pub async fn inbox(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     query: web::Query<InboxQuery>,
 ) -> AppResult<maud::Markup> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;

@@ -356,12 +356,13 @@ pub fn path_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// The `{id}` of a route's path as a number: `PathId(id): PathId` in a handler. Anything
-/// that is not a number is a page that does not exist (404), before the handler runs.
+/// The `{id}` of a route's path as a number: `PathId(id): PathId<OrganisationId>` in a
+/// handler (plain `PathId` for tables whose ids are not typed yet). Anything that is not a
+/// number is a page that does not exist (404), before the handler runs.
 #[derive(Clone, Copy, Debug)]
-pub struct PathId(pub i64);
+pub struct PathId<T = i64>(pub T);
 
-impl FromRequest for PathId {
+impl<T: From<i64> + 'static> FromRequest for PathId<T> {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
 
@@ -371,7 +372,7 @@ impl FromRequest for PathId {
                 .get("id")
                 .ok_or(AppError::NotFound)
                 .and_then(path_id)
-                .map(PathId),
+                .map(|id| PathId(T::from(id))),
         )
     }
 }

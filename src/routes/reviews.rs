@@ -4,6 +4,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use entity::provider_organisations::OrganisationId;
 
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
@@ -131,7 +132,7 @@ pub async fn provider_list(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<maud::Markup> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let reviews = service_reviews::published_for_organisation(&state.db, id).await?;

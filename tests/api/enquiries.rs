@@ -54,6 +54,7 @@ async fn organisation_of(app: &TestApp, listing: i64) -> i64 {
         .unwrap()
         .unwrap()
         .organisation_id
+        .0
 }
 
 /// A published listing, its provider, and a budget holder who has enquired about it.

@@ -4,7 +4,7 @@
 //! Market Position Statement's figures.
 
 use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
-use entity::provider_organisations::ProviderKind;
+use entity::provider_organisations::{OrganisationId, ProviderKind};
 use entity::search_log::SearchSource;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -113,7 +113,9 @@ pub async fn market(
         let unit = UNITS[rng.gen_range(0..UNITS.len())];
         market_supply::ActiveModel {
             listing_id: Set(10_000_000 + i as i64),
-            organisation_id: Set(rng.gen_range(1..(services as i64 / 3).max(2))),
+            organisation_id: Set(OrganisationId(
+                rng.gen_range(1..(services as i64 / 3).max(2)),
+            )),
             category_path: Set(slug.clone()),
             top_category: Set(slug.clone()),
             district: Set(districts.choose(&mut rng).expect("districts").clone()),

@@ -6,6 +6,7 @@
 use entity::checker_assignments::AssignmentStatus;
 use entity::inspections::InspectionStatus;
 use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationId;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Duration, NaiveDate};
@@ -86,11 +87,11 @@ pub async fn schedule(
         .await?;
     let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
     let live_ids: Vec<i64> = rows.iter().filter_map(|l| l.live_revision_id).collect();
-    let org_ids: Vec<i64> = rows.iter().map(|l| l.organisation_id).collect();
+    let org_ids: Vec<OrganisationId> = rows.iter().map(|l| l.organisation_id).collect();
     let mut revisions: HashMap<i64, listing_revisions::Model> = HashMap::new();
     let mut last: HashMap<i64, inspections::Model> = HashMap::new();
     let mut assigned: std::collections::HashSet<i64> = std::collections::HashSet::new();
-    let mut orgs: HashMap<i64, String> = HashMap::new();
+    let mut orgs: HashMap<OrganisationId, String> = HashMap::new();
     for chunk in live_ids.chunks(500) {
         for r in listing_revisions::Entity::find()
             .filter(listing_revisions::Column::Id.is_in(chunk.to_vec()))

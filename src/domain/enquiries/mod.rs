@@ -9,6 +9,7 @@ pub mod stats;
 use chrono::{DateTime, Utc};
 use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
+use entity::provider_organisations::OrganisationId;
 use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -230,7 +231,7 @@ pub struct EnquiryPage {
 /// past the end gives the last one.
 pub async fn of_organisation(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     status: EnquiryStatus,
     page: u64,
     page_size: u64,

@@ -2,6 +2,7 @@
 //! category and postcode sector with outcomes (for the Market Position Statement).
 
 use entity::enquiries::EnquiryOutcome;
+use entity::provider_organisations::OrganisationId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -58,7 +59,7 @@ pub fn response_figures(pairs: &[(DateTime<Utc>, Option<DateTime<Utc>>)]) -> Res
 /// How an organisation answered the enquiries it received in the `days` before `now`.
 pub async fn for_organisation(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     now: DateTime<Utc>,
     days: i64,
 ) -> Result<ResponseFigures, DbErr> {

@@ -5,6 +5,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::fund_applications::ApplicationStatus;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{fund_applications, fund_rounds, provider_organisations};
 use sea_orm::{
@@ -210,7 +211,7 @@ pub async fn of_user(
     db: &DatabaseConnection,
     user_id: i64,
 ) -> Result<Vec<ApplicationView>, FundError> {
-    let orgs: Vec<i64> = organisations::of_user(db, user_id)
+    let orgs: Vec<OrganisationId> = organisations::of_user(db, user_id)
         .await?
         .into_iter()
         .map(|(o, _)| o.id)
@@ -263,7 +264,7 @@ pub async fn start(
     db: &DatabaseConnection,
     actor: &Actor,
     round_id: i64,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     today: NaiveDate,
 ) -> Result<i64, FundError> {

@@ -4,7 +4,7 @@
 
 use entity::import_sources::ImportKind;
 use entity::listings::ListingStatus;
-use entity::provider_organisations::{OrganisationStatus, ProviderKind};
+use entity::provider_organisations::{OrganisationId, OrganisationStatus, ProviderKind};
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -178,7 +178,7 @@ async fn organisation(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     o: &OrganisationIn,
-) -> Result<i64, DbErr> {
+) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     // A website the provider's own profile form would accept, or none.
     let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
@@ -194,7 +194,7 @@ async fn organisation(
         active.website = Set(website);
         active.updated_at = Set(now);
         active.update(txn).await?;
-        return Ok(id);
+        return Ok(OrganisationId(id));
     }
     let created = provider_organisations::ActiveModel {
         name: Set(o.name.trim().to_owned()),
@@ -214,7 +214,7 @@ async fn organisation(
     }
     .insert(txn)
     .await?;
-    remember(txn, ImportKind::Organisation, &o.source_id, created.id).await?;
+    remember(txn, ImportKind::Organisation, &o.source_id, created.id.0).await?;
     audit::record(
         txn,
         actor,

@@ -9,6 +9,7 @@ pub mod review;
 
 use chrono::Utc;
 use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::{listing_revisions, listings, provider_organisations};
 use sea_orm::{
@@ -171,7 +172,7 @@ pub async fn as_member(
 /// An organisation's listings, newest first, with the title of their latest version.
 pub async fn of_organisation(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<ListingView>, ListingError> {
     let rows = listings::Entity::find()
         .filter(listings::Column::OrganisationId.eq(organisation_id))
@@ -185,7 +186,7 @@ pub async fn of_organisation(
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     content: &ListingContent,
 ) -> Result<i64, ListingError> {
@@ -415,7 +416,7 @@ pub async fn public_listing(
 /// The published listings of one organisation: (listing id, live content).
 pub async fn public_of_organisation(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<(i64, ListingContent)>, ListingError> {
     let rows = listings::Entity::find()
         .filter(listings::Column::OrganisationId.eq(organisation_id))

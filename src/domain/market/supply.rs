@@ -3,6 +3,7 @@
 //! the search change table), and queried for market analysis — here, the quality of supply
 //! by type of support and postcode district.
 
+use entity::provider_organisations::OrganisationId;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -44,7 +45,7 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
         .iter()
         .map(|c| market_supply::ActiveModel {
             listing_id: Set(d.listing_id as i64),
-            organisation_id: Set(d.provider_id as i64),
+            organisation_id: Set(OrganisationId(d.provider_id as i64)),
             category_path: Set(c.path.clone()),
             top_category: Set(c.path.split('/').next().unwrap_or_default().to_owned()),
             district: Set(p.district.clone()),

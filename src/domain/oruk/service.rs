@@ -53,12 +53,12 @@ fn day_code(day: &str) -> Option<&'static str> {
 }
 
 pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organization {
-    let org_id = ids::id(Kind::Organization, p.id, 0);
+    let org_id = ids::id(Kind::Organization, p.id.0, 0);
     let kind = provider_kind_term_id(p.kind).and_then(|id| terms.by_id.get(&id));
     Organization {
         attributes: Some(
             kind.map(|term| Attribute {
-                id: ids::id(Kind::Attribute, p.id, 0xfff),
+                id: ids::id(Kind::Attribute, p.id.0, 0xfff),
                 link_id: Some(org_id.clone()),
                 link_type: Some("organization".into()),
                 taxonomy_term_id: Some(term.id.clone()),
@@ -86,7 +86,7 @@ pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organiz
                 .iter()
                 .filter(|id| !id.trim().is_empty())
                 .map(|id| OrganizationIdentifier {
-                    id: ids::id(Kind::OrganizationIdentifier, p.id, 0),
+                    id: ids::id(Kind::OrganizationIdentifier, p.id.0, 0),
                     identifier_scheme: None,
                     identifier_type: "CQC location ID".into(),
                     identifier: id.clone(),
@@ -290,7 +290,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
     };
     Service {
         id: service_id.clone(),
-        organization_id: Some(ids::id(Kind::Organization, p.provider.id, 0)),
+        organization_id: Some(ids::id(Kind::Organization, p.provider.id.0, 0)),
         name: c.title.clone(),
         description: Some(format!("{}\n\n{}", c.summary, c.description)),
         url: Some(format!("{base_url}/listings/{listing_id}")),

@@ -3,6 +3,7 @@
 //! checklist item and decides; every member is emailed the decision.
 
 use chrono::{NaiveDate, Utc};
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::{provider_organisations, provider_reviews};
 use sea_orm::{
@@ -86,7 +87,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
 ) -> Result<(), ApprovalError> {
     let txn = db.begin().await?;
@@ -143,7 +144,7 @@ pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     input: DecisionInput,
 ) -> Result<(), ApprovalError> {
     let message = input.message.trim().to_owned();
@@ -221,7 +222,7 @@ pub async fn decide(
 
 pub async fn latest_review(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Option<provider_reviews::Model>, DbErr> {
     provider_reviews::Entity::find()
         .filter(provider_reviews::Column::OrganisationId.eq(organisation_id))
@@ -240,7 +241,7 @@ pub struct QueueEntry {
 /// The council's decisions on an organisation, newest first.
 pub async fn history(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<provider_reviews::Model>, DbErr> {
     provider_reviews::Entity::find()
         .filter(provider_reviews::Column::OrganisationId.eq(organisation_id))

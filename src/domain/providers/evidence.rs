@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use entity::provider_evidence;
 pub use entity::provider_evidence::EvidenceKind;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::ProviderKind;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -195,7 +196,7 @@ impl YearOffset for NaiveDate {
 pub async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     evidence: Evidence,
 ) -> Result<(), organisations::OrganisationError> {
@@ -237,7 +238,7 @@ pub async fn save(
 
 pub async fn of_organisation(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<provider_evidence::Model>, DbErr> {
     provider_evidence::Entity::find()
         .filter(provider_evidence::Column::OrganisationId.eq(organisation_id))

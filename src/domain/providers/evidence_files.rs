@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use entity::provider_evidence_files as files;
+use entity::provider_organisations::OrganisationId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -50,7 +51,7 @@ pub fn display_name(original: &str) -> String {
 pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     kind: EvidenceKind,
     original_name: &str,
@@ -95,7 +96,7 @@ pub async fn add(
 
 pub async fn of_organisation(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<files::Model>, DbErr> {
     files::Entity::find()
         .filter(files::Column::OrganisationId.eq(organisation_id))
@@ -127,7 +128,7 @@ pub async fn remove(
     actor: &Actor,
     file_id: i64,
     user_id: i64,
-) -> Result<i64, EvidenceFileError> {
+) -> Result<OrganisationId, EvidenceFileError> {
     let txn = db.begin().await?;
     let file = files::Entity::find_by_id(file_id)
         .one(&txn)

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, Utc};
 use entity::provider_members::MemberRole;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
 use entity::{invitations, provider_members, provider_organisations, users};
@@ -140,7 +141,7 @@ fn contains_address(text: &str) -> bool {
 
 pub async fn find(
     conn: &impl ConnectionTrait,
-    id: i64,
+    id: OrganisationId,
 ) -> Result<provider_organisations::Model, OrganisationError> {
     provider_organisations::Entity::find_by_id(id)
         .one(conn)
@@ -162,7 +163,7 @@ pub async fn create(
     actor: &Actor,
     org: NewOrganisation<'_>,
     owner_user_id: i64,
-) -> Result<i64, DbErr> {
+) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     let created = provider_organisations::ActiveModel {
         name: Set(org.name.to_owned()),
@@ -192,7 +193,7 @@ pub async fn create(
 
 async fn add_member(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     member_role: MemberRole,
 ) -> Result<(), DbErr> {
@@ -227,7 +228,7 @@ pub async fn of_user(
 /// The organisation, if `user_id` is one of its members, with their member role.
 pub async fn as_member(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
 ) -> Result<(provider_organisations::Model, MemberRole), OrganisationError> {
     let member = provider_members::Entity::find_by_id((organisation_id, user_id))
@@ -243,7 +244,7 @@ pub async fn as_member(
 
 pub async fn members(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Vec<(users::Model, MemberRole)>, DbErr> {
     let rows = provider_members::Entity::find()
         .filter(provider_members::Column::OrganisationId.eq(organisation_id))
@@ -262,7 +263,7 @@ pub async fn members(
 pub async fn update_profile(
     db: &DatabaseConnection,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     profile: Profile,
 ) -> Result<(), OrganisationError> {
@@ -299,7 +300,7 @@ pub async fn update_profile(
 pub async fn set_logo(
     db: &DatabaseConnection,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
     logo: &StoredImage,
     alt: &str,
@@ -335,7 +336,7 @@ pub async fn invite_member(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     owner_id: i64,
     inviter_name: &str,
     email: &EmailAddress,
@@ -396,7 +397,7 @@ pub async fn invite_member(
 pub async fn join(
     conn: &impl ConnectionTrait,
     actor: &Actor,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
     user_id: i64,
 ) -> Result<(), DbErr> {
     if provider_members::Entity::find_by_id((organisation_id, user_id))
@@ -424,7 +425,7 @@ pub async fn join(
 /// postcode (their home) are never part of it.
 #[derive(Debug, Clone)]
 pub struct PublicProfile {
-    pub id: i64,
+    pub id: OrganisationId,
     pub name: String,
     pub kind: ProviderKind,
     pub description: Option<String>,
@@ -462,7 +463,7 @@ impl From<provider_organisations::Model> for PublicProfile {
 
 pub async fn public_profile(
     db: &DatabaseConnection,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<Option<PublicProfile>, DbErr> {
     Ok(provider_organisations::Entity::find_by_id(organisation_id)
         .filter(provider_organisations::Column::Status.eq(OrganisationStatus::Approved))

@@ -1,6 +1,7 @@
 //! The search change table: every change that may alter what the public can find is
 //! recorded here in the same transaction, and each process's indexer applies it.
 
+use entity::provider_organisations::OrganisationId;
 use std::collections::BTreeSet;
 
 use chrono::{NaiveDate, Utc};
@@ -25,7 +26,7 @@ pub async fn record(conn: &impl ConnectionTrait, listing_id: i64) -> Result<(), 
 /// Marks every listing of an organisation (its name or checks changed).
 pub async fn record_organisation(
     conn: &impl ConnectionTrait,
-    organisation_id: i64,
+    organisation_id: OrganisationId,
 ) -> Result<(), DbErr> {
     let ids: Vec<i64> = listings::Entity::find()
         .select_only()
@@ -48,7 +49,7 @@ pub async fn record_lapsed_evidence(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<usize, DbErr> {
-    let organisations: BTreeSet<i64> = provider_evidence::Entity::find()
+    let organisations: BTreeSet<OrganisationId> = provider_evidence::Entity::find()
         .filter(provider_evidence::Column::ExpiresOn.gte(from - chrono::Duration::days(1)))
         .filter(provider_evidence::Column::ExpiresOn.lt(to))
         .all(conn)

@@ -105,7 +105,7 @@ pub async fn listing_doc(
         .unwrap_or_default();
     let doc = ListingDoc {
         listing_id: listing_id as u64,
-        provider_id: view.org.id as u64,
+        provider_id: view.org.id.0 as u64,
         title: c.title.clone(),
         summary: c.summary.clone(),
         description: c.description.clone(),

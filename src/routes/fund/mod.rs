@@ -23,6 +23,7 @@ use crate::routes::{PathId, RequestActor, html_page, path_id, see_other};
 use crate::state::AppState;
 use crate::views::fund::{self as view, ApplyBox};
 use crate::views::{Page, page::set_flash};
+use entity::provider_organisations::OrganisationId;
 
 impl From<FundError> for AppError {
     fn from(err: FundError) -> Self {
@@ -69,7 +70,7 @@ async fn round_page(
         None => ApplyBox::SignIn,
         Some(u) if !u.has_role(Role::Provider) => ApplyBox::NotAProvider,
         Some(u) => {
-            let orgs: Vec<(i64, String)> = organisations::of_user(&state.db, u.id)
+            let orgs: Vec<(OrganisationId, String)> = organisations::of_user(&state.db, u.id)
                 .await?
                 .into_iter()
                 .map(|(o, _)| (o.id, o.name))
@@ -119,7 +120,7 @@ pub async fn apply(
     form: web::Form<ApplyForm>,
 ) -> AppResult<HttpResponse> {
     let round_id = id;
-    let organisation = path_id(&form.organisation)?;
+    let organisation = OrganisationId(path_id(&form.organisation)?);
     match applications::start(
         &state.db,
         &actor,

@@ -4,6 +4,7 @@
 pub mod admin;
 
 use entity::listings::ListingStatus;
+use entity::provider_organisations::OrganisationId;
 use std::collections::HashMap;
 
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
@@ -68,7 +69,7 @@ pub async fn organisation_listings(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<maud::Markup> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     let views = listings::of_organisation(&state.db, id).await?;
@@ -118,7 +119,7 @@ pub async fn new_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
     form_page(
@@ -138,7 +139,7 @@ pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;

@@ -2,6 +2,7 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 
 use crate::auth::CurrentUser;
@@ -36,7 +37,7 @@ pub(crate) async fn render_evidence(
     page: &Page,
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: OrganisationId,
     failed: Option<&EvidenceForm>,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -62,7 +63,7 @@ pub async fn evidence(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
     render_evidence(&page, &state, &user, id, None, &FieldErrors::default()).await
 }
@@ -73,7 +74,7 @@ pub async fn save_evidence(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: web::Form<EvidenceForm>,
 ) -> AppResult<HttpResponse> {
     organisations::as_member(&state.db, id, user.id).await?;
@@ -95,7 +96,7 @@ pub async fn submit(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
     match provider_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await {
         Ok(()) => {
@@ -138,7 +139,7 @@ pub async fn queue(
 async fn render_review(
     page: &Page,
     state: &AppState,
-    id: i64,
+    id: OrganisationId,
     decision: &str,
     message: &str,
     confirmed: &[String],
@@ -167,7 +168,7 @@ async fn render_review(
 pub async fn review(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
     render_review(&page, &state, id, "", "", &[], &FieldErrors::default()).await
 }
@@ -177,7 +178,7 @@ pub async fn decide(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let field = |name: &str| {

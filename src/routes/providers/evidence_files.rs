@@ -6,6 +6,7 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use entity::provider_organisations::OrganisationId;
 
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
@@ -43,7 +44,7 @@ pub async fn upload(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: MultipartForm<DocumentUpload>,
 ) -> AppResult<HttpResponse> {
     organisations::as_member(&state.db, id, user.id).await?;

@@ -8,6 +8,7 @@ use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Te
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
 
@@ -121,7 +122,7 @@ async fn manage_page(
     page: &Page,
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: OrganisationId,
     profile: Option<&ProfileForm>,
     member_form: Option<&MemberForm>,
     errors: &FieldErrors,
@@ -145,7 +146,7 @@ pub async fn manage(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
     manage_page(
         &page,
@@ -165,7 +166,7 @@ pub async fn update_profile(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: web::Form<ProfileForm>,
 ) -> AppResult<HttpResponse> {
     let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
@@ -205,7 +206,7 @@ pub async fn upload_logo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: MultipartForm<LogoUpload>,
 ) -> AppResult<HttpResponse> {
     organisations::as_member(&state.db, id, user.id).await?;
@@ -243,7 +244,7 @@ pub async fn invite_member(
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
     form: web::Form<MemberForm>,
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::default();
@@ -277,7 +278,7 @@ pub async fn invite_member(
 pub async fn public(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<OrganisationId>,
 ) -> AppResult<maud::Markup> {
     let profile = organisations::public_profile(&state.db, id)
         .await?

@@ -4,7 +4,7 @@
 pub mod two_factor;
 
 use entity::provider_members::MemberRole;
-use entity::provider_organisations::ProviderKind;
+use entity::provider_organisations::{OrganisationId, ProviderKind};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -230,7 +230,7 @@ pub fn reset_link_invalid(page: &Page) -> Markup {
 pub struct AccountView<'a> {
     pub user: &'a CurrentUser,
     /// (id, name, kind, member role) of each organisation the account acts for.
-    pub organisations: Vec<(i64, String, ProviderKind, MemberRole)>,
+    pub organisations: Vec<(OrganisationId, String, ProviderKind, MemberRole)>,
     pub last_sign_in: Option<chrono::DateTime<chrono::Utc>>,
     pub member_since: chrono::DateTime<chrono::Utc>,
 }

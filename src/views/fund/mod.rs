@@ -6,7 +6,7 @@ pub mod admin;
 use entity::fund_applications::ApplicationStatus;
 use entity::fund_applications::FundDecision;
 use entity::fund_rounds;
-use entity::provider_organisations::ProviderKind;
+use entity::provider_organisations::{OrganisationId, ProviderKind};
 use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
@@ -126,7 +126,7 @@ pub enum ApplyBox {
     SignIn,
     NotAProvider,
     /// The person's organisations (id, name) and applications they already have (org id, application id).
-    Organisations(Vec<(i64, String)>, Vec<(i64, i64)>),
+    Organisations(Vec<(OrganisationId, String)>, Vec<(OrganisationId, i64)>),
     NotOpen,
 }
 
@@ -171,7 +171,7 @@ pub fn round_page(
                             p class="govuk-body" { a class="govuk-link" href={ "/provider/funding/" (app_id) } { "Your application for " (name) } }
                         }
                     }
-                    @let fresh: Vec<&(i64, String)> = orgs.iter().filter(|(id, _)| !existing.iter().any(|(o, _)| o == id)).collect();
+                    @let fresh: Vec<&(OrganisationId, String)> = orgs.iter().filter(|(id, _)| !existing.iter().any(|(o, _)| o == id)).collect();
                     @if !fresh.is_empty() {
                         form method="post" action={ "/funding/" (r.id) "/apply" } novalidate {
                             (csrf_field(&page.csrf()))

@@ -2,6 +2,7 @@
 //! the council's last decision, and asking for approval.
 
 use chrono::NaiveDate;
+use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
 use entity::{
@@ -59,7 +60,7 @@ fn date_parts(date: Option<NaiveDate>) -> (String, String, String) {
 
 fn evidence_form(
     page: &Page,
-    org_id: i64,
+    org_id: OrganisationId,
     kind: EvidenceKind,
     current: Option<&provider_evidence::Model>,
     failed: Option<&EvidenceForm>,
