@@ -94,11 +94,12 @@ pub async fn build(
         })?,
     );
     let index_wakeup = Arc::new(Notify::new());
+    let clock = Clock::system();
     tokio::spawn(crate::indexer::run(
         db.clone(),
         search.clone(),
         index_wakeup.clone(),
-        Clock::system(),
+        clock,
     ));
     let state = web::Data::new(AppState {
         db: db.clone(),
@@ -111,7 +112,7 @@ pub async fn build(
         secure_cookies,
         search,
         index_wakeup,
-        clock: Clock::system(),
+        clock,
     });
 
     let store_db = db.clone();

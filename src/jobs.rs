@@ -89,10 +89,7 @@ pub fn spawn(
     tokio::spawn(worker::run(
         db.clone(),
         transport,
-        worker::Sending {
-            from: settings.mail_from.clone(),
-            claim_secs: settings.mail_claim_seconds,
-        },
+        worker::Sending::from_settings(settings),
         mail_wakeup.clone(),
     ));
     let pass = Pass {

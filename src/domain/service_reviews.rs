@@ -199,10 +199,7 @@ pub async fn moderate(
         return Err(ReviewError::NoteRequired);
     }
     let txn = db.begin().await?;
-    let review = service_reviews::Entity::find_by_id(id)
-        .one(&txn)
-        .await?
-        .ok_or(ReviewError::NotFound)?;
+    let review = find(&txn, id).await?.ok_or(ReviewError::NotFound)?;
     if review.status != ServiceReviewStatus::Pending {
         return Err(ReviewError::AlreadyModerated);
     }
@@ -321,8 +318,7 @@ pub async fn reply(
     text: String,
 ) -> Result<OrganisationId, ReviewError> {
     let txn = db.begin().await?;
-    let review = service_reviews::Entity::find_by_id(id)
-        .one(&txn)
+    let review = find(&txn, id)
         .await?
         .filter(|r| r.status == ServiceReviewStatus::Published)
         .ok_or(ReviewError::NotFound)?;

@@ -21,6 +21,15 @@ pub struct Sending {
     pub claim_secs: i64,
 }
 
+impl Sending {
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        Self {
+            from: settings.mail_from.clone(),
+            claim_secs: settings.mail_claim_seconds,
+        }
+    }
+}
+
 pub async fn run(
     db: DatabaseConnection,
     transport: MailTransport,

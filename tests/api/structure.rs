@@ -4,51 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-use entity::checker_assignments::AssignmentStatus;
-use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
-use entity::fund_applications::{ApplicationStatus, FundDecision};
-use entity::fund_reviews::PanelReviewStatus;
-use entity::fund_rounds::RoundStatus;
-use entity::import_sources::ImportKind;
-use entity::inspections::InspectionStatus;
-use entity::listings::ListingStatus;
-use entity::mail_outbox::MailStatus;
-use entity::mps_documents::MpsStatus;
-use entity::provider_evidence::EvidenceKind;
-use entity::provider_members::MemberRole;
-use entity::provider_organisations::{OrganisationStatus, ProviderKind};
-use entity::search_log::SearchSource;
-use entity::service_reviews::ServiceReviewStatus;
-use entity::support_plans::BudgetSource;
-use entity::user_roles::Role;
-
-/// Every text a state, kind or role column may hold.
-fn stored_values() -> Vec<&'static str> {
-    let mut v = Vec::new();
-    v.extend(ListingStatus::ALL.map(ListingStatus::as_str));
-    v.extend(OrganisationStatus::ALL.map(OrganisationStatus::as_str));
-    v.extend(ProviderKind::ALL.map(ProviderKind::as_str));
-    v.extend(MemberRole::ALL.map(MemberRole::as_str));
-    v.extend(Role::ALL.map(Role::as_str));
-    v.extend(EnquiryStatus::ALL.map(EnquiryStatus::as_str));
-    v.extend(EnquiryOutcome::ALL.map(EnquiryOutcome::as_str));
-    v.extend(ReplyBy::ALL.map(ReplyBy::as_str));
-    v.extend(AssignmentStatus::ALL.map(AssignmentStatus::as_str));
-    v.extend(InspectionStatus::ALL.map(InspectionStatus::as_str));
-    v.extend(ServiceReviewStatus::ALL.map(ServiceReviewStatus::as_str));
-    v.extend(RoundStatus::ALL.map(RoundStatus::as_str));
-    v.extend(MpsStatus::ALL.map(MpsStatus::as_str));
-    v.extend(ApplicationStatus::ALL.map(ApplicationStatus::as_str));
-    v.extend(FundDecision::ALL.map(FundDecision::as_str));
-    v.extend(PanelReviewStatus::ALL.map(PanelReviewStatus::as_str));
-    v.extend(MailStatus::ALL.map(MailStatus::as_str));
-    v.extend(EvidenceKind::ALL.map(EvidenceKind::as_str));
-    v.extend(BudgetSource::ALL.map(BudgetSource::as_str));
-    v.extend(ImportKind::ALL.map(ImportKind::as_str));
-    v.extend(SearchSource::ALL.map(SearchSource::as_str));
-    v.sort_unstable();
-    v.dedup();
-    v
+/// Every text a state, kind or role column may hold: the values of every `text_enum!` in
+/// `entity/`, read from its source so a new enum or value is covered without a list here.
+fn stored_values() -> Vec<String> {
+    let mut values = Vec::new();
+    for (_, text) in sources("entity/src") {
+        for block in text.split("text_enum! {").skip(1) {
+            let body = block.split("\n}\n").next().unwrap_or_default();
+            for line in body.lines() {
+                if let Some((_, value)) = line.trim().split_once(" = \"") {
+                    values.push(value.trim_end_matches("\",").to_owned());
+                }
+            }
+        }
+    }
+    values.sort_unstable();
+    values.dedup();
+    values
 }
 
 /// Words that mark an expression as holding a stored state, kind or role.
@@ -58,7 +30,7 @@ const STATE_WORDS: [&str; 9] = [
 
 /// Lines of `source` that compare a stored state with a string literal: `x.status ==
 /// "draft"`, `Column::Status.eq("approved")`, or a `"draft" =>` arm of a match on a state.
-fn state_literal_comparisons(source: &str, values: &[&str]) -> Vec<(usize, String)> {
+fn state_literal_comparisons(source: &str, values: &[String]) -> Vec<(usize, String)> {
     let mut found = Vec::new();
     let mut scrutinee = String::new();
     for (n, line) in source.lines().enumerate() {
@@ -123,6 +95,17 @@ fn sources(under: &str) -> Vec<(PathBuf, String)> {
 #[test]
 fn the_rule_catches_a_state_compared_as_text() {
     let values = stored_values();
+    for known in [
+        "approved",
+        "changes_requested",
+        "personal_assistant",
+        "quality_checker",
+    ] {
+        assert!(
+            values.iter().any(|v| v == known),
+            "{known} read from entity/"
+        );
+    }
     let bad = "if listing.status == \"approved\" {\n\
                .filter(listings::Column::Status.eq(\"draft\"))\n\
                match org.kind {\n    \"personal_assistant\" => 1,\n";

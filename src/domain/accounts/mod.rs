@@ -94,8 +94,7 @@ pub async fn find_active_user(
 
 /// The account's email address (empty if it is gone).
 pub async fn email_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<String, DbErr> {
-    Ok(users::Entity::find_by_id(user_id)
-        .one(conn)
+    Ok(find_user(conn, user_id)
         .await?
         .map(|u| u.email)
         .unwrap_or_default())

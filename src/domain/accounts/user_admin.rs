@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use crate::domain::accounts::sessions::end_all_of;
-use crate::domain::accounts::{grant_role_in, roles_of};
+use crate::domain::accounts::{find_user, grant_role_in, roles_of};
 use crate::domain::audit::{self, Action, Actor, Event};
 use entity::user_roles::Role;
 
@@ -115,8 +115,7 @@ pub async fn counts(db: &DatabaseConnection) -> Result<AccountCounts, DbErr> {
 }
 
 pub async fn get(db: &DatabaseConnection, user_id: i64) -> Result<UserSummary, UserAdminError> {
-    let user = users::Entity::find_by_id(user_id)
-        .one(db)
+    let user = find_user(db, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
     let roles = roles_of(db, user.id).await?;
@@ -130,8 +129,7 @@ pub async fn grant_role(
     role: Role,
 ) -> Result<(), UserAdminError> {
     let txn = db.begin().await?;
-    users::Entity::find_by_id(user_id)
-        .one(&txn)
+    find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
     if grant_role_in(&txn, user_id, role, actor.user_id).await? {
@@ -156,8 +154,7 @@ pub async fn revoke_role(
         return Err(UserAdminError::OwnAdminRole);
     }
     let txn = db.begin().await?;
-    users::Entity::find_by_id(user_id)
-        .one(&txn)
+    find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
     let res = user_roles::Entity::delete_by_id((user_id, role))
@@ -187,8 +184,7 @@ pub async fn set_disabled(
         return Err(UserAdminError::OwnAccount);
     }
     let txn = db.begin().await?;
-    let user = users::Entity::find_by_id(user_id)
-        .one(&txn)
+    let user = find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
     if user.disabled_at.is_some() == disabled {

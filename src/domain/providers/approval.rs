@@ -156,10 +156,7 @@ pub async fn decide(
         _ => {}
     }
     let txn = db.begin().await?;
-    let org = provider_organisations::Entity::find_by_id(organisation_id)
-        .one(&txn)
-        .await?
-        .ok_or(OrganisationError::NotFound)?;
+    let org = organisations::find(&txn, organisation_id).await?;
     if org.status != OrganisationStatus::Submitted {
         return Err(ApprovalError::NotSubmitted);
     }

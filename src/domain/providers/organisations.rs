@@ -235,10 +235,7 @@ pub async fn as_member(
         .one(conn)
         .await?
         .ok_or(OrganisationError::NotFound)?;
-    let org = provider_organisations::Entity::find_by_id(organisation_id)
-        .one(conn)
-        .await?
-        .ok_or(OrganisationError::NotFound)?;
+    let org = find(conn, organisation_id).await?;
     Ok((org, member.member_role))
 }
 

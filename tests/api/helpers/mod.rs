@@ -249,10 +249,7 @@ impl TestApp {
     /// Runs the outbox once, here and now, as the mail worker would: every message due is
     /// sent (captured). Messages the worker is sending at this moment are left to it.
     pub async fn send_pending_mail(&self) -> usize {
-        let sending = Sending {
-            from: self.settings.mail_from.clone(),
-            claim_secs: self.settings.mail_claim_seconds,
-        };
+        let sending = Sending::from_settings(&self.settings);
         let transport = MailTransport::Capture(self.mail.clone());
         kith::mail::worker::send_due(&self.db, &transport, &sending)
             .await
