@@ -100,14 +100,15 @@ impl AppError {
     /// A link to what the person can do next, if there is one: (address, words).
     pub fn next_step(&self) -> Option<(String, &'static str)> {
         match self {
-            Self::Unauthorized => Some(("/sign-in".into(), "Sign in")),
+            Self::Unauthorized => Some((crate::paths::sign_in(), "Sign in")),
             Self::EmailNotVerified => Some((
-                "/account".into(),
+                crate::paths::account(),
                 "Go to your account to send the confirmation link again",
             )),
             Self::ConfirmItIsYou { next } => Some((
                 format!(
-                    "/account/confirm?next={}",
+                    "{}?next={}",
+                    crate::paths::account_confirm(),
                     crate::auth::access::url_encode(next)
                 ),
                 "Confirm it is you",

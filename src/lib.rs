@@ -17,6 +17,8 @@ pub mod jobs;
 pub mod mail;
 pub mod postcode_import;
 pub mod routes;
+/// Typed builders for every internal URL, generated from the route table.
+pub use routes::paths;
 pub mod state;
 pub mod telemetry;
 pub mod views;

@@ -126,7 +126,7 @@ pub async fn authorize<B: MessageBody + 'static>(
                 .path_and_query()
                 .map_or("/", |pq| pq.as_str())
                 .to_owned();
-            let location = format!("/sign-in?next={}", url_encode(&target));
+            let location = format!("{}?next={}", crate::paths::sign_in(), url_encode(&target));
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))
                 .finish()
@@ -153,7 +153,7 @@ pub fn safe_next(next: Option<&str>) -> String {
         {
             path.to_owned()
         }
-        _ => "/account".to_owned(),
+        _ => crate::paths::account(),
     }
 }
 

@@ -58,13 +58,13 @@ fn needs_token(method: &Method, path: &str) -> bool {
             .any(|route| route.is_match(path))
 }
 
-/// The forms that upload files (each behind a sign-in), by route pattern.
+/// The forms that upload files (each behind a sign-in), by the route table's names.
 const UPLOAD_ROUTES: &[&str] = &[
-    "/provider/organisations/{id}/logo",
-    "/provider/organisations/{id}/evidence/files",
-    "/provider/listings/{id}/photos",
-    "/checker/inspections/{id}/photos/add",
-    "/admin/import",
+    "provider_organisation_logo",
+    "provider_organisation_evidence_files",
+    "provider_listing_photos",
+    "checker_inspection_photos_add",
+    "admin_import",
 ];
 
 fn is_upload_route(path: &str) -> bool {
@@ -74,7 +74,8 @@ fn is_upload_route(path: &str) -> bool {
         .get_or_init(|| {
             UPLOAD_ROUTES
                 .iter()
-                .map(|p| actix_web::dev::ResourceDef::new(*p))
+                .filter_map(|name| crate::paths::pattern(name))
+                .map(actix_web::dev::ResourceDef::new)
                 .collect()
         })
         .iter()
@@ -198,12 +199,13 @@ mod tests {
     #[test]
     fn every_upload_route_is_a_post_route_of_the_table() {
         let table = crate::routes::table();
-        for path in UPLOAD_ROUTES {
+        for name in UPLOAD_ROUTES {
+            let path = crate::paths::pattern(name).unwrap_or_else(|| panic!("{name} is named"));
             assert!(
                 table
                     .iter()
-                    .any(|r| r.path == *path && r.method == actix_web::http::Method::POST),
-                "{path}"
+                    .any(|r| r.path == path && r.method == actix_web::http::Method::POST),
+                "{name} takes a POST"
             );
         }
         assert!(is_upload_route("/provider/listings/12/photos"));

@@ -152,7 +152,7 @@ fn came_from(req: &HttpRequest) -> String {
             Some(q) => format!("{}?{q}", u.path()),
             None => u.path().to_owned(),
         })
-        .unwrap_or_else(|| "/account".to_owned())
+        .unwrap_or_else(crate::paths::account)
 }
 
 fn remember_name(secure: bool) -> &'static str {

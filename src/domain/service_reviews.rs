@@ -18,6 +18,7 @@ use crate::domain::listings;
 use crate::domain::providers::organisations;
 use crate::domain::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, enquiry_templates as templates};
+use crate::paths;
 
 const MAX_BODY_CHARS: usize = 2000;
 const MAX_NAME_CHARS: usize = 60;
@@ -225,7 +226,7 @@ pub async fn moderate(
         .await?
         .title()
         .to_owned();
-    let listing_link = format!("{base_url}/listings/{}", review.listing_id);
+    let listing_link = format!("{base_url}{}", paths::listing(review.listing_id));
     if let Some(author) = users::Entity::find_by_id(review.author_user_id)
         .one(&txn)
         .await?
@@ -245,8 +246,8 @@ pub async fn moderate(
     }
     if publish {
         let link = format!(
-            "{base_url}/provider/organisations/{}/reviews",
-            review.organisation_id
+            "{base_url}{}",
+            paths::provider_organisation_reviews(review.organisation_id)
         );
         for (member, _) in organisations::members(&txn, review.organisation_id).await? {
             mail::enqueue(

@@ -16,6 +16,7 @@ use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, page_number, see_other};
 use crate::state::AppState;
 use crate::views::admin::{self as view, AuditQueryView, InviteForm, Overview};
@@ -131,7 +132,7 @@ pub async fn grant_role(
     let role = parse_role(&form.role)?;
     user_admin::grant_role(&state.db, &actor, id, role).await?;
     set_flash(&session, &format!("{} role given", role.label()));
-    Ok(see_other(&format!("/admin/users/{id}")))
+    Ok(see_other(&paths::admin_user(id)))
 }
 
 pub async fn revoke_role(
@@ -147,7 +148,7 @@ pub async fn revoke_role(
     match user_admin::revoke_role(&state.db, &actor, id, role).await {
         Ok(()) => {
             set_flash(&session, &format!("{} role removed", role.label()));
-            Ok(see_other(&format!("/admin/users/{id}")))
+            Ok(see_other(&paths::admin_user(id)))
         }
         Err(UserAdminError::OwnAdminRole) => {
             let mut errors = FieldErrors::default();
@@ -213,7 +214,7 @@ pub async fn set_status(
                     "Account enabled"
                 },
             );
-            Ok(see_other(&format!("/admin/users/{id}")))
+            Ok(see_other(&paths::admin_user(id)))
         }
         Err(UserAdminError::OwnAccount) => {
             errors.add("reason", UserAdminError::OwnAccount.to_string());
@@ -274,7 +275,7 @@ pub async fn invite(
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, &format!("Invitation sent to {email}"));
-            Ok(see_other("/admin/invitations"))
+            Ok(see_other(&paths::admin_invitations()))
         }
         Err(InvitationError::Db(err)) => Err(err.into()),
         Err(InvitationError::TooMany { retry_after_secs }) => {

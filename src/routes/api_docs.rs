@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use utoipa::OpenApi;
 
 use crate::error::{AppError, AppResult};
+use crate::paths;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,7 +29,7 @@ pub async fn openapi_json() -> HttpResponse {
 
 /// Swagger UI's files, configured to read `/api/openapi.json`.
 pub async fn docs(path: web::Path<String>) -> AppResult<HttpResponse> {
-    let config = std::sync::Arc::new(utoipa_swagger_ui::Config::from("/api/openapi.json"));
+    let config = std::sync::Arc::new(utoipa_swagger_ui::Config::from(paths::api_openapi_json()));
     match utoipa_swagger_ui::serve(&path, config) {
         Ok(Some(file)) => Ok(HttpResponse::Ok()
             .content_type(file.content_type)
@@ -41,5 +42,5 @@ pub async fn docs(path: web::Path<String>) -> AppResult<HttpResponse> {
 
 /// `/api/docs` without the slash: the UI's relative links need it.
 pub async fn docs_root() -> HttpResponse {
-    crate::routes::see_other("/api/docs/")
+    crate::routes::see_other(&format!("{}/", paths::api_docs()))
 }

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use crate::domain::categories::{self, CategoryError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::categories::{self as view, CategoryForm};
@@ -66,7 +67,7 @@ pub async fn add(
     match categories::add(&state.db, &actor, &form.name, parent_id, &form.description).await {
         Ok(_) => {
             set_flash(&session, "Category added");
-            Ok(see_other("/admin/categories"))
+            Ok(see_other(&paths::admin_categories()))
         }
         Err(err) => match field_of(&err) {
             Some(field) => {
@@ -108,7 +109,7 @@ pub async fn update(
     match categories::update(&state.db, &actor, id, &form.name, &form.description).await {
         Ok(()) => {
             set_flash(&session, "Category saved");
-            Ok(see_other("/admin/categories"))
+            Ok(see_other(&paths::admin_categories()))
         }
         Err(err) => match field_of(&err) {
             Some(field) => {
@@ -156,5 +157,5 @@ pub async fn archive(
             "Category back in use"
         },
     );
-    Ok(see_other(&format!("/admin/categories/{id}")))
+    Ok(see_other(&paths::admin_category(id)))
 }

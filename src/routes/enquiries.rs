@@ -20,6 +20,7 @@ use crate::domain::providers::organisations;
 use crate::domain::service_reviews::{self, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, acting, form_status, html_page, rate_limit, see_other};
 use crate::state::AppState;
 use crate::views::components::total_pages;
@@ -145,14 +146,14 @@ pub async fn send(
                 &session,
                 "Enquiry sent. The provider has been emailed, and we will email you when they reply.",
             );
-            Ok(see_other(&format!("/enquiries/{enquiry_id}")))
+            Ok(see_other(&paths::enquiry(enquiry_id)))
         }
         Err(EnquiryError::AlreadyOpen(existing)) => {
             set_flash(
                 &session,
                 "You already have an open enquiry about this service. Send a message here instead.",
             );
-            Ok(see_other(&format!("/enquiries/{existing}")))
+            Ok(see_other(&paths::enquiry(existing)))
         }
         Err(err) => Err(err.into()),
     }
@@ -204,13 +205,11 @@ pub(crate) async fn thread_page(
         _ => ReviewState::NotYet,
     };
     let review = reviews_view::on_enquiry(page, id, &review_state, errors);
-    let org_link = format!(
-        "/provider/organisations/{}/enquiries",
-        view_data.enquiry.organisation_id
-    );
+    let org_link = paths::provider_organisation_enquiries(view_data.enquiry.organisation_id);
+    let own_link = paths::enquiries();
     let back = match side {
         Side::Provider => (org_link.as_str(), "Enquiries"),
-        Side::Enquirer => ("/enquiries", "Your enquiries"),
+        Side::Enquirer => (own_link.as_str(), "Your enquiries"),
     };
     Ok(html_page(
         form_status(errors),
@@ -268,7 +267,7 @@ pub async fn message(
     enquiries::reply(&state.db, &actor, &state.base_url, id, user.id, body).await?;
     state.wake_mail_worker();
     set_flash(&session, "Message sent");
-    Ok(see_other(&format!("/enquiries/{id}")))
+    Ok(see_other(&paths::enquiry(id)))
 }
 
 #[derive(serde::Deserialize)]
@@ -299,7 +298,7 @@ pub async fn close(
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, "Enquiry closed");
-            Ok(see_other(&format!("/enquiries/{id}")))
+            Ok(see_other(&paths::enquiry(id)))
         }
         Err(EnquiryError::BadOutcome) => {
             let mut errors = FieldErrors::default();

@@ -10,6 +10,7 @@ use crate::domain::oruk::model::{Page, Service, ServiceAtLocation};
 use crate::domain::oruk::query::ListQuery;
 use crate::domain::oruk::{service, taxonomy};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::state::AppState;
 
 pub const VERSION: &str = "3.0";
@@ -19,7 +20,7 @@ pub async fn root(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "version": VERSION,
         "profile": PROFILE,
-        "openapi_url": format!("{}/openreferral/openapi.json", state.base_url),
+        "openapi_url": format!("{}{}", state.base_url, paths::openreferral_openapi_json()),
     }))
 }
 

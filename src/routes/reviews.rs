@@ -12,6 +12,7 @@ use crate::domain::providers::organisations;
 use crate::domain::service_reviews::{self, ReviewError, ReviewForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, page::set_flash, reviews as view};
@@ -48,7 +49,7 @@ pub async fn write(
                 &session,
                 "Thank you. The council will check your review before it appears.",
             );
-            Ok(see_other(&format!("/enquiries/{id}")))
+            Ok(see_other(&paths::enquiry(id)))
         }
         Err(errors) => {
             crate::routes::enquiries::thread_page(
@@ -113,7 +114,7 @@ pub async fn decide(
                     "Review not published; the reviewer has been told why"
                 },
             );
-            Ok(see_other("/admin/reviews"))
+            Ok(see_other(&paths::admin_reviews()))
         }
         Err(ReviewError::NoteRequired) => {
             let mut errors = FieldErrors::default();
@@ -164,7 +165,7 @@ pub async fn reply(
         Ok(text) => {
             let org = service_reviews::reply(&state.db, &actor, id, user.id, text).await?;
             set_flash(&session, "Your reply is published");
-            Ok(see_other(&format!("/provider/organisations/{org}/reviews")))
+            Ok(see_other(&paths::provider_organisation_reviews(org)))
         }
         Err(errors) => {
             // Only a member of the reviewed organisation learns the reply was empty.

@@ -18,6 +18,7 @@ use crate::domain::search::log as search_log;
 use crate::domain::search::params::{PAGE_SIZE, ParsedSearch, SearchParams};
 use crate::domain::validation::FormFields;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::state::AppState;
 use crate::views::Page;
 use crate::views::search::{FacetOption, SearchView};
@@ -298,11 +299,17 @@ pub async fn api(
             title: h.title.clone(),
             summary: h.summary.clone(),
             snippet_html: h.snippet_html.clone(),
-            url: format!("{}/listings/{}", state.base_url, h.listing_id),
+            url: format!("{}{}", state.base_url, paths::listing(h.listing_id as i64)),
             provider: ApiProvider {
                 id: h.provider_id,
                 name: h.provider_name.clone(),
-                url: format!("{}/providers/{}", state.base_url, h.provider_id),
+                url: format!(
+                    "{}{}",
+                    state.base_url,
+                    paths::provider_profile(entity::provider_organisations::OrganisationId::from(
+                        h.provider_id as i64
+                    ))
+                ),
             },
             price: h.price.as_ref().map(|(pence, unit)| ApiPrice {
                 pence: *pence,

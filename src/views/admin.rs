@@ -2,6 +2,7 @@
 //! outbox.
 
 use crate::auth::access::url_encode as encode;
+use crate::paths;
 use entity::mail_outbox::MailStatus;
 use entity::{audit_log, invitations, mail_outbox};
 use maud::{Markup, html};
@@ -37,18 +38,18 @@ pub struct Overview {
 fn admin_nav() -> Markup {
     html! {
         ul class="govuk-list kith-admin-nav" {
-            li { a class="govuk-link" href="/admin/providers" { "Providers waiting for approval" } }
-            li { a class="govuk-link" href="/admin/listings" { "Listings waiting for review" } }
-            li { a class="govuk-link" href="/admin/import" { "Import listings" } " · " a class="govuk-link" href="/admin/listings.csv" download { "Download every listing (CSV)" } }
-            li { a class="govuk-link" href="/admin/searches" { "What people search for" } }
-            li { a class="govuk-link" href="/admin/categories" { "Service categories" } }
-            li { a class="govuk-link" href="/admin/users" { "Accounts and roles" } }
-            li { a class="govuk-link" href="/admin/reviews" { "Reviews to check" } }
-            li { a class="govuk-link" href="/admin/checking" { "Quality checking: checkers and assignments" } }
-            li { a class="govuk-link" href="/admin/clients" { "Brokers' clients" } }
-            li { a class="govuk-link" href="/admin/invitations" { "Invite staff" } }
-            li { a class="govuk-link" href="/admin/audit" { "Audit log" } }
-            li { a class="govuk-link" href="/admin/mail" { "Email outbox" } }
+            li { a class="govuk-link" href=(paths::admin_providers()) { "Providers waiting for approval" } }
+            li { a class="govuk-link" href=(paths::admin_listings()) { "Listings waiting for review" } }
+            li { a class="govuk-link" href=(paths::admin_import()) { "Import listings" } " · " a class="govuk-link" href=(paths::admin_listings_csv()) download { "Download every listing (CSV)" } }
+            li { a class="govuk-link" href=(paths::admin_searches()) { "What people search for" } }
+            li { a class="govuk-link" href=(paths::admin_categories()) { "Service categories" } }
+            li { a class="govuk-link" href=(paths::admin_users()) { "Accounts and roles" } }
+            li { a class="govuk-link" href=(paths::admin_reviews()) { "Reviews to check" } }
+            li { a class="govuk-link" href=(paths::admin_checking()) { "Quality checking: checkers and assignments" } }
+            li { a class="govuk-link" href=(paths::admin_clients()) { "Brokers' clients" } }
+            li { a class="govuk-link" href=(paths::admin_invitations()) { "Invite staff" } }
+            li { a class="govuk-link" href=(paths::admin_audit()) { "Audit log" } }
+            li { a class="govuk-link" href=(paths::admin_mail()) { "Email outbox" } }
         }
     }
 }
@@ -62,17 +63,17 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             (admin_nav())
             h2 class="govuk-heading-m" { "Listings" }
             (summary_list(&[
-                ("Waiting for review", html! { a class="govuk-link" href="/admin/listings" { (o.listings.waiting) } }),
+                ("Waiting for review", html! { a class="govuk-link" href=(paths::admin_listings()) { (o.listings.waiting) } }),
                 ("Published", html! { (o.listings.published) }),
-                ("Check overdue", html! { a class="govuk-link" href="/admin/listings?show=overdue" { (o.listings.overdue) } }),
-                ("Suspended", html! { a class="govuk-link" href="/admin/listings?show=suspended" { (o.listings.suspended) } }),
+                ("Check overdue", html! { a class="govuk-link" href={ (paths::admin_listings()) "?show=overdue" } { (o.listings.overdue) } }),
+                ("Suspended", html! { a class="govuk-link" href={ (paths::admin_listings()) "?show=suspended" } { (o.listings.suspended) } }),
             ]))
             h2 class="govuk-heading-m" { "Accounts" }
             (summary_list(&[
                 ("All accounts", html! { (o.users) }),
                 ("Pending staff invitations", html! { (o.pending_invitations) }),
                 ("Emails waiting to send", html! { (o.mail_pending) }),
-                ("Emails that could not be sent", html! { (o.mail_failed) @if o.mail_failed > 0 { " " a class="govuk-link" href="/admin/mail?status=failed" { "See failed emails" } } }),
+                ("Emails that could not be sent", html! { (o.mail_failed) @if o.mail_failed > 0 { " " a class="govuk-link" href={ (paths::admin_mail()) "?status=failed" } { "See failed emails" } } }),
             ]))
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "Accounts by role" }
@@ -83,7 +84,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 tbody class="govuk-table__body" {
                     @for (role, count) in &o.users_by_role {
                         tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ "/admin/users?role=" (role.as_str()) } { (role.label()) } }
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_users()) "?role=" (role.as_str()) } { (role.label()) } }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (count) }
                         }
                     }
@@ -116,9 +117,9 @@ pub fn users(
         page,
         "Accounts and roles",
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "Accounts and roles" }
-            form method="get" action="/admin/users" class="kith-filter-form" {
+            form method="get" action=(paths::admin_users()) class="kith-filter-form" {
                 (text_input("q", "Name or email address", text, &FieldErrors::default(), InputOptions { input_type: "search", spellcheck_off: true, width_class: Some("govuk-!-width-one-half"), ..Default::default() }))
                 (select("role", "Role", &role_options(true, Role::ALL.into_iter()), role_value))
                 (secondary_button("Filter accounts"))
@@ -136,7 +137,7 @@ pub fn users(
                     tbody class="govuk-table__body" {
                         @for row in rows {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/users/" (row.user.id) } { (row.user.display_name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_user(row.user.id)) { (row.user.display_name) } }
                                 td class="govuk-table__cell kith-break-words" { (row.user.email) }
                                 td class="govuk-table__cell" { (row.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")) }
                                 td class="govuk-table__cell" { (status_tag(&row.user)) }
@@ -145,7 +146,7 @@ pub fn users(
                     }
                 }
             }
-            (pagination(page_no, pages, |p| format!("/admin/users?q={}&role={}&page={p}", encode(text), role_value)))
+            (pagination(page_no, pages, |p| format!("{}?q={}&role={role_value}&page={p}", paths::admin_users(), encode(text))))
         },
     )
 }
@@ -168,7 +169,6 @@ pub fn user_detail(
     errors: &FieldErrors,
 ) -> Markup {
     let user = &summary.user;
-    let base = format!("/admin/users/{}", user.id);
     let csrf = page.csrf();
     let grantable: Vec<Role> = Role::ALL
         .into_iter()
@@ -180,7 +180,7 @@ pub fn user_detail(
         page,
         &title_with_errors(&user.display_name, errors),
         html! {
-            a href="/admin/users" class="govuk-back-link" { "Accounts and roles" }
+            a href=(paths::admin_users()) class="govuk-back-link" { "Accounts and roles" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Account" }
             h1 class="govuk-heading-l" { (user.display_name) }
@@ -206,7 +206,7 @@ pub fn user_detail(
                                 td class="govuk-table__cell" { (role.label()) }
                                 td class="govuk-table__cell" {
                                     @if !(is_self && *role == Role::Admin) {
-                                        (button_form(&format!("{base}/roles/revoke"), &csrf, &[("role", role.as_str())],
+                                        (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
                                             html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
                                     }
                                 }
@@ -216,7 +216,7 @@ pub fn user_detail(
                 }
             }
             @if !grantable.is_empty() {
-                form method="post" action={ (base) "/roles" } novalidate {
+                form method="post" action=(paths::admin_user_roles(user.id)) novalidate {
                     (csrf_field(&csrf))
                     (select("role", "Give this account a role", &role_options(false, grantable.into_iter()), ""))
                     (button("Give role"))
@@ -227,9 +227,9 @@ pub fn user_detail(
                 p class="govuk-body" { "This is your own account. Another administrator can disable it if needed." }
             } @else if user.disabled_at.is_some() {
                 p class="govuk-body" { "This account is disabled: it cannot sign in." }
-                (button_form(&format!("{base}/status"), &csrf, &[("action", "enable")], button("Enable account")))
+                (button_form(&paths::admin_user_status(user.id), &csrf, &[("action", "enable")], button("Enable account")))
             } @else {
-                form method="post" action={ (base) "/status" } novalidate {
+                form method="post" action=(paths::admin_user_status(user.id)) novalidate {
                     (csrf_field(&csrf))
                     input type="hidden" name="action" value="disable";
                     (text_input("reason", "Reason for disabling (recorded in the audit log)", "", errors, InputOptions { ..Default::default() }))
@@ -240,7 +240,7 @@ pub fn user_detail(
             @if has_authenticator {
                 p class="govuk-body" { "This account has an authenticator app. If they have lost their phone and their recovery codes, reset it: they are signed out everywhere, emailed, and set it up again when they next sign in." }
                 @if !is_self {
-                    (button_form(&format!("{base}/two-factor/reset"), &csrf, &[], warning_button("Reset two-factor sign-in")))
+                    (button_form(&paths::admin_user_two_factor_reset(user.id), &csrf, &[], warning_button("Reset two-factor sign-in")))
                 }
             } @else if crate::domain::accounts::two_factor::required_for(&summary.roles) {
                 p class="govuk-body" { "Not set up yet: they will set it up when they next sign in." }
@@ -249,7 +249,7 @@ pub fn user_detail(
             }
             h2 class="govuk-heading-m" { "Recent history" }
             (audit_table(history))
-            p class="govuk-body" { a class="govuk-link" href={ "/admin/audit?subject_type=user&subject_id=" (user.id) } { "Full history of this account" } }
+            p class="govuk-body" { a class="govuk-link" href={ (paths::admin_audit()) "?subject_type=user&subject_id=" (user.id) } { "Full history of this account" } }
         },
     )
 }
@@ -265,11 +265,11 @@ pub fn invitations(
         page,
         &title_with_errors("Invite staff", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Invite staff" }
             p class="govuk-body" { "Brokers, quality checkers, commissioners and administrators join by invitation. The person gets an email with a link that works for 7 days." }
-            form method="post" action="/admin/invitations" novalidate {
+            form method="post" action=(paths::admin_invitations()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("off"), spellcheck_off: true, ..Default::default() }))
                 (crate::views::components::radios("role", "Role", &Role::staff_roles().map(|r| crate::views::components::RadioOption { value: r.as_str(), label: r.label(), hint: Some(r.description()) }).collect::<Vec<_>>(), &form.role, errors))
@@ -322,7 +322,7 @@ pub fn audit_table(rows: &[audit_log::Model]) -> Markup {
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
                             td class="govuk-table__cell" {
-                                @if let Some(actor) = row.actor_user_id { a class="govuk-link" href={ "/admin/users/" (actor) } { "Account " (actor) } } @else { "System or signed out" }
+                                @if let Some(actor) = row.actor_user_id { a class="govuk-link" href=(paths::admin_user(actor)) { "Account " (actor) } } @else { "System or signed out" }
                                 @if let Some(who) = &row.on_behalf_of { br; "for " (who) }
                             }
                             td class="govuk-table__cell" { code { (row.action) } }
@@ -362,11 +362,11 @@ pub fn audit(
         page,
         &title_with_errors("Audit log", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Audit log" }
             p class="govuk-body" { "Every important change in Kith, newest first. Entries cannot be changed or deleted." }
-            form method="get" action="/admin/audit" class="kith-filter-form" {
+            form method="get" action=(paths::admin_audit()) class="kith-filter-form" {
                 (text_input("action", "Action starts with", q.action, errors, InputOptions { spellcheck_off: true, hint: Some("For example, account. or role.granted"), width_class: Some("govuk-input--width-20"), ..Default::default() }))
                 (text_input("actor", "Account number of who acted", q.actor, errors, InputOptions { input_type: "text", width_class: Some("govuk-input--width-10"), ..Default::default() }))
                 input type="hidden" name="subject_type" value=(q.subject_type);
@@ -374,11 +374,11 @@ pub fn audit(
                 (secondary_button("Filter the log"))
             }
             @if !q.subject_type.is_empty() {
-                p class="govuk-body" { "Showing " (q.subject_type) " " (q.subject_id) " only. " a class="govuk-link" href="/admin/audit" { "Show everything" } }
+                p class="govuk-body" { "Showing " (q.subject_type) " " (q.subject_id) " only. " a class="govuk-link" href=(paths::admin_audit()) { "Show everything" } }
             }
             p class="govuk-body" { (total) " " (if total == 1 { "entry" } else { "entries" }) }
             (audit_table(rows))
-            (pagination(page_no, pages, |p| format!("/admin/audit?action={}&actor={}&subject_type={}&subject_id={}&page={p}", encode(q.action), encode(q.actor), encode(q.subject_type), encode(q.subject_id))))
+            (pagination(page_no, pages, |p| format!("{}?action={}&actor={}&subject_type={}&subject_id={}&page={p}", paths::admin_audit(), encode(q.action), encode(q.actor), encode(q.subject_type), encode(q.subject_id))))
         },
     )
 }
@@ -402,10 +402,10 @@ pub fn mail(
         page,
         "Email outbox",
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "Email outbox" }
             p class="govuk-body" { "Every email Kith sends is queued here first and retried with increasing gaps if sending fails." }
-            form method="get" action="/admin/mail" class="kith-filter-form" {
+            form method="get" action=(paths::admin_mail()) class="kith-filter-form" {
                 (select("status", "Status", &statuses, status))
                 (secondary_button("Filter emails"))
             }
@@ -440,7 +440,7 @@ pub fn mail(
                     }
                 }
             }
-            (pagination(page_no, pages, |p| format!("/admin/mail?status={status}&page={p}")))
+            (pagination(page_no, pages, |p| format!("{}?status={status}&page={p}", paths::admin_mail())))
         },
     )
 }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::domain::categories::{CLIENT_GROUPS, CategoryNode};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, button, button_form, csrf_field, error_summary, secondary_button, select, tag,
     text_input, textarea, title_with_errors,
@@ -26,7 +27,7 @@ fn row(category: &categories::Model, nested: bool) -> Markup {
         tr class="govuk-table__row" {
             td class="govuk-table__cell" {
                 @if nested { span class="kith-nested" aria-hidden="true" { "– " } }
-                a class="govuk-link" href={ "/admin/categories/" (category.id) } { (category.name) }
+                a class="govuk-link" href=(paths::admin_category(category.id)) { (category.name) }
                 @if category.archived_at.is_some() { " " (tag("Archived", Some("grey"))) }
             }
             td class="govuk-table__cell" { code { (category.slug) } }
@@ -51,7 +52,7 @@ pub fn list(
         page,
         &title_with_errors("Service categories", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Service categories" }
             p class="govuk-body" { "Providers choose from these when they describe a service, and people search by them. Renaming keeps the short name in the second column, so links keep working." }
@@ -73,7 +74,7 @@ pub fn list(
             ul class="govuk-list govuk-list--bullet" { @for (_, label) in CLIENT_GROUPS { li { (label) } } }
             h2 class="govuk-heading-m" { "Add a category" }
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                form method="post" action="/admin/categories" novalidate {
+                form method="post" action=(paths::admin_categories()) novalidate {
                     (csrf_field(&page.csrf()))
                     (text_input("name", "Name", &form.name, errors, InputOptions::default()))
                     (select("parent_id", "Inside", &parents, &form.parent_id))
@@ -91,13 +92,13 @@ pub fn edit(
     form: &CategoryForm,
     errors: &FieldErrors,
 ) -> Markup {
-    let base = format!("/admin/categories/{}", category.id);
+    let base = paths::admin_category(category.id);
     let csrf = page.csrf();
     layout(
         page,
         &title_with_errors(&format!("Edit {}", category.name), errors),
         html! {
-            a href="/admin/categories" class="govuk-back-link" { "Service categories" }
+            a href=(paths::admin_categories()) class="govuk-back-link" { "Service categories" }
             (error_summary(errors))
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 h1 class="govuk-heading-l" { "Edit " (category.name) }
@@ -110,10 +111,10 @@ pub fn edit(
                 h2 class="govuk-heading-m" { "Use" }
                 @if category.archived_at.is_some() {
                     p class="govuk-body" { "Archived: providers cannot choose it for new services." }
-                    (button_form(&format!("{base}/archive"), &csrf, &[("action", "restore")], secondary_button("Put back in use")))
+                    (button_form(&paths::admin_category_archive(category.id), &csrf, &[("action", "restore")], secondary_button("Put back in use")))
                 } @else {
                     p class="govuk-body" { "Archiving hides it from providers choosing categories. Services already in it keep it." }
-                    (button_form(&format!("{base}/archive"), &csrf, &[("action", "archive")], secondary_button("Archive category")))
+                    (button_form(&paths::admin_category_archive(category.id), &csrf, &[("action", "archive")], secondary_button("Archive category")))
                 }
             } }
         },

@@ -10,6 +10,7 @@ use crate::domain::enquiries::form::EnquiryForm;
 use crate::domain::enquiries::stats::{PROMPT_REPLY_HOURS, ResponseFigures};
 use crate::domain::enquiries::{EnquiryView, Side, outcome_label};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, error_summary, format_time, pagination, radios,
     secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
@@ -51,7 +52,7 @@ pub fn enquiry_table(enquiries: &[EnquiryView], show_client: bool) -> Markup {
                 @for v in enquiries {
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" {
-                            a class="govuk-link" href={ "/enquiries/" (v.enquiry.id) } { (v.listing_title) }
+                            a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.listing_title) }
                             br; span class="kith-secondary-text" { (v.organisation_name) }
                         }
                         @if show_client {
@@ -104,12 +105,12 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
         page,
         &title_with_errors(&heading, errors),
         html! {
-            a href={ "/listings/" (p.listing_id) } class="govuk-back-link" { "Back to the listing" }
+            a href=(paths::listing(p.listing_id)) class="govuk-back-link" { "Back to the listing" }
             (error_summary(errors))
             span class="govuk-caption-l" { (p.listing_title) " – " (p.provider_name) }
             h1 class="govuk-heading-l" { (heading) }
             p class="govuk-body" { "The provider reads your enquiry in Kith and replies. You can both send messages until support is arranged or you decide not to go ahead." }
-            form method="post" action={ "/listings/" (p.listing_id) "/enquire" } novalidate {
+            form method="post" action=(paths::listing_enquire(p.listing_id)) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="client" value=(client_id);
                 (textarea("support_wanted", "What support are you looking for?", &form.support_wanted, errors,
@@ -153,7 +154,7 @@ pub fn enquirer_list(
             h1 class="govuk-heading-l" { (heading) }
             @if enquiries.is_empty() {
                 p class="govuk-body" { "No enquiries yet. Find a service, then choose “Send an enquiry” on its page." }
-                a href="/search" class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support" }
+                a href=(paths::search()) class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support" }
             } @else {
                 (enquiry_table(enquiries, show_client))
             }
@@ -187,13 +188,16 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
     let mut rows: Vec<(&str, Markup)> = vec![
         (
             "Service",
-            html! { a class="govuk-link" href={ "/listings/" (e.listing_id) } { (p.view.listing_title) } },
+            html! { a class="govuk-link" href=(paths::listing(e.listing_id)) { (p.view.listing_title) } },
         ),
         ("Provider", html! { (p.view.organisation_name) }),
         ("From", html! { (e.contact_name) }),
     ];
     if let Some(client) = &p.view.client {
-        rows.push(("For your client", html! { a class="govuk-link" href={ "/broker/clients/" (client.id) } { (client.name) } }));
+        rows.push((
+            "For your client",
+            html! { a class="govuk-link" href=(paths::broker_client(client.id)) { (client.name) } },
+        ));
     }
     rows.extend([
         ("Sent", html! { (format_time(&e.created_at)) }),
@@ -236,13 +240,13 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
                 }
             }
             @if e.status == EnquiryStatus::Open {
-                form method="post" action={ "/enquiries/" (e.id) "/messages" } novalidate {
+                form method="post" action=(paths::enquiry_messages(e.id)) novalidate {
                     (csrf_field(&csrf))
                     (textarea("body", "Your message", draft, errors, None, 5))
                     (button("Send message"))
                 }
                 h2 class="govuk-heading-m" { "Close this enquiry" }
-                form method="post" action={ "/enquiries/" (e.id) "/close" } novalidate {
+                form method="post" action=(paths::enquiry_close(e.id)) novalidate {
                     (csrf_field(&csrf))
                     (radios("outcome", "What happened?", &outcomes, "", errors))
                     (secondary_button("Close enquiry"))
@@ -270,12 +274,12 @@ pub struct InboxPage<'a> {
 
 pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
     let f = p.figures;
-    let base = format!("/provider/organisations/{}/enquiries", p.org.id);
+    let base = paths::provider_organisation_enquiries(p.org.id);
     layout(
         page,
         &format!("Enquiries – {}", p.org.name),
         html! {
-            a href={ "/provider/organisations/" (p.org.id) } class="govuk-back-link" { (p.org.name) }
+            a href=(paths::provider_organisation(p.org.id)) class="govuk-back-link" { (p.org.name) }
             span class="govuk-caption-l" { (p.org.name) }
             h1 class="govuk-heading-l" { "Enquiries" }
             h2 class="govuk-heading-m" { "How quickly you reply" }
@@ -307,7 +311,7 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
                     tbody class="govuk-table__body" {
                         @for (v, waiting) in p.enquiries {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/enquiries/" (v.enquiry.id) } { (v.enquiry.contact_name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.enquiry.contact_name) } }
                                 td class="govuk-table__cell" { (v.listing_title) }
                                 td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
                                 td class="govuk-table__cell" {

@@ -3,6 +3,7 @@
 use actix_web::http::StatusCode;
 use maud::{Markup, html};
 
+use crate::paths;
 use crate::views::layout::bare_layout;
 
 pub fn error_page(
@@ -21,7 +22,7 @@ pub fn error_page(
                     @if let Some((href, words)) = next_step {
                         p class="govuk-body" { a class="govuk-link" href=(href) { (words) } }
                     }
-                    p class="govuk-body" { a class="govuk-link" href="/" { "Go to the Kith home page" } }
+                    p class="govuk-body" { a class="govuk-link" href=(paths::home()) { "Go to the Kith home page" } }
                     p class="govuk-body-s kith-secondary-text" { "Error code " (status.as_u16()) }
                 }
             }

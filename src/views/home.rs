@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::auth::roles::Role;
+use crate::paths;
 use crate::views::layout::layout;
 use crate::views::page::Page;
 
@@ -21,7 +22,7 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                     p class="govuk-body-l" {
                         "Kith is the council's care and support marketplace. It helps people with a personal budget or direct payment, their carers and support brokers find and arrange support from approved local providers, micro-enterprises and personal assistants."
                     }
-                    form method="get" action="/search" role="search" class="kith-filter-form" {
+                    form method="get" action=(paths::search()) role="search" class="kith-filter-form" {
                         h2 class="govuk-heading-m" { "Search for support" }
                         div class="govuk-form-group" {
                             label class="govuk-label" for="home-q" { "What are you looking for?" }
@@ -44,7 +45,7 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                             p class="govuk-body" {
                                 "Create an account to keep a shortlist, contact providers and plan how to spend your budget. A support broker can also do this for you."
                             }
-                            a href="/register" role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" {
+                            a href=(paths::register()) role="button" draggable="false" class="govuk-button govuk-button--start" data-module="govuk-button" {
                                 "Create an account"
                                 svg class="govuk-button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false" {
                                     path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z" {}
@@ -53,13 +54,13 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                             h2 class="govuk-heading-m" { "If you provide care or support" }
                             p class="govuk-body" {
                                 "Organisations, micro-enterprises and personal assistants can publish their services once the council has checked them. "
-                                a class="govuk-link" href="/register" { "Create a provider account" } "."
+                                a class="govuk-link" href=(paths::register()) { "Create a provider account" } "."
                             }
-                            p class="govuk-body" { a class="govuk-link" href="/funding" { "Funding for new services" } ": small grants from the council’s innovation fund." }
+                            p class="govuk-body" { a class="govuk-link" href=(paths::funding()) { "Funding for new services" } ": small grants from the council’s innovation fund." }
                             h2 class="govuk-heading-m" { "Council staff, brokers and quality checkers" }
                             p class="govuk-body" {
                                 "Your account is set up by invitation. "
-                                a class="govuk-link" href="/sign-in" { "Sign in" } " with the email address you were invited with."
+                                a class="govuk-link" href=(paths::sign_in()) { "Sign in" } " with the email address you were invited with."
                             }
                         }
                         Some(user) => {
@@ -73,9 +74,9 @@ pub fn home(page: &Page, figures: &HomeFigures) -> Markup {
                                 }
                             }
                             ul class="govuk-list" {
-                                li { a class="govuk-link" href="/account" { "Your account" } }
+                                li { a class="govuk-link" href=(paths::account()) { "Your account" } }
                                 @if user.has_role(Role::Admin) {
-                                    li { a class="govuk-link" href="/admin" { "Administration" } }
+                                    li { a class="govuk-link" href=(paths::admin()) { "Administration" } }
                                 }
                             }
                         }

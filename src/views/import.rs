@@ -6,6 +6,7 @@ use maud::{Markup, html};
 use crate::domain::import::apply::{Outcome, Report};
 use crate::domain::import::template::COLUMNS;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     RadioOption, button, csrf_field, error_summary, file_upload, radios, single_checkbox, tag,
 };
@@ -30,11 +31,11 @@ pub fn form(page: &Page, format: &str, errors: &FieldErrors) -> Markup {
         page,
         &crate::views::components::title_with_errors("Import listings", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Import listings" }
             p class="govuk-body" { "Each row is checked by the same rules as the listing form. Rows that fail are listed with the reason and nothing of them is saved. Importing the same file again updates the listings it made, matched on the file's own ids." }
-            form method="post" action="/admin/import" enctype="multipart/form-data" novalidate {
+            form method="post" action=(paths::admin_import()) enctype="multipart/form-data" novalidate {
                 (csrf_field(&page.csrf()))
                 (radios("format", "What kind of file is it?", &FORMATS, format, errors))
                 (file_upload("file", "File", "Up to 10 MB. Larger files can be imported on the server with kith import.", ".json,.csv,application/json,text/csv", errors))
@@ -43,7 +44,7 @@ pub fn form(page: &Page, format: &str, errors: &FieldErrors) -> Markup {
                 (button("Import"))
             }
             h2 class="govuk-heading-m" { "The CSV template" }
-            p class="govuk-body" { a class="govuk-link" href="/admin/import/template.csv" download { "Download the template (CSV)" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::admin_import_template_csv()) download { "Download the template (CSV)" } }
             p class="govuk-body" { "The columns, in this order (the first eight must be filled in):" }
             dl class="govuk-summary-list" {
                 @for (name, what) in COLUMNS {
@@ -68,7 +69,7 @@ pub fn report(page: &Page, file_name: &str, report: &Report) -> Markup {
         page,
         title,
         html! {
-            a href="/admin/import" class="govuk-back-link" { "Import another file" }
+            a href=(paths::admin_import()) class="govuk-back-link" { "Import another file" }
             h1 class="govuk-heading-l" { (title) }
             div class="govuk-inset-text" {
                 p class="govuk-body govuk-!-font-weight-bold" { (file_name) ": " (report.summary()) }
@@ -88,10 +89,10 @@ pub fn report(page: &Page, file_name: &str, report: &Report) -> Markup {
                             th scope="row" class="govuk-table__header" { (row.label) }
                             td class="govuk-table__cell" {
                                 @match &row.outcome {
-                                    Outcome::Created(Some(id)) => { (tag("Created", Some("green"))) " " a class="govuk-link" href={ "/admin/listings/" (id) } { "Listing " (id) } }
+                                    Outcome::Created(Some(id)) => { (tag("Created", Some("green"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
                                     Outcome::Created(None) => { (tag("Would be created", Some("green"))) }
-                                    Outcome::Updated(id) => { (tag(if report.dry_run { "Would be updated" } else { "Updated" }, Some("blue"))) " " a class="govuk-link" href={ "/admin/listings/" (id) } { "Listing " (id) } }
-                                    Outcome::Unchanged(id) => { (tag("No change", Some("grey"))) " " a class="govuk-link" href={ "/admin/listings/" (id) } { "Listing " (id) } }
+                                    Outcome::Updated(id) => { (tag(if report.dry_run { "Would be updated" } else { "Updated" }, Some("blue"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
+                                    Outcome::Unchanged(id) => { (tag("No change", Some("grey"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
                                     Outcome::Skipped(reason) => { (tag("Skipped", Some("red"))) " " (reason) }
                                 }
                             }

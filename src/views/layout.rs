@@ -4,97 +4,98 @@
 use maud::{DOCTYPE, Markup, html};
 
 use crate::auth::roles::Role;
+use crate::paths;
 use crate::views::components::{button_form, notification_success};
 use crate::views::page::{ActingFor, Page};
 
 pub const SERVICE_NAME: &str = "Kith";
 
 struct NavItem {
-    href: &'static str,
+    href: String,
     text: &'static str,
 }
 
 fn nav_items(page: &Page) -> Vec<NavItem> {
     let mut items = vec![
         NavItem {
-            href: "/",
+            href: paths::home(),
             text: "Home",
         },
         NavItem {
-            href: "/search",
+            href: paths::search(),
             text: "Find support",
         },
     ];
     match &page.user {
         None => {
             items.push(NavItem {
-                href: "/shortlist",
+                href: paths::shortlist(),
                 text: "Shortlist",
             });
             items.push(NavItem {
-                href: "/register",
+                href: paths::register(),
                 text: "Create an account",
             });
             items.push(NavItem {
-                href: "/sign-in",
+                href: paths::sign_in(),
                 text: "Sign in",
             });
         }
         Some(user) => {
             if user.has_role(Role::Broker) {
                 items.push(NavItem {
-                    href: "/broker/clients",
+                    href: paths::broker_clients(),
                     text: "Your clients",
                 });
             }
             if user.has_role(Role::BudgetHolder) || user.has_role(Role::Broker) {
                 items.push(NavItem {
-                    href: "/shortlist",
+                    href: paths::shortlist(),
                     text: "Shortlist",
                 });
                 items.push(NavItem {
-                    href: "/enquiries",
+                    href: paths::enquiries(),
                     text: "Enquiries",
                 });
                 items.push(NavItem {
-                    href: "/plan",
+                    href: paths::plan(),
                     text: "Plan",
                 });
             }
             if user.has_role(Role::QualityChecker) {
                 items.push(NavItem {
-                    href: "/checker",
+                    href: paths::checker(),
                     text: "Quality checks",
                 });
             }
             if user.has_role(Role::Commissioner) {
                 items.push(NavItem {
-                    href: "/commissioner/market",
+                    href: paths::commissioner_market(),
                     text: "Market",
                 });
                 items.push(NavItem {
-                    href: "/commissioner/funding",
+                    href: paths::commissioner_funding(),
                     text: "Funding",
                 });
                 items.push(NavItem {
-                    href: "/commissioner/ras",
+                    href: paths::commissioner_ras(),
                     text: "Points table",
                 });
             }
             if user.has_role(Role::Provider) {
                 items.push(NavItem {
-                    href: "/provider",
+                    href: paths::provider_home(),
                     text: "Your organisations",
                 });
             }
             if user.has_role(Role::Admin) {
                 items.push(NavItem {
-                    href: "/admin",
+                    href: paths::admin(),
                     text: "Admin",
                 });
             }
             items.push(NavItem {
-                href: "/account",
+                href: paths::account(),
                 text: "Your account",
             });
         }
@@ -103,8 +104,8 @@ fn nav_items(page: &Page) -> Vec<NavItem> {
 }
 
 fn is_current(page: &Page, href: &str) -> bool {
-    if href == "/" {
-        page.path == "/"
+    if href == paths::home() {
+        page.path == href
     } else {
         page.path == href || page.path.starts_with(&format!("{href}/"))
     }
@@ -138,10 +139,10 @@ fn acting_banner(page: &Page, client: &ActingFor) -> Markup {
         div class="kith-acting-banner" role="region" aria-label="Acting for a client" {
             p class="govuk-body govuk-!-margin-bottom-0" {
                 "You are acting for "
-                a class="govuk-link" href={ "/broker/clients/" (client.id) } { strong { (client.name) } }
+                a class="govuk-link" href=(paths::broker_client(client.id)) { strong { (client.name) } }
                 ". Shortlists and enquiries are for them."
             }
-            (button_form("/broker/acting/stop", &page.csrf(), &[], html! {
+            (button_form(&paths::broker_acting_stop(), &page.csrf(), &[], html! {
                 button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Stop acting for " (client.name) }
             }))
         }
@@ -157,7 +158,7 @@ pub fn bare_layout(title: &str, content: Markup) -> Markup {
                 div class="govuk-width-container" {
                     div class="govuk-service-navigation__container" {
                         span class="govuk-service-navigation__service-name" {
-                            a href="/" class="govuk-service-navigation__link" { (SERVICE_NAME) }
+                            a href=(paths::home()) class="govuk-service-navigation__link" { (SERVICE_NAME) }
                         }
                     }
                 }
@@ -179,15 +180,15 @@ fn document(title: &str, body: Markup) -> Markup {
                 title { (title) " – " (SERVICE_NAME) }
                 meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
                 meta name="theme-color" content="#0b0c0c";
-                link rel="icon" href="/static/images/favicon.svg" type="image/svg+xml";
-                link rel="stylesheet" href="/static/govuk/govuk-frontend.min.css";
-                link rel="stylesheet" href="/static/css/kith.css";
+                link rel="icon" href=(paths::static_file("images/favicon.svg")) type="image/svg+xml";
+                link rel="stylesheet" href=(paths::static_file("govuk/govuk-frontend.min.css"));
+                link rel="stylesheet" href=(paths::static_file("css/kith.css"));
             }
             body class="govuk-template__body" {
                 a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
                 (body)
                 (footer())
-                script type="module" src="/static/js/init.js" {}
+                script type="module" src=(paths::static_file("js/init.js")) {}
             }
         }
     }
@@ -199,13 +200,13 @@ fn service_navigation(page: &Page) -> Markup {
             div class="govuk-width-container" {
                 div class="govuk-service-navigation__container" {
                     span class="govuk-service-navigation__service-name" {
-                        a href="/" class="govuk-service-navigation__link" { (SERVICE_NAME) }
+                        a href=(paths::home()) class="govuk-service-navigation__link" { (SERVICE_NAME) }
                     }
                     nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
                         button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true" { "Menu" }
                         ul class="govuk-service-navigation__list" id="navigation" {
                             @for item in nav_items(page) {
-                                @let current = is_current(page, item.href);
+                                @let current = is_current(page, &item.href);
                                 li class={ "govuk-service-navigation__item" @if current { " govuk-service-navigation__item--active" } } {
                                     @if current {
                                         a class="govuk-service-navigation__link" href=(item.href) aria-current="page" {
@@ -218,7 +219,7 @@ fn service_navigation(page: &Page) -> Markup {
                             }
                             @if page.user.is_some() {
                                 li class="govuk-service-navigation__item" {
-                                    form method="post" action="/sign-out" class="kith-inline-form" {
+                                    form method="post" action=(paths::sign_out()) class="kith-inline-form" {
                                         input type="hidden" name="csrf_token" value=(page.csrf());
                                         button type="submit" class="govuk-service-navigation__link kith-link-button" { "Sign out" }
                                     }
@@ -239,7 +240,7 @@ fn phase_banner() -> Markup {
                 strong class="govuk-tag govuk-phase-banner__content__tag" { "Beta" }
                 span class="govuk-phase-banner__text" {
                     "This is a new service. Your feedback helps us improve it – see "
-                    a class="govuk-link" href="/accessibility#contact" { "how to contact us" }
+                    a class="govuk-link" href={ (paths::accessibility()) "#contact" } { "how to contact us" }
                     "."
                 }
             }
@@ -255,11 +256,11 @@ fn footer() -> Markup {
                     div class="govuk-footer__meta-item govuk-footer__meta-item--grow" {
                         h2 class="govuk-visually-hidden" { "Support links" }
                         ul class="govuk-footer__inline-list" {
-                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/accessibility" { "Accessibility statement" } }
-                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/privacy" { "Privacy notice" } }
-                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/cookies" { "Cookies" } }
-                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/market-position-statements" { "Market Position Statements" } }
-                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href="/funding" { "Funding for new services" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href=(paths::accessibility()) { "Accessibility statement" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href=(paths::privacy()) { "Privacy notice" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href=(paths::cookies()) { "Cookies" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href=(paths::market_position_statements()) { "Market Position Statements" } }
+                            li class="govuk-footer__inline-list-item" { a class="govuk-footer__link" href=(paths::funding()) { "Funding for new services" } }
                         }
                         div class="govuk-footer__meta-custom" {
                             p class="govuk-body-s" {

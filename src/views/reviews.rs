@@ -7,6 +7,7 @@ use maud::{Markup, html};
 
 use crate::domain::service_reviews::{ReviewForm, average};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, error_summary, format_time, radios, tag,
     text_input, textarea, title_with_errors,
@@ -67,7 +68,7 @@ pub fn on_enquiry(
             ReviewState::CanWrite(form) => {
                 h2 class="govuk-heading-m" { "Review this service" }
                 p class="govuk-body" { "Your review helps other people choose. The council checks every review before it appears." }
-                form method="post" action={ "/enquiries/" (enquiry_id) "/review" } novalidate {
+                form method="post" action=(paths::enquiry_review(enquiry_id)) novalidate {
                     (csrf_field(&page.csrf()))
                     (radios("rating", "How would you rate the service?", &options, &form.rating, errors))
                     (textarea("review", "Your review", &form.body, errors, Some("What went well, and what could be better? Do not include anyone’s contact details."), 5))
@@ -127,7 +128,7 @@ pub fn moderation_queue(
         page,
         &title_with_errors("Reviews to check", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Admin" }
+            a href=(paths::admin()) class="govuk-back-link" { "Admin" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Reviews to check" }
             p class="govuk-body" { "Publish reviews that are fair and about the service. Do not publish reviews with personal details, abuse, or advertising." }
@@ -138,11 +139,11 @@ pub fn moderation_queue(
                 @let note_id = if failed == Some(review.id) { "note".to_owned() } else { format!("note-{}", review.id) };
                 @let note_error = if failed == Some(review.id) { errors.get("note") } else { None };
                 section class="kith-review" aria-labelledby={ "review-" (review.id) } {
-                    h2 class="govuk-heading-s" id={ "review-" (review.id) } { a class="govuk-link" href={ "/listings/" (review.listing_id) } { (title) } }
+                    h2 class="govuk-heading-s" id={ "review-" (review.id) } { a class="govuk-link" href=(paths::listing(review.listing_id)) { (title) } }
                     p class="govuk-body govuk-!-margin-bottom-1" { (stars(review.rating)) }
                     p class="govuk-body kith-pre-line" { (review.body) }
                     p class="govuk-body-s kith-secondary-text" { "Name shown: " (review.shown_name.as_deref().unwrap_or("none (anonymous)")) ". Sent " (format_time(&review.created_at)) "." }
-                    form method="post" action={ "/admin/reviews/" (review.id) "/decision" } novalidate {
+                    form method="post" action=(paths::admin_review_decision(review.id)) novalidate {
                         (csrf_field(&csrf))
                         div class={ "govuk-form-group" @if note_error.is_some() { " govuk-form-group--error" } } {
                             label class="govuk-label" for=(note_id) { "Note to the reviewer (needed if you do not publish)" }
@@ -175,7 +176,7 @@ pub fn provider_reviews(
         page,
         &title_with_errors(&format!("Reviews – {}", org.name), errors),
         html! {
-            a href={ "/provider/organisations/" (org.id) } class="govuk-back-link" { (org.name) }
+            a href=(paths::provider_organisation(org.id)) class="govuk-back-link" { (org.name) }
             (error_summary(errors))
             span class="govuk-caption-l" { (org.name) }
             h1 class="govuk-heading-l" { "Reviews" }
@@ -190,7 +191,7 @@ pub fn provider_reviews(
                     @if review.provider_reply.is_none() {
                         @let id = if failed == Some(review.id) { "reply".to_owned() } else { format!("reply-{}", review.id) };
                         @let error = if failed == Some(review.id) { errors.get("reply") } else { None };
-                        form method="post" action={ "/provider/reviews/" (review.id) "/reply" } novalidate {
+                        form method="post" action=(paths::provider_review_reply(review.id)) novalidate {
                             (csrf_field(&csrf))
                             div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
                                 label class="govuk-label" for=(id) { "Your reply" span class="govuk-visually-hidden" { " to the review of " (title) } }

@@ -19,6 +19,7 @@ mod fund;
 mod helpers;
 mod hostile;
 mod import;
+mod links;
 mod listings;
 mod mail;
 mod market;

@@ -182,3 +182,118 @@ fn handlers_take_ids_as_numbers() {
         offences.join("\n")
     );
 }
+
+/// String literals in `source` (before its tests) that spell an internal URL by hand:
+/// `"/word…"` or `"{base_url}/word…"`. utoipa's `path = "…"` attributes must be literals,
+/// `include_bytes!` names files, and `starts_with("/api/")` sorts requests by prefix: none
+/// of them builds a link.
+fn hand_written_urls(source: &str) -> Vec<(usize, String)> {
+    let code = source.split("#[cfg(test)]").next().unwrap_or_default();
+    code.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let line = line.trim_start();
+            !line.starts_with("path = \"")
+                && !line.contains("CARGO_MANIFEST_DIR")
+                && !line.contains("starts_with(\"/")
+        })
+        .filter(|(_, line)| {
+            line.match_indices('"').any(|(at, _)| {
+                let rest = &line[at + 1..];
+                let rest = match rest.strip_prefix('{') {
+                    Some(r) => r.split_once('}').map_or("", |(_, after)| after),
+                    None => rest,
+                };
+                rest.strip_prefix('/')
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(|c| c.is_ascii_lowercase())
+            })
+        })
+        .map(|(n, line)| (n + 1, line.trim().to_owned()))
+        .collect()
+}
+
+#[test]
+fn the_rule_catches_a_url_written_by_hand() {
+    for bad in [
+        r#"a class="govuk-link" href="/search" { "Find support" }"#,
+        r#"a href={ "/listings/" (id) } { (title) }"#,
+        r#"Ok(see_other(&format!("/provider/listings/{id}")))"#,
+        r#"let link = format!("{base_url}/enquiries/{}", enquiry.id);"#,
+    ] {
+        assert_eq!(hand_written_urls(bad).len(), 1, "{bad}");
+    }
+    for fine in [
+        r#"a href=(paths::listing(id)) { (title) }"#,
+        r##"a href="#main-content" class="govuk-skip-link" { "Skip" }"##,
+        r#"format!("{}?page={n}", paths::search())"#,
+        r#"    path = "/api/v1/search","#,
+        "let half = \"a\" / 2;",
+    ] {
+        assert!(hand_written_urls(fine).is_empty(), "{fine}");
+    }
+}
+
+#[test]
+fn internal_urls_come_from_the_route_table() {
+    let offences: Vec<String> = sources("src")
+        .iter()
+        .filter(|(path, _)| {
+            let path = path.to_string_lossy();
+            // The table itself, and the command line and demo data, which print and seed.
+            !path.ends_with("src/routes/mod.rs")
+                && !path.contains("src/cli/")
+                && !path.contains("src/demo/")
+        })
+        .flat_map(|(path, text)| {
+            hand_written_urls(text)
+                .into_iter()
+                .map(move |(n, line)| format!("{}:{n}: {line}", path.display()))
+        })
+        .collect();
+    assert!(
+        offences.is_empty(),
+        "build internal URLs with crate::paths (named in the route table):\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn every_path_in_the_route_table_has_one_name_that_fits_it() {
+    let mut named = std::collections::BTreeMap::new();
+    for rule in kith::routes::table() {
+        if let Some(name) = rule.name {
+            assert!(
+                named.insert(rule.path, name).is_none(),
+                "{} is named twice",
+                rule.path
+            );
+        }
+    }
+    for rule in kith::routes::table() {
+        assert!(named.contains_key(rule.path), "{} has no name", rule.path);
+    }
+    for (name, pattern, params) in kith::paths::NAMED {
+        let placeholders: Vec<&str> = pattern
+            .split('{')
+            .skip(1)
+            .map(|p| p.split(['}', ':']).next().unwrap_or_default())
+            .collect();
+        assert_eq!(&placeholders, params, "{name}: {pattern}");
+    }
+    assert_eq!(kith::paths::listing(7), "/listings/7");
+    assert_eq!(
+        kith::paths::checker_inspection_step(3, "check"),
+        "/checker/inspections/3/check"
+    );
+    assert_eq!(
+        kith::paths::invitation("a b/c"),
+        "/invitations/a%20b%2Fc",
+        "text is encoded"
+    );
+    assert_eq!(
+        kith::paths::static_file("css/kith.css"),
+        "/static/css/kith.css",
+        "a tail keeps its slashes"
+    );
+}

@@ -16,6 +16,7 @@ use crate::domain::accounts::{find_by_email, grant_role_in};
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::tokens::{new_token, sha256_hex};
 use crate::mail::{self, templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 pub const INVITATION_DAYS: i64 = 7;
@@ -77,7 +78,7 @@ pub async fn invite(
             email.as_str(),
             &format!("a {}", role.label().to_lowercase()),
             inviter_name,
-            &format!("{base_url}/invitations/{token}"),
+            &format!("{base_url}{}", paths::invitation(&token)),
         ),
     )
     .await?;

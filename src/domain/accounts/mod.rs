@@ -27,6 +27,7 @@ use crate::domain::accounts::link_tokens::{
 };
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::mail::{self, templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 #[derive(Debug, thiserror::Error)]
@@ -147,8 +148,8 @@ pub async fn register(
                 templates::already_registered(
                     &existing.email,
                     &existing.display_name,
-                    &format!("{base_url}/sign-in"),
-                    &format!("{base_url}/forgot-password"),
+                    &format!("{base_url}{}", paths::sign_in()),
+                    &format!("{base_url}{}", paths::forgot_password()),
                 ),
             )
             .await?;
@@ -233,7 +234,7 @@ async fn queue_verification_email(
         Duration::hours(VERIFY_EMAIL_HOURS),
     )
     .await?;
-    let link = format!("{base_url}/verify-email/{token}");
+    let link = format!("{base_url}{}", paths::verify_email(&token));
     mail::enqueue(conn, templates::verify_email(email, name, &link)).await
 }
 

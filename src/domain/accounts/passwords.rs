@@ -16,6 +16,7 @@ use crate::domain::accounts::sessions::end_all_of;
 use crate::domain::accounts::{AccountError, find_by_email, mark_email_verified};
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::mail::{self, templates};
+use crate::paths;
 
 /// Why a sign-in was refused.
 #[derive(Debug, thiserror::Error)]
@@ -109,7 +110,7 @@ pub async fn request_password_reset(
             templates::password_reset(
                 &user.email,
                 &user.display_name,
-                &format!("{base_url}/reset-password/{token}"),
+                &format!("{base_url}{}", paths::reset_password(&token)),
             ),
         )
         .await?;
@@ -142,7 +143,7 @@ pub async fn reset_password(
         templates::password_changed(
             &user.email,
             &user.display_name,
-            &format!("{base_url}/forgot-password"),
+            &format!("{base_url}{}", paths::forgot_password()),
         ),
     )
     .await?;
@@ -203,7 +204,7 @@ pub async fn change_password(
         templates::password_changed(
             &user.email,
             &user.display_name,
-            &format!("{base_url}/forgot-password"),
+            &format!("{base_url}{}", paths::forgot_password()),
         ),
     )
     .await?;

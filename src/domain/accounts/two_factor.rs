@@ -14,6 +14,7 @@ use totp_rs::{Builder, Secret, Totp};
 
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::tokens::sha256_hex;
+use crate::paths;
 use entity::user_roles::Role;
 
 /// The name authenticator apps show beside the account.
@@ -397,7 +398,7 @@ pub async fn reset_by_admin(
         crate::mail::templates::two_factor_reset(
             &user.email,
             &user.display_name,
-            &format!("{base_url}/sign-in"),
+            &format!("{base_url}{}", paths::sign_in()),
         ),
     )
     .await?;

@@ -17,6 +17,7 @@ use crate::domain::dates::{format_date, parse_date};
 use crate::domain::listings::{self, ListingError};
 use crate::domain::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, checking_templates as templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 pub fn status_label(status: AssignmentStatus) -> &'static str {
@@ -175,7 +176,7 @@ pub async fn assign(
             &checker.display_name,
             view.title(),
             &format_date(&row.due_on),
-            &format!("{base_url}/checker/assignments/{}", row.id),
+            &format!("{base_url}{}", paths::checker_assignment(row.id)),
         ),
     )
     .await?;
@@ -250,7 +251,7 @@ pub async fn respond(
                     &admin.display_name,
                     &title,
                     reason,
-                    &format!("{base_url}/admin/checking"),
+                    &format!("{base_url}{}", paths::admin_checking()),
                 ),
             )
             .await?;

@@ -22,6 +22,7 @@ use crate::domain::dates::parse_date;
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields, bounded_text};
 use crate::mail::{self, checking_templates as templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 const MAX_TEXT_CHARS: usize = 4000;
@@ -403,7 +404,7 @@ pub async fn submit(
                 &admin.email,
                 &admin.display_name,
                 &title,
-                &format!("{base_url}/admin/checking"),
+                &format!("{base_url}{}", paths::admin_checking()),
             ),
         )
         .await?;

@@ -14,6 +14,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::format_date;
 use crate::domain::listings;
 use crate::mail::{self, checking_templates as templates};
+use crate::paths;
 
 /// Emails each checker whose open check falls due within `days_before` days of `today` and
 /// who has not been reminded about it. Returns how many reminders were queued.
@@ -69,7 +70,7 @@ pub async fn send_due_reminders(
                 &title,
                 &due_on,
                 templates::Reminder { accepted, overdue },
-                &format!("{base_url}/checker/assignments/{id}"),
+                &format!("{base_url}{}", paths::checker_assignment(id)),
             ),
         )
         .await?;

@@ -19,6 +19,7 @@ use crate::domain::listings;
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
 use crate::mail::{self, checking_templates as templates};
+use crate::paths;
 
 /// Inspections in a state, newest first.
 pub async fn in_state(
@@ -119,7 +120,7 @@ pub async fn return_to_checker(
                 &checker.email,
                 &checker.display_name,
                 &title,
-                &format!("{base_url}/checker/inspections/{id}/check"),
+                &format!("{base_url}{}", paths::checker_inspection_step(id, "check")),
             ),
         )
         .await?;
@@ -165,7 +166,7 @@ pub async fn publish(
         .await?
         .title()
         .to_owned();
-    let link = format!("{base_url}/listings/{}/quality", model.listing_id);
+    let link = format!("{base_url}{}", paths::listing_quality(model.listing_id));
     for (member, _) in organisations::members(&txn, model.organisation_id).await? {
         mail::enqueue(
             &txn,
@@ -268,7 +269,7 @@ pub async fn respond(
                 &admin.email,
                 &admin.display_name,
                 &title,
-                &format!("{base_url}/listings/{listing_id}/quality"),
+                &format!("{base_url}{}", paths::listing_quality(listing_id)),
             ),
         )
         .await?;

@@ -23,6 +23,7 @@ use crate::domain::listings::{self, ListingError};
 use crate::domain::plans::clients::{Acting, Holder};
 use crate::domain::providers::organisations;
 use crate::mail::{self, enquiry_templates as templates};
+use crate::paths;
 
 /// Which side of an enquiry someone is on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -360,7 +361,7 @@ pub async fn send(
         event = event.detail(format!("listing {listing_id}, {on_behalf}"));
     }
     audit::record(&txn, actor, event).await?;
-    let link = format!("{base_url}/enquiries/{}", enquiry.id);
+    let link = format!("{base_url}{}", paths::enquiry(enquiry.id));
     for (member, _) in organisations::members(&txn, view.org.id).await? {
         mail::enqueue(
             &txn,
@@ -408,7 +409,7 @@ async fn notify_other_side(
         .await?
         .title()
         .to_owned();
-    let link = format!("{base_url}/enquiries/{}", enquiry.id);
+    let link = format!("{base_url}{}", paths::enquiry(enquiry.id));
     let recipients: Vec<users::Model> = match from {
         Side::Enquirer => organisations::members(txn, enquiry.organisation_id)
             .await?

@@ -21,6 +21,7 @@ use crate::domain::money::parse_amount;
 use crate::domain::providers::organisations::{self, kind_label};
 use crate::domain::validation::{FieldErrors, FormFields, bounded_text, has_control_chars};
 use crate::mail::{self, fund_templates as templates};
+use crate::paths;
 
 pub const MAX_BUDGET_LINES: usize = 8;
 const MAX_TEXT: usize = 3000;
@@ -407,7 +408,7 @@ pub async fn submit(
                 &user.email,
                 &user.display_name,
                 &round_title,
-                &format!("{base_url}/provider/funding/{id}"),
+                &format!("{base_url}{}", paths::provider_funding_application(id)),
             ),
         )
         .await?;

@@ -19,6 +19,7 @@ use crate::domain::money::parse_amount;
 use crate::domain::providers::organisations;
 use crate::domain::validation::{FieldErrors, FormFields, optional_text, required_text};
 use crate::mail::{self, fund_templates as templates};
+use crate::paths;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Decision {
@@ -169,7 +170,10 @@ pub async fn decide(
         }),
     )
     .await?;
-    let link = format!("{base_url}/provider/funding/{application_id}");
+    let link = format!(
+        "{base_url}{}",
+        paths::provider_funding_application(application_id)
+    );
     for (member, _) in organisations::members(&txn, org_id).await? {
         if member.disabled_at.is_some() {
             continue;

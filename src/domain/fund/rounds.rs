@@ -22,6 +22,7 @@ use crate::domain::postcode::parse_districts;
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
 use crate::domain::validation::{FieldErrors, FormFields, required_text};
 use crate::mail::{self, fund_templates as templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 pub const MAX_CRITERIA: usize = 6;
@@ -489,7 +490,7 @@ pub async fn add_panel_member(
             &user.email,
             &user.display_name,
             &round.title,
-            &format!("{base_url}/panel"),
+            &format!("{base_url}{}", paths::panel()),
         ),
     )
     .await?;

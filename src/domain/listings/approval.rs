@@ -17,6 +17,7 @@ use crate::domain::listings::{self, ListingError, ListingView};
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
 use crate::mail::{self, templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 const MAX_MESSAGE_CHARS: usize = 2000;
@@ -150,7 +151,7 @@ pub async fn submit(
         }
     })
     .await?;
-    let link = format!("{base_url}/admin/listings/{id}");
+    let link = format!("{base_url}{}", paths::admin_listing(id));
     for admin in crate::domain::accounts::user_admin::active_with_role(&txn, Role::Admin).await? {
         mail::enqueue(
             &txn,
@@ -252,7 +253,7 @@ pub async fn decide(
         _ => {}
     })
     .await?;
-    let link = format!("{base_url}/provider/listings/{id}");
+    let link = format!("{base_url}{}", paths::provider_listing(id));
     let title = working.content.title.clone();
     email_members(&txn, &view, |to, name| {
         templates::listing_decision(to, name, &title, status, was_live, &message, &link)
@@ -330,7 +331,7 @@ async fn set_suspended(
         l.suspended_reason = Set(suspend.then_some(stored_reason));
     })
     .await?;
-    let link = format!("{base_url}/provider/listings/{id}");
+    let link = format!("{base_url}{}", paths::provider_listing(id));
     email_members(&txn, &view, |to, name| {
         templates::listing_suspension(to, name, view.title(), suspend, &why, &link)
     })

@@ -16,6 +16,7 @@ use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::listings::{self, ListingError};
 use crate::domain::providers::organisations;
 use crate::mail::{self, templates};
+use crate::paths;
 
 /// Owners are reminded this long before a listing's review date.
 pub const REVIEW_REMINDER_DAYS: i64 = 30;
@@ -113,7 +114,7 @@ pub async fn run_review_pass(
         let txn = db.begin().await?;
         let view = listings::load(&txn, listing.id).await?;
         let due_on = format_date(&listing.review_due.unwrap_or(today));
-        let link = format!("{base_url}/provider/listings/{}", listing.id);
+        let link = format!("{base_url}{}", paths::provider_listing(listing.id));
         let hide = state == ReviewState::Hidden;
         for (member, _) in organisations::members(&txn, view.org.id).await? {
             mail::enqueue(

@@ -17,6 +17,7 @@ use crate::domain::listings::PublicListing;
 use crate::domain::listings::content::{DAYS, Price, VENUE_ACCESSIBILITY, label_of};
 use crate::domain::providers::organisations::PublicProfile;
 use crate::domain::providers::profile::parse_website;
+use crate::paths;
 
 /// Adult social care: every service is for adults.
 pub const MINIMUM_AGE: f64 = 18.0;
@@ -79,8 +80,8 @@ pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organiz
         logo: p
             .logo_file
             .as_ref()
-            .map(|f| format!("{base_url}/media/{f}")),
-        uri: Some(format!("{base_url}/providers/{}", p.id)),
+            .map(|f| format!("{base_url}{}", paths::media(f))),
+        uri: Some(format!("{base_url}{}", paths::provider_profile(p.id))),
         organization_identifiers: Some(
             p.cqc_location_id
                 .iter()
@@ -159,7 +160,7 @@ fn online_location(listing_id: i64, p: &PublicListing, base_url: &str) -> Option
         location_type: "virtual".into(),
         name: Some("Online".into()),
         description: Some("By phone or video, wherever you are".into()),
-        url: Some(format!("{base_url}/listings/{listing_id}")),
+        url: Some(format!("{base_url}{}", paths::listing(listing_id))),
         ..Default::default()
     })
 }
@@ -293,7 +294,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
         organization_id: Some(ids::id(Kind::Organization, p.provider.id.0, 0)),
         name: c.title.clone(),
         description: Some(format!("{}\n\n{}", c.summary, c.description)),
-        url: Some(format!("{base_url}/listings/{listing_id}")),
+        url: Some(format!("{base_url}{}", paths::listing(listing_id))),
         email: p.provider.contact_email.clone(),
         status: "active".into(),
         minimum_age: Some(MINIMUM_AGE),

@@ -12,6 +12,7 @@ use super::model::{Taxonomy, TaxonomyTerm};
 use crate::domain::categories::CLIENT_GROUPS;
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
 use crate::domain::search::documents::path_of;
+use crate::paths;
 
 pub const TYPES_OF_SUPPORT: i64 = 1;
 pub const WHO_FOR: i64 = 2;
@@ -96,7 +97,7 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
                 parent_id: c.parent_id.map(category_term_id),
                 taxonomy: Some("Kith types of support".into()),
                 taxonomy_id: Some(taxonomy_id(TYPES_OF_SUPPORT)),
-                term_uri: Some(format!("{base_url}/search?category={path}")),
+                term_uri: Some(format!("{base_url}{}?category={path}", paths::search())),
                 term: Some(c.slug.clone()),
             },
         );
@@ -114,7 +115,7 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
                 parent_id: None,
                 taxonomy: Some("Kith who it is for".into()),
                 taxonomy_id: Some(taxonomy_id(WHO_FOR)),
-                term_uri: Some(format!("{base_url}/search?client_group={key}")),
+                term_uri: Some(format!("{base_url}{}?client_group={key}", paths::search())),
                 term: Some(key.to_owned()),
             },
         );
@@ -130,7 +131,11 @@ pub async fn load(conn: &impl ConnectionTrait, base_url: &str) -> Result<Terms, 
                 parent_id: None,
                 taxonomy: Some("Kith kind of provider".into()),
                 taxonomy_id: Some(taxonomy_id(PROVIDER_KINDS)),
-                term_uri: Some(format!("{base_url}/search?kind={}", key.as_str())),
+                term_uri: Some(format!(
+                    "{base_url}{}?kind={}",
+                    paths::search(),
+                    key.as_str()
+                )),
                 term: Some(key.as_str().to_owned()),
             },
         );
@@ -173,8 +178,8 @@ pub fn taxonomies(terms: &Terms, base_url: &str) -> Vec<Taxonomy> {
             name: name.to_owned(),
             description: description.to_owned(),
             uri: Some(format!(
-                "{base_url}/openreferral/taxonomies/{}",
-                taxonomy_id(n)
+                "{base_url}{}",
+                paths::openreferral_taxonomy(&taxonomy_id(n))
             )),
             version: Some("1".to_owned()),
         }

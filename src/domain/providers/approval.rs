@@ -16,6 +16,7 @@ use crate::domain::providers::evidence::{self as provider_evidence, EvidenceKind
 use crate::domain::providers::evidence_expiry;
 use crate::domain::providers::organisations::{self, OrganisationError};
 use crate::mail::{self, templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 const MAX_MESSAGE_CHARS: usize = 2000;
@@ -109,7 +110,7 @@ pub async fn submit(
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     let admins = crate::domain::accounts::user_admin::active_with_role(&txn, Role::Admin).await?;
-    let link = format!("{base_url}/admin/providers/{organisation_id}");
+    let link = format!("{base_url}{}", paths::admin_provider(organisation_id));
     for admin in admins {
         mail::enqueue(
             &txn,
@@ -187,7 +188,10 @@ pub async fn decide(
     active.status = Set(status);
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let link = format!("{base_url}/provider/organisations/{organisation_id}/evidence");
+    let link = format!(
+        "{base_url}{}",
+        paths::provider_organisation_evidence(organisation_id)
+    );
     for (member, _) in organisations::members(&txn, organisation_id).await? {
         mail::enqueue(
             &txn,

@@ -10,6 +10,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::providers::evidence::EvidenceKind;
 use crate::domain::providers::organisations;
 use crate::mail::{self, templates};
+use crate::paths;
 
 /// Reminders go out this long before a DBS re-check or insurance falls due.
 pub const EXPIRY_REMINDER_DAYS: i64 = 30;
@@ -67,7 +68,10 @@ pub async fn send_expiry_reminders(
         else {
             continue;
         };
-        let link = format!("{base_url}/provider/organisations/{}/evidence", org.id);
+        let link = format!(
+            "{base_url}{}",
+            paths::provider_organisation_evidence(org.id)
+        );
         for (user, _) in organisations::members(&txn, org.id).await? {
             mail::enqueue(
                 &txn,

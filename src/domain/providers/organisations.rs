@@ -18,6 +18,7 @@ use crate::domain::providers::profile::Profile;
 use crate::domain::tokens::{new_token, sha256_hex};
 use crate::images::StoredImage;
 use crate::mail::{self, templates};
+use crate::paths;
 use entity::user_roles::Role;
 
 const MAX_NAME_CHARS: usize = 200;
@@ -370,7 +371,7 @@ pub async fn invite_member(
             email.as_str(),
             &as_what,
             inviter_name,
-            &format!("{base_url}/invitations/{token}"),
+            &format!("{base_url}{}", paths::invitation(&token)),
         ),
     )
     .await?;

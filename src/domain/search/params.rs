@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::domain::listings::form::parse_pence;
 use crate::domain::validation::FormFields;
+use crate::paths;
 
 pub const PAGE_SIZE: usize = 20;
 pub const MAX_PAGE: u32 = 500;
@@ -268,9 +269,9 @@ impl SearchParams {
 fn link(pairs: &[(&'static str, String)]) -> String {
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     if query.is_empty() {
-        "/search".to_owned()
+        paths::search()
     } else {
-        format!("/search?{query}")
+        format!("{}?{query}", paths::search())
     }
 }
 

@@ -15,6 +15,7 @@ use crate::domain::accounts::new_password::parse_confirmed;
 use crate::domain::accounts::passwords;
 use crate::domain::validation::FieldErrors;
 use crate::error::AppResult;
+use crate::paths;
 use crate::routes::{RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::accounts::{self as view, NewPasswordForm};
@@ -138,13 +139,13 @@ pub async fn accept_invitation(
         // A staff role is used only with a second factor: set it up now, then in.
         crate::auth::second_factor::begin(
             &session,
-            &crate::auth::second_factor::PendingSignIn::new(user_id, "/account".into(), true),
+            &crate::auth::second_factor::PendingSignIn::new(user_id, paths::account(), true),
         )?;
         set_flash(
             &session,
             &format!("You now have the {} role", open.role.label().to_lowercase()),
         );
-        Ok(see_other("/sign-in/set-up"))
+        Ok(see_other(&paths::sign_in_set_up()))
     } else if created || actor.user_id == Some(user_id) {
         start_session(&session, user_id)?;
         csrf::rotate(&session);
@@ -152,9 +153,12 @@ pub async fn accept_invitation(
             &session,
             &format!("You now have the {} role", open.role.label().to_lowercase()),
         );
-        Ok(see_other("/account"))
+        Ok(see_other(&paths::account()))
     } else {
         // Unreachable in practice: a confirmed account accepts only while signed in as itself.
-        Ok(see_other("/sign-in?invitation=accepted"))
+        Ok(see_other(&format!(
+            "{}?invitation=accepted",
+            paths::sign_in()
+        )))
     }
 }

@@ -21,6 +21,7 @@ use crate::domain::accounts::{self, AccountError, NewAccount, Registration};
 use crate::domain::providers::organisations;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{RequestActor, html_page, rate_limit, see_other};
 use crate::state::AppState;
 use crate::views::accounts::{self as view, ProfileForm, RegisterForm};
@@ -116,7 +117,7 @@ pub async fn resend_verification(
             &format!("We have sent a new confirmation link to {}", user.email),
         );
     }
-    Ok(see_other("/account"))
+    Ok(see_other(&paths::account()))
 }
 
 async fn account_page(
@@ -169,5 +170,5 @@ pub async fn update_profile(
     };
     accounts::update_profile(&state.db, &actor, user.id, &name).await?;
     set_flash(&session, "Your details have been saved");
-    Ok(see_other("/account"))
+    Ok(see_other(&paths::account()))
 }

@@ -15,6 +15,7 @@ use crate::domain::accounts::new_password::parse_confirmed;
 use crate::domain::accounts::passwords;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{RequestActor, html_page, rate_limit, see_other};
 use crate::state::AppState;
 use crate::views::accounts::{self as view, EmailForm, NewPasswordForm};
@@ -94,7 +95,7 @@ pub async fn reset_password(
         Ok(_) => {
             state.wake_mail_worker();
             session.purge();
-            Ok(see_other("/sign-in?reset=done"))
+            Ok(see_other(&format!("{}?reset=done", paths::sign_in())))
         }
         Err(AccountError::Db(err)) => Err(err.into()),
         Err(_) => Ok(html_page(
@@ -152,7 +153,7 @@ pub async fn change_password(
             start_session(&session, user.id)?;
             csrf::rotate(&session);
             set_flash(&session, "Your password has been changed");
-            Ok(see_other("/account"))
+            Ok(see_other(&paths::account()))
         }
         Err(AccountError::WrongCurrentPassword) => {
             state

@@ -1,6 +1,7 @@
 //! Signing in and out.
 
 use crate::domain::audit::Action;
+use crate::paths;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -125,11 +126,11 @@ pub async fn sign_in(
                 );
             if with_second_factor && !remembered {
                 second_factor::begin(&session, &PendingSignIn::new(user.id, next, false))?;
-                return Ok(see_other("/sign-in/code"));
+                return Ok(see_other(&paths::sign_in_code()));
             }
             if !with_second_factor && two_factor::required_for(&roles) {
                 second_factor::begin(&session, &PendingSignIn::new(user.id, next, true))?;
-                return Ok(see_other("/sign-in/set-up"));
+                return Ok(see_other(&paths::sign_in_set_up()));
             }
             // Here either a remembered browser stands for the code, or none was needed.
             finish_sign_in(
@@ -212,5 +213,5 @@ pub async fn sign_out(
         .await?;
     }
     session.purge();
-    Ok(see_other("/"))
+    Ok(see_other(&paths::home()))
 }

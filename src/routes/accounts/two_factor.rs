@@ -14,6 +14,7 @@ use crate::domain::accounts::two_factor::{self, Proof, TwoFactorError};
 use crate::domain::validation::FieldErrors;
 use crate::domain::{accounts, accounts::passwords};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::accounts::sessions::finish_sign_in;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
@@ -33,12 +34,12 @@ impl From<TwoFactorError> for AppError {
 }
 
 /// The sign-in waiting for this step, or where to go instead (back to the password).
-fn pending_or_restart(session: &Session, set_up: bool) -> Result<PendingSignIn, &'static str> {
+fn pending_or_restart(session: &Session, set_up: bool) -> Result<PendingSignIn, String> {
     match second_factor::pending(session) {
         Some(p) if p.set_up == set_up => Ok(p),
-        Some(_) if set_up => Err("/sign-in/code"),
-        Some(_) => Err("/sign-in/set-up"),
-        None => Err("/sign-in"),
+        Some(_) if set_up => Err(paths::sign_in_code()),
+        Some(_) => Err(paths::sign_in_set_up()),
+        None => Err(paths::sign_in()),
     }
 }
 
@@ -67,7 +68,7 @@ fn wrong_code(
         errors.add("code", message);
         None
     } else {
-        Some(see_other("/sign-in?code=restart"))
+        Some(see_other(&format!("{}?code=restart", paths::sign_in())))
     }
 }
 
@@ -89,7 +90,7 @@ pub async fn challenge_form(page: Page, session: Session) -> HttpResponse {
             StatusCode::OK,
             view::challenge(&page, &FieldErrors::default()),
         ),
-        Err(elsewhere) => see_other(elsewhere),
+        Err(elsewhere) => see_other(&elsewhere),
     }
 }
 
@@ -103,7 +104,7 @@ pub async fn challenge(
 ) -> AppResult<HttpResponse> {
     let pending = match pending_or_restart(&session, false) {
         Ok(p) => p,
-        Err(elsewhere) => return Ok(see_other(elsewhere)),
+        Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
     check_code_allowance(&state, pending.user_id)?;
     let mut errors = FieldErrors::default();
@@ -183,7 +184,7 @@ pub async fn set_up_at_sign_in_form(
 ) -> AppResult<HttpResponse> {
     let pending = match pending_or_restart(&session, true) {
         Ok(p) => p,
-        Err(elsewhere) => return Ok(see_other(elsewhere)),
+        Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
     setup_page(
         &state,
@@ -204,7 +205,7 @@ pub async fn set_up_at_sign_in(
 ) -> AppResult<HttpResponse> {
     let pending = match pending_or_restart(&session, true) {
         Ok(p) => p,
-        Err(elsewhere) => return Ok(see_other(elsewhere)),
+        Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
     check_code_allowance(&state, pending.user_id)?;
     let actor = actor.or_user(pending.user_id);
@@ -275,7 +276,7 @@ pub async fn set_up_form(
     user: CurrentUser,
 ) -> AppResult<HttpResponse> {
     if two_factor::is_on(&state.db, user.id).await? {
-        return Ok(see_other("/account/two-factor"));
+        return Ok(see_other(&paths::account_two_factor()));
     }
     setup_page(&state, user.id, &FieldErrors::default(), |qr, key, e| {
         view::set_up_from_account(&page, qr, key, e)
@@ -294,7 +295,7 @@ pub async fn set_up(
     match two_factor::confirm_setup(&state.db, &actor, user.id, &form.code).await {
         Ok(codes) => Ok(html_page(
             StatusCode::OK,
-            view::recovery_codes(&page, &codes, "/account/two-factor"),
+            view::recovery_codes(&page, &codes, &paths::account_two_factor()),
         )),
         Err(TwoFactorError::WrongCode) => {
             record_wrong_code(&state, user.id);
@@ -318,7 +319,7 @@ pub async fn new_recovery_codes(
     let codes = two_factor::regenerate_recovery_codes(&state.db, &actor, user.id).await?;
     Ok(html_page(
         StatusCode::OK,
-        view::recovery_codes(&page, &codes, "/account/two-factor"),
+        view::recovery_codes(&page, &codes, &paths::account_two_factor()),
     ))
 }
 
@@ -330,7 +331,7 @@ pub async fn turn_off(
 ) -> AppResult<HttpResponse> {
     two_factor::turn_off(&state.db, &actor, user.id, &user.roles).await?;
     set_flash(&session, "Two-factor sign-in is off");
-    Ok(see_other("/account/two-factor"))
+    Ok(see_other(&paths::account_two_factor()))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -419,5 +420,5 @@ pub async fn admin_reset(
             user.email
         ),
     );
-    Ok(see_other(&format!("/admin/users/{id}")))
+    Ok(see_other(&paths::admin_user(id)))
 }

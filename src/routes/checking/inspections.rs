@@ -13,6 +13,7 @@ use crate::domain::checking::photos::{self as inspection_photos, NewPhoto, Viewe
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, path_id, pictures, see_other};
 use crate::state::AppState;
 use crate::views::{Page, checking::inspections as view, page::set_flash};
@@ -50,10 +51,7 @@ pub async fn start(
     let next = inspections::missing(&model)
         .first()
         .map_or("check", |(step, _)| step.slug());
-    Ok(see_other(&format!(
-        "/checker/inspections/{}/{next}",
-        model.id
-    )))
+    Ok(see_other(&paths::checker_inspection_step(model.id, next)))
 }
 
 pub async fn step_form(
@@ -76,9 +74,8 @@ pub async fn step_form(
         .then(|| Step::parse(&slug).ok_or(AppError::NotFound))
         .transpose()?;
     if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {
-        return Ok(see_other(&format!(
-            "/checker/inspections/{}/check",
-            model.id
+        return Ok(see_other(&paths::checker_inspection_step(
+            model.id, "check",
         )));
     }
     let Some(step) = step else {
@@ -129,14 +126,11 @@ pub async fn save_step(
                     &session,
                     "Saved. You can come back to it from your list of checks.",
                 );
-                return Ok(see_other(&format!(
-                    "/checker/assignments/{}",
-                    model.assignment_id
-                )));
+                return Ok(see_other(&paths::checker_assignment(model.assignment_id)));
             }
             // Photos are optional and come after the last question, before checking answers.
             let next = step.next().map_or("photos", Step::slug);
-            Ok(see_other(&format!("/checker/inspections/{id}/{next}")))
+            Ok(see_other(&paths::checker_inspection_step(id, next)))
         }
         Err(errors) => {
             let model = inspections::of_checker(&state.db, id, user.id).await?;
@@ -164,7 +158,7 @@ pub async fn submit(
                 &session,
                 "Thank you. Your inspection has been sent to the council.",
             );
-            Ok(see_other("/checker"))
+            Ok(see_other(&paths::checker()))
         }
         Err(InspectionError::Incomplete) => {
             let model = inspections::of_checker(&state.db, id, user.id).await?;
@@ -259,9 +253,8 @@ pub async fn add_photo(
     match inspection_photos::add(&state.db, &actor, model.id, user.id, photo).await {
         Ok(()) => {
             set_flash(&session, "Photo added");
-            Ok(see_other(&format!(
-                "/checker/inspections/{}/photos",
-                model.id
+            Ok(see_other(&paths::checker_inspection_step(
+                model.id, "photos",
             )))
         }
         Err(InspectionError::TooManyPhotos) => {
@@ -283,7 +276,7 @@ pub async fn remove_photo(
     let id = path_id(&id)?;
     inspection_photos::remove(&state.db, &actor, id, path_id(&photo)?, user.id).await?;
     set_flash(&session, "Photo removed");
-    Ok(see_other(&format!("/checker/inspections/{id}/photos")))
+    Ok(see_other(&paths::checker_inspection_step(id, "photos")))
 }
 
 #[derive(serde::Deserialize)]

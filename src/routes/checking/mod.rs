@@ -15,6 +15,7 @@ use crate::domain::checking::recheck;
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::state::AppState;
 use crate::views::checking::{self as view, AssignPage, AssignmentPage};
@@ -75,7 +76,7 @@ pub async fn save_profile(
         Ok(profile) => {
             checkers::save_profile(&state.db, &actor, user.id, &profile).await?;
             set_flash(&session, "Saved");
-            Ok(see_other("/checker"))
+            Ok(see_other(&paths::checker()))
         }
         Err(errors) => Ok(html_page(
             form_status(&errors),
@@ -130,7 +131,7 @@ pub async fn accept(
 ) -> AppResult<HttpResponse> {
     assignments::respond(&state.db, &actor, &state.base_url, id, user.id, true, "").await?;
     set_flash(&session, "Thank you. The check is on your list.");
-    Ok(see_other(&format!("/checker/assignments/{id}")))
+    Ok(see_other(&paths::checker_assignment(id)))
 }
 
 #[derive(serde::Deserialize)]
@@ -164,7 +165,7 @@ pub async fn decline(
             .await?;
             state.wake_mail_worker();
             set_flash(&session, "Declined. The council has been told why.");
-            Ok(see_other("/checker"))
+            Ok(see_other(&paths::checker()))
         }
         Err(errors) => assignment_page(&page, &state, &user, id, &errors).await,
     }
@@ -279,7 +280,7 @@ pub async fn assign(
                 Ok(_) => {
                     state.wake_mail_worker();
                     set_flash(&session, "Assigned. The checker has been emailed.");
-                    Ok(see_other("/admin/checking"))
+                    Ok(see_other(&paths::admin_checking()))
                 }
                 Err(AssignmentError::NotAChecker) => {
                     let mut errors = FieldErrors::default();
@@ -301,5 +302,5 @@ pub async fn cancel(
 ) -> AppResult<HttpResponse> {
     assignments::cancel(&state.db, &actor, id).await?;
     set_flash(&session, "Check cancelled");
-    Ok(see_other("/admin/checking"))
+    Ok(see_other(&paths::admin_checking()))
 }

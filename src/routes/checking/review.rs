@@ -12,6 +12,7 @@ use crate::domain::listings;
 use crate::domain::providers::organisations;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, checking::review as view, page::set_flash};
@@ -103,7 +104,7 @@ pub async fn send_back(
     inspection_review::return_to_checker(&state.db, &actor, &state.base_url, id, &comments).await?;
     state.wake_mail_worker();
     set_flash(&session, "Sent back to the checker");
-    Ok(see_other("/admin/inspections"))
+    Ok(see_other(&paths::admin_inspections()))
 }
 
 pub async fn publish(
@@ -120,16 +121,13 @@ pub async fn publish(
             &session,
             "Published. The service was found inadequate: consider suspending the listing below.",
         );
-        return Ok(see_other(&format!(
-            "/admin/listings/{}",
-            published.listing_id
-        )));
+        return Ok(see_other(&paths::admin_listing(published.listing_id)));
     }
     set_flash(
         &session,
         "Published. The rating now shows on the listing and in search.",
     );
-    Ok(see_other("/admin/inspections"))
+    Ok(see_other(&paths::admin_inspections()))
 }
 
 async fn report_page(
@@ -227,5 +225,5 @@ pub async fn provider_response(
     inspection_review::respond(&state.db, &actor, &state.base_url, id, user.id, body).await?;
     state.wake_mail_worker();
     set_flash(&session, "Your response is published with the report");
-    Ok(see_other(&format!("/listings/{id}/quality")))
+    Ok(see_other(&paths::listing_quality(id)))
 }

@@ -16,6 +16,7 @@ use crate::domain::fund::rounds::{self, FundError, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::domain::{categories, fund::awards as fund_awards, listings};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::fund::category_names;
 use crate::routes::{PathId, RequestActor, html_page, path_id, see_other};
 use crate::state::AppState;
@@ -103,7 +104,7 @@ pub async fn create(
                 &session,
                 "Round saved as a draft. Add a panel, then publish it.",
             );
-            Ok(see_other(&format!("/commissioner/funding/{id}")))
+            Ok(see_other(&paths::commissioner_funding_round(id)))
         }
         Err(errors) => form_page(&page, &state, None, &fields, &errors).await,
     }
@@ -116,7 +117,7 @@ pub async fn edit_form(
 ) -> AppResult<HttpResponse> {
     let round = rounds::load(&state.db, id).await?;
     if round.round.status != RoundStatus::Draft {
-        return Ok(see_other(&format!("/commissioner/funding/{id}")));
+        return Ok(see_other(&paths::commissioner_funding_round(id)));
     }
     form_page(
         &page,
@@ -143,7 +144,7 @@ pub async fn update(
         Ok(input) => {
             rounds::update(&state.db, &actor, id, &input).await?;
             set_flash(&session, "Round saved");
-            Ok(see_other(&format!("/commissioner/funding/{id}")))
+            Ok(see_other(&paths::commissioner_funding_round(id)))
         }
         Err(errors) => form_page(&page, &state, Some(id), &fields, &errors).await,
     }
@@ -196,7 +197,7 @@ pub async fn publish(
 ) -> AppResult<HttpResponse> {
     rounds::publish(&state.db, &actor, id, state.clock.today()).await?;
     set_flash(&session, "Round published on the funding page");
-    Ok(see_other(&format!("/commissioner/funding/{id}")))
+    Ok(see_other(&paths::commissioner_funding_round(id)))
 }
 
 #[derive(serde::Deserialize)]
@@ -217,7 +218,7 @@ pub async fn add_panel_member(
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, "Added to the panel and emailed");
-            Ok(see_other(&format!("/commissioner/funding/{id}")))
+            Ok(see_other(&paths::commissioner_funding_round(id)))
         }
         Err(errors) => round_page(&page, &state, id, &form.email, &errors).await,
     }
@@ -233,7 +234,7 @@ pub async fn remove_panel_member(
     let id = path_id(&id)?;
     rounds::remove_panel_member(&state.db, &actor, id, path_id(&user)?).await?;
     set_flash(&session, "Removed from the panel");
-    Ok(see_other(&format!("/commissioner/funding/{id}")))
+    Ok(see_other(&paths::commissioner_funding_round(id)))
 }
 
 async fn application_page(
@@ -342,7 +343,7 @@ pub async fn decide(
             state.wake_mail_worker();
             set_flash(&session, "Decision recorded and the applicant emailed");
             let round = applications::load(&state.db, id).await?.round.id;
-            Ok(see_other(&format!("/commissioner/funding/{round}")))
+            Ok(see_other(&paths::commissioner_funding_round(round)))
         }
         Err(Refusal::OverPot { awarded, pot }) => {
             let mut errors = FieldErrors::default();
@@ -379,7 +380,8 @@ async fn tracking(
         Ok(()) => {
             set_flash(session, done);
             Ok(see_other(&format!(
-                "/commissioner/funding/applications/{id}#award"
+                "{}#award",
+                paths::commissioner_funding_application(id)
             )))
         }
         Err(errors) => application_page(page, state, id, fields, &errors, false).await,
@@ -451,7 +453,8 @@ pub async fn milestone_met(
     .await?;
     set_flash(&session, "Milestone marked as met");
     Ok(see_other(&format!(
-        "/commissioner/funding/applications/{id}#award"
+        "{}#award",
+        paths::commissioner_funding_application(id)
     )))
 }
 

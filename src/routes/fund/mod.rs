@@ -19,6 +19,7 @@ use crate::domain::{
     fund::awards as fund_awards, fund::export as fund_export, providers::organisations,
 };
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, path_id, see_other};
 use crate::state::AppState;
 use crate::views::fund::{self as view, ApplyBox};
@@ -131,7 +132,7 @@ pub async fn apply(
     )
     .await
     {
-        Ok(app) => Ok(see_other(&format!("/provider/funding/{app}"))),
+        Ok(app) => Ok(see_other(&paths::provider_funding_application(app))),
         Err(FundError::Refused(message)) => {
             round_page(&page, &state, round_id, Some(&message)).await
         }
@@ -227,7 +228,7 @@ pub async fn save(
             &session,
             "Saved. You can come back to it before the deadline.",
         );
-        return Ok(see_other(&format!("/provider/funding/{id}")));
+        return Ok(see_other(&paths::provider_funding_application(id)));
     }
     let mut errors = FieldErrors::default();
     for (field, what) in applications::missing(&answers, &budget) {
@@ -270,7 +271,7 @@ pub async fn save(
         &session,
         "Application sent. We have emailed you a confirmation.",
     );
-    Ok(see_other(&format!("/provider/funding/{id}")))
+    Ok(see_other(&paths::provider_funding_application(id)))
 }
 
 pub async fn withdraw(
@@ -282,7 +283,7 @@ pub async fn withdraw(
 ) -> AppResult<HttpResponse> {
     applications::withdraw(&state.db, &actor, id, user.id).await?;
     set_flash(&session, "Application withdrawn");
-    Ok(see_other(&format!("/provider/funding/{id}")))
+    Ok(see_other(&paths::provider_funding_application(id)))
 }
 
 /// Every awarded grant in the 360Giving JSON format.

@@ -9,6 +9,7 @@ use crate::domain::fund::panel as fund_panel;
 use crate::domain::fund::rounds;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::fund::admin::{self as view, PanelPage};
@@ -101,7 +102,7 @@ pub async fn scores(
                     "Scores saved"
                 },
             );
-            Ok(see_other(&format!("/panel/applications/{id}")))
+            Ok(see_other(&paths::panel_application(id)))
         }
         Err(errors) => application_page(&page, &state, &user, id, &fields, &errors).await,
     }
@@ -128,7 +129,7 @@ pub async fn conflict(
                 &session,
                 "Conflict declared. You will not score this application.",
             );
-            Ok(see_other(&format!("/panel/applications/{id}")))
+            Ok(see_other(&paths::panel_application(id)))
         }
         Err(errors) => {
             let values = FormFields(vec![(

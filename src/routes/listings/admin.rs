@@ -14,6 +14,7 @@ use crate::domain::providers::evidence as provider_evidence;
 use crate::domain::providers::evidence_expiry;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
+use crate::paths;
 use crate::routes::listings::{category_names, name_of};
 use crate::routes::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::state::AppState;
@@ -156,7 +157,7 @@ pub async fn decide(
             state.wake_mail_worker();
             state.wake_indexer();
             set_flash(&session, "Decision recorded and the provider emailed");
-            Ok(see_other(&format!("/admin/listings/{id}")))
+            Ok(see_other(&paths::admin_listing(id)))
         }
         Err(err @ (ListingError::ChecklistIncomplete | ListingError::MessageRequired)) => {
             let field = if matches!(err, ListingError::ChecklistIncomplete) {
@@ -203,7 +204,7 @@ async fn set_suspended(
                     "Listing restored and the provider emailed"
                 },
             );
-            Ok(see_other(&format!("/admin/listings/{id}")))
+            Ok(see_other(&paths::admin_listing(id)))
         }
         Err(ListingError::ReasonRequired) => {
             let mut errors = FieldErrors::default();
@@ -249,5 +250,5 @@ pub async fn archive(
     listing_approval::archive(&state.db, &actor, id, None).await?;
     state.wake_indexer();
     set_flash(&session, "Listing archived");
-    Ok(see_other(&format!("/admin/listings/{id}")))
+    Ok(see_other(&paths::admin_listing(id)))
 }

@@ -22,6 +22,7 @@ use crate::domain::plans::clients::Acting;
 use crate::domain::providers::organisations;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, pictures, see_other};
 use crate::state::AppState;
 use crate::views::listings::page::{self as listing_page, ListingPage};
@@ -126,7 +127,7 @@ pub async fn new_form(
         &page,
         &state,
         "Add a listing",
-        format!("/provider/organisations/{id}/listings"),
+        paths::provider_organisation_listings(id),
         &org.name,
         &ListingForm::new_listing(),
         &FieldErrors::default(),
@@ -147,14 +148,14 @@ pub async fn create(
     match form.parse(&choosable_ids(&state).await?, Vec::new()) {
         Ok(content) => {
             let listing_id = listings::create(&state.db, &actor, id, user.id, &content).await?;
-            Ok(see_other(&format!("/provider/listings/{listing_id}")))
+            Ok(see_other(&paths::provider_listing(listing_id)))
         }
         Err(errors) => {
             form_page(
                 &page,
                 &state,
                 "Add a listing",
-                format!("/provider/organisations/{id}/listings"),
+                paths::provider_organisation_listings(id),
                 &org.name,
                 &form,
                 &errors,
@@ -219,7 +220,7 @@ pub async fn edit_form(
         &page,
         &state,
         edit_heading(&view),
-        format!("/provider/listings/{id}"),
+        paths::provider_listing(id),
         &view.org.name,
         &ListingForm::of(&latest.content),
         &FieldErrors::default(),
@@ -242,14 +243,14 @@ pub async fn save(
         Ok(content) => {
             listings::save(&state.db, &actor, id, user.id, content).await?;
             set_flash(&session, "Listing saved");
-            Ok(see_other(&format!("/provider/listings/{id}")))
+            Ok(see_other(&paths::provider_listing(id)))
         }
         Err(errors) => {
             form_page(
                 &page,
                 &state,
                 edit_heading(&view),
-                format!("/provider/listings/{id}"),
+                paths::provider_listing(id),
                 &view.org.name,
                 &form,
                 &errors,
@@ -342,7 +343,7 @@ pub async fn add_photo(
     match listings::add_photo(&state.db, &actor, id, user.id, photo).await {
         Ok(()) => {
             set_flash(&session, "Photo added");
-            Ok(see_other(&format!("/provider/listings/{id}")))
+            Ok(see_other(&paths::provider_listing(id)))
         }
         Err(ListingError::TooManyPhotos) => {
             errors.add("photo", ListingError::TooManyPhotos.to_string());
@@ -367,7 +368,7 @@ pub async fn remove_photo(
 ) -> AppResult<HttpResponse> {
     listings::remove_photo(&state.db, &actor, id, user.id, &form.file).await?;
     set_flash(&session, "Photo removed");
-    Ok(see_other(&format!("/provider/listings/{id}")))
+    Ok(see_other(&paths::provider_listing(id)))
 }
 
 pub async fn submit(
@@ -383,7 +384,7 @@ pub async fn submit(
         &session,
         "Sent to the council. You will get an email when they decide.",
     );
-    Ok(see_other(&format!("/provider/listings/{id}")))
+    Ok(see_other(&paths::provider_listing(id)))
 }
 
 pub async fn confirm_review(
@@ -410,7 +411,7 @@ pub async fn confirm_review(
             crate::domain::dates::format_date(&due)
         ),
     );
-    Ok(see_other(&format!("/provider/listings/{id}")))
+    Ok(see_other(&paths::provider_listing(id)))
 }
 
 pub async fn archive(
@@ -423,7 +424,7 @@ pub async fn archive(
     listing_approval::archive(&state.db, &actor, id, Some(user.id)).await?;
     state.wake_indexer();
     set_flash(&session, "Listing archived");
-    Ok(see_other(&format!("/provider/listings/{id}")))
+    Ok(see_other(&paths::provider_listing(id)))
 }
 
 pub async fn public(

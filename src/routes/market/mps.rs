@@ -9,6 +9,7 @@ use crate::domain::dates::required_date;
 use crate::domain::market::mps;
 use crate::domain::validation::{FieldErrors, FormFields, required_text};
 use crate::error::AppResult;
+use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, market::mps as view, page::set_flash};
@@ -56,7 +57,7 @@ pub async fn create(
     match (title, from, to) {
         (Some(title), Some(from), Some(to)) if e.is_empty() => {
             let id = mps::create(&state.db, &actor, user.id, &title, from, to).await?;
-            Ok(see_other(&format!("/commissioner/mps/{id}")))
+            Ok(see_other(&paths::commissioner_mps_document(id)))
         }
         _ => list_page(&page, &state, &f, &e).await,
     }
@@ -103,7 +104,7 @@ pub async fn save(
     match mps::save_narrative(&state.db, &actor, id, &f).await? {
         Ok(()) => {
             set_flash(&session, "Saved");
-            Ok(see_other(&format!("/commissioner/mps/{id}")))
+            Ok(see_other(&paths::commissioner_mps_document(id)))
         }
         Err(errors) => editor_page(&page, &state, id, &f, &errors).await,
     }
@@ -117,7 +118,7 @@ pub async fn refresh(
 ) -> AppResult<HttpResponse> {
     mps::refresh(&state.db, &actor, id).await?;
     set_flash(&session, "Figures drafted again from today’s data");
-    Ok(see_other(&format!("/commissioner/mps/{id}")))
+    Ok(see_other(&paths::commissioner_mps_document(id)))
 }
 
 pub async fn publish(
@@ -130,7 +131,7 @@ pub async fn publish(
     match mps::publish(&state.db, &actor, id).await? {
         Ok(()) => {
             set_flash(&session, "Published");
-            Ok(see_other(&format!("/commissioner/mps/{id}")))
+            Ok(see_other(&paths::commissioner_mps_document(id)))
         }
         Err(errors) => editor_page(&page, &state, id, &FormFields::default(), &errors).await,
     }

@@ -2,6 +2,7 @@
 //! a case over, closing it; and the admins' list of every client.
 
 use crate::domain::audit::Action;
+use crate::paths;
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
@@ -33,8 +34,8 @@ pub async fn new_form(page: Page) -> maud::Markup {
     view::client_form(
         &page,
         "Add a client",
-        "/broker/clients",
-        "/broker/clients",
+        &paths::broker_clients(),
+        &paths::broker_clients(),
         &form,
         &FieldErrors::default(),
     )
@@ -53,15 +54,15 @@ pub async fn create(
         Ok(details) => {
             let id = clients::create(&state.db, &actor, user.id, details).await?;
             set_flash(&session, "Client added");
-            Ok(see_other(&format!("/broker/clients/{id}")))
+            Ok(see_other(&paths::broker_client(id)))
         }
         Err(errors) => Ok(html_page(
             form_status(&errors),
             view::client_form(
                 &page,
                 "Add a client",
-                "/broker/clients",
-                "/broker/clients",
+                &paths::broker_clients(),
+                &paths::broker_clients(),
                 &form,
                 &errors,
             ),
@@ -124,7 +125,7 @@ pub async fn edit_form(
     PathId(id): PathId,
 ) -> AppResult<maud::Markup> {
     let client = clients::of_broker(&state.db, user.id, id).await?;
-    let path = format!("/broker/clients/{id}");
+    let path = paths::broker_client(id);
     Ok(view::client_form(
         &page,
         &format!("Change {}’s details", client.name),
@@ -146,7 +147,7 @@ pub async fn update(
 ) -> AppResult<HttpResponse> {
     let client = clients::of_broker(&state.db, user.id, id).await?;
     let form = ClientForm::from_fields(&FormFields(form.into_inner()));
-    let path = format!("/broker/clients/{id}");
+    let path = paths::broker_client(id);
     match form.parse() {
         Ok(details) => {
             clients::update(&state.db, &actor, user.id, id, details).await?;
@@ -178,13 +179,13 @@ pub async fn act(
     acting::start(&session, &acting_for)?;
     let name = acting_for.client.as_ref().map_or("", |c| c.name.as_str());
     set_flash(&session, &format!("You are now acting for {name}"));
-    Ok(see_other("/search"))
+    Ok(see_other(&paths::search()))
 }
 
 pub async fn stop_acting(session: Session) -> HttpResponse {
     acting::stop(&session);
     set_flash(&session, "You are no longer acting for a client");
-    see_other("/broker/clients")
+    see_other(&paths::broker_clients())
 }
 
 #[derive(serde::Deserialize)]
@@ -208,7 +209,7 @@ pub async fn hand_over(
                 acting::stop(&session);
             }
             set_flash(&session, "Client handed over");
-            Ok(see_other("/broker/clients"))
+            Ok(see_other(&paths::broker_clients()))
         }
         Err(err @ (ClientError::NoSuchBroker | ClientError::SameBroker)) => {
             client_page(&page, &state, &user, id, Some(&err.to_string())).await
@@ -245,7 +246,7 @@ pub async fn set_closed(
             "Case reopened"
         },
     );
-    Ok(see_other(&format!("/broker/clients/{id}")))
+    Ok(see_other(&paths::broker_client(id)))
 }
 
 pub async fn admin_list(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
@@ -269,7 +270,7 @@ pub async fn admin_hand_over(
     match clients::hand_over(&state.db, &actor, None, id, &form.to_email).await {
         Ok(_) => {
             set_flash(&session, "Client handed over");
-            Ok(see_other("/admin/clients"))
+            Ok(see_other(&paths::admin_clients()))
         }
         Err(err @ (ClientError::NoSuchBroker | ClientError::SameBroker)) => {
             let mut errors = FieldErrors::default();

@@ -18,6 +18,7 @@ use crate::domain::plans::shortlists as shortlisted;
 use crate::domain::plans::support_plans::{self, ItemForm, PlanError};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, acting, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, page::set_flash, plans as view};
@@ -131,7 +132,7 @@ pub async fn set_budget(
                     "Budget removed"
                 },
             );
-            Ok(see_other("/plan"))
+            Ok(see_other(&paths::plan()))
         }
         Err(errors) => {
             plan_page(
@@ -162,7 +163,7 @@ pub async fn add_item(
         Ok(new) => {
             support_plans::add_item(&state.db, &actor, &acting, new).await?;
             set_flash(&session, "Added to the plan");
-            Ok(see_other("/plan"))
+            Ok(see_other(&paths::plan()))
         }
         Err(errors) => plan_page(&page, &state, &acting, None, &item, &errors).await,
     }
@@ -185,7 +186,7 @@ pub async fn remove_item(
     let acting = acting::from_form(&state, &user, &form.client).await?;
     support_plans::remove_item(&state.db, &actor, &acting, id).await?;
     set_flash(&session, "Removed from the plan");
-    Ok(see_other("/plan"))
+    Ok(see_other(&paths::plan()))
 }
 
 pub async fn ras_form(
@@ -237,7 +238,7 @@ pub async fn ras_submit(
                     format_pounds(table.config.weekly_pence(points))
                 ),
             );
-            Ok(see_other("/plan"))
+            Ok(see_other(&paths::plan()))
         }
         Err(errors) => {
             let given: Vec<Option<usize>> = allocation::ANSWER_FIELDS

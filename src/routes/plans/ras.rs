@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use crate::domain::plans::ras::{self, RasForm};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::AppResult;
+use crate::paths;
 use crate::routes::{RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, page::set_flash, plans::ras as view};
@@ -34,7 +35,7 @@ pub async fn publish(
         Ok(config) => {
             ras::publish(&state.db, &actor, &config).await?;
             set_flash(&session, "The points table is published");
-            Ok(see_other("/commissioner/ras"))
+            Ok(see_other(&paths::commissioner_ras()))
         }
         Err(errors) => {
             let current = ras::current(&state.db).await?;

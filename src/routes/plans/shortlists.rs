@@ -10,6 +10,7 @@ use crate::domain::audit::Actor;
 use crate::domain::plans::clients::Acting;
 use crate::domain::plans::shortlists::{self, MAX_ITEMS, ShortlistError};
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{RequestActor, acting, see_other};
 use crate::state::AppState;
 use crate::views::page::set_flash;
@@ -102,7 +103,7 @@ fn listing_id_of(form: &ShortlistForm) -> AppResult<i64> {
 
 fn back(form: &ShortlistForm) -> String {
     if form.return_to.is_empty() {
-        "/shortlist".to_owned()
+        paths::shortlist()
     } else {
         safe_next(Some(&form.return_to))
     }

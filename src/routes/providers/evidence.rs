@@ -13,6 +13,7 @@ use crate::domain::providers::evidence::{self as provider_evidence, EvidenceForm
 use crate::domain::providers::organisations::{self, OrganisationError};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
+use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, see_other};
 use crate::state::AppState;
 use crate::views::providers::admin::{self as admin_providers, QUEUE_STATUSES, ReviewView};
@@ -84,7 +85,7 @@ pub async fn save_evidence(
             provider_evidence::save(&state.db, &actor, id, user.id, evidence).await?;
             state.wake_indexer();
             set_flash(&session, &format!("{label} saved"));
-            Ok(see_other(&format!("/provider/organisations/{id}/evidence")))
+            Ok(see_other(&paths::provider_organisation_evidence(id)))
         }
         Err(errors) => render_evidence(&page, &state, &user, id, Some(&form), &errors).await,
     }
@@ -105,7 +106,7 @@ pub async fn submit(
                 &session,
                 "Thank you. The council will check your evidence and email you.",
             );
-            Ok(see_other(&format!("/provider/organisations/{id}/evidence")))
+            Ok(see_other(&paths::provider_organisation_evidence(id)))
         }
         Err(err @ (ApprovalError::Incomplete(_) | ApprovalError::NotEditable)) => {
             let mut errors = FieldErrors::default();
@@ -227,7 +228,7 @@ pub async fn decide(
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, "Decision recorded and the provider emailed");
-            Ok(see_other(&format!("/admin/providers/{id}")))
+            Ok(see_other(&paths::admin_provider(id)))
         }
         Err(err @ (ApprovalError::ChecklistIncomplete | ApprovalError::MessageRequired)) => {
             let field = if matches!(err, ApprovalError::ChecklistIncomplete) {

@@ -2,6 +2,7 @@
 //! removing (members).
 
 use crate::domain::audit::Action;
+use crate::paths;
 use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes, text::Text};
 use actix_session::Session;
 use actix_web::http::header;
@@ -72,7 +73,8 @@ pub async fn upload(
         Ok(_) => {
             set_flash(&session, "Document uploaded");
             Ok(see_other(&format!(
-                "/provider/organisations/{id}/evidence#documents"
+                "{}#documents",
+                paths::provider_organisation_evidence(id)
             )))
         }
         Err(EvidenceFileError::TooMany) => {
@@ -128,6 +130,7 @@ pub async fn remove(
     let organisation_id = evidence_files::remove(&state.db, &actor, id, user.id).await?;
     set_flash(&session, "Document removed");
     Ok(see_other(&format!(
-        "/provider/organisations/{organisation_id}/evidence#documents"
+        "{}#documents",
+        paths::provider_organisation_evidence(organisation_id)
     )))
 }

@@ -20,6 +20,7 @@ use crate::domain::providers::profile::{ProfileForm, parse_cqc_location_id};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::images;
+use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, pictures, see_other};
 use crate::state::AppState;
 use crate::views::providers::{self as view, ManageView, MemberForm, NewOrganisationForm};
@@ -101,7 +102,7 @@ pub async fn create(
         status: OrganisationStatus::Draft,
     };
     let id = organisations::create(&state.db, &actor, new, user.id).await?;
-    Ok(see_other(&format!("/provider/organisations/{id}")))
+    Ok(see_other(&paths::provider_organisation(id)))
 }
 
 fn profile_form_of(org: &entity::provider_organisations::Model) -> ProfileForm {
@@ -174,7 +175,7 @@ pub async fn update_profile(
         Ok(profile) => {
             organisations::update_profile(&state.db, &actor, id, user.id, profile).await?;
             set_flash(&session, "Profile saved");
-            Ok(see_other(&format!("/provider/organisations/{id}")))
+            Ok(see_other(&paths::provider_organisation(id)))
         }
         Err(errors) => manage_page(&page, &state, &user, id, Some(&form), None, &errors).await,
     }
@@ -235,7 +236,7 @@ pub async fn upload_logo(
     };
     organisations::set_logo(&state.db, &actor, id, user.id, &stored, &alt).await?;
     set_flash(&session, "Picture uploaded");
-    Ok(see_other(&format!("/provider/organisations/{id}")))
+    Ok(see_other(&paths::provider_organisation(id)))
 }
 
 pub async fn invite_member(
@@ -265,7 +266,7 @@ pub async fn invite_member(
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, &format!("Invitation sent to {email}"));
-            Ok(see_other(&format!("/provider/organisations/{id}")))
+            Ok(see_other(&paths::provider_organisation(id)))
         }
         Err(OrganisationError::AlreadyMember) => {
             errors.add("email", OrganisationError::AlreadyMember.to_string());

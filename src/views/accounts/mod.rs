@@ -13,6 +13,7 @@ use crate::auth::roles::Role;
 use crate::domain::accounts::invitations::Claim;
 use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, error_summary, format_time,
     notification_important, password_input, radios, secondary_button, summary_list, tag,
@@ -88,8 +89,8 @@ pub fn register(page: &Page, form: &RegisterForm, errors: &FieldErrors) -> Marku
         narrow(html! {
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Create an account" }
-            p class="govuk-body" { "Already have an account? " a class="govuk-link" href="/sign-in" { "Sign in" } "." }
-            form method="post" action="/register" novalidate {
+            p class="govuk-body" { "Already have an account? " a class="govuk-link" href=(paths::sign_in()) { "Sign in" } "." }
+            form method="post" action=(paths::register()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, hint: Some("We will send you a link to confirm it"), ..Default::default() }))
@@ -111,7 +112,7 @@ pub fn check_email(page: &Page, email: &str) -> Markup {
             p class="govuk-body" { "We have sent an email to " strong { (email) } "." }
             p class="govuk-body" { "Follow the link in the email to confirm your address. The link works for 48 hours." }
             p class="govuk-body" { "If you already have an account, the email tells you how to sign in instead." }
-            p class="govuk-body" { a class="govuk-link" href="/sign-in" { "Sign in" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::sign_in()) { "Sign in" } }
         }),
     )
 }
@@ -130,12 +131,12 @@ pub fn verify_result(page: &Page, confirmed: bool) -> Markup {
             @if confirmed {
                 p class="govuk-body" { "Thank you. You can now use everything your account allows." }
                 p class="govuk-body" {
-                    @if page.user.is_some() { a class="govuk-link" href="/account" { "Go to your account" } }
-                    @else { a class="govuk-link" href="/sign-in" { "Sign in" } }
+                    @if page.user.is_some() { a class="govuk-link" href=(paths::account()) { "Go to your account" } }
+                    @else { a class="govuk-link" href=(paths::sign_in()) { "Sign in" } }
                 }
             } @else {
                 p class="govuk-body" { "Links work once and for 48 hours. Sign in and ask for a new confirmation email from your account page." }
-                p class="govuk-body" { a class="govuk-link" href="/sign-in" { "Sign in" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::sign_in()) { "Sign in" } }
             }
         }),
     )
@@ -156,15 +157,15 @@ pub fn sign_in(
             }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Sign in" }
-            form method="post" action="/sign-in" novalidate {
+            form method="post" action=(paths::sign_in()) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="next" value=(form.next);
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("username"), spellcheck_off: true, ..Default::default() }))
                 (password_input("password", "Password", errors, "current-password", None))
                 (button("Sign in"))
             }
-            p class="govuk-body" { a class="govuk-link" href="/forgot-password" { "I have forgotten my password" } }
-            p class="govuk-body" { "New to Kith? " a class="govuk-link" href="/register" { "Create an account" } "." }
+            p class="govuk-body" { a class="govuk-link" href=(paths::forgot_password()) { "I have forgotten my password" } }
+            p class="govuk-body" { "New to Kith? " a class="govuk-link" href=(paths::register()) { "Create an account" } "." }
         }),
     )
 }
@@ -177,7 +178,7 @@ pub fn forgot_password(page: &Page, form: &EmailForm, errors: &FieldErrors) -> M
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Reset your password" }
             p class="govuk-body" { "Enter the email address you use for Kith. If it has an account, we will email you a link to choose a new password." }
-            form method="post" action="/forgot-password" novalidate {
+            form method="post" action=(paths::forgot_password()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("email", "Email address", &form.email, errors, InputOptions { input_type: "email", autocomplete: Some("email"), spellcheck_off: true, ..Default::default() }))
                 (button("Send reset link"))
@@ -205,7 +206,7 @@ pub fn reset_password(page: &Page, token: &str, errors: &FieldErrors) -> Markup 
         narrow(html! {
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Choose a new password" }
-            form method="post" action={ "/reset-password/" (token) } novalidate {
+            form method="post" action=(paths::reset_password(token)) novalidate {
                 (csrf_field(&page.csrf()))
                 (password_input("password", "New password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
                 (password_input("password_confirm", "Confirm your new password", errors, "new-password", None))
@@ -222,7 +223,7 @@ pub fn reset_link_invalid(page: &Page) -> Markup {
         narrow(html! {
             h1 class="govuk-heading-l" { "This link is not valid or has expired" }
             p class="govuk-body" { "Reset links work once and for 1 hour." }
-            p class="govuk-body" { a class="govuk-link" href="/forgot-password" { "Ask for a new link" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::forgot_password()) { "Ask for a new link" } }
         }),
     )
 }
@@ -252,7 +253,7 @@ pub fn account(
                 (notification_important(html! {
                     p class="govuk-notification-banner__heading" { "Confirm your email address" }
                     p class="govuk-body" { "We sent a link to " (user.email) ". Some features need a confirmed address." }
-                    form method="post" action="/verify-email/resend" novalidate {
+                    form method="post" action=(paths::verify_email_resend()) novalidate {
                         (csrf_field(&page.csrf()))
                         (secondary_button("Send the link again"))
                     }
@@ -271,22 +272,22 @@ pub fn account(
                 h2 class="govuk-heading-m" { "Organisations you act for" }
                 ul class="govuk-list govuk-list--bullet" {
                     @for (id, name, kind, member_role) in &view.organisations {
-                        li { a class="govuk-link" href={ "/provider/organisations/" (id) } { (name) } " – " (kind_label(*kind)) " (" (member_role.as_str()) ")" }
+                        li { a class="govuk-link" href=(paths::provider_organisation(*id)) { (name) } " – " (kind_label(*kind)) " (" (member_role.as_str()) ")" }
                     }
                 }
             }
             @if user.roles.iter().any(|r| matches!(r, Role::Commissioner | Role::Admin | Role::Broker | Role::QualityChecker)) {
                 h2 class="govuk-heading-m" { "Innovation fund" }
-                p class="govuk-body" { a class="govuk-link" href="/panel" { "Funding panels you sit on" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::panel()) { "Funding panels you sit on" } }
             }
             h2 class="govuk-heading-m" { "Your details" }
-            form method="post" action="/account" novalidate {
+            form method="post" action=(paths::account()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("display_name", "Your name", &form.display_name, errors, InputOptions { autocomplete: Some("name"), spellcheck_off: true, width_class: Some("govuk-!-width-two-thirds"), ..Default::default() }))
                 (button("Save your details"))
             }
             h2 class="govuk-heading-m" { "Security" }
-            p class="govuk-body" { a class="govuk-link" href="/account/password" { "Change your password" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::account_password()) { "Change your password" } }
         }),
     )
 }
@@ -296,11 +297,11 @@ pub fn change_password(page: &Page, errors: &FieldErrors) -> Markup {
         page,
         &title_with_errors("Change your password", errors),
         narrow(html! {
-            a href="/account" class="govuk-back-link" { "Back to your account" }
+            a href=(paths::account()) class="govuk-back-link" { "Back to your account" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Change your password" }
             p class="govuk-body" { "You will stay signed in here and be signed out on your other devices." }
-            form method="post" action="/account/password" novalidate {
+            form method="post" action=(paths::account_password()) novalidate {
                 (csrf_field(&page.csrf()))
                 (password_input("current_password", "Current password", errors, "current-password", None))
                 (password_input("password", "New password", errors, "new-password", Some(crate::domain::accounts::new_password::HINT)))
@@ -346,11 +347,11 @@ pub fn invitation(
                     p class="govuk-body" { "Sign out, then sign in as " (view.email) " and open the invitation link again." }
                 } @else {
                     p class="govuk-body" { "There is already a Kith account with this email address. Sign in to it to accept the invitation: the role is added to that account." }
-                    a class="govuk-button" data-module="govuk-button" href={ "/sign-in?next=" (crate::auth::access::url_encode(&format!("/invitations/{}", view.token))) } { "Sign in to accept" }
-                    p class="govuk-body" { "Forgotten your password? " a class="govuk-link" href="/forgot-password" { "Reset it" } ", then come back to this link." }
+                    a class="govuk-button" data-module="govuk-button" href={ (paths::sign_in()) "?next=" (crate::auth::access::url_encode(&paths::invitation(view.token))) } { "Sign in to accept" }
+                    p class="govuk-body" { "Forgotten your password? " a class="govuk-link" href=(paths::forgot_password()) { "Reset it" } ", then come back to this link." }
                 }
             } @else {
-                form method="post" action={ "/invitations/" (view.token) } novalidate {
+                form method="post" action=(paths::invitation(view.token)) novalidate {
                     (csrf_field(&page.csrf()))
                     @match view.claim {
                         Claim::SignedInAccount => {

@@ -5,6 +5,7 @@ use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::accounts::narrow;
 use crate::views::components::{
     InputOptions, button, csrf_field, error_summary, password_input, secondary_button,
@@ -48,7 +49,7 @@ pub fn challenge(page: &Page, errors: &FieldErrors) -> Markup {
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Enter the code from your authenticator app" }
             p class="govuk-body" { "Open the authenticator app on your phone and enter the 6-digit code it shows for Kith." }
-            form method="post" action="/sign-in/code" novalidate {
+            form method="post" action=(paths::sign_in_code()) novalidate {
                 (csrf_field(&page.csrf()))
                 (code_input(errors, "For example, 123456. If you do not have your phone, enter one of your recovery codes instead."))
                 (single_checkbox("remember", "Do not ask for a code on this browser for 30 days (only on a computer that is yours alone)", false))
@@ -88,7 +89,7 @@ pub fn set_up_at_sign_in(page: &Page, qr_svg: &str, key: &str, errors: &FieldErr
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Set up two-factor sign-in" }
             p class="govuk-body" { "Your account can see and change other people's information, so as well as your password you will enter a code from an app on your phone each time you sign in." }
-            (setup_steps(page, "/sign-in/set-up", qr_svg, key, errors))
+            (setup_steps(page, &paths::sign_in_set_up(), qr_svg, key, errors))
         }),
     )
 }
@@ -100,10 +101,10 @@ pub fn set_up_from_account(page: &Page, qr_svg: &str, key: &str, errors: &FieldE
         &title_with_errors("Set up two-factor sign-in", errors),
         narrow(html! {
             (error_summary(errors))
-            a class="govuk-back-link" href="/account/two-factor" { "Back" }
+            a class="govuk-back-link" href=(paths::account_two_factor()) { "Back" }
             h1 class="govuk-heading-l" { "Set up two-factor sign-in" }
             p class="govuk-body" { "As well as your password, you will enter a code from an app on your phone each time you sign in. Someone who learns your password still cannot get in." }
-            (setup_steps(page, "/account/two-factor/set-up", qr_svg, key, errors))
+            (setup_steps(page, &paths::account_two_factor_set_up(), qr_svg, key, errors))
         }),
     )
 }
@@ -136,26 +137,26 @@ pub fn account(page: &Page, state: &AccountTwoFactor) -> Markup {
         page,
         "Two-factor sign-in",
         narrow(html! {
-            a class="govuk-back-link" href="/account" { "Back to your account" }
+            a class="govuk-back-link" href=(paths::account()) { "Back to your account" }
             h1 class="govuk-heading-l" { "Two-factor sign-in" }
             @if state.on {
                 p class="govuk-body" { "Two-factor sign-in is on: you enter a code from your authenticator app when you sign in." }
                 p class="govuk-body" { "You have " (state.recovery_codes_left) " unused recovery codes." }
-                form method="post" action="/account/two-factor/recovery-codes" novalidate {
+                form method="post" action=(paths::account_two_factor_recovery_codes()) novalidate {
                     (csrf_field(&page.csrf()))
                     (secondary_button("Get new recovery codes"))
                 }
                 @if state.required {
                     p class="govuk-body" { "Staff accounts must keep two-factor sign-in on. If you have a new phone, ask an administrator to reset it, then set it up again at your next sign-in." }
                 } @else {
-                    form method="post" action="/account/two-factor/turn-off" novalidate {
+                    form method="post" action=(paths::account_two_factor_turn_off()) novalidate {
                         (csrf_field(&page.csrf()))
                         (warning_button("Turn off two-factor sign-in"))
                     }
                 }
             } @else {
                 p class="govuk-body" { "Two-factor sign-in is off. Turn it on so that someone who learns your password still cannot get into your account: you will also enter a code from an app on your phone." }
-                a class="govuk-button" data-module="govuk-button" href="/account/two-factor/set-up" { "Set up two-factor sign-in" }
+                a class="govuk-button" data-module="govuk-button" href=(paths::account_two_factor_set_up()) { "Set up two-factor sign-in" }
             }
         }),
     )
@@ -171,7 +172,7 @@ pub fn confirm(page: &Page, next: &str, needs_code: bool, errors: &FieldErrors) 
             h1 class="govuk-heading-l" { "Confirm it is you" }
             p class="govuk-body" { "This change needs you to have signed in within the last 10 minutes. Enter your password"
                 @if needs_code { " and a code from your authenticator app" } " to carry on." }
-            form method="post" action="/account/confirm" novalidate {
+            form method="post" action=(paths::account_confirm()) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="next" value=(next);
                 (password_input("password", "Password", errors, "current-password", None))

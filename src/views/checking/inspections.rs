@@ -11,6 +11,7 @@ use crate::domain::checking::inspections::{
 use crate::domain::checking::photos::MAX_PHOTOS;
 use crate::domain::dates::format_date;
 use crate::domain::validation::{FieldErrors, FormFields};
+use crate::paths;
 use crate::views::components::{
     InputOptions, PHOTO_HINT, PHOTO_TYPES, RadioOption, button_form, csrf_field, date_input,
     error_summary, file_upload, radios, secondary_button, single_checkbox, summary_list,
@@ -116,11 +117,11 @@ pub fn step_page(
         page,
         &title_with_errors(&format!("{heading} – inspection"), errors),
         html! {
-            a href={ "/checker/inspections/" (model.id) "/check" } class="govuk-back-link" { "All answers" }
+            a href=(paths::checker_inspection_step(model.id, "check")) class="govuk-back-link" { "All answers" }
             (error_summary(errors))
             span class="govuk-caption-l" { (listing_title) " – step " (step.number()) " of " (Step::COUNT) }
             h1 class="govuk-heading-l" { (heading) }
-            form method="post" action={ "/checker/inspections/" (model.id) "/" (step.slug()) } novalidate {
+            form method="post" action=(paths::checker_inspection_step(model.id, step.slug())) novalidate {
                 (csrf_field(&page.csrf()))
                 (body)
                 (buttons())
@@ -140,12 +141,11 @@ pub fn photos_page(
     errors: &FieldErrors,
 ) -> Markup {
     let csrf = page.csrf();
-    let base = format!("/checker/inspections/{}/photos", model.id);
     layout(
         page,
         &title_with_errors("Photos – inspection", errors),
         html! {
-            a href={ "/checker/inspections/" (model.id) "/check" } class="govuk-back-link" { "All answers" }
+            a href=(paths::checker_inspection_step(model.id, "check")) class="govuk-back-link" { "All answers" }
             (error_summary(errors))
             span class="govuk-caption-l" { (listing_title) " – optional" }
             h1 class="govuk-heading-l" { "Photos" }
@@ -154,15 +154,15 @@ pub fn photos_page(
             ul class="govuk-list" {
                 @for photo in photos {
                     li class="kith-evidence" {
-                        img src={ "/inspection-photos/" (photo.id) "?size=thumb" } alt=(photo.alt) class="kith-logo";
+                        img src={ (paths::inspection_photo(photo.id)) "?size=thumb" } alt=(photo.alt) class="kith-logo";
                         p class="govuk-body" { "Description: " (photo.alt) br; (if photo.public { "In the public report" } else { "Private: only the council sees it" }) }
-                        (button_form(&format!("{base}/{}/remove", photo.id), &csrf, &[], secondary_button("Remove this photo")))
+                        (button_form(&paths::checker_inspection_photo_remove(model.id, photo.id), &csrf, &[], secondary_button("Remove this photo")))
                     }
                 }
             }
             @if (photos.len() as u64) < MAX_PHOTOS {
                 h2 class="govuk-heading-m" { "Add a photo" }
-                form method="post" action={ (base) "/add" } enctype="multipart/form-data" novalidate {
+                form method="post" action=(paths::checker_inspection_photos_add(model.id)) enctype="multipart/form-data" novalidate {
                     (csrf_field(&csrf))
                     (file_upload("photo", "Photo", PHOTO_HINT, PHOTO_TYPES, errors))
                     (text_input("photo_alt", "Describe the photo for people who cannot see it", draft.0, errors, InputOptions { hint: Some("For example, the ramp to the front door"), ..Default::default() }))
@@ -170,7 +170,7 @@ pub fn photos_page(
                     (secondary_button("Upload photo"))
                 }
             }
-            a class="govuk-button" data-module="govuk-button" href={ "/checker/inspections/" (model.id) "/check" } { "Continue" }
+            a class="govuk-button" data-module="govuk-button" href=(paths::checker_inspection_step(model.id, "check")) { "Continue" }
         },
     )
 }
@@ -185,7 +185,7 @@ pub fn check_page(
 ) -> Markup {
     let answers = answers_of(model);
     let gaps = missing(model);
-    let change = |step: Step| format!("/checker/inspections/{}/{}", model.id, step.slug());
+    let change = |step: Step| paths::checker_inspection_step(model.id, step.slug());
     let mut rows: Vec<(&str, Markup)> = vec![
         (
             "Visit date",
@@ -226,7 +226,7 @@ pub fn check_page(
         page,
         &title_with_errors("Check your inspection", &errors),
         html! {
-            a href={ "/checker/assignments/" (model.assignment_id) } class="govuk-back-link" { "The check" }
+            a href=(paths::checker_assignment(model.assignment_id)) class="govuk-back-link" { "The check" }
             (error_summary(&errors))
             span class="govuk-caption-l" { (listing_title) }
             h1 class="govuk-heading-l" { "Check your inspection" }
@@ -241,10 +241,10 @@ pub fn check_page(
                     @for step in Step::all() {
                         li { a class="govuk-link" href=(change(step)) { "Change " (match step { Step::Visit => "the visit".to_owned(), Step::Question(i) => KEY_QUESTIONS[i].1.to_owned(), Step::People => "what people told you".to_owned() }) } }
                     }
-                    li { a class="govuk-link" href={ "/checker/inspections/" (model.id) "/photos" } { "Add or remove photos" } }
+                    li { a class="govuk-link" href=(paths::checker_inspection_step(model.id, "photos")) { "Add or remove photos" } }
                 }
                 @if gaps.is_empty() {
-                    form method="post" action={ "/checker/inspections/" (model.id) "/submit" } novalidate {
+                    form method="post" action=(paths::checker_inspection_submit(model.id)) novalidate {
                         (csrf_field(&page.csrf()))
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Send to the council" }
                     }

@@ -14,6 +14,7 @@ use crate::domain::checking::recheck::{DueListing, by_district};
 use crate::domain::dates::format_date;
 use crate::domain::listings::PublicListing;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, button, button_form, checkboxes, csrf_field, date_input, error_summary,
     secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
@@ -50,9 +51,9 @@ pub fn checker_home(
         html! {
             h1 class="govuk-heading-l" { "Your quality checks" }
             @if !has_profile {
-                p class="govuk-body" { a class="govuk-link" href="/checker/profile" { "Tell the council where you can visit and when" } " so they can offer you checks nearby." }
+                p class="govuk-body" { a class="govuk-link" href=(paths::checker_profile()) { "Tell the council where you can visit and when" } " so they can offer you checks nearby." }
             } @else {
-                p class="govuk-body" { a class="govuk-link" href="/checker/profile" { "Your areas, availability and training" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::checker_profile()) { "Your areas, availability and training" } }
             }
             h2 class="govuk-heading-m" { "Checks to do" }
             @if open.is_empty() {
@@ -61,7 +62,7 @@ pub fn checker_home(
             ul class="govuk-list kith-card-list" {
                 @for v in &open {
                     li class="kith-card" {
-                        h3 class="govuk-heading-s govuk-!-margin-bottom-1" { a class="govuk-link" href={ "/checker/assignments/" (v.assignment.id) } { (v.listing_title) } }
+                        h3 class="govuk-heading-s govuk-!-margin-bottom-1" { a class="govuk-link" href=(paths::checker_assignment(v.assignment.id)) { (v.listing_title) } }
                         p class="govuk-body-s govuk-!-margin-bottom-1" { (v.provider_name) }
                         p class="govuk-body-s govuk-!-margin-bottom-1" { "Due by " (format_date(&v.assignment.due_on)) }
                         (status(v, today))
@@ -72,7 +73,7 @@ pub fn checker_home(
                 h2 class="govuk-heading-m" { "Earlier" }
                 ul class="govuk-list" {
                     @for v in &closed {
-                        li { a class="govuk-link" href={ "/checker/assignments/" (v.assignment.id) } { (v.listing_title) } " – " (status_label(v.assignment.status)) }
+                        li { a class="govuk-link" href=(paths::checker_assignment(v.assignment.id)) { (v.listing_title) } " – " (status_label(v.assignment.status)) }
                     }
                 }
             }
@@ -89,10 +90,10 @@ pub fn profile_form(page: &Page, form: &ProfileForm, errors: &FieldErrors) -> Ma
         page,
         &title_with_errors("Your areas, availability and training", errors),
         html! {
-            a href="/checker" class="govuk-back-link" { "Your quality checks" }
+            a href=(paths::checker()) class="govuk-back-link" { "Your quality checks" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Your areas, availability and training" }
-            form method="post" action="/checker/profile" novalidate {
+            form method="post" action=(paths::checker_profile()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("areas", "Postcode districts you can visit", &form.areas, errors, InputOptions {
                     hint: Some("Separate them with commas, like M16, M32, M33"),
@@ -146,20 +147,20 @@ pub fn assignment(page: &Page, p: &AssignmentPage, errors: &FieldErrors) -> Mark
         page,
         &title_with_errors(&p.view.listing_title, errors),
         html! {
-            a href="/checker" class="govuk-back-link" { "Your quality checks" }
+            a href=(paths::checker()) class="govuk-back-link" { "Your quality checks" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Quality check" }
             h1 class="govuk-heading-l" { (p.view.listing_title) }
             (summary_list(&rows))
-            p class="govuk-body" { a class="govuk-link" href={ "/listings/" (a.listing_id) } { "See the listing as the public sees it" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::listing(a.listing_id)) { "See the listing as the public sees it" } }
             @if a.status == AssignmentStatus::Accepted {
-                (button_form(&format!("/checker/assignments/{}/inspection", a.id), &csrf, &[], button("Record the inspection")))
+                (button_form(&paths::checker_assignment_inspection(a.id), &csrf, &[], button("Record the inspection")))
                 p class="govuk-body-s kith-secondary-text" { "You can stop at any page and carry on later: each page is saved." }
             }
             @if a.status == AssignmentStatus::Offered {
-                (button_form(&format!("/checker/assignments/{}/accept", a.id), &csrf, &[], button("Accept this check")))
+                (button_form(&paths::checker_assignment_accept(a.id), &csrf, &[], button("Accept this check")))
                 h2 class="govuk-heading-m" { "Cannot do it?" }
-                form method="post" action={ "/checker/assignments/" (a.id) "/decline" } novalidate {
+                form method="post" action=(paths::checker_assignment_decline(a.id)) novalidate {
                     (csrf_field(&csrf))
                     (textarea("reason", "Tell the council why", "", errors, Some("For example, I know the provider, or I am away that week."), 3))
                     (secondary_button("Decline this check"))
@@ -206,7 +207,7 @@ fn due_section(o: &Overview, today: NaiveDate) -> Markup {
                 tbody class="govuk-table__body" {
                     @for (district, (soon, overdue, unassigned)) in &counts {
                         tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ "/admin/checking?area=" (district) } { (district) } }
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_checking()) "?area=" (district) } { (district) } }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (soon) }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (overdue) }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (unassigned) }
@@ -214,7 +215,7 @@ fn due_section(o: &Overview, today: NaiveDate) -> Markup {
                     }
                 }
             }
-            @if let Some(area) = o.area { p class="govuk-body" { "Showing " (area) ". " a class="govuk-link" href="/admin/checking" { "Show every area" } } }
+            @if let Some(area) = o.area { p class="govuk-body" { "Showing " (area) ". " a class="govuk-link" href=(paths::admin_checking()) { "Show every area" } } }
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--s" { "Listings due" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" {
@@ -226,12 +227,12 @@ fn due_section(o: &Overview, today: NaiveDate) -> Markup {
                 tbody class="govuk-table__body" {
                     @for d in shown.iter().take(200) {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (d.listing_id) } { (d.title) } br; span class="kith-secondary-text" { (d.provider_name) } }
+                            td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(d.listing_id)) { (d.title) } br; span class="kith-secondary-text" { (d.provider_name) } }
                             td class="govuk-table__cell" { (d.district.as_deref().unwrap_or("Unknown")) }
                             td class="govuk-table__cell" { @if d.overdue(today) { (tag("Overdue", Some("red"))) " " } (format_date(&d.due_on)) }
                             td class="govuk-table__cell" {
                                 @if d.assigned { "Assigned" }
-                                @else { a class="govuk-link" href={ "/admin/listings/" (d.listing_id) "/assign" } { "Assign" span class="govuk-visually-hidden" { " a checker to " (d.title) } } }
+                                @else { a class="govuk-link" href=(paths::admin_listing_assign(d.listing_id)) { "Assign" span class="govuk-visually-hidden" { " a checker to " (d.title) } } }
                             }
                         }
                     }
@@ -248,10 +249,10 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
         page,
         "Quality checking",
         html! {
-            a href="/admin" class="govuk-back-link" { "Admin" }
+            a href=(paths::admin()) class="govuk-back-link" { "Admin" }
             h1 class="govuk-heading-l" { "Quality checking" }
-            p class="govuk-body" { "To give a checker a listing, open it from " a class="govuk-link" href="/admin/listings" { "the listings" } " and choose “Assign a quality checker”. Invite new checkers from " a class="govuk-link" href="/admin/invitations" { "staff invitations" } "." }
-            p class="govuk-body" { a class="govuk-link" href="/admin/inspections" { "Inspections waiting for review, and published reports" } }
+            p class="govuk-body" { "To give a checker a listing, open it from " a class="govuk-link" href=(paths::admin_listings()) { "the listings" } " and choose “Assign a quality checker”. Invite new checkers from " a class="govuk-link" href=(paths::admin_invitations()) { "staff invitations" } "." }
+            p class="govuk-body" { a class="govuk-link" href=(paths::admin_inspections()) { "Inspections waiting for review, and published reports" } }
             h2 class="govuk-heading-m" { "Checkers" }
             @if checkers.is_empty() {
                 p class="govuk-body" { "There are no quality checkers yet." }
@@ -293,12 +294,12 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
                     tbody class="govuk-table__body" {
                         @for v in open {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (v.assignment.listing_id) } { (v.listing_title) } br; span class="kith-secondary-text" { (v.provider_name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.assignment.listing_id)) { (v.listing_title) } br; span class="kith-secondary-text" { (v.provider_name) } }
                                 td class="govuk-table__cell" { (v.checker_name) }
                                 td class="govuk-table__cell" { (format_date(&v.assignment.due_on)) }
                                 td class="govuk-table__cell" { @if v.overdue(today) { (tag("Overdue", Some("red"))) } @else { (status_label(v.assignment.status)) } }
                                 td class="govuk-table__cell" {
-                                    (button_form(&format!("/admin/assignments/{}/cancel", v.assignment.id), &csrf, &[], html! {
+                                    (button_form(&paths::admin_assignment_cancel(v.assignment.id), &csrf, &[], html! {
                                         button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Cancel" span class="govuk-visually-hidden" { " the check of " (v.listing_title) } }
                                     }))
                                 }
@@ -313,7 +314,7 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
                 ul class="govuk-list" {
                     @for v in declined {
                         li {
-                            a class="govuk-link" href={ "/admin/listings/" (v.assignment.listing_id) "/assign" } { (v.listing_title) }
+                            a class="govuk-link" href=(paths::admin_listing_assign(v.assignment.listing_id)) { (v.listing_title) }
                             " – " (v.checker_name) ": " (v.assignment.decline_reason.as_deref().unwrap_or(""))
                         }
                     }
@@ -338,7 +339,7 @@ pub fn assign_form(page: &Page, p: &AssignPage, form: &AssignForm, errors: &Fiel
         page,
         &title_with_errors("Assign a quality checker", errors),
         html! {
-            a href={ "/admin/listings/" (p.listing_id) } class="govuk-back-link" { "Back to the listing" }
+            a href=(paths::admin_listing(p.listing_id)) class="govuk-back-link" { "Back to the listing" }
             (error_summary(errors))
             span class="govuk-caption-l" { (p.listing_title) }
             h1 class="govuk-heading-l" { "Assign a quality checker" }
@@ -348,7 +349,7 @@ pub fn assign_form(page: &Page, p: &AssignPage, form: &AssignForm, errors: &Fiel
                     @for v in p.history { li { (v.checker_name) ", due " (format_date(&v.assignment.due_on)) " – " (status_label(v.assignment.status)) } }
                 }
             }
-            form method="post" action={ "/admin/listings/" (p.listing_id) "/assign" } novalidate {
+            form method="post" action=(paths::admin_listing_assign(p.listing_id)) novalidate {
                 (csrf_field(&page.csrf()))
                 div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
                     fieldset class="govuk-fieldset" aria-describedby=[error.map(|_| "checker-error")] {

@@ -9,6 +9,7 @@ use crate::domain::checking::inspections::{KEY_QUESTIONS, VISIT_TYPES, answers_o
 use crate::domain::checking::review::{is_inadequate, public_findings};
 use crate::domain::dates::format_date;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     csrf_field, error_summary, format_time, summary_list, tag, textarea, title_with_errors,
 };
@@ -43,8 +44,8 @@ fn photo_list(photos: &[inspection_photos::Model], mark_private: bool) -> Markup
         ul class="govuk-list" {
             @for photo in photos {
                 li class="kith-evidence" {
-                    a class="govuk-link" href={ "/inspection-photos/" (photo.id) } {
-                        img src={ "/inspection-photos/" (photo.id) "?size=thumb" } alt=(photo.alt) class="kith-logo";
+                    a class="govuk-link" href=(paths::inspection_photo(photo.id)) {
+                        img src={ (paths::inspection_photo(photo.id)) "?size=thumb" } alt=(photo.alt) class="kith-logo";
                     }
                     p class="govuk-body" { (photo.alt) @if mark_private && !photo.public { br; strong { "Private: not in the public report" } } }
                 }
@@ -63,20 +64,20 @@ pub fn queue(
         page,
         "Inspections",
         html! {
-            a href="/admin/checking" class="govuk-back-link" { "Quality checking" }
+            a href=(paths::admin_checking()) class="govuk-back-link" { "Quality checking" }
             h1 class="govuk-heading-l" { "Inspections" }
             h2 class="govuk-heading-m" { "Waiting for review" }
             @if waiting.is_empty() { p class="govuk-body" { "None waiting." } }
             ul class="govuk-list" {
                 @for (m, title) in waiting {
-                    li { a class="govuk-link" href={ "/admin/inspections/" (m.id) } { (title) } " – " (rating_tag(m.overall_score)) " " @if is_inadequate(m) { (tag("Inadequate finding", Some("red"))) } }
+                    li { a class="govuk-link" href=(paths::admin_inspection(m.id)) { (title) } " – " (rating_tag(m.overall_score)) " " @if is_inadequate(m) { (tag("Inadequate finding", Some("red"))) } }
                 }
             }
             h2 class="govuk-heading-m" { "Published" }
             @if published.is_empty() { p class="govuk-body" { "None yet." } }
             ul class="govuk-list" {
                 @for (m, title) in published.iter().take(50) {
-                    li { a class="govuk-link" href={ "/listings/" (m.listing_id) "/quality" } { (title) } " – " (rating_tag(m.overall_score)) }
+                    li { a class="govuk-link" href=(paths::listing_quality(m.listing_id)) { (title) } " – " (rating_tag(m.overall_score)) }
                 }
             }
         },
@@ -97,7 +98,7 @@ pub fn review(
     let mut rows: Vec<(&str, Markup)> = vec![
         (
             "Listing",
-            html! { a class="govuk-link" href={ "/admin/listings/" (m.listing_id) } { (listing_title) } },
+            html! { a class="govuk-link" href=(paths::admin_listing(m.listing_id)) { (listing_title) } },
         ),
         ("Checker", html! { (checker) }),
         ("Visit", html! { (visit_line(m)) }),
@@ -127,7 +128,7 @@ pub fn review(
         page,
         &title_with_errors(&format!("Inspection of {listing_title}"), errors),
         html! {
-            a href="/admin/inspections" class="govuk-back-link" { "Inspections" }
+            a href=(paths::admin_inspections()) class="govuk-back-link" { "Inspections" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Inspection of " (listing_title) }
             @if is_inadequate(m) {
@@ -138,12 +139,12 @@ pub fn review(
             }
             (summary_list(&rows))
             @if m.status == InspectionStatus::Submitted {
-                form method="post" action={ "/admin/inspections/" (m.id) "/publish" } novalidate {
+                form method="post" action=(paths::admin_inspection_publish(m.id)) novalidate {
                     (csrf_field(&csrf))
                     button type="submit" class="govuk-button" data-module="govuk-button" { "Publish the report" }
                 }
                 h2 class="govuk-heading-m" { "Send it back to the checker" }
-                form method="post" action={ "/admin/inspections/" (m.id) "/return" } novalidate {
+                form method="post" action=(paths::admin_inspection_return(m.id)) novalidate {
                     (csrf_field(&csrf))
                     (textarea("comments", "What needs to change?", "", errors, None, 4))
                     button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Send back" }
@@ -172,7 +173,7 @@ pub fn badge(listing_id: i64, m: &inspections::Model) -> Markup {
                     }
                 }
             }
-            p class="govuk-body" { a class="govuk-link" href={ "/listings/" (listing_id) "/quality" } { "Read the full quality report" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::listing_quality(listing_id)) { "Read the full quality report" } }
         }
     }
 }
@@ -196,7 +197,7 @@ pub fn report(page: &Page, p: &ReportPage, draft: &str, errors: &FieldErrors) ->
         page,
         &title_with_errors(&format!("Quality report – {listing_title}"), errors),
         html! {
-            a href={ "/listings/" (listing_id) } class="govuk-back-link" { "Back to the listing" }
+            a href=(paths::listing(listing_id)) class="govuk-back-link" { "Back to the listing" }
             (error_summary(errors))
             span class="govuk-caption-l" { (listing_title) }
             h1 class="govuk-heading-l" { "Quality report" }
@@ -228,7 +229,7 @@ pub fn report(page: &Page, p: &ReportPage, draft: &str, errors: &FieldErrors) ->
                 p class="govuk-body-s kith-secondary-text" { "Sent " (format_time(&r.created_at)) }
             } @else if p.can_respond {
                 h2 class="govuk-heading-m" { "Respond to this report" }
-                form method="post" action={ "/provider/listings/" (listing_id) "/quality-response" } novalidate {
+                form method="post" action=(paths::provider_listing_quality_response(listing_id)) novalidate {
                     (csrf_field(&page.csrf()))
                     (textarea("response", "Your response or action plan", draft, errors, Some("What you will do, by when. It appears under this report for everyone to read. You can respond once."), 6))
                     button type="submit" class="govuk-button" data-module="govuk-button" { "Publish response" }

@@ -16,6 +16,7 @@ use crate::domain::fund::rounds::{MAX_CRITERIA, Phase, RoundView};
 use crate::domain::listings::content::format_pounds;
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
 use crate::domain::validation::{FieldErrors, FormFields};
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, button_form, checkboxes, csrf_field, date_input,
     error_summary, radios, secondary_button, text_input, textarea, title_with_errors,
@@ -30,11 +31,11 @@ pub fn rounds(page: &Page, rounds: &[(fund_rounds::Model, Phase)]) -> Markup {
         "Innovation fund",
         html! {
             h1 class="govuk-heading-l" { "Innovation fund" }
-            a class="govuk-button" data-module="govuk-button" href="/commissioner/funding/new" { "Create a round" }
+            a class="govuk-button" data-module="govuk-button" href=(paths::commissioner_funding_new()) { "Create a round" }
             @if rounds.is_empty() { p class="govuk-body" { "No rounds yet." } }
             ul class="govuk-list govuk-list--spaced" {
                 @for (r, phase) in rounds {
-                    li { a class="govuk-link" href={ "/commissioner/funding/" (r.id) } { (r.title) } " " (phase_tag(*phase)) }
+                    li { a class="govuk-link" href=(paths::commissioner_funding_round(r.id)) { (r.title) } " " (phase_tag(*phase)) }
                 }
             }
         },
@@ -57,9 +58,10 @@ pub fn round_form(
     categories: &[(String, String)],
     errors: &FieldErrors,
 ) -> Markup {
-    let action = id.map_or("/commissioner/funding/new".to_owned(), |id| {
-        format!("/commissioner/funding/{id}/edit")
-    });
+    let action = id.map_or_else(
+        paths::commissioner_funding_new,
+        paths::commissioner_funding_round_edit,
+    );
     let groups: Vec<(String, String)> = CLIENT_GROUPS
         .iter()
         .map(|(k, l)| ((*k).to_owned(), (*l).to_owned()))
@@ -79,7 +81,7 @@ pub fn round_form(
         page,
         &title_with_errors(heading, errors),
         html! {
-            a href="/commissioner/funding" class="govuk-back-link" { "Innovation fund" }
+            a href=(paths::commissioner_funding()) class="govuk-back-link" { "Innovation fund" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { (heading) }
             form method="post" action=(action) novalidate {
@@ -157,23 +159,22 @@ pub struct RoundAdmin<'a> {
 pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup {
     let r = &p.view.round;
     let csrf = page.csrf();
-    let base = format!("/commissioner/funding/{}", r.id);
     let left = r.pot_pence - p.awarded_pence;
     layout(
         page,
         &title_with_errors(&r.title, errors),
         html! {
-            a href="/commissioner/funding" class="govuk-back-link" { "Innovation fund" }
+            a href=(paths::commissioner_funding()) class="govuk-back-link" { "Innovation fund" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Innovation fund round " (phase_tag(p.phase)) }
             h1 class="govuk-heading-l" { (r.title) }
             @if p.phase == Phase::Draft {
                 div class="govuk-button-group" {
-                    a class="govuk-button govuk-button--secondary" data-module="govuk-button" href={ (base) "/edit" } { "Change the round" }
+                    a class="govuk-button govuk-button--secondary" data-module="govuk-button" href=(paths::commissioner_funding_round_edit(r.id)) { "Change the round" }
                 }
-                (button_form(&format!("{base}/publish"), &csrf, &[], button("Publish the round")))
+                (button_form(&paths::commissioner_funding_round_publish(r.id), &csrf, &[], button("Publish the round")))
             } @else {
-                p class="govuk-body" { a class="govuk-link" href={ "/funding/" (r.id) } { "See the public page" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::funding_round(r.id)) { "See the public page" } }
             }
             h2 class="govuk-heading-m" { "Applications" }
             p class="govuk-body" {
@@ -198,7 +199,7 @@ pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup 
                         @for (i, row) in p.ranking.iter().enumerate() {
                             tr class="govuk-table__row" {
                                 td class="govuk-table__cell" { (i + 1) }
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/commissioner/funding/applications/" (row.view.application.id) } { (row.view.organisation.name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::commissioner_funding_application(row.view.application.id)) { (row.view.organisation.name) } }
                                 td class="govuk-table__cell govuk-table__cell--numeric" { (row.score.map_or("Not scored".to_owned(), |s| format!("{s:.2}"))) }
                                 td class="govuk-table__cell govuk-table__cell--numeric" { (row.reviews) @if row.conflicts > 0 { " (" (row.conflicts) " conflicted)" } }
                                 td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(row.view.application.total_pence)) }
@@ -228,11 +229,11 @@ pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup 
                 @for member in &p.view.panel {
                     li {
                         (member.display_name) " (" (member.email) ")"
-                        (button_form(&format!("{base}/panel/{}/remove", member.id), &csrf, &[], secondary_button(&format!("Remove {}", member.display_name))))
+                        (button_form(&paths::commissioner_funding_round_panel_remove(r.id, member.id), &csrf, &[], secondary_button(&format!("Remove {}", member.display_name))))
                     }
                 }
             }
-            form method="post" action={ (base) "/panel" } novalidate {
+            form method="post" action=(paths::commissioner_funding_round_panel(r.id)) novalidate {
                 (csrf_field(&csrf))
                 (text_input("email", "Add a panel member by email address", p.panel_email, errors, InputOptions { input_type: "email", autocomplete: Some("off"), hint: Some("They need a Kith account with a council role"), spellcheck_off: true, ..Default::default() }))
                 (secondary_button("Add to the panel"))
@@ -295,10 +296,6 @@ fn award_tracking(
     errors: &FieldErrors,
 ) -> Markup {
     let csrf = page.csrf();
-    let base = format!(
-        "/commissioner/funding/applications/{}",
-        award.view.application.id
-    );
     let (pd, pm, py) = split_date(values, "paid");
     let (dd, dm, dy) = split_date(values, "due");
     let listing_options: Vec<(String, String)> = p
@@ -310,7 +307,7 @@ fn award_tracking(
         h2 class="govuk-heading-m" id="award" { "The award" }
         (award_progress(award))
         h3 class="govuk-heading-s" { "Record a payment" }
-        form method="post" action={ (base) "/payments" } novalidate {
+        form method="post" action=(paths::commissioner_funding_application_payments(award.view.application.id)) novalidate {
             (csrf_field(&csrf))
             (date_input("paid", "Paid on", (&pd, &pm, &py), errors, None))
             (text_input("payment", "Amount, in pounds", &values.one("payment"), errors, InputOptions { width_class: Some("govuk-input--width-10"), ..Default::default() }))
@@ -318,7 +315,7 @@ fn award_tracking(
             (secondary_button("Record payment"))
         }
         h3 class="govuk-heading-s" { "Add a milestone" }
-        form method="post" action={ (base) "/milestones" } novalidate {
+        form method="post" action=(paths::commissioner_funding_application_milestones(award.view.application.id)) novalidate {
             (csrf_field(&csrf))
             (text_input("milestone", "Milestone", &values.one("milestone"), errors, InputOptions { hint: Some("For example, first 10 people supported"), ..Default::default() }))
             (date_input("due", "Due by", (&dd, &dm, &dy), errors, None))
@@ -326,14 +323,14 @@ fn award_tracking(
         }
         @for m in &award.milestones {
             @if m.done_on.is_none() {
-                (button_form(&format!("{base}/milestones/{}/met", m.id), &csrf, &[], secondary_button(&format!("Mark “{}” as met", m.title))))
+                (button_form(&paths::commissioner_funding_application_milestone_met(award.view.application.id, m.id), &csrf, &[], secondary_button(&format!("Mark “{}” as met", m.title))))
             }
         }
         h3 class="govuk-heading-s" { "Link a listing the award produced" }
         @if listing_options.is_empty() {
             p class="govuk-body" { "The recipient has no listings yet." }
         } @else {
-            form method="post" action={ (base) "/listings" } novalidate {
+            form method="post" action=(paths::commissioner_funding_application_listings(award.view.application.id)) novalidate {
                 (csrf_field(&csrf))
                 div class={ "govuk-form-group" @if errors.get("listing").is_some() { " govuk-form-group--error" } } {
                     label class="govuk-label" for="listing" { "Listing" }
@@ -383,7 +380,7 @@ pub fn award_progress(award: &AwardView) -> Markup {
             h3 class="govuk-heading-s" { "Services it produced" }
             ul class="govuk-list" {
                 @for (id, title, public) in &award.listings {
-                    li { @if *public { a class="govuk-link" href={ "/listings/" (id) } { (title) } } @else { (title) " (not published)" } }
+                    li { @if *public { a class="govuk-link" href=(paths::listing(*id)) { (title) } } @else { (title) " (not published)" } }
                 }
             }
         }
@@ -422,7 +419,7 @@ pub fn application_admin(
             errors,
         ),
         html! {
-            a href={ "/commissioner/funding/" (r.id) } class="govuk-back-link" { (r.title) }
+            a href=(paths::commissioner_funding_round(r.id)) class="govuk-back-link" { (r.title) }
             (error_summary(errors))
             span class="govuk-caption-l" { (r.title) " " (status_tag(p.view)) }
             h1 class="govuk-heading-l" { (p.view.organisation.name) }
@@ -437,7 +434,7 @@ pub fn application_admin(
                     p class="govuk-body" { "You can decide once the round has closed." }
                 } @else {
                     p class="govuk-body" { "Awarded so far: " (format_pounds(p.awarded_pence)) " of " (format_pounds(r.pot_pence)) "." }
-                    form method="post" action={ "/commissioner/funding/applications/" (a.id) "/decision" } novalidate {
+                    form method="post" action=(paths::commissioner_funding_application_decision(a.id)) novalidate {
                         (csrf_field(&page.csrf()))
                         (radios("decision", "Your decision", &options, &values.one("decision"), errors))
                         (text_input("amount", "Amount to award, in pounds", &amount, errors, InputOptions { width_class: Some("govuk-input--width-10"), hint: Some("If you award"), ..Default::default() }))
@@ -482,7 +479,7 @@ pub fn panel_home(page: &Page, rounds: &[(fund_rounds::Model, Vec<WorkItem>)]) -
                 @if apps.is_empty() { p class="govuk-body" { "No applications sent yet." } }
                 ul class="govuk-list" {
                     @for (app, name, review) in apps {
-                        li { a class="govuk-link" href={ "/panel/applications/" (app.id) } { (name) } " – " (status(review)) }
+                        li { a class="govuk-link" href=(paths::panel_application(app.id)) { (name) } " – " (status(review)) }
                     }
                 }
             }
@@ -518,7 +515,7 @@ pub fn panel_application(
         page,
         &title_with_errors(&format!("Score {}", p.view.organisation.name), errors),
         html! {
-            a href="/panel" class="govuk-back-link" { "Your funding panels" }
+            a href=(paths::panel()) class="govuk-back-link" { "Your funding panels" }
             (error_summary(errors))
             span class="govuk-caption-l" { (p.view.round.title) }
             h1 class="govuk-heading-l" { (p.view.organisation.name) }
@@ -539,7 +536,7 @@ pub fn panel_application(
                     @if a.status == ApplicationStatus::Submitted {
                         h2 class="govuk-heading-m" { "Your scores" }
                         p class="govuk-body" { "Score each from 0 (not at all) to " (MAX_SCORE) " (fully). You see the other members’ scores after you send yours." }
-                        form method="post" action={ "/panel/applications/" (a.id) "/scores" } novalidate id="scores" {
+                        form method="post" action=(paths::panel_application_scores(a.id)) novalidate id="scores" {
                             (csrf_field(&csrf))
                             @if let Some(message) = errors.get("scores") { p class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) } }
                             @for c in p.criteria {
@@ -554,7 +551,7 @@ pub fn panel_application(
                         }
                         h2 class="govuk-heading-m" { "Conflict of interest" }
                         p class="govuk-body" { "If you know the applicant, work with them or could gain from the decision, say so. You will not score this application." }
-                        form method="post" action={ "/panel/applications/" (a.id) "/conflict" } novalidate {
+                        form method="post" action=(paths::panel_application_conflict(a.id)) novalidate {
                             (csrf_field(&csrf))
                             (textarea("conflict_note", "What is the conflict?", &values.one("conflict_note"), errors, None, 2))
                             (secondary_button("Declare a conflict"))

@@ -17,6 +17,7 @@ use crate::domain::fund::rounds::{Phase, RoundView, deadline, list_of};
 use crate::domain::listings::content::{client_group_label, format_pounds};
 use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::{FieldErrors, FormFields};
+use crate::paths;
 use crate::views::components::{
     InputOptions, button, button_form, csrf_field, error_summary, single_checkbox, summary_list,
     tag, text_input, textarea, title_with_errors, warning_button,
@@ -109,7 +110,7 @@ pub fn index(page: &Page, rounds: &[(fund_rounds::Model, Phase)]) -> Markup {
             @for (r, phase) in rounds {
                 div class="govuk-summary-card" {
                     div class="govuk-summary-card__title-wrapper" {
-                        h2 class="govuk-summary-card__title" { a class="govuk-link" href={ "/funding/" (r.id) } { (r.title) } }
+                        h2 class="govuk-summary-card__title" { a class="govuk-link" href=(paths::funding_round(r.id)) { (r.title) } }
                         (phase_tag(*phase))
                     }
                     div class="govuk-summary-card__content" {
@@ -148,7 +149,7 @@ pub fn round_page(
         page,
         &title_with_errors(&r.title, &errors),
         html! {
-            a href="/funding" class="govuk-back-link" { "Funding for new services" }
+            a href=(paths::funding()) class="govuk-back-link" { "Funding for new services" }
             (error_summary(&errors))
             span class="govuk-caption-l" { "Innovation fund " (phase_tag(phase)) }
             h1 class="govuk-heading-l" { (r.title) }
@@ -160,20 +161,20 @@ pub fn round_page(
             h2 class="govuk-heading-m" { "Apply" }
             @match apply {
                 ApplyBox::NotOpen => p class="govuk-body" { @if phase == Phase::Closed { "This round has closed." } @else { "You can apply from " (format_date(&r.opens_on)) "." } },
-                ApplyBox::SignIn => p class="govuk-body" { a class="govuk-link" href={ "/sign-in?next=/funding/" (r.id) } { "Sign in" } " with your provider account to apply. New to Kith? " a class="govuk-link" href="/register" { "Create an account" } " and add your organisation first." },
+                ApplyBox::SignIn => p class="govuk-body" { a class="govuk-link" href={ (paths::sign_in()) "?next=" (paths::funding_round(r.id)) } { "Sign in" } " with your provider account to apply. New to Kith? " a class="govuk-link" href=(paths::register()) { "Create an account" } " and add your organisation first." },
                 ApplyBox::NotAProvider => p class="govuk-body" { "Applications come from providers. Add your organisation from your account to apply." },
                 ApplyBox::Organisations(orgs, existing) => {
                     @if orgs.is_empty() {
-                        p class="govuk-body" { a class="govuk-link" href="/provider" { "Add your organisation" } " first, then come back to apply." }
+                        p class="govuk-body" { a class="govuk-link" href=(paths::provider_home()) { "Add your organisation" } " first, then come back to apply." }
                     }
                     @for (org_id, app_id) in existing {
                         @if let Some((_, name)) = orgs.iter().find(|(id, _)| id == org_id) {
-                            p class="govuk-body" { a class="govuk-link" href={ "/provider/funding/" (app_id) } { "Your application for " (name) } }
+                            p class="govuk-body" { a class="govuk-link" href=(paths::provider_funding_application(*app_id)) { "Your application for " (name) } }
                         }
                     }
                     @let fresh: Vec<&(OrganisationId, String)> = orgs.iter().filter(|(id, _)| !existing.iter().any(|(o, _)| o == id)).collect();
                     @if !fresh.is_empty() {
-                        form method="post" action={ "/funding/" (r.id) "/apply" } novalidate {
+                        form method="post" action=(paths::funding_round_apply(r.id)) novalidate {
                             (csrf_field(&page.csrf()))
                             @if fresh.len() == 1 {
                                 input type="hidden" name="organisation" value=(fresh[0].0);
@@ -212,13 +213,13 @@ pub fn awards_table(awards: &[AwardView]) -> Markup {
                         td class="govuk-table__cell" { (public_recipient_name(award)) }
                         td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(award.awarded())) }
                         td class="govuk-table__cell" {
-                            @for (id, title, public) in &award.listings { @if *public { a class="govuk-link" href={ "/listings/" (id) } { (title) } br; } }
+                            @for (id, title, public) in &award.listings { @if *public { a class="govuk-link" href=(paths::listing(*id)) { (title) } br; } }
                         }
                     }
                 }
             }
         }
-        p class="govuk-body" { "Open data (360Giving standard): " a class="govuk-link" href="/funding/grants.json" { "JSON" } ", " a class="govuk-link" href="/funding/grants.csv" { "CSV" } "." }
+        p class="govuk-body" { "Open data (360Giving standard): " a class="govuk-link" href=(paths::funding_grants_json()) { "JSON" } ", " a class="govuk-link" href=(paths::funding_grants_csv()) { "CSV" } "." }
     }
 }
 
@@ -228,12 +229,12 @@ pub fn my_applications(page: &Page, apps: &[ApplicationView]) -> Markup {
         "Your funding applications",
         html! {
             h1 class="govuk-heading-l" { "Your funding applications" }
-            p class="govuk-body" { a class="govuk-link" href="/funding" { "See funding rounds" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::funding()) { "See funding rounds" } }
             @if apps.is_empty() { p class="govuk-body" { "You have not applied for funding yet." } }
             ul class="govuk-list govuk-list--spaced" {
                 @for v in apps {
                     li {
-                        a class="govuk-link" href={ "/provider/funding/" (v.application.id) } { (v.round.title) }
+                        a class="govuk-link" href=(paths::provider_funding_application(v.application.id)) { (v.round.title) }
                         " – " (v.organisation.name) " " (status_tag(v))
                     }
                 }
@@ -327,17 +328,17 @@ pub fn application_page(
     let r = &view.round;
     let editable = a.status == ApplicationStatus::Draft && phase == Phase::Open;
     let csrf = page.csrf();
-    let base = format!("/provider/funding/{}", a.id);
+    let base = paths::provider_funding_application(a.id);
     let gaps = missing(&view.answers(), &view.budget());
     layout(
         page,
         &title_with_errors(&format!("Application – {}", r.title), errors),
         html! {
-            a href="/provider/funding" class="govuk-back-link" { "Your funding applications" }
+            a href=(paths::provider_funding()) class="govuk-back-link" { "Your funding applications" }
             (error_summary(errors))
             span class="govuk-caption-l" { (view.organisation.name) " " (status_tag(view)) }
             h1 class="govuk-heading-l" { (r.title) }
-            p class="govuk-body" { "Up to " (format_pounds(r.max_award_pence)) ". Send it by " (deadline(r)) ". " a class="govuk-link" href={ "/funding/" (r.id) } { "Read about this round" } }
+            p class="govuk-body" { "Up to " (format_pounds(r.max_award_pence)) ". Send it by " (deadline(r)) ". " a class="govuk-link" href=(paths::funding_round(r.id)) { "Read about this round" } }
             @if a.status == ApplicationStatus::Decided {
                 div class="govuk-panel govuk-panel--confirmation" {
                     @if a.decision == Some(FundDecision::Award) {
@@ -395,7 +396,7 @@ pub fn application_page(
             @if a.status == ApplicationStatus::Draft || a.status == ApplicationStatus::Submitted {
                 h2 class="govuk-heading-m" { "Withdraw" }
                 p class="govuk-body" { "If you no longer want funding, withdraw the application. This cannot be undone." }
-                (button_form(&format!("{base}/withdraw"), &csrf, &[], warning_button("Withdraw application")))
+                (button_form(&paths::provider_funding_application_withdraw(a.id), &csrf, &[], warning_button("Withdraw application")))
             }
         },
     )

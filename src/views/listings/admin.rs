@@ -15,6 +15,7 @@ use crate::domain::providers::evidence::EvidenceKind;
 use crate::domain::providers::organisations::kind_label;
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     RadioOption, button, button_form, checkboxes, csrf_field, error_summary, radios, summary_list,
     tag, textarea, time_waiting, title_with_errors, warning_button,
@@ -36,7 +37,7 @@ fn tabs(current: &str) -> Markup {
         nav aria-label="Listings to look at" {
             ul class="govuk-list kith-inline-list" {
                 @for (value, label) in TABS {
-                    li { @if value == current { strong { (label) } } @else { a class="govuk-link" href={ "/admin/listings?show=" (value) } { (label) } } }
+                    li { @if value == current { strong { (label) } } @else { a class="govuk-link" href={ (paths::admin_listings()) "?show=" (value) } { (label) } } }
                 }
             }
         }
@@ -48,7 +49,7 @@ pub fn queue(page: &Page, entries: &[QueueEntry]) -> Markup {
         page,
         "Listings waiting for review",
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "Listings" }
             (tabs("waiting"))
             @if entries.is_empty() {
@@ -65,7 +66,7 @@ pub fn queue(page: &Page, entries: &[QueueEntry]) -> Markup {
                     tbody class="govuk-table__body" {
                         @for e in entries {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (e.listing_id) } { (e.title) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(e.listing_id)) { (e.title) } }
                                 td class="govuk-table__cell" { (e.organisation) }
                                 td class="govuk-table__cell" { @if e.is_update { "Changes to a published listing" } @else { "New listing" } }
                                 td class="govuk-table__cell" { (time_waiting(&e.submitted_at)) }
@@ -94,7 +95,7 @@ pub fn flagged(
         page,
         title,
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "Listings" }
             (tabs(show))
             @if views.is_empty() {
@@ -111,7 +112,7 @@ pub fn flagged(
                     tbody class="govuk-table__body" {
                         @for v in views {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/listings/" (v.listing.id) } { (v.title()) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.listing.id)) { (v.title()) } }
                                 td class="govuk-table__cell" { (v.org.name) }
                                 td class="govuk-table__cell" { (v.listing.review_due.as_ref().map(format_date).unwrap_or_default()) }
                                 td class="govuk-table__cell" { (status_tags(v, policy, today)) }
@@ -141,7 +142,6 @@ pub struct ReviewView<'a> {
 pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
     let view = r.view;
     let l = &view.listing;
-    let base = format!("/admin/listings/{}", l.id);
     let csrf = page.csrf();
     let pending = view
         .working
@@ -177,12 +177,12 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
         page,
         &title_with_errors(&format!("Review {}", view.title()), errors),
         html! {
-            a href="/admin/listings" class="govuk-back-link" { "Listings" }
+            a href=(paths::admin_listings()) class="govuk-back-link" { "Listings" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Listing" }
             h1 class="govuk-heading-l" { (view.title()) }
             (summary_list(&[
-                ("Provider", html! { a class="govuk-link" href={ "/admin/providers/" (view.org.id) } { (view.org.name) } " (" (kind_label(view.org.kind)) ")" }),
+                ("Provider", html! { a class="govuk-link" href=(paths::admin_provider(view.org.id)) { (view.org.name) } " (" (kind_label(view.org.kind)) ")" }),
                 ("Provider checks", provider_flags),
                 ("Status", status_tags(view, r.policy, r.today)),
                 ("Check due", html! { (l.review_due.as_ref().map(format_date).unwrap_or_else(|| "Not published yet".into())) }),
@@ -212,7 +212,7 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
                 }
                 (photos(&w.content))
                 h2 class="govuk-heading-m" { "Decision" }
-                form method="post" action={ (base) "/decision" } novalidate {
+                form method="post" action=(paths::admin_listing_decision(l.id)) novalidate {
                     (csrf_field(&csrf))
                     (checkboxes("checklist", "Checks you have made", Some("Confirm every check to approve"), &checklist, r.confirmed, errors))
                     (radios("decision", "Your decision", &decisions, r.decision, errors))
@@ -228,11 +228,11 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
             }
             @if l.status == ListingStatus::Approved && l.suspended_at.is_none() {
                 h2 class="govuk-heading-m" { "Quality check" }
-                p class="govuk-body" { a class="govuk-link" href={ "/admin/listings/" (l.id) "/assign" } { "Assign a quality checker" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::admin_listing_assign(l.id)) { "Assign a quality checker" } }
             }
             @if l.status == ListingStatus::Approved {
                 h2 class="govuk-heading-m" { @if l.suspended_at.is_some() { "Restore the listing" } @else { "Suspend the listing" } }
-                form method="post" action={ (base) @if l.suspended_at.is_some() { "/unsuspend" } @else { "/suspend" } } novalidate {
+                form method="post" action=(if l.suspended_at.is_some() { paths::admin_listing_unsuspend(l.id) } else { paths::admin_listing_suspend(l.id) }) novalidate {
                     (csrf_field(&csrf))
                     (textarea("reason", "Reason", r.reason, errors, Some("The provider sees this. For example, a failed quality check on 3 March."), 3))
                     @if l.suspended_at.is_some() { (button("Restore listing")) } @else { (warning_button("Suspend listing")) }
@@ -242,7 +242,7 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
             @if l.status != ListingStatus::Archived {
                 h2 class="govuk-heading-m" { "Archive the listing" }
                 p class="govuk-body" { "Archiving takes the listing off Kith for good. Use it for services that have closed." }
-                (button_form(&format!("{base}/archive"), &csrf, &[], warning_button("Archive listing")))
+                (button_form(&paths::admin_listing_archive(l.id), &csrf, &[], warning_button("Archive listing")))
             }
         },
     )

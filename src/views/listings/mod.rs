@@ -20,6 +20,7 @@ use crate::domain::listings::content::{
 use crate::domain::listings::form::{ListingForm, MAX_RADIUS_MILES};
 use crate::domain::reading_age;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, PHOTO_HINT, PHOTO_TYPES, RadioOption, button, button_form, checkboxes,
     csrf_field, error_summary, file_upload, notification_important, radios, secondary_button,
@@ -49,7 +50,7 @@ pub fn organisation_listings(
         page,
         &format!("Listings – {}", org.name),
         html! {
-            a href={ "/provider/organisations/" (org.id) } class="govuk-back-link" { (org.name) }
+            a href=(paths::provider_organisation(org.id)) class="govuk-back-link" { (org.name) }
             span class="govuk-caption-l" { (org.name) }
             h1 class="govuk-heading-l" { "Listings" }
             @if org.status != OrganisationStatus::Approved {
@@ -67,14 +68,14 @@ pub fn organisation_listings(
                     tbody class="govuk-table__body" {
                         @for view in listings {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/provider/listings/" (view.listing.id) } { (view.title()) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_listing(view.listing.id)) { (view.title()) } }
                                 td class="govuk-table__cell" { (status_tags(view, policy, today)) }
                             }
                         }
                     }
                 }
             }
-            a href={ "/provider/organisations/" (org.id) "/listings/new" } role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Add a listing" }
+            a href=(paths::provider_organisation_listings_new(org.id)) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Add a listing" }
         },
     )
 }
@@ -187,7 +188,6 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
     let view = m.view;
     let l = &view.listing;
     let id = l.id;
-    let base = format!("/provider/listings/{id}");
     let csrf = page.csrf();
     let working_status = view.working.as_ref().map(|w| w.revision.status);
     let can_edit =
@@ -211,7 +211,7 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
         page,
         &title_with_errors(view.title(), errors),
         html! {
-            a href={ "/provider/organisations/" (view.org.id) "/listings" } class="govuk-back-link" { "All listings" }
+            a href=(paths::provider_organisation_listings(view.org.id)) class="govuk-back-link" { "All listings" }
             (error_summary(errors))
             span class="govuk-caption-l" { (view.org.name) }
             h1 class="govuk-heading-l" { (view.title()) }
@@ -231,18 +231,18 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 @if l.status == ListingStatus::Approved {
                     @if let Some(line) = review_line(view, m.policy, m.today) { p class="govuk-body" { (line) } }
-                    (button_form(&format!("{base}/confirm"), &csrf, &[], secondary_button("Confirm the published listing is still right")))
-                    p class="govuk-body" { a class="govuk-link" href={ "/listings/" (id) } { "See the published listing" } }
+                    (button_form(&paths::provider_listing_confirm(id), &csrf, &[], secondary_button("Confirm the published listing is still right")))
+                    p class="govuk-body" { a class="govuk-link" href=(paths::listing(id)) { "See the published listing" } }
                 }
                 @if can_edit || can_submit {
                     div class="govuk-button-group" {
-                        @if can_edit { a href={ (base) "/edit" } role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { @if l.status == ListingStatus::Approved && view.working.is_none() { "Change the listing" } @else { "Edit" } } }
-                        a class="govuk-link" href={ (base) "/preview" } { "Preview" }
+                        @if can_edit { a href=(paths::provider_listing_edit(id)) role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { @if l.status == ListingStatus::Approved && view.working.is_none() { "Change the listing" } @else { "Edit" } } }
+                        a class="govuk-link" href=(paths::provider_listing_preview(id)) { "Preview" }
                     }
                 }
                 @if can_submit {
                     @if view.org.status == OrganisationStatus::Approved {
-                        (button_form(&format!("{base}/submit"), &csrf, &[], button(if l.status == ListingStatus::Approved { "Send changes to the council" } else { "Send to the council for approval" })))
+                        (button_form(&paths::provider_listing_submit(id), &csrf, &[], button(if l.status == ListingStatus::Approved { "Send changes to the council" } else { "Send to the council for approval" })))
                     } @else {
                         p class="govuk-body" { "You can send this listing to the council once your organisation is approved." }
                     }
@@ -264,16 +264,16 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     ul class="govuk-list" {
                         @for photo in &version.content.photos {
                             li class="kith-evidence" {
-                                img src={ "/media/" (photo.thumbnail) } alt=(photo.alt) class="kith-logo";
+                                img src=(paths::media(&photo.thumbnail)) alt=(photo.alt) class="kith-logo";
                                 p class="govuk-body" { "Description: " (photo.alt) }
                                 @if can_edit {
-                                    (button_form(&format!("{base}/photos/remove"), &csrf, &[("file", &photo.file)], secondary_button("Remove this photo")))
+                                    (button_form(&paths::provider_listing_photos_remove(id), &csrf, &[("file", &photo.file)], secondary_button("Remove this photo")))
                                 }
                             }
                         }
                     }
                     @if can_edit && version.content.photos.len() < MAX_PHOTOS {
-                        form method="post" action={ (base) "/photos" } enctype="multipart/form-data" novalidate {
+                        form method="post" action=(paths::provider_listing_photos(id)) enctype="multipart/form-data" novalidate {
                             (csrf_field(&csrf))
                             (file_upload("photo", "Add a photo", PHOTO_HINT, PHOTO_TYPES, errors))
                             (text_input("photo_alt", "Describe the photo for people who cannot see it", m.photo_alt, errors, InputOptions { hint: Some("For example, two people planting tomatoes in a raised bed"), ..Default::default() }))
@@ -285,7 +285,7 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                 @if l.status != ListingStatus::Archived {
                     h2 class="govuk-heading-m" { "Archive this listing" }
                     p class="govuk-body" { "Archive a service you no longer offer. It is taken off Kith and cannot be published again." }
-                    (button_form(&format!("{base}/archive"), &csrf, &[], warning_button("Archive listing")))
+                    (button_form(&paths::provider_listing_archive(id), &csrf, &[], warning_button("Archive listing")))
                 }
             } }
         },

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::{DAYS, ListingContent, Price};
 use crate::domain::providers::organisations::{PublicProfile, kind_label};
+use crate::paths;
 use crate::views::components::{notification_important, summary_list};
 use crate::views::layout::layout;
 use crate::views::listings::parts::{CategoryNames, key_facts, paragraphs, photos};
@@ -45,15 +46,15 @@ pub struct ListingActions<'a> {
 
 /// The "send an enquiry" and "save to shortlist" actions for a listing.
 pub fn actions(page: &Page, a: &ListingActions) -> Markup {
-    let here = format!("/listings/{}", a.listing_id);
+    let here = paths::listing(a.listing_id);
     html! {
         div class="kith-listing-actions" {
             @if a.can_enquire {
-                a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href={ (here) "/enquire" } {
+                a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href=(paths::listing_enquire(a.listing_id)) {
                     @match a.client { Some((_, name)) => { "Send an enquiry for " (name) }, None => "Send an enquiry" }
                 }
             } @else if !a.signed_in {
-                p class="govuk-body" { a class="govuk-link" href={ "/sign-in?next=" (here) "/enquire" } { "Sign in to send an enquiry" } }
+                p class="govuk-body" { a class="govuk-link" href={ (paths::sign_in()) "?next=" (paths::listing_enquire(a.listing_id)) } { "Sign in to send an enquiry" } }
             }
             (save_button(page, a.listing_id, a.saved, a.client, &here, None))
         }
@@ -65,7 +66,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     let provider = p.provider;
     let mut contact: Vec<(&str, Markup)> = vec![(
         "Provider",
-        html! { a class="govuk-link" href={ "/providers/" (provider.id) } { (provider.name) } br; span class="kith-secondary-text" { (kind_label(provider.kind)) } },
+        html! { a class="govuk-link" href=(paths::provider_profile(provider.id)) { (provider.name) } br; span class="kith-secondary-text" { (kind_label(provider.kind)) } },
     )];
     if let Some(phone) = &provider.contact_phone {
         contact.push((
@@ -132,7 +133,7 @@ fn json_ld(p: &ListingPage) -> String {
     let mut org = json!({
         "@type": if provider.kind == ProviderKind::PersonalAssistant { "Person" } else { "Organization" },
         "name": provider.name,
-        "url": format!("{}/providers/{}", p.base_url, provider.id),
+        "url": format!("{}{}", p.base_url, paths::provider_profile(provider.id)),
     });
     if let Some(phone) = &provider.contact_phone {
         org["telephone"] = json!(phone);
@@ -145,7 +146,7 @@ fn json_ld(p: &ListingPage) -> String {
         "@type": "Service",
         "name": c.title,
         "description": c.summary,
-        "url": format!("{}/listings/{}", p.base_url, p.listing_id),
+        "url": format!("{}{}", p.base_url, paths::listing(p.listing_id)),
         "provider": org,
         "serviceType": c.category_ids.iter().map(|id| (p.category_name)(*id)).collect::<Vec<_>>(),
         "audience": c.client_group_labels().iter().map(|g| json!({"@type": "Audience", "audienceType": g})).collect::<Vec<_>>(),
@@ -184,7 +185,7 @@ fn json_ld(p: &ListingPage) -> String {
         service["areaServed"] = json!(areas);
     }
     if let Some(photo) = c.photos.first() {
-        service["image"] = json!(format!("{}/media/{}", p.base_url, photo.file));
+        service["image"] = json!(format!("{}{}", p.base_url, paths::media(&photo.file)));
     }
     service.to_string().replace('<', "\\u003c")
 }

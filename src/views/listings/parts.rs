@@ -11,6 +11,7 @@ use crate::domain::listings::ListingView;
 use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::listings::content::ListingContent;
 use crate::domain::listings::review::{ReviewState, review_state};
+use crate::paths;
 use crate::views::components::{format_time, summary_list, tag};
 
 /// Turns a category id into its name.
@@ -136,7 +137,7 @@ pub fn photos(c: &ListingContent) -> Markup {
         @if !c.photos.is_empty() {
             ul class="govuk-list kith-photos" {
                 @for photo in &c.photos {
-                    li { a href={ "/media/" (photo.file) } { img src={ "/media/" (photo.thumbnail) } alt=(photo.alt) loading="lazy"; } }
+                    li { a href=(paths::media(&photo.file)) { img src=(paths::media(&photo.thumbnail)) alt=(photo.alt) loading="lazy"; } }
                 }
             }
         }

@@ -7,6 +7,7 @@ use entity::provider_organisations::ProviderKind;
 use std::collections::BTreeMap;
 
 use crate::auth::access::url_encode as encode;
+use crate::paths;
 use maud::{Markup, html};
 
 use crate::domain::categories::CLIENT_GROUPS;
@@ -55,10 +56,11 @@ pub fn quality(
 ) -> Markup {
     let csv = match district {
         Some(d) => format!(
-            "/commissioner/market/quality.csv?district={}",
+            "{}?district={}",
+            paths::commissioner_market_quality_csv(),
             area_value(d)
         ),
-        None => "/commissioner/market/quality.csv".to_owned(),
+        None => paths::commissioner_market_quality_csv(),
     };
     let totals = rows.iter().fold(
         crate::domain::market::supply::QualityCell::default(),
@@ -76,7 +78,7 @@ pub fn quality(
         html! {
             h1 class="govuk-heading-l" { "Quality of supply" }
             p class="govuk-body" { "Published services by type of support and postcode district, with the overall rating of their latest published quality check. A service offering several types of support is counted under each. Services that are suspended or hidden are not counted." }
-            form method="get" action="/commissioner/market/quality" class="govuk-!-margin-bottom-6" {
+            form method="get" action=(paths::commissioner_market_quality()) class="govuk-!-margin-bottom-6" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="district" { "Postcode district" }
                     select class="govuk-select" id="district" name="district" {
@@ -249,7 +251,8 @@ fn round_link(
 ) -> String {
     let title = format!("{} in {}", category_name(names, &g.category), g.district);
     let mut url = format!(
-        "/commissioner/funding/new?title={}&districts={}&need={}",
+        "{}?title={}&districts={}&need={}",
+        paths::commissioner_funding_new(),
         encode(&title),
         encode(&g.district),
         encode(sentence)
@@ -289,7 +292,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             .iter()
             .map(|(k, l)| ((*k).to_owned(), (*l).to_owned())),
     );
-    let csv = |table: &str| format!("/commissioner/market/{table}.csv?{}", o.query);
+    let csv = |path: String| format!("{path}?{}", o.query);
     // The heat map: the ten types and districts with most demand.
     let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
     let mut by_district: BTreeMap<&str, u64> = BTreeMap::new();
@@ -329,8 +332,8 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
         (None, Some(d)) => format!("all types of support in {d}"),
         (Some(c), Some(d)) => format!("{} in {d}", category_name(o.names, c)),
     };
-    let download = |table: &str, what: &str| {
-        html! { p class="govuk-body" { a class="govuk-link" href=(csv(table)) download { "Download " (what) " (CSV)" } } }
+    let download = |path: String, what: &str| {
+        html! { p class="govuk-body" { a class="govuk-link" href=(csv(path)) download { "Download " (what) " (CSV)" } } }
     };
     layout(
         page,
@@ -338,7 +341,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
         html! {
             h1 class="govuk-heading-l" { "Market analysis" }
             p class="govuk-body" { "Supply is what is published now. Demand is searches and enquiries from " (format_date(&f.from)) " to " (format_date(&f.to)) "." }
-            form method="get" action="/commissioner/market" class="kith-filter-row" {
+            form method="get" action=(paths::commissioner_market()) class="kith-filter-row" {
                 (select_field("days", "Period", &period_options, &o.days.to_string()))
                 (select_field("district", "Postcode district", &district_options, f.district.as_deref().unwrap_or("")))
                 (select_field("category", "Type of support", &category_options, f.category.as_deref().unwrap_or("")))
@@ -346,8 +349,8 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show" }
             }
             p class="govuk-body" {
-                a class="govuk-link" href="/commissioner/market/quality" { "Quality of supply by type and district" } " · "
-                a class="govuk-link" href="/commissioner/mps" { "Market Position Statements" }
+                a class="govuk-link" href=(paths::commissioner_market_quality()) { "Quality of supply by type and district" } " · "
+                a class="govuk-link" href=(paths::commissioner_mps()) { "Market Position Statements" }
             }
 
             h2 class="govuk-heading-l" id="gaps" { "Gaps" }
@@ -385,7 +388,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         }
                     }
                 }
-                p class="govuk-body" { a class="govuk-link" href=(csv("gaps")) download { "Download the gaps (CSV)" } }
+                p class="govuk-body" { a class="govuk-link" href=(csv(paths::commissioner_market_gaps_csv())) download { "Download the gaps (CSV)" } }
             }
 
             h2 class="govuk-heading-l" id="demand" { "Demand" }
@@ -407,7 +410,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         }
                     }
                 }
-                p class="govuk-body" { a class="govuk-link" href=(csv("demand")) download { "Download demand (CSV)" } }
+                p class="govuk-body" { a class="govuk-link" href=(csv(paths::commissioner_market_demand_csv())) download { "Download demand (CSV)" } }
             }
             h3 class="govuk-heading-m" { "What people searched for that found nothing" }
             @if o.zero_queries.is_empty() { p class="govuk-body" { "Nothing to show." } } @else {
@@ -417,7 +420,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         @for (text, n) in o.zero_queries { tr class="govuk-table__row" { td class="govuk-table__cell" { (text) } (numeric_td(n)) } }
                     }
                 }
-                (download("searches-that-found-nothing", "the words searched that found nothing"))
+                (download(paths::commissioner_market_searches_that_found_nothing_csv(), "the words searched that found nothing"))
             }
 
             h2 class="govuk-heading-l" id="supply" { "Supply" }
@@ -439,10 +442,10 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         }
                     }
                 }
-                p class="govuk-body" { a class="govuk-link" href=(csv("supply")) download { "Download supply (CSV)" } }
+                p class="govuk-body" { a class="govuk-link" href=(csv(paths::commissioner_market_supply_csv())) download { "Download supply (CSV)" } }
             }
             (flows_table(o.flows, &scope))
-            (download("new-and-withdrawn", "new and withdrawn services"))
+            (download(paths::commissioner_market_new_and_withdrawn_csv(), "new and withdrawn services"))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
                 table class="govuk-table" tabindex="0" {
@@ -460,7 +463,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         }
                     }
                 }
-                (download("prices", "prices"))
+                (download(paths::commissioner_market_prices_csv(), "prices"))
             }
             h3 class="govuk-heading-m" { "Quality" }
             (charts::bar_chart("ratings-chart", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table below.", &rating_bars))
@@ -470,7 +473,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                     @for (label, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } (numeric_td(n)) } }
                 }
             }
-            (download("ratings", "ratings"))
+            (download(paths::commissioner_market_ratings_csv(), "ratings"))
             h3 class="govuk-heading-m" { "Kinds of provider" }
             table class="govuk-table" tabindex="0" {
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
@@ -478,7 +481,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                     @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(*kind)) } (numeric_td(n)) } }
                 }
             }
-            (download("provider-kinds", "kinds of provider"))
+            (download(paths::commissioner_market_provider_kinds_csv(), "kinds of provider"))
             h3 class="govuk-heading-m" { "Languages offered" }
             @if o.languages.is_empty() { p class="govuk-body" { "No published services match." } } @else {
                 table class="govuk-table" tabindex="0" {
@@ -488,7 +491,7 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                         @for (language, n) in o.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (language) } (numeric_td(n)) } }
                     }
                 }
-                (download("languages", "languages"))
+                (download(paths::commissioner_market_languages_csv(), "languages"))
             }
         },
     )

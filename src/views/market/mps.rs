@@ -10,6 +10,7 @@ use crate::domain::dates::format_date;
 use crate::domain::listings::content::format_pounds;
 use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
 use crate::domain::validation::{FieldErrors, FormFields};
+use crate::paths;
 use crate::views::charts;
 use crate::views::components::{
     InputOptions, button, button_form, csrf_field, date_input, error_summary, secondary_button,
@@ -50,12 +51,12 @@ pub fn admin_list(
             @if docs.is_empty() { p class="govuk-body" { "None yet." } }
             ul class="govuk-list govuk-list--spaced" {
                 @for d in docs {
-                    li { a class="govuk-link" href={ "/commissioner/mps/" (d.id) } { (d.title) " (version " (d.version) ")" } " " (status_tag(d)) }
+                    li { a class="govuk-link" href=(paths::commissioner_mps_document(d.id)) { (d.title) " (version " (d.version) ")" } " " (status_tag(d)) }
                 }
             }
             h2 class="govuk-heading-m" { "Start a new version" }
             p class="govuk-body" { "The figures are drafted from the live market data for the period. The narrative starts from the last published version, for you to update." }
-            form method="post" action="/commissioner/mps" novalidate {
+            form method="post" action=(paths::commissioner_mps()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("title", "Title", &values.one("title"), errors, InputOptions { hint: Some("For example, Market Position Statement 2027"), ..Default::default() }))
                 (date_input("from", "From", (&fd, &fm, &fy), errors, None))
@@ -73,7 +74,7 @@ pub fn editor(
     errors: &FieldErrors,
 ) -> Markup {
     let csrf = page.csrf();
-    let base = format!("/commissioner/mps/{}", m.id);
+    let base = paths::commissioner_mps_document(m.id);
     let narrative = narrative_of(m);
     let value = |key: &str| {
         if values.0.is_empty() {
@@ -91,11 +92,11 @@ pub fn editor(
         page,
         &title_with_errors(&m.title, errors),
         html! {
-            a href="/commissioner/mps" class="govuk-back-link" { "Market Position Statements" }
+            a href=(paths::commissioner_mps()) class="govuk-back-link" { "Market Position Statements" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Version " (m.version) " – " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) " " (status_tag(m)) }
             h1 class="govuk-heading-l" { (m.title) }
-            p class="govuk-body" { a class="govuk-link" href={ (base) "/preview" } { "See the whole statement as it will look" } }
+            p class="govuk-body" { a class="govuk-link" href=(paths::commissioner_mps_document_preview(m.id)) { "See the whole statement as it will look" } }
             @if m.status == MpsStatus::Draft {
                 form method="post" action=(base) novalidate {
                     (csrf_field(&csrf))
@@ -107,13 +108,13 @@ pub fn editor(
                 }
                 h2 class="govuk-heading-m" { "Figures" }
                 p class="govuk-body" { "The figures were drafted from the live data. Draft them again to include the latest searches, enquiries and services." }
-                (button_form(&format!("{base}/refresh"), &csrf, &[], secondary_button("Draft the figures again")))
+                (button_form(&paths::commissioner_mps_document_refresh(m.id), &csrf, &[], secondary_button("Draft the figures again")))
                 h2 class="govuk-heading-m" { "Publish" }
                 p class="govuk-body" { "Publishing puts this version on the public list. It cannot be changed afterwards; the next one is a new version." }
-                (button_form(&format!("{base}/publish"), &csrf, &[], button("Publish this version")))
+                (button_form(&paths::commissioner_mps_document_publish(m.id), &csrf, &[], button("Publish this version")))
             } @else {
                 p class="govuk-body" { "Published " @if let Some(at) = m.published_at { (format_date(&at.date_naive())) } ". It cannot be changed." }
-                p class="govuk-body" { a class="govuk-link" href={ "/market-position-statements/" (m.id) } { "The public page" } }
+                p class="govuk-body" { a class="govuk-link" href=(paths::market_position_statement(m.id)) { "The public page" } }
             }
         },
     )
@@ -129,7 +130,7 @@ pub fn public_list(page: &Page, docs: &[mps_documents::Model]) -> Markup {
             @if docs.is_empty() { p class="govuk-body" { "None published yet." } }
             ul class="govuk-list govuk-list--spaced" {
                 @for d in docs {
-                    li { a class="govuk-link" href={ "/market-position-statements/" (d.id) } { (d.title) } " – version " (d.version) ", " (format_date(&d.period_from)) " to " (format_date(&d.period_to)) }
+                    li { a class="govuk-link" href=(paths::market_position_statement(d.id)) { (d.title) } " – version " (d.version) ", " (format_date(&d.period_from)) " to " (format_date(&d.period_to)) }
                 }
             }
         },
@@ -284,14 +285,14 @@ pub fn document(page: &Page, m: &mps_documents::Model, preview: bool) -> Markup 
         page,
         &m.title,
         html! {
-            @if preview { div class="govuk-inset-text" { "Preview of version " (m.version) ". " a class="govuk-link" href={ "/commissioner/mps/" (m.id) } { "Back to the editor" } } }
+            @if preview { div class="govuk-inset-text" { "Preview of version " (m.version) ". " a class="govuk-link" href=(paths::commissioner_mps_document(m.id)) { "Back to the editor" } } }
             article class="kith-document" {
                 span class="govuk-caption-l" { "Market Position Statement, version " (m.version) }
                 h1 class="govuk-heading-xl" { (m.title) }
                 p class="govuk-body" { "Covers " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) "."
                     @if let Some(at) = m.published_at { " Published " (format_date(&at.date_naive())) "." } }
                 @if !preview && m.published_at.is_some() {
-                    p class="govuk-body kith-no-print" { a class="govuk-link" href={ "/market-position-statements/" (m.id) "/pdf" } download { "Download this statement as a PDF" } }
+                    p class="govuk-body kith-no-print" { a class="govuk-link" href=(paths::market_position_statement_pdf(m.id)) download { "Download this statement as a PDF" } }
                 }
                 nav class="kith-contents" aria-labelledby="contents-heading" {
                     h2 class="govuk-heading-m" id="contents-heading" { "Contents" }

@@ -8,6 +8,7 @@ use crate::domain::enquiries::EnquiryView;
 use crate::domain::plans::clients::{CONTACT_PREFERENCES, ClientForm, contact_preference_label};
 use crate::domain::plans::shortlists::Entry;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, button_form, csrf_field, error_summary, radios,
     secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
@@ -31,7 +32,7 @@ pub fn caseload(page: &Page, clients: &[broker_clients::Model]) -> Markup {
         html! {
             h1 class="govuk-heading-l" { "Your clients" }
             p class="govuk-body" { "People you help find and arrange support. They do not need an account or an email address. Only you (and the council's administrators) can see them." }
-            a href="/broker/clients/new" class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Add a client" }
+            a href=(paths::broker_clients_new()) class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Add a client" }
             @if clients.is_empty() {
                 p class="govuk-body" { "You have no clients yet." }
             } @else {
@@ -46,7 +47,7 @@ pub fn caseload(page: &Page, clients: &[broker_clients::Model]) -> Markup {
                     tbody class="govuk-table__body" {
                         @for c in clients {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/broker/clients/" (c.id) } { (c.name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::broker_client(c.id)) { (c.name) } }
                                 td class="govuk-table__cell" { (c.postcode_sector.as_deref().unwrap_or("Not given")) }
                                 td class="govuk-table__cell" { (contact_preference_label(&c.contact_preference)) }
                                 td class="govuk-table__cell" { (status_tag(c)) }
@@ -126,7 +127,7 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
         page,
         &title_with_errors(&c.name, &errors),
         html! {
-            a href="/broker/clients" class="govuk-back-link" { "Your clients" }
+            a href=(paths::broker_clients()) class="govuk-back-link" { "Your clients" }
             (error_summary(&errors))
             span class="govuk-caption-l" { "Client" }
             h1 class="govuk-heading-l" { (c.name) " " (status_tag(c)) }
@@ -137,16 +138,16 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
                 ("Contact details", html! { @if c.contact_details.is_empty() { "Not given" } @else { span class="kith-pre-line" { (c.contact_details) } } }),
             ]))
             div class="govuk-button-group" {
-                a href={ "/broker/clients/" (c.id) "/edit" } class="govuk-link" { "Change details" span class="govuk-visually-hidden" { " of " (c.name) } }
+                a href=(paths::broker_client_edit(c.id)) class="govuk-link" { "Change details" span class="govuk-visually-hidden" { " of " (c.name) } }
             }
             @if c.closed_at.is_none() {
                 @if acting {
                     p class="govuk-body" { "You are acting for " (c.name) ". Searches, shortlists and enquiries are for them." }
                     div class="govuk-button-group" {
-                        a href="/search" class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support for " (c.name) }
+                        a href=(paths::search()) class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support for " (c.name) }
                     }
                 } @else {
-                    (button_form(&format!("/broker/clients/{}/act", c.id), &csrf, &[], button(&format!("Act for {}", c.name))))
+                    (button_form(&paths::broker_client_act(c.id), &csrf, &[], button(&format!("Act for {}", c.name))))
                 }
             }
             h2 class="govuk-heading-m" { "Shortlist" }
@@ -157,7 +158,7 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
                     @for entry in p.shortlist {
                         li {
                             @match &entry.listing {
-                                Some(l) => a class="govuk-link" href={ "/listings/" (entry.listing_id) } { (l.content.title) " – " (l.provider.name) },
+                                Some(l) => a class="govuk-link" href=(paths::listing(entry.listing_id)) { (l.content.title) " – " (l.provider.name) },
                                 None => "A service that is no longer listed",
                             }
                         }
@@ -171,7 +172,7 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
                 (enquiry_table(p.enquiries, false))
             }
             h2 class="govuk-heading-m" { "Hand this client to another broker" }
-            form method="post" action={ "/broker/clients/" (c.id) "/handover" } novalidate {
+            form method="post" action=(paths::broker_client_handover(c.id)) novalidate {
                 (csrf_field(&csrf))
                 (text_input("to_email", "The other broker's email address", "", &errors, InputOptions {
                     input_type: "email",
@@ -185,10 +186,10 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
             }
             h2 class="govuk-heading-m" { @if c.closed_at.is_some() { "Reopen this case" } @else { "Close this case" } }
             @if c.closed_at.is_some() {
-                (button_form(&format!("/broker/clients/{}/close", c.id), &csrf, &[("closed", "false")], secondary_button("Reopen case")))
+                (button_form(&paths::broker_client_close(c.id), &csrf, &[("closed", "false")], secondary_button("Reopen case")))
             } @else {
                 p class="govuk-body" { "Closed cases stay on your list for reference. You cannot act for a closed case." }
-                (button_form(&format!("/broker/clients/{}/close", c.id), &csrf, &[("closed", "true")], secondary_button("Close case")))
+                (button_form(&paths::broker_client_close(c.id), &csrf, &[("closed", "true")], secondary_button("Close case")))
             }
         },
     )
@@ -206,7 +207,7 @@ pub fn admin_clients(
         page,
         &title_with_errors("Brokers' clients", errors),
         html! {
-            a href="/admin" class="govuk-back-link" { "Admin" }
+            a href=(paths::admin()) class="govuk-back-link" { "Admin" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Brokers' clients" }
             p class="govuk-body" { "Hand a client to another broker, for example when their broker leaves." }
@@ -226,7 +227,7 @@ pub fn admin_clients(
                                 td class="govuk-table__cell" { (c.name) " " (status_tag(c)) }
                                 td class="govuk-table__cell" { @if let Some(b) = broker { (b.display_name) br; span class="kith-secondary-text kith-break-words" { (b.email) } } }
                                 td class="govuk-table__cell" {
-                                    form method="post" action={ "/admin/clients/" (c.id) "/handover" } novalidate class="kith-inline-form" {
+                                    form method="post" action=(paths::admin_client_handover(c.id)) novalidate class="kith-inline-form" {
                                         (csrf_field(&csrf))
                                         @let id = if failed == Some(c.id) { "to_email".to_owned() } else { format!("to_email-{}", c.id) };
                                         @let error = if failed == Some(c.id) { errors.get("to_email") } else { None };

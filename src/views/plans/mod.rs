@@ -14,6 +14,7 @@ use crate::domain::plans::budget::{Totals, format_quantity};
 use crate::domain::plans::ras::{ANSWER_FIELDS, CurrentTable};
 use crate::domain::plans::support_plans::{ItemForm, PlanView, line_of};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, button_form, csrf_field, error_summary, radios,
     secondary_button, select, summary_list, text_input, title_with_errors,
@@ -103,7 +104,7 @@ fn lines_table(
                     tr class="govuk-table__row" {
                         td class="govuk-table__cell" {
                             @match item.listing_id {
-                                Some(id) => a class="govuk-link" href={ "/listings/" (id) } { (item.description) },
+                                Some(id) => a class="govuk-link" href=(paths::listing(id)) { (item.description) },
                                 None => (item.description),
                             }
                         }
@@ -114,7 +115,7 @@ fn lines_table(
                         }
                         @if with_remove {
                             td class="govuk-table__cell" {
-                                (button_form(&format!("/plan/items/{}/remove", item.id), &page.csrf(), &[("client", client_id.as_str())], html! {
+                                (button_form(&paths::plan_item_remove(item.id), &page.csrf(), &[("client", client_id.as_str())], html! {
                                     button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (item.description) } }
                                 }))
                             }
@@ -157,7 +158,7 @@ pub fn plan(page: &Page, p: &PlanPage, errors: &FieldErrors) -> Markup {
                 }
                 None => p class="govuk-body" { "No budget yet. Enter it if you know it, or work it out from a few questions." },
             }
-            form method="post" action="/plan/budget" novalidate {
+            form method="post" action=(paths::plan_budget()) novalidate {
                 (csrf_field(&csrf))
                 input type="hidden" name="client" value=(client_id);
                 (text_input("weekly_budget", "Weekly budget in pounds", p.budget_input, errors, InputOptions {
@@ -168,7 +169,7 @@ pub fn plan(page: &Page, p: &PlanPage, errors: &FieldErrors) -> Markup {
                 }))
                 div class="govuk-button-group" {
                     (secondary_button("Save budget"))
-                    a class="govuk-link" href="/plan/ras" { "Work out a budget from a few questions" }
+                    a class="govuk-link" href=(paths::plan_ras()) { "Work out a budget from a few questions" }
                 }
             }
             @if t.over_budget() {
@@ -188,15 +189,15 @@ pub fn plan(page: &Page, p: &PlanPage, errors: &FieldErrors) -> Markup {
             (totals_list(t))
             @if !v.items.is_empty() {
                 div class="govuk-button-group" {
-                    a class="govuk-link" href="/plan/print" { "Print this plan" }
-                    a class="govuk-link" href="/plan.csv" download { "Download as a spreadsheet (CSV)" }
+                    a class="govuk-link" href=(paths::plan_print()) { "Print this plan" }
+                    a class="govuk-link" href=(paths::plan_csv()) download { "Download as a spreadsheet (CSV)" }
                 }
             }
             h2 class="govuk-heading-m" { "Add a service from your shortlist" }
             @if p.shortlist.is_empty() {
-                p class="govuk-body" { "Your shortlist is empty. " a class="govuk-link" href="/search" { "Find support" } " and save services to add them here." }
+                p class="govuk-body" { "Your shortlist is empty. " a class="govuk-link" href=(paths::search()) { "Find support" } " and save services to add them here." }
             } @else {
-                form method="post" action="/plan/items" novalidate {
+                form method="post" action=(paths::plan_items()) novalidate {
                     (csrf_field(&csrf))
                     input type="hidden" name="client" value=(client_id);
                     (field_error_select(errors, &shortlist_options, &p.item.listing_id))
@@ -210,7 +211,7 @@ pub fn plan(page: &Page, p: &PlanPage, errors: &FieldErrors) -> Markup {
                 }
             }
             h2 class="govuk-heading-m" { "Add something else" }
-            form method="post" action="/plan/items" novalidate {
+            form method="post" action=(paths::plan_items()) novalidate {
                 (csrf_field(&csrf))
                 input type="hidden" name="client" value=(client_id);
                 (text_input("description", "What is it?", &p.item.description, errors, InputOptions {
@@ -279,7 +280,7 @@ pub fn ras_form(
         page,
         &title_with_errors("Work out an indicative budget", errors),
         html! {
-            a href="/plan" class="govuk-back-link" { "Back to the plan" }
+            a href=(paths::plan()) class="govuk-back-link" { "Back to the plan" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Work out an indicative budget" }
             @if c.example {
@@ -292,7 +293,7 @@ pub fn ras_form(
                 }
             }
             p class="govuk-body" { "Answer each question about the help you need now. Each answer has points; each point is worth " (format_pounds(c.pence_per_point)) " a week. Your council’s assessment decides your real budget." }
-            form method="post" action="/plan/ras" novalidate {
+            form method="post" action=(paths::plan_ras()) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="client" value=(client_id);
                 @for (i, question) in c.questions.iter().enumerate() {
@@ -346,7 +347,7 @@ pub fn printable(
         &heading,
         html! {
             div class="kith-print-list" {
-                a href="/plan" class="govuk-back-link kith-no-print" { "Back to the plan" }
+                a href=(paths::plan()) class="govuk-back-link kith-no-print" { "Back to the plan" }
                 h1 class="govuk-heading-xl" { (heading) }
                 p class="govuk-body-l" { "Printed from Kith on " (format_date(&today)) ". The budget is indicative: the council confirms the real amount." }
                 @if view.totals.over_budget() {

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::domain::listings::content::format_pounds;
 use crate::domain::plans::ras::{CurrentTable, MAX_QUESTIONS, OPTION_FIELDS, RasForm, TEXT_FIELDS};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, button, csrf_field, error_summary, text_input, textarea, title_with_errors,
 };
@@ -25,7 +26,7 @@ pub fn editor(page: &Page, current: &CurrentTable, form: &RasForm, errors: &Fiel
                 p class="govuk-body" { "The council’s table is in use: " (c.questions.len()) " questions, up to " (c.max_points()) " points, " (format_pounds(c.pence_per_point)) " a point each week (up to " (format_pounds(c.weekly_pence(c.max_points()))) " a week)." }
             }
             p class="govuk-body" { "Publishing makes a new version. Plans already worked out keep the version they used." }
-            form method="post" action="/commissioner/ras" novalidate {
+            form method="post" action=(paths::commissioner_ras()) novalidate {
                 (csrf_field(&page.csrf()))
                 (text_input("rate", "Pounds a point is worth each week", &form.rate, errors, InputOptions {
                     hint: Some("For example, 3.50"),

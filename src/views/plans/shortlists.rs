@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
 use crate::domain::plans::shortlists::Entry;
+use crate::paths;
 use crate::views::components::button_form;
 use crate::views::layout::{bare_layout, layout};
 use crate::views::page::Page;
@@ -47,9 +48,9 @@ pub fn save_button(
         (true, Some((_, name))) => format!("Remove from {name}’s shortlist"),
     };
     let action = if saved {
-        "/shortlist/remove"
+        paths::shortlist_remove()
     } else {
-        "/shortlist"
+        paths::shortlist()
     };
     // Where several listings share a page, each button says which one it is for.
     let button = html! {
@@ -58,7 +59,7 @@ pub fn save_button(
             @if let Some(title) = title { span class="govuk-visually-hidden" { ": " (title) } }
         }
     };
-    button_form(action, &page.csrf(), &hidden, button)
+    button_form(&action, &page.csrf(), &hidden, button)
 }
 
 pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
@@ -70,19 +71,19 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
             h1 class="govuk-heading-l" { (heading) }
             @if !p.signed_in {
                 p class="govuk-body" { "Your shortlist is kept while this browser is open. "
-                    a class="govuk-link" href="/sign-in?next=/shortlist" { "Sign in" } " or "
-                    a class="govuk-link" href="/register" { "create an account" } " to keep it." }
+                    a class="govuk-link" href={ (paths::sign_in()) "?next=" (paths::shortlist()) } { "Sign in" } " or "
+                    a class="govuk-link" href=(paths::register()) { "create an account" } " to keep it." }
             }
             @if p.entries.is_empty() {
                 p class="govuk-body" { "Nothing saved yet. When you find a service you like, choose “Save to shortlist” on its page." }
-                a href="/search" class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support" }
+                a href=(paths::search()) class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support" }
             } @else {
-                p class="govuk-body" { a class="govuk-link" href="/shortlist/print" { "Print this list" } " – a plain version with each provider’s contact details." }
+                p class="govuk-body" { a class="govuk-link" href=(paths::shortlist_print()) { "Print this list" } " – a plain version with each provider’s contact details." }
                 @for entry in p.entries {
                     div class="kith-result" {
                         @match &entry.listing {
                             Some(l) => {
-                                h2 class="govuk-heading-m" lang=[l.content.lang()] { a class="govuk-link" href={ "/listings/" (entry.listing_id) } { (l.content.title) } }
+                                h2 class="govuk-heading-m" lang=[l.content.lang()] { a class="govuk-link" href=(paths::listing(entry.listing_id)) { (l.content.title) } }
                                 p class="govuk-body-s kith-secondary-text" { (l.provider.name) }
                                 p class="govuk-body" lang=[l.content.lang()] { (l.content.summary) }
                                 dl class="govuk-summary-list govuk-summary-list--no-border" {
@@ -92,15 +93,15 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
                                 }
                                 div class="govuk-button-group" {
                                     @if p.can_enquire {
-                                        a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href={ "/listings/" (entry.listing_id) "/enquire" } { "Send an enquiry" span class="govuk-visually-hidden" { " about " (l.content.title) } }
+                                        a class="govuk-button" role="button" draggable="false" data-module="govuk-button" href=(paths::listing_enquire(entry.listing_id)) { "Send an enquiry" span class="govuk-visually-hidden" { " about " (l.content.title) } }
                                     }
-                                    (save_button(page, entry.listing_id, true, p.client, "/shortlist", Some(&l.content.title)))
+                                    (save_button(page, entry.listing_id, true, p.client, &paths::shortlist(), Some(&l.content.title)))
                                 }
                             }
                             None => {
                                 h2 class="govuk-heading-m" { "A service that is no longer listed" }
                                 p class="govuk-body" { "The provider has withdrawn it, or the council has paused it." }
-                                (save_button(page, entry.listing_id, true, p.client, "/shortlist", Some("the service that is no longer listed")))
+                                (save_button(page, entry.listing_id, true, p.client, &paths::shortlist(), Some("the service that is no longer listed")))
                             }
                         }
                     }
@@ -121,7 +122,7 @@ pub fn printable(
         &heading,
         html! {
             div class="kith-print-list" {
-                a href="/shortlist" class="govuk-back-link kith-no-print" { "Back to the shortlist" }
+                a href=(paths::shortlist()) class="govuk-back-link kith-no-print" { "Back to the shortlist" }
                 h1 class="govuk-heading-xl" { (heading) }
                 p class="govuk-body-l" { "Printed from Kith on " (format_date(&today)) "." }
                 @for entry in entries {

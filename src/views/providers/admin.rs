@@ -11,6 +11,7 @@ use crate::domain::providers::approval::QueueEntry;
 use crate::domain::providers::evidence::{DBS_TYPES, EvidenceKind, required_for};
 use crate::domain::providers::organisations::kind_label;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     RadioOption, button, csrf_field, error_summary, format_time, radios, summary_list, tag,
     textarea, time_waiting, title_with_errors,
@@ -45,12 +46,12 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: OrganisationStatus) ->
         page,
         "Providers",
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "Providers" }
             nav class="kith-tabs" aria-label="Provider status" {
                 ul class="govuk-list kith-inline-list" {
                     @for (value, label) in QUEUE_STATUSES {
-                        li { @if value == status { strong { (label) } } @else { a class="govuk-link" href={ "/admin/providers?status=" (value.as_str()) } { (label) } } }
+                        li { @if value == status { strong { (label) } } @else { a class="govuk-link" href={ (paths::admin_providers()) "?status=" (value.as_str()) } { (label) } } }
                     }
                 }
             }
@@ -68,7 +69,7 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: OrganisationStatus) ->
                     tbody class="govuk-table__body" {
                         @for e in entries {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/admin/providers/" (e.org.id) } { (e.org.name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_provider(e.org.id)) { (e.org.name) } }
                                 td class="govuk-table__cell" { (kind_label(e.org.kind)) }
                                 td class="govuk-table__cell" { (if status == OrganisationStatus::Submitted { waiting(&e.org) } else { String::new() }) }
                                 td class="govuk-table__cell" {
@@ -157,7 +158,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
         page,
         &title_with_errors(&format!("Review {}", org.name), errors),
         html! {
-            a href="/admin/providers" class="govuk-back-link" { "Providers" }
+            a href=(paths::admin_providers()) class="govuk-back-link" { "Providers" }
             (error_summary(errors))
             span class="govuk-caption-l" { "Provider approval" }
             h1 class="govuk-heading-l" { (org.name) }
@@ -175,7 +176,7 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
             (documents_table(v.files, None))
             @if org.status == OrganisationStatus::Submitted {
                 h2 class="govuk-heading-m" { "Decision" }
-                form method="post" action={ "/admin/providers/" (org.id) "/decision" } novalidate {
+                form method="post" action=(paths::admin_provider_decision(org.id)) novalidate {
                     (csrf_field(&page.csrf()))
                     div class={ "govuk-form-group" @if errors.get("checklist").is_some() { " govuk-form-group--error" } } {
                         fieldset class="govuk-fieldset" {

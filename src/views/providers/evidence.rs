@@ -14,6 +14,7 @@ use crate::domain::dates::format_date;
 use crate::domain::providers::evidence::{DBS_TYPES, EvidenceForm, EvidenceKind, required_for};
 use crate::domain::providers::evidence_expiry::{Expiry, expiry_of};
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, date_input, error_summary, file_upload, radios,
     secondary_button, select, tag, text_input, textarea, title_with_errors,
@@ -115,7 +116,7 @@ fn evidence_form(
         })
         .collect();
     html! {
-        form method="post" action={ "/provider/organisations/" (org_id) "/evidence" } novalidate {
+        form method="post" action=(paths::provider_organisation_evidence(org_id)) novalidate {
             (csrf_field(&page.csrf()))
             input type="hidden" name="kind" value=(kind.as_str());
             @match kind {
@@ -150,7 +151,7 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
         page,
         &title_with_errors(&format!("Evidence for {}", org.name), errors),
         html! {
-            a href={ "/provider/organisations/" (org.id) } class="govuk-back-link" { (org.name) }
+            a href=(paths::provider_organisation(org.id)) class="govuk-back-link" { (org.name) }
             (error_summary(errors))
             span class="govuk-caption-l" { (org.name) }
             h1 class="govuk-heading-l" { "Checks and evidence" }
@@ -187,7 +188,7 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
                 h2 class="govuk-heading-m" id="documents" { "Documents" }
                 p class="govuk-body" { "Upload copies that back up your evidence: your DBS certificate, insurance schedule, training certificates. Only you, the people in your organisation and the council's staff can open them." }
                 (documents_table(v.files, Some(&page.csrf())))
-                form method="post" action={ "/provider/organisations/" (org.id) "/evidence/files" } enctype="multipart/form-data" novalidate {
+                form method="post" action=(paths::provider_organisation_evidence_files(org.id)) enctype="multipart/form-data" novalidate {
                     (csrf_field(&page.csrf()))
                     (select("document_kind", "What the document is for", &kinds_shown(org.kind).iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), ""))
                     (file_upload("document", "Upload a document", "A PDF, JPEG or PNG file smaller than 10 MB", "application/pdf,image/jpeg,image/png", errors))
@@ -197,7 +198,7 @@ pub fn evidence_page(page: &Page, v: &EvidenceView, errors: &FieldErrors) -> Mar
             @if org.status != OrganisationStatus::Approved && org.status != OrganisationStatus::Submitted && org.status != OrganisationStatus::Rejected {
                 h2 class="govuk-heading-m" { "Ask the council to approve you" }
                 @if v.missing.is_empty() {
-                    form method="post" action={ "/provider/organisations/" (org.id) "/submit" } novalidate {
+                    form method="post" action=(paths::provider_organisation_submit(org.id)) novalidate {
                         (csrf_field(&page.csrf()))
                         (button("Ask for approval"))
                     }
@@ -228,12 +229,12 @@ pub fn documents_table(files: &[provider_evidence_files::Model], csrf: Option<&s
                 tbody class="govuk-table__body" {
                     @for f in files {
                         tr class="govuk-table__row" {
-                            td class="govuk-table__cell kith-break-words" { a class="govuk-link" href={ "/evidence-files/" (f.id) } { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
+                            td class="govuk-table__cell kith-break-words" { a class="govuk-link" href=(paths::evidence_file(f.id)) { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
                             td class="govuk-table__cell" { (Some(f.kind).map_or("Other", |k| k.label())) }
                             td class="govuk-table__cell" { (format_date(&f.uploaded_at.date_naive())) }
                             @if let Some(token) = csrf {
                                 td class="govuk-table__cell" {
-                                    form method="post" action={ "/evidence-files/" (f.id) "/remove" } {
+                                    form method="post" action=(paths::evidence_file_remove(f.id)) {
                                         (csrf_field(token))
                                         button type="submit" class="kith-link-button" { "Remove" span class="govuk-visually-hidden" { " " (f.original_name) } }
                                     }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::domain::providers::organisations::{ORGANISATION_KINDS, PublicProfile, kind_label};
 use crate::domain::providers::profile::ProfileForm;
 use crate::domain::validation::FieldErrors;
+use crate::paths;
 use crate::views::components::{
     InputOptions, PHOTO_TYPES, RadioOption, button, csrf_field, error_summary, file_upload, radios,
     secondary_button, summary_list, tag, text_input, title_with_errors,
@@ -68,7 +69,7 @@ pub fn dashboard(
                     tbody class="govuk-table__body" {
                         @for (org, member_role) in organisations {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href={ "/provider/organisations/" (org.id) } { (org.name) } }
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_organisation(org.id)) { (org.name) } }
                                 td class="govuk-table__cell" { (kind_label(org.kind)) }
                                 td class="govuk-table__cell" { (if *member_role == MemberRole::Owner { "Owner" } else { "Member" }) }
                                 td class="govuk-table__cell" { (status_tag(org.status)) }
@@ -77,12 +78,12 @@ pub fn dashboard(
                     }
                 }
             }
-            a href="/provider/organisations/new" role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Set up an organisation" }
+            a href=(paths::provider_organisations_new()) role="button" draggable="false" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Set up an organisation" }
             h2 class="govuk-heading-m" { "Funding for new services" }
             p class="govuk-body" {
                 "The council’s innovation fund gives small grants for services people need. "
-                a class="govuk-link" href="/funding" { "See funding rounds" } " or "
-                a class="govuk-link" href="/provider/funding" { "your applications" } "."
+                a class="govuk-link" href=(paths::funding()) { "See funding rounds" } " or "
+                a class="govuk-link" href=(paths::provider_funding()) { "your applications" } "."
             }
         },
     )
@@ -102,10 +103,10 @@ pub fn new_organisation(page: &Page, form: &NewOrganisationForm, errors: &FieldE
         &title_with_errors("Set up an organisation", errors),
         html! {
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
-                a href="/provider" class="govuk-back-link" { "Your organisations" }
+                a href=(paths::provider_home()) class="govuk-back-link" { "Your organisations" }
                 (error_summary(errors))
                 h1 class="govuk-heading-l" { "Set up an organisation" }
-                form method="post" action="/provider/organisations" novalidate {
+                form method="post" action=(paths::provider_organisations()) novalidate {
                     (csrf_field(&page.csrf()))
                     (text_input("name", "Name", &form.name, errors, InputOptions { hint: Some("The name people will know you by. Personal assistants can use their own name."), ..Default::default() }))
                     (radios("kind", "What kind of provider are you?", &kinds, &form.kind, errors))
@@ -127,7 +128,7 @@ pub struct ManageView<'a> {
 
 pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
     let org = v.org;
-    let base = format!("/provider/organisations/{}", org.id);
+    let base = paths::provider_organisation(org.id);
     let csrf = page.csrf();
     let is_pa = org.kind == ProviderKind::PersonalAssistant;
     let address_hint = if is_pa {
@@ -139,18 +140,18 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
         page,
         &title_with_errors(&org.name, errors),
         html! {
-            a href="/provider" class="govuk-back-link" { "Your organisations" }
+            a href=(paths::provider_home()) class="govuk-back-link" { "Your organisations" }
             (error_summary(errors))
             span class="govuk-caption-l" { (kind_label(org.kind)) }
             h1 class="govuk-heading-l" { (org.name) }
             (summary_list(&[
                 ("Status", status_tag(org.status)),
-                ("Checks and evidence", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/evidence" } { "Give evidence and ask for approval" } }),
-                ("Listings", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/listings" } { "Your listings" } }),
-                ("Enquiries", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/enquiries" } { "Enquiries from people looking for support" } }),
-                ("Reviews", html! { a class="govuk-link" href={ "/provider/organisations/" (org.id) "/reviews" } { "Reviews of your services" } }),
+                ("Checks and evidence", html! { a class="govuk-link" href=(paths::provider_organisation_evidence(org.id)) { "Give evidence and ask for approval" } }),
+                ("Listings", html! { a class="govuk-link" href=(paths::provider_organisation_listings(org.id)) { "Your listings" } }),
+                ("Enquiries", html! { a class="govuk-link" href=(paths::provider_organisation_enquiries(org.id)) { "Enquiries from people looking for support" } }),
+                ("Reviews", html! { a class="govuk-link" href=(paths::provider_organisation_reviews(org.id)) { "Reviews of your services" } }),
             ("Public page", html! {
-                    @if org.status == OrganisationStatus::Approved { a class="govuk-link" href={ "/providers/" (org.id) } { "See your public page" } }
+                    @if org.status == OrganisationStatus::Approved { a class="govuk-link" href=(paths::provider_profile(org.id)) { "See your public page" } }
                     @else { "Your page is public once the council has approved you." }
                 }),
             ]))
@@ -180,9 +181,9 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
 
                 h2 class="govuk-heading-m" { "Logo or photo" }
                 @if let (Some(file), Some(alt)) = (&org.logo_thumbnail, &org.logo_alt) {
-                    p class="govuk-body" { img class="kith-logo" src={ "/media/" (file) } alt=(alt); }
+                    p class="govuk-body" { img class="kith-logo" src=(paths::media(file)) alt=(alt); }
                 }
-                form method="post" action={ (base) "/logo" } enctype="multipart/form-data" novalidate {
+                form method="post" action=(paths::provider_organisation_logo(org.id)) enctype="multipart/form-data" novalidate {
                     (csrf_field(&csrf))
                     (file_upload("logo", "Upload a picture", "A JPEG, PNG or WebP file smaller than 10 MB", PHOTO_TYPES, errors))
                     (text_input("logo_alt", "Describe the picture for people who cannot see it", "", errors, InputOptions { hint: Some("For example, Sale Moor Home Support logo, or Kasia smiling in a garden"), ..Default::default() }))
@@ -196,7 +197,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                     }
                 }
                 @if v.member_role == MemberRole::Owner {
-                    form method="post" action={ (base) "/members" } novalidate {
+                    form method="post" action=(paths::provider_organisation_members(org.id)) novalidate {
                         (csrf_field(&csrf))
                         (text_input("email", "Invite someone by email", &v.member_form.email, errors, InputOptions { input_type: "email", spellcheck_off: true, hint: Some("They get an email with a link that works for 7 days"), ..Default::default() }))
                         (secondary_button("Send invitation"))
@@ -242,7 +243,7 @@ pub fn public(
                 span class="govuk-caption-l" { "Provider" }
                 h1 class="govuk-heading-l" { (p.name) }
                 @if let (Some(file), Some(alt)) = (&p.logo_file, &p.logo_alt) {
-                    p class="govuk-body" { img class="kith-logo" src={ "/media/" (file) } alt=(alt); }
+                    p class="govuk-body" { img class="kith-logo" src=(paths::media(file)) alt=(alt); }
                 }
                 @if let Some(description) = &p.description {
                     @for paragraph in description.split("\n\n") {
@@ -256,7 +257,7 @@ pub fn public(
                 }
                 @for (id, content) in listings {
                     div class="kith-evidence" {
-                        h3 class="govuk-heading-s" { a class="govuk-link" href={ "/listings/" (id) } { (content.title) } }
+                        h3 class="govuk-heading-s" { a class="govuk-link" href=(paths::listing(*id)) { (content.title) } }
                         p class="govuk-body" { (content.summary) }
                         p class="govuk-body-s kith-secondary-text" { (content.price.describe()) " · " (content.availability_line()) }
                     }

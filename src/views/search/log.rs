@@ -4,6 +4,7 @@ use entity::search_log;
 use maud::{Markup, html};
 
 use crate::domain::search::log::LOG_PAGE_SIZE;
+use crate::paths;
 use crate::views::components::{format_time, pagination, total_pages};
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -15,21 +16,21 @@ pub fn demand_log(
     zero_only: bool,
     current: u64,
 ) -> Markup {
-    let base = if zero_only {
-        "/admin/searches?zero=yes"
-    } else {
-        "/admin/searches?zero="
-    };
+    let base = format!(
+        "{}?zero={}",
+        paths::admin_searches(),
+        if zero_only { "yes" } else { "" }
+    );
     layout(
         page,
         "Searches",
         html! {
-            a href="/admin" class="govuk-back-link" { "Administration" }
+            a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             h1 class="govuk-heading-l" { "What people search for" }
             p class="govuk-body" { "Every search on Kith, without who made it. Searches that found nothing show where the market may have gaps." }
             ul class="govuk-list kith-inline-list" {
-                li { @if zero_only { a class="govuk-link" href="/admin/searches" { "All searches" } } @else { strong { "All searches" } } }
-                li { @if zero_only { strong { "Found nothing" } } @else { a class="govuk-link" href="/admin/searches?zero=yes" { "Found nothing" } } }
+                li { @if zero_only { a class="govuk-link" href=(paths::admin_searches()) { "All searches" } } @else { strong { "All searches" } } }
+                li { @if zero_only { strong { "Found nothing" } } @else { a class="govuk-link" href={ (paths::admin_searches()) "?zero=yes" } { "Found nothing" } } }
             }
             p class="govuk-body" { (total) " searches" }
             table class="govuk-table kith-table-small" {

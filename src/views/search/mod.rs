@@ -9,6 +9,7 @@ use search_index::SearchResults;
 
 use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
 use crate::domain::search::params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
+use crate::paths;
 use crate::views::components::{pagination, total_pages};
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -84,7 +85,7 @@ fn filters(v: &SearchView) -> Markup {
         })
         .collect();
     html! {
-        form method="get" action="/search" class="kith-filter-form" {
+        form method="get" action=(paths::search()) class="kith-filter-form" {
             h2 class="govuk-heading-m" { "Filter" }
             input type="hidden" name="q" value=(p.q);
             div class="govuk-form-group" {
@@ -163,7 +164,7 @@ fn applied(v: &SearchView) -> Markup {
                         li { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } span aria-hidden="true" { " ✕" } } }
                     }
                 }
-                p class="govuk-body-s" { a class="govuk-link" href={ "/search?q=" (urlencode(&p.q)) } { "Clear all filters" } }
+                p class="govuk-body-s" { a class="govuk-link" href={ (paths::search()) "?q=" (urlencode(&p.q)) } { "Clear all filters" } }
             }
         }
     }
@@ -184,7 +185,7 @@ fn no_results(v: &SearchView) -> Markup {
             @if !p.near.is_empty() { li { "a wider area, or " a class="govuk-link" href=(p.href_without("near", &p.near)) { "searching without a postcode" } } }
             @if p.pairs().len() > usize::from(!p.q.is_empty()) { li { "fewer filters" } }
             @if !p.q.is_empty() { li { "checking the spelling, or using fewer or different words" } }
-            li { a class="govuk-link" href="/search" { "seeing everything on Kith" } }
+            li { a class="govuk-link" href=(paths::search()) { "seeing everything on Kith" } }
         }
         p class="govuk-body" { "The council uses searches that find nothing to see which services are missing." }
     }
@@ -215,7 +216,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
         &title,
         html! {
             h1 class="govuk-heading-l" { "Find care and support" }
-            form method="get" action="/search" role="search" {
+            form method="get" action=(paths::search()) role="search" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="q" { "What are you looking for?" }
                     div id="q-hint" class="govuk-hint" { "For example, help at home, day centre, or a language" }
@@ -251,7 +252,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                             @for hit in &r.hits {
                                 li class="kith-result" id={ "result-" (hit.listing_id) } {
                                     h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
-                                        a class="govuk-link" href={ "/listings/" (hit.listing_id) } { (hit.title) }
+                                        a class="govuk-link" href=(paths::listing(hit.listing_id as i64)) { (hit.title) }
                                     }
                                     p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
                                     p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
