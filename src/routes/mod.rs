@@ -455,6 +455,26 @@ impl<T: From<i64> + 'static> FromRequest for PathId<T> {
     }
 }
 
+/// The two numbers of a route's path, in the order they appear
+/// (`/commissioner/funding/applications/{id}/milestones/{milestone}/met`): anything that is
+/// not a number is a page that does not exist (404), before the handler runs.
+#[derive(Clone, Copy, Debug)]
+pub struct PathIds<A = i64, B = i64>(pub A, pub B);
+
+impl<A: From<i64> + 'static, B: From<i64> + 'static> FromRequest for PathIds<A, B> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let mut values = req.match_info().iter().map(|(_, value)| path_id(value));
+        let ids = match (values.next(), values.next()) {
+            (Some(a), Some(b)) => a.and_then(|a| b.map(|b| PathIds(A::from(a), B::from(b)))),
+            _ => Err(AppError::NotFound),
+        };
+        std::future::ready(ids)
+    }
+}
+
 /// 200 for a form shown fresh, 422 when it comes back with errors.
 pub fn form_status(errors: &crate::domain::validation::FieldErrors) -> actix_web::http::StatusCode {
     if errors.is_empty() {

@@ -170,7 +170,7 @@ fn handlers_leave_queries_to_the_domain() {
 
 #[test]
 fn handlers_take_ids_as_numbers() {
-    let offences = lines_containing("src/routes", &["id: web::Path<String>"]);
+    let offences = lines_containing("src/routes", &["id: web::Path<String>", "web::Path<("]);
     let offences: Vec<_> = offences
         .into_iter()
         // Open Referral ids are the exchange's own text ids, not Kith's numbers.
@@ -178,7 +178,7 @@ fn handlers_take_ids_as_numbers() {
         .collect();
     assert!(
         offences.is_empty(),
-        "take `PathId(id): PathId` (a bad id is a 404 before the handler runs):\n{}",
+        "take `PathId(id): PathId` or `PathIds(a, b): PathIds` (a bad id is a 404 before the handler runs):\n{}",
         offences.join("\n")
     );
 }

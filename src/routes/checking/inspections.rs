@@ -14,7 +14,7 @@ use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
 use crate::paths;
-use crate::routes::{PathId, RequestActor, html_page, path_id, pictures, see_other};
+use crate::routes::{PathId, PathIds, RequestActor, html_page, pictures, see_other};
 use crate::state::AppState;
 use crate::views::{Page, checking::inspections as view, page::set_flash};
 
@@ -58,10 +58,10 @@ pub async fn step_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
+    StepSlug(slug): StepSlug,
 ) -> AppResult<HttpResponse> {
-    let (id, slug) = path.into_inner();
-    let model = inspections::of_checker(&state.db, path_id(&id)?, user.id).await?;
+    let model = inspections::of_checker(&state.db, id, user.id).await?;
     let title = title(&state, model.listing_id).await?;
     if slug == "check" {
         let photos = inspection_photos::of_inspection(&state.db, model.id).await?;
@@ -101,11 +101,10 @@ pub async fn save_step(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    path: web::Path<(String, String)>,
+    PathId(id): PathId,
+    StepSlug(slug): StepSlug,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let (id, slug) = path.into_inner();
-    let id = path_id(&id)?;
     let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
     let fields = FormFields(form.into_inner());
     match inspections::save_step(
@@ -270,13 +269,28 @@ pub async fn remove_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    path: web::Path<(String, String)>,
+    PathIds(id, photo): PathIds,
 ) -> AppResult<HttpResponse> {
-    let (id, photo) = path.into_inner();
-    let id = path_id(&id)?;
-    inspection_photos::remove(&state.db, &actor, id, path_id(&photo)?, user.id).await?;
+    inspection_photos::remove(&state.db, &actor, id, photo, user.id).await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&paths::checker_inspection_step(id, "photos")))
+}
+
+/// The `{step}` of an inspection's path: a step's slug, or `check` for the answers so far.
+pub struct StepSlug(String);
+
+impl actix_web::FromRequest for StepSlug {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(
+            req.match_info()
+                .get("step")
+                .map(|s| StepSlug(s.to_owned()))
+                .ok_or(AppError::NotFound),
+        )
+    }
 }
 
 #[derive(serde::Deserialize)]

@@ -18,7 +18,7 @@ use crate::domain::{categories, fund::awards as fund_awards, listings};
 use crate::error::{AppError, AppResult};
 use crate::paths;
 use crate::routes::fund::category_names;
-use crate::routes::{PathId, RequestActor, html_page, path_id, see_other};
+use crate::routes::{PathId, PathIds, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::fund::admin::{self as view, DecisionPage, RoundAdmin};
 use crate::views::{Page, page::set_flash};
@@ -228,11 +228,9 @@ pub async fn remove_panel_member(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    path: web::Path<(String, String)>,
+    PathIds(id, user): PathIds,
 ) -> AppResult<HttpResponse> {
-    let (id, user) = path.into_inner();
-    let id = path_id(&id)?;
-    rounds::remove_panel_member(&state.db, &actor, id, path_id(&user)?).await?;
+    rounds::remove_panel_member(&state.db, &actor, id, user).await?;
     set_flash(&session, "Removed from the panel");
     Ok(see_other(&paths::commissioner_funding_round(id)))
 }
@@ -439,18 +437,9 @@ pub async fn milestone_met(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    path: web::Path<(String, String)>,
+    PathIds(id, milestone): PathIds,
 ) -> AppResult<HttpResponse> {
-    let (id, milestone) = path.into_inner();
-    let id = path_id(&id)?;
-    fund_awards::milestone_met(
-        &state.db,
-        &actor,
-        id,
-        path_id(&milestone)?,
-        state.clock.today(),
-    )
-    .await?;
+    fund_awards::milestone_met(&state.db, &actor, id, milestone, state.clock.today()).await?;
     set_flash(&session, "Milestone marked as met");
     Ok(see_other(&format!(
         "{}#award",
