@@ -6,6 +6,7 @@
 //! (`domain::market::supply`) is written from the same documents on the way.
 
 use crate::clock::Clock;
+use entity::listings::ListingId;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -107,7 +108,7 @@ pub async fn catch_up(
             return Ok(applied);
         }
         let categories = CategoryPaths::load(db).await?;
-        let listing_ids: BTreeSet<i64> = fresh.iter().map(|r| r.listing_id).collect();
+        let listing_ids: BTreeSet<ListingId> = fresh.iter().map(|r| r.listing_id).collect();
         let (mut public, mut gone) = (Vec::new(), Vec::new());
         for id in listing_ids {
             match listing_doc(db, &categories, id, clock.today()).await? {
@@ -118,7 +119,7 @@ pub async fn catch_up(
         // The market tables first: if that fails the batch is tried again, index and all.
         market_supply::sync(db, &public, &gone).await?;
         let upserts = public.into_iter().map(|p| p.doc).collect();
-        let deletes = gone.into_iter().map(|id| id as u64).collect();
+        let deletes = gone.into_iter().map(|id| id.0 as u64).collect();
         let newest = fresh.iter().map(|r| r.id).max().unwrap_or(tail.last);
         tail.last = tail.last.max(newest);
         apply_blocking(index, upserts, deletes, Some(tail.last)).await?;

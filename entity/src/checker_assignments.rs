@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub listing_id: i64,
+    pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     pub checker_user_id: i64,
     pub assigned_by_user_id: i64,

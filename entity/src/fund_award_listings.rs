@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub application_id: i64,
-    pub listing_id: i64,
+    pub listing_id: crate::listings::ListingId,
     pub created_at: DateTimeUtc,
 }
 

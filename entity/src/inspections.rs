@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub assignment_id: i64,
-    pub listing_id: i64,
+    pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     pub checker_user_id: i64,
     /// "draft", "submitted", "returned" or "published".

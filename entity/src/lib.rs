@@ -36,6 +36,12 @@ macro_rules! id_type {
                 Self(id)
             }
         }
+
+        impl From<$name> for i64 {
+            fn from(id: $name) -> i64 {
+                id.0
+            }
+        }
     };
 }
 

@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "listings")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     /// draft, submitted, changes_requested, rejected (never published yet), approved
     /// (published), archived.
@@ -29,6 +29,11 @@ pub struct Model {
     pub market_categories: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+crate::id_type! {
+    /// A listing's id.
+    ListingId
 }
 
 crate::text_enum! {

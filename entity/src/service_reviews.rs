@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub enquiry_id: i64,
-    pub listing_id: i64,
+    pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     /// Who wrote it (the broker, when for a client).
     pub author_user_id: i64,

@@ -9,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub holder_user_id: Option<i64>,
     pub client_id: Option<i64>,
-    pub listing_id: i64,
+    pub listing_id: crate::listings::ListingId,
     /// Who saved it (the broker, when for a client).
     pub added_by_user_id: i64,
     pub created_at: DateTimeUtc,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub plan_id: i64,
-    pub listing_id: Option<i64>,
+    pub listing_id: Option<crate::listings::ListingId>,
     pub description: String,
     /// "hour", "session", "day", "week" or "item".
     pub unit: String,

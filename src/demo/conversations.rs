@@ -2,6 +2,7 @@
 //! enquiries with replies, so the enquiry pages have something to show on first run.
 
 use entity::enquiries::ReplyBy;
+use entity::listings::ListingId;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::accounts::email_address::EmailAddress;
@@ -21,7 +22,10 @@ pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Res
 }
 
 /// The first published listings of the demo provider's organisations.
-async fn provider_listings(db: &DatabaseConnection, provider: i64) -> anyhow::Result<Vec<i64>> {
+async fn provider_listings(
+    db: &DatabaseConnection,
+    provider: i64,
+) -> anyhow::Result<Vec<ListingId>> {
     let mut ids = Vec::new();
     for (org, _) in organisations::of_user(db, provider).await? {
         for (id, _) in listings::public_of_organisation(db, org.id).await? {
@@ -133,7 +137,7 @@ async fn seed_checking(
     db: &DatabaseConnection,
     base_url: &str,
     actor: &Actor,
-    listings: &[i64],
+    listings: &[ListingId],
 ) -> anyhow::Result<()> {
     let (Some(checker), Some(admin), Some(&listing)) = (
         user_id(db, "checker@kith.example").await?,

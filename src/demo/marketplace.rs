@@ -3,6 +3,7 @@
 //! changes pending, sent back, suspended, overdue for their check — so every page has
 //! something to show. Deterministic: the same seed gives the same marketplace.
 
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
@@ -418,7 +419,7 @@ impl<'a> Marketplace<'a> {
     /// Inserts one revision; `decided_days_ago` marks it approved by the demo admin.
     async fn revision(
         &mut self,
-        listing_id: i64,
+        listing_id: ListingId,
         number: i32,
         content: &ListingContent,
         status: ListingStatus,
@@ -460,9 +461,9 @@ impl<'a> Marketplace<'a> {
     }
 }
 
-fn active_id(active: &listings::ActiveModel) -> i64 {
+fn active_id(active: &listings::ActiveModel) -> ListingId {
     match &active.id {
         sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
-        sea_orm::ActiveValue::NotSet => 0,
+        sea_orm::ActiveValue::NotSet => ListingId(0),
     }
 }

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use entity::enquiries::EnquiryOutcome;
+use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 use entity::service_reviews::ServiceReviewStatus;
 use entity::{enquiries, service_reviews, users};
@@ -264,7 +265,7 @@ pub async fn moderate(
 /// Published reviews of a listing, newest first.
 pub async fn published_for_listing(
     conn: &impl ConnectionTrait,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<Vec<service_reviews::Model>, DbErr> {
     service_reviews::Entity::find()
         .filter(service_reviews::Column::ListingId.eq(listing_id))

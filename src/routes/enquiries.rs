@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
 use entity::enquiries::ReplyBy;
+use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 
 use crate::auth::CurrentUser;
@@ -53,7 +54,7 @@ async fn form_page(
     state: &AppState,
     session: &Session,
     user: &CurrentUser,
-    listing_id: i64,
+    listing_id: ListingId,
     form: Option<EnquiryForm>,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -96,7 +97,7 @@ pub async fn new_form(
     state: web::Data<AppState>,
     session: Session,
     VerifiedUser(user): VerifiedUser,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     form_page(
         &page,
@@ -116,7 +117,7 @@ pub async fn send(
     session: Session,
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let fields = FormFields(form.into_inner());

@@ -88,7 +88,7 @@ macro_rules! route_table {
         /// percent-encodes text parameters.
         pub mod paths {
             #[allow(unused_imports)]
-            use entity::provider_organisations::OrganisationId;
+            use entity::{listings::ListingId, provider_organisations::OrganisationId};
 
             $($(
                 #[doc = concat!("`", $path, "`")]
@@ -225,22 +225,22 @@ route_table! {
     GET  "/provider/organisations/{id}/listings" as provider_organisation_listings(id: OrganisationId) [Role(Provider)] => listings::organisation_listings;
     GET  "/provider/organisations/{id}/listings/new" as provider_organisation_listings_new(id: OrganisationId) [Role(Provider)] => listings::new_form;
     POST "/provider/organisations/{id}/listings"                                 [Role(Provider)]    => listings::create;
-    GET  "/provider/listings/{id}" as provider_listing(id: i64)                  [Role(Provider)]    => listings::manage;
+    GET  "/provider/listings/{id}" as provider_listing(id: ListingId)                  [Role(Provider)]    => listings::manage;
     POST "/provider/listings/{id}"                                               [Role(Provider)]    => listings::save;
-    GET  "/provider/listings/{id}/edit" as provider_listing_edit(id: i64)        [Role(Provider)]    => listings::edit_form;
-    GET  "/provider/listings/{id}/preview" as provider_listing_preview(id: i64)  [Role(Provider)]    => listings::preview;
-    POST "/provider/listings/{id}/photos" as provider_listing_photos(id: i64)    [Role(Provider)]    => listings::add_photo;
-    POST "/provider/listings/{id}/photos/remove" as provider_listing_photos_remove(id: i64) [Role(Provider)] => listings::remove_photo;
-    POST "/provider/listings/{id}/submit" as provider_listing_submit(id: i64)    [Role(Provider)]    => listings::submit;
-    POST "/provider/listings/{id}/confirm" as provider_listing_confirm(id: i64)  [Role(Provider)]    => listings::confirm_review;
-    POST "/provider/listings/{id}/archive" as provider_listing_archive(id: i64)  [Role(Provider)]    => listings::archive;
+    GET  "/provider/listings/{id}/edit" as provider_listing_edit(id: ListingId)        [Role(Provider)]    => listings::edit_form;
+    GET  "/provider/listings/{id}/preview" as provider_listing_preview(id: ListingId)  [Role(Provider)]    => listings::preview;
+    POST "/provider/listings/{id}/photos" as provider_listing_photos(id: ListingId)    [Role(Provider)]    => listings::add_photo;
+    POST "/provider/listings/{id}/photos/remove" as provider_listing_photos_remove(id: ListingId) [Role(Provider)] => listings::remove_photo;
+    POST "/provider/listings/{id}/submit" as provider_listing_submit(id: ListingId)    [Role(Provider)]    => listings::submit;
+    POST "/provider/listings/{id}/confirm" as provider_listing_confirm(id: ListingId)  [Role(Provider)]    => listings::confirm_review;
+    POST "/provider/listings/{id}/archive" as provider_listing_archive(id: ListingId)  [Role(Provider)]    => listings::archive;
     GET  "/admin/listings" as admin_listings()                                   [Role(Admin)]       => listings::admin::queue;
-    GET  "/admin/listings/{id}" as admin_listing(id: i64)                        [Role(Admin)]       => listings::admin::review;
-    POST "/admin/listings/{id}/decision" as admin_listing_decision(id: i64)      [Role(Admin)]       => listings::admin::decide;
-    POST "/admin/listings/{id}/suspend" as admin_listing_suspend(id: i64)        [Role(Admin)]       => listings::admin::suspend;
-    POST "/admin/listings/{id}/unsuspend" as admin_listing_unsuspend(id: i64)    [Role(Admin)]       => listings::admin::unsuspend;
-    POST "/admin/listings/{id}/archive" as admin_listing_archive(id: i64)        [Role(Admin)]       => listings::admin::archive;
-    GET  "/listings/{id}" as listing(id: i64)                                    [Public]            => listings::public;
+    GET  "/admin/listings/{id}" as admin_listing(id: ListingId)                        [Role(Admin)]       => listings::admin::review;
+    POST "/admin/listings/{id}/decision" as admin_listing_decision(id: ListingId)      [Role(Admin)]       => listings::admin::decide;
+    POST "/admin/listings/{id}/suspend" as admin_listing_suspend(id: ListingId)        [Role(Admin)]       => listings::admin::suspend;
+    POST "/admin/listings/{id}/unsuspend" as admin_listing_unsuspend(id: ListingId)    [Role(Admin)]       => listings::admin::unsuspend;
+    POST "/admin/listings/{id}/archive" as admin_listing_archive(id: ListingId)        [Role(Admin)]       => listings::admin::archive;
+    GET  "/listings/{id}" as listing(id: ListingId)                                    [Public]            => listings::public;
     GET  "/search" as search()                                                   [Public]            => search::page;
     GET  "/api/v1/search" as api_v1_search()                                     [Public]            => search::api;
     GET  "/openreferral" as openreferral()                                       [Public]            => openreferral::root;
@@ -265,7 +265,7 @@ route_table! {
     GET  "/shortlist/print" as shortlist_print()                                 [Public]            => plans::shortlists::print;
     POST "/shortlist"                                                            [Public]            => plans::shortlists::add;
     POST "/shortlist/remove" as shortlist_remove()                               [Public]            => plans::shortlists::remove;
-    GET  "/listings/{id}/enquire" as listing_enquire(id: i64)                    [AnyRole(SEEKERS)]  => enquiries::new_form;
+    GET  "/listings/{id}/enquire" as listing_enquire(id: ListingId)                    [AnyRole(SEEKERS)]  => enquiries::new_form;
     POST "/listings/{id}/enquire"                                                [AnyRole(SEEKERS)]  => enquiries::send;
     GET  "/enquiries" as enquiries()                                             [AnyRole(SEEKERS)]  => enquiries::list;
     GET  "/enquiries/{id}" as enquiry(id: i64)                                   [SignedIn]          => enquiries::show;
@@ -353,10 +353,10 @@ route_table! {
     GET  "/admin/inspections/{id}" as admin_inspection(id: i64)                  [Role(Admin)]       => checking::review::review;
     POST "/admin/inspections/{id}/return" as admin_inspection_return(id: i64)    [Role(Admin)]       => checking::review::send_back;
     POST "/admin/inspections/{id}/publish" as admin_inspection_publish(id: i64)  [Role(Admin)]       => checking::review::publish;
-    GET  "/listings/{id}/quality" as listing_quality(id: i64)                    [Public]            => checking::review::public_report;
-    POST "/provider/listings/{id}/quality-response" as provider_listing_quality_response(id: i64) [Role(Provider)] => checking::review::provider_response;
+    GET  "/listings/{id}/quality" as listing_quality(id: ListingId)                    [Public]            => checking::review::public_report;
+    POST "/provider/listings/{id}/quality-response" as provider_listing_quality_response(id: ListingId) [Role(Provider)] => checking::review::provider_response;
     GET  "/admin/checking" as admin_checking()                                   [Role(Admin)]       => checking::admin_overview;
-    GET  "/admin/listings/{id}/assign" as admin_listing_assign(id: i64)          [Role(Admin)]       => checking::assign_form;
+    GET  "/admin/listings/{id}/assign" as admin_listing_assign(id: ListingId)          [Role(Admin)]       => checking::assign_form;
     POST "/admin/listings/{id}/assign"                                           [Role(Admin)]       => checking::assign;
     POST "/admin/assignments/{id}/cancel" as admin_assignment_cancel(id: i64)    [Role(Admin)]       => checking::cancel;
     GET  "/provider/organisations/{id}/enquiries" as provider_organisation_enquiries(id: OrganisationId) [Role(Provider)] => enquiries::inbox;

@@ -2,6 +2,7 @@
 //! the UK profile's shapes, paged as the standard says. Errors are JSON.
 
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingId;
 use serde_json::json;
 
 use crate::domain::listings::{self, PublicListing};
@@ -31,7 +32,7 @@ pub async fn openapi() -> HttpResponse {
         .body(include_str!("../../static/openreferral/openapi.json"))
 }
 
-async fn public(state: &AppState, listing_id: i64) -> AppResult<Option<PublicListing>> {
+async fn public(state: &AppState, listing_id: ListingId) -> AppResult<Option<PublicListing>> {
     Ok(listings::public_listing(&state.db, listing_id).await?)
 }
 
@@ -53,7 +54,7 @@ async fn matching(
     let mut found = Vec::new();
     for hit in &results.hits {
         // The index may be a moment behind the database: skip what is no longer public.
-        if let Some(p) = public(state, hit.listing_id as i64).await? {
+        if let Some(p) = public(state, ListingId(hit.listing_id as i64)).await? {
             found.push(p);
         }
     }
@@ -75,7 +76,7 @@ pub async fn services(
 
 pub async fn service(state: web::Data<AppState>, id: web::Path<String>) -> AppResult<HttpResponse> {
     let (listing_id, _) = ids::parse(Kind::Service, &id).ok_or(AppError::NotFound)?;
-    let p = public(&state, listing_id)
+    let p = public(&state, ListingId(listing_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let terms = taxonomy::load(&state.db, &state.base_url).await?;
@@ -109,7 +110,7 @@ pub async fn service_at_location(
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (listing_id, sub) = ids::parse(Kind::ServiceAtLocation, &id).ok_or(AppError::NotFound)?;
-    let p = public(&state, listing_id)
+    let p = public(&state, ListingId(listing_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let wanted = ids::id(Kind::ServiceAtLocation, listing_id, sub);

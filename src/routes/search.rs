@@ -1,6 +1,7 @@
 //! Search handlers: the search page, `GET /api/v1/search` (the same parameters, JSON), and
 //! the admins' view of the demand log. Every search is logged anonymously.
 
+use entity::listings::ListingId;
 use entity::provider_organisations::ProviderKind;
 use entity::search_log::SearchSource;
 use std::collections::HashMap;
@@ -299,7 +300,11 @@ pub async fn api(
             title: h.title.clone(),
             summary: h.summary.clone(),
             snippet_html: h.snippet_html.clone(),
-            url: format!("{}{}", state.base_url, paths::listing(h.listing_id as i64)),
+            url: format!(
+                "{}{}",
+                state.base_url,
+                paths::listing(ListingId(h.listing_id as i64))
+            ),
             provider: ApiProvider {
                 id: h.provider_id,
                 name: h.provider_name.clone(),

@@ -3,6 +3,7 @@
 
 use entity::enquiries::ReplyBy;
 use entity::enquiries::{EnquiryOutcome, EnquiryStatus};
+use entity::listings::ListingId;
 use entity::provider_organisations;
 use maud::{Markup, html};
 
@@ -68,7 +69,7 @@ pub fn enquiry_table(enquiries: &[EnquiryView], show_client: bool) -> Markup {
 }
 
 pub struct FormPage<'a> {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub listing_title: &'a str,
     pub provider_name: &'a str,
     /// The broker's client (id, name) the enquiry is for.

@@ -498,7 +498,8 @@ async fn a_published_rating_shows_on_the_listing_and_in_search_and_inadequate_pr
         .await
         .unwrap()
         .unwrap()
-        .listing_id;
+        .listing_id
+        .0;
     let res = checker
         .post_form(
             &format!("/checker/assignments/{assignment}/inspection"),

@@ -352,7 +352,7 @@ async fn still_submitted(instance: &Instance) -> Vec<i64> {
         .await
         .unwrap()
         .into_iter()
-        .map(|l| l.id)
+        .map(|l| l.id.0)
         .collect();
     db.close().await.unwrap();
     ids

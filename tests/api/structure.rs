@@ -281,7 +281,10 @@ fn every_path_in_the_route_table_has_one_name_that_fits_it() {
             .collect();
         assert_eq!(&placeholders, params, "{name}: {pattern}");
     }
-    assert_eq!(kith::paths::listing(7), "/listings/7");
+    assert_eq!(
+        kith::paths::listing(entity::listings::ListingId(7)),
+        "/listings/7"
+    );
     assert_eq!(
         kith::paths::checker_inspection_step(3, "check"),
         "/checker/inspections/3/check"

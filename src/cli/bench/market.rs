@@ -4,6 +4,7 @@
 //! Market Position Statement's figures.
 
 use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
+use entity::listings::ListingId;
 use entity::provider_organisations::{OrganisationId, ProviderKind};
 use entity::search_log::SearchSource;
 use std::collections::BTreeMap;
@@ -112,7 +113,7 @@ pub async fn market(
         let (_, slug) = categories.choose(&mut rng).expect("categories");
         let unit = UNITS[rng.gen_range(0..UNITS.len())];
         market_supply::ActiveModel {
-            listing_id: Set(10_000_000 + i as i64),
+            listing_id: Set(ListingId(10_000_000 + i as i64)),
             organisation_id: Set(OrganisationId(
                 rng.gen_range(1..(services as i64 / 3).max(2)),
             )),
@@ -144,7 +145,7 @@ pub async fn market(
             offered
                 .iter()
                 .map(|name| entity::market_languages::ActiveModel {
-                    listing_id: Set(10_000_000 + i as i64),
+                    listing_id: Set(ListingId(10_000_000 + i as i64)),
                     language_key: Set(name.to_lowercase()),
                     language: Set((*name).to_owned()),
                     ..Default::default()

@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::checker_assignments::AssignmentStatus;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::{checker_assignments, users};
 use sea_orm::{
@@ -123,7 +124,7 @@ pub async fn assign(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    listing_id: i64,
+    listing_id: ListingId,
     admin_user_id: i64,
     new: NewAssignment,
 ) -> Result<i64, AssignmentError> {
@@ -314,7 +315,7 @@ pub async fn cancel(
 pub async fn cancel_for_archived(
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<(), DbErr> {
     let open = checker_assignments::Entity::find()
         .filter(checker_assignments::Column::ListingId.eq(listing_id))
@@ -409,7 +410,7 @@ pub async fn open(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, Assign
 
 pub async fn for_listing(
     db: &DatabaseConnection,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
         .filter(checker_assignments::Column::ListingId.eq(listing_id))

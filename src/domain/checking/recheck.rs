@@ -5,6 +5,7 @@
 
 use entity::checker_assignments::AssignmentStatus;
 use entity::inspections::InspectionStatus;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use std::collections::{BTreeMap, HashMap};
@@ -47,7 +48,7 @@ pub fn due_on(
 /// One listing on the schedule.
 #[derive(Clone, Debug)]
 pub struct DueListing {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub title: String,
     pub provider_name: String,
     /// Postcode district the service is in or around ("M33"), if known.
@@ -85,12 +86,12 @@ pub async fn schedule(
         .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows.iter().map(|l| l.id).collect();
+    let ids: Vec<ListingId> = rows.iter().map(|l| l.id).collect();
     let live_ids: Vec<i64> = rows.iter().filter_map(|l| l.live_revision_id).collect();
     let org_ids: Vec<OrganisationId> = rows.iter().map(|l| l.organisation_id).collect();
     let mut revisions: HashMap<i64, listing_revisions::Model> = HashMap::new();
-    let mut last: HashMap<i64, inspections::Model> = HashMap::new();
-    let mut assigned: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    let mut last: HashMap<ListingId, inspections::Model> = HashMap::new();
+    let mut assigned: std::collections::HashSet<ListingId> = std::collections::HashSet::new();
     let mut orgs: HashMap<OrganisationId, String> = HashMap::new();
     for chunk in live_ids.chunks(500) {
         for r in listing_revisions::Entity::find()

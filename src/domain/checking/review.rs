@@ -5,6 +5,7 @@
 use chrono::Utc;
 use entity::checker_assignments::AssignmentStatus;
 use entity::inspections::InspectionStatus;
+use entity::listings::ListingId;
 use entity::{checker_assignments, inspections, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -43,7 +44,7 @@ pub async fn find(db: &DatabaseConnection, id: i64) -> Result<inspections::Model
 /// The newest published inspection of a listing.
 pub async fn latest_published(
     conn: &impl ConnectionTrait,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<Option<inspections::Model>, DbErr> {
     inspections::Entity::find()
         .filter(inspections::Column::ListingId.eq(listing_id))
@@ -219,7 +220,7 @@ pub async fn respond(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    listing_id: i64,
+    listing_id: ListingId,
     user_id: i64,
     body: String,
 ) -> Result<(), InspectionError> {

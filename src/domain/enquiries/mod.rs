@@ -9,6 +9,7 @@ pub mod stats;
 use chrono::{DateTime, Utc};
 use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
+use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, users};
 use sea_orm::{
@@ -280,7 +281,7 @@ pub async fn awaiting_provider(
 async fn open_for(
     conn: &impl ConnectionTrait,
     holder: Holder,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<Option<i64>, DbErr> {
     Ok(enquiries::Entity::find()
         .filter(holder.condition(enquiries::Column::HolderUserId, enquiries::Column::ClientId))
@@ -297,7 +298,7 @@ pub async fn send(
     actor: &Actor,
     base_url: &str,
     acting: &Acting,
-    listing_id: i64,
+    listing_id: ListingId,
     new: NewEnquiry,
 ) -> Result<i64, EnquiryError> {
     let txn = db.begin().await?;

@@ -3,6 +3,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::fund_applications::FundDecision;
+use entity::listings::ListingId;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -23,7 +24,7 @@ pub struct AwardView {
     pub payments: Vec<fund_payments::Model>,
     pub milestones: Vec<fund_milestones::Model>,
     /// (listing id, title, public?)
-    pub listings: Vec<(i64, String, bool)>,
+    pub listings: Vec<(ListingId, String, bool)>,
 }
 
 impl AwardView {
@@ -233,7 +234,7 @@ pub async fn link_listing(
     db: &DatabaseConnection,
     actor: &Actor,
     application_id: i64,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<Result<(), FieldErrors>, FundError> {
     let award = load(db, application_id).await?;
     let mut e = FieldErrors::default();

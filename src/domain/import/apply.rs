@@ -3,6 +3,7 @@
 //! at all. A dry run checks and matches every row the same way and writes nothing.
 
 use entity::import_sources::ImportKind;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::{OrganisationId, OrganisationStatus, ProviderKind};
 use std::collections::BTreeMap;
@@ -36,9 +37,9 @@ pub struct Options {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    Created(Option<i64>),
-    Updated(i64),
-    Unchanged(i64),
+    Created(Option<ListingId>),
+    Updated(ListingId),
+    Unchanged(ListingId),
     Skipped(String),
 }
 
@@ -238,7 +239,7 @@ async fn matched(
     let Some(id) = local_id(conn, ImportKind::Service, source_id).await? else {
         return Ok(None);
     };
-    match listings::load(conn, id).await {
+    match listings::load(conn, ListingId(id)).await {
         Ok(view) => Ok(Some(view)),
         Err(listings::ListingError::Db(e)) => Err(e),
         Err(_) => Ok(None),
@@ -303,7 +304,7 @@ async fn write(
             }
             .insert(&txn)
             .await?;
-            remember(&txn, ImportKind::Service, &row.source_id, listing.id).await?;
+            remember(&txn, ImportKind::Service, &row.source_id, listing.id.0).await?;
             (listing, 1, None)
         }
     };

@@ -4,6 +4,7 @@
 //! step is audited and emailed in the same transaction.
 
 use chrono::{Duration, NaiveDate, Utc};
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationStatus;
 use entity::{listing_revisions, listings as listing_rows};
@@ -117,7 +118,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    id: i64,
+    id: ListingId,
     user_id: i64,
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
@@ -184,14 +185,13 @@ pub struct DecisionInput {
 }
 
 /// Records the admin's decision on the version waiting for review.
-#[allow(clippy::too_many_arguments)]
 pub async fn decide(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
     policy: ReviewPolicy,
     today: NaiveDate,
-    id: i64,
+    id: ListingId,
     input: DecisionInput,
 ) -> Result<(), ListingError> {
     let message = input.message.trim().to_owned();
@@ -289,7 +289,7 @@ pub async fn suspend(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    id: i64,
+    id: ListingId,
     why: &str,
 ) -> Result<(), ListingError> {
     set_suspended(db, actor, base_url, id, why, true).await
@@ -300,7 +300,7 @@ pub async fn unsuspend(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    id: i64,
+    id: ListingId,
     why: &str,
 ) -> Result<(), ListingError> {
     set_suspended(db, actor, base_url, id, why, false).await
@@ -310,7 +310,7 @@ async fn set_suspended(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    id: i64,
+    id: ListingId,
     why: &str,
     suspend: bool,
 ) -> Result<(), ListingError> {
@@ -360,7 +360,7 @@ async fn set_suspended(
 pub async fn archive(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: ListingId,
     user_id: Option<i64>,
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
@@ -406,7 +406,7 @@ pub async fn archive(
 
 /// A version waiting for the council, with how long it has waited.
 pub struct QueueEntry {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub title: String,
     pub organisation: String,
     pub revision_number: i32,

@@ -8,6 +8,7 @@ pub mod form;
 pub mod review;
 
 use chrono::Utc;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
@@ -119,7 +120,7 @@ async fn version(
     Ok(Some(Version { revision, content }))
 }
 
-pub async fn load(conn: &impl ConnectionTrait, id: i64) -> Result<ListingView, ListingError> {
+pub async fn load(conn: &impl ConnectionTrait, id: ListingId) -> Result<ListingView, ListingError> {
     let listing = listings::Entity::find_by_id(id)
         .one(conn)
         .await?
@@ -161,7 +162,7 @@ pub async fn views_of(
 /// The listing, if `user_id` acts for its organisation; anyone else is told it does not exist.
 pub async fn as_member(
     conn: &impl ConnectionTrait,
-    id: i64,
+    id: ListingId,
     user_id: i64,
 ) -> Result<ListingView, ListingError> {
     let view = load(conn, id).await?;
@@ -189,7 +190,7 @@ pub async fn create(
     organisation_id: OrganisationId,
     user_id: i64,
     content: &ListingContent,
-) -> Result<i64, ListingError> {
+) -> Result<ListingId, ListingError> {
     let txn = db.begin().await?;
     organisations::as_member(&txn, organisation_id, user_id).await?;
     let now = Utc::now();
@@ -218,7 +219,7 @@ pub async fn create(
 
 async fn insert_revision(
     conn: &impl ConnectionTrait,
-    listing_id: i64,
+    listing_id: ListingId,
     number: i32,
     content: &ListingContent,
     created_by: Option<i64>,
@@ -243,7 +244,7 @@ async fn insert_revision(
 
 pub(crate) async fn next_revision_number(
     conn: &impl ConnectionTrait,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<i32, DbErr> {
     let last = listing_revisions::Entity::find()
         .filter(listing_revisions::Column::ListingId.eq(listing_id))
@@ -259,7 +260,7 @@ pub(crate) async fn next_revision_number(
 async fn edit_working(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: ListingId,
     user_id: i64,
     what: &str,
     change: impl FnOnce(&mut ListingContent) -> Result<(), ListingError>,
@@ -322,7 +323,7 @@ async fn edit_working(
 pub async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: ListingId,
     user_id: i64,
     mut content: ListingContent,
 ) -> Result<(), ListingError> {
@@ -346,7 +347,7 @@ pub fn has_room_for_a_photo(view: &ListingView) -> Result<(), ListingError> {
 pub async fn add_photo(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: ListingId,
     user_id: i64,
     photo: Photo,
 ) -> Result<(), ListingError> {
@@ -365,7 +366,7 @@ pub async fn add_photo(
 pub async fn remove_photo(
     db: &DatabaseConnection,
     actor: &Actor,
-    id: i64,
+    id: ListingId,
     user_id: i64,
     file: &str,
 ) -> Result<(), ListingError> {
@@ -390,7 +391,7 @@ pub struct PublicListing {
 
 pub async fn public_listing(
     conn: &impl ConnectionTrait,
-    id: i64,
+    id: ListingId,
 ) -> Result<Option<PublicListing>, ListingError> {
     let view = match load(conn, id).await {
         Ok(view) => view,
@@ -417,7 +418,7 @@ pub async fn public_listing(
 pub async fn public_of_organisation(
     conn: &impl ConnectionTrait,
     organisation_id: OrganisationId,
-) -> Result<Vec<(i64, ListingContent)>, ListingError> {
+) -> Result<Vec<(ListingId, ListingContent)>, ListingError> {
     let rows = listings::Entity::find()
         .filter(listings::Column::OrganisationId.eq(organisation_id))
         .filter(listings::Column::Status.eq(ListingStatus::Approved))
@@ -438,7 +439,7 @@ pub async fn public_of_organisation(
 /// Every version of a listing, newest first.
 pub async fn revisions(
     conn: &impl ConnectionTrait,
-    id: i64,
+    id: ListingId,
 ) -> Result<Vec<listing_revisions::Model>, DbErr> {
     listing_revisions::Entity::find()
         .filter(listing_revisions::Column::ListingId.eq(id))

@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDate, Utc};
 use entity::listings as listing_rows;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -54,7 +55,7 @@ pub async fn confirm(
     actor: &Actor,
     policy: ReviewPolicy,
     today: NaiveDate,
-    id: i64,
+    id: ListingId,
     user_id: i64,
 ) -> Result<NaiveDate, ListingError> {
     let txn = db.begin().await?;

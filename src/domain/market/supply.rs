@@ -3,6 +3,7 @@
 //! the search change table), and queried for market analysis — here, the quality of supply
 //! by type of support and postcode district.
 
+use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 use std::collections::BTreeMap;
 
@@ -44,7 +45,7 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
     d.categories
         .iter()
         .map(|c| market_supply::ActiveModel {
-            listing_id: Set(d.listing_id as i64),
+            listing_id: Set(ListingId(d.listing_id as i64)),
             organisation_id: Set(OrganisationId(d.provider_id as i64)),
             category_path: Set(c.path.clone()),
             top_category: Set(c.path.split('/').next().unwrap_or_default().to_owned()),
@@ -67,13 +68,13 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
 pub async fn sync(
     db: &DatabaseConnection,
     public: &[Projection],
-    gone: &[i64],
+    gone: &[ListingId],
 ) -> Result<(), DbErr> {
     let now = Utc::now();
     let txn = db.begin().await?;
-    let ids: Vec<i64> = public
+    let ids: Vec<ListingId> = public
         .iter()
-        .map(|p| p.doc.listing_id as i64)
+        .map(|p| ListingId(p.doc.listing_id as i64))
         .chain(gone.iter().copied())
         .collect();
     for chunk in ids.chunks(INSERT_CHUNK) {
@@ -131,7 +132,7 @@ pub fn language_key(name: &str) -> (String, String) {
 async fn sync_languages(
     txn: &impl ConnectionTrait,
     public: &[Projection],
-    ids: &[i64],
+    ids: &[ListingId],
 ) -> Result<(), DbErr> {
     for chunk in ids.chunks(INSERT_CHUNK) {
         market_languages::Entity::delete_many()
@@ -146,7 +147,7 @@ async fn sync_languages(
             let (key, name) = language_key(language);
             if seen.insert(key.clone()) {
                 rows.push(market_languages::ActiveModel {
-                    listing_id: Set(p.doc.listing_id as i64),
+                    listing_id: Set(ListingId(p.doc.listing_id as i64)),
                     language_key: Set(key.chars().take(40).collect()),
                     language: Set(name.chars().take(40).collect()),
                     ..Default::default()

@@ -26,7 +26,8 @@ const PREFIX: &str = "6b697468";
 const MAX_ID: i64 = 0xffff_ffff_ffff;
 
 /// The ORUK id of record `n` (and its `sub`-th part) of a kind.
-pub fn id(kind: Kind, n: i64, sub: u16) -> String {
+pub fn id(kind: Kind, n: impl Into<i64>, sub: u16) -> String {
+    let n: i64 = n.into();
     format!(
         "{PREFIX}-{:04x}-4{:03x}-8000-{:012x}",
         kind as u16,

@@ -4,6 +4,7 @@
 //! is published; a personal assistant's home-visit base is given as its postcode district.
 
 use chrono::SecondsFormat;
+use entity::listings::ListingId;
 use entity::provider_organisations::ProviderKind;
 use search_index::{locate, to_wgs84};
 
@@ -98,7 +99,7 @@ pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organiz
 }
 
 /// The venue (if any) as a physical location with its postcode's centre in WGS84.
-fn venue_location(listing_id: i64, p: &PublicListing) -> Option<Location> {
+fn venue_location(listing_id: ListingId, p: &PublicListing) -> Option<Location> {
     let venue = p.content.venue.as_ref()?;
     let parts: Vec<&str> = venue
         .address
@@ -154,7 +155,7 @@ fn venue_location(listing_id: i64, p: &PublicListing) -> Option<Location> {
     })
 }
 
-fn online_location(listing_id: i64, p: &PublicListing, base_url: &str) -> Option<Location> {
+fn online_location(listing_id: ListingId, p: &PublicListing, base_url: &str) -> Option<Location> {
     p.content.online.then(|| Location {
         id: ids::id(Kind::Location, listing_id, ONLINE),
         location_type: "virtual".into(),
@@ -186,7 +187,7 @@ pub fn service_at_locations(p: &PublicListing, base_url: &str) -> Vec<ServiceAtL
     .collect()
 }
 
-fn schedules(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<Schedule> {
+fn schedules(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<Schedule> {
     let a = &p.content.availability;
     if a.days.is_empty() && a.from.is_none() && a.to.is_none() {
         return Vec::new();
@@ -212,7 +213,7 @@ fn schedules(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<Schedu
     }]
 }
 
-fn service_areas(listing_id: i64, p: &PublicListing, service_id: &str) -> Vec<ServiceArea> {
+fn service_areas(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<ServiceArea> {
     let Some(home) = &p.content.at_home else {
         return Vec::new();
     };

@@ -2,6 +2,7 @@
 //! plan with. Visitors keep theirs in the session until they sign in; then it is kept.
 
 use chrono::Utc;
+use entity::listings::ListingId;
 use entity::shortlist_items;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -29,7 +30,7 @@ pub enum ShortlistError {
 
 /// One saved listing: its public version, or `None` when it is no longer published.
 pub struct Entry {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub saved_at: chrono::DateTime<Utc>,
     pub listing: Option<PublicListing>,
 }
@@ -53,7 +54,7 @@ async fn rows(
 pub async fn listing_ids(
     conn: &impl ConnectionTrait,
     holder: Holder,
-) -> Result<Vec<i64>, sea_orm::DbErr> {
+) -> Result<Vec<ListingId>, sea_orm::DbErr> {
     Ok(rows(conn, holder)
         .await?
         .into_iter()
@@ -80,7 +81,7 @@ pub async fn entries(
 /// Entries for listing ids kept in a visitor's session.
 pub async fn visitor_entries(
     db: &DatabaseConnection,
-    ids: &[i64],
+    ids: &[ListingId],
 ) -> Result<Vec<Entry>, ShortlistError> {
     let mut out = Vec::new();
     for &id in ids {
@@ -96,7 +97,7 @@ pub async fn visitor_entries(
 /// Checks a listing can be saved (published now).
 pub async fn ensure_available(
     conn: &impl ConnectionTrait,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<(), ShortlistError> {
     match listings::public_listing(conn, listing_id).await? {
         Some(_) => Ok(()),
@@ -107,7 +108,7 @@ pub async fn ensure_available(
 async fn insert(
     conn: &impl ConnectionTrait,
     acting: &Acting,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<(), sea_orm::DbErr> {
     let (holder_user_id, client_id) = acting.holder.columns();
     shortlist_items::ActiveModel {
@@ -129,7 +130,7 @@ pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,
     acting: &Acting,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<bool, ShortlistError> {
     let txn = db.begin().await?;
     ensure_available(&txn, listing_id).await?;
@@ -154,7 +155,7 @@ pub async fn remove(
     db: &DatabaseConnection,
     actor: &Actor,
     acting: &Acting,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> Result<bool, ShortlistError> {
     let txn = db.begin().await?;
     let removed = shortlist_items::Entity::delete_many()
@@ -184,7 +185,7 @@ pub async fn adopt(
     db: &DatabaseConnection,
     actor: &Actor,
     user_id: i64,
-    visitor_ids: &[i64],
+    visitor_ids: &[ListingId],
 ) -> Result<usize, ShortlistError> {
     let acting = Acting::for_self(user_id);
     let txn = db.begin().await?;

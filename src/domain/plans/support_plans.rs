@@ -3,6 +3,7 @@
 //! A broker keeps a plan for each client; every change records who made it.
 
 use chrono::Utc;
+use entity::listings::ListingId;
 use entity::support_plans::BudgetSource;
 use entity::{support_plan_items, support_plans};
 use sea_orm::{
@@ -239,7 +240,7 @@ pub struct ItemForm {
 /// A checked line, before it is saved.
 #[derive(Clone, Debug)]
 pub struct NewItem {
-    pub listing_id: Option<i64>,
+    pub listing_id: Option<ListingId>,
     pub description: String,
     pub unit: PriceUnit,
     pub unit_price_pence: i64,
@@ -280,7 +281,7 @@ impl ItemForm {
         };
         let quantity = e.take(quantity_field, parse_quantity(&self.quantity));
         if from_shortlist {
-            let id: Option<i64> = self.listing_id.trim().parse().ok();
+            let id: Option<ListingId> = self.listing_id.trim().parse().ok();
             let shortlisted = match id {
                 Some(id) => shortlists::listing_ids(db, holder)
                     .await

@@ -1,6 +1,7 @@
 //! The search change table: every change that may alter what the public can find is
 //! recorded here in the same transaction, and each process's indexer applies it.
 
+use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 use std::collections::BTreeSet;
 
@@ -12,7 +13,7 @@ use sea_orm::{
 };
 
 /// Marks a listing for the indexers.
-pub async fn record(conn: &impl ConnectionTrait, listing_id: i64) -> Result<(), DbErr> {
+pub async fn record(conn: &impl ConnectionTrait, listing_id: ListingId) -> Result<(), DbErr> {
     search_index_changes::Entity::insert(search_index_changes::ActiveModel {
         listing_id: Set(listing_id),
         created_at: Set(Utc::now()),
@@ -28,7 +29,7 @@ pub async fn record_organisation(
     conn: &impl ConnectionTrait,
     organisation_id: OrganisationId,
 ) -> Result<(), DbErr> {
-    let ids: Vec<i64> = listings::Entity::find()
+    let ids: Vec<ListingId> = listings::Entity::find()
         .select_only()
         .column(listings::Column::Id)
         .filter(listings::Column::OrganisationId.eq(organisation_id))

@@ -1,6 +1,7 @@
 //! What the search index holds about a listing: built from the database for the live
 //! version of published, visible listings only; anything else is removed from the index.
 
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use std::collections::HashMap;
 
@@ -75,7 +76,7 @@ fn district_of(place: &str) -> Option<String> {
 pub async fn listing_doc(
     conn: &impl ConnectionTrait,
     categories: &CategoryPaths,
-    listing_id: i64,
+    listing_id: ListingId,
     today: NaiveDate,
 ) -> Result<Option<Projection>, ListingError> {
     let view = match listings::load(conn, listing_id).await {
@@ -104,7 +105,7 @@ pub async fn listing_doc(
         .or_else(|| c.at_home.as_ref().and_then(|h| district_of(&h.place)))
         .unwrap_or_default();
     let doc = ListingDoc {
-        listing_id: listing_id as u64,
+        listing_id: listing_id.0 as u64,
         provider_id: view.org.id.0 as u64,
         title: c.title.clone(),
         summary: c.summary.clone(),
@@ -172,7 +173,7 @@ pub fn minute_of_day(time: &str) -> Option<u16> {
 }
 
 /// Every listing that may be public, for a full rebuild.
-pub async fn candidate_ids(conn: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+pub async fn candidate_ids(conn: &impl ConnectionTrait) -> Result<Vec<ListingId>, DbErr> {
     listing_rows::Entity::find()
         .select_only()
         .column(listing_rows::Column::Id)

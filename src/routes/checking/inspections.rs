@@ -6,6 +6,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use entity::inspections::InspectionStatus;
+use entity::listings::ListingId;
 
 use crate::auth::CurrentUser;
 use crate::domain::checking::inspections::{self, InspectionError, Step};
@@ -33,7 +34,7 @@ impl From<InspectionError> for AppError {
     }
 }
 
-async fn title(state: &AppState, listing_id: i64) -> AppResult<String> {
+async fn title(state: &AppState, listing_id: ListingId) -> AppResult<String> {
     Ok(listings::load(&state.db, listing_id)
         .await?
         .title()
@@ -58,8 +59,7 @@ pub async fn step_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
-    StepSlug(slug): StepSlug,
+    InspectionStep(id, slug): InspectionStep,
 ) -> AppResult<HttpResponse> {
     let model = inspections::of_checker(&state.db, id, user.id).await?;
     let title = title(&state, model.listing_id).await?;
@@ -101,8 +101,7 @@ pub async fn save_step(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
-    StepSlug(slug): StepSlug,
+    InspectionStep(id, slug): InspectionStep,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let step = Step::parse(&slug).ok_or(AppError::NotFound)?;
@@ -276,19 +275,21 @@ pub async fn remove_photo(
     Ok(see_other(&paths::checker_inspection_step(id, "photos")))
 }
 
-/// The `{step}` of an inspection's path: a step's slug, or `check` for the answers so far.
-pub struct StepSlug(String);
+/// An inspection's `{id}` and `{step}`: a step's slug, or `check` for the answers so far.
+/// An id that is not a number is a page that does not exist (404).
+pub struct InspectionStep(i64, String);
 
-impl actix_web::FromRequest for StepSlug {
+impl actix_web::FromRequest for InspectionStep {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let info = req.match_info();
         std::future::ready(
-            req.match_info()
-                .get("step")
-                .map(|s| StepSlug(s.to_owned()))
-                .ok_or(AppError::NotFound),
+            match (info.get("id").map(crate::routes::path_id), info.get("step")) {
+                (Some(Ok(id)), Some(step)) => Ok(InspectionStep(id, step.to_owned())),
+                _ => Err(AppError::NotFound),
+            },
         )
     }
 }

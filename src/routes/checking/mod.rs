@@ -6,6 +6,7 @@ pub mod review;
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 
 use crate::auth::CurrentUser;
@@ -213,7 +214,7 @@ pub async fn admin_overview(
 async fn assign_page(
     page: &Page,
     state: &AppState,
-    listing_id: i64,
+    listing_id: ListingId,
     form: &AssignForm,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -252,7 +253,7 @@ async fn assign_page(
 pub async fn assign_form(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     assign_page(
         &page,
@@ -270,7 +271,7 @@ pub async fn assign(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let form = AssignForm::from_fields(&FormFields(form.into_inner()));

@@ -3,6 +3,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use entity::inspections::InspectionStatus;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 
 use crate::domain::accounts;
@@ -133,7 +134,7 @@ pub async fn publish(
 async fn report_page(
     page: &Page,
     state: &AppState,
-    id: i64,
+    id: ListingId,
     draft: &str,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -186,7 +187,7 @@ async fn report_page(
 pub async fn public_report(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     report_page(&page, &state, id, "", &FieldErrors::default()).await
 }
@@ -203,7 +204,7 @@ pub async fn provider_response(
     user: crate::auth::CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<ResponseForm>,
 ) -> AppResult<HttpResponse> {
     let mut errors = FieldErrors::default();

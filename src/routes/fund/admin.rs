@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use entity::fund_applications::ApplicationStatus;
 use entity::fund_reviews::PanelReviewStatus;
 use entity::fund_rounds::RoundStatus;
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 
 use crate::auth::CurrentUser;
@@ -267,7 +268,7 @@ async fn application_page(
         Err(FundError::NotFound) => None,
         Err(other) => return Err(other.into()),
     };
-    let org_listings: Vec<(i64, String)> =
+    let org_listings: Vec<(ListingId, String)> =
         listings::of_organisation(&state.db, app.organisation.id)
             .await?
             .iter()
@@ -456,7 +457,7 @@ pub async fn link_listing(
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let fields = FormFields(form.into_inner());
-    let listing = fields.one("listing").trim().parse::<i64>().unwrap_or(0);
+    let listing = fields.one("listing").trim().parse().unwrap_or_default();
     let result = fund_awards::link_listing(&state.db, &actor, id, listing).await?;
     tracking(
         &page,

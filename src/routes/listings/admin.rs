@@ -3,6 +3,7 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use serde::Deserialize;
 
@@ -74,7 +75,7 @@ struct Sent {
 async fn review_page(
     page: &Page,
     state: &AppState,
-    id: i64,
+    id: ListingId,
     sent: &Sent,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -112,7 +113,7 @@ async fn review_page(
 pub async fn review(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     review_page(&page, &state, id, &Sent::default(), &FieldErrors::default()).await
 }
@@ -122,7 +123,7 @@ pub async fn decide(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let fields = FormFields(form.into_inner());
@@ -183,7 +184,7 @@ async fn set_suspended(
     state: web::Data<AppState>,
     actor: crate::domain::audit::Actor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<ReasonForm>,
     suspend: bool,
 ) -> AppResult<HttpResponse> {
@@ -224,7 +225,7 @@ pub async fn suspend(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: PathId,
+    id: PathId<ListingId>,
     form: web::Form<ReasonForm>,
 ) -> AppResult<HttpResponse> {
     set_suspended(page, state, actor, session, id, form, true).await
@@ -235,7 +236,7 @@ pub async fn unsuspend(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    id: PathId,
+    id: PathId<ListingId>,
     form: web::Form<ReasonForm>,
 ) -> AppResult<HttpResponse> {
     set_suspended(page, state, actor, session, id, form, false).await
@@ -245,7 +246,7 @@ pub async fn archive(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     listing_approval::archive(&state.db, &actor, id, None).await?;
     state.wake_indexer();

@@ -3,6 +3,7 @@
 
 pub mod admin;
 
+use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use std::collections::HashMap;
@@ -169,7 +170,7 @@ async fn manage_page(
     page: &Page,
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: ListingId,
     photo_alt: &str,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
@@ -195,7 +196,7 @@ pub async fn manage(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     manage_page(&page, &state, &user, id, "", &FieldErrors::default()).await
 }
@@ -212,7 +213,7 @@ pub async fn edit_form(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     let view = listings::as_member(&state.db, id, user.id).await?;
     let latest = view.latest().ok_or(AppError::NotFound)?;
@@ -234,7 +235,7 @@ pub async fn save(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let view = listings::as_member(&state.db, id, user.id).await?;
@@ -264,7 +265,7 @@ pub async fn preview(
     page: Page,
     state: web::Data<AppState>,
     user: CurrentUser,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<maud::Markup> {
     let view = listings::as_member(&state.db, id, user.id).await?;
     let latest = view.latest().ok_or(AppError::NotFound)?;
@@ -300,7 +301,7 @@ pub async fn add_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: MultipartForm<PhotoUpload>,
 ) -> AppResult<HttpResponse> {
     let view = listings::as_member(&state.db, id, user.id).await?;
@@ -363,7 +364,7 @@ pub async fn remove_photo(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
     form: web::Form<RemovePhoto>,
 ) -> AppResult<HttpResponse> {
     listings::remove_photo(&state.db, &actor, id, user.id, &form.file).await?;
@@ -376,7 +377,7 @@ pub async fn submit(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     listing_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await?;
     state.wake_mail_worker();
@@ -392,7 +393,7 @@ pub async fn confirm_review(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     let due = listing_review::confirm(
         &state.db,
@@ -419,7 +420,7 @@ pub async fn archive(
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
     listing_approval::archive(&state.db, &actor, id, Some(user.id)).await?;
     state.wake_indexer();
@@ -431,7 +432,7 @@ pub async fn public(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<ListingId>,
 ) -> AppResult<maud::Markup> {
     let listing = listings::public_listing(&state.db, id)
         .await?

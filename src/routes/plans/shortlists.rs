@@ -3,6 +3,7 @@
 
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
+use entity::listings::ListingId;
 
 use crate::auth::access::{MaybeUser, safe_next};
 use crate::auth::roles::Role;
@@ -38,14 +39,14 @@ pub struct ShortlistForm {
     return_to: String,
 }
 
-pub fn visitor_ids(session: &Session) -> Vec<i64> {
+pub fn visitor_ids(session: &Session) -> Vec<ListingId> {
     session
-        .get::<Vec<i64>>(VISITOR_KEY)
+        .get::<Vec<ListingId>>(VISITOR_KEY)
         .unwrap_or(None)
         .unwrap_or_default()
 }
 
-fn set_visitor_ids(session: &Session, ids: &[i64]) -> AppResult<()> {
+fn set_visitor_ids(session: &Session, ids: &[ListingId]) -> AppResult<()> {
     session
         .insert(VISITOR_KEY, ids)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))
@@ -72,7 +73,7 @@ pub async fn saved_ids(
     state: &AppState,
     session: &Session,
     acting: Option<&Acting>,
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<ListingId>> {
     Ok(match acting {
         Some(a) => shortlists::listing_ids(&state.db, a.holder).await?,
         None => visitor_ids(session),
@@ -84,7 +85,7 @@ pub async fn is_saved(
     state: &AppState,
     session: &Session,
     acting: Option<&Acting>,
-    listing_id: i64,
+    listing_id: ListingId,
 ) -> AppResult<bool> {
     Ok(saved_ids(state, session, acting)
         .await?
@@ -92,12 +93,12 @@ pub async fn is_saved(
 }
 
 /// The listing a form names: a positive whole number, or the page does not exist.
-fn listing_id_of(form: &ShortlistForm) -> AppResult<i64> {
+fn listing_id_of(form: &ShortlistForm) -> AppResult<ListingId> {
     form.listing_id
         .trim()
         .parse()
         .ok()
-        .filter(|id: &i64| *id > 0)
+        .filter(|id: &ListingId| id.0 > 0)
         .ok_or(AppError::NotFound)
 }
 

@@ -6,6 +6,7 @@ pub mod review;
 
 use chrono::NaiveDate;
 use entity::checker_assignments::AssignmentStatus;
+use entity::listings::ListingId;
 use maud::{Markup, html};
 
 use crate::domain::checking::assignments::{AssignForm, AssignmentView, status_label};
@@ -325,7 +326,7 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
 }
 
 pub struct AssignPage<'a> {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub listing_title: &'a str,
     /// The listing's area, to show which checkers cover it.
     pub area: Option<&'a str>,

@@ -2,6 +2,7 @@
 //! and the "quality checked" badge on a listing.
 
 use entity::inspections::InspectionStatus;
+use entity::listings::ListingId;
 use entity::{inspection_photos, inspections};
 use maud::{Markup, html};
 
@@ -157,7 +158,7 @@ pub fn review(
 }
 
 /// The badge and the five ratings, for the listing page.
-pub fn badge(listing_id: i64, m: &inspections::Model) -> Markup {
+pub fn badge(listing_id: ListingId, m: &inspections::Model) -> Markup {
     html! {
         section class="kith-quality" aria-labelledby="quality-heading" {
             h2 class="govuk-heading-m" id="quality-heading" { "Quality checked" }
@@ -179,7 +180,7 @@ pub fn badge(listing_id: i64, m: &inspections::Model) -> Markup {
 }
 
 pub struct ReportPage<'a> {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub listing_title: &'a str,
     pub inspection: &'a inspections::Model,
     /// Only the photos the checker marked for the public report.

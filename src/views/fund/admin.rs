@@ -4,6 +4,7 @@
 use entity::fund_applications::ApplicationStatus;
 use entity::fund_applications::FundDecision;
 use entity::fund_reviews::PanelReviewStatus;
+use entity::listings::ListingId;
 use entity::{fund_criteria, fund_reviews, fund_rounds, users};
 use maud::{Markup, html};
 
@@ -284,7 +285,7 @@ pub struct DecisionPage<'a> {
     pub over_pot: bool,
     /// The award's tracking, once awarded, and the recipient's listings to link.
     pub award: Option<&'a AwardView>,
-    pub org_listings: &'a [(i64, String)],
+    pub org_listings: &'a [(ListingId, String)],
 }
 
 /// Payments, milestones and listings of an award, with forms to add to them.

@@ -1,6 +1,7 @@
 //! The public listing page: everything a budget holder needs to decide, with schema.org
 //! JSON-LD for search engines. Also the provider's preview of an unpublished version.
 
+use entity::listings::ListingId;
 use entity::provider_organisations::ProviderKind;
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
@@ -16,7 +17,7 @@ use crate::views::page::Page;
 use crate::views::plans::shortlists::save_button;
 
 pub struct ListingPage<'a> {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub content: &'a ListingContent,
     pub provider: &'a PublicProfile,
     pub category_name: CategoryNames<'a>,
@@ -35,7 +36,7 @@ pub struct ListingPage<'a> {
 
 /// Who may do what from a listing page.
 pub struct ListingActions<'a> {
-    pub listing_id: i64,
+    pub listing_id: ListingId,
     pub saved: bool,
     /// The broker's client the page acts for.
     pub client: Option<(i64, &'a str)>,

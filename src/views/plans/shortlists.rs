@@ -1,5 +1,6 @@
 //! The shortlist page, its printable version, and the save/remove button on a listing.
 
+use entity::listings::ListingId;
 use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
@@ -28,7 +29,7 @@ fn whose(client: Option<(i64, &str)>) -> String {
 /// The save (or remove) button for one listing, posting back to `return_to`.
 pub fn save_button(
     page: &Page,
-    listing_id: i64,
+    listing_id: ListingId,
     saved: bool,
     client: Option<(i64, &str)>,
     return_to: &str,

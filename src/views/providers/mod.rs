@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod evidence;
 
+use entity::listings::ListingId;
 use entity::provider_members::MemberRole;
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
@@ -211,7 +212,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
 pub fn public(
     page: &Page,
     p: &PublicProfile,
-    listings: &[(i64, crate::domain::listings::content::ListingContent)],
+    listings: &[(ListingId, crate::domain::listings::content::ListingContent)],
 ) -> Markup {
     let mut rows: Vec<(&str, Markup)> = vec![("Type of provider", html! { (kind_label(p.kind)) })];
     if let Some(email) = &p.contact_email {

@@ -4,6 +4,7 @@
 
 pub mod log;
 
+use entity::listings::ListingId;
 use maud::{Markup, PreEscaped, html};
 use search_index::SearchResults;
 
@@ -36,7 +37,7 @@ pub struct SearchView<'a> {
     pub label_of: &'a dyn Fn(&str, &str) -> String,
     /// The listings already on the shortlist of whoever the page is for, and the client a
     /// broker is acting for.
-    pub saved: &'a [i64],
+    pub saved: &'a [ListingId],
     pub client: Option<(i64, &'a str)>,
 }
 
@@ -252,7 +253,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                             @for hit in &r.hits {
                                 li class="kith-result" id={ "result-" (hit.listing_id) } {
                                     h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
-                                        a class="govuk-link" href=(paths::listing(hit.listing_id as i64)) { (hit.title) }
+                                        a class="govuk-link" href=(paths::listing(ListingId(hit.listing_id as i64))) { (hit.title) }
                                     }
                                     p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
                                     p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
@@ -269,7 +270,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                                             " · Online or by telephone"
                                         }
                                     }
-                                    (save_button(page, hit.listing_id as i64, v.saved.contains(&(hit.listing_id as i64)), v.client,
+                                    (save_button(page, ListingId(hit.listing_id as i64), v.saved.contains(&ListingId(hit.listing_id as i64)), v.client,
                                         &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
                                 }
                             }
