@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub occurred_at: DateTimeUtc,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<crate::users::UserId>,
     pub on_behalf_of: Option<String>,
     pub action: String,
     pub subject_type: String,

@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     pub purpose: String,
     #[sea_orm(unique)]
     pub token_hash: String,

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The broker currently holding the case.
-    pub broker_user_id: i64,
+    pub broker_user_id: crate::users::UserId,
     /// Name or reference, as the broker chooses.
     pub name: String,
     pub postcode_sector: Option<String>,

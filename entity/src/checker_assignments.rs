@@ -8,8 +8,8 @@ pub struct Model {
     pub id: i64,
     pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
-    pub checker_user_id: i64,
-    pub assigned_by_user_id: i64,
+    pub checker_user_id: crate::users::UserId,
+    pub assigned_by_user_id: crate::users::UserId,
     pub due_on: Date,
     pub notes: String,
     /// "offered", "accepted", "declined", "cancelled" (inspection states follow).

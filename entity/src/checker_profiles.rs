@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "checker_profiles")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     /// Postcode districts, comma separated ("M16, M32").
     pub areas: String,
     pub availability: String,

@@ -9,9 +9,9 @@ pub struct Model {
     pub id: i64,
     pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
-    pub holder_user_id: Option<i64>,
+    pub holder_user_id: Option<crate::users::UserId>,
     pub client_id: Option<i64>,
-    pub sent_by_user_id: i64,
+    pub sent_by_user_id: crate::users::UserId,
     /// The name the provider sees.
     pub contact_name: String,
     pub support_wanted: String,
@@ -24,7 +24,7 @@ pub struct Model {
     pub status: EnquiryStatus,
     /// "arranged", "not_available", "no_response" or "declined" once closed.
     pub outcome: Option<EnquiryOutcome>,
-    pub closed_by_user_id: Option<i64>,
+    pub closed_by_user_id: Option<crate::users::UserId>,
     pub closed_at: Option<DateTimeUtc>,
     pub first_response_at: Option<DateTimeUtc>,
     /// Minutes from sending to the provider's first reply.

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub enquiry_id: i64,
-    pub author_user_id: i64,
+    pub author_user_id: crate::users::UserId,
     pub from_provider: bool,
     pub body: String,
     pub created_at: DateTimeUtc,

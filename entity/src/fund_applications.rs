@@ -14,7 +14,7 @@ pub struct Model {
     pub answers: String,
     pub budget: String,
     pub total_pence: i64,
-    pub created_by_user_id: i64,
+    pub created_by_user_id: crate::users::UserId,
     pub submitted_at: Option<DateTimeUtc>,
     /// "award" or "decline".
     pub decision: Option<FundDecision>,
@@ -22,7 +22,7 @@ pub struct Model {
     /// Conditions of an award, or feedback with a decline.
     pub decision_note: Option<String>,
     pub decided_at: Option<DateTimeUtc>,
-    pub decided_by_user_id: Option<i64>,
+    pub decided_by_user_id: Option<crate::users::UserId>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub round_id: i64,
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
 }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub paid_on: Date,
     pub amount_pence: i64,
     pub note: String,
-    pub recorded_by_user_id: i64,
+    pub recorded_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
 }
 

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub application_id: i64,
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     /// "draft", "submitted" or "conflicted".
     pub status: PanelReviewStatus,
     pub conflict_note: Option<String>,

@@ -22,7 +22,7 @@ pub struct Model {
     pub closes_on: Date,
     /// "draft" or "published".
     pub status: RoundStatus,
-    pub created_by_user_id: i64,
+    pub created_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,

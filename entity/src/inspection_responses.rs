@@ -9,7 +9,7 @@ pub struct Model {
     pub inspection_id: i64,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     pub body: String,
-    pub created_by_user_id: i64,
+    pub created_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
 }
 

@@ -9,7 +9,7 @@ pub struct Model {
     pub assignment_id: i64,
     pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
-    pub checker_user_id: i64,
+    pub checker_user_id: crate::users::UserId,
     /// "draft", "submitted", "returned" or "published".
     pub status: InspectionStatus,
     pub visit_date: Option<Date>,

@@ -11,7 +11,7 @@ pub struct Model {
     pub role: crate::user_roles::Role,
     #[sea_orm(unique)]
     pub token_hash: String,
-    pub invited_by: Option<i64>,
+    pub invited_by: Option<crate::users::UserId>,
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

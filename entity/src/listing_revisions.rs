@@ -14,12 +14,12 @@ pub struct Model {
     pub title: String,
     /// The content as JSON (`domain::listing_content::ListingContent`).
     pub content: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<crate::users::UserId>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub decided_at: Option<DateTimeUtc>,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<crate::users::UserId>,
     pub decision_message: Option<String>,
     /// The checklist items the admin confirmed, comma separated.
     pub checklist: String,

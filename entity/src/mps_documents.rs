@@ -15,7 +15,7 @@ pub struct Model {
     pub status: MpsStatus,
     pub narrative: String,
     pub figures: String,
-    pub created_by_user_id: i64,
+    pub created_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,

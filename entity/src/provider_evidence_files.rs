@@ -15,7 +15,7 @@ pub struct Model {
     pub original_name: String,
     pub content_type: String,
     pub size_bytes: i64,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<crate::users::UserId>,
     pub uploaded_at: DateTimeUtc,
 }
 

@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub organisation_id: crate::provider_organisations::OrganisationId,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     /// `owner` or `member`.
     pub member_role: MemberRole,
     pub created_at: DateTimeUtc,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub organisation_id: crate::provider_organisations::OrganisationId,
-    pub reviewer_id: Option<i64>,
+    pub reviewer_id: Option<crate::users::UserId>,
     /// `approved`, `changes_requested` or `rejected`.
     pub decision: crate::provider_organisations::OrganisationStatus,
     pub message: Option<String>,

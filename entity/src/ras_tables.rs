@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub config: String,
-    pub created_by_user_id: Option<i64>,
+    pub created_by_user_id: Option<crate::users::UserId>,
     pub created_at: DateTimeUtc,
 }
 

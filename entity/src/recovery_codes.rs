@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     pub code_hash: String,
     pub used_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

@@ -11,7 +11,7 @@ pub struct Model {
     pub listing_id: crate::listings::ListingId,
     pub organisation_id: crate::provider_organisations::OrganisationId,
     /// Who wrote it (the broker, when for a client).
-    pub author_user_id: i64,
+    pub author_user_id: crate::users::UserId,
     pub client_id: Option<i64>,
     /// 1 to 5 stars.
     pub rating: i32,
@@ -20,12 +20,12 @@ pub struct Model {
     pub shown_name: Option<String>,
     /// "pending", "published" or "rejected".
     pub status: ServiceReviewStatus,
-    pub moderated_by_user_id: Option<i64>,
+    pub moderated_by_user_id: Option<crate::users::UserId>,
     pub moderated_at: Option<DateTimeUtc>,
     pub moderation_note: Option<String>,
     pub provider_reply: Option<String>,
     pub provider_reply_at: Option<DateTimeUtc>,
-    pub provider_reply_by_user_id: Option<i64>,
+    pub provider_reply_by_user_id: Option<crate::users::UserId>,
     pub created_at: DateTimeUtc,
 }
 

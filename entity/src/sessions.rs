@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub key_hash: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<crate::users::UserId>,
     pub state: String,
     pub expires_at: DateTimeUtc,
     pub created_at: DateTimeUtc,

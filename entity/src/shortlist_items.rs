@@ -7,11 +7,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub holder_user_id: Option<i64>,
+    pub holder_user_id: Option<crate::users::UserId>,
     pub client_id: Option<i64>,
     pub listing_id: crate::listings::ListingId,
     /// Who saved it (the broker, when for a client).
-    pub added_by_user_id: i64,
+    pub added_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
 }
 

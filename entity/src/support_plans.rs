@@ -6,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub holder_user_id: Option<i64>,
+    pub holder_user_id: Option<crate::users::UserId>,
     pub client_id: Option<i64>,
     pub weekly_budget_pence: Option<i64>,
     /// "none", "entered" or "ras".
@@ -15,7 +15,7 @@ pub struct Model {
     /// The RAS answers as JSON (question key → option index).
     pub ras_answers: Option<String>,
     pub ras_points: Option<i32>,
-    pub updated_by_user_id: i64,
+    pub updated_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

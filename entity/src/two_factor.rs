@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "two_factor")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     pub secret: String,
     pub confirmed_at: Option<DateTimeUtc>,
     pub last_used_step: i64,

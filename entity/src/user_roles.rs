@@ -7,10 +7,10 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "user_roles")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub user_id: i64,
+    pub user_id: crate::users::UserId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub role: Role,
-    pub granted_by: Option<i64>,
+    pub granted_by: Option<crate::users::UserId>,
     pub granted_at: DateTimeUtc,
 }
 

@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: UserId,
     #[sea_orm(unique)]
     pub email: String,
     pub display_name: String,
@@ -29,3 +29,8 @@ impl Related<super::user_roles::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+crate::id_type! {
+    /// A person's account id.
+    UserId
+}

@@ -3,6 +3,7 @@
 //! handlers the signed-in account (loaded once per request).
 
 pub use crate::domain::accounts::CurrentUser;
+use entity::users::UserId;
 use std::future::{Ready, ready};
 
 use actix_session::{Session, SessionExt};
@@ -63,7 +64,7 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
         return Ok(user.clone());
     }
     let session = req.get_session();
-    let mut user_id = session.get::<i64>(USER_ID_KEY).unwrap_or(None);
+    let mut user_id = session.get::<UserId>(USER_ID_KEY).unwrap_or(None);
     if user_id.is_some() && !within_absolute_lifetime(&session) {
         // However active, a sign-in lasts at most SESSION_ABSOLUTE_HOURS.
         session.purge();
@@ -262,7 +263,7 @@ fn within_absolute_lifetime(session: &Session) -> bool {
 
 /// Signs the account in on this session, rotating the session id first so a key planted
 /// before sign-in is useless afterwards.
-pub fn start_session(session: &Session, user_id: i64) -> Result<(), AppError> {
+pub fn start_session(session: &Session, user_id: UserId) -> Result<(), AppError> {
     session.renew();
     session
         .insert(USER_ID_KEY, user_id)

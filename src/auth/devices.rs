@@ -5,6 +5,7 @@
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite, time::Duration};
+use entity::users::UserId;
 
 use crate::domain::tokens::new_token;
 
@@ -16,7 +17,7 @@ const DEVICE_DAYS: i64 = 365;
 /// A browser that has signed in to an account before.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Device {
-    pub user_id: i64,
+    pub user_id: UserId,
     /// Random, so each browser has its own count of failed attempts.
     pub id: String,
 }
@@ -72,7 +73,12 @@ pub fn recognise(req: &HttpRequest, key: &Key, secure: bool) -> Option<Device> {
 
 /// The cookie that makes this browser recognised for `user_id` (keeping its device id if it
 /// already had one for that account).
-pub fn remember(key: &Key, secure: bool, user_id: i64, known: Option<&Device>) -> Cookie<'static> {
+pub fn remember(
+    key: &Key,
+    secure: bool,
+    user_id: UserId,
+    known: Option<&Device>,
+) -> Cookie<'static> {
     let id = known
         .filter(|d| d.user_id == user_id)
         .map_or_else(new_token, |d| d.id.clone());
@@ -93,13 +99,13 @@ mod tests {
     #[test]
     fn a_signed_device_cookie_is_recognised_and_a_forged_one_is_not() {
         let key = Key::generate();
-        let cookie = remember(&key, false, 42, None);
+        let cookie = remember(&key, false, UserId(42), None);
         let req = TestRequest::default()
             .cookie(cookie.clone())
             .to_http_request();
         let device = recognise(&req, &key, false).expect("recognised");
-        assert_eq!(device.user_id, 42);
-        let again = remember(&key, false, 42, Some(&device));
+        assert_eq!(device.user_id, UserId(42));
+        let again = remember(&key, false, UserId(42), Some(&device));
         assert!(again.value().ends_with(&device.id), "keeps its id");
 
         let forged = Cookie::new(DEVICE_COOKIE, format!("7.{}", device.id));

@@ -7,6 +7,7 @@ use actix_web::cookie::{Cookie, Key};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use chrono::Utc;
+use entity::users::UserId;
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +33,7 @@ const REMEMBER_DAYS: i64 = 30;
 /// A sign-in whose password was right, waiting for its second step.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PendingSignIn {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub started_at: i64,
     pub next: String,
     /// The account must set up an authenticator first (staff without one).
@@ -41,7 +42,7 @@ pub struct PendingSignIn {
 }
 
 impl PendingSignIn {
-    pub fn new(user_id: i64, next: String, set_up: bool) -> Self {
+    pub fn new(user_id: UserId, next: String, set_up: bool) -> Self {
         Self {
             user_id,
             started_at: Utc::now().timestamp(),
@@ -164,7 +165,7 @@ fn remember_name(secure: bool) -> &'static str {
 }
 
 /// The signed cookie that spares this browser the code for `user_id` for 30 days.
-pub fn remember_browser(key: &Key, secure: bool, user_id: i64) -> Cookie<'static> {
+pub fn remember_browser(key: &Key, secure: bool, user_id: UserId) -> Cookie<'static> {
     let until = Utc::now().timestamp() + REMEMBER_DAYS * 24 * 3600;
     signed_cookie(
         key,
@@ -176,11 +177,11 @@ pub fn remember_browser(key: &Key, secure: bool, user_id: i64) -> Cookie<'static
 }
 
 /// Whether this browser was told not to ask `user_id` for a code, and that has not run out.
-pub fn browser_remembered(req: &HttpRequest, key: &Key, secure: bool, user_id: i64) -> bool {
+pub fn browser_remembered(req: &HttpRequest, key: &Key, secure: bool, user_id: UserId) -> bool {
     signed_value(req, key, remember_name(secure))
         .and_then(|value| {
             let (id, until) = value.split_once('.')?;
-            Some((id.parse::<i64>().ok()?, until.parse::<i64>().ok()?))
+            Some((id.parse::<UserId>().ok()?, until.parse::<i64>().ok()?))
         })
         .is_some_and(|(id, until)| id == user_id && until > Utc::now().timestamp())
 }

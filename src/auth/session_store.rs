@@ -8,6 +8,7 @@
 //! written until they sign in or change something. Strangers reading form pages cost no
 //! database writes.
 
+use entity::users::UserId;
 use std::collections::HashMap;
 
 use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
@@ -37,7 +38,7 @@ impl DbSessionStore {
     }
 }
 
-fn user_id_of(state: &SessionState) -> Option<i64> {
+fn user_id_of(state: &SessionState) -> Option<UserId> {
     state
         .get(USER_ID_KEY)
         .and_then(|v| serde_json::from_str(v).ok())

@@ -3,6 +3,7 @@
 
 use entity::enquiries::ReplyBy;
 use entity::listings::ListingId;
+use entity::users::UserId;
 use sea_orm::DatabaseConnection;
 
 use crate::domain::accounts::email_address::EmailAddress;
@@ -15,7 +16,10 @@ use crate::domain::enquiries::form::NewEnquiry;
 use crate::domain::plans::clients::{self, Acting, ClientDetails};
 use crate::domain::{listings, plans::shortlists, providers::organisations};
 
-pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<Option<i64>> {
+pub(super) async fn user_id(
+    db: &DatabaseConnection,
+    email: &str,
+) -> anyhow::Result<Option<UserId>> {
     Ok(find_by_email(db, &EmailAddress::parse(email)?)
         .await?
         .map(|u| u.id))
@@ -24,7 +28,7 @@ pub(super) async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Res
 /// The first published listings of the demo provider's organisations.
 async fn provider_listings(
     db: &DatabaseConnection,
-    provider: i64,
+    provider: UserId,
 ) -> anyhow::Result<Vec<ListingId>> {
     let mut ids = Vec::new();
     for (org, _) in organisations::of_user(db, provider).await? {

@@ -7,6 +7,7 @@ use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
+use entity::users::UserId;
 use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate, Utc};
@@ -72,7 +73,7 @@ pub(super) struct Marketplace<'a> {
     pub txn: &'a DatabaseTransaction,
     pub actor: &'a Actor,
     pub password_hash: &'a str,
-    pub admin_id: i64,
+    pub admin_id: UserId,
     rng: StdRng,
     sectors: Vec<String>,
     category_ids: HashMap<String, i64>,
@@ -85,7 +86,7 @@ impl<'a> Marketplace<'a> {
         txn: &'a DatabaseTransaction,
         actor: &'a Actor,
         password_hash: &'a str,
-        admin_id: i64,
+        admin_id: UserId,
     ) -> anyhow::Result<Self> {
         let category_ids = categories::Entity::find()
             .all(txn)

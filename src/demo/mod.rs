@@ -9,6 +9,7 @@ mod marketplace;
 
 use chrono::{Duration, Utc};
 use entity::provider_organisations::{OrganisationId, OrganisationStatus, ProviderKind};
+use entity::users::UserId;
 use entity::{provider_evidence, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
@@ -270,7 +271,7 @@ async fn create_owner(
     email: &str,
     name: &str,
     password_hash: &str,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<UserId> {
     let user_id = create_verified_account(
         txn,
         actor,
@@ -287,7 +288,7 @@ async fn seed_organisation(
     txn: &DatabaseTransaction,
     actor: &Actor,
     org: &DemoOrganisation<'_>,
-    owner: i64,
+    owner: UserId,
 ) -> anyhow::Result<OrganisationId> {
     let new = NewOrganisation {
         name: org.name,

@@ -2,6 +2,7 @@
 
 use chrono::Utc;
 use entity::audit_log;
+use entity::users::UserId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -159,7 +160,7 @@ actions! {
 /// Who is acting, carried from the request into every domain function that changes state.
 #[derive(Clone, Debug, Default)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub request_id: Option<String>,
 }
 
@@ -170,7 +171,7 @@ impl Actor {
 
     /// The same request, credited to `user_id` when nobody is signed in (e.g. following an
     /// emailed link).
-    pub fn or_user(&self, user_id: i64) -> Self {
+    pub fn or_user(&self, user_id: UserId) -> Self {
         Self {
             user_id: self.user_id.or(Some(user_id)),
             ..self.clone()
@@ -240,7 +241,7 @@ pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event) ->
 #[derive(Debug, Default)]
 pub struct AuditFilter {
     pub action: Option<String>,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub subject: Option<(String, String)>,
 }
 

@@ -7,6 +7,7 @@ use entity::enquiries::EnquiryOutcome;
 use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
 use entity::service_reviews::ServiceReviewStatus;
+use entity::users::UserId;
 use entity::{enquiries, service_reviews, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -119,7 +120,7 @@ pub async fn write(
     db: &DatabaseConnection,
     actor: &Actor,
     enquiry_id: i64,
-    user_id: i64,
+    user_id: UserId,
     new: NewReview,
 ) -> Result<i64, ReviewError> {
     let txn = db.begin().await?;
@@ -316,7 +317,7 @@ pub async fn reply(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     text: String,
 ) -> Result<OrganisationId, ReviewError> {
     let txn = db.begin().await?;

@@ -4,6 +4,7 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use entity::mail_outbox::MailStatus;
+use entity::users::UserId;
 use serde::Deserialize;
 
 use crate::auth::VerifiedUser;
@@ -83,7 +84,7 @@ pub async fn users(
 async fn user_detail_page(
     page: &Page,
     state: &AppState,
-    id: i64,
+    id: UserId,
     errors: &FieldErrors,
 ) -> AppResult<maud::Markup> {
     let summary = user_admin::get(&state.db, id).await?;
@@ -105,7 +106,7 @@ async fn user_detail_page(
 pub async fn user_detail(
     page: Page,
     state: web::Data<AppState>,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
 ) -> AppResult<maud::Markup> {
     user_detail_page(&page, &state, id, &FieldErrors::default()).await
 }
@@ -126,7 +127,7 @@ pub async fn grant_role(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = parse_role(&form.role)?;
@@ -141,7 +142,7 @@ pub async fn revoke_role(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = parse_role(&form.role)?;
@@ -175,7 +176,7 @@ pub async fn set_status(
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
     form: web::Form<StatusForm>,
 ) -> AppResult<HttpResponse> {
     let disable = match form.action.as_str() {
@@ -308,7 +309,7 @@ pub async fn audit(
     let actor_id = if actor.is_empty() {
         None
     } else {
-        let parsed = actor.parse::<i64>().ok();
+        let parsed = actor.parse::<UserId>().ok();
         if parsed.is_none() {
             errors.add("actor", "Enter an account number, like 12");
         }

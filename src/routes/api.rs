@@ -28,7 +28,7 @@ pub struct ApiAccount {
 )]
 pub async fn me(user: CurrentUser) -> HttpResponse {
     HttpResponse::Ok().json(ApiAccount {
-        id: user.id,
+        id: user.id.0,
         email: user.email.clone(),
         display_name: user.display_name.clone(),
         email_verified: user.email_verified,

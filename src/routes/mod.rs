@@ -88,7 +88,7 @@ macro_rules! route_table {
         /// percent-encodes text parameters.
         pub mod paths {
             #[allow(unused_imports)]
-            use entity::{listings::ListingId, provider_organisations::OrganisationId};
+            use entity::{listings::ListingId, provider_organisations::OrganisationId, users::UserId};
 
             $($(
                 #[doc = concat!("`", $path, "`")]
@@ -188,11 +188,11 @@ route_table! {
     POST "/invitations/{token}"                                                  [Public]            => accounts::invitations::accept_invitation;
     GET  "/admin" as admin()                                                     [Role(Admin)]       => admin::overview;
     GET  "/admin/users" as admin_users()                                         [Role(Admin)]       => admin::users;
-    GET  "/admin/users/{id}" as admin_user(id: i64)                              [Role(Admin)]       => admin::user_detail;
-    POST "/admin/users/{id}/roles" as admin_user_roles(id: i64)                  [Role(Admin)]       => admin::grant_role;
-    POST "/admin/users/{id}/roles/revoke" as admin_user_roles_revoke(id: i64)    [Role(Admin)]       => admin::revoke_role;
-    POST "/admin/users/{id}/status" as admin_user_status(id: i64)                [Role(Admin)]       => admin::set_status;
-    POST "/admin/users/{id}/two-factor/reset" as admin_user_two_factor_reset(id: i64) [Role(Admin)]  => accounts::two_factor::admin_reset;
+    GET  "/admin/users/{id}" as admin_user(id: UserId)                              [Role(Admin)]       => admin::user_detail;
+    POST "/admin/users/{id}/roles" as admin_user_roles(id: UserId)                  [Role(Admin)]       => admin::grant_role;
+    POST "/admin/users/{id}/roles/revoke" as admin_user_roles_revoke(id: UserId)    [Role(Admin)]       => admin::revoke_role;
+    POST "/admin/users/{id}/status" as admin_user_status(id: UserId)                [Role(Admin)]       => admin::set_status;
+    POST "/admin/users/{id}/two-factor/reset" as admin_user_two_factor_reset(id: UserId) [Role(Admin)]  => accounts::two_factor::admin_reset;
     GET  "/admin/invitations" as admin_invitations()                             [Role(Admin)]       => admin::invitations;
     POST "/admin/invitations"                                                    [Role(Admin)]       => admin::invite;
     GET  "/admin/categories" as admin_categories()                               [Role(Admin)]       => categories::list;
@@ -304,7 +304,7 @@ route_table! {
     POST "/commissioner/funding/{id}/edit"                                       [Role(Commissioner)] => fund::admin::update;
     POST "/commissioner/funding/{id}/publish" as commissioner_funding_round_publish(id: i64) [Role(Commissioner)] => fund::admin::publish;
     POST "/commissioner/funding/{id}/panel" as commissioner_funding_round_panel(id: i64) [Role(Commissioner)] => fund::admin::add_panel_member;
-    POST "/commissioner/funding/{id}/panel/{user}/remove" as commissioner_funding_round_panel_remove(id: i64, user: i64) [Role(Commissioner)] => fund::admin::remove_panel_member;
+    POST "/commissioner/funding/{id}/panel/{user}/remove" as commissioner_funding_round_panel_remove(id: i64, user: UserId) [Role(Commissioner)] => fund::admin::remove_panel_member;
     GET  "/panel" as panel()                                                     [SignedIn]          => fund::panel::home;
     GET  "/panel/applications/{id}" as panel_application(id: i64)                [SignedIn]          => fund::panel::application;
     POST "/panel/applications/{id}/scores" as panel_application_scores(id: i64)  [SignedIn]          => fund::panel::scores;

@@ -20,7 +20,12 @@ fn due_in(days: i64) -> (String, String, String) {
     )
 }
 
-async fn assign(admin: &Browser, listing: i64, checker: i64, days: i64) -> reqwest::Response {
+async fn assign(
+    admin: &Browser,
+    listing: i64,
+    checker: entity::users::UserId,
+    days: i64,
+) -> reqwest::Response {
     let (d, m, y) = due_in(days);
     let checker = checker.to_string();
     admin

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{location, spawn_app};
 
-fn concrete(path: &str, id: i64) -> String {
+fn concrete(path: &str, id: impl std::fmt::Display) -> String {
     path.replace("{id}", &id.to_string())
         .replace("{token}", "no-such-token")
         .replace("{path:.*}", "css/kith.css")

@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use crate::helpers::{Browser, PASSWORD, TOTP_SECRET, TestApp, fresh_code, location, spawn_app};
 
 /// Makes the last confirmation of every session of `user_id` 11 minutes old.
-async fn age_confirmation(app: &TestApp, user_id: i64) {
+async fn age_confirmation(app: &TestApp, user_id: entity::users::UserId) {
     let old = chrono::Utc::now().timestamp() - 11 * 60;
     for row in entity::sessions::Entity::find()
         .filter(entity::sessions::Column::UserId.eq(user_id))

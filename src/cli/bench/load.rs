@@ -77,7 +77,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     crate::cli::bench::percentile(sorted, p).as_secs_f64() * 1000.0
 }
 
-async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<i64> {
+async fn user_id(db: &DatabaseConnection, email: &str) -> anyhow::Result<entity::users::UserId> {
     Ok(accounts::find_by_email(db, &EmailAddress::parse(email)?)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo has no {email}"))?

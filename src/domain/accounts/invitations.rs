@@ -3,6 +3,7 @@
 //! role to an existing one.
 
 use chrono::{Duration, Utc};
+use entity::users::UserId;
 use entity::{invitations, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -117,7 +118,7 @@ impl From<CapError> for InvitationError {
 /// caps hold across restarts and instances.
 pub async fn check_caps(
     conn: &impl ConnectionTrait,
-    inviter: Option<i64>,
+    inviter: Option<UserId>,
     email: &EmailAddress,
 ) -> Result<(), CapError> {
     let now = Utc::now();
@@ -256,7 +257,7 @@ pub async fn accept(
     actor: &Actor,
     token: &str,
     new_account: Option<NewStaffAccount>,
-) -> Result<i64, InvitationError> {
+) -> Result<UserId, InvitationError> {
     let open = find_open(db, token).await?;
     let claim = open.claim();
     if claim == Claim::SignedInAccount && actor.user_id != open.existing_user.as_ref().map(|u| u.id)
@@ -347,7 +348,7 @@ async fn reclaim_unconfirmed(
     actor: &Actor,
     user: users::Model,
     account: NewStaffAccount,
-) -> Result<i64, DbErr> {
+) -> Result<UserId, DbErr> {
     let now = Utc::now();
     let user_id = user.id;
     let mut active: users::ActiveModel = user.into();

@@ -3,6 +3,7 @@
 
 use chrono::{Duration, Utc};
 use entity::auth_tokens;
+use entity::users::UserId;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -20,7 +21,7 @@ pub(crate) const PURPOSE_RESET_PASSWORD: &str = "reset_password";
 /// Creates a single-use token for the user and returns the secret to put in a link.
 pub(crate) async fn issue_token(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     purpose: &str,
     valid_for: Duration,
 ) -> Result<String, DbErr> {
@@ -53,7 +54,7 @@ pub(crate) async fn consume_token(
     conn: &impl ConnectionTrait,
     token: &str,
     purpose: &str,
-) -> Result<i64, AccountError> {
+) -> Result<UserId, AccountError> {
     let now = Utc::now();
     let row = auth_tokens::Entity::find()
         .filter(auth_tokens::Column::TokenHash.eq(sha256_hex(token)))

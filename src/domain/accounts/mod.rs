@@ -13,6 +13,7 @@ pub mod two_factor;
 pub mod user_admin;
 
 use chrono::{Duration, Utc};
+use entity::users::UserId;
 use entity::{user_roles, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -46,7 +47,7 @@ pub enum AccountError {
 /// A signed-in account as a request sees it: who, and which roles they hold.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub roles: Vec<Role>,
@@ -60,7 +61,7 @@ impl CurrentUser {
 }
 
 /// The account's roles, in display order.
-pub async fn roles_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Role>, DbErr> {
+pub async fn roles_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<Role>, DbErr> {
     let mut roles: Vec<Role> = user_roles::Entity::find()
         .filter(user_roles::Column::UserId.eq(user_id))
         .all(conn)
@@ -75,7 +76,7 @@ pub async fn roles_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Vec<R
 /// The account behind a session, if it exists and is not disabled.
 pub async fn find_active_user(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<CurrentUser>, DbErr> {
     let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
@@ -94,7 +95,7 @@ pub async fn find_active_user(
 }
 
 /// The account's email address (empty if it is gone).
-pub async fn email_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<String, DbErr> {
+pub async fn email_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<String, DbErr> {
     Ok(find_user(conn, user_id)
         .await?
         .map(|u| u.email)
@@ -103,7 +104,7 @@ pub async fn email_of(conn: &impl ConnectionTrait, user_id: i64) -> Result<Strin
 
 pub async fn find_user(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<users::Model>, DbErr> {
     users::Entity::find_by_id(user_id).one(conn).await
 }
@@ -128,7 +129,7 @@ pub struct NewAccount {
 /// What happened; the person sees the same "check your email" page either way.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Registration {
-    Created(i64),
+    Created(UserId),
     AlreadyRegistered,
 }
 
@@ -197,9 +198,9 @@ pub async fn register(
 
 pub async fn grant_role_in(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
-    granted_by: Option<i64>,
+    granted_by: Option<UserId>,
 ) -> Result<bool, DbErr> {
     let exists = user_roles::Entity::find_by_id((user_id, role))
         .one(conn)
@@ -223,7 +224,7 @@ pub async fn grant_role_in(
 async fn queue_verification_email(
     conn: &impl ConnectionTrait,
     base_url: &str,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     name: &str,
 ) -> Result<(), DbErr> {
@@ -241,7 +242,7 @@ async fn queue_verification_email(
 /// Records that the account's email address is proven (by following an emailed link).
 pub(crate) async fn mark_email_verified(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), DbErr> {
     users::Entity::update_many()
         .col_expr(
@@ -259,7 +260,7 @@ pub async fn verify_email(
     db: &DatabaseConnection,
     actor: &Actor,
     token: &str,
-) -> Result<i64, AccountError> {
+) -> Result<UserId, AccountError> {
     let txn = db.begin().await?;
     let user_id = consume_token(&txn, token, PURPOSE_VERIFY_EMAIL).await?;
     mark_email_verified(&txn, user_id).await?;
@@ -289,7 +290,7 @@ pub async fn resend_verification(
 pub async fn record_sign_in(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     users::Entity::update_many()
@@ -313,7 +314,7 @@ pub async fn record_sign_in(
 pub async fn update_profile(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     name: &DisplayName,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
@@ -346,7 +347,7 @@ pub async fn create_verified_account(
     email: &EmailAddress,
     name: &DisplayName,
     password_hash: String,
-) -> Result<i64, DbErr> {
+) -> Result<UserId, DbErr> {
     let now = Utc::now();
     let user = users::ActiveModel {
         email: Set(email.as_str().to_owned()),

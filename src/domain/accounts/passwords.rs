@@ -3,6 +3,7 @@
 
 use chrono::{Duration, Utc};
 use entity::users;
+use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     TransactionTrait,
@@ -25,7 +26,7 @@ pub enum SignInError {
     #[error("Enter a correct email address and password")]
     Refused {
         /// The account the email names, if any: failures are audited against it.
-        account_id: Option<i64>,
+        account_id: Option<UserId>,
     },
     #[error(transparent)]
     Db(#[from] DbErr),
@@ -70,7 +71,7 @@ pub async fn authenticate(
 pub async fn record_failed_sign_in(
     db: &DatabaseConnection,
     actor: &Actor,
-    account_id: i64,
+    account_id: UserId,
     from_recognised_device: bool,
 ) -> Result<(), DbErr> {
     audit::record(
@@ -132,7 +133,7 @@ pub async fn reset_password(
     base_url: &str,
     token: &str,
     new_hash: String,
-) -> Result<i64, AccountError> {
+) -> Result<UserId, AccountError> {
     let txn = db.begin().await?;
     let user_id = consume_token(&txn, token, PURPOSE_RESET_PASSWORD).await?;
     let user = set_password_in(&txn, user_id, new_hash).await?;
@@ -159,7 +160,7 @@ pub async fn reset_password(
 
 async fn set_password_in(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     new_hash: String,
 ) -> Result<users::Model, AccountError> {
     let user = users::Entity::find_by_id(user_id)
@@ -180,7 +181,7 @@ pub async fn change_password(
     db: &DatabaseConnection,
     actor: &Actor,
     base_url: &str,
-    user_id: i64,
+    user_id: UserId,
     current: String,
     new_hash: String,
 ) -> Result<(), AccountError> {

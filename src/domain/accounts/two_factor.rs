@@ -3,6 +3,7 @@
 //! recovery codes kept only as SHA-256. Staff roles must use it; anyone may.
 
 use chrono::Utc;
+use entity::users::UserId;
 use entity::{recovery_codes, two_factor, users};
 use rand::Rng;
 use sea_orm::sea_query::Expr;
@@ -120,13 +121,13 @@ fn normalise_recovery_code(input: &str) -> String {
 /// The account's authenticator, confirmed or still being set up.
 pub async fn of_user(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<two_factor::Model>, DbErr> {
     two_factor::Entity::find_by_id(user_id).one(conn).await
 }
 
 /// Whether the account has a confirmed authenticator.
-pub async fn is_on(conn: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
+pub async fn is_on(conn: &impl ConnectionTrait, user_id: UserId) -> Result<bool, DbErr> {
     Ok(of_user(conn, user_id)
         .await?
         .is_some_and(|t| t.confirmed_at.is_some()))
@@ -134,7 +135,10 @@ pub async fn is_on(conn: &impl ConnectionTrait, user_id: i64) -> Result<bool, Db
 
 /// The secret being set up for the account: kept while set-up is unfinished (so a reload
 /// shows the same QR code), made on first use.
-pub async fn begin_setup(db: &DatabaseConnection, user_id: i64) -> Result<String, TwoFactorError> {
+pub async fn begin_setup(
+    db: &DatabaseConnection,
+    user_id: UserId,
+) -> Result<String, TwoFactorError> {
     match of_user(db, user_id).await? {
         Some(t) if t.confirmed_at.is_some() => Err(TwoFactorError::AlreadyOn),
         Some(t) => Ok(t.secret),
@@ -158,7 +162,7 @@ pub async fn begin_setup(db: &DatabaseConnection, user_id: i64) -> Result<String
 pub async fn confirm_setup(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     code: &str,
 ) -> Result<Vec<String>, TwoFactorError> {
     let txn = db.begin().await?;
@@ -200,7 +204,7 @@ fn step_i64(step: u64) -> i64 {
 /// Gives the account a confirmed authenticator with a known secret (demo accounts and tests).
 pub async fn enrol_with_secret(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
     secret: &str,
 ) -> Result<(), DbErr> {
     two_factor::Entity::delete_by_id(user_id).exec(conn).await?;
@@ -218,7 +222,7 @@ pub async fn enrol_with_secret(
 
 async fn replace_recovery_codes(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<String>, DbErr> {
     recovery_codes::Entity::delete_many()
         .filter(recovery_codes::Column::UserId.eq(user_id))
@@ -252,7 +256,7 @@ async fn replace_recovery_codes(
 pub async fn regenerate_recovery_codes(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<String>, TwoFactorError> {
     let txn = db.begin().await?;
     if !is_on(&txn, user_id).await? {
@@ -284,7 +288,7 @@ pub enum Proof {
 pub async fn verify(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     input: &str,
 ) -> Result<Proof, TwoFactorError> {
     let Some(authenticator) = of_user(db, user_id)
@@ -338,7 +342,10 @@ pub async fn verify(
     Ok(Proof::RecoveryCode { left })
 }
 
-pub async fn recovery_codes_left(conn: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+pub async fn recovery_codes_left(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     recovery_codes::Entity::find()
         .filter(recovery_codes::Column::UserId.eq(user_id))
@@ -347,7 +354,7 @@ pub async fn recovery_codes_left(conn: &impl ConnectionTrait, user_id: i64) -> R
         .await
 }
 
-pub(crate) async fn remove(conn: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+pub(crate) async fn remove(conn: &impl ConnectionTrait, user_id: UserId) -> Result<(), DbErr> {
     two_factor::Entity::delete_by_id(user_id).exec(conn).await?;
     recovery_codes::Entity::delete_many()
         .filter(recovery_codes::Column::UserId.eq(user_id))
@@ -360,7 +367,7 @@ pub(crate) async fn remove(conn: &impl ConnectionTrait, user_id: i64) -> Result<
 pub async fn turn_off(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     roles: &[Role],
 ) -> Result<(), TwoFactorError> {
     if required_for(roles) {

@@ -1,6 +1,7 @@
 //! What admins do to accounts: find them, grant and revoke roles, disable and re-enable.
 
 use chrono::Utc;
+use entity::users::UserId;
 use entity::{user_roles, users};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -114,7 +115,7 @@ pub async fn counts(db: &DatabaseConnection) -> Result<AccountCounts, DbErr> {
     })
 }
 
-pub async fn get(db: &DatabaseConnection, user_id: i64) -> Result<UserSummary, UserAdminError> {
+pub async fn get(db: &DatabaseConnection, user_id: UserId) -> Result<UserSummary, UserAdminError> {
     let user = find_user(db, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
@@ -125,7 +126,7 @@ pub async fn get(db: &DatabaseConnection, user_id: i64) -> Result<UserSummary, U
 pub async fn grant_role(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
 ) -> Result<(), UserAdminError> {
     let txn = db.begin().await?;
@@ -147,7 +148,7 @@ pub async fn grant_role(
 pub async fn revoke_role(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     role: Role,
 ) -> Result<(), UserAdminError> {
     if role == Role::Admin && actor.user_id == Some(user_id) {
@@ -176,7 +177,7 @@ pub async fn revoke_role(
 pub async fn set_disabled(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     disabled: bool,
     reason: &str,
 ) -> Result<(), UserAdminError> {

@@ -6,6 +6,7 @@ use chrono::{NaiveDate, Utc};
 use entity::checker_assignments::AssignmentStatus;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
+use entity::users::UserId;
 use entity::{checker_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -61,7 +62,7 @@ pub struct AssignForm {
 }
 
 pub struct NewAssignment {
-    pub checker_user_id: i64,
+    pub checker_user_id: UserId,
     pub due_on: NaiveDate,
     pub notes: String,
 }
@@ -79,7 +80,7 @@ impl AssignForm {
 
     pub fn parse(&self, today: NaiveDate) -> Result<NewAssignment, FieldErrors> {
         let mut e = FieldErrors::default();
-        let checker = self.checker.trim().parse::<i64>().ok();
+        let checker = self.checker.trim().parse::<UserId>().ok();
         if checker.is_none() {
             e.add("checker", "Choose a quality checker");
         }
@@ -125,7 +126,7 @@ pub async fn assign(
     actor: &Actor,
     base_url: &str,
     listing_id: ListingId,
-    admin_user_id: i64,
+    admin_user_id: UserId,
     new: NewAssignment,
 ) -> Result<i64, AssignmentError> {
     let txn = db.begin().await?;
@@ -189,7 +190,7 @@ pub async fn assign(
 pub async fn of_checker(
     conn: &impl ConnectionTrait,
     id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<checker_assignments::Model, AssignmentError> {
     checker_assignments::Entity::find_by_id(id)
         .filter(checker_assignments::Column::CheckerUserId.eq(checker_user_id))
@@ -204,7 +205,7 @@ pub async fn respond(
     actor: &Actor,
     base_url: &str,
     id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
     accept: bool,
     reason: &str,
 ) -> Result<(), AssignmentError> {
@@ -384,7 +385,7 @@ async fn views(
 /// A checker's assignments, soonest due first.
 pub async fn for_checker(
     db: &DatabaseConnection,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
         .filter(checker_assignments::Column::CheckerUserId.eq(checker_user_id))

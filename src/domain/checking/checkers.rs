@@ -2,6 +2,7 @@
 //! and the training they have completed; and the admins' view of every checker with their
 //! workload.
 
+use entity::users::UserId;
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -130,7 +131,7 @@ impl ProfileForm {
     }
 }
 
-pub async fn profile(conn: &impl ConnectionTrait, user_id: i64) -> Result<Profile, DbErr> {
+pub async fn profile(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Profile, DbErr> {
     let row = checker_profiles::Entity::find_by_id(user_id)
         .one(conn)
         .await?;
@@ -140,7 +141,7 @@ pub async fn profile(conn: &impl ConnectionTrait, user_id: i64) -> Result<Profil
 pub async fn save_profile(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     profile: &Profile,
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
@@ -184,8 +185,8 @@ pub async fn all_with_workload(
     today: chrono::NaiveDate,
 ) -> Result<Vec<CheckerSummary>, DbErr> {
     let checkers = active_with_role(db, Role::QualityChecker).await?;
-    let ids: Vec<i64> = checkers.iter().map(|u| u.id).collect();
-    let profiles: HashMap<i64, checker_profiles::Model> = checker_profiles::Entity::find()
+    let ids: Vec<UserId> = checkers.iter().map(|u| u.id).collect();
+    let profiles: HashMap<UserId, checker_profiles::Model> = checker_profiles::Entity::find()
         .filter(checker_profiles::Column::UserId.is_in(ids.clone()))
         .all(db)
         .await?

@@ -5,6 +5,7 @@
 
 use entity::checker_assignments::AssignmentStatus;
 use entity::inspections::InspectionStatus;
+use entity::users::UserId;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -170,7 +171,7 @@ pub async fn open_for(
     db: &DatabaseConnection,
     actor: &Actor,
     assignment_id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<inspections::Model, InspectionError> {
     let txn = db.begin().await?;
     let assignment = assignments::of_checker(&txn, assignment_id, checker_user_id).await?;
@@ -220,7 +221,7 @@ pub async fn open_for(
 pub async fn of_checker(
     db: &DatabaseConnection,
     id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<inspections::Model, InspectionError> {
     inspections::Entity::find_by_id(id)
         .filter(inspections::Column::CheckerUserId.eq(checker_user_id))
@@ -239,7 +240,7 @@ pub async fn save_step(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
     step: Step,
     f: &FormFields,
     today: NaiveDate,
@@ -354,7 +355,7 @@ pub async fn submit(
     actor: &Actor,
     base_url: &str,
     id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, id, checker_user_id).await?;
     if model.status != InspectionStatus::Draft && model.status != InspectionStatus::Returned {

@@ -6,6 +6,7 @@
 
 use chrono::Utc;
 use entity::inspections::InspectionStatus;
+use entity::users::UserId;
 use entity::{inspection_photos, inspections};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
@@ -28,7 +29,7 @@ pub struct NewPhoto {
 
 /// Who is asking to see a photo.
 pub struct Viewer {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub is_admin: bool,
 }
 
@@ -72,7 +73,7 @@ pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,
     inspection_id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
     photo: NewPhoto,
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, inspection_id, checker_user_id).await?;
@@ -116,7 +117,7 @@ pub async fn remove(
     actor: &Actor,
     inspection_id: i64,
     photo_id: i64,
-    checker_user_id: i64,
+    checker_user_id: UserId,
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, inspection_id, checker_user_id).await?;
     editable(&model)?;

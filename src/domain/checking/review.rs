@@ -6,6 +6,7 @@ use chrono::Utc;
 use entity::checker_assignments::AssignmentStatus;
 use entity::inspections::InspectionStatus;
 use entity::listings::ListingId;
+use entity::users::UserId;
 use entity::{checker_assignments, inspections, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -221,7 +222,7 @@ pub async fn respond(
     actor: &Actor,
     base_url: &str,
     listing_id: ListingId,
-    user_id: i64,
+    user_id: UserId,
     body: String,
 ) -> Result<(), InspectionError> {
     let txn = db.begin().await?;

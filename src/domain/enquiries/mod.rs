@@ -11,6 +11,7 @@ use entity::enquiries::EnquiryOutcome;
 use entity::enquiries::EnquiryStatus;
 use entity::listings::ListingId;
 use entity::provider_organisations::OrganisationId;
+use entity::users::UserId;
 use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -97,7 +98,7 @@ pub struct EnquiryView {
 pub async fn side_of(
     conn: &impl ConnectionTrait,
     enquiry: &enquiries::Model,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Side, EnquiryError> {
     if organisations::as_member(conn, enquiry.organisation_id, user_id)
         .await
@@ -130,7 +131,7 @@ async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<enquiries::Model, 
 pub async fn for_user(
     db: &DatabaseConnection,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(EnquiryView, Side), EnquiryError> {
     let enquiry = find(db, id).await?;
     let side = side_of(db, &enquiry, user_id).await?;
@@ -202,7 +203,7 @@ pub async fn of_holder(
 /// Enquiries for every client on a broker's caseload, newest activity first.
 pub async fn of_caseload(
     db: &DatabaseConnection,
-    broker_user_id: i64,
+    broker_user_id: UserId,
 ) -> Result<Vec<EnquiryView>, EnquiryError> {
     let client_ids: Vec<i64> = broker_clients::Entity::find()
         .filter(broker_clients::Column::BrokerUserId.eq(broker_user_id))
@@ -431,7 +432,7 @@ pub async fn reply(
     actor: &Actor,
     base_url: &str,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     body: String,
 ) -> Result<Side, EnquiryError> {
     let txn = db.begin().await?;
@@ -480,7 +481,7 @@ pub async fn close(
     actor: &Actor,
     base_url: &str,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     outcome: &str,
 ) -> Result<(), EnquiryError> {
     let txn = db.begin().await?;
@@ -517,7 +518,7 @@ async fn set_closed(
     txn: &DatabaseTransaction,
     enquiry: &enquiries::Model,
     outcome: EnquiryOutcome,
-    by: Option<i64>,
+    by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let mut active: enquiries::ActiveModel = enquiry.clone().into();

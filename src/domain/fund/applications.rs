@@ -7,6 +7,7 @@ use chrono::{NaiveDate, Utc};
 use entity::fund_applications::ApplicationStatus;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
+use entity::users::UserId;
 use entity::{fund_applications, fund_rounds, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -198,7 +199,7 @@ pub async fn load(conn: &impl ConnectionTrait, id: i64) -> Result<ApplicationVie
 pub async fn for_member(
     conn: &impl ConnectionTrait,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<ApplicationView, FundError> {
     let view = load(conn, id).await?;
     organisations::as_member(conn, view.application.organisation_id, user_id)
@@ -210,7 +211,7 @@ pub async fn for_member(
 /// Every application of the organisations this person belongs to, newest first.
 pub async fn of_user(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<ApplicationView>, FundError> {
     let orgs: Vec<OrganisationId> = organisations::of_user(db, user_id)
         .await?
@@ -266,7 +267,7 @@ pub async fn start(
     actor: &Actor,
     round_id: i64,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     today: NaiveDate,
 ) -> Result<i64, FundError> {
     let round = rounds::public(db, round_id).await?.round;
@@ -332,7 +333,7 @@ pub async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     answers: &Answers,
     budget: &[BudgetLine],
     today: NaiveDate,
@@ -367,7 +368,7 @@ pub async fn submit(
     actor: &Actor,
     base_url: &str,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
     today: NaiveDate,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
@@ -422,7 +423,7 @@ pub async fn withdraw(
     db: &DatabaseConnection,
     actor: &Actor,
     id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), FundError> {
     let view = for_member(db, id, user_id).await?;
     let from = view.application.status;

@@ -4,6 +4,7 @@
 use chrono::{NaiveDate, Utc};
 use entity::fund_applications::FundDecision;
 use entity::listings::ListingId;
+use entity::users::UserId;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -80,7 +81,7 @@ pub async fn add_payment(
     db: &DatabaseConnection,
     actor: &Actor,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
     f: &FormFields,
     today: NaiveDate,
 ) -> Result<Result<(), FieldErrors>, FundError> {

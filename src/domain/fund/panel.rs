@@ -5,6 +5,7 @@
 
 use entity::fund_applications::ApplicationStatus;
 use entity::fund_reviews::PanelReviewStatus;
+use entity::users::UserId;
 use std::collections::BTreeMap;
 
 use chrono::Utc;
@@ -39,7 +40,7 @@ pub fn scores_of(review: &fund_reviews::Model) -> Scores {
 pub async fn application_for_member(
     db: &DatabaseConnection,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<ApplicationView, FundError> {
     let view = applications::load(db, application_id).await?;
     let shown = view.application.status == ApplicationStatus::Submitted
@@ -53,7 +54,7 @@ pub async fn application_for_member(
 pub async fn review_of(
     conn: &impl ConnectionTrait,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Option<fund_reviews::Model>, FundError> {
     Ok(fund_reviews::Entity::find()
         .filter(fund_reviews::Column::ApplicationId.eq(application_id))
@@ -79,7 +80,7 @@ pub async fn reviews_of(
 pub async fn visible_to(
     db: &DatabaseConnection,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<fund_reviews::Model>, FundError> {
     let own = review_of(db, application_id, user_id).await?;
     if own.as_ref().map(|r| r.status) != Some(PanelReviewStatus::Submitted) {
@@ -95,7 +96,7 @@ pub async fn visible_to(
 async fn upsert(
     db: &DatabaseConnection,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
     change: impl FnOnce(&mut fund_reviews::ActiveModel),
 ) -> Result<fund_reviews::ActiveModel, FundError> {
     let now = Utc::now();
@@ -129,7 +130,7 @@ pub async fn declare_conflict(
     db: &DatabaseConnection,
     actor: &Actor,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
     note: &str,
 ) -> Result<Result<(), FieldErrors>, FundError> {
     application_for_member(db, application_id, user_id).await?;
@@ -165,7 +166,7 @@ pub async fn save_scores(
     db: &DatabaseConnection,
     actor: &Actor,
     application_id: i64,
-    user_id: i64,
+    user_id: UserId,
     f: &FormFields,
     submit: bool,
 ) -> Result<Result<(), FieldErrors>, FundError> {
@@ -320,7 +321,7 @@ pub type WorkItem = (
 pub async fn worklist(
     db: &DatabaseConnection,
     round_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<WorkItem>, FundError> {
     let mut out = Vec::new();
     for app in applications::submitted_in(db, round_id).await? {

@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::fund_rounds::RoundStatus;
+use entity::users::UserId;
 use entity::{fund_criteria, fund_panel_members, fund_reviews, fund_rounds, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -341,7 +342,7 @@ fn apply_input(active: &mut fund_rounds::ActiveModel, input: &RoundInput) {
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     input: &RoundInput,
 ) -> Result<i64, FundError> {
     let txn = db.begin().await?;
@@ -503,7 +504,7 @@ pub async fn remove_panel_member(
     db: &DatabaseConnection,
     actor: &Actor,
     round_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), FundError> {
     let scored = fund_reviews::Entity::find()
         .filter(fund_reviews::Column::UserId.eq(user_id))
@@ -547,7 +548,7 @@ pub async fn remove_panel_member(
 pub async fn is_panel_member(
     conn: &impl ConnectionTrait,
     round_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<bool, DbErr> {
     Ok(fund_panel_members::Entity::find()
         .filter(fund_panel_members::Column::RoundId.eq(round_id))
@@ -560,7 +561,7 @@ pub async fn is_panel_member(
 /// The published rounds this person sits on, newest first.
 pub async fn panel_rounds(
     db: &DatabaseConnection,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<fund_rounds::Model>, DbErr> {
     let ids: Vec<i64> = fund_panel_members::Entity::find()
         .filter(fund_panel_members::Column::UserId.eq(user_id))

@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationStatus;
+use entity::users::UserId;
 use entity::{listing_revisions, listings as listing_rows};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
@@ -119,7 +120,7 @@ pub async fn submit(
     actor: &Actor,
     base_url: &str,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
     let view = listings::as_member(&txn, id, user_id).await?;
@@ -361,7 +362,7 @@ pub async fn archive(
     db: &DatabaseConnection,
     actor: &Actor,
     id: ListingId,
-    user_id: Option<i64>,
+    user_id: Option<UserId>,
 ) -> Result<(), ListingError> {
     let txn = db.begin().await?;
     let view = match user_id {

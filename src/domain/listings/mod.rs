@@ -12,6 +12,7 @@ use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
+use entity::users::UserId;
 use entity::{listing_revisions, listings, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -163,7 +164,7 @@ pub async fn views_of(
 pub async fn as_member(
     conn: &impl ConnectionTrait,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<ListingView, ListingError> {
     let view = load(conn, id).await?;
     organisations::as_member(conn, view.listing.organisation_id, user_id).await?;
@@ -188,7 +189,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     content: &ListingContent,
 ) -> Result<ListingId, ListingError> {
     let txn = db.begin().await?;
@@ -222,7 +223,7 @@ async fn insert_revision(
     listing_id: ListingId,
     number: i32,
     content: &ListingContent,
-    created_by: Option<i64>,
+    created_by: Option<UserId>,
 ) -> Result<i64, DbErr> {
     let now = Utc::now();
     let revision = listing_revisions::ActiveModel {
@@ -261,7 +262,7 @@ async fn edit_working(
     db: &DatabaseConnection,
     actor: &Actor,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
     what: &str,
     change: impl FnOnce(&mut ListingContent) -> Result<(), ListingError>,
 ) -> Result<(), ListingError> {
@@ -324,7 +325,7 @@ pub async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
     mut content: ListingContent,
 ) -> Result<(), ListingError> {
     edit_working(db, actor, id, user_id, "details changed", move |c| {
@@ -348,7 +349,7 @@ pub async fn add_photo(
     db: &DatabaseConnection,
     actor: &Actor,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
     photo: Photo,
 ) -> Result<(), ListingError> {
     edit_working(db, actor, id, user_id, "photo added", move |c| {
@@ -367,7 +368,7 @@ pub async fn remove_photo(
     db: &DatabaseConnection,
     actor: &Actor,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
     file: &str,
 ) -> Result<(), ListingError> {
     edit_working(db, actor, id, user_id, "photo removed", |c| {

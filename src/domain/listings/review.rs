@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use entity::listings as listing_rows;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
+use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -56,7 +57,7 @@ pub async fn confirm(
     policy: ReviewPolicy,
     today: NaiveDate,
     id: ListingId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<NaiveDate, ListingError> {
     let txn = db.begin().await?;
     let view = listings::as_member(&txn, id, user_id).await?;

@@ -5,6 +5,7 @@
 //! starting from the last published narrative.
 
 use entity::mps_documents::MpsStatus;
+use entity::users::UserId;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, Utc};
@@ -304,7 +305,7 @@ pub async fn published(db: &DatabaseConnection) -> Result<Vec<mps_documents::Mod
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     title: &str,
     from: NaiveDate,
     to: NaiveDate,

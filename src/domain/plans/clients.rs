@@ -4,6 +4,7 @@
 //! another broker.
 
 use chrono::Utc;
+use entity::users::UserId;
 use entity::{broker_clients, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -54,13 +55,13 @@ pub enum ClientError {
 /// Whose shortlist, enquiries and plan: an account holder's own, or a broker's client's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Holder {
-    Person(i64),
+    Person(UserId),
     Client(i64),
 }
 
 impl Holder {
     /// The (holder_user_id, client_id) columns for rows kept for this holder.
-    pub fn columns(self) -> (Option<i64>, Option<i64>) {
+    pub fn columns(self) -> (Option<UserId>, Option<i64>) {
         match self {
             Holder::Person(user_id) => (Some(user_id), None),
             Holder::Client(client_id) => (None, Some(client_id)),
@@ -85,14 +86,14 @@ impl Holder {
 /// Who is acting and for whom.
 #[derive(Clone, Debug)]
 pub struct Acting {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub holder: Holder,
     /// The client, when a broker acts for one.
     pub client: Option<broker_clients::Model>,
 }
 
 impl Acting {
-    pub fn for_self(user_id: i64) -> Self {
+    pub fn for_self(user_id: UserId) -> Self {
         Self {
             user_id,
             holder: Holder::Person(user_id),
@@ -116,7 +117,7 @@ impl Acting {
 /// A broker acting for one of their open cases.
 pub async fn act_for(
     conn: &impl ConnectionTrait,
-    broker_user_id: i64,
+    broker_user_id: UserId,
     client_id: i64,
 ) -> Result<Acting, ClientError> {
     let client = of_broker(conn, broker_user_id, client_id).await?;
@@ -221,7 +222,7 @@ impl ClientForm {
 /// The broker's clients, open cases first, then by name.
 pub async fn caseload(
     db: &DatabaseConnection,
-    broker_user_id: i64,
+    broker_user_id: UserId,
 ) -> Result<Vec<broker_clients::Model>, ClientError> {
     let mut clients = broker_clients::Entity::find()
         .filter(broker_clients::Column::BrokerUserId.eq(broker_user_id))
@@ -240,8 +241,8 @@ pub async fn all_with_brokers(
         .order_by_asc(broker_clients::Column::Name)
         .all(db)
         .await?;
-    let broker_ids: Vec<i64> = clients.iter().map(|c| c.broker_user_id).collect();
-    let brokers: std::collections::HashMap<i64, users::Model> = users::Entity::find()
+    let broker_ids: Vec<UserId> = clients.iter().map(|c| c.broker_user_id).collect();
+    let brokers: std::collections::HashMap<UserId, users::Model> = users::Entity::find()
         .filter(users::Column::Id.is_in(broker_ids))
         .all(db)
         .await?
@@ -260,7 +261,7 @@ pub async fn all_with_brokers(
 /// One of this broker's clients; anyone else's is "not found".
 pub async fn of_broker(
     conn: &impl ConnectionTrait,
-    broker_user_id: i64,
+    broker_user_id: UserId,
     client_id: i64,
 ) -> Result<broker_clients::Model, ClientError> {
     broker_clients::Entity::find_by_id(client_id)
@@ -273,7 +274,7 @@ pub async fn of_broker(
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
-    broker_user_id: i64,
+    broker_user_id: UserId,
     details: ClientDetails,
 ) -> Result<i64, ClientError> {
     let txn = db.begin().await?;
@@ -305,7 +306,7 @@ pub async fn create(
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
-    broker_user_id: i64,
+    broker_user_id: UserId,
     client_id: i64,
     details: ClientDetails,
 ) -> Result<(), ClientError> {
@@ -333,7 +334,7 @@ pub async fn update(
 pub async fn set_closed(
     db: &DatabaseConnection,
     actor: &Actor,
-    broker_user_id: i64,
+    broker_user_id: UserId,
     client_id: i64,
     closed: bool,
 ) -> Result<(), ClientError> {
@@ -368,10 +369,10 @@ pub async fn set_closed(
 pub async fn hand_over(
     db: &DatabaseConnection,
     actor: &Actor,
-    from_broker: Option<i64>,
+    from_broker: Option<UserId>,
     client_id: i64,
     to_email: &str,
-) -> Result<i64, ClientError> {
+) -> Result<UserId, ClientError> {
     let txn = db.begin().await?;
     let client = match from_broker {
         Some(broker) => of_broker(&txn, broker, client_id).await?,

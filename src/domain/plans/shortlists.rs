@@ -4,6 +4,7 @@
 use chrono::Utc;
 use entity::listings::ListingId;
 use entity::shortlist_items;
+use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -184,7 +185,7 @@ pub async fn remove(
 pub async fn adopt(
     db: &DatabaseConnection,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     visitor_ids: &[ListingId],
 ) -> Result<usize, ShortlistError> {
     let acting = Acting::for_self(user_id);

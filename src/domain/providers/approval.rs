@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
+use entity::users::UserId;
 use entity::{provider_organisations, provider_reviews};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -89,7 +90,7 @@ pub async fn submit(
     actor: &Actor,
     base_url: &str,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), ApprovalError> {
     let txn = db.begin().await?;
     let (org, _) = organisations::as_member(&txn, organisation_id, user_id).await?;

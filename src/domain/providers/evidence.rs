@@ -7,6 +7,7 @@ use entity::provider_evidence;
 pub use entity::provider_evidence::EvidenceKind;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::ProviderKind;
+use entity::users::UserId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, TransactionTrait,
@@ -197,7 +198,7 @@ pub async fn save(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     evidence: Evidence,
 ) -> Result<(), organisations::OrganisationError> {
     let txn = db.begin().await?;

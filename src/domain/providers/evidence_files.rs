@@ -4,6 +4,7 @@
 use chrono::Utc;
 use entity::provider_evidence_files as files;
 use entity::provider_organisations::OrganisationId;
+use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
     ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -52,7 +53,7 @@ pub async fn add(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     kind: EvidenceKind,
     original_name: &str,
     stored: &StoredDocument,
@@ -109,7 +110,7 @@ pub async fn of_organisation(
 pub async fn for_reader(
     db: &DatabaseConnection,
     file_id: i64,
-    user_id: i64,
+    user_id: UserId,
     is_admin: bool,
 ) -> Result<files::Model, EvidenceFileError> {
     let file = files::Entity::find_by_id(file_id)
@@ -127,7 +128,7 @@ pub async fn remove(
     db: &DatabaseConnection,
     actor: &Actor,
     file_id: i64,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<OrganisationId, EvidenceFileError> {
     let txn = db.begin().await?;
     let file = files::Entity::find_by_id(file_id)

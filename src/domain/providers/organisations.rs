@@ -6,6 +6,7 @@ use entity::provider_members::MemberRole;
 use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 use entity::provider_organisations::ProviderKind;
+use entity::users::UserId;
 use entity::{invitations, provider_members, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -163,7 +164,7 @@ pub async fn create(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     org: NewOrganisation<'_>,
-    owner_user_id: i64,
+    owner_user_id: UserId,
 ) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     let created = provider_organisations::ActiveModel {
@@ -195,7 +196,7 @@ pub async fn create(
 async fn add_member(
     conn: &impl ConnectionTrait,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     member_role: MemberRole,
 ) -> Result<(), DbErr> {
     provider_members::Entity::insert(provider_members::ActiveModel {
@@ -212,7 +213,7 @@ async fn add_member(
 /// The organisations an account acts for, with its role in each.
 pub async fn of_user(
     conn: &impl ConnectionTrait,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<Vec<(provider_organisations::Model, MemberRole)>, DbErr> {
     let rows = provider_members::Entity::find()
         .filter(provider_members::Column::UserId.eq(user_id))
@@ -230,7 +231,7 @@ pub async fn of_user(
 pub async fn as_member(
     conn: &impl ConnectionTrait,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(provider_organisations::Model, MemberRole), OrganisationError> {
     let member = provider_members::Entity::find_by_id((organisation_id, user_id))
         .one(conn)
@@ -262,7 +263,7 @@ pub async fn update_profile(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     profile: Profile,
 ) -> Result<(), OrganisationError> {
     let txn = db.begin().await?;
@@ -299,7 +300,7 @@ pub async fn set_logo(
     db: &DatabaseConnection,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
     logo: &StoredImage,
     alt: &str,
 ) -> Result<(), OrganisationError> {
@@ -335,7 +336,7 @@ pub async fn invite_member(
     actor: &Actor,
     base_url: &str,
     organisation_id: OrganisationId,
-    owner_id: i64,
+    owner_id: UserId,
     inviter_name: &str,
     email: &EmailAddress,
 ) -> Result<(), OrganisationError> {
@@ -396,7 +397,7 @@ pub async fn join(
     conn: &impl ConnectionTrait,
     actor: &Actor,
     organisation_id: OrganisationId,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(), DbErr> {
     if provider_members::Entity::find_by_id((organisation_id, user_id))
         .one(conn)

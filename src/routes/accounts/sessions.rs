@@ -5,6 +5,7 @@ use crate::paths;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use entity::users::UserId;
 use serde::Deserialize;
 
 use crate::auth::access::{ClientIp, safe_next, start_session};
@@ -174,7 +175,7 @@ pub(crate) async fn finish_sign_in(
     req: &HttpRequest,
     session: &Session,
     actor: &crate::domain::audit::Actor,
-    user_id: i64,
+    user_id: UserId,
     next: &str,
     with_second_factor: bool,
 ) -> AppResult<HttpResponse> {

@@ -5,6 +5,7 @@
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use entity::users::UserId;
 
 use crate::auth::CurrentUser;
 use crate::auth::access::safe_next;
@@ -47,7 +48,7 @@ fn pending_or_restart(session: &Session, set_up: bool) -> Result<PendingSignIn, 
 const WRONG_SET_UP_CODE: &str = "The code is not right. Enter the 6-digit code the app shows now";
 
 /// Counts a wrong code against the account, across sessions.
-fn record_wrong_code(state: &AppState, user_id: i64) {
+fn record_wrong_code(state: &AppState, user_id: UserId) {
     state.rate_limiter.record(
         &format!("second-factor:user:{user_id}"),
         limits::SECOND_FACTOR_PER_ACCOUNT,
@@ -72,7 +73,7 @@ fn wrong_code(
     }
 }
 
-fn check_code_allowance(state: &AppState, user_id: i64) -> Result<(), AppError> {
+fn check_code_allowance(state: &AppState, user_id: UserId) -> Result<(), AppError> {
     state
         .rate_limiter
         .check_only(
@@ -163,7 +164,7 @@ pub async fn challenge(
 
 async fn setup_page(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     errors: &FieldErrors,
     render: impl FnOnce(&str, &str, &FieldErrors) -> maud::Markup,
 ) -> AppResult<HttpResponse> {
@@ -406,7 +407,7 @@ pub async fn admin_reset(
     RecentlyConfirmed(_admin): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathId(id): PathId,
+    PathId(id): PathId<UserId>,
 ) -> AppResult<HttpResponse> {
     let user = accounts::find_user(&state.db, id)
         .await?

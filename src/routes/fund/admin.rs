@@ -8,6 +8,7 @@ use entity::fund_reviews::PanelReviewStatus;
 use entity::fund_rounds::RoundStatus;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
+use entity::users::UserId;
 
 use crate::auth::CurrentUser;
 use crate::domain::fund::applications;
@@ -229,7 +230,7 @@ pub async fn remove_panel_member(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
-    PathIds(id, user): PathIds,
+    PathIds(id, user): PathIds<i64, UserId>,
 ) -> AppResult<HttpResponse> {
     rounds::remove_panel_member(&state.db, &actor, id, user).await?;
     set_flash(&session, "Removed from the panel");

@@ -4,6 +4,7 @@
 use actix_session::Session;
 use actix_web::{HttpResponse, web};
 use entity::listings::ListingId;
+use entity::users::UserId;
 
 use crate::auth::access::{MaybeUser, safe_next};
 use crate::auth::roles::Role;
@@ -57,7 +58,7 @@ pub async fn adopt_visitor_shortlist(
     state: &AppState,
     session: &Session,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
 ) -> AppResult<()> {
     let ids = visitor_ids(session);
     if !ids.is_empty() {

@@ -5,6 +5,7 @@ use entity::fund_applications::ApplicationStatus;
 use entity::fund_applications::FundDecision;
 use entity::fund_reviews::PanelReviewStatus;
 use entity::listings::ListingId;
+use entity::users::UserId;
 use entity::{fund_criteria, fund_reviews, fund_rounds, users};
 use maud::{Markup, html};
 
@@ -564,7 +565,7 @@ pub fn panel_application(
     )
 }
 
-pub fn panel_member_name(users: &[users::Model], id: i64) -> String {
+pub fn panel_member_name(users: &[users::Model], id: UserId) -> String {
     users
         .iter()
         .find(|u| u.id == id)

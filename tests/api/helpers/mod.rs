@@ -95,7 +95,7 @@ pub struct OtherProcess {
 }
 
 pub struct TestUser {
-    pub id: i64,
+    pub id: entity::users::UserId,
     pub email: String,
 }
 
