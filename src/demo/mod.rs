@@ -176,6 +176,11 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
+/// Every demo account's email, in the order the sign-in help lists them.
+pub fn account_emails() -> impl Iterator<Item = &'static str> {
+    DEMO_ACCOUNTS.iter().map(|a| a.email)
+}
+
 pub fn logins_summary() -> String {
     DEMO_ACCOUNTS
         .iter()

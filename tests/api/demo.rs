@@ -25,17 +25,7 @@ async fn demo_data_gives_every_role_something_to_see() {
         "seeding is idempotent"
     );
 
-    for email in [
-        "admin@kith.example",
-        "commissioner@kith.example",
-        "checker@kith.example",
-        "broker@kith.example",
-        "budget.holder@kith.example",
-        "provider@kith.example",
-        "pa@kith.example",
-        "care.agency@kith.example",
-        "kitchen@kith.example",
-    ] {
+    for email in kith::demo::account_emails() {
         let b = app.browser();
         b.sign_in(email, kith::demo::DEMO_PASSWORD).await;
         assert!(b.is_signed_in().await, "{email}");

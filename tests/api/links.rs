@@ -1,5 +1,5 @@
 //! Every internal link the pages show goes to a path the route table names, and every link
-//! a person can follow opens: a crawl of the demo service as a visitor and as each role.
+//! a person can follow opens: a crawl of the demo service as a visitor and as each demo account.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
@@ -165,14 +165,7 @@ async fn every_link_goes_to_a_named_route_and_opens() {
         reached: HashSet::new(),
     };
     crawl.walk(&app.browser(), "a visitor").await;
-    for email in [
-        "admin@kith.example",
-        "commissioner@kith.example",
-        "checker@kith.example",
-        "broker@kith.example",
-        "budget.holder@kith.example",
-        "provider@kith.example",
-    ] {
+    for email in kith::demo::account_emails() {
         let browser = app.browser();
         browser.sign_in(email, kith::demo::DEMO_PASSWORD).await;
         crawl.walk(&browser, email).await;

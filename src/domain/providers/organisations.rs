@@ -437,6 +437,8 @@ pub struct PublicProfile {
     pub cqc_location_id: Option<String>,
     pub logo_file: Option<String>,
     pub logo_alt: Option<String>,
+    /// Approved by the council, so it has a public page (`/providers/{id}`) to link to.
+    pub has_public_page: bool,
 }
 
 impl From<provider_organisations::Model> for PublicProfile {
@@ -456,6 +458,7 @@ impl From<provider_organisations::Model> for PublicProfile {
             cqc_location_id: org.cqc_location_id,
             logo_file: org.logo_file,
             logo_alt: org.logo_alt,
+            has_public_page: org.status == OrganisationStatus::Approved,
         }
     }
 }

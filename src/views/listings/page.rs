@@ -67,7 +67,11 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     let provider = p.provider;
     let mut contact: Vec<(&str, Markup)> = vec![(
         "Provider",
-        html! { a class="govuk-link" href=(paths::provider_profile(provider.id)) { (provider.name) } br; span class="kith-secondary-text" { (kind_label(provider.kind)) } },
+        html! {
+            // A provider the council has not approved yet (a preview) has no page to link to.
+            @if provider.has_public_page { a class="govuk-link" href=(paths::provider_profile(provider.id)) { (provider.name) } } @else { (provider.name) }
+            br; span class="kith-secondary-text" { (kind_label(provider.kind)) }
+        },
     )];
     if let Some(phone) = &provider.contact_phone {
         contact.push((
