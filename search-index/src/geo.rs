@@ -128,6 +128,23 @@ pub fn locate(place: &str) -> Option<Located> {
     })
 }
 
+/// Whether Kith's postcode data holds a place given normalised ("M33 7AB", "M33 7" or
+/// "M33"). A district or sector must be in the centroid tables; a full postcode must be in
+/// the full table when one is installed, and otherwise its sector must exist.
+pub fn is_known(place: &str) -> bool {
+    let g = gazetteer();
+    match place.split_once(' ') {
+        None => g.districts.contains_key(place),
+        Some((_, inward)) if inward.len() == 1 => g.sectors.contains_key(place),
+        Some((outward, inward)) => match FULL.get() {
+            Some(full) => full.get(&format!("{outward}{inward}")).is_some(),
+            None => inward
+                .get(..1)
+                .is_some_and(|digit| g.sectors.contains_key(&format!("{outward} {digit}"))),
+        },
+    }
+}
+
 /// Every postcode sector in Great Britain with its centre (benchmarks spread listings over
 /// them), sorted by name.
 pub fn all_sectors() -> Vec<(String, GridPoint)> {
@@ -166,6 +183,9 @@ mod tests {
         assert_eq!(locate("M1").unwrap().area, "M1");
         assert_eq!(locate("M1 1AE").unwrap().area, "M1 1");
         assert_eq!(locate("ZZ99 9ZZ"), None);
+        assert!(is_known("M33 7AB") && is_known("M33 7") && is_known("M33"));
+        assert!(!is_known("ZZ99 9ZZ") && !is_known("ZZ99 9") && !is_known("ZZ99"));
+        assert!(!is_known("M33 1"), "a sector that does not exist");
         assert_eq!(locate("<script>"), None);
         assert_eq!(locate(""), None);
         // Sale to Altrincham is about 5 km.

@@ -24,7 +24,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
 pub use geo::{
-    GridPoint, Located, METRES_PER_MILE, full_postcodes, install_full_postcodes, locate,
+    GridPoint, Located, METRES_PER_MILE, full_postcodes, install_full_postcodes, is_known, locate,
 };
 use schema::Fields;
 pub use wgs84::to_wgs84;

@@ -72,6 +72,9 @@ enum Command {
     /// Check the settings, data files and database for what must not go live (demo accounts,
     /// http, example funder, no mail relay, readable secrets, proxy trust); exits 1 if any.
     CheckDeploy,
+    /// List the records whose postcodes or districts are not in Kith's postcode data (kept
+    /// from before every form checked them), so they can be corrected; exits 1 if any.
+    CheckData,
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
@@ -197,6 +200,7 @@ pub fn main() -> ExitCode {
                     Err(anyhow::anyhow!("the deployment is not ready"))
                 }
             }
+            Command::CheckData => check_data(settings).await,
             Command::Routes => {
                 println!("{}", kith::routes::table_json());
                 Ok(())
@@ -377,4 +381,23 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{email} is an administrator.");
     Ok(())
+}
+
+/// `kith check-data`: every stored place the postcode data does not hold, one per line.
+async fn check_data(settings: Settings) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    kith::postcode_import::load(&settings)?;
+    let unknown = kith::domain::places::unknown_places(&db).await?;
+    if unknown.is_empty() {
+        println!("Every stored postcode and district is in Kith's postcode data.");
+        return Ok(());
+    }
+    println!("Places not in Kith's postcode data (correct them on the record's page):");
+    for place in &unknown {
+        println!("  {}: {} \"{}\"", place.record, place.field, place.value);
+    }
+    Err(anyhow::anyhow!(
+        "{} stored places are not real postcodes or districts",
+        unknown.len()
+    ))
 }

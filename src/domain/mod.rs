@@ -13,6 +13,7 @@ pub mod listings;
 pub mod market;
 pub mod money;
 pub mod oruk;
+pub mod places;
 pub mod plans;
 pub mod postcode;
 pub mod providers;

@@ -1,4 +1,7 @@
 //! UK postcodes and postcode districts (outcodes), normalised to upper case with one space.
+//! Every parser here also refuses a place that is shaped right but is not in Kith's postcode
+//! data (`search_index::is_known`): a made-up "ZZ99 9ZZ" would never be found by search and
+//! would become a district of its own in the market figures.
 
 use std::fmt;
 
@@ -13,6 +16,23 @@ pub enum PostcodeError {
     DistrictFormat,
     #[error("Enter a postcode, like M33 7AB, or the first part of one, like M33 7 or M33")]
     PlaceFormat,
+    #[error("We cannot find the postcode {0}. Enter a real postcode, like M33 7AB")]
+    Unknown(String),
+    #[error(
+        "We cannot find {0}. Enter a real postcode, like M33 7AB, or the first part of one, like M33"
+    )]
+    UnknownPlace(String),
+    #[error("We cannot find the postcode district {0}. Enter districts like M16 or WA14")]
+    UnknownDistrict(String),
+}
+
+/// `place` (normalised) when Kith's postcode data holds it, else `unknown(place)`.
+fn known(place: String, unknown: fn(String) -> PostcodeError) -> Result<String, PostcodeError> {
+    if search_index::is_known(&place) {
+        Ok(place)
+    } else {
+        Err(unknown(place))
+    }
 }
 
 /// The outward part: a letter or two, then a digit, then an optional digit or letter.
@@ -47,7 +67,7 @@ impl Postcode {
         {
             return Err(PostcodeError::Format);
         }
-        Ok(Self(format!("{outward} {inward}")))
+        known(format!("{outward} {inward}"), PostcodeError::Unknown).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -69,14 +89,16 @@ impl fmt::Display for Postcode {
 /// A full postcode ("M33 7AB"), a sector ("M33 7") or a district ("M33"), normalised: the
 /// ways people say where they are without giving their exact address.
 pub fn parse_place(raw: &str) -> Result<String, PostcodeError> {
-    if let Ok(postcode) = Postcode::parse(raw) {
-        return Ok(postcode.0);
+    match Postcode::parse(raw) {
+        Ok(postcode) => return Ok(postcode.0),
+        Err(PostcodeError::Unknown(place)) => return Err(PostcodeError::UnknownPlace(place)),
+        Err(_) => {}
     }
     let upper = raw.trim().to_uppercase();
     let mut parts = upper.split_whitespace();
     match (parts.next(), parts.next(), parts.next()) {
         (Some(district), None, None) if upper.is_ascii() && is_outcode(district) => {
-            Ok(district.to_owned())
+            known(district.to_owned(), PostcodeError::UnknownPlace)
         }
         (Some(district), Some(sector), None)
             if upper.is_ascii()
@@ -84,7 +106,7 @@ pub fn parse_place(raw: &str) -> Result<String, PostcodeError> {
                 && sector.len() == 1
                 && sector.as_bytes()[0].is_ascii_digit() =>
         {
-            Ok(format!("{district} {sector}"))
+            known(format!("{district} {sector}"), PostcodeError::UnknownPlace)
         }
         _ => Err(PostcodeError::PlaceFormat),
     }
@@ -100,6 +122,15 @@ pub fn sector_of(raw: &str) -> Result<String, PostcodeError> {
     })
 }
 
+/// A form's "where are you" field: the sector (`sector_of`), or the words to show beside
+/// the field: the place's own when it is shaped right but not known, else how to write one.
+pub fn sector_field(raw: &str) -> Result<String, String> {
+    sector_of(raw).map_err(|e| match e {
+        PostcodeError::UnknownPlace(_) => e.to_string(),
+        _ => "Enter a postcode, or the first part of one, like M16 0 or M16".to_owned(),
+    })
+}
+
 /// Parses "m16, M32 wa14" into ["M16", "M32", "WA14"] (deduplicated, in order).
 pub fn parse_districts(raw: &str) -> Result<Vec<String>, PostcodeError> {
     let mut out: Vec<String> = Vec::new();
@@ -111,6 +142,7 @@ pub fn parse_districts(raw: &str) -> Result<Vec<String>, PostcodeError> {
         if !district.is_ascii() || !is_outcode(&district) {
             return Err(PostcodeError::DistrictFormat);
         }
+        let district = known(district, PostcodeError::UnknownDistrict)?;
         if !out.contains(&district) {
             out.push(district);
         }
@@ -153,6 +185,39 @@ mod tests {
         ] {
             assert_eq!(Postcode::parse(bad), Err(PostcodeError::Format), "{bad}");
         }
+    }
+
+    #[test]
+    fn places_must_be_in_the_postcode_data() {
+        assert_eq!(
+            Postcode::parse("zz99 9zz"),
+            Err(PostcodeError::Unknown("ZZ99 9ZZ".into()))
+        );
+        assert_eq!(
+            parse_place("ZZ99 9ZZ"),
+            Err(PostcodeError::UnknownPlace("ZZ99 9ZZ".into()))
+        );
+        assert_eq!(
+            parse_place("zz99 9"),
+            Err(PostcodeError::UnknownPlace("ZZ99 9".into()))
+        );
+        assert_eq!(
+            parse_place("M33 1"),
+            Err(PostcodeError::UnknownPlace("M33 1".into())),
+            "a district that exists with a sector that does not"
+        );
+        assert_eq!(
+            sector_of("ZZ99 9ZZ"),
+            Err(PostcodeError::UnknownPlace("ZZ99 9ZZ".into()))
+        );
+        assert_eq!(
+            parse_districts("M16, ZZ99"),
+            Err(PostcodeError::UnknownDistrict("ZZ99".into()))
+        );
+        assert_eq!(
+            PostcodeError::Unknown("ZZ99 9ZZ".into()).to_string(),
+            "We cannot find the postcode ZZ99 9ZZ. Enter a real postcode, like M33 7AB"
+        );
     }
 
     #[test]

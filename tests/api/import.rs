@@ -230,6 +230,10 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
     bad_postcode["id"] = "bad-postcode".into();
     bad_postcode["service_areas"][0]["service_area"] =
         "Visits people at home within 5 miles of Narnia".into();
+    let mut made_up_place = good.clone();
+    made_up_place["id"] = "made-up-place".into();
+    made_up_place["service_areas"][0]["service_area"] =
+        "Visits people at home within 5 miles of ZZ99 9ZZ".into();
     let mut no_org = good.clone();
     no_org["id"] = "no-org".into();
     no_org["organization"] = Value::Null;
@@ -246,6 +250,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         42,
         no_days,
         bad_postcode,
+        made_up_place,
         no_org,
         too_long,
         bad_cqc,
@@ -256,13 +261,14 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         import_file(&admin, "oruk", ("mixed.json", file), &[("approve", "yes")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("8 rows read: 1 created, 0 updated, 0 unchanged, 7 skipped"),
+        page.contains("9 rows read: 1 created, 0 updated, 0 unchanged, 8 skipped"),
         "{page}"
     );
     for reason in [
         "not an Open Referral service",
         "days: Select the days you are available",
         "home_place:",
+        "home_place: We cannot find ZZ99 9ZZ",
         "the service has no organization with a name",
         "title: ",
         "“CQC-123” is not a CQC location ID",

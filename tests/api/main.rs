@@ -25,6 +25,7 @@ mod mail;
 mod market;
 mod openreferral;
 mod owners;
+mod places;
 mod plans;
 mod provider_approval;
 mod providers;

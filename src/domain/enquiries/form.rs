@@ -1,7 +1,7 @@
 //! The enquiry form: what support, when, where (no finer than a postcode sector), the name
 //! the provider should use, and how to reply. Also the reply and close forms' checks.
 
-use crate::domain::postcode::sector_of;
+use crate::domain::postcode::sector_field;
 use crate::domain::validation::{FieldErrors, FormFields, has_control_chars, required_text};
 use entity::enquiries::ReplyBy;
 
@@ -64,11 +64,7 @@ impl EnquiryForm {
         let postcode_sector = if self.postcode.trim().is_empty() {
             None
         } else {
-            e.take(
-                "postcode",
-                sector_of(&self.postcode)
-                    .map_err(|_| "Enter a postcode, or the first part of one, like M16 0 or M16"),
-            )
+            e.take("postcode", sector_field(&self.postcode))
         };
         let contact_name = required_text(
             &mut e,

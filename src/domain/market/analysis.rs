@@ -122,13 +122,15 @@ pub async fn supply(
     let mut out: BTreeMap<Key, SupplyCell> = BTreeMap::new();
     let all: Vec<(String, String, i64, i64)> = grouped(false).into_tuple().all(conn).await?;
     for (category, district, services, providers) in all {
-        let cell = out.entry((category, district)).or_default();
-        cell.services = count(services);
-        cell.providers = count(providers);
+        let cell = out.entry((category, known_district(district))).or_default();
+        cell.services += count(services);
+        cell.providers += count(providers);
     }
     let accepting: Vec<(String, String, i64, i64)> = grouped(true).into_tuple().all(conn).await?;
     for (category, district, services, _) in accepting {
-        out.entry((category, district)).or_default().accepting = count(services);
+        out.entry((category, known_district(district)))
+            .or_default()
+            .accepting += count(services);
     }
     Ok(out)
 }
@@ -362,6 +364,17 @@ impl DemandCell {
     }
 }
 
+/// A district as the figures show it: one Kith's postcode data does not hold (kept from
+/// before places were checked, or typed into a search) counts as no place at all, like an
+/// online service, so no made-up district appears in a table, a chart or a statement.
+pub fn known_district(district: String) -> String {
+    if district.is_empty() || search_index::is_known(&district) {
+        district
+    } else {
+        String::new()
+    }
+}
+
 /// SUM of an integer column as a 64-bit integer (PostgreSQL would return a decimal).
 fn sum_as_bigint(col: impl sea_orm::sea_query::IntoColumnRef) -> Expr {
     Expr::expr(Func::cast_as(
@@ -400,9 +413,9 @@ pub async fn demand(
     let searches: Vec<(String, String, Option<i64>, Option<i64>)> =
         q.into_tuple().all(conn).await?;
     for (category, district, n, zero) in searches {
-        let cell = out.entry((category, district)).or_default();
-        cell.searches = count(n.unwrap_or(0));
-        cell.zero_results = count(zero.unwrap_or(0));
+        let cell = out.entry((category, known_district(district))).or_default();
+        cell.searches += count(n.unwrap_or(0));
+        cell.zero_results += count(zero.unwrap_or(0));
     }
     // Enquiries: grouped by category, sector and outcome in the database, then folded into
     // top-level categories and districts (a few hundred rows at most).
@@ -443,11 +456,13 @@ pub async fn demand(
         let Some(top) = tops.get(&category_id) else {
             continue;
         };
-        let district = sector
-            .as_deref()
-            .and_then(|s| s.split(' ').next())
-            .unwrap_or_default()
-            .to_owned();
+        let district = known_district(
+            sector
+                .as_deref()
+                .and_then(|s| s.split(' ').next())
+                .unwrap_or_default()
+                .to_owned(),
+        );
         if f.category.as_ref().is_some_and(|c| c != top)
             || f.district.as_ref().is_some_and(|d| *d != district)
         {

@@ -286,7 +286,9 @@ pub async fn quality_by_category_and_district(
     let names = CategoryPaths::load(conn).await?.names_by_path();
     let mut cells: BTreeMap<(String, String), QualityCell> = BTreeMap::new();
     for (path, district, rating, n) in groups {
-        let cell = cells.entry((path, district)).or_default();
+        let cell = cells
+            .entry((path, super::analysis::known_district(district)))
+            .or_default();
         let n = u64::try_from(n).unwrap_or(0);
         match rating {
             Some(r @ 1..=4) => cell.rated[(r - 1) as usize] += n,
@@ -304,16 +306,20 @@ pub async fn quality_by_category_and_district(
         .collect())
 }
 
-/// Every district with supply, in order.
+/// Every district with supply that Kith's postcode data holds, in order.
 pub async fn districts(conn: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
-    market_supply::Entity::find()
+    let all: Vec<String> = market_supply::Entity::find()
         .select_only()
         .column(market_supply::Column::District)
         .distinct()
         .order_by_asc(market_supply::Column::District)
         .into_tuple()
         .all(conn)
-        .await
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|d| d.is_empty() || search_index::is_known(d))
+        .collect())
 }
 
 /// The quality table as CSV, one row per type of support and area.

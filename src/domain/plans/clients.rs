@@ -14,7 +14,7 @@ use sea_orm::{
 use crate::domain::accounts;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
-use crate::domain::postcode::sector_of;
+use crate::domain::postcode::sector_field;
 use crate::domain::validation::{FieldErrors, FormFields, optional_text, required_text};
 use entity::user_roles::Role;
 
@@ -183,11 +183,7 @@ impl ClientForm {
         let postcode_sector = if self.postcode_sector.trim().is_empty() {
             None
         } else {
-            e.take(
-                "postcode_sector",
-                sector_of(&self.postcode_sector)
-                    .map_err(|_| "Enter a postcode, or the first part of one, like M16 0 or M16"),
-            )
+            e.take("postcode_sector", sector_field(&self.postcode_sector))
         };
         let needs = optional_text(&mut e, "needs", &self.needs, MAX_NEEDS_CHARS, "Needs");
         if !CONTACT_PREFERENCES
