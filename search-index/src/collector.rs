@@ -63,17 +63,21 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
         d.add_text(f.days, day);
     }
     match &doc.price {
-        Some((pence, unit)) => {
+        crate::Price::Charged { pence, unit } => {
             d.add_u64(f.price_pence, *pence);
             d.add_text(f.price_unit, unit);
             d.add_u64(f.free, 0);
         }
-        None => {
+        crate::Price::Free => {
             d.add_u64(f.price_pence, 0);
             d.add_u64(f.free, 1);
         }
+        crate::Price::NotGiven => d.add_u64(f.free, 0),
     }
-    d.add_u64(f.accepting, u64::from(doc.accepting_new_clients));
+    d.add_u64(
+        f.accepting,
+        u64::from(doc.accepting_new_clients == Some(true)),
+    );
     d.add_i64(f.modified, doc.modified);
     d.add_u64(f.opens, doc.opens.map_or(0, |m| u64::from(m) + 1));
     d.add_u64(f.closes, doc.closes.map_or(0, |m| u64::from(m) + 1));

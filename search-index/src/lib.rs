@@ -69,9 +69,9 @@ pub struct ListingDoc {
     pub languages: Vec<String>,
     /// mon … sun
     pub days: Vec<String>,
-    /// `None` means free.
-    pub price: Option<(u64, String)>,
-    pub accepting_new_clients: bool,
+    pub price: Price,
+    /// `None` when the listing does not say: it matches no "taking new clients" filter.
+    pub accepting_new_clients: Option<bool>,
     pub dbs_checked: bool,
     pub insured: bool,
     pub quality_checked: bool,
@@ -97,6 +97,19 @@ pub enum Sort {
     Distance,
     Price,
     Rating,
+}
+
+/// What a listing costs, as the index keeps it. `NotGiven` has no price at all: it matches
+/// no price filter and sorts after every price.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Price {
+    Free,
+    Charged {
+        pence: u64,
+        unit: String,
+    },
+    #[default]
+    NotGiven,
 }
 
 /// A search: free text and filters. Values within one filter are alternatives (any of);
@@ -155,7 +168,7 @@ pub struct Hit {
     /// The best-matching passage with matches in `<b>`, HTML-escaped; `None` without text.
     pub snippet_html: Option<String>,
     pub distance_miles: Option<f64>,
-    pub price: Option<(u64, String)>,
+    pub price: Price,
     pub rating: Option<f32>,
     /// The language the title and summary are written in, when not English.
     pub lang: Option<String>,
@@ -390,6 +403,7 @@ impl SearchIndex {
                 (!s.is_empty()).then(|| s.to_html())
             });
             let free = number(self.fields.free) == Some(1);
+            let charged = (!free).then(|| number(self.fields.price_pence)).flatten();
             hits.push(Hit {
                 listing_id: number(self.fields.listing_id).unwrap_or_default(),
                 provider_id: number(self.fields.provider_id).unwrap_or_default(),
@@ -398,11 +412,14 @@ impl SearchIndex {
                 provider_name: text(self.fields.provider_name),
                 snippet_html,
                 distance_miles: candidate.distance_m.map(|m| m / METRES_PER_MILE),
-                price: (!free)
-                    .then(|| {
-                        number(self.fields.price_pence).map(|p| (p, text(self.fields.price_unit)))
-                    })
-                    .flatten(),
+                price: match (free, charged) {
+                    (true, _) => Price::Free,
+                    (false, Some(pence)) => Price::Charged {
+                        pence,
+                        unit: text(self.fields.price_unit),
+                    },
+                    (false, None) => Price::NotGiven,
+                },
                 rating: number(self.fields.rating)
                     .filter(|r| *r > 0)
                     .map(|r| r as f32 / 10.0),

@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use search_index::{CategoryRef, GridPoint, ListingDoc, SearchIndex, SearchRequest, Sort, locate};
+use search_index::{
+    CategoryRef, GridPoint, ListingDoc, Price, SearchIndex, SearchRequest, Sort, locate,
+};
 
 fn at(place: &str) -> GridPoint {
     locate(place).unwrap().point
@@ -25,8 +27,11 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         client_groups: vec![("older_people".into(), "Older people".into())],
         languages: vec!["English".into()],
         days: vec!["mon".into(), "tue".into()],
-        price: Some((1800, "hour".into())),
-        accepting_new_clients: true,
+        price: Price::Charged {
+            pence: 1800,
+            unit: "hour".into(),
+        },
+        accepting_new_clients: Some(true),
         dbs_checked: true,
         insured: true,
         quality_checked: false,
@@ -68,7 +73,7 @@ fn listings() -> Vec<ListingDoc> {
         path: "day-support".into(),
         name: "Day support and activities".into(),
     }];
-    gardening.price = None;
+    gardening.price = Price::Free;
     gardening.home = None;
     gardening.venue = Some(at("M33 7"));
     gardening.days = vec!["sat".into()];
@@ -78,7 +83,10 @@ fn listings() -> Vec<ListingDoc> {
         "A friendly visit; we can also do some gardening.",
     );
     shopping.languages = vec!["English".into(), "Polish".into()];
-    shopping.price = Some((2200, "hour".into()));
+    shopping.price = Price::Charged {
+        pence: 2200,
+        unit: "hour".into(),
+    };
     let mut respite = listing(
         3,
         "Overnight sitting",
@@ -90,12 +98,15 @@ fn listings() -> Vec<ListingDoc> {
     }];
     respite.provider_kind = "registered_care_provider".into();
     respite.home = Some((at("WA14 1"), 3000));
-    respite.accepting_new_clients = false;
+    respite.accepting_new_clients = Some(false);
     respite.rating = Some(3.5);
     let mut advice = listing(4, "Independent advocacy", "Advice by telephone and video.");
     advice.home = None;
     advice.online = true;
-    advice.price = Some((3000, "session".into()));
+    advice.price = Price::Charged {
+        pence: 3000,
+        unit: "session".into(),
+    };
     let mut far = listing(5, "Home help in Leeds", "Cleaning and shopping in Leeds.");
     far.home = Some((at("LS1 1"), 8000));
     vec![gardening, shopping, respite, advice, far]
@@ -135,6 +146,64 @@ fn freshness_and_opening_hours_filter() {
     assert!(request(&|r| r.closes_by = Some(16 * 60 + 59)).is_empty());
     // Only the second has a place to go to (the first visits homes).
     assert_eq!(request(&|r| r.with_location = true), vec![2]);
+}
+
+#[test]
+fn what_a_listing_does_not_say_matches_no_filter_that_asks_for_it() {
+    let index = SearchIndex::in_memory().unwrap();
+    let mut priced = listing(1, "Home help", "Help at home.");
+    priced.price = Price::Charged {
+        pence: 1500,
+        unit: "hour".into(),
+    };
+    let mut free = listing(2, "Lunch club", "Lunch and friends.");
+    free.price = Price::Free;
+    let mut unsaid = listing(3, "Care home", "A home from a register.");
+    unsaid.price = Price::NotGiven;
+    unsaid.accepting_new_clients = None;
+    index.apply(&[priced, free, unsaid], &[], None).unwrap();
+    let request = |f: &dyn Fn(&mut SearchRequest)| {
+        let mut r = SearchRequest {
+            limit: 10,
+            ..Default::default()
+        };
+        f(&mut r);
+        let mut found = ids(&index, &r);
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(request(&|r| r.max_price_pence = Some(2000)), vec![1, 2]);
+    assert_eq!(request(&|r| r.price_unit = Some("hour".into())), vec![1, 2]);
+    assert_eq!(request(&|r| r.accepting_only = true), vec![1, 2]);
+    let by_price = ids(
+        &index,
+        &SearchRequest {
+            limit: 10,
+            sort: Sort::Price,
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        by_price,
+        vec![2, 1, 3],
+        "free, then cheapest, then not given"
+    );
+    let hits = index
+        .search(&SearchRequest {
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits;
+    let price_of = |id: u64| {
+        hits.iter()
+            .find(|h| h.listing_id == id)
+            .unwrap()
+            .price
+            .clone()
+    };
+    assert_eq!(price_of(2), Price::Free);
+    assert_eq!(price_of(3), Price::NotGiven);
 }
 
 #[test]
@@ -398,7 +467,10 @@ fn the_fingerprint_sees_every_change_but_not_the_order_of_writes() {
     let mut changed = all.clone();
     changed[2].description.push_str(" gardening");
     let mut priced = all.clone();
-    priced[0].price = Some((1, "hour".into()));
+    priced[0].price = Price::Charged {
+        pence: 1,
+        unit: "hour".into(),
+    };
     let mut radius = all.clone();
     let shopping = radius[1].home.expect("visits from home");
     radius[1].home = Some((shopping.0, shopping.1 + 1));

@@ -322,7 +322,7 @@ impl<'a> Marketplace<'a> {
                 to: Some(to.to_owned()),
                 notes: None,
             },
-            accepting_new_clients: rng.gen_bool(0.8),
+            accepting_new_clients: Some(rng.gen_bool(0.8)),
             written_in: "en".to_owned(),
             languages,
             cultural_competence: rng
@@ -386,7 +386,7 @@ impl<'a> Marketplace<'a> {
             }
             if let Plan::LiveWithPendingChange = plan {
                 let mut changed = content.clone();
-                changed.accepting_new_clients = !changed.accepting_new_clients;
+                changed.accepting_new_clients = changed.accepting_new_clients.map(|a| !a);
                 if let Price::Charged { pence, unit } = changed.price {
                     changed.price = Price::Charged {
                         pence: pence + 100,

@@ -316,11 +316,14 @@ pub async fn api(
                     ))
                 ),
             },
-            price: h.price.as_ref().map(|(pence, unit)| ApiPrice {
-                pence: *pence,
-                unit: unit.clone(),
-            }),
-            free: h.price.is_none(),
+            price: match &h.price {
+                search_index::Price::Charged { pence, unit } => Some(ApiPrice {
+                    pence: *pence,
+                    unit: unit.clone(),
+                }),
+                _ => None,
+            },
+            free: h.price == search_index::Price::Free,
             distance_miles: h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
             lang: h.lang.clone(),
         })

@@ -261,12 +261,11 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         import_file(&admin, "oruk", ("mixed.json", file), &[("approve", "yes")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("9 rows read: 1 created, 0 updated, 0 unchanged, 8 skipped"),
+        page.contains("9 rows read: 2 created, 0 updated, 0 unchanged, 7 skipped"),
         "{page}"
     );
     for reason in [
         "not an Open Referral service",
-        "days: Select the days you are available",
         "home_place:",
         "home_place: We cannot find ZZ99 9ZZ",
         "the service has no organization with a name",
@@ -276,7 +275,16 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
     ] {
         assert!(page.contains(reason), "{reason} in {page}");
     }
-    assert_eq!(listing_count(&app).await, 1, "only the good row is written");
+    assert_eq!(
+        listing_count(&app).await,
+        2,
+        "the good row, and the one that gives no days (many directories carry no schedule)"
+    );
+    let (_, no_days) = app.browser().get_text("/listings/2").await;
+    assert!(
+        no_days.contains("Not stated: ask the provider"),
+        "a schedule nobody gave is not stated: {no_days}"
+    );
 
     // The CSV template: a good row, an unknown type of support, a short row.
     let (_, template) = admin.get_text("/admin/import/template.csv").await;
@@ -305,7 +313,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
     // Without "publish at once" it waits for review like any submitted listing.
     let (_, queue) = admin.get_text("/admin/listings").await;
     assert!(queue.contains("Lunch club for older people"), "{queue}");
-    assert_eq!(listing_count(&app).await, 2);
+    assert_eq!(listing_count(&app).await, 3);
     let (status, all) = admin.get_text("/admin/listings.csv").await;
     assert_eq!(status, StatusCode::OK);
     assert!(all.starts_with("Listing,Title,Provider"));
@@ -437,4 +445,77 @@ fn full_postcodes_are_imported_from_a_code_point_open_wheel() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no Code-Point Open postcodes"));
     assert_eq!(std::fs::read(data.join("postcodes.bin")).unwrap(), bytes);
+}
+
+/// A registered care home from a directory that gives no costs, no opening days and no
+/// intake status: imported and published, it says so everywhere, and never "Free".
+#[tokio::test]
+async fn what_a_directory_does_not_say_stays_not_given_everywhere() {
+    let source = spawn_app().await;
+    published(&source).await;
+    let mut home = serde_json::to_value(&exported(&source).await[0]).unwrap();
+    home["id"] = "care-home-1".into();
+    home["name"] = "Ashfield Care Home".into();
+    home["cost_options"] = Value::Array(vec![]);
+    home["schedules"] = Value::Array(vec![]);
+    home["alert"] = Value::Null;
+
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let file = serde_json::to_vec(&serde_json::json!([home])).unwrap();
+    let (status, report) = import_file(
+        &admin,
+        "oruk",
+        ("register.json", file),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(report.contains("1 created"), "{report}");
+
+    let visitor = app.browser();
+    let (_, page) = visitor.get_text("/listings/1").await;
+    assert!(page.contains("Ask the provider for prices"), "{page}");
+    assert_eq!(
+        page.matches("Not stated: ask the provider").count(),
+        2,
+        "when, and taking new clients"
+    );
+    assert!(!page.contains(">Free<"), "never free");
+    assert!(
+        !page.contains("\"offers\"") && !page.contains("\"price\":\"0\""),
+        "no offer in the JSON-LD"
+    );
+
+    // Search shows the same words, and a filter that asks for a price or for new clients
+    // does not match a listing that does not say.
+    let found = |query: &'static str| {
+        let visitor = visitor.clone();
+        async move { visitor.get_text(&format!("/search?{query}")).await.1 }
+    };
+    let mut all = String::new();
+    for _ in 0..50 {
+        all = found("q=Ashfield").await;
+        if all.contains("Ashfield Care Home") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(all.contains("Ashfield Care Home") && all.contains("Ask the provider for prices"));
+    assert!(
+        !found("q=Ashfield&max_price=1000")
+            .await
+            .contains("Ashfield Care Home")
+    );
+    assert!(
+        !found("q=Ashfield&accepting=yes")
+            .await
+            .contains("Ashfield Care Home")
+    );
+
+    // The Open Referral export gives no cost option and no schedule rather than false ones.
+    let services = exported(&app).await;
+    let exported_home = serde_json::to_value(&services[0]).unwrap();
+    assert_eq!(exported_home["cost_options"], serde_json::json!([]));
+    assert_eq!(exported_home["schedules"], serde_json::json!([]));
 }

@@ -108,10 +108,14 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
             .collect(),
         languages,
         days,
-        price: t
-            .price
-            .map(|(low, high, unit)| (rng.gen_range(low..=high) as u64, unit.as_str().to_owned())),
-        accepting_new_clients: rng.gen_bool(0.8),
+        price: match t.price {
+            Some((low, high, unit)) => search_index::Price::Charged {
+                pence: rng.gen_range(low..=high) as u64,
+                unit: unit.as_str().to_owned(),
+            },
+            None => search_index::Price::Free,
+        },
+        accepting_new_clients: Some(rng.gen_bool(0.8)),
         dbs_checked: rng.gen_bool(0.9),
         insured: rng.gen_bool(0.9),
         quality_checked: rng.gen_bool(0.3),

@@ -112,8 +112,10 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         .as_ref()
         .filter(|o| !o.name.trim().is_empty())
         .ok_or("the service has no organization with a name")?;
+    // What the directory does not say (costs, days, intake) stays not given.
     let mut form = ListingForm {
         written_in: "en".into(),
+        allow_unstated: true,
         ..ListingForm::default()
     };
     form.title = s.name.trim().to_owned();
@@ -191,7 +193,7 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         }
     }
     match s.cost_options.iter().flatten().next() {
-        None => form.price_type = "free".into(),
+        None => {}
         Some(c) if c.amount.unwrap_or(0.0) <= 0.0 => {
             form.price_type = "free".into();
             form.price_notes = c
@@ -239,15 +241,12 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         form.time_to = hhmm(&schedule.closes_at).unwrap_or_default();
         form.availability_notes = schedule.notes.clone().unwrap_or_default();
     }
-    form.accepting = if s
-        .alert
+    if s.alert
         .as_deref()
         .is_some_and(|a| a.to_lowercase().contains("not taking new clients"))
     {
-        "no".into()
-    } else {
-        "yes".into()
-    };
+        form.accepting = "no".into();
+    }
     let languages: Vec<String> = s
         .languages
         .iter()

@@ -129,6 +129,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
             summary: cell("summary"),
             description: cell("description"),
             written_in: "en".into(),
+            allow_unstated: true,
             ..ListingForm::default()
         };
         for word in list(&cell("types_of_support")) {
@@ -180,10 +181,8 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
 
         form.time_from = cell("opens");
         form.time_to = cell("closes");
-        form.accepting = match cell("taking_new_clients").to_lowercase().as_str() {
-            "" | "yes" => "yes".into(),
-            other => other.to_owned(),
-        };
+        // A blank cell is not stated, never "yes".
+        form.accepting = cell("taking_new_clients").to_lowercase();
         let languages = list(&cell("languages"));
         form.languages = if languages.is_empty() {
             "English".into()

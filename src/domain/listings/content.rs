@@ -57,7 +57,12 @@ impl PriceUnit {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Price {
     Free,
-    Charged { pence: i64, unit: PriceUnit },
+    Charged {
+        pence: i64,
+        unit: PriceUnit,
+    },
+    /// Nobody has said (an imported directory with no costs): never shown as free.
+    NotGiven,
 }
 
 impl Price {
@@ -65,9 +70,15 @@ impl Price {
         match self {
             Self::Free => "Free".to_owned(),
             Self::Charged { pence, unit } => format!("{} {}", format_pounds(*pence), unit.label()),
+            Self::NotGiven => NOT_GIVEN_PRICE.to_owned(),
         }
     }
 }
+
+/// What a listing with no price says.
+pub const NOT_GIVEN_PRICE: &str = "Ask the provider for prices";
+/// What a listing says when it does not say when, or whether it is taking new clients.
+pub const NOT_STATED: &str = "Not stated: ask the provider";
 
 /// £12.50, £12 (whole pounds without pence), £1,250.
 pub fn format_pounds(pence: i64) -> String {
@@ -155,7 +166,8 @@ pub struct ListingContent {
     pub price: Price,
     pub price_notes: Option<String>,
     pub availability: Availability,
-    pub accepting_new_clients: bool,
+    /// `None` when nobody has said (an imported directory).
+    pub accepting_new_clients: Option<bool>,
     pub languages: Vec<String>,
     pub cultural_competence: Option<String>,
     #[serde(default)]
@@ -260,6 +272,9 @@ impl ListingContent {
     /// "Monday to Friday, 09:00 to 17:00" style description of when.
     pub fn availability_line(&self) -> String {
         let a = &self.availability;
+        if a.days.is_empty() {
+            return NOT_STATED.to_owned();
+        }
         let days: Vec<&str> = a.days.iter().filter_map(|d| label_of(&DAYS, d)).collect();
         let mut line = if days.len() == 7 {
             "Every day".to_owned()
@@ -272,6 +287,15 @@ impl ListingContent {
             line.push_str(&format!(", {from} to {to}"));
         }
         line
+    }
+
+    /// "Yes", "No", or that nobody has said.
+    pub fn accepting_line(&self) -> &'static str {
+        match self.accepting_new_clients {
+            Some(true) => "Yes",
+            Some(false) => "No",
+            None => NOT_STATED,
+        }
     }
 
     /// Each part of the content as a label and plain text, in page order: what the diff
@@ -311,15 +335,7 @@ impl ListingContent {
             ("About the price", or_none(&self.price_notes)),
             ("When", self.availability_line()),
             ("More about when", or_none(&self.availability.notes)),
-            (
-                "Taking new clients",
-                if self.accepting_new_clients {
-                    "Yes"
-                } else {
-                    "No"
-                }
-                .to_owned(),
-            ),
+            ("Taking new clients", self.accepting_line().to_owned()),
             ("Languages spoken", self.languages.join(", ")),
             (
                 "Written in",
@@ -410,7 +426,7 @@ pub(crate) mod tests {
                 to: Some("17:00".into()),
                 notes: None,
             },
-            accepting_new_clients: true,
+            accepting_new_clients: Some(true),
             languages: vec!["English".into(), "Polish".into()],
             cultural_competence: None,
             written_in: english(),
@@ -452,7 +468,7 @@ pub(crate) mod tests {
             pence: 1950,
             unit: PriceUnit::Hour,
         };
-        after.accepting_new_clients = false;
+        after.accepting_new_clients = Some(false);
         let name = |_| "Home help".to_owned();
         let changes = diff(Some(&before), &after, &name);
         let labels: Vec<_> = changes.iter().map(|c| c.label).collect();

@@ -72,7 +72,12 @@ pub fn listings_csv(
                 .unwrap_or_default(),
             if c.online { "yes" } else { "no" }.to_owned(),
             c.price.describe(),
-            if c.accepting_new_clients { "yes" } else { "no" }.to_owned(),
+            match c.accepting_new_clients {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_owned(),
             date(v.listing.published_at),
             date(Some(v.listing.updated_at)),
         ])?;

@@ -47,6 +47,9 @@ pub struct ListingForm {
     pub languages: String,
     pub cultural_competence: String,
     pub written_in: String,
+    /// Imports: a directory that gives no price, no days or no intake status leaves them
+    /// not given, where the form asks a provider for each.
+    pub allow_unstated: bool,
 }
 
 impl ListingForm {
@@ -76,6 +79,7 @@ impl ListingForm {
             languages: f.one("languages"),
             cultural_competence: f.one("cultural_competence"),
             written_in: f.one("written_in"),
+            allow_unstated: false,
         }
     }
 
@@ -103,6 +107,7 @@ impl ListingForm {
         }
         let (price_type, price_amount, price_unit) = match &c.price {
             Price::Free => ("free", String::new(), String::new()),
+            Price::NotGiven => ("", String::new(), String::new()),
             Price::Charged { pence, unit } => (
                 "charged",
                 format!("{}.{:02}", pence / 100, pence % 100),
@@ -154,10 +159,16 @@ impl ListingForm {
             time_from: c.availability.from.clone().unwrap_or_default(),
             time_to: c.availability.to.clone().unwrap_or_default(),
             availability_notes: c.availability.notes.clone().unwrap_or_default(),
-            accepting: if c.accepting_new_clients { "yes" } else { "no" }.to_owned(),
+            accepting: match c.accepting_new_clients {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_owned(),
             languages: c.languages.join(", "),
             cultural_competence: c.cultural_competence.clone().unwrap_or_default(),
             written_in: c.written_in.clone(),
+            allow_unstated: false,
         }
     }
 
@@ -256,6 +267,7 @@ impl ListingForm {
                     .zip(unit)
                     .map(|(pence, unit)| Price::Charged { pence, unit })
             }
+            "" if self.allow_unstated => Some(Price::NotGiven),
             _ => {
                 e.add("price_type", "Select whether there is a charge");
                 None
@@ -267,7 +279,7 @@ impl ListingForm {
             .filter(|(key, _)| self.days.iter().any(|d| d == key))
             .map(|(key, _)| (*key).to_owned())
             .collect();
-        if days.is_empty() {
+        if days.is_empty() && !self.allow_unstated {
             e.add("days", "Select the days you are available");
         }
         let from = optional_time(&mut e, "time_from", &self.time_from);
@@ -285,8 +297,9 @@ impl ListingForm {
             "Notes about when",
         );
         let accepting = match self.accepting.as_str() {
-            "yes" => Some(true),
-            "no" => Some(false),
+            "yes" => Some(Some(true)),
+            "no" => Some(Some(false)),
+            "" if self.allow_unstated => Some(None),
             _ => {
                 e.add("accepting", "Select whether you are taking new clients");
                 None

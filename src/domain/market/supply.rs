@@ -39,8 +39,9 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
     let client_groups = listed(&mut d.client_groups.iter().map(|(k, _)| k.as_str()));
     let languages = listed(&mut d.languages.iter().map(String::as_str));
     let (unit, pence) = match &d.price {
-        None => ("free".to_owned(), Some(0)),
-        Some((pence, unit)) => (unit.clone(), i64::try_from(*pence).ok()),
+        search_index::Price::Free => ("free".to_owned(), Some(0)),
+        search_index::Price::Charged { pence, unit } => (unit.clone(), i64::try_from(*pence).ok()),
+        search_index::Price::NotGiven => (String::new(), None),
     };
     d.categories
         .iter()
@@ -51,7 +52,7 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
             top_category: Set(c.path.split('/').next().unwrap_or_default().to_owned()),
             district: Set(p.district.clone()),
             provider_kind: Set(p.provider_kind),
-            accepting: Set(d.accepting_new_clients),
+            accepting: Set(d.accepting_new_clients == Some(true)),
             price_unit: Set(unit.clone()),
             price_pence: Set(pence),
             rating: Set(d.rating.map(|r| r.round() as i32)),

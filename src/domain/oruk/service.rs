@@ -189,7 +189,8 @@ pub fn service_at_locations(p: &PublicListing, base_url: &str) -> Vec<ServiceAtL
 
 fn schedules(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<Schedule> {
     let a = &p.content.availability;
-    if a.days.is_empty() && a.from.is_none() && a.to.is_none() {
+    // No days is "not stated": no schedule, rather than one that says nothing.
+    if a.days.is_empty() {
         return Vec::new();
     }
     let days: Vec<&str> = a.days.iter().filter_map(|d| day_code(d)).collect();
@@ -271,15 +272,17 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
             });
         }
     }
+    // A price nobody has given is no cost option at all, never a free one.
     let cost = match &c.price {
-        Price::Free => CostOption {
+        Price::NotGiven => None,
+        Price::Free => Some(CostOption {
             id: ids::id(Kind::CostOption, listing_id, 0),
             service_id: Some(service_id.clone()),
             option: Some("Free".into()),
             amount: Some(0.0),
             amount_description: c.price_notes.clone().or_else(|| Some("Free".into())),
-        },
-        Price::Charged { pence, unit } => CostOption {
+        }),
+        Price::Charged { pence, unit } => Some(CostOption {
             id: ids::id(Kind::CostOption, listing_id, 0),
             service_id: Some(service_id.clone()),
             option: Some(unit.label().into()),
@@ -288,7 +291,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
                 Some(notes) if !notes.is_empty() => format!("{} – {notes}", unit.label()),
                 _ => unit.label().to_owned(),
             }),
-        },
+        }),
     };
     Service {
         id: service_id.clone(),
@@ -301,7 +304,8 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
         minimum_age: Some(MINIMUM_AGE),
         maximum_age: None,
         assured_date: p.approved_on.map(|d| d.format("%Y-%m-%d").to_string()),
-        alert: (!c.accepting_new_clients).then(|| "Not taking new clients at the moment".into()),
+        alert: (c.accepting_new_clients == Some(false))
+            .then(|| "Not taking new clients at the moment".into()),
         last_modified: Some(p.modified.to_rfc3339_opts(SecondsFormat::Secs, true)),
         organization: Some(organization(&p.provider, terms, base_url)),
         schedules: Some(schedules(listing_id, p, &service_id)),
@@ -319,7 +323,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
                 })
                 .collect(),
         ),
-        cost_options: Some(vec![cost]),
+        cost_options: Some(cost.into_iter().collect()),
         contacts: Some(Vec::new()),
         attributes: Some(attributes),
     }

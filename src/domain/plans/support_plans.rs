@@ -300,6 +300,13 @@ impl ItemForm {
             let (unit_price_pence, unit) = match listing.content.price {
                 Price::Free => (0, PriceUnit::Session),
                 Price::Charged { pence, unit } => (pence, unit),
+                Price::NotGiven => {
+                    e.add(
+                        "listing_id",
+                        "This service gives no price. Ask the provider, then add it as something else with their price",
+                    );
+                    return Err(e);
+                }
             };
             return match quantity {
                 Some(quantity_hundredths) => Ok(NewItem {

@@ -125,10 +125,12 @@ pub async fn listing_doc(
         languages: c.languages.clone(),
         days: c.availability.days.clone(),
         price: match &c.price {
-            Price::Free => None,
-            Price::Charged { pence, unit } => {
-                Some((u64::try_from(*pence).unwrap_or(0), unit.as_str().to_owned()))
-            }
+            Price::Free => search_index::Price::Free,
+            Price::Charged { pence, unit } => search_index::Price::Charged {
+                pence: u64::try_from(*pence).unwrap_or(0),
+                unit: unit.as_str().to_owned(),
+            },
+            Price::NotGiven => search_index::Price::NotGiven,
         },
         accepting_new_clients: c.accepting_new_clients,
         dbs_checked: current(EvidenceKind::Dbs),

@@ -166,19 +166,25 @@ fn json_ld(p: &ListingPage) -> String {
             Some(spec)
         }).collect::<Vec<_>>(),
     });
-    service["offers"] = match &c.price {
-        Price::Free => json!({"@type": "Offer", "price": "0", "priceCurrency": "GBP"}),
-        Price::Charged { pence, unit } => json!({
-            "@type": "Offer",
-            "priceCurrency": "GBP",
-            "priceSpecification": {
-                "@type": "UnitPriceSpecification",
-                "price": format!("{}.{:02}", pence / 100, pence % 100),
+    // A price nobody has given is left out, never written as 0.
+    match &c.price {
+        Price::Free => {
+            service["offers"] = json!({"@type": "Offer", "price": "0", "priceCurrency": "GBP"})
+        }
+        Price::Charged { pence, unit } => {
+            service["offers"] = json!({
+                "@type": "Offer",
                 "priceCurrency": "GBP",
-                "unitText": unit.as_str(),
-            },
-        }),
-    };
+                "priceSpecification": {
+                    "@type": "UnitPriceSpecification",
+                    "price": format!("{}.{:02}", pence / 100, pence % 100),
+                    "priceCurrency": "GBP",
+                    "unitText": unit.as_str(),
+                },
+            })
+        }
+        Price::NotGiven => {}
+    }
     let mut areas = Vec::new();
     if let Some(home) = &c.at_home {
         areas.push(json!({"@type": "Place", "address": {"@type": "PostalAddress", "postalCode": home.place, "addressCountry": "GB"}}));

@@ -92,7 +92,7 @@ pub fn key_facts(c: &ListingContent, category_name: CategoryNames) -> Markup {
         ),
         (
             "Taking new clients",
-            html! { @if c.accepting_new_clients { "Yes" } @else { "No, not at the moment" } },
+            html! { @match c.accepting_new_clients { Some(true) => "Yes", Some(false) => "No, not at the moment", None => (crate::domain::listings::content::NOT_STATED) } },
         ),
         (
             "Who it is for",

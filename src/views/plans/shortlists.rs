@@ -90,7 +90,7 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
                                 dl class="govuk-summary-list govuk-summary-list--no-border" {
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Price" } dd class="govuk-summary-list__value" { (l.content.price.describe()) } }
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "When" } dd class="govuk-summary-list__value" { (l.content.availability_line()) } }
-                                    div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Taking new clients" } dd class="govuk-summary-list__value" { @if l.content.accepting_new_clients { "Yes" } @else { "No, not at the moment" } } }
+                                    div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Taking new clients" } dd class="govuk-summary-list__value" { @match l.content.accepting_new_clients { Some(true) => "Yes", Some(false) => "No, not at the moment", None => (crate::domain::listings::content::NOT_STATED) } } }
                                 }
                                 div class="govuk-button-group" {
                                     @if p.can_enquire {

@@ -192,14 +192,17 @@ fn no_results(v: &SearchView) -> Markup {
     }
 }
 
-fn price_label(price: Option<&(u64, String)>) -> String {
+fn price_label(price: &search_index::Price) -> String {
     match price {
-        Some((pence, unit)) => format!(
+        search_index::Price::Charged { pence, unit } => format!(
             "{} {}",
             format_pounds(i64::try_from(*pence).unwrap_or(i64::MAX)),
             PriceUnit::parse(unit).map_or("", |u| u.label())
         ),
-        None => "Free".to_owned(),
+        search_index::Price::Free => "Free".to_owned(),
+        search_index::Price::NotGiven => {
+            crate::domain::listings::content::NOT_GIVEN_PRICE.to_owned()
+        }
     }
 }
 
@@ -263,7 +266,7 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                                         }
                                     }
                                     p class="govuk-body-s" {
-                                        (price_label(hit.price.as_ref()))
+                                        (price_label(&hit.price))
                                         @if let Some(miles) = hit.distance_miles {
                                             " · " (format!("{miles:.1}")) " miles away"
                                         } @else if !p.near.is_empty() && v.notices.is_empty() {
