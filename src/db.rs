@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Connects, with WAL and foreign keys on SQLite, and an optional PostgreSQL schema (the
@@ -34,6 +35,24 @@ pub async fn connect(url: &str, pg_schema: Option<&str>) -> anyhow::Result<Datab
     }
     let db = Database::connect(options).await?;
     Ok(db)
+}
+
+/// Starting a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: it takes the
+/// one write lock at the start, waiting (the busy timeout) while another process writes. A
+/// plain `BEGIN` would read first and then fail at its first write with "database is
+/// locked" whenever another process (the server, `kith import`) wrote in between. On
+/// PostgreSQL it is a plain `BEGIN`.
+pub trait BeginWrite {
+    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, DbErr>> + Send;
+}
+
+impl BeginWrite for DatabaseConnection {
+    fn begin_write(&self) -> impl Future<Output = Result<DatabaseTransaction, DbErr>> + Send {
+        self.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+    }
 }
 
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {

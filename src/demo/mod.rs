@@ -13,10 +13,11 @@ use entity::users::UserId;
 use entity::{provider_evidence, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, TransactionTrait,
+    PaginatorTrait,
 };
 
 use crate::auth::roles::Role;
+use crate::db::BeginWrite;
 use crate::domain::accounts::display_name::DisplayName;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::{create_verified_account, find_by_email, grant_role_in};
@@ -215,7 +216,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         user_id: None,
         request_id: Some("demo-seed".into()),
     };
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut own = Vec::new();
     let mut admin_id = None;
     for account in DEMO_ACCOUNTS {

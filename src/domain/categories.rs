@@ -5,9 +5,10 @@ use chrono::Utc;
 use entity::categories;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::validation::has_control_chars;
 
@@ -167,7 +168,7 @@ pub async fn add(
     if slug.is_empty() {
         return Err(CategoryError::NameInvalid);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if let Some(parent_id) = parent_id {
         let parent = categories::Entity::find_by_id(parent_id).one(&txn).await?;
         if !parent.is_some_and(|p| p.parent_id.is_none() && p.archived_at.is_none()) {
@@ -223,7 +224,7 @@ pub async fn update(
 ) -> Result<(), CategoryError> {
     let name = parse_name(name)?;
     let description = parse_description(description)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let category = categories::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -259,7 +260,7 @@ pub async fn set_archived(
     id: i64,
     archived: bool,
 ) -> Result<(), CategoryError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let category = categories::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -11,9 +11,10 @@ use entity::users::UserId;
 use entity::{enquiries, service_reviews, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::enquiries::{Side, side_of};
 use crate::domain::listings;
@@ -123,7 +124,7 @@ pub async fn write(
     user_id: UserId,
     new: NewReview,
 ) -> Result<i64, ReviewError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let enquiry = enquiries::Entity::find_by_id(enquiry_id)
         .one(&txn)
         .await?
@@ -201,7 +202,7 @@ pub async fn moderate(
     if !publish && note.is_empty() {
         return Err(ReviewError::NoteRequired);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let review = find(&txn, id).await?.ok_or(ReviewError::NotFound)?;
     if review.status != ServiceReviewStatus::Pending {
         return Err(ReviewError::AlreadyModerated);
@@ -320,7 +321,7 @@ pub async fn reply(
     user_id: UserId,
     text: String,
 ) -> Result<OrganisationId, ReviewError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let review = find(&txn, id)
         .await?
         .filter(|r| r.status == ServiceReviewStatus::Published)

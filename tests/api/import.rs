@@ -519,3 +519,79 @@ async fn what_a_directory_does_not_say_stays_not_given_everywhere() {
     assert_eq!(exported_home["cost_options"], serde_json::json!([]));
     assert_eq!(exported_home["schedules"], serde_json::json!([]));
 }
+
+/// `kith import` run while the server is busy writing to the same database completes: each
+/// row's transaction takes the write lock when it starts and waits its turn, instead of
+/// failing part-way with "database is locked" (the embedded database's one writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_imports_while_the_server_is_writing() {
+    let app = spawn_app().await;
+    let (broker, _) = app.signed_in_as(Role::Broker).await;
+    let header = kith::domain::import::template::COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(",");
+    let rows: Vec<String> = (0..80)
+        .map(|i| {
+            format!(
+                "row-{i},Sale Kitchen,k1,voluntary_group,,Lunch club {i},A hot lunch every week.,Fresh food and company.,Meals and food,Older people,,,\"1 Church Road, Sale\",M33 7XX,no,free,,Wed,12:00,14:00,yes,English"
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("listings.csv");
+    std::fs::write(&file, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+
+    // The server writes all the while: a broker adds client after client.
+    let busy = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let writer = {
+        let busy = busy.clone();
+        let broker = broker.clone();
+        tokio::spawn(async move {
+            let mut added = 0;
+            while busy.load(std::sync::atomic::Ordering::Relaxed) {
+                let res = broker
+                    .post_form(
+                        "/broker/clients",
+                        &[
+                            ("name", "Mr Ahmed"),
+                            ("postcode_sector", "M16 0"),
+                            ("contact_preference", "phone"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(
+                    res.status(),
+                    StatusCode::SEE_OTHER,
+                    "the server's own write"
+                );
+                added += 1;
+            }
+            added
+        })
+    };
+    let database_url = app.command_database_url();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+            .args(["import", "csv"])
+            .arg(&file)
+            .env("KITH_DATABASE_URL", &database_url)
+            .env("KITH_DATA_DIR", dir.path())
+            .output()
+            .expect("run kith")
+    })
+    .await
+    .unwrap();
+    busy.store(false, std::sync::atomic::Ordering::Relaxed);
+    let added = writer.await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("80 rows read: 80 created"), "{stdout}");
+    assert_eq!(listing_count(&app).await, 80);
+    assert!(added > 0, "the server wrote while the import ran");
+}

@@ -186,9 +186,10 @@ async fn made_up_districts_kept_from_before_stay_out_of_the_figures_and_are_repo
     );
 
     let settings = app.settings();
+    let database_url = app.command_database_url();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
         .arg("check-data")
-        .env("KITH_DATABASE_URL", settings.effective_database_url())
+        .env("KITH_DATABASE_URL", &database_url)
         .env("KITH_DATA_DIR", &settings.data_dir)
         .output()
         .expect("run kith");

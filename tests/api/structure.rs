@@ -300,3 +300,14 @@ fn every_path_in_the_route_table_has_one_name_that_fits_it() {
         "a tail keeps its slashes"
     );
 }
+
+#[test]
+fn write_transactions_take_the_write_lock_when_they_start() {
+    let offences = lines_containing("src", &[".begin().await"]);
+    assert!(
+        offences.is_empty(),
+        "start a transaction with db.begin_write() (BEGIN IMMEDIATE on SQLite, so another \
+         process's writes make it wait, not fail):\n{}",
+        offences.join("\n")
+    );
+}

@@ -7,6 +7,7 @@ use entity::enquiries::{EnquiryOutcome, EnquiryStatus, ReplyBy};
 use entity::listings::ListingId;
 use entity::provider_organisations::{OrganisationId, ProviderKind};
 use entity::search_log::SearchSource;
+use kith::db::BeginWrite;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -15,7 +16,7 @@ use entity::{enquiries, enquiry_categories, market_supply, search_demand_daily, 
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 use kith::domain::market::analysis::{self, Filters};
 use kith::domain::market::mps;
@@ -53,7 +54,7 @@ where
     I: IntoIterator<Item = A>,
 {
     let rows: Vec<A> = rows.into_iter().collect();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     for chunk in rows.chunks(CHUNK) {
         <A::Entity as EntityTrait>::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)

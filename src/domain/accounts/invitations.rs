@@ -8,9 +8,10 @@ use entity::{invitations, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::display_name::DisplayName;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::{find_by_email, grant_role_in};
@@ -59,7 +60,7 @@ pub async fn invite(
     }
     let token = new_token();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     check_caps(&txn, actor.user_id, email).await?;
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
@@ -264,7 +265,7 @@ pub async fn accept(
     {
         return Err(InvitationError::SignInFirst);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     // Guarded on accepted_at so the link works once even under concurrent use.
     let res = invitations::Entity::update_many()
         .col_expr(

@@ -18,9 +18,10 @@ use entity::{user_roles, users};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, SqlErr,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::display_name::DisplayName;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::link_tokens::{
@@ -141,7 +142,7 @@ pub async fn register(
     account: NewAccount,
 ) -> Result<Registration, DbErr> {
     debug_assert!(account.role.is_self_service());
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if let Some(existing) = find_by_email(&txn, &account.email).await? {
         if existing.disabled_at.is_none() {
             mail::enqueue(
@@ -261,7 +262,7 @@ pub async fn verify_email(
     actor: &Actor,
     token: &str,
 ) -> Result<UserId, AccountError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let user_id = consume_token(&txn, token, PURPOSE_VERIFY_EMAIL).await?;
     mark_email_verified(&txn, user_id).await?;
     audit::record(
@@ -282,7 +283,7 @@ pub async fn resend_verification(
     if user.email_verified {
         return Ok(());
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     queue_verification_email(&txn, base_url, user.id, &user.email, &user.display_name).await?;
     txn.commit().await
 }
@@ -292,7 +293,7 @@ pub async fn record_sign_in(
     actor: &Actor,
     user_id: UserId,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     users::Entity::update_many()
         .col_expr(users::Column::LastSignInAt, Expr::value(Some(Utc::now())))
         .filter(users::Column::Id.eq(user_id))
@@ -317,7 +318,7 @@ pub async fn update_profile(
     user_id: UserId,
     name: &DisplayName,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let Some(user) = users::Entity::find_by_id(user_id).one(&txn).await? else {
         return Ok(());
     };

@@ -6,9 +6,9 @@ use entity::users;
 use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    TransactionTrait,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::link_tokens::{
     PURPOSE_RESET_PASSWORD, RESET_PASSWORD_HOURS, consume_token, issue_token,
@@ -95,7 +95,7 @@ pub async fn request_password_reset(
     base_url: &str,
     email: &EmailAddress,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if let Some(user) = find_by_email(&txn, email).await?
         && user.disabled_at.is_none()
     {
@@ -134,7 +134,7 @@ pub async fn reset_password(
     token: &str,
     new_hash: String,
 ) -> Result<UserId, AccountError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let user_id = consume_token(&txn, token, PURPOSE_RESET_PASSWORD).await?;
     let user = set_password_in(&txn, user_id, new_hash).await?;
     // Following the emailed link proves the address too.
@@ -198,7 +198,7 @@ pub async fn change_password(
     if !ok {
         return Err(AccountError::WrongCurrentPassword);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let user = set_password_in(&txn, user_id, new_hash).await?;
     mail::enqueue(
         &txn,

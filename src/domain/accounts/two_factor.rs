@@ -9,10 +9,11 @@ use rand::Rng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use totp_rs::{Builder, Secret, Totp};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::tokens::sha256_hex;
 use crate::paths;
@@ -165,7 +166,7 @@ pub async fn confirm_setup(
     user_id: UserId,
     code: &str,
 ) -> Result<Vec<String>, TwoFactorError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let pending = match of_user(&txn, user_id).await? {
         Some(t) if t.confirmed_at.is_some() => return Err(TwoFactorError::AlreadyOn),
         Some(t) => t,
@@ -258,7 +259,7 @@ pub async fn regenerate_recovery_codes(
     actor: &Actor,
     user_id: UserId,
 ) -> Result<Vec<String>, TwoFactorError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if !is_on(&txn, user_id).await? {
         return Err(TwoFactorError::NotSetUp);
     }
@@ -317,7 +318,7 @@ pub async fn verify(
         };
     }
     let hash = sha256_hex(&normalise_recovery_code(input));
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let used = recovery_codes::Entity::update_many()
         .col_expr(
             recovery_codes::Column::UsedAt,
@@ -373,7 +374,7 @@ pub async fn turn_off(
     if required_for(roles) {
         return Err(TwoFactorError::RequiredForStaff);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     remove(&txn, user_id).await?;
     audit::record(
         &txn,
@@ -394,7 +395,7 @@ pub async fn reset_by_admin(
     base_url: &str,
     user: &users::Model,
 ) -> Result<(), TwoFactorError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if of_user(&txn, user.id).await?.is_none() {
         return Err(TwoFactorError::NotSetUp);
     }

@@ -6,9 +6,10 @@ use entity::{user_roles, users};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    QueryOrder, QuerySelect, QueryTrait,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::sessions::end_all_of;
 use crate::domain::accounts::{find_user, grant_role_in, roles_of};
 use crate::domain::audit::{self, Action, Actor, Event};
@@ -129,7 +130,7 @@ pub async fn grant_role(
     user_id: UserId,
     role: Role,
 ) -> Result<(), UserAdminError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
@@ -154,7 +155,7 @@ pub async fn revoke_role(
     if role == Role::Admin && actor.user_id == Some(user_id) {
         return Err(UserAdminError::OwnAdminRole);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
@@ -184,7 +185,7 @@ pub async fn set_disabled(
     if disabled && actor.user_id == Some(user_id) {
         return Err(UserAdminError::OwnAccount);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let user = find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;

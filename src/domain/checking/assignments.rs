@@ -10,9 +10,10 @@ use entity::users::UserId;
 use entity::{checker_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::{format_date, parse_date};
@@ -129,7 +130,7 @@ pub async fn assign(
     admin_user_id: UserId,
     new: NewAssignment,
 ) -> Result<i64, AssignmentError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = listings::load(&txn, listing_id).await?;
     // Published listings, suspended ones too: a re-check often follows a suspension.
     if view.listing.status != ListingStatus::Approved || view.live.is_none() {
@@ -209,7 +210,7 @@ pub async fn respond(
     accept: bool,
     reason: &str,
 ) -> Result<(), AssignmentError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let assignment = of_checker(&txn, id, checker_user_id).await?;
     if assignment.status != AssignmentStatus::Offered {
         return Err(AssignmentError::AlreadyAnswered);
@@ -285,7 +286,7 @@ pub async fn cancel(
     actor: &Actor,
     id: i64,
 ) -> Result<(), AssignmentError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let assignment = checker_assignments::Entity::find_by_id(id)
         .one(&txn)
         .await?

@@ -9,9 +9,10 @@ use chrono::Utc;
 use entity::{checker_assignments, checker_profiles, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::user_admin::active_with_role;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::postcode::parse_districts;
@@ -144,7 +145,7 @@ pub async fn save_profile(
     user_id: UserId,
     profile: &Profile,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let row = checker_profiles::ActiveModel {
         user_id: Set(user_id),
         areas: Set(profile.areas.join(", ")),

@@ -12,10 +12,11 @@ use chrono::{NaiveDate, Utc};
 use entity::{checker_assignments, inspections};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::user_admin::active_with_role;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::checking::assignments::{self, AssignmentError};
@@ -173,7 +174,7 @@ pub async fn open_for(
     assignment_id: i64,
     checker_user_id: UserId,
 ) -> Result<inspections::Model, InspectionError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let assignment = assignments::of_checker(&txn, assignment_id, checker_user_id).await?;
     if let Some(existing) = inspections::Entity::find()
         .filter(inspections::Column::AssignmentId.eq(assignment_id))
@@ -308,7 +309,7 @@ pub async fn save_step(
         return Ok(Err(e));
     }
     active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     active.update(&txn).await?;
     audit::record(
         &txn,
@@ -364,7 +365,7 @@ pub async fn submit(
     if !missing(&model).is_empty() {
         return Err(InspectionError::Incomplete);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let from = model.status;
     let overall_score = overall(&answers_of(&model));
     let mut active: inspections::ActiveModel = model.clone().into();

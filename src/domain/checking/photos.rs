@@ -10,9 +10,10 @@ use entity::users::UserId;
 use entity::{inspection_photos, inspections};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::checking::inspections::{InspectionError, of_checker};
 use crate::domain::{listings, providers::organisations};
@@ -78,7 +79,7 @@ pub async fn add(
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, inspection_id, checker_user_id).await?;
     editable(&model)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let count = inspection_photos::Entity::find()
         .filter(inspection_photos::Column::InspectionId.eq(inspection_id))
         .count(&txn)
@@ -121,7 +122,7 @@ pub async fn remove(
 ) -> Result<(), InspectionError> {
     let model = of_checker(db, inspection_id, checker_user_id).await?;
     editable(&model)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let deleted = inspection_photos::Entity::delete_many()
         .filter(inspection_photos::Column::Id.eq(photo_id))
         .filter(inspection_photos::Column::InspectionId.eq(inspection_id))

@@ -7,9 +7,10 @@ use entity::checker_assignments::AssignmentStatus;
 use entity::{checker_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::format_date;
 use crate::domain::listings;
@@ -47,7 +48,7 @@ pub async fn send_due_reminders(
             Ok(view) => view.title().to_owned(),
             Err(_) => continue,
         };
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         let id = assignment.id;
         let accepted = assignment.status == AssignmentStatus::Accepted;
         let overdue = assignment.due_on < today;

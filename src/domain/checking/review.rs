@@ -10,9 +10,10 @@ use entity::users::UserId;
 use entity::{checker_assignments, inspections, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::checking::inspections::{
     InspectionError, KEY_QUESTIONS, answers_of, score_label,
@@ -85,7 +86,7 @@ pub async fn return_to_checker(
     id: i64,
     comments: &str,
 ) -> Result<(), InspectionError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let model = inspections::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -139,7 +140,7 @@ pub async fn publish(
     base_url: &str,
     id: i64,
 ) -> Result<inspections::Model, InspectionError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let model = inspections::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -225,7 +226,7 @@ pub async fn respond(
     user_id: UserId,
     body: String,
 ) -> Result<(), InspectionError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let inspection = latest_published(&txn, listing_id)
         .await?
         .ok_or(InspectionError::NotFound)?;

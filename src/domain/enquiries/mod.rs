@@ -16,9 +16,9 @@ use entity::{broker_clients, enquiries, enquiry_categories, enquiry_messages, us
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::enquiries::form::NewEnquiry;
 use crate::domain::listings::{self, ListingError};
@@ -302,7 +302,7 @@ pub async fn send(
     listing_id: ListingId,
     new: NewEnquiry,
 ) -> Result<i64, EnquiryError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = match listings::load(&txn, listing_id).await {
         Ok(view) if view.is_public() => view,
         Ok(_) => return Err(EnquiryError::NotAvailable),
@@ -435,7 +435,7 @@ pub async fn reply(
     user_id: UserId,
     body: String,
 ) -> Result<Side, EnquiryError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let enquiry = find(&txn, id).await?;
     let side = side_of(&txn, &enquiry, user_id).await?;
     if enquiry.status != EnquiryStatus::Open {
@@ -484,7 +484,7 @@ pub async fn close(
     user_id: UserId,
     outcome: &str,
 ) -> Result<(), EnquiryError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let enquiry = find(&txn, id).await?;
     let side = side_of(&txn, &enquiry, user_id).await?;
     if enquiry.status != EnquiryStatus::Open {
@@ -548,7 +548,7 @@ pub async fn close_unanswered(
     let actor = Actor::system();
     let mut closed = 0;
     for enquiry in stale {
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         // Re-read inside the transaction: a reply may have arrived meanwhile.
         let current = find(&txn, enquiry.id).await?;
         if current.status != EnquiryStatus::Open || current.first_response_at.is_some() {

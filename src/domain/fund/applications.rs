@@ -11,10 +11,11 @@ use entity::users::UserId;
 use entity::{fund_applications, fund_rounds, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::fund::rounds::{self, FundError, Phase, deadline, list_of, phase};
 use crate::domain::listings::content::format_pounds as format_pounds_of;
@@ -301,7 +302,7 @@ pub async fn start(
         )));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let row = fund_applications::ActiveModel {
         round_id: Set(round_id),
         organisation_id: Set(organisation_id),
@@ -345,7 +346,7 @@ pub async fn save(
         ));
     }
     require_open(&view.round, today)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: fund_applications::ActiveModel = view.application.into();
     active.answers = Set(serde_json::to_string(answers).unwrap_or_default());
     active.budget = Set(serde_json::to_string(budget).unwrap_or_default());
@@ -387,7 +388,7 @@ pub async fn submit(
             format_pounds_of(view.round.max_award_pence)
         )));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let round_title = view.round.title.clone();
     let mut active: fund_applications::ActiveModel = view.application.into();
     active.status = Set(ApplicationStatus::Submitted);
@@ -432,7 +433,7 @@ pub async fn withdraw(
             "This application can no longer be withdrawn",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: fund_applications::ActiveModel = view.application.into();
     active.status = Set(ApplicationStatus::Withdrawn);
     active.updated_at = Set(Utc::now());

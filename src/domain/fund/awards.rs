@@ -8,9 +8,10 @@ use entity::users::UserId;
 use entity::{fund_award_listings, fund_milestones, fund_payments};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::required_date;
 use crate::domain::fund::applications::{self, ApplicationView};
@@ -121,7 +122,7 @@ pub async fn add_payment(
     if !e.is_empty() {
         return Ok(Err(e));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     fund_payments::ActiveModel {
         application_id: Set(application_id),
         paid_on: Set(paid_on),
@@ -167,7 +168,7 @@ pub async fn add_milestone(
     let (Some(title), Some(due_on)) = (title, due_on) else {
         return Ok(Err(e));
     };
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let row = fund_milestones::ActiveModel {
         application_id: Set(application_id),
         title: Set(title),
@@ -211,7 +212,7 @@ pub async fn milestone_met(
             "This milestone is already marked as met",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: fund_milestones::ActiveModel = milestone.into();
     active.done_on = Set(Some(today));
     active.update(&txn).await?;
@@ -250,7 +251,7 @@ pub async fn link_listing(
         e.add("listing", "That listing is already linked");
         return Ok(Err(e));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     fund_award_listings::ActiveModel {
         application_id: Set(application_id),
         listing_id: Set(listing_id),

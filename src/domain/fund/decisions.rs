@@ -8,9 +8,10 @@ use entity::fund_applications::ApplicationStatus;
 use entity::fund_applications::FundDecision;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::fund::applications::{self};
 use crate::domain::fund::rounds::{FundError, Phase, phase};
@@ -119,7 +120,7 @@ pub async fn decide(
         )
         .into());
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if let Decision::Award { pence, .. } = decision {
         if *pence > view.round.max_award_pence {
             return Err(FundError::refused(format!(

@@ -12,10 +12,11 @@ use chrono::Utc;
 use entity::{fund_applications, fund_criteria, fund_reviews};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::fund::applications::{self, ApplicationView};
 use crate::domain::fund::rounds::{self as fund_rounds, FundError};
@@ -144,7 +145,7 @@ pub async fn declare_conflict(
         a.scores = Set("{}".to_owned());
     })
     .await?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let saved = active.save(&txn).await?;
     audit::record(
         &txn,
@@ -217,7 +218,7 @@ pub async fn save_scores(
         }
     })
     .await?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     active.save(&txn).await?;
     let action = if submit {
         Action::FundReviewSubmitted

@@ -9,9 +9,9 @@ use entity::{fund_criteria, fund_panel_members, fund_reviews, fund_rounds, users
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    TransactionTrait,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
@@ -345,7 +345,7 @@ pub async fn create(
     user_id: UserId,
     input: &RoundInput,
 ) -> Result<i64, FundError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active = fund_rounds::ActiveModel {
         status: Set(RoundStatus::Draft),
         created_by_user_id: Set(user_id),
@@ -379,7 +379,7 @@ pub async fn update(
             "A published round cannot be changed: applicants have read it",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: fund_rounds::ActiveModel = round.into();
     apply_input(&mut active, input);
     active.update(&txn).await?;
@@ -414,7 +414,7 @@ pub async fn publish(
             "Add at least one panel member before publishing",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: fund_rounds::ActiveModel = view.round.into();
     active.status = Set(RoundStatus::Published);
     active.published_at = Set(Some(Utc::now()));
@@ -469,7 +469,7 @@ pub async fn add_panel_member(
         e.add("email", "They are already on the panel");
         return Ok(Err(e));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     fund_panel_members::ActiveModel {
         round_id: Set(round_id),
         user_id: Set(user.id),
@@ -525,7 +525,7 @@ pub async fn remove_panel_member(
             "They have already scored applications, so they stay on the panel",
         ));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let deleted = fund_panel_members::Entity::delete_many()
         .filter(fund_panel_members::Column::RoundId.eq(round_id))
         .filter(fund_panel_members::Column::UserId.eq(user_id))

@@ -12,10 +12,11 @@ use chrono::{Duration, NaiveDate, Utc};
 use entity::{import_sources, listing_revisions, listings as listing_rows, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TransactionTrait,
+    EntityTrait, QueryFilter,
 };
 
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
+use crate::db::BeginWrite;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::approval::ReviewPolicy;
@@ -273,7 +274,7 @@ async fn write(
     mut content: ListingContent,
     options: &Options,
 ) -> Result<Outcome, DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let existing = matched(&txn, &row.source_id).await?;
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);

@@ -11,9 +11,10 @@ use entity::users::UserId;
 use entity::{listing_revisions, listings as listing_rows};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, ListingError, ListingView};
 use crate::domain::providers::organisations;
@@ -122,7 +123,7 @@ pub async fn submit(
     id: ListingId,
     user_id: UserId,
 ) -> Result<(), ListingError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = listings::as_member(&txn, id, user_id).await?;
     if view.org.status != OrganisationStatus::Approved {
         return Err(ListingError::ProviderNotApproved);
@@ -208,7 +209,7 @@ pub async fn decide(
     {
         return Err(ListingError::ChecklistIncomplete);
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = listings::load(&txn, id).await?;
     let Some(working) = view
         .working
@@ -316,7 +317,7 @@ async fn set_suspended(
     suspend: bool,
 ) -> Result<(), ListingError> {
     let why = reason(why)?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = listings::load(&txn, id).await?;
     if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
@@ -364,7 +365,7 @@ pub async fn archive(
     id: ListingId,
     user_id: Option<UserId>,
 ) -> Result<(), ListingError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = match user_id {
         Some(user_id) => listings::as_member(&txn, id, user_id).await?,
         None => listings::load(&txn, id).await?,

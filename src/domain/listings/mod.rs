@@ -16,9 +16,10 @@ use entity::users::UserId;
 use entity::{listing_revisions, listings, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::content::{ListingContent, MAX_PHOTOS, Photo};
 use crate::domain::providers::organisations::{self, OrganisationError, PublicProfile};
@@ -192,7 +193,7 @@ pub async fn create(
     user_id: UserId,
     content: &ListingContent,
 ) -> Result<ListingId, ListingError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     organisations::as_member(&txn, organisation_id, user_id).await?;
     let now = Utc::now();
     let listing = listings::ActiveModel {
@@ -266,7 +267,7 @@ async fn edit_working(
     what: &str,
     change: impl FnOnce(&mut ListingContent) -> Result<(), ListingError>,
 ) -> Result<(), ListingError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = as_member(&txn, id, user_id).await?;
     if view.listing.status == ListingStatus::Archived {
         return Err(ListingError::Archived);

@@ -9,9 +9,10 @@ use entity::listings::ListingStatus;
 use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::format_date;
 use crate::domain::listings::approval::ReviewPolicy;
@@ -59,7 +60,7 @@ pub async fn confirm(
     id: ListingId,
     user_id: UserId,
 ) -> Result<NaiveDate, ListingError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let view = listings::as_member(&txn, id, user_id).await?;
     if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
@@ -113,7 +114,7 @@ pub async fn run_review_pass(
         if state != ReviewState::Hidden && !remind {
             continue;
         }
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         let view = listings::load(&txn, listing.id).await?;
         let due_on = format_date(&listing.review_due.unwrap_or(today));
         let link = format!("{base_url}{}", paths::provider_listing(listing.id));

@@ -12,10 +12,11 @@ use chrono::{NaiveDate, Utc};
 use entity::mps_documents;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::fund::awards as fund_awards;
 use crate::domain::fund::export::public_recipient_name;
@@ -318,7 +319,7 @@ pub async fn create(
         .find(|v| v.status == MpsStatus::Published)
         .map_or_else(|| "{}".to_owned(), |v| v.narrative.clone());
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let row = mps_documents::ActiveModel {
         title: Set(title.to_owned()),
         version: Set(version),
@@ -383,7 +384,7 @@ pub async fn save_narrative(
     let Some(title) = title.filter(|_| e.is_empty()) else {
         return Ok(Err(e));
     };
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: mps_documents::ActiveModel = m.into();
     active.title = Set(title);
     active.narrative = Set(serde_json::to_string(&narrative).unwrap_or_default());
@@ -398,7 +399,7 @@ pub async fn save_narrative(
 pub async fn refresh(db: &DatabaseConnection, actor: &Actor, id: i64) -> Result<(), FundError> {
     let m = draft(db, id).await?;
     let figures = generate(db, m.period_from, m.period_to).await?;
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: mps_documents::ActiveModel = m.into();
     active.figures = Set(serde_json::to_string(&figures).unwrap_or_default());
     active.updated_at = Set(Utc::now());
@@ -425,7 +426,7 @@ pub async fn publish(
     if !e.is_empty() {
         return Ok(Err(e));
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut active: mps_documents::ActiveModel = m.into();
     active.status = Set(MpsStatus::Published);
     active.published_at = Set(Some(Utc::now()));

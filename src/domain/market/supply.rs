@@ -13,10 +13,11 @@ use entity::{listings, market_languages, market_supply};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use search_index::ListingDoc;
 
+use crate::db::BeginWrite;
 use crate::domain::plans::export::spreadsheet_safe;
 use crate::domain::search::documents::CategoryPaths;
 
@@ -72,7 +73,7 @@ pub async fn sync(
     gone: &[ListingId],
 ) -> Result<(), DbErr> {
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let ids: Vec<ListingId> = public
         .iter()
         .map(|p| ListingId(p.doc.listing_id as i64))

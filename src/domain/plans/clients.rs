@@ -8,9 +8,10 @@ use entity::users::UserId;
 use entity::{broker_clients, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
@@ -273,7 +274,7 @@ pub async fn create(
     broker_user_id: UserId,
     details: ClientDetails,
 ) -> Result<i64, ClientError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let now = Utc::now();
     let client = broker_clients::ActiveModel {
         broker_user_id: Set(broker_user_id),
@@ -306,7 +307,7 @@ pub async fn update(
     client_id: i64,
     details: ClientDetails,
 ) -> Result<(), ClientError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let client = of_broker(&txn, broker_user_id, client_id).await?;
     let mut active: broker_clients::ActiveModel = client.into();
     active.name = Set(details.name);
@@ -334,7 +335,7 @@ pub async fn set_closed(
     client_id: i64,
     closed: bool,
 ) -> Result<(), ClientError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let client = of_broker(&txn, broker_user_id, client_id).await?;
     let was = if client.closed_at.is_some() {
         "closed"
@@ -369,7 +370,7 @@ pub async fn hand_over(
     client_id: i64,
     to_email: &str,
 ) -> Result<UserId, ClientError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let client = match from_broker {
         Some(broker) => of_broker(&txn, broker, client_id).await?,
         None => broker_clients::Entity::find_by_id(client_id)

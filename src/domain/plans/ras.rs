@@ -7,10 +7,11 @@ use chrono::Utc;
 use entity::ras_tables;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::form::parse_pence;
 use crate::domain::validation::{FieldErrors, FormFields, has_control_chars};
@@ -320,7 +321,7 @@ pub async fn publish(
     actor: &Actor,
     config: &RasConfig,
 ) -> Result<i64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let json = serde_json::to_string(config).map_err(|e| DbErr::Custom(e.to_string()))?;
     let row = ras_tables::ActiveModel {
         config: Set(json),

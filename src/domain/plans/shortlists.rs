@@ -7,9 +7,10 @@ use entity::shortlist_items;
 use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, ListingError, PublicListing};
 use crate::domain::plans::clients::{Acting, Holder};
@@ -133,7 +134,7 @@ pub async fn add(
     acting: &Acting,
     listing_id: ListingId,
 ) -> Result<bool, ShortlistError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     ensure_available(&txn, listing_id).await?;
     let saved = listing_ids(&txn, acting.holder).await?;
     if saved.contains(&listing_id) {
@@ -158,7 +159,7 @@ pub async fn remove(
     acting: &Acting,
     listing_id: ListingId,
 ) -> Result<bool, ShortlistError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let removed = shortlist_items::Entity::delete_many()
         .filter(acting.holder.condition(
             shortlist_items::Column::HolderUserId,
@@ -189,7 +190,7 @@ pub async fn adopt(
     visitor_ids: &[ListingId],
 ) -> Result<usize, ShortlistError> {
     let acting = Acting::for_self(user_id);
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let mut saved = listing_ids(&txn, acting.holder).await?;
     let mut added = 0;
     for &id in visitor_ids {

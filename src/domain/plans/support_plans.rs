@@ -8,9 +8,10 @@ use entity::support_plans::BudgetSource;
 use entity::{support_plan_items, support_plans};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings;
 use crate::domain::listings::content::{Price, PriceUnit, format_pounds};
@@ -158,7 +159,7 @@ pub async fn set_budget(
     acting: &Acting,
     weekly_pence: Option<i64>,
 ) -> Result<(), PlanError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     if weekly_pence.is_none() && find(&txn, acting.holder).await?.is_none() {
         // Clearing a budget nobody set: nothing to keep.
         return Ok(());
@@ -204,7 +205,7 @@ pub async fn set_from_ras(
 ) -> Result<i32, PlanError> {
     let points = table.config.points(answers);
     let weekly = table.config.weekly_pence(points);
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let plan = ensure(&txn, acting).await?;
     let id = plan.id;
     let mut active: support_plans::ActiveModel = plan.into();
@@ -359,7 +360,7 @@ pub async fn add_item(
     acting: &Acting,
     item: NewItem,
 ) -> Result<(), PlanError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let plan = ensure(&txn, acting).await?;
     let count = support_plan_items::Entity::find()
         .filter(support_plan_items::Column::PlanId.eq(plan.id))
@@ -412,7 +413,7 @@ pub async fn remove_item(
     acting: &Acting,
     item_id: i64,
 ) -> Result<(), PlanError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let plan = find(&txn, acting.holder)
         .await?
         .ok_or(PlanError::NotFound)?;

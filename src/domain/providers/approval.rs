@@ -9,9 +9,10 @@ use entity::users::UserId;
 use entity::{provider_organisations, provider_reviews};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::providers::evidence::{self as provider_evidence, EvidenceKind, required_for};
 use crate::domain::providers::evidence_expiry;
@@ -92,7 +93,7 @@ pub async fn submit(
     organisation_id: OrganisationId,
     user_id: UserId,
 ) -> Result<(), ApprovalError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let (org, _) = organisations::as_member(&txn, organisation_id, user_id).await?;
     if org.status != OrganisationStatus::Draft && org.status != OrganisationStatus::ChangesRequested
     {
@@ -157,7 +158,7 @@ pub async fn decide(
         }
         _ => {}
     }
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let org = organisations::find(&txn, organisation_id).await?;
     if org.status != OrganisationStatus::Submitted {
         return Err(ApprovalError::NotSubmitted);

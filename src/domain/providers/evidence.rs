@@ -10,10 +10,11 @@ use entity::provider_organisations::ProviderKind;
 use entity::users::UserId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use serde::Deserialize;
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::dates::parse_date;
 use crate::domain::providers::organisations;
@@ -201,7 +202,7 @@ pub async fn save(
     user_id: UserId,
     evidence: Evidence,
 ) -> Result<(), organisations::OrganisationError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     organisations::as_member(&txn, organisation_id, user_id).await?;
     provider_evidence::Entity::delete_many()
         .filter(provider_evidence::Column::OrganisationId.eq(organisation_id))

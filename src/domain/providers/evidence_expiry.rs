@@ -4,8 +4,9 @@
 use chrono::{Duration, NaiveDate, Utc};
 use entity::{provider_evidence, provider_organisations};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 
+use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::providers::evidence::EvidenceKind;
 use crate::domain::providers::organisations;
@@ -61,7 +62,7 @@ pub async fn send_expiry_reminders(
         let Some(expires_on) = evidence.expires_on else {
             continue;
         };
-        let txn = db.begin().await?;
+        let txn = db.begin_write().await?;
         let Some(org) = provider_organisations::Entity::find_by_id(evidence.organisation_id)
             .one(&txn)
             .await?

@@ -7,9 +7,10 @@ use entity::provider_organisations::OrganisationId;
 use entity::users::UserId;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ModelTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::documents::StoredDocument;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::providers::evidence::EvidenceKind;
@@ -58,7 +59,7 @@ pub async fn add(
     original_name: &str,
     stored: &StoredDocument,
 ) -> Result<i64, EvidenceFileError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     organisations::as_member(&txn, organisation_id, user_id).await?;
     let held = files::Entity::find()
         .filter(files::Column::OrganisationId.eq(organisation_id))
@@ -130,7 +131,7 @@ pub async fn remove(
     file_id: i64,
     user_id: UserId,
 ) -> Result<OrganisationId, EvidenceFileError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let file = files::Entity::find_by_id(file_id)
         .one(&txn)
         .await?

@@ -10,9 +10,10 @@ use entity::users::UserId;
 use entity::{invitations, provider_members, provider_organisations, users};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::providers::profile::Profile;
@@ -266,7 +267,7 @@ pub async fn update_profile(
     user_id: UserId,
     profile: Profile,
 ) -> Result<(), OrganisationError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let (org, _) = as_member(&txn, organisation_id, user_id).await?;
     let mut active: provider_organisations::ActiveModel = org.into();
     active.description = Set(profile.description);
@@ -304,7 +305,7 @@ pub async fn set_logo(
     logo: &StoredImage,
     alt: &str,
 ) -> Result<(), OrganisationError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let (org, _) = as_member(&txn, organisation_id, user_id).await?;
     let before = org.logo_file.clone().unwrap_or_default();
     let mut active: provider_organisations::ActiveModel = org.into();
@@ -340,7 +341,7 @@ pub async fn invite_member(
     inviter_name: &str,
     email: &EmailAddress,
 ) -> Result<(), OrganisationError> {
-    let txn = db.begin().await?;
+    let txn = db.begin_write().await?;
     let (org, member_role) = as_member(&txn, organisation_id, owner_id).await?;
     if member_role != MemberRole::Owner {
         return Err(OrganisationError::NotOwner);

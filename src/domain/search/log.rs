@@ -7,9 +7,10 @@ use entity::search_log::SearchSource;
 use entity::{search_demand_daily, search_log};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
+use crate::db::BeginWrite;
 use crate::domain::search::params::SearchParams;
 
 pub const LOG_PAGE_SIZE: u64 = 50;
@@ -45,7 +46,7 @@ pub async fn record(
     let now = Utc::now();
     let category = top_category(params);
     let district = district_of(area);
-    let txn = conn.begin().await?;
+    let txn = conn.begin_write().await?;
     search_log::Entity::insert(search_log::ActiveModel {
         query_text: Set(params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect()),
         filters: Set(params.filters_json()),

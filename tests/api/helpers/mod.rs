@@ -204,6 +204,19 @@ impl TestApp {
         }
     }
 
+    /// The database URL a `kith` command run beside this app uses to reach its database
+    /// (on PostgreSQL, with the test's own schema as its search path).
+    pub fn command_database_url(&self) -> String {
+        let url = self.settings.effective_database_url();
+        match &self.pg_schema {
+            Some(schema) => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}options=-c%20search_path%3D{schema}")
+            }
+            None => url,
+        }
+    }
+
     /// The settings this app was started with.
     pub fn settings(&self) -> Settings {
         self.settings.clone()
