@@ -24,6 +24,13 @@ use crate::state::AppState;
 use crate::{db, jobs, routes};
 
 const SESSION_COOKIE: &str = "kith_session";
+
+/// The session cookie's (signed) value, when the request carries one.
+pub fn session_cookie_value(req: &actix_web::HttpRequest) -> Option<String> {
+    req.cookie(SECURE_SESSION_COOKIE)
+        .or_else(|| req.cookie(SESSION_COOKIE))
+        .map(|c| c.value().to_owned())
+}
 /// Over https the cookie takes the `__Host-` prefix: browsers then accept it only if it is
 /// Secure, for the whole site and from this host, so a sibling subdomain cannot plant one.
 const SECURE_SESSION_COOKIE: &str = "__Host-kith_session";

@@ -132,6 +132,7 @@ pub mod provider_reviews;
 pub mod ras_tables;
 pub mod recovery_codes;
 pub mod search_demand_daily;
+pub mod search_demand_seen;
 pub mod search_index_changes;
 pub mod search_log;
 pub mod service_reviews;

@@ -19,6 +19,9 @@ pub struct Model {
     pub category: Option<String>,
     /// The postcode district searched from, if any.
     pub district: Option<String>,
+    /// Whether it counted as demand: a first page, and the first time today this visitor
+    /// searched for it.
+    pub counted: bool,
 }
 
 crate::text_enum! {

@@ -28,6 +28,7 @@ mod m20261125_000023_create_mps_documents;
 mod m20261126_000024_market_languages_and_responses;
 mod m20261126_000025_create_import_sources;
 mod m20261127_000026_create_two_factor;
+mod m20261127_000027_search_demand_seen;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000024_market_languages_and_responses::Migration),
             Box::new(m20261126_000025_create_import_sources::Migration),
             Box::new(m20261127_000026_create_two_factor::Migration),
+            Box::new(m20261127_000027_search_demand_seen::Migration),
         ]
     }
 }

@@ -33,12 +33,30 @@ fn params_of(req: &HttpRequest) -> SearchParams {
     SearchParams::from_fields(&FormFields(pairs))
 }
 
-/// Where a search came from: only people using the search page are demand; programs
-/// reading the API are not logged.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// Where a search came from: only people using the search page are demand (`Page` holds
+/// who, for counting each search once a day); programs reading the API are not logged.
 enum Source {
-    Page,
+    Page(search_log::Visitor),
     Api,
+}
+
+/// The visitor a page search counts for: their session (the signed cookie's value) when
+/// the browser keeps one, else their network address; salted with the cookie-signing
+/// secret (the same on every instance) and hashed, so neither is stored.
+fn visitor(state: &AppState, req: &HttpRequest, ip: &str) -> search_log::Visitor {
+    let secret = hex::encode(state.cookie_key.signing());
+    let hashed = |who: &str| crate::domain::tokens::sha256_hex(&format!("{secret}{who}"));
+    let address = hashed(&format!("address {ip}"));
+    match crate::app::session_cookie_value(req) {
+        Some(session) => search_log::Visitor {
+            who: hashed(&format!("session {session}")),
+            first_seen_as: Some(address),
+        },
+        None => search_log::Visitor {
+            who: address,
+            first_seen_as: None,
+        },
+    }
 }
 
 /// Runs the search off the async threads, within the client's allowance, and logs searches
@@ -61,13 +79,14 @@ async fn run(
     let results = crate::routes::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
-    if source == Source::Page {
+    if let Source::Page(visitor) = &source {
         search_log::record(
             &state.db,
             params,
             parsed.area.as_deref(),
             results.total,
             SearchSource::Page,
+            visitor,
         )
         .await?;
     }
@@ -122,7 +141,8 @@ pub async fn page(
     req: HttpRequest,
 ) -> AppResult<maud::Markup> {
     let params = params_of(&req);
-    let (parsed, results) = run(&state, &ip, &params, Source::Page).await?;
+    let who = visitor(&state, &req, &ip);
+    let (parsed, results) = run(&state, &ip, &params, Source::Page(who)).await?;
     // Each result can be saved to (or is already on) the shortlist of whoever is searching.
     let acting =
         crate::routes::acting::current_if_signed_in(&state, &session, page.user.as_ref()).await?;

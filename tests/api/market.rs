@@ -16,13 +16,15 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
     let visitor = app.browser();
     // Waiting for the index searches too: by words only, which count under no type or place.
     wait_for(&visitor, "q=help+at+home", |found| found.contains(&listing)).await;
-    // Demand: two searches that find it, three that find nothing in M16 (a later page of
-    // the same search is not new demand), and an enquiry the provider cannot meet.
-    for _ in 0..2 {
-        assert_eq!(
-            searched(&visitor, "category=domestic-help&near=M33+7AB").await,
-            vec![listing]
-        );
+    // Demand: two searches that find it (the same search again, by the same visitor on the
+    // same day, is not new demand), three that find nothing in M16 (nor is a later page of
+    // the same search), and an enquiry the provider cannot meet.
+    for query in [
+        "category=domestic-help&near=M33+7AB",
+        "category=domestic-help&near=M33+7AB&q=help",
+        "category=domestic-help&near=M33+7AB",
+    ] {
+        assert_eq!(searched(&visitor, query).await, vec![listing]);
     }
     for query in [
         "category=day-support&near=M16+0RA",
@@ -208,8 +210,12 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     let (_, _, _, listing) = published(&app).await;
     let visitor = app.browser();
     wait_for(&visitor, "q=help+at+home", |found| found.contains(&listing)).await;
-    for _ in 0..2 {
-        searched(&visitor, "category=day-support&near=M16").await;
+    // Two searches (the same one twice by one visitor would count once).
+    for query in [
+        "category=day-support&near=M16",
+        "category=day-support&near=M16&q=lunch+club",
+    ] {
+        searched(&visitor, query).await;
     }
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
     let (status, body) = commissioner
@@ -307,7 +313,7 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
             "{path}"
         );
     }
-    searched(&visitor, "category=day-support&near=M16").await;
+    searched(&visitor, "category=day-support&near=M16&q=day+centre").await;
     let (_, again) = app
         .browser()
         .get_text(&format!("/market-position-statements/{id}"))
@@ -441,4 +447,40 @@ async fn searched(b: &crate::helpers::Browser, query: &str) -> Vec<i64> {
         }
     }
     found
+}
+
+/// The words that found nothing are what people asked for: one visitor repeating a search
+/// counts once a day, API calls do not count, and links, markup and numbers are left out.
+#[tokio::test]
+async fn searches_that_found_nothing_resist_repetition_and_junk() {
+    let app = crate::helpers::spawn_app().await;
+    let visitor = app.browser();
+    for _ in 0..5 {
+        let (status, _) = visitor.get_text("/search?q=astrology").await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    for junk in [
+        "/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/search?q=http%3A%2F%2Fspam.example",
+        "/search?q=12345",
+        "/api/v1/search?q=palmistry",
+    ] {
+        let (status, _) = visitor.get_text(junk).await;
+        assert_eq!(status, StatusCode::OK, "{junk}");
+    }
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    let (_, words) = commissioner
+        .get_text("/commissioner/market/searches-that-found-nothing.csv")
+        .await;
+    assert!(words.contains("astrology,1"), "counted once: {words}");
+    for left_out in ["script", "spam", "12345", "palmistry"] {
+        assert!(!words.contains(left_out), "{left_out} in {words}");
+    }
+    let (_, demand) = commissioner
+        .get_text("/commissioner/market/demand.csv")
+        .await;
+    assert!(
+        !demand.contains(",5,5,") && !demand.contains(",8,"),
+        "repeats and junk words do not swell demand: {demand}"
+    );
 }

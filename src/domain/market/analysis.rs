@@ -484,7 +484,25 @@ pub async fn demand(
     Ok(out)
 }
 
-/// The words people searched for most often that found nothing in the period.
+/// Whether searched text reads as words someone wanted, not a link, markup, a number or a
+/// string of symbols: two letters at least, and few characters that are neither letters nor
+/// spaces nor ordinary punctuation.
+pub fn looks_like_words(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let others = text
+        .chars()
+        .filter(|c| !c.is_alphabetic() && !c.is_whitespace() && !"'’-&,.".contains(*c))
+        .count();
+    let lower = text.to_lowercase();
+    letters >= 2
+        && others * 4 <= letters
+        && !["://", "www.", "<", ">", "{", "}"]
+            .iter()
+            .any(|s| lower.contains(s))
+}
+
+/// The words people searched for most often that found nothing in the period: searches
+/// that counted as demand (once per visitor and day), and only text that reads as words.
 pub async fn zero_result_queries(
     conn: &impl ConnectionTrait,
     f: &Filters,
@@ -495,13 +513,15 @@ pub async fn zero_result_queries(
         .column(search_log::Column::QueryText)
         .column_as(search_log::Column::Id.count(), "n")
         .filter(search_log::Column::ResultCount.eq(0))
+        .filter(search_log::Column::Counted.eq(true))
         .filter(search_log::Column::QueryText.ne(""))
         .filter(search_log::Column::CreatedAt.gte(f.start_time()))
         .filter(search_log::Column::CreatedAt.lt(f.until_time()))
         .group_by(search_log::Column::QueryText)
         .order_by_desc(Expr::col(sea_orm::sea_query::Alias::new("n")))
         .order_by_asc(search_log::Column::QueryText)
-        .limit(limit);
+        // Room for the junk left out below.
+        .limit(limit.saturating_mul(4));
     if let Some(d) = &f.district {
         q = q.filter(search_log::Column::District.eq(d.as_str()));
     }
@@ -509,7 +529,12 @@ pub async fn zero_result_queries(
         q = q.filter(search_log::Column::Category.eq(c.as_str()));
     }
     let rows: Vec<(String, i64)> = q.into_tuple().all(conn).await?;
-    Ok(rows.into_iter().map(|(t, n)| (t, count(n))).collect())
+    Ok(rows
+        .into_iter()
+        .filter(|(t, _)| looks_like_words(t))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|(t, n)| (t, count(n)))
+        .collect())
 }
 
 /// Demand set against supply for one type of support in one district.
@@ -563,6 +588,31 @@ pub fn gaps(supply: &BTreeMap<Key, SupplyCell>, demand: &BTreeMap<Key, DemandCel
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_text_that_reads_as_words_is_a_search_that_found_nothing() {
+        for words in [
+            "astrology",
+            "Urdu speaking carer",
+            "men's shed",
+            "day-care",
+            "œuvre",
+        ] {
+            assert!(looks_like_words(words), "{words}");
+        }
+        for junk in [
+            "12345",
+            "a",
+            "<script>alert(1)</script>",
+            "http://spam.example",
+            "www.spam.example",
+            "%%%%$$$$",
+            "{{7*7}}",
+            "x1y2z3!!!!",
+        ] {
+            assert!(!looks_like_words(junk), "{junk}");
+        }
+    }
 
     fn demand(searches: u64, zero: u64, enquiries: u64) -> DemandCell {
         DemandCell {

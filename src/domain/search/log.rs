@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use entity::search_log::SearchSource;
-use entity::{search_demand_daily, search_log};
+use entity::{search_demand_daily, search_demand_seen, search_log};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder,
@@ -12,6 +12,7 @@ use sea_orm::{
 
 use crate::db::BeginWrite;
 use crate::domain::search::params::SearchParams;
+use crate::domain::tokens::sha256_hex;
 
 pub const LOG_PAGE_SIZE: u64 = 50;
 /// The longest query text kept: enough for what people type, not for pasted essays.
@@ -34,19 +35,44 @@ fn district_of(area: Option<&str>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Logs a search. A first page also counts in the daily roll-up (later pages of the same
-/// search are not new demand).
+/// Who searched, as the demand figures know them: salted hashes made by the caller with a
+/// secret, so neither can be turned back into a session or an address. `who` is the
+/// session when the browser keeps one, else the network address; `first_seen_as` is the
+/// address when `who` is a session, because a person's very first search comes before
+/// their browser holds a session cookie.
+pub struct Visitor {
+    pub who: String,
+    pub first_seen_as: Option<String>,
+}
+
+/// Logs a search. A first page also counts in the daily roll-up, once per visitor, query
+/// and day: later pages of the same search, and the same search again (a refresh, a bot
+/// repeating itself), are not new demand.
 pub async fn record(
     conn: &sea_orm::DatabaseConnection,
     params: &SearchParams,
     area: Option<&str>,
     result_count: usize,
     source: SearchSource,
+    visitor: &Visitor,
 ) -> Result<(), DbErr> {
     let now = Utc::now();
     let category = top_category(params);
     let district = district_of(area);
     let txn = conn.begin_write().await?;
+    let counted = params.page <= 1
+        && first_today(
+            &txn,
+            now.date_naive(),
+            visitor,
+            &format!(
+                "{}\n{}\n{}",
+                params.q.trim().to_lowercase(),
+                params.filters_json(),
+                area.unwrap_or_default()
+            ),
+        )
+        .await?;
     search_log::Entity::insert(search_log::ActiveModel {
         query_text: Set(params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect()),
         filters: Set(params.filters_json()),
@@ -56,11 +82,12 @@ pub async fn record(
         created_at: Set(now),
         category: Set(category.clone()),
         district: Set(district.clone()),
+        counted: Set(counted),
         ..Default::default()
     })
     .exec_without_returning(&txn)
     .await?;
-    if params.page <= 1 {
+    if counted {
         count_daily(
             &txn,
             now.date_naive(),
@@ -71,6 +98,41 @@ pub async fn record(
         .await?;
     }
     txn.commit().await
+}
+
+/// Whether this visitor's search is the first of its kind today, noting it if so (and
+/// forgetting what was noted before yesterday).
+async fn first_today(
+    conn: &impl ConnectionTrait,
+    day: chrono::NaiveDate,
+    visitor: &Visitor,
+    search: &str,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    search_demand_seen::Entity::delete_many()
+        .filter(search_demand_seen::Column::Day.lt(day - chrono::Duration::days(1)))
+        .exec(conn)
+        .await?;
+    let key = |who: &str| sha256_hex(&format!("{day}\n{who}\n{search}"));
+    let seen_before = match &visitor.first_seen_as {
+        Some(address) => search_demand_seen::Entity::find_by_id(key(address))
+            .one(conn)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    let inserted = search_demand_seen::Entity::insert(search_demand_seen::ActiveModel {
+        key: Set(key(&visitor.who)),
+        day: Set(day),
+    })
+    .on_conflict(
+        OnConflict::column(search_demand_seen::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(inserted == 1 && !seen_before)
 }
 
 /// Adds one search to the day's roll-up for its type of support and district.
