@@ -112,6 +112,18 @@ fn listings() -> Vec<ListingDoc> {
     vec![gardening, shopping, respite, advice, far]
 }
 
+/// The ids a search finds with `f`'s filters (up to 10), in id order.
+fn filtered(index: &SearchIndex, f: &dyn Fn(&mut SearchRequest)) -> Vec<u64> {
+    let mut r = SearchRequest {
+        limit: 10,
+        ..Default::default()
+    };
+    f(&mut r);
+    let mut found = ids(index, &r);
+    found.sort_unstable();
+    found
+}
+
 fn corpus() -> SearchIndex {
     let index = SearchIndex::in_memory().unwrap();
     index.apply(&listings(), &[], Some(7)).unwrap();
@@ -127,16 +139,7 @@ fn freshness_and_opening_hours_filter() {
     newer.modified = 2_000;
     newer.venue = Some(at("M33 7"));
     index.apply(&[day_club, newer], &[], None).unwrap();
-    let request = |f: &dyn Fn(&mut SearchRequest)| {
-        let mut r = SearchRequest {
-            limit: 10,
-            ..Default::default()
-        };
-        f(&mut r);
-        let mut found = ids(&index, &r);
-        found.sort_unstable();
-        found
-    };
+    let request = |f: &dyn Fn(&mut SearchRequest)| filtered(&index, f);
     assert_eq!(request(&|r| r.modified_after = Some(1_500)), vec![2]);
     assert_eq!(request(&|r| r.modified_after = Some(1_000)), vec![1, 2]);
     assert_eq!(request(&|r| r.opens_from = Some(9 * 60)), vec![1]);
@@ -162,16 +165,7 @@ fn what_a_listing_does_not_say_matches_no_filter_that_asks_for_it() {
     unsaid.price = Price::NotGiven;
     unsaid.accepting_new_clients = None;
     index.apply(&[priced, free, unsaid], &[], None).unwrap();
-    let request = |f: &dyn Fn(&mut SearchRequest)| {
-        let mut r = SearchRequest {
-            limit: 10,
-            ..Default::default()
-        };
-        f(&mut r);
-        let mut found = ids(&index, &r);
-        found.sort_unstable();
-        found
-    };
+    let request = |f: &dyn Fn(&mut SearchRequest)| filtered(&index, f);
     assert_eq!(request(&|r| r.max_price_pence = Some(2000)), vec![1, 2]);
     assert_eq!(request(&|r| r.price_unit = Some("hour".into())), vec![1, 2]);
     assert_eq!(request(&|r| r.accepting_only = true), vec![1, 2]);
