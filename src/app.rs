@@ -25,10 +25,19 @@ use crate::{db, jobs, routes};
 
 const SESSION_COOKIE: &str = "kith_session";
 
-/// The session cookie's (signed) value, when the request carries one.
-pub fn session_cookie_value(req: &actix_web::HttpRequest) -> Option<String> {
-    req.cookie(SECURE_SESSION_COOKIE)
-        .or_else(|| req.cookie(SESSION_COOKIE))
+/// The session cookie's value, when the request carries one this service signed (a made-up
+/// cookie is none: it cannot pass for a visitor of its own).
+pub fn session_cookie_value(
+    req: &actix_web::HttpRequest,
+    key: &actix_web::cookie::Key,
+) -> Option<String> {
+    let cookie = req
+        .cookie(SECURE_SESSION_COOKIE)
+        .or_else(|| req.cookie(SESSION_COOKIE))?;
+    let mut jar = actix_web::cookie::CookieJar::new();
+    jar.add_original(cookie.clone());
+    jar.signed(key)
+        .get(cookie.name())
         .map(|c| c.value().to_owned())
 }
 /// Over https the cookie takes the `__Host-` prefix: browsers then accept it only if it is

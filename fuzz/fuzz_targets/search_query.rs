@@ -32,8 +32,15 @@ fn index() -> &'static SearchIndex {
                 client_groups: vec![("older_people".into(), "Older people".into())],
                 languages: vec!["English".into(), "Polish".into()],
                 days: vec!["mon".into(), "wed".into()],
-                price: (i % 3 != 0).then(|| (1850 * i, "hour".to_owned())),
-                accepting_new_clients: i % 2 == 0,
+                price: match i % 3 {
+                    0 => search_index::Price::Free,
+                    1 => search_index::Price::Charged {
+                        pence: 1850 * i,
+                        unit: "hour".to_owned(),
+                    },
+                    _ => search_index::Price::NotGiven,
+                },
+                accepting_new_clients: (i != 3).then_some(i % 2 == 0),
                 dbs_checked: true,
                 insured: i % 2 == 1,
                 quality_checked: i == 2,

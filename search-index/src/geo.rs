@@ -129,19 +129,17 @@ pub fn locate(place: &str) -> Option<Located> {
 }
 
 /// Whether Kith's postcode data holds a place given normalised ("M33 7AB", "M33 7" or
-/// "M33"). A district or sector must be in the centroid tables; a full postcode must be in
-/// the full table when one is installed, and otherwise its sector must exist.
+/// "M33"): a district or sector must be in the centroid tables, and a full postcode's
+/// sector must be. (The full table, when installed, only places postcodes more precisely:
+/// it leaves out postcodes without coordinates, and an older table lacks new ones.)
 pub fn is_known(place: &str) -> bool {
     let g = gazetteer();
     match place.split_once(' ') {
         None => g.districts.contains_key(place),
         Some((_, inward)) if inward.len() == 1 => g.sectors.contains_key(place),
-        Some((outward, inward)) => match FULL.get() {
-            Some(full) => full.get(&format!("{outward}{inward}")).is_some(),
-            None => inward
-                .get(..1)
-                .is_some_and(|digit| g.sectors.contains_key(&format!("{outward} {digit}"))),
-        },
+        Some((outward, inward)) => inward
+            .get(..1)
+            .is_some_and(|digit| g.sectors.contains_key(&format!("{outward} {digit}"))),
     }
 }
 

@@ -47,7 +47,7 @@ fn visitor(state: &AppState, req: &HttpRequest, ip: &str) -> search_log::Visitor
     let secret = hex::encode(state.cookie_key.signing());
     let hashed = |who: &str| crate::domain::tokens::sha256_hex(&format!("{secret}{who}"));
     let address = hashed(&format!("address {ip}"));
-    match crate::app::session_cookie_value(req) {
+    match crate::app::session_cookie_value(req, &state.cookie_key) {
         Some(session) => search_log::Visitor {
             who: hashed(&format!("session {session}")),
             first_seen_as: Some(address),

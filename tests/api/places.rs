@@ -152,6 +152,27 @@ async fn made_up_districts_kept_from_before_stay_out_of_the_figures_and_are_repo
     .into();
     row.postcode = Set(Some("ZZ99 9ZZ".into()));
     row.update(&app.db).await.unwrap();
+    // A service kept in the market table under ZZ99 (the table is rebuilt as listings
+    // change, so only data from before holds one).
+    entity::market_supply::ActiveModel {
+        listing_id: Set(entity::listings::ListingId(999)),
+        organisation_id: Set(entity::provider_organisations::OrganisationId(org)),
+        category_path: Set("help-at-home/domestic-help".into()),
+        top_category: Set("help-at-home".into()),
+        district: Set("ZZ99".into()),
+        provider_kind: Set(entity::provider_organisations::ProviderKind::MicroEnterprise),
+        accepting: Set(true),
+        price_unit: Set("hour".into()),
+        price_pence: Set(Some(1500)),
+        rating: Set(None),
+        client_groups: Set(",older_people,".into()),
+        languages: Set(",English,".into()),
+        refreshed_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
     let today = chrono::Utc::now().date_naive();
     for day in 0..7 {
         search_demand_daily::ActiveModel {
@@ -172,6 +193,8 @@ async fn made_up_districts_kept_from_before_stay_out_of_the_figures_and_are_repo
         "/commissioner/market",
         "/commissioner/market/gaps.csv",
         "/commissioner/market/demand.csv",
+        "/commissioner/market/supply.csv",
+        "/commissioner/market/quality",
     ] {
         let (status, body) = commissioner.get_text(page).await;
         assert_eq!(status, StatusCode::OK, "{page}");

@@ -267,6 +267,21 @@ fn nothing_to_write(existing: Option<&ListingView>, content: &ListingContent) ->
         .map(|_| Outcome::Unchanged(view.listing.id))
 }
 
+/// Where the directory says nothing (no price, days or intake) and the listing already
+/// says something (a provider answered), the listing's answer stays.
+fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
+    if content.price == crate::domain::listings::content::Price::NotGiven {
+        content.price = latest.price.clone();
+        content.price_notes.clone_from(&latest.price_notes);
+    }
+    if content.availability.days.is_empty() {
+        content.availability = latest.availability.clone();
+    }
+    if content.accepting_new_clients.is_none() {
+        content.accepting_new_clients = latest.accepting_new_clients;
+    }
+}
+
 async fn write(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -276,6 +291,9 @@ async fn write(
 ) -> Result<Outcome, DbErr> {
     let txn = db.begin_write().await?;
     let existing = matched(&txn, &row.source_id).await?;
+    if let Some(latest) = existing.as_ref().and_then(|v| v.latest()) {
+        keep_what_was_said(&mut content, &latest.content);
+    }
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);
     }
@@ -435,4 +453,29 @@ pub async fn run(
         progress(report.rows.len());
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::listings::content::{Price, tests::sample};
+
+    #[test]
+    fn a_directory_that_says_nothing_keeps_what_the_provider_said() {
+        let said = sample();
+        let mut imported = sample();
+        imported.price = Price::NotGiven;
+        imported.price_notes = None;
+        imported.availability.days.clear();
+        imported.accepting_new_clients = None;
+        imported.title = "A new title from the directory".into();
+        keep_what_was_said(&mut imported, &said);
+        assert_eq!(imported.price, said.price);
+        assert_eq!(imported.availability, said.availability);
+        assert_eq!(imported.accepting_new_clients, said.accepting_new_clients);
+        assert_eq!(
+            imported.title, "A new title from the directory",
+            "the rest is the directory's"
+        );
+    }
 }

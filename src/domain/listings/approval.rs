@@ -136,6 +136,9 @@ pub async fn submit(
             if w.revision.status == ListingStatus::Draft
                 || w.revision.status == ListingStatus::ChangesRequested =>
         {
+            if w.content.leaves_unstated() {
+                return Err(ListingError::Unstated);
+            }
             w
         }
         _ => return Err(ListingError::NothingToSubmit),

@@ -289,6 +289,14 @@ impl ListingContent {
         line
     }
 
+    /// Whether it leaves out a price, the days or the intake (an import from a directory
+    /// that did not say): a provider answers them before sending or confirming it.
+    pub fn leaves_unstated(&self) -> bool {
+        self.price == Price::NotGiven
+            || self.availability.days.is_empty()
+            || self.accepting_new_clients.is_none()
+    }
+
     /// "Yes", "No", or that nobody has said.
     pub fn accepting_line(&self) -> &'static str {
         match self.accepting_new_clients {
@@ -457,6 +465,28 @@ pub(crate) mod tests {
         assert_eq!(
             content.delivery_lines(),
             vec!["In your home, within 5 miles of M33 7"]
+        );
+    }
+
+    #[test]
+    fn what_nobody_said_is_said_so_and_must_be_answered() {
+        let mut content = sample();
+        assert!(!content.leaves_unstated());
+        content.price = Price::NotGiven;
+        content.availability.days.clear();
+        content.accepting_new_clients = None;
+        assert!(content.leaves_unstated());
+        assert_eq!(content.price.describe(), "Ask the provider for prices");
+        assert_eq!(content.availability_line(), "Not stated: ask the provider");
+        assert_eq!(content.accepting_line(), "Not stated: ask the provider");
+        // Stored as before (a plain true), so content saved before still reads.
+        let old = sample().to_json();
+        assert!(old.contains("\"accepting_new_clients\":true"), "{old}");
+        assert_eq!(
+            ListingContent::from_json(&old)
+                .unwrap()
+                .accepting_new_clients,
+            Some(true)
         );
     }
 

@@ -55,6 +55,10 @@ pub enum ListingError {
     NotSuspended,
     #[error("A listing can show up to 6 photos. Remove one first.")]
     TooManyPhotos,
+    #[error(
+        "Say what it costs, the days you are available and whether you are taking new clients: change the listing first"
+    )]
+    Unstated,
     #[error("stored listing content is unreadable: {0}")]
     Corrupt(#[from] serde_json::Error),
     #[error(transparent)]

@@ -65,6 +65,9 @@ pub async fn confirm(
     if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
     }
+    if view.latest().is_some_and(|v| v.content.leaves_unstated()) {
+        return Err(ListingError::Unstated);
+    }
     let due = today + Duration::days(policy.cycle_days);
     let was_hidden = view.listing.hidden_at.is_some();
     let mut active: listing_rows::ActiveModel = view.listing.into();

@@ -124,7 +124,9 @@ pub async fn supply(
     for (category, district, services, providers) in all {
         let cell = out.entry((category, known_district(district))).or_default();
         cell.services += count(services);
-        cell.providers += count(providers);
+        // Distinct providers cannot be added across folded districts without counting one
+        // twice; the larger count is never more than the truth.
+        cell.providers = cell.providers.max(count(providers));
     }
     let accepting: Vec<(String, String, i64, i64)> = grouped(true).into_tuple().all(conn).await?;
     for (category, district, services, _) in accepting {

@@ -51,7 +51,7 @@ fn rows_of(p: &Projection, now: DateTime<Utc>) -> Vec<market_supply::ActiveModel
             organisation_id: Set(OrganisationId(d.provider_id as i64)),
             category_path: Set(c.path.clone()),
             top_category: Set(c.path.split('/').next().unwrap_or_default().to_owned()),
-            district: Set(p.district.clone()),
+            district: Set(super::analysis::known_district(p.district.clone())),
             provider_kind: Set(p.provider_kind),
             accepting: Set(d.accepting_new_clients == Some(true)),
             price_unit: Set(unit.clone()),

@@ -61,18 +61,7 @@ pub async fn record(
     let district = district_of(area);
     let txn = conn.begin_write().await?;
     let counted = params.page <= 1
-        && first_today(
-            &txn,
-            now.date_naive(),
-            visitor,
-            &format!(
-                "{}\n{}\n{}",
-                params.q.trim().to_lowercase(),
-                params.filters_json(),
-                area.unwrap_or_default()
-            ),
-        )
-        .await?;
+        && first_today(&txn, now.date_naive(), visitor, &demand_key(params, area)).await?;
     search_log::Entity::insert(search_log::ActiveModel {
         query_text: Set(params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect()),
         filters: Set(params.filters_json()),
@@ -98,6 +87,21 @@ pub async fn record(
         .await?;
     }
     txn.commit().await
+}
+
+/// What makes two searches the same demand: the words, the filters and the place, not the
+/// order the results are shown in.
+fn demand_key(params: &SearchParams, area: Option<&str>) -> String {
+    let mut filters: serde_json::Value =
+        serde_json::from_str(&params.filters_json()).unwrap_or_default();
+    if let Some(map) = filters.as_object_mut() {
+        map.remove("sort");
+    }
+    format!(
+        "{}\n{filters}\n{}",
+        params.q.trim().to_lowercase(),
+        area.unwrap_or_default()
+    )
 }
 
 /// Whether this visitor's search is the first of its kind today, noting it if so (and

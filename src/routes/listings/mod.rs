@@ -48,7 +48,8 @@ impl From<ListingError> for AppError {
             | ListingError::NotSubmitted
             | ListingError::NotLive
             | ListingError::AlreadySuspended
-            | ListingError::NotSuspended => AppError::Conflict(err.to_string()),
+            | ListingError::NotSuspended
+            | ListingError::Unstated => AppError::Conflict(err.to_string()),
         }
     }
 }
