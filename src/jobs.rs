@@ -119,6 +119,12 @@ pub fn spawn(
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "session sweep failed"),
             }
+            let today = chrono::Utc::now().date_naive();
+            match crate::domain::search::log::forget_old_searches(&db, today).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old search keys forgotten"),
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "search key sweep failed"),
+            }
             match crate::mail::outbox::purge_older_than(&db, mail_retention_days).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "old sent mail removed"),
                 Ok(_) => {}

@@ -493,3 +493,33 @@ async fn searches_that_found_nothing_resist_repetition_and_junk() {
         assert!(!words.contains(left_out), "{left_out} in {words}");
     }
 }
+
+/// The hourly sweep forgets which searches were counted once they are older than yesterday.
+#[tokio::test]
+async fn counted_searches_are_forgotten_after_a_day() {
+    use entity::search_demand_seen;
+    use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+    let app = crate::helpers::spawn_app().await;
+    let today = chrono::Utc::now().date_naive();
+    for (key, days_ago) in [("a", 0), ("b", 1), ("c", 2), ("d", 30)] {
+        search_demand_seen::ActiveModel {
+            key: Set(key.into()),
+            day: Set(today - chrono::Duration::days(days_ago)),
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    let forgotten = kith::domain::search::log::forget_old_searches(&app.db, today)
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 2);
+    assert_eq!(
+        search_demand_seen::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        2,
+        "today's and yesterday's stay"
+    );
+}

@@ -267,8 +267,15 @@ fn nothing_to_write(existing: Option<&ListingView>, content: &ListingContent) ->
         .map(|_| Outcome::Unchanged(view.listing.id))
 }
 
-/// Where the directory says nothing (no price, days or intake) and the listing already
-/// says something (a provider answered), the listing's answer stays.
+/// What the row would write over a matched listing: where the directory says nothing (no
+/// price, days or intake) and the listing already does (a provider answered), the
+/// listing's answer stays. The dry run and the write both judge this content.
+fn with_what_was_said(existing: Option<&ListingView>, content: &mut ListingContent) {
+    if let Some(latest) = existing.and_then(ListingView::latest) {
+        keep_what_was_said(content, &latest.content);
+    }
+}
+
 fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
     if content.price == crate::domain::listings::content::Price::NotGiven {
         content.price = latest.price.clone();
@@ -291,9 +298,7 @@ async fn write(
 ) -> Result<Outcome, DbErr> {
     let txn = db.begin_write().await?;
     let existing = matched(&txn, &row.source_id).await?;
-    if let Some(latest) = existing.as_ref().and_then(|v| v.latest()) {
-        keep_what_was_said(&mut content, &latest.content);
-    }
+    with_what_was_said(existing.as_ref(), &mut content);
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);
     }
@@ -434,8 +439,9 @@ pub async fn run(
         } else {
             match check(&row, vocabulary) {
                 Err(reason) => Outcome::Skipped(reason),
-                Ok(content) if options.dry_run => {
+                Ok(mut content) if options.dry_run => {
                     let existing = matched(db, &row.source_id).await?;
+                    with_what_was_said(existing.as_ref(), &mut content);
                     nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
                         Some(view) => Outcome::Updated(view.listing.id),
                         None => Outcome::Created(None),

@@ -92,8 +92,7 @@ pub async fn record(
 /// What makes two searches the same demand: the words, the filters and the place, not the
 /// order the results are shown in.
 fn demand_key(params: &SearchParams, area: Option<&str>) -> String {
-    let mut filters: serde_json::Value =
-        serde_json::from_str(&params.filters_json()).unwrap_or_default();
+    let mut filters = params.filters();
     if let Some(map) = filters.as_object_mut() {
         map.remove("sort");
     }
@@ -104,8 +103,20 @@ fn demand_key(params: &SearchParams, area: Option<&str>) -> String {
     )
 }
 
-/// Whether this visitor's search is the first of its kind today, noting it if so (and
-/// forgetting what was noted before yesterday).
+/// Forgets the searches noted before yesterday (the hourly sweep calls this): a key holds
+/// its day, so an old one can never match, and none is kept longer than it is needed.
+pub async fn forget_old_searches(
+    conn: &impl ConnectionTrait,
+    today: chrono::NaiveDate,
+) -> Result<u64, DbErr> {
+    Ok(search_demand_seen::Entity::delete_many()
+        .filter(search_demand_seen::Column::Day.lt(today - chrono::Duration::days(1)))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
+/// Whether this visitor's search is the first of its kind today, noting it if so.
 async fn first_today(
     conn: &impl ConnectionTrait,
     day: chrono::NaiveDate,
@@ -113,10 +124,6 @@ async fn first_today(
     search: &str,
 ) -> Result<bool, DbErr> {
     use sea_orm::sea_query::OnConflict;
-    search_demand_seen::Entity::delete_many()
-        .filter(search_demand_seen::Column::Day.lt(day - chrono::Duration::days(1)))
-        .exec(conn)
-        .await?;
     let key = |who: &str| sha256_hex(&format!("{day}\n{who}\n{search}"));
     let seen_before = match &visitor.first_seen_as {
         Some(address) => search_demand_seen::Entity::find_by_id(key(address))

@@ -246,6 +246,11 @@ impl SearchParams {
 
     /// The filters as JSON, for the demand log (no free text, no postcode).
     pub fn filters_json(&self) -> String {
+        self.filters().to_string()
+    }
+
+    /// The filters, by name (what `filters_json` writes).
+    pub fn filters(&self) -> serde_json::Value {
         serde_json::json!({
             "category": self.category,
             "client_group": self.client_group,
@@ -262,7 +267,6 @@ impl SearchParams {
             "min_rating": self.min_rating,
             "sort": self.sort,
         })
-        .to_string()
     }
 }
 
