@@ -7,7 +7,8 @@ pub struct Model {
     pub id: OrganisationId,
     pub name: String,
     pub kind: ProviderKind,
-    pub cqc_location_id: Option<String>,
+    /// The CQC *provider* id (each listing carries its own location's id).
+    pub cqc_provider_id: Option<String>,
     pub status: OrganisationStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

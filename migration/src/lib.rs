@@ -29,6 +29,7 @@ mod m20261126_000024_market_languages_and_responses;
 mod m20261126_000025_create_import_sources;
 mod m20261127_000026_create_two_factor;
 mod m20261127_000027_search_demand_seen;
+mod m20261128_000028_cqc_ids_per_location;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000025_create_import_sources::Migration),
             Box::new(m20261127_000026_create_two_factor::Migration),
             Box::new(m20261127_000027_search_demand_seen::Migration),
+            Box::new(m20261128_000028_cqc_ids_per_location::Migration),
         ]
     }
 }

@@ -25,6 +25,7 @@ use crate::domain::audit::Actor;
 use crate::domain::listings::content::{
     Availability, HomeArea, ListingContent, Price, VENUE_ACCESSIBILITY, Venue,
 };
+use crate::domain::listings::reach::{Phone, Reach};
 
 /// The postcode districts of the demo area (Trafford).
 const DEMO_DISTRICTS: [&str; 8] = ["M16", "M17", "M31", "M32", "M33", "M41", "WA14", "WA15"];
@@ -233,7 +234,15 @@ impl<'a> Marketplace<'a> {
                     .cloned()
                     .unwrap_or_else(|| home_sector.to_owned())
             };
-            let content = self.content(template, &sector);
+            let mut content = self.content(template, &sector);
+            if kind == ProviderKind::RegisteredCareProvider {
+                // Each registered home or office has its own CQC location; two listings in a
+                // row are the same place, as a home offering a stay and a day service is.
+                content.cqc_location_id = Some(format!(
+                    "1-{:010}",
+                    1_000_000_000 + organisation_id.0 * 7_919 + (i as i64 / 2) * 104_729
+                ));
+            }
             self.insert(organisation_id, *plan, content).await?;
         }
         Ok(())
@@ -297,7 +306,24 @@ impl<'a> Marketplace<'a> {
                 .collect(),
             accessibility_notes: None,
         });
+        // Every other listing gives its own number (without drawing on the seeded sequence).
+        let n = self.listings_created;
+        let reach = if n % 2 == 0 {
+            Reach {
+                phones: vec![Phone {
+                    number: format!("0161 496 {:04}", 2000 + n),
+                    description: Some("Office, weekdays 9am to 5pm".into()),
+                }],
+                ..Reach::default()
+            }
+        } else {
+            Reach::default()
+        };
         ListingContent {
+            reach,
+            areas: Vec::new(),
+            accreditations: None,
+            cqc_location_id: None,
             title,
             summary: t.summary.to_owned(),
             description: t.description.to_owned(),

@@ -299,7 +299,7 @@ async fn seed_organisation(
     let new = NewOrganisation {
         name: org.name,
         kind: org.kind,
-        cqc_location_id: org.cqc,
+        cqc_provider_id: org.cqc,
         status: org.status,
     };
     let id = organisations::create(txn, actor, new, owner).await?;

@@ -270,7 +270,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         "home_place: We cannot find ZZ99 9ZZ",
         "the service has no organization with a name",
         "title: ",
-        "“CQC-123” is not a CQC location ID",
+        "cqc_location_id: Enter the CQC location ID",
         "the same id was used earlier",
     ] {
         assert!(page.contains(reason), "{reason} in {page}");
@@ -594,4 +594,206 @@ async fn the_command_line_imports_while_the_server_is_writing() {
     assert!(stdout.contains("80 rows read: 80 created"), "{stdout}");
     assert_eq!(listing_count(&app).await, 80);
     assert!(added > 0, "the server wrote while the import ran");
+}
+
+fn registered_locations() -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/data/directories/registered-locations.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn named<'a>(services: &'a [Service], name: &str) -> &'a Service {
+    services
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("{name} exported"))
+}
+
+/// The CQC location id each exported service gives on its locations.
+fn location_cqc(s: &Service) -> Option<String> {
+    s.service_at_locations
+        .iter()
+        .flatten()
+        .filter_map(|sal| sal.location.as_ref())
+        .find(|l| l.external_identifier_type.as_deref() == Some("CQC location ID"))
+        .and_then(|l| l.external_identifier.clone())
+}
+
+#[tokio::test]
+async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_and_back() {
+    let a = spawn_app().await;
+    let (admin, _) = a.signed_in_as(Role::Admin).await;
+    let (status, page) = import_file(
+        &admin,
+        "oruk",
+        ("registered-locations.json", registered_locations()),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("6 rows read: 6 created, 0 updated, 0 unchanged, 0 skipped"),
+        "{page}"
+    );
+    let first = exported(&a).await;
+
+    // Everything the directory gave is there again: phones, people, email, website,
+    // areas, languages, accreditations, and the CQC ids where they belong.
+    let ashgrove = named(&first, "Ashgrove House");
+    let phone = &ashgrove.phones.as_ref().unwrap()[0];
+    assert_eq!(
+        (phone.number.as_str(), phone.description.as_deref()),
+        ("0161 496 0111", Some("Reception, every day 8am to 8pm"))
+    );
+    let contact = &ashgrove.contacts.as_ref().unwrap()[0];
+    assert_eq!(contact.name.as_deref(), Some("Priya Shah"));
+    assert_eq!(contact.title.as_deref(), Some("Registered Manager"));
+    assert_eq!(contact.phones.as_ref().unwrap()[0].number, "0161 496 0199");
+    assert_eq!(
+        ashgrove.email.as_deref(),
+        Some("ashgrove.house@care.example")
+    );
+    assert_eq!(
+        ashgrove.url.as_deref(),
+        Some("https://ashgrovehouse.care.example/")
+    );
+    assert_eq!(
+        ashgrove.accreditations.as_deref(),
+        Some("Registered with the Care Quality Commission")
+    );
+    let areas: Vec<_> = ashgrove
+        .service_areas
+        .iter()
+        .flatten()
+        .filter_map(|a| a.service_area.clone())
+        .collect();
+    assert_eq!(areas, ["All of Trafford"]);
+    let languages: Vec<_> = ashgrove
+        .languages
+        .iter()
+        .flatten()
+        .filter_map(|l| l.name.clone())
+        .collect();
+    assert_eq!(languages, ["English", "Urdu"]);
+    let org = ashgrove.organization.as_ref().unwrap();
+    let identifier = &org.organization_identifiers.as_ref().unwrap()[0];
+    assert_eq!(
+        (
+            identifier.identifier_type.as_str(),
+            identifier.identifier.as_str()
+        ),
+        ("CQC provider ID", "1-101000001")
+    );
+    assert_eq!(org.phones.as_ref().unwrap()[0].number, "0161 496 9001");
+    // Nothing the directory did not give is made up.
+    assert!(ashgrove.cost_options.as_ref().unwrap().is_empty());
+    assert!(ashgrove.schedules.as_ref().unwrap().is_empty());
+    // A home whose number is on its location keeps it; a home that names no language
+    // says nothing rather than "English".
+    let carrington = named(&first, "Carrington View");
+    assert_eq!(
+        carrington.phones.as_ref().unwrap()[0].number,
+        "0161 496 0113"
+    );
+    assert!(carrington.languages.as_ref().unwrap().is_empty());
+
+    // Each home keeps its own CQC location; the two listings of one home share it; a
+    // single-home provider's id on the organisation was its home's.
+    let mut locations: Vec<(String, String)> = first
+        .iter()
+        .map(|s| (s.name.clone(), location_cqc(s).unwrap_or_default()))
+        .collect();
+    locations.sort();
+    assert_eq!(
+        locations,
+        [
+            ("Ashgrove House", "1-1000000011"),
+            ("Brooklands Lodge", "1-1000000012"),
+            ("Carrington View", "1-1000000013"),
+            ("Oakfield Nursing Home: long stays", "1-1000000021"),
+            (
+                "Oakfield Nursing Home: short stays and respite",
+                "1-1000000021"
+            ),
+            ("Timperley Grange", "1-1000000031"),
+        ]
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+    );
+    let timperley = named(&first, "Timperley Grange")
+        .organization
+        .as_ref()
+        .unwrap();
+    assert!(
+        timperley
+            .organization_identifiers
+            .as_ref()
+            .unwrap()
+            .is_empty(),
+        "its provider id was never given"
+    );
+    // The listing page links to the home's own CQC page and shows its phone.
+    let (listing, _) = kith::domain::oruk::ids::parse(
+        kith::domain::oruk::ids::Kind::Service,
+        &named(&first, "Brooklands Lodge").id,
+    )
+    .unwrap();
+    let (_, page) = a.browser().get_text(&format!("/listings/{listing}")).await;
+    assert!(
+        page.contains("https://www.cqc.org.uk/location/1-1000000012")
+            && !page.contains("1-1000000011")
+            && page.contains("0161 496 0112")
+            && page.contains("Tomasz Nowak"),
+        "{page}"
+    );
+
+    // Export → import into a fresh instance → export gives the same services, websites too.
+    let b = spawn_app().await;
+    let (admin_b, _) = b.signed_in_as(Role::Admin).await;
+    let (_, page) = import_file(
+        &admin_b,
+        "oruk",
+        ("export.json", serde_json::to_vec(&first).unwrap()),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert!(
+        page.contains("6 rows read: 6 created, 0 updated, 0 unchanged, 0 skipped"),
+        "{page}"
+    );
+    let second = exported(&b).await;
+    assert_eq!(comparable(&second), comparable(&first));
+    let sites = |services: &[Service]| {
+        let mut urls: Vec<_> = services.iter().filter_map(|s| s.url.clone()).collect();
+        urls.sort();
+        urls
+    };
+    assert_eq!(sites(&second), sites(&first));
+
+    // Another directory describing the same homes under its own ids is matched by CQC
+    // location (and, for the home listed twice, by title): nothing is duplicated.
+    let mut renamed: Vec<Value> = serde_json::from_slice(&registered_locations()).unwrap();
+    for s in &mut renamed {
+        s["id"] = format!("other-{}", s["id"].as_str().unwrap()).into();
+        s["organization"]["id"] =
+            format!("other-{}", s["organization"]["id"].as_str().unwrap()).into();
+    }
+    let (_, page) = import_file(
+        &admin,
+        "oruk",
+        ("other.json", serde_json::to_vec(&renamed).unwrap()),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert!(
+        page.contains("6 rows read: 0 created, 0 updated, 6 unchanged, 0 skipped"),
+        "{page}"
+    );
+    assert_eq!(listing_count(&a).await, 6);
+    let organisations = entity::provider_organisations::Entity::find()
+        .count(&a.db)
+        .await
+        .unwrap();
+    assert_eq!(organisations, 3, "no organisation made for nothing");
 }

@@ -52,7 +52,7 @@ async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body.contains("Enter the CQC location ID"));
+    assert!(body.contains("Enter the CQC provider ID"));
 
     let id = b
         .create_organisation("Sale Moor Helpers", "micro_enterprise")

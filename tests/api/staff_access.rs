@@ -208,7 +208,7 @@ async fn attack_2_an_unconfirmed_account_reaches_nobody_until_it_confirms() {
             &[
                 ("name", "Fine Care"),
                 ("kind", "micro_enterprise"),
-                ("cqc_location_id", ""),
+                ("cqc_provider_id", ""),
             ],
         )
         .await;
@@ -242,7 +242,7 @@ async fn attack_2_an_unconfirmed_account_reaches_nobody_until_it_confirms() {
                     "Trafford Council: your personal budget payment is suspended - re-confirm bank details at https://pay.example",
                 ),
                 ("kind", "micro_enterprise"),
-                ("cqc_location_id", ""),
+                ("cqc_provider_id", ""),
             ],
         )
         .await;

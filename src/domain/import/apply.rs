@@ -6,7 +6,7 @@ use entity::import_sources::ImportKind;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::provider_organisations::{OrganisationId, OrganisationStatus, ProviderKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, Utc};
 use entity::{import_sources, listing_revisions, listings as listing_rows, provider_organisations};
@@ -22,7 +22,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::listings::content::ListingContent;
 use crate::domain::listings::{self, ListingView};
-use crate::domain::providers::profile::{parse_cqc_location_id, parse_website};
+use crate::domain::providers::profile::{parse_cqc_provider_id, parse_phone, parse_website};
 use crate::domain::search::changes as search_changes;
 
 #[derive(Clone, Debug)]
@@ -165,26 +165,42 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     {
         return Err(format!("“{email}” is not an email address"));
     }
-    if let Some(id) = &o.cqc_location_id
-        && parse_cqc_location_id(id).is_err()
+    if let Some(phone) = &o.phone
+        && parse_phone(phone).is_err()
     {
         return Err(format!(
-            "“{id}” is not a CQC location ID (they look like 1-123456789)"
+            "the organisation's phone “{phone}” is not a telephone number"
+        ));
+    }
+    if let Some(id) = &o.cqc_provider_id
+        && parse_cqc_provider_id(id).is_err()
+    {
+        return Err(format!(
+            "“{id}” is not a CQC provider ID (they look like 1-101234567)"
         ));
     }
     Ok(())
 }
 
 /// The organisation for a row, created (approved: the council is importing it) or updated.
+/// `matched` is the organisation of the listing the row matched by its CQC location (another
+/// directory's record of the same place): that organisation is this source's from now on.
 async fn organisation(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     o: &OrganisationIn,
+    matched: Option<OrganisationId>,
 ) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     // A website the provider's own profile form would accept, or none.
+    let known = local_id(txn, ImportKind::Organisation, &o.source_id).await?;
+    if known.is_none()
+        && let Some(id) = matched
+    {
+        remember(txn, ImportKind::Organisation, &o.source_id, id.0).await?;
+    }
     let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
-    if let Some(id) = local_id(txn, ImportKind::Organisation, &o.source_id).await?
+    if let Some(id) = known.or(matched.map(|m| m.0))
         && let Some(existing) = provider_organisations::Entity::find_by_id(id)
             .one(txn)
             .await?
@@ -194,6 +210,12 @@ async fn organisation(
         active.description = Set(o.description.clone());
         active.contact_email = Set(o.email.clone());
         active.website = Set(website);
+        if o.phone.is_some() {
+            active.contact_phone = Set(o.phone.clone());
+        }
+        if o.cqc_provider_id.is_some() {
+            active.cqc_provider_id = Set(o.cqc_provider_id.clone());
+        }
         active.updated_at = Set(now);
         active.update(txn).await?;
         return Ok(OrganisationId(id));
@@ -202,13 +224,14 @@ async fn organisation(
         name: Set(o.name.trim().to_owned()),
         // Checked by `check_organisation` before any row is applied.
         kind: Set(ProviderKind::parse(&o.kind).unwrap_or(ProviderKind::VoluntaryGroup)),
-        cqc_location_id: Set(o
-            .cqc_location_id
+        cqc_provider_id: Set(o
+            .cqc_provider_id
             .as_deref()
-            .and_then(|id| parse_cqc_location_id(id).ok())),
+            .and_then(|id| parse_cqc_provider_id(id).ok())),
         status: Set(OrganisationStatus::Approved),
         description: Set(o.description.clone()),
         contact_email: Set(o.email.clone()),
+        contact_phone: Set(o.phone.clone()),
         website: Set(website),
         created_at: Set(now),
         updated_at: Set(now),
@@ -232,19 +255,66 @@ async fn organisation(
     Ok(created.id)
 }
 
-/// The listing a row matched, and its latest content, if it was imported before.
-async fn matched(
-    conn: &impl ConnectionTrait,
-    source_id: &str,
-) -> Result<Option<ListingView>, DbErr> {
-    let Some(id) = local_id(conn, ImportKind::Service, source_id).await? else {
-        return Ok(None);
-    };
-    match listings::load(conn, ListingId(id)).await {
+async fn load(conn: &impl ConnectionTrait, id: ListingId) -> Result<Option<ListingView>, DbErr> {
+    match listings::load(conn, id).await {
         Ok(view) => Ok(Some(view)),
         Err(listings::ListingError::Db(e)) => Err(e),
         Err(_) => Ok(None),
     }
+}
+
+/// The listing a row matched, and its latest content: the one imported before from the
+/// same source id, or else the one listing at the same CQC location (another directory's
+/// record of the same place). Where several listings share the location (a home's stay and
+/// its day service), the one with the same title; none if that does not settle it. A listing
+/// an earlier row of this file wrote or matched (`claimed`) is that row's, not this one's.
+async fn matched(
+    conn: &impl ConnectionTrait,
+    source_id: &str,
+    content: &ListingContent,
+    claimed: &BTreeSet<ListingId>,
+) -> Result<Option<ListingView>, DbErr> {
+    if let Some(id) = local_id(conn, ImportKind::Service, source_id).await? {
+        return load(conn, ListingId(id)).await;
+    }
+    let Some(cqc) = &content.cqc_location_id else {
+        return Ok(None);
+    };
+    // Content is stored as compact JSON; the id was checked to be "1-" and digits.
+    let ids: Vec<ListingId> = listing_revisions::Entity::find()
+        .filter(
+            listing_revisions::Column::Content.contains(format!("\"cqc_location_id\":\"{cqc}\"")),
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| r.listing_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|id| !claimed.contains(id))
+        .collect();
+    let mut at_location = Vec::new();
+    for id in ids {
+        if let Some(view) = load(conn, id).await?
+            && view.listing.status != ListingStatus::Archived
+            && view
+                .latest()
+                .is_some_and(|l| l.content.cqc_location_id.as_ref() == Some(cqc))
+        {
+            at_location.push(view);
+        }
+    }
+    if at_location.len() > 1 {
+        at_location.retain(|v| {
+            v.latest()
+                .is_some_and(|l| l.content.title.eq_ignore_ascii_case(&content.title))
+        });
+    }
+    Ok(if at_location.len() == 1 {
+        at_location.pop()
+    } else {
+        None
+    })
 }
 
 fn same(a: &ListingContent, b: &ListingContent) -> bool {
@@ -287,6 +357,15 @@ fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
     if content.accepting_new_clients.is_none() {
         content.accepting_new_clients = latest.accepting_new_clients;
     }
+    if content.languages.is_empty() {
+        content.languages.clone_from(&latest.languages);
+    }
+    if content.reach.is_empty() {
+        content.reach.clone_from(&latest.reach);
+    }
+    if content.cqc_location_id.is_none() {
+        content.cqc_location_id.clone_from(&latest.cqc_location_id);
+    }
 }
 
 async fn write(
@@ -295,9 +374,10 @@ async fn write(
     row: &ImportRow,
     mut content: ListingContent,
     options: &Options,
+    claimed: &BTreeSet<ListingId>,
 ) -> Result<Outcome, DbErr> {
     let txn = db.begin_write().await?;
-    let existing = matched(&txn, &row.source_id).await?;
+    let existing = matched(&txn, &row.source_id, &content, claimed).await?;
     with_what_was_said(existing.as_ref(), &mut content);
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);
@@ -305,7 +385,13 @@ async fn write(
     if let Some(latest) = existing.as_ref().and_then(|v| v.latest()) {
         content.photos.clone_from(&latest.content.photos);
     }
-    let organisation_id = organisation(&txn, actor, &row.organisation).await?;
+    let organisation_id = organisation(
+        &txn,
+        actor,
+        &row.organisation,
+        existing.as_ref().map(|v| v.listing.organisation_id),
+    )
+    .await?;
     let now = Utc::now();
     let (listing, number, from) = match &existing {
         Some(view) => {
@@ -315,6 +401,13 @@ async fn write(
                 let mut old: listing_revisions::ActiveModel = w.revision.clone().into();
                 old.status = Set(ListingStatus::Withdrawn);
                 old.update(&txn).await?;
+            }
+            // Matched by its CQC location: this source's id now finds it directly.
+            if local_id(&txn, ImportKind::Service, &row.source_id)
+                .await?
+                .is_none()
+            {
+                remember(&txn, ImportKind::Service, &row.source_id, view.listing.id.0).await?;
             }
             (view.listing.clone(), number, Some(view.listing.status))
         }
@@ -422,6 +515,7 @@ pub async fn run(
         rows: Vec::new(),
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut claimed: BTreeSet<ListingId> = BTreeSet::new();
     for item in read.items {
         let row = match item {
             Ok(row) => row,
@@ -440,16 +534,20 @@ pub async fn run(
             match check(&row, vocabulary) {
                 Err(reason) => Outcome::Skipped(reason),
                 Ok(mut content) if options.dry_run => {
-                    let existing = matched(db, &row.source_id).await?;
+                    let existing = matched(db, &row.source_id, &content, &claimed).await?;
                     with_what_was_said(existing.as_ref(), &mut content);
                     nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
                         Some(view) => Outcome::Updated(view.listing.id),
                         None => Outcome::Created(None),
                     })
                 }
-                Ok(content) => write(db, actor, &row, content, options).await?,
+                Ok(content) => write(db, actor, &row, content, options, &claimed).await?,
             }
         };
+        if let Outcome::Created(Some(id)) | Outcome::Updated(id) | Outcome::Unchanged(id) = &outcome
+        {
+            claimed.insert(*id);
+        }
         seen.entry(row.source_id.clone())
             .or_insert_with(|| row.label.clone());
         report.rows.push(RowReport {

@@ -7,8 +7,12 @@ use serde_json::Value;
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
 use crate::domain::listings::content::{PriceUnit, VENUE_ACCESSIBILITY};
 use crate::domain::listings::form::ListingForm;
-use crate::domain::oruk::model::{Organization, Service};
+use crate::domain::listings::reach::{self, people_text, phones_text};
+use crate::domain::oruk::ids;
+use crate::domain::oruk::model::{Organization, Phone, Service};
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
+use crate::paths;
+use entity::listings::ListingId;
 
 /// Reads services from ORUK JSON.
 pub fn from_json(text: &str, vocabulary: &Vocabulary) -> Result<Read, String> {
@@ -43,13 +47,36 @@ pub fn from_json(text: &str, vocabulary: &Vocabulary) -> Result<Read, String> {
     Ok(read)
 }
 
-fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
-    let cqc = org
-        .organization_identifiers
+/// A CQC identifier's kind by its type's words: "CQC provider ID", "CQC location ID", or
+/// just "CQC" (which Kith's own exports used for a location, as the register is of them).
+fn cqc_kind(identifier_type: &str) -> Option<CqcKind> {
+    let t = identifier_type.to_lowercase();
+    if !t.contains("cqc") {
+        None
+    } else if t.contains("provider") {
+        Some(CqcKind::Provider)
+    } else {
+        Some(CqcKind::Location)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum CqcKind {
+    Provider,
+    Location,
+}
+
+fn organisation_cqc(org: &Organization, kind: CqcKind) -> Option<String> {
+    org.organization_identifiers
         .iter()
         .flatten()
-        .find(|i| i.identifier_type.to_lowercase().contains("cqc"))
-        .map(|i| i.identifier.clone());
+        .find(|i| cqc_kind(&i.identifier_type) == Some(kind))
+        .map(|i| i.identifier.trim().to_owned())
+}
+
+fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
+    let cqc = organisation_cqc(org, CqcKind::Provider);
+    let registered = cqc.is_some() || organisation_cqc(org, CqcKind::Location).is_some();
     let kind = org
         .attributes
         .iter()
@@ -62,7 +89,7 @@ fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
                 .map(|(k, _, _)| k.as_str().to_owned())
         })
         .unwrap_or_else(|| {
-            if cqc.is_some() {
+            if registered {
                 ProviderKind::RegisteredCareProvider
             } else {
                 ProviderKind::VoluntaryGroup
@@ -82,8 +109,23 @@ fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
             .filter(|d| !d.trim().is_empty() && *d != org.name),
         email: org.email.clone(),
         website: org.website.clone(),
-        cqc_location_id: cqc,
+        phone: org
+            .phones
+            .iter()
+            .flatten()
+            .next()
+            .map(|p| p.number.trim().to_owned()),
+        cqc_provider_id: cqc,
     }
+}
+
+/// Whether a service's url is Kith's own page for it (a Kith export gives that when the
+/// service has no website of its own), rather than the service's website.
+fn is_kith_page_of(service_id: &str, url: &str) -> bool {
+    ids::parse(ids::Kind::Service, service_id).is_some_and(|(listing, _)| {
+        url.trim_end_matches('/')
+            .ends_with(&paths::listing(ListingId(listing)))
+    })
 }
 
 /// "Visits people at home within 5 miles of M33 7" → ("M33 7", "5").
@@ -146,22 +188,46 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
     }
     form.categories.dedup();
     form.client_groups.dedup();
-    if let Some((place, miles)) = s
-        .service_areas
-        .iter()
-        .flatten()
-        .find_map(|a| home_area(a.service_area.as_deref().or(a.name.as_deref())?))
-    {
-        form.delivery.push("home".into());
-        form.home_place = place;
-        form.home_radius = miles;
+    let mut areas = Vec::new();
+    for area in s.service_areas.iter().flatten() {
+        let Some(text) = area.service_area.as_deref().or(area.name.as_deref()) else {
+            continue;
+        };
+        match home_area(text) {
+            Some((place, miles)) if !form.delivery.iter().any(|d| d == "home") => {
+                form.delivery.push("home".into());
+                form.home_place = place;
+                form.home_radius = miles;
+            }
+            _ if !text.trim().is_empty() => areas.push(text.trim().to_owned()),
+            _ => {}
+        }
     }
+    form.areas = areas.join("\n");
     let locations = s
         .service_at_locations
         .iter()
         .flatten()
         .filter_map(|sal| sal.location.as_ref());
+    let mut location_phones = Vec::new();
     for location in locations {
+        if let Some(id) = location
+            .external_identifier
+            .as_deref()
+            .filter(|_| {
+                location
+                    .external_identifier_type
+                    .as_deref()
+                    .and_then(cqc_kind)
+                    == Some(CqcKind::Location)
+            })
+            .filter(|_| form.cqc_location_id.is_empty())
+        {
+            form.cqc_location_id = id.trim().to_owned();
+        }
+        if location.location_type == "physical" {
+            location_phones.extend(location.phones.iter().flatten().cloned());
+        }
         match location.location_type.as_str() {
             "physical" if !form.delivery.iter().any(|d| d == "venue") => {
                 let Some(address) = location.addresses.iter().flatten().next() else {
@@ -254,11 +320,53 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         .filter_map(|l| l.name.clone())
         .filter(|n| !n.trim().is_empty())
         .collect();
-    form.languages = if languages.is_empty() {
-        "English".into()
+    // A directory that names no language leaves it not stated, rather than "English".
+    form.languages = languages.join(", ");
+    // A directory that gives the CQC location on the organisation (one home per provider,
+    // or an older Kith export) means this service's location.
+    if form.cqc_location_id.is_empty() {
+        form.cqc_location_id = organisation_cqc(org, CqcKind::Location).unwrap_or_default();
+    }
+    let service_phones: Vec<Phone> = s.phones.iter().flatten().cloned().collect();
+    let phones = if service_phones.is_empty() {
+        location_phones
     } else {
-        languages.join(", ")
+        service_phones
     };
+    form.phones = phones_text(
+        &phones
+            .iter()
+            .map(|p| reach::Phone {
+                number: p.number.trim().to_owned(),
+                description: p.description.clone().filter(|d| !d.trim().is_empty()),
+            })
+            .collect::<Vec<_>>(),
+    );
+    form.people = people_text(
+        &s.contacts
+            .iter()
+            .flatten()
+            .filter_map(|c| {
+                Some(reach::Person {
+                    name: c.name.clone().filter(|n| !n.trim().is_empty())?,
+                    title: c.title.clone().filter(|t| !t.trim().is_empty()),
+                    phone: c
+                        .phones
+                        .iter()
+                        .flatten()
+                        .next()
+                        .map(|p| p.number.trim().to_owned()),
+                })
+            })
+            .collect::<Vec<_>>(),
+    );
+    form.service_email = s.email.clone().unwrap_or_default();
+    form.service_website = s
+        .url
+        .clone()
+        .filter(|url| !is_kith_page_of(&s.id, url))
+        .unwrap_or_default();
+    form.accreditations = s.accreditations.clone().unwrap_or_default();
     Ok(ImportRow {
         label: format!("service {}", s.id),
         source_id: s.id.trim().to_owned(),

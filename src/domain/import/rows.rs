@@ -15,7 +15,8 @@ pub struct OrganisationIn {
     pub description: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
-    pub cqc_location_id: Option<String>,
+    pub phone: Option<String>,
+    pub cqc_provider_id: Option<String>,
 }
 
 #[derive(Clone, Debug)]

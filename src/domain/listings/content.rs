@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::categories::CLIENT_GROUPS;
+use crate::domain::listings::reach::{Reach, people_text, phones_text};
 
 /// Most photos a listing may show.
 pub const MAX_PHOTOS: usize = 6;
@@ -172,6 +173,20 @@ pub struct ListingContent {
     pub cultural_competence: Option<String>,
     #[serde(default)]
     pub photos: Vec<Photo>,
+    /// The service's own phones, email, website and named contacts (the provider's are on
+    /// their profile).
+    #[serde(default)]
+    pub reach: Reach,
+    /// Named areas it serves ("All of Trafford"), beside any home-visit distance.
+    #[serde(default)]
+    pub areas: Vec<String>,
+    /// Memberships and quality marks, as the provider words them.
+    #[serde(default)]
+    pub accreditations: Option<String>,
+    /// The CQC location this service is registered at: each home or office has its own, and
+    /// several listings of one home share it.
+    #[serde(default)]
+    pub cqc_location_id: Option<String>,
     /// The language the provider wrote the listing in (a BCP 47 tag from
     /// [`WRITTEN_LANGUAGES`]), so pages can mark it up and browsers translate it well.
     #[serde(default = "english")]
@@ -295,6 +310,16 @@ impl ListingContent {
         self.price == Price::NotGiven
             || self.availability.days.is_empty()
             || self.accepting_new_clients.is_none()
+            || self.languages.is_empty()
+    }
+
+    /// The languages spoken, or that nobody has said.
+    pub fn languages_line(&self) -> String {
+        if self.languages.is_empty() {
+            NOT_STATED.to_owned()
+        } else {
+            self.languages.join(", ")
+        }
     }
 
     /// "Yes", "No", or that nobody has said.
@@ -344,7 +369,7 @@ impl ListingContent {
             ("When", self.availability_line()),
             ("More about when", or_none(&self.availability.notes)),
             ("Taking new clients", self.accepting_line().to_owned()),
-            ("Languages spoken", self.languages.join(", ")),
+            ("Languages spoken", self.languages_line()),
             (
                 "Written in",
                 label_of(&WRITTEN_LANGUAGES, &self.written_in)
@@ -355,6 +380,13 @@ impl ListingContent {
                 "Cultural and faith needs",
                 or_none(&self.cultural_competence),
             ),
+            ("Phone numbers", phones_text(&self.reach.phones)),
+            ("Email", or_none(&self.reach.email)),
+            ("Website", or_none(&self.reach.website)),
+            ("Named contacts", people_text(&self.reach.people)),
+            ("Areas covered", self.areas.join("; ")),
+            ("Accreditations", or_none(&self.accreditations)),
+            ("CQC location ID", or_none(&self.cqc_location_id)),
             (
                 "Photos",
                 self.photos
@@ -438,6 +470,10 @@ pub(crate) mod tests {
             languages: vec!["English".into(), "Polish".into()],
             cultural_competence: None,
             written_in: english(),
+            reach: Reach::default(),
+            areas: vec![],
+            accreditations: None,
+            cqc_location_id: None,
             photos: vec![],
         }
     }

@@ -6,7 +6,9 @@ use crate::domain::listings::content::{
     Availability, DAYS, HomeArea, ListingContent, Photo, Price, PriceUnit, VENUE_ACCESSIBILITY,
     Venue, WRITTEN_LANGUAGES,
 };
+use crate::domain::listings::reach::{self, Reach, people_text, phones_text};
 use crate::domain::postcode::{Postcode, parse_place};
+use crate::domain::providers::profile::parse_cqc_location_id;
 use crate::domain::validation::{self, FieldErrors, FormFields, required_text};
 
 pub const MAX_TITLE_CHARS: usize = 80;
@@ -47,6 +49,16 @@ pub struct ListingForm {
     pub languages: String,
     pub cultural_competence: String,
     pub written_in: String,
+    /// One phone number per line, each with a description after " – " if wanted.
+    pub phones: String,
+    pub service_email: String,
+    pub service_website: String,
+    /// One named contact per line: "name – job title – phone".
+    pub people: String,
+    /// One named area per line.
+    pub areas: String,
+    pub accreditations: String,
+    pub cqc_location_id: String,
     /// Imports: a directory that gives no price, no days or no intake status leaves them
     /// not given, where the form asks a provider for each.
     pub allow_unstated: bool,
@@ -79,6 +91,13 @@ impl ListingForm {
             languages: f.one("languages"),
             cultural_competence: f.one("cultural_competence"),
             written_in: f.one("written_in"),
+            phones: f.one("phones"),
+            service_email: f.one("service_email"),
+            service_website: f.one("service_website"),
+            people: f.one("people"),
+            areas: f.one("areas"),
+            accreditations: f.one("accreditations"),
+            cqc_location_id: f.one("cqc_location_id"),
             allow_unstated: false,
         }
     }
@@ -168,6 +187,13 @@ impl ListingForm {
             languages: c.languages.join(", "),
             cultural_competence: c.cultural_competence.clone().unwrap_or_default(),
             written_in: c.written_in.clone(),
+            phones: phones_text(&c.reach.phones),
+            service_email: c.reach.email.clone().unwrap_or_default(),
+            service_website: c.reach.website.clone().unwrap_or_default(),
+            people: people_text(&c.reach.people),
+            areas: c.areas.join("\n"),
+            accreditations: c.accreditations.clone().unwrap_or_default(),
+            cqc_location_id: c.cqc_location_id.clone().unwrap_or_default(),
             allow_unstated: false,
         }
     }
@@ -305,7 +331,38 @@ impl ListingForm {
                 None
             }
         };
-        let languages = e.take("languages", parse_languages(&self.languages));
+        let languages = if self.allow_unstated && self.languages.trim().is_empty() {
+            Some(Vec::new())
+        } else {
+            e.take("languages", parse_languages(&self.languages))
+        };
+        let reach = Reach {
+            phones: e
+                .take("phones", reach::parse_phones(&self.phones))
+                .unwrap_or_default(),
+            email: e
+                .take("service_email", reach::parse_email(&self.service_email))
+                .flatten(),
+            website: e
+                .take("service_website", reach::parse_site(&self.service_website))
+                .flatten(),
+            people: e
+                .take("people", reach::parse_people(&self.people))
+                .unwrap_or_default(),
+        };
+        let areas = e
+            .take("areas", reach::parse_areas(&self.areas))
+            .unwrap_or_default();
+        let accreditations = optional_text(
+            &mut e,
+            "accreditations",
+            &self.accreditations,
+            "Accreditations",
+        );
+        let cqc_location_id = match self.cqc_location_id.trim() {
+            "" => None,
+            id => e.take("cqc_location_id", parse_cqc_location_id(id)),
+        };
         let cultural_competence = optional_text(
             &mut e,
             "cultural_competence",
@@ -366,6 +423,10 @@ impl ListingForm {
                 accepting_new_clients: accepting,
                 languages,
                 cultural_competence,
+                reach,
+                areas,
+                accreditations,
+                cqc_location_id,
                 photos,
                 written_in: written_in.to_owned(),
             }),

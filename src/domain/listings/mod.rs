@@ -5,6 +5,7 @@ pub mod approval;
 pub mod content;
 pub mod export;
 pub mod form;
+pub mod reach;
 pub mod review;
 
 use chrono::Utc;

@@ -20,6 +20,7 @@ pub enum Kind {
     Address = 13,
     Accessibility = 14,
     OrganizationIdentifier = 15,
+    Phone = 16,
 }
 
 const PREFIX: &str = "6b697468";

@@ -18,6 +18,8 @@ pub struct Service {
     pub email: Option<String>,
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub accreditations: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_age: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maximum_age: Option<f64>,
@@ -44,6 +46,10 @@ pub struct Service {
     pub contacts: Option<Vec<Contact>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
+    /// HSDS 3.0's phones of the service itself (the UK profile links them through contacts
+    /// in its tables; JSON feeds nest them here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<Phone>>,
 }
 
 impl Service {
@@ -56,6 +62,7 @@ impl Service {
         self.cost_options = None;
         self.contacts = None;
         self.attributes = None;
+        self.phones = None;
         if let Some(org) = &mut self.organization {
             org.organization_identifiers = None;
             org.attributes = None;
@@ -80,6 +87,8 @@ pub struct Organization {
     pub uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_identifiers: Option<Vec<OrganizationIdentifier>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<Phone>>,
     /// The kind of provider, as a term of Kith's third taxonomy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Vec<Attribute>>,
@@ -165,10 +174,17 @@ pub struct Location {
     pub latitude: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
+    /// The place's id in another register: a CQC location ID, a UPRN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_identifier: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_identifier_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<Address>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<Vec<Accessibility>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<Phone>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -230,6 +246,19 @@ pub struct Contact {
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phones: Option<Vec<Phone>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Phone {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    pub number: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -86,6 +86,13 @@ fn flatten(services: &[Service], taxonomies: &[Taxonomy]) -> BTreeMap<&'static s
             for a in org.attributes.iter().flatten() {
                 add("attribute", object(a), &mut out);
             }
+            for p in org.phones.iter().flatten() {
+                add(
+                    "phone",
+                    with(object(p), "organization_id", &org.id),
+                    &mut out,
+                );
+            }
             add("organization", object(org), &mut out);
         }
         for a in s.attributes.iter().flatten() {
@@ -107,6 +114,13 @@ fn flatten(services: &[Service], taxonomies: &[Taxonomy]) -> BTreeMap<&'static s
                         &mut out,
                     );
                 }
+                for p in location.phones.iter().flatten() {
+                    add(
+                        "phone",
+                        with(object(p), "location_id", &location.id),
+                        &mut out,
+                    );
+                }
                 add("location", object(location), &mut out);
             }
             add("service_at_location", object(sal), &mut out);
@@ -124,7 +138,13 @@ fn flatten(services: &[Service], taxonomies: &[Taxonomy]) -> BTreeMap<&'static s
             add("cost_option", object(x), &mut out);
         }
         for x in s.contacts.iter().flatten() {
+            for p in x.phones.iter().flatten() {
+                add("phone", with(object(p), "contact_id", &x.id), &mut out);
+            }
             add("contact", object(x), &mut out);
+        }
+        for p in s.phones.iter().flatten() {
+            add("phone", with(object(p), "service_id", &s.id), &mut out);
         }
         add("service", object(s.clone().summary()), &mut out);
     }
@@ -253,6 +273,10 @@ pub fn read(dir: &Path) -> Result<Vec<ReadService>, String> {
                 )),
             );
             org.insert("attributes".into(), Value::Array(attributes(org_id)));
+            org.insert(
+                "phones".into(),
+                Value::Array(by(table("phone"), "organization_id", org_id)),
+            );
             service.insert("organization".into(), Value::Object(org));
         }
         let sals: Vec<Value> = by(table("service_at_location"), "service_id", &id)
@@ -272,6 +296,10 @@ pub fn read(dir: &Path) -> Result<Vec<ReadService>, String> {
                         "accessibility".into(),
                         Value::Array(by(table("accessibility"), "location_id", &location_id)),
                     );
+                    location.insert(
+                        "phones".into(),
+                        Value::Array(by(table("phone"), "location_id", &location_id)),
+                    );
                     sal["location"] = Value::Object(location);
                 }
                 sal
@@ -283,10 +311,19 @@ pub fn read(dir: &Path) -> Result<Vec<ReadService>, String> {
             ("service_areas", "service_area"),
             ("languages", "language"),
             ("cost_options", "cost_option"),
-            ("contacts", "contact"),
+            ("phones", "phone"),
         ] {
             service.insert(key.into(), Value::Array(by(table(name), "service_id", &id)));
         }
+        let contacts: Vec<Value> = by(table("contact"), "service_id", &id)
+            .into_iter()
+            .map(|mut contact| {
+                let contact_id = contact["id"].as_str().unwrap_or_default().to_owned();
+                contact["phones"] = Value::Array(by(table("phone"), "contact_id", &contact_id));
+                contact
+            })
+            .collect();
+        service.insert("contacts".into(), Value::Array(contacts));
         service.insert("attributes".into(), Value::Array(attributes(&id)));
         let label = format!("services.csv row {} ({id})", i + 2);
         out.push((

@@ -10,8 +10,8 @@ use search_index::{locate, to_wgs84};
 
 use super::ids::{self, Kind};
 use super::model::{
-    Accessibility, Address, Attribute, CostOption, Language, Location, Organization,
-    OrganizationIdentifier, Schedule, Service, ServiceArea, ServiceAtLocation,
+    Accessibility, Address, Attribute, Contact, CostOption, Language, Location, Organization,
+    OrganizationIdentifier, Phone, Schedule, Service, ServiceArea, ServiceAtLocation,
 };
 use super::taxonomy::{Terms, client_group_term_id, provider_kind_term_id};
 use crate::domain::listings::PublicListing;
@@ -24,6 +24,10 @@ use crate::paths;
 pub const MINIMUM_AGE: f64 = 18.0;
 pub const VENUE: u16 = 0;
 pub const ONLINE: u16 = 1;
+/// A registered location that is not a venue people come to (a home-care agency's office).
+pub const REGISTERED: u16 = 2;
+pub const CQC_LOCATION: &str = "CQC location ID";
+pub const CQC_PROVIDER: &str = "CQC provider ID";
 
 /// ISO 639 codes of languages people often name; others go without a code.
 fn language_code(name: &str) -> Option<&'static str> {
@@ -84,14 +88,25 @@ pub fn organization(p: &PublicProfile, terms: &Terms, base_url: &str) -> Organiz
             .map(|f| format!("{base_url}{}", paths::media(f))),
         uri: Some(format!("{base_url}{}", paths::provider_profile(p.id))),
         organization_identifiers: Some(
-            p.cqc_location_id
+            p.cqc_provider_id
                 .iter()
                 .filter(|id| !id.trim().is_empty())
                 .map(|id| OrganizationIdentifier {
                     id: ids::id(Kind::OrganizationIdentifier, p.id.0, 0),
                     identifier_scheme: None,
-                    identifier_type: "CQC location ID".into(),
+                    identifier_type: CQC_PROVIDER.into(),
                     identifier: id.clone(),
+                })
+                .collect(),
+        ),
+        phones: Some(
+            p.contact_phone
+                .iter()
+                .map(|number| Phone {
+                    id: ids::id(Kind::Phone, p.id.0, 0x800),
+                    contact_id: None,
+                    number: number.clone(),
+                    description: None,
                 })
                 .collect(),
         ),
@@ -142,6 +157,12 @@ fn venue_location(listing_id: ListingId, p: &PublicListing) -> Option<Location> 
         url: None,
         latitude: at.map(|(lat, _)| lat),
         longitude: at.map(|(_, lon)| lon),
+        external_identifier: p.content.cqc_location_id.clone(),
+        external_identifier_type: p
+            .content
+            .cqc_location_id
+            .as_ref()
+            .map(|_| CQC_LOCATION.to_owned()),
         addresses: Some(vec![Address {
             id: ids::id(Kind::Address, listing_id, VENUE),
             address_1,
@@ -152,6 +173,25 @@ fn venue_location(listing_id: ListingId, p: &PublicListing) -> Option<Location> 
             address_type: "physical".into(),
         }]),
         accessibility: Some(accessibility),
+        phones: None,
+    })
+}
+
+/// Where a service without a venue is registered with CQC (an agency's office), so its
+/// location id is not lost or put on the organisation.
+fn registered_location(listing_id: ListingId, p: &PublicListing) -> Option<Location> {
+    if p.content.venue.is_some() {
+        return None;
+    }
+    let cqc = p.content.cqc_location_id.clone()?;
+    Some(Location {
+        id: ids::id(Kind::Location, listing_id, REGISTERED),
+        location_type: "postal".into(),
+        name: Some("Registered office".into()),
+        description: Some("Where CQC registers this service; people are not seen here".into()),
+        external_identifier: Some(cqc),
+        external_identifier_type: Some(CQC_LOCATION.into()),
+        ..Default::default()
     })
 }
 
@@ -173,6 +213,7 @@ pub fn service_at_locations(p: &PublicListing, base_url: &str) -> Vec<ServiceAtL
     [
         (VENUE, venue_location(listing_id, p)),
         (ONLINE, online_location(listing_id, p, base_url)),
+        (REGISTERED, registered_location(listing_id, p)),
     ]
     .into_iter()
     .filter_map(|(sub, location)| {
@@ -215,8 +256,21 @@ fn schedules(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<
 }
 
 fn service_areas(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<ServiceArea> {
+    let named = p
+        .content
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, area)| ServiceArea {
+            id: ids::id(Kind::ServiceArea, listing_id, 1 + i as u16),
+            service_id: Some(service_id.to_owned()),
+            name: Some(area.clone()),
+            service_area: Some(area.clone()),
+            extent: None,
+            extent_type: None,
+        });
     let Some(home) = &p.content.at_home else {
-        return Vec::new();
+        return named.collect();
     };
     let place = if p.provider.kind == ProviderKind::PersonalAssistant {
         // A personal assistant's base may be their own postcode: give only its district.
@@ -238,6 +292,56 @@ fn service_areas(listing_id: ListingId, p: &PublicListing, service_id: &str) -> 
         extent: None,
         extent_type: None,
     }]
+    .into_iter()
+    .chain(named)
+    .collect()
+}
+
+fn phones(
+    listing_id: ListingId,
+    phones: &[crate::domain::listings::reach::Phone],
+    sub: u16,
+) -> Vec<Phone> {
+    phones
+        .iter()
+        .enumerate()
+        .map(|(i, phone)| Phone {
+            id: ids::id(Kind::Phone, listing_id, sub + i as u16),
+            contact_id: None,
+            number: phone.number.clone(),
+            description: phone.description.clone(),
+        })
+        .collect()
+}
+
+fn contacts(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<Contact> {
+    p.content
+        .reach
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let id = ids::id(Kind::Contact, listing_id, i as u16);
+            Contact {
+                service_id: Some(service_id.to_owned()),
+                name: Some(person.name.clone()),
+                title: person.title.clone(),
+                phones: Some(
+                    person
+                        .phone
+                        .iter()
+                        .map(|number| Phone {
+                            id: ids::id(Kind::Phone, listing_id, 0x100 + i as u16),
+                            contact_id: Some(id.clone()),
+                            number: number.clone(),
+                            description: None,
+                        })
+                        .collect(),
+                ),
+                id,
+            }
+        })
+        .collect()
 }
 
 /// The whole service, nested as `/services/{id}` returns it.
@@ -298,9 +402,17 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
         organization_id: Some(ids::id(Kind::Organization, p.provider.id.0, 0)),
         name: c.title.clone(),
         description: Some(format!("{}\n\n{}", c.summary, c.description)),
-        url: Some(format!("{base_url}{}", paths::listing(listing_id))),
-        email: p.provider.contact_email.clone(),
+        // The service's own website, or else its page here (the organisation's email and
+        // website are the organisation's, not the service's).
+        url: Some(
+            c.reach
+                .website
+                .clone()
+                .unwrap_or_else(|| format!("{base_url}{}", paths::listing(listing_id))),
+        ),
+        email: c.reach.email.clone(),
         status: "active".into(),
+        accreditations: c.accreditations.clone(),
         minimum_age: Some(MINIMUM_AGE),
         maximum_age: None,
         assured_date: p.approved_on.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -324,7 +436,8 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
                 .collect(),
         ),
         cost_options: Some(cost.into_iter().collect()),
-        contacts: Some(Vec::new()),
+        contacts: Some(contacts(listing_id, p, &service_id)),
         attributes: Some(attributes),
+        phones: Some(phones(listing_id, &c.reach.phones, 0)),
     }
 }

@@ -96,7 +96,7 @@ impl From<crate::domain::accounts::invitations::CapError> for OrganisationError 
 pub struct NewOrganisation<'a> {
     pub name: &'a str,
     pub kind: ProviderKind,
-    pub cqc_location_id: Option<&'a str>,
+    pub cqc_provider_id: Option<&'a str>,
     pub status: OrganisationStatus,
 }
 
@@ -171,7 +171,7 @@ pub async fn create(
     let created = provider_organisations::ActiveModel {
         name: Set(org.name.to_owned()),
         kind: Set(org.kind),
-        cqc_location_id: Set(org.cqc_location_id.map(str::to_owned)),
+        cqc_provider_id: Set(org.cqc_provider_id.map(str::to_owned)),
         status: Set(org.status),
         created_at: Set(now),
         updated_at: Set(now),
@@ -278,8 +278,8 @@ pub async fn update_profile(
     active.postcode = Set(profile.postcode);
     active.areas_served =
         Set((!profile.areas_served.is_empty()).then(|| profile.areas_served.join(", ")));
-    if profile.cqc_location_id.is_some() {
-        active.cqc_location_id = Set(profile.cqc_location_id);
+    if profile.cqc_provider_id.is_some() {
+        active.cqc_provider_id = Set(profile.cqc_provider_id);
     }
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
@@ -435,7 +435,7 @@ pub struct PublicProfile {
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub areas_served: Option<String>,
-    pub cqc_location_id: Option<String>,
+    pub cqc_provider_id: Option<String>,
     pub logo_file: Option<String>,
     pub logo_alt: Option<String>,
     /// Approved by the council, so it has a public page (`/providers/{id}`) to link to.
@@ -456,7 +456,7 @@ impl From<provider_organisations::Model> for PublicProfile {
             address: if private_address { None } else { org.address },
             postcode: if private_address { None } else { org.postcode },
             areas_served: org.areas_served,
-            cqc_location_id: org.cqc_location_id,
+            cqc_provider_id: org.cqc_provider_id,
             logo_file: org.logo_file,
             logo_alt: org.logo_alt,
             has_public_page: org.status == OrganisationStatus::Approved,

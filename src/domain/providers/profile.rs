@@ -20,7 +20,7 @@ pub struct ProfileForm {
     pub address: String,
     pub postcode: String,
     pub areas_served: String,
-    pub cqc_location_id: String,
+    pub cqc_provider_id: String,
 }
 
 /// A profile ready to save: empty optional fields become `None`.
@@ -33,7 +33,7 @@ pub struct Profile {
     pub address: Option<String>,
     pub postcode: Option<String>,
     pub areas_served: Vec<String>,
-    pub cqc_location_id: Option<String>,
+    pub cqc_provider_id: Option<String>,
 }
 
 fn optional(text: &str) -> Option<&str> {
@@ -86,17 +86,24 @@ pub fn parse_website(raw: &str) -> Result<String, &'static str> {
     Ok(url.to_string())
 }
 
-/// CQC location ids look like 1-123456789.
-pub fn parse_cqc_location_id(raw: &str) -> Result<String, &'static str> {
+/// CQC ids, for providers and for locations alike, look like 1-123456789.
+fn cqc_id(raw: &str) -> Option<String> {
     let id = raw.trim();
-    let ok = id.strip_prefix("1-").is_some_and(|digits| {
-        (6..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
-    });
-    if ok {
-        Ok(id.to_owned())
-    } else {
-        Err("Enter the CQC location ID, like 1-123456789")
-    }
+    id.strip_prefix("1-")
+        .is_some_and(|digits| {
+            (6..=12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit())
+        })
+        .then(|| id.to_owned())
+}
+
+/// The CQC id of one registered location (a care home, an agency's office).
+pub fn parse_cqc_location_id(raw: &str) -> Result<String, &'static str> {
+    cqc_id(raw).ok_or("Enter the CQC location ID, like 1-123456789")
+}
+
+/// The CQC id of the registered provider (one for all its locations).
+pub fn parse_cqc_provider_id(raw: &str) -> Result<String, &'static str> {
+    cqc_id(raw).ok_or("Enter the CQC provider ID, like 1-101234567")
 }
 
 impl ProfileForm {
@@ -134,12 +141,12 @@ impl ProfileForm {
         let areas_served = errors
             .take("areas_served", parse_districts(&self.areas_served))
             .unwrap_or_default();
-        let cqc_location_id = match optional(&self.cqc_location_id) {
-            Some(id) => errors.take("cqc_location_id", parse_cqc_location_id(id)),
+        let cqc_provider_id = match optional(&self.cqc_provider_id) {
+            Some(id) => errors.take("cqc_provider_id", parse_cqc_provider_id(id)),
             None if regulated => {
                 errors.add(
-                    "cqc_location_id",
-                    "Enter the CQC location ID of the registered service",
+                    "cqc_provider_id",
+                    "Enter the CQC provider ID of the registered provider",
                 );
                 None
             }
@@ -166,7 +173,7 @@ impl ProfileForm {
             address,
             postcode,
             areas_served,
-            cqc_location_id,
+            cqc_provider_id,
         })
     }
 }
@@ -208,7 +215,7 @@ mod tests {
             "website",
             "postcode",
             "areas_served",
-            "cqc_location_id",
+            "cqc_provider_id",
         ] {
             assert!(errors.get(field).is_some(), "{field}");
         }

@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::providers::organisations::{self, NewOrganisation, OrganisationError};
-use crate::domain::providers::profile::{ProfileForm, parse_cqc_location_id};
+use crate::domain::providers::profile::{ProfileForm, parse_cqc_provider_id};
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::images;
@@ -72,16 +72,16 @@ pub async fn create(
     if kind.is_none() {
         errors.add("kind", "Select what kind of provider you are");
     }
-    let cqc = match (kind, form.cqc_location_id.trim()) {
+    let cqc = match (kind, form.cqc_provider_id.trim()) {
         (Some(ProviderKind::RegisteredCareProvider), "") => {
             errors.add(
-                "cqc_location_id",
-                "Enter the CQC location ID of the registered service",
+                "cqc_provider_id",
+                "Enter the CQC provider ID of the registered provider",
             );
             None
         }
         (_, "") => None,
-        (_, raw) => errors.take("cqc_location_id", parse_cqc_location_id(raw)),
+        (_, raw) => errors.take("cqc_provider_id", parse_cqc_provider_id(raw)),
     };
     let (Some(name), Some(kind)) = (name, kind) else {
         return Ok(html_page(
@@ -98,7 +98,7 @@ pub async fn create(
     let new = NewOrganisation {
         name: &name,
         kind,
-        cqc_location_id: cqc.as_deref(),
+        cqc_provider_id: cqc.as_deref(),
         status: OrganisationStatus::Draft,
     };
     let id = organisations::create(&state.db, &actor, new, user.id).await?;
@@ -114,7 +114,7 @@ fn profile_form_of(org: &entity::provider_organisations::Model) -> ProfileForm {
         address: org.address.clone().unwrap_or_default(),
         postcode: org.postcode.clone().unwrap_or_default(),
         areas_served: org.areas_served.clone().unwrap_or_default(),
-        cqc_location_id: org.cqc_location_id.clone().unwrap_or_default(),
+        cqc_provider_id: org.cqc_provider_id.clone().unwrap_or_default(),
     }
 }
 

@@ -168,6 +168,16 @@ pub fn listing_form(page: &Page, v: &FormView, errors: &FieldErrors) -> Markup {
                     (text_input("languages", "Languages spoken", &f.languages, errors, InputOptions { hint: Some("Separate them with commas, like English, Polish, British Sign Language"), ..Default::default() }))
                     (textarea("cultural_competence", "Cultural and faith needs you can meet (optional)", &f.cultural_competence, errors, Some("For example, halal meals, female carers only, or knowledge of Caribbean culture"), 3))
                     (select("written_in", "Language this listing is written in", &pairs(&WRITTEN_LANGUAGES), if f.written_in.is_empty() { "en" } else { &f.written_in }))
+
+                    h2 class="govuk-heading-m" { "Contact details for this service" }
+                    p class="govuk-body" { "Leave these empty to show your organisation's phone, email and website." }
+                    (textarea("phones", "Phone numbers (optional)", &f.phones, errors, Some("One a line. Add what the number is for after a dash, like 0161 496 0000 – Reception, 8am to 6pm"), 2))
+                    (text_input("service_email", "Email address (optional)", &f.service_email, errors, InputOptions { input_type: "email", spellcheck_off: true, ..Default::default() }))
+                    (text_input("service_website", "Website (optional)", &f.service_website, errors, InputOptions { input_type: "url", hint: Some("Starting with https://"), spellcheck_off: true, ..Default::default() }))
+                    (textarea("people", "People to ask for (optional)", &f.people, errors, Some("One a line: a name, then a job title and a phone number if you like, like Ann Persona – Reception Manager – 0161 496 0000"), 2))
+                    (textarea("areas", "Areas you cover (optional)", &f.areas, errors, Some("One a line, like All of Trafford"), 2))
+                    (textarea("accreditations", "Accreditations and memberships (optional)", &f.accreditations, errors, Some("For example, Dementia Friendly, or members of the UK Homecare Association"), 2))
+                    (text_input("cqc_location_id", "CQC location ID (registered services only)", &f.cqc_location_id, errors, InputOptions { hint: Some("The location this service is registered at, like 1-123456789. Each home or office has its own."), width_class: Some("govuk-input--width-10"), ..Default::default() }))
                     (button("Save"))
                 }
             } }

@@ -73,22 +73,45 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
             br; span class="kith-secondary-text" { (kind_label(provider.kind)) }
         },
     )];
-    if let Some(phone) = &provider.contact_phone {
+    // The service's own ways in come first; the provider's stand in where it gives none.
+    let reach = &c.reach;
+    let tel = |number: &str| html! { a class="govuk-link" href={ "tel:" (number.replace(' ', "")) } { (number) } };
+    if !reach.phones.is_empty() {
         contact.push((
             "Phone",
-            html! { a class="govuk-link" href={ "tel:" (phone.replace(' ', "")) } { (phone) } },
+            html! {
+                ul class="govuk-list" { @for phone in &reach.phones {
+                    li { (tel(&phone.number)) @if let Some(d) = &phone.description { br; span class="kith-secondary-text" { (d) } } }
+                } }
+            },
         ));
+    } else if let Some(phone) = &provider.contact_phone {
+        contact.push(("Phone", tel(phone)));
     }
-    if let Some(email) = &provider.contact_email {
+    if let Some(email) = reach.email.as_ref().or(provider.contact_email.as_ref()) {
         contact.push((
             "Email",
             html! { a class="govuk-link kith-break-words" href={ "mailto:" (email) } { (email) } },
         ));
     }
-    if let Some(website) = &provider.website {
+    if let Some(website) = reach.website.as_ref().or(provider.website.as_ref()) {
         contact.push(("Website", html! { a class="govuk-link kith-break-words" href=(website) rel="nofollow noopener" { (website) } }));
     }
-    if let Some(cqc) = &provider.cqc_location_id {
+    if !reach.people.is_empty() {
+        contact.push((
+            "Who to ask for",
+            html! {
+                ul class="govuk-list" { @for person in &reach.people {
+                    li {
+                        (person.name)
+                        @if let Some(title) = &person.title { ", " (title) }
+                        @if let Some(phone) = &person.phone { br; (tel(phone)) }
+                    }
+                } }
+            },
+        ));
+    }
+    if let Some(cqc) = &c.cqc_location_id {
         contact.push((
             "CQC registration",
             html! { a class="govuk-link" href={ "https://www.cqc.org.uk/location/" (cqc) } rel="noopener" { "Location " (cqc) " on the CQC website" } },

@@ -104,8 +104,17 @@ pub fn key_facts(c: &ListingContent, category_name: CategoryNames) -> Markup {
                 (c.category_ids.iter().map(|id| category_name(*id)).collect::<Vec<_>>().join(", "))
             },
         ),
-        ("Languages spoken", html! { (c.languages.join(", ")) }),
+        ("Languages spoken", html! { (c.languages_line()) }),
     ];
+    if !c.areas.is_empty() {
+        rows.push((
+            "Areas covered",
+            html! { ul class="govuk-list" { @for area in &c.areas { li { (area) } } } },
+        ));
+    }
+    if let Some(accreditations) = &c.accreditations {
+        rows.push(("Accreditations", html! { (accreditations) }));
+    }
     if let Some(cultural) = &c.cultural_competence {
         rows.push(("Cultural and faith needs", html! { (cultural) }));
     }

@@ -151,8 +151,8 @@ pub fn review(page: &Page, v: &ReviewView, errors: &FieldErrors) -> Markup {
             html! { ul class="govuk-list" { @for (u, r) in v.members { li { (u.display_name) " (" (u.email) ", " (r.as_str()) ")" } } } },
         ),
     ];
-    if let Some(cqc) = &org.cqc_location_id {
-        rows.push(("CQC location ID", html! { (cqc) }));
+    if let Some(cqc) = &org.cqc_provider_id {
+        rows.push(("CQC provider ID", html! { (cqc) }));
     }
     layout(
         page,

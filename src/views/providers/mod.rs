@@ -28,7 +28,7 @@ use crate::views::page::Page;
 pub struct NewOrganisationForm {
     pub name: String,
     pub kind: String,
-    pub cqc_location_id: String,
+    pub cqc_provider_id: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -111,7 +111,7 @@ pub fn new_organisation(page: &Page, form: &NewOrganisationForm, errors: &FieldE
                     (csrf_field(&page.csrf()))
                     (text_input("name", "Name", &form.name, errors, InputOptions { hint: Some("The name people will know you by. Personal assistants can use their own name."), ..Default::default() }))
                     (radios("kind", "What kind of provider are you?", &kinds, &form.kind, errors))
-                    (text_input("cqc_location_id", "CQC location ID (registered care providers only)", &form.cqc_location_id, errors, InputOptions { hint: Some("For example, 1-123456789"), width_class: Some("govuk-input--width-20"), spellcheck_off: true, ..Default::default() }))
+                    (text_input("cqc_provider_id", "CQC provider ID (registered care providers only)", &form.cqc_provider_id, errors, InputOptions { hint: Some("For the whole provider, like 1-101234567. Each listing gives its own location's ID."), width_class: Some("govuk-input--width-20"), spellcheck_off: true, ..Default::default() }))
                     (button("Continue"))
                 }
             } }
@@ -175,7 +175,7 @@ pub fn manage(page: &Page, v: &ManageView, errors: &FieldErrors) -> Markup {
                     (text_input("postcode", "Postcode", &v.profile.postcode, errors, InputOptions { autocomplete: Some("postal-code"), width_class: Some("govuk-input--width-10"), ..Default::default() }))
                     (text_input("areas_served", "Areas you cover", &v.profile.areas_served, errors, InputOptions { hint: Some("Postcode districts, separated by commas. For example, M16, M32, M33"), spellcheck_off: true, ..Default::default() }))
                     @if org.kind == ProviderKind::RegisteredCareProvider {
-                        (text_input("cqc_location_id", "CQC location ID", &v.profile.cqc_location_id, errors, InputOptions { hint: Some("For example, 1-123456789"), width_class: Some("govuk-input--width-20"), spellcheck_off: true, ..Default::default() }))
+                        (text_input("cqc_provider_id", "CQC provider ID", &v.profile.cqc_provider_id, errors, InputOptions { hint: Some("For the whole provider, like 1-101234567. Each listing gives its own location's ID."), width_class: Some("govuk-input--width-20"), spellcheck_off: true, ..Default::default() }))
                     }
                     (button("Save profile"))
                 }
@@ -233,8 +233,8 @@ pub fn public(
     if let Some(areas) = &p.areas_served {
         rows.push(("Areas covered", html! { (areas) }));
     }
-    if let Some(cqc) = &p.cqc_location_id {
-        rows.push(("CQC location ID", html! { (cqc) }));
+    if let Some(cqc) = &p.cqc_provider_id {
+        rows.push(("CQC provider ID", html! { (cqc) }));
     }
     layout(
         page,

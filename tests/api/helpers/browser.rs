@@ -178,7 +178,7 @@ impl Browser {
         let res = self
             .post_form(
                 "/provider/organisations",
-                &[("name", name), ("kind", kind), ("cqc_location_id", "")],
+                &[("name", name), ("kind", kind), ("cqc_provider_id", "")],
             )
             .await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "create {name}");
