@@ -21,4 +21,5 @@ pub mod routes;
 pub use routes::paths;
 pub mod state;
 pub mod telemetry;
+pub mod typeset;
 pub mod views;

@@ -315,8 +315,10 @@ route_table! {
     GET  "/commissioner/mps/{id}" as commissioner_mps_document(id: i64)              [Role(Commissioner)] => market::mps::editor;
     POST "/commissioner/mps/{id}"                                                    [Role(Commissioner)] => market::mps::save;
     POST "/commissioner/mps/{id}/refresh" as commissioner_mps_document_refresh(id: i64) [Role(Commissioner)] => market::mps::refresh;
-    POST "/commissioner/mps/{id}/publish" as commissioner_mps_document_publish(id: i64) [Role(Commissioner)] => market::mps::publish;
+    GET  "/commissioner/mps/{id}/publish" as commissioner_mps_document_publish(id: i64) [Role(Commissioner)] => market::mps::confirm_publish;
+    POST "/commissioner/mps/{id}/publish"                                            [Role(Commissioner)] => market::mps::publish;
     GET  "/commissioner/mps/{id}/preview" as commissioner_mps_document_preview(id: i64) [Role(Commissioner)] => market::mps::preview;
+    GET  "/commissioner/mps/{id}/pdf" as commissioner_mps_document_pdf(id: i64)       [Role(Commissioner)] => market::mps::draft_pdf;
     GET  "/market-position-statements" as market_position_statements()               [Public]            => market::mps::public_list;
     GET  "/market-position-statements/{id}" as market_position_statement(id: i64)    [Public]            => market::mps::public_document;
     GET  "/market-position-statements/{id}/pdf" as market_position_statement_pdf(id: i64) [Public]       => market::mps::public_pdf;

@@ -257,9 +257,29 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
         StatusCode::NOT_FOUND
     );
 
-    // Publishing needs every narrative section.
+    // Publishing asks first, on a page that says it cannot be undone; it needs every
+    // narrative section.
+    let res = commissioner
+        .post_form(&format!("/commissioner/mps/{id}/publish"), &[])
+        .await;
+    assert_eq!(
+        crate::helpers::location(&res),
+        format!("/commissioner/mps/{id}/publish"),
+        "a publish without the confirmation page's answer only asks"
+    );
+    let (_, confirm) = commissioner
+        .get_text(&format!("/commissioner/mps/{id}/publish"))
+        .await;
+    assert!(
+        confirm.contains("Publishing cannot be undone")
+            && confirm.contains("name=\"confirm\" value=\"yes\""),
+        "{confirm}"
+    );
     let (status, body) = commissioner
-        .post_form_text(&format!("/commissioner/mps/{id}/publish"), &[])
+        .post_form_text(
+            &format!("/commissioner/mps/{id}/publish"),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Write “Our vision for care and support” before publishing"));
@@ -287,7 +307,10 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     );
     assert_eq!(
         commissioner
-            .post_form(&format!("/commissioner/mps/{id}/publish"), &[])
+            .post_form(
+                &format!("/commissioner/mps/{id}/publish"),
+                &[("confirm", "yes")]
+            )
             .await
             .status(),
         StatusCode::SEE_OTHER
@@ -302,6 +325,8 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     assert!(public.contains("We will fund day support in M16.") && public.contains(&m16(2)));
 
     // A published version never changes; more demand goes into the next version.
+    let mut narrative = narrative.to_vec();
+    narrative.push(("confirm", "yes"));
     for path in [
         format!("/commissioner/mps/{id}"),
         format!("/commissioner/mps/{id}/refresh"),
@@ -346,9 +371,7 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
     assert_eq!(res.headers()["content-type"], "application/pdf");
     let bytes = res.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF"));
-    let pdf = lopdf::Document::load_mem(&bytes).expect("a readable PDF");
-    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
-    let text = pdf.extract_text(&pages).expect("text");
+    let text = pdf_text(&bytes);
     for heading in [
         "Market Position Statement 2026",
         "Our vision for care and support",
@@ -367,7 +390,25 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
             .await
             .status(),
         StatusCode::NOT_FOUND,
-        "drafts have no PDF"
+        "drafts have no public PDF"
+    );
+    // The commissioner checks a draft's PDF before publishing; nobody else sees it.
+    let res = commissioner
+        .get(&format!("/commissioner/mps/{next}/pdf"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let draft = pdf_text(&res.bytes().await.unwrap());
+    assert!(
+        draft.contains("Draft: not yet published.")
+            && draft.contains("Market Position Statement 2027"),
+        "{draft}"
+    );
+    assert_ne!(
+        app.browser()
+            .get(&format!("/commissioner/mps/{next}/pdf"))
+            .await
+            .status(),
+        StatusCode::OK
     );
     let audit = app.audit_actions().await;
     assert!(audit.iter().any(|a| a == "mps.published"));
@@ -523,4 +564,153 @@ async fn counted_searches_are_forgotten_after_a_day() {
         .map(|row| row.key)
         .collect();
     assert_eq!(kept, ["a", "b"], "today's and yesterday's stay");
+}
+
+/// The text of a PDF in reading order, whitespace folded to single spaces (wrapped lines
+/// read on).
+fn pdf_text(bytes: &[u8]) -> String {
+    let pdf = lopdf::Document::load_mem(bytes).expect("a readable PDF");
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let text = pdf.extract_text(&pages).expect("text");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every `<th scope="col">` text and every amount of money on a page.
+fn headers_and_money(html: &str) -> (Vec<String>, Vec<String>) {
+    let main = &html[html.find("<main").unwrap()..];
+    let headers = main
+        .split("<th scope=\"col\"")
+        .skip(1)
+        .map(|part| {
+            let text = &part[part.find('>').unwrap() + 1..part.find("</th>").unwrap()];
+            text.to_owned()
+        })
+        .collect();
+    let money = main
+        .match_indices('£')
+        .map(|(at, _)| {
+            main[at..]
+                .chars()
+                .take_while(|c| *c == '£' || c.is_ascii_digit() || *c == ',' || *c == '.')
+                .collect::<String>()
+                .trim_end_matches(['.', ','])
+                .to_owned()
+        })
+        .collect();
+    (headers, money)
+}
+
+#[tokio::test]
+async fn the_statement_pdf_says_what_its_page_says_in_every_script() {
+    use crate::checking::wait_for_supply;
+    use crate::helpers::fixtures::{approved_provider, create_listing, decide, submit};
+    let app = crate::helpers::spawn_app().await;
+    let (provider, _, org) = approved_provider(&app, "micro_enterprise").await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    for (title, price) in [
+        ("Help at home", "20.50"),
+        ("Cleaning", "965.50"),
+        ("Shopping", "21"),
+        ("Gardening", "1000"),
+    ] {
+        let id = create_listing(&app, &provider, org, title, price).await;
+        submit(&provider, id).await;
+        decide(&admin, id, "approve", "").await;
+    }
+    let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    wait_for_supply(&commissioner, "", "Domestic help,domestic-help,M33,4,").await;
+    let res = start_mps(&commissioner, "Statement 2026: Łódź, Iași, Đà Nẵng").await;
+    let id = crate::helpers::location(&res)
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let people = "Residents name places and services in many scripts.\n\nŁódź, Iași, Đà Nẵng, 中醫診所, سہارا, সহায়তা, ਪੰਜਾਬੀ, 😀 and ₺.";
+    let narrative: Vec<(&str, &str)> = vec![
+        ("title", "Statement 2026: Łódź, Iași, Đà Nẵng"),
+        ("vision", "People live well at home."),
+        ("people", people),
+        ("intentions", "We will fund day support."),
+        ("support", "Talk to us."),
+        ("messages", "Tell us about gaps."),
+        ("involved", "Come to the forum."),
+    ];
+    commissioner
+        .post_form(&format!("/commissioner/mps/{id}"), &narrative)
+        .await;
+    commissioner
+        .post_form(
+            &format!("/commissioner/mps/{id}/publish"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    let (status, page) = app
+        .browser()
+        .get_text(&format!("/market-position-statements/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .browser()
+        .get(&format!("/market-position-statements/{id}/pdf"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let text = pdf_text(&bytes);
+
+    // Every amount of money and every column heading on the page is in the PDF, exactly.
+    let (headers, money) = headers_and_money(&page);
+    // The lower quarter, middle and upper quarter of the hourly prices, with pence.
+    assert_eq!(money, ["£20.50", "£21.00", "£965.50"]);
+    assert!(headers.len() >= 20, "{headers:?}");
+    for m in &money {
+        assert!(text.contains(m.as_str()), "{m} in {text}");
+    }
+    for h in &headers {
+        assert!(text.contains(h.as_str()), "heading {h} in {text}");
+    }
+    // Paragraphs are paragraphs, and names print in their own letters.
+    for words in [
+        "Residents name places",
+        "Łódź, Iași, Đà Nẵng, 中醫診所",
+        "Statement 2026: Łódź",
+    ] {
+        assert!(text.contains(words), "{words} in {text}");
+    }
+    assert!(!text.contains('?'), "no character printed as ?: {text}");
+    // The one character no embedded font has prints as a box, not as nothing.
+    assert!(text.contains('□'), "{text}");
+
+    // Title and language are in the metadata; it is tagged, with the fonts for each script.
+    let pdf = lopdf::Document::load_mem(&bytes).unwrap();
+    let catalog = pdf.catalog().unwrap();
+    assert_eq!(
+        catalog.get(b"Lang").and_then(|l| l.as_str()).unwrap(),
+        b"en-GB"
+    );
+    assert!(catalog.get(b"StructTreeRoot").is_ok(), "tagged");
+    assert!(
+        catalog.get(b"Outlines").is_ok(),
+        "an outline of the headings"
+    );
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .unwrap();
+    let title = pdf.get_dictionary(info).unwrap().get(b"Title").unwrap();
+    assert_eq!(
+        lopdf::decode_text_string(title).unwrap(),
+        "Statement 2026: Łódź, Iași, Đà Nẵng"
+    );
+    let raw = String::from_utf8_lossy(&bytes);
+    for font in [
+        "LiberationSans",
+        "NotoNaskhArabic",
+        "NotoSansBengali",
+        "NotoSansGurmukhi",
+        "NotoEmoji",
+        "NotoSansCJK",
+    ] {
+        assert!(raw.contains(font), "{font} embedded");
+    }
 }

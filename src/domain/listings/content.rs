@@ -83,6 +83,16 @@ pub const NOT_STATED: &str = "Not stated: ask the provider";
 
 /// £12.50, £12 (whole pounds without pence), £1,250.
 pub fn format_pounds(pence: i64) -> String {
+    let full = format_pounds_and_pence(pence);
+    if pence % 100 == 0 {
+        full.trim_end_matches(".00").to_owned()
+    } else {
+        full
+    }
+}
+
+/// £12.50, £12.00, £1,250.00: always with pence, so a column of amounts lines up.
+pub fn format_pounds_and_pence(pence: i64) -> String {
     let pounds = pence / 100;
     let rest = pence % 100;
     let mut digits = pounds.to_string();
@@ -91,11 +101,7 @@ pub fn format_pounds(pence: i64) -> String {
         let tail = digits.split_off(digits.len() - 3);
         grouped = format!(",{tail}{grouped}");
     }
-    if rest == 0 {
-        format!("£{digits}{grouped}")
-    } else {
-        format!("£{digits}{grouped}.{rest:02}")
-    }
+    format!("£{digits}{grouped}.{rest:02}")
 }
 
 /// Support in people's homes within a distance of a place.
@@ -483,6 +489,9 @@ pub(crate) mod tests {
         assert_eq!(format_pounds(1850), "£18.50");
         assert_eq!(format_pounds(2000), "£20");
         assert_eq!(format_pounds(125_000), "£1,250");
+        assert_eq!(format_pounds_and_pence(2000), "£20.00");
+        assert_eq!(format_pounds_and_pence(96_550), "£965.50");
+        assert_eq!(format_pounds_and_pence(123_456_789), "£1,234,567.89");
         assert_eq!(sample().price.describe(), "£18.50 per hour");
         assert_eq!(Price::Free.describe(), "Free");
     }

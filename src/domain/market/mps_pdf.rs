@@ -1,340 +1,344 @@
-//! A published Market Position Statement as a PDF, built with printpdf: the same sections
-//! and tables as the web page, in reading order, on A4 pages with the built-in Helvetica
-//! (no font files to ship). The PDF carries the statement's title in its metadata. Text
-//! outside plain ASCII is spelt out ("£" as "GBP", curly quotes as straight ones) because
-//! the built-in fonts cannot show it.
+//! A Market Position Statement as a PDF a council would print: the same sections, tables
+//! and charts as the web page, in the same words and figures (money with pence), set by
+//! `typeset` as a tagged PDF with the statement's title and language in its metadata.
+//! Drafts get one too, marked as drafts, so the commissioner checks it before publishing.
 
 use entity::mps_documents;
-use printpdf::{BuiltinFont, IndirectFontRef, Mm, PdfDocument, PdfDocumentReference};
 
 use crate::domain::dates::format_date;
+use crate::domain::listings::content::{format_pounds, format_pounds_and_pence};
+use crate::domain::market::export::RATING_LABELS;
 use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
+use crate::typeset::{self, Block, Chart, Column, Table};
 
-const PAGE_W: f32 = 210.0;
-const PAGE_H: f32 = 297.0;
-const MARGIN: f32 = 18.0;
-/// Characters per line at 10 pt across the text width (Helvetica averages about half an em).
-const BODY_CHARS: usize = 96;
-
-/// ASCII that the built-in fonts show everywhere.
-pub fn plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '£' => out.push_str("GBP "),
-            '‘' | '’' => out.push('\''),
-            '“' | '”' => out.push('"'),
-            '–' | '—' => out.push('-'),
-            '…' => out.push_str("..."),
-            '\t' => out.push(' '),
-            c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
-            _ => out.push('?'),
-        }
+fn area(district: &str) -> String {
+    if district.is_empty() {
+        "Online or no postcode".to_owned()
+    } else {
+        district.to_owned()
     }
-    out
 }
 
-/// Splits text into lines of at most `width` characters at spaces.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            if !line.is_empty() && line.len() + 1 + word.len() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
+fn table(caption: Option<&str>, columns: Vec<Column>, rows: Vec<Vec<String>>) -> Block {
+    Block::Table(Table {
+        caption: caption.map(str::to_owned),
+        columns,
+        rows,
+    })
 }
 
-struct Writer {
-    doc: PdfDocumentReference,
-    layer: printpdf::PdfLayerReference,
-    regular: IndirectFontRef,
-    bold: IndirectFontRef,
-    y: f32,
+fn h2(text: &str) -> Block {
+    Block::Heading(2, text.to_owned())
 }
 
-impl Writer {
-    fn new(title: &str) -> Result<Self, printpdf::Error> {
-        let (doc, page, layer) = PdfDocument::new(title, Mm(PAGE_W), Mm(PAGE_H), "Text");
-        let regular = doc.add_builtin_font(BuiltinFont::Helvetica)?;
-        let bold = doc.add_builtin_font(BuiltinFont::HelveticaBold)?;
-        let layer = doc.get_page(page).get_layer(layer);
-        Ok(Self {
-            doc,
-            layer,
-            regular,
-            bold,
-            y: PAGE_H - MARGIN,
-        })
-    }
-
-    fn space(&mut self, mm: f32) {
-        if self.y - mm < MARGIN {
-            let (page, layer) = self.doc.add_page(Mm(PAGE_W), Mm(PAGE_H), "Text");
-            self.layer = self.doc.get_page(page).get_layer(layer);
-            self.y = PAGE_H - MARGIN;
-        } else {
-            self.y -= mm;
-        }
-    }
-
-    fn line(&mut self, text: &str, size: f32, bold: bool) {
-        let step = size * 0.3528 * 1.4;
-        self.space(step);
-        let font = if bold { &self.bold } else { &self.regular };
-        self.layer
-            .use_text(plain(text), size, Mm(MARGIN), Mm(self.y), font);
-    }
-
-    fn heading(&mut self, text: &str, size: f32) {
-        self.space(4.0);
-        for l in wrap(&plain(text), (BODY_CHARS as f32 * 10.0 / size) as usize) {
-            self.line(&l, size, true);
-        }
-    }
-
-    fn paragraph(&mut self, text: &str) {
-        for l in wrap(&plain(text), BODY_CHARS) {
-            self.line(&l, 10.0, false);
-        }
-        self.space(2.0);
-    }
-
-    /// A table as aligned text rows: header in bold, then one line per row.
-    fn table(&mut self, header: &[&str], rows: &[Vec<String>]) {
-        let widths: Vec<usize> = (0..header.len())
-            .map(|i| {
-                rows.iter()
-                    .map(|r| r.get(i).map_or(0, String::len))
-                    .chain(std::iter::once(header[i].len()))
-                    .max()
-                    .unwrap_or(0)
-                    .min(36)
+fn supply(f: &Figures, out: &mut Vec<Block>) {
+    out.push(h2("The services available"));
+    out.push(Block::Paragraph(format!(
+        "{} published services (a service offering several types of support is counted under each).",
+        f.total_services()
+    )));
+    out.push(table(
+        Some("Services by type of support and postcode district"),
+        vec![
+            Column::text("Type of support"),
+            Column::text("District"),
+            Column::number("Services"),
+            Column::number("Providers"),
+            Column::number("Taking new clients"),
+        ],
+        f.supply
+            .iter()
+            .map(|s| {
+                vec![
+                    s.category.clone(),
+                    area(&s.district),
+                    s.services.to_string(),
+                    s.providers.to_string(),
+                    s.accepting.to_string(),
+                ]
             })
-            .collect();
-        let render = |cells: Vec<String>| {
-            cells
+            .collect(),
+    ));
+    if !f.prices.is_empty() {
+        out.push(table(
+            Some("Prices per unit: lower quarter, middle and upper quarter"),
+            vec![
+                Column::text("Per"),
+                Column::number("Services"),
+                Column::number("Lower quarter"),
+                Column::number("Middle"),
+                Column::number("Upper quarter"),
+            ],
+            f.prices
                 .iter()
-                .zip(&widths)
-                .map(|(c, w)| {
-                    let c: String = plain(c).chars().take(*w).collect();
-                    format!("{c:<w$}")
+                .map(|p| {
+                    vec![
+                        p.unit.clone(),
+                        p.count.to_string(),
+                        format_pounds_and_pence(p.lower_quartile),
+                        format_pounds_and_pence(p.median),
+                        format_pounds_and_pence(p.upper_quartile),
+                    ]
                 })
-                .collect::<Vec<_>>()
-                .join("  ")
-        };
-        self.line(
-            &render(header.iter().map(|h| (*h).to_owned()).collect()),
-            8.0,
-            true,
-        );
-        for r in rows {
-            self.line(&render(r.clone()), 8.0, false);
-        }
-        self.space(3.0);
+                .collect(),
+        ));
+    }
+    out.push(table(
+        Some("Services first published and withdrawn, by month (all areas and types of support)"),
+        vec![
+            Column::text("Month"),
+            Column::number("New"),
+            Column::number("Withdrawn"),
+        ],
+        f.flows
+            .iter()
+            .map(|m| {
+                vec![
+                    m.month.format("%B %Y").to_string(),
+                    m.new.to_string(),
+                    m.withdrawn.to_string(),
+                ]
+            })
+            .collect(),
+    ));
+    out.push(table(
+        Some("Providers by kind"),
+        vec![Column::text("Kind"), Column::number("Providers")],
+        f.kinds
+            .iter()
+            .map(|(k, n)| vec![k.clone(), n.to_string()])
+            .collect(),
+    ));
+    if !f.languages.is_empty() {
+        out.push(table(
+            Some("Languages offered"),
+            vec![Column::text("Language"), Column::number("Services")],
+            f.languages
+                .iter()
+                .map(|(l, n)| vec![l.clone(), n.to_string()])
+                .collect(),
+        ));
     }
 }
 
-fn pounds(p: i64) -> String {
-    crate::domain::listings::content::format_pounds(p)
+fn quality(f: &Figures, out: &mut Vec<Block>) {
+    out.push(h2("Quality"));
+    let bars: Vec<(String, u64)> = RATING_LABELS
+        .iter()
+        .map(|(label, i)| ((*label).to_owned(), f.ratings[*i]))
+        .collect();
+    out.push(Block::Chart(Chart::Bars {
+        title: "Services by quality rating".into(),
+        alt: format!(
+            "Bar chart: how many published services have each overall rating from their latest quality check. {}. The same numbers are in the table.",
+            bars.iter()
+                .map(|(l, n)| format!("{l}: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        bars: bars.iter().map(|(l, n)| (l.clone(), *n as f64)).collect(),
+    }));
+    out.push(table(
+        None,
+        vec![Column::text("Rating"), Column::number("Services")],
+        bars.iter()
+            .map(|(l, n)| vec![l.clone(), n.to_string()])
+            .collect(),
+    ));
 }
 
-fn figures(w: &mut Writer, f: &Figures) {
-    w.heading("The services available", 14.0);
-    w.paragraph(&format!("{} published services.", f.total_services()));
-    let rows: Vec<Vec<String>> = f
-        .supply
-        .iter()
-        .map(|s| {
-            vec![
-                s.category.clone(),
-                s.district.clone(),
-                s.services.to_string(),
-                s.providers.to_string(),
-                s.accepting.to_string(),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            "Type of support",
-            "District",
-            "Services",
-            "Providers",
-            "Taking new clients",
-        ],
-        &rows,
-    );
-    let prices: Vec<Vec<String>> = f
-        .prices
-        .iter()
-        .map(|p| {
-            vec![
-                p.unit.clone(),
-                p.count.to_string(),
-                pounds(p.lower_quartile),
-                pounds(p.median),
-                pounds(p.upper_quartile),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            "Per",
-            "Services",
-            "Lower quarter",
-            "Middle",
-            "Upper quarter",
-        ],
-        &prices,
-    );
-    let flows: Vec<Vec<String>> = f
-        .flows
-        .iter()
-        .map(|m| {
-            vec![
-                m.month.format("%B %Y").to_string(),
-                m.new.to_string(),
-                m.withdrawn.to_string(),
-            ]
-        })
-        .collect();
-    w.table(&["Month", "New services", "Withdrawn"], &flows);
-    let languages: Vec<Vec<String>> = f
-        .languages
-        .iter()
-        .map(|(l, n)| vec![l.clone(), n.to_string()])
-        .collect();
-    w.table(&["Language", "Services"], &languages);
-    w.heading("Quality", 14.0);
-    let ratings: Vec<Vec<String>> = crate::domain::market::export::RATING_LABELS
-        .iter()
-        .map(|(l, i)| vec![(*l).to_owned(), f.ratings[*i].to_string()])
-        .collect();
-    w.table(&["Rating", "Services"], &ratings);
-    w.heading("What people look for", 14.0);
-    w.paragraph(&format!(
+fn demand(f: &Figures, out: &mut Vec<Block>) {
+    out.push(h2("What people look for"));
+    out.push(Block::Paragraph(format!(
         "{} searches, of which {} found nothing; {} enquiries to providers.",
         f.total_searches(),
         f.total_zero_results(),
         f.total_enquiries()
-    ));
-    let demand: Vec<Vec<String>> = f
-        .demand
-        .iter()
-        .map(|d| {
-            vec![
-                d.category.clone(),
-                d.district.clone(),
-                d.searches.to_string(),
-                d.zero_results.to_string(),
-                d.enquiries.to_string(),
-                d.arranged.to_string(),
-                d.unmet.to_string(),
-                d.reply_hours_text(),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            "Type of support",
-            "District",
-            "Searches",
-            "Found nothing",
-            "Enquiries",
-            "Arranged",
-            "Not met",
-            "Hours to reply",
+    )));
+    out.push(table(
+        Some("Searches and enquiries by type of support and district"),
+        vec![
+            Column::text("Type of support"),
+            Column::text("District"),
+            Column::number("Searches"),
+            Column::number("Found nothing"),
+            Column::number("Enquiries"),
+            Column::number("Arranged"),
+            Column::number("Not met"),
+            Column::number("Average hours to first reply"),
         ],
-        &demand,
-    );
-    w.heading("Where the gaps are", 14.0);
-    w.paragraph("Searches and enquiries in the period per published service, plus one: the higher, the more people look for each service there is.");
-    let gaps: Vec<Vec<String>> = f
-        .gaps
-        .iter()
-        .map(|g| {
-            vec![
-                g.category.clone(),
-                g.district.clone(),
-                g.services.to_string(),
-                g.searches.to_string(),
-                g.zero_results.to_string(),
-                g.enquiries.to_string(),
-                format!("{:.1}", g.index),
-            ]
-        })
-        .collect();
-    w.table(
-        &[
-            "Type of support",
-            "District",
-            "Services",
-            "Searches",
-            "Found nothing",
-            "Enquiries",
-            "Demand per service",
-        ],
-        &gaps,
-    );
-    w.heading("Grants awarded", 14.0);
-    if f.grants.is_empty() {
-        w.paragraph("No innovation-fund grants were awarded in this period.");
-    } else {
-        let grants: Vec<Vec<String>> = f
-            .grants
+        f.demand
             .iter()
-            .map(|g| vec![g.round.clone(), g.recipient.clone(), pounds(g.amount_pence)])
+            .map(|d| {
+                vec![
+                    d.category.clone(),
+                    area(&d.district),
+                    d.searches.to_string(),
+                    d.zero_results.to_string(),
+                    d.enquiries.to_string(),
+                    d.arranged.to_string(),
+                    d.unmet.to_string(),
+                    d.reply_hours_text(),
+                ]
+            })
+            .collect(),
+    ));
+    if !f.zero_queries.is_empty() {
+        out.push(Block::Heading(
+            3,
+            "Words searched most often that found nothing".into(),
+        ));
+        out.push(Block::List(
+            f.zero_queries
+                .iter()
+                .map(|(q, n)| format!("“{q}” – {n}"))
+                .collect(),
+        ));
+    }
+}
+
+fn gaps(f: &Figures, out: &mut Vec<Block>) {
+    out.push(h2("Where the gaps are"));
+    out.push(Block::Paragraph("For each type of support and postcode district: searches and enquiries in the period per published service, plus one. The higher the number, the more people are looking for each service there is.".into()));
+    let mut categories: Vec<String> = f.gaps.iter().map(|g| g.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    categories.truncate(10);
+    let mut districts: Vec<String> = f.gaps.iter().map(|g| g.district.clone()).collect();
+    districts.sort();
+    districts.dedup();
+    districts.truncate(10);
+    if !categories.is_empty() && !districts.is_empty() {
+        let values = categories
+            .iter()
+            .map(|c| {
+                districts
+                    .iter()
+                    .map(|d| {
+                        f.gaps
+                            .iter()
+                            .find(|g| g.category == *c && g.district == *d)
+                            .map_or(0.0, |g| g.index)
+                    })
+                    .collect()
+            })
             .collect();
-        w.table(&["Round", "Recipient", "Amount"], &grants);
+        out.push(Block::Chart(Chart::HeatMap {
+            title: "Demand per service by type of support and district".into(),
+            alt: "Heat map of searches and enquiries per published service, plus one, for each type of support (rows) and postcode district (columns); darker is a bigger gap. The same numbers are in the table that follows.".into(),
+            rows: categories,
+            columns: districts,
+            values,
+        }));
+    }
+    out.push(table(
+        Some("The biggest gaps"),
+        vec![
+            Column::text("Type of support"),
+            Column::text("District"),
+            Column::number("Services"),
+            Column::number("Searches"),
+            Column::number("Found nothing"),
+            Column::number("Enquiries"),
+            Column::number("Demand per service"),
+        ],
+        f.gaps
+            .iter()
+            .map(|g| {
+                vec![
+                    g.category.clone(),
+                    g.district.clone(),
+                    g.services.to_string(),
+                    g.searches.to_string(),
+                    g.zero_results.to_string(),
+                    g.enquiries.to_string(),
+                    format!("{:.1}", g.index),
+                ]
+            })
+            .collect(),
+    ));
+}
+
+fn grants(f: &Figures, out: &mut Vec<Block>) {
+    out.push(h2("Grants awarded"));
+    if f.grants.is_empty() {
+        out.push(Block::Paragraph(
+            "No innovation-fund grants were awarded in this period.".into(),
+        ));
+        return;
+    }
+    out.push(Block::Paragraph(format!(
+        "{} grants, {} in all.",
+        f.grants.len(),
+        format_pounds(f.total_granted())
+    )));
+    out.push(table(
+        None,
+        vec![
+            Column::text("Round"),
+            Column::text("Recipient"),
+            Column::number("Amount"),
+        ],
+        f.grants
+            .iter()
+            .map(|g| {
+                vec![
+                    g.round.clone(),
+                    g.recipient.clone(),
+                    format_pounds_and_pence(g.amount_pence),
+                ]
+            })
+            .collect(),
+    ));
+}
+
+/// The statement as the document `typeset` sets: the title and its line, the narrative
+/// before the figures, the figures, then the rest of the narrative, as on the web page.
+pub fn document(m: &mps_documents::Model, council: &str) -> typeset::Document {
+    let narrative = narrative_of(m);
+    let text = |key: &str| narrative.get(key).cloned().unwrap_or_default();
+    let f = figures_of(m);
+    let mut blocks = vec![
+        Block::Heading(1, m.title.clone()),
+        Block::Paragraph(format!(
+            "Market Position Statement, version {}. Covers {} to {}.{}",
+            m.version,
+            format_date(&m.period_from),
+            format_date(&m.period_to),
+            match m.published_at {
+                Some(at) => format!(" Published {}.", format_date(&at.date_naive())),
+                None => " Draft: not yet published.".to_owned(),
+            }
+        )),
+    ];
+    let [vision, people, intentions, support, messages, involved] = SECTIONS;
+    for (key, heading, _) in [vision, people] {
+        blocks.push(h2(heading));
+        blocks.push(Block::Paragraph(text(key)));
+    }
+    supply(&f, &mut blocks);
+    quality(&f, &mut blocks);
+    demand(&f, &mut blocks);
+    gaps(&f, &mut blocks);
+    grants(&f, &mut blocks);
+    for (key, heading, _) in [intentions, support, messages, involved] {
+        blocks.push(h2(heading));
+        blocks.push(Block::Paragraph(text(key)));
+    }
+    let title = if m.published_at.is_some() {
+        m.title.clone()
+    } else {
+        format!("Draft: {}", m.title)
+    };
+    typeset::Document {
+        title,
+        language: "en-GB".into(),
+        author: council.to_owned(),
+        blocks,
     }
 }
 
 /// The statement as PDF bytes.
-pub fn render(m: &mps_documents::Model) -> Result<Vec<u8>, printpdf::Error> {
-    let narrative = narrative_of(m);
-    let text = |key: &str| narrative.get(key).cloned().unwrap_or_default();
-    let mut w = Writer::new(&plain(&m.title))?;
-    w.heading(&m.title, 20.0);
-    w.paragraph(&format!(
-        "Market Position Statement, version {}. Covers {} to {}.{}",
-        m.version,
-        format_date(&m.period_from),
-        format_date(&m.period_to),
-        m.published_at
-            .map(|at| format!(" Published {}.", format_date(&at.date_naive())))
-            .unwrap_or_default()
-    ));
-    let [vision, people, intentions, support, messages, involved] = SECTIONS;
-    for (key, heading, _) in [vision, people] {
-        w.heading(heading, 14.0);
-        w.paragraph(&text(key));
-    }
-    figures(&mut w, &figures_of(m));
-    for (key, heading, _) in [intentions, support, messages, involved] {
-        w.heading(heading, 14.0);
-        w.paragraph(&text(key));
-    }
-    w.doc.save_to_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_is_made_plain_and_wrapped() {
-        assert_eq!(plain("£18.50 – “good” …"), "GBP 18.50 - \"good\" ...");
-        assert_eq!(plain("Zoë"), "Zo?");
-        let lines = wrap("one two three four five", 9);
-        assert_eq!(lines, vec!["one two", "three", "four five"]);
-    }
+pub fn render(m: &mps_documents::Model, council: &str) -> Result<Vec<u8>, typeset::TypesetError> {
+    typeset::render(&document(m, council))
 }

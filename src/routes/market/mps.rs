@@ -13,6 +13,7 @@ use crate::paths;
 use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::{Page, market::mps as view, page::set_flash};
+use entity::mps_documents::MpsStatus;
 
 async fn list_page(
     page: &Page,
@@ -121,13 +122,34 @@ pub async fn refresh(
     Ok(see_other(&paths::commissioner_mps_document(id)))
 }
 
+/// Publishing can never be undone: the editor's button leads here, and only this page's
+/// button (which sends `confirm`) publishes.
+pub async fn confirm_publish(
+    page: Page,
+    state: web::Data<AppState>,
+    PathId(id): PathId,
+) -> AppResult<HttpResponse> {
+    let m = mps::find(&state.db, id).await?;
+    if m.status != MpsStatus::Draft {
+        return Ok(see_other(&paths::commissioner_mps_document(id)));
+    }
+    Ok(html_page(
+        actix_web::http::StatusCode::OK,
+        view::confirm_publish(&page, &m),
+    ))
+}
+
 pub async fn publish(
     page: Page,
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
     session: Session,
     PathId(id): PathId,
+    form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
+    if FormFields(form.into_inner()).one("confirm") != "yes" {
+        return Ok(see_other(&paths::commissioner_mps_document_publish(id)));
+    }
     match mps::publish(&state.db, &actor, id).await? {
         Ok(()) => {
             set_flash(&session, "Published");
@@ -160,6 +182,32 @@ pub async fn public_document(
     Ok(view::document(&page, &m, false))
 }
 
+fn pdf_response(bytes: Vec<u8>, filename: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes)
+}
+
+/// A draft as the PDF it would publish, marked as a draft, for the commissioner to check.
+pub async fn draft_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppResult<HttpResponse> {
+    let m = mps::find(&state.db, id).await?;
+    let version = m.version;
+    let council = state.settings.funder_name.clone();
+    let bytes = crate::routes::blocking(move || {
+        crate::domain::market::mps_pdf::render(&m, &council).map_err(|e| anyhow::anyhow!("{e}"))
+    })
+    .await?
+    .map_err(crate::error::AppError::Internal)?;
+    Ok(pdf_response(
+        bytes,
+        &format!("draft-market-position-statement-v{version}.pdf"),
+    ))
+}
+
 /// A published statement as a PDF download.
 pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppResult<HttpResponse> {
     let m = mps::public(&state.db, id).await?;
@@ -167,17 +215,19 @@ pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppRe
     // A published statement never changes, so its PDF is made once per version and kept:
     // a stranger asking again and again costs a file read, not a render.
     let published = m.published_at.map_or(0, |t| t.timestamp());
+    // The directory names the typesetting, so PDFs set before it changed are set again.
     let cached = state
         .settings
         .data_dir
-        .join("mps-pdf")
+        .join("mps-pdf-tagged")
         .join(format!("{}-v{version}-{published}.pdf", m.id));
+    let council = state.settings.funder_name.clone();
     let bytes = crate::routes::blocking(move || -> anyhow::Result<Vec<u8>> {
         if let Ok(bytes) = std::fs::read(&cached) {
             return Ok(bytes);
         }
-        let bytes =
-            crate::domain::market::mps_pdf::render(&m).map_err(|e| anyhow::anyhow!("pdf: {e}"))?;
+        let bytes = crate::domain::market::mps_pdf::render(&m, &council)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         if let Some(dir) = cached.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -186,11 +236,8 @@ pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppRe
     })
     .await?
     .map_err(crate::error::AppError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            actix_web::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"market-position-statement-v{version}.pdf\""),
-        ))
-        .body(bytes))
+    Ok(pdf_response(
+        bytes,
+        &format!("market-position-statement-v{version}.pdf"),
+    ))
 }

@@ -7,7 +7,7 @@ use entity::mps_documents::MpsStatus;
 use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
-use crate::domain::listings::content::format_pounds;
+use crate::domain::listings::content::{format_pounds, format_pounds_and_pence};
 use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::paths;
@@ -96,7 +96,10 @@ pub fn editor(
             (error_summary(errors))
             span class="govuk-caption-l" { "Version " (m.version) " – " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) " " (status_tag(m)) }
             h1 class="govuk-heading-l" { (m.title) }
-            p class="govuk-body" { a class="govuk-link" href=(paths::commissioner_mps_document_preview(m.id)) { "See the whole statement as it will look" } }
+            p class="govuk-body" {
+                a class="govuk-link" href=(paths::commissioner_mps_document_preview(m.id)) { "See the whole statement as it will look" }
+                @if m.status == MpsStatus::Draft { " or " a class="govuk-link" href=(paths::commissioner_mps_document_pdf(m.id)) download { "download it as a PDF to check" } }
+            }
             @if m.status == MpsStatus::Draft {
                 form method="post" action=(base) novalidate {
                     (csrf_field(&csrf))
@@ -111,10 +114,36 @@ pub fn editor(
                 (button_form(&paths::commissioner_mps_document_refresh(m.id), &csrf, &[], secondary_button("Draft the figures again")))
                 h2 class="govuk-heading-m" { "Publish" }
                 p class="govuk-body" { "Publishing puts this version on the public list. It cannot be changed afterwards; the next one is a new version." }
-                (button_form(&paths::commissioner_mps_document_publish(m.id), &csrf, &[], button("Publish this version")))
+                a href=(paths::commissioner_mps_document_publish(m.id)) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Publish this version" }
             } @else {
                 p class="govuk-body" { "Published " @if let Some(at) = m.published_at { (format_date(&at.date_naive())) } ". It cannot be changed." }
                 p class="govuk-body" { a class="govuk-link" href=(paths::market_position_statement(m.id)) { "The public page" } }
+            }
+        },
+    )
+}
+
+/// The last step before publishing, which cannot be undone.
+pub fn confirm_publish(page: &Page, m: &mps_documents::Model) -> Markup {
+    let csrf = page.csrf();
+    layout(
+        page,
+        &format!("Publish {}?", m.title),
+        html! {
+            a href=(paths::commissioner_mps_document(m.id)) class="govuk-back-link" { "Back to the editor" }
+            span class="govuk-caption-l" { "Version " (m.version) }
+            h1 class="govuk-heading-l" { "Publish “" (m.title) "”?" }
+            div class="govuk-warning-text" {
+                span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                strong class="govuk-warning-text__text" {
+                    span class="govuk-visually-hidden" { "Warning" }
+                    "Publishing cannot be undone. This version goes on the public list as it is, with its figures, and can never be changed or taken down; corrections go in a new version."
+                }
+            }
+            p class="govuk-body" { "Before you publish, check " a class="govuk-link" href=(paths::commissioner_mps_document_preview(m.id)) { "the whole statement" } " and " a class="govuk-link" href=(paths::commissioner_mps_document_pdf(m.id)) download { "its PDF" } "." }
+            div class="govuk-button-group" {
+                (button_form(&paths::commissioner_mps_document_publish(m.id), &csrf, &[("confirm", "yes")], button("Publish this version")))
+                a class="govuk-link" href=(paths::commissioner_mps_document(m.id)) { "Cancel" }
             }
         },
     )
@@ -191,7 +220,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                         caption class="govuk-table__caption govuk-table__caption--s" { "Prices per unit: lower quarter, middle and upper quarter" }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Per" } (th_num("Services")) (th_num("Lower quarter")) (th_num("Middle")) (th_num("Upper quarter")) } }
                         tbody class="govuk-table__body" {
-                            @for p in &fig.prices { tr class="govuk-table__row" { td class="govuk-table__cell" { (p.unit) } (td_num(p.count)) (td_num(format_pounds(p.lower_quartile))) (td_num(format_pounds(p.median))) (td_num(format_pounds(p.upper_quartile))) } }
+                            @for p in &fig.prices { tr class="govuk-table__row" { td class="govuk-table__cell" { (p.unit) } (td_num(p.count)) (td_num(format_pounds_and_pence(p.lower_quartile))) (td_num(format_pounds_and_pence(p.median))) (td_num(format_pounds_and_pence(p.upper_quartile))) } }
                         }
                     }
                 }
@@ -264,7 +293,7 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                     p class="govuk-body" { (fig.grants.len()) " grants, " (format_pounds(fig.total_granted())) " in all." }
                     table class="govuk-table" tabindex="0" {
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Round" } th scope="col" class="govuk-table__header" { "Recipient" } (th_num("Amount")) } }
-                        tbody class="govuk-table__body" { @for g in &fig.grants { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.round) } td class="govuk-table__cell" { (g.recipient) } (td_num(format_pounds(g.amount_pence))) } } }
+                        tbody class="govuk-table__body" { @for g in &fig.grants { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.round) } td class="govuk-table__cell" { (g.recipient) } (td_num(format_pounds_and_pence(g.amount_pence))) } } }
                     }
                 }
             },
