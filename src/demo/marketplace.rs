@@ -18,7 +18,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait};
 
 use super::listing_templates::{
-    CULTURAL_NOTES, EXTRA_LANGUAGES, PROVIDER_NAMES, TEMPLATES, Template, categories_for, town_of,
+    ABOUT_US, CULTURAL_NOTES, EXTRA_LANGUAGES, PROVIDER_NAMES, TEMPLATES, Template, categories_for,
+    town_of,
 };
 use super::{DemoOrganisation, create_owner, seed_organisation};
 use crate::domain::audit::Actor;
@@ -178,6 +179,7 @@ impl<'a> Marketplace<'a> {
                 };
                 self.seed_listings(
                     id,
+                    &name,
                     *kind,
                     status == OrganisationStatus::Approved,
                     &sector,
@@ -194,6 +196,7 @@ impl<'a> Marketplace<'a> {
     async fn seed_listings(
         &mut self,
         organisation_id: OrganisationId,
+        provider: &str,
         kind: ProviderKind,
         approved: bool,
         home_sector: &str,
@@ -208,7 +211,7 @@ impl<'a> Marketplace<'a> {
                 }
             })
             .collect();
-        self.seed_planned(organisation_id, kind, home_sector, &plans)
+        self.seed_planned(organisation_id, provider, kind, home_sector, &plans)
             .await
     }
 
@@ -216,6 +219,7 @@ impl<'a> Marketplace<'a> {
     pub async fn seed_planned(
         &mut self,
         organisation_id: OrganisationId,
+        provider: &str,
         kind: ProviderKind,
         home_sector: &str,
         plans: &[Plan],
@@ -234,7 +238,7 @@ impl<'a> Marketplace<'a> {
                     .cloned()
                     .unwrap_or_else(|| home_sector.to_owned())
             };
-            let mut content = self.content(template, &sector);
+            let mut content = self.content(template, &sector, provider);
             if kind == ProviderKind::RegisteredCareProvider {
                 // Each registered home or office has its own CQC location; two listings in a
                 // row are the same place, as a home offering a stay and a day service is.
@@ -248,9 +252,22 @@ impl<'a> Marketplace<'a> {
         Ok(())
     }
 
-    fn content(&mut self, t: &Template, sector: &str) -> ListingContent {
+    fn content(&mut self, t: &Template, sector: &str, provider: &str) -> ListingContent {
         let rng = &mut self.rng;
         let town = town_of(sector.split(' ').next().unwrap_or(""));
+        // Worded by the listing's number, not drawn from the seeded sequence, so the rest of
+        // the demo stays as it was.
+        let n = self.listings_created;
+        let summary = std::iter::once(t.summary)
+            .chain(t.alternatives.iter().copied())
+            .nth(n % (1 + t.alternatives.len()))
+            .unwrap_or(t.summary)
+            .to_owned();
+        let about = ABOUT_US[(n * 3) % ABOUT_US.len()]
+            .replace("{provider}", provider)
+            .replace("{town}", town)
+            .replace("{year}", &(1998 + (n * 7) % 25).to_string());
+        let description = format!("{}\n\n{about}", t.description);
         let title = t
             .titles
             .choose(rng)
@@ -306,9 +323,8 @@ impl<'a> Marketplace<'a> {
                 .collect(),
             accessibility_notes: None,
         });
-        // Every other listing gives its own number (without drawing on the seeded sequence).
-        let n = self.listings_created;
-        let reach = if n % 2 == 0 {
+        // Every other listing gives its own number.
+        let reach = if n.is_multiple_of(2) {
             Reach {
                 phones: vec![Phone {
                     number: format!("0161 496 {:04}", 2000 + n),
@@ -325,8 +341,8 @@ impl<'a> Marketplace<'a> {
             accreditations: None,
             cqc_location_id: None,
             title,
-            summary: t.summary.to_owned(),
-            description: t.description.to_owned(),
+            summary,
+            description,
             category_ids: self
                 .category_ids
                 .get(t.category)

@@ -3,6 +3,7 @@
 //! look around. Loaded automatically only into an empty embedded SQLite database.
 
 mod conversations;
+mod demand;
 mod funding;
 pub mod listing_templates;
 mod marketplace;
@@ -254,7 +255,9 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
                 .address
                 .map(|(_, postcode)| &postcode[..postcode.len() - 2])
                 .unwrap_or("M33 7");
-            market.seed_planned(id, org.kind, sector, plans).await?;
+            market
+                .seed_planned(id, org.name, org.kind, sector, plans)
+                .await?;
         }
         market.seed_providers().await?;
         tracing::info!(
@@ -266,6 +269,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
     if admin_id.is_some() {
         conversations::seed(db, base_url).await?;
         funding::seed(db, base_url).await?;
+        demand::seed(db).await?;
     }
     Ok(())
 }
