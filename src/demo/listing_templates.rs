@@ -483,3 +483,15 @@ pub const ABOUT_US: &[&str] = &[
     "Since {year}, {provider} has worked with families across {town} and the rest of Trafford.",
     "We are small on purpose: you will always speak to someone who knows you.",
 ];
+
+/// How a provider works, said after `ABOUT_US` (seven, so with eight of those and three
+/// ways of putting each offer no two listings of a kind read alike).
+pub const HOW_WE_WORK: &[&str] = &[
+    "We start with a visit at home in {town} to agree what you want from us.",
+    "The same two or three people support you each week, so you are not explaining yourself to strangers.",
+    "You can pay from a direct payment, a personal budget or your own money.",
+    "We check in with you after the first month and change anything that is not working.",
+    "Family members can join the first meeting, in person or by phone.",
+    "If we cannot help, we will tell you quickly and suggest someone in {town} who can.",
+    "We can usually start within two weeks of your first call.",
+];

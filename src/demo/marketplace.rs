@@ -18,8 +18,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseTransaction, EntityTrait};
 
 use super::listing_templates::{
-    ABOUT_US, CULTURAL_NOTES, EXTRA_LANGUAGES, PROVIDER_NAMES, TEMPLATES, Template, categories_for,
-    town_of,
+    ABOUT_US, CULTURAL_NOTES, EXTRA_LANGUAGES, HOW_WE_WORK, PROVIDER_NAMES, TEMPLATES, Template,
+    categories_for, town_of,
 };
 use super::{DemoOrganisation, create_owner, seed_organisation};
 use crate::domain::audit::Actor;
@@ -81,6 +81,8 @@ pub(super) struct Marketplace<'a> {
     category_ids: HashMap<String, i64>,
     today: NaiveDate,
     pub listings_created: usize,
+    /// How many listings of each kind of support have been worded so far.
+    worded: HashMap<&'static str, usize>,
 }
 
 impl<'a> Marketplace<'a> {
@@ -106,6 +108,7 @@ impl<'a> Marketplace<'a> {
             category_ids,
             today: Utc::now().date_naive(),
             listings_created: 0,
+            worded: HashMap::new(),
         })
     }
 
@@ -255,19 +258,27 @@ impl<'a> Marketplace<'a> {
     fn content(&mut self, t: &Template, sector: &str, provider: &str) -> ListingContent {
         let rng = &mut self.rng;
         let town = town_of(sector.split(' ').next().unwrap_or(""));
-        // Worded by the listing's number, not drawn from the seeded sequence, so the rest of
-        // the demo stays as it was.
+        // Worded by the listing's number among its kind (not drawn from the seeded sequence,
+        // so the rest of the demo stays as it was): every combination of the ways of putting
+        // the offer, what the provider says about itself and how it works comes once before
+        // any comes again.
         let n = self.listings_created;
+        let seen = self.worded.entry(t.category).or_default();
+        let k = *seen;
+        *seen += 1;
+        let ways = 1 + t.alternatives.len();
         let summary = std::iter::once(t.summary)
             .chain(t.alternatives.iter().copied())
-            .nth(n % (1 + t.alternatives.len()))
+            .nth(k % ways)
             .unwrap_or(t.summary)
             .to_owned();
-        let about = ABOUT_US[(n * 3) % ABOUT_US.len()]
+        let about = ABOUT_US[(k / ways) % ABOUT_US.len()]
             .replace("{provider}", provider)
             .replace("{town}", town)
             .replace("{year}", &(1998 + (n * 7) % 25).to_string());
-        let description = format!("{}\n\n{about}", t.description);
+        let how =
+            HOW_WE_WORK[(k / ways / ABOUT_US.len()) % HOW_WE_WORK.len()].replace("{town}", town);
+        let description = format!("{}\n\n{about} {how}", t.description);
         let title = t
             .titles
             .choose(rng)

@@ -134,3 +134,72 @@ async fn demo_data_gives_every_role_something_to_see() {
     assert_eq!(status, StatusCode::OK);
     assert!(!body.contains("Quiet Close") && !body.contains("M32 9AB"));
 }
+
+#[tokio::test]
+async fn the_demo_reads_like_a_council_a_year_in() {
+    let app = spawn_app().await;
+    kith::demo::seed(&app.db, &app.address).await.unwrap();
+
+    // Listings of the same kind are not the same text twice.
+    let live: Vec<i64> = entity::listings::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|l| l.live_revision_id)
+        .collect();
+    let mut texts = std::collections::BTreeMap::new();
+    for id in &live {
+        let revision = entity::listing_revisions::Entity::find_by_id(*id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let content: serde_json::Value = serde_json::from_str(&revision.content).unwrap();
+        let words = (
+            content["summary"].to_string(),
+            content["description"].to_string(),
+        );
+        if let Some(other) = texts.insert(words, revision.listing_id) {
+            panic!(
+                "{} (listing {}) repeats listing {other}'s words",
+                revision.title, revision.listing_id
+            );
+        }
+    }
+    assert!(live.len() > 100, "{} published listings", live.len());
+
+    // A published statement drafted from a year of demand, with gaps where little is offered.
+    let visitor = app.browser();
+    let (_, list) = visitor.get_text("/market-position-statements").await;
+    let id = list
+        .split("href=\"/market-position-statements/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a published statement")
+        .to_owned();
+    let (status, page) = visitor
+        .get_text(&format!("/market-position-statements/{id}"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(">0 searches"), "a year of searches");
+    assert!(
+        page.contains("Partington") || page.contains("M31"),
+        "{page}"
+    );
+    let res = visitor
+        .get(&format!("/market-position-statements/{id}/pdf"))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = crate::market::pdf_text(&res.bytes().await.unwrap());
+    let (headers, money) = crate::market::headers_and_money(&page);
+    assert!(!money.is_empty() && headers.len() > 20);
+    for m in &money {
+        assert!(text.contains(m.as_str()), "{m} in the PDF");
+    }
+    for h in &headers {
+        assert!(text.contains(h.as_str()), "{h} in the PDF");
+    }
+    // The demo's names in other scripts print in their own letters.
+    assert!(text.contains("Apna Ghar Companions (") && !text.contains('?') && !text.contains('□'));
+}

@@ -298,13 +298,20 @@ async fn a_market_position_statement_is_drafted_from_the_data_edited_published_a
         ),
         ("involved", "Email the commissioning team."),
     ];
+    // "Publish this version" on the editor saves what was typed, then asks to confirm.
+    let mut then_publish = narrative.to_vec();
+    then_publish.push(("next", "publish"));
+    let res = commissioner
+        .post_form(&format!("/commissioner/mps/{id}"), &then_publish)
+        .await;
     assert_eq!(
-        commissioner
-            .post_form(&format!("/commissioner/mps/{id}"), &narrative)
-            .await
-            .status(),
-        StatusCode::SEE_OTHER
+        crate::helpers::location(&res),
+        format!("/commissioner/mps/{id}/publish")
     );
+    let (_, editor) = commissioner
+        .get_text(&format!("/commissioner/mps/{id}"))
+        .await;
+    assert!(editor.contains("We will fund day support in M16."), "saved");
     assert_eq!(
         commissioner
             .post_form(
@@ -568,7 +575,7 @@ async fn counted_searches_are_forgotten_after_a_day() {
 
 /// The text of a PDF in reading order, whitespace folded to single spaces (wrapped lines
 /// read on).
-fn pdf_text(bytes: &[u8]) -> String {
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
     let pdf = lopdf::Document::load_mem(bytes).expect("a readable PDF");
     let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
     let text = pdf.extract_text(&pages).expect("text");
@@ -576,7 +583,7 @@ fn pdf_text(bytes: &[u8]) -> String {
 }
 
 /// Every `<th scope="col">` text and every amount of money on a page.
-fn headers_and_money(html: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn headers_and_money(html: &str) -> (Vec<String>, Vec<String>) {
     let main = &html[html.find("<main").unwrap()..];
     let headers = main
         .split("<th scope=\"col\"")

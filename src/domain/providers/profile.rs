@@ -98,12 +98,12 @@ fn cqc_id(raw: &str) -> Option<String> {
 
 /// The CQC id of one registered location (a care home, an agency's office).
 pub fn parse_cqc_location_id(raw: &str) -> Result<String, &'static str> {
-    cqc_id(raw).ok_or("Enter the CQC location ID, like 1-123456789")
+    cqc_id(raw).ok_or("Enter the CQC location ID in the right format, like 1-123456789")
 }
 
 /// The CQC id of the registered provider (one for all its locations).
 pub fn parse_cqc_provider_id(raw: &str) -> Result<String, &'static str> {
-    cqc_id(raw).ok_or("Enter the CQC provider ID, like 1-101234567")
+    cqc_id(raw).ok_or("Enter the CQC provider ID in the right format, like 1-101234567")
 }
 
 impl ProfileForm {

@@ -105,7 +105,12 @@ pub async fn save(
     match mps::save_narrative(&state.db, &actor, id, &f).await? {
         Ok(()) => {
             set_flash(&session, "Saved");
-            Ok(see_other(&paths::commissioner_mps_document(id)))
+            // "Publish this version" saves what was typed, then asks to confirm.
+            Ok(see_other(&if f.one("next") == "publish" {
+                paths::commissioner_mps_document_publish(id)
+            } else {
+                paths::commissioner_mps_document(id)
+            }))
         }
         Err(errors) => editor_page(&page, &state, id, &f, &errors).await,
     }

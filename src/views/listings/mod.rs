@@ -28,7 +28,7 @@ use crate::views::components::{
 };
 use crate::views::layout::layout;
 use crate::views::listings::parts::{
-    CategoryNames, history, key_facts, paragraphs, review_line, status_tags,
+    CategoryNames, history, key_facts, paragraphs, review_line, service_contact, status_tags,
 };
 use crate::views::page::Page;
 
@@ -171,11 +171,11 @@ pub fn listing_form(page: &Page, v: &FormView, errors: &FieldErrors) -> Markup {
 
                     h2 class="govuk-heading-m" { "Contact details for this service" }
                     p class="govuk-body" { "Leave these empty to show your organisation's phone, email and website." }
-                    (textarea("phones", "Phone numbers (optional)", &f.phones, errors, Some("One a line. Add what the number is for after a dash, like 0161 496 0000 – Reception, 8am to 6pm"), 2))
+                    (textarea("phones", "Phone numbers (optional)", &f.phones, errors, Some("One per line. Add what the number is for after a dash, like 0161 496 0000 – Reception, 8am to 6pm"), 2))
                     (text_input("service_email", "Email address (optional)", &f.service_email, errors, InputOptions { input_type: "email", spellcheck_off: true, ..Default::default() }))
                     (text_input("service_website", "Website (optional)", &f.service_website, errors, InputOptions { input_type: "url", hint: Some("Starting with https://"), spellcheck_off: true, ..Default::default() }))
-                    (textarea("people", "People to ask for (optional)", &f.people, errors, Some("One a line: a name, then a job title and a phone number if you like, like Ann Persona – Reception Manager – 0161 496 0000"), 2))
-                    (textarea("areas", "Areas you cover (optional)", &f.areas, errors, Some("One a line, like All of Trafford"), 2))
+                    (textarea("people", "People to ask for (optional)", &f.people, errors, Some("One per line: a name, then a job title and a phone number if you like, like Ann Persona – Reception Manager – 0161 496 0000"), 2))
+                    (textarea("areas", "Areas you cover (optional)", &f.areas, errors, Some("One per line, like All of Trafford"), 2))
                     (textarea("accreditations", "Accreditations and memberships (optional)", &f.accreditations, errors, Some("For example, Dementia Friendly, or members of the UK Homecare Association"), 2))
                     (text_input("cqc_location_id", "CQC location ID (registered services only)", &f.cqc_location_id, errors, InputOptions { hint: Some("The location this service is registered at, like 1-123456789. Each home or office has its own."), width_class: Some("govuk-input--width-10"), ..Default::default() }))
                     (button("Save"))
@@ -266,6 +266,10 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     }
                     p class="govuk-body-l" { (version.content.summary) }
                     (key_facts(&version.content, m.category_name))
+                    @if let Some(contact) = service_contact(&version.content) {
+                        h3 class="govuk-heading-s" { "Contact details for this service" }
+                        (contact)
+                    }
                     h3 class="govuk-heading-s" { "Description" }
                     (paragraphs(&version.content.description))
 

@@ -113,7 +113,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     }
     if let Some(cqc) = &c.cqc_location_id {
         contact.push((
-            "CQC registration",
+            "CQC",
             html! { a class="govuk-link" href={ "https://www.cqc.org.uk/location/" (cqc) } rel="noopener" { "Location " (cqc) " on the CQC website" } },
         ));
     }

@@ -132,6 +132,39 @@ pub fn key_facts(c: &ListingContent, category_name: CategoryNames) -> Markup {
     summary_list(&rows)
 }
 
+/// The service's own contact details and registration, for the provider's own page (the
+/// public page has them in its contact box). `None` when it gives none.
+pub fn service_contact(c: &ListingContent) -> Option<Markup> {
+    use crate::domain::listings::reach::{people_text, phones_text};
+    let r = &c.reach;
+    let mut rows: Vec<(&str, Markup)> = Vec::new();
+    if !r.phones.is_empty() {
+        rows.push((
+            "Phone numbers",
+            html! { span class="kith-pre-line" { (phones_text(&r.phones)) } },
+        ));
+    }
+    if let Some(email) = &r.email {
+        rows.push(("Email", html! { (email) }));
+    }
+    if let Some(website) = &r.website {
+        rows.push((
+            "Website",
+            html! { span class="kith-break-words" { (website) } },
+        ));
+    }
+    if !r.people.is_empty() {
+        rows.push((
+            "People to ask for",
+            html! { span class="kith-pre-line" { (people_text(&r.people)) } },
+        ));
+    }
+    if let Some(cqc) = &c.cqc_location_id {
+        rows.push(("CQC location ID", html! { (cqc) }));
+    }
+    (!rows.is_empty()).then(|| summary_list(&rows))
+}
+
 /// The description, split into paragraphs on blank lines.
 pub fn paragraphs(text: &str) -> Markup {
     html! {

@@ -101,7 +101,7 @@ pub fn editor(
                 @if m.status == MpsStatus::Draft { " or " a class="govuk-link" href=(paths::commissioner_mps_document_pdf(m.id)) download { "download it as a PDF to check" } }
             }
             @if m.status == MpsStatus::Draft {
-                form method="post" action=(base) novalidate {
+                form method="post" action=(base) novalidate id="narrative" {
                     (csrf_field(&csrf))
                     (text_input("title", "Title", &title, errors, InputOptions::default()))
                     @for (key, heading, hint) in SECTIONS {
@@ -114,7 +114,8 @@ pub fn editor(
                 (button_form(&paths::commissioner_mps_document_refresh(m.id), &csrf, &[], secondary_button("Draft the figures again")))
                 h2 class="govuk-heading-m" { "Publish" }
                 p class="govuk-body" { "Publishing puts this version on the public list. It cannot be changed afterwards; the next one is a new version." }
-                a href=(paths::commissioner_mps_document_publish(m.id)) role="button" draggable="false" class="govuk-button" data-module="govuk-button" { "Publish this version" }
+                // Saves what is in the boxes first, then asks to confirm.
+                button type="submit" form="narrative" name="next" value="publish" class="govuk-button" data-module="govuk-button" { "Publish this version" }
             } @else {
                 p class="govuk-body" { "Published " @if let Some(at) = m.published_at { (format_date(&at.date_naive())) } ". It cannot be changed." }
                 p class="govuk-body" { a class="govuk-link" href=(paths::market_position_statement(m.id)) { "The public page" } }
@@ -141,8 +142,10 @@ pub fn confirm_publish(page: &Page, m: &mps_documents::Model) -> Markup {
                 }
             }
             p class="govuk-body" { "Before you publish, check " a class="govuk-link" href=(paths::commissioner_mps_document_preview(m.id)) { "the whole statement" } " and " a class="govuk-link" href=(paths::commissioner_mps_document_pdf(m.id)) download { "its PDF" } "." }
-            div class="govuk-button-group" {
-                (button_form(&paths::commissioner_mps_document_publish(m.id), &csrf, &[("confirm", "yes")], button("Publish this version")))
+            form method="post" action=(paths::commissioner_mps_document_publish(m.id)) novalidate class="govuk-button-group" {
+                (csrf_field(&csrf))
+                input type="hidden" name="confirm" value="yes";
+                (button("Publish this version"))
                 a class="govuk-link" href=(paths::commissioner_mps_document(m.id)) { "Cancel" }
             }
         },

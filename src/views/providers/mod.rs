@@ -234,7 +234,7 @@ pub fn public(
         rows.push(("Areas covered", html! { (areas) }));
     }
     if let Some(cqc) = &p.cqc_provider_id {
-        rows.push(("CQC provider ID", html! { (cqc) }));
+        rows.push(("CQC provider ID", html! { a class="govuk-link" href={ "https://www.cqc.org.uk/provider/" (cqc) } rel="noopener" { (cqc) " on the CQC website" } }));
     }
     layout(
         page,
