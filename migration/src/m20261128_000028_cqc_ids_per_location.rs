@@ -1,8 +1,10 @@
 //! CQC ids where they belong. The id an organisation gave was one CQC *location* id for the
 //! whole provider, so a provider with five homes linked all five to one home's CQC page.
-//! Each listing now carries its own location's id in its content (kept in every revision
-//! of the organisation's listings, so nothing already approved changes), and the
-//! organisation carries the CQC *provider* id, which nobody has given yet.
+//! Each listing now carries its own location's id in its content, and the organisation the
+//! CQC *provider* id, which nobody has given yet. An organisation with one listing gives
+//! that listing its id (in every revision, so nothing approved changes); for one with
+//! several, which home the id was is not known, so no listing is given it and the audit
+//! log keeps it, for the council to ask the provider.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -22,6 +24,16 @@ enum Listings {
     Table,
     Id,
     OrganisationId,
+}
+
+#[derive(DeriveIden)]
+enum AuditLog {
+    Table,
+    OccurredAt,
+    Action,
+    SubjectType,
+    SubjectId,
+    Detail,
 }
 
 #[derive(DeriveIden)]
@@ -46,15 +58,90 @@ fn with_location(content: &str, location_id: &str) -> Option<String> {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(ProviderOrganisations::Table)
-                    .add_column(string_null(ProviderOrganisations::CqcProviderId))
+        // A run that stopped part-way (SQLite runs no migration in one transaction) resumes.
+        if !manager
+            .has_column("provider_organisations", "cqc_provider_id")
+            .await?
+        {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(ProviderOrganisations::Table)
+                        .add_column(string_null(ProviderOrganisations::CqcProviderId))
+                        .to_owned(),
+                )
+                .await?;
+        }
+        if !manager
+            .has_column("provider_organisations", "cqc_location_id")
+            .await?
+        {
+            return Ok(());
+        }
+        let db = manager.get_connection();
+        // Organisations with an id, and how many listings each has.
+        let given = Query::select()
+            .column((ProviderOrganisations::Table, ProviderOrganisations::Id))
+            .column((
+                ProviderOrganisations::Table,
+                ProviderOrganisations::CqcLocationId,
+            ))
+            .expr_as(
+                Expr::col((Listings::Table, Listings::Id)).count(),
+                Alias::new("listings"),
+            )
+            .from(ProviderOrganisations::Table)
+            .left_join(
+                Listings::Table,
+                Expr::col((Listings::Table, Listings::OrganisationId))
+                    .equals((ProviderOrganisations::Table, ProviderOrganisations::Id)),
+            )
+            .and_where(
+                Expr::col((
+                    ProviderOrganisations::Table,
+                    ProviderOrganisations::CqcLocationId,
+                ))
+                .is_not_null(),
+            )
+            .group_by_col((ProviderOrganisations::Table, ProviderOrganisations::Id))
+            .group_by_col((
+                ProviderOrganisations::Table,
+                ProviderOrganisations::CqcLocationId,
+            ))
+            .to_owned();
+        let mut single = Vec::new();
+        for row in db.query_all(&given).await? {
+            let id: i64 = row.try_get("", "id")?;
+            let location: String = row.try_get("", "cqc_location_id")?;
+            let listings: i64 = row.try_get("", "listings")?;
+            if listings == 1 {
+                single.push(id);
+                continue;
+            }
+            db.execute(
+                &Query::insert()
+                    .into_table(AuditLog::Table)
+                    .columns([
+                        AuditLog::OccurredAt,
+                        AuditLog::Action,
+                        AuditLog::SubjectType,
+                        AuditLog::SubjectId,
+                        AuditLog::Detail,
+                    ])
+                    .values_panic([
+                        Expr::current_timestamp(),
+                        "organisation.cqc_location_id_unplaced".into(),
+                        "provider_organisation".into(),
+                        id.to_string().into(),
+                        format!(
+                            "CQC location ID {location} was given for the whole organisation, which has {listings} listings: not given to any of them; ask the provider for each listing's own"
+                        )
+                        .into(),
+                    ])
                     .to_owned(),
             )
             .await?;
-        let db = manager.get_connection();
+        }
         let revisions = Query::select()
             .column((ListingRevisions::Table, ListingRevisions::Id))
             .column((ListingRevisions::Table, ListingRevisions::Content))
@@ -74,11 +161,7 @@ impl MigrationTrait for Migration {
                     .equals((Listings::Table, Listings::OrganisationId)),
             )
             .and_where(
-                Expr::col((
-                    ProviderOrganisations::Table,
-                    ProviderOrganisations::CqcLocationId,
-                ))
-                .is_not_null(),
+                Expr::col((ProviderOrganisations::Table, ProviderOrganisations::Id)).is_in(single),
             )
             .to_owned();
         for row in db.query_all(&revisions).await? {

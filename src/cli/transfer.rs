@@ -63,6 +63,8 @@ pub fn print_report(report: &Report) {
     for row in &report.rows {
         if let Outcome::Skipped(reason) = &row.outcome {
             println!("skipped {}: {reason}", row.label);
+        } else if !row.left_out.is_empty() {
+            println!("{}: left out {}", row.label, row.left_out.join("; "));
         }
     }
     println!("{}", report.summary());

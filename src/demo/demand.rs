@@ -242,7 +242,9 @@ async fn enquiries(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result<
             }
         });
         let first_response = minutes.map(|m| created + Duration::minutes(m));
-        let closed = outcome.map(|_| created + Duration::days(rng.gen_range(2..21)));
+        let closed = outcome.map(|_| {
+            (created + Duration::days(rng.gen_range(2..21))).min(Utc::now() - Duration::hours(1))
+        });
         let enquiry = enquiries::Entity::insert(enquiries::ActiveModel {
             listing_id: Set(view.listing.id),
             organisation_id: Set(view.listing.organisation_id),
@@ -336,12 +338,14 @@ async fn statement(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     let form = FormFields(sections);
-    if let Ok(Ok(())) = mps::save_narrative(db, &actor, id, &form).await {
-        mps::publish(db, &actor, id)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .map_err(|e| anyhow::anyhow!("the demo statement: {e:?}"))?;
-    }
+    mps::save_narrative(db, &actor, id, &form)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(|e| anyhow::anyhow!("the demo statement's text: {e:?}"))?;
+    mps::publish(db, &actor, id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .map_err(|e| anyhow::anyhow!("the demo statement: {e:?}"))?;
     Ok(())
 }
 
@@ -350,7 +354,122 @@ pub(super) async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(20_261_128);
     searches(db, &mut rng, today).await?;
     enquiries(db, &mut rng).await?;
+    quality_checks(db, &mut rng, today).await?;
     supply(db, today).await?;
     statement(db, today).await?;
+    Ok(())
+}
+
+/// What checkers wrote, by score: evidence a council officer would recognise.
+const EVIDENCE: [(i32, &str); 4] = [
+    (
+        4,
+        "People told us staff go out of their way for them; records were thorough and up to date.",
+    ),
+    (
+        3,
+        "People were happy with the support; care plans were reviewed on time.",
+    ),
+    (
+        2,
+        "Some visits were late or cut short, and two care plans had not been reviewed this year.",
+    ),
+    (
+        1,
+        "Staff were not always trained for the support they gave; we raised this with the provider.",
+    ),
+];
+
+/// Quality checks the council published over the year, on about a third of the listings,
+/// mostly good: the quality pages and the statement's ratings show a spread, not zeros.
+async fn quality_checks(
+    db: &DatabaseConnection,
+    rng: &mut StdRng,
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    use crate::domain::checking::inspections::{Answer, Answers, KEY_QUESTIONS, overall};
+    use entity::checker_assignments::{self, AssignmentStatus};
+    use entity::inspections::{self, InspectionStatus};
+    let (Some(checker), Some(admin)) = (
+        user_id(db, "checker@kith.example").await?,
+        user_id(db, "admin@kith.example").await?,
+    ) else {
+        return Ok(());
+    };
+    let published = entity::listings::Entity::find()
+        .filter(entity::listings::Column::Status.eq(ListingStatus::Approved))
+        .all(db)
+        .await?;
+    let checked: Vec<_> = published.iter().filter(|_| rng.gen_bool(0.35)).collect();
+    let txn = db.begin_write().await?;
+    for listing in checked {
+        let visit = today - Duration::days(rng.gen_range(10..350));
+        let at = visit.and_hms_opt(11, 0, 0).unwrap_or_default().and_utc();
+        // Mostly good, some outstanding, a few that need to improve.
+        let base = match rng.gen_range(0..100) {
+            0..20 => 4,
+            20..80 => 3,
+            80..95 => 2,
+            _ => 1,
+        };
+        let answers: Answers = KEY_QUESTIONS
+            .iter()
+            .map(|(key, _, _)| {
+                let score = (base + rng.gen_range(-1..=1)).clamp(1, 4);
+                let evidence = EVIDENCE
+                    .iter()
+                    .find(|(s, _)| *s == score)
+                    .map_or("", |(_, e)| e);
+                (
+                    (*key).to_owned(),
+                    Answer {
+                        score: Some(score),
+                        evidence: evidence.to_owned(),
+                        private: false,
+                    },
+                )
+            })
+            .collect();
+        let assignment = checker_assignments::Entity::insert(checker_assignments::ActiveModel {
+            listing_id: Set(listing.id),
+            organisation_id: Set(listing.organisation_id),
+            checker_user_id: Set(checker),
+            assigned_by_user_id: Set(admin),
+            due_on: Set(visit + Duration::days(14)),
+            notes: Set(String::new()),
+            status: Set(AssignmentStatus::Published),
+            responded_at: Set(Some(at - Duration::days(7))),
+            created_at: Set(at - Duration::days(10)),
+            updated_at: Set(at + Duration::days(5)),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        inspections::Entity::insert(inspections::ActiveModel {
+            assignment_id: Set(assignment),
+            listing_id: Set(listing.id),
+            organisation_id: Set(listing.organisation_id),
+            checker_user_id: Set(checker),
+            status: Set(InspectionStatus::Published),
+            visit_date: Set(Some(visit)),
+            visit_type: Set(Some("announced".into())),
+            overall_score: Set(overall(&answers)),
+            answers: Set(serde_json::to_string(&answers).unwrap_or_else(|_| "{}".into())),
+            people_said: Set(
+                "People we spoke to were positive about the staff who support them.".into(),
+            ),
+            actions: Set(String::new()),
+            admin_comments: Set(None),
+            submitted_at: Set(Some(at + Duration::days(1))),
+            published_at: Set(Some(at + Duration::days(5))),
+            created_at: Set(at),
+            updated_at: Set(at + Duration::days(5)),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    txn.commit().await?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 use std::sync::LazyLock;
 
 use skrifa::MetadataProvider as _;
-use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// One font file: its bytes (for krilla), its character map and its shaper.
 pub struct Face {
@@ -80,11 +80,16 @@ fn mark(c: char) -> bool {
     c.general_category_group() == GeneralCategoryGroup::Mark
 }
 
-/// The text with control characters dropped and characters no face has replaced by
-/// [`MISSING`], so a PDF is never refused for a character someone typed.
+/// The text with control and invisible format characters dropped (a byte-order mark, a
+/// direction mark: no glyph may stand for them in an accessible PDF; the joiners that shape
+/// scripts and emoji stay) and characters no face has replaced by [`MISSING`], so a PDF is
+/// never refused for a character someone typed.
 pub fn printable(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_control())
+        .filter(|c| {
+            c.general_category() != GeneralCategory::Format || matches!(c, '\u{200C}' | '\u{200D}')
+        })
         .map(|c| {
             if c.is_whitespace() {
                 ' '
@@ -183,6 +188,12 @@ mod tests {
                 "{run:?} in face {face}"
             );
         }
+    }
+
+    #[test]
+    fn invisible_format_characters_are_dropped_and_joiners_kept() {
+        assert_eq!(printable("a\u{FEFF}b\u{200E}c\u{2066}d"), "abcd");
+        assert_eq!(printable("👩\u{200D}💻"), "👩\u{200D}💻");
     }
 
     #[test]

@@ -278,7 +278,10 @@ impl Layouter {
         };
         let header_h = height(&header);
         let rows: Vec<Vec<Vec<String>>> = t.rows.iter().map(|r| set_row(r, REGULAR)).collect();
-        let caption = t.caption.as_ref().map(|c| wrap(c, BOLD, BODY, WIDTH));
+        let caption = t
+            .caption
+            .as_ref()
+            .map(|c| wrap(&fonts::printable(c), BOLD, BODY, WIDTH));
         let caption_h = caption
             .as_ref()
             .map_or(0.0, |c| c.len() as f32 * BODY * LEADING + 2.0);
@@ -453,14 +456,25 @@ fn mix(a: Colour, b: Colour, t: f32) -> Colour {
 
 /// Horizontal bars with their labels and values; returns the drawing and its height.
 fn bars_ops(title: &str, bars: &[(String, f64)], top: f32) -> (Vec<Op>, f32) {
-    let mut ops = vec![text_op(MARGIN, top + BODY, title, BOLD, BODY)];
+    let mut ops = vec![text_op(
+        MARGIN,
+        top + BODY,
+        &fonts::printable(title),
+        BOLD,
+        BODY,
+    )];
     let label_w = bars
         .iter()
         .map(|(l, _)| fonts::width(&fonts::printable(l), REGULAR, SMALL))
         .fold(0.0, f32::max)
         .min(WIDTH * 0.45)
         + 8.0;
-    let max = bars.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1.0);
+    let max = bars
+        .iter()
+        .map(|(_, v)| *v)
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+        .max(1.0);
     let area = WIDTH - label_w - 40.0;
     let row_h = 18.0;
     let mut y = top + BODY * LEADING + 6.0;
@@ -472,7 +486,11 @@ fn bars_ops(title: &str, bars: &[(String, f64)], top: f32) -> (Vec<Op>, f32) {
             REGULAR,
             SMALL,
         ));
-        let w = (*value / max) as f32 * area;
+        let w = if value.is_finite() {
+            (value.max(0.0) / max) as f32 * area
+        } else {
+            0.0
+        };
         if w > 0.0 {
             ops.push(Op::Rect {
                 x: MARGIN + label_w,
@@ -510,7 +528,13 @@ fn heat_map_ops(
     values: &[Vec<f64>],
     top: f32,
 ) -> (Vec<Op>, f32) {
-    let mut ops = vec![text_op(MARGIN, top + BODY, title, BOLD, BODY)];
+    let mut ops = vec![text_op(
+        MARGIN,
+        top + BODY,
+        &fonts::printable(title),
+        BOLD,
+        BODY,
+    )];
     let label_w = rows
         .iter()
         .map(|l| fonts::width(&fonts::printable(l), REGULAR, SMALL))

@@ -95,6 +95,9 @@ pub fn report(page: &Page, file_name: &str, report: &Report) -> Markup {
                                     Outcome::Unchanged(id) => { (tag("No change", Some("grey"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
                                     Outcome::Skipped(reason) => { (tag("Skipped", Some("red"))) " " (reason) }
                                 }
+                                @if !row.left_out.is_empty() && !matches!(row.outcome, Outcome::Skipped(_)) {
+                                    p class="govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0" { "Left out: " (row.left_out.join("; ")) }
+                                }
                             }
                         }
                     }

@@ -261,7 +261,12 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         import_file(&admin, "oruk", ("mixed.json", file), &[("approve", "yes")]).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        page.contains("9 rows read: 2 created, 0 updated, 0 unchanged, 7 skipped"),
+        page.contains("9 rows read: 3 created, 0 updated, 0 unchanged, 6 skipped"),
+        "{page}"
+    );
+    // A malformed optional detail is left out, and said, rather than losing the service.
+    assert!(
+        page.contains("Left out: the CQC location ID “CQC-123”, which is not like 1-123456789"),
         "{page}"
     );
     for reason in [
@@ -270,15 +275,14 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
         "home_place: We cannot find ZZ99 9ZZ",
         "the service has no organization with a name",
         "title: ",
-        "cqc_location_id: Enter the CQC location ID",
         "the same id was used earlier",
     ] {
         assert!(page.contains(reason), "{reason} in {page}");
     }
     assert_eq!(
         listing_count(&app).await,
-        2,
-        "the good row, and the one that gives no days (many directories carry no schedule)"
+        3,
+        "the good row, the one that gives no days (many directories carry no schedule) and the one whose CQC id was left out"
     );
     let (_, no_days) = app.browser().get_text("/listings/2").await;
     assert!(
@@ -313,7 +317,7 @@ async fn malformed_rows_are_each_reported_and_none_of_them_written() {
     // Without "publish at once" it waits for review like any submitted listing.
     let (_, queue) = admin.get_text("/admin/listings").await;
     assert!(queue.contains("Lunch club for older people"), "{queue}");
-    assert_eq!(listing_count(&app).await, 3);
+    assert_eq!(listing_count(&app).await, 4);
     let (status, all) = admin.get_text("/admin/listings.csv").await;
     assert_eq!(status, StatusCode::OK);
     assert!(all.starts_with("Listing,Title,Provider"));
@@ -624,6 +628,34 @@ fn location_cqc(s: &Service) -> Option<String> {
 #[tokio::test]
 async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_and_back() {
     let a = spawn_app().await;
+    // A provider's own listing at one of the homes is theirs: no import takes it over.
+    let (provider, _, org) =
+        crate::helpers::fixtures::approved_provider(&a, "micro_enterprise").await;
+    let own = crate::helpers::fixtures::create_listing(
+        &a,
+        &provider,
+        org,
+        "Our own page for Ashgrove",
+        "20",
+    )
+    .await;
+    let mut fields = crate::helpers::fixtures::listing_fields(
+        &crate::helpers::fixtures::category_id(&a, "domestic-help").await,
+        "Our own page for Ashgrove",
+        "20",
+    );
+    fields.push(("cqc_location_id", "1-1000000011".into()));
+    let res = provider
+        .post_form(
+            &format!("/provider/listings/{own}"),
+            &crate::helpers::fixtures::as_refs(&fields),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "saved with its CQC location"
+    );
     let (admin, _) = a.signed_in_as(Role::Admin).await;
     let (status, page) = import_file(
         &admin,
@@ -637,7 +669,16 @@ async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_
         page.contains("6 rows read: 6 created, 0 updated, 0 unchanged, 0 skipped"),
         "{page}"
     );
-    let first = exported(&a).await;
+    let (_, own_page) = provider
+        .get_text(&format!("/provider/listings/{own}"))
+        .await;
+    assert!(own_page.contains("Our own page for Ashgrove") && own_page.contains("1-1000000011"));
+    let first: Vec<Service> = exported(&a).await;
+    assert_eq!(
+        first.len(),
+        6,
+        "the provider's own listing is not published"
+    );
 
     // Everything the directory gave is there again: phones, people, email, website,
     // areas, languages, accreditations, and the CQC ids where they belong.
@@ -790,10 +831,58 @@ async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_
         page.contains("6 rows read: 0 created, 0 updated, 6 unchanged, 0 skipped"),
         "{page}"
     );
-    assert_eq!(listing_count(&a).await, 6);
+    assert_eq!(
+        listing_count(&a).await,
+        7,
+        "six imported and the provider's own"
+    );
     let organisations = entity::provider_organisations::Entity::find()
         .count(&a.db)
         .await
         .unwrap();
-    assert_eq!(organisations, 3, "no organisation made for nothing");
+    assert_eq!(organisations, 4, "no organisation made for nothing");
+    let (_, own_page) = provider
+        .get_text(&format!("/provider/listings/{own}"))
+        .await;
+    assert!(own_page.contains("Our own page for Ashgrove"), "untouched");
+
+    // Details a form would refuse are left out and said, not the whole service.
+    let mut messy: Vec<Value> = serde_json::from_slice(&registered_locations()).unwrap();
+    let mut messy = messy.remove(1);
+    messy["id"] = "messy".into();
+    messy["name"] = "Brooklands Lodge annexe".into();
+    messy["url"] = "www.brooklands.example".into();
+    messy["email"] = "not an email".into();
+    messy["phones"] = serde_json::json!([
+        {"id": "p1", "number": "0161 496 0000 ext 2"},
+        {"id": "p2", "number": "ring reception"}
+    ]);
+    messy["service_at_locations"][0]["location"]["external_identifier"] = "1-1000000099".into();
+    let (_, page) = import_file(
+        &admin,
+        "oruk",
+        ("messy.json", serde_json::to_vec(&[messy]).unwrap()),
+        &[("approve", "yes")],
+    )
+    .await;
+    assert!(
+        page.contains("1 rows read: 1 created")
+            && page.contains("the phone “ring reception”, which is not a telephone number")
+            && page.contains("the email “not an email”, which is not an email address"),
+        "{page}"
+    );
+    let annexe = exported(&a)
+        .await
+        .into_iter()
+        .find(|s| s.name == "Brooklands Lodge annexe")
+        .unwrap();
+    assert_eq!(
+        annexe.url.as_deref(),
+        Some("https://www.brooklands.example/")
+    );
+    let phone = &annexe.phones.as_ref().unwrap()[0];
+    assert_eq!(
+        (phone.number.as_str(), phone.description.as_deref()),
+        ("0161 496 0000", Some("ext 2"))
+    );
 }

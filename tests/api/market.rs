@@ -632,7 +632,8 @@ async fn the_statement_pdf_says_what_its_page_says_in_every_script() {
         .next()
         .unwrap()
         .to_owned();
-    let people = "Residents name places and services in many scripts.\n\nŁódź, Iași, Đà Nẵng, 中醫診所, سہارا, সহায়তা, ਪੰਜਾਬੀ, 😀 and ₺.";
+    // (A byte-order mark pasted in from a word processor prints as nothing.)
+    let people = "Residents\u{FEFF} name places and services in many scripts.\n\nŁódź, Iași, Đà Nẵng, 中醫診所, سہارا, সহায়তা, ਪੰਜਾਬੀ, 😀 and ₺.";
     let narrative: Vec<(&str, &str)> = vec![
         ("title", "Statement 2026: Łódź, Iași, Đà Nẵng"),
         ("vision", "People live well at home."),

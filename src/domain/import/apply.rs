@@ -22,7 +22,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::listings::content::ListingContent;
 use crate::domain::listings::{self, ListingView};
-use crate::domain::providers::profile::{parse_cqc_provider_id, parse_phone, parse_website};
+use crate::domain::providers::profile::{parse_cqc_provider_id, parse_website};
 use crate::domain::search::changes as search_changes;
 
 #[derive(Clone, Debug)]
@@ -48,6 +48,8 @@ pub enum Outcome {
 pub struct RowReport {
     pub label: String,
     pub outcome: Outcome,
+    /// What the source gave that was left out (see `ImportRow::left_out`).
+    pub left_out: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -165,13 +167,6 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     {
         return Err(format!("“{email}” is not an email address"));
     }
-    if let Some(phone) = &o.phone
-        && parse_phone(phone).is_err()
-    {
-        return Err(format!(
-            "the organisation's phone “{phone}” is not a telephone number"
-        ));
-    }
     if let Some(id) = &o.cqc_provider_id
         && parse_cqc_provider_id(id).is_err()
     {
@@ -183,24 +178,15 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
 }
 
 /// The organisation for a row, created (approved: the council is importing it) or updated.
-/// `matched` is the organisation of the listing the row matched by its CQC location (another
-/// directory's record of the same place): that organisation is this source's from now on.
 async fn organisation(
     txn: &impl ConnectionTrait,
     actor: &Actor,
     o: &OrganisationIn,
-    matched: Option<OrganisationId>,
 ) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     // A website the provider's own profile form would accept, or none.
-    let known = local_id(txn, ImportKind::Organisation, &o.source_id).await?;
-    if known.is_none()
-        && let Some(id) = matched
-    {
-        remember(txn, ImportKind::Organisation, &o.source_id, id.0).await?;
-    }
     let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
-    if let Some(id) = known.or(matched.map(|m| m.0))
+    if let Some(id) = local_id(txn, ImportKind::Organisation, &o.source_id).await?
         && let Some(existing) = provider_organisations::Entity::find_by_id(id)
             .one(txn)
             .await?
@@ -293,6 +279,19 @@ async fn matched(
         .into_iter()
         .filter(|id| !claimed.contains(id))
         .collect();
+    // Only listings an import wrote: a provider's own listing is theirs to keep up to date.
+    let imported: BTreeSet<i64> = import_sources::Entity::find()
+        .filter(import_sources::Column::Kind.eq(ImportKind::Service))
+        .filter(import_sources::Column::LocalId.is_in(ids.iter().map(|id| id.0)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.local_id)
+        .collect();
+    let ids: Vec<ListingId> = ids
+        .into_iter()
+        .filter(|id| imported.contains(&id.0))
+        .collect();
     let mut at_location = Vec::new();
     for id in ids {
         if let Some(view) = load(conn, id).await?
@@ -360,8 +359,26 @@ fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
     if content.languages.is_empty() {
         content.languages.clone_from(&latest.languages);
     }
-    if content.reach.is_empty() {
-        content.reach.clone_from(&latest.reach);
+    // Each contact detail on its own: a directory that gives a phone does not take away
+    // the website a provider added.
+    let (reach, said) = (&mut content.reach, &latest.reach);
+    if reach.phones.is_empty() {
+        reach.phones.clone_from(&said.phones);
+    }
+    if reach.email.is_none() {
+        reach.email.clone_from(&said.email);
+    }
+    if reach.website.is_none() {
+        reach.website.clone_from(&said.website);
+    }
+    if reach.people.is_empty() {
+        reach.people.clone_from(&said.people);
+    }
+    if content.areas.is_empty() {
+        content.areas.clone_from(&latest.areas);
+    }
+    if content.accreditations.is_none() {
+        content.accreditations.clone_from(&latest.accreditations);
     }
     if content.cqc_location_id.is_none() {
         content.cqc_location_id.clone_from(&latest.cqc_location_id);
@@ -385,13 +402,18 @@ async fn write(
     if let Some(latest) = existing.as_ref().and_then(|v| v.latest()) {
         content.photos.clone_from(&latest.content.photos);
     }
-    let organisation_id = organisation(
-        &txn,
-        actor,
-        &row.organisation,
-        existing.as_ref().map(|v| v.listing.organisation_id),
-    )
-    .await?;
+    // A listing this source has not written before (matched by its CQC location) keeps its
+    // organisation as it is: this source's record of the organisation is not that one's.
+    let organisation_id = match &existing {
+        Some(view)
+            if local_id(&txn, ImportKind::Organisation, &row.organisation.source_id)
+                .await?
+                .is_none() =>
+        {
+            view.listing.organisation_id
+        }
+        _ => organisation(&txn, actor, &row.organisation).await?,
+    };
     let now = Utc::now();
     let (listing, number, from) = match &existing {
         Some(view) => {
@@ -523,6 +545,7 @@ pub async fn run(
                 report.rows.push(RowReport {
                     label: bad.label,
                     outcome: Outcome::Skipped(bad.reason),
+                    left_out: Vec::new(),
                 });
                 progress(report.rows.len());
                 continue;
@@ -553,6 +576,7 @@ pub async fn run(
         report.rows.push(RowReport {
             label: row.label,
             outcome,
+            left_out: row.left_out,
         });
         progress(report.rows.len());
     }

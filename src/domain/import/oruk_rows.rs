@@ -5,12 +5,17 @@ use entity::provider_organisations::ProviderKind;
 use serde_json::Value;
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
+use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::listings::content::{PriceUnit, VENUE_ACCESSIBILITY};
 use crate::domain::listings::form::ListingForm;
+use crate::domain::listings::form::MAX_NOTE_CHARS;
 use crate::domain::listings::reach::{self, people_text, phones_text};
 use crate::domain::oruk::ids;
 use crate::domain::oruk::model::{Organization, Phone, Service};
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
+use crate::domain::providers::profile::{
+    parse_cqc_location_id, parse_cqc_provider_id, parse_phone, parse_website,
+};
 use crate::paths;
 use entity::listings::ListingId;
 
@@ -74,8 +79,20 @@ fn organisation_cqc(org: &Organization, kind: CqcKind) -> Option<String> {
         .map(|i| i.identifier.trim().to_owned())
 }
 
-fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
-    let cqc = organisation_cqc(org, CqcKind::Provider);
+fn organisation_of(
+    org: &Organization,
+    service: &Service,
+    left_out: &mut Vec<String>,
+) -> OrganisationIn {
+    let cqc = organisation_cqc(org, CqcKind::Provider).filter(|id| {
+        let ok = parse_cqc_provider_id(id).is_ok();
+        if !ok {
+            left_out.push(format!(
+                "the CQC provider ID “{id}”, which is not like 1-101234567"
+            ));
+        }
+        ok
+    });
     let registered = cqc.is_some() || organisation_cqc(org, CqcKind::Location).is_some();
     let kind = org
         .attributes
@@ -114,7 +131,8 @@ fn organisation_of(org: &Organization, service: &Service) -> OrganisationIn {
             .iter()
             .flatten()
             .next()
-            .map(|p| p.number.trim().to_owned()),
+            .and_then(|p| phone_of(&p.number, None, left_out))
+            .map(|p| p.number),
         cqc_provider_id: cqc,
     }
 }
@@ -327,50 +345,202 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
     if form.cqc_location_id.is_empty() {
         form.cqc_location_id = organisation_cqc(org, CqcKind::Location).unwrap_or_default();
     }
+    // Optional details the form would refuse are left out (and said), not the whole row.
+    let mut left_out = Vec::new();
+    if !form.cqc_location_id.is_empty() && parse_cqc_location_id(&form.cqc_location_id).is_err() {
+        left_out.push(format!(
+            "the CQC location ID “{}”, which is not like 1-123456789",
+            form.cqc_location_id
+        ));
+        form.cqc_location_id.clear();
+    }
     let service_phones: Vec<Phone> = s.phones.iter().flatten().cloned().collect();
     let phones = if service_phones.is_empty() {
         location_phones
     } else {
         service_phones
     };
-    form.phones = phones_text(
-        &phones
-            .iter()
-            .map(|p| reach::Phone {
-                number: p.number.trim().to_owned(),
-                description: p.description.clone().filter(|d| !d.trim().is_empty()),
-            })
-            .collect::<Vec<_>>(),
-    );
-    form.people = people_text(
-        &s.contacts
-            .iter()
-            .flatten()
-            .filter_map(|c| {
-                Some(reach::Person {
-                    name: c.name.clone().filter(|n| !n.trim().is_empty())?,
-                    title: c.title.clone().filter(|t| !t.trim().is_empty()),
-                    phone: c
-                        .phones
-                        .iter()
-                        .flatten()
-                        .next()
-                        .map(|p| p.number.trim().to_owned()),
-                })
-            })
-            .collect::<Vec<_>>(),
-    );
-    form.service_email = s.email.clone().unwrap_or_default();
-    form.service_website = s
+    let phones: Vec<reach::Phone> = phones
+        .iter()
+        .filter_map(|p| phone_of(&p.number, p.description.as_deref(), &mut left_out))
+        .collect();
+    form.phones = phones_text(&at_most(phones, "phone numbers", &mut left_out));
+    let people: Vec<reach::Person> = s
+        .contacts
+        .iter()
+        .flatten()
+        .filter_map(|c| person_of(c, &mut left_out))
+        .collect();
+    form.people = people_text(&at_most(people, "named contacts", &mut left_out));
+    if let Some(email) = s.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        match EmailAddress::parse(email) {
+            Ok(email) => form.service_email = email.as_str().to_owned(),
+            Err(_) => left_out.push(format!(
+                "the email “{email}”, which is not an email address"
+            )),
+        }
+    }
+    if let Some(url) = s
         .url
-        .clone()
-        .filter(|url| !is_kith_page_of(&s.id, url))
-        .unwrap_or_default();
-    form.accreditations = s.accreditations.clone().unwrap_or_default();
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty() && !is_kith_page_of(&s.id, u))
+    {
+        // "www.example.org" is a website without its scheme.
+        match parse_website(url).or_else(|e| {
+            if url.contains("://") {
+                Err(e)
+            } else {
+                parse_website(&format!("https://{url}"))
+            }
+        }) {
+            Ok(url) => form.service_website = url,
+            Err(_) => left_out.push(format!("the website “{url}”, which is not a web address")),
+        }
+    }
+    let areas: Vec<String> = form
+        .areas
+        .lines()
+        .filter(|a| {
+            let fits = a.chars().count() <= reach::MAX_AREA_CHARS;
+            if !fits {
+                left_out.push(format!(
+                    "an area described in more than {} characters",
+                    reach::MAX_AREA_CHARS
+                ));
+            }
+            fits
+        })
+        .map(str::to_owned)
+        .collect();
+    let areas = if areas.len() > reach::MAX_AREAS {
+        left_out.push(format!(
+            "{} areas after the first {}",
+            areas.len() - reach::MAX_AREAS,
+            reach::MAX_AREAS
+        ));
+        areas[..reach::MAX_AREAS].to_vec()
+    } else {
+        areas
+    };
+    form.areas = areas.join("\n");
+    if let Some(text) = s
+        .accreditations
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if text.chars().count() <= MAX_NOTE_CHARS {
+            form.accreditations = text.to_owned();
+        } else {
+            left_out.push(format!(
+                "accreditations described in more than {MAX_NOTE_CHARS} characters"
+            ));
+        }
+    }
+    let organisation = organisation_of(org, s, &mut left_out);
     Ok(ImportRow {
         label: format!("service {}", s.id),
         source_id: s.id.trim().to_owned(),
-        organisation: organisation_of(org, s),
+        organisation,
         form,
+        left_out,
+    })
+}
+
+/// The first few of a list the form caps, noting how many more there were.
+fn at_most<T>(mut items: Vec<T>, what: &str, left_out: &mut Vec<String>) -> Vec<T> {
+    if items.len() > reach::MAX_LINES {
+        left_out.push(format!(
+            "{} {what} after the first {}",
+            items.len() - reach::MAX_LINES,
+            reach::MAX_LINES
+        ));
+        items.truncate(reach::MAX_LINES);
+    }
+    items
+}
+
+/// Text that reads back as one part of a form line: no line breaks or the dash that
+/// separates parts, and within the form's length (or `None`).
+fn one_part(text: &str) -> Option<String> {
+    let text = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" – ", ", ")
+        .replace(" - ", ", ");
+    (!text.is_empty() && text.chars().count() <= reach::MAX_PART_CHARS).then_some(text)
+}
+
+/// A directory's phone as the form keeps it: "0161 496 0000 ext 2" is the number and, in
+/// its description, the extension. A number that is not one is left out.
+fn phone_of(
+    number: &str,
+    description: Option<&str>,
+    left_out: &mut Vec<String>,
+) -> Option<reach::Phone> {
+    let number = number.trim();
+    let (digits, extra) = match parse_phone(number) {
+        Ok(n) => (n, None),
+        Err(_) => {
+            let at = number
+                .find(|c: char| c.is_alphabetic())
+                .unwrap_or(number.len());
+            let head = number[..at].trim_end_matches([' ', ',', '-', '–', '(', ':']);
+            match parse_phone(head) {
+                Ok(n) => (
+                    n,
+                    Some(number[at..].trim().trim_end_matches(')').to_owned()),
+                ),
+                Err(_) => {
+                    left_out.push(format!(
+                        "the phone “{number}”, which is not a telephone number"
+                    ));
+                    return None;
+                }
+            }
+        }
+    };
+    let description = [extra.as_deref(), description]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(reach::Phone {
+        number: digits,
+        description: (!description.is_empty())
+            .then(|| one_part(&description))
+            .flatten(),
+    })
+}
+
+fn person_of(
+    c: &crate::domain::oruk::model::Contact,
+    left_out: &mut Vec<String>,
+) -> Option<reach::Person> {
+    let raw = c.name.as_deref().unwrap_or("").trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let Some(name) = one_part(raw) else {
+        left_out.push(format!(
+            "a contact whose name is longer than {} characters",
+            reach::MAX_PART_CHARS
+        ));
+        return None;
+    };
+    Some(reach::Person {
+        name,
+        title: c.title.as_deref().and_then(one_part),
+        phone: c
+            .phones
+            .iter()
+            .flatten()
+            .next()
+            .and_then(|p| phone_of(&p.number, None, left_out))
+            .map(|p| p.number),
     })
 }

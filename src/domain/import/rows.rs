@@ -26,6 +26,10 @@ pub struct ImportRow {
     pub source_id: String,
     pub organisation: OrganisationIn,
     pub form: ListingForm,
+    /// Optional details the source gave that Kith could not keep (a phone that is not a
+    /// number, a website without an address), said in the report; the row is imported
+    /// without them rather than refused.
+    pub left_out: Vec<String>,
 }
 
 /// A row the source itself could not give (bad JSON object, wrong number of columns…).

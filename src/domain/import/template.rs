@@ -193,6 +193,7 @@ pub fn read(bytes: &[u8], vocabulary: &Vocabulary) -> Result<Read, String> {
         let org_id = cell("organisation_id");
         let kind = cell("organisation_kind");
         read.items.push(Ok(ImportRow {
+            left_out: Vec::new(),
             label: format!("{label} ({id})"),
             source_id: id,
             organisation: OrganisationIn {

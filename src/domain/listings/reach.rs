@@ -11,7 +11,10 @@ use crate::domain::validation::has_control_chars;
 
 /// Most phone numbers, or named contacts, a listing gives.
 pub const MAX_LINES: usize = 6;
-const MAX_PART_CHARS: usize = 120;
+pub const MAX_PART_CHARS: usize = 120;
+/// Named areas: a directory may describe one at length, and list a dozen.
+pub const MAX_AREAS: usize = 12;
+pub const MAX_AREA_CHARS: usize = 300;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Phone {
@@ -50,11 +53,13 @@ fn lines(raw: &str) -> impl Iterator<Item = &str> {
 }
 
 fn part(text: &str, what: &str) -> Result<String, String> {
+    part_of(text, what, MAX_PART_CHARS)
+}
+
+fn part_of(text: &str, what: &str, max: usize) -> Result<String, String> {
     let text = text.trim();
-    if text.chars().count() > MAX_PART_CHARS {
-        Err(format!(
-            "{what} must be {MAX_PART_CHARS} characters or fewer"
-        ))
+    if text.chars().count() > max {
+        Err(format!("{what} must be {max} characters or fewer"))
     } else if has_control_chars(text) {
         Err(format!(
             "{what} must only include letters, numbers, spaces and punctuation"
@@ -190,10 +195,10 @@ pub fn parse_site(raw: &str) -> Result<Option<String>, String> {
 /// Named areas one per line ("All of Trafford"), beside any home-visit distance.
 pub fn parse_areas(raw: &str) -> Result<Vec<String>, String> {
     let areas = lines(raw)
-        .map(|l| part(l, "An area"))
+        .map(|l| part_of(l, "An area", MAX_AREA_CHARS))
         .collect::<Result<Vec<_>, _>>()?;
-    if areas.len() > MAX_LINES {
-        return Err(format!("Give {MAX_LINES} areas or fewer"));
+    if areas.len() > MAX_AREAS {
+        return Err(format!("Give {MAX_AREAS} areas or fewer"));
     }
     Ok(areas)
 }

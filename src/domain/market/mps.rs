@@ -63,6 +63,15 @@ pub const SECTIONS: [(&str, &str, &str); 6] = [
 
 pub type Narrative = BTreeMap<String, String>;
 
+/// How a figure's district reads: an empty one is a service with no postcode.
+pub fn area_label(district: &str) -> &str {
+    if district.is_empty() {
+        "Online or no postcode"
+    } else {
+        district
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SupplyLine {
     pub category: String,

@@ -8,15 +8,11 @@ use entity::mps_documents;
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::{format_pounds, format_pounds_and_pence};
 use crate::domain::market::export::RATING_LABELS;
-use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
+use crate::domain::market::mps::{Figures, SECTIONS, area_label, figures_of, narrative_of};
 use crate::typeset::{self, Block, Chart, Column, Table};
 
 fn area(district: &str) -> String {
-    if district.is_empty() {
-        "Online or no postcode".to_owned()
-    } else {
-        district.to_owned()
-    }
+    area_label(district).to_owned()
 }
 
 fn table(caption: Option<&str>, columns: Vec<Column>, rows: Vec<Vec<String>>) -> Block {

@@ -107,8 +107,7 @@ pub fn parse_cqc_provider_id(raw: &str) -> Result<String, &'static str> {
 }
 
 impl ProfileForm {
-    /// `regulated`: a registered care provider, who must give a CQC location id.
-    pub fn parse(&self, regulated: bool) -> Result<Profile, FieldErrors> {
+    pub fn parse(&self) -> Result<Profile, FieldErrors> {
         let mut errors = FieldErrors::default();
         let description = free_text(
             &mut errors,
@@ -141,17 +140,10 @@ impl ProfileForm {
         let areas_served = errors
             .take("areas_served", parse_districts(&self.areas_served))
             .unwrap_or_default();
-        let cqc_provider_id = match optional(&self.cqc_provider_id) {
-            Some(id) => errors.take("cqc_provider_id", parse_cqc_provider_id(id)),
-            None if regulated => {
-                errors.add(
-                    "cqc_provider_id",
-                    "Enter the CQC provider ID of the registered provider",
-                );
-                None
-            }
-            None => None,
-        };
+        // Asked for at registration; organisations from before it was asked (or imported
+        // from a directory without it) may still be without one, and can save their profile.
+        let cqc_provider_id = optional(&self.cqc_provider_id)
+            .and_then(|id| errors.take("cqc_provider_id", parse_cqc_provider_id(id)));
         if contact_email.is_none()
             && contact_phone.is_none()
             && errors.get("contact_email").is_none()
@@ -190,7 +182,7 @@ mod tests {
             areas_served: "m16 m32".into(),
             ..Default::default()
         };
-        let p = form.parse(false).expect("valid");
+        let p = form.parse().expect("valid");
         assert_eq!(p.areas_served, vec!["M16", "M32"]);
         assert_eq!(p.description, None);
         assert_eq!(p.website.as_deref(), Some("https://example.org/about"));
@@ -205,9 +197,10 @@ mod tests {
             website: "javascript:alert(1)".into(),
             postcode: "ZZZ".into(),
             areas_served: "Trafford".into(),
+            cqc_provider_id: "123".into(),
             ..Default::default()
         };
-        let errors = form.parse(true).expect_err("invalid");
+        let errors = form.parse().expect_err("invalid");
         for field in [
             "description",
             "contact_email",
@@ -221,7 +214,7 @@ mod tests {
         }
         assert!(
             ProfileForm::default()
-                .parse(false)
+                .parse()
                 .expect_err("no contact")
                 .get("contact_email")
                 .is_some()

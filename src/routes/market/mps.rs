@@ -155,6 +155,24 @@ pub async fn publish(
     if FormFields(form.into_inner()).one("confirm") != "yes" {
         return Ok(see_other(&paths::commissioner_mps_document_publish(id)));
     }
+    // A published version never changes, so its PDF is made before it is published: a
+    // version whose PDF cannot be made is not published.
+    let mut would_be = mps::find(&state.db, id).await?;
+    would_be.published_at = Some(chrono::Utc::now());
+    let council = state.settings.funder_name.clone();
+    let made = crate::routes::blocking(move || {
+        crate::domain::market::mps_pdf::render(&would_be, &council).map(|_| ())
+    })
+    .await?;
+    if let Err(e) = made {
+        tracing::error!(mps = id, "statement PDF: {e}");
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "title",
+            "The PDF of this version could not be made, so it has not been published. Check the text for unusual characters and try again.",
+        );
+        return editor_page(&page, &state, id, &FormFields::default(), &errors).await;
+    }
     match mps::publish(&state.db, &actor, id).await? {
         Ok(()) => {
             set_flash(&session, "Published");

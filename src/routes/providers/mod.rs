@@ -170,8 +170,8 @@ pub async fn update_profile(
     PathId(id): PathId<OrganisationId>,
     form: web::Form<ProfileForm>,
 ) -> AppResult<HttpResponse> {
-    let (org, _) = organisations::as_member(&state.db, id, user.id).await?;
-    match form.parse(org.kind == ProviderKind::RegisteredCareProvider) {
+    let _ = organisations::as_member(&state.db, id, user.id).await?;
+    match form.parse() {
         Ok(profile) => {
             organisations::update_profile(&state.db, &actor, id, user.id, profile).await?;
             set_flash(&session, "Profile saved");

@@ -177,13 +177,7 @@ fn td_num(v: impl std::fmt::Display) -> Markup {
     html! { td class="govuk-table__cell govuk-table__cell--numeric" { (v) } }
 }
 
-fn area(d: &str) -> &str {
-    if d.is_empty() {
-        "Online or no postcode"
-    } else {
-        d
-    }
-}
+use crate::domain::market::mps::area_label as area;
 
 /// The data sections, in order: (anchor, heading, content).
 fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
