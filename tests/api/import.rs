@@ -858,6 +858,8 @@ async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_
         {"id": "p2", "number": "ring reception"}
     ]);
     messy["service_at_locations"][0]["location"]["external_identifier"] = "1-1000000099".into();
+    messy["cost_options"] =
+        serde_json::json!([{"id": "c1", "amount": 35, "amount_description": "a flat fee"}]);
     let (_, page) = import_file(
         &admin,
         "oruk",
@@ -868,7 +870,8 @@ async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_
     assert!(
         page.contains("1 rows read: 1 created")
             && page.contains("the phone “ring reception”, which is not a telephone number")
-            && page.contains("the email “not an email”, which is not an email address"),
+            && page.contains("the email “not an email”, which is not an email address")
+            && page.contains("the price £35.00, which does not say what it is for"),
         "{page}"
     );
     let annexe = exported(&a)
@@ -879,6 +882,10 @@ async fn a_directory_of_registered_locations_keeps_what_it_gives_through_export_
     assert_eq!(
         annexe.url.as_deref(),
         Some("https://www.brooklands.example/")
+    );
+    assert!(
+        annexe.cost_options.as_ref().unwrap().is_empty(),
+        "a price for nobody knows what is not given"
     );
     let phone = &annexe.phones.as_ref().unwrap()[0];
     assert_eq!(

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::rows::{BadRow, ImportRow, OrganisationIn, Read, Vocabulary, day_key};
 use crate::domain::accounts::email_address::EmailAddress;
-use crate::domain::listings::content::{PriceUnit, VENUE_ACCESSIBILITY};
+use crate::domain::listings::content::{PriceUnit, VENUE_ACCESSIBILITY, format_pounds_and_pence};
 use crate::domain::listings::form::ListingForm;
 use crate::domain::listings::form::MAX_NOTE_CHARS;
 use crate::domain::listings::reach::{self, people_text, phones_text};
@@ -173,6 +173,8 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         .filter(|o| !o.name.trim().is_empty())
         .ok_or("the service has no organization with a name")?;
     // What the directory does not say (costs, days, intake) stays not given.
+    // Optional details the form would refuse are left out (and said), not the whole row.
+    let mut left_out = Vec::new();
     let mut form = ListingForm {
         written_in: "en".into(),
         allow_unstated: true,
@@ -295,11 +297,27 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
                 c.amount_description.clone().unwrap_or_default()
             )
             .to_lowercase();
-            if let Some(unit) = PriceUnit::ALL
+            // "per hour" first; else the unit named anywhere ("per 1 hour session").
+            let unit = PriceUnit::ALL
                 .iter()
                 .find(|u| said.contains(&format!("per {}", u.as_str())))
-            {
-                form.price_unit = unit.as_str().to_owned();
+                .or_else(|| {
+                    PriceUnit::ALL.iter().find(|u| {
+                        said.split(|c: char| !c.is_alphanumeric())
+                            .any(|w| w == u.as_str())
+                    })
+                });
+            match unit {
+                Some(unit) => form.price_unit = unit.as_str().to_owned(),
+                None => {
+                    // A price without what it is for would mislead: not given, and said.
+                    left_out.push(format!(
+                        "the price {}, which does not say what it is for (an hour, a session, a day, a week or an item)",
+                        format_pounds_and_pence((c.amount.unwrap_or(0.0) * 100.0).round() as i64)
+                    ));
+                    form.price_type.clear();
+                    form.price_amount.clear();
+                }
             }
             if let Some((_, notes)) = c
                 .amount_description
@@ -345,8 +363,6 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
     if form.cqc_location_id.is_empty() {
         form.cqc_location_id = organisation_cqc(org, CqcKind::Location).unwrap_or_default();
     }
-    // Optional details the form would refuse are left out (and said), not the whole row.
-    let mut left_out = Vec::new();
     if !form.cqc_location_id.is_empty() && parse_cqc_location_id(&form.cqc_location_id).is_err() {
         left_out.push(format!(
             "the CQC location ID “{}”, which is not like 1-123456789",

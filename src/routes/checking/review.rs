@@ -172,6 +172,13 @@ async fn report_page(
             page,
             &view::ReportPage {
                 listing_id: id,
+                back: if listing.is_public() {
+                    paths::listing(id)
+                } else if member {
+                    paths::provider_listing(id)
+                } else {
+                    paths::admin_listing(id)
+                },
                 listing_title: &live.content.title,
                 inspection: &m,
                 photos: &photos,

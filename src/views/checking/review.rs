@@ -181,6 +181,9 @@ pub fn badge(listing_id: ListingId, m: &inspections::Model) -> Markup {
 
 pub struct ReportPage<'a> {
     pub listing_id: ListingId,
+    /// Where "Back to the listing" goes: the public page, or while the listing is hidden
+    /// or suspended, the provider's or the council's own page of it.
+    pub back: String,
     pub listing_title: &'a str,
     pub inspection: &'a inspections::Model,
     /// Only the photos the checker marked for the public report.
@@ -198,7 +201,7 @@ pub fn report(page: &Page, p: &ReportPage, draft: &str, errors: &FieldErrors) ->
         page,
         &title_with_errors(&format!("Quality report – {listing_title}"), errors),
         html! {
-            a href=(paths::listing(listing_id)) class="govuk-back-link" { "Back to the listing" }
+            a href=(p.back) class="govuk-back-link" { "Back to the listing" }
             (error_summary(errors))
             span class="govuk-caption-l" { (listing_title) }
             h1 class="govuk-heading-l" { "Quality report" }
