@@ -15,7 +15,9 @@ use sea_orm::DatabaseConnection;
 use search_index::{ListingDoc, SearchIndex};
 use tokio::sync::Notify;
 
-use crate::domain::search::documents::{CategoryPaths, candidate_ids, listing_doc};
+use crate::domain::search::documents::{
+    CategoryPaths, candidate_ids, listing_doc, public_projections,
+};
 use crate::domain::{market::supply as market_supply, search::changes as search_changes};
 
 /// How often other processes' changes are looked for.
@@ -51,12 +53,7 @@ pub async fn rebuild(
     index.clear()?;
     let mut searchable = 0;
     for (n, chunk) in ids.chunks(BATCH_SIZE as usize).enumerate() {
-        let mut public = Vec::with_capacity(chunk.len());
-        for id in chunk {
-            if let Some(p) = listing_doc(db, &categories, *id, clock.today()).await? {
-                public.push(p);
-            }
-        }
+        let public = public_projections(db, &categories, chunk, clock.today()).await?;
         searchable += public.len();
         market_supply::sync(db, &public, &[]).await?;
         let docs = public.into_iter().map(|p| p.doc).collect();

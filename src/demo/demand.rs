@@ -21,7 +21,7 @@ use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::audit::Actor;
 use crate::domain::listings;
 use crate::domain::market::mps;
-use crate::domain::search::documents::{CategoryPaths, candidate_ids, listing_doc};
+use crate::domain::search::documents::{CategoryPaths, candidate_ids, public_projections};
 use crate::domain::validation::FormFields;
 
 use super::conversations::user_id;
@@ -297,12 +297,8 @@ async fn enquiries(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result<
 /// (the indexer fills it again when the service starts).
 async fn supply(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<()> {
     let categories = CategoryPaths::load(db).await?;
-    let mut public = Vec::new();
-    for id in candidate_ids(db).await? {
-        if let Some(p) = listing_doc(db, &categories, id, today).await? {
-            public.push(p);
-        }
-    }
+    let ids = candidate_ids(db).await?;
+    let public = public_projections(db, &categories, &ids, today).await?;
     crate::domain::market::supply::sync(db, &public, &[]).await?;
     Ok(())
 }

@@ -267,7 +267,7 @@ impl Layouter {
             cells
                 .iter()
                 .zip(&widths)
-                .map(|(c, w)| wrap(&fonts::printable(c), face, SMALL, w - 2.0 * CELL_PAD))
+                .map(|(c, w)| wrap(c, face, SMALL, w - 2.0 * CELL_PAD))
                 .collect()
         };
         let titles: Vec<String> = t.columns.iter().map(|c| c.title.clone()).collect();
@@ -278,10 +278,7 @@ impl Layouter {
         };
         let header_h = height(&header);
         let rows: Vec<Vec<Vec<String>>> = t.rows.iter().map(|r| set_row(r, REGULAR)).collect();
-        let caption = t
-            .caption
-            .as_ref()
-            .map(|c| wrap(&fonts::printable(c), BOLD, BODY, WIDTH));
+        let caption = t.caption.as_ref().map(|c| wrap(c, BOLD, BODY, WIDTH));
         let caption_h = caption
             .as_ref()
             .map_or(0.0, |c| c.len() as f32 * BODY * LEADING + 2.0);
@@ -413,12 +410,7 @@ fn column_widths(t: &Table) -> Vec<f32> {
     let mut least = Vec::new();
     for (i, c) in t.columns.iter().enumerate() {
         let column: &Column = c;
-        let cells = t
-            .rows
-            .iter()
-            .filter_map(|r| r.get(i))
-            .map(|v| fonts::width(&fonts::printable(v), REGULAR, SMALL))
-            .fold(0.0, f32::max);
+        let cells = widest(t.rows.iter().filter_map(|r| r.get(i)), REGULAR, SMALL);
         let heading = fonts::width(&column.title, BOLD, SMALL);
         let word = column
             .title
@@ -456,19 +448,8 @@ fn mix(a: Colour, b: Colour, t: f32) -> Colour {
 
 /// Horizontal bars with their labels and values; returns the drawing and its height.
 fn bars_ops(title: &str, bars: &[(String, f64)], top: f32) -> (Vec<Op>, f32) {
-    let mut ops = vec![text_op(
-        MARGIN,
-        top + BODY,
-        &fonts::printable(title),
-        BOLD,
-        BODY,
-    )];
-    let label_w = bars
-        .iter()
-        .map(|(l, _)| fonts::width(&fonts::printable(l), REGULAR, SMALL))
-        .fold(0.0, f32::max)
-        .min(WIDTH * 0.45)
-        + 8.0;
+    let mut ops = vec![text_op(MARGIN, top + BODY, title, BOLD, BODY)];
+    let label_w = widest(bars.iter().map(|(l, _)| l), REGULAR, SMALL).min(WIDTH * 0.45) + 8.0;
     let max = bars
         .iter()
         .map(|(_, v)| *v)
@@ -479,13 +460,7 @@ fn bars_ops(title: &str, bars: &[(String, f64)], top: f32) -> (Vec<Op>, f32) {
     let row_h = 18.0;
     let mut y = top + BODY * LEADING + 6.0;
     for (label, value) in bars {
-        ops.push(text_op(
-            MARGIN,
-            y + 12.0,
-            &fonts::printable(label),
-            REGULAR,
-            SMALL,
-        ));
+        ops.push(text_op(MARGIN, y + 12.0, label, REGULAR, SMALL));
         let w = if value.is_finite() {
             (value.max(0.0) / max) as f32 * area
         } else {
@@ -528,19 +503,8 @@ fn heat_map_ops(
     values: &[Vec<f64>],
     top: f32,
 ) -> (Vec<Op>, f32) {
-    let mut ops = vec![text_op(
-        MARGIN,
-        top + BODY,
-        &fonts::printable(title),
-        BOLD,
-        BODY,
-    )];
-    let label_w = rows
-        .iter()
-        .map(|l| fonts::width(&fonts::printable(l), REGULAR, SMALL))
-        .fold(0.0, f32::max)
-        .min(WIDTH * 0.35)
-        + 8.0;
+    let mut ops = vec![text_op(MARGIN, top + BODY, title, BOLD, BODY)];
+    let label_w = widest(rows.iter(), REGULAR, SMALL).min(WIDTH * 0.35) + 8.0;
     let cell_w = (WIDTH - label_w) / columns.len().max(1) as f32;
     let cell_h = 18.0;
     let max = values
@@ -551,14 +515,13 @@ fn heat_map_ops(
         .max(f64::MIN_POSITIVE);
     let mut y = top + BODY * LEADING + 4.0;
     for (c, column) in columns.iter().enumerate() {
-        let label = fonts::printable(column);
-        let w = fonts::width(&label, BOLD, 8.0);
+        let w = fonts::width(column, BOLD, 8.0);
         let x = MARGIN + label_w + c as f32 * cell_w + (cell_w - w).max(0.0) / 2.0;
-        ops.push(text_op(x, y + 10.0, &label, BOLD, 8.0));
+        ops.push(text_op(x, y + 10.0, column, BOLD, 8.0));
     }
     y += 14.0;
     for (r, row) in rows.iter().enumerate() {
-        let label = wrap(&fonts::printable(row), REGULAR, 8.0, label_w - 4.0);
+        let label = wrap(row, REGULAR, 8.0, label_w - 4.0);
         ops.push(text_op(
             MARGIN,
             y + 12.0,
@@ -593,27 +556,78 @@ fn heat_map_ops(
     (ops, y - top)
 }
 
+/// The widest of some printable texts at a size.
+fn widest<'a>(texts: impl Iterator<Item = &'a String>, face: usize, size: f32) -> f32 {
+    texts
+        .map(|t| fonts::width(t, face, size))
+        .fold(0.0, f32::max)
+}
+
+/// The block with every text people typed made printable (`fonts::printable`), once, so
+/// the layout measures and draws the same characters. A paragraph keeps its line breaks.
+fn printable(block: &Block) -> Block {
+    let all = |texts: &[String]| {
+        texts
+            .iter()
+            .map(|t| fonts::printable(t))
+            .collect::<Vec<_>>()
+    };
+    match block {
+        Block::Heading(level, text) => Block::Heading(*level, fonts::printable(text)),
+        Block::Paragraph(text) => Block::Paragraph(
+            text.split('\n')
+                .map(fonts::printable)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        Block::List(items) => Block::List(all(items)),
+        Block::Table(t) => Block::Table(Table {
+            caption: t.caption.as_deref().map(fonts::printable),
+            columns: t
+                .columns
+                .iter()
+                .map(|c| Column {
+                    title: fonts::printable(&c.title),
+                    numeric: c.numeric,
+                })
+                .collect(),
+            rows: t.rows.iter().map(|r| all(r)).collect(),
+        }),
+        Block::Chart(Chart::Bars { title, alt, bars }) => Block::Chart(Chart::Bars {
+            title: fonts::printable(title),
+            alt: alt.clone(),
+            bars: bars
+                .iter()
+                .map(|(l, v)| (fonts::printable(l), *v))
+                .collect(),
+        }),
+        Block::Chart(Chart::HeatMap {
+            title,
+            alt,
+            rows,
+            columns,
+            values,
+        }) => Block::Chart(Chart::HeatMap {
+            title: fonts::printable(title),
+            alt: alt.clone(),
+            rows: all(rows),
+            columns: all(columns),
+            values: values.clone(),
+        }),
+    }
+}
+
 pub fn lay_out(document: &Document) -> LaidOut {
     let mut l = Layouter {
         out: LaidOut::default(),
         page: 0,
         y: TOP,
     };
-    for block in &document.blocks {
-        match block {
-            Block::Heading(level, text) => l.heading(*level, &fonts::printable(text)),
-            Block::Paragraph(text) => {
-                let text: String = text
-                    .split('\n')
-                    .map(fonts::printable)
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                l.paragraph(&text);
-            }
-            Block::List(items) => {
-                let items: Vec<String> = items.iter().map(|i| fonts::printable(i)).collect();
-                l.list(&items);
-            }
+    for block in document.blocks.iter().map(printable) {
+        match &block {
+            Block::Heading(level, text) => l.heading(*level, text),
+            Block::Paragraph(text) => l.paragraph(text),
+            Block::List(items) => l.list(items),
             Block::Table(t) => l.table(t),
             Block::Chart(c) => l.chart(c),
         }

@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use entity::{import_sources, listing_revisions, listings as listing_rows, provider_organisations};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
@@ -267,14 +267,17 @@ async fn matched(
         return Ok(None);
     };
     // Content is stored as compact JSON; the id was checked to be "1-" and digits.
+    // (Only the listing ids: the revisions' content is read once, by `load`, for the few.)
     let ids: Vec<ListingId> = listing_revisions::Entity::find()
+        .select_only()
+        .column(listing_revisions::Column::ListingId)
         .filter(
             listing_revisions::Column::Content.contains(format!("\"cqc_location_id\":\"{cqc}\"")),
         )
+        .into_tuple::<ListingId>()
         .all(conn)
         .await?
         .into_iter()
-        .map(|r| r.listing_id)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .filter(|id| !claimed.contains(id))

@@ -71,6 +71,22 @@ fn district_of(place: &str) -> Option<String> {
     parsed.split(' ').next().map(str::to_owned)
 }
 
+/// The index documents of those of these listings the public may find.
+pub async fn public_projections(
+    conn: &impl ConnectionTrait,
+    categories: &CategoryPaths,
+    ids: &[ListingId],
+    today: NaiveDate,
+) -> Result<Vec<Projection>, ListingError> {
+    let mut public = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = listing_doc(conn, categories, *id, today).await? {
+            public.push(p);
+        }
+    }
+    Ok(public)
+}
+
 /// The index document for a listing (with its district, for the market tables), or `None`
 /// when the public must not find it.
 pub async fn listing_doc(

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::{format_pounds, format_pounds_and_pence};
-use crate::domain::market::mps::{Figures, SECTIONS, figures_of, narrative_of};
+use crate::domain::market::mps::{Figures, SECTIONS, area_label as area, figures_of, narrative_of};
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::paths;
 use crate::views::charts;
@@ -176,8 +176,6 @@ fn th_num(text: &str) -> Markup {
 fn td_num(v: impl std::fmt::Display) -> Markup {
     html! { td class="govuk-table__cell govuk-table__cell--numeric" { (v) } }
 }
-
-use crate::domain::market::mps::area_label as area;
 
 /// The data sections, in order: (anchor, heading, content).
 fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
