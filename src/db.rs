@@ -21,6 +21,9 @@ pub async fn connect(url: &str, pg_schema: Option<&str>) -> anyhow::Result<Datab
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Deleted and overwritten rows are zeroed in the file, so erased personal
+                // data does not linger in free pages.
+                .pragma("secure_delete", "ON")
         });
     if url.starts_with("sqlite:") {
         // SQLite has one writer. With several pooled connections, two read-then-write
@@ -58,6 +61,19 @@ impl BeginWrite for DatabaseConnection {
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await?;
     Ok(())
+}
+
+/// After personal data is erased on SQLite: copies the write-ahead log into the database and
+/// empties it, so earlier versions of the erased rows are not left in the log file. Best
+/// effort: a reader holding an old snapshot only delays it to the next checkpoint.
+pub async fn forget_old_versions(db: &DatabaseConnection) {
+    if is_sqlite(db)
+        && let Err(err) = db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+    {
+        tracing::warn!(%err, "could not checkpoint the write-ahead log");
+    }
 }
 
 pub fn is_sqlite(db: &DatabaseConnection) -> bool {

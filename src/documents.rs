@@ -49,6 +49,11 @@ pub fn content_type_of(stored_name: &str) -> &'static str {
     }
 }
 
+/// The folder of private documents.
+pub fn private_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join(PRIVATE_DIR)
+}
+
 /// Where a stored document lives; `None` for names that are not ours (so no path tricks).
 pub fn private_path(data_dir: &Path, stored_name: &str) -> Option<PathBuf> {
     let (hash, ext) = stored_name.split_once('.')?;

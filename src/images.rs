@@ -150,7 +150,8 @@ fn encode(
     Ok((out, extension, scaled.width(), scaled.height()))
 }
 
-fn media_dir(data_dir: &Path, area: Area) -> PathBuf {
+/// The folder of one area's pictures.
+pub fn media_dir(data_dir: &Path, area: Area) -> PathBuf {
     data_dir.join(area.dir())
 }
 

@@ -20,6 +20,7 @@ pub mod routes;
 /// Typed builders for every internal URL, generated from the route table.
 pub use routes::paths;
 pub mod state;
+pub mod stored_files;
 pub mod telemetry;
 pub mod typeset;
 pub mod views;

@@ -97,6 +97,7 @@ macro_rules! text_enum {
 }
 
 pub mod audit_log;
+pub mod audit_reasons;
 pub mod auth_tokens;
 pub mod broker_clients;
 pub mod categories;
@@ -105,6 +106,7 @@ pub mod checker_profiles;
 pub mod enquiries;
 pub mod enquiry_categories;
 pub mod enquiry_messages;
+pub mod erasure_requests;
 pub mod fund_applications;
 pub mod fund_award_listings;
 pub mod fund_criteria;

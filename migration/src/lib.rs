@@ -30,6 +30,7 @@ mod m20261126_000025_create_import_sources;
 mod m20261127_000026_create_two_factor;
 mod m20261127_000027_search_demand_seen;
 mod m20261128_000028_cqc_ids_per_location;
+mod m20261128_000029_personal_data;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000026_create_two_factor::Migration),
             Box::new(m20261127_000027_search_demand_seen::Migration),
             Box::new(m20261128_000028_cqc_ids_per_location::Migration),
+            Box::new(m20261128_000029_personal_data::Migration),
         ]
     }
 }

@@ -75,6 +75,11 @@ enum Command {
     /// List the records whose postcodes or districts are not in Kith's postcode data (kept
     /// from before every form checked them), so they can be corrected; exits 1 if any.
     CheckData,
+    /// Uploaded files: compare the data directory with the database.
+    Files {
+        #[command(subcommand)]
+        what: FilesCommand,
+    },
     /// Measure performance (see the README for figures).
     Bench {
         #[command(subcommand)]
@@ -104,6 +109,18 @@ enum ImportCommand {
     Oruk(ImportArgs),
     /// Kith's simple CSV template (columns in the README).
     Csv(ImportArgs),
+}
+
+#[derive(Subcommand)]
+enum FilesCommand {
+    /// Report files nothing refers to (older than an hour) and records whose file is
+    /// missing; exits 1 if any file is missing, or if there are orphans and `--fix` was not
+    /// given.
+    Check {
+        /// Delete the files nothing refers to.
+        #[arg(long)]
+        fix: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -201,6 +218,9 @@ pub fn main() -> ExitCode {
                 }
             }
             Command::CheckData => check_data(settings).await,
+            Command::Files {
+                what: FilesCommand::Check { fix },
+            } => files_check(settings, fix).await,
             Command::Routes => {
                 println!("{}", kith::routes::table_json());
                 Ok(())
@@ -400,4 +420,42 @@ async fn check_data(settings: Settings) -> anyhow::Result<()> {
         "{} stored places are not real postcodes or districts",
         unknown.len()
     ))
+}
+
+async fn files_check(settings: Settings, fix: bool) -> anyhow::Result<()> {
+    use kith::stored_files;
+    let db = app::prepare_database(&settings, None).await?;
+    let report = stored_files::check(&db, &settings.data_dir).await?;
+    println!("{} stored files are referred to by the database.", report.kept);
+    for file in &report.missing {
+        println!("  missing: {} {}", file.store.label(), file.name);
+    }
+    for (file, size) in &report.orphans {
+        println!("  nothing refers to: {} {} ({size} bytes)", file.store.label(), file.name);
+    }
+    if !report.orphans.is_empty() {
+        if fix {
+            let deleted = stored_files::fix(&db, &settings.data_dir, &report).await?;
+            println!(
+                "Deleted {deleted} files nothing referred to ({} bytes).",
+                report.orphan_bytes()
+            );
+        } else {
+            println!(
+                "{} files ({} bytes) that nothing refers to: run with --fix to delete them.",
+                report.orphans.len(),
+                report.orphan_bytes()
+            );
+        }
+    }
+    if !report.missing.is_empty() {
+        return Err(anyhow::anyhow!(
+            "{} records refer to files that are missing",
+            report.missing.len()
+        ));
+    }
+    if !report.orphans.is_empty() && !fix {
+        return Err(anyhow::anyhow!("{} orphaned files", report.orphans.len()));
+    }
+    Ok(())
 }

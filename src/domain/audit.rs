@@ -1,7 +1,7 @@
 //! The append-only audit log: who did what to which record, from what state to what, and why.
 
 use chrono::Utc;
-use entity::audit_log;
+use entity::{audit_log, audit_reasons};
 use entity::users::UserId;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -67,6 +67,8 @@ actions! {
     ClientReopened = "client.reopened",
     ClientUpdated = "client.updated",
     ClientViewed = "client.viewed",
+    ClientDataExported = "client.data_exported",
+    ClientErased = "client.erased",
 
     EnquiryClosed = "enquiry.closed",
     EnquiryMessage = "enquiry.message",
@@ -143,7 +145,14 @@ actions! {
     PlanItemAdded = "plan.item_added",
     PlanItemRemoved = "plan.item_removed",
 
+    PersonDataExported = "person.data_exported",
+    PersonErased = "person.erased",
+    PersonErasureDeclined = "person.erasure_declined",
+    PersonErasureRequested = "person.erasure_requested",
+
     RasPublished = "ras.published",
+
+    RetentionApplied = "retention.applied",
 
     ReviewModerated = "review.moderated",
     ReviewReplied = "review.replied",
@@ -188,6 +197,7 @@ pub struct Event {
     from_state: Option<String>,
     to_state: Option<String>,
     detail: Option<String>,
+    reason: Option<String>,
 }
 
 impl Event {
@@ -199,6 +209,7 @@ impl Event {
             from_state: None,
             to_state: None,
             detail: None,
+            reason: None,
         }
     }
 
@@ -212,14 +223,30 @@ impl Event {
         self
     }
 
+    /// Facts about the change: ids, states, counts, dates, the log's own words. Never a
+    /// name, an email, a file name or anything a person typed: those go in [`Event::reason`].
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
     }
+
+    /// The words someone wrote with the decision (a reason, a message, a note), kept beside
+    /// the log in `audit_reasons` so they can be erased with the person they are about.
+    /// Empty words are no reason.
+    pub fn reason(mut self, reason: &str) -> Self {
+        let reason = reason.trim();
+        if !reason.is_empty() {
+            self.reason = Some(reason.chars().take(MAX_REASON_CHARS).collect());
+        }
+        self
+    }
 }
 
+/// Longest reason kept with an audit entry.
+const MAX_REASON_CHARS: usize = 2000;
+
 pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event) -> Result<(), DbErr> {
-    audit_log::Entity::insert(audit_log::ActiveModel {
+    let inserted = audit_log::Entity::insert(audit_log::ActiveModel {
         occurred_at: Set(Utc::now()),
         actor_user_id: Set(actor.user_id),
         on_behalf_of: Set(None),
@@ -232,9 +259,34 @@ pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event) ->
         request_id: Set(actor.request_id.clone()),
         ..Default::default()
     })
-    .exec_without_returning(conn)
+    .exec(conn)
     .await?;
+    if let Some(reason) = event.reason {
+        audit_reasons::Entity::insert(audit_reasons::ActiveModel {
+            audit_id: Set(inserted.last_insert_id),
+            reason: Set(reason),
+        })
+        .exec_without_returning(conn)
+        .await?;
+    }
     Ok(())
+}
+
+/// The reasons written with these entries, by entry id.
+pub async fn reasons_of(
+    conn: &impl ConnectionTrait,
+    rows: &[audit_log::Model],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if rows.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(audit_reasons::Entity::find()
+        .filter(audit_reasons::Column::AuditId.is_in(rows.iter().map(|r| r.id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.audit_id, r.reason))
+        .collect())
 }
 
 /// Filters for the admin's audit log page.
@@ -247,12 +299,19 @@ pub struct AuditFilter {
 
 pub const AUDIT_PAGE_SIZE: u64 = 50;
 
-/// Newest first, one page; returns the rows and the total count.
+/// An audit row with the reason written with it, if any.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub row: audit_log::Model,
+    pub reason: Option<String>,
+}
+
+/// Newest first, one page; returns the entries and the total count.
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &AuditFilter,
     page: u64,
-) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+) -> Result<(Vec<Entry>, u64), DbErr> {
     let mut query = audit_log::Entity::find();
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::Column::Action.starts_with(action.as_str()));
@@ -272,5 +331,13 @@ pub async fn list(
         .limit(AUDIT_PAGE_SIZE)
         .all(conn)
         .await?;
-    Ok((rows, total))
+    let mut reasons = reasons_of(conn, &rows).await?;
+    let entries = rows
+        .into_iter()
+        .map(|row| Entry {
+            reason: reasons.remove(&row.id),
+            row,
+        })
+        .collect();
+    Ok((entries, total))
 }

@@ -15,6 +15,7 @@ pub mod money;
 pub mod oruk;
 pub mod places;
 pub mod plans;
+pub mod privacy;
 pub mod postcode;
 pub mod providers;
 pub mod reading_age;

@@ -221,9 +221,7 @@ pub async fn moderate(
     let mut event = Event::new(Action::ReviewModerated, "review", id)
         .from(ServiceReviewStatus::Pending)
         .to(status);
-    if !note.is_empty() {
-        event = event.detail(note.chars().take(500).collect::<String>());
-    }
+    event = event.reason(note);
     audit::record(&txn, actor, event).await?;
     let title = listings::load(&txn, review.listing_id)
         .await?

@@ -311,3 +311,24 @@ mod tests {
         assert!(mail.html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
     }
 }
+
+pub fn erasure_declined(to: &str, name: &str, reason: &str) -> OutgoingMail {
+    compose(
+        to,
+        "Your request to erase your data",
+        name,
+        &[
+            Block::Para(
+                "You asked the council to erase the personal data Kith holds about you. The \
+                 council has not erased it."
+                    .to_owned(),
+            ),
+            Block::Para(format!("The council said: {reason}")),
+            Block::Para(
+                "You can ask again from your account page, or complain to the Information \
+                 Commissioner's Office (ico.org.uk) if you think this is wrong."
+                    .to_owned(),
+            ),
+        ],
+    )
+}

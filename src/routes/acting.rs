@@ -9,7 +9,7 @@ use crate::auth::roles::Role;
 use crate::domain::plans::clients::{self, Acting, ClientError};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use crate::views::page::{ACTING_FOR_KEY, ActingFor};
+use crate::views::page::{ACTING_FOR_KEY, ChosenClient};
 
 impl From<ClientError> for AppError {
     fn from(err: ClientError) -> Self {
@@ -26,13 +26,7 @@ impl From<ClientError> for AppError {
 pub fn start(session: &Session, acting: &Acting) -> AppResult<()> {
     if let Some(client) = &acting.client {
         session
-            .insert(
-                ACTING_FOR_KEY,
-                ActingFor {
-                    id: client.id,
-                    name: client.name.clone(),
-                },
-            )
+            .insert(ACTING_FOR_KEY, ChosenClient { id: client.id })
             .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     }
     Ok(())
@@ -59,7 +53,7 @@ pub async fn current(state: &AppState, session: &Session, user: &CurrentUser) ->
     if !user.has_role(Role::Broker) {
         return Ok(Acting::for_self(user.id));
     }
-    let Some(chosen) = session.get::<ActingFor>(ACTING_FOR_KEY).unwrap_or(None) else {
+    let Some(chosen) = session.get::<ChosenClient>(ACTING_FOR_KEY).unwrap_or(None) else {
         return Ok(Acting::for_self(user.id));
     };
     match clients::act_for(&state.db, user.id, chosen.id).await {
@@ -86,17 +80,3 @@ pub async fn from_form(state: &AppState, user: &CurrentUser, client: &str) -> Ap
     Ok(clients::act_for(&state.db, user.id, id).await?)
 }
 
-/// Keeps the banner's name in step after the broker renames the client.
-pub fn refresh_name(session: &Session, client_id: i64, name: &str) {
-    if let Ok(Some(current)) = session.get::<ActingFor>(ACTING_FOR_KEY)
-        && current.id == client_id
-    {
-        let _ = session.insert(
-            ACTING_FOR_KEY,
-            ActingFor {
-                id: client_id,
-                name: name.trim().to_owned(),
-            },
-        );
-    }
-}

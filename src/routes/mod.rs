@@ -20,6 +20,7 @@ pub mod market;
 pub mod openreferral;
 pub mod pictures;
 pub mod plans;
+pub mod privacy;
 pub mod providers;
 pub mod reviews;
 pub mod search;
@@ -182,6 +183,9 @@ route_table! {
     POST "/reset-password/{token}"                                                   [Public]            => accounts::passwords::reset_password;
     GET  "/account" as account()                                                     [SignedIn]          => accounts::account;
     POST "/account"                                                                  [SignedIn]          => accounts::update_profile;
+    GET  "/account/personal-data" as account_personal_data()                         [SignedIn]          => privacy::own_page;
+    GET  "/account/personal-data/download" as account_personal_data_download()       [SignedIn]          => privacy::own_download;
+    POST "/account/personal-data/erasure" as account_personal_data_erasure()         [SignedIn]          => privacy::request_erasure;
     GET  "/account/password" as account_password()                                   [SignedIn]          => accounts::passwords::change_password_form;
     POST "/account/password"                                                         [SignedIn]          => accounts::passwords::change_password;
     GET  "/invitations/{token}" as invitation(token: &str)                           [Public]            => accounts::invitations::invitation_form;
@@ -193,6 +197,11 @@ route_table! {
     POST "/admin/users/{id}/roles/revoke" as admin_user_roles_revoke(id: UserId)     [Role(Admin)]       => admin::revoke_role;
     POST "/admin/users/{id}/status" as admin_user_status(id: UserId)                 [Role(Admin)]       => admin::set_status;
     POST "/admin/users/{id}/two-factor/reset" as admin_user_two_factor_reset(id: UserId) [Role(Admin)]   => accounts::two_factor::admin_reset;
+    GET  "/admin/users/{id}/personal-data" as admin_user_personal_data(id: UserId)   [Role(Admin)]       => privacy::person_page;
+    GET  "/admin/users/{id}/personal-data/export" as admin_user_personal_data_export(id: UserId) [Role(Admin)] => privacy::person_export;
+    POST "/admin/users/{id}/erase" as admin_user_erase(id: UserId)                   [Role(Admin)]       => privacy::erase_person;
+    GET  "/admin/erasure-requests" as admin_erasure_requests()                       [Role(Admin)]       => privacy::queue;
+    POST "/admin/erasure-requests/{id}/decline" as admin_erasure_request_decline(id: i64) [Role(Admin)]  => privacy::decline;
     GET  "/admin/invitations" as admin_invitations()                                 [Role(Admin)]       => admin::invitations;
     POST "/admin/invitations"                                                        [Role(Admin)]       => admin::invite;
     GET  "/admin/categories" as admin_categories()                                   [Role(Admin)]       => categories::list;
@@ -373,6 +382,9 @@ route_table! {
     POST "/broker/clients/{id}/handover" as broker_client_handover(id: i64)          [Role(Broker)]      => plans::clients::hand_over;
     POST "/broker/clients/{id}/close" as broker_client_close(id: i64)                [Role(Broker)]      => plans::clients::set_closed;
     GET  "/admin/clients" as admin_clients()                                         [Role(Admin)]       => plans::clients::admin_list;
+    GET  "/admin/clients/{id}/personal-data" as admin_client_personal_data(id: i64)  [Role(Admin)]       => privacy::client_page;
+    GET  "/admin/clients/{id}/personal-data/export" as admin_client_personal_data_export(id: i64) [Role(Admin)] => privacy::client_export;
+    POST "/admin/clients/{id}/erase" as admin_client_erase(id: i64)                  [Role(Admin)]       => privacy::erase_client;
     POST "/admin/clients/{id}/handover" as admin_client_handover(id: i64)            [Role(Admin)]       => plans::clients::admin_hand_over;
     GET  "/static/{path:.*}" as static_file(path: &str)                              [Public]            => static_files::serve;
 }

@@ -2,9 +2,10 @@
 //! outbox.
 
 use crate::auth::access::url_encode as encode;
+use crate::domain::audit;
 use crate::paths;
 use entity::mail_outbox::MailStatus;
-use entity::{audit_log, invitations, mail_outbox};
+use entity::{invitations, mail_outbox};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -47,6 +48,7 @@ fn admin_nav() -> Markup {
             li { a class="govuk-link" href=(paths::admin_reviews()) { "Reviews to check" } }
             li { a class="govuk-link" href=(paths::admin_checking()) { "Quality checking: checkers and assignments" } }
             li { a class="govuk-link" href=(paths::admin_clients()) { "Brokers' clients" } }
+            li { a class="govuk-link" href=(paths::admin_erasure_requests()) { "Requests to erase personal data" } }
             li { a class="govuk-link" href=(paths::admin_invitations()) { "Invite staff" } }
             li { a class="govuk-link" href=(paths::admin_audit()) { "Audit log" } }
             li { a class="govuk-link" href=(paths::admin_mail()) { "Email outbox" } }
@@ -165,7 +167,7 @@ pub fn user_detail(
     page: &Page,
     summary: &UserSummary,
     has_authenticator: bool,
-    history: &[audit_log::Model],
+    history: &[audit::Entry],
     errors: &FieldErrors,
 ) -> Markup {
     let user = &summary.user;
@@ -250,6 +252,8 @@ pub fn user_detail(
             h2 class="govuk-heading-m" { "Recent history" }
             (audit_table(history))
             p class="govuk-body" { a class="govuk-link" href={ (paths::admin_audit()) "?subject_type=user&subject_id=" (user.id) } { "Full history of this account" } }
+            h2 class="govuk-heading-m" { "Personal data" }
+            p class="govuk-body" { a class="govuk-link" href=(paths::admin_user_personal_data(user.id)) { "Export or erase this person's data" } }
         },
     )
 }
@@ -303,7 +307,7 @@ pub fn invitations(
     )
 }
 
-pub fn audit_table(rows: &[audit_log::Model]) -> Markup {
+pub fn audit_table(rows: &[audit::Entry]) -> Markup {
     html! {
         @if rows.is_empty() {
             p class="govuk-body" { "No entries." }
@@ -318,7 +322,8 @@ pub fn audit_table(rows: &[audit_log::Model]) -> Markup {
                     th scope="col" class="govuk-table__header" { "Change" }
                 } }
                 tbody class="govuk-table__body" {
-                    @for row in rows {
+                    @for entry in rows {
+                        @let row = &entry.row;
                         tr class="govuk-table__row" {
                             td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
                             td class="govuk-table__cell" {
@@ -332,6 +337,7 @@ pub fn audit_table(rows: &[audit_log::Model]) -> Markup {
                                 " → "
                                 @if let Some(to) = &row.to_state { (to) } @else { "–" }
                                 @if let Some(detail) = &row.detail { br; span class="kith-secondary-text" { (detail) } }
+                                @if let Some(reason) = &entry.reason { br; span class="kith-secondary-text" { "Reason: " (reason) } }
                             }
                         }
                     }
@@ -350,7 +356,7 @@ pub struct AuditQueryView<'a> {
 
 pub fn audit(
     page: &Page,
-    rows: &[audit_log::Model],
+    rows: &[audit::Entry],
     total: u64,
     q: &AuditQueryView,
     page_no: u64,

@@ -18,6 +18,7 @@ pub mod listings;
 pub mod market;
 pub mod page;
 pub mod plans;
+pub mod privacy;
 pub mod providers;
 pub mod reviews;
 pub mod search;

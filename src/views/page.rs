@@ -22,11 +22,19 @@ pub struct Page {
     session: Session,
 }
 
-/// The client a broker chose to act for, kept in the session.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+/// The client a broker is acting for, as the banner names them.
+#[derive(Clone, Debug)]
 pub struct ActingFor {
     pub id: i64,
     pub name: String,
+}
+
+/// What the session keeps of the client a broker chose: the id only, so no client's name
+/// sits in the sessions table (and an erased client's name cannot linger there). Sessions
+/// made before kept the name too; it is ignored.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ChosenClient {
+    pub id: i64,
 }
 
 pub const ACTING_FOR_KEY: &str = "acting_for";
@@ -55,7 +63,20 @@ impl FromRequest for Page {
             let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
             let acting_for = match &user {
                 Some(u) if u.has_role(crate::auth::roles::Role::Broker) => {
-                    session.get::<ActingFor>(ACTING_FOR_KEY).unwrap_or(None)
+                    match session.get::<ChosenClient>(ACTING_FOR_KEY).unwrap_or(None) {
+                        Some(chosen) => {
+                            let state = req
+                                .app_data::<actix_web::web::Data<crate::state::AppState>>()
+                                .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+                            crate::domain::plans::clients::open_name(&state.db, u.id, chosen.id)
+                                .await?
+                                .map(|name| ActingFor {
+                                    id: chosen.id,
+                                    name,
+                                })
+                        }
+                        None => None,
+                    }
                 }
                 _ => None,
             };

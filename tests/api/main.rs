@@ -27,6 +27,7 @@ mod openreferral;
 mod owners;
 mod places;
 mod plans;
+mod privacy;
 mod provider_approval;
 mod providers;
 mod reviews;

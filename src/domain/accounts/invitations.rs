@@ -88,8 +88,7 @@ pub async fn invite(
         &txn,
         actor,
         Event::new(Action::InvitationCreated, "invitation", invitation.id)
-            .to(role.as_str())
-            .detail(email.as_str()),
+            .to(role.as_str()),
     )
     .await?;
     txn.commit().await?;

@@ -325,7 +325,6 @@ pub async fn update_profile(
     if user.display_name == name.as_str() {
         return Ok(());
     }
-    let before = user.display_name.clone();
     let mut active: users::ActiveModel = user.into();
     active.display_name = Set(name.as_str().to_owned());
     active.updated_at = Set(Utc::now());
@@ -333,9 +332,7 @@ pub async fn update_profile(
     audit::record(
         &txn,
         actor,
-        Event::new(Action::AccountProfileUpdated, "user", user_id)
-            .from(before)
-            .to(name.as_str()),
+        Event::new(Action::AccountProfileUpdated, "user", user_id).detail("name changed"),
     )
     .await?;
     txn.commit().await

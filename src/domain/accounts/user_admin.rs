@@ -210,9 +210,7 @@ pub async fn set_disabled(
     let mut event = Event::new(Action::AccountStatusChanged, "user", user_id)
         .from(from)
         .to(to);
-    if !reason.is_empty() {
-        event = event.detail(reason);
-    }
+    event = event.reason(reason);
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(())

@@ -238,7 +238,7 @@ pub async fn respond(
     .from(AssignmentStatus::Offered)
     .to(to);
     if !accept {
-        event = event.detail(reason.chars().take(500).collect::<String>());
+        event = event.reason(reason);
         let title = listings::load(&txn, assignment.listing_id)
             .await?
             .title()

@@ -4,6 +4,7 @@
 //! the public report, once the report is published and the listing is public (its provider
 //! also while it is suspended).
 
+use crate::stored_files::{Released, Store};
 use chrono::Utc;
 use entity::inspections::InspectionStatus;
 use entity::users::UserId;
@@ -119,18 +120,20 @@ pub async fn remove(
     inspection_id: i64,
     photo_id: i64,
     checker_user_id: UserId,
-) -> Result<(), InspectionError> {
+) -> Result<Released, InspectionError> {
     let model = of_checker(db, inspection_id, checker_user_id).await?;
     editable(&model)?;
     let txn = db.begin_write().await?;
-    let deleted = inspection_photos::Entity::delete_many()
-        .filter(inspection_photos::Column::Id.eq(photo_id))
+    let photo = inspection_photos::Entity::find_by_id(photo_id)
         .filter(inspection_photos::Column::InspectionId.eq(inspection_id))
+        .one(&txn)
+        .await?
+        .ok_or(InspectionError::NotFound)?;
+    let mut released = Released::one(Store::InspectionMedia, photo.file.clone());
+    released.add(Store::InspectionMedia, photo.thumbnail.clone());
+    inspection_photos::Entity::delete_by_id(photo.id)
         .exec(&txn)
         .await?;
-    if deleted.rows_affected == 0 {
-        return Err(InspectionError::NotFound);
-    }
     audit::record(
         &txn,
         actor,
@@ -139,7 +142,7 @@ pub async fn remove(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(released)
 }
 
 /// The photo if this viewer may see it; otherwise "not found", so nothing leaks.

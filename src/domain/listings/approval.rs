@@ -269,14 +269,13 @@ pub async fn decide(
         Decision::RequestChanges => Action::ListingChangesRequested,
         Decision::Reject => Action::ListingRejected,
     };
-    let mut detail = format!("revision {}", working.revision.number);
-    if !message.is_empty() {
-        detail.push_str(&format!(": {message}"));
-    }
+    let detail = format!("revision {}", working.revision.number);
     if input.decision == Decision::Approve {
         search_changes::record(&txn, id).await?;
     }
-    let mut event = Event::new(action, "listing", id).detail(detail);
+    let mut event = Event::new(action, "listing", id)
+        .detail(detail)
+        .reason(&message);
     if !was_live || input.decision == Decision::Approve {
         event = event.from(view.listing.status).to(if was_live {
             ListingStatus::Approved
@@ -353,7 +352,7 @@ async fn set_suspended(
         Event::new(action, "listing", id)
             .from(from)
             .to(to)
-            .detail(why),
+            .reason(&why),
     )
     .await?;
     txn.commit().await?;

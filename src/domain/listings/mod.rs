@@ -8,6 +8,7 @@ pub mod form;
 pub mod reach;
 pub mod review;
 
+use crate::stored_files::{Released, Store};
 use chrono::Utc;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
@@ -376,12 +377,18 @@ pub async fn remove_photo(
     id: ListingId,
     user_id: UserId,
     file: &str,
-) -> Result<(), ListingError> {
+) -> Result<Released, ListingError> {
+    let mut released = Released::none();
     edit_working(db, actor, id, user_id, "photo removed", |c| {
+        for photo in c.photos.iter().filter(|p| p.file == file) {
+            released.add(Store::Media, photo.file.clone());
+            released.add(Store::Media, photo.thumbnail.clone());
+        }
         c.photos.retain(|p| p.file != file);
         Ok(())
     })
-    .await
+    .await?;
+    Ok(released)
 }
 
 /// A published listing as the public sees it: the live content and its provider's public

@@ -256,6 +256,20 @@ pub async fn all_with_brokers(
 }
 
 /// One of this broker's clients; anyone else's is "not found".
+/// The name of one of the broker's open clients, for the banner while acting for them.
+pub async fn open_name(
+    conn: &impl ConnectionTrait,
+    broker_user_id: UserId,
+    client_id: i64,
+) -> Result<Option<String>, sea_orm::DbErr> {
+    Ok(broker_clients::Entity::find_by_id(client_id)
+        .filter(broker_clients::Column::BrokerUserId.eq(broker_user_id))
+        .filter(broker_clients::Column::ClosedAt.is_null())
+        .one(conn)
+        .await?
+        .map(|c| c.name))
+}
+
 pub async fn of_broker(
     conn: &impl ConnectionTrait,
     broker_user_id: UserId,

@@ -215,9 +215,7 @@ pub async fn decide(
     )
     .from(OrganisationStatus::Submitted)
     .to(status);
-    if !message.is_empty() {
-        event = event.detail(message);
-    }
+    event = event.reason(&message);
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(())

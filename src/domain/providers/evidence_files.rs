@@ -1,6 +1,7 @@
 //! Evidence documents: a provider's members upload them against an evidence kind; only those
 //! members and the council's admins can open them. Every upload and removal is audited.
 
+use crate::stored_files::{Released, Store};
 use chrono::Utc;
 use entity::provider_evidence_files as files;
 use entity::provider_organisations::OrganisationId;
@@ -89,7 +90,7 @@ pub async fn add(
             "provider_organisation",
             organisation_id,
         )
-        .detail(format!("{}: {}", kind.as_str(), file.original_name)),
+        .detail(format!("file {} ({})", file.id, kind.as_str())),
     )
     .await?;
     txn.commit().await?;
@@ -124,13 +125,14 @@ pub async fn for_reader(
     Ok(file)
 }
 
-/// Removes a document from the organisation (a member only). Returns the organisation id.
+/// Removes a document from the organisation (a member only). Returns the organisation id
+/// and the stored file, to delete once nothing else refers to it.
 pub async fn remove(
     db: &DatabaseConnection,
     actor: &Actor,
     file_id: i64,
     user_id: UserId,
-) -> Result<OrganisationId, EvidenceFileError> {
+) -> Result<(OrganisationId, Released), EvidenceFileError> {
     let txn = db.begin_write().await?;
     let file = files::Entity::find_by_id(file_id)
         .one(&txn)
@@ -138,7 +140,8 @@ pub async fn remove(
         .ok_or(EvidenceFileError::NotFound)?;
     organisations::as_member(&txn, file.organisation_id, user_id).await?;
     let organisation_id = file.organisation_id;
-    let detail = format!("{}: {}", file.kind.as_str(), file.original_name);
+    let detail = format!("file {} ({})", file.id, file.kind.as_str());
+    let released = Released::one(Store::Documents, file.stored_name.clone());
     file.delete(&txn).await?;
     audit::record(
         &txn,
@@ -152,5 +155,5 @@ pub async fn remove(
     )
     .await?;
     txn.commit().await?;
-    Ok(organisation_id)
+    Ok((organisation_id, released))
 }

@@ -1,6 +1,7 @@
 //! Provider organisations and the accounts that act for them: creating one, its profile and
 //! logo, its members, and what the public may see of it.
 
+use crate::stored_files::{Released, Store};
 use chrono::{Duration, Utc};
 use entity::provider_members::MemberRole;
 use entity::provider_organisations::OrganisationId;
@@ -304,10 +305,14 @@ pub async fn set_logo(
     user_id: UserId,
     logo: &StoredImage,
     alt: &str,
-) -> Result<(), OrganisationError> {
+) -> Result<Released, OrganisationError> {
     let txn = db.begin_write().await?;
     let (org, _) = as_member(&txn, organisation_id, user_id).await?;
     let before = org.logo_file.clone().unwrap_or_default();
+    let mut released = Released::none();
+    for name in [&org.logo_file, &org.logo_thumbnail].into_iter().flatten() {
+        released.add(Store::Media, name.clone());
+    }
     let mut active: provider_organisations::ActiveModel = org.into();
     active.logo_file = Set(Some(logo.image.file_name()));
     active.logo_thumbnail = Set(Some(logo.thumbnail.file_name()));
@@ -327,7 +332,7 @@ pub async fn set_logo(
     )
     .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(released)
 }
 
 /// The owner invites someone to act for the organisation; accepting gives them the provider
@@ -385,7 +390,6 @@ pub async fn invite_member(
             "provider_organisation",
             organisation_id,
         )
-        .detail(email.as_str())
         .to(invitation.id.to_string()),
     )
     .await?;

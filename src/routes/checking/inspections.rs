@@ -270,7 +270,10 @@ pub async fn remove_photo(
     session: Session,
     PathIds(id, photo): PathIds,
 ) -> AppResult<HttpResponse> {
-    inspection_photos::remove(&state.db, &actor, id, photo, user.id).await?;
+    inspection_photos::remove(&state.db, &actor, id, photo, user.id)
+        .await?
+        .delete_unused(&state.db, &state.settings.data_dir)
+        .await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&paths::checker_inspection_step(id, "photos")))
 }

@@ -368,7 +368,10 @@ pub async fn remove_photo(
     PathId(id): PathId<ListingId>,
     form: web::Form<RemovePhoto>,
 ) -> AppResult<HttpResponse> {
-    listings::remove_photo(&state.db, &actor, id, user.id, &form.file).await?;
+    listings::remove_photo(&state.db, &actor, id, user.id, &form.file)
+        .await?
+        .delete_unused(&state.db, &state.settings.data_dir)
+        .await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&paths::provider_listing(id)))
 }

@@ -151,7 +151,6 @@ pub async fn update(
     match form.parse() {
         Ok(details) => {
             clients::update(&state.db, &actor, user.id, id, details).await?;
-            acting::refresh_name(&session, id, &form.name);
             set_flash(&session, "Client details saved");
             Ok(see_other(&path))
         }

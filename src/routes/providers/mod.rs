@@ -234,7 +234,10 @@ pub async fn upload_logo(
     let Some(stored) = stored else {
         return manage_page(&page, &state, &user, id, None, None, &errors).await;
     };
-    organisations::set_logo(&state.db, &actor, id, user.id, &stored, &alt).await?;
+    organisations::set_logo(&state.db, &actor, id, user.id, &stored, &alt)
+        .await?
+        .delete_unused(&state.db, &state.settings.data_dir)
+        .await?;
     set_flash(&session, "Picture uploaded");
     Ok(see_other(&paths::provider_organisation(id)))
 }

@@ -288,6 +288,7 @@ pub fn account(
             }
             h2 class="govuk-heading-m" { "Security" }
             p class="govuk-body" { a class="govuk-link" href=(paths::account_password()) { "Change your password" } }
+            (crate::views::privacy::own_link())
         }),
     )
 }

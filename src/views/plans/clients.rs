@@ -224,7 +224,7 @@ pub fn admin_clients(
                     tbody class="govuk-table__body" {
                         @for (c, broker) in clients {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (c.name) " " (status_tag(c)) }
+                                td class="govuk-table__cell" { (c.name) " " (status_tag(c)) br; a class="govuk-link" href=(paths::admin_client_personal_data(c.id)) { "Personal data" span class="govuk-visually-hidden" { " of " (c.name) } } }
                                 td class="govuk-table__cell" { @if let Some(b) = broker { (b.display_name) br; span class="kith-secondary-text kith-break-words" { (b.email) } } }
                                 td class="govuk-table__cell" {
                                     form method="post" action=(paths::admin_client_handover(c.id)) novalidate class="kith-inline-form" {

@@ -1,0 +1,591 @@
+//! Erasure: a person's (or a broker's client's) personal data removed in one transaction.
+//! Their row stays as a tombstone ("Erased person 57") so the records the council must keep
+//! still point somewhere; what they wrote about themselves goes; the audit log records that
+//! an erasure happened and nothing erased.
+
+use chrono::Utc;
+use entity::users::UserId;
+use entity::{
+    audit_log, audit_reasons, auth_tokens, broker_clients, checker_profiles, enquiries,
+    enquiry_messages, erasure_requests, fund_applications, inspections, invitations,
+    listing_revisions, mail_outbox, provider_evidence_files, provider_members,
+    provider_organisations, recovery_codes, service_reviews, sessions, shortlist_items,
+    support_plan_items, support_plans, two_factor, user_roles, users,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+};
+
+use super::{REMOVED_TEXT, Subject, erased_name};
+use crate::db::BeginWrite;
+use crate::domain::audit::{self, Action, Actor, Event};
+use crate::stored_files::{Released, Store};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ErasureError {
+    #[error("There is no such person")]
+    NotFound,
+    #[error("This person's data has already been erased")]
+    AlreadyErased,
+    #[error("{0}")]
+    Blocked(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// What an erasure will remove and what it will keep (and why), shown before confirming.
+#[derive(Debug)]
+pub struct Plan {
+    pub subject: Subject,
+    pub name: String,
+    pub erased_at: Option<chrono::DateTime<Utc>>,
+    pub removed: Vec<String>,
+    pub kept: Vec<(String, &'static str)>,
+    /// Why it cannot be done yet, if it cannot.
+    pub blocked: Option<String>,
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The enquiries about the person themselves (not those a broker sent for clients).
+fn own_enquiries(id: UserId) -> Condition {
+    Condition::any()
+        .add(enquiries::Column::HolderUserId.eq(id))
+        .add(
+            enquiries::Column::SentByUserId
+                .eq(id)
+                .and(enquiries::Column::ClientId.is_null()),
+        )
+}
+
+pub async fn plan(conn: &impl ConnectionTrait, subject: Subject) -> Result<Plan, ErasureError> {
+    match subject {
+        Subject::Person(id) => person_plan(conn, id).await,
+        Subject::Client(id) => client_plan(conn, id).await,
+    }
+}
+
+async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, ErasureError> {
+    let user = users::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(ErasureError::NotFound)?;
+    let enquiry_count = enquiries::Entity::find()
+        .filter(own_enquiries(id))
+        .count(conn)
+        .await?;
+    let reviews = service_reviews::Entity::find()
+        .filter(service_reviews::Column::AuthorUserId.eq(id))
+        .filter(service_reviews::Column::ClientId.is_null())
+        .count(conn)
+        .await?;
+    let shortlist = shortlist_items::Entity::find()
+        .filter(shortlist_items::Column::HolderUserId.eq(id))
+        .count(conn)
+        .await?;
+    let roles = user_roles::Entity::find()
+        .filter(user_roles::Column::UserId.eq(id))
+        .count(conn)
+        .await?;
+    let memberships = provider_members::Entity::find()
+        .filter(provider_members::Column::UserId.eq(id))
+        .all(conn)
+        .await?;
+    let documents = provider_evidence_files::Entity::find()
+        .filter(provider_evidence_files::Column::UploadedBy.eq(id))
+        .count(conn)
+        .await?;
+    let mails = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::ToAddress.eq(user.email.as_str()))
+        .count(conn)
+        .await?;
+    let mut removed = vec![
+        "Name and email address (replaced by \"".to_owned() + &erased_name(Subject::Person(id)) + "\")",
+        "Password, second factor, recovery codes, sessions and sign-in links".to_owned(),
+        format!(
+            "{} and {}",
+            plural(roles, "role", "roles"),
+            plural(
+                memberships.len() as u64,
+                "organisation membership",
+                "organisation memberships"
+            )
+        ),
+        format!(
+            "{}: what was asked, contact details, and every message in them",
+            plural(enquiry_count, "enquiry", "enquiries")
+        ),
+        plural(reviews, "review", "reviews"),
+        format!(
+            "Support plan and shortlist ({})",
+            plural(shortlist, "saved service", "saved services")
+        ),
+        format!(
+            "{}, sent or waiting",
+            plural(mails, "email to them", "emails to them")
+        ),
+        format!(
+            "{} they uploaded, with the files",
+            plural(documents, "evidence document", "evidence documents")
+        ),
+        "Quality checker profile, if any".to_owned(),
+        "Reasons staff wrote about the account in the audit log".to_owned(),
+    ];
+    removed.retain(|line| !line.starts_with("0 "));
+
+    let mut kept = Vec::new();
+    let versions = listing_revisions::Entity::find()
+        .filter(listing_revisions::Column::CreatedBy.eq(id))
+        .count(conn)
+        .await?;
+    if versions > 0 {
+        kept.push((
+            format!("{} they wrote", plural(versions, "listing version", "listing versions")),
+            "A listing belongs to its organisation, which still exists; it shows no account name.",
+        ));
+    }
+    for membership in &memberships {
+        let others = provider_members::Entity::find()
+            .filter(provider_members::Column::OrganisationId.eq(membership.organisation_id))
+            .filter(provider_members::Column::UserId.ne(id))
+            .count(conn)
+            .await?;
+        if others == 0
+            && let Some(org) = provider_organisations::Entity::find_by_id(membership.organisation_id)
+                .one(conn)
+                .await?
+        {
+            kept.push((
+                format!("{}, which has no other member", org.name),
+                "An organisation is the council's record of a provider it approved: it stays, \
+                 with its listings and contact details, until an admin closes it.",
+            ));
+        }
+    }
+    let applications = fund_applications::Entity::find()
+        .filter(fund_applications::Column::CreatedByUserId.eq(id))
+        .count(conn)
+        .await?;
+    if applications > 0 {
+        kept.push((
+            plural(applications, "innovation fund application", "innovation fund applications"),
+            "Fund applications and awards are the council's record of its grants (published \
+             under 360Giving); they show no account name.",
+        ));
+    }
+    let checked = inspections::Entity::find()
+        .filter(inspections::Column::CheckerUserId.eq(id))
+        .count(conn)
+        .await?;
+    if checked > 0 {
+        kept.push((
+            plural(checked, "inspection they carried out", "inspections they carried out"),
+            "Inspection reports are the council's record of quality checks.",
+        ));
+    }
+    if enquiry_count > 0 {
+        kept.push((
+            "When each enquiry was sent and closed, its outcome, service and postcode sector"
+                .to_owned(),
+            "The market figures count them; nothing left identifies the person.",
+        ));
+    }
+    kept.push((
+        "The audit log".to_owned(),
+        "It records that changes happened, by account number, with no names, emails or words.",
+    ));
+
+    let open_clients = broker_clients::Entity::find()
+        .filter(broker_clients::Column::BrokerUserId.eq(id))
+        .filter(broker_clients::Column::ClosedAt.is_null())
+        .count(conn)
+        .await?;
+    let blocked = (open_clients > 0).then(|| {
+        format!(
+            "This broker has {}: hand them over to another broker first",
+            plural(open_clients, "open client", "open clients")
+        )
+    });
+    Ok(Plan {
+        subject: Subject::Person(id),
+        name: user.display_name,
+        erased_at: user.erased_at,
+        removed,
+        kept,
+        blocked,
+    })
+}
+
+async fn client_plan(conn: &impl ConnectionTrait, id: i64) -> Result<Plan, ErasureError> {
+    let client = broker_clients::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or(ErasureError::NotFound)?;
+    let enquiry_count = enquiries::Entity::find()
+        .filter(enquiries::Column::ClientId.eq(id))
+        .count(conn)
+        .await?;
+    let reviews = service_reviews::Entity::find()
+        .filter(service_reviews::Column::ClientId.eq(id))
+        .count(conn)
+        .await?;
+    let mut removed = vec![
+        "Name (replaced by \"".to_owned() + &erased_name(Subject::Client(id)) + "\"), postcode, needs and contact details",
+        format!(
+            "{}: what was asked, contact details, and every message in them",
+            plural(enquiry_count, "enquiry", "enquiries")
+        ),
+        plural(reviews, "review", "reviews"),
+        "Support plan and shortlist".to_owned(),
+        "Reasons staff wrote about the client in the audit log".to_owned(),
+    ];
+    removed.retain(|line| !line.starts_with("0 "));
+    let mut kept = Vec::new();
+    if enquiry_count > 0 {
+        kept.push((
+            "When each enquiry was sent and closed, its outcome, service and postcode sector"
+                .to_owned(),
+            "The market figures count them; nothing left identifies the person.",
+        ));
+    }
+    kept.push((
+        "The audit log".to_owned(),
+        "It records that changes happened, by record number, with no names or words.",
+    ));
+    Ok(Plan {
+        subject: Subject::Client(id),
+        name: client.name,
+        erased_at: client.erased_at,
+        removed,
+        kept,
+        blocked: None,
+    })
+}
+
+/// Erases `subject` in one transaction. Returns the uploaded files it stopped referring to:
+/// delete them once it has committed (a crash in between leaves only files nothing refers
+/// to, which `kith files check --fix` removes).
+pub async fn erase(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    subject: Subject,
+) -> Result<Released, ErasureError> {
+    if let Subject::Person(id) = subject
+        && actor.user_id == Some(id)
+    {
+        return Err(ErasureError::Blocked(
+            "You cannot erase your own account: ask another administrator".into(),
+        ));
+    }
+    let txn = db.begin_write().await?;
+    let plan = plan(&txn, subject).await?;
+    if plan.erased_at.is_some() {
+        return Err(ErasureError::AlreadyErased);
+    }
+    if let Some(why) = plan.blocked {
+        return Err(ErasureError::Blocked(why));
+    }
+    let released = match subject {
+        Subject::Person(id) => erase_person(&txn, id).await?,
+        Subject::Client(id) => erase_client(&txn, id).await?,
+    };
+    let (kind, id) = subject.audit_subject();
+    let action = match subject {
+        Subject::Person(_) => Action::PersonErased,
+        Subject::Client(_) => Action::ClientErased,
+    };
+    forget_reasons_about(&txn, kind, &id).await?;
+    audit::record(&txn, actor, Event::new(action, kind, id)).await?;
+    txn.commit().await?;
+    Ok(released)
+}
+
+async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released, DbErr> {
+    let user = users::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("user {id}")))?;
+    let enquiry_ids: Vec<i64> = enquiries::Entity::find()
+        .select_only()
+        .column(enquiries::Column::Id)
+        .filter(own_enquiries(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    scrub_enquiries(txn, &enquiry_ids, Subject::Person(id)).await?;
+    delete_reviews(
+        txn,
+        service_reviews::Column::AuthorUserId
+            .eq(id)
+            .and(service_reviews::Column::ClientId.is_null()),
+    )
+    .await?;
+    delete_plans(
+        txn,
+        support_plans::Column::HolderUserId.eq(id),
+        shortlist_items::Column::HolderUserId.eq(id),
+    )
+    .await?;
+
+    user_roles::Entity::delete_many()
+        .filter(user_roles::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    auth_tokens::Entity::delete_many()
+        .filter(auth_tokens::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    two_factor::Entity::delete_many()
+        .filter(two_factor::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    recovery_codes::Entity::delete_many()
+        .filter(recovery_codes::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    checker_profiles::Entity::delete_many()
+        .filter(checker_profiles::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    provider_members::Entity::delete_many()
+        .filter(provider_members::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::ToAddress.eq(user.email.as_str()))
+        .exec(txn)
+        .await?;
+    // An organisation whose contact email was the person's own keeps no way to reach them.
+    provider_organisations::Entity::update_many()
+        .col_expr(
+            provider_organisations::Column::ContactEmail,
+            Expr::value(None::<String>),
+        )
+        .filter(provider_organisations::Column::ContactEmail.eq(user.email.as_str()))
+        .exec(txn)
+        .await?;
+    let erased_email = format!("erased-{id}@erased.invalid");
+    invitations::Entity::update_many()
+        .col_expr(invitations::Column::Email, Expr::value(erased_email.clone()))
+        .filter(invitations::Column::Email.eq(user.email.as_str()))
+        .exec(txn)
+        .await?;
+
+    let mut released = Released::none();
+    let uploaded = provider_evidence_files::Entity::find()
+        .filter(provider_evidence_files::Column::UploadedBy.eq(id))
+        .all(txn)
+        .await?;
+    for file in &uploaded {
+        released.add(Store::Documents, file.stored_name.clone());
+    }
+    provider_evidence_files::Entity::delete_many()
+        .filter(provider_evidence_files::Column::UploadedBy.eq(id))
+        .exec(txn)
+        .await?;
+
+    let now = Utc::now();
+    erasure_requests::Entity::update_many()
+        .col_expr(erasure_requests::Column::Note, Expr::value(None::<String>))
+        .filter(erasure_requests::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    erasure_requests::Entity::update_many()
+        .col_expr(erasure_requests::Column::ClosedAt, Expr::value(now))
+        .col_expr(
+            erasure_requests::Column::Outcome,
+            Expr::value(entity::erasure_requests::ErasureOutcome::Erased.as_str()),
+        )
+        .filter(erasure_requests::Column::UserId.eq(id))
+        .filter(erasure_requests::Column::ClosedAt.is_null())
+        .exec(txn)
+        .await?;
+    users::Entity::update_many()
+        .col_expr(users::Column::Email, Expr::value(erased_email))
+        .col_expr(
+            users::Column::DisplayName,
+            Expr::value(erased_name(Subject::Person(id))),
+        )
+        .col_expr(users::Column::PasswordHash, Expr::value(""))
+        .col_expr(users::Column::EmailVerifiedAt, Expr::value(None::<chrono::DateTime<Utc>>))
+        .col_expr(users::Column::DisabledAt, Expr::value(user.disabled_at.unwrap_or(now)))
+        .col_expr(users::Column::ErasedAt, Expr::value(now))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now))
+        .filter(users::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(released)
+}
+
+async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, DbErr> {
+    let enquiry_ids: Vec<i64> = enquiries::Entity::find()
+        .select_only()
+        .column(enquiries::Column::Id)
+        .filter(enquiries::Column::ClientId.eq(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    scrub_enquiries(txn, &enquiry_ids, Subject::Client(id)).await?;
+    delete_reviews(txn, service_reviews::Column::ClientId.eq(id)).await?;
+    delete_plans(
+        txn,
+        support_plans::Column::ClientId.eq(id),
+        shortlist_items::Column::ClientId.eq(id),
+    )
+    .await?;
+    let now = Utc::now();
+    let client = broker_clients::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("client {id}")))?;
+    broker_clients::Entity::update_many()
+        .col_expr(
+            broker_clients::Column::Name,
+            Expr::value(erased_name(Subject::Client(id))),
+        )
+        .col_expr(broker_clients::Column::PostcodeSector, Expr::value(None::<String>))
+        .col_expr(broker_clients::Column::Needs, Expr::value(""))
+        .col_expr(broker_clients::Column::ContactPreference, Expr::value(""))
+        .col_expr(broker_clients::Column::ContactDetails, Expr::value(""))
+        .col_expr(broker_clients::Column::ClosedAt, Expr::value(client.closed_at.unwrap_or(now)))
+        .col_expr(broker_clients::Column::ErasedAt, Expr::value(now))
+        .col_expr(broker_clients::Column::UpdatedAt, Expr::value(now))
+        .filter(broker_clients::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    Ok(Released::none())
+}
+
+/// The words of these enquiries and every message in them go; when, what service, the
+/// outcome and the postcode sector (which the market figures count) stay.
+async fn scrub_enquiries(
+    txn: &DatabaseTransaction,
+    ids: &[i64],
+    subject: Subject,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    enquiries::Entity::update_many()
+        .col_expr(enquiries::Column::ContactName, Expr::value(erased_name(subject)))
+        .col_expr(enquiries::Column::SupportWanted, Expr::value(REMOVED_TEXT))
+        .col_expr(enquiries::Column::WhenWanted, Expr::value(""))
+        .col_expr(enquiries::Column::ReplyPhone, Expr::value(None::<String>))
+        .filter(enquiries::Column::Id.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    enquiry_messages::Entity::update_many()
+        .col_expr(enquiry_messages::Column::Body, Expr::value(REMOVED_TEXT))
+        .filter(enquiry_messages::Column::EnquiryId.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    let subject_ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    forget_reasons(
+        txn,
+        audit_log::Column::SubjectType
+            .eq("enquiry")
+            .and(audit_log::Column::SubjectId.is_in(subject_ids)),
+    )
+    .await
+}
+
+async fn delete_reviews(
+    txn: &DatabaseTransaction,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), DbErr> {
+    let ids: Vec<String> = service_reviews::Entity::find()
+        .select_only()
+        .column(service_reviews::Column::Id)
+        .filter(which.clone())
+        .into_tuple::<i64>()
+        .all(txn)
+        .await?
+        .iter()
+        .map(i64::to_string)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    forget_reasons(
+        txn,
+        audit_log::Column::SubjectType
+            .eq("review")
+            .and(audit_log::Column::SubjectId.is_in(ids)),
+    )
+    .await?;
+    service_reviews::Entity::delete_many()
+        .filter(which)
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+async fn delete_plans(
+    txn: &DatabaseTransaction,
+    plans: sea_orm::sea_query::SimpleExpr,
+    shortlist: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), DbErr> {
+    let plan_ids: Vec<i64> = support_plans::Entity::find()
+        .select_only()
+        .column(support_plans::Column::Id)
+        .filter(plans.clone())
+        .into_tuple()
+        .all(txn)
+        .await?;
+    support_plan_items::Entity::delete_many()
+        .filter(support_plan_items::Column::PlanId.is_in(plan_ids))
+        .exec(txn)
+        .await?;
+    support_plans::Entity::delete_many()
+        .filter(plans)
+        .exec(txn)
+        .await?;
+    shortlist_items::Entity::delete_many()
+        .filter(shortlist)
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+async fn forget_reasons_about(txn: &DatabaseTransaction, kind: &str, id: &str) -> Result<(), DbErr> {
+    forget_reasons(
+        txn,
+        audit_log::Column::SubjectType
+            .eq(kind)
+            .and(audit_log::Column::SubjectId.eq(id)),
+    )
+    .await
+}
+
+/// Deletes the reasons written with the audit entries `which` matches (the entries stay).
+async fn forget_reasons(
+    txn: &DatabaseTransaction,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), DbErr> {
+    let ids: Vec<i64> = audit_log::Entity::find()
+        .select_only()
+        .column(audit_log::Column::Id)
+        .filter(which)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for chunk in ids.chunks(500) {
+        audit_reasons::Entity::delete_many()
+            .filter(audit_reasons::Column::AuditId.is_in(chunk.iter().copied()))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,342 @@
+//! Files on disk follow the database. Uploaded files are stored under content-addressed
+//! names, so two rows may share one file: a file is deleted only when no row refers to it
+//! any more. [`check`] finds files nothing refers to (left by a crash between a commit and
+//! a delete, or by an upload whose form was then refused) and rows whose file is missing.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use entity::{inspection_photos, listing_revisions, provider_evidence_files, provider_organisations};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::ExprTrait,
+};
+
+use crate::documents;
+use crate::images::{self, Area};
+
+/// Where an uploaded file is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Store {
+    /// Evidence documents (private, served to members and admins only).
+    Documents,
+    /// Listing photos and organisation logos (public).
+    Media,
+    /// Quality checkers' inspection photos.
+    InspectionMedia,
+}
+
+impl Store {
+    pub const ALL: [Store; 3] = [Store::Documents, Store::Media, Store::InspectionMedia];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Store::Documents => "evidence documents",
+            Store::Media => "listing photos and logos",
+            Store::InspectionMedia => "inspection photos",
+        }
+    }
+
+    /// The file's path, `None` for a name that is not one of ours.
+    pub fn path(self, data_dir: &Path, name: &str) -> Option<PathBuf> {
+        match self {
+            Store::Documents => documents::private_path(data_dir, name),
+            Store::Media => images::path_of(data_dir, Area::Public, name),
+            Store::InspectionMedia => images::path_of(data_dir, Area::Inspection, name),
+        }
+    }
+
+    fn dir(self, data_dir: &Path) -> PathBuf {
+        match self {
+            Store::Documents => documents::private_dir(data_dir),
+            Store::Media => images::media_dir(data_dir, Area::Public),
+            Store::InspectionMedia => images::media_dir(data_dir, Area::Inspection),
+        }
+    }
+}
+
+/// One stored file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileRef {
+    pub store: Store,
+    pub name: String,
+}
+
+impl FileRef {
+    pub fn new(store: Store, name: impl Into<String>) -> Self {
+        Self {
+            store,
+            name: name.into(),
+        }
+    }
+}
+
+/// Files a committed change stopped referring to. Delete them with
+/// [`Released::delete_unused`] once the transaction has committed (never before: a rollback
+/// would leave rows pointing at deleted files).
+#[must_use = "files no longer referred to stay on disk until `delete_unused` is called"]
+#[derive(Debug, Default)]
+pub struct Released(pub Vec<FileRef>);
+
+impl Released {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    pub fn one(store: Store, name: impl Into<String>) -> Self {
+        Self(vec![FileRef::new(store, name)])
+    }
+
+    pub fn add(&mut self, store: Store, name: impl Into<String>) {
+        self.0.push(FileRef::new(store, name));
+    }
+
+    pub fn extend(&mut self, other: Released) {
+        self.0.extend(other.0);
+    }
+
+    /// Deletes each file no row refers to any more; returns how many were deleted. A file
+    /// that cannot be deleted is logged and left for `kith files check --fix`.
+    pub async fn delete_unused(
+        self,
+        conn: &impl ConnectionTrait,
+        data_dir: &Path,
+    ) -> Result<usize, DbErr> {
+        let mut deleted = 0;
+        let mut seen = HashSet::new();
+        for file in self.0 {
+            if !seen.insert(file.clone()) || referenced(conn, &file).await? {
+                continue;
+            }
+            let Some(path) = file.store.path(data_dir, &file.name) else {
+                continue;
+            };
+            match std::fs::remove_file(&path) {
+                Ok(()) => deleted += 1,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => tracing::warn!(path = %path.display(), %err, "could not delete a file"),
+            }
+        }
+        Ok(deleted)
+    }
+}
+
+/// Whether any row still refers to the file.
+pub async fn referenced(conn: &impl ConnectionTrait, file: &FileRef) -> Result<bool, DbErr> {
+    let name = file.name.as_str();
+    let found = match file.store {
+        Store::Documents => provider_evidence_files::Entity::find()
+            .select_only()
+            .column(provider_evidence_files::Column::Id)
+            .filter(provider_evidence_files::Column::StoredName.eq(name))
+            .into_tuple::<i64>()
+            .one(conn)
+            .await?
+            .is_some(),
+        Store::InspectionMedia => inspection_photos::Entity::find()
+            .select_only()
+            .column(inspection_photos::Column::Id)
+            .filter(
+                inspection_photos::Column::File
+                    .eq(name)
+                    .or(inspection_photos::Column::Thumbnail.eq(name)),
+            )
+            .into_tuple::<i64>()
+            .one(conn)
+            .await?
+            .is_some(),
+        Store::Media => {
+            provider_organisations::Entity::find()
+                .select_only()
+                .column(provider_organisations::Column::Id)
+                .filter(
+                    provider_organisations::Column::LogoFile
+                        .eq(name)
+                        .or(provider_organisations::Column::LogoThumbnail.eq(name)),
+                )
+                .into_tuple::<entity::provider_organisations::OrganisationId>()
+                .one(conn)
+                .await?
+                .is_some()
+                // Every version of a listing keeps its photos (the history shows them).
+                || listing_revisions::Entity::find()
+                    .select_only()
+                    .column(listing_revisions::Column::Id)
+                    .filter(listing_revisions::Column::Content.contains(name))
+                    .into_tuple::<i64>()
+                    .one(conn)
+                    .await?
+                    .is_some()
+        }
+    };
+    Ok(found)
+}
+
+/// Every file the database refers to.
+pub async fn all_referenced(conn: &impl ConnectionTrait) -> Result<HashSet<FileRef>, DbErr> {
+    let mut out = HashSet::new();
+    for name in provider_evidence_files::Entity::find()
+        .select_only()
+        .column(provider_evidence_files::Column::StoredName)
+        .into_tuple::<String>()
+        .all(conn)
+        .await?
+    {
+        out.insert(FileRef::new(Store::Documents, name));
+    }
+    for (file, thumbnail) in inspection_photos::Entity::find()
+        .select_only()
+        .columns([
+            inspection_photos::Column::File,
+            inspection_photos::Column::Thumbnail,
+        ])
+        .into_tuple::<(String, String)>()
+        .all(conn)
+        .await?
+    {
+        out.insert(FileRef::new(Store::InspectionMedia, file));
+        out.insert(FileRef::new(Store::InspectionMedia, thumbnail));
+    }
+    for (file, thumbnail) in provider_organisations::Entity::find()
+        .select_only()
+        .columns([
+            provider_organisations::Column::LogoFile,
+            provider_organisations::Column::LogoThumbnail,
+        ])
+        .into_tuple::<(Option<String>, Option<String>)>()
+        .all(conn)
+        .await?
+    {
+        for name in [file, thumbnail].into_iter().flatten() {
+            out.insert(FileRef::new(Store::Media, name));
+        }
+    }
+    // Listing content is JSON; read it a page at a time so a national directory's history
+    // is never in memory at once.
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, String)> = listing_revisions::Entity::find()
+            .select_only()
+            .columns([listing_revisions::Column::Id, listing_revisions::Column::Content])
+            .filter(listing_revisions::Column::Id.gt(after))
+            .order_by_asc(listing_revisions::Column::Id)
+            .limit(1000)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let Some(&(last, _)) = page.last() else {
+            break;
+        };
+        after = last;
+        for (_, content) in page {
+            for photo in photos_in(&content) {
+                out.insert(FileRef::new(Store::Media, photo.file));
+                out.insert(FileRef::new(Store::Media, photo.thumbnail));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The photos a listing revision's content names (nothing for content that does not parse).
+fn photos_in(content: &str) -> Vec<crate::domain::listings::content::Photo> {
+    #[derive(serde::Deserialize)]
+    struct Photos {
+        #[serde(default)]
+        photos: Vec<crate::domain::listings::content::Photo>,
+    }
+    serde_json::from_str::<Photos>(content)
+        .map(|p| p.photos)
+        .unwrap_or_default()
+}
+
+/// What `kith files check` found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files on disk nothing refers to (older than the grace period).
+    pub orphans: Vec<(FileRef, u64)>,
+    /// Files rows refer to that are not on disk.
+    pub missing: Vec<FileRef>,
+    /// Files on disk that rows refer to.
+    pub kept: usize,
+}
+
+impl Report {
+    pub fn orphan_bytes(&self) -> u64 {
+        self.orphans.iter().map(|(_, size)| size).sum()
+    }
+}
+
+/// A file younger than this is never called an orphan: its upload may not have committed
+/// its row yet.
+pub const GRACE: Duration = Duration::from_secs(3600);
+
+/// Compares the data directory with the database.
+pub async fn check(conn: &impl ConnectionTrait, data_dir: &Path) -> anyhow::Result<Report> {
+    let referenced = all_referenced(conn).await?;
+    let mut report = Report::default();
+    let now = SystemTime::now();
+    let mut on_disk = HashSet::new();
+    for store in Store::ALL {
+        for (name, size, modified) in files_in(&store.dir(data_dir))? {
+            if store.path(data_dir, &name).is_none() {
+                continue;
+            }
+            let file = FileRef::new(store, name);
+            on_disk.insert(file.clone());
+            if referenced.contains(&file) {
+                report.kept += 1;
+            } else if now.duration_since(modified).unwrap_or_default() >= GRACE {
+                report.orphans.push((file, size));
+            }
+        }
+    }
+    report.missing = referenced
+        .into_iter()
+        .filter(|f| !on_disk.contains(f))
+        .collect();
+    report.orphans.sort();
+    report.missing.sort();
+    Ok(report)
+}
+
+/// Deletes the orphans `check` found, checking each again first (a row may have arrived
+/// since). Returns how many were deleted.
+pub async fn fix(
+    conn: &impl ConnectionTrait,
+    data_dir: &Path,
+    report: &Report,
+) -> Result<usize, DbErr> {
+    Released(report.orphans.iter().map(|(f, _)| f.clone()).collect())
+        .delete_unused(conn, data_dir)
+        .await
+}
+
+/// (name, size, modified) of every file in the two-level store directory; none when the
+/// directory does not exist yet.
+fn files_in(dir: &Path) -> std::io::Result<Vec<(String, u64, SystemTime)>> {
+    let mut out = Vec::new();
+    let shards = match std::fs::read_dir(dir) {
+        Ok(shards) => shards,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(err) => return Err(err),
+    };
+    for shard in shards {
+        let shard = shard?;
+        if !shard.file_type()?.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(shard.path())? {
+            let entry = entry?;
+            let meta = entry.metadata()?;
+            if !meta.is_file() {
+                continue;
+            }
+            if let Some(name) = entry.file_name().to_str() {
+                out.push((name.to_owned(), meta.len(), meta.modified()?));
+            }
+        }
+    }
+    Ok(out)
+}
