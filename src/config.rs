@@ -51,6 +51,21 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Days sent (or given-up) mail stays in the outbox before it is deleted.
     pub mail_retention_days: i64,
+    /// Days the raw search log (what people typed) is kept; older searches are rolled up
+    /// into daily counts first, so the market figures do not change.
+    pub search_log_retention_days: i64,
+    /// Days used or expired sign-in links, reset links and invitations are kept.
+    pub token_retention_days: i64,
+    /// Days after an enquiry closes before its words and contact details are removed.
+    pub enquiry_retention_days: i64,
+    /// Days after a broker closes a client's case before the record is anonymised.
+    pub client_retention_days: i64,
+    /// Days an evidence document is kept after a newer one of its kind replaces it (or its
+    /// organisation is turned down).
+    pub evidence_retention_days: i64,
+    /// Days inspection photos are kept after the inspection is published; 0 keeps them
+    /// (the council sets its own policy).
+    pub inspection_photo_retention_days: i64,
     /// Searches (page and API together) one client address may make at once, and again each
     /// minute; 0 turns the limit off (load tests).
     pub search_requests_per_minute: u32,
@@ -144,6 +159,12 @@ impl Default for Settings {
             trusted_proxies: 0,
             trust_forwarded_for: false,
             mail_retention_days: 30,
+            search_log_retention_days: 90,
+            token_retention_days: 7,
+            enquiry_retention_days: 2 * 365,
+            client_retention_days: 6 * 365,
+            evidence_retention_days: 365,
+            inspection_photo_retention_days: 0,
             search_requests_per_minute: 120,
             listing_review_days: 182,
             listing_review_grace_days: 28,

@@ -1,6 +1,6 @@
 //! Background workers started with the server: the mail sender, the six-hourly pass
 //! (evidence-expiry and listing-review reminders, quality-check reminders, closing unanswered
-//! enquiries) and the expired-session sweep.
+//! enquiries) and the hourly sweep (expired sessions, and the retention schedule).
 
 use std::fmt::Display;
 use std::sync::Arc;
@@ -111,7 +111,9 @@ pub fn spawn(
             tokio::time::sleep(REMINDER_INTERVAL).await;
         }
     });
-    let mail_retention_days = settings.mail_retention_days.clamp(1, 3650);
+    let policy = crate::domain::privacy::retention::Policy::from_settings(settings);
+    let data_dir = settings.data_dir.clone();
+    let mail_dir = settings.mail_dir();
     tokio::spawn(async move {
         loop {
             match session_store::delete_expired(&db).await {
@@ -125,11 +127,22 @@ pub fn spawn(
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "search key sweep failed"),
             }
-            match crate::mail::outbox::purge_older_than(&db, mail_retention_days).await {
-                Ok(n) if n > 0 => tracing::info!(removed = n, "old sent mail removed"),
+            // The retention schedule: what is due goes, a batch at a time.
+            match crate::domain::privacy::retention::apply(
+                &db,
+                &data_dir,
+                &policy,
+                chrono::Utc::now(),
+            )
+            .await
+            {
+                Ok(report) if report.total() > 0 => {
+                    tracing::info!(done = %report.summary(), "retention schedule applied");
+                }
                 Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "mail purge failed"),
+                Err(err) => tracing::warn!(error = %err, "retention schedule failed"),
             }
+            crate::mail::transport::forget_old_files(&mail_dir, policy.mail_days);
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }
     });

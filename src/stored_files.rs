@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use entity::{inspection_photos, listing_revisions, provider_evidence_files, provider_organisations};
+use entity::{
+    inspection_photos, listing_revisions, provider_evidence_files, provider_organisations,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::ExprTrait,
@@ -218,7 +220,10 @@ pub async fn all_referenced(conn: &impl ConnectionTrait) -> Result<HashSet<FileR
     loop {
         let page: Vec<(i64, String)> = listing_revisions::Entity::find()
             .select_only()
-            .columns([listing_revisions::Column::Id, listing_revisions::Column::Content])
+            .columns([
+                listing_revisions::Column::Id,
+                listing_revisions::Column::Content,
+            ])
             .filter(listing_revisions::Column::Id.gt(after))
             .order_by_asc(listing_revisions::Column::Id)
             .limit(1000)
@@ -272,8 +277,13 @@ impl Report {
 /// its row yet.
 pub const GRACE: Duration = Duration::from_secs(3600);
 
-/// Compares the data directory with the database.
-pub async fn check(conn: &impl ConnectionTrait, data_dir: &Path) -> anyhow::Result<Report> {
+/// Compares the data directory with the database; files younger than `grace` are never
+/// called orphans.
+pub async fn check(
+    conn: &impl ConnectionTrait,
+    data_dir: &Path,
+    grace: Duration,
+) -> anyhow::Result<Report> {
     let referenced = all_referenced(conn).await?;
     let mut report = Report::default();
     let now = SystemTime::now();
@@ -287,7 +297,7 @@ pub async fn check(conn: &impl ConnectionTrait, data_dir: &Path) -> anyhow::Resu
             on_disk.insert(file.clone());
             if referenced.contains(&file) {
                 report.kept += 1;
-            } else if now.duration_since(modified).unwrap_or_default() >= GRACE {
+            } else if now.duration_since(modified).unwrap_or_default() >= grace {
                 report.orphans.push((file, size));
             }
         }

@@ -31,6 +31,8 @@ pub struct Model {
     pub first_response_minutes: Option<i64>,
     pub last_message_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
+    /// When its words and contact details were removed (erasure or retention).
+    pub anonymised_at: Option<DateTimeUtc>,
 }
 
 crate::text_enum! {

@@ -137,6 +137,7 @@ pub mod search_demand_daily;
 pub mod search_demand_seen;
 pub mod search_index_changes;
 pub mod search_log;
+pub mod search_zero_words_daily;
 pub mod service_reviews;
 pub mod sessions;
 pub mod shortlist_items;

@@ -7,6 +7,10 @@
 //!   only for this rewrite.
 //! - People and broker clients can be erased (`erased_at`), and a person can ask for it
 //!   (`erasure_requests`, the admins' queue).
+//! - Retention: closed enquiries are anonymised after a while (`anonymised_at`), and the
+//!   words of searches that found nothing are rolled up by day
+//!   (`search_zero_words_daily`) before the raw search log is deleted, so the market
+//!   figures for past periods stay the same.
 
 use sea_orm_migration::sea_orm::DbBackend;
 use sea_orm_migration::{prelude::*, schema::*};
@@ -42,6 +46,23 @@ enum Users {
 enum BrokerClients {
     Table,
     ErasedAt,
+}
+
+#[derive(DeriveIden)]
+enum Enquiries {
+    Table,
+    AnonymisedAt,
+}
+
+#[derive(DeriveIden)]
+enum SearchZeroWordsDaily {
+    Table,
+    Id,
+    Day,
+    QueryText,
+    Category,
+    District,
+    Searches,
 }
 
 #[derive(DeriveIden)]
@@ -159,6 +180,40 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table(Enquiries::Table)
+                    .add_column(timestamp_with_time_zone_null(Enquiries::AnonymisedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(SearchZeroWordsDaily::Table)
+                    .col(big_pk_auto(SearchZeroWordsDaily::Id))
+                    .col(date(SearchZeroWordsDaily::Day))
+                    .col(string_len(SearchZeroWordsDaily::QueryText, 100))
+                    .col(string_len(SearchZeroWordsDaily::Category, 100))
+                    .col(string_len(SearchZeroWordsDaily::District, 8))
+                    .col(big_integer(SearchZeroWordsDaily::Searches))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_search_zero_words_daily_key")
+                    .table(SearchZeroWordsDaily::Table)
+                    .col(SearchZeroWordsDaily::Day)
+                    .col(SearchZeroWordsDaily::QueryText)
+                    .col(SearchZeroWordsDaily::Category)
+                    .col(SearchZeroWordsDaily::District)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(ErasureRequests::Table)
@@ -188,8 +243,13 @@ impl MigrationTrait for Migration {
             .await?;
 
         let db = manager.get_connection();
-        let actions: Vec<&str> = [REASON_ACTIONS, DECISION_ACTIONS, EMAIL_ACTIONS, FILE_ACTIONS]
-            .concat();
+        let actions: Vec<&str> = [
+            REASON_ACTIONS,
+            DECISION_ACTIONS,
+            EMAIL_ACTIONS,
+            FILE_ACTIONS,
+        ]
+        .concat();
         let renamed = db
             .query_all(
                 &Query::select()
@@ -259,6 +319,17 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(ErasureRequests::Table).to_owned())
+            .await?;
+        manager
+            .drop_table(Table::drop().table(SearchZeroWordsDaily::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Enquiries::Table)
+                    .drop_column(Enquiries::AnonymisedAt)
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

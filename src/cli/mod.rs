@@ -75,6 +75,16 @@ enum Command {
     /// List the records whose postcodes or districts are not in Kith's postcode data (kept
     /// from before every form checked them), so they can be corrected; exits 1 if any.
     CheckData,
+    /// The retention schedule: say what is due (`--dry-run`, the default) or remove it
+    /// (`--apply`, as the server does every hour).
+    Retention {
+        /// Only count what is due.
+        #[arg(long, conflicts_with = "apply")]
+        dry_run: bool,
+        /// Remove what is due.
+        #[arg(long)]
+        apply: bool,
+    },
     /// Uploaded files: compare the data directory with the database.
     Files {
         #[command(subcommand)]
@@ -120,6 +130,10 @@ enum FilesCommand {
         /// Delete the files nothing refers to.
         #[arg(long)]
         fix: bool,
+        /// Count files younger than an hour too (normally left alone, as an upload may not
+        /// have saved its record yet): only while no server is running.
+        #[arg(long)]
+        include_recent: bool,
     },
 }
 
@@ -218,9 +232,14 @@ pub fn main() -> ExitCode {
                 }
             }
             Command::CheckData => check_data(settings).await,
+            Command::Retention { apply, .. } => retention(settings, apply).await,
             Command::Files {
-                what: FilesCommand::Check { fix },
-            } => files_check(settings, fix).await,
+                what:
+                    FilesCommand::Check {
+                        fix,
+                        include_recent,
+                    },
+            } => files_check(settings, fix, include_recent).await,
             Command::Routes => {
                 println!("{}", kith::routes::table_json());
                 Ok(())
@@ -422,16 +441,28 @@ async fn check_data(settings: Settings) -> anyhow::Result<()> {
     ))
 }
 
-async fn files_check(settings: Settings, fix: bool) -> anyhow::Result<()> {
+async fn files_check(settings: Settings, fix: bool, include_recent: bool) -> anyhow::Result<()> {
     use kith::stored_files;
     let db = app::prepare_database(&settings, None).await?;
-    let report = stored_files::check(&db, &settings.data_dir).await?;
-    println!("{} stored files are referred to by the database.", report.kept);
+    let grace = if include_recent {
+        std::time::Duration::ZERO
+    } else {
+        stored_files::GRACE
+    };
+    let report = stored_files::check(&db, &settings.data_dir, grace).await?;
+    println!(
+        "{} stored files are referred to by the database.",
+        report.kept
+    );
     for file in &report.missing {
         println!("  missing: {} {}", file.store.label(), file.name);
     }
     for (file, size) in &report.orphans {
-        println!("  nothing refers to: {} {} ({size} bytes)", file.store.label(), file.name);
+        println!(
+            "  nothing refers to: {} {} ({size} bytes)",
+            file.store.label(),
+            file.name
+        );
     }
     if !report.orphans.is_empty() {
         if fix {
@@ -456,6 +487,34 @@ async fn files_check(settings: Settings, fix: bool) -> anyhow::Result<()> {
     }
     if !report.orphans.is_empty() && !fix {
         return Err(anyhow::anyhow!("{} orphaned files", report.orphans.len()));
+    }
+    Ok(())
+}
+
+async fn retention(settings: Settings, apply: bool) -> anyhow::Result<()> {
+    use kith::domain::privacy::retention::{self, Policy};
+    let db = app::prepare_database(&settings, None).await?;
+    let policy = Policy::from_settings(&settings);
+    println!("The retention schedule:");
+    for (what, how_long) in policy.schedule() {
+        println!("  {what}: {how_long}");
+    }
+    let now = chrono::Utc::now();
+    let report = if apply {
+        retention::apply(&db, &settings.data_dir, &policy, now).await?
+    } else {
+        retention::due(&db, &settings.data_dir, &policy, now).await?
+    };
+    println!(
+        "{}",
+        if apply {
+            "Done:"
+        } else {
+            "Due now (nothing removed; --apply removes it):"
+        }
+    );
+    for (what, n) in report.lines() {
+        println!("  {n} {what}");
     }
     Ok(())
 }

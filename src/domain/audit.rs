@@ -1,8 +1,8 @@
 //! The append-only audit log: who did what to which record, from what state to what, and why.
 
 use chrono::Utc;
-use entity::{audit_log, audit_reasons};
 use entity::users::UserId;
+use entity::{audit_log, audit_reasons};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,

@@ -139,16 +139,6 @@ pub async fn mark_failed_attempt(
     Ok(())
 }
 
-/// Deletes sent and failed messages older than `days`; run daily by the jobs module.
-pub async fn purge_older_than(db: &DatabaseConnection, days: i64) -> Result<u64, DbErr> {
-    let res = mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.is_in([MailStatus::Sent, MailStatus::Failed]))
-        .filter(mail_outbox::Column::CreatedAt.lt(Utc::now() - chrono::Duration::days(days)))
-        .exec(db)
-        .await?;
-    Ok(res.rows_affected)
-}
-
 pub const OUTBOX_PAGE_SIZE: u64 = 50;
 
 /// For the admin's mail page: newest first, optionally one status.

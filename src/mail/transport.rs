@@ -107,3 +107,23 @@ fn build_message(from: &str, key: &str, mail: &CapturedMail) -> anyhow::Result<M
             mail.html.clone(),
         ))?)
 }
+
+/// Deletes development mail files (the `.eml` files written when no relay is set) older
+/// than `days`, as the retention schedule deletes sent mail from the outbox.
+pub fn forget_old_files(dir: &std::path::Path, days: i64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let max_age = std::time::Duration::from_secs(u64::try_from(days.max(1)).unwrap_or(1) * 86_400);
+    for entry in entries.flatten() {
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > max_age);
+        if old && entry.path().extension().is_some_and(|e| e == "eml") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

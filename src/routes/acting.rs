@@ -79,4 +79,3 @@ pub async fn from_form(state: &AppState, user: &CurrentUser, client: &str) -> Ap
     }
     Ok(clients::act_for(&state.db, user.id, id).await?)
 }
-

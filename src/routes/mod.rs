@@ -200,6 +200,8 @@ route_table! {
     GET  "/admin/users/{id}/personal-data" as admin_user_personal_data(id: UserId)   [Role(Admin)]       => privacy::person_page;
     GET  "/admin/users/{id}/personal-data/export" as admin_user_personal_data_export(id: UserId) [Role(Admin)] => privacy::person_export;
     POST "/admin/users/{id}/erase" as admin_user_erase(id: UserId)                   [Role(Admin)]       => privacy::erase_person;
+    GET  "/admin/retention" as admin_retention()                                     [Role(Admin)]       => privacy::retention;
+    GET  "/admin/processing" as admin_processing()                                   [Role(Admin)]       => privacy::processing;
     GET  "/admin/erasure-requests" as admin_erasure_requests()                       [Role(Admin)]       => privacy::queue;
     POST "/admin/erasure-requests/{id}/decline" as admin_erasure_request_decline(id: i64) [Role(Admin)]  => privacy::decline;
     GET  "/admin/invitations" as admin_invitations()                                 [Role(Admin)]       => admin::invitations;

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use crate::auth::access::CurrentUser;
 use crate::auth::second_factor::RecentlyConfirmed;
 use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::privacy::Subject;
 use crate::domain::privacy::erasure::{self, ErasureError};
 use crate::domain::privacy::export::{self, ExportError, Scope};
 use crate::domain::privacy::requests::{self, RequestError};
-use crate::domain::privacy::Subject;
+use crate::domain::privacy::retention::{self, Policy};
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::paths;
@@ -68,7 +69,12 @@ async fn download(
         Scope::Full => "subject access export",
         Scope::Own => "downloaded by the person",
     };
-    audit::record(&state.db, actor, Event::new(action, kind, id).detail(scope_word)).await?;
+    audit::record(
+        &state.db,
+        actor,
+        Event::new(action, kind, id).detail(scope_word),
+    )
+    .await?;
     let name = data.file_name();
     let bytes = crate::routes::blocking(move || data.to_zip())
         .await?
@@ -304,9 +310,28 @@ pub async fn decline(
             Err(other) => return Err(other.into()),
         }
     }
-    let request = requests::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let request = requests::find(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(html_page(
         StatusCode::UNPROCESSABLE_ENTITY,
         subject_page(&page, &state, Subject::Person(request.user_id), &errors).await?,
     ))
+}
+
+pub async fn retention(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
+    let policy = Policy::from_settings(&state.settings);
+    let due = retention::due(
+        &state.db,
+        &state.settings.data_dir,
+        &policy,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(AppError::Internal)?;
+    Ok(view::retention(&page, &policy, &due))
+}
+
+pub async fn processing(page: Page, state: web::Data<AppState>) -> maud::Markup {
+    view::processing(&page, &Policy::from_settings(&state.settings))
 }

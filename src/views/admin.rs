@@ -48,7 +48,7 @@ fn admin_nav() -> Markup {
             li { a class="govuk-link" href=(paths::admin_reviews()) { "Reviews to check" } }
             li { a class="govuk-link" href=(paths::admin_checking()) { "Quality checking: checkers and assignments" } }
             li { a class="govuk-link" href=(paths::admin_clients()) { "Brokers' clients" } }
-            li { a class="govuk-link" href=(paths::admin_erasure_requests()) { "Requests to erase personal data" } }
+            li { a class="govuk-link" href=(paths::admin_erasure_requests()) { "Requests to erase personal data" } " · " a class="govuk-link" href=(paths::admin_retention()) { "Retention schedule" } " · " a class="govuk-link" href=(paths::admin_processing()) { "Record of processing" } }
             li { a class="govuk-link" href=(paths::admin_invitations()) { "Invite staff" } }
             li { a class="govuk-link" href=(paths::admin_audit()) { "Audit log" } }
             li { a class="govuk-link" href=(paths::admin_mail()) { "Email outbox" } }

@@ -2,6 +2,9 @@
 
 use maud::{Markup, html};
 
+use crate::domain::privacy::notice::ACTIVITIES;
+use crate::domain::privacy::retention::Policy;
+use crate::paths;
 use crate::views::layout::layout;
 use crate::views::page::Page;
 
@@ -40,7 +43,7 @@ pub fn accessibility(page: &Page) -> Markup {
     )
 }
 
-pub fn privacy(page: &Page) -> Markup {
+pub fn privacy(page: &Page, policy: &Policy) -> Markup {
     layout(
         page,
         "Privacy notice",
@@ -48,24 +51,66 @@ pub fn privacy(page: &Page) -> Markup {
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-two-thirds" {
                     h1 class="govuk-heading-l" { "Privacy notice" }
-                    p class="govuk-body" { "The council is the data controller for the personal information Kith holds." }
-                    h2 class="govuk-heading-m" { "What we collect" }
+                    p class="govuk-body" { "The council runs Kith and is the data controller for the personal information it holds. This notice says what Kith keeps about you, why, who sees it and how long it is kept." }
+                    p class="govuk-body" { "Some of it is about health and care (what support someone needs) or, for providers, criminal records (DBS checks). The law treats these with extra care, and so do we: only the people named below see them." }
+                    h2 class="govuk-heading-m" { "Contents" }
+                    ul class="govuk-list" {
+                        @for (i, activity) in ACTIVITIES.iter().enumerate() {
+                            li { a class="govuk-link" href={ "#use-" (i + 1) } { (activity.name) } }
+                        }
+                        li { a class="govuk-link" href="#how-long" { "How long we keep it" } }
+                        li { a class="govuk-link" href="#your-rights" { "Your rights" } }
+                    }
+                    @for (i, activity) in ACTIVITIES.iter().enumerate() {
+                        h2 class="govuk-heading-m" id={ "use-" (i + 1) } { (activity.name) }
+                        dl class="govuk-summary-list" {
+                            (row("What we keep", activity.data))
+                            (row("About whom", activity.people))
+                            (row("Why", activity.purpose))
+                            (row("The law that allows it", activity.lawful_basis))
+                            @if let Some(condition) = activity.condition {
+                                (row("Because it is about health, care or criminal records", condition))
+                            }
+                            (row("Who sees it", activity.who_sees))
+                            div class="govuk-summary-list__row" {
+                                dt class="govuk-summary-list__key" { "How long" }
+                                dd class="govuk-summary-list__value" {
+                                    @for kept in activity.kept {
+                                        p class="govuk-body" { (kept.label()) ": " (policy.how_long(*kept)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    h2 class="govuk-heading-m" id="how-long" { "How long we keep it" }
+                    dl class="govuk-summary-list" {
+                        @for (what, how_long) in policy.schedule() {
+                            (row(what, &how_long))
+                        }
+                    }
+                    h2 class="govuk-heading-m" id="your-rights" { "Your rights" }
+                    p class="govuk-body" { "You can:" }
                     ul class="govuk-list govuk-list--bullet" {
-                        li { "your name, email address and password (stored only as a one-way hash)" }
-                        li { "the roles you hold and the organisations you act for" }
-                        li { "a record of important actions taken in your account, kept to protect you and the people who use services" }
-                        li { "searches, without anything that identifies you, so the council can see what support people are looking for" }
+                        li { "download what Kith holds about you, from " a class="govuk-link" href=(paths::account_personal_data()) { "your personal data page" } " when you are signed in" }
+                        li { "ask for your data to be erased, from the same page" }
+                        li { "correct your name on your account page, and ask the council to correct anything else" }
+                        li { "ask the council for everything it holds about you (a subject access request), through the council's contact centre" }
                     }
-                    h2 class="govuk-heading-m" { "Personal assistants" }
-                    p class="govuk-body" { "If you are a personal assistant, your home address is never shown publicly. You choose what appears on your listing." }
-                    h2 class="govuk-heading-m" { "Your rights" }
-                    p class="govuk-body" {
-                        "You can ask to see the information we hold about you, to correct it, or to delete your account. Contact the council's data protection officer through the council's main contact centre."
-                    }
+                    p class="govuk-body" { "Nothing is sent outside the UK, sold, or used for advertising. Kith uses no analytics or advertising cookies." }
+                    p class="govuk-body" { "If you are unhappy with how the council uses your information, contact its data protection officer through the council's contact centre. You can also complain to the Information Commissioner's Office (ico.org.uk, 0303 123 1113)." }
                 }
             }
         },
     )
+}
+
+fn row(key: &str, value: &str) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+        }
+    }
 }
 
 pub fn cookies(page: &Page) -> Markup {

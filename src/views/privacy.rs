@@ -6,17 +6,19 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use crate::domain::privacy::erasure::Plan;
+use crate::domain::privacy::notice::ACTIVITIES;
 use crate::domain::privacy::requests::{MAX_NOTE_CHARS, OpenRequest};
-use entity::erasure_requests;
+use crate::domain::privacy::retention::{Kept, Policy, Report};
 use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::accounts::narrow;
 use crate::views::components::{
-    button, csrf_field, error_summary, format_time, single_checkbox, textarea,
-    title_with_errors, warning_button,
+    button, csrf_field, error_summary, format_time, single_checkbox, textarea, title_with_errors,
+    warning_button,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
+use entity::erasure_requests;
 
 /// The person's own page: what Kith holds, a download, and the erasure request.
 pub fn own(
@@ -188,5 +190,108 @@ pub fn own_link() -> Markup {
     html! {
         h2 class="govuk-heading-m" { "Your personal data" }
         p class="govuk-body" { a class="govuk-link" href=(paths::account_personal_data()) { "Download your data or ask for it to be erased" } }
+    }
+}
+
+/// The retention schedule as the admins see it: each kind of data, how long, the setting
+/// that changes it, and what is due now.
+pub fn retention(page: &Page, policy: &Policy, due: &Report) -> Markup {
+    layout(
+        page,
+        "Retention schedule",
+        html! {
+            a href=(paths::admin()) class="govuk-back-link" { "Admin" }
+            h1 class="govuk-heading-l" { "Retention schedule" }
+            p class="govuk-body" { "How long Kith keeps each kind of personal data. The server applies the schedule every hour; " code { "kith retention --dry-run" } " shows what is due and " code { "kith retention --apply" } " applies it at once. The privacy notice is made from the same settings." }
+            dl class="govuk-summary-list" {
+                @for (kind, setting) in SETTINGS {
+                    div class="govuk-summary-list__row" {
+                        dt class="govuk-summary-list__key" { (kind.label()) }
+                        dd class="govuk-summary-list__value" {
+                            (policy.how_long(*kind))
+                            @if !setting.is_empty() {
+                                br; span class="kith-secondary-text" { "Setting: " code { (setting) } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Due now" }
+            @if due.total() == 0 {
+                p class="govuk-body" { "Nothing is due: the schedule is up to date." }
+            } @else {
+                p class="govuk-body" { "The next hourly run will remove:" }
+                ul class="govuk-list govuk-list--bullet" {
+                    @for (what, n) in due.lines() {
+                        @if n > 0 { li { (n) " " (what) } }
+                    }
+                }
+            }
+            p class="govuk-body" { a class="govuk-link" href=(paths::admin_processing()) { "Record of processing activities" } }
+        },
+    )
+}
+
+/// Each kind of data with the setting (a `KITH_…` environment variable or `kith.toml`
+/// key) that changes how long it is kept; empty where it is fixed.
+const SETTINGS: &[(Kept, &str)] = &[
+    (Kept::Searches, "search_log_retention_days"),
+    (Kept::Mail, "mail_retention_days"),
+    (Kept::Sessions, ""),
+    (Kept::Links, "token_retention_days"),
+    (Kept::Enquiries, "enquiry_retention_days"),
+    (Kept::Clients, "client_retention_days"),
+    (Kept::Evidence, "evidence_retention_days"),
+    (Kept::InspectionPhotos, "inspection_photo_retention_days"),
+    (Kept::UntilErased, ""),
+    (Kept::Records, ""),
+    (Kept::Audit, ""),
+];
+
+/// The record of processing activities (UK GDPR Article 30).
+pub fn processing(page: &Page, policy: &Policy) -> Markup {
+    layout(
+        page,
+        "Record of processing activities",
+        html! {
+            a href=(paths::admin()) class="govuk-back-link" { "Admin" }
+            h1 class="govuk-heading-l" { "Record of processing activities" }
+            p class="govuk-body" { "What Kith processes, for the council's data protection officer (UK GDPR Article 30). The controller is the council. Nothing is transferred outside the UK. The public " a class="govuk-link" href=(paths::privacy()) { "privacy notice" } " is made from the same list." }
+            p class="govuk-body" { "Security: staff sign in with a second factor; passwords and one-time links are stored only as hashes; uploaded documents are served only through Kith's own access checks; every change that matters is in the audit log, which holds no personal data; personal data is exported and erased on request and deleted on the retention schedule." }
+            @for activity in ACTIVITIES {
+                div class="govuk-summary-card" {
+                    div class="govuk-summary-card__title-wrapper" {
+                        h2 class="govuk-summary-card__title" { (activity.name) }
+                    }
+                    div class="govuk-summary-card__content" {
+                        dl class="govuk-summary-list" {
+                            (row("Purpose", activity.purpose))
+                            (row("Data subjects", activity.people))
+                            (row("Personal data", activity.data))
+                            (row("Lawful basis", activity.lawful_basis))
+                            (row("Special category or criminal offence condition", activity.condition.unwrap_or("None")))
+                            (row("Recipients", activity.who_sees))
+                            div class="govuk-summary-list__row" {
+                                dt class="govuk-summary-list__key" { "Retention" }
+                                dd class="govuk-summary-list__value" {
+                                    @for kept in activity.kept {
+                                        p class="govuk-body" { (kept.label()) ": " (policy.how_long(*kept)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn row(key: &str, value: &str) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+        }
     }
 }

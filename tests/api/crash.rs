@@ -542,3 +542,255 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
         "the live index differs from a rebuild"
     );
 }
+
+/// One person for the erasure crash test: an account with enquiries, messages and an
+/// evidence document, all in their words.
+async fn person_with_records(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    n: usize,
+    listing: &entity::listings::Model,
+) -> entity::users::UserId {
+    use kith::domain::accounts::{display_name::DisplayName, email_address::EmailAddress};
+    let hash = kith::domain::accounts::password_hash::hash("a person's password").unwrap();
+    let user = kith::domain::accounts::create_verified_account(
+        db,
+        &kith::domain::audit::Actor::system(),
+        &EmailAddress::parse(&format!("person{n}@people.example")).unwrap(),
+        &DisplayName::parse(&format!("Person Number{n}")).unwrap(),
+        hash,
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    for e in 0..40 {
+        let enquiry = entity::enquiries::Entity::insert(entity::enquiries::ActiveModel {
+            listing_id: Set(listing.id),
+            organisation_id: Set(listing.organisation_id),
+            holder_user_id: Set(Some(user)),
+            client_id: Set(None),
+            sent_by_user_id: Set(user),
+            contact_name: Set(format!("Person Number{n}")),
+            support_wanted: Set(format!("Secret need {n}-{e}")),
+            when_wanted: Set("Mornings".into()),
+            postcode_sector: Set(Some("M33 7".into())),
+            reply_by: Set(entity::enquiries::ReplyBy::Phone),
+            reply_phone: Set(Some(format!("0161 496 {n:04}"))),
+            status: Set(entity::enquiries::EnquiryStatus::Open),
+            outcome: Set(None),
+            closed_by_user_id: Set(None),
+            closed_at: Set(None),
+            first_response_at: Set(None),
+            first_response_minutes: Set(None),
+            last_message_at: Set(now),
+            created_at: Set(now),
+            anonymised_at: Set(None),
+            ..Default::default()
+        })
+        .exec(db)
+        .await
+        .unwrap()
+        .last_insert_id;
+        entity::enquiry_messages::Entity::insert(entity::enquiry_messages::ActiveModel {
+            enquiry_id: Set(enquiry),
+            author_user_id: Set(user),
+            from_provider: Set(false),
+            body: Set(format!("Secret message {n}-{e}")),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await
+        .unwrap();
+    }
+    let stored =
+        kith::documents::store(data_dir, format!("%PDF-1.4\n% person {n}\n").as_bytes()).unwrap();
+    entity::provider_evidence_files::Entity::insert(entity::provider_evidence_files::ActiveModel {
+        organisation_id: Set(listing.organisation_id),
+        kind: Set(entity::provider_evidence::EvidenceKind::Dbs),
+        stored_name: Set(stored.stored_name),
+        original_name: Set(format!("person{n}.pdf")),
+        content_type: Set("application/pdf".into()),
+        size_bytes: Set(20),
+        uploaded_by: Set(Some(user)),
+        uploaded_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(db)
+    .await
+    .unwrap();
+    user
+}
+
+/// Whether person `n` is erased whole (true) or untouched (false); panics on anything
+/// in between.
+async fn erased_whole_or_not_at_all(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    n: usize,
+    id: entity::users::UserId,
+) -> bool {
+    let user = entity::users::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let erased = user.erased_at.is_some();
+    let words = count(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM enquiries WHERE holder_user_id = {id} AND support_wanted LIKE 'Secret need {n}-%'"),
+    )
+    .await;
+    let messages = count(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM enquiry_messages WHERE author_user_id = {id} AND body LIKE 'Secret message {n}-%'"),
+    )
+    .await;
+    let documents = count(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM provider_evidence_files WHERE uploaded_by = {id}"),
+    )
+    .await;
+    let logged = count(
+        db,
+        &format!("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'person.erased' AND subject_id = '{id}'"),
+    )
+    .await;
+    let state = (
+        user.email.ends_with("@erased.invalid"),
+        words,
+        messages,
+        documents,
+        logged,
+    );
+    if erased {
+        assert_eq!(state, (true, 0, 0, 0, 1), "person {n} erased whole");
+    } else {
+        assert_eq!(state, (false, 40, 40, 1, 0), "person {n} untouched");
+        let stored = kith::documents::private_path(
+            data_dir,
+            &format!(
+                "{}.pdf",
+                kith::domain::tokens::sha256_bytes_hex(
+                    format!("%PDF-1.4\n% person {n}\n").as_bytes()
+                )
+            ),
+        )
+        .unwrap();
+        assert!(stored.exists(), "person {n}'s document is still on disk");
+    }
+    erased
+}
+
+#[tokio::test]
+async fn erasures_killed_part_way_happen_whole_or_not_at_all() {
+    const PEOPLE: usize = 24;
+    let instance = Instance::new().await;
+    create_admin(&instance);
+    let file = lunch_clubs(instance.path(), 7);
+    let out = instance
+        .kith()
+        .args(["import", "csv"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = instance.db().await;
+    let listing = entity::listings::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut people = Vec::new();
+    for n in 0..PEOPLE {
+        people.push(person_with_records(&db, instance.path(), n, &listing).await);
+    }
+    db.close().await.unwrap();
+
+    let mut kill_at = Seeded(28_112_026);
+    let mut signed_in = None;
+    let mut next = 0;
+    for _ in 0..4 {
+        let (mut server, admin) = serve(&instance, &mut signed_in).await;
+        let (_, page) = admin.get_text("/forgot-password").await;
+        let token = crate::helpers::csrf_in(&page);
+        // Erasures one after another; the kill lands a seeded time into the run, mid-way
+        // through one of them.
+        let ids: Vec<_> = people[next..].to_vec();
+        let client = admin.client.clone();
+        let base = admin.address.clone();
+        let run = tokio::spawn(async move {
+            for id in ids {
+                let res = client
+                    .post(format!("{base}/admin/users/{id}/erase"))
+                    .form(&[("csrf_token", token.as_str()), ("confirm", "yes")])
+                    .send()
+                    .await;
+                if res.is_err() {
+                    return;
+                }
+            }
+        });
+        tokio::time::sleep(Duration::from_millis(kill_at.millis(20, 120))).await;
+        server.kill().unwrap(); // SIGKILL
+        server.wait().unwrap();
+        let _ = run.await;
+        let db = instance.db().await;
+        let mut erased = 0;
+        for (n, id) in people.iter().enumerate() {
+            if erased_whole_or_not_at_all(&db, instance.path(), n, *id).await {
+                erased += 1;
+            }
+        }
+        db.close().await.unwrap();
+        println!("killed with {erased} of {PEOPLE} erased");
+        next = erased.min(PEOPLE - 1);
+    }
+    // To the end: everyone erased, and no file of theirs left once orphans are cleared
+    // (a kill between the commit and the file's deletion leaves it for `files check`).
+    let (mut server, admin) = serve(&instance, &mut signed_in).await;
+    let (_, page) = admin.get_text("/forgot-password").await;
+    let token = crate::helpers::csrf_in(&page);
+    for id in &people {
+        let res = admin
+            .client
+            .post(admin.url(&format!("/admin/users/{id}/erase")))
+            .form(&[("csrf_token", token.as_str()), ("confirm", "yes")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status() == StatusCode::SEE_OTHER || res.status() == StatusCode::CONFLICT,
+            "{}",
+            res.status()
+        );
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let db = instance.db().await;
+    for (n, id) in people.iter().enumerate() {
+        assert!(erased_whole_or_not_at_all(&db, instance.path(), n, *id).await);
+    }
+    db.close().await.unwrap();
+    let out = instance
+        .kith()
+        .args(["files", "check", "--fix", "--include-recent"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    for n in 0..PEOPLE {
+        let hash =
+            kith::domain::tokens::sha256_bytes_hex(format!("%PDF-1.4\n% person {n}\n").as_bytes());
+        let stored =
+            kith::documents::private_path(instance.path(), &format!("{hash}.pdf")).unwrap();
+        assert!(!stored.exists(), "person {n}'s document was left behind");
+    }
+}

@@ -30,6 +30,7 @@ mod plans;
 mod privacy;
 mod provider_approval;
 mod providers;
+mod retention;
 mod reviews;
 mod search;
 mod security;

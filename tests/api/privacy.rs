@@ -9,7 +9,7 @@ use std::io::Read;
 use entity::{enquiries, fund_applications, users};
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait as _, EntityTrait, FromQueryResult, Statement};
+use sea_orm::{EntityTrait, FromQueryResult, Statement};
 
 use crate::enquiries::send_enquiry;
 use crate::fund::{open_round, send_application};
@@ -47,7 +47,9 @@ async fn world(app: &TestApp) -> World {
     let user = app.create_user(&[Role::BudgetHolder, Role::Provider]).await;
     let person = app.browser();
     person.sign_in(&user.email, PASSWORD).await;
-    let res = person.post_form("/account", &[("display_name", NAME)]).await;
+    let res = person
+        .post_form("/account", &[("display_name", NAME)])
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "name saved");
 
     let enquiry = send_enquiry(
@@ -64,7 +66,10 @@ async fn world(app: &TestApp) -> World {
     )
     .await;
     let res = person
-        .post_form(&format!("/enquiries/{enquiry}/messages"), &[("body", MESSAGE)])
+        .post_form(
+            &format!("/enquiries/{enquiry}/messages"),
+            &[("body", MESSAGE)],
+        )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "message sent");
     provider
@@ -425,10 +430,7 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
         .unwrap()
         .expect("the enquiry is kept for the market figures");
     assert_eq!(enquiry.postcode_sector.as_deref(), Some("M33 7"));
-    assert_eq!(
-        enquiry.outcome,
-        Some(enquiries::EnquiryOutcome::Arranged)
-    );
+    assert_eq!(enquiry.outcome, Some(enquiries::EnquiryOutcome::Arranged));
     let other = enquiries::Entity::find_by_id(w.other_enquiry)
         .one(&app.db)
         .await
@@ -437,7 +439,10 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
     assert_eq!(other.support_wanted, OTHER_NEEDS, "nobody else is touched");
 
     // Pages that show kept records still render.
-    let (status, thread) = w.provider.get_text(&format!("/enquiries/{}", w.enquiry)).await;
+    let (status, thread) = w
+        .provider
+        .get_text(&format!("/enquiries/{}", w.enquiry))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(thread.contains("Removed when the person"));
     for path in [
@@ -454,7 +459,11 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
     assert!(queue.contains("No open requests"));
 
     // The log says an erasure happened, and nothing erased; a second one is refused.
-    assert!(app.audit_actions().await.contains(&"person.erased".to_owned()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"person.erased".to_owned())
+    );
     let res = admin
         .post_form(&format!("/admin/users/{id}/erase"), &[("confirm", "yes")])
         .await;
@@ -552,12 +561,20 @@ async fn a_brokers_client_is_exported_and_erased_without_an_account() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let left = traces(&app, &[client_name, client_needs, client_phone, enquiry_words]).await;
+    let left = traces(
+        &app,
+        &[client_name, client_needs, client_phone, enquiry_words],
+    )
+    .await;
     assert!(left.is_empty(), "traces left: {left:#?}");
     let (status, page) = broker.get_text(&format!("/broker/clients/{client}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(&format!("Erased client {client}")));
-    assert!(app.audit_actions().await.contains(&"client.erased".to_owned()));
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"client.erased".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -589,7 +606,10 @@ async fn staff_reasons_sit_beside_the_audit_log_and_emails_stay_out_of_it() {
         .await;
     assert!(page.contains(reason));
     // ... but the log itself holds neither the reason nor the email.
-    let rows = entity::audit_log::Entity::find().all(&app.db).await.unwrap();
+    let rows = entity::audit_log::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
     assert!(rows.iter().any(|r| r.action == "invitation.created"));
     for row in &rows {
         let detail = row.detail.as_deref().unwrap_or_default();

@@ -258,6 +258,7 @@ pub async fn market(
                 first_response_minutes: Set(outcome.map(|_| rng.gen_range(5..4000))),
                 last_message_at: Set(at),
                 created_at: Set(at),
+                anonymised_at: Set(None),
             }
         })
         .collect();

@@ -87,8 +87,7 @@ pub async fn invite(
     audit::record(
         &txn,
         actor,
-        Event::new(Action::InvitationCreated, "invitation", invitation.id)
-            .to(role.as_str()),
+        Event::new(Action::InvitationCreated, "invitation", invitation.id).to(role.as_str()),
     )
     .await?;
     txn.commit().await?;

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::{
-    enquiries, enquiry_categories, market_languages, market_supply, search_demand_daily, search_log,
+    enquiries, enquiry_categories, market_languages, market_supply, search_demand_daily,
+    search_log, search_zero_words_daily,
 };
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
@@ -505,11 +506,58 @@ pub fn looks_like_words(text: &str) -> bool {
 
 /// The words people searched for most often that found nothing in the period: searches
 /// that counted as demand (once per visitor and day), and only text that reads as words.
+/// Recent searches are read from the search log; older ones from the daily roll-up the
+/// retention job made before deleting them (a search is in one or the other, never both).
 pub async fn zero_result_queries(
     conn: &impl ConnectionTrait,
     f: &Filters,
     limit: u64,
 ) -> Result<Vec<(String, u64)>, DbErr> {
+    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for (text, n) in raw_zero_result_queries(conn, f)
+        .await?
+        .into_iter()
+        .chain(rolled_up_zero_result_queries(conn, f).await?)
+    {
+        *counts.entry(text).or_default() += count(n);
+    }
+    let mut rows: Vec<(String, u64)> = counts
+        .into_iter()
+        .filter(|(t, _)| looks_like_words(t))
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(rows)
+}
+
+async fn rolled_up_zero_result_queries(
+    conn: &impl ConnectionTrait,
+    f: &Filters,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    let mut q = search_zero_words_daily::Entity::find()
+        .select_only()
+        .column(search_zero_words_daily::Column::QueryText)
+        .column_as(
+            sum_as_bigint(search_zero_words_daily::Column::Searches),
+            "n",
+        )
+        .filter(search_zero_words_daily::Column::QueryText.ne(""))
+        .filter(search_zero_words_daily::Column::Day.gte(f.from))
+        .filter(search_zero_words_daily::Column::Day.lte(f.to))
+        .group_by(search_zero_words_daily::Column::QueryText);
+    if let Some(d) = &f.district {
+        q = q.filter(search_zero_words_daily::Column::District.eq(d.as_str()));
+    }
+    if let Some(c) = &f.category {
+        q = q.filter(search_zero_words_daily::Column::Category.eq(c.as_str()));
+    }
+    q.into_tuple().all(conn).await
+}
+
+async fn raw_zero_result_queries(
+    conn: &impl ConnectionTrait,
+    f: &Filters,
+) -> Result<Vec<(String, i64)>, DbErr> {
     let mut q = search_log::Entity::find()
         .select_only()
         .column(search_log::Column::QueryText)
@@ -519,24 +567,14 @@ pub async fn zero_result_queries(
         .filter(search_log::Column::QueryText.ne(""))
         .filter(search_log::Column::CreatedAt.gte(f.start_time()))
         .filter(search_log::Column::CreatedAt.lt(f.until_time()))
-        .group_by(search_log::Column::QueryText)
-        .order_by_desc(Expr::col(sea_orm::sea_query::Alias::new("n")))
-        .order_by_asc(search_log::Column::QueryText)
-        // Room for the junk left out below.
-        .limit(limit.saturating_mul(4));
+        .group_by(search_log::Column::QueryText);
     if let Some(d) = &f.district {
         q = q.filter(search_log::Column::District.eq(d.as_str()));
     }
     if let Some(c) = &f.category {
         q = q.filter(search_log::Column::Category.eq(c.as_str()));
     }
-    let rows: Vec<(String, i64)> = q.into_tuple().all(conn).await?;
-    Ok(rows
-        .into_iter()
-        .filter(|(t, _)| looks_like_words(t))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .map(|(t, n)| (t, count(n)))
-        .collect())
+    q.into_tuple().all(conn).await
 }
 
 /// Demand set against supply for one type of support in one district.

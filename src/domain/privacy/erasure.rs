@@ -108,7 +108,9 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .count(conn)
         .await?;
     let mut removed = vec![
-        "Name and email address (replaced by \"".to_owned() + &erased_name(Subject::Person(id)) + "\")",
+        "Name and email address (replaced by \"".to_owned()
+            + &erased_name(Subject::Person(id))
+            + "\")",
         "Password, second factor, recovery codes, sessions and sign-in links".to_owned(),
         format!(
             "{} and {}",
@@ -148,7 +150,10 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if versions > 0 {
         kept.push((
-            format!("{} they wrote", plural(versions, "listing version", "listing versions")),
+            format!(
+                "{} they wrote",
+                plural(versions, "listing version", "listing versions")
+            ),
             "A listing belongs to its organisation, which still exists; it shows no account name.",
         ));
     }
@@ -159,9 +164,10 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
             .count(conn)
             .await?;
         if others == 0
-            && let Some(org) = provider_organisations::Entity::find_by_id(membership.organisation_id)
-                .one(conn)
-                .await?
+            && let Some(org) =
+                provider_organisations::Entity::find_by_id(membership.organisation_id)
+                    .one(conn)
+                    .await?
         {
             kept.push((
                 format!("{}, which has no other member", org.name),
@@ -176,7 +182,11 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if applications > 0 {
         kept.push((
-            plural(applications, "innovation fund application", "innovation fund applications"),
+            plural(
+                applications,
+                "innovation fund application",
+                "innovation fund applications",
+            ),
             "Fund applications and awards are the council's record of its grants (published \
              under 360Giving); they show no account name.",
         ));
@@ -187,7 +197,11 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if checked > 0 {
         kept.push((
-            plural(checked, "inspection they carried out", "inspections they carried out"),
+            plural(
+                checked,
+                "inspection they carried out",
+                "inspections they carried out",
+            ),
             "Inspection reports are the council's record of quality checks.",
         ));
     }
@@ -238,7 +252,9 @@ async fn client_plan(conn: &impl ConnectionTrait, id: i64) -> Result<Plan, Erasu
         .count(conn)
         .await?;
     let mut removed = vec![
-        "Name (replaced by \"".to_owned() + &erased_name(Subject::Client(id)) + "\"), postcode, needs and contact details",
+        "Name (replaced by \"".to_owned()
+            + &erased_name(Subject::Client(id))
+            + "\"), postcode, needs and contact details",
         format!(
             "{}: what was asked, contact details, and every message in them",
             plural(enquiry_count, "enquiry", "enquiries")
@@ -320,7 +336,7 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
         .into_tuple()
         .all(txn)
         .await?;
-    scrub_enquiries(txn, &enquiry_ids, Subject::Person(id)).await?;
+    scrub_enquiries(txn, &enquiry_ids, Some(Subject::Person(id))).await?;
     delete_reviews(
         txn,
         service_reviews::Column::AuthorUserId
@@ -378,7 +394,10 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
         .await?;
     let erased_email = format!("erased-{id}@erased.invalid");
     invitations::Entity::update_many()
-        .col_expr(invitations::Column::Email, Expr::value(erased_email.clone()))
+        .col_expr(
+            invitations::Column::Email,
+            Expr::value(erased_email.clone()),
+        )
         .filter(invitations::Column::Email.eq(user.email.as_str()))
         .exec(txn)
         .await?;
@@ -419,8 +438,14 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
             Expr::value(erased_name(Subject::Person(id))),
         )
         .col_expr(users::Column::PasswordHash, Expr::value(""))
-        .col_expr(users::Column::EmailVerifiedAt, Expr::value(None::<chrono::DateTime<Utc>>))
-        .col_expr(users::Column::DisabledAt, Expr::value(user.disabled_at.unwrap_or(now)))
+        .col_expr(
+            users::Column::EmailVerifiedAt,
+            Expr::value(None::<chrono::DateTime<Utc>>),
+        )
+        .col_expr(
+            users::Column::DisabledAt,
+            Expr::value(user.disabled_at.unwrap_or(now)),
+        )
         .col_expr(users::Column::ErasedAt, Expr::value(now))
         .col_expr(users::Column::UpdatedAt, Expr::value(now))
         .filter(users::Column::Id.eq(id))
@@ -429,7 +454,7 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
     Ok(released)
 }
 
-async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, DbErr> {
+pub(super) async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, DbErr> {
     let enquiry_ids: Vec<i64> = enquiries::Entity::find()
         .select_only()
         .column(enquiries::Column::Id)
@@ -437,7 +462,7 @@ async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, Db
         .into_tuple()
         .all(txn)
         .await?;
-    scrub_enquiries(txn, &enquiry_ids, Subject::Client(id)).await?;
+    scrub_enquiries(txn, &enquiry_ids, Some(Subject::Client(id))).await?;
     delete_reviews(txn, service_reviews::Column::ClientId.eq(id)).await?;
     delete_plans(
         txn,
@@ -455,11 +480,17 @@ async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, Db
             broker_clients::Column::Name,
             Expr::value(erased_name(Subject::Client(id))),
         )
-        .col_expr(broker_clients::Column::PostcodeSector, Expr::value(None::<String>))
+        .col_expr(
+            broker_clients::Column::PostcodeSector,
+            Expr::value(None::<String>),
+        )
         .col_expr(broker_clients::Column::Needs, Expr::value(""))
         .col_expr(broker_clients::Column::ContactPreference, Expr::value(""))
         .col_expr(broker_clients::Column::ContactDetails, Expr::value(""))
-        .col_expr(broker_clients::Column::ClosedAt, Expr::value(client.closed_at.unwrap_or(now)))
+        .col_expr(
+            broker_clients::Column::ClosedAt,
+            Expr::value(client.closed_at.unwrap_or(now)),
+        )
         .col_expr(broker_clients::Column::ErasedAt, Expr::value(now))
         .col_expr(broker_clients::Column::UpdatedAt, Expr::value(now))
         .filter(broker_clients::Column::Id.eq(id))
@@ -470,19 +501,21 @@ async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<Released, Db
 
 /// The words of these enquiries and every message in them go; when, what service, the
 /// outcome and the postcode sector (which the market figures count) stay.
-async fn scrub_enquiries(
+pub(super) async fn scrub_enquiries(
     txn: &DatabaseTransaction,
     ids: &[i64],
-    subject: Subject,
+    subject: Option<Subject>,
 ) -> Result<(), DbErr> {
     if ids.is_empty() {
         return Ok(());
     }
+    let name = subject.map_or_else(|| "Anonymised".to_owned(), erased_name);
     enquiries::Entity::update_many()
-        .col_expr(enquiries::Column::ContactName, Expr::value(erased_name(subject)))
+        .col_expr(enquiries::Column::ContactName, Expr::value(name))
         .col_expr(enquiries::Column::SupportWanted, Expr::value(REMOVED_TEXT))
         .col_expr(enquiries::Column::WhenWanted, Expr::value(""))
         .col_expr(enquiries::Column::ReplyPhone, Expr::value(None::<String>))
+        .col_expr(enquiries::Column::AnonymisedAt, Expr::value(Utc::now()))
         .filter(enquiries::Column::Id.is_in(ids.iter().copied()))
         .exec(txn)
         .await?;
@@ -559,7 +592,11 @@ async fn delete_plans(
     Ok(())
 }
 
-async fn forget_reasons_about(txn: &DatabaseTransaction, kind: &str, id: &str) -> Result<(), DbErr> {
+async fn forget_reasons_about(
+    txn: &DatabaseTransaction,
+    kind: &str,
+    id: &str,
+) -> Result<(), DbErr> {
     forget_reasons(
         txn,
         audit_log::Column::SubjectType

@@ -464,7 +464,10 @@ async fn client(conn: &impl ConnectionTrait, id: i64) -> Result<Export, ExportEr
     })
 }
 
-async fn messages_of(conn: &impl ConnectionTrait, enquiry_ids: &[i64]) -> Result<Vec<Value>, DbErr> {
+async fn messages_of(
+    conn: &impl ConnectionTrait,
+    enquiry_ids: &[i64],
+) -> Result<Vec<Value>, DbErr> {
     enquiry_messages::Entity::find()
         .filter(enquiry_messages::Column::EnquiryId.is_in(enquiry_ids.iter().copied()))
         .order_by_asc(enquiry_messages::Column::Id)
@@ -529,8 +532,7 @@ async fn audit_entries(
         .collect();
     for row in &mut rows {
         let id = row.get("id").and_then(Value::as_i64);
-        if let (Some(map), Some(reason)) = (row.as_object_mut(), id.and_then(|i| reasons.get(&i)))
-        {
+        if let (Some(map), Some(reason)) = (row.as_object_mut(), id.and_then(|i| reasons.get(&i))) {
             map.insert("reason".into(), Value::String(reason.clone()));
         }
     }

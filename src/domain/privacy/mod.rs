@@ -4,7 +4,9 @@
 
 pub mod erasure;
 pub mod export;
+pub mod notice;
 pub mod requests;
+pub mod retention;
 
 use entity::users::UserId;
 

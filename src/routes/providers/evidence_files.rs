@@ -127,7 +127,8 @@ pub async fn remove(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let (organisation_id, released) = evidence_files::remove(&state.db, &actor, id, user.id).await?;
+    let (organisation_id, released) =
+        evidence_files::remove(&state.db, &actor, id, user.id).await?;
     released
         .delete_unused(&state.db, &state.settings.data_dir)
         .await?;
