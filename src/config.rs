@@ -66,6 +66,9 @@ pub struct Settings {
     /// Days inspection photos are kept after the inspection is published; 0 keeps them
     /// (the council sets its own policy).
     pub inspection_photo_retention_days: i64,
+    /// Whether the server applies the retention schedule every hour. Off: only
+    /// `kith retention --apply` does (a scheduled job on one instance, say).
+    pub retention_job: bool,
     /// Searches (page and API together) one client address may make at once, and again each
     /// minute; 0 turns the limit off (load tests).
     pub search_requests_per_minute: u32,
@@ -165,6 +168,7 @@ impl Default for Settings {
             client_retention_days: 6 * 365,
             evidence_retention_days: 365,
             inspection_photo_retention_days: 0,
+            retention_job: true,
             search_requests_per_minute: 120,
             listing_review_days: 182,
             listing_review_grace_days: 28,

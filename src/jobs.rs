@@ -112,6 +112,7 @@ pub fn spawn(
         }
     });
     let policy = crate::domain::privacy::retention::Policy::from_settings(settings);
+    let retention_job = settings.retention_job;
     let data_dir = settings.data_dir.clone();
     let mail_dir = settings.mail_dir();
     tokio::spawn(async move {
@@ -127,22 +128,18 @@ pub fn spawn(
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "search key sweep failed"),
             }
-            // The retention schedule: what is due goes, a batch at a time.
-            match crate::domain::privacy::retention::apply(
-                &db,
-                &data_dir,
-                &policy,
-                chrono::Utc::now(),
-            )
-            .await
-            {
-                Ok(report) if report.total() > 0 => {
-                    tracing::info!(done = %report.summary(), "retention schedule applied");
+            if retention_job {
+                // The retention schedule: what is due goes, a batch at a time.
+                let now = chrono::Utc::now();
+                match crate::domain::privacy::retention::apply(&db, &data_dir, &policy, now).await {
+                    Ok(report) if report.total() > 0 => {
+                        tracing::info!(done = %report.summary(), "retention schedule applied");
+                    }
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "retention schedule failed"),
                 }
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "retention schedule failed"),
+                crate::mail::transport::forget_old_files(&mail_dir, policy.mail_days);
             }
-            crate::mail::transport::forget_old_files(&mail_dir, policy.mail_days);
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }
     });

@@ -292,26 +292,6 @@ pub fn listing_review_due(
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn text_and_html_carry_the_same_link_and_escape_names() {
-        let mail = verify_email(
-            "a@x.org",
-            "<b>Ann</b>",
-            "https://kith.example/verify-email/abc",
-        );
-        assert!(mail.text.contains("https://kith.example/verify-email/abc"));
-        assert!(
-            mail.html
-                .contains("href=\"https://kith.example/verify-email/abc\"")
-        );
-        assert!(mail.html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
-    }
-}
-
 pub fn erasure_declined(to: &str, name: &str, reason: &str) -> OutgoingMail {
     compose(
         to,
@@ -331,4 +311,24 @@ pub fn erasure_declined(to: &str, name: &str, reason: &str) -> OutgoingMail {
             ),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_and_html_carry_the_same_link_and_escape_names() {
+        let mail = verify_email(
+            "a@x.org",
+            "<b>Ann</b>",
+            "https://kith.example/verify-email/abc",
+        );
+        assert!(mail.text.contains("https://kith.example/verify-email/abc"));
+        assert!(
+            mail.html
+                .contains("href=\"https://kith.example/verify-email/abc\"")
+        );
+        assert!(mail.html.contains("&lt;b&gt;Ann&lt;/b&gt;"));
+    }
 }

@@ -2,7 +2,9 @@
 
 use maud::{Markup, html};
 
-use crate::domain::privacy::notice::ACTIVITIES;
+use crate::domain::privacy::notice::{
+    ACTIVITIES, HEALTH_AND_CARE_IN_FULL, PUBLIC_TASK_IN_FULL, SAFEGUARDING_IN_FULL,
+};
 use crate::domain::privacy::retention::Policy;
 use crate::paths;
 use crate::views::layout::layout;
@@ -58,6 +60,7 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
                         @for (i, activity) in ACTIVITIES.iter().enumerate() {
                             li { a class="govuk-link" href={ "#use-" (i + 1) } { (activity.name) } }
                         }
+                        li { a class="govuk-link" href="#the-law" { "The law that allows it" } }
                         li { a class="govuk-link" href="#how-long" { "How long we keep it" } }
                         li { a class="govuk-link" href="#your-rights" { "Your rights" } }
                     }
@@ -67,10 +70,10 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
                             (row("What we keep", activity.data))
                             (row("About whom", activity.people))
                             (row("Why", activity.purpose))
-                            (row("The law that allows it", activity.lawful_basis))
-                            @if let Some(condition) = activity.condition {
-                                (row("Because it is about health, care or criminal records", condition))
-                            }
+                            (row("The law that allows it", &match activity.condition {
+                                Some(condition) => format!("{}; {}", activity.lawful_basis, condition),
+                                None => activity.lawful_basis.to_owned(),
+                            }))
                             (row("Who sees it", activity.who_sees))
                             div class="govuk-summary-list__row" {
                                 dt class="govuk-summary-list__key" { "How long" }
@@ -82,6 +85,9 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
                             }
                         }
                     }
+                    h2 class="govuk-heading-m" id="the-law" { "The law that allows it" }
+                    p class="govuk-body" { "Everything here is held under " (PUBLIC_TASK_IN_FULL) }
+                    p class="govuk-body" { "Where it is about health or care needs, the condition is " (HEALTH_AND_CARE_IN_FULL) " For DBS certificates it is " (SAFEGUARDING_IN_FULL) }
                     h2 class="govuk-heading-m" id="how-long" { "How long we keep it" }
                     dl class="govuk-summary-list" {
                         @for (what, how_long) in policy.schedule() {

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
 use crate::domain::privacy::erasure::Plan;
-use crate::domain::privacy::notice::ACTIVITIES;
+use crate::domain::privacy::notice::{
+    ACTIVITIES, HEALTH_AND_CARE_IN_FULL, PUBLIC_TASK_IN_FULL, SAFEGUARDING_IN_FULL,
+};
 use crate::domain::privacy::requests::{MAX_NOTE_CHARS, OpenRequest};
 use crate::domain::privacy::retention::{Kept, Policy, Report};
 use crate::domain::validation::FieldErrors;
@@ -257,6 +259,7 @@ pub fn processing(page: &Page, policy: &Policy) -> Markup {
             a href=(paths::admin()) class="govuk-back-link" { "Admin" }
             h1 class="govuk-heading-l" { "Record of processing activities" }
             p class="govuk-body" { "What Kith processes, for the council's data protection officer (UK GDPR Article 30). The controller is the council. Nothing is transferred outside the UK. The public " a class="govuk-link" href=(paths::privacy()) { "privacy notice" } " is made from the same list." }
+            p class="govuk-body" { "Lawful basis: " (PUBLIC_TASK_IN_FULL) " Conditions: " (HEALTH_AND_CARE_IN_FULL) " " (SAFEGUARDING_IN_FULL) }
             p class="govuk-body" { "Security: staff sign in with a second factor; passwords and one-time links are stored only as hashes; uploaded documents are served only through Kith's own access checks; every change that matters is in the audit log, which holds no personal data; personal data is exported and erased on request and deleted on the retention schedule." }
             @for activity in ACTIVITIES {
                 div class="govuk-summary-card" {

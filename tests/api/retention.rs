@@ -15,7 +15,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 
 use crate::enquiries::{enquiry_fields, send_enquiry};
 use crate::helpers::fixtures::published;
-use crate::helpers::{Browser, TestApp, location, png_bytes, spawn_app};
+use crate::helpers::{Browser, TestApp, location, png_bytes, spawn_app, spawn_app_with};
 
 /// Runs `kith <args>` against the app's database and data directory: (success, stdout).
 async fn kith(app: &TestApp, args: &[&str]) -> (bool, String) {
@@ -136,7 +136,8 @@ fn private_files(app: &TestApp) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() {
-    let app = spawn_app().await;
+    // The server's own hourly run would race the test's: only the command applies it here.
+    let app = spawn_app_with(|s| s.retention_job = false).await;
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
 
     // Searches: two a year old (one found nothing), two last week (one found nothing).

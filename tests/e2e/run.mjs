@@ -153,7 +153,7 @@ async function newContext(browser, base, width = 1024) {
 /** Every page without a path parameter that this role may open. */
 function pagesFor(routes, role) {
   return routes
-    .filter((r) => r.method === 'GET' && !r.path.includes('{') && !/\.(csv|json|pdf)$/.test(r.path))
+    .filter((r) => r.method === 'GET' && !r.path.includes('{') && !/\.(csv|json|pdf)$/.test(r.path) && !r.path.endsWith('/download'))
     .filter((r) => !['/health', '/sign-out', '/api/docs'].includes(r.path) && !r.path.startsWith('/api/') && !r.path.startsWith('/openreferral'))
     .filter((r) => r.access === 'public' || (role && (r.access === 'signed_in' || r.roles.includes(role))))
     .map((r) => r.path);
@@ -178,6 +178,49 @@ async function sweep(browser, base, routes) {
       await go(page, path, `${role || 'visitor'}${path}`);
     }
     await context.close();
+  }
+}
+
+async function personalDataJourney(browser, base) {
+  console.log('== a budget holder downloads their data and asks for erasure; an admin reads what would go and declines');
+  const context = await newContext(browser, base, 390);
+  const page = await signIn(context, 'budget.holder@kith.example');
+  await go(page, '/account', 'account-with-personal-data');
+  await page.getByRole('link', { name: 'Download your data or ask for it to be erased' }).click();
+  await audit(page, 'personal-data-own');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download your data' }).click(),
+  ]);
+  check(/^kith-personal-data-person-\d+-.*\.zip$/.test(download.suggestedFilename()), `the download is a ZIP (${download.suggestedFilename()})`);
+  await page.getByLabel(/Anything the council should know/).fill('I am moving away and no longer need support.');
+  await page.getByRole('button', { name: 'Ask for my data to be erased' }).click();
+  await audit(page, 'personal-data-requested');
+  check((await page.content()).includes('You asked on'), 'the request is acknowledged');
+  await context.close();
+
+  for (const width of [390, 1280]) {
+    const admin = await newContext(browser, base, width);
+    const adminPage = await signIn(admin, 'admin@kith.example');
+    await go(adminPage, '/admin/erasure-requests', `erasure-requests-${width}`);
+    if (width === 1280) {
+      await go(adminPage, '/admin/retention', 'retention-1280');
+      await go(adminPage, '/admin/processing', 'processing-1280');
+      await admin.close();
+      break;
+    }
+    await adminPage.getByRole('link', { name: /Erase or decline/ }).first().click();
+    await audit(adminPage, `personal-data-admin-${width}`);
+    const text = await adminPage.content();
+    check(text.includes('What will be kept, and why') && text.includes('I am moving away'), 'the admin sees what is kept and the note');
+    await adminPage.getByRole('button', { name: 'Erase their personal data' }).click();
+    await audit(adminPage, 'erase-without-confirming');
+    check((await adminPage.content()).includes('Tick the box'), 'erasure asks for the tick first');
+    await adminPage.getByLabel('Why the council must keep their data').fill('You have an open safeguarding case; we must keep your records until it closes.');
+    await adminPage.getByRole('button', { name: 'Decline the request' }).click();
+    await audit(adminPage, 'erasure-declined');
+    check((await adminPage.content()).includes('No open requests'), 'the declined request leaves the queue');
+    await admin.close();
   }
 }
 
@@ -533,6 +576,7 @@ async function main() {
     await keyboardJourney(browser, base);
     await keyboardAndPhone(browser, base);
     await sweep(browser, base, routes);
+    await personalDataJourney(browser, base);
     await twoFactorJourney(browser, base);
   } catch (err) {
     results.failures.push(`stopped: ${err.stack || err}`);

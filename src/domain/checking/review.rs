@@ -106,7 +106,7 @@ pub async fn return_to_checker(
         Event::new(Action::InspectionReturned, "inspection", id)
             .from(InspectionStatus::Submitted)
             .to(InspectionStatus::Returned)
-            .reason(&comments),
+            .reason(comments),
     )
     .await?;
     let title = listings::load(&txn, model.listing_id)

@@ -103,6 +103,10 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .filter(provider_evidence_files::Column::UploadedBy.eq(id))
         .count(conn)
         .await?;
+    let checker_profiles = checker_profiles::Entity::find()
+        .filter(checker_profiles::Column::UserId.eq(id))
+        .count(conn)
+        .await?;
     let mails = mail_outbox::Entity::find()
         .filter(mail_outbox::Column::ToAddress.eq(user.email.as_str()))
         .count(conn)
@@ -112,14 +116,11 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
             + &erased_name(Subject::Person(id))
             + "\")",
         "Password, second factor, recovery codes, sessions and sign-in links".to_owned(),
-        format!(
-            "{} and {}",
-            plural(roles, "role", "roles"),
-            plural(
-                memberships.len() as u64,
-                "organisation membership",
-                "organisation memberships"
-            )
+        plural(roles, "role", "roles"),
+        plural(
+            memberships.len() as u64,
+            "organisation membership",
+            "organisation memberships",
         ),
         format!(
             "{}: what was asked, contact details, and every message in them",
@@ -138,7 +139,11 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
             "{} they uploaded, with the files",
             plural(documents, "evidence document", "evidence documents")
         ),
-        "Quality checker profile, if any".to_owned(),
+        plural(
+            checker_profiles,
+            "quality checker profile",
+            "quality checker profiles",
+        ),
         "Reasons staff wrote about the account in the audit log".to_owned(),
     ];
     removed.retain(|line| !line.starts_with("0 "));

@@ -22,11 +22,19 @@ pub struct Activity {
     pub kept: &'static [Kept],
 }
 
-const PUBLIC_TASK: &str = "Public task (UK GDPR Article 6(1)(e)): the council's duties under the \
-    Care Act 2014 to give information and advice (section 4) and to promote a diverse, \
-    high-quality market of care and support (section 5)";
-const HEALTH_AND_CARE: &str = "Health or social care (UK GDPR Article 9(2)(h), with the Data \
-    Protection Act 2018, Schedule 1, paragraph 2)";
+/// The lawful basis in full, said once on each page.
+pub const PUBLIC_TASK_IN_FULL: &str = "Public task (UK GDPR Article 6(1)(e)): the council's \
+    duties under the Care Act 2014 to give information and advice (section 4) and to promote a \
+    diverse, high-quality market of care and support (section 5).";
+/// The condition for health and care data in full.
+pub const HEALTH_AND_CARE_IN_FULL: &str = "Health or social care (UK GDPR Article 9(2)(h), with \
+    the Data Protection Act 2018, Schedule 1, paragraph 2).";
+/// The condition for criminal records in full.
+pub const SAFEGUARDING_IN_FULL: &str = "Criminal offence data (UK GDPR Article 10, with the Data \
+    Protection Act 2018, Schedule 1, paragraph 18: safeguarding of children and of individuals \
+    at risk).";
+const PUBLIC_TASK: &str = "Public task (Article 6(1)(e), Care Act 2014)";
+const HEALTH_AND_CARE: &str = "Health or social care (Article 9(2)(h))";
 
 /// Everything Kith processes.
 pub const ACTIVITIES: &[Activity] = &[
@@ -97,7 +105,7 @@ pub const ACTIVITIES: &[Activity] = &[
         purpose: "To check providers are safe before the council approves them (Support with Confidence-style criteria)",
         lawful_basis: PUBLIC_TASK,
         condition: Some(
-            "Criminal offence data (UK GDPR Article 10, with the Data Protection Act 2018, Schedule 1, paragraph 18: safeguarding of children and of individuals at risk)",
+            "Safeguarding (Article 10, Data Protection Act 2018, Schedule 1, paragraph 18)",
         ),
         who_sees: "The organisation's members; council administrators",
         kept: &[Kept::Evidence],

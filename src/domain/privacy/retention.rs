@@ -68,7 +68,8 @@ impl Policy {
             ),
             Kept::Mail => period(self.mail_days),
             Kept::Sessions => {
-                "Deleted when they end (after 8 hours, or when you sign out)".to_owned()
+                "Deleted when they end (after 8 hours unused, 12 at most, or on signing out)"
+                    .to_owned()
             }
             Kept::Links => format!("{} after they are used or run out", period(self.token_days)),
             Kept::Enquiries => format!(
@@ -91,9 +92,7 @@ impl Policy {
                     "Kept with the inspection report, until the council sets a period".to_owned()
                 }
             },
-            Kept::UntilErased => {
-                "Until you ask for them to be erased, or the account is closed".to_owned()
-            }
+            Kept::UntilErased => "Until the person asks for them to be erased".to_owned(),
             Kept::Records => {
                 "Kept as the council's record (without the names of people who ask for erasure)"
                     .to_owned()
