@@ -148,6 +148,12 @@ async fn guard(manager: &SchemaManager<'_>, on: bool) -> Result<(), DbErr> {
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// On SQLite too: the append-only guard is lifted for the rewrite, so it must come back
+    /// (and the rewrite count) whole or not at all.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(

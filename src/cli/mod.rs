@@ -501,6 +501,7 @@ async fn retention(settings: Settings, apply: bool) -> anyhow::Result<()> {
     }
     let now = chrono::Utc::now();
     let report = if apply {
+        kith::mail::transport::forget_old_files(&settings.mail_dir(), policy.mail_days);
         retention::apply(&db, &settings.data_dir, &policy, now).await?
     } else {
         retention::due(&db, &settings.data_dir, &policy, now).await?

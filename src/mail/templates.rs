@@ -292,6 +292,21 @@ pub fn listing_review_due(
     )
 }
 
+pub fn erasure_requested(to: &str, name: &str, answer_by: &str, link: &str) -> OutgoingMail {
+    compose(
+        to,
+        "Someone has asked for their data to be erased",
+        name,
+        &[
+            Block::Para(format!(
+                "A person has asked the council to erase the personal data Kith holds about \
+                 them. The council must erase it, or tell them why it cannot, by {answer_by}."
+            )),
+            Block::Link("See what would be erased and kept".into(), link.into()),
+        ],
+    )
+}
+
 pub fn erasure_declined(to: &str, name: &str, reason: &str) -> OutgoingMail {
     compose(
         to,

@@ -16,7 +16,9 @@ impl From<ClientError> for AppError {
         match err {
             ClientError::NotFound => AppError::NotFound,
             ClientError::Db(db) => db.into(),
-            ClientError::Closed | ClientError::SameBroker => AppError::Conflict(err.to_string()),
+            ClientError::Closed | ClientError::SameBroker | ClientError::Erased => {
+                AppError::Conflict(err.to_string())
+            }
             ClientError::NoSuchBroker => AppError::BadRequest(err.to_string()),
         }
     }

@@ -30,6 +30,7 @@ impl From<UserAdminError> for AppError {
         match err {
             UserAdminError::NotFound => AppError::NotFound,
             UserAdminError::Db(db) => db.into(),
+            UserAdminError::Erased => AppError::Conflict(err.to_string()),
             other => AppError::BadRequest(other.to_string()),
         }
     }

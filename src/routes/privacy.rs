@@ -69,16 +69,16 @@ async fn download(
         Scope::Full => "subject access export",
         Scope::Own => "downloaded by the person",
     };
+    let name = data.file_name();
+    let bytes = crate::routes::blocking(move || data.to_zip())
+        .await?
+        .map_err(AppError::Internal)?;
     audit::record(
         &state.db,
         actor,
         Event::new(action, kind, id).detail(scope_word),
     )
     .await?;
-    let name = data.file_name();
-    let bytes = crate::routes::blocking(move || data.to_zip())
-        .await?
-        .map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/zip")
         .insert_header((
@@ -103,9 +103,12 @@ pub async fn own_page(
     ))
 }
 
+/// A person's own download: it holds their care needs, so like a password change it needs
+/// a sign-in or confirmation within the last 10 minutes (a shared computer's old session is
+/// not enough).
 pub async fn own_download(
     state: web::Data<AppState>,
-    user: CurrentUser,
+    RecentlyConfirmed(user): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
 ) -> AppResult<HttpResponse> {
     download(&state, &actor, Subject::Person(user.id), Scope::Own).await
@@ -130,7 +133,7 @@ pub async fn request_erasure(
         errors.add("note", "Remove the special characters from your note");
     }
     if errors.is_empty() {
-        match requests::request(&state.db, &actor, user.id, &form.note).await {
+        match requests::request(&state.db, &actor, &state.base_url, user.id, &form.note).await {
             Ok(_) => {
                 set_flash(&session, "Your request has been sent to the council");
                 return Ok(see_other(&paths::account_personal_data()));

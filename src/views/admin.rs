@@ -154,7 +154,9 @@ pub fn users(
 }
 
 fn status_tag(user: &entity::users::Model) -> Markup {
-    if user.disabled_at.is_some() {
+    if user.erased_at.is_some() {
+        tag("Erased", Some("grey"))
+    } else if user.disabled_at.is_some() {
         tag("Disabled", Some("red"))
     } else if user.email_verified_at.is_none() {
         tag("Email not confirmed", Some("yellow"))
@@ -192,62 +194,66 @@ pub fn user_detail(
                 ("Created", html! { (format_time(&user.created_at)) }),
                 ("Last signed in", html! { @if let Some(t) = user.last_sign_in_at { (format_time(&t)) } @else { "Never" } }),
             ]))
-            h2 class="govuk-heading-m" { "Roles" }
-            @if summary.roles.is_empty() {
-                p class="govuk-body" { "This account has no roles." }
+            @if let Some(erased) = user.erased_at {
+                p class="govuk-body" { "This person's data was erased on " (format_time(&erased)) ". The account cannot be used again." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Roles held" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Role" }
-                        th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for role in &summary.roles {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (role.label()) }
-                                td class="govuk-table__cell" {
-                                    @if !(is_self && *role == Role::Admin) {
-                                        (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
-                                            html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                h2 class="govuk-heading-m" { "Roles" }
+                @if summary.roles.is_empty() {
+                    p class="govuk-body" { "This account has no roles." }
+                } @else {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Roles held" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Role" }
+                            th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for role in &summary.roles {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { (role.label()) }
+                                    td class="govuk-table__cell" {
+                                        @if !(is_self && *role == Role::Admin) {
+                                            (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
+                                                html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                                        }
                                     }
                                 }
                             }
                         }
                     }
                 }
-            }
-            @if !grantable.is_empty() {
-                form method="post" action=(paths::admin_user_roles(user.id)) novalidate {
-                    (csrf_field(&csrf))
-                    (select("role", "Give this account a role", &role_options(false, grantable.into_iter()), ""))
-                    (button("Give role"))
+                @if !grantable.is_empty() {
+                    form method="post" action=(paths::admin_user_roles(user.id)) novalidate {
+                        (csrf_field(&csrf))
+                        (select("role", "Give this account a role", &role_options(false, grantable.into_iter()), ""))
+                        (button("Give role"))
+                    }
                 }
-            }
-            h2 class="govuk-heading-m" { "Access" }
-            @if is_self {
-                p class="govuk-body" { "This is your own account. Another administrator can disable it if needed." }
-            } @else if user.disabled_at.is_some() {
-                p class="govuk-body" { "This account is disabled: it cannot sign in." }
-                (button_form(&paths::admin_user_status(user.id), &csrf, &[("action", "enable")], button("Enable account")))
-            } @else {
-                form method="post" action=(paths::admin_user_status(user.id)) novalidate {
-                    (csrf_field(&csrf))
-                    input type="hidden" name="action" value="disable";
-                    (text_input("reason", "Reason for disabling (recorded in the audit log)", "", errors, InputOptions { ..Default::default() }))
-                    (warning_button("Disable account"))
+                h2 class="govuk-heading-m" { "Access" }
+                @if is_self {
+                    p class="govuk-body" { "This is your own account. Another administrator can disable it if needed." }
+                } @else if user.disabled_at.is_some() {
+                    p class="govuk-body" { "This account is disabled: it cannot sign in." }
+                    (button_form(&paths::admin_user_status(user.id), &csrf, &[("action", "enable")], button("Enable account")))
+                } @else {
+                    form method="post" action=(paths::admin_user_status(user.id)) novalidate {
+                        (csrf_field(&csrf))
+                        input type="hidden" name="action" value="disable";
+                        (text_input("reason", "Reason for disabling (recorded in the audit log)", "", errors, InputOptions { ..Default::default() }))
+                        (warning_button("Disable account"))
+                    }
                 }
-            }
-            h2 class="govuk-heading-m" { "Two-factor sign-in" }
-            @if has_authenticator {
-                p class="govuk-body" { "This account has an authenticator app. If they have lost their phone and their recovery codes, reset it: they are signed out everywhere, emailed, and set it up again when they next sign in." }
-                @if !is_self {
-                    (button_form(&paths::admin_user_two_factor_reset(user.id), &csrf, &[], warning_button("Reset two-factor sign-in")))
+                h2 class="govuk-heading-m" { "Two-factor sign-in" }
+                @if has_authenticator {
+                    p class="govuk-body" { "This account has an authenticator app. If they have lost their phone and their recovery codes, reset it: they are signed out everywhere, emailed, and set it up again when they next sign in." }
+                    @if !is_self {
+                        (button_form(&paths::admin_user_two_factor_reset(user.id), &csrf, &[], warning_button("Reset two-factor sign-in")))
+                    }
+                } @else if crate::domain::accounts::two_factor::required_for(&summary.roles) {
+                    p class="govuk-body" { "Not set up yet: they will set it up when they next sign in." }
+                } @else {
+                    p class="govuk-body" { "Not set up (optional for this account)." }
                 }
-            } @else if crate::domain::accounts::two_factor::required_for(&summary.roles) {
-                p class="govuk-body" { "Not set up yet: they will set it up when they next sign in." }
-            } @else {
-                p class="govuk-body" { "Not set up (optional for this account)." }
             }
             h2 class="govuk-heading-m" { "Recent history" }
             (audit_table(history))

@@ -21,6 +21,7 @@ use crate::views::page::Page;
 
 pub fn status_tag(e: &entity::enquiries::Model) -> Markup {
     match e.outcome {
+        None if e.status == entity::enquiries::EnquiryStatus::Closed => tag("Closed", Some("grey")),
         None => tag("Open", Some("blue")),
         Some(EnquiryOutcome::Arranged) => tag("Arranged", Some("green")),
         Some(other) => tag(outcome_label(other), Some("grey")),

@@ -9,7 +9,7 @@ use crate::domain::privacy::erasure::Plan;
 use crate::domain::privacy::notice::{
     ACTIVITIES, HEALTH_AND_CARE_IN_FULL, PUBLIC_TASK_IN_FULL, SAFEGUARDING_IN_FULL,
 };
-use crate::domain::privacy::requests::{MAX_NOTE_CHARS, OpenRequest};
+use crate::domain::privacy::requests::{MAX_NOTE_CHARS, OpenRequest, answer_by};
 use crate::domain::privacy::retention::{Kept, Policy, Report};
 use crate::domain::validation::FieldErrors;
 use crate::paths;
@@ -171,6 +171,10 @@ pub fn queue(page: &Page, open: &[OpenRequest]) -> Markup {
                             div class="govuk-summary-list__row" {
                                 dt class="govuk-summary-list__key" { "Asked on" }
                                 dd class="govuk-summary-list__value" { (format_time(&request.requested_at)) }
+                            }
+                            div class="govuk-summary-list__row" {
+                                dt class="govuk-summary-list__key" { "Answer by" }
+                                dd class="govuk-summary-list__value" { (answer_by(request.requested_at)) }
                             }
                             div class="govuk-summary-list__row" {
                                 dt class="govuk-summary-list__key" { "Their note" }

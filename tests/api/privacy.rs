@@ -238,6 +238,8 @@ async fn an_export_holds_every_kind_of_record_about_the_person_and_nothing_about
     assert!(text(&files, "erasure-requests.json").contains(NOTE));
     assert!(text(&files, "evidence-files.json").contains(DOCUMENT));
     assert!(text(&files, "audit.json").contains("enquiry.sent"));
+    // Emails are listed by subject and date only: their links may still work.
+    assert!(!text(&files, "emails.json").contains("text_body"));
     let document = files
         .iter()
         .find(|(name, _)| name.starts_with("files/") && name.ends_with(DOCUMENT))
@@ -458,6 +460,21 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
     let (_, queue) = admin.get_text("/admin/erasure-requests").await;
     assert!(queue.contains("No open requests"));
 
+    // The tombstone cannot be brought back into use.
+    let (_, account) = admin.get_text(&format!("/admin/users/{id}")).await;
+    assert!(account.contains("cannot be used again") && !account.contains("Give role"));
+    let res = admin
+        .post_form(&format!("/admin/users/{id}/roles"), &[("role", "broker")])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let res = admin
+        .post_form(
+            &format!("/admin/users/{id}/status"),
+            &[("action", "enable")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
     // The log says an erasure happened, and nothing erased; a second one is refused.
     assert!(
         app.audit_actions()
@@ -617,5 +634,91 @@ async fn staff_reasons_sit_beside_the_audit_log_and_emails_stay_out_of_it() {
             !detail.contains("Pemberton") && !detail.contains(invited),
             "{row:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_personal_assistant_erased_takes_their_own_service_down() {
+    use crate::helpers::fixtures::{decide, submit};
+    let app = spawn_app().await;
+    let (pa, pa_user) = app.signed_in_as(Role::Provider).await;
+    let name = "Amina Farooqui-Dale";
+    let org = pa.create_organisation(name, "personal_assistant").await;
+    app.approve_organisation(org).await;
+    let title = "Amina Farooqui-Dale: personal assistant in Stretford";
+    let listing = create_listing(&app, &pa, org, title, "15").await;
+    let res = pa
+        .post_file(
+            &format!("/provider/organisations/{org}/evidence/files"),
+            "document",
+            ("amina-dbs.pdf", b"%PDF-1.4\n% Amina's DBS\n".to_vec()),
+            &[("document_kind", "dbs")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(submit(&pa, listing).await.status(), StatusCode::SEE_OTHER);
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    assert_eq!(
+        decide(&admin, listing, "approve", "").await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let visitor = app.browser();
+    let found = |body: &str| body.contains("Farooqui");
+    let mut searchable = false;
+    for _ in 0..100 {
+        let (_, body) = visitor.get_text("/api/v1/search?q=Farooqui").await;
+        if found(&body) {
+            searchable = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(searchable, "the listing is published and searchable");
+
+    let (_, page) = admin
+        .get_text(&format!("/admin/users/{}/personal-data", pa_user.id))
+        .await;
+    assert!(
+        page.contains("their own personal assistant service"),
+        "{page}"
+    );
+    let res = admin
+        .post_form(
+            &format!("/admin/users/{}/erase", pa_user.id),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Taken down: the listing is gone from the public and from search; the provider page
+    // names nobody.
+    let (status, _) = visitor.get_text(&format!("/listings/{listing}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let mut gone = false;
+    for _ in 0..100 {
+        let (_, body) = visitor.get_text("/api/v1/search?q=Farooqui").await;
+        if !found(&body) {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(gone, "search no longer finds them");
+    let (status, profile) = visitor.get_text(&format!("/providers/{org}")).await;
+    assert!(status == StatusCode::NOT_FOUND || !profile.contains("Amina"));
+    let left = traces(
+        &app,
+        &[name, title, pa_user.email.as_str(), "amina-dbs.pdf"],
+    )
+    .await;
+    assert!(left.is_empty(), "traces left: {left:#?}");
+    // The council's pages about the organisation still render.
+    for path in [
+        format!("/admin/providers/{org}"),
+        format!("/admin/listings/{listing}"),
+    ] {
+        let (status, body) = admin.get_text(&path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!body.contains("Amina"), "{path}");
     }
 }

@@ -235,6 +235,13 @@ pub async fn find_open(
     let role = invitation.role;
     let email = EmailAddress::parse(&invitation.email).map_err(|_| InvitationError::Invalid)?;
     let existing_user = find_by_email(db, &email).await?;
+    // An erased account is never taken over by an old invitation.
+    if existing_user
+        .as_ref()
+        .is_some_and(|u| u.erased_at.is_some())
+    {
+        return Err(InvitationError::Invalid);
+    }
     Ok(OpenInvitation {
         invitation,
         role,

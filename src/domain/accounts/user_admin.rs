@@ -25,6 +25,8 @@ pub enum UserAdminError {
     OwnAdminRole,
     #[error("You cannot disable your own account")]
     OwnAccount,
+    #[error("This person's data has been erased: the account cannot be used again")]
+    Erased,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -131,9 +133,12 @@ pub async fn grant_role(
     role: Role,
 ) -> Result<(), UserAdminError> {
     let txn = db.begin_write().await?;
-    find_user(&txn, user_id)
+    let user = find_user(&txn, user_id)
         .await?
         .ok_or(UserAdminError::NotFound)?;
+    if user.erased_at.is_some() {
+        return Err(UserAdminError::Erased);
+    }
     if grant_role_in(&txn, user_id, role, actor.user_id).await? {
         audit::record(
             &txn,
@@ -191,6 +196,9 @@ pub async fn set_disabled(
         .ok_or(UserAdminError::NotFound)?;
     if user.disabled_at.is_some() == disabled {
         return Ok(());
+    }
+    if user.erased_at.is_some() {
+        return Err(UserAdminError::Erased);
     }
     let value = disabled.then(Utc::now);
     users::Entity::update_many()

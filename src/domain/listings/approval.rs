@@ -375,6 +375,19 @@ pub async fn archive(
     if view.listing.status == ListingStatus::Archived {
         return Err(ListingError::Archived);
     }
+    archive_in(&txn, actor, &view).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Archives a listing inside the caller's transaction: withdraws a version waiting for the
+/// council, takes it out of search, cancels its quality checks, and audits it.
+pub(crate) async fn archive_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    view: &listings::ListingView,
+) -> Result<(), ListingError> {
+    let id = view.listing.id;
     if let Some(w) = &view.working {
         let mut revision: listing_revisions::ActiveModel = w.revision.clone().into();
         if [
@@ -385,26 +398,25 @@ pub async fn archive(
         .contains(&w.revision.status)
         {
             revision.status = Set(ListingStatus::Withdrawn);
-            revision.update(&txn).await?;
+            revision.update(txn).await?;
         }
     }
-    set_listing(&txn, &view.listing, |l| {
+    set_listing(txn, &view.listing, |l| {
         l.status = Set(ListingStatus::Archived);
         l.working_revision_id = Set(None);
         l.archived_at = Set(Some(Utc::now()));
     })
     .await?;
-    search_changes::record(&txn, id).await?;
+    search_changes::record(txn, id).await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         Event::new(Action::ListingArchived, "listing", id)
             .from(view.listing.status)
             .to(ListingStatus::Archived),
     )
     .await?;
-    crate::domain::checking::assignments::cancel_for_archived(&txn, actor, id).await?;
-    txn.commit().await?;
+    crate::domain::checking::assignments::cancel_for_archived(txn, actor, id).await?;
     Ok(())
 }
 

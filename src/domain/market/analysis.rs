@@ -499,7 +499,7 @@ pub fn looks_like_words(text: &str) -> bool {
     let lower = text.to_lowercase();
     letters >= 2
         && others * 4 <= letters
-        && !["://", "www.", "<", ">", "{", "}"]
+        && !["://", "www.", "<", ">", "{", "}", "@"]
             .iter()
             .any(|s| lower.contains(s))
 }
@@ -513,27 +513,36 @@ pub async fn zero_result_queries(
     f: &Filters,
     limit: u64,
 ) -> Result<Vec<(String, u64)>, DbErr> {
-    let mut counts: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-    for (text, n) in raw_zero_result_queries(conn, f)
-        .await?
-        .into_iter()
-        .chain(rolled_up_zero_result_queries(conn, f).await?)
-    {
-        *counts.entry(text).or_default() += count(n);
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Alias, Query, UnionType};
+    // One statement, so a retention batch that moves rows from the log into the roll-up
+    // between two reads can never count them twice.
+    let mut both = raw_zero_result_queries(f).into_query();
+    both.union(
+        UnionType::All,
+        rolled_up_zero_result_queries(f).into_query(),
+    );
+    let text = Alias::new("query_text");
+    let query = Query::select()
+        .column(text.clone())
+        .expr_as(sum_as_bigint(Alias::new("n")), Alias::new("n"))
+        .from_subquery(both, Alias::new("zero"))
+        .group_by_col(text)
+        .to_owned();
+    let mut rows: Vec<(String, u64)> = Vec::new();
+    for row in conn.query_all(&query).await? {
+        let text: String = row.try_get("", "query_text")?;
+        let n: i64 = row.try_get("", "n")?;
+        if looks_like_words(&text) {
+            rows.push((text, count(n)));
+        }
     }
-    let mut rows: Vec<(String, u64)> = counts
-        .into_iter()
-        .filter(|(t, _)| looks_like_words(t))
-        .collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok(rows)
 }
 
-async fn rolled_up_zero_result_queries(
-    conn: &impl ConnectionTrait,
-    f: &Filters,
-) -> Result<Vec<(String, i64)>, DbErr> {
+fn rolled_up_zero_result_queries(f: &Filters) -> sea_orm::Select<search_zero_words_daily::Entity> {
     let mut q = search_zero_words_daily::Entity::find()
         .select_only()
         .column(search_zero_words_daily::Column::QueryText)
@@ -551,17 +560,20 @@ async fn rolled_up_zero_result_queries(
     if let Some(c) = &f.category {
         q = q.filter(search_zero_words_daily::Column::Category.eq(c.as_str()));
     }
-    q.into_tuple().all(conn).await
+    q
 }
 
-async fn raw_zero_result_queries(
-    conn: &impl ConnectionTrait,
-    f: &Filters,
-) -> Result<Vec<(String, i64)>, DbErr> {
+fn raw_zero_result_queries(f: &Filters) -> sea_orm::Select<search_log::Entity> {
     let mut q = search_log::Entity::find()
         .select_only()
         .column(search_log::Column::QueryText)
-        .column_as(search_log::Column::Id.count(), "n")
+        .column_as(
+            Expr::expr(Func::cast_as(
+                Func::count(Expr::col(search_log::Column::Id)),
+                sea_orm::sea_query::Alias::new("BIGINT"),
+            )),
+            "n",
+        )
         .filter(search_log::Column::ResultCount.eq(0))
         .filter(search_log::Column::Counted.eq(true))
         .filter(search_log::Column::QueryText.ne(""))
@@ -574,7 +586,7 @@ async fn raw_zero_result_queries(
     if let Some(c) = &f.category {
         q = q.filter(search_log::Column::Category.eq(c.as_str()));
     }
-    q.into_tuple().all(conn).await
+    q
 }
 
 /// Demand set against supply for one type of support in one district.

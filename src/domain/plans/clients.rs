@@ -45,6 +45,8 @@ pub enum ClientError {
     NotFound,
     #[error("This case is closed")]
     Closed,
+    #[error("This client's data has been erased: the record cannot be used again")]
+    Erased,
     #[error("There is no support broker with that email address")]
     NoSuchBroker,
     #[error("This client is already on that broker's caseload")]
@@ -122,6 +124,9 @@ pub async fn act_for(
     client_id: i64,
 ) -> Result<Acting, ClientError> {
     let client = of_broker(conn, broker_user_id, client_id).await?;
+    if client.erased_at.is_some() {
+        return Err(ClientError::Erased);
+    }
     if client.closed_at.is_some() {
         return Err(ClientError::Closed);
     }
@@ -255,7 +260,6 @@ pub async fn all_with_brokers(
         .collect())
 }
 
-/// One of this broker's clients; anyone else's is "not found".
 /// The name of one of the broker's open clients, for the banner while acting for them.
 pub async fn open_name(
     conn: &impl ConnectionTrait,
@@ -270,6 +274,7 @@ pub async fn open_name(
         .map(|c| c.name))
 }
 
+/// One of this broker's clients; anyone else's is "not found".
 pub async fn of_broker(
     conn: &impl ConnectionTrait,
     broker_user_id: UserId,
@@ -323,6 +328,9 @@ pub async fn update(
 ) -> Result<(), ClientError> {
     let txn = db.begin_write().await?;
     let client = of_broker(&txn, broker_user_id, client_id).await?;
+    if client.erased_at.is_some() {
+        return Err(ClientError::Erased);
+    }
     let mut active: broker_clients::ActiveModel = client.into();
     active.name = Set(details.name);
     active.postcode_sector = Set(details.postcode_sector);
@@ -351,6 +359,9 @@ pub async fn set_closed(
 ) -> Result<(), ClientError> {
     let txn = db.begin_write().await?;
     let client = of_broker(&txn, broker_user_id, client_id).await?;
+    if client.erased_at.is_some() {
+        return Err(ClientError::Erased);
+    }
     let was = if client.closed_at.is_some() {
         "closed"
     } else {
@@ -392,6 +403,9 @@ pub async fn hand_over(
             .await?
             .ok_or(ClientError::NotFound)?,
     };
+    if client.erased_at.is_some() {
+        return Err(ClientError::Erased);
+    }
     let email = EmailAddress::parse(to_email).map_err(|_| ClientError::NoSuchBroker)?;
     let to = accounts::find_by_email(&txn, &email)
         .await?

@@ -4,13 +4,15 @@
 //! an erasure happened and nothing erased.
 
 use chrono::Utc;
+use entity::checker_assignments::AssignmentStatus;
+use entity::provider_organisations::ProviderKind;
 use entity::users::UserId;
 use entity::{
-    audit_log, audit_reasons, auth_tokens, broker_clients, checker_profiles, enquiries,
-    enquiry_messages, erasure_requests, fund_applications, inspections, invitations,
-    listing_revisions, mail_outbox, provider_evidence_files, provider_members,
-    provider_organisations, recovery_codes, service_reviews, sessions, shortlist_items,
-    support_plan_items, support_plans, two_factor, user_roles, users,
+    audit_log, audit_reasons, auth_tokens, broker_clients, checker_assignments, checker_profiles,
+    enquiries, enquiry_messages, erasure_requests, fund_applications, fund_reviews, inspections,
+    invitations, listing_revisions, mail_outbox, provider_evidence, provider_evidence_files,
+    provider_members, provider_organisations, provider_reviews, recovery_codes, service_reviews,
+    sessions, shortlist_items, support_plan_items, support_plans, two_factor, user_roles, users,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -21,6 +23,7 @@ use sea_orm::{
 use super::{REMOVED_TEXT, Subject, erased_name};
 use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::listings::content::ListingContent;
 use crate::stored_files::{Released, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +45,7 @@ pub struct Plan {
     pub name: String,
     pub erased_at: Option<chrono::DateTime<Utc>>,
     pub removed: Vec<String>,
-    pub kept: Vec<(String, &'static str)>,
+    pub kept: Vec<(String, String)>,
     /// Why it cannot be done yet, if it cannot.
     pub blocked: Option<String>,
 }
@@ -73,11 +76,52 @@ pub async fn plan(conn: &impl ConnectionTrait, subject: Subject) -> Result<Plan,
     }
 }
 
+/// The organisations the person is the only member of: (personal assistants' own, others).
+/// A personal assistant's organisation is the person: it goes with them. Another kind is a
+/// business, which stays.
+async fn sole_organisations(
+    conn: &impl ConnectionTrait,
+    id: UserId,
+) -> Result<
+    (
+        Vec<provider_organisations::Model>,
+        Vec<provider_organisations::Model>,
+    ),
+    DbErr,
+> {
+    let memberships = provider_members::Entity::find()
+        .filter(provider_members::Column::UserId.eq(id))
+        .all(conn)
+        .await?;
+    let (mut own, mut others) = (Vec::new(), Vec::new());
+    for membership in memberships {
+        let members = provider_members::Entity::find()
+            .filter(provider_members::Column::OrganisationId.eq(membership.organisation_id))
+            .count(conn)
+            .await?;
+        if members > 1 {
+            continue;
+        }
+        if let Some(org) = provider_organisations::Entity::find_by_id(membership.organisation_id)
+            .one(conn)
+            .await?
+        {
+            if org.kind == ProviderKind::PersonalAssistant {
+                own.push(org);
+            } else {
+                others.push(org);
+            }
+        }
+    }
+    Ok((own, others))
+}
+
 async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, ErasureError> {
     let user = users::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or(ErasureError::NotFound)?;
+    let count_of = |n: u64, one: &str, many: &str| plural(n, one, many);
     let enquiry_count = enquiries::Entity::find()
         .filter(own_enquiries(id))
         .count(conn)
@@ -97,14 +141,25 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     let memberships = provider_members::Entity::find()
         .filter(provider_members::Column::UserId.eq(id))
-        .all(conn)
+        .count(conn)
         .await?;
-    let documents = provider_evidence_files::Entity::find()
+    let (own_orgs, other_sole_orgs) = sole_organisations(conn, id).await?;
+    let own_org_ids: Vec<_> = own_orgs.iter().map(|o| o.id).collect();
+    let documents_elsewhere = provider_evidence_files::Entity::find()
         .filter(provider_evidence_files::Column::UploadedBy.eq(id))
+        .filter(provider_evidence_files::Column::OrganisationId.is_not_in(own_org_ids.clone()))
         .count(conn)
         .await?;
     let checker_profiles = checker_profiles::Entity::find()
         .filter(checker_profiles::Column::UserId.eq(id))
+        .count(conn)
+        .await?;
+    let open_assignments = checker_assignments::Entity::find()
+        .filter(checker_assignments::Column::CheckerUserId.eq(id))
+        .filter(
+            checker_assignments::Column::Status
+                .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
+        )
         .count(conn)
         .await?;
     let mails = mail_outbox::Entity::find()
@@ -115,71 +170,118 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         "Name and email address (replaced by \"".to_owned()
             + &erased_name(Subject::Person(id))
             + "\")",
-        "Password, second factor, recovery codes, sessions and sign-in links".to_owned(),
-        plural(roles, "role", "roles"),
-        plural(
-            memberships.len() as u64,
+        "Password, second factor, recovery codes, sessions and sign-in links, and invitations \
+         not yet accepted"
+            .to_owned(),
+        count_of(roles, "role", "roles"),
+        count_of(
+            memberships,
             "organisation membership",
             "organisation memberships",
         ),
         format!(
-            "{}: what was asked, contact details, and every message in them",
-            plural(enquiry_count, "enquiry", "enquiries")
+            "{}: what was asked, contact details, and every message in them (open ones are \
+             closed)",
+            count_of(enquiry_count, "enquiry", "enquiries")
         ),
-        plural(reviews, "review", "reviews"),
+        count_of(reviews, "review", "reviews"),
         format!(
             "Support plan and shortlist ({})",
-            plural(shortlist, "saved service", "saved services")
+            count_of(shortlist, "saved service", "saved services")
         ),
         format!(
             "{}, sent or waiting",
-            plural(mails, "email to them", "emails to them")
+            count_of(mails, "email to them", "emails to them")
         ),
-        format!(
-            "{} they uploaded, with the files",
-            plural(documents, "evidence document", "evidence documents")
-        ),
-        plural(
+        count_of(
             checker_profiles,
             "quality checker profile",
             "quality checker profiles",
         ),
+        format!(
+            "{} (cancelled)",
+            count_of(
+                open_assignments,
+                "open quality check assignment",
+                "open quality check assignments"
+            )
+        ),
+        "Reasons they gave for declining checks, and conflicts of interest they declared"
+            .to_owned(),
         "Reasons staff wrote about the account in the audit log".to_owned(),
     ];
+    for org in &own_orgs {
+        removed.push(format!(
+            "{}, their own personal assistant service: its listings are taken down, and its \
+             name, contact details, address, description, logo, photos, evidence documents and \
+             the words of every version are removed",
+            org.name
+        ));
+    }
     removed.retain(|line| !line.starts_with("0 "));
 
-    let mut kept = Vec::new();
+    let mut kept: Vec<(String, String)> = Vec::new();
     let versions = listing_revisions::Entity::find()
         .filter(listing_revisions::Column::CreatedBy.eq(id))
+        .filter(
+            listing_revisions::Column::ListingId.is_not_in(
+                entity::listings::Entity::find()
+                    .select_only()
+                    .column(entity::listings::Column::Id)
+                    .filter(entity::listings::Column::OrganisationId.is_in(own_org_ids.clone()))
+                    .into_tuple::<entity::listings::ListingId>()
+                    .all(conn)
+                    .await?,
+            ),
+        )
         .count(conn)
         .await?;
     if versions > 0 {
         kept.push((
             format!(
-                "{} they wrote",
-                plural(versions, "listing version", "listing versions")
+                "{} they wrote for an organisation",
+                count_of(versions, "listing version", "listing versions")
             ),
-            "A listing belongs to its organisation, which still exists; it shows no account name.",
+            "A listing belongs to its organisation, which still exists; it shows no account name."
+                .to_owned(),
         ));
     }
-    for membership in &memberships {
-        let others = provider_members::Entity::find()
-            .filter(provider_members::Column::OrganisationId.eq(membership.organisation_id))
-            .filter(provider_members::Column::UserId.ne(id))
-            .count(conn)
-            .await?;
-        if others == 0
-            && let Some(org) =
-                provider_organisations::Entity::find_by_id(membership.organisation_id)
-                    .one(conn)
-                    .await?
-        {
-            kept.push((
-                format!("{}, which has no other member", org.name),
-                "An organisation is the council's record of a provider it approved: it stays, \
-                 with its listings and contact details, until an admin closes it.",
-            ));
-        }
+    for org in &other_sole_orgs {
+        kept.push((
+            format!("{}, which has no other member", org.name),
+            "An organisation is a business the council approved, not the person: it stays. With \
+             nobody to confirm its listings, they are hidden at their next review date."
+                .to_owned(),
+        ));
+    }
+    if documents_elsewhere > 0 {
+        kept.push((
+            count_of(
+                documents_elsewhere,
+                "evidence document they uploaded for an organisation",
+                "evidence documents they uploaded for organisations",
+            ),
+            "The organisation's record of its checks: kept, without their name as the uploader \
+             or in the file's name."
+                .to_owned(),
+        ));
+    }
+    let replies = enquiry_messages::Entity::find()
+        .filter(enquiry_messages::Column::AuthorUserId.eq(id))
+        .filter(enquiry_messages::Column::FromProvider.eq(true))
+        .count(conn)
+        .await?;
+    if replies > 0 {
+        kept.push((
+            count_of(
+                replies,
+                "reply they wrote for an organisation",
+                "replies they wrote for an organisation",
+            ),
+            "The provider's side of other people's enquiries, which belong to the people who \
+             asked."
+                .to_owned(),
+        ));
     }
     let applications = fund_applications::Entity::find()
         .filter(fund_applications::Column::CreatedByUserId.eq(id))
@@ -187,13 +289,24 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if applications > 0 {
         kept.push((
-            plural(
+            count_of(
                 applications,
                 "innovation fund application",
                 "innovation fund applications",
             ),
             "Fund applications and awards are the council's record of its grants (published \
-             under 360Giving); they show no account name.",
+             under 360Giving); they show no account name."
+                .to_owned(),
+        ));
+    }
+    let scores = fund_reviews::Entity::find()
+        .filter(fund_reviews::Column::UserId.eq(id))
+        .count(conn)
+        .await?;
+    if scores > 0 {
+        kept.push((
+            count_of(scores, "panel review", "panel reviews"),
+            "The scores are the council's record of how it decided its grants.".to_owned(),
         ));
     }
     let checked = inspections::Entity::find()
@@ -202,24 +315,25 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if checked > 0 {
         kept.push((
-            plural(
+            count_of(
                 checked,
                 "inspection they carried out",
                 "inspections they carried out",
             ),
-            "Inspection reports are the council's record of quality checks.",
+            "Inspection reports are the council's record of quality checks.".to_owned(),
         ));
     }
     if enquiry_count > 0 {
         kept.push((
             "When each enquiry was sent and closed, its outcome, service and postcode sector"
                 .to_owned(),
-            "The market figures count them; nothing left identifies the person.",
+            "The market figures count them; nothing left identifies the person.".to_owned(),
         ));
     }
     kept.push((
         "The audit log".to_owned(),
-        "It records that changes happened, by account number, with no names, emails or words.",
+        "It records that changes happened, by account number, with no names, emails or words."
+            .to_owned(),
     ));
 
     let open_clients = broker_clients::Entity::find()
@@ -274,12 +388,12 @@ async fn client_plan(conn: &impl ConnectionTrait, id: i64) -> Result<Plan, Erasu
         kept.push((
             "When each enquiry was sent and closed, its outcome, service and postcode sector"
                 .to_owned(),
-            "The market figures count them; nothing left identifies the person.",
+            "The market figures count them; nothing left identifies the person.".to_owned(),
         ));
     }
     kept.push((
         "The audit log".to_owned(),
-        "It records that changes happened, by record number, with no names or words.",
+        "It records that changes happened, by record number, with no names or words.".to_owned(),
     ));
     Ok(Plan {
         subject: Subject::Client(id),
@@ -315,7 +429,7 @@ pub async fn erase(
         return Err(ErasureError::Blocked(why));
     }
     let released = match subject {
-        Subject::Person(id) => erase_person(&txn, id).await?,
+        Subject::Person(id) => erase_person(&txn, actor, id).await?,
         Subject::Client(id) => erase_client(&txn, id).await?,
     };
     let (kind, id) = subject.audit_subject();
@@ -329,11 +443,20 @@ pub async fn erase(
     Ok(released)
 }
 
-async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released, DbErr> {
+async fn erase_person(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: UserId,
+) -> Result<Released, ErasureError> {
     let user = users::Entity::find_by_id(id)
         .one(txn)
         .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("user {id}")))?;
+        .ok_or(ErasureError::NotFound)?;
+    let (own_orgs, _) = sole_organisations(txn, id).await?;
+    let mut released = Released::none();
+    for org in &own_orgs {
+        released.extend(erase_own_organisation(txn, actor, org).await?);
+    }
     let enquiry_ids: Vec<i64> = enquiries::Entity::find()
         .select_only()
         .column(enquiries::Column::Id)
@@ -397,7 +520,14 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
         .filter(provider_organisations::Column::ContactEmail.eq(user.email.as_str()))
         .exec(txn)
         .await?;
+    // Invitations not yet accepted go (an old link must never bring the account back);
+    // accepted ones are the record of who was invited, without the address.
     let erased_email = format!("erased-{id}@erased.invalid");
+    invitations::Entity::delete_many()
+        .filter(invitations::Column::Email.eq(user.email.as_str()))
+        .filter(invitations::Column::AcceptedAt.is_null())
+        .exec(txn)
+        .await?;
     invitations::Entity::update_many()
         .col_expr(
             invitations::Column::Email,
@@ -406,19 +536,68 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
         .filter(invitations::Column::Email.eq(user.email.as_str()))
         .exec(txn)
         .await?;
-
-    let mut released = Released::none();
-    let uploaded = provider_evidence_files::Entity::find()
+    // Documents they uploaded for an organisation stay its record of its checks, without
+    // their name as the uploader or in the file's name.
+    for file in provider_evidence_files::Entity::find()
         .filter(provider_evidence_files::Column::UploadedBy.eq(id))
         .all(txn)
-        .await?;
-    for file in &uploaded {
-        released.add(Store::Documents, file.stored_name.clone());
+        .await?
+    {
+        let extension = file.stored_name.rsplit('.').next().unwrap_or("pdf");
+        provider_evidence_files::Entity::update_many()
+            .col_expr(
+                provider_evidence_files::Column::UploadedBy,
+                Expr::value(None::<i64>),
+            )
+            .col_expr(
+                provider_evidence_files::Column::OriginalName,
+                Expr::value(format!("{}-{}.{extension}", file.kind.as_str(), file.id)),
+            )
+            .filter(provider_evidence_files::Column::Id.eq(file.id))
+            .exec(txn)
+            .await?;
     }
-    provider_evidence_files::Entity::delete_many()
-        .filter(provider_evidence_files::Column::UploadedBy.eq(id))
+    // Checks they were offered are cancelled; what they wrote when declining, and conflicts
+    // of interest they declared as a panel member, go.
+    checker_assignments::Entity::update_many()
+        .col_expr(
+            checker_assignments::Column::Status,
+            Expr::value(AssignmentStatus::Cancelled.as_str()),
+        )
+        .col_expr(
+            checker_assignments::Column::UpdatedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(checker_assignments::Column::CheckerUserId.eq(id))
+        .filter(
+            checker_assignments::Column::Status
+                .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
+        )
         .exec(txn)
         .await?;
+    checker_assignments::Entity::update_many()
+        .col_expr(
+            checker_assignments::Column::DeclineReason,
+            Expr::value(None::<String>),
+        )
+        .filter(checker_assignments::Column::CheckerUserId.eq(id))
+        .exec(txn)
+        .await?;
+    fund_reviews::Entity::update_many()
+        .col_expr(
+            fund_reviews::Column::ConflictNote,
+            Expr::value(None::<String>),
+        )
+        .filter(fund_reviews::Column::UserId.eq(id))
+        .exec(txn)
+        .await?;
+    forget_reasons(
+        txn,
+        audit_log::Column::ActorUserId
+            .eq(id)
+            .and(audit_log::Column::SubjectType.is_in(["assignment", "fund_review"])),
+    )
+    .await?;
 
     let now = Utc::now();
     erasure_requests::Entity::update_many()
@@ -456,6 +635,159 @@ async fn erase_person(txn: &DatabaseTransaction, id: UserId) -> Result<Released,
         .filter(users::Column::Id.eq(id))
         .exec(txn)
         .await?;
+    Ok(released)
+}
+
+/// A personal assistant's own organisation goes with them: its listings are archived (out
+/// of search), every version's words, contact details and photos are removed, and the
+/// organisation keeps only its kind, status and dates. Returns the files it stopped
+/// referring to.
+async fn erase_own_organisation(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    org: &provider_organisations::Model,
+) -> Result<Released, ErasureError> {
+    use entity::listings::{self as listing_rows, ListingStatus};
+    let mut released = Released::none();
+    let listing_ids: Vec<listing_rows::ListingId> = listing_rows::Entity::find()
+        .select_only()
+        .column(listing_rows::Column::Id)
+        .filter(listing_rows::Column::OrganisationId.eq(org.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for listing in &listing_ids {
+        let view = crate::domain::listings::load(txn, *listing)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        if view.listing.status != ListingStatus::Archived {
+            crate::domain::listings::approval::archive_in(txn, actor, &view)
+                .await
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+    }
+    for revision in listing_revisions::Entity::find()
+        .filter(listing_revisions::Column::ListingId.is_in(listing_ids.iter().copied()))
+        .all(txn)
+        .await?
+    {
+        let Ok(mut content) = ListingContent::from_json(&revision.content) else {
+            continue;
+        };
+        for photo in &content.photos {
+            released.add(Store::Media, photo.file.clone());
+            released.add(Store::Media, photo.thumbnail.clone());
+        }
+        let title = format!("Erased listing {}", revision.listing_id);
+        content.title = title.clone();
+        content.summary = String::new();
+        content.description = String::new();
+        content.at_home = None;
+        content.venue = None;
+        content.price_notes = None;
+        content.cultural_competence = None;
+        content.photos = Vec::new();
+        content.reach = Default::default();
+        content.areas = Vec::new();
+        content.accreditations = None;
+        listing_revisions::Entity::update_many()
+            .col_expr(listing_revisions::Column::Title, Expr::value(title))
+            .col_expr(
+                listing_revisions::Column::Content,
+                Expr::value(content.to_json()),
+            )
+            .col_expr(
+                listing_revisions::Column::DecisionMessage,
+                Expr::value(None::<String>),
+            )
+            .filter(listing_revisions::Column::Id.eq(revision.id))
+            .exec(txn)
+            .await?;
+    }
+    for name in [&org.logo_file, &org.logo_thumbnail].into_iter().flatten() {
+        released.add(Store::Media, name.clone());
+    }
+    for file in provider_evidence_files::Entity::find()
+        .filter(provider_evidence_files::Column::OrganisationId.eq(org.id))
+        .all(txn)
+        .await?
+    {
+        released.add(Store::Documents, file.stored_name);
+    }
+    provider_evidence_files::Entity::delete_many()
+        .filter(provider_evidence_files::Column::OrganisationId.eq(org.id))
+        .exec(txn)
+        .await?;
+    provider_evidence::Entity::delete_many()
+        .filter(provider_evidence::Column::OrganisationId.eq(org.id))
+        .exec(txn)
+        .await?;
+    provider_reviews::Entity::update_many()
+        .col_expr(
+            provider_reviews::Column::Message,
+            Expr::value(None::<String>),
+        )
+        .filter(provider_reviews::Column::OrganisationId.eq(org.id))
+        .exec(txn)
+        .await?;
+    provider_organisations::Entity::update_many()
+        .col_expr(
+            provider_organisations::Column::Name,
+            Expr::value(format!("Erased personal assistant {}", org.id)),
+        )
+        .col_expr(
+            provider_organisations::Column::Description,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::ContactEmail,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::ContactPhone,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::Website,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::Address,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::Postcode,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::LogoFile,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::LogoThumbnail,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::LogoAlt,
+            Expr::value(None::<String>),
+        )
+        .col_expr(
+            provider_organisations::Column::UpdatedAt,
+            Expr::value(Utc::now()),
+        )
+        .filter(provider_organisations::Column::Id.eq(org.id))
+        .exec(txn)
+        .await?;
+    forget_reasons_about(txn, "provider_organisation", &org.id.to_string()).await?;
+    let listing_subjects: Vec<String> = listing_ids.iter().map(|l| l.to_string()).collect();
+    forget_reasons(
+        txn,
+        audit_log::Column::SubjectType
+            .eq("listing")
+            .and(audit_log::Column::SubjectId.is_in(listing_subjects)),
+    )
+    .await?;
+    crate::domain::search::changes::record_organisation(txn, org.id).await?;
     Ok(released)
 }
 
@@ -522,6 +854,17 @@ pub(super) async fn scrub_enquiries(
         .col_expr(enquiries::Column::ReplyPhone, Expr::value(None::<String>))
         .col_expr(enquiries::Column::AnonymisedAt, Expr::value(Utc::now()))
         .filter(enquiries::Column::Id.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    // An open one closes: nobody is left to answer, and nothing more may be written in it.
+    enquiries::Entity::update_many()
+        .col_expr(
+            enquiries::Column::Status,
+            Expr::value(enquiries::EnquiryStatus::Closed.as_str()),
+        )
+        .col_expr(enquiries::Column::ClosedAt, Expr::value(Utc::now()))
+        .filter(enquiries::Column::Id.is_in(ids.iter().copied()))
+        .filter(enquiries::Column::Status.eq(enquiries::EnquiryStatus::Open))
         .exec(txn)
         .await?;
     enquiry_messages::Entity::update_many()

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use entity::{
-    audit_log, audit_reasons, broker_clients, checker_profiles, enquiries, enquiry_messages,
-    erasure_requests, fund_applications, mail_outbox, provider_evidence_files, provider_members,
+    audit_log, audit_reasons, broker_clients, checker_assignments, checker_profiles, enquiries,
+    enquiry_messages, erasure_requests, fund_applications, fund_reviews, inspections, invitations,
+    mail_outbox, provider_evidence, provider_evidence_files, provider_members,
     provider_organisations, recovery_codes, service_reviews, sessions, shortlist_items,
     support_plan_items, support_plans, two_factor, user_roles, users,
 };
@@ -155,7 +156,7 @@ async fn person(
         "Organisations",
         "The provider organisations the account is a member of.",
         provider_organisations::Entity::find()
-            .filter(provider_organisations::Column::Id.is_in(org_ids))
+            .filter(provider_organisations::Column::Id.is_in(org_ids.clone()))
             .order_by_asc(provider_organisations::Column::Id)
             .into_json()
             .all(conn)
@@ -217,12 +218,20 @@ async fn person(
                 enquiry_messages::Column::CreatedAt,
             ])
             .filter(enquiry_messages::Column::AuthorUserId.eq(id))
-            .filter(enquiry_messages::Column::EnquiryId.is_not_in(enquiry_ids))
+            .filter(enquiry_messages::Column::EnquiryId.is_not_in(enquiry_ids.clone()))
             .order_by_asc(enquiry_messages::Column::Id)
             .into_json()
             .all(conn)
             .await?,
     ));
+    let review_ids: Vec<i64> = service_reviews::Entity::find()
+        .select_only()
+        .column(service_reviews::Column::Id)
+        .filter(service_reviews::Column::AuthorUserId.eq(id))
+        .filter(service_reviews::Column::ClientId.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
     kinds.push(kind(
         "reviews",
         "Reviews",
@@ -235,6 +244,13 @@ async fn person(
             .await?,
     ));
     let plans = support_plans::Entity::find().filter(support_plans::Column::HolderUserId.eq(id));
+    let plan_ids: Vec<i64> = plans
+        .clone()
+        .select_only()
+        .column(support_plans::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
     kinds.extend(plan_kinds(conn, plans).await?);
     kinds.push(kind(
         "shortlist",
@@ -305,14 +321,14 @@ async fn person(
         kinds.push(kind(
             "emails",
             "Emails sent",
-            "Emails Kith sent (or is sending) to the account's address.",
+            "Emails Kith sent (or is sending) to the account's address: when and about what (their \
+             links may still work, so their text is left out).",
             mail_outbox::Entity::find()
                 .select_only()
                 .columns([
                     mail_outbox::Column::Id,
                     mail_outbox::Column::ToAddress,
                     mail_outbox::Column::Subject,
-                    mail_outbox::Column::TextBody,
                     mail_outbox::Column::Status,
                     mail_outbox::Column::CreatedAt,
                     mail_outbox::Column::SentAt,
@@ -322,21 +338,90 @@ async fn person(
                 .all(conn)
                 .await?,
         ));
+        let mut about = vec![("user".to_owned(), id.to_string())];
+        about.extend(
+            enquiry_ids
+                .iter()
+                .map(|e| ("enquiry".to_owned(), e.to_string())),
+        );
+        about.extend(
+            review_ids
+                .iter()
+                .map(|r| ("review".to_owned(), r.to_string())),
+        );
+        about.extend(
+            plan_ids
+                .iter()
+                .map(|p| ("support_plan".to_owned(), p.to_string())),
+        );
         kinds.push(kind(
             "audit",
             "The audit log",
-            "Entries about the account, and what the account did.",
-            audit_entries(
-                conn,
-                Condition::any()
-                    .add(
-                        audit_log::Column::SubjectType
-                            .eq("user")
-                            .and(audit_log::Column::SubjectId.eq(id.to_string())),
-                    )
-                    .add(audit_log::Column::ActorUserId.eq(id)),
+            "Entries about the account and its enquiries, reviews and plan, with any reason \
+             staff wrote; and what the account did (without reasons, which are about others).",
+            audit_entries(conn, &about, Some(audit_log::Column::ActorUserId.eq(id))).await?,
+        ));
+        kinds.push(kind(
+            "invitations",
+            "Invitations",
+            "Invitations sent to the account's email address.",
+            invitations::Entity::find()
+                .filter(invitations::Column::Email.eq(user.email.as_str()))
+                .into_json()
+                .all(conn)
+                .await?,
+        ));
+        kinds.push(kind(
+            "quality-check-assignments",
+            "Quality checks assigned",
+            "Checks the account was asked to carry out, and any reason given for declining.",
+            checker_assignments::Entity::find()
+                .filter(checker_assignments::Column::CheckerUserId.eq(id))
+                .into_json()
+                .all(conn)
+                .await?,
+        ));
+        kinds.push(kind(
+            "inspections",
+            "Inspections carried out",
+            "Inspection reports the account wrote as a quality checker.",
+            inspections::Entity::find()
+                .filter(inspections::Column::CheckerUserId.eq(id))
+                .into_json()
+                .all(conn)
+                .await?,
+        ));
+        kinds.push(kind(
+            "panel-reviews",
+            "Innovation fund panel reviews",
+            "Scores and conflicts of interest the account gave as a panel member.",
+            fund_reviews::Entity::find()
+                .filter(fund_reviews::Column::UserId.eq(id))
+                .into_json()
+                .all(conn)
+                .await?,
+        ));
+        let own_pa: Vec<_> = provider_organisations::Entity::find()
+            .select_only()
+            .column(provider_organisations::Column::Id)
+            .filter(provider_organisations::Column::Id.is_in(org_ids.clone()))
+            .filter(
+                provider_organisations::Column::Kind
+                    .eq(provider_organisations::ProviderKind::PersonalAssistant),
             )
-            .await?,
+            .into_tuple::<entity::provider_organisations::OrganisationId>()
+            .all(conn)
+            .await?;
+        kinds.push(kind(
+            "evidence",
+            "Evidence given as a personal assistant",
+            "What the person told the council about their own checks (DBS, insurance, \
+             training) as a personal assistant.",
+            provider_evidence::Entity::find()
+                .filter(provider_evidence::Column::OrganisationId.is_in(own_pa))
+                .into_json()
+                .all(conn)
+                .await?,
         ));
         let uploaded = provider_evidence_files::Entity::find()
             .filter(provider_evidence_files::Column::UploadedBy.eq(id))
@@ -426,6 +511,13 @@ async fn client(conn: &impl ConnectionTrait, id: i64) -> Result<Export, ExportEr
             .await?,
     ));
     let plans = support_plans::Entity::find().filter(support_plans::Column::ClientId.eq(id));
+    let plan_ids: Vec<i64> = plans
+        .clone()
+        .select_only()
+        .column(support_plans::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
     kinds.extend(plan_kinds(conn, plans).await?);
     kinds.push(kind(
         "shortlist",
@@ -438,20 +530,30 @@ async fn client(conn: &impl ConnectionTrait, id: i64) -> Result<Export, ExportEr
             .await?,
     ));
     let on_behalf = format!("on behalf of client {id}");
+    let mut about = vec![("client".to_owned(), id.to_string())];
+    about.extend(
+        enquiry_ids
+            .iter()
+            .map(|e| ("enquiry".to_owned(), e.to_string())),
+    );
+    about.extend(
+        plan_ids
+            .iter()
+            .map(|p| ("support_plan".to_owned(), p.to_string())),
+    );
     kinds.push(kind(
         "audit",
         "The audit log",
-        "Entries about the client record, and what was done on the client's behalf.",
+        "Entries about the client record, its enquiries and plan, and what was done on the \
+         client's behalf.",
         audit_entries(
             conn,
-            Condition::any()
-                .add(
-                    audit_log::Column::SubjectType
-                        .eq("client")
-                        .and(audit_log::Column::SubjectId.eq(id.to_string())),
-                )
-                .add(audit_log::Column::Detail.eq(on_behalf.as_str()))
-                .add(audit_log::Column::Detail.ends_with(format!(", {on_behalf}"))),
+            &about,
+            Some(
+                audit_log::Column::Detail
+                    .eq(on_behalf.as_str())
+                    .or(audit_log::Column::Detail.ends_with(format!(", {on_behalf}"))),
+            ),
         )
         .await?,
     ));
@@ -508,28 +610,63 @@ async fn plan_kinds(
     ])
 }
 
-/// Audit entries matching `condition`, each with the reason written with it.
+/// Audit entries about the subject's records (`about`: (subject type, id) pairs), each with
+/// the reason written with it, and entries matching `also` (what the person did), without
+/// reasons: those are words about someone else.
 async fn audit_entries(
     conn: &impl ConnectionTrait,
-    condition: Condition,
+    about: &[(String, String)],
+    also: Option<sea_orm::sea_query::SimpleExpr>,
 ) -> Result<Vec<Value>, DbErr> {
+    let about_set: std::collections::HashSet<(String, String)> = about.iter().cloned().collect();
+    let mut condition = Condition::any();
+    let mut by_type: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (kind, id) in about {
+        by_type.entry(kind.as_str()).or_default().push(id.as_str());
+    }
+    for (kind, ids) in by_type {
+        for chunk in ids.chunks(500) {
+            condition = condition.add(
+                audit_log::Column::SubjectType
+                    .eq(kind)
+                    .and(audit_log::Column::SubjectId.is_in(chunk.iter().copied())),
+            );
+        }
+    }
+    if let Some(also) = also {
+        condition = condition.add(also);
+    }
     let mut rows = audit_log::Entity::find()
         .filter(condition)
         .order_by_asc(audit_log::Column::Id)
         .into_json()
         .all(conn)
         .await?;
-    let ids: Vec<i64> = rows
+    let about_ids: Vec<i64> = rows
         .iter()
+        .filter(|r| {
+            let kind = r
+                .get("subject_type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let id = r
+                .get("subject_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            about_set.contains(&(kind.to_owned(), id.to_owned()))
+        })
         .filter_map(|r| r.get("id").and_then(Value::as_i64))
         .collect();
-    let reasons: std::collections::HashMap<i64, String> = audit_reasons::Entity::find()
-        .filter(audit_reasons::Column::AuditId.is_in(ids))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.audit_id, r.reason))
-        .collect();
+    let mut reasons: std::collections::HashMap<i64, String> = Default::default();
+    for chunk in about_ids.chunks(500) {
+        for r in audit_reasons::Entity::find()
+            .filter(audit_reasons::Column::AuditId.is_in(chunk.iter().copied()))
+            .all(conn)
+            .await?
+        {
+            reasons.insert(r.audit_id, r.reason);
+        }
+    }
     for row in &mut rows {
         let id = row.get("id").and_then(Value::as_i64);
         if let (Some(map), Some(reason)) = (row.as_object_mut(), id.and_then(|i| reasons.get(&i))) {

@@ -3,10 +3,11 @@
 
 use chrono::{DateTime, Utc};
 use entity::erasure_requests::{self, ErasureOutcome};
+use entity::user_roles;
 use entity::users::{self, UserId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db::BeginWrite;
@@ -52,6 +53,7 @@ pub async fn find(
 pub async fn request(
     db: &DatabaseConnection,
     actor: &Actor,
+    base_url: &str,
     user_id: UserId,
     note: &str,
 ) -> Result<DateTime<Utc>, RequestError> {
@@ -79,8 +81,50 @@ pub async fn request(
             .detail(format!("request {}", row.id)),
     )
     .await?;
+    // Every active administrator is told: the council has a month to answer.
+    let link = format!(
+        "{base_url}{}",
+        crate::paths::admin_user_personal_data(user_id)
+    );
+    for admin in active_admins(&txn).await? {
+        crate::mail::enqueue(
+            &txn,
+            crate::mail::templates::erasure_requested(
+                &admin.email,
+                &admin.display_name,
+                &answer_by(now),
+                &link,
+            ),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(now)
+}
+
+/// The day by which the council must answer a request made at `at` (one month, as UK GDPR
+/// Article 12(3) gives), as pages and emails say it.
+pub fn answer_by(at: DateTime<Utc>) -> String {
+    let due = at
+        .date_naive()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap_or(at.date_naive());
+    due.format("%-d %B %Y").to_string()
+}
+
+async fn active_admins(conn: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
+    let ids: Vec<UserId> = user_roles::Entity::find()
+        .select_only()
+        .column(user_roles::Column::UserId)
+        .filter(user_roles::Column::Role.eq(user_roles::Role::Admin))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    users::Entity::find()
+        .filter(users::Column::Id.is_in(ids))
+        .filter(users::Column::DisabledAt.is_null())
+        .all(conn)
+        .await
 }
 
 /// An open request with the person's current name.

@@ -14,6 +14,7 @@ use entity::{
     search_zero_words_daily,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -498,17 +499,25 @@ pub async fn apply(
 /// by type of support and district was added to the daily demand when it was made.)
 async fn roll_up_searches(db: &DatabaseConnection, c: &Cutoffs) -> Result<u64, DbErr> {
     let mut removed = 0;
+    let postgres = !crate::db::is_sqlite(db);
     loop {
         let txn = db.begin_write().await?;
-        let rows = old_searches(c)
+        let mut batch = old_searches(c)
             .order_by_asc(search_log::Column::Id)
-            .limit(BATCH)
-            .all(&txn)
-            .await?;
-        let Some(last) = rows.last().map(|r| r.id) else {
+            .limit(BATCH);
+        if postgres {
+            // Two instances (or the command beside a server) never take the same rows: each
+            // locks its batch and skips rows another run holds. (SQLite has one writer.)
+            batch = batch.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let rows = batch.all(&txn).await?;
+        if rows.is_empty() {
             break;
-        };
-        for row in rows.iter().filter(|r| r.counted && r.result_count == 0) {
+        }
+        for row in rows
+            .iter()
+            .filter(|r| r.counted && r.result_count == 0 && worth_keeping(&r.query_text))
+        {
             count_zero_words(
                 &txn,
                 row.created_at.date_naive(),
@@ -519,14 +528,21 @@ async fn roll_up_searches(db: &DatabaseConnection, c: &Cutoffs) -> Result<u64, D
             .await?;
         }
         search_log::Entity::delete_many()
-            .filter(search_log::Column::CreatedAt.lt(c.searches))
-            .filter(search_log::Column::Id.lte(last))
+            .filter(search_log::Column::Id.is_in(rows.iter().map(|r| r.id)))
             .exec(&txn)
             .await?;
         txn.commit().await?;
         removed += rows.len() as u64;
     }
     Ok(removed)
+}
+
+/// Whether the words of a search that found nothing are kept in the roll-up, which has no
+/// end date: not what looks like an email address or a phone number (people type their
+/// own details into search boxes), nor what the market page would leave out anyway.
+fn worth_keeping(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    !text.contains('@') && digits < 5 && crate::domain::market::analysis::looks_like_words(text)
 }
 
 async fn count_zero_words(
@@ -580,6 +596,15 @@ mod tests {
         assert_eq!(period(2190), "6 years");
         assert_eq!(period(1), "1 day");
         assert_eq!(period(400), "400 days");
+    }
+
+    #[test]
+    fn contact_details_typed_into_search_are_not_kept() {
+        assert!(worth_keeping("welsh speaking carer"));
+        assert!(worth_keeping("24 hour care"));
+        assert!(!worth_keeping("jane.smith@example.org"));
+        assert!(!worth_keeping("call me 07700 900123"));
+        assert!(!worth_keeping("https://example.org"));
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub async fn upload(
         return render_evidence(&page, &state, &user, id, None, &errors).await;
     };
     let data_dir = state.settings.data_dir.clone();
+    let kept = bytes.clone();
     let stored = match blocking(move || documents::store(&data_dir, &bytes)).await? {
         Ok(stored) => stored,
         Err(StoreError::Invalid(err)) => {
@@ -71,6 +72,14 @@ pub async fn upload(
     };
     match evidence_files::add(&state.db, &actor, id, user.id, kind, &original, &stored).await {
         Ok(_) => {
+            // The same document removed elsewhere while this one waited to be saved may have
+            // had its (shared) file deleted in between: write it again if so.
+            let data_dir = state.settings.data_dir.clone();
+            if let Err(StoreError::Storage(err)) =
+                blocking(move || documents::store(&data_dir, &kept)).await?
+            {
+                return Err(AppError::Internal(err));
+            }
             set_flash(&session, "Document uploaded");
             Ok(see_other(&format!(
                 "{}#documents",
