@@ -220,16 +220,19 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
             .await
             .unwrap();
     }
-    // Evidence: a DBS certificate replaced 13 months ago, its replacement, and insurance
-    // nothing has replaced.
+    // Evidence of a personal assistant: a DBS certificate replaced 13 months ago, its
+    // replacement, insurance nothing has replaced, and two references (which accumulate:
+    // a newer one replaces nothing).
     let (owner, _) = app.signed_in_as(Role::Provider).await;
     let org = owner
-        .create_organisation("Evidence Keepers", "micro_enterprise")
+        .create_organisation("Evidence Keeper", "personal_assistant")
         .await;
     for (kind, body, uploaded) in [
         ("dbs", "old dbs", 800),
         ("dbs", "new dbs", 400),
         ("insurance", "insurance", 1000),
+        ("references", "old reference", 900),
+        ("references", "new reference", 500),
     ] {
         let res = upload_evidence(
             &owner,
@@ -256,7 +259,7 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
             .await
             .unwrap();
     }
-    assert_eq!(private_files(&app).len(), 3);
+    assert_eq!(private_files(&app).len(), 5);
 
     let before = market_figures(&commissioner).await;
     assert!(
@@ -333,10 +336,14 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
         .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(files.len(), 2, "the replacement and the insurance stay");
+    assert_eq!(
+        files.len(),
+        4,
+        "the replacement, the insurance and both references stay"
+    );
     assert_eq!(
         private_files(&app).len(),
-        2,
+        4,
         "the old certificate's file is gone"
     );
 

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::mail_outbox::MailStatus;
-use entity::provider_organisations::OrganisationStatus;
+use entity::provider_evidence::EvidenceKind;
+use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{
     auth_tokens, broker_clients, enquiries, inspection_photos, inspections, invitations,
     mail_outbox, provider_evidence_files, provider_organisations, search_log,
@@ -83,8 +84,9 @@ impl Policy {
                 period(self.client_days)
             ),
             Kept::Evidence => format!(
-                "{} after a newer document of the same kind replaces it, or after the council \
-                 turns the organisation down",
+                "{} after a newer document replaces it (insurance, CQC registration, and a \
+                 personal assistant's DBS certificate and proof of identity), or after the \
+                 council turns the organisation down",
                 period(self.evidence_days)
             ),
             Kept::InspectionPhotos => match self.inspection_photo_days {
@@ -303,6 +305,17 @@ async fn old_evidence(
         .order_by_asc(provider_evidence_files::Column::Id)
         .all(conn)
         .await?;
+    let kinds: std::collections::HashMap<_, _> = provider_organisations::Entity::find()
+        .select_only()
+        .columns([
+            provider_organisations::Column::Id,
+            provider_organisations::Column::Kind,
+        ])
+        .into_tuple::<(entity::provider_organisations::OrganisationId, ProviderKind)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
     let turned_down: std::collections::HashSet<_> = provider_organisations::Entity::find()
         .select_only()
         .column(provider_organisations::Column::Id)
@@ -315,16 +328,32 @@ async fn old_evidence(
         .collect();
     let mut due = Vec::new();
     for (i, file) in files.iter().enumerate() {
-        let replaced_long_ago = files.get(i + 1).is_some_and(|next| {
-            next.organisation_id == file.organisation_id
-                && next.kind == file.kind
-                && next.uploaded_at < c.evidence
-        });
+        let one_of_its_kind = kinds
+            .get(&file.organisation_id)
+            .is_some_and(|org_kind| holds_one(file.kind, *org_kind));
+        let replaced_long_ago = one_of_its_kind
+            && files.get(i + 1).is_some_and(|next| {
+                next.organisation_id == file.organisation_id
+                    && next.kind == file.kind
+                    && next.uploaded_at < c.evidence
+            });
         if replaced_long_ago || turned_down.contains(&file.organisation_id) {
             due.push(file.clone());
         }
     }
     Ok(due)
+}
+
+/// Whether an organisation holds one document of this kind at a time, so a newer one
+/// replaces the older: one insurance policy, one CQC registration; a personal assistant is
+/// one person, with one DBS certificate and one proof of identity. References, training,
+/// and a company's staff DBS checks accumulate: a newer one replaces nothing.
+fn holds_one(kind: EvidenceKind, org: ProviderKind) -> bool {
+    match kind {
+        EvidenceKind::Insurance | EvidenceKind::Cqc => true,
+        EvidenceKind::Dbs | EvidenceKind::Identity => org == ProviderKind::PersonalAssistant,
+        EvidenceKind::References | EvidenceKind::Training => false,
+    }
 }
 
 async fn old_photos(
