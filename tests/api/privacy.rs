@@ -25,6 +25,7 @@ const REVIEW: &str = "Zelda found them patient and careful";
 const NOTE: &str = "Zelda is moving to Cornwall";
 const DOCUMENT: &str = "Zelda-Quennell-Marsh-DBS.pdf";
 const PDF: &[u8] = b"%PDF-1.4\n% Zelda's DBS certificate\n";
+const INSURANCE: &str = "Zelda-Quennell-Marsh-insurance.pdf";
 const OTHER_NEEDS: &str = "Bartholomew needs a lift to the day centre";
 
 /// A person with records of every kind: an account holding two roles, an enquiry with a
@@ -113,6 +114,18 @@ async fn world(app: &TestApp) -> World {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "document uploaded");
+    let res = person
+        .post_file(
+            &format!("/provider/organisations/{org}/evidence/files"),
+            "document",
+            (
+                INSURANCE,
+                b"%PDF-1.4\n% public liability insurance\n".to_vec(),
+            ),
+            &[("document_kind", "insurance")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "insurance uploaded");
     app.approve_organisation(org).await;
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
     let round = open_round(app, &commissioner).await;
@@ -377,6 +390,7 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
         REVIEW,
         NOTE,
         DOCUMENT,
+        INSURANCE,
     ];
     assert!(
         !traces(&app, &needles).await.is_empty(),
@@ -406,6 +420,20 @@ async fn erasure_leaves_no_trace_of_the_person_and_keeps_the_councils_records() 
 
     let left = traces(&app, &needles).await;
     assert!(left.is_empty(), "traces left: {left:#?}");
+
+    // Their DBS certificate went with its file; the organisation's insurance stays, named
+    // by what it is, not by who uploaded it.
+    let documents = entity::provider_evidence_files::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(documents.len(), 1, "{documents:?}");
+    assert_eq!(
+        documents[0].kind,
+        entity::provider_evidence::EvidenceKind::Insurance
+    );
+    assert!(documents[0].uploaded_by.is_none());
+    assert!(documents[0].original_name.starts_with("insurance-"));
 
     // They are signed out everywhere and cannot sign in again.
     assert!(!w.person.is_signed_in().await);

@@ -76,6 +76,19 @@ pub async fn plan(conn: &impl ConnectionTrait, subject: Subject) -> Result<Plan,
     }
 }
 
+/// Whether an evidence document is about people (so it goes with the person who uploaded
+/// it) rather than the organisation itself (insurance, CQC registration).
+fn about_people(kind: entity::provider_evidence::EvidenceKind) -> bool {
+    use entity::provider_evidence::EvidenceKind;
+    matches!(
+        kind,
+        EvidenceKind::Dbs
+            | EvidenceKind::Identity
+            | EvidenceKind::References
+            | EvidenceKind::Training
+    )
+}
+
 /// The organisations the person is the only member of: (personal assistants' own, others).
 /// A personal assistant's organisation is the person: it goes with them. Another kind is a
 /// business, which stays.
@@ -145,11 +158,18 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     let (own_orgs, other_sole_orgs) = sole_organisations(conn, id).await?;
     let own_org_ids: Vec<_> = own_orgs.iter().map(|o| o.id).collect();
-    let documents_elsewhere = provider_evidence_files::Entity::find()
+    let uploaded_elsewhere = provider_evidence_files::Entity::find()
         .filter(provider_evidence_files::Column::UploadedBy.eq(id))
         .filter(provider_evidence_files::Column::OrganisationId.is_not_in(own_org_ids.clone()))
-        .count(conn)
+        .all(conn)
         .await?;
+    let (personal_documents, business_documents): (Vec<_>, Vec<_>) = uploaded_elsewhere
+        .iter()
+        .partition(|f| about_people(f.kind));
+    let (personal_documents, business_documents) = (
+        personal_documents.len() as u64,
+        business_documents.len() as u64,
+    );
     let checker_profiles = checker_profiles::Entity::find()
         .filter(checker_profiles::Column::UserId.eq(id))
         .count(conn)
@@ -197,6 +217,15 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
             checker_profiles,
             "quality checker profile",
             "quality checker profiles",
+        ),
+        format!(
+            "{} they uploaded for an organisation (DBS checks, identity, references, \
+             training: documents about people), with the files",
+            count_of(
+                personal_documents,
+                "evidence document",
+                "evidence documents"
+            )
         ),
         format!(
             "{} (cancelled)",
@@ -254,15 +283,15 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
                 .to_owned(),
         ));
     }
-    if documents_elsewhere > 0 {
+    if business_documents > 0 {
         kept.push((
             count_of(
-                documents_elsewhere,
-                "evidence document they uploaded for an organisation",
-                "evidence documents they uploaded for organisations",
+                business_documents,
+                "insurance or CQC document they uploaded for an organisation",
+                "insurance or CQC documents they uploaded for organisations",
             ),
-            "The organisation's record of its checks: kept, without their name as the uploader \
-             or in the file's name."
+            "They are the organisation's, not the person's: kept, without their name as the \
+             uploader or in the file's name."
                 .to_owned(),
         ));
     }
@@ -536,13 +565,21 @@ async fn erase_person(
         .filter(invitations::Column::Email.eq(user.email.as_str()))
         .exec(txn)
         .await?;
-    // Documents they uploaded for an organisation stay its record of its checks, without
-    // their name as the uploader or in the file's name.
+    // Documents they uploaded that are about people (DBS checks, identity, references,
+    // training) go with their files; an organisation's own (insurance, CQC registration)
+    // stay, without their name as the uploader or in the file's name.
     for file in provider_evidence_files::Entity::find()
         .filter(provider_evidence_files::Column::UploadedBy.eq(id))
         .all(txn)
         .await?
     {
+        if about_people(file.kind) {
+            released.add(Store::Documents, file.stored_name.clone());
+            provider_evidence_files::Entity::delete_by_id(file.id)
+                .exec(txn)
+                .await?;
+            continue;
+        }
         let extension = file.stored_name.rsplit('.').next().unwrap_or("pdf");
         provider_evidence_files::Entity::update_many()
             .col_expr(
