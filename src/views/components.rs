@@ -263,6 +263,16 @@ pub fn summary_list(rows: &[(&str, Markup)]) -> Markup {
     }
 }
 
+/// One row of a summary list whose value is plain text.
+pub fn summary_row(key: &str, value: &str) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (key) }
+            dd class="govuk-summary-list__value" { (value) }
+        }
+    }
+}
+
 /// Previous/next pagination. `href_for(page)` builds each link.
 pub fn pagination(page: u64, total_pages: u64, href_for: impl Fn(u64) -> String) -> Markup {
     html! {

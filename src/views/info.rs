@@ -7,6 +7,7 @@ use crate::domain::privacy::notice::{
 };
 use crate::domain::privacy::retention::Policy;
 use crate::paths;
+use crate::views::components::summary_row;
 use crate::views::layout::layout;
 use crate::views::page::Page;
 
@@ -67,14 +68,14 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
                     @for (i, activity) in ACTIVITIES.iter().enumerate() {
                         h2 class="govuk-heading-m" id={ "use-" (i + 1) } { (activity.name) }
                         dl class="govuk-summary-list" {
-                            (row("What we keep", activity.data))
-                            (row("About whom", activity.people))
-                            (row("Why", activity.purpose))
-                            (row("The law that allows it", &match activity.condition {
+                            (summary_row("What we keep", activity.data))
+                            (summary_row("About whom", activity.people))
+                            (summary_row("Why", activity.purpose))
+                            (summary_row("The law that allows it", &match activity.condition {
                                 Some(condition) => format!("{}; {}", activity.lawful_basis, condition),
                                 None => activity.lawful_basis.to_owned(),
                             }))
-                            (row("Who sees it", activity.who_sees))
+                            (summary_row("Who sees it", activity.who_sees))
                             div class="govuk-summary-list__row" {
                                 dt class="govuk-summary-list__key" { "How long" }
                                 dd class="govuk-summary-list__value" {
@@ -91,7 +92,7 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
                     h2 class="govuk-heading-m" id="how-long" { "How long we keep it" }
                     dl class="govuk-summary-list" {
                         @for (what, how_long) in policy.schedule() {
-                            (row(what, &how_long))
+                            (summary_row(what, &how_long))
                         }
                     }
                     h2 class="govuk-heading-m" id="your-rights" { "Your rights" }
@@ -108,15 +109,6 @@ pub fn privacy(page: &Page, policy: &Policy) -> Markup {
             }
         },
     )
-}
-
-fn row(key: &str, value: &str) -> Markup {
-    html! {
-        div class="govuk-summary-list__row" {
-            dt class="govuk-summary-list__key" { (key) }
-            dd class="govuk-summary-list__value" { (value) }
-        }
-    }
 }
 
 pub fn cookies(page: &Page) -> Markup {

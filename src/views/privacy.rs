@@ -15,8 +15,8 @@ use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::accounts::narrow;
 use crate::views::components::{
-    button, csrf_field, error_summary, format_time, single_checkbox, textarea, title_with_errors,
-    warning_button,
+    button, csrf_field, error_summary, format_time, single_checkbox, summary_row, textarea,
+    title_with_errors, warning_button,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -272,12 +272,12 @@ pub fn processing(page: &Page, policy: &Policy) -> Markup {
                     }
                     div class="govuk-summary-card__content" {
                         dl class="govuk-summary-list" {
-                            (row("Purpose", activity.purpose))
-                            (row("Data subjects", activity.people))
-                            (row("Personal data", activity.data))
-                            (row("Lawful basis", activity.lawful_basis))
-                            (row("Special category or criminal offence condition", activity.condition.unwrap_or("None")))
-                            (row("Recipients", activity.who_sees))
+                            (summary_row("Purpose", activity.purpose))
+                            (summary_row("Data subjects", activity.people))
+                            (summary_row("Personal data", activity.data))
+                            (summary_row("Lawful basis", activity.lawful_basis))
+                            (summary_row("Special category or criminal offence condition", activity.condition.unwrap_or("None")))
+                            (summary_row("Recipients", activity.who_sees))
                             div class="govuk-summary-list__row" {
                                 dt class="govuk-summary-list__key" { "Retention" }
                                 dd class="govuk-summary-list__value" {
@@ -292,13 +292,4 @@ pub fn processing(page: &Page, policy: &Policy) -> Markup {
             }
         },
     )
-}
-
-fn row(key: &str, value: &str) -> Markup {
-    html! {
-        div class="govuk-summary-list__row" {
-            dt class="govuk-summary-list__key" { (key) }
-            dd class="govuk-summary-list__value" { (value) }
-        }
-    }
 }

@@ -16,8 +16,9 @@ use entity::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
 };
 
 use super::{REMOVED_TEXT, Subject, erased_name};
@@ -134,7 +135,6 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .one(conn)
         .await?
         .ok_or(ErasureError::NotFound)?;
-    let count_of = |n: u64, one: &str, many: &str| plural(n, one, many);
     let enquiry_count = enquiries::Entity::find()
         .filter(own_enquiries(id))
         .count(conn)
@@ -193,8 +193,8 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         "Password, second factor, recovery codes, sessions and sign-in links, and invitations \
          not yet accepted"
             .to_owned(),
-        count_of(roles, "role", "roles"),
-        count_of(
+        plural(roles, "role", "roles"),
+        plural(
             memberships,
             "organisation membership",
             "organisation memberships",
@@ -202,18 +202,18 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         format!(
             "{}: what was asked, contact details, and every message in them (open ones are \
              closed)",
-            count_of(enquiry_count, "enquiry", "enquiries")
+            plural(enquiry_count, "enquiry", "enquiries")
         ),
-        count_of(reviews, "review", "reviews"),
+        plural(reviews, "review", "reviews"),
         format!(
             "Support plan and shortlist ({})",
-            count_of(shortlist, "saved service", "saved services")
+            plural(shortlist, "saved service", "saved services")
         ),
         format!(
             "{}, sent or waiting",
-            count_of(mails, "email to them", "emails to them")
+            plural(mails, "email to them", "emails to them")
         ),
-        count_of(
+        plural(
             checker_profiles,
             "quality checker profile",
             "quality checker profiles",
@@ -221,7 +221,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         format!(
             "{} they uploaded for an organisation (DBS checks, identity, references, \
              training: documents about people), with the files",
-            count_of(
+            plural(
                 personal_documents,
                 "evidence document",
                 "evidence documents"
@@ -229,7 +229,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         ),
         format!(
             "{} (cancelled)",
-            count_of(
+            plural(
                 open_assignments,
                 "open quality check assignment",
                 "open quality check assignments"
@@ -269,7 +269,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         kept.push((
             format!(
                 "{} they wrote for an organisation",
-                count_of(versions, "listing version", "listing versions")
+                plural(versions, "listing version", "listing versions")
             ),
             "A listing belongs to its organisation, which still exists; it shows no account name."
                 .to_owned(),
@@ -285,7 +285,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
     }
     if business_documents > 0 {
         kept.push((
-            count_of(
+            plural(
                 business_documents,
                 "insurance or CQC document they uploaded for an organisation",
                 "insurance or CQC documents they uploaded for organisations",
@@ -302,7 +302,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if replies > 0 {
         kept.push((
-            count_of(
+            plural(
                 replies,
                 "reply they wrote for an organisation",
                 "replies they wrote for an organisation",
@@ -318,7 +318,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if applications > 0 {
         kept.push((
-            count_of(
+            plural(
                 applications,
                 "innovation fund application",
                 "innovation fund applications",
@@ -334,7 +334,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if scores > 0 {
         kept.push((
-            count_of(scores, "panel review", "panel reviews"),
+            plural(scores, "panel review", "panel reviews"),
             "The scores are the council's record of how it decided its grants.".to_owned(),
         ));
     }
@@ -344,7 +344,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         .await?;
     if checked > 0 {
         kept.push((
-            count_of(
+            plural(
                 checked,
                 "inspection they carried out",
                 "inspections they carried out",
@@ -365,17 +365,7 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
             .to_owned(),
     ));
 
-    let open_clients = broker_clients::Entity::find()
-        .filter(broker_clients::Column::BrokerUserId.eq(id))
-        .filter(broker_clients::Column::ClosedAt.is_null())
-        .count(conn)
-        .await?;
-    let blocked = (open_clients > 0).then(|| {
-        format!(
-            "This broker has {}: hand them over to another broker first",
-            plural(open_clients, "open client", "open clients")
-        )
-    });
+    let blocked = blocked(conn, id).await?;
     Ok(Plan {
         subject: Subject::Person(id),
         name: user.display_name,
@@ -384,6 +374,22 @@ async fn person_plan(conn: &impl ConnectionTrait, id: UserId) -> Result<Plan, Er
         kept,
         blocked,
     })
+}
+
+/// Why the person cannot be erased yet, if they cannot: a broker's open cases must go to
+/// another broker first.
+async fn blocked(conn: &impl ConnectionTrait, id: UserId) -> Result<Option<String>, DbErr> {
+    let open_clients = broker_clients::Entity::find()
+        .filter(broker_clients::Column::BrokerUserId.eq(id))
+        .filter(broker_clients::Column::ClosedAt.is_null())
+        .count(conn)
+        .await?;
+    Ok((open_clients > 0).then(|| {
+        format!(
+            "This broker has {}: hand them over to another broker first",
+            plural(open_clients, "open client", "open clients")
+        )
+    }))
 }
 
 async fn client_plan(conn: &impl ConnectionTrait, id: i64) -> Result<Plan, ErasureError> {
@@ -450,11 +456,27 @@ pub async fn erase(
         ));
     }
     let txn = db.begin_write().await?;
-    let plan = plan(&txn, subject).await?;
-    if plan.erased_at.is_some() {
+    // Only what decides whether it may go ahead, not the whole plan: this holds the writer.
+    let (erased_at, why_not) = match subject {
+        Subject::Person(id) => {
+            let user = users::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ErasureError::NotFound)?;
+            (user.erased_at, blocked(&txn, id).await?)
+        }
+        Subject::Client(id) => {
+            let client = broker_clients::Entity::find_by_id(id)
+                .one(&txn)
+                .await?
+                .ok_or(ErasureError::NotFound)?;
+            (client.erased_at, None)
+        }
+    };
+    if erased_at.is_some() {
         return Err(ErasureError::AlreadyErased);
     }
-    if let Some(why) = plan.blocked {
+    if let Some(why) = why_not {
         return Err(ErasureError::Blocked(why));
     }
     let released = match subject {
@@ -767,54 +789,19 @@ async fn erase_own_organisation(
         .filter(provider_reviews::Column::OrganisationId.eq(org.id))
         .exec(txn)
         .await?;
-    provider_organisations::Entity::update_many()
-        .col_expr(
-            provider_organisations::Column::Name,
-            Expr::value(format!("Erased personal assistant {}", org.id)),
-        )
-        .col_expr(
-            provider_organisations::Column::Description,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::ContactEmail,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::ContactPhone,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::Website,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::Address,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::Postcode,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::LogoFile,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::LogoThumbnail,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::LogoAlt,
-            Expr::value(None::<String>),
-        )
-        .col_expr(
-            provider_organisations::Column::UpdatedAt,
-            Expr::value(Utc::now()),
-        )
-        .filter(provider_organisations::Column::Id.eq(org.id))
-        .exec(txn)
-        .await?;
+    let mut scrubbed: provider_organisations::ActiveModel = org.clone().into();
+    scrubbed.name = Set(format!("Erased personal assistant {}", org.id));
+    scrubbed.description = Set(None);
+    scrubbed.contact_email = Set(None);
+    scrubbed.contact_phone = Set(None);
+    scrubbed.website = Set(None);
+    scrubbed.address = Set(None);
+    scrubbed.postcode = Set(None);
+    scrubbed.logo_file = Set(None);
+    scrubbed.logo_thumbnail = Set(None);
+    scrubbed.logo_alt = Set(None);
+    scrubbed.updated_at = Set(Utc::now());
+    scrubbed.update(txn).await?;
     forget_reasons_about(txn, "provider_organisation", &org.id.to_string()).await?;
     let listing_subjects: Vec<String> = listing_ids.iter().map(|l| l.to_string()).collect();
     forget_reasons(

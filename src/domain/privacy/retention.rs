@@ -258,10 +258,10 @@ fn old_searches(c: &Cutoffs) -> sea_orm::Select<search_log::Entity> {
     search_log::Entity::find().filter(search_log::Column::CreatedAt.lt(c.searches))
 }
 
-fn old_mail(c: &Cutoffs) -> sea_orm::DeleteMany<mail_outbox::Entity> {
-    mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.is_in([MailStatus::Sent, MailStatus::Failed]))
-        .filter(mail_outbox::Column::CreatedAt.lt(c.mail))
+fn old_mail(c: &Cutoffs) -> Condition {
+    Condition::all()
+        .add(mail_outbox::Column::Status.is_in([MailStatus::Sent, MailStatus::Failed]))
+        .add(mail_outbox::Column::CreatedAt.lt(c.mail))
 }
 
 fn old_tokens(c: &Cutoffs) -> Condition {
@@ -393,8 +393,7 @@ pub async fn due(
     Ok(Report {
         searches: old_searches(&c).count(conn).await?,
         mail: mail_outbox::Entity::find()
-            .filter(mail_outbox::Column::Status.is_in([MailStatus::Sent, MailStatus::Failed]))
-            .filter(mail_outbox::Column::CreatedAt.lt(c.mail))
+            .filter(old_mail(&c))
             .count(conn)
             .await?,
         tokens: auth_tokens::Entity::find()
@@ -431,7 +430,11 @@ pub async fn apply(
     let c = Cutoffs::at(policy, now);
     let mut report = Report {
         searches: roll_up_searches(db, &c).await?,
-        mail: old_mail(&c).exec(db).await?.rows_affected,
+        mail: mail_outbox::Entity::delete_many()
+            .filter(old_mail(&c))
+            .exec(db)
+            .await?
+            .rows_affected,
         tokens: auth_tokens::Entity::delete_many()
             .filter(old_tokens(&c))
             .exec(db)
