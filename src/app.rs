@@ -51,6 +51,8 @@ pub struct Application {
     pub port: u16,
     pub base_url: String,
     pub db: DatabaseConnection,
+    /// The search index this process owns (tests run its jobs against it).
+    pub search: Arc<search_index::SearchIndex>,
     server: Server,
 }
 
@@ -111,6 +113,12 @@ pub async fn build(
     );
     let index_wakeup = Arc::new(Notify::new());
     let clock = Clock::system();
+    jobs::spawn_saved_search_alerts(
+        db.clone(),
+        search.clone(),
+        base_url.clone(),
+        mail_wakeup.clone(),
+    );
     tokio::spawn(crate::indexer::run(
         db.clone(),
         search.clone(),
@@ -126,7 +134,7 @@ pub async fn build(
         search_buckets: Default::default(),
         cookie_key: key.clone(),
         secure_cookies,
-        search,
+        search: search.clone(),
         index_wakeup,
         clock,
     });
@@ -189,6 +197,7 @@ pub async fn build(
         port,
         base_url,
         db,
+        search,
         server,
     })
 }

@@ -23,9 +23,11 @@ impl Clock {
         self.fixed.unwrap_or_else(Utc::now)
     }
 
-    /// Today in UTC: the council's dates (deadlines, review dates, expiry) are whole days.
+    /// Today in the UK: the council's dates (deadlines, review dates, expiry) are whole
+    /// days as people there count them (a deadline "the end of 31 March" ends at midnight
+    /// BST, not an hour later).
     pub fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        crate::domain::dates::uk_date(&self.now())
     }
 }
 
@@ -36,11 +38,17 @@ mod tests {
 
     #[test]
     fn a_fixed_clock_keeps_its_day() {
-        let at = Utc.with_ymd_and_hms(2026, 3, 31, 23, 59, 59).single();
+        let at = Utc.with_ymd_and_hms(2026, 3, 31, 22, 59, 59).single();
         let clock = Clock::fixed(at.expect("valid time"));
         assert_eq!(
             clock.today(),
             NaiveDate::from_ymd_opt(2026, 3, 31).expect("date")
+        );
+        // Midnight BST is 23:00 UTC: the UK is already on the next day.
+        let later = Clock::fixed(Utc.with_ymd_and_hms(2026, 3, 31, 23, 0, 0).unwrap());
+        assert_eq!(
+            later.today(),
+            NaiveDate::from_ymd_opt(2026, 4, 1).expect("date")
         );
         assert_eq!(clock.now(), clock.now());
     }

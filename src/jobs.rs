@@ -21,6 +21,8 @@ use crate::mail::{MailTransport, worker};
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 const REMINDER_INTERVAL: Duration = Duration::from_secs(6 * 60 * 60);
+/// Saved searches are looked at this often; each emails at most daily or weekly.
+const ALERT_INTERVAL: Duration = Duration::from_secs(15 * 60);
 
 /// What the six-hourly pass needs.
 struct Pass {
@@ -103,7 +105,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut last_pass: Option<NaiveDate> = None;
         loop {
-            let today = chrono::Utc::now().date_naive();
+            let today = crate::clock::Clock::system().today();
             // After a start, look back a month for lapsed evidence.
             let since = last_pass.unwrap_or(today - chrono::Duration::days(30));
             pass.run(today, since).await;
@@ -141,6 +143,38 @@ pub fn spawn(
                 crate::mail::transport::forget_old_files(&mail_dir, policy.mail_days);
             }
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
+        }
+    });
+}
+
+/// Emails saved searches their new matches, every [`ALERT_INTERVAL`]. Safe on several
+/// instances at once: each search is claimed in a write transaction, and a listing is
+/// recorded as sent for a search once (the table's key), in the same transaction as its
+/// email.
+pub fn spawn_saved_search_alerts(
+    db: DatabaseConnection,
+    index: std::sync::Arc<search_index::SearchIndex>,
+    base_url: String,
+    mail_wakeup: Arc<Notify>,
+) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(ALERT_INTERVAL).await;
+            match crate::domain::search::saved::send_alerts(
+                &db,
+                &index,
+                &base_url,
+                chrono::Utc::now(),
+            )
+            .await
+            {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(emails = n, "saved search alerts queued");
+                    mail_wakeup.notify_one();
+                }
+                Err(err) => tracing::warn!(error = %err, "saved search alerts failed"),
+            }
         }
     });
 }

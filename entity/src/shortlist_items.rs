@@ -13,6 +13,8 @@ pub struct Model {
     /// Who saved it (the broker, when for a client).
     pub added_by_user_id: crate::users::UserId,
     pub created_at: DateTimeUtc,
+    /// A private note (only the holder, or their broker, sees it).
+    pub note: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -31,6 +31,7 @@ mod m20261127_000026_create_two_factor;
 mod m20261127_000027_search_demand_seen;
 mod m20261128_000028_cqc_ids_per_location;
 mod m20261128_000029_personal_data;
+mod m20261128_000030_daily_use;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000027_search_demand_seen::Migration),
             Box::new(m20261128_000028_cqc_ids_per_location::Migration),
             Box::new(m20261128_000029_personal_data::Migration),
+            Box::new(m20261128_000030_daily_use::Migration),
         ]
     }
 }

@@ -94,6 +94,10 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
         d.add_i64(f.home_northing, point.northing);
         d.add_i64(f.home_radius_m, radius);
     }
+    if let Some(photo) = &doc.photo {
+        d.add_text(f.photo_thumbnail, &photo.thumbnail);
+        d.add_text(f.photo_alt, &photo.alt);
+    }
     if let Some(point) = doc.venue {
         d.add_i64(f.venue_easting, point.easting);
         d.add_i64(f.venue_northing, point.northing);
@@ -116,7 +120,10 @@ fn unique(pairs: &[(String, String)]) -> Vec<(&String, &String)> {
 pub struct Candidate {
     pub address: DocAddress,
     pub score: Score,
-    pub distance_m: Option<f64>,
+    /// Metres to the venue, when it is within the radius searched.
+    pub venue_m: Option<f64>,
+    /// The listing's home visits reach the place searched from.
+    pub visits_home: bool,
     key: f64,
 }
 
@@ -317,14 +324,23 @@ impl Collector for ListingCollector {
     }
 }
 
+/// How a listing serves the place searched from.
+#[derive(Clone, Copy, Debug, Default)]
+struct Reach {
+    /// Metres to its venue, when the venue is within the radius.
+    venue_m: Option<f64>,
+    /// Metres from the base of its home visits, when the place is inside their area.
+    home_m: Option<f64>,
+}
+
 impl ListingSegmentCollector {
-    /// `Some(distance)` when the listing serves the place searched from (`Some(None)`: an
-    /// online service, anywhere); `None` when it does not.
-    fn reach(&self, doc: DocId) -> Option<Option<f64>> {
+    /// `Some` when the listing serves the place searched from (all `None`: an online service,
+    /// or no place given); `None` when it does not.
+    fn reach(&self, doc: DocId) -> Option<Reach> {
         let Some(here) = self.near else {
-            return Some(None);
+            return Some(Reach::default());
         };
-        let mut best: Option<f64> = None;
+        let mut reach = Reach::default();
         if let Some((e, n, r)) = &self.home
             && let (Some(e), Some(n), Some(r)) = (e.first(doc), n.first(doc), r.first(doc))
         {
@@ -333,7 +349,7 @@ impl ListingSegmentCollector {
                 northing: n,
             });
             if d <= r as f64 {
-                best = Some(d);
+                reach.home_m = Some(d);
             }
         }
         if let Some((e, n)) = &self.venue
@@ -344,14 +360,14 @@ impl ListingSegmentCollector {
                 northing: n,
             });
             if d <= self.venue_radius_m {
-                best = Some(best.map_or(d, |b| b.min(d)));
+                reach.venue_m = Some(d);
             }
         }
-        if best.is_some() {
-            return Some(best);
+        if reach.venue_m.is_some() || reach.home_m.is_some() {
+            return Some(reach);
         }
         let online = self.online.as_ref().and_then(|c| c.first(doc)) == Some(1);
-        online.then_some(None)
+        online.then_some(reach)
     }
 }
 
@@ -359,7 +375,7 @@ impl SegmentCollector for ListingSegmentCollector {
     type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(distance_m) = self.reach(doc) else {
+        let Some(reach) = self.reach(doc) else {
             return;
         };
         for (column, counts) in &mut self.facets {
@@ -373,7 +389,10 @@ impl SegmentCollector for ListingSegmentCollector {
         }
         let key = match self.sort {
             Sort::Relevance => 0.0,
-            Sort::Distance => distance_m.unwrap_or(f64::MAX),
+            Sort::Distance => match (reach.venue_m, reach.home_m) {
+                (Some(v), Some(h)) => v.min(h),
+                (v, h) => v.or(h).unwrap_or(f64::MAX),
+            },
             Sort::Price => self
                 .price
                 .as_ref()
@@ -384,7 +403,8 @@ impl SegmentCollector for ListingSegmentCollector {
         self.found.offer(Candidate {
             address: DocAddress::new(self.segment, doc),
             score,
-            distance_m,
+            venue_m: reach.venue_m,
+            visits_home: reach.home_m.is_some(),
             key,
         });
     }

@@ -31,7 +31,7 @@ pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "3";
+pub const SCHEMA_VERSION: &str = "4";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -88,6 +88,15 @@ pub struct ListingDoc {
     /// The language the title, summary and description are written in, when not English
     /// (a BCP 47 tag, for the `lang` attribute of results).
     pub lang: Option<String>,
+    /// The first photo, for the result card.
+    pub photo: Option<Photo>,
+}
+
+/// A picture shown with a result: the thumbnail's stored file name and what it shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Photo {
+    pub thumbnail: String,
+    pub alt: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -143,6 +152,9 @@ pub struct SearchRequest {
     pub closes_by: Option<u16>,
     /// Only listings with a place to go to: a venue, or online.
     pub with_location: bool,
+    /// Only these listings (a saved search's candidates for new matches); `Some` of none
+    /// matches nothing.
+    pub only_listings: Option<Vec<u64>>,
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
@@ -167,11 +179,19 @@ pub struct Hit {
     pub provider_name: String,
     /// The best-matching passage with matches in `<b>`, HTML-escaped; `None` without text.
     pub snippet_html: Option<String>,
+    /// How far away the listing's venue is, when it has one within the radius searched.
     pub distance_miles: Option<f64>,
+    /// The provider visits people at home in the area searched from.
+    pub visits_home: bool,
     pub price: Price,
     pub rating: Option<f32>,
     /// The language the title and summary are written in, when not English.
     pub lang: Option<String>,
+    pub accepting: bool,
+    pub dbs_checked: bool,
+    pub insured: bool,
+    pub quality_checked: bool,
+    pub photo: Option<Photo>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -411,7 +431,8 @@ impl SearchIndex {
                 summary: text(self.fields.summary),
                 provider_name: text(self.fields.provider_name),
                 snippet_html,
-                distance_miles: candidate.distance_m.map(|m| m / METRES_PER_MILE),
+                distance_miles: candidate.venue_m.map(|m| m / METRES_PER_MILE),
+                visits_home: candidate.visits_home,
                 price: match (free, charged) {
                     (true, _) => Price::Free,
                     (false, Some(pence)) => Price::Charged {
@@ -424,6 +445,16 @@ impl SearchIndex {
                     .filter(|r| *r > 0)
                     .map(|r| r as f32 / 10.0),
                 lang: Some(text(self.fields.lang)).filter(|l| !l.is_empty()),
+                accepting: number(self.fields.accepting) == Some(1),
+                dbs_checked: number(self.fields.dbs_checked) == Some(1),
+                insured: number(self.fields.insured) == Some(1),
+                quality_checked: number(self.fields.quality_checked) == Some(1),
+                photo: Some(text(self.fields.photo_thumbnail))
+                    .filter(|t| !t.is_empty())
+                    .map(|thumbnail| Photo {
+                        thumbnail,
+                        alt: text(self.fields.photo_alt),
+                    }),
             });
         }
         Ok(SearchResults {

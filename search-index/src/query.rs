@@ -294,6 +294,15 @@ pub fn with_filters(
         ));
         clauses.push((Occur::Must, either(venue, is(fields.online, 1))));
     }
+    if let Some(ids) = &r.only_listings {
+        let terms = ids
+            .iter()
+            .map(|id| Term::from_field_u64(fields.listing_id, *id));
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::TermSetQuery::new(terms)),
+        ));
+    }
     if clauses.is_empty() {
         return Box::new(tantivy::query::AllQuery);
     }

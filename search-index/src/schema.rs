@@ -48,6 +48,9 @@ pub struct Fields {
     pub provider_id: Field,
     /// The language the text is written in, when not English (a BCP 47 tag).
     pub lang: Field,
+    /// The first photo's thumbnail file and its description (the result card's picture).
+    pub photo_thumbnail: Field,
+    pub photo_alt: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -81,9 +84,9 @@ pub fn build() -> (Schema, Fields) {
         price_pence: b.add_u64_field("price_pence", INDEXED | FAST | STORED),
         free: b.add_u64_field("free", INDEXED | FAST | STORED),
         accepting: b.add_u64_field("accepting", INDEXED | FAST | STORED),
-        dbs_checked: b.add_u64_field("dbs_checked", INDEXED | FAST),
-        insured: b.add_u64_field("insured", INDEXED | FAST),
-        quality_checked: b.add_u64_field("quality_checked", INDEXED | FAST),
+        dbs_checked: b.add_u64_field("dbs_checked", INDEXED | FAST | STORED),
+        insured: b.add_u64_field("insured", INDEXED | FAST | STORED),
+        quality_checked: b.add_u64_field("quality_checked", INDEXED | FAST | STORED),
         rating: b.add_u64_field("rating", INDEXED | FAST | STORED),
         home_easting: b.add_i64_field("home_easting", INDEXED | FAST),
         home_northing: b.add_i64_field("home_northing", INDEXED | FAST),
@@ -96,6 +99,8 @@ pub fn build() -> (Schema, Fields) {
         closes: b.add_u64_field("closes", INDEXED),
         provider_id: b.add_u64_field("provider_id", STORED),
         lang: b.add_text_field("lang", STORED),
+        photo_thumbnail: b.add_text_field("photo_thumbnail", STORED),
+        photo_alt: b.add_text_field("photo_alt", STORED),
     };
     (b.build(), fields)
 }

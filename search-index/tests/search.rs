@@ -43,6 +43,7 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         opens: None,
         closes: None,
         lang: None,
+        photo: None,
     }
 }
 
@@ -83,6 +84,10 @@ fn listings() -> Vec<ListingDoc> {
         "A friendly visit; we can also do some gardening.",
     );
     shopping.languages = vec!["English".into(), "Polish".into()];
+    shopping.photo = Some(search_index::Photo {
+        thumbnail: "abc-thumb.jpg".into(),
+        alt: "Two people shopping".into(),
+    });
     shopping.price = Price::Charged {
         pence: 2200,
         unit: "hour".into(),
@@ -313,6 +318,35 @@ fn filters_combine_and_facets_count_the_matches() {
 }
 
 #[test]
+fn a_search_can_be_narrowed_to_some_listings() {
+    let index = corpus();
+    let narrowed = |ids: Vec<u64>| {
+        let found = index
+            .search(&SearchRequest {
+                text: "help".into(),
+                only_listings: Some(ids),
+                limit: 20,
+                ..Default::default()
+            })
+            .unwrap();
+        let mut ids: Vec<u64> = found.hits.iter().map(|h| h.listing_id).collect();
+        ids.sort_unstable();
+        ids
+    };
+    let all = ids(
+        &index,
+        &SearchRequest {
+            text: "help".into(),
+            limit: 20,
+            ..Default::default()
+        },
+    );
+    assert!(all.len() > 1, "{all:?}");
+    assert_eq!(narrowed(vec![all[0], 999]), vec![all[0]]);
+    assert_eq!(narrowed(vec![]), Vec::<u64>::new());
+}
+
+#[test]
 fn distance_keeps_services_that_reach_the_person_and_sorts_nearest_first() {
     let index = corpus();
     let near_sale = SearchRequest {
@@ -327,8 +361,25 @@ fn distance_keeps_services_that_reach_the_person_and_sorts_nearest_first() {
     // Leeds is out of reach; Altrincham's sitter only travels 3 km; online comes last.
     assert_eq!(order.last(), Some(&4));
     assert!(!order.contains(&5) && !order.contains(&3), "{order:?}");
-    assert!(found.hits[0].distance_miles.unwrap() < 0.1);
+    let hit = |id: u64| found.hits.iter().find(|h| h.listing_id == id).unwrap();
+    // A venue is so far away; home visits say they reach the person, never "0.0 miles".
+    assert!(hit(1).distance_miles.unwrap() < 0.1);
+    assert!(!hit(1).visits_home);
+    assert_eq!(hit(2).distance_miles, None);
+    assert!(hit(2).visits_home);
     assert_eq!(found.hits.last().unwrap().distance_miles, None);
+    assert!(!found.hits.last().unwrap().visits_home);
+    // What a result card shows comes back: badges and the first photo.
+    assert!(hit(2).accepting && hit(2).dbs_checked && hit(2).insured);
+    assert!(!hit(2).quality_checked);
+    assert_eq!(
+        hit(2).photo,
+        Some(search_index::Photo {
+            thumbnail: "abc-thumb.jpg".into(),
+            alt: "Two people shopping".into()
+        })
+    );
+    assert_eq!(hit(1).photo, None);
     let near_altrincham = SearchRequest {
         near: Some(at("WA14 1")),
         ..near_sale.clone()

@@ -154,7 +154,8 @@ pub fn safe_next(next: Option<&str>) -> String {
         {
             path.to_owned()
         }
-        _ => crate::paths::account(),
+        // Each role's home page: what needs doing first.
+        _ => crate::paths::home(),
     }
 }
 

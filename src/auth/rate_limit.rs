@@ -52,6 +52,11 @@ pub const MESSAGES_PER_HOUR: Limit = Limit {
     max_attempts: 60,
     window: Duration::from_secs(60 * 60),
 };
+/// Problem reports about listings from one address (no sign-in is needed to report).
+pub const REPORTS_PER_IP: Limit = Limit {
+    max_attempts: 5,
+    window: Duration::from_secs(60 * 60),
+};
 pub const REGISTER_PER_IP: Limit = Limit {
     max_attempts: 20,
     window: Duration::from_secs(60 * 60),

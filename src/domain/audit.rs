@@ -118,7 +118,10 @@ actions! {
     ListingEdited = "listing.edited",
     ListingHidden = "listing.hidden",
     ListingImported = "listing.imported",
+    ListingRaisedForReview = "listing.raised_for_review",
     ListingRejected = "listing.rejected",
+    ListingReportResolved = "listing.report_resolved",
+    ListingReported = "listing.reported",
     ListingReviewConfirmed = "listing.review_confirmed",
     ListingReviewReminderSent = "listing.review_reminder_sent",
     ListingSubmitted = "listing.submitted",
@@ -161,8 +164,13 @@ actions! {
     RoleGranted = "role.granted",
     RoleRevoked = "role.revoked",
 
+    SavedSearchChanged = "saved_search.changed",
+    SavedSearchCreated = "saved_search.created",
+    SavedSearchDeleted = "saved_search.deleted",
+
     ShortlistAdded = "shortlist.added",
     ShortlistAdopted = "shortlist.adopted",
+    ShortlistNoteSaved = "shortlist.note_saved",
     ShortlistRemoved = "shortlist.removed",
 }
 

@@ -1,6 +1,9 @@
-//! Dates typed as day, month and year (the GOV.UK date input pattern).
+//! Dates typed as day, month and year (the GOV.UK date input pattern), and times as people
+//! in the UK read them: stored and sent over APIs in UTC, shown in Europe/London (GMT in
+//! winter, BST in summer).
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::London;
 
 use crate::domain::validation::{FieldErrors, FormFields};
 
@@ -61,9 +64,51 @@ pub fn format_date(date: &NaiveDate) -> String {
     date.format("%-d %B %Y").to_string()
 }
 
+/// The day it is in the UK at `at`.
+pub fn uk_date(at: &DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&London).date_naive()
+}
+
+/// "27 March 2026 at 9:05am", in UK time (GOV.UK style: 12-hour clock, "midday" and
+/// "midnight" for those two times).
+pub fn format_time(at: &DateTime<Utc>) -> String {
+    let local = at.with_timezone(&London);
+    let clock = match local.format("%H:%M").to_string().as_str() {
+        "12:00" => "midday".to_owned(),
+        "00:00" => "midnight".to_owned(),
+        _ => local.format("%-I:%M%P").to_string(),
+    };
+    format!("{} at {clock}", local.format("%-d %B %Y"))
+}
+
+/// A UTC time's UK date in words ("27 March 2026").
+pub fn format_uk_date(at: &DateTime<Utc>) -> String {
+    format_date(&uk_date(at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_shown_in_uk_time() {
+        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 23, 30, 0).unwrap();
+        assert_eq!(format_time(&summer), "2 July 2026 at 12:30am");
+        assert_eq!(
+            uk_date(&summer),
+            NaiveDate::from_ymd_opt(2026, 7, 2).unwrap()
+        );
+        let winter = Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 0).unwrap();
+        assert_eq!(format_time(&winter), "1 December 2026 at 9:05am");
+        let noon_bst = Utc.with_ymd_and_hms(2026, 6, 1, 11, 0, 0).unwrap();
+        assert_eq!(format_time(&noon_bst), "1 June 2026 at midday");
+        // The clocks go forward at 01:00 UTC on the last Sunday of March.
+        let before = Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+        assert_eq!(format_time(&before), "29 March 2026 at 12:59am");
+        assert_eq!(format_time(&after), "29 March 2026 at 2:00am");
+    }
 
     #[test]
     fn real_dates_only() {

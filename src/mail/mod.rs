@@ -6,6 +6,7 @@ pub mod checking_templates;
 pub mod enquiry_templates;
 pub mod fund_templates;
 pub mod outbox;
+pub mod search_templates;
 pub mod templates;
 pub mod transport;
 pub mod worker;

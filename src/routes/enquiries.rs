@@ -49,6 +49,9 @@ impl From<EnquiryError> for AppError {
     }
 }
 
+/// The enquiry form. When the person (or the client a broker acts for) already has an open
+/// enquiry about this listing, the page says so first and offers a message to that
+/// enquiry instead, carrying over anything already typed (`form`).
 async fn form_page(
     page: &Page,
     state: &AppState,
@@ -63,6 +66,11 @@ async fn form_page(
         .ok_or(AppError::NotFound)?;
     let acting = acting::current(state, session, user).await?;
     let client = acting.client_id_name();
+    let existing = enquiries::open_for(&state.db, acting.holder, listing_id).await?;
+    let draft = form
+        .as_ref()
+        .map(EnquiryForm::as_message)
+        .unwrap_or_default();
     let form = form.unwrap_or_else(|| EnquiryForm {
         contact_name: match &acting.client {
             Some(c) => c.name.clone(),
@@ -76,15 +84,26 @@ async fn form_page(
         reply_by: ReplyBy::Email.as_str().to_owned(),
         ..Default::default()
     });
+    let status = if existing.is_some() && !draft.is_empty() {
+        actix_web::http::StatusCode::CONFLICT
+    } else {
+        form_status(errors)
+    };
     Ok(html_page(
-        form_status(errors),
+        status,
         view::enquiry_form(
             page,
             &FormPage {
                 listing_id,
                 listing_title: &listing.content.title,
                 provider_name: &listing.provider.name,
+                provider_phone: crate::views::listings::page::phone_of(
+                    &listing.content,
+                    &listing.provider,
+                ),
                 client,
+                existing,
+                draft: &draft,
             },
             &form,
             errors,
@@ -149,12 +168,19 @@ pub async fn send(
             );
             Ok(see_other(&paths::enquiry(enquiry_id)))
         }
-        Err(EnquiryError::AlreadyOpen(existing)) => {
-            set_flash(
+        // Another tab (or a page from before) sent one first: keep what was typed, as a
+        // message ready to send to the open enquiry.
+        Err(EnquiryError::AlreadyOpen(_)) => {
+            form_page(
+                &page,
+                &state,
                 &session,
-                "You already have an open enquiry about this service. Send a message here instead.",
-            );
-            Ok(see_other(&paths::enquiry(existing)))
+                &user,
+                id,
+                Some(form),
+                &FieldErrors::default(),
+            )
+            .await
         }
         Err(err) => Err(err.into()),
     }
@@ -206,6 +232,20 @@ pub(crate) async fn thread_page(
         _ => ReviewState::NotYet,
     };
     let review = reviews_view::on_enquiry(page, id, &review_state, errors);
+    // The enquirer can phone instead, while the listing is public.
+    let public = listings::public_listing(&state.db, view_data.enquiry.listing_id).await?;
+    let provider_phone = match (side, &public) {
+        (Side::Enquirer, Some(l)) => {
+            crate::views::listings::page::phone_of(&l.content, &l.provider).map(str::to_owned)
+        }
+        _ => None,
+    };
+    let listing_link = match side {
+        Side::Provider => Some(paths::provider_listing(view_data.enquiry.listing_id)),
+        Side::Enquirer => public
+            .as_ref()
+            .map(|_| paths::listing(view_data.enquiry.listing_id)),
+    };
     let org_link = paths::provider_organisation_enquiries(view_data.enquiry.organisation_id);
     let own_link = paths::enquiries();
     let back = match side {
@@ -221,6 +261,8 @@ pub(crate) async fn thread_page(
                 side,
                 back,
                 review,
+                provider_phone: provider_phone.as_deref(),
+                listing_link: listing_link.as_deref(),
             },
             draft,
             errors,

@@ -23,6 +23,7 @@ pub mod plans;
 pub mod privacy;
 pub mod providers;
 pub mod reviews;
+pub mod saved_searches;
 pub mod search;
 pub mod static_files;
 
@@ -253,6 +254,16 @@ route_table! {
     POST "/admin/listings/{id}/archive" as admin_listing_archive(id: ListingId)      [Role(Admin)]       => listings::admin::archive;
     GET  "/listings/{id}" as listing(id: ListingId)                                  [Public]            => listings::public;
     GET  "/search" as search()                                                       [Public]            => search::page;
+    GET  "/saved-searches" as saved_searches()                                       [SignedIn]          => saved_searches::list;
+    POST "/saved-searches"                                                           [SignedIn]          => saved_searches::create;
+    POST "/saved-searches/{id}" as saved_search(id: i64)                             [SignedIn]          => saved_searches::update;
+    POST "/saved-searches/{id}/delete" as saved_search_delete(id: i64)               [SignedIn]          => saved_searches::delete;
+    GET  "/saved-searches/stop/{token}" as saved_search_unsubscribe(token: &str)     [Public]            => saved_searches::unsubscribe_form;
+    POST "/saved-searches/stop/{token}"                                              [Public]            => saved_searches::unsubscribe;
+    GET  "/listings/{id}/report" as listing_report(id: ListingId)                    [Public]            => listings::reports::form;
+    POST "/listings/{id}/report"                                                     [Public]            => listings::reports::send;
+    GET  "/admin/reports" as admin_reports()                                         [Role(Admin)]       => listings::reports::queue;
+    POST "/admin/reports/{id}/resolve" as admin_report_resolve(id: i64)              [Role(Admin)]       => listings::reports::resolve;
     GET  "/api/v1/search" as api_v1_search()                                         [Public]            => search::api;
     GET  "/openreferral" as openreferral()                                           [Public]            => openreferral::root;
     GET  "/openreferral/" as openreferral_slash()                                    [Public]            => openreferral::root;
@@ -276,6 +287,7 @@ route_table! {
     GET  "/shortlist/print" as shortlist_print()                                     [Public]            => plans::shortlists::print;
     POST "/shortlist"                                                                [Public]            => plans::shortlists::add;
     POST "/shortlist/remove" as shortlist_remove()                                   [Public]            => plans::shortlists::remove;
+    POST "/shortlist/note" as shortlist_note()                                       [AnyRole(SEEKERS)]  => plans::shortlists::save_note;
     GET  "/listings/{id}/enquire" as listing_enquire(id: ListingId)                  [AnyRole(SEEKERS)]  => enquiries::new_form;
     POST "/listings/{id}/enquire"                                                    [AnyRole(SEEKERS)]  => enquiries::send;
     GET  "/enquiries" as enquiries()                                                 [AnyRole(SEEKERS)]  => enquiries::list;

@@ -190,7 +190,8 @@ pub async fn page(
             "near" => Some(format!("Near {value}")),
             "radius" => Some(format!("Within {value} miles")),
             "max_price" => Some(format!("Up to £{}", value.trim_start_matches('£'))),
-            "unit" => Some(format!("Price per {value}")),
+            "unit" => crate::domain::listings::content::PriceUnit::parse(value)
+                .map(|u| format!("Price {}", u.label())),
             "min_rating" => Some(format!("Rated {value} or more")),
             "accepting" => Some("Taking new clients".to_owned()),
             "dbs" => Some("DBS checked".to_owned()),
@@ -202,6 +203,7 @@ pub async fn page(
     };
     let v = SearchView {
         params: &params,
+        applied: &parsed.applied,
         results: &results,
         notices: &parsed.notices,
         categories: options(&categories, &results.facets.categories, &params.category),
@@ -232,8 +234,11 @@ pub struct ApiHit {
     /// The price in pence and what it is for; absent when free.
     pub price: Option<ApiPrice>,
     pub free: bool,
-    /// Miles from `near`, to one decimal place, when searching near a place.
+    /// Miles from `near` to the listing's venue, to one decimal place, when searching near a
+    /// place and the venue is within the radius.
     pub distance_miles: Option<f64>,
+    /// `true` when the provider visits people at home at `near`.
+    pub visits_home: bool,
     /// The language the title and summary are written in (a BCP 47 tag such as `cy` or
     /// `pl`); absent when English.
     pub lang: Option<String>,
@@ -345,6 +350,7 @@ pub async fn api(
             },
             free: h.price == search_index::Price::Free,
             distance_miles: h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
+            visits_home: h.visits_home,
             lang: h.lang.clone(),
         })
         .collect();

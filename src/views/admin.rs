@@ -41,6 +41,7 @@ fn admin_nav() -> Markup {
         ul class="govuk-list kith-admin-nav" {
             li { a class="govuk-link" href=(paths::admin_providers()) { "Providers waiting for approval" } }
             li { a class="govuk-link" href=(paths::admin_listings()) { "Listings waiting for review" } }
+            li { a class="govuk-link" href=(paths::admin_reports()) { "Problems reported with listings" } }
             li { a class="govuk-link" href=(paths::admin_import()) { "Import listings" } " · " a class="govuk-link" href=(paths::admin_listings_csv()) download { "Download every listing (CSV)" } }
             li { a class="govuk-link" href=(paths::admin_searches()) { "What people search for" } }
             li { a class="govuk-link" href=(paths::admin_categories()) { "Service categories" } }
@@ -77,17 +78,19 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 ("Emails waiting to send", html! { (o.mail_pending) }),
                 ("Emails that could not be sent", html! { (o.mail_failed) @if o.mail_failed > 0 { " " a class="govuk-link" href={ (paths::admin_mail()) "?status=failed" } { "See failed emails" } } }),
             ]))
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Accounts by role" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Role" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Accounts" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for (role, count) in &o.users_by_role {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_users()) "?role=" (role.as_str()) } { (role.label()) } }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (count) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Accounts by role" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Accounts by role" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Role" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Accounts" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for (role, count) in &o.users_by_role {
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_users()) "?role=" (role.as_str()) } { (role.label()) } }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (count) }
+                            }
                         }
                     }
                 }
@@ -128,21 +131,23 @@ pub fn users(
             }
             p class="govuk-body" { (total) " " (if total == 1 { "account" } else { "accounts" }) }
             @if !rows.is_empty() {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Accounts" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Name" }
-                        th scope="col" class="govuk-table__header" { "Email address" }
-                        th scope="col" class="govuk-table__header" { "Roles" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for row in rows {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_user(row.user.id)) { (row.user.display_name) } }
-                                td class="govuk-table__cell kith-break-words" { (row.user.email) }
-                                td class="govuk-table__cell" { (row.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")) }
-                                td class="govuk-table__cell" { (status_tag(&row.user)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Accounts" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Accounts" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Name" }
+                            th scope="col" class="govuk-table__header" { "Email address" }
+                            th scope="col" class="govuk-table__header" { "Roles" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for row in rows {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_user(row.user.id)) { (row.user.display_name) } }
+                                    td class="govuk-table__cell kith-break-words" { (row.user.email) }
+                                    td class="govuk-table__cell" { (row.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")) }
+                                    td class="govuk-table__cell" { (status_tag(&row.user)) }
+                                }
                             }
                         }
                     }
@@ -201,20 +206,22 @@ pub fn user_detail(
                 @if summary.roles.is_empty() {
                     p class="govuk-body" { "This account has no roles." }
                 } @else {
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-visually-hidden" { "Roles held" }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" {
-                            th scope="col" class="govuk-table__header" { "Role" }
-                            th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
-                        } }
-                        tbody class="govuk-table__body" {
-                            @for role in &summary.roles {
-                                tr class="govuk-table__row" {
-                                    td class="govuk-table__cell" { (role.label()) }
-                                    td class="govuk-table__cell" {
-                                        @if !(is_self && *role == Role::Admin) {
-                                            (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
-                                                html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Roles held" {
+                        table class="govuk-table" {
+                            caption class="govuk-table__caption govuk-visually-hidden" { "Roles held" }
+                            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                                th scope="col" class="govuk-table__header" { "Role" }
+                                th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } }
+                            } }
+                            tbody class="govuk-table__body" {
+                                @for role in &summary.roles {
+                                    tr class="govuk-table__row" {
+                                        td class="govuk-table__cell" { (role.label()) }
+                                        td class="govuk-table__cell" {
+                                            @if !(is_self && *role == Role::Admin) {
+                                                (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
+                                                    html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
+                                            }
                                         }
                                     }
                                 }
@@ -289,21 +296,23 @@ pub fn invitations(
             @if pending.is_empty() {
                 p class="govuk-body" { "None." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Invitations not yet accepted" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Email address" }
-                        th scope="col" class="govuk-table__header" { "Role" }
-                        th scope="col" class="govuk-table__header" { "Sent" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for inv in pending {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell kith-break-words" { (inv.email) }
-                                td class="govuk-table__cell" { (inv.role.label()) }
-                                td class="govuk-table__cell" { (format_time(&inv.created_at)) }
-                                td class="govuk-table__cell" { @if inv.expires_at < now { (tag("Expired", Some("grey"))) } @else { (tag("Waiting", Some("blue"))) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Invitations not yet accepted" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Invitations not yet accepted" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Email address" }
+                            th scope="col" class="govuk-table__header" { "Role" }
+                            th scope="col" class="govuk-table__header" { "Sent" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for inv in pending {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell kith-break-words" { (inv.email) }
+                                    td class="govuk-table__cell" { (inv.role.label()) }
+                                    td class="govuk-table__cell" { (format_time(&inv.created_at)) }
+                                    td class="govuk-table__cell" { @if inv.expires_at < now { (tag("Expired", Some("grey"))) } @else { (tag("Waiting", Some("blue"))) } }
+                                }
                             }
                         }
                     }
@@ -318,32 +327,34 @@ pub fn audit_table(rows: &[audit::Entry]) -> Markup {
         @if rows.is_empty() {
             p class="govuk-body" { "No entries." }
         } @else {
-            table class="govuk-table kith-table-small" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Audit entries" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "When" }
-                    th scope="col" class="govuk-table__header" { "Who" }
-                    th scope="col" class="govuk-table__header" { "What" }
-                    th scope="col" class="govuk-table__header" { "Record" }
-                    th scope="col" class="govuk-table__header" { "Change" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for entry in rows {
-                        @let row = &entry.row;
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
-                            td class="govuk-table__cell" {
-                                @if let Some(actor) = row.actor_user_id { a class="govuk-link" href=(paths::admin_user(actor)) { "Account " (actor) } } @else { "System or signed out" }
-                                @if let Some(who) = &row.on_behalf_of { br; "for " (who) }
-                            }
-                            td class="govuk-table__cell" { code { (row.action) } }
-                            td class="govuk-table__cell" { (row.subject_type) " " (row.subject_id) }
-                            td class="govuk-table__cell kith-break-words" {
-                                @if let Some(from) = &row.from_state { (from) } @else { "–" }
-                                " → "
-                                @if let Some(to) = &row.to_state { (to) } @else { "–" }
-                                @if let Some(detail) = &row.detail { br; span class="kith-secondary-text" { (detail) } }
-                                @if let Some(reason) = &entry.reason { br; span class="kith-secondary-text" { "Reason: " (reason) } }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Audit entries" {
+                table class="govuk-table kith-table-small" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Audit entries" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "When" }
+                        th scope="col" class="govuk-table__header" { "Who" }
+                        th scope="col" class="govuk-table__header" { "What" }
+                        th scope="col" class="govuk-table__header" { "Record" }
+                        th scope="col" class="govuk-table__header" { "Change" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for entry in rows {
+                            @let row = &entry.row;
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
+                                td class="govuk-table__cell" {
+                                    @if let Some(actor) = row.actor_user_id { a class="govuk-link" href=(paths::admin_user(actor)) { "Account " (actor) } } @else { "System or signed out" }
+                                    @if let Some(who) = &row.on_behalf_of { br; "for " (who) }
+                                }
+                                td class="govuk-table__cell" { code { (row.action) } }
+                                td class="govuk-table__cell" { (row.subject_type) " " (row.subject_id) }
+                                td class="govuk-table__cell kith-break-words" {
+                                    @if let Some(from) = &row.from_state { (from) } @else { "–" }
+                                    " → "
+                                    @if let Some(to) = &row.to_state { (to) } @else { "–" }
+                                    @if let Some(detail) = &row.detail { br; span class="kith-secondary-text" { (detail) } }
+                                    @if let Some(reason) = &entry.reason { br; span class="kith-secondary-text" { "Reason: " (reason) } }
+                                }
                             }
                         }
                     }
@@ -423,30 +434,32 @@ pub fn mail(
             }
             p class="govuk-body" { (total) " " (if total == 1 { "email" } else { "emails" }) }
             @if !rows.is_empty() {
-                table class="govuk-table kith-table-small" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Emails" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Queued" }
-                        th scope="col" class="govuk-table__header" { "To" }
-                        th scope="col" class="govuk-table__header" { "Subject" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Attempts" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for row in rows {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (format_time(&row.created_at)) }
-                                td class="govuk-table__cell kith-break-words" { (row.to_address) }
-                                td class="govuk-table__cell" { (row.subject) }
-                                td class="govuk-table__cell" {
-                                    @match row.status {
-                                        MailStatus::Sent => (tag("Sent", Some("green"))),
-                                        MailStatus::Failed => (tag("Could not be sent", Some("red"))),
-                                        MailStatus::Pending => (tag("Waiting", Some("blue"))),
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Emails" {
+                    table class="govuk-table kith-table-small" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Emails" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Queued" }
+                            th scope="col" class="govuk-table__header" { "To" }
+                            th scope="col" class="govuk-table__header" { "Subject" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Attempts" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for row in rows {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { (format_time(&row.created_at)) }
+                                    td class="govuk-table__cell kith-break-words" { (row.to_address) }
+                                    td class="govuk-table__cell" { (row.subject) }
+                                    td class="govuk-table__cell" {
+                                        @match row.status {
+                                            MailStatus::Sent => (tag("Sent", Some("green"))),
+                                            MailStatus::Failed => (tag("Could not be sent", Some("red"))),
+                                            MailStatus::Pending => (tag("Waiting", Some("blue"))),
+                                        }
+                                        @if let Some(err) = &row.last_error { br; span class="kith-secondary-text" { (err) } }
                                     }
-                                    @if let Some(err) = &row.last_error { br; span class="kith-secondary-text" { (err) } }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (row.attempts) }
                                 }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (row.attempts) }
                             }
                         }
                     }

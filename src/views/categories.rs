@@ -56,17 +56,19 @@ pub fn list(
             (error_summary(errors))
             h1 class="govuk-heading-l" { "Service categories" }
             p class="govuk-body" { "Providers choose from these when they describe a service, and people search by them. Renaming keeps the short name in the second column, so links keep working." }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Categories" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Category" }
-                    th scope="col" class="govuk-table__header" { "Short name" }
-                    th scope="col" class="govuk-table__header" { "Description" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for node in tree {
-                        (row(&node.category, false))
-                        @for child in &node.children { (row(child, true)) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Categories" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Categories" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Category" }
+                        th scope="col" class="govuk-table__header" { "Short name" }
+                        th scope="col" class="govuk-table__header" { "Description" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for node in tree {
+                            (row(&node.category, false))
+                            @for child in &node.children { (row(child, true)) }
+                        }
                     }
                 }
             }

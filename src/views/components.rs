@@ -321,8 +321,9 @@ pub fn time_waiting(since: &chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
+/// A time as people in the UK read it (see [`crate::domain::dates::format_time`]).
 pub fn format_time(time: &chrono::DateTime<chrono::Utc>) -> String {
-    time.format("%-d %B %Y at %H:%M UTC").to_string()
+    crate::domain::dates::format_time(time)
 }
 
 /// The GOV.UK date input: day, month and year boxes named `{name}-day` etc.
@@ -370,27 +371,94 @@ pub fn textarea(
     hint: Option<&str>,
     rows: u8,
 ) -> Markup {
-    let error = errors.get(name);
-    html! {
+    textarea_with(
+        &TextArea {
+            name,
+            id: name,
+            label,
+            value,
+            hint,
+            rows,
+            max_chars: None,
+        },
+        errors,
+    )
+}
+
+/// A long text field with the GOV.UK character count: without JavaScript it says the
+/// limit; with it, how many characters are left as the person types.
+pub fn counted_textarea(
+    name: &str,
+    label: &str,
+    value: &str,
+    errors: &FieldErrors,
+    hint: Option<&str>,
+    rows: u8,
+    max_chars: usize,
+) -> Markup {
+    textarea_with(
+        &TextArea {
+            name,
+            id: name,
+            label,
+            value,
+            hint,
+            rows,
+            max_chars: Some(max_chars),
+        },
+        errors,
+    )
+}
+
+/// A textarea in full: `id` differs from `name` where one page repeats the field.
+pub struct TextArea<'a> {
+    pub name: &'a str,
+    pub id: &'a str,
+    pub label: &'a str,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub rows: u8,
+    pub max_chars: Option<usize>,
+}
+
+pub fn textarea_with(t: &TextArea, errors: &FieldErrors) -> Markup {
+    let error = errors.get(t.name);
+    let id = t.id;
+    let group = html! {
         div class={ "govuk-form-group" @if error.is_some() { " govuk-form-group--error" } } {
-            label class="govuk-label" for=(name) { (label) }
-            @if let Some(hint) = hint {
-                div id={ (name) "-hint" } class="govuk-hint" { (hint) }
+            label class="govuk-label" for=(id) { (t.label) }
+            @if let Some(hint) = t.hint {
+                div id={ (id) "-hint" } class="govuk-hint" { (hint) }
             }
-            (error_message(name, error))
-            textarea class={ "govuk-textarea" @if error.is_some() { " govuk-textarea--error" } } id=(name) name=(name) rows=(rows)
-                aria-describedby=[described_by(name, hint.is_some(), error.is_some())] { (value) }
+            (error_message(id, error))
+            textarea class={ "govuk-textarea" @if t.max_chars.is_some() { " govuk-js-character-count" } @if error.is_some() { " govuk-textarea--error" } } id=(id) name=(t.name) rows=(t.rows)
+                aria-describedby=[described_by_all(id, t.hint.is_some(), error.is_some(), t.max_chars.is_some())] { (t.value) }
+            @if let Some(max) = t.max_chars {
+                div id={ (id) "-info" } class="govuk-hint govuk-character-count__message" {
+                    "You can enter up to " (max) " characters"
+                }
+            }
         }
+    };
+    match t.max_chars {
+        Some(max) => html! {
+            div class="govuk-character-count" data-module="govuk-character-count" data-maxlength=(max) { (group) }
+        },
+        None => group,
     }
 }
 
-fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
-    let ids: Vec<String> = [(hint, "hint"), (error, "error")]
+fn described_by_all(name: &str, hint: bool, error: bool, info: bool) -> Option<String> {
+    let ids: Vec<String> = [(hint, "hint"), (error, "error"), (info, "info")]
         .iter()
         .filter(|(on, _)| *on)
         .map(|(_, what)| format!("{name}-{what}"))
         .collect();
     (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn described_by(name: &str, hint: bool, error: bool) -> Option<String> {
+    described_by_all(name, hint, error, false)
 }
 
 /// A group of checkboxes sharing one name; `options` are (value, label).

@@ -42,26 +42,28 @@ fn reply_label(e: &entity::enquiries::Model) -> String {
 /// Enquiries as a table; `show_client` adds the broker's client column.
 pub fn enquiry_table(enquiries: &[EnquiryView], show_client: bool) -> Markup {
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-visually-hidden" { "Enquiries" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Service" }
-                @if show_client { th scope="col" class="govuk-table__header" { "For" } }
-                th scope="col" class="govuk-table__header" { "Last activity" }
-                th scope="col" class="govuk-table__header" { "Status" }
-            } }
-            tbody class="govuk-table__body" {
-                @for v in enquiries {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" {
-                            a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.listing_title) }
-                            br; span class="kith-secondary-text" { (v.organisation_name) }
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="Enquiries" {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-visually-hidden" { "Enquiries" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Service" }
+                    @if show_client { th scope="col" class="govuk-table__header" { "For" } }
+                    th scope="col" class="govuk-table__header" { "Last activity" }
+                    th scope="col" class="govuk-table__header" { "Status" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for v in enquiries {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" {
+                                a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.listing_title) }
+                                br; span class="kith-secondary-text" { (v.organisation_name) }
+                            }
+                            @if show_client {
+                                td class="govuk-table__cell" { @if let Some(c) = &v.client { (c.name) } @else { "You" } }
+                            }
+                            td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
+                            td class="govuk-table__cell" { (status_tag(&v.enquiry)) }
                         }
-                        @if show_client {
-                            td class="govuk-table__cell" { @if let Some(c) = &v.client { (c.name) } @else { "You" } }
-                        }
-                        td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
-                        td class="govuk-table__cell" { (status_tag(&v.enquiry)) }
                     }
                 }
             }
@@ -73,8 +75,23 @@ pub struct FormPage<'a> {
     pub listing_id: ListingId,
     pub listing_title: &'a str,
     pub provider_name: &'a str,
+    /// The number to phone them on, for people who would rather talk.
+    pub provider_phone: Option<&'a str>,
     /// The broker's client (id, name) the enquiry is for.
     pub client: Option<(i64, &'a str)>,
+    /// An enquiry about this service that is still open: the page offers a message to it.
+    pub existing: Option<i64>,
+    /// What was typed, as a message to the open enquiry.
+    pub draft: &'a str,
+}
+
+/// "You can also phone them", when the provider gives a number.
+fn phone_line(phone: Option<&str>) -> Markup {
+    html! {
+        @if let Some(number) = phone {
+            p class="govuk-body" { "You can also phone them on " (crate::views::listings::page::tel_link(number)) "." }
+        }
+    }
 }
 
 pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &FieldErrors) -> Markup {
@@ -103,6 +120,9 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
         });
     }
     let client_id = p.client.map(|(id, _)| id.to_string()).unwrap_or_default();
+    if let Some(existing) = p.existing {
+        return already_open(page, p, existing, &heading);
+    }
     layout(
         page,
         &title_with_errors(&heading, errors),
@@ -112,6 +132,7 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
             span class="govuk-caption-l" { (p.listing_title) " – " (p.provider_name) }
             h1 class="govuk-heading-l" { (heading) }
             p class="govuk-body" { "The provider reads your enquiry in Kith and replies. You can both send messages until support is arranged or you decide not to go ahead." }
+            (phone_line(p.provider_phone))
             form method="post" action=(paths::listing_enquire(p.listing_id)) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="client" value=(client_id);
@@ -138,6 +159,37 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
                     ..Default::default()
                 }))
                 (button("Send enquiry"))
+            }
+        },
+    )
+}
+
+/// The enquiry form's page when an enquiry about the service is still open: it says so
+/// first, links to it, and offers a message to it (with whatever was typed).
+fn already_open(page: &Page, p: &FormPage, existing: i64, heading: &str) -> Markup {
+    let no_errors = FieldErrors::default();
+    layout(
+        page,
+        heading,
+        html! {
+            a href=(paths::listing(p.listing_id)) class="govuk-back-link" { "Back to the listing" }
+            span class="govuk-caption-l" { (p.listing_title) " – " (p.provider_name) }
+            h1 class="govuk-heading-l" { (heading) }
+            (crate::views::components::notification_important(html! {
+                p class="govuk-notification-banner__heading" {
+                    "You already have an open enquiry about this service. "
+                    a class="govuk-notification-banner__link" href=(paths::enquiry(existing)) { "Read it and the replies" }
+                    "."
+                }
+            }))
+            @if !p.draft.is_empty() {
+                p class="govuk-body" { "What you wrote has not been sent yet. It is below, ready to send as a message on that enquiry." }
+            }
+            (phone_line(p.provider_phone))
+            form method="post" action=(paths::enquiry_messages(existing)) novalidate {
+                (csrf_field(&page.csrf()))
+                (textarea("body", "Send them a message", p.draft, &no_errors, Some("It is added to your open enquiry."), 6))
+                (button("Send message"))
             }
         },
     )
@@ -170,6 +222,11 @@ pub struct ThreadPage<'a> {
     pub back: (&'a str, &'a str),
     /// The review part (form, or the review written), shown to the enquirer side.
     pub review: Markup,
+    /// The provider's phone number, for the enquirer.
+    pub provider_phone: Option<&'a str>,
+    /// Where the service's name links: the provider's own page of it, or the public one
+    /// while it is published (none once it is not).
+    pub listing_link: Option<&'a str>,
 }
 
 pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) -> Markup {
@@ -190,9 +247,20 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
     let mut rows: Vec<(&str, Markup)> = vec![
         (
             "Service",
-            html! { a class="govuk-link" href=(paths::listing(e.listing_id)) { (p.view.listing_title) } },
+            html! {
+                @match p.listing_link {
+                    Some(href) => a class="govuk-link" href=(href) { (p.view.listing_title) },
+                    None => { (p.view.listing_title) " (no longer listed)" },
+                }
+            },
         ),
-        ("Provider", html! { (p.view.organisation_name) }),
+        (
+            "Provider",
+            html! {
+                (p.view.organisation_name)
+                @if let Some(number) = p.provider_phone { br; "Phone " (crate::views::listings::page::tel_link(number)) }
+            },
+        ),
         ("From", html! { (e.contact_name) }),
     ];
     if let Some(client) = &p.view.client {
@@ -302,22 +370,24 @@ pub fn inbox(page: &Page, p: &InboxPage) -> Markup {
             @if p.enquiries.is_empty() {
                 p class="govuk-body" { @if p.showing_closed { "No closed enquiries." } @else { "No open enquiries." } }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { @if p.showing_closed { "Closed enquiries" } @else { "Open enquiries" } }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "From" }
-                        th scope="col" class="govuk-table__header" { "Service" }
-                        th scope="col" class="govuk-table__header" { "Last activity" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for (v, waiting) in p.enquiries {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.enquiry.contact_name) } }
-                                td class="govuk-table__cell" { (v.listing_title) }
-                                td class="govuk-table__cell" { (format_time(&v.enquiry.last_message_at)) }
-                                td class="govuk-table__cell" {
-                                    @if *waiting { (tag("Needs your reply", Some("red"))) } @else if v.enquiry.status == EnquiryStatus::Open { (tag("Replied", Some("light-blue"))) } @else { (status_tag(&v.enquiry)) }
+                div {
+                    table class="govuk-table kith-table-stack" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { @if p.showing_closed { "Closed enquiries" } @else { "Open enquiries" } }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "From" }
+                            th scope="col" class="govuk-table__header" { "Service" }
+                            th scope="col" class="govuk-table__header" { "Last activity" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (v, waiting) in p.enquiries {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::enquiry(v.enquiry.id)) { (v.enquiry.contact_name) } }
+                                    td class="govuk-table__cell" data-label="Service" { (v.listing_title) }
+                                    td class="govuk-table__cell" data-label="Last activity" { (format_time(&v.enquiry.last_message_at)) }
+                                    td class="govuk-table__cell" data-label="Status" {
+                                        @if *waiting { (tag("Needs your reply", Some("red"))) } @else if v.enquiry.status == EnquiryStatus::Open { (tag("Replied", Some("light-blue"))) } @else { (status_tag(&v.enquiry)) }
+                                    }
                                 }
                             }
                         }

@@ -77,26 +77,28 @@ pub fn report(page: &Page, file_name: &str, report: &Report) -> Markup {
             @if report.dry_run {
                 p class="govuk-body" { "Nothing was saved. Fix any skipped rows, then import the file again without ticking “Only check”." }
             }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Every row" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Row" }
-                    th scope="col" class="govuk-table__header" { "What happened" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for row in &report.rows {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (row.label) }
-                            td class="govuk-table__cell" {
-                                @match &row.outcome {
-                                    Outcome::Created(Some(id)) => { (tag("Created", Some("green"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
-                                    Outcome::Created(None) => { (tag("Would be created", Some("green"))) }
-                                    Outcome::Updated(id) => { (tag(if report.dry_run { "Would be updated" } else { "Updated" }, Some("blue"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
-                                    Outcome::Unchanged(id) => { (tag("No change", Some("grey"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
-                                    Outcome::Skipped(reason) => { (tag("Skipped", Some("red"))) " " (reason) }
-                                }
-                                @if !row.left_out.is_empty() && !matches!(row.outcome, Outcome::Skipped(_)) {
-                                    p class="govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0" { "Left out: " (row.left_out.join("; ")) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Every row" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Every row" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Row" }
+                        th scope="col" class="govuk-table__header" { "What happened" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for row in &report.rows {
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { (row.label) }
+                                td class="govuk-table__cell" {
+                                    @match &row.outcome {
+                                        Outcome::Created(Some(id)) => { (tag("Created", Some("green"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
+                                        Outcome::Created(None) => { (tag("Would be created", Some("green"))) }
+                                        Outcome::Updated(id) => { (tag(if report.dry_run { "Would be updated" } else { "Updated" }, Some("blue"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
+                                        Outcome::Unchanged(id) => { (tag("No change", Some("grey"))) " " a class="govuk-link" href=(paths::admin_listing(*id)) { "Listing " (id) } }
+                                        Outcome::Skipped(reason) => { (tag("Skipped", Some("red"))) " " (reason) }
+                                    }
+                                    @if !row.left_out.is_empty() && !matches!(row.outcome, Outcome::Skipped(_)) {
+                                        p class="govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0" { "Left out: " (row.left_out.join("; ")) }
+                                    }
                                 }
                             }
                         }

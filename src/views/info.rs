@@ -120,20 +120,22 @@ pub fn cookies(page: &Page) -> Markup {
                 div class="govuk-grid-column-two-thirds" {
                     h1 class="govuk-heading-l" { "Cookies" }
                     p class="govuk-body" { "Kith puts one small file (a cookie) on your device. It is essential: it keeps you signed in and protects forms from misuse. We do not use analytics or advertising cookies." }
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--m" { "Essential cookies" }
-                        thead class="govuk-table__head" {
-                            tr class="govuk-table__row" {
-                                th scope="col" class="govuk-table__header" { "Name" }
-                                th scope="col" class="govuk-table__header" { "Purpose" }
-                                th scope="col" class="govuk-table__header" { "Expires" }
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Essential cookies" {
+                        table class="govuk-table" {
+                            caption class="govuk-table__caption govuk-table__caption--m" { "Essential cookies" }
+                            thead class="govuk-table__head" {
+                                tr class="govuk-table__row" {
+                                    th scope="col" class="govuk-table__header" { "Name" }
+                                    th scope="col" class="govuk-table__header" { "Purpose" }
+                                    th scope="col" class="govuk-table__header" { "Expires" }
+                                }
                             }
-                        }
-                        tbody class="govuk-table__body" {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { "kith_session" }
-                                td class="govuk-table__cell" { "Remembers that you are signed in and what is on your shortlist" }
-                                td class="govuk-table__cell" { "When you close your browser" }
+                            tbody class="govuk-table__body" {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { "kith_session" }
+                                    td class="govuk-table__cell" { "Remembers that you are signed in and what is on your shortlist" }
+                                    td class="govuk-table__cell" { "When you close your browser" }
+                                }
                             }
                         }
                     }

@@ -13,91 +13,76 @@ pub const SERVICE_NAME: &str = "Kith";
 struct NavItem {
     href: String,
     text: &'static str,
+    /// A count shown beside the text, with what it counts (for screen readers).
+    count: Option<(u64, &'static str)>,
+}
+
+impl NavItem {
+    fn new(href: String, text: &'static str) -> Self {
+        Self {
+            href,
+            text,
+            count: None,
+        }
+    }
+
+    fn counting(mut self, count: u64, what: &'static str) -> Self {
+        if count > 0 {
+            self.count = Some((count, what));
+        }
+        self
+    }
 }
 
 fn nav_items(page: &Page) -> Vec<NavItem> {
     let mut items = vec![
-        NavItem {
-            href: paths::home(),
-            text: "Home",
-        },
-        NavItem {
-            href: paths::search(),
-            text: "Find support",
-        },
+        NavItem::new(paths::home(), "Home"),
+        NavItem::new(paths::search(), "Find support"),
     ];
     match &page.user {
         None => {
-            items.push(NavItem {
-                href: paths::shortlist(),
-                text: "Shortlist",
-            });
-            items.push(NavItem {
-                href: paths::register(),
-                text: "Create an account",
-            });
-            items.push(NavItem {
-                href: paths::sign_in(),
-                text: "Sign in",
-            });
+            items.push(NavItem::new(paths::shortlist(), "Shortlist"));
+            items.push(NavItem::new(paths::register(), "Create an account"));
+            items.push(NavItem::new(paths::sign_in(), "Sign in"));
         }
         Some(user) => {
             if user.has_role(Role::Broker) {
-                items.push(NavItem {
-                    href: paths::broker_clients(),
-                    text: "Your clients",
-                });
+                items.push(NavItem::new(paths::broker_clients(), "Your clients"));
             }
             if user.has_role(Role::BudgetHolder) || user.has_role(Role::Broker) {
-                items.push(NavItem {
-                    href: paths::shortlist(),
-                    text: "Shortlist",
-                });
-                items.push(NavItem {
-                    href: paths::enquiries(),
-                    text: "Enquiries",
-                });
-                items.push(NavItem {
-                    href: paths::plan(),
-                    text: "Plan",
-                });
+                items.push(NavItem::new(paths::shortlist(), "Shortlist"));
+                items.push(
+                    NavItem::new(paths::enquiries(), "Enquiries")
+                        .counting(page.menu.replies_waiting, "with a reply waiting"),
+                );
+                items.push(NavItem::new(paths::plan(), "Plan"));
             }
             if user.has_role(Role::QualityChecker) {
-                items.push(NavItem {
-                    href: paths::checker(),
-                    text: "Quality checks",
-                });
+                items.push(NavItem::new(paths::checker(), "Quality checks"));
             }
             if user.has_role(Role::Commissioner) {
-                items.push(NavItem {
-                    href: paths::commissioner_market(),
-                    text: "Market",
-                });
-                items.push(NavItem {
-                    href: paths::commissioner_funding(),
-                    text: "Funding",
-                });
-                items.push(NavItem {
-                    href: paths::commissioner_ras(),
-                    text: "Points table",
-                });
+                items.push(NavItem::new(paths::commissioner_market(), "Market"));
+                items.push(NavItem::new(paths::commissioner_funding(), "Funding"));
+                items.push(NavItem::new(
+                    paths::commissioner_mps(),
+                    "Market Position Statement",
+                ));
+                items.push(NavItem::new(paths::commissioner_ras(), "Points table"));
             }
             if user.has_role(Role::Provider) {
-                items.push(NavItem {
-                    href: paths::provider_home(),
-                    text: "Your organisations",
-                });
+                items.push(
+                    NavItem::new(format!("{}#enquiries", paths::home()), "Enquiries")
+                        .counting(page.menu.enquiries_unanswered, "waiting for a first reply"),
+                );
+                items.push(NavItem::new(paths::provider_home(), "Your organisations"));
             }
             if user.has_role(Role::Admin) {
-                items.push(NavItem {
-                    href: paths::admin(),
-                    text: "Admin",
-                });
+                items.push(
+                    NavItem::new(paths::admin(), "Admin")
+                        .counting(page.menu.admin_queue, "waiting in the council's queues"),
+                );
             }
-            items.push(NavItem {
-                href: paths::account(),
-                text: "Your account",
-            });
+            items.push(NavItem::new(paths::account(), "Your account"));
         }
     }
     items
@@ -211,9 +196,10 @@ fn service_navigation(page: &Page) -> Markup {
                                     @if current {
                                         a class="govuk-service-navigation__link" href=(item.href) aria-current="page" {
                                             strong class="govuk-service-navigation__active-fallback" { (item.text) }
+                                            (nav_count(item.count))
                                         }
                                     } @else {
-                                        a class="govuk-service-navigation__link" href=(item.href) { (item.text) }
+                                        a class="govuk-service-navigation__link" href=(item.href) { (item.text) (nav_count(item.count)) }
                                     }
                                 }
                             }
@@ -233,9 +219,19 @@ fn service_navigation(page: &Page) -> Markup {
     }
 }
 
+/// The count beside a menu item: "Enquiries 2", read as "Enquiries, 2 with a reply waiting".
+fn nav_count(count: Option<(u64, &'static str)>) -> Markup {
+    html! {
+        @if let Some((n, what)) = count {
+            " " span class="kith-nav-count" { (n) span class="govuk-visually-hidden" { " " (what) } }
+        }
+    }
+}
+
+/// The phase banner sits in a landmark of its own, so nothing on the page is outside one.
 fn phase_banner() -> Markup {
     html! {
-        div class="govuk-phase-banner" {
+        div class="govuk-phase-banner" role="region" aria-label="Service status" {
             p class="govuk-phase-banner__content" {
                 strong class="govuk-tag govuk-phase-banner__content__tag" { "Beta" }
                 span class="govuk-phase-banner__text" {

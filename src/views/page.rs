@@ -19,6 +19,8 @@ pub struct Page {
     pub flash: Option<String>,
     /// The client a broker is acting for, shown in a banner on every page.
     pub acting_for: Option<ActingFor>,
+    /// The counts beside menu items (zero when signed out).
+    pub menu: crate::domain::dashboard::MenuCounts,
     session: Session,
 }
 
@@ -61,13 +63,17 @@ impl FromRequest for Page {
             let user = load_user(&req).await?;
             let session = req.get_session();
             let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
+            let state = req
+                .app_data::<actix_web::web::Data<crate::state::AppState>>()
+                .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
+            let menu = match &user {
+                Some(u) => crate::domain::dashboard::MenuCounts::of(&state.db, u).await?,
+                None => Default::default(),
+            };
             let acting_for = match &user {
                 Some(u) if u.has_role(crate::auth::roles::Role::Broker) => {
                     match session.get::<ChosenClient>(ACTING_FOR_KEY).unwrap_or(None) {
                         Some(chosen) => {
-                            let state = req
-                                .app_data::<actix_web::web::Data<crate::state::AppState>>()
-                                .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
                             crate::domain::plans::clients::open_name(&state.db, u.id, chosen.id)
                                 .await?
                                 .map(|name| ActingFor {
@@ -85,6 +91,7 @@ impl FromRequest for Page {
                 path: req.path().to_owned(),
                 flash,
                 acting_for,
+                menu,
                 session,
             })
         })

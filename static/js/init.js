@@ -4,3 +4,10 @@ import { initAll } from '/static/govuk/govuk-frontend.min.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
+
+// Panels marked data-kith-open-wide (search filters) start open on screens wider than a phone;
+// on a phone they stay closed so results come first. Without JavaScript they are a plain
+// <details> the person opens.
+if (window.matchMedia('(min-width: 40.0625em)').matches) {
+  document.querySelectorAll('details[data-kith-open-wide]').forEach((d) => { d.open = true })
+}

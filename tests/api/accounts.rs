@@ -172,7 +172,7 @@ async fn signing_in_rotates_the_session_and_signing_out_ends_it() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), "/account");
+    assert_eq!(location(&res), "/", "each role lands on its home page");
     let after = session_cookie(&res).expect("sign-in sets a new cookie");
     assert_ne!(before, after, "session id rotated on sign-in");
     assert!(
@@ -321,7 +321,7 @@ async fn after_sign_in_people_return_only_to_local_pages() {
                 ],
             )
             .await;
-        assert_eq!(location(&res), "/account", "{evil}");
+        assert_eq!(location(&res), "/", "{evil}");
     }
 }
 

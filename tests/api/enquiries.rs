@@ -255,22 +255,6 @@ async fn nobody_else_sees_an_enquiry() {
 }
 
 #[tokio::test]
-async fn a_second_enquiry_about_the_same_service_goes_to_the_open_one() {
-    let app = spawn_app().await;
-    let (_, _, holder, _, listing, id) = enquired(&app).await;
-    let res = holder
-        .post_form(
-            &format!("/listings/{listing}/enquire"),
-            &enquiry_fields("email", ""),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&res), format!("/enquiries/{id}"));
-    let (_, page) = holder.get_text(&format!("/enquiries/{id}")).await;
-    assert!(page.contains("already have an open enquiry"));
-}
-
-#[tokio::test]
 async fn providers_cannot_enquire_and_unpublished_listings_take_no_enquiries() {
     let app = spawn_app().await;
     let (provider, _, _, listing) = published(&app).await;
@@ -437,4 +421,98 @@ async fn a_busy_providers_inbox_pages_through_every_enquiry() {
     let (status, odd) = provider.get_text(&format!("{inbox}?page=x")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(odd.contains("Page 1 of 2"));
+}
+
+#[tokio::test]
+async fn a_second_enquiry_to_the_same_service_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let (_, _, holder, _, listing, first) = enquired(&app).await;
+
+    // The form says there is an open enquiry before anything is typed, and links to it.
+    let (status, form) = holder
+        .get_text(&format!("/listings/{listing}/enquire"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("You already have an open enquiry about this service"));
+    assert!(form.contains(&format!("href=\"/enquiries/{first}\"")));
+
+    // Sent anyway (an old tab): nothing is created and nothing typed is lost.
+    let (status, page) = holder
+        .post_form_text(
+            &format!("/listings/{listing}/enquire"),
+            &[
+                ("support_wanted", "Could you also help with the garden?"),
+                ("when_wanted", "Saturdays"),
+                ("postcode", ""),
+                ("contact_name", "Asha"),
+                ("reply_by", "email"),
+                ("reply_phone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Could you also help with the garden?"));
+    assert!(page.contains("When: Saturdays"));
+    assert!(page.contains(&format!("action=\"/enquiries/{first}/messages\"")));
+    assert_eq!(
+        enquiries::Entity::find().all(&app.db).await.unwrap().len(),
+        1
+    );
+
+    // Sending it there adds it to the open enquiry.
+    let res = holder
+        .post_form(
+            &format!("/enquiries/{first}/messages"),
+            &[(
+                "body",
+                "Could you also help with the garden?\n\nWhen: Saturdays",
+            )],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, thread) = holder.get_text(&format!("/enquiries/{first}")).await;
+    assert!(thread.contains("Could you also help with the garden?"));
+}
+
+#[tokio::test]
+async fn times_are_shown_in_uk_time_bst_in_summer() {
+    let app = spawn_app().await;
+    let (_, _, holder, _, _, id) = enquired(&app).await;
+    let summer = chrono::DateTime::parse_from_rfc3339("2026-07-01T23:30:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let winter = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:05:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut row: enquiries::ActiveModel = enquiry(&app, id).await.into();
+    row.created_at = Set(summer);
+    row.last_message_at = Set(winter);
+    row.update(&app.db).await.unwrap();
+    let (_, thread) = holder.get_text(&format!("/enquiries/{id}")).await;
+    assert!(
+        thread.contains("2 July 2026 at 12:30am"),
+        "BST: an hour ahead"
+    );
+    assert!(!thread.contains("UTC"));
+    let (_, list) = holder.get_text("/enquiries").await;
+    assert!(list.contains("1 December 2026 at 9:05am"), "GMT in winter");
+}
+
+#[tokio::test]
+async fn the_enquiry_form_and_thread_give_the_providers_phone() {
+    let app = spawn_app().await;
+    let (provider, _, holder, _, listing, id) = enquired(&app).await;
+    let _ = provider;
+    let org = organisation_of(&app, listing).await;
+    let mut row: entity::provider_organisations::ActiveModel =
+        entity::provider_organisations::Entity::find_by_id(org)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    row.contact_phone = Set(Some("0161 496 0123".into()));
+    row.update(&app.db).await.unwrap();
+    let (_, thread) = holder.get_text(&format!("/enquiries/{id}")).await;
+    assert!(thread.contains("href=\"tel:01614960123\""), "{thread}");
 }

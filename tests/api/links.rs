@@ -102,11 +102,14 @@ impl Crawl {
     }
 
     async fn walk(&mut self, browser: &Browser, who: &str) {
-        let mut queue = VecDeque::from(["/".to_owned(), "/account".to_owned()]);
-        let mut seen: HashSet<String> = queue.iter().cloned().collect();
+        let mut queue = VecDeque::from([
+            ("/".to_owned(), "the start".to_owned()),
+            ("/account".to_owned(), "the start".to_owned()),
+        ]);
+        let mut seen: HashSet<String> = queue.iter().map(|(u, _)| u.clone()).collect();
         let mut per_route: HashMap<&'static str, usize> = HashMap::new();
         let mut opened = 0;
-        while let Some(url) = queue.pop_front() {
+        while let Some((url, from)) = queue.pop_front() {
             if opened == PAGES_PER_ROLE {
                 break;
             }
@@ -114,7 +117,8 @@ impl Crawl {
             let res = browser.get(&url).await;
             let status = res.status();
             if !(status.is_success() || status.is_redirection()) {
-                self.broken.push(format!("{url} as {who}: {status}"));
+                self.broken
+                    .push(format!("{url} (on {from}) as {who}: {status}"));
                 continue;
             }
             let html = res
@@ -145,7 +149,7 @@ impl Crawl {
                 if *count < URLS_PER_ROUTE {
                     *count += 1;
                     self.reached.insert(pattern);
-                    queue.push_back(target);
+                    queue.push_back((target, url.clone()));
                 }
             }
         }

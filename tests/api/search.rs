@@ -19,7 +19,7 @@ use crate::helpers::{Browser, TestApp, location, spawn_app};
 const INDEX_WAIT: Duration = Duration::from_secs(3);
 
 /// Writes, submits and approves a listing with `changes` applied to the standard fields.
-async fn publish(
+pub(crate) async fn publish(
     app: &TestApp,
     provider: &Browser,
     admin: &Browser,
@@ -220,7 +220,19 @@ async fn relevance_typos_filters_facets_and_distance() {
     let (status, page) = v.get_text("/search?q=gardening&language=Urdu").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("1 service found") && page.contains("Home visits"));
-    assert!(page.contains("<b>gardening</b>"), "highlighted snippet");
+    // The card shows what the provider wrote for search; the API gives the matching words.
+    assert!(page.contains("We help with shopping, cleaning and cooking at home."));
+    let found = api(&v, "q=gardening").await;
+    assert!(
+        found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["snippet_html"]
+                .as_str()
+                .is_some_and(|s| s.contains("<b>gardening</b>"))),
+        "highlighted snippet"
+    );
     assert!(
         page.contains("href=\"/search?q=gardening\""),
         "remove-filter link"
@@ -414,4 +426,57 @@ async fn a_second_process_on_the_same_database_keeps_its_own_index_up_to_date() 
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     wait_for(&elsewhere, "q=befriending", |found| found.is_empty()).await;
+}
+
+#[tokio::test]
+async fn results_come_first_on_phones_and_say_what_each_service_is() {
+    let m = market().await;
+    let visitor = m.app.browser();
+    let id = publish(
+        &m.app,
+        &m.provider,
+        &m.admin,
+        m.org,
+        &[
+            ("title", "Ironing at home"),
+            ("summary", "We iron and fold at your home."),
+        ],
+    )
+    .await;
+    wait_for(&visitor, "q=ironing", |ids| ids == [id]).await;
+
+    let (_, page) = visitor.get_text("/search?q=ironing&near=M33%207AB").await;
+    // The filters are a panel that opens; chosen filters are chips above the results.
+    assert!(page.contains("<details class=\"govuk-details kith-filters\""));
+    assert!(page.contains("Filters (1 chosen)"));
+    assert!(page.contains("Near M33 7AB"));
+    let results_at = page.find("kith-results").unwrap();
+    let filters_at = page.find("Type of support").unwrap();
+    assert!(results_at > page.find("1 service found").unwrap());
+    assert!(
+        filters_at < results_at,
+        "the closed panel comes before, taking one line"
+    );
+    // The card: the provider's summary, the price, where, and badges.
+    assert!(page.contains("We iron and fold at your home."));
+    assert!(page.contains("£18.50 per hour"));
+    assert!(
+        page.contains("Visits your area"),
+        "a home-visit service visits"
+    );
+    assert!(!page.contains("0.0 miles"));
+    assert!(page.contains("Taking new clients</strong>"));
+
+    // A postcode that cannot be found, or a price that is not one, is not shown as chosen.
+    let (_, page) = visitor
+        .get_text("/search?q=ironing&near=ZZ99%209ZZ&max_price=abc")
+        .await;
+    assert!(page.contains("We could not find the postcode ZZ99 9ZZ"));
+    assert!(page.contains("Enter the most you want to pay in pounds"));
+    assert!(!page.contains("Near ZZ99 9ZZ"));
+    assert!(!page.contains("Up to £abc"));
+    assert!(
+        page.contains("<details class=\"govuk-details kith-filters\" data-kith-open-wide open"),
+        "open to fix them"
+    );
 }

@@ -3,6 +3,7 @@
 
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use crate::helpers::fixtures::published;
 use crate::helpers::{PASSWORD, location, spawn_app};
@@ -149,4 +150,73 @@ async fn shortlists_are_private_and_hold_only_published_listings() {
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"shortlist.added".to_owned()));
     assert!(actions.contains(&"shortlist.removed".to_owned()));
+}
+
+#[tokio::test]
+async fn a_shortlist_gives_phone_numbers_and_keeps_a_private_note() {
+    let app = spawn_app().await;
+    let (_, _, _, id) = published(&app).await;
+    let org = entity::listings::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .organisation_id;
+    let mut row: entity::provider_organisations::ActiveModel =
+        entity::provider_organisations::Entity::find_by_id(org)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into();
+    row.contact_phone = Set(Some("0161 496 0123".into()));
+    row.update(&app.db).await.unwrap();
+    let (holder, _) = app.signed_in_as(Role::BudgetHolder).await;
+    let (other, _) = app.signed_in_as(Role::BudgetHolder).await;
+    let id_text = id.to_string();
+    holder
+        .post_form("/shortlist", &[("listing_id", &id_text)])
+        .await;
+
+    let (_, list) = holder.get_text("/shortlist").await;
+    assert!(list.contains("href=\"tel:01614960123\""), "{list}");
+
+    // Too long: refused, naming the field and the length, with the words kept.
+    let long = "n".repeat(501);
+    let (status, page) = holder
+        .post_form_text(
+            "/shortlist/note",
+            &[("listing_id", &id_text), ("note", &long)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("Your note must be 500 characters or fewer – you have 501"));
+    assert!(page.contains(&long));
+
+    let res = holder
+        .post_form(
+            "/shortlist/note",
+            &[
+                ("listing_id", &id_text),
+                ("note", "Spoke to Jo – Tuesdays only"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&res), format!("/shortlist#saved-{id}"));
+    let (_, list) = holder.get_text("/shortlist").await;
+    assert!(list.contains("Spoke to Jo – Tuesdays only"));
+    let (_, printed) = holder.get_text("/shortlist/print").await;
+    assert!(printed.contains("Your note: "));
+
+    // Private: another person cannot write on it (it is not on their shortlist).
+    let res = other
+        .post_form(
+            "/shortlist/note",
+            &[("listing_id", &id_text), ("note", "x")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (_, theirs) = other.get_text("/shortlist").await;
+    assert!(!theirs.contains("Spoke to Jo"));
 }

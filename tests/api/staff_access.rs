@@ -56,10 +56,7 @@ async fn accept_as_new(app: &TestApp, link: &str, email: &str) -> Browser {
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        invitee.second_factor(email, &location(&res)).await,
-        "/account"
-    );
+    assert_eq!(invitee.second_factor(email, &location(&res)).await, "/");
     invitee
 }
 
@@ -153,7 +150,7 @@ async fn attack_1_a_confirmed_account_accepts_only_when_signed_in_as_itself() {
     let res = owner.post_form(&link, &[]).await;
     assert_eq!(
         owner.second_factor(&existing.email, &location(&res)).await,
-        "/account"
+        "/"
     );
     assert_eq!(
         owner.get("/commissioner/market").await.status(),

@@ -182,7 +182,7 @@ async fn a_browser_can_be_told_not_to_ask_and_others_still_are() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     mine.post_form("/sign-out", &[]).await;
     let res = mine.try_sign_in(&checker.email, PASSWORD).await;
-    assert_eq!(location(&res), "/account", "not asked again here");
+    assert_eq!(location(&res), "/", "not asked again here");
     assert_eq!(mine.get("/checker").await.status(), StatusCode::OK);
 
     let other = app.browser();

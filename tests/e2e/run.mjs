@@ -78,7 +78,8 @@ async function audit(page, name) {
   results.pages.add(`${url.pathname}${url.search}`);
   await page.addScriptTag({ content: axeSource });
   const found = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    // WCAG 2.0–2.2 A and AA, and "region": everything on the page inside a landmark.
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, rules: { region: { enabled: true } } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   }, AXE_TAGS);
   for (const v of found) {
@@ -147,7 +148,24 @@ async function signIn(context, email) {
 
 async function newContext(browser, base, width = 1024) {
   // The page's Content-Security-Policy forbids inline scripts, so axe's injection bypasses it.
-  return browser.newContext({ baseURL: base, viewport: { width, height: 900 }, bypassCSP: true });
+  // A phone is 390 × 844 (an iPhone 12 to 15); wider screens get 900 px of height.
+  const height = width <= 390 ? 844 : 900;
+  return browser.newContext({ baseURL: base, viewport: { width, height }, bypassCSP: true });
+}
+
+/** How far the page scrolls sideways (0 when it fits). */
+async function sideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** Whether the first element matching `selector` starts within the first screen. */
+async function onFirstScreen(page, selector) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return { found: false };
+    const r = el.getBoundingClientRect();
+    return { found: true, top: Math.round(r.top), bottom: Math.round(r.bottom), screen: window.innerHeight, visible: r.width > 0 && r.height > 0 };
+  }, selector);
 }
 
 /** Every page without a path parameter that this role may open. */
@@ -273,6 +291,91 @@ async function searchJourney(browser, base) {
   await go(page, '/shortlist', 'shortlist');
   check((await page.content()).includes(title), `the shortlist shows “${title}”`);
   await context.close();
+}
+
+async function phoneJourney(browser, base) {
+  console.log('== on a 390 px phone: results first, contact first, a home page per role, saved searches, reports');
+  const context = await newContext(browser, base, 390);
+  const page = await signIn(context, 'budget.holder@kith.example');
+  check(new URL(page.url()).pathname === '/', `signing in lands on the home page (now at ${page.url()})`);
+  await audit(page, 'phone-home-budget-holder');
+  await go(page, '/search?q=help&near=M33+7AB', 'phone-search');
+  const first = await onFirstScreen(page, '.kith-result h2');
+  check(first.found && first.bottom <= first.screen, `the first result's heading is on the first screen at 390 px (top ${first.top} of ${first.screen})`);
+  check(await sideways(page) <= 0, 'the results do not scroll sideways');
+  // The filters open from one line, without leaving the page.
+  await page.locator('summary', { hasText: /^Filters/ }).click();
+  await page.locator('input[name="accepting"]').check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await audit(page, 'phone-search-filtered');
+  check((await page.content()).includes('Taking new clients<span class="govuk-visually-hidden">: remove this filter'), 'the chosen filter is a chip');
+  // Save the search for emails.
+  await page.locator('summary', { hasText: 'Save this search' }).click();
+  await page.getByLabel('Name this search').fill('Help near home');
+  await page.getByLabel('Email me once a day when there are new services').check();
+  await page.getByRole('button', { name: 'Save search' }).click();
+  await audit(page, 'phone-saved-searches');
+  check((await page.content()).includes('Help near home'), 'the saved search is listed');
+
+  await page.goto('/search?q=help&near=M33+7AB');
+  await page.locator('.kith-result h2 a').first().click();
+  await audit(page, 'phone-listing');
+  const phone = await onFirstScreen(page, 'main a[href^="tel:"]');
+  check(phone.found && phone.bottom <= phone.screen, `the phone number is on the first screen of a listing at 390 px (top ${phone.top})`);
+  check(await sideways(page) <= 0, 'the listing does not scroll sideways');
+  const listing = new URL(page.url()).pathname;
+
+  // A second enquiry to a service already asked: announced before the form.
+  await go(page, '/enquiries', 'phone-enquiries');
+  const open = page.locator('main a[href^="/enquiries/"]').first();
+  if (await open.count()) {
+    await open.click();
+    await page.waitForLoadState('load');
+    const service = await page.locator('main a[href^="/listings/"]').first().getAttribute('href');
+    await go(page, `${service}/enquire`, 'phone-enquiry-already-open');
+    const text = await page.content();
+    check(text.includes('You already have an open enquiry') || text.includes('Send an enquiry'), 'the enquiry form opens');
+  }
+  for (const path of ['/shortlist', '/plan', '/enquiries', '/saved-searches', '/account']) {
+    await go(page, path, `phone${path}`);
+    check(await sideways(page) <= 0, `${path} does not scroll sideways at 390 px`);
+  }
+  await context.close();
+
+  // Anyone reports a problem with a listing; a mistake first, then sent.
+  const visitor = await newContext(browser, base, 390);
+  const v = await visitor.newPage();
+  await go(v, `${listing}/report`, 'phone-report-form');
+  await v.getByRole('button', { name: 'Send report' }).click();
+  await audit(v, 'phone-report-errors');
+  check((await v.content()).includes('Select what is wrong with the listing'), 'the report form names what is missing');
+  await v.getByLabel('The phone number, email or website is wrong').check();
+  await v.getByLabel('Tell us what is wrong').fill('The phone number rings out.');
+  await v.getByRole('button', { name: 'Send report' }).click();
+  await audit(v, 'phone-report-sent');
+  check((await v.content()).includes('Your report has been sent'), 'the report is acknowledged');
+  await visitor.close();
+
+  // Each role's home page, on a phone and at desktop width.
+  for (const width of [390, 1280]) {
+    for (const email of ['broker@kith.example', 'provider@kith.example', 'checker@kith.example', 'commissioner@kith.example', 'admin@kith.example']) {
+      const c = await newContext(browser, base, width);
+      const p = await signIn(c, email);
+      check(new URL(p.url()).pathname === '/', `${email} lands on the home page`);
+      await audit(p, `home-${email.split('@')[0]}-${width}`);
+      check(await sideways(p) <= 0, `${email}'s home page does not scroll sideways at ${width}`);
+      if (email.startsWith('admin') && width === 390) {
+        await go(p, '/admin/reports', 'phone-admin-reports');
+        await p.getByRole('button', { name: /^Resolve/ }).first().click();
+        await audit(p, 'phone-admin-report-error');
+        check((await p.content()).includes('Enter what was done about the report'), 'resolving asks what was done');
+        await p.getByLabel('What was done').first().fill('Provider updated the number.');
+        await p.getByRole('button', { name: /^Resolve/ }).first().click();
+        await audit(p, 'phone-admin-report-resolved');
+      }
+      await c.close();
+    }
+  }
 }
 
 async function registerJourney(browser, base) {
@@ -550,7 +653,7 @@ async function keyboardAndPhone(browser, base) {
 
   const phone = await newContext(browser, base, 320);
   const signedIn = await signIn(phone, 'admin@kith.example');
-  for (const path of ['/', '/search?q=help&near=M33+7AB', '/shortlist', '/funding', '/market-position-statements', '/admin', '/admin/listings', '/admin/import', '/commissioner/market', '/account']) {
+  for (const path of ['/', '/search?q=help&near=M33+7AB', '/shortlist', '/funding', '/market-position-statements', '/admin', '/admin/listings', '/admin/import', '/admin/reports', '/admin/audit', '/commissioner/market', '/saved-searches', '/account']) {
     await signedIn.goto(path);
     const wide = await signedIn.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     check(wide <= 0, `${path} scrolls sideways by ${wide}px at 320px`);
@@ -575,6 +678,7 @@ async function main() {
     await fundJourney(browser, base);
     await keyboardJourney(browser, base);
     await keyboardAndPhone(browser, base);
+    await phoneJourney(browser, base);
     await sweep(browser, base, routes);
     await personalDataJourney(browser, base);
     await twoFactorJourney(browser, base);

@@ -127,6 +127,7 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
         opens: rng.gen_bool(0.5).then_some(9 * 60),
         closes: rng.gen_bool(0.5).then_some(17 * 60),
         lang: None,
+        photo: None,
     }
 }
 

@@ -43,6 +43,19 @@ impl EnquiryForm {
         }
     }
 
+    /// What was typed about the support, as one message (for an enquiry already open about
+    /// the same service); empty when nothing was typed.
+    pub fn as_message(&self) -> String {
+        let support = self.support_wanted.trim();
+        let when = self.when_wanted.trim();
+        match (support.is_empty(), when.is_empty()) {
+            (true, true) => String::new(),
+            (false, true) => support.to_owned(),
+            (true, false) => format!("When: {when}"),
+            (false, false) => format!("{support}\n\nWhen: {when}"),
+        }
+    }
+
     /// `broker_may_reply`: the enquiry is for a broker's client, so "reply to the broker" is
     /// a choice.
     pub fn parse(&self, broker_may_reply: bool) -> Result<NewEnquiry, FieldErrors> {

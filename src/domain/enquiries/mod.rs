@@ -279,7 +279,7 @@ pub async fn awaiting_provider(
 }
 
 /// The open enquiry this holder already has about a listing, if any.
-async fn open_for(
+pub async fn open_for(
     conn: &impl ConnectionTrait,
     holder: Holder,
     listing_id: ListingId,

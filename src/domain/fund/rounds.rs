@@ -73,7 +73,7 @@ impl Phase {
     }
 }
 
-/// Applications are accepted from the opening day to the end of the closing day (UTC).
+/// Applications are accepted from the opening day to the end of the closing day (UK time).
 pub fn phase(round: &fund_rounds::Model, today: NaiveDate) -> Phase {
     if round.status != RoundStatus::Published {
         Phase::Draft

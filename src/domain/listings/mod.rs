@@ -6,6 +6,7 @@ pub mod content;
 pub mod export;
 pub mod form;
 pub mod reach;
+pub mod reports;
 pub mod review;
 
 use crate::stored_files::{Released, Store};
@@ -421,7 +422,10 @@ pub async fn public_listing(
     let modified = live.revision.decided_at.unwrap_or(view.listing.updated_at);
     Ok(Some(PublicListing {
         listing: view.listing,
-        approved_on: live.revision.decided_at.map(|t| t.date_naive()),
+        approved_on: live
+            .revision
+            .decided_at
+            .map(|t| crate::domain::dates::uk_date(&t)),
         modified,
         content: live.content,
         provider: PublicProfile::from(view.org),

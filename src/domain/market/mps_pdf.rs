@@ -302,7 +302,7 @@ pub fn document(m: &mps_documents::Model, council: &str) -> typeset::Document {
             format_date(&m.period_from),
             format_date(&m.period_to),
             match m.published_at {
-                Some(at) => format!(" Published {}.", format_date(&at.date_naive())),
+                Some(at) => format!(" Published {}.", crate::domain::dates::format_uk_date(&at)),
                 None => " Draft: not yet published.".to_owned(),
             }
         )),

@@ -17,11 +17,15 @@ use crate::domain::plans::clients::{Acting, Holder};
 
 /// Enough to compare and print; more is a sign of a script, not a person.
 pub const MAX_ITEMS: usize = 50;
+/// A private note on a saved service.
+pub const MAX_NOTE_CHARS: usize = 500;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ShortlistError {
     #[error("This service is not available")]
     NotAvailable,
+    #[error("Your note must be {MAX_NOTE_CHARS} characters or fewer – you have {0}")]
+    NoteTooLong(usize),
     #[error("A shortlist can hold {MAX_ITEMS} services. Remove some before adding more.")]
     Full,
     #[error(transparent)]
@@ -35,6 +39,8 @@ pub struct Entry {
     pub listing_id: ListingId,
     pub saved_at: chrono::DateTime<Utc>,
     pub listing: Option<PublicListing>,
+    /// The holder's private note (signed-in shortlists only).
+    pub note: Option<String>,
 }
 
 async fn rows(
@@ -75,6 +81,7 @@ pub async fn entries(
             listing_id: row.listing_id,
             saved_at: row.created_at,
             listing: listings::public_listing(db, row.listing_id).await?,
+            note: row.note,
         });
     }
     Ok(out)
@@ -91,6 +98,7 @@ pub async fn visitor_entries(
             listing_id: id,
             saved_at: Utc::now(),
             listing: listings::public_listing(db, id).await?,
+            note: None,
         });
     }
     Ok(out)
@@ -151,6 +159,46 @@ pub async fn add(
     audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// Keeps (or, when blank, clears) the holder's private note on a saved service. Returns
+/// whether the service is on their shortlist. The note's words stay out of the audit log.
+pub async fn set_note(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    acting: &Acting,
+    listing_id: ListingId,
+    note: &str,
+) -> Result<bool, ShortlistError> {
+    let note = note.trim();
+    let chars = note.chars().count();
+    if chars > MAX_NOTE_CHARS {
+        return Err(ShortlistError::NoteTooLong(chars));
+    }
+    let txn = db.begin_write().await?;
+    let updated = shortlist_items::Entity::update_many()
+        .col_expr(
+            shortlist_items::Column::Note,
+            sea_orm::sea_query::Expr::value((!note.is_empty()).then(|| note.to_owned())),
+        )
+        .filter(acting.holder.condition(
+            shortlist_items::Column::HolderUserId,
+            shortlist_items::Column::ClientId,
+        ))
+        .filter(shortlist_items::Column::ListingId.eq(listing_id))
+        .exec(&txn)
+        .await?
+        .rows_affected
+        > 0;
+    if updated {
+        let mut event = Event::new(Action::ShortlistNoteSaved, "listing", listing_id);
+        if let Some(detail) = acting.on_behalf() {
+            event = event.detail(detail);
+        }
+        audit::record(&txn, actor, event).await?;
+    }
+    txn.commit().await?;
+    Ok(updated)
 }
 
 pub async fn remove(

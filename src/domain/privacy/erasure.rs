@@ -10,9 +10,10 @@ use entity::users::UserId;
 use entity::{
     audit_log, audit_reasons, auth_tokens, broker_clients, checker_assignments, checker_profiles,
     enquiries, enquiry_messages, erasure_requests, fund_applications, fund_reviews, inspections,
-    invitations, listing_revisions, mail_outbox, provider_evidence, provider_evidence_files,
-    provider_members, provider_organisations, provider_reviews, recovery_codes, service_reviews,
-    sessions, shortlist_items, support_plan_items, support_plans, two_factor, user_roles, users,
+    invitations, listing_reports, listing_revisions, mail_outbox, provider_evidence,
+    provider_evidence_files, provider_members, provider_organisations, provider_reviews,
+    recovery_codes, saved_search_alerts, saved_searches, service_reviews, sessions,
+    shortlist_items, support_plan_items, support_plans, two_factor, user_roles, users,
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -529,6 +530,16 @@ async fn erase_person(
         shortlist_items::Column::HolderUserId.eq(id),
     )
     .await?;
+    delete_saved_searches(txn, saved_searches::Column::UserId.eq(id)).await?;
+    // Problems they reported stay (the listing may still need putting right), unnamed.
+    listing_reports::Entity::update_many()
+        .col_expr(
+            listing_reports::Column::ReporterUserId,
+            Expr::value(None::<i64>),
+        )
+        .filter(listing_reports::Column::ReporterUserId.eq(id))
+        .exec(txn)
+        .await?;
 
     user_roles::Entity::delete_many()
         .filter(user_roles::Column::UserId.eq(id))
@@ -831,6 +842,7 @@ pub(super) async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<R
         shortlist_items::Column::ClientId.eq(id),
     )
     .await?;
+    delete_saved_searches(txn, saved_searches::Column::ClientId.eq(id)).await?;
     let now = Utc::now();
     let client = broker_clients::Entity::find_by_id(id)
         .one(txn)
@@ -932,6 +944,28 @@ async fn delete_reviews(
     .await?;
     service_reviews::Entity::delete_many()
         .filter(which)
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+async fn delete_saved_searches(
+    txn: &DatabaseTransaction,
+    whose: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), DbErr> {
+    let ids: Vec<i64> = saved_searches::Entity::find()
+        .select_only()
+        .column(saved_searches::Column::Id)
+        .filter(whose)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    saved_search_alerts::Entity::delete_many()
+        .filter(saved_search_alerts::Column::SavedSearchId.is_in(ids.clone()))
+        .exec(txn)
+        .await?;
+    saved_searches::Entity::delete_many()
+        .filter(saved_searches::Column::Id.is_in(ids))
         .exec(txn)
         .await?;
     Ok(())

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use entity::{
     audit_log, audit_reasons, broker_clients, checker_assignments, checker_profiles, enquiries,
     enquiry_messages, erasure_requests, fund_applications, fund_reviews, inspections, invitations,
-    mail_outbox, provider_evidence, provider_evidence_files, provider_members,
-    provider_organisations, recovery_codes, service_reviews, sessions, shortlist_items,
-    support_plan_items, support_plans, two_factor, user_roles, users,
+    listing_reports, mail_outbox, provider_evidence, provider_evidence_files, provider_members,
+    provider_organisations, recovery_codes, saved_searches, service_reviews, sessions,
+    shortlist_items, support_plan_items, support_plans, two_factor, user_roles, users,
 };
 use maud::{DOCTYPE, Markup, html};
 use sea_orm::{
@@ -258,6 +258,26 @@ async fn person(
         "Services saved to the shortlist.",
         shortlist_items::Entity::find()
             .filter(shortlist_items::Column::HolderUserId.eq(id))
+            .into_json()
+            .all(conn)
+            .await?,
+    ));
+    kinds.push(kind(
+        "saved-searches",
+        "Saved searches",
+        "Searches saved to be emailed about new services (their own and their clients').",
+        saved_searches::Entity::find()
+            .filter(saved_searches::Column::UserId.eq(id))
+            .into_json()
+            .all(conn)
+            .await?,
+    ));
+    kinds.push(kind(
+        "problem-reports",
+        "Problems reported with listings",
+        "Reports they made, signed in, about listings.",
+        listing_reports::Entity::find()
+            .filter(listing_reports::Column::ReporterUserId.eq(id))
             .into_json()
             .all(conn)
             .await?,
@@ -529,6 +549,16 @@ async fn client(conn: &impl ConnectionTrait, id: i64) -> Result<Export, ExportEr
             .all(conn)
             .await?,
     ));
+    kinds.push(kind(
+        "saved-searches",
+        "Saved searches",
+        "Searches the broker saved for the client, to be emailed about new services.",
+        saved_searches::Entity::find()
+            .filter(saved_searches::Column::ClientId.eq(id))
+            .into_json()
+            .all(conn)
+            .await?,
+    ));
     let on_behalf = format!("on behalf of client {id}");
     let mut about = vec![("client".to_owned(), id.to_string())];
     about.extend(
@@ -718,7 +748,7 @@ impl Export {
                     main {
                         h1 { "Personal data held by Kith" }
                         p { "About: " strong { (self.name) } }
-                        p { "Made on " (self.generated_at.format("%-d %B %Y at %H:%M UTC")) "." }
+                        p { "Made on " (crate::domain::dates::format_time(&self.generated_at)) " (UK time)." }
                         p { "Each section below is also in this folder as a JSON file, for \
                              other systems. Uploaded documents are in the files folder." }
                         h2 { "Contents" }

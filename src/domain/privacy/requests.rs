@@ -105,14 +105,14 @@ pub async fn request(
 /// The day by which the council must answer a request made at `at` (one month, as UK GDPR
 /// Article 12(3) gives), as pages and emails say it.
 pub fn answer_by(at: DateTime<Utc>) -> String {
-    let due = at
-        .date_naive()
+    let day = crate::domain::dates::uk_date(&at);
+    let due = day
         .checked_add_months(chrono::Months::new(1))
-        .unwrap_or(at.date_naive());
-    due.format("%-d %B %Y").to_string()
+        .unwrap_or(day);
+    crate::domain::dates::format_date(&due)
 }
 
-async fn active_admins(conn: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
+pub async fn active_admins(conn: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
     let ids: Vec<UserId> = user_roles::Entity::find()
         .select_only()
         .column(user_roles::Column::UserId)

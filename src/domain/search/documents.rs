@@ -175,6 +175,10 @@ pub async fn listing_doc(
         opens: c.availability.from.as_deref().and_then(minute_of_day),
         closes: c.availability.to.as_deref().and_then(minute_of_day),
         lang: c.lang().map(str::to_owned),
+        photo: c.photos.first().map(|p| search_index::Photo {
+            thumbnail: p.thumbnail.clone(),
+            alt: p.alt.clone(),
+        }),
     };
     Ok(Some(Projection {
         doc,

@@ -5,3 +5,4 @@ pub mod changes;
 pub mod documents;
 pub mod log;
 pub mod params;
+pub mod saved;

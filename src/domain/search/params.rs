@@ -70,6 +70,9 @@ pub struct ParsedSearch {
     /// The sector or district searched from (what the demand log keeps).
     pub area: Option<String>,
     pub notices: Vec<String>,
+    /// The parameters that took effect: a postcode that could not be found, a price that is
+    /// not a number and values the search does not know are left out (the chips show these).
+    pub applied: SearchParams,
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -147,6 +150,12 @@ impl SearchParams {
             }
             parsed
         };
+        let unit = crate::domain::listings::content::PriceUnit::parse(&self.unit);
+        let min_rating = self
+            .min_rating
+            .parse::<f32>()
+            .ok()
+            .filter(|r| (1.0..=4.0).contains(r));
         let sort = match self.sort.as_str() {
             "distance" if located.is_some() => Sort::Distance,
             "price" => Sort::Price,
@@ -163,28 +172,40 @@ impl SearchParams {
             near: located.as_ref().map(|l| l.point),
             radius_miles,
             max_price_pence,
-            price_unit: (!self.unit.is_empty()).then(|| self.unit.clone()),
+            price_unit: unit.map(|u| u.as_str().to_owned()),
             accepting_only: self.accepting,
             dbs_checked: self.dbs,
             insured: self.insured,
             quality_checked: self.quality,
-            min_rating: self
-                .min_rating
-                .parse::<f32>()
-                .ok()
-                .filter(|r| (1.0..=4.0).contains(r)),
+            min_rating,
             modified_after: None,
             opens_from: None,
             closes_by: None,
             with_location: false,
+            only_listings: None,
             sort,
             offset: (self.page as usize - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,
+        };
+        let kept = |ok: bool, value: &String| if ok { value.clone() } else { String::new() };
+        let applied = SearchParams {
+            near: kept(located.is_some(), &self.near),
+            radius: kept(radius_miles.is_some() && located.is_some(), &self.radius),
+            max_price: kept(max_price_pence.is_some(), &self.max_price),
+            unit: kept(unit.is_some(), &self.unit),
+            min_rating: kept(min_rating.is_some(), &self.min_rating),
+            sort: kept(
+                matches!(self.sort.as_str(), "price" | "rating")
+                    || (self.sort == "distance" && located.is_some()),
+                &self.sort,
+            ),
+            ..self.clone()
         };
         ParsedSearch {
             request,
             area: located.map(|l| l.area),
             notices,
+            applied,
         }
     }
 
@@ -319,9 +340,22 @@ mod tests {
             p.href_without("language", "Polish"),
             "/search?q=home+help&near=m33+7ab&max_price=%C2%A320&sort=distance&accepting=yes"
         );
-        let bad = SearchParams::from_fields(&fields(&[("near", "nowhere"), ("sort", "distance")]));
+        let bad = SearchParams::from_fields(&fields(&[
+            ("near", "ZZ99 9ZZ"),
+            ("sort", "distance"),
+            ("max_price", "abc"),
+            ("unit", "fortnight"),
+            ("radius", "7"),
+            ("accepting", "yes"),
+        ]));
         let parsed = bad.parse();
-        assert_eq!(parsed.notices.len(), 1);
+        assert_eq!(parsed.notices.len(), 2);
         assert_eq!(parsed.request.sort, Sort::Relevance);
+        assert_eq!(parsed.request.price_unit, None);
+        // Only what took effect is shown as chosen.
+        assert_eq!(
+            parsed.applied.pairs(),
+            vec![("accepting", "yes".to_owned())]
+        );
     }
 }

@@ -139,7 +139,7 @@ pub async fn accept_invitation(
         // A staff role is used only with a second factor: set it up now, then in.
         crate::auth::second_factor::begin(
             &session,
-            &crate::auth::second_factor::PendingSignIn::new(user_id, paths::account(), true),
+            &crate::auth::second_factor::PendingSignIn::new(user_id, paths::home(), true),
         )?;
         set_flash(
             &session,
@@ -153,7 +153,7 @@ pub async fn accept_invitation(
             &session,
             &format!("You now have the {} role", open.role.label().to_lowercase()),
         );
-        Ok(see_other(&paths::account()))
+        Ok(see_other(&paths::home()))
     } else {
         // Unreachable in practice: a confirmed account accepts only while signed in as itself.
         Ok(see_other(&format!(

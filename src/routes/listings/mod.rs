@@ -2,6 +2,7 @@
 //! public listing page.
 
 pub mod admin;
+pub mod reports;
 
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
@@ -179,6 +180,7 @@ async fn manage_page(
     let revisions = listings::revisions(&state.db, id).await?;
     let names = category_names(state).await?;
     let name = name_of(&names);
+    let reports = crate::domain::listings::reports::open_for_provider(&state.db, id).await?;
     let m = ManageView {
         view: &view,
         revisions: &revisions,
@@ -186,6 +188,7 @@ async fn manage_page(
         today: state.clock.today(),
         category_name: &name,
         photo_alt,
+        reports: &reports,
     };
     Ok(html_page(
         form_status(errors),

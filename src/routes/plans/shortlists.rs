@@ -24,6 +24,7 @@ impl From<ShortlistError> for AppError {
     fn from(err: ShortlistError) -> Self {
         match err {
             ShortlistError::NotAvailable => AppError::NotFound,
+            ShortlistError::NoteTooLong(_) => AppError::BadRequest(err.to_string()),
             ShortlistError::Full => AppError::Conflict(err.to_string()),
             ShortlistError::Listing(e) => e.into(),
             ShortlistError::Db(e) => e.into(),
@@ -116,16 +117,26 @@ pub async fn show(
     state: web::Data<AppState>,
     session: Session,
 ) -> AppResult<maud::Markup> {
+    shortlist_page(&page, &state, &session, None).await
+}
+
+/// The shortlist, with a note that could not be kept (its listing, what was typed, why).
+async fn shortlist_page(
+    page: &Page,
+    state: &AppState,
+    session: &Session,
+    note_error: Option<(ListingId, &str, String)>,
+) -> AppResult<maud::Markup> {
     let (entries, acting) = match &page.user {
         Some(user) => {
-            let acting = acting::current(&state, &session, user).await?;
+            let acting = acting::current(state, session, user).await?;
             (
                 shortlists::entries(&state.db, acting.holder).await?,
                 Some(acting),
             )
         }
         None => (
-            shortlists::visitor_entries(&state.db, &visitor_ids(&session)).await?,
+            shortlists::visitor_entries(&state.db, &visitor_ids(session)).await?,
             None,
         ),
     };
@@ -135,14 +146,66 @@ pub async fn show(
         .as_ref()
         .is_some_and(|u| u.has_role(Role::BudgetHolder) || u.has_role(Role::Broker));
     Ok(view::shortlist(
-        &page,
+        page,
         &view::ShortlistPage {
             entries: &entries,
             client,
             signed_in: page.user.is_some(),
             can_enquire,
+            note_error,
         },
     ))
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoteForm {
+    listing_id: String,
+    #[serde(default)]
+    client: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn save_note(
+    page: Page,
+    state: web::Data<AppState>,
+    user: crate::auth::CurrentUser,
+    RequestActor(actor): RequestActor,
+    session: Session,
+    form: web::Form<NoteForm>,
+) -> AppResult<HttpResponse> {
+    let listing_id: ListingId = form
+        .listing_id
+        .trim()
+        .parse()
+        .ok()
+        .filter(|id: &ListingId| id.0 > 0)
+        .ok_or(AppError::NotFound)?;
+    let acting = acting::from_form(&state, &user, &form.client).await?;
+    match shortlists::set_note(&state.db, &actor, &acting, listing_id, &form.note).await {
+        Ok(true) => {
+            set_flash(&session, "Note saved");
+            Ok(see_other(&format!(
+                "{}#saved-{listing_id}",
+                paths::shortlist()
+            )))
+        }
+        Ok(false) => Err(AppError::NotFound),
+        Err(err @ ShortlistError::NoteTooLong(_)) => {
+            let markup = shortlist_page(
+                &page,
+                &state,
+                &session,
+                Some((listing_id, &form.note, err.to_string())),
+            )
+            .await?;
+            Ok(crate::routes::html_page(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+                markup,
+            ))
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 pub async fn print(

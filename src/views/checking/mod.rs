@@ -197,43 +197,47 @@ fn due_section(o: &Overview, today: NaiveDate) -> Markup {
         @if counts.is_empty() {
             p class="govuk-body" { "Nothing is due." }
         } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { "By area" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Area" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Due soon" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Not assigned" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for (district, (soon, overdue, unassigned)) in &counts {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_checking()) "?area=" (district) } { (district) } }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (soon) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (overdue) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (unassigned) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="By area" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "By area" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Area" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Due soon" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Not assigned" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for (district, (soon, overdue, unassigned)) in &counts {
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { a class="govuk-link" href={ (paths::admin_checking()) "?area=" (district) } { (district) } }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (soon) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (overdue) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (unassigned) }
+                            }
                         }
                     }
                 }
             }
             @if let Some(area) = o.area { p class="govuk-body" { "Showing " (area) ". " a class="govuk-link" href=(paths::admin_checking()) { "Show every area" } } }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { "Listings due" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Listing" }
-                    th scope="col" class="govuk-table__header" { "Area" }
-                    th scope="col" class="govuk-table__header" { "Due" }
-                    th scope="col" class="govuk-table__header" { "Checker" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for d in shown.iter().take(200) {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(d.listing_id)) { (d.title) } br; span class="kith-secondary-text" { (d.provider_name) } }
-                            td class="govuk-table__cell" { (d.district.as_deref().unwrap_or("Unknown")) }
-                            td class="govuk-table__cell" { @if d.overdue(today) { (tag("Overdue", Some("red"))) " " } (format_date(&d.due_on)) }
-                            td class="govuk-table__cell" {
-                                @if d.assigned { "Assigned" }
-                                @else { a class="govuk-link" href=(paths::admin_listing_assign(d.listing_id)) { "Assign" span class="govuk-visually-hidden" { " a checker to " (d.title) } } }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Listings due" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Listings due" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Listing" }
+                        th scope="col" class="govuk-table__header" { "Area" }
+                        th scope="col" class="govuk-table__header" { "Due" }
+                        th scope="col" class="govuk-table__header" { "Checker" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for d in shown.iter().take(200) {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(d.listing_id)) { (d.title) } br; span class="kith-secondary-text" { (d.provider_name) } }
+                                td class="govuk-table__cell" { (d.district.as_deref().unwrap_or("Unknown")) }
+                                td class="govuk-table__cell" { @if d.overdue(today) { (tag("Overdue", Some("red"))) " " } (format_date(&d.due_on)) }
+                                td class="govuk-table__cell" {
+                                    @if d.assigned { "Assigned" }
+                                    @else { a class="govuk-link" href=(paths::admin_listing_assign(d.listing_id)) { "Assign" span class="govuk-visually-hidden" { " a checker to " (d.title) } } }
+                                }
                             }
                         }
                     }
@@ -258,23 +262,25 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
             @if checkers.is_empty() {
                 p class="govuk-body" { "There are no quality checkers yet." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Checkers and their workload" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Checker" }
-                        th scope="col" class="govuk-table__header" { "Areas" }
-                        th scope="col" class="govuk-table__header" { "Training" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Open checks" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for c in checkers {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (c.user.display_name) br; span class="kith-secondary-text kith-break-words" { (c.user.email) } }
-                                td class="govuk-table__cell" { @if c.profile.areas.is_empty() { "Not given" } @else { (c.profile.areas.join(", ")) } }
-                                td class="govuk-table__cell" { (c.profile.training_labels().len()) " of " (TRAINING.len()) " courses" }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (c.open_assignments) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { @if c.overdue > 0 { (tag(&c.overdue.to_string(), Some("red"))) } @else { "0" } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Checkers and their workload" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Checkers and their workload" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Checker" }
+                            th scope="col" class="govuk-table__header" { "Areas" }
+                            th scope="col" class="govuk-table__header" { "Training" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Open checks" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for c in checkers {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { (c.user.display_name) br; span class="kith-secondary-text kith-break-words" { (c.user.email) } }
+                                    td class="govuk-table__cell" { @if c.profile.areas.is_empty() { "Not given" } @else { (c.profile.areas.join(", ")) } }
+                                    td class="govuk-table__cell" { (c.profile.training_labels().len()) " of " (TRAINING.len()) " courses" }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (c.open_assignments) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { @if c.overdue > 0 { (tag(&c.overdue.to_string(), Some("red"))) } @else { "0" } }
+                                }
                             }
                         }
                     }
@@ -283,26 +289,28 @@ pub fn admin_overview(page: &Page, o: &Overview, today: NaiveDate) -> Markup {
             h2 class="govuk-heading-m" { "Open checks" }
             @if open.is_empty() { p class="govuk-body" { "No open checks." } }
             @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Open checks" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Listing" }
-                        th scope="col" class="govuk-table__header" { "Checker" }
-                        th scope="col" class="govuk-table__header" { "Due" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                        th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Cancel" } }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for v in open {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.assignment.listing_id)) { (v.listing_title) } br; span class="kith-secondary-text" { (v.provider_name) } }
-                                td class="govuk-table__cell" { (v.checker_name) }
-                                td class="govuk-table__cell" { (format_date(&v.assignment.due_on)) }
-                                td class="govuk-table__cell" { @if v.overdue(today) { (tag("Overdue", Some("red"))) } @else { (status_label(v.assignment.status)) } }
-                                td class="govuk-table__cell" {
-                                    (button_form(&paths::admin_assignment_cancel(v.assignment.id), &csrf, &[], html! {
-                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Cancel" span class="govuk-visually-hidden" { " the check of " (v.listing_title) } }
-                                    }))
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Open checks" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Open checks" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Listing" }
+                            th scope="col" class="govuk-table__header" { "Checker" }
+                            th scope="col" class="govuk-table__header" { "Due" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                            th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Cancel" } }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for v in open {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.assignment.listing_id)) { (v.listing_title) } br; span class="kith-secondary-text" { (v.provider_name) } }
+                                    td class="govuk-table__cell" { (v.checker_name) }
+                                    td class="govuk-table__cell" { (format_date(&v.assignment.due_on)) }
+                                    td class="govuk-table__cell" { @if v.overdue(today) { (tag("Overdue", Some("red"))) } @else { (status_label(v.assignment.status)) } }
+                                    td class="govuk-table__cell" {
+                                        (button_form(&paths::admin_assignment_cancel(v.assignment.id), &csrf, &[], html! {
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Cancel" span class="govuk-visually-hidden" { " the check of " (v.listing_title) } }
+                                        }))
+                                    }
                                 }
                             }
                         }

@@ -164,7 +164,7 @@ pub fn badge(listing_id: ListingId, m: &inspections::Model) -> Markup {
             h2 class="govuk-heading-m" id="quality-heading" { "Quality checked" }
             p class="govuk-body" {
                 "Overall: " (rating_tag(m.overall_score))
-                @if let Some(at) = m.published_at { " – checked by the council, published " (format_date(&at.date_naive())) }
+                @if let Some(at) = m.published_at { " – checked by the council, published " (crate::domain::dates::format_uk_date(&at)) }
             }
             dl class="govuk-summary-list govuk-summary-list--no-border" {
                 @for (name, score, _) in public_findings(m) {

@@ -186,30 +186,32 @@ pub fn round_admin(page: &Page, p: &RoundAdmin, errors: &FieldErrors) -> Markup 
             @if p.ranking.is_empty() {
                 p class="govuk-body" { "No applications have been sent yet." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Ranked by weighted score (out of " (MAX_SCORE) ")" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Rank" }
-                        th scope="col" class="govuk-table__header" { "Applicant" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Score" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Reviews" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Asks for" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Running total" }
-                        th scope="col" class="govuk-table__header" { "Decision" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for (i, row) in p.ranking.iter().enumerate() {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (i + 1) }
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::commissioner_funding_application(row.view.application.id)) { (row.view.organisation.name) } }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (row.score.map_or("Not scored".to_owned(), |s| format!("{s:.2}"))) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (row.reviews) @if row.conflicts > 0 { " (" (row.conflicts) " conflicted)" } }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(row.view.application.total_pence)) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" {
-                                    (format_pounds(row.running_total_pence))
-                                    @if row.running_total_pence > r.pot_pence { br; strong { "over the pot" } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Ranked by weighted score (out of " {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Ranked by weighted score (out of " (MAX_SCORE) ")" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Rank" }
+                            th scope="col" class="govuk-table__header" { "Applicant" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Score" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Reviews" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Asks for" }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Running total" }
+                            th scope="col" class="govuk-table__header" { "Decision" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (i, row) in p.ranking.iter().enumerate() {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { (i + 1) }
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::commissioner_funding_application(row.view.application.id)) { (row.view.organisation.name) } }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (row.score.map_or("Not scored".to_owned(), |s| format!("{s:.2}"))) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (row.reviews) @if row.conflicts > 0 { " (" (row.conflicts) " conflicted)" } }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(row.view.application.total_pence)) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" {
+                                        (format_pounds(row.running_total_pence))
+                                        @if row.running_total_pence > r.pot_pence { br; strong { "over the pot" } }
+                                    }
+                                    td class="govuk-table__cell" { (status_tag(&row.view)) }
                                 }
-                                td class="govuk-table__cell" { (status_tag(&row.view)) }
                             }
                         }
                     }
@@ -352,19 +354,21 @@ pub fn award_progress(award: &AwardView) -> Markup {
     html! {
         p class="govuk-body" { "Awarded " (format_pounds(award.awarded())) "; paid " (format_pounds(award.paid())) "." }
         @if !award.payments.is_empty() {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { "Payments" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Date" }
-                    th scope="col" class="govuk-table__header" { "Note" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Amount" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for pay in &award.payments {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (format_date(&pay.paid_on)) }
-                            td class="govuk-table__cell" { (pay.note) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(pay.amount_pence)) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Payments" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Payments" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Date" }
+                        th scope="col" class="govuk-table__header" { "Note" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Amount" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for pay in &award.payments {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (format_date(&pay.paid_on)) }
+                                td class="govuk-table__cell" { (pay.note) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(pay.amount_pence)) }
+                            }
                         }
                     }
                 }

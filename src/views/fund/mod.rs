@@ -80,16 +80,18 @@ pub fn round_facts(view: &RoundView, category_names: &[String]) -> Markup {
         ]))
         h2 class="govuk-heading-m" { "How applications are scored" }
         p class="govuk-body" { "A panel scores each application from 0 to 5 against each of these. The weights say how much each counts." }
-        table class="govuk-table" {
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "What the panel looks for" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Weight" }
-            } }
-            tbody class="govuk-table__body" {
-                @for c in &view.criteria {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (c.title) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (c.weight) }
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+            table class="govuk-table" {
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "What the panel looks for" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Weight" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for c in &view.criteria {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (c.title) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (c.weight) }
+                        }
                     }
                 }
             }
@@ -201,19 +203,21 @@ pub fn round_page(
 /// amount, and the services they produced.
 pub fn awards_table(awards: &[AwardView]) -> Markup {
     html! {
-        table class="govuk-table" {
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Recipient" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Awarded" }
-                th scope="col" class="govuk-table__header" { "Services" }
-            } }
-            tbody class="govuk-table__body" {
-                @for award in awards {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (public_recipient_name(award)) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(award.awarded())) }
-                        td class="govuk-table__cell" {
-                            @for (id, title, public) in &award.listings { @if *public { a class="govuk-link" href=(paths::listing(*id)) { (title) } br; } }
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+            table class="govuk-table" {
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Recipient" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Awarded" }
+                    th scope="col" class="govuk-table__header" { "Services" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for award in awards {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (public_recipient_name(award)) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(award.awarded())) }
+                            td class="govuk-table__cell" {
+                                @for (id, title, public) in &award.listings { @if *public { a class="govuk-link" href=(paths::listing(*id)) { (title) } br; } }
+                            }
                         }
                     }
                 }
@@ -269,22 +273,24 @@ pub fn application_summary(view: &ApplicationView) -> Markup {
     rows.push(("Match funding", text(&answers.match_funding)));
     html! {
         (summary_list(&rows))
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--m" { "Budget" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "What for" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Amount" }
-            } }
-            tbody class="govuk-table__body" {
-                @for line in &budget {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (line.item) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(line.pence)) }
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="Budget" {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Budget" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "What for" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Amount" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for line in &budget {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (line.item) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(line.pence)) }
+                        }
                     }
-                }
-                tr class="govuk-table__row" {
-                    th scope="row" class="govuk-table__header" { "Total" }
-                    td class="govuk-table__cell govuk-table__cell--numeric" { strong { (format_pounds(view.application.total_pence)) } }
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { "Total" }
+                        td class="govuk-table__cell govuk-table__cell--numeric" { strong { (format_pounds(view.application.total_pence)) } }
+                    }
                 }
             }
         }

@@ -55,21 +55,23 @@ pub fn queue(page: &Page, entries: &[QueueEntry]) -> Markup {
             @if entries.is_empty() {
                 p class="govuk-body" { "No listings are waiting for review." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { "Waiting for review, longest first" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Listing" }
-                        th scope="col" class="govuk-table__header" { "Provider" }
-                        th scope="col" class="govuk-table__header" { "What" }
-                        th scope="col" class="govuk-table__header" { "Waiting" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for e in entries {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(e.listing_id)) { (e.title) } }
-                                td class="govuk-table__cell" { (e.organisation) }
-                                td class="govuk-table__cell" { @if e.is_update { "Changes to a published listing" } @else { "New listing" } }
-                                td class="govuk-table__cell" { (time_waiting(&e.submitted_at)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Waiting for review, longest first" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--m" { "Waiting for review, longest first" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Listing" }
+                            th scope="col" class="govuk-table__header" { "Provider" }
+                            th scope="col" class="govuk-table__header" { "What" }
+                            th scope="col" class="govuk-table__header" { "Waiting" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for e in entries {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(e.listing_id)) { (e.title) } }
+                                    td class="govuk-table__cell" { (e.organisation) }
+                                    td class="govuk-table__cell" { @if e.is_update { "Changes to a published listing" } @else { "New listing" } }
+                                    td class="govuk-table__cell" { (time_waiting(&e.submitted_at)) }
+                                }
                             }
                         }
                     }
@@ -101,21 +103,23 @@ pub fn flagged(
             @if views.is_empty() {
                 p class="govuk-body" { "None." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { (title) }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Listing" }
-                        th scope="col" class="govuk-table__header" { "Provider" }
-                        th scope="col" class="govuk-table__header" { "Check due" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for v in views {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.listing.id)) { (v.title()) } }
-                                td class="govuk-table__cell" { (v.org.name) }
-                                td class="govuk-table__cell" { (v.listing.review_due.as_ref().map(format_date).unwrap_or_default()) }
-                                td class="govuk-table__cell" { (status_tags(v, policy, today)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--m" { (title) }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Listing" }
+                            th scope="col" class="govuk-table__header" { "Provider" }
+                            th scope="col" class="govuk-table__header" { "Check due" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for v in views {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_listing(v.listing.id)) { (v.title()) } }
+                                    td class="govuk-table__cell" { (v.org.name) }
+                                    td class="govuk-table__cell" { (v.listing.review_due.as_ref().map(format_date).unwrap_or_default()) }
+                                    td class="govuk-table__cell" { (status_tags(v, policy, today)) }
+                                }
                             }
                         }
                     }
@@ -193,19 +197,21 @@ pub fn review(page: &Page, r: &ReviewView, errors: &FieldErrors) -> Markup {
                     @if view.live.is_some() { "What changed since the published version" } @else { "The new listing" }
                 }
                 @if let Some(hint) = reading_age::hint(&w.content.summary) { p class="govuk-body" { "Summary: " (hint) } }
-                table class="govuk-table kith-table-small" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Changes" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Part" }
-                        @if view.live.is_some() { th scope="col" class="govuk-table__header" { "Published now" } }
-                        th scope="col" class="govuk-table__header" { @if view.live.is_some() { "Proposed" } @else { "Content" } }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for change in r.changes {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (change.label) }
-                                @if view.live.is_some() { td class="govuk-table__cell kith-pre-line" { del { (change.before) } } }
-                                td class="govuk-table__cell kith-pre-line" { ins { (change.after) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Changes" {
+                    table class="govuk-table kith-table-small" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Changes" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Part" }
+                            @if view.live.is_some() { th scope="col" class="govuk-table__header" { "Published now" } }
+                            th scope="col" class="govuk-table__header" { @if view.live.is_some() { "Proposed" } @else { "Content" } }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for change in r.changes {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (change.label) }
+                                    @if view.live.is_some() { td class="govuk-table__cell kith-pre-line" { del { (change.before) } } }
+                                    td class="govuk-table__cell kith-pre-line" { ins { (change.after) } }
+                                }
                             }
                         }
                     }

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod page;
 pub mod parts;
+pub mod reports;
 
 use chrono::NaiveDate;
 use entity::listings::ListingStatus;
@@ -59,17 +60,19 @@ pub fn organisation_listings(
             @if listings.is_empty() {
                 p class="govuk-body" { "A listing describes one service you offer: what it is, who it is for, where and when, and the price." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Your listings" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Listing" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for view in listings {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_listing(view.listing.id)) { (view.title()) } }
-                                td class="govuk-table__cell" { (status_tags(view, policy, today)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Your listings" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Your listings" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Listing" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for view in listings {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_listing(view.listing.id)) { (view.title()) } }
+                                    td class="govuk-table__cell" { (status_tags(view, policy, today)) }
+                                }
                             }
                         }
                     }
@@ -192,6 +195,8 @@ pub struct ManageView<'a> {
     pub today: NaiveDate,
     pub category_name: CategoryNames<'a>,
     pub photo_alt: &'a str,
+    /// Problems people reported that are not yet resolved (concerns left out).
+    pub reports: &'a [entity::listing_reports::Model],
 }
 
 pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
@@ -238,11 +243,26 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } "The council has suspended this listing: " (reason) }
                 }
             }
+            @if !m.reports.is_empty() {
+                div class="govuk-inset-text" {
+                    h2 class="govuk-heading-s" { "People reported a problem with this listing" }
+                    ul class="govuk-list" {
+                        @for r in m.reports {
+                            li { strong { (crate::domain::listings::reports::kind_label(r.kind)) } " (" (crate::views::components::format_time(&r.created_at)) "): " span class="kith-pre-line" { (r.details) } }
+                        }
+                    }
+                    p class="govuk-body" { "Change the listing if something is wrong, then confirm it is right. The council closes each report." }
+                }
+            }
             div class="govuk-grid-row" { div class="govuk-grid-column-two-thirds" {
                 @if l.status == ListingStatus::Approved {
                     @if let Some(line) = review_line(view, m.policy, m.today) { p class="govuk-body" { (line) } }
                     (button_form(&paths::provider_listing_confirm(id), &csrf, &[], secondary_button("Confirm the published listing is still right")))
-                    p class="govuk-body" { a class="govuk-link" href=(paths::listing(id)) { "See the published listing" } }
+                    @if view.is_public() {
+                        p class="govuk-body" { a class="govuk-link" href=(paths::listing(id)) { "See the published listing" } }
+                    } @else {
+                        p class="govuk-body" { "The public cannot see it while it is suspended or hidden." }
+                    }
                 }
                 @if can_edit || can_submit {
                     div class="govuk-button-group" {

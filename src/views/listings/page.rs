@@ -62,31 +62,38 @@ pub fn actions(page: &Page, a: &ListingActions) -> Markup {
     }
 }
 
+/// The number to phone about a listing: the service's own first, else the provider's.
+pub fn phone_of<'a>(c: &'a ListingContent, provider: &'a PublicProfile) -> Option<&'a str> {
+    c.reach
+        .phones
+        .first()
+        .map(|p| p.number.as_str())
+        .or(provider.contact_phone.as_deref())
+}
+
+/// A phone number as a link that dials it.
+pub fn tel_link(number: &str) -> Markup {
+    html! { a class="govuk-link" href={ "tel:" (number.replace(' ', "")) } { (number) } }
+}
+
 pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     let c = p.content;
     let provider = p.provider;
-    let mut contact: Vec<(&str, Markup)> = vec![(
-        "Provider",
-        html! {
-            // A provider the council has not approved yet (a preview) has no page to link to.
-            @if provider.has_public_page { a class="govuk-link" href=(paths::provider_profile(provider.id)) { (provider.name) } } @else { (provider.name) }
-            br; span class="kith-secondary-text" { (kind_label(provider.kind)) }
-        },
-    )];
-    // The service's own ways in come first; the provider's stand in where it gives none.
+    // The ways in come first (on a phone they sit right under the title); the service's own
+    // stand in before the provider's.
+    let mut contact: Vec<(&str, Markup)> = Vec::new();
     let reach = &c.reach;
-    let tel = |number: &str| html! { a class="govuk-link" href={ "tel:" (number.replace(' ', "")) } { (number) } };
     if !reach.phones.is_empty() {
         contact.push((
             "Phone",
             html! {
                 ul class="govuk-list" { @for phone in &reach.phones {
-                    li { (tel(&phone.number)) @if let Some(d) = &phone.description { br; span class="kith-secondary-text" { (d) } } }
+                    li { (tel_link(&phone.number)) @if let Some(d) = &phone.description { br; span class="kith-secondary-text" { (d) } } }
                 } }
             },
         ));
     } else if let Some(phone) = &provider.contact_phone {
-        contact.push(("Phone", tel(phone)));
+        contact.push(("Phone", tel_link(phone)));
     }
     if let Some(email) = reach.email.as_ref().or(provider.contact_email.as_ref()) {
         contact.push((
@@ -97,22 +104,30 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
     if let Some(website) = reach.website.as_ref().or(provider.website.as_ref()) {
         contact.push(("Website", html! { a class="govuk-link kith-break-words" href=(website) rel="nofollow noopener" { (website) } }));
     }
+    let mut about: Vec<(&str, Markup)> = vec![(
+        "Provider",
+        html! {
+            // A provider the council has not approved yet (a preview) has no page to link to.
+            @if provider.has_public_page { a class="govuk-link" href=(paths::provider_profile(provider.id)) { (provider.name) } } @else { (provider.name) }
+            br; span class="kith-secondary-text" { (kind_label(provider.kind)) }
+        },
+    )];
     if !reach.people.is_empty() {
-        contact.push((
+        about.push((
             "Who to ask for",
             html! {
                 ul class="govuk-list" { @for person in &reach.people {
                     li {
                         (person.name)
                         @if let Some(title) = &person.title { ", " (title) }
-                        @if let Some(phone) = &person.phone { br; (tel(phone)) }
+                        @if let Some(phone) = &person.phone { br; (tel_link(phone)) }
                     }
                 } }
             },
         ));
     }
     if let Some(cqc) = &c.cqc_location_id {
-        contact.push((
+        about.push((
             "CQC",
             html! { a class="govuk-link" href={ "https://www.cqc.org.uk/location/" (cqc) } rel="noopener" { "Location " (cqc) " on the CQC website" } },
         ));
@@ -126,25 +141,33 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
             } @else {
                 script type="application/ld+json" { (PreEscaped(json_ld(p))) }
             }
-            div class="govuk-grid-row" {
-                div class="govuk-grid-column-two-thirds" {
+            // One column on a phone (title, contact, the rest); beside each other on wider
+            // screens, the contact box on the right.
+            div class="kith-listing" {
+                div class="kith-listing__head" {
                     span class="govuk-caption-l" { (provider.name) }
                     h1 class="govuk-heading-l" lang=[c.lang()] { (c.title) }
                     p class="govuk-body-l" lang=[c.lang()] { (c.summary) }
+                }
+                aside class="kith-contact-box kith-listing__contact" aria-labelledby="contact-heading" {
+                    h2 class="govuk-heading-m" id="contact-heading" { "Contact the provider" }
+                    @if !contact.is_empty() { (summary_list(&contact)) }
+                    @if let Some(actions) = &p.actions { (actions) }
+                    (summary_list(&about))
+                    @if let Some(date) = p.approved_on {
+                        p class="govuk-body-s kith-secondary-text" { "Checked and approved by the council on " (format_date(&date)) "." }
+                    }
+                }
+                div class="kith-listing__body" {
                     (key_facts(c, p.category_name))
                     @if let Some(quality) = &p.quality { (quality) }
                     h2 class="govuk-heading-m" { "About this service" }
                     div lang=[c.lang()] { (paragraphs(&c.description)) }
                     (photos(c))
                     @if let Some(reviews) = &p.reviews { (reviews) }
-                }
-                div class="govuk-grid-column-one-third" {
-                    aside class="kith-contact-box" aria-labelledby="contact-heading" {
-                        h2 class="govuk-heading-m" id="contact-heading" { "Contact the provider" }
-                        @if let Some(actions) = &p.actions { (actions) }
-                        (summary_list(&contact))
-                        @if let Some(date) = p.approved_on {
-                            p class="govuk-body-s kith-secondary-text" { "Checked and approved by the council on " (format_date(&date)) "." }
+                    @if !p.preview {
+                        p class="govuk-body govuk-!-margin-top-6" {
+                            a class="govuk-link" href=(paths::listing_report(p.listing_id)) { "Report a problem with this listing" }
                         }
                     }
                 }

@@ -189,21 +189,23 @@ pub fn photos(c: &ListingContent) -> Markup {
 /// Every version of a listing with the council's decision on it.
 pub fn history(revisions: &[listing_revisions::Model]) -> Markup {
     html! {
-        table class="govuk-table kith-table-small" {
-            caption class="govuk-table__caption govuk-table__caption--m" { "History" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Version" }
-                th scope="col" class="govuk-table__header" { "Status" }
-                th scope="col" class="govuk-table__header" { "Sent to the council" }
-                th scope="col" class="govuk-table__header" { "Council's message" }
-            } }
-            tbody class="govuk-table__body" {
-                @for r in revisions {
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" { (r.number) }
-                        td class="govuk-table__cell" { (revision_status_tag(r.status)) }
-                        td class="govuk-table__cell" { (r.submitted_at.as_ref().map(format_time).unwrap_or_else(|| "Not sent".into())) }
-                        td class="govuk-table__cell kith-pre-line" { (r.decision_message.clone().unwrap_or_default()) }
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="History" {
+            table class="govuk-table kith-table-small" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "History" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Version" }
+                    th scope="col" class="govuk-table__header" { "Status" }
+                    th scope="col" class="govuk-table__header" { "Sent to the council" }
+                    th scope="col" class="govuk-table__header" { "Council's message" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for r in revisions {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (r.number) }
+                            td class="govuk-table__cell" { (revision_status_tag(r.status)) }
+                            td class="govuk-table__cell" { (r.submitted_at.as_ref().map(format_time).unwrap_or_else(|| "Not sent".into())) }
+                            td class="govuk-table__cell kith-pre-line" { (r.decision_message.clone().unwrap_or_default()) }
+                        }
                     }
                 }
             }

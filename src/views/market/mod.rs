@@ -97,33 +97,35 @@ pub fn quality(
             @if rows.is_empty() {
                 p class="govuk-body" { "No published services here yet." }
             } @else {
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { "Services by rating" }
-                    thead class="govuk-table__head" {
-                        tr class="govuk-table__row" {
-                            th scope="col" class="govuk-table__header" { "Type of support" }
-                            th scope="col" class="govuk-table__header" { "Area" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Services" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Good" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Requires improvement" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Inadequate" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Not yet checked" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Good or better" }
-                        }
-                    }
-                    tbody class="govuk-table__body" {
-                        @for r in rows {
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Services by rating" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--m" { "Services by rating" }
+                        thead class="govuk-table__head" {
                             tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (r.category_name) }
-                                td class="govuk-table__cell" { (area_label(&r.district)) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.total()) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[3]) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[2]) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[1]) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[0]) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.unchecked) }
-                                td class="govuk-table__cell govuk-table__cell--numeric" { (percent(r.cell.good_or_better_percent())) }
+                                th scope="col" class="govuk-table__header" { "Type of support" }
+                                th scope="col" class="govuk-table__header" { "Area" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Services" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Good" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Requires improvement" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Inadequate" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Not yet checked" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Good or better" }
+                            }
+                        }
+                        tbody class="govuk-table__body" {
+                            @for r in rows {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (r.category_name) }
+                                    td class="govuk-table__cell" { (area_label(&r.district)) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.total()) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[3]) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[2]) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[1]) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.rated[0]) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (r.cell.unchecked) }
+                                    td class="govuk-table__cell govuk-table__cell--numeric" { (percent(r.cell.good_or_better_percent())) }
+                                }
                             }
                         }
                     }
@@ -137,17 +139,19 @@ pub fn quality(
 /// New and withdrawn services by month; `scope` says where ("all areas and types of support").
 pub fn flows_table(flows: &[MonthFlow], scope: &str) -> Markup {
     html! {
-        table class="govuk-table" tabindex="0" {
-            caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (" (scope) ")" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Month" }
-                (numeric_th("New")) (numeric_th("Withdrawn"))
-            } }
-            tbody class="govuk-table__body" {
-                @for m in flows {
-                    tr class="govuk-table__row" {
-                        th scope="row" class="govuk-table__header" { (m.month.format("%B %Y")) }
-                        (numeric_td(m.new)) (numeric_td(m.withdrawn))
+        div class="kith-table-scroll" tabindex="0" role="region" aria-label="Services first published and withdrawn, by month (" {
+            table class="govuk-table" tabindex="0" {
+                caption class="govuk-table__caption govuk-table__caption--s" { "Services first published and withdrawn, by month (" (scope) ")" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Month" }
+                    (numeric_th("New")) (numeric_th("Withdrawn"))
+                } }
+                tbody class="govuk-table__body" {
+                    @for m in flows {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (m.month.format("%B %Y")) }
+                            (numeric_td(m.new)) (numeric_td(m.withdrawn))
+                        }
                     }
                 }
             }
@@ -371,19 +375,21 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 @if !rows.is_empty() && !columns.is_empty() {
                     (charts::heat_map("gap-map", "Demand per service by type of support and district", &format!("Searches and enquiries in {period} per published service, plus one. Darker means more demand for each service. The same numbers are in the table below."), &row_names, &columns, cell))
                 }
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Gaps, worst first" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Type of support" }
-                        th scope="col" class="govuk-table__header" { "District" }
-                        (numeric_th("Services")) (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Enquiries not met")) (numeric_th("Demand per service"))
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for g in o.gaps.iter().take(40) {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (category_name(o.names, &g.category)) }
-                                td class="govuk-table__cell" { (g.district) }
-                                (numeric_td(g.services)) (numeric_td(g.demand.searches)) (numeric_td(g.demand.zero_results)) (numeric_td(g.demand.enquiries)) (numeric_td(g.demand.unmet())) (numeric_td(format!("{:.1}", g.index)))
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Gaps, worst first" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Gaps, worst first" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Type of support" }
+                            th scope="col" class="govuk-table__header" { "District" }
+                            (numeric_th("Services")) (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Enquiries not met")) (numeric_th("Demand per service"))
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for g in o.gaps.iter().take(40) {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (category_name(o.names, &g.category)) }
+                                    td class="govuk-table__cell" { (g.district) }
+                                    (numeric_td(g.services)) (numeric_td(g.demand.searches)) (numeric_td(g.demand.zero_results)) (numeric_td(g.demand.enquiries)) (numeric_td(g.demand.unmet())) (numeric_td(format!("{:.1}", g.index)))
+                                }
                             }
                         }
                     }
@@ -393,19 +399,21 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
 
             h2 class="govuk-heading-l" id="demand" { "Demand" }
             @if o.demand.is_empty() { p class="govuk-body" { "No searches or enquiries in this period." } } @else {
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Type of support" }
-                        th scope="col" class="govuk-table__header" { "District" }
-                        (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Arranged")) (numeric_th("Not available")) (numeric_th("No response")) (numeric_th("Average hours to first reply"))
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for ((category, district), d) in o.demand {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (category_name(o.names, category)) }
-                                td class="govuk-table__cell" { (place(district)) }
-                                (numeric_td(d.searches)) (numeric_td(d.zero_results)) (numeric_td(d.enquiries)) (numeric_td(d.arranged)) (numeric_td(d.not_available)) (numeric_td(d.no_response)) (numeric_td(d.average_reply_hours().map_or("–".to_owned(), |h| format!("{h:.1}"))))
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Searches and enquiries by type of support and district" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Type of support" }
+                            th scope="col" class="govuk-table__header" { "District" }
+                            (numeric_th("Searches")) (numeric_th("Found nothing")) (numeric_th("Enquiries")) (numeric_th("Arranged")) (numeric_th("Not available")) (numeric_th("No response")) (numeric_th("Average hours to first reply"))
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for ((category, district), d) in o.demand {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (category_name(o.names, category)) }
+                                    td class="govuk-table__cell" { (place(district)) }
+                                    (numeric_td(d.searches)) (numeric_td(d.zero_results)) (numeric_td(d.enquiries)) (numeric_td(d.arranged)) (numeric_td(d.not_available)) (numeric_td(d.no_response)) (numeric_td(d.average_reply_hours().map_or("–".to_owned(), |h| format!("{h:.1}"))))
+                                }
                             }
                         }
                     }
@@ -414,10 +422,12 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             }
             h3 class="govuk-heading-m" { "What people searched for that found nothing" }
             @if o.zero_queries.is_empty() { p class="govuk-body" { "Nothing to show." } } @else {
-                table class="govuk-table" tabindex="0" {
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Words searched" } (numeric_th("Times")) } }
-                    tbody class="govuk-table__body" {
-                        @for (text, n) in o.zero_queries { tr class="govuk-table__row" { td class="govuk-table__cell" { (text) } (numeric_td(n)) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                    table class="govuk-table" tabindex="0" {
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Words searched" } (numeric_th("Times")) } }
+                        tbody class="govuk-table__body" {
+                            @for (text, n) in o.zero_queries { tr class="govuk-table__row" { td class="govuk-table__cell" { (text) } (numeric_td(n)) } }
+                        }
                     }
                 }
                 (download(paths::commissioner_market_searches_that_found_nothing_csv(), "the words searched that found nothing"))
@@ -425,19 +435,21 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
 
             h2 class="govuk-heading-l" id="supply" { "Supply" }
             @if o.supply.is_empty() { p class="govuk-body" { "No published services match." } } @else {
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Published services by type of support and district" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Type of support" }
-                        th scope="col" class="govuk-table__header" { "District" }
-                        (numeric_th("Services")) (numeric_th("Providers")) (numeric_th("Taking new clients"))
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for ((category, district), s) in o.supply {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (category_name(o.names, category)) }
-                                td class="govuk-table__cell" { (area_label(district)) }
-                                (numeric_td(s.services)) (numeric_td(s.providers)) (numeric_td(s.accepting))
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Published services by type of support and district" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Published services by type of support and district" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Type of support" }
+                            th scope="col" class="govuk-table__header" { "District" }
+                            (numeric_th("Services")) (numeric_th("Providers")) (numeric_th("Taking new clients"))
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for ((category, district), s) in o.supply {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (category_name(o.names, category)) }
+                                    td class="govuk-table__cell" { (area_label(district)) }
+                                    (numeric_td(s.services)) (numeric_td(s.providers)) (numeric_td(s.accepting))
+                                }
                             }
                         }
                     }
@@ -448,17 +460,19 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             (download(paths::commissioner_market_new_and_withdrawn_csv(), "new and withdrawn services"))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "What services charge, per unit (a quarter charge less than the lower figure, a quarter more than the upper)" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Per" }
-                        (numeric_th("Services")) (numeric_th("Lower quarter")) (numeric_th("Middle (median)")) (numeric_th("Upper quarter"))
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for p in o.prices {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (p.unit) }
-                                (numeric_td(p.count)) (numeric_td(format_pounds(p.lower_quartile))) (numeric_td(format_pounds(p.median))) (numeric_td(format_pounds(p.upper_quartile)))
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="What services charge, per unit (a quarter charge less than the lower figure, a quarter more than the upper)" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "What services charge, per unit (a quarter charge less than the lower figure, a quarter more than the upper)" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Per" }
+                            (numeric_th("Services")) (numeric_th("Lower quarter")) (numeric_th("Middle (median)")) (numeric_th("Upper quarter"))
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for p in o.prices {
+                                tr class="govuk-table__row" {
+                                    th scope="row" class="govuk-table__header" { (p.unit) }
+                                    (numeric_td(p.count)) (numeric_td(format_pounds(p.lower_quartile))) (numeric_td(format_pounds(p.median))) (numeric_td(format_pounds(p.upper_quartile)))
+                                }
                             }
                         }
                     }
@@ -467,28 +481,34 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
             }
             h3 class="govuk-heading-m" { "Quality" }
             (charts::bar_chart("ratings-chart", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table below.", &rating_bars))
-            table class="govuk-table" tabindex="0" {
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (numeric_th("Services")) } }
-                tbody class="govuk-table__body" {
-                    @for (label, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } (numeric_td(n)) } }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                table class="govuk-table" tabindex="0" {
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (numeric_th("Services")) } }
+                    tbody class="govuk-table__body" {
+                        @for (label, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (label) } (numeric_td(n)) } }
+                    }
                 }
             }
             (download(paths::commissioner_market_ratings_csv(), "ratings"))
             h3 class="govuk-heading-m" { "Kinds of provider" }
-            table class="govuk-table" tabindex="0" {
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
-                tbody class="govuk-table__body" {
-                    @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(*kind)) } (numeric_td(n)) } }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                table class="govuk-table" tabindex="0" {
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (numeric_th("Providers")) } }
+                    tbody class="govuk-table__body" {
+                        @for (kind, n) in o.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (kind_label(*kind)) } (numeric_td(n)) } }
+                    }
                 }
             }
             (download(paths::commissioner_market_provider_kinds_csv(), "kinds of provider"))
             h3 class="govuk-heading-m" { "Languages offered" }
             @if o.languages.is_empty() { p class="govuk-body" { "No published services match." } } @else {
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Services offering each language (as providers name them; “BSL” counts as British Sign Language)" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (numeric_th("Services")) } }
-                    tbody class="govuk-table__body" {
-                        @for (language, n) in o.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (language) } (numeric_td(n)) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Services offering each language (as providers name them; “BSL” counts as British Sign Language)" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Services offering each language (as providers name them; “BSL” counts as British Sign Language)" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (numeric_th("Services")) } }
+                        tbody class="govuk-table__body" {
+                            @for (language, n) in o.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (language) } (numeric_td(n)) } }
+                        }
                     }
                 }
                 (download(paths::commissioner_market_languages_csv(), "languages"))

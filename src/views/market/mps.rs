@@ -117,7 +117,7 @@ pub fn editor(
                 // Saves what is in the boxes first, then asks to confirm.
                 button type="submit" form="narrative" name="next" value="publish" class="govuk-button" data-module="govuk-button" { "Publish this version" }
             } @else {
-                p class="govuk-body" { "Published " @if let Some(at) = m.published_at { (format_date(&at.date_naive())) } ". It cannot be changed." }
+                p class="govuk-body" { "Published " @if let Some(at) = m.published_at { (crate::domain::dates::format_uk_date(&at)) } ". It cannot be changed." }
                 p class="govuk-body" { a class="govuk-link" href=(paths::market_position_statement(m.id)) { "The public page" } }
             }
         },
@@ -203,33 +203,41 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "The services available",
             html! {
                 p class="govuk-body" { (fig.total_services()) " published services (a service offering several types of support is counted under each)." }
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Services by type of support and postcode district" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Providers")) (th_num("Taking new clients")) } }
-                    tbody class="govuk-table__body" {
-                        @for s in &fig.supply { tr class="govuk-table__row" { td class="govuk-table__cell" { (s.category) } td class="govuk-table__cell" { (area(&s.district)) } (td_num(s.services)) (td_num(s.providers)) (td_num(s.accepting)) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Services by type of support and postcode district" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Services by type of support and postcode district" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Providers")) (th_num("Taking new clients")) } }
+                        tbody class="govuk-table__body" {
+                            @for s in &fig.supply { tr class="govuk-table__row" { td class="govuk-table__cell" { (s.category) } td class="govuk-table__cell" { (area(&s.district)) } (td_num(s.services)) (td_num(s.providers)) (td_num(s.accepting)) } }
+                        }
                     }
                 }
                 @if !fig.prices.is_empty() {
-                    table class="govuk-table" tabindex="0" {
-                        caption class="govuk-table__caption govuk-table__caption--s" { "Prices per unit: lower quarter, middle and upper quarter" }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Per" } (th_num("Services")) (th_num("Lower quarter")) (th_num("Middle")) (th_num("Upper quarter")) } }
-                        tbody class="govuk-table__body" {
-                            @for p in &fig.prices { tr class="govuk-table__row" { td class="govuk-table__cell" { (p.unit) } (td_num(p.count)) (td_num(format_pounds_and_pence(p.lower_quartile))) (td_num(format_pounds_and_pence(p.median))) (td_num(format_pounds_and_pence(p.upper_quartile))) } }
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Prices per unit: lower quarter, middle and upper quarter" {
+                        table class="govuk-table" tabindex="0" {
+                            caption class="govuk-table__caption govuk-table__caption--s" { "Prices per unit: lower quarter, middle and upper quarter" }
+                            thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Per" } (th_num("Services")) (th_num("Lower quarter")) (th_num("Middle")) (th_num("Upper quarter")) } }
+                            tbody class="govuk-table__body" {
+                                @for p in &fig.prices { tr class="govuk-table__row" { td class="govuk-table__cell" { (p.unit) } (td_num(p.count)) (td_num(format_pounds_and_pence(p.lower_quartile))) (td_num(format_pounds_and_pence(p.median))) (td_num(format_pounds_and_pence(p.upper_quartile))) } }
+                            }
                         }
                     }
                 }
                 (crate::views::market::flows_table(&fig.flows, "all areas and types of support"))
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Providers by kind" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (th_num("Providers")) } }
-                    tbody class="govuk-table__body" { @for (k, n) in &fig.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (k) } (td_num(n)) } } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Providers by kind" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Providers by kind" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } (th_num("Providers")) } }
+                        tbody class="govuk-table__body" { @for (k, n) in &fig.kinds { tr class="govuk-table__row" { td class="govuk-table__cell" { (k) } (td_num(n)) } } }
+                    }
                 }
                 @if !fig.languages.is_empty() {
-                    table class="govuk-table" tabindex="0" {
-                        caption class="govuk-table__caption govuk-table__caption--s" { "Languages offered" }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (th_num("Services")) } }
-                        tbody class="govuk-table__body" { @for (l, n) in &fig.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Languages offered" {
+                        table class="govuk-table" tabindex="0" {
+                            caption class="govuk-table__caption govuk-table__caption--s" { "Languages offered" }
+                            thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Language" } (th_num("Services")) } }
+                            tbody class="govuk-table__body" { @for (l, n) in &fig.languages { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
+                        }
                     }
                 }
             },
@@ -239,9 +247,11 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "Quality",
             html! {
                 (charts::bar_chart("mps-ratings", "Services by quality rating", "How many published services have each overall rating from their latest quality check. The same numbers are in the table.", &rating_bars))
-                table class="govuk-table" tabindex="0" {
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (th_num("Services")) } }
-                    tbody class="govuk-table__body" { @for (l, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                    table class="govuk-table" tabindex="0" {
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Rating" } (th_num("Services")) } }
+                        tbody class="govuk-table__body" { @for (l, n) in &rating_bars { tr class="govuk-table__row" { td class="govuk-table__cell" { (l) } (td_num(n)) } } }
+                    }
                 }
             },
         ),
@@ -250,11 +260,13 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             "What people look for",
             html! {
                 p class="govuk-body" { (fig.total_searches()) " searches, of which " (fig.total_zero_results()) " found nothing; " (fig.total_enquiries()) " enquiries to providers." }
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Arranged")) (th_num("Not met")) (th_num("Average hours to first reply")) } }
-                    tbody class="govuk-table__body" {
-                        @for d in &fig.demand { tr class="govuk-table__row" { td class="govuk-table__cell" { (d.category) } td class="govuk-table__cell" { (area(&d.district)) } (td_num(d.searches)) (td_num(d.zero_results)) (td_num(d.enquiries)) (td_num(d.arranged)) (td_num(d.unmet)) (td_num(d.reply_hours_text())) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Searches and enquiries by type of support and district" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "Searches and enquiries by type of support and district" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Arranged")) (th_num("Not met")) (th_num("Average hours to first reply")) } }
+                        tbody class="govuk-table__body" {
+                            @for d in &fig.demand { tr class="govuk-table__row" { td class="govuk-table__cell" { (d.category) } td class="govuk-table__cell" { (area(&d.district)) } (td_num(d.searches)) (td_num(d.zero_results)) (td_num(d.enquiries)) (td_num(d.arranged)) (td_num(d.unmet)) (td_num(d.reply_hours_text())) } }
+                        }
                     }
                 }
                 @if !fig.zero_queries.is_empty() {
@@ -271,11 +283,13 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
                 @if !categories.is_empty() && !districts.is_empty() {
                     (charts::heat_map("mps-gaps", "Demand per service by type of support and district", "Searches and enquiries per published service, plus one; darker is a bigger gap. The same numbers are in the table.", &categories, &districts, cell))
                 }
-                table class="govuk-table" tabindex="0" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "The biggest gaps" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Demand per service")) } }
-                    tbody class="govuk-table__body" {
-                        @for g in &fig.gaps { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.category) } td class="govuk-table__cell" { (g.district) } (td_num(g.services)) (td_num(g.searches)) (td_num(g.zero_results)) (td_num(g.enquiries)) (td_num(format!("{:.1}", g.index))) } }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="The biggest gaps" {
+                    table class="govuk-table" tabindex="0" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { "The biggest gaps" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Type of support" } th scope="col" class="govuk-table__header" { "District" } (th_num("Services")) (th_num("Searches")) (th_num("Found nothing")) (th_num("Enquiries")) (th_num("Demand per service")) } }
+                        tbody class="govuk-table__body" {
+                            @for g in &fig.gaps { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.category) } td class="govuk-table__cell" { (g.district) } (td_num(g.services)) (td_num(g.searches)) (td_num(g.zero_results)) (td_num(g.enquiries)) (td_num(format!("{:.1}", g.index))) } }
+                        }
                     }
                 }
             },
@@ -286,9 +300,11 @@ fn data_sections(fig: &Figures) -> Vec<(&'static str, &'static str, Markup)> {
             html! {
                 @if fig.grants.is_empty() { p class="govuk-body" { "No innovation-fund grants were awarded in this period." } } @else {
                     p class="govuk-body" { (fig.grants.len()) " grants, " (format_pounds(fig.total_granted())) " in all." }
-                    table class="govuk-table" tabindex="0" {
-                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Round" } th scope="col" class="govuk-table__header" { "Recipient" } (th_num("Amount")) } }
-                        tbody class="govuk-table__body" { @for g in &fig.grants { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.round) } td class="govuk-table__cell" { (g.recipient) } (td_num(format_pounds_and_pence(g.amount_pence))) } } }
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Table" {
+                        table class="govuk-table" tabindex="0" {
+                            thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Round" } th scope="col" class="govuk-table__header" { "Recipient" } (th_num("Amount")) } }
+                            tbody class="govuk-table__body" { @for g in &fig.grants { tr class="govuk-table__row" { td class="govuk-table__cell" { (g.round) } td class="govuk-table__cell" { (g.recipient) } (td_num(format_pounds_and_pence(g.amount_pence))) } } }
+                        }
                     }
                 }
             },
@@ -314,7 +330,7 @@ pub fn document(page: &Page, m: &mps_documents::Model, preview: bool) -> Markup 
                 span class="govuk-caption-l" { "Market Position Statement, version " (m.version) }
                 h1 class="govuk-heading-xl" { (m.title) }
                 p class="govuk-body" { "Covers " (format_date(&m.period_from)) " to " (format_date(&m.period_to)) "."
-                    @if let Some(at) = m.published_at { " Published " (format_date(&at.date_naive())) "." } }
+                    @if let Some(at) = m.published_at { " Published " (crate::domain::dates::format_uk_date(&at)) "." } }
                 @if !preview && m.published_at.is_some() {
                     p class="govuk-body kith-no-print" { a class="govuk-link" href=(paths::market_position_statement_pdf(m.id)) download { "Download this statement as a PDF" } }
                 }

@@ -36,21 +36,23 @@ pub fn caseload(page: &Page, clients: &[broker_clients::Model]) -> Markup {
             @if clients.is_empty() {
                 p class="govuk-body" { "You have no clients yet." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Your clients" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Name or reference" }
-                        th scope="col" class="govuk-table__header" { "Area" }
-                        th scope="col" class="govuk-table__header" { "Contact" }
-                        th scope="col" class="govuk-table__header" { "Case" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for c in clients {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::broker_client(c.id)) { (c.name) } }
-                                td class="govuk-table__cell" { (c.postcode_sector.as_deref().unwrap_or("Not given")) }
-                                td class="govuk-table__cell" { (contact_preference_label(&c.contact_preference)) }
-                                td class="govuk-table__cell" { (status_tag(c)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Your clients" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Your clients" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Name or reference" }
+                            th scope="col" class="govuk-table__header" { "Area" }
+                            th scope="col" class="govuk-table__header" { "Contact" }
+                            th scope="col" class="govuk-table__header" { "Case" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for c in clients {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::broker_client(c.id)) { (c.name) } }
+                                    td class="govuk-table__cell" { (c.postcode_sector.as_deref().unwrap_or("Not given")) }
+                                    td class="govuk-table__cell" { (contact_preference_label(&c.contact_preference)) }
+                                    td class="govuk-table__cell" { (status_tag(c)) }
+                                }
                             }
                         }
                     }
@@ -144,7 +146,9 @@ pub fn client_page(page: &Page, p: &ClientPage) -> Markup {
                 @if acting {
                     p class="govuk-body" { "You are acting for " (c.name) ". Searches, shortlists and enquiries are for them." }
                     div class="govuk-button-group" {
-                        a href=(paths::search()) class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support for " (c.name) }
+                        // Near where they live, when the broker has their area.
+                        @let near = c.postcode_sector.as_deref().map(|p| format!("?{}", serde_urlencoded::to_string([("near", p)]).unwrap_or_default())).unwrap_or_default();
+                        a href={ (paths::search()) (near) } class="govuk-button" role="button" draggable="false" data-module="govuk-button" { "Find support for " (c.name) }
                     }
                 } @else {
                     (button_form(&paths::broker_client_act(c.id), &csrf, &[], button(&format!("Act for {}", c.name))))
@@ -214,32 +218,34 @@ pub fn admin_clients(
             @if clients.is_empty() {
                 p class="govuk-body" { "No broker has added a client yet." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Clients and their brokers" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Client" }
-                        th scope="col" class="govuk-table__header" { "Broker" }
-                        th scope="col" class="govuk-table__header" { "Hand over to" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for (c, broker) in clients {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (c.name) " " (status_tag(c)) br; a class="govuk-link" href=(paths::admin_client_personal_data(c.id)) { "Personal data" span class="govuk-visually-hidden" { " of " (c.name) } } }
-                                td class="govuk-table__cell" { @if let Some(b) = broker { (b.display_name) br; span class="kith-secondary-text kith-break-words" { (b.email) } } }
-                                td class="govuk-table__cell" {
-                                    form method="post" action=(paths::admin_client_handover(c.id)) novalidate class="kith-inline-form" {
-                                        (csrf_field(&csrf))
-                                        @let id = if failed == Some(c.id) { "to_email".to_owned() } else { format!("to_email-{}", c.id) };
-                                        @let error = if failed == Some(c.id) { errors.get("to_email") } else { None };
-                                        div class={ "govuk-form-group govuk-!-margin-bottom-0" @if error.is_some() { " govuk-form-group--error" } } {
-                                            label class="govuk-label" for=(id) { "Broker’s email" span class="govuk-visually-hidden" { " for " (c.name) } }
-                                            @if let Some(message) = error {
-                                                p id="to_email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Clients and their brokers" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Clients and their brokers" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Client" }
+                            th scope="col" class="govuk-table__header" { "Broker" }
+                            th scope="col" class="govuk-table__header" { "Hand over to" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (c, broker) in clients {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { (c.name) " " (status_tag(c)) br; a class="govuk-link" href=(paths::admin_client_personal_data(c.id)) { "Personal data" span class="govuk-visually-hidden" { " of " (c.name) } } }
+                                    td class="govuk-table__cell" { @if let Some(b) = broker { (b.display_name) br; span class="kith-secondary-text kith-break-words" { (b.email) } } }
+                                    td class="govuk-table__cell" {
+                                        form method="post" action=(paths::admin_client_handover(c.id)) novalidate class="kith-inline-form" {
+                                            (csrf_field(&csrf))
+                                            @let id = if failed == Some(c.id) { "to_email".to_owned() } else { format!("to_email-{}", c.id) };
+                                            @let error = if failed == Some(c.id) { errors.get("to_email") } else { None };
+                                            div class={ "govuk-form-group govuk-!-margin-bottom-0" @if error.is_some() { " govuk-form-group--error" } } {
+                                                label class="govuk-label" for=(id) { "Broker’s email" span class="govuk-visually-hidden" { " for " (c.name) } }
+                                                @if let Some(message) = error {
+                                                    p id="to_email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error: " } (message) }
+                                                }
+                                                input class={ "govuk-input" @if error.is_some() { " govuk-input--error" } } type="email" id=(id) name="to_email" autocomplete="off" spellcheck="false"
+                                                    aria-describedby=[error.map(|_| "to_email-error")];
                                             }
-                                            input class={ "govuk-input" @if error.is_some() { " govuk-input--error" } } type="email" id=(id) name="to_email" autocomplete="off" spellcheck="false"
-                                                aria-describedby=[error.map(|_| "to_email-error")];
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-top-2 govuk-!-margin-bottom-0" data-module="govuk-button" { "Hand over" span class="govuk-visually-hidden" { " " (c.name) } }
                                         }
-                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-top-2 govuk-!-margin-bottom-0" data-module="govuk-button" { "Hand over" span class="govuk-visually-hidden" { " " (c.name) } }
                                     }
                                 }
                             }

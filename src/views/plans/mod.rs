@@ -89,35 +89,37 @@ fn lines_table(
 ) -> Markup {
     let client_id = client.map(|(id, _)| id.to_string()).unwrap_or_default();
     html! {
-        table class="govuk-table" {
-            caption class="govuk-table__caption govuk-table__caption--m" { "What the plan pays for" }
-            thead class="govuk-table__head" { tr class="govuk-table__row" {
-                th scope="col" class="govuk-table__header" { "Service" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Price" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "How much" }
-                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Cost" }
-                @if with_remove { th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Remove" } } }
-            } }
-            tbody class="govuk-table__body" {
-                @for item in &view.items {
-                    @let unit = PriceUnit::parse(&item.unit).map_or("per item", PriceUnit::label);
-                    tr class="govuk-table__row" {
-                        td class="govuk-table__cell" {
-                            @match item.listing_id {
-                                Some(id) => a class="govuk-link" href=(paths::listing(id)) { (item.description) },
-                                None => (item.description),
-                            }
-                        }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (format_pounds(item.unit_price_pence)) " " (unit) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" { (format_quantity(item.quantity_hundredths)) " " (unit_word(&item.unit, item.one_off)) }
-                        td class="govuk-table__cell govuk-table__cell--numeric" {
-                            (format_pounds(line_of(item).cost_pence())) @if item.one_off { " once" } @else { " a week" }
-                        }
-                        @if with_remove {
+        div {
+            table class="govuk-table kith-table-stack" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "What the plan pays for" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Service" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Price" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "How much" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Cost" }
+                    @if with_remove { th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Remove" } } }
+                } }
+                tbody class="govuk-table__body" {
+                    @for item in &view.items {
+                        @let unit = PriceUnit::parse(&item.unit).map_or("per item", PriceUnit::label);
+                        tr class="govuk-table__row" {
                             td class="govuk-table__cell" {
-                                (button_form(&paths::plan_item_remove(item.id), &page.csrf(), &[("client", client_id.as_str())], html! {
-                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (item.description) } }
-                                }))
+                                @match item.listing_id {
+                                    Some(id) => a class="govuk-link" href=(paths::listing(id)) { (item.description) },
+                                    None => (item.description),
+                                }
+                            }
+                            td class="govuk-table__cell govuk-table__cell--numeric" data-label="Price" { (format_pounds(item.unit_price_pence)) " " (unit) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" data-label="How much" { (format_quantity(item.quantity_hundredths)) " " (unit_word(&item.unit, item.one_off)) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" data-label="Cost" {
+                                (format_pounds(line_of(item).cost_pence())) @if item.one_off { " once" } @else { " a week" }
+                            }
+                            @if with_remove {
+                                td class="govuk-table__cell" {
+                                    (button_form(&paths::plan_item_remove(item.id), &page.csrf(), &[("client", client_id.as_str())], html! {
+                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (item.description) } }
+                                    }))
+                                }
                             }
                         }
                     }
@@ -311,19 +313,21 @@ pub fn ras_form(
             details class="govuk-details" {
                 summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "How the points work" } }
                 div class="govuk-details__text" {
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-visually-hidden" { "Points for each answer" }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" {
-                            th scope="col" class="govuk-table__header" { "Answer" }
-                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Points" }
-                        } }
-                        tbody class="govuk-table__body" {
-                            @for question in &c.questions {
-                                tr class="govuk-table__row" { th scope="row" class="govuk-table__header" colspan="2" { (question.text) } }
-                                @for option in &question.options {
-                                    tr class="govuk-table__row" {
-                                        td class="govuk-table__cell" { (option.label) }
-                                        td class="govuk-table__cell govuk-table__cell--numeric" { (option.points) }
+                    div class="kith-table-scroll" tabindex="0" role="region" aria-label="Points for each answer" {
+                        table class="govuk-table" {
+                            caption class="govuk-table__caption govuk-visually-hidden" { "Points for each answer" }
+                            thead class="govuk-table__head" { tr class="govuk-table__row" {
+                                th scope="col" class="govuk-table__header" { "Answer" }
+                                th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Points" }
+                            } }
+                            tbody class="govuk-table__body" {
+                                @for question in &c.questions {
+                                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" colspan="2" { (question.text) } }
+                                    @for option in &question.options {
+                                        tr class="govuk-table__row" {
+                                            td class="govuk-table__cell" { (option.label) }
+                                            td class="govuk-table__cell govuk-table__cell--numeric" { (option.points) }
+                                        }
                                     }
                                 }
                             }

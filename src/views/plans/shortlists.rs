@@ -4,10 +4,12 @@ use entity::listings::ListingId;
 use maud::{Markup, html};
 
 use crate::domain::dates::format_date;
-use crate::domain::plans::shortlists::Entry;
+use crate::domain::plans::shortlists::{Entry, MAX_NOTE_CHARS};
+use crate::domain::validation::FieldErrors;
 use crate::paths;
-use crate::views::components::button_form;
+use crate::views::components::{TextArea, button_form, csrf_field, textarea_with};
 use crate::views::layout::{bare_layout, layout};
+use crate::views::listings::page::{phone_of, tel_link};
 use crate::views::page::Page;
 
 pub struct ShortlistPage<'a> {
@@ -17,6 +19,43 @@ pub struct ShortlistPage<'a> {
     pub signed_in: bool,
     /// May send enquiries (a budget holder or a broker).
     pub can_enquire: bool,
+    /// A note that could not be kept: its listing, what was typed, and why.
+    pub note_error: Option<(ListingId, &'a str, String)>,
+}
+
+/// The private note on one saved service, in a form of its own.
+fn note_form(page: &Page, p: &ShortlistPage, entry: &Entry, title: &str) -> Markup {
+    let id = format!("note-{}", entry.listing_id);
+    let listing = entry.listing_id.to_string();
+    let client_id = p.client.map(|(id, _)| id.to_string()).unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    let value = match &p.note_error {
+        Some((listing_id, typed, message)) if *listing_id == entry.listing_id => {
+            errors.add("note", message.clone());
+            (*typed).to_owned()
+        }
+        _ => entry.note.clone().unwrap_or_default(),
+    };
+    let label = format!("Your note on {title}");
+    html! {
+        form method="post" action=(paths::shortlist_note()) novalidate class="kith-note-form" {
+            (csrf_field(&page.csrf()))
+            input type="hidden" name="listing_id" value=(listing);
+            input type="hidden" name="client" value=(client_id);
+            (textarea_with(&TextArea {
+                name: "note",
+                id: &id,
+                label: &label,
+                value: &value,
+                hint: Some("Only you see it. For example, who you spoke to, or what they said about times."),
+                rows: 3,
+                max_chars: Some(MAX_NOTE_CHARS),
+            }, &errors))
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" {
+                "Save note" span class="govuk-visually-hidden" { " on " (title) }
+            }
+        }
+    }
 }
 
 fn whose(client: Option<(i64, &str)>) -> String {
@@ -65,10 +104,17 @@ pub fn save_button(
 
 pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
     let heading = whose(p.client);
+    let title = match &p.note_error {
+        Some(_) => format!("Error: {heading}"),
+        None => heading.clone(),
+    };
     layout(
         page,
-        &heading,
+        &title,
         html! {
+            @if let Some((listing_id, _, message)) = &p.note_error {
+                (error_summary_for(&format!("note-{listing_id}"), message))
+            }
             h1 class="govuk-heading-l" { (heading) }
             @if !p.signed_in {
                 p class="govuk-body" { "Your shortlist is kept while this browser is open. "
@@ -81,13 +127,16 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
             } @else {
                 p class="govuk-body" { a class="govuk-link" href=(paths::shortlist_print()) { "Print this list" } " – a plain version with each provider’s contact details." }
                 @for entry in p.entries {
-                    div class="kith-result" {
+                    div class="kith-saved" id={ "saved-" (entry.listing_id) } {
                         @match &entry.listing {
                             Some(l) => {
                                 h2 class="govuk-heading-m" lang=[l.content.lang()] { a class="govuk-link" href=(paths::listing(entry.listing_id)) { (l.content.title) } }
                                 p class="govuk-body-s kith-secondary-text" { (l.provider.name) }
                                 p class="govuk-body" lang=[l.content.lang()] { (l.content.summary) }
                                 dl class="govuk-summary-list govuk-summary-list--no-border" {
+                                    @if let Some(phone) = phone_of(&l.content, &l.provider) {
+                                        div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Phone" } dd class="govuk-summary-list__value" { (tel_link(phone)) } }
+                                    }
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Price" } dd class="govuk-summary-list__value" { (l.content.price.describe()) } }
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "When" } dd class="govuk-summary-list__value" { (l.content.availability_line()) } }
                                     div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Taking new clients" } dd class="govuk-summary-list__value" { @match l.content.accepting_new_clients { Some(true) => "Yes", Some(false) => "No, not at the moment", None => (crate::domain::listings::content::NOT_STATED) } } }
@@ -98,6 +147,7 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
                                     }
                                     (save_button(page, entry.listing_id, true, p.client, &paths::shortlist(), Some(&l.content.title)))
                                 }
+                                @if p.signed_in { (note_form(page, p, entry, &l.content.title)) }
                             }
                             None => {
                                 h2 class="govuk-heading-m" { "A service that is no longer listed" }
@@ -136,9 +186,10 @@ pub fn printable(
                                 li { "Price: " (l.content.price.describe()) }
                                 li { "When: " (l.content.availability_line()) }
                                 @for line in l.content.delivery_lines() { li { "Where: " (line) } }
-                                @if let Some(phone) = &l.provider.contact_phone { li { "Phone: " (phone) } }
+                                @if let Some(phone) = phone_of(&l.content, &l.provider) { li { "Phone: " (phone) } }
                                 @if let Some(email) = &l.provider.contact_email { li { "Email: " (email) } }
                                 li { "On Kith: listing " (entry.listing_id) }
+                                @if let Some(note) = &entry.note { li { "Your note: " span class="kith-pre-line" { (note) } } }
                             }
                         }
                     }
@@ -146,4 +197,20 @@ pub fn printable(
             }
         },
     )
+}
+
+/// An error summary with one message, linking to the field with `id`.
+fn error_summary_for(id: &str, message: &str) -> Markup {
+    html! {
+        div class="govuk-error-summary" data-module="govuk-error-summary" {
+            div role="alert" {
+                h2 class="govuk-error-summary__title" { "There is a problem" }
+                div class="govuk-error-summary__body" {
+                    ul class="govuk-list govuk-error-summary__list" {
+                        li { a href={ "#" (id) } { (message) } }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -58,22 +58,24 @@ pub fn queue(page: &Page, entries: &[QueueEntry], status: OrganisationStatus) ->
             @if entries.is_empty() {
                 p class="govuk-body" { "None." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Providers" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Provider" }
-                        th scope="col" class="govuk-table__header" { "Type" }
-                        th scope="col" class="govuk-table__header" { "Waiting" }
-                        th scope="col" class="govuk-table__header" { "Evidence" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for e in entries {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_provider(e.org.id)) { (e.org.name) } }
-                                td class="govuk-table__cell" { (kind_label(e.org.kind)) }
-                                td class="govuk-table__cell" { (if status == OrganisationStatus::Submitted { waiting(&e.org) } else { String::new() }) }
-                                td class="govuk-table__cell" {
-                                    @for kind in &e.lapsed { (tag(&format!("{} lapsed", kind.label()), Some("red"))) " " }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Providers" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Providers" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Provider" }
+                            th scope="col" class="govuk-table__header" { "Type" }
+                            th scope="col" class="govuk-table__header" { "Waiting" }
+                            th scope="col" class="govuk-table__header" { "Evidence" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for e in entries {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::admin_provider(e.org.id)) { (e.org.name) } }
+                                    td class="govuk-table__cell" { (kind_label(e.org.kind)) }
+                                    td class="govuk-table__cell" { (if status == OrganisationStatus::Submitted { waiting(&e.org) } else { String::new() }) }
+                                    td class="govuk-table__cell" {
+                                        @for kind in &e.lapsed { (tag(&format!("{} lapsed", kind.label()), Some("red"))) " " }
+                                    }
                                 }
                             }
                         }

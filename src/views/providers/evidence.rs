@@ -218,25 +218,27 @@ pub fn documents_table(files: &[provider_evidence_files::Model], csrf: Option<&s
         @if files.is_empty() {
             p class="govuk-body" { "No documents uploaded." }
         } @else {
-            table class="govuk-table kith-table-small" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Documents" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Document" }
-                    th scope="col" class="govuk-table__header" { "For" }
-                    th scope="col" class="govuk-table__header" { "Uploaded" }
-                    @if csrf.is_some() { th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } } }
-                } }
-                tbody class="govuk-table__body" {
-                    @for f in files {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell kith-break-words" { a class="govuk-link" href=(paths::evidence_file(f.id)) { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
-                            td class="govuk-table__cell" { (Some(f.kind).map_or("Other", |k| k.label())) }
-                            td class="govuk-table__cell" { (format_date(&f.uploaded_at.date_naive())) }
-                            @if let Some(token) = csrf {
-                                td class="govuk-table__cell" {
-                                    form method="post" action=(paths::evidence_file_remove(f.id)) {
-                                        (csrf_field(token))
-                                        button type="submit" class="kith-link-button" { "Remove" span class="govuk-visually-hidden" { " " (f.original_name) } }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Documents" {
+                table class="govuk-table kith-table-small" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Documents" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Document" }
+                        th scope="col" class="govuk-table__header" { "For" }
+                        th scope="col" class="govuk-table__header" { "Uploaded" }
+                        @if csrf.is_some() { th scope="col" class="govuk-table__header" { span class="govuk-visually-hidden" { "Action" } } }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for f in files {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell kith-break-words" { a class="govuk-link" href=(paths::evidence_file(f.id)) { (f.original_name) } " (" (f.size_bytes / 1024 + 1) " KB)" }
+                                td class="govuk-table__cell" { (Some(f.kind).map_or("Other", |k| k.label())) }
+                                td class="govuk-table__cell" { (crate::domain::dates::format_uk_date(&f.uploaded_at)) }
+                                @if let Some(token) = csrf {
+                                    td class="govuk-table__cell" {
+                                        form method="post" action=(paths::evidence_file_remove(f.id)) {
+                                            (csrf_field(token))
+                                            button type="submit" class="kith-link-button" { "Remove" span class="govuk-visually-hidden" { " " (f.original_name) } }
+                                        }
                                     }
                                 }
                             }

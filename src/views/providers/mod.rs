@@ -59,21 +59,23 @@ pub fn dashboard(
             @if organisations.is_empty() {
                 p class="govuk-body" { "Set up your organisation, or yourself as a personal assistant, to publish support on Kith. If someone has already set up your organisation, ask its owner to invite you." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Organisations you act for" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "Name" }
-                        th scope="col" class="govuk-table__header" { "Type" }
-                        th scope="col" class="govuk-table__header" { "Your role" }
-                        th scope="col" class="govuk-table__header" { "Status" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for (org, member_role) in organisations {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_organisation(org.id)) { (org.name) } }
-                                td class="govuk-table__cell" { (kind_label(org.kind)) }
-                                td class="govuk-table__cell" { (if *member_role == MemberRole::Owner { "Owner" } else { "Member" }) }
-                                td class="govuk-table__cell" { (status_tag(org.status)) }
+                div class="kith-table-scroll" tabindex="0" role="region" aria-label="Organisations you act for" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-visually-hidden" { "Organisations you act for" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Name" }
+                            th scope="col" class="govuk-table__header" { "Type" }
+                            th scope="col" class="govuk-table__header" { "Your role" }
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (org, member_role) in organisations {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(paths::provider_organisation(org.id)) { (org.name) } }
+                                    td class="govuk-table__cell" { (kind_label(org.kind)) }
+                                    td class="govuk-table__cell" { (if *member_role == MemberRole::Owner { "Owner" } else { "Member" }) }
+                                    td class="govuk-table__cell" { (status_tag(org.status)) }
+                                }
                             }
                         }
                     }

@@ -33,23 +33,25 @@ pub fn demand_log(
                 li { @if zero_only { strong { "Found nothing" } } @else { a class="govuk-link" href={ (paths::admin_searches()) "?zero=yes" } { "Found nothing" } } }
             }
             p class="govuk-body" { (total) " searches" }
-            table class="govuk-table kith-table-small" {
-                caption class="govuk-table__caption govuk-visually-hidden" { "Searches" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "When" }
-                    th scope="col" class="govuk-table__header" { "Words" }
-                    th scope="col" class="govuk-table__header" { "Area" }
-                    th scope="col" class="govuk-table__header" { "Filters" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Results" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for r in rows {
-                        tr class="govuk-table__row" {
-                            td class="govuk-table__cell" { (format_time(&r.created_at)) }
-                            td class="govuk-table__cell kith-break-words" { (r.query_text) }
-                            td class="govuk-table__cell" { (r.area.clone().unwrap_or_default()) }
-                            td class="govuk-table__cell kith-break-words" { (summarise(&r.filters)) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (r.result_count) }
+            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Searches" {
+                table class="govuk-table kith-table-small" {
+                    caption class="govuk-table__caption govuk-visually-hidden" { "Searches" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "When" }
+                        th scope="col" class="govuk-table__header" { "Words" }
+                        th scope="col" class="govuk-table__header" { "Area" }
+                        th scope="col" class="govuk-table__header" { "Filters" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Results" }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for r in rows {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (format_time(&r.created_at)) }
+                                td class="govuk-table__cell kith-break-words" { (r.query_text) }
+                                td class="govuk-table__cell" { (r.area.clone().unwrap_or_default()) }
+                                td class="govuk-table__cell kith-break-words" { (summarise(&r.filters)) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (r.result_count) }
+                            }
                         }
                     }
                 }

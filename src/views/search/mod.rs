@@ -3,9 +3,10 @@
 //! and distance, paging, and advice when nothing is found.
 
 pub mod log;
+pub mod saved;
 
 use entity::listings::ListingId;
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use search_index::SearchResults;
 
 use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
@@ -27,6 +28,8 @@ pub struct FacetOption {
 
 pub struct SearchView<'a> {
     pub params: &'a SearchParams,
+    /// The parameters that took effect (the chips and the count of filters chosen).
+    pub applied: &'a SearchParams,
     pub results: &'a SearchResults,
     pub notices: &'a [String],
     pub categories: Vec<FacetOption>,
@@ -86,8 +89,7 @@ fn filters(v: &SearchView) -> Markup {
         })
         .collect();
     html! {
-        form method="get" action=(paths::search()) class="kith-filter-form" {
-            h2 class="govuk-heading-m" { "Filter" }
+        form method="get" action=(paths::search()) class="kith-filter-form" aria-label="Filters" {
             input type="hidden" name="q" value=(p.q);
             div class="govuk-form-group" {
                 label class="govuk-label govuk-label--s" for="near" { "Your postcode" }
@@ -148,24 +150,27 @@ fn filters(v: &SearchView) -> Markup {
     }
 }
 
-fn applied(v: &SearchView) -> Markup {
-    let p = v.params;
-    let tags: Vec<(String, String)> = p
-        .pairs()
+/// The filters that took effect, each a link that removes it.
+fn chosen(v: &SearchView) -> Vec<(String, String)> {
+    let p = v.applied;
+    p.pairs()
         .into_iter()
         .filter(|(name, _)| !matches!(*name, "q" | "sort"))
         .map(|(name, value)| ((v.label_of)(name, &value), p.href_without(name, &value)))
-        .collect();
+        .collect()
+}
+
+fn applied(v: &SearchView, tags: &[(String, String)]) -> Markup {
     html! {
         @if !tags.is_empty() {
             div class="kith-applied-filters" {
-                h2 class="govuk-heading-s govuk-!-margin-bottom-1" { "Filters you chose" }
-                ul class="govuk-list kith-inline-list" {
-                    @for (label, href) in &tags {
-                        li { a class="govuk-link" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } span aria-hidden="true" { " ✕" } } }
+                h2 class="govuk-visually-hidden" { "Filters you chose" }
+                ul class="govuk-list kith-chips" {
+                    @for (label, href) in tags {
+                        li { a class="govuk-link kith-chip" href=(href) { (label) span class="govuk-visually-hidden" { ": remove this filter" } span aria-hidden="true" { " ✕" } } }
                     }
+                    li { a class="govuk-link" href={ (paths::search()) "?q=" (urlencode(&v.params.q)) } { "Clear all filters" } }
                 }
-                p class="govuk-body-s" { a class="govuk-link" href={ (paths::search()) "?q=" (urlencode(&p.q)) } { "Clear all filters" } }
             }
         }
     }
@@ -206,6 +211,105 @@ fn price_label(price: &search_index::Price) -> String {
     }
 }
 
+/// "Save this search": a panel the person opens, with a name made from what they chose.
+fn save_panel(page: &Page, v: &SearchView, tags: &[(String, String)]) -> Markup {
+    let mut parts: Vec<String> = Vec::new();
+    if !v.applied.q.is_empty() {
+        parts.push(format!("“{}”", v.applied.q));
+    }
+    parts.extend(tags.iter().map(|(label, _)| label.clone()));
+    let mut name = if parts.is_empty() {
+        "Everything on Kith".to_owned()
+    } else {
+        parts.join(", ")
+    };
+    if name.chars().count() > crate::domain::search::saved::MAX_NAME_CHARS {
+        name = name
+            .chars()
+            .take(crate::domain::search::saved::MAX_NAME_CHARS - 1)
+            .collect::<String>()
+            + "…";
+    }
+    let client = v.client.map(|(id, _)| id.to_string()).unwrap_or_default();
+    let query = crate::domain::search::saved::query_of(v.applied);
+    html! {
+        details class="govuk-details kith-save-search" {
+            summary class="govuk-details__summary" {
+                span class="govuk-details__summary-text" {
+                    @match v.client { Some((_, who)) => { "Save this search for " (who) }, None => "Save this search and get emails about new services" }
+                }
+            }
+            div class="govuk-details__text" {
+                (saved::save_form(page, &query, &name, &client, &crate::domain::validation::FieldErrors::default()))
+            }
+        }
+    }
+}
+
+/// The badges of a result: what the council has checked, and whether it takes new clients.
+fn badges(hit: &search_index::Hit) -> Markup {
+    let tags: Vec<(&str, &str)> = [
+        (hit.accepting, "Taking new clients", "govuk-tag--green"),
+        (hit.dbs_checked, "DBS checked", "govuk-tag--blue"),
+        (hit.insured, "Insured", "govuk-tag--blue"),
+        (hit.quality_checked, "Quality checked", "govuk-tag--purple"),
+    ]
+    .into_iter()
+    .filter(|(on, _, _)| *on)
+    .map(|(_, label, class)| (label, class))
+    .collect();
+    html! {
+        @if !tags.is_empty() || hit.rating.is_some() {
+            ul class="govuk-list kith-badges" {
+                @for (label, class) in tags {
+                    li { strong class={ "govuk-tag " (class) } { (label) } }
+                }
+                @if let Some(rating) = hit.rating {
+                    li { strong class="govuk-tag govuk-tag--grey" { "Rated " (rating) " out of 4" } }
+                }
+            }
+        }
+    }
+}
+
+/// Where the service is, from the place searched: miles to its venue, or that it visits.
+fn whereabouts(v: &SearchView, hit: &search_index::Hit) -> Option<String> {
+    let visits = "Visits your area";
+    match (hit.distance_miles, hit.visits_home) {
+        (Some(miles), false) => Some(format!("{miles:.1} miles away")),
+        (Some(miles), true) => Some(format!("{miles:.1} miles away · {visits}")),
+        (None, true) => Some(visits.to_owned()),
+        (None, false) if !v.applied.near.is_empty() => Some("Online or by telephone".to_owned()),
+        (None, false) => None,
+    }
+}
+
+fn result_card(page: &Page, v: &SearchView, hit: &search_index::Hit) -> Markup {
+    let p = v.params;
+    let id = ListingId(hit.listing_id as i64);
+    html! {
+        li class="kith-result" id={ "result-" (hit.listing_id) } {
+            div class="kith-result__body" {
+                h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
+                    a class="govuk-link" href=(paths::listing(id)) { (hit.title) }
+                }
+                p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
+                p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] { (hit.summary) }
+                p class="govuk-body-s govuk-!-margin-bottom-1" {
+                    strong { (price_label(&hit.price)) }
+                    @if let Some(place) = whereabouts(v, hit) { " · " (place) }
+                }
+                (badges(hit))
+                (save_button(page, id, v.saved.contains(&id), v.client,
+                    &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
+            }
+            @if let Some(photo) = &hit.photo {
+                img class="kith-result__photo" src=(paths::media(&photo.thumbnail)) alt=(photo.alt) loading="lazy" width="120" height="90";
+            }
+        }
+    }
+}
+
 pub fn search(page: &Page, v: &SearchView) -> Markup {
     let p = v.params;
     let r = v.results;
@@ -215,21 +319,21 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
     } else {
         format!("{} – search results", p.q)
     };
+    let tags = chosen(v);
     layout(
         page,
         &title,
         html! {
             h1 class="govuk-heading-l" { "Find care and support" }
             form method="get" action=(paths::search()) role="search" {
-                div class="govuk-form-group" {
+                div class="govuk-form-group govuk-!-margin-bottom-4" {
                     label class="govuk-label" for="q" { "What are you looking for?" }
                     div id="q-hint" class="govuk-hint" { "For example, help at home, day centre, or a language" }
                     div class="kith-search-box" {
-                        input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value=(p.q) aria-describedby="q-hint";
+                        input class="govuk-input" id="q" name="q" type="search" value=(p.q) aria-describedby="q-hint";
                         @for (name, value) in p.pairs().into_iter().filter(|(n, _)| *n != "q") {
                             input type="hidden" name=(name) value=(value);
                         }
-                        " "
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Search" }
                     }
                 }
@@ -240,43 +344,31 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                     strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (notice) }
                 }
             }
+            p class="govuk-body govuk-!-font-weight-bold govuk-!-margin-bottom-2" role="status" {
+                (r.total) (if r.total == 1 { " service found" } else { " services found" })
+            }
+            (applied(v, &tags))
+            @if page.user.is_some() { (save_panel(page, v, &tags)) }
             div class="govuk-grid-row" {
-                div class="govuk-grid-column-one-third" { (filters(v)) }
-                div class="govuk-grid-column-two-thirds" {
-                    p class="govuk-body govuk-!-font-weight-bold" role="status" {
-                        (r.total) (if r.total == 1 { " service found" } else { " services found" })
+                div class="govuk-grid-column-one-third" {
+                    details class="govuk-details kith-filters" data-kith-open-wide open[!v.notices.is_empty()] {
+                        summary class="govuk-details__summary" {
+                            span class="govuk-details__summary-text" {
+                                "Filters"
+                                @if !tags.is_empty() { " (" (tags.len()) " chosen)" }
+                            }
+                        }
+                        div class="govuk-details__text kith-filters__panel" { (filters(v)) }
                     }
-                    (applied(v))
+                }
+                div class="govuk-grid-column-two-thirds" {
                     @if r.hits.is_empty() && r.total > 0 {
                         p class="govuk-body" { "This page is past the last result. " a class="govuk-link" href=(p.href(1)) { "Go to the first page" } "." }
                     } @else if r.hits.is_empty() {
                         (no_results(v))
                     } @else {
                         ol class="govuk-list kith-results" start=((p.page as usize - 1) * PAGE_SIZE + 1) {
-                            @for hit in &r.hits {
-                                li class="kith-result" id={ "result-" (hit.listing_id) } {
-                                    h2 class="govuk-heading-s govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
-                                        a class="govuk-link" href=(paths::listing(ListingId(hit.listing_id as i64))) { (hit.title) }
-                                    }
-                                    p class="govuk-body-s kith-secondary-text govuk-!-margin-bottom-1" { (hit.provider_name) }
-                                    p class="govuk-body govuk-!-margin-bottom-1" lang=[hit.lang.as_deref()] {
-                                        @match &hit.snippet_html {
-                                            Some(snippet) => (PreEscaped(snippet)),
-                                            None => (hit.summary),
-                                        }
-                                    }
-                                    p class="govuk-body-s" {
-                                        (price_label(&hit.price))
-                                        @if let Some(miles) = hit.distance_miles {
-                                            " · " (format!("{miles:.1}")) " miles away"
-                                        } @else if !p.near.is_empty() && v.notices.is_empty() {
-                                            " · Online or by telephone"
-                                        }
-                                    }
-                                    (save_button(page, ListingId(hit.listing_id as i64), v.saved.contains(&ListingId(hit.listing_id as i64)), v.client,
-                                        &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
-                                }
-                            }
+                            @for hit in &r.hits { (result_card(page, v, hit)) }
                         }
                         (pagination(u64::from(p.page), pages, |n| p.href(n as u32)))
                     }

@@ -163,10 +163,11 @@ impl Browser {
                     .lock()
                     .expect("secrets")
                     .push((email.to_owned(), key));
-                page.split("kith-continue\" href=\"")
+                page.split("kith-continue\"")
                     .nth(1)
+                    .and_then(|s| s.split("href=\"").nth(1))
                     .and_then(|s| s.split('"').next())
-                    .unwrap_or("/account")
+                    .expect("the continue link after the recovery codes")
                     .to_owned()
             }
             other => other.to_owned(),

@@ -81,6 +81,8 @@ pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub mail: Arc<Mutex<Vec<CapturedMail>>>,
+    /// The app's search index, for running its saved-search alerts as the job would.
+    pub search: Arc<search_index::SearchIndex>,
     /// Kept so the temporary directory lives as long as the app.
     _data_dir: tempfile::TempDir,
     password_hash: String,
@@ -158,12 +160,14 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("build app");
     let address = app.base_url.clone();
+    let search = app.search.clone();
     let db = app.spawn();
     let password_hash = kith::domain::accounts::password_hash::hash(PASSWORD).expect("hash");
     TestApp {
         address,
         db,
         mail,
+        search,
         _data_dir: data_dir,
         password_hash,
         settings,
