@@ -117,6 +117,7 @@ pub async fn build(
         db.clone(),
         search.clone(),
         base_url.clone(),
+        key.signing().to_vec(),
         mail_wakeup.clone(),
     );
     tokio::spawn(crate::indexer::run(

@@ -24,7 +24,7 @@ use crate::domain::{market::supply as market_supply, search::changes as search_c
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 const BATCH_SIZE: u64 = 500;
 /// Change ids may commit out of order on PostgreSQL; recent ones are looked at again.
-const LOOKBACK: i64 = 200;
+pub const LOOKBACK: i64 = 200;
 
 async fn apply_blocking(
     index: &Arc<SearchIndex>,

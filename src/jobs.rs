@@ -155,18 +155,18 @@ pub fn spawn_saved_search_alerts(
     db: DatabaseConnection,
     index: std::sync::Arc<search_index::SearchIndex>,
     base_url: String,
+    secret: Vec<u8>,
     mail_wakeup: Arc<Notify>,
 ) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(ALERT_INTERVAL).await;
-            match crate::domain::search::saved::send_alerts(
-                &db,
-                &index,
-                &base_url,
-                chrono::Utc::now(),
-            )
-            .await
+            let links = crate::domain::search::saved::AlertLinks {
+                base_url: &base_url,
+                secret: &secret,
+            };
+            match crate::domain::search::saved::send_alerts(&db, &index, &links, chrono::Utc::now())
+                .await
             {
                 Ok(0) => {}
                 Ok(n) => {

@@ -22,6 +22,9 @@ pub struct Model {
     pub details: String,
     /// Set when the person was signed in.
     pub reporter_user_id: Option<crate::users::UserId>,
+    /// Who reported, as a salted hash of their account or network address: repeated
+    /// reports count once per reporter, and nobody can be named from it.
+    pub reporter_key: String,
     pub created_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
     pub resolved_by_user_id: Option<crate::users::UserId>,

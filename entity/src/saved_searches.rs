@@ -27,9 +27,6 @@ pub struct Model {
     /// The last search-index change looked at: changes after it may be new matches.
     pub change_cursor: i64,
     pub last_checked_at: Option<DateTimeUtc>,
-    /// The secret in the email's "stop these emails" link. It can only stop this search's
-    /// emails, so it is kept as it is (every email carries the same link).
-    pub unsubscribe_token: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -46,7 +46,6 @@ enum SavedSearches {
     Frequency,
     ChangeCursor,
     LastCheckedAt,
-    UnsubscribeToken,
     CreatedAt,
 }
 
@@ -66,6 +65,7 @@ enum ListingReports {
     Kind,
     Details,
     ReporterUserId,
+    ReporterKey,
     CreatedAt,
     ResolvedAt,
     ResolvedByUserId,
@@ -95,7 +95,6 @@ impl MigrationTrait for Migration {
                     .col(string_len(SavedSearches::Frequency, 10))
                     .col(big_integer(SavedSearches::ChangeCursor))
                     .col(timestamp_with_time_zone_null(SavedSearches::LastCheckedAt))
-                    .col(string_len_uniq(SavedSearches::UnsubscribeToken, 64))
                     .col(timestamp_with_time_zone(SavedSearches::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -149,6 +148,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(ListingReports::Kind, 30))
                     .col(text(ListingReports::Details))
                     .col(big_integer_null(ListingReports::ReporterUserId))
+                    .col(string_len(ListingReports::ReporterKey, 64))
                     .col(timestamp_with_time_zone(ListingReports::CreatedAt))
                     .col(timestamp_with_time_zone_null(ListingReports::ResolvedAt))
                     .col(big_integer_null(ListingReports::ResolvedByUserId))

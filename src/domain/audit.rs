@@ -303,6 +303,40 @@ pub struct AuditFilter {
     pub action: Option<String>,
     pub actor_user_id: Option<UserId>,
     pub subject: Option<(String, String)>,
+    /// Entries at or after this time, and before `before`.
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    pub before: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// An action code in words: "listing.changes_requested" → "Listing: changes requested".
+pub fn describe_action(code: &str) -> String {
+    let (subject, verb) = code.split_once('.').unwrap_or((code, ""));
+    let words = |s: &str| s.replace('_', " ");
+    let subject = words(subject);
+    let mut chars = subject.chars();
+    let subject: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if verb.is_empty() {
+        subject
+    } else {
+        format!("{subject}: {}", words(verb))
+    }
+}
+
+/// The names of these accounts, by id (for the log's "who").
+pub async fn names_of(
+    conn: &impl ConnectionTrait,
+    ids: Vec<UserId>,
+) -> Result<std::collections::HashMap<UserId, String>, DbErr> {
+    Ok(entity::users::Entity::find()
+        .filter(entity::users::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
 }
 
 pub const AUDIT_PAGE_SIZE: u64 = 50;
@@ -331,6 +365,12 @@ pub async fn list(
         query = query
             .filter(audit_log::Column::SubjectType.eq(kind.as_str()))
             .filter(audit_log::Column::SubjectId.eq(id.as_str()));
+    }
+    if let Some(since) = filter.since {
+        query = query.filter(audit_log::Column::OccurredAt.gte(since));
+    }
+    if let Some(before) = filter.before {
+        query = query.filter(audit_log::Column::OccurredAt.lt(before));
     }
     let total = query.clone().count(conn).await?;
     let rows = query

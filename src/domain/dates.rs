@@ -81,6 +81,16 @@ pub fn format_time(at: &DateTime<Utc>) -> String {
     format!("{} at {clock}", local.format("%-d %B %Y"))
 }
 
+/// The moment a UK day starts (midnight, GMT or BST), as UTC.
+pub fn uk_day_start(date: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = date.and_time(chrono::NaiveTime::MIN);
+    London
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or_else(|| midnight.and_utc(), |t| t.with_timezone(&Utc))
+}
+
 /// A UTC time's UK date in words ("27 March 2026").
 pub fn format_uk_date(at: &DateTime<Utc>) -> String {
     format_date(&uk_date(at))
@@ -108,6 +118,11 @@ mod tests {
         let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
         assert_eq!(format_time(&before), "29 March 2026 at 12:59am");
         assert_eq!(format_time(&after), "29 March 2026 at 2:00am");
+        let july = NaiveDate::from_ymd_opt(2026, 7, 2).unwrap();
+        assert_eq!(
+            uk_day_start(july),
+            Utc.with_ymd_and_hms(2026, 7, 1, 23, 0, 0).unwrap()
+        );
     }
 
     #[test]

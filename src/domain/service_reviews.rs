@@ -23,7 +23,7 @@ use crate::domain::validation::{FieldErrors, FormFields, optional_text, required
 use crate::mail::{self, enquiry_templates as templates};
 use crate::paths;
 
-const MAX_BODY_CHARS: usize = 2000;
+pub const MAX_BODY_CHARS: usize = 2000;
 const MAX_NAME_CHARS: usize = 60;
 
 #[derive(Debug, thiserror::Error)]

@@ -53,8 +53,28 @@ pub fn clean(text: &str) -> String {
     text.trim().replace("\r\n", "\n")
 }
 
+/// "Title must be 80 characters or fewer – you have 93": which field, its limit, and how
+/// far over the person is.
+pub fn too_long(label: &str, max: usize, chars: usize) -> String {
+    format!("{label} must be {max} characters or fewer – you have {chars}")
+}
+
+/// The field's name for a message, from what completes "Enter …" ("a title" → "Title",
+/// "the venue's address" → "The venue's address").
+fn label_of(what: &str) -> String {
+    let bare = what
+        .strip_prefix("a ")
+        .or_else(|| what.strip_prefix("an "))
+        .unwrap_or(what);
+    let mut chars = bare.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Free text a form requires: present, at most `max` characters, no control characters.
-/// `what` completes "Enter …".
+/// `what` completes "Enter …" and names the field in the other messages.
 pub fn required_text(
     e: &mut FieldErrors,
     field: &'static str,
@@ -63,11 +83,12 @@ pub fn required_text(
     what: &str,
 ) -> Option<String> {
     let text = clean(raw);
+    let chars = text.chars().count();
     if text.is_empty() {
         e.add(field, format!("Enter {what}"));
         None
-    } else if text.chars().count() > max {
-        e.add(field, format!("Keep it to {max} characters or fewer"));
+    } else if chars > max {
+        e.add(field, too_long(&label_of(what), max, chars));
         None
     } else if has_control_chars(&text) {
         e.add(field, "Use only letters, numbers, spaces and punctuation");
@@ -78,11 +99,19 @@ pub fn required_text(
 }
 
 /// Free text kept as typed (trimmed, plain line breaks), empty allowed; too long or with
-/// control characters is an error under `field` (the text is still returned, for the form).
-pub fn bounded_text(e: &mut FieldErrors, field: &'static str, raw: &str, max: usize) -> String {
+/// control characters is an error under `field`, named by `label` (the text is still
+/// returned, for the form).
+pub fn bounded_text(
+    e: &mut FieldErrors,
+    field: &'static str,
+    label: &str,
+    raw: &str,
+    max: usize,
+) -> String {
     let text = clean(raw);
-    if text.chars().count() > max {
-        e.add(field, format!("Keep it to {max} characters or fewer"));
+    let chars = text.chars().count();
+    if chars > max {
+        e.add(field, too_long(label, max, chars));
     } else if has_control_chars(&text) {
         e.add(field, "Use only letters, numbers, spaces and punctuation");
     }
@@ -98,12 +127,16 @@ pub fn optional_text(
     label: &str,
 ) -> Option<String> {
     let text = clean(raw);
+    let chars = text.chars().count();
     if text.is_empty() {
         None
-    } else if text.chars().count() > max || has_control_chars(&text) {
+    } else if chars > max {
+        e.add(field, too_long(label, max, chars));
+        None
+    } else if has_control_chars(&text) {
         e.add(
             field,
-            format!("{label} must be {max} characters or fewer, without special characters"),
+            format!("{label} must use only letters, numbers, spaces and punctuation"),
         );
         None
     } else {

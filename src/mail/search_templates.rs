@@ -42,18 +42,12 @@ pub fn new_matches(
 }
 
 /// A problem reported with a listing, for its provider's members or the admins.
-pub fn listing_reported(
-    to: &str,
-    name: &str,
-    title: &str,
-    what: &str,
-    details: &str,
-    link: &str,
-) -> OutgoingMail {
+/// What the person wrote is not in the email (anyone can report, so it could be anything):
+/// it is on the page the link opens.
+pub fn listing_reported(to: &str, name: &str, title: &str, what: &str, link: &str) -> OutgoingMail {
     compose(to, &format!("Problem reported with “{title}”"), name, &[
         Block::Para(format!("Someone reported a problem with “{title}” on Kith: {what}.")),
-        Block::Para(format!("What they said: {details}")),
-        Block::Link("See the report".into(), link.into()),
+        Block::Link("Read what they said".into(), link.into()),
         Block::Para("Please check the listing and update it if something has changed. The council resolves the report once it is dealt with.".into()),
     ])
 }

@@ -94,12 +94,14 @@ async fn user_detail_page(
         ..Default::default()
     };
     let (history, _) = audit::list(&state.db, &filter, 1).await?;
+    let names = audit::names_of(&state.db, actor_ids(&history)).await?;
     let second_factor = crate::domain::accounts::two_factor::of_user(&state.db, id).await?;
     Ok(view::user_detail(
         page,
         &summary,
         second_factor.is_some(),
         &history[..history.len().min(10)],
+        &names,
         errors,
     ))
 }
@@ -295,6 +297,18 @@ pub struct AuditQuery {
     subject_type: String,
     subject_id: String,
     page: String,
+    #[serde(rename = "from-day")]
+    from_day: String,
+    #[serde(rename = "from-month")]
+    from_month: String,
+    #[serde(rename = "from-year")]
+    from_year: String,
+    #[serde(rename = "to-day")]
+    to_day: String,
+    #[serde(rename = "to-month")]
+    to_month: String,
+    #[serde(rename = "to-year")]
+    to_year: String,
 }
 
 pub async fn audit(
@@ -316,10 +330,42 @@ pub async fn audit(
         }
         parsed
     };
+    // Whole UK days, from the start of one to the end of the other.
+    let mut day = |name: &'static str, label: &str, (d, m, y): (&str, &str, &str)| {
+        match crate::domain::dates::parse_date(d, m, y, label) {
+            Ok(date) => date,
+            Err(message) => {
+                errors.add(name, message);
+                None
+            }
+        }
+    };
+    let from = day(
+        "from",
+        "The first day",
+        (&query.from_day, &query.from_month, &query.from_year),
+    );
+    let to = day(
+        "to",
+        "The last day",
+        (&query.to_day, &query.to_month, &query.to_year),
+    );
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errors.add(
+            "to",
+            "The last day must be the same as or after the first day",
+        );
+    }
     let filter = AuditFilter {
         action: (!action.is_empty()).then(|| action.clone()),
         actor_user_id: actor_id,
         subject: (!subject_type.is_empty()).then(|| (subject_type.clone(), subject_id.clone())),
+        since: from.map(crate::domain::dates::uk_day_start),
+        before: to
+            .and_then(|t| t.succ_opt())
+            .map(crate::domain::dates::uk_day_start),
     };
     let page_no = page_number(&query.page);
     let (rows, total) = if errors.is_empty() {
@@ -327,16 +373,28 @@ pub async fn audit(
     } else {
         (Vec::new(), 0)
     };
+    let names = audit::names_of(&state.db, actor_ids(&rows)).await?;
     let q = AuditQueryView {
         action: &action,
         actor: &actor,
         subject_type: &subject_type,
         subject_id: &subject_id,
+        from: (&query.from_day, &query.from_month, &query.from_year),
+        to: (&query.to_day, &query.to_month, &query.to_year),
     };
     let status = form_status(&errors);
     Ok(html_page(
         status,
-        view::audit(&page, &rows, total, &q, page_no, AUDIT_PAGE_SIZE, &errors),
+        view::audit(
+            &page,
+            &rows,
+            &names,
+            total,
+            &q,
+            page_no,
+            AUDIT_PAGE_SIZE,
+            &errors,
+        ),
     ))
 }
 
@@ -363,4 +421,16 @@ pub async fn mail(
         page_no,
         OUTBOX_PAGE_SIZE,
     ))
+}
+
+/// Everyone who acted in these entries, and every account they were about.
+fn actor_ids(rows: &[audit::Entry]) -> Vec<UserId> {
+    rows.iter()
+        .flat_map(|e| {
+            let about = (e.row.subject_type == "user")
+                .then(|| e.row.subject_id.parse::<UserId>().ok())
+                .flatten();
+            e.row.actor_user_id.into_iter().chain(about)
+        })
+        .collect()
 }

@@ -52,11 +52,13 @@ impl From<EnquiryError> for AppError {
 /// The enquiry form. When the person (or the client a broker acts for) already has an open
 /// enquiry about this listing, the page says so first and offers a message to that
 /// enquiry instead, carrying over anything already typed (`form`).
+/// `acting`: whom the enquiry is for — the session's client on the form, the client the
+/// form named when it comes back, so what was typed for one client never lands on another.
 async fn form_page(
     page: &Page,
     state: &AppState,
-    session: &Session,
     user: &CurrentUser,
+    acting: &crate::domain::plans::clients::Acting,
     listing_id: ListingId,
     form: Option<EnquiryForm>,
     errors: &FieldErrors,
@@ -64,7 +66,6 @@ async fn form_page(
     let listing = listings::public_listing(&state.db, listing_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let acting = acting::current(state, session, user).await?;
     let client = acting.client_id_name();
     let existing = enquiries::open_for(&state.db, acting.holder, listing_id).await?;
     let draft = form
@@ -118,11 +119,12 @@ pub async fn new_form(
     VerifiedUser(user): VerifiedUser,
     PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
+    let acting = acting::current(&state, &session, &user).await?;
     form_page(
         &page,
         &state,
-        &session,
         &user,
+        &acting,
         id,
         None,
         &FieldErrors::default(),
@@ -145,7 +147,7 @@ pub async fn send(
     let new = match form.parse(acting.client.is_some()) {
         Ok(new) => new,
         Err(errors) => {
-            return form_page(&page, &state, &session, &user, id, Some(form), &errors).await;
+            return form_page(&page, &state, &user, &acting, id, Some(form), &errors).await;
         }
     };
     let hour_key = format!("enquiry:hour:{}", user.id);
@@ -174,8 +176,8 @@ pub async fn send(
             form_page(
                 &page,
                 &state,
-                &session,
                 &user,
+                &acting,
                 id,
                 Some(form),
                 &FieldErrors::default(),

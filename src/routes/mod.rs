@@ -258,8 +258,8 @@ route_table! {
     POST "/saved-searches"                                                           [SignedIn]          => saved_searches::create;
     POST "/saved-searches/{id}" as saved_search(id: i64)                             [SignedIn]          => saved_searches::update;
     POST "/saved-searches/{id}/delete" as saved_search_delete(id: i64)               [SignedIn]          => saved_searches::delete;
-    GET  "/saved-searches/stop/{token}" as saved_search_unsubscribe(token: &str)     [Public]            => saved_searches::unsubscribe_form;
-    POST "/saved-searches/stop/{token}"                                              [Public]            => saved_searches::unsubscribe;
+    GET  "/saved-searches/{id}/stop/{token}" as saved_search_unsubscribe(id: i64, token: &str) [Public] => saved_searches::unsubscribe_form;
+    POST "/saved-searches/{id}/stop/{token}"                                         [Public]            => saved_searches::unsubscribe;
     GET  "/listings/{id}/report" as listing_report(id: ListingId)                    [Public]            => listings::reports::form;
     POST "/listings/{id}/report"                                                     [Public]            => listings::reports::send;
     GET  "/admin/reports" as admin_reports()                                         [Role(Admin)]       => listings::reports::queue;

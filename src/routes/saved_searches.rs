@@ -79,7 +79,7 @@ pub async fn create(
     page: Page,
     state: web::Data<AppState>,
     session: Session,
-    user: CurrentUser,
+    crate::auth::VerifiedUser(user): crate::auth::VerifiedUser,
     RequestActor(actor): RequestActor,
     form: web::Form<SaveForm>,
 ) -> AppResult<HttpResponse> {
@@ -168,12 +168,39 @@ pub async fn delete(
     Ok(see_other(&paths::saved_searches()))
 }
 
+/// A "stop these emails" link's `{id}` and `{token}`; a bad id is a page that does not
+/// exist.
+pub struct StopLink(i64, String);
+
+impl actix_web::FromRequest for StopLink {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let info = req.match_info();
+        std::future::ready(
+            match (
+                info.get("id").map(crate::routes::path_id),
+                info.get("token"),
+            ) {
+                (Some(Ok(id)), Some(token)) => Ok(StopLink(id, token.to_owned())),
+                _ => Err(AppError::NotFound),
+            },
+        )
+    }
+}
+
+/// The service's secret for signing links (the same on every instance).
+fn secret(state: &AppState) -> &[u8] {
+    state.cookie_key.signing()
+}
+
 pub async fn unsubscribe_form(
     page: Page,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    StopLink(id, token): StopLink,
 ) -> AppResult<maud::Markup> {
-    let saved = saved::by_token(&state.db, &token)
+    let saved = saved::by_link(&state.db, secret(&state), id, &token)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(view::unsubscribe(&page, &saved, &token, false))
@@ -182,9 +209,9 @@ pub async fn unsubscribe_form(
 pub async fn unsubscribe(
     page: Page,
     state: web::Data<AppState>,
-    token: web::Path<String>,
+    StopLink(id, token): StopLink,
 ) -> AppResult<maud::Markup> {
-    let saved = saved::unsubscribe(&state.db, &token).await?;
+    let saved = saved::unsubscribe(&state.db, secret(&state), id, &token).await?;
     debug_assert_eq!(saved.frequency, AlertFrequency::Never);
     Ok(view::unsubscribe(&page, &saved, &token, true))
 }

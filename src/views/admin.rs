@@ -13,9 +13,9 @@ use crate::auth::roles::Role;
 use crate::domain::accounts::user_admin::{USERS_PAGE_SIZE, UserSummary};
 use crate::domain::validation::FieldErrors;
 use crate::views::components::{
-    InputOptions, button, button_form, csrf_field, error_summary, format_time, pagination,
-    secondary_button, select, summary_list, tag, text_input, title_with_errors, total_pages,
-    warning_button,
+    InputOptions, button, button_form, csrf_field, date_input, error_summary, format_time,
+    pagination, secondary_button, select, summary_list, tag, text_input, title_with_errors,
+    total_pages, warning_button,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -175,6 +175,7 @@ pub fn user_detail(
     summary: &UserSummary,
     has_authenticator: bool,
     history: &[audit::Entry],
+    names: &Names,
     errors: &FieldErrors,
 ) -> Markup {
     let user = &summary.user;
@@ -263,7 +264,7 @@ pub fn user_detail(
                 }
             }
             h2 class="govuk-heading-m" { "Recent history" }
-            (audit_table(history))
+            (audit_table(history, names))
             p class="govuk-body" { a class="govuk-link" href={ (paths::admin_audit()) "?subject_type=user&subject_id=" (user.id) } { "Full history of this account" } }
             h2 class="govuk-heading-m" { "Personal data" }
             p class="govuk-body" { a class="govuk-link" href=(paths::admin_user_personal_data(user.id)) { "Export or erase this person's data" } }
@@ -322,41 +323,68 @@ pub fn invitations(
     )
 }
 
-pub fn audit_table(rows: &[audit::Entry]) -> Markup {
+/// Account names by id, for the audit log's "who".
+pub type Names = std::collections::HashMap<entity::users::UserId, String>;
+
+/// The record an entry is about, linked to its page where an admin has one.
+fn subject_cell(kind: &str, id: &str, names: &Names) -> Markup {
+    let href = match kind {
+        "user" => id.parse().ok().map(paths::admin_user),
+        "listing" => id.parse().ok().map(paths::admin_listing),
+        "organisation" => id.parse().ok().map(paths::admin_provider),
+        "inspection" => id.parse().ok().map(paths::admin_inspection),
+        "client" => id.parse().ok().map(paths::admin_client_personal_data),
+        _ => None,
+    };
+    let label = match (kind, id.parse().ok().and_then(|u| names.get(&u))) {
+        ("user", Some(name)) => format!("{name} (account {id})"),
+        _ => format!("{} {id}", audit::describe_action(kind)),
+    };
+    html! {
+        @match href {
+            Some(href) => a class="govuk-link" href=(href) { (label) },
+            None => (label),
+        }
+    }
+}
+
+pub fn audit_table(rows: &[audit::Entry], names: &Names) -> Markup {
     html! {
         @if rows.is_empty() {
             p class="govuk-body" { "No entries." }
         } @else {
-            div class="kith-table-scroll" tabindex="0" role="region" aria-label="Audit entries" {
-                table class="govuk-table kith-table-small" {
-                    caption class="govuk-table__caption govuk-visually-hidden" { "Audit entries" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        th scope="col" class="govuk-table__header" { "When" }
-                        th scope="col" class="govuk-table__header" { "Who" }
-                        th scope="col" class="govuk-table__header" { "What" }
-                        th scope="col" class="govuk-table__header" { "Record" }
-                        th scope="col" class="govuk-table__header" { "Change" }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for entry in rows {
-                            @let row = &entry.row;
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (format_time(&row.occurred_at)) }
-                                td class="govuk-table__cell" {
-                                    @if let Some(actor) = row.actor_user_id { a class="govuk-link" href=(paths::admin_user(actor)) { "Account " (actor) } } @else { "System or signed out" }
-                                    @if let Some(who) = &row.on_behalf_of { br; "for " (who) }
+            ol class="govuk-list kith-audit" {
+                @for entry in rows {
+                    @let row = &entry.row;
+                    li class="kith-audit__entry" {
+                        p class="govuk-body govuk-!-margin-bottom-1" {
+                            strong { (audit::describe_action(&row.action)) }
+                            " – " (subject_cell(&row.subject_type, &row.subject_id, names))
+                        }
+                        p class="govuk-body-s govuk-!-margin-bottom-1 kith-secondary-text" {
+                            (format_time(&row.occurred_at)) " · "
+                            @match row.actor_user_id {
+                                Some(actor) => {
+                                    "by " a class="govuk-link" href=(paths::admin_user(actor)) {
+                                        (names.get(&actor).map_or_else(|| format!("account {actor}"), Clone::clone))
+                                    }
                                 }
-                                td class="govuk-table__cell" { code { (row.action) } }
-                                td class="govuk-table__cell" { (row.subject_type) " " (row.subject_id) }
-                                td class="govuk-table__cell kith-break-words" {
-                                    @if let Some(from) = &row.from_state { (from) } @else { "–" }
-                                    " → "
-                                    @if let Some(to) = &row.to_state { (to) } @else { "–" }
-                                    @if let Some(detail) = &row.detail { br; span class="kith-secondary-text" { (detail) } }
-                                    @if let Some(reason) = &entry.reason { br; span class="kith-secondary-text" { "Reason: " (reason) } }
+                                None => "by Kith itself or someone signed out",
+                            }
+                            @if let Some(who) = &row.on_behalf_of { ", for " (who) }
+                        }
+                        @if row.from_state.is_some() || row.to_state.is_some() {
+                            p class="govuk-body-s govuk-!-margin-bottom-1" {
+                                @match (&row.from_state, &row.to_state) {
+                                    (Some(from), Some(to)) => { "From " strong { (from) } " to " strong { (to) } },
+                                    (None, Some(to)) => { "Now " strong { (to) } },
+                                    (Some(from), None) => { "Was " strong { (from) } },
+                                    (None, None) => {},
                                 }
                             }
                         }
+                        @if let Some(detail) = &row.detail { p class="govuk-body-s govuk-!-margin-bottom-1 kith-break-words" { (detail) } }
+                        @if let Some(reason) = &entry.reason { p class="govuk-body-s govuk-!-margin-bottom-1 kith-break-words" { "Reason: " (reason) } }
                     }
                 }
             }
@@ -369,11 +397,16 @@ pub struct AuditQueryView<'a> {
     pub actor: &'a str,
     pub subject_type: &'a str,
     pub subject_id: &'a str,
+    /// The first and last day asked for, as typed (day, month, year).
+    pub from: (&'a str, &'a str, &'a str),
+    pub to: (&'a str, &'a str, &'a str),
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn audit(
     page: &Page,
     rows: &[audit::Entry],
+    names: &Names,
     total: u64,
     q: &AuditQueryView,
     page_no: u64,
@@ -392,6 +425,8 @@ pub fn audit(
             form method="get" action=(paths::admin_audit()) class="kith-filter-form" {
                 (text_input("action", "Action starts with", q.action, errors, InputOptions { spellcheck_off: true, hint: Some("For example, account. or role.granted"), width_class: Some("govuk-input--width-20"), ..Default::default() }))
                 (text_input("actor", "Account number of who acted", q.actor, errors, InputOptions { input_type: "text", width_class: Some("govuk-input--width-10"), ..Default::default() }))
+                (date_input("from", "From", q.from, errors, Some("The first day, like 1 11 2026")))
+                (date_input("to", "To", q.to, errors, Some("The last day, like 30 11 2026")))
                 input type="hidden" name="subject_type" value=(q.subject_type);
                 input type="hidden" name="subject_id" value=(q.subject_id);
                 (secondary_button("Filter the log"))
@@ -400,8 +435,11 @@ pub fn audit(
                 p class="govuk-body" { "Showing " (q.subject_type) " " (q.subject_id) " only. " a class="govuk-link" href=(paths::admin_audit()) { "Show everything" } }
             }
             p class="govuk-body" { (total) " " (if total == 1 { "entry" } else { "entries" }) }
-            (audit_table(rows))
-            (pagination(page_no, pages, |p| format!("{}?action={}&actor={}&subject_type={}&subject_id={}&page={p}", paths::admin_audit(), encode(q.action), encode(q.actor), encode(q.subject_type), encode(q.subject_id))))
+            (audit_table(rows, names))
+            (pagination(page_no, pages, |p| format!(
+                "{}?action={}&actor={}&subject_type={}&subject_id={}&from-day={}&from-month={}&from-year={}&to-day={}&to-month={}&to-year={}&page={p}",
+                paths::admin_audit(), encode(q.action), encode(q.actor), encode(q.subject_type), encode(q.subject_id),
+                encode(q.from.0), encode(q.from.1), encode(q.from.2), encode(q.to.0), encode(q.to.1), encode(q.to.2))))
         },
     )
 }

@@ -228,10 +228,15 @@ fn commissioner_section(c: &CommissionerHome) -> Markup {
                 li { strong { (c.enquiries) } " enquiries" }
             }
             @if !c.gaps.is_empty() {
-                h3 class="govuk-heading-s" { "Most asked for, for what there is" }
+                h3 class="govuk-heading-s" { "Biggest gaps between demand and services" }
                 ol class="govuk-list govuk-list--number" {
                     @for (g, name) in &c.gaps {
-                        li { (name) " in " (g.district) ": " (g.demand.searches) " searches, " (g.demand.enquiries) " enquiries, " (plural(g.services as usize, "service", "services")) }
+                        li {
+                            (name) " in " (g.district) ": "
+                            (plural(g.demand.searches as usize, "search", "searches")) ", "
+                            (plural(g.demand.enquiries as usize, "enquiry", "enquiries")) ", "
+                            (plural(g.services as usize, "service", "services"))
+                        }
                     }
                 }
             }

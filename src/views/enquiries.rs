@@ -13,8 +13,8 @@ use crate::domain::enquiries::{EnquiryView, Side, outcome_label};
 use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::components::{
-    InputOptions, RadioOption, button, csrf_field, error_summary, format_time, pagination, radios,
-    secondary_button, summary_list, tag, text_input, textarea, title_with_errors,
+    InputOptions, RadioOption, button, counted_textarea, csrf_field, error_summary, format_time,
+    pagination, radios, secondary_button, summary_list, tag, text_input, title_with_errors,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -136,10 +136,10 @@ pub fn enquiry_form(page: &Page, p: &FormPage, form: &EnquiryForm, errors: &Fiel
             form method="post" action=(paths::listing_enquire(p.listing_id)) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="client" value=(client_id);
-                (textarea("support_wanted", "What support are you looking for?", &form.support_wanted, errors,
-                    Some("For example: help with washing and dressing in the morning; someone to go swimming with."), 5))
-                (textarea("when_wanted", "When would you like it?", &form.when_wanted, errors,
-                    Some("Days, times, and when you would like to start."), 3))
+                (counted_textarea("support_wanted", "What support are you looking for?", &form.support_wanted, errors,
+                    Some("For example: help with washing and dressing in the morning; someone to go swimming with."), 5, crate::domain::enquiries::form::MAX_SUPPORT_CHARS))
+                (counted_textarea("when_wanted", "When would you like it?", &form.when_wanted, errors,
+                    Some("Days, times, and when you would like to start."), 3, crate::domain::enquiries::form::MAX_WHEN_CHARS))
                 (text_input("postcode", "Where? (optional)", &form.postcode, errors, InputOptions {
                     hint: Some("The first part of the postcode, like M16 0. The provider does not see your full address."),
                     autocomplete: Some("off"),
@@ -188,7 +188,7 @@ fn already_open(page: &Page, p: &FormPage, existing: i64, heading: &str) -> Mark
             (phone_line(p.provider_phone))
             form method="post" action=(paths::enquiry_messages(existing)) novalidate {
                 (csrf_field(&page.csrf()))
-                (textarea("body", "Send them a message", p.draft, &no_errors, Some("It is added to your open enquiry."), 6))
+                (counted_textarea("body", "Send them a message", p.draft, &no_errors, Some("It is added to your open enquiry."), 6, crate::domain::enquiries::form::MAX_MESSAGE_CHARS))
                 (button("Send message"))
             }
         },
@@ -312,7 +312,7 @@ pub fn thread(page: &Page, p: &ThreadPage, draft: &str, errors: &FieldErrors) ->
             @if e.status == EnquiryStatus::Open {
                 form method="post" action=(paths::enquiry_messages(e.id)) novalidate {
                     (csrf_field(&csrf))
-                    (textarea("body", "Your message", draft, errors, None, 5))
+                    (counted_textarea("body", "Your message", draft, errors, None, 5, crate::domain::enquiries::form::MAX_MESSAGE_CHARS))
                     (button("Send message"))
                 }
                 h2 class="govuk-heading-m" { "Close this enquiry" }

@@ -139,7 +139,7 @@ pub fn bare_layout(title: &str, content: Markup) -> Markup {
     document(
         title,
         html! {
-            div class="govuk-service-navigation" {
+            section class="govuk-service-navigation" aria-label="Service information" {
                 div class="govuk-width-container" {
                     div class="govuk-service-navigation__container" {
                         span class="govuk-service-navigation__service-name" {

@@ -10,7 +10,7 @@ use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::components::{
     InputOptions, RadioOption, button, csrf_field, error_summary, format_time, radios, tag,
-    text_input, textarea, title_with_errors,
+    text_input, title_with_errors,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -71,7 +71,7 @@ pub fn on_enquiry(
                 form method="post" action=(paths::enquiry_review(enquiry_id)) novalidate {
                     (csrf_field(&page.csrf()))
                     (radios("rating", "How would you rate the service?", &options, &form.rating, errors))
-                    (textarea("review", "Your review", &form.body, errors, Some("What went well, and what could be better? Do not include anyone’s contact details."), 5))
+                    (crate::views::components::counted_textarea("review", "Your review", &form.body, errors, Some("What went well, and what could be better? Do not include anyone’s contact details."), 5, crate::domain::service_reviews::MAX_BODY_CHARS))
                     (text_input("shown_name", "Name to show with your review (optional)", &form.shown_name, errors, InputOptions {
                         hint: Some("For example, your first name. Leave it empty to stay anonymous."),
                         width_class: Some("govuk-!-width-one-half"),

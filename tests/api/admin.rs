@@ -83,7 +83,7 @@ async fn roles_are_granted_and_revoked_with_an_audit_trail() {
 
     let (_, body) = admin.get_text(&format!("/admin/users/{}", user.id)).await;
     assert!(
-        body.contains("role.granted") && body.contains("role.revoked"),
+        body.contains("Role: granted") && body.contains("Role: revoked"),
         "history on the account page"
     );
     let actions = app.audit_actions().await;
@@ -216,7 +216,7 @@ async fn staff_invitations_create_an_account_with_the_role_once() {
     let next = b
         .second_factor("new.checker@example.org", "/sign-in/set-up")
         .await;
-    assert_eq!(next, "/account");
+    assert_eq!(next, "/", "to their home page");
     let me: serde_json::Value = b.get("/api/v1/me").await.json().await.unwrap();
     assert_eq!(me["roles"], serde_json::json!(["quality_checker"]));
     assert_eq!(me["email_verified"], serde_json::json!(true));
@@ -279,11 +279,66 @@ async fn the_audit_log_is_filterable_and_cannot_be_rewritten() {
         ))
         .await;
     assert_eq!(status, StatusCode::OK);
-    assert!(body.contains("role.granted") && body.contains("commissioner"));
-    assert!(!body.contains("account.created"));
+    // Readable: what happened in words, who by name, the record linked.
+    assert!(
+        body.contains("Role: granted") && body.contains("commissioner"),
+        "{body}"
+    );
+    assert!(!body.contains("Account: created"));
+    assert!(body.contains(&format!(
+        "by <a class=\"govuk-link\" href=\"/admin/users/{}\">Test Person</a>",
+        admin_user.id
+    )));
+    assert!(body.contains(&format!(
+        "<a class=\"govuk-link\" href=\"/admin/users/{}\">Test Person (account {})</a>",
+        user.id, user.id
+    )));
+    assert!(!body.contains("– → –"));
     let (status, body) = admin.get_text("/admin/audit?actor=someone").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("Enter an account number"));
+
+    // Whole UK days: today finds the grant, tomorrow onwards nothing.
+    let today = kith::domain::dates::uk_date(&chrono::Utc::now());
+    let tomorrow = today.succ_opt().unwrap();
+    let day = |d: chrono::NaiveDate, name: &str| {
+        use chrono::Datelike;
+        format!(
+            "{name}-day={}&{name}-month={}&{name}-year={}",
+            d.day(),
+            d.month(),
+            d.year()
+        )
+    };
+    let (_, body) = admin
+        .get_text(&format!(
+            "/admin/audit?action=role.&{}&{}",
+            day(today, "from"),
+            day(today, "to")
+        ))
+        .await;
+    assert!(body.contains("Role: granted"));
+    let (_, body) = admin
+        .get_text(&format!(
+            "/admin/audit?action=role.&{}",
+            day(tomorrow, "from")
+        ))
+        .await;
+    assert!(body.contains("0 entries"), "{body}");
+    let (status, body) = admin
+        .get_text(&format!(
+            "/admin/audit?{}&{}",
+            day(tomorrow, "from"),
+            day(today, "to")
+        ))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("The last day must be the same as or after the first day"));
+    let (status, body) = admin
+        .get_text("/admin/audit?from-day=31&from-month=2&from-year=2026")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("The first day must be a real date"));
 
     let backend = app.db.get_database_backend();
     let update = app

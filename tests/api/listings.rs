@@ -49,7 +49,7 @@ async fn a_provider_writes_a_listing_and_bad_fields_are_named() {
     for message in [
         "Enter a title",
         "Enter the price in pounds",
-        "Select at least one category",
+        "Select at least one type of support",
         "Enter a postcode, like M33 7AB",
         "Select who the support is for",
         "Select the days you are available",

@@ -14,10 +14,15 @@ use crate::helpers::{TestApp, location, spawn_app};
 use crate::search::{publish, wait_for};
 
 async fn alerts_at(app: &TestApp, days: i64) -> usize {
+    let key = actix_web::cookie::Key::from(&app.settings().session_key_bytes().unwrap());
+    let links = saved::AlertLinks {
+        base_url: &app.address,
+        secret: key.signing(),
+    };
     saved::send_alerts(
         &app.db,
         &app.search,
-        &app.address,
+        &links,
         Utc::now() + Duration::days(days),
     )
     .await
@@ -103,7 +108,7 @@ async fn a_new_matching_listing_is_emailed_once_and_the_link_stops_the_emails() 
     assert_eq!(app.mail_count_to(&holder_user.email), 1);
 
     // The link works signed out: a page with a button, then no more emails.
-    let link = app.link_in(&mail, "/saved-searches/stop/");
+    let link = app.link_in(&mail, "/saved-searches/");
     let stranger = app.browser();
     let (status, page) = stranger.get_text(&link).await;
     assert_eq!(status, StatusCode::OK);
@@ -113,8 +118,14 @@ async fn a_new_matching_listing_is_emailed_once_and_the_link_stops_the_emails() 
     assert!(page.contains("You will not get these emails again"));
     let rows = saved_searches::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(rows[0].frequency, AlertFrequency::Never);
-    let (status, _) = stranger.get_text("/saved-searches/stop/not-a-token").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A link for another search, or a changed token, opens nothing.
+    let forged = link.replace(
+        &format!("/saved-searches/{}/", rows[0].id),
+        "/saved-searches/99/",
+    );
+    assert_eq!(stranger.get_text(&forged).await.0, StatusCode::NOT_FOUND);
+    let tampered = format!("{}0", &link[..link.len() - 1]);
+    assert_eq!(stranger.get_text(&tampered).await.0, StatusCode::NOT_FOUND);
 
     let again = publish(
         &app,

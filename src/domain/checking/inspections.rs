@@ -232,7 +232,13 @@ pub async fn of_checker(
 }
 
 fn bounded(e: &mut FieldErrors, field: &'static str, raw: &str) -> String {
-    bounded_text(e, field, raw, MAX_TEXT_CHARS)
+    let label = match field {
+        "evidence" => "What you saw or heard",
+        "people_said" => "What people told you",
+        "actions" => "What the provider should do",
+        _ => "Your answer",
+    };
+    bounded_text(e, field, label, raw, MAX_TEXT_CHARS)
 }
 
 /// Saves one step of a draft (or returned) inspection. Anything malformed is refused with

@@ -2,7 +2,7 @@
 
 use entity::enquiries::{self, EnquiryStatus};
 use entity::{broker_clients, enquiry_messages, provider_members};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
@@ -38,35 +38,33 @@ impl MenuCounts {
     }
 }
 
-/// The enquiries whose newest message is the provider's (a subquery both databases run).
+/// The enquiries whose newest message is the provider's: a provider message with none
+/// after it (correlated, so each enquiry reads only its own messages by their index).
 fn last_word_is_providers() -> sea_orm::sea_query::SimpleExpr {
-    let latest = Alias::new("latest");
-    Expr::col((enquiries::Entity, enquiries::Column::Id)).in_subquery(
+    let (m, n) = (Alias::new("m"), Alias::new("n"));
+    Expr::exists(
         Query::select()
-            .column((
-                enquiry_messages::Entity,
-                enquiry_messages::Column::EnquiryId,
-            ))
-            .from(enquiry_messages::Entity)
+            .expr(Expr::val(1))
+            .from_as(enquiry_messages::Entity, m.clone())
             .and_where(
-                Expr::col((
-                    enquiry_messages::Entity,
-                    enquiry_messages::Column::FromProvider,
-                ))
-                .eq(true),
+                Expr::col((m.clone(), enquiry_messages::Column::EnquiryId))
+                    .equals((enquiries::Entity, enquiries::Column::Id)),
             )
-            .and_where(
-                Expr::col((enquiry_messages::Entity, enquiry_messages::Column::Id)).in_subquery(
-                    Query::select()
-                        .expr(Func::max(Expr::col((
-                            latest.clone(),
-                            enquiry_messages::Column::Id,
-                        ))))
-                        .from_as(enquiry_messages::Entity, latest.clone())
-                        .group_by_col((latest, enquiry_messages::Column::EnquiryId))
-                        .to_owned(),
-                ),
-            )
+            .and_where(Expr::col((m.clone(), enquiry_messages::Column::FromProvider)).eq(true))
+            .and_where(Expr::not(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from_as(enquiry_messages::Entity, n.clone())
+                    .and_where(
+                        Expr::col((n.clone(), enquiry_messages::Column::EnquiryId))
+                            .equals((m.clone(), enquiry_messages::Column::EnquiryId)),
+                    )
+                    .and_where(
+                        Expr::col((n, enquiry_messages::Column::Id))
+                            .gt(Expr::col((m, enquiry_messages::Column::Id))),
+                    )
+                    .to_owned(),
+            )))
             .to_owned(),
     )
 }

@@ -148,7 +148,11 @@ pub fn parse_message(raw: &str) -> Result<String, FieldErrors> {
     } else if text.chars().count() > MAX_MESSAGE_CHARS {
         e.add(
             "body",
-            format!("Keep your message to {MAX_MESSAGE_CHARS} characters or fewer"),
+            crate::domain::validation::too_long(
+                "Your message",
+                MAX_MESSAGE_CHARS,
+                text.chars().count(),
+            ),
         );
     } else if has_control_chars(&text) {
         e.add("body", "Use only letters, numbers, spaces and punctuation");

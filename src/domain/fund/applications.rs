@@ -26,7 +26,7 @@ use crate::mail::{self, fund_templates as templates};
 use crate::paths;
 
 pub const MAX_BUDGET_LINES: usize = 8;
-const MAX_TEXT: usize = 3000;
+pub const MAX_TEXT: usize = 3000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -85,8 +85,13 @@ pub fn budget_of(m: &fund_applications::Model) -> Vec<BudgetLine> {
     serde_json::from_str(&m.budget).unwrap_or_default()
 }
 
+/// An answer, checked; a message names its question.
 fn bounded(e: &mut FieldErrors, field: &'static str, raw: &str) -> String {
-    bounded_text(e, field, raw, MAX_TEXT)
+    let label = QUESTIONS.iter().find(|(f, _, _)| *f == field).map_or_else(
+        || "Other money you have for this".to_owned(),
+        |(_, question, _)| format!("The answer to “{question}”"),
+    );
+    bounded_text(e, field, &label, raw, MAX_TEXT)
 }
 
 /// Reads the form. Gaps are allowed (a draft); malformed values are not.

@@ -212,7 +212,7 @@ impl ListingForm {
             "summary",
             &self.summary,
             MAX_SUMMARY_CHARS,
-            "a short summary",
+            "a summary",
         );
         let description = required_text(
             &mut e,
@@ -228,7 +228,7 @@ impl ListingForm {
             .filter(|id| category_ids.contains(id))
             .collect();
         if categories.is_empty() || categories.len() != self.categories.len() {
-            e.add("categories", "Select at least one category");
+            e.add("categories", "Select at least one type of support");
         }
         let client_groups = known_keys(&self.client_groups, &CLIENT_GROUPS);
         if client_groups.is_empty() || client_groups.len() != self.client_groups.len() {
@@ -308,8 +308,8 @@ impl ListingForm {
         if days.is_empty() && !self.allow_unstated {
             e.add("days", "Select the days you are available");
         }
-        let from = optional_time(&mut e, "time_from", &self.time_from);
-        let to = optional_time(&mut e, "time_to", &self.time_to);
+        let from = optional_time(&mut e, "time_from", "start", &self.time_from);
+        let to = optional_time(&mut e, "time_to", "finish", &self.time_to);
         if from.is_some() != to.is_some() && e.get("time_from").is_none() {
             e.add(
                 "time_from",
@@ -488,11 +488,26 @@ pub fn parse_time(raw: &str) -> Result<String, &'static str> {
     Ok(format!("{hour:02}:{minute:02}"))
 }
 
-fn optional_time(e: &mut FieldErrors, field: &'static str, raw: &str) -> Option<String> {
+/// An optional time; a bad one's message says which (`which`: "start" or "finish").
+fn optional_time(
+    e: &mut FieldErrors,
+    field: &'static str,
+    which: &str,
+    raw: &str,
+) -> Option<String> {
     if raw.trim().is_empty() {
         return None;
     }
-    e.take(field, parse_time(raw))
+    match parse_time(raw) {
+        Ok(time) => Some(time),
+        Err(_) => {
+            e.add(
+                field,
+                format!("Enter the {which} time like 09:00 or 5:30pm"),
+            );
+            None
+        }
+    }
 }
 
 /// "english, polish; BSL" → ["English", "Polish", "BSL"].

@@ -1,7 +1,8 @@
 //! "Report a problem with this listing": anyone, signed in or not, says a listing is out of
 //! date, closed, has wrong contact details, or raises a concern about the service. Concerns
 //! go to the council's admins only (with the safeguarding routes beside the form); the rest
-//! to the provider's members too. Admins resolve each with a note, and repeated open reports
+//! to the provider's members too. Admins resolve each with a note. Open reports from
+//! several different people (concerns left out, so a provider cannot learn of one from it)
 //! bring the listing's yearly check forward to today, so the provider must confirm it.
 
 use chrono::{NaiveDate, Utc};
@@ -22,7 +23,7 @@ use crate::mail::{outbox, search_templates};
 
 pub const MAX_DETAILS_CHARS: usize = 1000;
 pub const MAX_RESOLUTION_CHARS: usize = 1000;
-/// This many open reports on one listing bring its check forward.
+/// Open reports from this many different people bring a listing's check forward.
 pub const RAISE_AFTER: u64 = 3;
 
 pub const KINDS: [(ReportKind, &str, &str); 4] = [
@@ -65,10 +66,11 @@ pub enum ReportError {
     Db(#[from] DbErr),
 }
 
-/// A report as typed, checked.
+/// A report as typed, checked, with who sent it (a salted hash: see `reporter_key`).
 pub struct NewReport {
     pub kind: ReportKind,
     pub details: String,
+    pub reporter_key: String,
 }
 
 fn bounded(
@@ -97,7 +99,7 @@ fn bounded(
     text.to_owned()
 }
 
-pub fn parse(kind: &str, details: &str) -> Result<NewReport, FieldErrors> {
+pub fn parse(kind: &str, details: &str, reporter_key: String) -> Result<NewReport, FieldErrors> {
     let mut e = FieldErrors::default();
     let kind = ReportKind::parse(kind.trim());
     if kind.is_none() {
@@ -112,7 +114,11 @@ pub fn parse(kind: &str, details: &str) -> Result<NewReport, FieldErrors> {
         "Enter what is wrong, so the provider or the council can put it right",
     );
     match kind {
-        Some(kind) if e.is_empty() => Ok(NewReport { kind, details }),
+        Some(kind) if e.is_empty() => Ok(NewReport {
+            kind,
+            details,
+            reporter_key,
+        }),
         _ => Err(e),
     }
 }
@@ -137,6 +143,7 @@ pub async fn report(
         kind: Set(new.kind),
         details: Set(new.details.clone()),
         reporter_user_id: Set(actor.user_id),
+        reporter_key: Set(new.reporter_key.clone()),
         created_at: Set(now),
         ..Default::default()
     }
@@ -163,7 +170,6 @@ pub async fn report(
                     &admin.display_name,
                     &title,
                     what,
-                    &new.details,
                     &format!("{base_url}{}", crate::paths::admin_reports()),
                 ),
             )
@@ -181,14 +187,13 @@ pub async fn report(
                     &member.display_name,
                     &title,
                     what,
-                    &new.details,
                     &format!("{base_url}{}", crate::paths::provider_listing(listing_id)),
                 ),
             )
             .await?;
         }
     }
-    let open = open_count(&txn, listing_id).await?;
+    let open = reporters_of_open(&txn, listing_id).await?;
     if open >= RAISE_AFTER && view.listing.review_due.is_none_or(|due| due > today) {
         let mut active: listing_rows::ActiveModel = view.listing.clone().into();
         active.review_due = Set(Some(today));
@@ -198,12 +203,30 @@ pub async fn report(
             &txn,
             &Actor::system(),
             Event::new(Action::ListingRaisedForReview, "listing", listing_id)
-                .detail(format!("{open} open problem reports")),
+                .detail(format!("open problem reports from {open} people")),
         )
         .await?;
     }
     txn.commit().await?;
     Ok(saved.id)
+}
+
+/// How many different people have open reports on a listing, concerns left out.
+async fn reporters_of_open(
+    conn: &impl ConnectionTrait,
+    listing_id: ListingId,
+) -> Result<u64, DbErr> {
+    let keys: Vec<String> = listing_reports::Entity::find()
+        .select_only()
+        .column(listing_reports::Column::ReporterKey)
+        .distinct()
+        .filter(listing_reports::Column::ListingId.eq(listing_id))
+        .filter(listing_reports::Column::ResolvedAt.is_null())
+        .filter(listing_reports::Column::Kind.ne(ReportKind::Concern))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(keys.len() as u64)
 }
 
 async fn open_count(conn: &impl ConnectionTrait, listing_id: ListingId) -> Result<u64, DbErr> {
@@ -325,13 +348,14 @@ mod tests {
 
     #[test]
     fn reports_name_their_fields_and_limits() {
-        let e = parse("", "").err().unwrap();
+        let key = || "k".to_owned();
+        let e = parse("", "", key()).err().unwrap();
         assert_eq!(e.get("kind"), Some("Select what is wrong with the listing"));
-        let e = parse("closed", &"x".repeat(1001)).err().unwrap();
+        let e = parse("closed", &"x".repeat(1001), key()).err().unwrap();
         assert_eq!(
             e.get("details"),
             Some("What is wrong must be 1000 characters or fewer – you have 1001")
         );
-        assert!(parse("wrong_contact", "The number rings out").is_ok());
+        assert!(parse("wrong_contact", "The number rings out", key()).is_ok());
     }
 }

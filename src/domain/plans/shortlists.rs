@@ -26,6 +26,8 @@ pub enum ShortlistError {
     NotAvailable,
     #[error("Your note must be {MAX_NOTE_CHARS} characters or fewer – you have {0}")]
     NoteTooLong(usize),
+    #[error("Your note must use only letters, numbers, spaces and punctuation")]
+    NoteUnreadable,
     #[error("A shortlist can hold {MAX_ITEMS} services. Remove some before adding more.")]
     Full,
     #[error(transparent)]
@@ -170,16 +172,19 @@ pub async fn set_note(
     listing_id: ListingId,
     note: &str,
 ) -> Result<bool, ShortlistError> {
-    let note = note.trim();
+    let note = crate::domain::validation::clean(note);
     let chars = note.chars().count();
     if chars > MAX_NOTE_CHARS {
         return Err(ShortlistError::NoteTooLong(chars));
+    }
+    if crate::domain::validation::has_control_chars(&note) {
+        return Err(ShortlistError::NoteUnreadable);
     }
     let txn = db.begin_write().await?;
     let updated = shortlist_items::Entity::update_many()
         .col_expr(
             shortlist_items::Column::Note,
-            sea_orm::sea_query::Expr::value((!note.is_empty()).then(|| note.to_owned())),
+            sea_orm::sea_query::Expr::value((!note.is_empty()).then_some(note)),
         )
         .filter(acting.holder.condition(
             shortlist_items::Column::HolderUserId,

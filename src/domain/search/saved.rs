@@ -3,12 +3,16 @@
 //! match. "New" is decided by the indexer's change stream: a listing first published after
 //! the search was saved, changed since the search was last looked at, that the search
 //! finds now, and not emailed before (each is emailed once).
+//!
+//! The "stop these emails" link carries the search's id and an HMAC of it under the
+//! service's secret, so nothing secret is stored and the link stops only that search.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::listings::{self, ListingId};
 use entity::saved_searches::{self, AlertFrequency};
 use entity::users::UserId;
 use entity::{broker_clients, saved_search_alerts, search_index_changes, users};
+use hmac::{Hmac, Mac};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -156,7 +160,6 @@ pub async fn save(
         frequency: Set(new.frequency),
         change_cursor: Set(cursor),
         last_checked_at: Set(Some(now)),
-        unsubscribe_token: Set(crate::domain::tokens::new_token()),
         created_at: Set(now),
         ..Default::default()
     }
@@ -217,27 +220,36 @@ pub async fn delete(
     Ok(())
 }
 
-/// The search an unsubscribe link stands for.
-pub async fn by_token(
+/// The secret part of a search's "stop these emails" link: an HMAC-SHA256 of its id.
+pub fn stop_token(secret: &[u8], id: i64) -> String {
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(format!("saved-search-stop {id}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The search a "stop these emails" link stands for, when its token is right.
+pub async fn by_link(
     conn: &impl ConnectionTrait,
+    secret: &[u8],
+    id: i64,
     token: &str,
 ) -> Result<Option<saved_searches::Model>, DbErr> {
-    if token.len() != 43 || !token.chars().all(|c| c.is_ascii_alphanumeric()) {
+    if !crate::domain::tokens::constant_time_eq(&stop_token(secret, id), token) {
         return Ok(None);
     }
-    saved_searches::Entity::find()
-        .filter(saved_searches::Column::UnsubscribeToken.eq(token))
-        .one(conn)
-        .await
+    saved_searches::Entity::find_by_id(id).one(conn).await
 }
 
 /// Stops a saved search's emails from its link, signed in or not. The search stays saved.
 pub async fn unsubscribe(
     db: &DatabaseConnection,
+    secret: &[u8],
+    id: i64,
     token: &str,
 ) -> Result<saved_searches::Model, SavedSearchError> {
     let txn = db.begin_write().await?;
-    let saved = by_token(&txn, token)
+    let saved = by_link(&txn, secret, id, token)
         .await?
         .ok_or(SavedSearchError::NotFound)?;
     let before = saved.frequency;
@@ -272,11 +284,18 @@ fn due(saved: &saved_searches::Model, now: DateTime<Utc>) -> bool {
         .is_none_or(|at| now - at >= every - Duration::hours(1))
 }
 
-/// Emails every due saved search its new matches. Returns how many emails were queued.
+/// Where alerts' links point and the secret that signs their "stop" links.
+pub struct AlertLinks<'a> {
+    pub base_url: &'a str,
+    pub secret: &'a [u8],
+}
+
+/// Emails every due saved search its new matches. Returns how many emails were queued. A
+/// search that fails is logged and left for the next run; the others still go.
 pub async fn send_alerts(
     db: &DatabaseConnection,
     index: &SearchIndex,
-    base_url: &str,
+    links: &AlertLinks<'_>,
     now: DateTime<Utc>,
 ) -> Result<usize, SavedSearchError> {
     // Only changes the index has applied: the search must see what changed.
@@ -289,8 +308,13 @@ pub async fn send_alerts(
         .await?;
     let mut sent = 0;
     for saved in searches.into_iter().filter(|s| due(s, now)) {
-        if alert_one(db, index, base_url, now, applied, saved).await? {
-            sent += 1;
+        let id = saved.id;
+        match alert_one(db, index, links, now, applied, saved).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(saved_search = id, error = %err, "saved search alert failed")
+            }
         }
     }
     Ok(sent)
@@ -307,7 +331,12 @@ async fn candidates(
         .select_only()
         .column(search_index_changes::Column::ListingId)
         .distinct()
-        .filter(search_index_changes::Column::Id.gt(saved.change_cursor))
+        // Change ids can commit out of order (PostgreSQL sequences): look back a little,
+        // as the indexer does; what was already sent is skipped below.
+        .filter(
+            search_index_changes::Column::Id
+                .gt((saved.change_cursor - crate::indexer::LOOKBACK).max(0)),
+        )
         .filter(search_index_changes::Column::Id.lte(applied))
         .into_tuple()
         .all(conn)
@@ -340,10 +369,61 @@ async fn candidates(
     Ok(out)
 }
 
+/// Runs the search over these candidates, a page of the index's largest at a time.
+fn matching(
+    index: &SearchIndex,
+    saved: &saved_searches::Model,
+    ids: Vec<u64>,
+) -> Result<Vec<search_index::Hit>, DbErr> {
+    let mut hits = Vec::new();
+    for chunk in ids.chunks(100) {
+        let mut request = params_of(&saved.query).parse().request;
+        request.only_listings = Some(chunk.to_vec());
+        request.offset = 0;
+        request.limit = chunk.len();
+        hits.extend(
+            index
+                .search(&request)
+                .map_err(|e| DbErr::Custom(e.to_string()))?
+                .hits,
+        );
+    }
+    Ok(hits)
+}
+
+/// Who an alert goes to, if anyone: a confirmed, active account; for a client, only while
+/// the broker's case is open.
+async fn recipient(
+    conn: &impl ConnectionTrait,
+    saved: &saved_searches::Model,
+) -> Result<Option<(users::Model, Option<String>)>, DbErr> {
+    let Some(person) = users::Entity::find_by_id(saved.user_id)
+        .one(conn)
+        .await?
+        .filter(|u| {
+            u.erased_at.is_none() && u.disabled_at.is_none() && u.email_verified_at.is_some()
+        })
+    else {
+        return Ok(None);
+    };
+    let client = match saved.client_id {
+        None => None,
+        Some(id) => match broker_clients::Entity::find_by_id(id)
+            .one(conn)
+            .await?
+            .filter(|c| c.erased_at.is_none() && c.closed_at.is_none())
+        {
+            Some(c) => Some(c.name),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some((person, client)))
+}
+
 async fn alert_one(
     db: &DatabaseConnection,
     index: &SearchIndex,
-    base_url: &str,
+    links: &AlertLinks<'_>,
     now: DateTime<Utc>,
     applied: i64,
     saved: saved_searches::Model,
@@ -352,91 +432,86 @@ async fn alert_one(
     let hits = if ids.is_empty() {
         Vec::new()
     } else {
-        let mut request = params_of(&saved.query).parse().request;
-        request.only_listings = Some(ids);
-        request.offset = 0;
-        request.limit = 100;
-        index
-            .search(&request)
-            .map_err(|e| DbErr::Custom(e.to_string()))?
-            .hits
+        matching(index, &saved, ids)?
     };
     let txn = db.begin_write().await?;
-    // Another process may have dealt with it meanwhile.
-    let Some(current) = saved_searches::Entity::find_by_id(saved.id)
-        .one(&txn)
+    // Claim it: another process that got here first moved the cursor, and this one stops.
+    let claimed = saved_searches::Entity::update_many()
+        .col_expr(
+            saved_searches::Column::ChangeCursor,
+            sea_orm::sea_query::Expr::value(applied),
+        )
+        .col_expr(
+            saved_searches::Column::LastCheckedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(saved_searches::Column::Id.eq(saved.id))
+        .filter(saved_searches::Column::ChangeCursor.eq(saved.change_cursor))
+        .exec(&txn)
         .await?
-    else {
+        .rows_affected
+        == 1;
+    if !claimed {
+        return Ok(false);
+    }
+    let Some((person, client)) = recipient(&txn, &saved).await? else {
+        txn.commit().await?;
         return Ok(false);
     };
-    if current.change_cursor != saved.change_cursor || !due(&current, now) {
+    if hits.is_empty() {
+        txn.commit().await?;
         return Ok(false);
     }
-    let person = users::Entity::find_by_id(saved.user_id).one(&txn).await?;
-    let reachable = person
-        .as_ref()
-        .filter(|u| u.erased_at.is_none() && u.disabled_at.is_none());
-    let emailed = !hits.is_empty() && reachable.is_some();
-    if let Some(person) = reachable
-        && !hits.is_empty()
-    {
-        for hit in &hits {
-            saved_search_alerts::ActiveModel {
-                saved_search_id: Set(saved.id),
-                listing_id: Set(ListingId(hit.listing_id as i64)),
-                sent_at: Set(now),
-            }
-            .insert(&txn)
-            .await?;
-        }
-        let matches: Vec<(String, String, String)> = hits
-            .iter()
-            .take(MAX_IN_EMAIL)
-            .map(|h| {
-                (
-                    h.title.clone(),
-                    h.provider_name.clone(),
-                    format!(
-                        "{base_url}{}",
-                        crate::paths::listing(ListingId(h.listing_id as i64))
-                    ),
-                )
-            })
-            .collect();
-        let client = match saved.client_id {
-            Some(id) => broker_clients::Entity::find_by_id(id)
-                .one(&txn)
-                .await?
-                .filter(|c| c.erased_at.is_none())
-                .map(|c| c.name),
-            None => None,
-        };
-        let search_name = match &client {
-            Some(name) => format!("{} (for {name})", saved.name),
-            None => saved.name.clone(),
-        };
-        outbox::enqueue(
-            &txn,
-            search_templates::new_matches(
-                &person.email,
-                &person.display_name,
-                &search_name,
-                &matches,
-                &format!("{base_url}{}?{}", crate::paths::search(), saved.query),
-                &format!(
-                    "{base_url}{}",
-                    crate::paths::saved_search_unsubscribe(&saved.unsubscribe_token)
-                ),
-            ),
-        )
+    for hit in &hits {
+        saved_search_alerts::Entity::insert(saved_search_alerts::ActiveModel {
+            saved_search_id: Set(saved.id),
+            listing_id: Set(ListingId(hit.listing_id as i64)),
+            sent_at: Set(now),
+        })
+        // Another run that sent it already: nothing to add (the key is the pair).
+        .on_conflict_do_nothing()
+        .exec(&txn)
         .await?;
     }
-    let mut active: saved_searches::ActiveModel = current.into();
-    active.change_cursor = Set(applied);
-    active.last_checked_at = Set(Some(now));
-    active.update(&txn).await?;
+    let base_url = links.base_url;
+    let matches: Vec<(String, String, String)> = hits
+        .iter()
+        .take(MAX_IN_EMAIL)
+        .map(|h| {
+            (
+                h.title.clone(),
+                h.provider_name.clone(),
+                format!(
+                    "{base_url}{}",
+                    crate::paths::listing(ListingId(h.listing_id as i64))
+                ),
+            )
+        })
+        .collect();
+    let search_name = match &client {
+        Some(name) => format!("{} (for {name})", saved.name),
+        None => saved.name.clone(),
+    };
+    outbox::enqueue(
+        &txn,
+        search_templates::new_matches(
+            &person.email,
+            &person.display_name,
+            &search_name,
+            &matches,
+            &format!("{base_url}{}?{}", crate::paths::search(), saved.query),
+            &format!(
+                "{base_url}{}",
+                crate::paths::saved_search_unsubscribe(
+                    saved.id,
+                    &stop_token(links.secret, saved.id)
+                )
+            ),
+        ),
+    )
+    .await?;
     txn.commit().await?;
-    Ok(emailed)
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -448,6 +523,15 @@ mod tests {
         let p = params_of("q=home+help&near=M33+7AB&category=respite&page=3&sort=price");
         assert_eq!(query_of(&p), "q=home+help&near=M33+7AB&category=respite");
         assert_eq!(params_of(&query_of(&p)).category, vec!["respite"]);
+    }
+
+    #[test]
+    fn stop_links_are_signed_per_search() {
+        let a = stop_token(b"secret", 7);
+        assert_eq!(a, stop_token(b"secret", 7));
+        assert_ne!(a, stop_token(b"secret", 8));
+        assert_ne!(a, stop_token(b"other", 7));
+        assert_eq!(a.len(), 64);
     }
 
     #[test]

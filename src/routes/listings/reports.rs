@@ -71,7 +71,8 @@ pub async fn send(
     PathId(id): PathId<ListingId>,
     form: web::Form<ReportForm>,
 ) -> AppResult<HttpResponse> {
-    let new = match reports::parse(&form.kind, &form.details) {
+    let key = reporter_key(&state, &actor, &ip);
+    let new = match reports::parse(&form.kind, &form.details, key) {
         Ok(new) => new,
         Err(errors) => {
             return form_page(&page, &state, id, &form.kind, &form.details, &errors).await;
@@ -103,6 +104,18 @@ pub async fn send(
         Err(ReportError::Listing(ListingError::NotFound)) => Err(AppError::NotFound),
         Err(err) => Err(err.into()),
     }
+}
+
+/// Who reported, salted with the service's secret and hashed: the same person (account, or
+/// network address when signed out) always gives the same key, and nobody can be read
+/// from it.
+fn reporter_key(state: &AppState, actor: &crate::domain::audit::Actor, ip: &str) -> String {
+    let secret = hex::encode(state.cookie_key.signing());
+    let who = match actor.user_id {
+        Some(id) => format!("account {id}"),
+        None => format!("address {ip}"),
+    };
+    crate::domain::tokens::sha256_hex(&format!("{secret} report {who}"))
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -24,7 +24,9 @@ impl From<ShortlistError> for AppError {
     fn from(err: ShortlistError) -> Self {
         match err {
             ShortlistError::NotAvailable => AppError::NotFound,
-            ShortlistError::NoteTooLong(_) => AppError::BadRequest(err.to_string()),
+            ShortlistError::NoteTooLong(_) | ShortlistError::NoteUnreadable => {
+                AppError::BadRequest(err.to_string())
+            }
             ShortlistError::Full => AppError::Conflict(err.to_string()),
             ShortlistError::Listing(e) => e.into(),
             ShortlistError::Db(e) => e.into(),
@@ -191,7 +193,7 @@ pub async fn save_note(
             )))
         }
         Ok(false) => Err(AppError::NotFound),
-        Err(err @ ShortlistError::NoteTooLong(_)) => {
+        Err(err @ (ShortlistError::NoteTooLong(_) | ShortlistError::NoteUnreadable)) => {
             let markup = shortlist_page(
                 &page,
                 &state,

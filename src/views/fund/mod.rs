@@ -366,7 +366,7 @@ pub fn application_page(
                 form method="post" action=(base) novalidate {
                     (csrf_field(&csrf))
                     @for (field, question, hint) in QUESTIONS {
-                        (textarea(field, question, &values.one(field), errors, Some(hint), 4))
+                        (crate::views::components::counted_textarea(field, question, &values.one(field), errors, Some(hint), 4, crate::domain::fund::applications::MAX_TEXT))
                     }
                     (text_input("people", "How many people will it help?", &values.one("people"), errors, InputOptions { input_type: "text", hint: Some("A number, like 25"), width_class: Some("govuk-input--width-5"), ..Default::default() }))
                     fieldset class={ "govuk-fieldset govuk-form-group" @if errors.get("budget").is_some() { " govuk-form-group--error" } } id="budget" {

@@ -24,8 +24,8 @@ use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::components::{
     InputOptions, PHOTO_HINT, PHOTO_TYPES, RadioOption, button, button_form, checkboxes,
-    csrf_field, error_summary, file_upload, notification_important, radios, secondary_button,
-    select, text_input, textarea, title_with_errors, warning_button,
+    counted_textarea, csrf_field, error_summary, file_upload, notification_important, radios,
+    secondary_button, select, text_input, textarea, title_with_errors, warning_button,
 };
 use crate::views::layout::layout;
 use crate::views::listings::parts::{
@@ -124,8 +124,8 @@ pub fn listing_form(page: &Page, v: &FormView, errors: &FieldErrors) -> Markup {
                     (csrf_field(&page.csrf()))
                     h2 class="govuk-heading-m" { "What the service is" }
                     (text_input("title", "Title", &f.title, errors, InputOptions { hint: Some("Say what it is, like Help at home in Sale, or Saturday art club. Up to 80 characters."), ..Default::default() }))
-                    (textarea("summary", "Summary", &f.summary, errors, Some(&summary_hint), 3))
-                    (textarea("description", "Description", &f.description, errors, Some("What happens, what people can expect, and anything they should know. Leave a blank line between paragraphs."), 8))
+                    (counted_textarea("summary", "Summary", &f.summary, errors, Some(&summary_hint), 3, crate::domain::listings::form::MAX_SUMMARY_CHARS))
+                    (counted_textarea("description", "Description", &f.description, errors, Some("What happens, what people can expect, and anything they should know. Leave a blank line between paragraphs."), 8, crate::domain::listings::form::MAX_DESCRIPTION_CHARS))
                     (checkboxes("categories", "Type of support", Some("Select all that apply"), &categories, &f.categories, errors))
                     (checkboxes("client_groups", "Who it is for", Some("Select all that apply"), &pairs(&CLIENT_GROUPS), &f.client_groups, errors))
 

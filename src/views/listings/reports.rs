@@ -5,7 +5,7 @@ use entity::listings::ListingId;
 use maud::{Markup, html};
 
 use crate::domain::listings::reports::{
-    KINDS, MAX_DETAILS_CHARS, MAX_RESOLUTION_CHARS, RAISE_AFTER, ReportView, kind_label,
+    KINDS, MAX_DETAILS_CHARS, MAX_RESOLUTION_CHARS, ReportView, kind_label,
 };
 use crate::domain::validation::FieldErrors;
 use crate::paths;
@@ -47,7 +47,7 @@ pub fn form(
                     "If someone is in danger now, call 999. If you think an adult is being abused or neglected, contact the council’s adult social care safeguarding team – this form is not watched all the time."
                 }
             }
-            p class="govuk-body" { "You do not need to sign in. We do not ask for your name; do not include anyone’s personal details." }
+            p class="govuk-body" { "You do not need to sign in. The provider is not told who reported it. Do not include anyone’s personal details." }
             form method="post" action=(paths::listing_report(id)) novalidate {
                 (csrf_field(&page.csrf()))
                 (radios("kind", "What is wrong?", &options, kind, errors))
@@ -109,8 +109,8 @@ pub fn queue(
                         (r.provider_name) " · reported " (format_time(&m.created_at)) " · "
                         @if m.kind == ReportKind::Concern { (tag("Concern about the service", Some("red"))) } @else { (kind_label(m.kind)) }
                     }
-                    @if !resolved && r.open_on_listing >= RAISE_AFTER {
-                        p class="govuk-body" { (tag(&format!("{} open reports", r.open_on_listing), Some("orange"))) " The listing’s check was brought forward: the provider must confirm it." }
+                    @if !resolved && r.open_on_listing > 1 {
+                        p class="govuk-body" { (tag(&format!("{} open reports on this listing", r.open_on_listing), Some("orange"))) }
                     }
                     p class="govuk-body kith-pre-line" { (m.details) }
                     @if let Some(note) = &m.resolution {

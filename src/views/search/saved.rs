@@ -161,7 +161,7 @@ pub fn unsubscribe(page: &Page, s: &saved_searches::Model, token: &str, done: bo
                 p class="govuk-body" { a class="govuk-link" href=(paths::saved_searches()) { "Your saved searches" } }
             } @else {
                 p class="govuk-body" { "We email you about new services for your saved search “" (s.name) "”." }
-                form method="post" action=(paths::saved_search_unsubscribe(token)) novalidate {
+                form method="post" action=(paths::saved_search_unsubscribe(s.id, token)) novalidate {
                     (csrf_field(&page.csrf()))
                     (secondary_button("Stop these emails"))
                 }
