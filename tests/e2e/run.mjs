@@ -82,6 +82,12 @@ async function audit(page, name) {
     const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, rules: { region: { enabled: true } } });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   }, AXE_TAGS);
+  // On a phone, no page may scroll sideways.
+  const width = page.viewportSize()?.width ?? 1024;
+  if (width <= 390) {
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    check(wide <= 0, `${url.pathname} scrolls sideways by ${wide}px at ${width}px`);
+  }
   for (const v of found) {
     results.violations.push({ page: url.pathname, ...v });
     console.error(`  axe ${v.id} (${v.impact}) on ${url.pathname}: ${v.help} — ${v.nodes.join(', ')}`);

@@ -348,7 +348,14 @@ pub fn search(page: &Page, v: &SearchView) -> Markup {
                 (r.total) (if r.total == 1 { " service found" } else { " services found" })
             }
             (applied(v, &tags))
-            @if page.user.is_some() { (save_panel(page, v, &tags)) }
+            @if page.user.is_some() {
+                (save_panel(page, v, &tags))
+            } @else {
+                p class="govuk-body-s" {
+                    a class="govuk-link" href={ (paths::sign_in()) "?next=" (urlencode(&p.href(1))) } { "Sign in to save this search" }
+                    " and be emailed when new services match it."
+                }
+            }
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-one-third" {
                     details class="govuk-details kith-filters" data-kith-open-wide open[!v.notices.is_empty()] {
