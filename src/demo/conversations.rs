@@ -60,6 +60,32 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     for id in ids.iter().take(2) {
         shortlists::add(db, &actor, &me, *id).await?;
     }
+    shortlists::set_note(
+        db,
+        &actor,
+        &me,
+        first,
+        "Rang on Monday: they call back on Thursdays. Ask about the garden.",
+    )
+    .await?;
+    let saved = crate::domain::search::saved::NewSavedSearch::parse(
+        None,
+        "q=help+at+home&near=M33+7",
+        "Help at home near Sale",
+        "weekly",
+    )?;
+    crate::domain::search::saved::save(db, &actor, holder, saved, 0).await?;
+    if let Some(&other) = ids.get(2).or(ids.last()) {
+        let report = crate::domain::listings::reports::parse(
+            "wrong_contact",
+            "The mobile number on this page goes to someone else.",
+            crate::domain::tokens::sha256_hex("demo report"),
+        )
+        .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
+        let today = crate::clock::Clock::system().today();
+        crate::domain::listings::reports::report(db, &actor, base_url, other, report, today)
+            .await?;
+    }
     let enquiry = enquiries::send(
         db,
         &actor,

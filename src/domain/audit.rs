@@ -312,7 +312,11 @@ pub struct AuditFilter {
 pub fn describe_action(code: &str) -> String {
     let (subject, verb) = code.split_once('.').unwrap_or((code, ""));
     let words = |s: &str| s.replace('_', " ");
-    let subject = words(subject);
+    let subject = match subject {
+        "mps" => "Market Position Statement".to_owned(),
+        "ras" | "ras_table" => "Points table".to_owned(),
+        other => words(other),
+    };
     let mut chars = subject.chars();
     let subject: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

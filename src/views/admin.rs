@@ -331,7 +331,7 @@ fn subject_cell(kind: &str, id: &str, names: &Names) -> Markup {
     let href = match kind {
         "user" => id.parse().ok().map(paths::admin_user),
         "listing" => id.parse().ok().map(paths::admin_listing),
-        "organisation" => id.parse().ok().map(paths::admin_provider),
+        "organisation" | "provider_organisation" => id.parse().ok().map(paths::admin_provider),
         "inspection" => id.parse().ok().map(paths::admin_inspection),
         "client" => id.parse().ok().map(paths::admin_client_personal_data),
         _ => None,

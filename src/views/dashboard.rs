@@ -84,7 +84,11 @@ fn holder_section(h: &HolderHome, saved_searches: usize) -> Markup {
                         None => { (plural(h.plan_items, "line", "lines")) ", no weekly budget set yet" }
                     }
                 }
-                li { a class="govuk-link" href=(paths::saved_searches()) { "Saved searches" } ": " (plural(saved_searches, "search emails", "searches email")) " you new services" }
+                li {
+                    a class="govuk-link" href=(paths::saved_searches()) { "Saved searches" } ": "
+                    @if saved_searches == 0 { "none yet – save one from your search results to be emailed about new services" }
+                    @else { (plural(saved_searches, "search emails", "searches email")) " you new services" }
+                }
             }
         }
     }
