@@ -11,3 +11,10 @@ initAll()
 if (window.matchMedia('(min-width: 40.0625em)').matches) {
   document.querySelectorAll('details[data-kith-open-wide]').forEach((d) => { d.open = true })
 }
+
+// Tables that fit the screen need no "scroll sideways" note.
+for (const box of document.querySelectorAll('.kith-table-scroll')) {
+  const mark = () => { box.dataset.overflows = box.scrollWidth > box.clientWidth + 1 ? 'yes' : 'no' }
+  mark()
+  window.addEventListener('resize', mark)
+}

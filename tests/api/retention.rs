@@ -11,7 +11,9 @@ use entity::{
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 use crate::enquiries::{enquiry_fields, send_enquiry};
 use crate::helpers::fixtures::published;
@@ -186,6 +188,42 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
             .await
             .unwrap();
     }
+    // Problem reports: one resolved three years ago, one resolved yesterday, one open.
+    for (kind, resolved) in [
+        ("closed", Some(3 * 365)),
+        ("closed", Some(1)),
+        ("out_of_date", None),
+    ] {
+        let res = app
+            .browser()
+            .post_form(
+                &format!("/listings/{listing}/report"),
+                &[("kind", kind), ("details", "Seen on a visit")],
+            )
+            .await;
+        assert_eq!(res.status(), reqwest::StatusCode::SEE_OTHER);
+        if let Some(days) = resolved {
+            let last = entity::listing_reports::Entity::find()
+                .order_by_desc(entity::listing_reports::Column::Id)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap();
+            entity::listing_reports::Entity::update_many()
+                .col_expr(
+                    entity::listing_reports::Column::ResolvedAt,
+                    Expr::value(Some(days_ago(days))),
+                )
+                .col_expr(
+                    entity::listing_reports::Column::Resolution,
+                    Expr::value(Some("Put right".to_owned())),
+                )
+                .filter(entity::listing_reports::Column::Id.eq(last.id))
+                .exec(&app.db)
+                .await
+                .unwrap();
+        }
+    }
     // Clients: a case closed seven years ago, one closed last year.
     let (broker, _) = app.signed_in_as(Role::Broker).await;
     let mut clients = Vec::new();
@@ -277,6 +315,7 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
         "1 used or expired links deleted",
         "1 closed enquiries anonymised",
         "1 closed client records anonymised",
+        "1 resolved problem reports deleted",
         "1 evidence documents deleted",
     ] {
         assert!(out.contains(line), "{line:?} in {out}");
@@ -298,6 +337,15 @@ async fn retention_removes_exactly_what_is_due_and_past_figures_stay_the_same() 
         .await
         .unwrap();
     assert_eq!(mails.len(), 2, "the recent one and the one still waiting");
+    let reports = entity::listing_reports::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        reports.len(),
+        2,
+        "the one resolved yesterday and the open one"
+    );
     assert!(mails.iter().any(|m| m.status == MailStatus::Pending));
     let tokens = auth_tokens::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(tokens.len(), 1);

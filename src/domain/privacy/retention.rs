@@ -11,7 +11,7 @@ use entity::provider_evidence::EvidenceKind;
 use entity::provider_organisations::{OrganisationStatus, ProviderKind};
 use entity::{
     auth_tokens, broker_clients, enquiries, inspection_photos, inspections, invitations,
-    mail_outbox, provider_evidence_files, provider_organisations, search_log,
+    listing_reports, mail_outbox, provider_evidence_files, provider_organisations, search_log,
     search_zero_words_daily,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -83,6 +83,10 @@ impl Policy {
                 "{} after the broker closes the case, then anonymised",
                 period(self.client_days)
             ),
+            Kept::Reports => format!(
+                "{} after the council resolves them, then deleted",
+                period(self.enquiry_days)
+            ),
             Kept::Evidence => format!(
                 "{} after a newer document replaces it (insurance, CQC registration, and a \
                  personal assistant's DBS certificate and proof of identity), or after the \
@@ -117,6 +121,7 @@ pub enum Kept {
     Links,
     Enquiries,
     Clients,
+    Reports,
     Evidence,
     InspectionPhotos,
     UntilErased,
@@ -125,13 +130,14 @@ pub enum Kept {
 }
 
 impl Kept {
-    pub const ALL: [Kept; 11] = [
+    pub const ALL: [Kept; 12] = [
         Kept::Searches,
         Kept::Mail,
         Kept::Sessions,
         Kept::Links,
         Kept::Enquiries,
         Kept::Clients,
+        Kept::Reports,
         Kept::Evidence,
         Kept::InspectionPhotos,
         Kept::UntilErased,
@@ -147,9 +153,10 @@ impl Kept {
             Kept::Links => "Sign-in, email and password links, and invitations",
             Kept::Enquiries => "Enquiries and their messages",
             Kept::Clients => "Brokers' client records",
+            Kept::Reports => "Problems reported with listings",
             Kept::Evidence => "Evidence documents (DBS, insurance, training)",
             Kept::InspectionPhotos => "Inspection photos",
-            Kept::UntilErased => "Accounts, support plans, shortlists and reviews",
+            Kept::UntilErased => "Accounts, support plans, shortlists, saved searches and reviews",
             Kept::Records => "Listings, inspection reports and innovation fund applications",
             Kept::Audit => "The audit log",
         }
@@ -181,6 +188,7 @@ pub struct Report {
     pub invitations: u64,
     pub enquiries: u64,
     pub clients: u64,
+    pub reports: u64,
     pub evidence: u64,
     pub inspection_photos: u64,
     pub orphan_files: u64,
@@ -198,6 +206,7 @@ impl Report {
             ("used or expired invitations deleted", self.invitations),
             ("closed enquiries anonymised", self.enquiries),
             ("closed client records anonymised", self.clients),
+            ("resolved problem reports deleted", self.reports),
             ("evidence documents deleted", self.evidence),
             ("inspection photos deleted", self.inspection_photos),
             ("files nothing referred to deleted", self.orphan_files),
@@ -284,6 +293,11 @@ fn old_enquiries(c: &Cutoffs) -> sea_orm::Select<enquiries::Entity> {
     enquiries::Entity::find()
         .filter(enquiries::Column::ClosedAt.lt(c.enquiries))
         .filter(enquiries::Column::AnonymisedAt.is_null())
+}
+
+/// Problem reports resolved longer ago than enquiries are kept after closing.
+fn old_reports(c: &Cutoffs) -> Condition {
+    Condition::all().add(listing_reports::Column::ResolvedAt.lt(c.enquiries))
 }
 
 fn old_clients(c: &Cutoffs) -> sea_orm::Select<broker_clients::Entity> {
@@ -406,6 +420,10 @@ pub async fn due(
             .await?,
         enquiries: old_enquiries(&c).count(conn).await?,
         clients: old_clients(&c).count(conn).await?,
+        reports: listing_reports::Entity::find()
+            .filter(old_reports(&c))
+            .count(conn)
+            .await?,
         evidence: old_evidence(conn, &c).await?.len() as u64,
         inspection_photos: old_photos(conn, &c).await?.len() as u64,
         orphan_files: stored_files::check(conn, data_dir, stored_files::GRACE)
@@ -442,6 +460,11 @@ pub async fn apply(
             .rows_affected,
         invitations: invitations::Entity::delete_many()
             .filter(old_invitations(&c))
+            .exec(db)
+            .await?
+            .rows_affected,
+        reports: listing_reports::Entity::delete_many()
+            .filter(old_reports(&c))
             .exec(db)
             .await?
             .rows_affected,
