@@ -58,6 +58,10 @@ fn index() -> &'static SearchIndex {
                 opens: Some(540),
                 closes: Some(1020),
                 lang: (i == 3).then(|| "cy".to_owned()),
+                photo: (i == 1).then(|| search_index::Photo {
+                    thumbnail: "a-thumb.jpg".to_owned(),
+                    alt: "Two people shopping".to_owned(),
+                }),
             })
             .collect();
         index.apply(&docs, &[], Some(1)).expect("apply");
