@@ -24,3 +24,4 @@ pub mod search;
 pub mod service_reviews;
 pub mod tokens;
 pub mod validation;
+pub mod words;

@@ -9,6 +9,7 @@ use crate::domain::dashboard::staff::{AdminQueues, CheckerHome, CommissionerHome
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::format_pounds_and_pence;
 use crate::domain::providers::evidence_expiry::Expiry;
+use crate::domain::words::plural;
 use crate::paths;
 use crate::views::components::{format_time, tag};
 use crate::views::layout::layout;
@@ -24,10 +25,6 @@ pub struct Dashboard {
     pub commissioner: Option<CommissionerHome>,
     pub admin: Option<AdminQueues>,
     pub saved_searches: usize,
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn search_box() -> Markup {
@@ -173,7 +170,7 @@ fn organisation_section(o: &OrganisationHome) -> Markup {
             p class="govuk-body" { a class="govuk-link" href=(paths::provider_organisation_listings(o.org.id)) { "Your listings" span class="govuk-visually-hidden" { " for " (o.org.name) } } }
             @if o.reviews_to_answer > 0 {
                 p class="govuk-body" {
-                    a class="govuk-link" href=(paths::provider_organisation_reviews(o.org.id)) { (plural(o.reviews_to_answer as usize, "review", "reviews")) } " without your reply."
+                    a class="govuk-link" href=(paths::provider_organisation_reviews(o.org.id)) { (plural(o.reviews_to_answer, "review", "reviews")) } " without your reply."
                 }
             }
             @if !o.evidence.is_empty() {
@@ -184,7 +181,7 @@ fn organisation_section(o: &OrganisationHome) -> Markup {
                             (kind.label()) ": "
                             @match expiry {
                                 Expiry::Lapsed => { strong { "ran out" } @if let Some(d) = on { " on " (format_date(d)) } }
-                                Expiry::DueSoon { days_left } => { "runs out in " (plural(*days_left as usize, "day", "days")) }
+                                Expiry::DueSoon { days_left } => { "runs out in " (plural(*days_left, "day", "days")) }
                                 Expiry::Current => "current",
                             }
                         }
@@ -237,9 +234,9 @@ fn commissioner_section(c: &CommissionerHome) -> Markup {
                     @for (g, name) in &c.gaps {
                         li {
                             (name) " in " (g.district) ": "
-                            (plural(g.demand.searches as usize, "search", "searches")) ", "
-                            (plural(g.demand.enquiries as usize, "enquiry", "enquiries")) ", "
-                            (plural(g.services as usize, "service", "services"))
+                            (plural(g.demand.searches, "search", "searches")) ", "
+                            (plural(g.demand.enquiries, "enquiry", "enquiries")) ", "
+                            (plural(g.services, "service", "services"))
                         }
                     }
                 }
@@ -251,7 +248,7 @@ fn commissioner_section(c: &CommissionerHome) -> Markup {
             } @else {
                 ul class="govuk-list" {
                     @for (round, applications) in &c.open_rounds {
-                        li { a class="govuk-link" href=(paths::commissioner_funding_round(round.id)) { (round.title) } ": " (plural(*applications as usize, "application", "applications")) ", closes " (format_date(&round.closes_on)) }
+                        li { a class="govuk-link" href=(paths::commissioner_funding_round(round.id)) { (round.title) } ": " (plural(*applications, "application", "applications")) ", closes " (format_date(&round.closes_on)) }
                     }
                 }
             }

@@ -3,6 +3,7 @@
 //! still point somewhere; what they wrote about themselves goes; the audit log records that
 //! an erasure happened and nothing erased.
 
+use crate::domain::words::plural;
 use chrono::Utc;
 use entity::checker_assignments::AssignmentStatus;
 use entity::provider_organisations::ProviderKind;
@@ -50,14 +51,6 @@ pub struct Plan {
     pub kept: Vec<(String, String)>,
     /// Why it cannot be done yet, if it cannot.
     pub blocked: Option<String>,
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 /// The enquiries about the person themselves (not those a broker sent for clients).

@@ -3,6 +3,7 @@
 
 pub mod mps;
 
+use crate::domain::words::plural;
 use entity::provider_organisations::ProviderKind;
 use std::collections::BTreeMap;
 
@@ -220,10 +221,6 @@ fn numeric_th(text: &str) -> Markup {
 
 fn numeric_td(value: impl std::fmt::Display) -> Markup {
     html! { td class="govuk-table__cell govuk-table__cell--numeric" { (value) } }
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A plain-English sentence for a gap.
