@@ -117,6 +117,32 @@ pub async fn ensure_available(
     }
 }
 
+/// The row for `listing_id` on the shortlist `acting` is for.
+fn item_of(acting: &Acting, listing_id: ListingId) -> sea_orm::Condition {
+    acting
+        .holder
+        .condition(
+            shortlist_items::Column::HolderUserId,
+            shortlist_items::Column::ClientId,
+        )
+        .add(shortlist_items::Column::ListingId.eq(listing_id))
+}
+
+/// Audits a change to one saved listing, saying whose shortlist when a broker made it.
+async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    acting: &Acting,
+    action: Action,
+    listing_id: ListingId,
+) -> Result<(), sea_orm::DbErr> {
+    let mut event = Event::new(action, "listing", listing_id);
+    if let Some(detail) = acting.on_behalf() {
+        event = event.detail(detail);
+    }
+    audit::record(conn, actor, event).await
+}
+
 async fn insert(
     conn: &impl ConnectionTrait,
     acting: &Acting,
@@ -154,11 +180,7 @@ pub async fn add(
         return Err(ShortlistError::Full);
     }
     insert(&txn, acting, listing_id).await?;
-    let mut event = Event::new(Action::ShortlistAdded, "listing", listing_id);
-    if let Some(detail) = acting.on_behalf() {
-        event = event.detail(detail);
-    }
-    audit::record(&txn, actor, event).await?;
+    record(&txn, actor, acting, Action::ShortlistAdded, listing_id).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -186,21 +208,13 @@ pub async fn set_note(
             shortlist_items::Column::Note,
             sea_orm::sea_query::Expr::value((!note.is_empty()).then_some(note)),
         )
-        .filter(acting.holder.condition(
-            shortlist_items::Column::HolderUserId,
-            shortlist_items::Column::ClientId,
-        ))
-        .filter(shortlist_items::Column::ListingId.eq(listing_id))
+        .filter(item_of(acting, listing_id))
         .exec(&txn)
         .await?
         .rows_affected
         > 0;
     if updated {
-        let mut event = Event::new(Action::ShortlistNoteSaved, "listing", listing_id);
-        if let Some(detail) = acting.on_behalf() {
-            event = event.detail(detail);
-        }
-        audit::record(&txn, actor, event).await?;
+        record(&txn, actor, acting, Action::ShortlistNoteSaved, listing_id).await?;
     }
     txn.commit().await?;
     Ok(updated)
@@ -214,21 +228,13 @@ pub async fn remove(
 ) -> Result<bool, ShortlistError> {
     let txn = db.begin_write().await?;
     let removed = shortlist_items::Entity::delete_many()
-        .filter(acting.holder.condition(
-            shortlist_items::Column::HolderUserId,
-            shortlist_items::Column::ClientId,
-        ))
-        .filter(shortlist_items::Column::ListingId.eq(listing_id))
+        .filter(item_of(acting, listing_id))
         .exec(&txn)
         .await?
         .rows_affected
         > 0;
     if removed {
-        let mut event = Event::new(Action::ShortlistRemoved, "listing", listing_id);
-        if let Some(detail) = acting.on_behalf() {
-            event = event.detail(detail);
-        }
-        audit::record(&txn, actor, event).await?;
+        record(&txn, actor, acting, Action::ShortlistRemoved, listing_id).await?;
     }
     txn.commit().await?;
     Ok(removed)
