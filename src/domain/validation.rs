@@ -82,13 +82,33 @@ pub fn required_text(
     max: usize,
     what: &str,
 ) -> Option<String> {
+    required_text_named(
+        e,
+        field,
+        raw,
+        max,
+        &label_of(what),
+        &format!("Enter {what}"),
+    )
+}
+
+/// [`required_text`] where the field's name (`label`, "What is wrong") and the message when
+/// it is empty (`missing`) are said separately.
+pub fn required_text_named(
+    e: &mut FieldErrors,
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    label: &str,
+    missing: &str,
+) -> Option<String> {
     let text = clean(raw);
     let chars = text.chars().count();
     if text.is_empty() {
-        e.add(field, format!("Enter {what}"));
+        e.add(field, missing.to_owned());
         None
     } else if chars > max {
-        e.add(field, too_long(&label_of(what), max, chars));
+        e.add(field, too_long(label, max, chars));
         None
     } else if has_control_chars(&text) {
         e.add(field, "Use only letters, numbers, spaces and punctuation");

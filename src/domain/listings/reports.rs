@@ -18,7 +18,7 @@ use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, ListingError};
 use crate::domain::providers::organisations;
-use crate::domain::validation::{FieldErrors, has_control_chars};
+use crate::domain::validation::{FieldErrors, required_text_named};
 use crate::mail::{outbox, search_templates};
 
 pub const MAX_DETAILS_CHARS: usize = 1000;
@@ -73,39 +73,13 @@ pub struct NewReport {
     pub reporter_key: String,
 }
 
-fn bounded(
-    e: &mut FieldErrors,
-    field: &'static str,
-    raw: &str,
-    max: usize,
-    label: &str,
-    missing: &str,
-) -> String {
-    let text = raw.trim();
-    let chars = text.chars().count();
-    if chars == 0 {
-        e.add(field, missing.to_owned());
-    } else if chars > max {
-        e.add(
-            field,
-            format!("{label} must be {max} characters or fewer – you have {chars}"),
-        );
-    } else if has_control_chars(text) {
-        e.add(
-            field,
-            format!("{label} must not contain control characters"),
-        );
-    }
-    text.to_owned()
-}
-
 pub fn parse(kind: &str, details: &str, reporter_key: String) -> Result<NewReport, FieldErrors> {
     let mut e = FieldErrors::default();
     let kind = ReportKind::parse(kind.trim());
     if kind.is_none() {
         e.add("kind", "Select what is wrong with the listing");
     }
-    let details = bounded(
+    let details = required_text_named(
         &mut e,
         "details",
         details,
@@ -113,8 +87,8 @@ pub fn parse(kind: &str, details: &str, reporter_key: String) -> Result<NewRepor
         "What is wrong",
         "Enter what is wrong, so the provider or the council can put it right",
     );
-    match kind {
-        Some(kind) if e.is_empty() => Ok(NewReport {
+    match (kind, details) {
+        (Some(kind), Some(details)) if e.is_empty() => Ok(NewReport {
             kind,
             details,
             reporter_key,
@@ -331,15 +305,15 @@ pub async fn resolve(
 /// The resolution note as typed, checked.
 pub fn parse_resolution(note: &str) -> Result<String, FieldErrors> {
     let mut e = FieldErrors::default();
-    let note = bounded(
+    required_text_named(
         &mut e,
         "resolution",
         note,
         MAX_RESOLUTION_CHARS,
         "What was done",
         "Enter what was done about the report",
-    );
-    if e.is_empty() { Ok(note) } else { Err(e) }
+    )
+    .ok_or(e)
 }
 
 #[cfg(test)]
