@@ -11,15 +11,25 @@ pub fn csrf_field(token: &str) -> Markup {
 
 /// The error summary at the top of a form, linking to each field.
 pub fn error_summary(errors: &FieldErrors) -> Markup {
+    let items: Vec<(String, &str)> = errors
+        .iter()
+        .map(|(field, message)| (field.to_owned(), message))
+        .collect();
+    error_summary_linked(&items)
+}
+
+/// An error summary whose messages link to fields by id (`field`, or `note-7` where one
+/// page repeats a field).
+pub fn error_summary_linked(items: &[(String, &str)]) -> Markup {
     html! {
-        @if !errors.is_empty() {
+        @if !items.is_empty() {
             div class="govuk-error-summary" data-module="govuk-error-summary" {
                 div role="alert" {
                     h2 class="govuk-error-summary__title" { "There is a problem" }
                     div class="govuk-error-summary__body" {
                         ul class="govuk-list govuk-error-summary__list" {
-                            @for (field, message) in errors.iter() {
-                                li { a href={ "#" (field) } { (message) } }
+                            @for (id, message) in items {
+                                li { a href={ "#" (id) } { (message) } }
                             }
                         }
                     }

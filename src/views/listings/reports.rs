@@ -10,8 +10,8 @@ use crate::domain::listings::reports::{
 use crate::domain::validation::FieldErrors;
 use crate::paths;
 use crate::views::components::{
-    RadioOption, TextArea, button, counted_textarea, csrf_field, error_summary, format_time,
-    radios, tag, textarea_with, title_with_errors,
+    RadioOption, TextArea, button, counted_textarea, csrf_field, error_summary,
+    error_summary_linked, format_time, radios, tag, textarea_with, title_with_errors,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -78,16 +78,7 @@ pub fn queue(
         html! {
             a href=(paths::admin()) class="govuk-back-link" { "Administration" }
             @if let Some((id, _, e)) = failed {
-                div class="govuk-error-summary" data-module="govuk-error-summary" {
-                    div role="alert" {
-                        h2 class="govuk-error-summary__title" { "There is a problem" }
-                        div class="govuk-error-summary__body" {
-                            ul class="govuk-list govuk-error-summary__list" {
-                                @for (_, message) in e.iter() { li { a href={ "#resolution-" (id) } { (message) } } }
-                            }
-                        }
-                    }
-                }
+                (error_summary_linked(&e.iter().map(|(_, m)| (format!("resolution-{id}"), m)).collect::<Vec<_>>()))
             }
             h1 class="govuk-heading-l" { (heading) }
             nav class="kith-inline-list" aria-label="Report lists" {

@@ -7,7 +7,9 @@ use crate::domain::dates::format_date;
 use crate::domain::plans::shortlists::{Entry, MAX_NOTE_CHARS};
 use crate::domain::validation::FieldErrors;
 use crate::paths;
-use crate::views::components::{TextArea, button_form, csrf_field, textarea_with};
+use crate::views::components::{
+    TextArea, button_form, csrf_field, error_summary_linked, textarea_with,
+};
 use crate::views::layout::{bare_layout, layout};
 use crate::views::listings::page::{phone_of, tel_link};
 use crate::views::page::Page;
@@ -113,7 +115,7 @@ pub fn shortlist(page: &Page, p: &ShortlistPage) -> Markup {
         &title,
         html! {
             @if let Some((listing_id, _, message)) = &p.note_error {
-                (error_summary_for(&format!("note-{listing_id}"), message))
+                (error_summary_linked(&[(format!("note-{listing_id}"), message.as_str())]))
             }
             h1 class="govuk-heading-l" { (heading) }
             @if !p.signed_in {
@@ -197,20 +199,4 @@ pub fn printable(
             }
         },
     )
-}
-
-/// An error summary with one message, linking to the field with `id`.
-fn error_summary_for(id: &str, message: &str) -> Markup {
-    html! {
-        div class="govuk-error-summary" data-module="govuk-error-summary" {
-            div role="alert" {
-                h2 class="govuk-error-summary__title" { "There is a problem" }
-                div class="govuk-error-summary__body" {
-                    ul class="govuk-list govuk-error-summary__list" {
-                        li { a href={ "#" (id) } { (message) } }
-                    }
-                }
-            }
-        }
-    }
 }
