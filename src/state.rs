@@ -37,4 +37,11 @@ impl AppState {
     pub fn wake_indexer(&self) {
         self.index_wakeup.notify_one();
     }
+
+    /// `text` salted with the cookie-signing secret (the same on every instance) and
+    /// hashed: the same person always gives the same value, and nobody can be read from it.
+    pub fn salted_hash(&self, text: &str) -> String {
+        let secret = hex::encode(self.cookie_key.signing());
+        crate::domain::tokens::sha256_hex(&format!("{secret}{text}"))
+    }
 }

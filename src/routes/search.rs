@@ -44,8 +44,7 @@ enum Source {
 /// the browser keeps one, else their network address; salted with the cookie-signing
 /// secret (the same on every instance) and hashed, so neither is stored.
 fn visitor(state: &AppState, req: &HttpRequest, ip: &str) -> search_log::Visitor {
-    let secret = hex::encode(state.cookie_key.signing());
-    let hashed = |who: &str| crate::domain::tokens::sha256_hex(&format!("{secret}{who}"));
+    let hashed = |who: &str| state.salted_hash(who);
     let address = hashed(&format!("address {ip}"));
     match crate::app::session_cookie_value(req, &state.cookie_key) {
         Some(session) => search_log::Visitor {

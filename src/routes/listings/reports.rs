@@ -106,16 +106,13 @@ pub async fn send(
     }
 }
 
-/// Who reported, salted with the service's secret and hashed: the same person (account, or
-/// network address when signed out) always gives the same key, and nobody can be read
-/// from it.
+/// Who reported: their account, or network address when signed out, as a salted hash.
 fn reporter_key(state: &AppState, actor: &crate::domain::audit::Actor, ip: &str) -> String {
-    let secret = hex::encode(state.cookie_key.signing());
     let who = match actor.user_id {
         Some(id) => format!("account {id}"),
         None => format!("address {ip}"),
     };
-    crate::domain::tokens::sha256_hex(&format!("{secret} report {who}"))
+    state.salted_hash(&format!(" report {who}"))
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -134,7 +134,7 @@ pub fn assignment(page: &Page, p: &AssignmentPage, errors: &FieldErrors) -> Mark
         if let Some(phone) = &l.provider.contact_phone {
             rows.push((
                 "Provider’s phone",
-                html! { a class="govuk-link" href={ "tel:" (phone.replace(' ', "")) } { (phone) } },
+                crate::views::listings::page::tel_link(phone),
             ));
         }
         if let Some(email) = &l.provider.contact_email {
