@@ -92,6 +92,9 @@ pub struct Settings {
     pub funder_name: String,
     /// The council's 360Giving prefix for grant identifiers.
     pub grant_prefix: String,
+    /// The council's area as CQC's register names it ("Location Local Authority"): its
+    /// registered locations are kept from each import and offered as draft listings.
+    pub council_local_authority: String,
 }
 
 /// Declares a setting with a fixed set of values. Anything else is refused when the settings
@@ -180,6 +183,7 @@ impl Default for Settings {
             funder_identifier: "GB-LAE-EXAMPLE".to_owned(),
             funder_name: "Example Council".to_owned(),
             grant_prefix: "360G-example".to_owned(),
+            council_local_authority: "Trafford".to_owned(),
         }
     }
 }

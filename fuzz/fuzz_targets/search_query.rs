@@ -62,6 +62,14 @@ fn index() -> &'static SearchIndex {
                     thumbnail: "a-thumb.jpg".to_owned(),
                     alt: "Two people shopping".to_owned(),
                 }),
+                cqc: (i == 2).then(|| search_index::CqcRating {
+                    rating: "good".to_owned(),
+                    published: Some("2026-03-12".to_owned()),
+                    score: 3,
+                }),
+                beds: (i == 2).then_some(40),
+                nursing: i == 2,
+                dementia: false,
             })
             .collect();
         index.apply(&docs, &[], Some(1)).expect("apply");

@@ -32,6 +32,7 @@ mod m20261127_000027_search_demand_seen;
 mod m20261128_000028_cqc_ids_per_location;
 mod m20261128_000029_personal_data;
 mod m20261128_000030_daily_use;
+mod m20261128_000031_cqc_register;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000028_cqc_ids_per_location::Migration),
             Box::new(m20261128_000029_personal_data::Migration),
             Box::new(m20261128_000030_daily_use::Migration),
+            Box::new(m20261128_000031_cqc_register::Migration),
         ]
     }
 }

@@ -89,6 +89,20 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
         doc.rating
             .map_or(0, |r| (r * 10.0).round().clamp(0.0, 40.0) as u64),
     );
+    let own = doc
+        .rating
+        .map(|r| (r * 10.0).round().clamp(0.0, 40.0) as u64);
+    let cqc = doc.cqc.as_ref().map(|c| u64::from(c.score.min(4)) * 10);
+    d.add_u64(f.sort_rating, own.filter(|r| *r > 0).or(cqc).unwrap_or(0));
+    if let Some(cqc) = &doc.cqc {
+        d.add_text(f.cqc_rating, &cqc.rating);
+        if let Some(published) = &cqc.published {
+            d.add_text(f.cqc_published, published);
+        }
+    }
+    d.add_u64(f.beds, doc.beds.map_or(0, u64::from));
+    d.add_u64(f.nursing, u64::from(doc.nursing));
+    d.add_u64(f.dementia, u64::from(doc.dementia));
     if let Some((point, radius)) = doc.home {
         d.add_i64(f.home_easting, point.easting);
         d.add_i64(f.home_northing, point.northing);
@@ -219,12 +233,13 @@ impl ListingCollector {
     }
 }
 
-const FACET_FIELDS: [&str; 5] = [
+const FACET_FIELDS: [&str; 6] = [
     "categories",
     "client_groups",
     "provider_kind",
     "languages",
     "days",
+    "cqc_rating",
 ];
 
 pub struct ListingSegmentCollector {
@@ -279,7 +294,7 @@ impl Collector for ListingCollector {
             venue,
             online: ff.column_opt::<u64>("online")?,
             price: ff.column_opt::<u64>("price_pence")?,
-            rating: ff.column_opt::<u64>("rating")?,
+            rating: ff.column_opt::<u64>("sort_rating")?,
             facets,
             found: Found {
                 keep: self.keep,
@@ -314,6 +329,7 @@ impl Collector for ListingCollector {
                 ),
                 (&mut merged.facets.languages, fruit.facets.languages),
                 (&mut merged.facets.days, fruit.facets.days),
+                (&mut merged.facets.cqc_ratings, fruit.facets.cqc_ratings),
             ] {
                 for (value, count) in from {
                     *into.entry(value).or_default() += count;
@@ -430,6 +446,7 @@ impl SegmentCollector for ListingSegmentCollector {
             provider_kinds: maps.next().unwrap_or_default(),
             languages: maps.next().unwrap_or_default(),
             days: maps.next().unwrap_or_default(),
+            cqc_ratings: maps.next().unwrap_or_default(),
         };
         self.found
     }

@@ -31,7 +31,7 @@ pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "4";
+pub const SCHEMA_VERSION: &str = "5";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -90,6 +90,24 @@ pub struct ListingDoc {
     pub lang: Option<String>,
     /// The first photo, for the result card.
     pub photo: Option<Photo>,
+    /// What CQC's register says of the location, for registered services it has rated.
+    pub cqc: Option<CqcRating>,
+    /// A care home's registered beds.
+    pub beds: Option<u32>,
+    /// Provides nursing care, or care for people living with dementia (from the register or
+    /// the listing's types of support).
+    pub nursing: bool,
+    pub dementia: bool,
+}
+
+/// CQC's overall rating of a location: its key ("good", "requires_improvement" …) and the
+/// day CQC published it (ISO 8601), when known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CqcRating {
+    pub rating: String,
+    pub published: Option<String>,
+    /// Sorts like the council's 1–4 score: outstanding 4 … inadequate 1.
+    pub score: u8,
 }
 
 /// A picture shown with a result: the thumbnail's stored file name and what it shows.
@@ -143,6 +161,12 @@ pub struct SearchRequest {
     pub insured: bool,
     pub quality_checked: bool,
     pub min_rating: Option<f32>,
+    /// CQC overall ratings (keys), any of.
+    pub cqc_ratings: Vec<String>,
+    /// Care homes with beds in any of these ranges (inclusive).
+    pub beds: Vec<(u32, u32)>,
+    pub nursing: bool,
+    pub dementia: bool,
     /// Only listings whose public version changed at or after this (Unix seconds).
     pub modified_after: Option<i64>,
     /// Only listings that open at or after this minute of the day, and close at or before
@@ -168,6 +192,7 @@ pub struct Facets {
     pub provider_kinds: BTreeMap<String, u64>,
     pub languages: BTreeMap<String, u64>,
     pub days: BTreeMap<String, u64>,
+    pub cqc_ratings: BTreeMap<String, u64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -192,6 +217,10 @@ pub struct Hit {
     pub insured: bool,
     pub quality_checked: bool,
     pub photo: Option<Photo>,
+    /// CQC's overall rating key and its publication day (ISO 8601), when rated.
+    pub cqc_rating: Option<String>,
+    pub cqc_published: Option<String>,
+    pub beds: Option<u32>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -455,6 +484,11 @@ impl SearchIndex {
                         thumbnail,
                         alt: text(self.fields.photo_alt),
                     }),
+                cqc_rating: Some(text(self.fields.cqc_rating)).filter(|r| !r.is_empty()),
+                cqc_published: Some(text(self.fields.cqc_published)).filter(|d| !d.is_empty()),
+                beds: number(self.fields.beds)
+                    .filter(|b| *b > 0)
+                    .and_then(|b| u32::try_from(b).ok()),
             });
         }
         Ok(SearchResults {

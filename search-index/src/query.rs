@@ -233,6 +233,7 @@ pub fn with_filters(
         (fields.provider_kind, &r.provider_kinds),
         (fields.languages, &r.languages),
         (fields.days, &r.days),
+        (fields.cqc_rating, &r.cqc_ratings),
     ] {
         if let Some(q) = any_of(field, values) {
             clauses.push((Occur::Must, q));
@@ -255,6 +256,8 @@ pub fn with_filters(
         (r.dbs_checked, fields.dbs_checked),
         (r.insured, fields.insured),
         (r.quality_checked, fields.quality_checked),
+        (r.nursing, fields.nursing),
+        (r.dementia, fields.dementia),
     ] {
         if on {
             clauses.push((Occur::Must, is(field, 1)));
@@ -269,6 +272,19 @@ pub fn with_filters(
                 Bound::Included(Term::from_field_u64(fields.rating, 40)),
             )),
         ));
+    }
+    if !r.beds.is_empty() {
+        let ranges = r
+            .beds
+            .iter()
+            .map(|(low, high)| {
+                (
+                    Occur::Should,
+                    between(fields.beds, u64::from(*low).max(1), u64::from(*high)),
+                )
+            })
+            .collect();
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(ranges))));
     }
     if let Some(after) = r.modified_after {
         clauses.push((

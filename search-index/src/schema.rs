@@ -33,6 +33,16 @@ pub struct Fields {
     pub quality_checked: Field,
     /// Quality rating × 10 (e.g. 3.5 → 35); 0 when not rated.
     pub rating: Field,
+    /// What "sort by rating" orders by: the council's rating, or else CQC's (× 10).
+    pub sort_rating: Field,
+    /// CQC's overall rating ("good", "requires_improvement" …), and when CQC published it.
+    pub cqc_rating: Field,
+    pub cqc_published: Field,
+    /// A care home's registered beds (0 when not a care home), and whether it provides
+    /// nursing or dementia care.
+    pub beds: Field,
+    pub nursing: Field,
+    pub dementia: Field,
     // Geography (British National Grid metres; 0 when absent).
     pub home_easting: Field,
     pub home_northing: Field,
@@ -88,6 +98,12 @@ pub fn build() -> (Schema, Fields) {
         insured: b.add_u64_field("insured", INDEXED | FAST | STORED),
         quality_checked: b.add_u64_field("quality_checked", INDEXED | FAST | STORED),
         rating: b.add_u64_field("rating", INDEXED | FAST | STORED),
+        sort_rating: b.add_u64_field("sort_rating", FAST),
+        cqc_rating: b.add_text_field("cqc_rating", STRING | FAST | STORED),
+        cqc_published: b.add_text_field("cqc_published", STORED),
+        beds: b.add_u64_field("beds", INDEXED | FAST | STORED),
+        nursing: b.add_u64_field("nursing", INDEXED | FAST),
+        dementia: b.add_u64_field("dementia", INDEXED | FAST),
         home_easting: b.add_i64_field("home_easting", INDEXED | FAST),
         home_northing: b.add_i64_field("home_northing", INDEXED | FAST),
         home_radius_m: b.add_i64_field("home_radius_m", FAST),

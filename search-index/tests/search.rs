@@ -44,6 +44,10 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         closes: None,
         lang: None,
         photo: None,
+        cqc: None,
+        beds: None,
+        nursing: false,
+        dementia: false,
     }
 }
 
@@ -524,4 +528,99 @@ fn the_fingerprint_sees_every_change_but_not_the_order_of_writes() {
         other.apply(&variant, &[], Some(7)).unwrap();
         assert!(other.fingerprint().unwrap() != fingerprint);
     }
+}
+
+#[test]
+fn cqc_ratings_filter_count_and_sort_beside_the_councils_own() {
+    let index = SearchIndex::in_memory().unwrap();
+    let cqc = |rating: &str, score: u8| search_index::CqcRating {
+        rating: rating.to_owned(),
+        published: Some("2026-03-12".to_owned()),
+        score,
+    };
+    let mut outstanding = listing(1, "Oak House care home", "Residential care");
+    outstanding.cqc = Some(cqc("outstanding", 4));
+    outstanding.beds = Some(18);
+    let mut good_nursing = listing(2, "Elm Court nursing home", "Nursing care");
+    good_nursing.cqc = Some(cqc("good", 3));
+    good_nursing.beds = Some(64);
+    good_nursing.nursing = true;
+    good_nursing.dementia = true;
+    // The council's own check rates it 2; CQC says inadequate: the council's is what sorts.
+    let mut checked = listing(3, "Ash Lodge", "Residential care");
+    checked.cqc = Some(cqc("inadequate", 1));
+    checked.rating = Some(2.0);
+    checked.quality_checked = true;
+    checked.beds = Some(30);
+    let unrated = listing(4, "Home help", "Cleaning");
+    index
+        .apply(&[outstanding, good_nursing, checked, unrated], &[], Some(1))
+        .unwrap();
+
+    let all = index
+        .search(&SearchRequest {
+            sort: Sort::Rating,
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    let order: Vec<u64> = all.hits.iter().map(|h| h.listing_id).collect();
+    assert_eq!(order, vec![1, 2, 3, 4]);
+    assert_eq!(all.facets.cqc_ratings.get("good"), Some(&1));
+    assert_eq!(all.facets.cqc_ratings.get("inadequate"), Some(&1));
+    assert_eq!(
+        all.facets.cqc_ratings.len(),
+        3,
+        "the unrated listing counts nowhere"
+    );
+    let elm = &all.hits[1];
+    assert_eq!(elm.cqc_rating.as_deref(), Some("good"));
+    assert_eq!(elm.cqc_published.as_deref(), Some("2026-03-12"));
+    assert_eq!(elm.beds, Some(64));
+    assert_eq!(all.hits[3].cqc_rating, None);
+    // The council's rating filter is the council's: CQC's ratings do not satisfy it.
+    let council_rated = ids(
+        &index,
+        &SearchRequest {
+            min_rating: Some(1.0),
+            limit: 10,
+            ..Default::default()
+        },
+    );
+    assert_eq!(council_rated, vec![3]);
+
+    let only = |r: SearchRequest| {
+        let mut found = ids(&index, &SearchRequest { limit: 10, ..r });
+        found.sort_unstable();
+        found
+    };
+    assert_eq!(
+        only(SearchRequest {
+            cqc_ratings: vec!["outstanding".into(), "good".into()],
+            ..Default::default()
+        }),
+        vec![1, 2]
+    );
+    assert_eq!(
+        only(SearchRequest {
+            beds: vec![(1, 20), (51, u32::MAX)],
+            ..Default::default()
+        }),
+        vec![1, 2]
+    );
+    assert_eq!(
+        only(SearchRequest {
+            nursing: true,
+            ..Default::default()
+        }),
+        vec![2]
+    );
+    assert_eq!(
+        only(SearchRequest {
+            dementia: true,
+            beds: vec![(21, 50)],
+            ..Default::default()
+        }),
+        Vec::<u64>::new()
+    );
 }

@@ -20,8 +20,10 @@ pub const HEADER: &str = "x-csrf-token";
 pub(crate) const SESSION_KEY: &str = "csrf";
 /// Largest urlencoded form body accepted anywhere.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
-/// Largest multipart body (photo uploads) accepted anywhere.
+/// Largest multipart body (photo uploads) accepted on the upload forms.
 pub const MAX_MULTIPART_BYTES: usize = 12 * 1024 * 1024;
+/// Largest multipart body of all: CQC's whole register, uploaded by an admin once a month.
+pub const MAX_REGISTER_BYTES: usize = 80 * 1024 * 1024;
 
 /// The session's CSRF token, made on first use.
 pub fn token(session: &Session) -> String {
@@ -58,28 +60,34 @@ fn needs_token(method: &Method, path: &str) -> bool {
             .any(|route| route.is_match(path))
 }
 
-/// The forms that upload files (each behind a sign-in), by the route table's names.
-const UPLOAD_ROUTES: &[&str] = &[
-    "provider_organisation_logo",
-    "provider_organisation_evidence_files",
-    "provider_listing_photos",
-    "checker_inspection_photos_add",
-    "admin_import",
+/// The forms that upload files (each behind a sign-in), by the route table's names, with
+/// the largest body each takes.
+const UPLOAD_ROUTES: &[(&str, usize)] = &[
+    ("provider_organisation_logo", MAX_MULTIPART_BYTES),
+    ("provider_organisation_evidence_files", MAX_MULTIPART_BYTES),
+    ("provider_listing_photos", MAX_MULTIPART_BYTES),
+    ("checker_inspection_photos_add", MAX_MULTIPART_BYTES),
+    ("admin_import", MAX_MULTIPART_BYTES),
+    ("admin_cqc", MAX_REGISTER_BYTES),
 ];
 
-fn is_upload_route(path: &str) -> bool {
-    static ROUTES: std::sync::OnceLock<Vec<actix_web::dev::ResourceDef>> =
+/// The largest multipart body a path takes, when it is an upload form.
+fn upload_limit(path: &str) -> Option<usize> {
+    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, usize)>> =
         std::sync::OnceLock::new();
     ROUTES
         .get_or_init(|| {
             UPLOAD_ROUTES
                 .iter()
-                .filter_map(|name| crate::paths::pattern(name))
-                .map(actix_web::dev::ResourceDef::new)
+                .filter_map(|(name, limit)| {
+                    crate::paths::pattern(name)
+                        .map(|p| (actix_web::dev::ResourceDef::new(p), *limit))
+                })
                 .collect()
         })
         .iter()
-        .any(|route| route.is_match(path))
+        .find(|(route, _)| route.is_match(path))
+        .map(|(_, limit)| *limit)
 }
 
 pub async fn verify<B: MessageBody + 'static>(
@@ -136,8 +144,10 @@ async fn token_from_body(req: &mut ServiceRequest) -> Result<Option<String>, App
         .to_ascii_lowercase();
     let (limit, multipart) = if content_type.starts_with("application/x-www-form-urlencoded") {
         (MAX_FORM_BYTES, false)
-    } else if content_type.starts_with("multipart/form-data") && is_upload_route(req.path()) {
-        (MAX_MULTIPART_BYTES, true)
+    } else if let Some(limit) =
+        upload_limit(req.path()).filter(|_| content_type.starts_with("multipart/form-data"))
+    {
+        (limit, true)
     } else if content_type.starts_with("multipart/form-data") {
         // Only the upload forms need megabytes; anywhere else a multipart form is small.
         (MAX_FORM_BYTES, true)
@@ -199,7 +209,7 @@ mod tests {
     #[test]
     fn every_upload_route_is_a_post_route_of_the_table() {
         let table = crate::routes::table();
-        for name in UPLOAD_ROUTES {
+        for (name, _) in UPLOAD_ROUTES {
             let path = crate::paths::pattern(name).unwrap_or_else(|| panic!("{name} is named"));
             assert!(
                 table
@@ -208,8 +218,12 @@ mod tests {
                 "{name} takes a POST"
             );
         }
-        assert!(is_upload_route("/provider/listings/12/photos"));
-        assert!(!is_upload_route("/register"));
+        assert_eq!(
+            upload_limit("/provider/listings/12/photos"),
+            Some(MAX_MULTIPART_BYTES)
+        );
+        assert_eq!(upload_limit("/admin/cqc"), Some(MAX_REGISTER_BYTES));
+        assert_eq!(upload_limit("/register"), None);
     }
 
     #[test]

@@ -119,6 +119,16 @@ enum ImportCommand {
     Oruk(ImportArgs),
     /// Kith's simple CSV template (columns in the README).
     Csv(ImportArgs),
+    /// CQC's monthly register of care locations (HSCA_Active_Locations: ODS, XLSX or CSV):
+    /// ratings, beds and service types for the listings at those locations, and the changes
+    /// since the last import queued for an admin.
+    Cqc {
+        /// The file as downloaded from CQC.
+        path: PathBuf,
+        /// The administrator doing the import (their email), for the audit log.
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -251,6 +261,10 @@ pub fn main() -> ExitCode {
                 let (format, a) = match what {
                     ImportCommand::Oruk(a) => (crate::cli::transfer::Format::Oruk, a),
                     ImportCommand::Csv(a) => (crate::cli::transfer::Format::Csv, a),
+                    ImportCommand::Cqc { path, by } => {
+                        return crate::cli::transfer::import_cqc(settings, &path, by.as_deref())
+                            .await;
+                    }
                 };
                 crate::cli::transfer::import(
                     settings,

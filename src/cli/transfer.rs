@@ -11,7 +11,7 @@ use kith::domain::audit::Actor;
 use kith::domain::import::apply::{self, Options, Outcome, Report};
 use kith::domain::import::rows::{Read, Vocabulary};
 use kith::domain::import::{read_oruk, template};
-use kith::domain::{accounts, categories, oruk};
+use kith::domain::{accounts, categories, cqc, oruk};
 
 #[derive(Clone, Copy)]
 pub enum Format {
@@ -106,6 +106,49 @@ pub async fn import(
     .await?;
     progress.finish_and_clear();
     print_report(&report);
+    Ok(())
+}
+
+/// `kith import cqc FILE`: reads CQC's register and applies it (see `domain::cqc::import`).
+pub async fn import_cqc(settings: Settings, path: &Path, by: Option<&str>) -> anyhow::Result<()> {
+    let db = app::prepare_database(&settings, None).await?;
+    let actor = importer(&db, by, false).await?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| anyhow::anyhow!("{} cannot be read: {e}", path.display()))?;
+    let register = cqc::register::read(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let report = cqc::import::run(
+        &db,
+        &actor,
+        register,
+        &name,
+        &settings.council_local_authority,
+    )
+    .await?;
+    for problem in &report.problems {
+        println!("skipped {problem}");
+    }
+    for (kind, location) in &report.changes {
+        println!(
+            "for review: {location}: {}",
+            cqc::changes::kind_label(*kind)
+        );
+    }
+    if let Some((missing, known)) = report.part_of_register {
+        println!(
+            "{missing} of the {known} locations Kith knew are not in this file, so it looks like part of the register: nobody was marked deregistered"
+        );
+    }
+    println!("{}", report.summary());
+    if report.listings_matched == 0 && report.unlisted_in_area > 0 {
+        println!(
+            "No Kith listing is at a location in this file. {} registered locations in {} can be added as draft listings from the admin's CQC page.",
+            report.unlisted_in_area, settings.council_local_authority
+        );
+    }
     Ok(())
 }
 

@@ -70,6 +70,9 @@ actions! {
     ClientDataExported = "client.data_exported",
     ClientErased = "client.erased",
 
+    CqcChangeResolved = "cqc.change_resolved",
+    CqcImported = "cqc.imported",
+
     EnquiryClosed = "enquiry.closed",
     EnquiryMessage = "enquiry.message",
     EnquirySent = "enquiry.sent",
@@ -315,6 +318,7 @@ pub fn describe_action(code: &str) -> String {
     let subject = match subject {
         "mps" => "Market Position Statement".to_owned(),
         "ras" | "ras_table" => "Points table".to_owned(),
+        "cqc" => "CQC register".to_owned(),
         other => words(other),
     };
     let mut chars = subject.chars();

@@ -3,6 +3,7 @@
 //! tests) with retries and back-off, so no notification is lost.
 
 pub mod checking_templates;
+pub mod cqc_templates;
 pub mod enquiry_templates;
 pub mod fund_templates;
 pub mod outbox;

@@ -1,6 +1,7 @@
 //! Search handlers: the search page, `GET /api/v1/search` (the same parameters, JSON), and
 //! the admins' view of the demand log. Every search is logged anonymously.
 
+use entity::cqc_locations::CqcRating;
 use entity::listings::ListingId;
 use entity::provider_organisations::ProviderKind;
 use entity::search_log::SearchSource;
@@ -12,11 +13,12 @@ use serde::Deserialize;
 
 use crate::auth::access::ClientIp;
 use crate::domain::categories::{self, CLIENT_GROUPS};
+use crate::domain::cqc::rating_label;
 use crate::domain::listings::content::DAYS;
 use crate::domain::plans::clients::Acting;
 use crate::domain::providers::organisations::{ORGANISATION_KINDS, kind_label};
 use crate::domain::search::log as search_log;
-use crate::domain::search::params::{PAGE_SIZE, ParsedSearch, SearchParams};
+use crate::domain::search::params::{BED_RANGES, PAGE_SIZE, ParsedSearch, SearchParams};
 use crate::domain::validation::FormFields;
 use crate::error::{AppError, AppResult};
 use crate::paths;
@@ -191,7 +193,14 @@ pub async fn page(
             "max_price" => Some(format!("Up to £{}", value.trim_start_matches('£'))),
             "unit" => crate::domain::listings::content::PriceUnit::parse(value)
                 .map(|u| format!("Price {}", u.label())),
-            "min_rating" => Some(format!("Rated {value} or more")),
+            "min_rating" => Some(format!("Council rating {value} or more")),
+            "cqc" => CqcRating::parse(value).map(|r| format!("CQC: {}", rating_label(r))),
+            "beds" => BED_RANGES
+                .iter()
+                .find(|(k, ..)| *k == value)
+                .map(|(_, label, ..)| format!("Care home: {}", label.to_lowercase())),
+            "nursing" => Some("Nursing care".to_owned()),
+            "dementia" => Some("Dementia care".to_owned()),
             "accepting" => Some("Taking new clients".to_owned()),
             "dbs" => Some("DBS checked".to_owned()),
             "insured" => Some("Insured".to_owned()),
@@ -238,6 +247,14 @@ pub struct ApiHit {
     pub distance_miles: Option<f64>,
     /// `true` when the provider visits people at home at `near`.
     pub visits_home: bool,
+    /// CQC's latest overall rating of the listing's registered location (`outstanding`,
+    /// `good`, `requires_improvement` or `inadequate`), when CQC has rated it; the council's
+    /// own quality checks are separate.
+    pub cqc_rating: Option<String>,
+    /// When CQC published that rating (ISO 8601 date).
+    pub cqc_published: Option<String>,
+    /// A care home's registered beds.
+    pub beds: Option<u32>,
     /// The language the title and summary are written in (a BCP 47 tag such as `cy` or
     /// `pl`); absent when English.
     pub lang: Option<String>,
@@ -265,6 +282,7 @@ pub struct ApiFacets {
     pub kind: std::collections::BTreeMap<String, u64>,
     pub language: std::collections::BTreeMap<String, u64>,
     pub day: std::collections::BTreeMap<String, u64>,
+    pub cqc: std::collections::BTreeMap<String, u64>,
 }
 
 /// A page of search results.
@@ -350,6 +368,9 @@ pub async fn api(
             free: h.price == search_index::Price::Free,
             distance_miles: h.distance_miles.map(|m| (m * 10.0).round() / 10.0),
             visits_home: h.visits_home,
+            cqc_rating: h.cqc_rating.clone(),
+            cqc_published: h.cqc_published.clone(),
+            beds: h.beds,
             lang: h.lang.clone(),
         })
         .collect();
@@ -367,6 +388,7 @@ pub async fn api(
             kind: f.provider_kinds,
             language: f.languages,
             day: f.days,
+            cqc: f.cqc_ratings,
         },
     }))
 }

@@ -42,6 +42,7 @@ fn admin_nav() -> Markup {
             li { a class="govuk-link" href=(paths::admin_providers()) { "Providers waiting for approval" } }
             li { a class="govuk-link" href=(paths::admin_listings()) { "Listings waiting for review" } }
             li { a class="govuk-link" href=(paths::admin_reports()) { "Problems reported with listings" } }
+            li { a class="govuk-link" href=(paths::admin_cqc()) { "CQC register: ratings and changes" } }
             li { a class="govuk-link" href=(paths::admin_import()) { "Import listings" } " · " a class="govuk-link" href=(paths::admin_listings_csv()) download { "Download every listing (CSV)" } }
             li { a class="govuk-link" href=(paths::admin_searches()) { "What people search for" } }
             li { a class="govuk-link" href=(paths::admin_categories()) { "Service categories" } }

@@ -269,7 +269,7 @@ fn commissioner_section(c: &CommissionerHome) -> Markup {
 
 fn admin_section(q: &AdminQueues) -> Markup {
     let failed_mail = format!("{}?status=failed", paths::admin_mail());
-    let rows: [(&str, String, u64); 7] = [
+    let rows: [(&str, String, u64); 8] = [
         ("Listings to review", paths::admin_listings(), q.listings),
         (
             "Providers to approve",
@@ -286,6 +286,11 @@ fn admin_section(q: &AdminQueues) -> Markup {
             "Problems reported with listings",
             paths::admin_reports(),
             q.reports,
+        ),
+        (
+            "Changes in CQC's register",
+            paths::admin_cqc_changes(),
+            q.cqc_changes,
         ),
         (
             "Requests to erase personal data",

@@ -7,6 +7,7 @@ pub mod categories;
 pub mod charts;
 pub mod checking;
 pub mod components;
+pub mod cqc;
 pub mod dashboard;
 pub mod enquiries;
 pub mod errors;

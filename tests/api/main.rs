@@ -11,6 +11,7 @@ mod authorization;
 mod categories;
 mod checking;
 mod clients;
+mod cqc;
 mod crash;
 mod dashboards;
 mod demo;

@@ -128,6 +128,10 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
         closes: rng.gen_bool(0.5).then_some(17 * 60),
         lang: None,
         photo: None,
+        cqc: None,
+        beds: None,
+        nursing: false,
+        dementia: false,
     }
 }
 

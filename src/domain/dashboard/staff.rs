@@ -128,6 +128,7 @@ pub struct AdminQueues {
     pub inspections: u64,
     pub erasure_requests: u64,
     pub reports: u64,
+    pub cqc_changes: u64,
     pub failed_mail: u64,
 }
 
@@ -139,6 +140,7 @@ impl AdminQueues {
             + self.inspections
             + self.erasure_requests
             + self.reports
+            + self.cqc_changes
             + self.failed_mail
     }
 }
@@ -169,6 +171,7 @@ pub async fn admin_queues(conn: &impl ConnectionTrait) -> Result<AdminQueues, Db
             .filter(listing_reports::Column::ResolvedAt.is_null())
             .count(conn)
             .await?,
+        cqc_changes: crate::domain::cqc::changes::open_count(conn).await?,
         failed_mail: mail_outbox::Entity::find()
             .filter(mail_outbox::Column::Status.eq(MailStatus::Failed))
             .count(conn)

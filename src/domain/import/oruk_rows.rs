@@ -12,6 +12,7 @@ use crate::domain::listings::form::MAX_NOTE_CHARS;
 use crate::domain::listings::reach::{self, people_text, phones_text};
 use crate::domain::oruk::ids;
 use crate::domain::oruk::model::{Organization, Phone, Service};
+use crate::domain::oruk::service::CQC_RATING_LINE;
 use crate::domain::providers::organisations::ORGANISATION_KINDS;
 use crate::domain::providers::profile::{
     parse_cqc_location_id, parse_cqc_provider_id, parse_phone, parse_website,
@@ -440,8 +441,14 @@ pub fn row_of(s: &Service, vocabulary: &Vocabulary) -> Result<ImportRow, String>
         areas
     };
     form.areas = areas.join("\n");
-    if let Some(text) = s
-        .accreditations
+    // A CQC rating another directory wrote is left out: Kith shows the register's own.
+    let accreditations = s.accreditations.as_deref().map(|text| {
+        text.lines()
+            .filter(|l| !l.trim_start().starts_with(CQC_RATING_LINE))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    if let Some(text) = accreditations
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())

@@ -402,6 +402,8 @@ pub struct PublicListing {
     pub approved_on: Option<chrono::NaiveDate>,
     /// When the public version last changed (its approval, or the listing's last change).
     pub modified: chrono::DateTime<Utc>,
+    /// What CQC's register says of its location, once the register has been imported.
+    pub cqc: Option<crate::domain::cqc::CqcSummary>,
 }
 
 pub async fn public_listing(
@@ -420,7 +422,12 @@ pub async fn public_listing(
         return Ok(None);
     };
     let modified = live.revision.decided_at.unwrap_or(view.listing.updated_at);
+    let cqc = match &live.content.cqc_location_id {
+        Some(location) => crate::domain::cqc::summary(conn, location).await?,
+        None => None,
+    };
     Ok(Some(PublicListing {
+        cqc,
         listing: view.listing,
         approved_on: live
             .revision

@@ -345,6 +345,35 @@ fn contacts(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<C
 }
 
 /// The whole service, nested as `/services/{id}` returns it.
+/// The first line of the accreditations a CQC rating is written as; an import leaves such a
+/// line out (the importing directory takes ratings from the register itself).
+pub const CQC_RATING_LINE: &str = "CQC rating: ";
+
+/// The provider's own accreditations, then CQC's rating of the location when it has one.
+fn accreditations(p: &PublicListing) -> Option<String> {
+    let rating = p.cqc.as_ref().filter(|s| !s.deregistered).and_then(|s| {
+        s.rating.map(|r| {
+            let published = s
+                .published_on
+                .map(|d| format!(" (published {})", crate::domain::dates::format_date(&d)))
+                .unwrap_or_default();
+            format!(
+                "{CQC_RATING_LINE}{}{published}, Care Quality Commission location {}",
+                crate::domain::cqc::rating_label(r),
+                s.location_id
+            )
+        })
+    });
+    let lines: Vec<String> = p
+        .content
+        .accreditations
+        .iter()
+        .cloned()
+        .chain(rating)
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
     let listing_id = p.listing.id;
     let c = &p.content;
@@ -412,7 +441,7 @@ pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
         ),
         email: c.reach.email.clone(),
         status: "active".into(),
-        accreditations: c.accreditations.clone(),
+        accreditations: accreditations(p),
         minimum_age: Some(MINIMUM_AGE),
         maximum_age: None,
         assured_date: p.approved_on.map(|d| d.format("%Y-%m-%d").to_string()),

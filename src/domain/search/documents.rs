@@ -10,6 +10,7 @@ use entity::{categories, listings as listing_rows};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
 
+use crate::domain::cqc::{CqcSummary, rating_score};
 use crate::domain::listings::content::{Price, client_group_label};
 use crate::domain::listings::{self, ListingError};
 use crate::domain::market::supply::Projection;
@@ -114,6 +115,18 @@ pub async fn listing_doc(
             .iter()
             .any(|e| e.kind == kind && expiry_of(e, today) != Expiry::Lapsed)
     };
+    let cqc = match &c.cqc_location_id {
+        Some(id) => crate::domain::cqc::summary(conn, id).await?,
+        None => None,
+    };
+    let in_category = |slug: &str| {
+        c.category_ids.iter().any(|id| {
+            categories
+                .0
+                .get(id)
+                .is_some_and(|c| c.path.rsplit('/').next() == Some(slug))
+        })
+    };
     let district = c
         .venue
         .as_ref()
@@ -178,6 +191,21 @@ pub async fn listing_doc(
         photo: c.photos.first().map(|p| search_index::Photo {
             thumbnail: p.thumbnail.clone(),
             alt: p.alt.clone(),
+        }),
+        nursing: cqc.as_ref().is_some_and(CqcSummary::nursing) || in_category("care-homes-nursing"),
+        dementia: cqc.as_ref().is_some_and(CqcSummary::dementia)
+            || in_category("care-homes-dementia"),
+        beds: cqc
+            .as_ref()
+            .filter(|s| s.care_home)
+            .and_then(|s| s.beds)
+            .and_then(|b| u32::try_from(b).ok()),
+        cqc: cqc.as_ref().filter(|s| !s.deregistered).and_then(|s| {
+            s.rating.map(|rating| search_index::CqcRating {
+                rating: rating.as_str().to_owned(),
+                published: s.published_on.map(|d| d.to_string()),
+                score: rating_score(rating),
+            })
         }),
     };
     Ok(Some(Projection {

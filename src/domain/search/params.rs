@@ -2,6 +2,7 @@
 //! a postcode that cannot be found reported rather than refused), turned into a
 //! `SearchRequest`, and written back into links for paging and removing filters.
 
+use entity::cqc_locations::CqcRating;
 use search_index::{SearchRequest, Sort, locate};
 use serde::Serialize;
 
@@ -54,8 +55,20 @@ pub struct SearchParams {
     /// `yes`: only services the council has quality checked.
     #[param(value_type = Option<String>, example = "yes")]
     pub quality: bool,
-    /// Lowest overall quality rating, 1 to 4.
+    /// Lowest overall rating from the council's own quality checks, 1 to 4.
     pub min_rating: String,
+    /// CQC's overall rating: `outstanding`, `good`, `requires_improvement`, `inadequate`;
+    /// repeat for any of several.
+    pub cqc: Vec<String>,
+    /// Size of care home: `small` (up to 20 beds), `medium` (21 to 50), `large` (over 50);
+    /// repeat for any of several.
+    pub beds: Vec<String>,
+    /// `yes`: only services providing nursing care.
+    #[param(value_type = Option<String>, example = "yes")]
+    pub nursing: bool,
+    /// `yes`: only services caring for people living with dementia.
+    #[param(value_type = Option<String>, example = "yes")]
+    pub dementia: bool,
     /// `relevance` (default), `distance` (needs `near`), `price` or `rating`.
     pub sort: String,
     /// Page of 20 results, from 1 to 500 (the API refuses others; the search page reads them
@@ -117,6 +130,10 @@ impl SearchParams {
             insured: flag(f, "insured"),
             quality: flag(f, "quality"),
             min_rating: clip(&f.one("min_rating"), 3),
+            cqc: values(f, "cqc"),
+            beds: values(f, "beds"),
+            nursing: flag(f, "nursing"),
+            dementia: flag(f, "dementia"),
             sort: clip(&f.one("sort"), 10),
             page: f.one("page").trim().parse().unwrap_or(1).clamp(1, MAX_PAGE),
         }
@@ -156,6 +173,18 @@ impl SearchParams {
             .parse::<f32>()
             .ok()
             .filter(|r| (1.0..=4.0).contains(r));
+        let cqc: Vec<String> = self
+            .cqc
+            .iter()
+            .filter(|r| CqcRating::parse(r).is_some())
+            .cloned()
+            .collect();
+        let beds: Vec<String> = self
+            .beds
+            .iter()
+            .filter(|b| bed_range(b).is_some())
+            .cloned()
+            .collect();
         let sort = match self.sort.as_str() {
             "distance" if located.is_some() => Sort::Distance,
             "price" => Sort::Price,
@@ -178,6 +207,10 @@ impl SearchParams {
             insured: self.insured,
             quality_checked: self.quality,
             min_rating,
+            cqc_ratings: cqc.clone(),
+            beds: beds.iter().filter_map(|b| bed_range(b)).collect(),
+            nursing: self.nursing,
+            dementia: self.dementia,
             modified_after: None,
             opens_from: None,
             closes_by: None,
@@ -194,6 +227,8 @@ impl SearchParams {
             max_price: kept(max_price_pence.is_some(), &self.max_price),
             unit: kept(unit.is_some(), &self.unit),
             min_rating: kept(min_rating.is_some(), &self.min_rating),
+            cqc,
+            beds,
             sort: kept(
                 matches!(self.sort.as_str(), "price" | "rating")
                     || (self.sort == "distance" && located.is_some()),
@@ -229,6 +264,8 @@ impl SearchParams {
             (self.dbs, "dbs"),
             (self.insured, "insured"),
             (self.quality, "quality"),
+            (self.nursing, "nursing"),
+            (self.dementia, "dementia"),
         ] {
             if on {
                 out.push((name, "yes".to_owned()));
@@ -240,6 +277,8 @@ impl SearchParams {
             ("kind", &self.kind),
             ("language", &self.language),
             ("day", &self.day),
+            ("cqc", &self.cqc),
+            ("beds", &self.beds),
         ] {
             out.extend(list.iter().map(|v| (name, v.clone())));
         }
@@ -286,9 +325,27 @@ impl SearchParams {
             "insured": self.insured,
             "quality": self.quality,
             "min_rating": self.min_rating,
+            "cqc": self.cqc,
+            "beds": self.beds,
+            "nursing": self.nursing,
+            "dementia": self.dementia,
             "sort": self.sort,
         })
     }
+}
+
+/// The sizes of care home a search can ask for, by registered beds.
+pub const BED_RANGES: [(&str, &str, u32, u32); 3] = [
+    ("small", "Up to 20 beds", 1, 20),
+    ("medium", "21 to 50 beds", 21, 50),
+    ("large", "Over 50 beds", 51, u32::MAX),
+];
+
+fn bed_range(key: &str) -> Option<(u32, u32)> {
+    BED_RANGES
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map(|(_, _, low, high)| (*low, *high))
 }
 
 fn link(pairs: &[(&'static str, String)]) -> String {

@@ -275,6 +275,7 @@ pub async fn preview(
     let latest = view.latest().ok_or(AppError::NotFound)?;
     let names = category_names(&state).await?;
     let name = name_of(&names);
+    let cqc = cqc_of(&state, &latest.content).await?;
     Ok(listing_page::listing(
         &page,
         &ListingPage {
@@ -288,6 +289,7 @@ pub async fn preview(
             actions: None,
             reviews: None,
             quality: None,
+            cqc: cqc.as_ref(),
         },
     ))
 }
@@ -435,6 +437,17 @@ pub async fn archive(
     Ok(see_other(&paths::provider_listing(id)))
 }
 
+/// What CQC's register says of the location a listing names.
+async fn cqc_of(
+    state: &AppState,
+    content: &crate::domain::listings::content::ListingContent,
+) -> AppResult<Option<crate::domain::cqc::CqcSummary>> {
+    Ok(match &content.cqc_location_id {
+        Some(id) => crate::domain::cqc::summary(&state.db, id).await?,
+        None => None,
+    })
+}
+
 pub async fn public(
     page: Page,
     state: web::Data<AppState>,
@@ -481,6 +494,7 @@ pub async fn public(
                 &listing.provider.name,
             )),
             quality: quality.map(|m| crate::views::checking::review::badge(id, &m)),
+            cqc: listing.cqc.as_ref(),
         },
     ))
 }

@@ -161,7 +161,7 @@ pub fn review(
 pub fn badge(listing_id: ListingId, m: &inspections::Model) -> Markup {
     html! {
         section class="kith-quality" aria-labelledby="quality-heading" {
-            h2 class="govuk-heading-m" id="quality-heading" { "Quality checked" }
+            h2 class="govuk-heading-m" id="quality-heading" { "Quality checked by the council" }
             p class="govuk-body" {
                 "Overall: " (rating_tag(m.overall_score))
                 @if let Some(at) = m.published_at { " – checked by the council, published " (crate::domain::dates::format_uk_date(&at)) }

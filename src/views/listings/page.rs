@@ -6,11 +6,13 @@ use entity::provider_organisations::ProviderKind;
 use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
+use crate::domain::cqc::{CqcSummary, location_url, rating_label};
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::{DAYS, ListingContent, Price};
 use crate::domain::providers::organisations::{PublicProfile, kind_label};
 use crate::paths;
 use crate::views::components::{notification_important, summary_list};
+use crate::views::cqc::rating_tag;
 use crate::views::layout::layout;
 use crate::views::listings::parts::{CategoryNames, key_facts, paragraphs, photos};
 use crate::views::page::Page;
@@ -32,6 +34,75 @@ pub struct ListingPage<'a> {
     pub reviews: Option<Markup>,
     /// The latest published quality check, if any.
     pub quality: Option<Markup>,
+    /// What CQC's register says of the listing's location, once imported.
+    pub cqc: Option<&'a CqcSummary>,
+}
+
+/// CQC's rating of the listing's registered location, kept apart from the council's checks.
+fn cqc_section(location_id: &str, cqc: Option<&CqcSummary>) -> Markup {
+    let link = html! {
+        p class="govuk-body" {
+            a class="govuk-link" href=(location_url(location_id)) rel="noopener" { "Read CQC's reports on the CQC website" }
+            " (location " (location_id) ")"
+        }
+    };
+    html! {
+        section class="kith-quality" aria-labelledby="cqc-heading" {
+            h2 class="govuk-heading-m" id="cqc-heading" { "Care Quality Commission (CQC)" }
+            @match cqc {
+                None => {
+                    p class="govuk-body" { "This service is registered with the Care Quality Commission, which inspects and rates care services in England." }
+                }
+                Some(s) => {
+                    @if s.deregistered {
+                        (warning("CQC's register no longer lists this location. Ask the provider whether it is still open."))
+                    } @else if s.dormant {
+                        (warning("CQC says this location is registered but not providing care at present."))
+                    }
+                    @match s.rating {
+                        Some(rating) => {
+                            p class="govuk-body" {
+                                "CQC rating: " (rating_tag(rating))
+                                @if let Some(on) = s.published_on { " (published " (format_date(&on)) ")" }
+                            }
+                            @if s.inherited {
+                                p class="govuk-body-s kith-secondary-text" { "CQC gave this rating when the location was run by a previous provider." }
+                            }
+                        }
+                        None => p class="govuk-body" { "CQC has not rated this location yet." },
+                    }
+                    @if !s.key_questions.is_empty() {
+                        dl class="govuk-summary-list govuk-summary-list--no-border" {
+                            @for (question, rating) in &s.key_questions {
+                                div class="govuk-summary-list__row" {
+                                    dt class="govuk-summary-list__key" { (question) }
+                                    dd class="govuk-summary-list__value" { (rating_label(*rating)) }
+                                }
+                            }
+                        }
+                    }
+                    @if s.care_home {
+                        p class="govuk-body" {
+                            @if s.nursing() { "Care home with nursing" } @else { "Care home without nursing" }
+                            @if let Some(beds) = s.beds { ", registered for " (beds) " people" }
+                            @if s.dementia() { ". Cares for people living with dementia" }
+                            "."
+                        }
+                    }
+                }
+            }
+            (link)
+        }
+    }
+}
+
+fn warning(text: &str) -> Markup {
+    html! {
+        div class="govuk-warning-text" {
+            span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+            strong class="govuk-warning-text__text" { span class="govuk-visually-hidden" { "Warning" } (text) }
+        }
+    }
 }
 
 /// Who may do what from a listing page.
@@ -126,12 +197,6 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
             },
         ));
     }
-    if let Some(cqc) = &c.cqc_location_id {
-        about.push((
-            "CQC",
-            html! { a class="govuk-link" href={ "https://www.cqc.org.uk/location/" (cqc) } rel="noopener" { "Location " (cqc) " on the CQC website" } },
-        ));
-    }
     layout(
         page,
         &c.title,
@@ -160,6 +225,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
                 }
                 div class="kith-listing__body" {
                     (key_facts(c, p.category_name))
+                    @if let Some(location_id) = &c.cqc_location_id { (cqc_section(location_id, p.cqc)) }
                     @if let Some(quality) = &p.quality { (quality) }
                     h2 class="govuk-heading-m" { "About this service" }
                     div lang=[c.lang()] { (paragraphs(&c.description)) }

@@ -9,8 +9,14 @@ use entity::listings::ListingId;
 use maud::{Markup, html};
 use search_index::SearchResults;
 
+use crate::domain::cqc::rating_label;
+use crate::domain::dates::format_date;
 use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
-use crate::domain::search::params::{PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
+use crate::domain::search::params::{BED_RANGES, PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
+use entity::cqc_locations::CqcRating;
+
+/// The type of support whose results bring up the care home filters.
+const CARE_HOMES: &str = "care-homes";
 use crate::paths;
 use crate::views::components::{pagination, total_pages};
 use crate::views::layout::layout;
@@ -45,6 +51,8 @@ pub struct SearchView<'a> {
 }
 
 fn facet_group(name: &str, legend: &str, options: &[FacetOption], selected: &[String]) -> Markup {
+    // A group without counts (sizes of care home) shows none; one with counts shows each.
+    let counted: Vec<&FacetOption> = options.iter().filter(|o| o.count > 0).collect();
     html! {
         @if !options.is_empty() {
             div class="govuk-form-group" {
@@ -57,7 +65,8 @@ fn facet_group(name: &str, legend: &str, options: &[FacetOption], selected: &[St
                                 input class="govuk-checkboxes__input" id=(id) name=(name) type="checkbox" value=(o.value)
                                     checked[selected.contains(&o.value)];
                                 label class="govuk-label govuk-checkboxes__label" for=(id) {
-                                    (o.label) " " span class="kith-secondary-text" { "(" (o.count) ")" }
+                                    (o.label)
+                                    @if !counted.is_empty() || o.count > 0 { " " span class="kith-secondary-text" { "(" (o.count) ")" } }
                                 }
                             }
                         }
@@ -85,6 +94,32 @@ fn filters(v: &SearchView) -> Markup {
             value: (*key).to_owned(),
             label: (*label).to_owned(),
             count: v.results.facets.days.get(*key).copied().unwrap_or(0),
+            nested: false,
+        })
+        .collect();
+    let cqc_ratings: Vec<FacetOption> = CqcRating::ALL
+        .iter()
+        .filter_map(|r| {
+            let count = v.results.facets.cqc_ratings.get(r.as_str()).copied();
+            (count.is_some() || p.cqc.iter().any(|c| c == r.as_str())).then(|| FacetOption {
+                value: r.as_str().to_owned(),
+                label: rating_label(*r).to_owned(),
+                count: count.unwrap_or(0),
+                nested: false,
+            })
+        })
+        .collect();
+    // Care home filters show once care homes are among the results, or one is chosen.
+    let care_homes = v.results.facets.categories.contains_key(CARE_HOMES)
+        || !p.beds.is_empty()
+        || p.nursing
+        || p.dementia;
+    let sizes: Vec<FacetOption> = BED_RANGES
+        .iter()
+        .map(|(key, label, ..)| FacetOption {
+            value: (*key).to_owned(),
+            label: (*label).to_owned(),
+            count: 0,
             nested: false,
         })
         .collect();
@@ -134,6 +169,19 @@ fn filters(v: &SearchView) -> Markup {
                         (flag_box("dbs", "DBS checked", p.dbs))
                         (flag_box("insured", "Insured", p.insured))
                         (flag_box("quality", "Quality checked by the council", p.quality))
+                    }
+                }
+            }
+            (facet_group("cqc", "CQC rating", &cqc_ratings, &p.cqc))
+            @if care_homes {
+                (facet_group("beds", "Size of care home", &sizes, &p.beds))
+                div class="govuk-form-group" {
+                    fieldset class="govuk-fieldset" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Care provided" }
+                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                            (flag_box("nursing", "Nursing care", p.nursing))
+                            (flag_box("dementia", "Dementia care", p.dementia))
+                        }
                     }
                 }
             }
@@ -265,8 +313,17 @@ fn badges(hit: &search_index::Hit) -> Markup {
                     li { strong class={ "govuk-tag " (class) } { (label) } }
                 }
                 @if let Some(rating) = hit.rating {
-                    li { strong class="govuk-tag govuk-tag--grey" { "Rated " (rating) " out of 4" } }
+                    li { strong class="govuk-tag govuk-tag--grey" { "Council rating " (rating) " out of 4" } }
                 }
+            }
+        }
+        @if let Some(rating) = hit.cqc_rating.as_deref().and_then(CqcRating::parse) {
+            p class="govuk-body-s govuk-!-margin-bottom-1" {
+                "CQC rating: " strong { (rating_label(rating)) }
+                @if let Some(day) = hit.cqc_published.as_deref().and_then(|d| d.parse::<chrono::NaiveDate>().ok()) {
+                    " (published " (format_date(&day)) ")"
+                }
+                @if let Some(beds) = hit.beds { " · " (beds) " beds" }
             }
         }
     }

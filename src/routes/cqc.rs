@@ -1,0 +1,282 @@
+//! Admins import CQC's register, add the area's unlisted locations as draft listings, and
+//! work through the changes each import finds.
+
+use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes};
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use entity::cqc_imports;
+use entity::listings::ListingId;
+use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+
+use crate::domain::categories;
+use crate::domain::cqc::{CqcError, changes, drafts, import, register};
+use crate::domain::import::apply::{self as import_apply, Options};
+use crate::domain::import::rows::Vocabulary;
+use crate::domain::listings::reports::MAX_RESOLUTION_CHARS;
+use crate::domain::validation::{FieldErrors, required_text_named};
+use crate::error::{AppError, AppResult};
+use crate::paths;
+use crate::routes::{PathId, RequestActor, form_status, html_page, see_other};
+use crate::state::AppState;
+use crate::views::page::set_flash;
+use crate::views::{Page, cqc as view, import as import_view};
+
+/// Imports listed on the page.
+const IMPORTS_SHOWN: u64 = 12;
+/// Changes dealt with shown under the queue.
+const RESOLVED_SHOWN: u64 = 20;
+
+impl From<CqcError> for AppError {
+    fn from(err: CqcError) -> Self {
+        match err {
+            CqcError::NotFound => AppError::NotFound,
+            CqcError::AlreadyResolved => AppError::Conflict(err.to_string()),
+            CqcError::Empty => AppError::BadRequest(err.to_string()),
+            CqcError::Listing(e) => e.into(),
+            CqcError::Db(e) => e.into(),
+        }
+    }
+}
+
+async fn cqc_page(
+    page: &Page,
+    state: &AppState,
+    report: Option<&import::ImportReport>,
+    errors: &FieldErrors,
+) -> AppResult<HttpResponse> {
+    let imports = cqc_imports::Entity::find()
+        .order_by_desc(cqc_imports::Column::Id)
+        .limit(IMPORTS_SHOWN)
+        .all(&state.db)
+        .await?;
+    let local_authority = &state.settings.council_local_authority;
+    let unlisted = drafts::unlisted_in_area(&state.db, local_authority)
+        .await?
+        .len();
+    Ok(html_page(
+        form_status(errors),
+        view::page(
+            page,
+            &view::CqcPage {
+                imports: &imports,
+                open_changes: changes::open_count(&state.db).await?,
+                unlisted,
+                local_authority,
+                report,
+            },
+            errors,
+        ),
+    ))
+}
+
+pub async fn page(page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    cqc_page(&page, &state, None, &FieldErrors::default()).await
+}
+
+#[derive(MultipartForm)]
+pub struct RegisterUpload {
+    #[multipart(limit = "75MB")]
+    file: Option<UploadBytes>,
+}
+
+pub async fn upload(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+    form: MultipartForm<RegisterUpload>,
+) -> AppResult<HttpResponse> {
+    let (bytes, name) = form
+        .into_inner()
+        .file
+        .map(|f| (f.data, f.file_name.unwrap_or_default()))
+        .unwrap_or_default();
+    let mut errors = FieldErrors::default();
+    if bytes.is_empty() {
+        errors.add("file", "Select CQC's file to import");
+        return cqc_page(&page, &state, None, &errors).await;
+    }
+    // Reading a workbook is heavy work: off the server's threads.
+    let read = web::block(move || register::read(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let register = match read {
+        Ok(register) if register.locations.is_empty() => {
+            errors.add(
+                "file",
+                "The file lists no CQC locations. Use CQC's “care directory with filters” file",
+            );
+            return cqc_page(&page, &state, None, &errors).await;
+        }
+        Ok(register) => register,
+        Err(message) => {
+            errors.add("file", message);
+            return cqc_page(&page, &state, None, &errors).await;
+        }
+    };
+    let report = import::run(
+        &state.db,
+        &actor,
+        register,
+        &name,
+        &state.settings.council_local_authority,
+    )
+    .await?;
+    state.wake_indexer();
+    cqc_page(&page, &state, Some(&report), &errors).await
+}
+
+/// Adds the area's unlisted registered locations as draft listings, each waiting for
+/// approval, and shows the import's report of every one.
+pub async fn add_drafts(
+    page: Page,
+    state: web::Data<AppState>,
+    RequestActor(actor): RequestActor,
+) -> AppResult<HttpResponse> {
+    let locations =
+        drafts::unlisted_in_area(&state.db, &state.settings.council_local_authority).await?;
+    let vocabulary = Vocabulary::new(&categories::tree(&state.db, false).await?);
+    let read = drafts::rows_for(&locations, &vocabulary);
+    let options = Options {
+        dry_run: false,
+        approve: false,
+        source: "CQC register".to_owned(),
+        policy: state.settings.review_policy(),
+        today: state.clock.today(),
+    };
+    let report = import_apply::run(&state.db, &actor, read, &vocabulary, &options, |_| {}).await?;
+    state.wake_indexer();
+    Ok(html_page(
+        StatusCode::OK,
+        import_view::report(&page, &options.source, &report),
+    ))
+}
+
+async fn queue_page(
+    page: &Page,
+    state: &AppState,
+    failed: Option<&view::Failed<'_>>,
+) -> AppResult<HttpResponse> {
+    let open = changes::open(&state.db).await?;
+    let resolved = changes::recently_resolved(&state.db, RESOLVED_SHOWN).await?;
+    let status = failed.map_or(StatusCode::OK, |f| form_status(f.errors));
+    Ok(html_page(
+        status,
+        view::queue(page, &open, &resolved, failed),
+    ))
+}
+
+pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    queue_page(&page, &state, None).await
+}
+
+fn words(
+    field: &'static str,
+    raw: &str,
+    label: &str,
+    missing: &str,
+) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    required_text_named(&mut e, field, raw, MAX_RESOLUTION_CHARS, label, missing).ok_or(e)
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn acknowledge(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    RequestActor(actor): RequestActor,
+    PathId(id): PathId,
+    form: web::Form<NoteForm>,
+) -> AppResult<HttpResponse> {
+    match words(
+        "note",
+        &form.note,
+        "Note",
+        "Enter a note saying what you did or will do",
+    ) {
+        Ok(note) => {
+            changes::acknowledge(&state.db, &actor, id, &note).await?;
+            set_flash(&session, "Change acknowledged");
+            Ok(see_other(&paths::admin_cqc_changes()))
+        }
+        Err(errors) => {
+            let failed = view::Failed {
+                id,
+                listing: None,
+                field: "note",
+                typed: &form.note,
+                errors: &errors,
+            };
+            queue_page(&page, &state, Some(&failed)).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SuspendForm {
+    #[serde(default)]
+    listing_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn suspend(
+    page: Page,
+    state: web::Data<AppState>,
+    session: Session,
+    RequestActor(actor): RequestActor,
+    PathId(id): PathId,
+    form: web::Form<SuspendForm>,
+) -> AppResult<HttpResponse> {
+    let listing_id: ListingId = form
+        .listing_id
+        .trim()
+        .parse()
+        .map_err(|_| AppError::BadRequest("Choose a listing to suspend".into()))?;
+    match words(
+        "reason",
+        &form.reason,
+        "Why suspend",
+        "Enter why the listing is suspended",
+    ) {
+        Ok(reason) => {
+            changes::suspend(&state.db, &actor, &state.base_url, id, listing_id, &reason).await?;
+            state.wake_indexer();
+            set_flash(&session, "Listing suspended");
+            Ok(see_other(&paths::admin_cqc_changes()))
+        }
+        Err(errors) => {
+            let failed = view::Failed {
+                id,
+                listing: Some(listing_id),
+                field: "reason",
+                typed: &form.reason,
+                errors: &errors,
+            };
+            queue_page(&page, &state, Some(&failed)).await
+        }
+    }
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    session: Session,
+    RequestActor(actor): RequestActor,
+    PathId(id): PathId,
+) -> AppResult<HttpResponse> {
+    let sent = changes::invite(&state.db, &actor, &state.base_url, id).await?;
+    set_flash(
+        &session,
+        &format!(
+            "Provider invited: {} emailed",
+            crate::domain::words::plural(sent, "member", "members")
+        ),
+    );
+    Ok(see_other(&paths::admin_cqc_changes()))
+}
