@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::{
     checking::reminders as check_reminders, enquiries, listings::review as listing_review,
-    providers::evidence_expiry, search::changes as search_changes,
+    providers::evidence_expiry, search::changes as search_changes, vacancies,
 };
 use crate::mail::{MailTransport, worker};
 
@@ -55,7 +55,12 @@ impl Pass {
             // Evidence that lapsed since the last pass changes the search flags.
             let n = search_changes::record_lapsed_evidence(db, lapsed_since, today).await;
             report(self, "lapsed evidence re-indexed", n, false);
+            // So do places that became free.
+            let n = vacancies::record_becoming_free(db, lapsed_since, today).await;
+            report(self, "places now free re-indexed", n, false);
         }
+        let n = vacancies::remind_stale(db, &self.base_url, chrono::Utc::now()).await;
+        report(self, "reminders about old places queued", n, true);
         let n = evidence_expiry::send_expiry_reminders(db, &self.base_url, today).await;
         report(self, "evidence expiry reminders queued", n, true);
         let n = listing_review::run_review_pass(db, &self.base_url, self.review_policy, today)

@@ -70,6 +70,11 @@ fn index() -> &'static SearchIndex {
                 beds: (i == 2).then_some(40),
                 nursing: i == 2,
                 dementia: false,
+                places: (i == 2).then(|| search_index::Places {
+                    free_now: true,
+                    summary: "1 nursing place".to_owned(),
+                    updated: "2026-11-28T10:00:00Z".to_owned(),
+                }),
             })
             .collect();
         index.apply(&docs, &[], Some(1)).expect("apply");

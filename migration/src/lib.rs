@@ -33,6 +33,7 @@ mod m20261128_000028_cqc_ids_per_location;
 mod m20261128_000029_personal_data;
 mod m20261128_000030_daily_use;
 mod m20261128_000031_cqc_register;
+mod m20261128_000032_care_places;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000029_personal_data::Migration),
             Box::new(m20261128_000030_daily_use::Migration),
             Box::new(m20261128_000031_cqc_register::Migration),
+            Box::new(m20261128_000032_care_places::Migration),
         ]
     }
 }

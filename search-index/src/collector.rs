@@ -103,6 +103,14 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
     d.add_u64(f.beds, doc.beds.map_or(0, u64::from));
     d.add_u64(f.nursing, u64::from(doc.nursing));
     d.add_u64(f.dementia, u64::from(doc.dementia));
+    d.add_u64(
+        f.places_now,
+        u64::from(doc.places.as_ref().is_some_and(|p| p.free_now)),
+    );
+    if let Some(places) = &doc.places {
+        d.add_text(f.places_summary, &places.summary);
+        d.add_text(f.places_updated, &places.updated);
+    }
     if let Some((point, radius)) = doc.home {
         d.add_i64(f.home_easting, point.easting);
         d.add_i64(f.home_northing, point.northing);

@@ -31,7 +31,7 @@ pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "5";
+pub const SCHEMA_VERSION: &str = "6";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -98,6 +98,17 @@ pub struct ListingDoc {
     /// the listing's types of support).
     pub nursing: bool,
     pub dementia: bool,
+    /// The places its provider says are free.
+    pub places: Option<Places>,
+}
+
+/// What a listing says of its places: whether any are free now, in words ("2 nursing
+/// places"), and when the provider said so (RFC 3339).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Places {
+    pub free_now: bool,
+    pub summary: String,
+    pub updated: String,
 }
 
 /// CQC's overall rating of a location: its key ("good", "requires_improvement" …) and the
@@ -167,6 +178,8 @@ pub struct SearchRequest {
     pub beds: Vec<(u32, u32)>,
     pub nursing: bool,
     pub dementia: bool,
+    /// Only listings with places free now.
+    pub places_now: bool,
     /// Only listings whose public version changed at or after this (Unix seconds).
     pub modified_after: Option<i64>,
     /// Only listings that open at or after this minute of the day, and close at or before
@@ -221,6 +234,8 @@ pub struct Hit {
     pub cqc_rating: Option<String>,
     pub cqc_published: Option<String>,
     pub beds: Option<u32>,
+    /// The places its provider says are free, and when they said so (RFC 3339).
+    pub places: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -489,6 +504,9 @@ impl SearchIndex {
                 beds: number(self.fields.beds)
                     .filter(|b| *b > 0)
                     .and_then(|b| u32::try_from(b).ok()),
+                places: Some(text(self.fields.places_summary))
+                    .filter(|s| !s.is_empty())
+                    .map(|s| (s, text(self.fields.places_updated))),
             });
         }
         Ok(SearchResults {

@@ -258,6 +258,7 @@ pub fn with_filters(
         (r.quality_checked, fields.quality_checked),
         (r.nursing, fields.nursing),
         (r.dementia, fields.dementia),
+        (r.places_now, fields.places_now),
     ] {
         if on {
             clauses.push((Occur::Must, is(field, 1)));

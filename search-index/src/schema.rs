@@ -43,6 +43,11 @@ pub struct Fields {
     pub beds: Field,
     pub nursing: Field,
     pub dementia: Field,
+    /// Has places free now (as its provider said); what they are, and when they were said
+    /// (RFC 3339), for the result card.
+    pub places_now: Field,
+    pub places_summary: Field,
+    pub places_updated: Field,
     // Geography (British National Grid metres; 0 when absent).
     pub home_easting: Field,
     pub home_northing: Field,
@@ -104,6 +109,9 @@ pub fn build() -> (Schema, Fields) {
         beds: b.add_u64_field("beds", INDEXED | FAST | STORED),
         nursing: b.add_u64_field("nursing", INDEXED | FAST),
         dementia: b.add_u64_field("dementia", INDEXED | FAST),
+        places_now: b.add_u64_field("places_now", INDEXED | FAST),
+        places_summary: b.add_text_field("places_summary", STORED),
+        places_updated: b.add_text_field("places_updated", STORED),
         home_easting: b.add_i64_field("home_easting", INDEXED | FAST),
         home_northing: b.add_i64_field("home_northing", INDEXED | FAST),
         home_radius_m: b.add_i64_field("home_radius_m", FAST),

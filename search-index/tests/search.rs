@@ -48,6 +48,7 @@ fn listing(id: u64, title: &str, description: &str) -> ListingDoc {
         beds: None,
         nursing: false,
         dementia: false,
+        places: None,
     }
 }
 

@@ -121,6 +121,8 @@ actions! {
     ListingEdited = "listing.edited",
     ListingHidden = "listing.hidden",
     ListingImported = "listing.imported",
+    ListingPlacesReminderSent = "listing.places_reminder_sent",
+    ListingPlacesUpdated = "listing.places_updated",
     ListingRaisedForReview = "listing.raised_for_review",
     ListingRejected = "listing.rejected",
     ListingReportResolved = "listing.report_resolved",
@@ -145,6 +147,13 @@ actions! {
     OrganisationMemberInvited = "organisation.member_invited",
     OrganisationProfileUpdated = "organisation.profile_updated",
     OrganisationStatusChanged = "organisation.status_changed",
+
+    PlacementAssessing = "placement.assessing",
+    PlacementConfirmed = "placement.confirmed",
+    PlacementDeclined = "placement.declined",
+    PlacementOffered = "placement.offered",
+    PlacementRequested = "placement.requested",
+    PlacementWithdrawn = "placement.withdrawn",
 
     PlanBudgetFromRas = "plan.budget_from_ras",
     PlanBudgetSet = "plan.budget_set",

@@ -7,6 +7,7 @@ pub mod cqc_templates;
 pub mod enquiry_templates;
 pub mod fund_templates;
 pub mod outbox;
+pub mod places_templates;
 pub mod search_templates;
 pub mod templates;
 pub mod transport;

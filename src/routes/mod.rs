@@ -20,6 +20,8 @@ pub mod listings;
 pub mod market;
 pub mod openreferral;
 pub mod pictures;
+pub mod placements;
+pub mod places;
 pub mod plans;
 pub mod privacy;
 pub mod providers;
@@ -152,6 +154,8 @@ use Access::{AnyRole, Public, Role, SignedIn};
 
 /// Budget holders and brokers: the people who look for and arrange support.
 const SEEKERS: &[crate::auth::roles::Role] = &[BudgetHolder, Broker];
+/// Brokers, commissioners and admins: who see places free across the area.
+const PLACE_READERS: &[crate::auth::roles::Role] = &[Broker, Commissioner, Admin];
 /// Commissioners and admins: who read the market analysis.
 const MARKET_READERS: &[crate::auth::roles::Role] = &[Commissioner, Admin];
 
@@ -242,6 +246,20 @@ route_table! {
     POST "/provider/listings/{id}"                                                   [Role(Provider)]    => listings::save;
     GET  "/provider/listings/{id}/edit" as provider_listing_edit(id: ListingId)      [Role(Provider)]    => listings::edit_form;
     GET  "/provider/listings/{id}/preview" as provider_listing_preview(id: ListingId) [Role(Provider)]   => listings::preview;
+    GET  "/provider/listings/{id}/places" as provider_listing_places(id: ListingId)  [Role(Provider)]    => places::form;
+    POST "/provider/listings/{id}/places"                                            [Role(Provider)]    => places::save;
+    GET  "/provider/placements" as provider_placements()                             [Role(Provider)]    => placements::provider_list;
+    GET  "/provider/placements/{id}" as provider_placement(id: i64)                  [Role(Provider)]    => placements::provider_show;
+    POST "/provider/placements/{id}/assess" as provider_placement_assess(id: i64)    [Role(Provider)]    => placements::assess;
+    POST "/provider/placements/{id}/offer" as provider_placement_offer(id: i64)      [Role(Provider)]    => placements::offer;
+    POST "/provider/placements/{id}/decline" as provider_placement_decline(id: i64)  [Role(Provider)]    => placements::decline;
+    GET  "/places" as places()                                                       [AnyRole(PLACE_READERS)] => places::overview;
+    GET  "/placements" as placements()                                               [Role(Broker)]      => placements::list;
+    GET  "/placements/new" as placements_new()                                       [Role(Broker)]      => placements::new_form;
+    POST "/placements/new"                                                           [Role(Broker)]      => placements::send;
+    GET  "/placements/{id}" as placement(id: i64)                                    [Role(Broker)]      => placements::show;
+    POST "/placements/{id}/withdraw" as placement_withdraw(id: i64)                  [Role(Broker)]      => placements::withdraw;
+    POST "/placements/{id}/offers/{offer}/confirm" as placement_offer_confirm(id: i64, offer: i64) [Role(Broker)] => placements::confirm;
     POST "/provider/listings/{id}/photos" as provider_listing_photos(id: ListingId)  [Role(Provider)]    => listings::add_photo;
     POST "/provider/listings/{id}/photos/remove" as provider_listing_photos_remove(id: ListingId) [Role(Provider)] => listings::remove_photo;
     POST "/provider/listings/{id}/submit" as provider_listing_submit(id: ListingId)  [Role(Provider)]    => listings::submit;

@@ -201,6 +201,7 @@ pub async fn page(
                 .map(|(_, label, ..)| format!("Care home: {}", label.to_lowercase())),
             "nursing" => Some("Nursing care".to_owned()),
             "dementia" => Some("Dementia care".to_owned()),
+            "places" => Some("Has places free now".to_owned()),
             "accepting" => Some("Taking new clients".to_owned()),
             "dbs" => Some("DBS checked".to_owned()),
             "insured" => Some("Insured".to_owned()),
@@ -225,6 +226,7 @@ pub async fn page(
         label_of: &label_of,
         saved: &saved,
         client: acting.as_ref().and_then(Acting::client_id_name),
+        now: state.clock.now(),
     };
     Ok(crate::views::search::search(&page, &v))
 }
@@ -255,9 +257,20 @@ pub struct ApiHit {
     pub cqc_published: Option<String>,
     /// A care home's registered beds.
     pub beds: Option<u32>,
+    /// The places its provider says are free, when it says.
+    pub places: Option<ApiPlaces>,
     /// The language the title and summary are written in (a BCP 47 tag such as `cy` or
     /// `pl`); absent when English.
     pub lang: Option<String>,
+}
+
+/// Places free, as the provider last said.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ApiPlaces {
+    /// In words, e.g. "2 nursing places, 1 respite place".
+    pub summary: String,
+    /// When the provider said so (RFC 3339); more than 7 days ago may be out of date.
+    pub updated: String,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -371,6 +384,10 @@ pub async fn api(
             cqc_rating: h.cqc_rating.clone(),
             cqc_published: h.cqc_published.clone(),
             beds: h.beds,
+            places: h.places.as_ref().map(|(summary, updated)| ApiPlaces {
+                summary: summary.clone(),
+                updated: updated.clone(),
+            }),
             lang: h.lang.clone(),
         })
         .collect();

@@ -113,6 +113,10 @@ fn caseload_section(clients: &[ClientLine]) -> Markup {
                 }
             }
             p class="govuk-body" { a class="govuk-link" href=(paths::broker_clients()) { "All your clients" } }
+            p class="govuk-body" {
+                a class="govuk-link" href=(paths::places()) { "Places free in care homes and services" } " · "
+                a class="govuk-link" href=(paths::placements()) { "Placement requests" }
+            }
         }
     }
 }
@@ -168,6 +172,12 @@ fn organisation_section(o: &OrganisationHome) -> Markup {
                 }
             }
             p class="govuk-body" { a class="govuk-link" href=(paths::provider_organisation_listings(o.org.id)) { "Your listings" span class="govuk-visually-hidden" { " for " (o.org.name) } } }
+            @if o.placements_waiting > 0 {
+                p class="govuk-body" {
+                    (tag(&plural(o.placements_waiting, "placement request", "placement requests"), Some("green")))
+                    " waiting for your answer: " a class="govuk-link" href=(paths::provider_placements()) { "answer them" }
+                }
+            }
             @if o.reviews_to_answer > 0 {
                 p class="govuk-body" {
                     a class="govuk-link" href=(paths::provider_organisation_reviews(o.org.id)) { (plural(o.reviews_to_answer, "review", "reviews")) } " without your reply."
@@ -241,7 +251,10 @@ fn commissioner_section(c: &CommissionerHome) -> Markup {
                     }
                 }
             }
-            p class="govuk-body" { a class="govuk-link" href=(paths::commissioner_market()) { "Market analysis" } }
+            p class="govuk-body" {
+                a class="govuk-link" href=(paths::commissioner_market()) { "Market analysis" } " · "
+                a class="govuk-link" href=(paths::places()) { "Places free now" }
+            }
             h3 class="govuk-heading-s" { "Funding rounds open" }
             @if c.open_rounds.is_empty() {
                 p class="govuk-body" { "None open. " a class="govuk-link" href=(paths::commissioner_funding()) { "Funding rounds" } }

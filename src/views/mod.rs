@@ -19,6 +19,8 @@ pub mod layout;
 pub mod listings;
 pub mod market;
 pub mod page;
+pub mod placements;
+pub mod places;
 pub mod plans;
 pub mod privacy;
 pub mod providers;

@@ -27,6 +27,7 @@ mod mail;
 mod market;
 mod openreferral;
 mod owners;
+mod placements;
 mod places;
 mod plans;
 mod privacy;

@@ -132,6 +132,7 @@ fn listing(rng: &mut StdRng, id: u64, sectors: &[(String, GridPoint)]) -> Listin
         beds: None,
         nursing: false,
         dementia: false,
+        places: None,
     }
 }
 

@@ -56,6 +56,8 @@ pub struct OrganisationHome {
     pub checks_due: Vec<(ListingId, String, NaiveDate)>,
     /// Published reviews of their services without a reply.
     pub reviews_to_answer: u64,
+    /// Placement requests the homes have not answered, or are still assessing.
+    pub placements_waiting: u64,
     /// Evidence lapsed or running out: (kind, expires on).
     pub evidence: Vec<(EvidenceKind, Expiry, Option<NaiveDate>)>,
 }
@@ -145,6 +147,14 @@ async fn organisation(
         .filter(service_reviews::Column::ProviderReply.is_null())
         .count(db)
         .await?;
+    let placements_waiting = entity::placement_offers::Entity::find()
+        .filter(entity::placement_offers::Column::OrganisationId.eq(org.id))
+        .filter(entity::placement_offers::Column::Status.is_in([
+            entity::placement_offers::OfferStatus::Sent,
+            entity::placement_offers::OfferStatus::Assessing,
+        ]))
+        .count(db)
+        .await?;
     let evidence = provider_evidence::of_organisation(db, org.id)
         .await?
         .into_iter()
@@ -160,6 +170,7 @@ async fn organisation(
         listings: states.into_iter().collect(),
         checks_due,
         reviews_to_answer,
+        placements_waiting,
         evidence,
     })
 }

@@ -43,11 +43,11 @@ impl Filters {
         }
     }
 
-    fn start_time(&self) -> chrono::DateTime<Utc> {
+    pub fn start_time(&self) -> chrono::DateTime<Utc> {
         Utc.from_utc_datetime(&self.from.and_time(NaiveTime::MIN))
     }
 
-    fn until_time(&self) -> chrono::DateTime<Utc> {
+    pub fn until_time(&self) -> chrono::DateTime<Utc> {
         Utc.from_utc_datetime(&(self.to + Duration::days(1)).and_time(NaiveTime::MIN))
     }
 

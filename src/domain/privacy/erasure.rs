@@ -836,6 +836,14 @@ pub(super) async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<R
     )
     .await?;
     delete_saved_searches(txn, saved_searches::Column::ClientId.eq(id)).await?;
+    let placements: Vec<i64> = entity::placement_requests::Entity::find()
+        .select_only()
+        .column(entity::placement_requests::Column::Id)
+        .filter(entity::placement_requests::Column::ClientId.eq(id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    scrub_placements(txn, &placements).await?;
     let now = Utc::now();
     let client = broker_clients::Entity::find_by_id(id)
         .one(txn)
@@ -863,6 +871,59 @@ pub(super) async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<R
         .exec(txn)
         .await?;
     Ok(Released::none())
+}
+
+/// The words of these placement requests (the person's needs) and the homes' answers go;
+/// an open one is withdrawn. When, what kind of place, the district and the outcome stay
+/// for the market figures.
+pub(super) async fn scrub_placements(txn: &DatabaseTransaction, ids: &[i64]) -> Result<(), DbErr> {
+    use entity::placement_offers::{self, OfferStatus};
+    use entity::placement_requests::{self, PlacementStatus};
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    placement_requests::Entity::update_many()
+        .col_expr(placement_requests::Column::Needs, Expr::value(REMOVED_TEXT))
+        .col_expr(placement_requests::Column::AnonymisedAt, Expr::value(now))
+        .filter(placement_requests::Column::Id.is_in(ids.iter().copied()))
+        .exec(txn)
+        .await?;
+    placement_requests::Entity::update_many()
+        .col_expr(
+            placement_requests::Column::Status,
+            Expr::value(PlacementStatus::Withdrawn.as_str()),
+        )
+        .col_expr(placement_requests::Column::ClosedAt, Expr::value(now))
+        .filter(placement_requests::Column::Id.is_in(ids.iter().copied()))
+        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
+        .exec(txn)
+        .await?;
+    for column in [
+        placement_offers::Column::DeclineReason,
+        placement_offers::Column::OfferDetails,
+    ] {
+        placement_offers::Entity::update_many()
+            .col_expr(column, Expr::value(REMOVED_TEXT))
+            .filter(placement_offers::Column::RequestId.is_in(ids.iter().copied()))
+            .filter(column.is_not_null())
+            .exec(txn)
+            .await?;
+    }
+    placement_offers::Entity::update_many()
+        .col_expr(
+            placement_offers::Column::Status,
+            Expr::value(OfferStatus::Closed.as_str()),
+        )
+        .filter(placement_offers::Column::RequestId.is_in(ids.iter().copied()))
+        .filter(placement_offers::Column::Status.is_in([
+            OfferStatus::Sent.as_str(),
+            OfferStatus::Assessing.as_str(),
+            OfferStatus::Offered.as_str(),
+        ]))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// The words of these enquiries and every message in them go; when, what service, the

@@ -520,6 +520,35 @@ async fn client(conn: &impl ConnectionTrait, id: i64) -> Result<Export, ExportEr
         "Every message in the client's enquiries, from either side.",
         messages_of(conn, &enquiry_ids).await?,
     ));
+    let placement_ids: Vec<i64> = entity::placement_requests::Entity::find()
+        .select_only()
+        .column(entity::placement_requests::Column::Id)
+        .filter(entity::placement_requests::Column::ClientId.eq(id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    kinds.push(kind(
+        "placement-requests",
+        "Placement requests",
+        "Requests the broker sent to care homes for a place for the client.",
+        entity::placement_requests::Entity::find()
+            .filter(entity::placement_requests::Column::ClientId.eq(id))
+            .order_by_asc(entity::placement_requests::Column::Id)
+            .into_json()
+            .all(conn)
+            .await?,
+    ));
+    kinds.push(kind(
+        "placement-answers",
+        "The homes' answers",
+        "What each home asked answered: assessing, an offer, or why it declined.",
+        entity::placement_offers::Entity::find()
+            .filter(entity::placement_offers::Column::RequestId.is_in(placement_ids))
+            .order_by_asc(entity::placement_offers::Column::Id)
+            .into_json()
+            .all(conn)
+            .await?,
+    ));
     kinds.push(kind(
         "reviews",
         "Reviews",

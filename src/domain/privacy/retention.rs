@@ -187,6 +187,7 @@ pub struct Report {
     pub tokens: u64,
     pub invitations: u64,
     pub enquiries: u64,
+    pub placements: u64,
     pub clients: u64,
     pub reports: u64,
     pub evidence: u64,
@@ -205,6 +206,7 @@ impl Report {
             ("used or expired links deleted", self.tokens),
             ("used or expired invitations deleted", self.invitations),
             ("closed enquiries anonymised", self.enquiries),
+            ("closed placement requests anonymised", self.placements),
             ("closed client records anonymised", self.clients),
             ("resolved problem reports deleted", self.reports),
             ("evidence documents deleted", self.evidence),
@@ -287,6 +289,14 @@ fn old_invitations(c: &Cutoffs) -> Condition {
                 .is_null()
                 .and(invitations::Column::ExpiresAt.lt(c.tokens)),
         )
+}
+
+/// Placement requests closed longer ago than enquiries are kept, not yet anonymised.
+fn old_placements(c: &Cutoffs) -> sea_orm::Select<entity::placement_requests::Entity> {
+    use entity::placement_requests;
+    placement_requests::Entity::find()
+        .filter(placement_requests::Column::ClosedAt.lt(c.enquiries))
+        .filter(placement_requests::Column::AnonymisedAt.is_null())
 }
 
 fn old_enquiries(c: &Cutoffs) -> sea_orm::Select<enquiries::Entity> {
@@ -419,6 +429,7 @@ pub async fn due(
             .count(conn)
             .await?,
         enquiries: old_enquiries(&c).count(conn).await?,
+        placements: old_placements(&c).count(conn).await?,
         clients: old_clients(&c).count(conn).await?,
         reports: listing_reports::Entity::find()
             .filter(old_reports(&c))
@@ -485,6 +496,22 @@ pub async fn apply(
         super::erasure::scrub_enquiries(&txn, &ids, None).await?;
         txn.commit().await?;
         report.enquiries += ids.len() as u64;
+    }
+    loop {
+        let txn = db.begin_write().await?;
+        let ids: Vec<i64> = old_placements(&c)
+            .select_only()
+            .column(entity::placement_requests::Column::Id)
+            .limit(BATCH)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        if ids.is_empty() {
+            break;
+        }
+        super::erasure::scrub_placements(&txn, &ids).await?;
+        txn.commit().await?;
+        report.placements += ids.len() as u64;
     }
     loop {
         let txn = db.begin_write().await?;

@@ -44,6 +44,11 @@ impl CategoryPaths {
 }
 
 impl CategoryPaths {
+    /// A category's path ("respite/respite-short-stays"), by id.
+    pub fn path(&self, id: i64) -> Option<&str> {
+        self.0.get(&id).map(|c| c.path.as_str())
+    }
+
     /// Each category id's top-level slug (its own, for a top-level category).
     pub fn top_slugs(&self) -> std::collections::BTreeMap<i64, String> {
         self.0
@@ -127,6 +132,34 @@ pub async fn listing_doc(
                 .is_some_and(|c| c.path.rsplit('/').next() == Some(slug))
         })
     };
+    let places = crate::domain::vacancies::of_listing(conn, listing_id).await?;
+    let places = places.iter().map(|v| v.updated_at).min().map(|updated| {
+        let free = crate::domain::vacancies::free_now(&places, today);
+        let later: Vec<_> = places
+            .iter()
+            .filter(|v| v.places > 0 && v.available_from > today)
+            .collect();
+        let mut words: Vec<String> = free
+            .iter()
+            .map(|v| crate::domain::vacancies::places_phrase(v.kind, v.places))
+            .collect();
+        words.extend(later.iter().map(|v| {
+            format!(
+                "{} from {}",
+                crate::domain::vacancies::places_phrase(v.kind, v.places),
+                crate::domain::dates::format_date(&v.available_from)
+            )
+        }));
+        search_index::Places {
+            free_now: !free.is_empty(),
+            summary: if words.is_empty() {
+                "No places free".to_owned()
+            } else {
+                words.join(", ")
+            },
+            updated: updated.to_rfc3339(),
+        }
+    });
     let district = c
         .venue
         .as_ref()
@@ -200,6 +233,7 @@ pub async fn listing_doc(
             .filter(|s| s.care_home)
             .and_then(|s| s.beds)
             .and_then(|b| u32::try_from(b).ok()),
+        places,
         cqc: cqc.as_ref().filter(|s| !s.deregistered).and_then(|s| {
             s.rating.map(|rating| search_index::CqcRating {
                 rating: rating.as_str().to_owned(),

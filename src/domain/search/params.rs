@@ -69,6 +69,9 @@ pub struct SearchParams {
     /// `yes`: only services caring for people living with dementia.
     #[param(value_type = Option<String>, example = "yes")]
     pub dementia: bool,
+    /// `yes`: only care homes and services whose provider says they have places free now.
+    #[param(value_type = Option<String>, example = "yes")]
+    pub places: bool,
     /// `relevance` (default), `distance` (needs `near`), `price` or `rating`.
     pub sort: String,
     /// Page of 20 results, from 1 to 500 (the API refuses others; the search page reads them
@@ -134,6 +137,7 @@ impl SearchParams {
             beds: values(f, "beds"),
             nursing: flag(f, "nursing"),
             dementia: flag(f, "dementia"),
+            places: flag(f, "places"),
             sort: clip(&f.one("sort"), 10),
             page: f.one("page").trim().parse().unwrap_or(1).clamp(1, MAX_PAGE),
         }
@@ -211,6 +215,7 @@ impl SearchParams {
             beds: beds.iter().filter_map(|b| bed_range(b)).collect(),
             nursing: self.nursing,
             dementia: self.dementia,
+            places_now: self.places,
             modified_after: None,
             opens_from: None,
             closes_by: None,
@@ -266,6 +271,7 @@ impl SearchParams {
             (self.quality, "quality"),
             (self.nursing, "nursing"),
             (self.dementia, "dementia"),
+            (self.places, "places"),
         ] {
             if on {
                 out.push((name, "yes".to_owned()));
@@ -329,6 +335,7 @@ impl SearchParams {
             "beds": self.beds,
             "nursing": self.nursing,
             "dementia": self.dementia,
+            "places": self.places,
             "sort": self.sort,
         })
     }

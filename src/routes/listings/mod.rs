@@ -181,7 +181,18 @@ async fn manage_page(
     let names = category_names(state).await?;
     let name = name_of(&names);
     let reports = crate::domain::listings::reports::open_for_provider(&state.db, id).await?;
+    let places = match view.latest() {
+        Some(latest)
+            if crate::domain::vacancies::listing_offers_places(&state.db, &latest.content)
+                .await? =>
+        {
+            Some(crate::domain::vacancies::of_listing(&state.db, id).await?)
+        }
+        _ => None,
+    };
     let m = ManageView {
+        places: places.as_deref(),
+        now: state.clock.now(),
         view: &view,
         revisions: &revisions,
         policy: state.settings.review_policy(),
@@ -290,6 +301,7 @@ pub async fn preview(
             reviews: None,
             quality: None,
             cqc: cqc.as_ref(),
+            places: None,
         },
     ))
 }
@@ -495,6 +507,15 @@ pub async fn public(
             )),
             quality: quality.map(|m| crate::views::checking::review::badge(id, &m)),
             cqc: listing.cqc.as_ref(),
+            places: Some(crate::views::places::on_listing(
+                &crate::domain::vacancies::of_listing(&state.db, id).await?,
+                state.clock.today(),
+                state.clock.now(),
+                page.user
+                    .as_ref()
+                    .filter(|u| u.has_role(Role::Broker))
+                    .map(|_| id),
+            )),
         },
     ))
 }

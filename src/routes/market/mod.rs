@@ -153,6 +153,13 @@ pub async fn overview(
             zero_queries: &analysis::zero_result_queries(db, f, 10).await?,
             languages: &analysis::languages(db, f).await?,
             gaps: &gaps,
+            places: &crate::domain::vacancies::overview::pressure(
+                db,
+                f.start_time(),
+                f.until_time(),
+                f.district.as_deref(),
+            )
+            .await?,
         },
     ))
 }

@@ -197,6 +197,9 @@ pub struct ManageView<'a> {
     pub photo_alt: &'a str,
     /// Problems people reported that are not yet resolved (concerns left out).
     pub reports: &'a [entity::listing_reports::Model],
+    /// The places it says it has, when its types of support can have places.
+    pub places: Option<&'a [entity::vacancies::Model]>,
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
@@ -263,6 +266,24 @@ pub fn manage(page: &Page, m: &ManageView, errors: &FieldErrors) -> Markup {
                     } @else {
                         p class="govuk-body" { "The public cannot see it while it is suspended or hidden." }
                     }
+                }
+                @if let Some(places) = m.places {
+                    h2 class="govuk-heading-m" { "Places available" }
+                    @let free: Vec<_> = places.iter().filter(|v| v.places > 0).collect();
+                    @if places.is_empty() {
+                        p class="govuk-body" { "You have not said whether you have places. Brokers and families look for homes and services with places free now." }
+                    } @else if free.is_empty() {
+                        p class="govuk-body" { "No places free." }
+                    } @else {
+                        ul class="govuk-list" { @for v in &free { li { (crate::domain::vacancies::places_phrase(v.kind, v.places)) } } }
+                    }
+                    @if let Some(updated) = places.iter().map(|v| v.updated_at).min() {
+                        p class="govuk-body-s kith-secondary-text" {
+                            "Updated " (crate::domain::dates::format_uk_date(&updated))
+                            @if !free.is_empty() && crate::domain::vacancies::is_stale(updated, m.now) { " " (crate::views::components::tag("May be out of date", Some("yellow"))) }
+                        }
+                    }
+                    p class="govuk-body" { a class="govuk-link" href=(paths::provider_listing_places(id)) { "Update places available" } }
                 }
                 @if can_edit || can_submit {
                     div class="govuk-button-group" {

@@ -36,6 +36,8 @@ pub struct ListingPage<'a> {
     pub quality: Option<Markup>,
     /// What CQC's register says of the listing's location, once imported.
     pub cqc: Option<&'a CqcSummary>,
+    /// The places its provider says are free (none on a preview).
+    pub places: Option<Markup>,
 }
 
 /// CQC's rating of the listing's registered location, kept apart from the council's checks.
@@ -218,6 +220,7 @@ pub fn listing(page: &Page, p: &ListingPage) -> Markup {
                     h2 class="govuk-heading-m" id="contact-heading" { "Contact the provider" }
                     @if !contact.is_empty() { (summary_list(&contact)) }
                     @if let Some(actions) = &p.actions { (actions) }
+                    @if let Some(places) = &p.places { (places) }
                     (summary_list(&about))
                     @if let Some(date) = p.approved_on {
                         p class="govuk-body-s kith-secondary-text" { "Checked and approved by the council on " (format_date(&date)) "." }

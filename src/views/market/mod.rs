@@ -177,6 +177,8 @@ pub struct Overview<'a> {
     pub zero_queries: &'a [(String, u64)],
     pub languages: &'a [(String, u64)],
     pub gaps: &'a [Gap],
+    /// Supply pressure for care places, by district.
+    pub places: &'a [crate::domain::vacancies::overview::Pressure],
 }
 
 pub const PERIODS: [(i64, &str); 4] = [
@@ -453,6 +455,9 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 }
                 p class="govuk-body" { a class="govuk-link" href=(csv(paths::commissioner_market_supply_csv())) download { "Download supply (CSV)" } }
             }
+            h3 class="govuk-heading-m" id="places" { "Care places and placements" }
+            p class="govuk-body" { "From what care homes and services say about their places, and the placement requests brokers send. " a class="govuk-link" href=(paths::places()) { "See places free now" } "." }
+            (crate::views::places::pressure_table(o.places, "Supply pressure by district"))
             (flows_table(o.flows, &scope))
             (download(paths::commissioner_market_new_and_withdrawn_csv(), "new and withdrawn services"))
             h3 class="govuk-heading-m" { "Prices" }

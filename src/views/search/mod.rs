@@ -48,6 +48,8 @@ pub struct SearchView<'a> {
     /// broker is acting for.
     pub saved: &'a [ListingId],
     pub client: Option<(i64, &'a str)>,
+    /// When the page is made (how old places free are).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 fn facet_group(name: &str, legend: &str, options: &[FacetOption], selected: &[String]) -> Markup {
@@ -169,6 +171,7 @@ fn filters(v: &SearchView) -> Markup {
                         (flag_box("dbs", "DBS checked", p.dbs))
                         (flag_box("insured", "Insured", p.insured))
                         (flag_box("quality", "Quality checked by the council", p.quality))
+                        (flag_box("places", "Has places free now", p.places))
                     }
                 }
             }
@@ -357,6 +360,16 @@ fn result_card(page: &Page, v: &SearchView, hit: &search_index::Hit) -> Markup {
                     @if let Some(place) = whereabouts(v, hit) { " · " (place) }
                 }
                 (badges(hit))
+                @if let Some((summary, updated)) = &hit.places {
+                    p class="govuk-body-s govuk-!-margin-bottom-1" {
+                        "Places: " strong { (summary) }
+                        @if let Ok(at) = chrono::DateTime::parse_from_rfc3339(updated) {
+                            @let at = at.with_timezone(&chrono::Utc);
+                            " (updated " (crate::domain::dates::format_uk_date(&at)) ")"
+                            @if crate::domain::vacancies::is_stale(at, v.now) { " " strong class="govuk-tag govuk-tag--yellow" { "May be out of date" } }
+                        }
+                    }
+                }
                 (save_button(page, id, v.saved.contains(&id), v.client,
                     &format!("{}#result-{}", p.href(p.page), hit.listing_id), Some(&hit.title)))
             }

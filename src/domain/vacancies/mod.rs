@@ -1,0 +1,329 @@
+//! Places free in care homes, supported living, day services and short stays, as their
+//! providers say: how many of each kind, from when, and whether the council's rate covers
+//! them. Numbers older than a week are shown as possibly out of date and their provider is
+//! reminded; every change is kept for the market analysis.
+
+pub mod form;
+pub mod overview;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::listings::ListingId;
+use entity::vacancies::{self, PlaceKind, VacancyFunding};
+use entity::{listings as listing_rows, vacancy_history};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+use crate::db::BeginWrite;
+use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::listings::{self, ListingError};
+use crate::domain::providers::organisations;
+use crate::domain::search::changes as search_changes;
+use crate::mail::{outbox, places_templates};
+use form::NewVacancy;
+
+/// Numbers older than this are shown as possibly out of date, and the provider reminded.
+pub const STALE_AFTER_DAYS: i64 = 7;
+
+/// The types of support (category slugs) whose listings can say they have places.
+pub const PLACE_CATEGORIES: [&str; 5] = [
+    "care-homes",
+    "supported-living",
+    "day-support",
+    "respite-short-stays",
+    "respite-day",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum VacancyError {
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error(transparent)]
+    Listing(#[from] ListingError),
+    #[error("Only care homes, supported living, day services and short stays can list places")]
+    NotAPlaceService,
+}
+
+pub fn kind_label(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::Residential => "Residential care",
+        PlaceKind::Nursing => "Nursing care",
+        PlaceKind::Respite => "Respite or short stay",
+        PlaceKind::Day => "Day place",
+    }
+}
+
+/// "2 nursing places", "1 day place".
+pub fn places_phrase(kind: PlaceKind, places: i32) -> String {
+    let what = match kind {
+        PlaceKind::Residential => "residential",
+        PlaceKind::Nursing => "nursing",
+        PlaceKind::Respite => "respite",
+        PlaceKind::Day => "day",
+    };
+    format!(
+        "{places} {what} {}",
+        if places == 1 { "place" } else { "places" }
+    )
+}
+
+pub fn funding_label(funding: VacancyFunding) -> &'static str {
+    match funding {
+        VacancyFunding::CouncilRate => "At the council's rate",
+        VacancyFunding::TopUp => "A top-up is needed above the council's rate",
+    }
+}
+
+/// Whether numbers given at `updated_at` may be out of date by `now`.
+pub fn is_stale(updated_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - updated_at > Duration::days(STALE_AFTER_DAYS)
+}
+
+/// Whether a listing filed under these category paths ("respite/respite-short-stays") may
+/// list places.
+pub fn offers_places<'a>(paths: impl IntoIterator<Item = &'a str>) -> bool {
+    paths
+        .into_iter()
+        .any(|path| path.split('/').any(|slug| PLACE_CATEGORIES.contains(&slug)))
+}
+
+/// Whether a listing's types of support let it list places.
+pub async fn listing_offers_places(
+    conn: &impl ConnectionTrait,
+    content: &crate::domain::listings::content::ListingContent,
+) -> Result<bool, DbErr> {
+    let paths = crate::domain::search::documents::CategoryPaths::load(conn).await?;
+    Ok(offers_places(
+        content.category_ids.iter().filter_map(|id| paths.path(*id)),
+    ))
+}
+
+/// The listing's places, in kind order.
+pub async fn of_listing(
+    conn: &impl ConnectionTrait,
+    listing_id: ListingId,
+) -> Result<Vec<vacancies::Model>, DbErr> {
+    let mut rows = vacancies::Entity::find()
+        .filter(vacancies::Column::ListingId.eq(listing_id))
+        .all(conn)
+        .await?;
+    rows.sort_by_key(|v| PlaceKind::ALL.iter().position(|k| *k == v.kind));
+    Ok(rows)
+}
+
+/// The places free on `today` (a number above 0, free from today or before).
+pub fn free_now(rows: &[vacancies::Model], today: NaiveDate) -> Vec<&vacancies::Model> {
+    rows.iter()
+        .filter(|v| v.places > 0 && v.available_from <= today)
+        .collect()
+}
+
+/// Saves what a member of the provider says about a listing's places, keeping each change
+/// for the market analysis and marking the listing for search.
+#[tracing::instrument(skip(db, entries))]
+pub async fn save(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    listing_id: ListingId,
+    entries: &[NewVacancy],
+    now: DateTime<Utc>,
+) -> Result<(), VacancyError> {
+    let txn = db.begin_write().await?;
+    let view = listings::load(&txn, listing_id).await?;
+    let before: BTreeMap<PlaceKind, vacancies::Model> = of_listing(&txn, listing_id)
+        .await?
+        .into_iter()
+        .map(|v| (v.kind, v))
+        .collect();
+    let mut changed = Vec::new();
+    for entry in entries {
+        let row = vacancies::ActiveModel {
+            listing_id: Set(listing_id),
+            kind: Set(entry.kind),
+            places: Set(entry.places),
+            available_from: Set(entry.available_from),
+            funding: Set(entry.funding),
+            notes: Set(entry.notes.clone()),
+            updated_at: Set(now),
+            updated_by_user_id: Set(actor.user_id),
+            reminded_at: Set(None),
+        };
+        let old = before.get(&entry.kind);
+        if old.is_some() {
+            vacancies::Entity::update(row).exec(&txn).await?;
+        } else {
+            vacancies::Entity::insert(row)
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        if old.is_none_or(|o| o.places != entry.places) {
+            record_history(
+                &txn,
+                listing_id,
+                &view.listing.market_district,
+                entry.kind,
+                entry.places,
+                now,
+            )
+            .await?;
+            changed.push(places_phrase(entry.kind, entry.places));
+        }
+    }
+    search_changes::record(&txn, listing_id).await?;
+    audit::record(
+        &txn,
+        actor,
+        Event::new(Action::ListingPlacesUpdated, "listing", listing_id).detail(
+            if changed.is_empty() {
+                "numbers confirmed".to_owned()
+            } else {
+                changed.join(", ")
+            },
+        ),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn record_history(
+    conn: &impl ConnectionTrait,
+    listing_id: ListingId,
+    district: &str,
+    kind: PlaceKind,
+    places: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    vacancy_history::Entity::insert(vacancy_history::ActiveModel {
+        listing_id: Set(listing_id),
+        kind: Set(kind),
+        places: Set(places),
+        district: Set(district.chars().take(10).collect()),
+        recorded_at: Set(now),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// One place of `kind` taken (a confirmed placement): the number goes down by one, if the
+/// provider had said there was one.
+pub(crate) async fn take_one(
+    conn: &impl ConnectionTrait,
+    listing_id: ListingId,
+    kind: PlaceKind,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let Some(row) = vacancies::Entity::find_by_id((listing_id, kind))
+        .one(conn)
+        .await?
+        .filter(|v| v.places > 0)
+    else {
+        return Ok(());
+    };
+    let places = row.places - 1;
+    let district = listing_rows::Entity::find_by_id(listing_id)
+        .one(conn)
+        .await?
+        .map(|l| l.market_district)
+        .unwrap_or_default();
+    let mut active: vacancies::ActiveModel = row.into();
+    active.places = Set(places);
+    vacancies::Entity::update(active).exec(conn).await?;
+    record_history(conn, listing_id, &district, kind, places, now).await?;
+    search_changes::record(conn, listing_id).await?;
+    Ok(())
+}
+
+/// Emails the members of providers whose places are more than a week old, once per update,
+/// asking them to check the numbers. Returns how many listings' providers were reminded.
+pub async fn remind_stale(
+    db: &DatabaseConnection,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, VacancyError> {
+    let stale = vacancies::Entity::find()
+        .filter(vacancies::Column::Places.gt(0))
+        .filter(vacancies::Column::UpdatedAt.lt(now - Duration::days(STALE_AFTER_DAYS)))
+        .filter(vacancies::Column::RemindedAt.is_null())
+        .order_by_asc(vacancies::Column::ListingId)
+        .all(db)
+        .await?;
+    let mut by_listing: BTreeMap<ListingId, Vec<vacancies::Model>> = BTreeMap::new();
+    for v in stale {
+        by_listing.entry(v.listing_id).or_default().push(v);
+    }
+    let mut reminded = 0;
+    for (listing_id, rows) in by_listing {
+        let txn = db.begin_write().await?;
+        // Claim the rows first: another process sending the same reminders finds none.
+        let claimed = vacancies::Entity::update_many()
+            .col_expr(
+                vacancies::Column::RemindedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(vacancies::Column::ListingId.eq(listing_id))
+            .filter(vacancies::Column::RemindedAt.is_null())
+            .filter(vacancies::Column::Places.gt(0))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected == 0 {
+            continue;
+        }
+        let view = listings::load(&txn, listing_id).await?;
+        let oldest = rows.iter().map(|r| r.updated_at).min().unwrap_or(now);
+        for (member, _) in organisations::members(&txn, view.org.id).await? {
+            if member.disabled_at.is_some() || member.erased_at.is_some() {
+                continue;
+            }
+            outbox::enqueue(
+                &txn,
+                places_templates::check_places(
+                    &member.email,
+                    &member.display_name,
+                    view.title(),
+                    &crate::domain::dates::format_uk_date(&oldest),
+                    &format!(
+                        "{base_url}{}",
+                        crate::paths::provider_listing_places(listing_id)
+                    ),
+                ),
+            )
+            .await?;
+        }
+        audit::record(
+            &txn,
+            &Actor::system(),
+            Event::new(Action::ListingPlacesReminderSent, "listing", listing_id),
+        )
+        .await?;
+        txn.commit().await?;
+        reminded += 1;
+    }
+    Ok(reminded)
+}
+
+/// Marks for search the listings whose places became free after `since` and by `today`,
+/// so "has places now" finds them from the day they are free.
+pub async fn record_becoming_free(
+    conn: &impl ConnectionTrait,
+    since: NaiveDate,
+    today: NaiveDate,
+) -> Result<usize, DbErr> {
+    let rows = vacancies::Entity::find()
+        .filter(vacancies::Column::Places.gt(0))
+        .filter(vacancies::Column::AvailableFrom.gt(since))
+        .filter(vacancies::Column::AvailableFrom.lte(today))
+        .all(conn)
+        .await?;
+    let listings: std::collections::BTreeSet<ListingId> =
+        rows.into_iter().map(|v| v.listing_id).collect();
+    for id in &listings {
+        search_changes::record(conn, *id).await?;
+    }
+    Ok(listings.len())
+}
