@@ -10,7 +10,7 @@ made up here, as are the two Manchester rows.
 Month 1 (October): an ODS workbook (README sheet first, as CQC's is) and the same rows as
 CSV, each with title rows before the header. Month 2 (November): XLSX and CSV, with one
 rating lowered (Lime Tree House, Good to Requires improvement), one location gone
-(Headonhey) and one location first listed (Harboro).
+(Headonhey) and one location newly registered (Harboro, registered on 20 October 2026).
 
 Run from the repository root: python3 tools/cqc_fixtures.py
 """
@@ -155,7 +155,7 @@ def rows(month):
             "Location Street Address": street,
             "Location City": town,
             "Location Postal Code": postcode,
-            "Location HSCA start date": datetime.date(2010, 10, 1) + datetime.timedelta(days=number(loc + "s", 0, 3000)),
+            "Location HSCA start date": datetime.date(2026, 10, 20) if name == "Harboro" else datetime.date(2010, 10, 1) + datetime.timedelta(days=number(loc + "s", 0, 3000)),
             "Dormant (Y/N)": "N",
             f"Regulated activity - {ACTIVITIES[0]}": "Y",
             f"Regulated activity - {ACTIVITIES[1]}": "Y" if nursing else "",

@@ -15,6 +15,9 @@ pub struct Model {
     /// Listings whose CQC location was in the file.
     pub listings_matched: i64,
     pub changes_queued: i64,
+    /// The CQC provider ids of organisations in Kith when it ran, one per line: a later
+    /// import tells admins of new locations of these providers only.
+    pub providers_known: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -22,6 +22,10 @@ pub struct Model {
     pub provider_id: String,
     pub provider_name: String,
     pub postcode: String,
+    pub street: Option<String>,
+    pub town: Option<String>,
+    pub phone: Option<String>,
+    pub website: Option<String>,
     pub local_authority: String,
     /// "Social Care Org", "Primary Medical Services" …
     pub location_type: String,

@@ -21,6 +21,10 @@ enum CqcLocations {
     ProviderId,
     ProviderName,
     Postcode,
+    Street,
+    Town,
+    Phone,
+    Website,
     LocalAuthority,
     LocationType,
     InspectionCategory,
@@ -54,6 +58,7 @@ enum CqcImports {
     LocationsKept,
     ListingsMatched,
     ChangesQueued,
+    ProvidersKnown,
     CreatedAt,
 }
 
@@ -117,6 +122,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(CqcImports::LocationsKept))
                     .col(big_integer(CqcImports::ListingsMatched))
                     .col(big_integer(CqcImports::ChangesQueued))
+                    .col(text(CqcImports::ProvidersKnown))
                     .col(timestamp_with_time_zone(CqcImports::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()
@@ -135,6 +141,10 @@ impl MigrationTrait for Migration {
                     .col(string_len(CqcLocations::ProviderId, 20))
                     .col(string_len(CqcLocations::ProviderName, 300))
                     .col(string_len(CqcLocations::Postcode, 10))
+                    .col(string_len_null(CqcLocations::Street, 300))
+                    .col(string_len_null(CqcLocations::Town, 300))
+                    .col(string_len_null(CqcLocations::Phone, 300))
+                    .col(string_len_null(CqcLocations::Website, 300))
                     .col(string_len(CqcLocations::LocalAuthority, 100))
                     .col(string_len(CqcLocations::LocationType, 100))
                     .col(string_len(CqcLocations::InspectionCategory, 150))

@@ -12,6 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 
+use crate::auth::roles::Role;
 use crate::domain::tokens::{constant_time_eq, new_token};
 use crate::error::{AppError, render_error};
 
@@ -60,34 +61,51 @@ fn needs_token(method: &Method, path: &str) -> bool {
             .any(|route| route.is_match(path))
 }
 
-/// The forms that upload files (each behind a sign-in), by the route table's names, with
-/// the largest body each takes.
-const UPLOAD_ROUTES: &[(&str, usize)] = &[
-    ("provider_organisation_logo", MAX_MULTIPART_BYTES),
-    ("provider_organisation_evidence_files", MAX_MULTIPART_BYTES),
-    ("provider_listing_photos", MAX_MULTIPART_BYTES),
-    ("checker_inspection_photos_add", MAX_MULTIPART_BYTES),
-    ("admin_import", MAX_MULTIPART_BYTES),
-    ("admin_cqc", MAX_REGISTER_BYTES),
+/// The forms that upload files, by the route table's names, with the largest body each
+/// takes and the role it is for: the body is read only for a signed-in person with that role,
+/// so a stranger cannot make the server hold megabytes.
+const UPLOAD_ROUTES: &[(&str, usize, Role)] = &[
+    (
+        "provider_organisation_logo",
+        MAX_MULTIPART_BYTES,
+        Role::Provider,
+    ),
+    (
+        "provider_organisation_evidence_files",
+        MAX_MULTIPART_BYTES,
+        Role::Provider,
+    ),
+    (
+        "provider_listing_photos",
+        MAX_MULTIPART_BYTES,
+        Role::Provider,
+    ),
+    (
+        "checker_inspection_photos_add",
+        MAX_MULTIPART_BYTES,
+        Role::QualityChecker,
+    ),
+    ("admin_import", MAX_MULTIPART_BYTES, Role::Admin),
+    ("admin_cqc", MAX_REGISTER_BYTES, Role::Admin),
 ];
 
-/// The largest multipart body a path takes, when it is an upload form.
-fn upload_limit(path: &str) -> Option<usize> {
-    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, usize)>> =
+/// The largest multipart body a path takes and who may send it, when it is an upload form.
+fn upload_limit(path: &str) -> Option<(usize, Role)> {
+    static ROUTES: std::sync::OnceLock<Vec<(actix_web::dev::ResourceDef, usize, Role)>> =
         std::sync::OnceLock::new();
     ROUTES
         .get_or_init(|| {
             UPLOAD_ROUTES
                 .iter()
-                .filter_map(|(name, limit)| {
+                .filter_map(|(name, limit, role)| {
                     crate::paths::pattern(name)
-                        .map(|p| (actix_web::dev::ResourceDef::new(p), *limit))
+                        .map(|p| (actix_web::dev::ResourceDef::new(p), *limit, *role))
                 })
                 .collect()
         })
         .iter()
-        .find(|(route, _)| route.is_match(path))
-        .map(|(_, limit)| *limit)
+        .find(|(route, ..)| route.is_match(path))
+        .map(|(_, limit, role)| (*limit, *role))
 }
 
 pub async fn verify<B: MessageBody + 'static>(
@@ -144,9 +162,15 @@ async fn token_from_body(req: &mut ServiceRequest) -> Result<Option<String>, App
         .to_ascii_lowercase();
     let (limit, multipart) = if content_type.starts_with("application/x-www-form-urlencoded") {
         (MAX_FORM_BYTES, false)
-    } else if let Some(limit) =
+    } else if let Some((limit, role)) =
         upload_limit(req.path()).filter(|_| content_type.starts_with("multipart/form-data"))
     {
+        // Only someone the route is for may make the server read an upload.
+        match crate::auth::access::load_user(req.request()).await? {
+            Some(user) if user.has_role(role) => {}
+            Some(_) => return Err(AppError::Forbidden),
+            None => return Err(AppError::Unauthorized),
+        }
         (limit, true)
     } else if content_type.starts_with("multipart/form-data") {
         // Only the upload forms need megabytes; anywhere else a multipart form is small.
@@ -209,7 +233,7 @@ mod tests {
     #[test]
     fn every_upload_route_is_a_post_route_of_the_table() {
         let table = crate::routes::table();
-        for (name, _) in UPLOAD_ROUTES {
+        for (name, ..) in UPLOAD_ROUTES {
             let path = crate::paths::pattern(name).unwrap_or_else(|| panic!("{name} is named"));
             assert!(
                 table
@@ -220,9 +244,12 @@ mod tests {
         }
         assert_eq!(
             upload_limit("/provider/listings/12/photos"),
-            Some(MAX_MULTIPART_BYTES)
+            Some((MAX_MULTIPART_BYTES, Role::Provider))
         );
-        assert_eq!(upload_limit("/admin/cqc"), Some(MAX_REGISTER_BYTES));
+        assert_eq!(
+            upload_limit("/admin/cqc"),
+            Some((MAX_REGISTER_BYTES, Role::Admin))
+        );
         assert_eq!(upload_limit("/register"), None);
     }
 

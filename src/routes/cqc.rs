@@ -1,14 +1,16 @@
 //! Admins import CQC's register, add the area's unlisted locations as draft listings, and
 //! work through the changes each import finds.
 
-use actix_multipart::form::{MultipartForm, bytes::Bytes as UploadBytes};
+use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use entity::cqc_imports;
 use entity::listings::ListingId;
+use futures_util::StreamExt;
 use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
+use crate::auth::csrf::{MAX_FORM_BYTES, MAX_REGISTER_BYTES};
 use crate::domain::categories;
 use crate::domain::cqc::{CqcError, changes, drafts, import, register};
 use crate::domain::import::apply::{self as import_apply, Options};
@@ -33,6 +35,9 @@ impl From<CqcError> for AppError {
             CqcError::NotFound => AppError::NotFound,
             CqcError::AlreadyResolved => AppError::Conflict(err.to_string()),
             CqcError::Empty => AppError::BadRequest(err.to_string()),
+            CqcError::NotAtLocation | CqcError::NobodyToInvite(_) | CqcError::NotNewLocation => {
+                AppError::Conflict(err.to_string())
+            }
             CqcError::Listing(e) => e.into(),
             CqcError::Db(e) => e.into(),
         }
@@ -74,32 +79,57 @@ pub async fn page(page: Page, state: web::Data<AppState>) -> AppResult<HttpRespo
     cqc_page(&page, &state, None, &FieldErrors::default()).await
 }
 
-#[derive(MultipartForm)]
-pub struct RegisterUpload {
-    #[multipart(limit = "75MB")]
-    file: Option<UploadBytes>,
+/// Reads the upload's `file` field (its bytes and name), within the register's own limit:
+/// larger than any other upload, so not through the shared multipart settings.
+async fn register_file(mut payload: Multipart) -> AppResult<(Vec<u8>, String)> {
+    let mut bytes = Vec::new();
+    let mut name = String::new();
+    while let Some(field) = payload.next().await {
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let is_file = field.name() == Some("file");
+        if is_file {
+            name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or_default()
+                .to_owned();
+        }
+        let mut read = 0usize;
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            read += chunk.len();
+            if read > MAX_REGISTER_BYTES || (!is_file && read > MAX_FORM_BYTES) {
+                return Err(AppError::PayloadTooLarge);
+            }
+            if is_file {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok((bytes, name))
 }
 
 pub async fn upload(
     page: Page,
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
-    form: MultipartForm<RegisterUpload>,
+    payload: Multipart,
 ) -> AppResult<HttpResponse> {
-    let (bytes, name) = form
-        .into_inner()
-        .file
-        .map(|f| (f.data, f.file_name.unwrap_or_default()))
-        .unwrap_or_default();
+    let (bytes, name) = register_file(payload).await?;
     let mut errors = FieldErrors::default();
     if bytes.is_empty() {
         errors.add("file", "Select CQC's file to import");
         return cqc_page(&page, &state, None, &errors).await;
     }
-    // Reading a workbook is heavy work: off the server's threads.
+    // Reading a workbook is heavy work: off the server's threads. A file the reader cannot
+    // cope with is the file's fault, said as such.
     let read = web::block(move || register::read(&bytes))
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+        .unwrap_or_else(|_| {
+            Err("The file could not be read. Use the file from CQC's website".to_owned())
+        });
     let register = match read {
         Ok(register) if register.locations.is_empty() => {
             errors.add(

@@ -16,8 +16,8 @@ use crate::domain::validation::FieldErrors;
 use crate::domain::words::plural;
 use crate::paths;
 use crate::views::components::{
-    TextArea, button, csrf_field, error_summary, error_summary_linked, file_upload, format_time,
-    secondary_button, tag, textarea_with, title_with_errors,
+    TextArea, csrf_field, error_summary, error_summary_linked, file_upload, format_time, tag,
+    textarea_with, title_with_errors,
 };
 use crate::views::layout::layout;
 use crate::views::page::Page;
@@ -91,7 +91,7 @@ pub fn page(page: &Page, p: &CqcPage, errors: &FieldErrors) -> Markup {
             form method="post" action=(paths::admin_cqc()) enctype="multipart/form-data" novalidate {
                 (csrf_field(&page.csrf()))
                 (file_upload("file", "CQC's file", "Up to 75 MB. Larger files can be imported on the server with kith import cqc.", ".ods,.xlsx,.csv,application/vnd.oasis.opendocument.spreadsheet,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv", errors))
-                (button("Import"))
+                button type="submit" class="govuk-button" data-module="govuk-button" data-prevent-double-click="true" { "Import" }
             }
             @if p.unlisted > 0 {
                 h2 class="govuk-heading-m" { "Registered locations Kith does not list" }
@@ -101,7 +101,9 @@ pub fn page(page: &Page, p: &CqcPage, errors: &FieldErrors) -> Markup {
                 }
                 form method="post" action=(paths::admin_cqc_drafts()) novalidate {
                     (csrf_field(&page.csrf()))
-                    (secondary_button(&format!("Add {} as draft listings", plural(p.unlisted, "location", "locations"))))
+                    button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-prevent-double-click="true" {
+                        "Add " (plural(p.unlisted, "location", "locations")) " as draft listings"
+                    }
                 }
             }
             h2 class="govuk-heading-m" { "Imports" }
@@ -220,7 +222,11 @@ fn change_actions(page: &Page, c: &QueuedChange, failed: Option<&Failed>) -> Mar
         .as_ref()
         .map_or(c.change.location_id.clone(), |l| l.name.clone());
     let (note, note_errors) = typed("note", None);
-    let can_suspend: Vec<_> = c.listings.iter().filter(|l| !l.suspended).collect();
+    let can_suspend: Vec<_> = c
+        .listings
+        .iter()
+        .filter(|l| l.public && !l.suspended)
+        .collect();
     html! {
         @if c.change.kind == CqcChangeKind::NewLocation && c.organisation.is_some() {
             form method="post" action=(paths::admin_cqc_change_invite(id)) novalidate {
@@ -254,7 +260,7 @@ fn change_actions(page: &Page, c: &QueuedChange, failed: Option<&Failed>) -> Mar
             (textarea_with(&TextArea {
                 name: "note",
                 id: &format!("note-{id}"),
-                label: "Note",
+                label: &format!("Note on {name}"),
                 value: note,
                 hint: Some("What you did or will do, for example “rang the home; new manager in post, re-inspection due”."),
                 rows: 3,

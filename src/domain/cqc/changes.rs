@@ -192,8 +192,9 @@ pub async fn acknowledge(
     Ok(())
 }
 
-/// Suspends one listing at the changed location, with the admin's reason (shown to the
-/// provider as every suspension is), and marks the change dealt with.
+/// Suspends one published listing at the changed location, with the admin's reason (shown
+/// to the provider as every suspension is), and marks the change dealt with: both or
+/// neither.
 pub async fn suspend(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -202,15 +203,14 @@ pub async fn suspend(
     listing_id: ListingId,
     reason: &str,
 ) -> Result<(), CqcError> {
-    let queued = one(db, id).await?;
+    let txn = db.begin_write().await?;
+    let queued = one(&txn, id).await?;
     if queued.change.resolved_at.is_some() {
         return Err(CqcError::AlreadyResolved);
     }
     if !queued.listings.iter().any(|l| l.id == listing_id) {
-        return Err(CqcError::NotFound);
+        return Err(CqcError::NotAtLocation);
     }
-    approval::suspend(db, actor, base_url, listing_id, reason).await?;
-    let txn = db.begin_write().await?;
     resolve(
         &txn,
         actor,
@@ -220,6 +220,7 @@ pub async fn suspend(
         Some(format!("listing {listing_id} suspended")),
     )
     .await?;
+    approval::suspend_in(&txn, actor, base_url, listing_id, reason).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -234,10 +235,13 @@ pub async fn invite(
 ) -> Result<usize, CqcError> {
     let txn = db.begin_write().await?;
     let queued = one(&txn, id).await?;
+    if queued.change.kind != CqcChangeKind::NewLocation {
+        return Err(CqcError::NotNewLocation);
+    }
     let (Some(location), Some((organisation_id, organisation_name))) =
         (&queued.location, &queued.organisation)
     else {
-        return Err(CqcError::NotFound);
+        return Err(CqcError::NotNewLocation);
     };
     let mut sent = 0;
     for (member, _) in organisations::members(&txn, *organisation_id).await? {
@@ -260,6 +264,9 @@ pub async fn invite(
         )
         .await?;
         sent += 1;
+    }
+    if sent == 0 {
+        return Err(CqcError::NobodyToInvite(organisation_name.clone()));
     }
     resolve(
         &txn,

@@ -4,8 +4,8 @@
 //! provider organisation made from CQC's provider id and name. Prices, days and intake are
 //! left not stated: the register does not give them.
 
-use entity::cqc_locations;
 use entity::provider_organisations::ProviderKind;
+use entity::{cqc_locations, provider_organisations};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::CqcSummary;
@@ -16,12 +16,21 @@ use crate::domain::listings::form::ListingForm;
 /// The source ids the import keeps for rows made from the register.
 pub const SOURCE_PREFIX: &str = "cqc:";
 
-/// The registered locations in the area with no Kith listing (not dormant, still registered).
+/// The registered locations in the area with no Kith listing (not dormant, still
+/// registered), of providers Kith does not know: a provider already in Kith is invited to
+/// list its own locations instead (see the changes queue).
 pub async fn unlisted_in_area(
     conn: &impl ConnectionTrait,
     local_authority: &str,
 ) -> Result<Vec<cqc_locations::Model>, DbErr> {
     let listed = listings_by_location(conn).await?;
+    let known: std::collections::BTreeSet<String> = provider_organisations::Entity::find()
+        .filter(provider_organisations::Column::CqcProviderId.is_not_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|o| o.cqc_provider_id)
+        .collect();
     Ok(cqc_locations::Entity::find()
         .filter(cqc_locations::Column::RemovedAt.is_null())
         .filter(cqc_locations::Column::Dormant.eq(false))
@@ -31,6 +40,7 @@ pub async fn unlisted_in_area(
         .into_iter()
         .filter(|l| l.local_authority.eq_ignore_ascii_case(local_authority))
         .filter(|l| !listed.contains_key(&l.location_id))
+        .filter(|l| !known.contains(&l.provider_id))
         .collect())
 }
 
@@ -101,6 +111,13 @@ pub fn row_for(location: &cqc_locations::Model, vocabulary: &Vocabulary) -> Impo
             summary.service_types.join(", ").to_lowercase()
         )
     };
+    let address: String = [location.street.as_deref(), location.town.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     let form = ListingForm {
         title: location.name.chars().take(80).collect(),
         summary: what.clone(),
@@ -115,7 +132,16 @@ pub fn row_for(location: &cqc_locations::Model, vocabulary: &Vocabulary) -> Impo
             .collect(),
         client_groups: client_groups(&summary),
         delivery: vec![if location.care_home { "venue" } else { "home" }.to_owned()],
-        venue_address: location.name.clone(),
+        venue_address: if address.is_empty() {
+            location.name.clone()
+        } else {
+            address
+        }
+        .chars()
+        .take(200)
+        .collect(),
+        phones: location.phone.clone().unwrap_or_default(),
+        service_website: location.website.clone().unwrap_or_default(),
         venue_postcode: location.postcode.clone(),
         home_place: location.postcode.clone(),
         home_radius: "5".to_owned(),

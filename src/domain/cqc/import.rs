@@ -14,7 +14,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -27,6 +27,9 @@ use crate::domain::search::changes as search_changes;
 /// A file whose locations miss more than this share of those Kith knows is taken to be part
 /// of the register (filtered by someone), so nobody is marked deregistered from it.
 const MOST_MISSING_SHARE: f64 = 0.5;
+/// A file with fewer rows than this share of the last import's is taken to be part of the
+/// register too (someone filtered it).
+const FEWEST_ROWS_SHARE: f64 = 0.9;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -64,7 +67,8 @@ struct LocationOnly {
     cqc_location_id: Option<String>,
 }
 
-/// Kith's listings (not archived) by the CQC location their latest version names.
+/// Kith's listings (not archived) by the CQC locations their published version and their
+/// version being edited name (a pending edit may change the location).
 pub async fn listings_by_location(
     conn: &impl ConnectionTrait,
 ) -> Result<BTreeMap<String, Vec<ListingId>>, DbErr> {
@@ -77,13 +81,13 @@ pub async fn listings_by_location(
         .into_tuple()
         .all(conn)
         .await?;
-    let latest: BTreeMap<i64, ListingId> = rows
+    let revisions: BTreeMap<i64, ListingId> = rows
         .iter()
-        .filter_map(|(id, live, working)| working.or(*live).map(|r| (r, *id)))
+        .flat_map(|(id, live, working)| [live, working].into_iter().flatten().map(|r| (*r, *id)))
         .collect();
     let mut by_location: BTreeMap<String, Vec<ListingId>> = BTreeMap::new();
-    for chunk in latest.keys().copied().collect::<Vec<_>>().chunks(500) {
-        let revisions: Vec<(i64, String)> = listing_revisions::Entity::find()
+    for chunk in revisions.keys().copied().collect::<Vec<_>>().chunks(500) {
+        let found: Vec<(i64, String)> = listing_revisions::Entity::find()
             .select_only()
             .column(listing_revisions::Column::Id)
             .column(listing_revisions::Column::Content)
@@ -92,15 +96,18 @@ pub async fn listings_by_location(
             .into_tuple()
             .all(conn)
             .await?;
-        for (revision, content) in revisions {
+        for (revision, content) in found {
             let Ok(LocationOnly {
                 cqc_location_id: Some(location),
             }) = serde_json::from_str(&content)
             else {
                 continue;
             };
-            if let Some(listing) = latest.get(&revision) {
-                by_location.entry(location).or_default().push(*listing);
+            if let Some(listing) = revisions.get(&revision) {
+                let at = by_location.entry(location).or_default();
+                if !at.contains(listing) {
+                    at.push(*listing);
+                }
             }
         }
     }
@@ -124,8 +131,7 @@ fn change_of(
     before: Option<&cqc_locations::Model>,
     now: &RegisteredLocation,
     listed: bool,
-    provider_known: bool,
-    first_import: bool,
+    provider_known_before: bool,
 ) -> Option<CqcChangeKind> {
     let was = before.filter(|b| b.removed_at.is_none());
     if listed {
@@ -145,7 +151,10 @@ fn change_of(
             return Some(CqcChangeKind::Dormant);
         }
         None
-    } else if provider_known && before.is_none() && !first_import {
+    } else if provider_known_before && before.is_none() {
+        // The last import kept every location of a provider Kith knew then, so one it did
+        // not keep is new. A provider that gave Kith its CQC id since is not told of every
+        // home it already had.
         Some(CqcChangeKind::NewLocation)
     } else {
         None
@@ -164,6 +173,10 @@ fn row_of(
         provider_id: Set(l.provider_id.clone()),
         provider_name: Set(l.provider_name.clone()),
         postcode: Set(l.postcode.clone()),
+        street: Set(l.street.clone()),
+        town: Set(l.town.clone()),
+        phone: Set(l.phone.clone()),
+        website: Set(l.website.clone()),
         local_authority: Set(l.local_authority.clone()),
         location_type: Set(l.location_type.clone()),
         inspection_category: Set(l.inspection_category.clone()),
@@ -225,7 +238,14 @@ pub async fn run(
     let txn = db.begin_write().await?;
     let listed = listings_by_location(&txn).await?;
     let providers = known_providers(&txn).await?;
-    let first_import = cqc_imports::Entity::find().one(&txn).await?.is_none();
+    let last_import = cqc_imports::Entity::find()
+        .order_by_desc(cqc_imports::Column::Id)
+        .one(&txn)
+        .await?;
+    let known_before: BTreeSet<&str> = last_import
+        .as_ref()
+        .map(|i| i.providers_known.lines().collect())
+        .unwrap_or_default();
     let before: BTreeMap<String, cqc_locations::Model> = cqc_locations::Entity::find()
         .all(&txn)
         .await?
@@ -240,6 +260,7 @@ pub async fn run(
         locations_kept: Set(keep.len() as i64),
         listings_matched: Set(0),
         changes_queued: Set(0),
+        providers_known: Set(providers.iter().cloned().collect::<Vec<_>>().join("\n")),
         created_at: Set(now),
         ..Default::default()
     })
@@ -271,8 +292,7 @@ pub async fn run(
             prior,
             location,
             at.is_some(),
-            providers.contains(&location.provider_id),
-            first_import,
+            known_before.contains(location.provider_id.as_str()),
         ) {
             changed.push((
                 kind,
@@ -304,7 +324,12 @@ pub async fn run(
         .copied()
         .filter(|b| !in_file.contains(b.location_id.as_str()))
         .collect();
-    if !missing.is_empty() && missing.len() as f64 > known.len() as f64 * MOST_MISSING_SHARE {
+    let fewer_rows = last_import.as_ref().is_some_and(|last| {
+        (register.rows_read as f64) < last.rows_read as f64 * FEWEST_ROWS_SHARE
+    });
+    if !missing.is_empty()
+        && (missing.len() as f64 > known.len() as f64 * MOST_MISSING_SHARE || fewer_rows)
+    {
         report.part_of_register = Some((missing.len(), known.len()));
     } else {
         for gone in missing {

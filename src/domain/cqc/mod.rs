@@ -6,6 +6,7 @@ pub mod changes;
 pub mod drafts;
 pub mod import;
 pub mod register;
+pub mod workbook;
 
 use chrono::NaiveDate;
 use entity::cqc_locations::{self, CqcRating};
@@ -25,6 +26,12 @@ pub enum CqcError {
     NotFound,
     #[error("that change has been dealt with")]
     AlreadyResolved,
+    #[error("That listing is not at this location")]
+    NotAtLocation,
+    #[error("Nobody at {0} can be emailed: add a member to the organisation first")]
+    NobodyToInvite(String),
+    #[error("Only a new location's provider can be invited")]
+    NotNewLocation,
 }
 
 /// Like the council's 1–4 score: outstanding 4, good 3, requires improvement 2, inadequate 1.
@@ -118,13 +125,17 @@ impl CqcSummary {
     }
 }
 
-/// What Kith holds from CQC's register about a location, if any import listed it.
+/// What Kith holds from CQC's register about the location a listing names, if an import
+/// listed it. When the listing's organisation gave its CQC provider id, the location must be
+/// that provider's: a listing cannot borrow another provider's rating by naming its home.
 pub async fn summary(
     conn: &impl ConnectionTrait,
     location_id: &str,
+    organisation_provider_id: Option<&str>,
 ) -> Result<Option<CqcSummary>, DbErr> {
     Ok(cqc_locations::Entity::find_by_id(location_id.to_owned())
         .one(conn)
         .await?
+        .filter(|row| organisation_provider_id.is_none_or(|p| p == row.provider_id))
         .map(|row| CqcSummary::of(&row)))
 }

@@ -4,9 +4,7 @@
 //! are named.
 
 use std::collections::BTreeMap;
-use std::io::Cursor;
 
-use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use entity::cqc_locations::CqcRating;
 
@@ -14,11 +12,7 @@ use crate::domain::providers::profile::{parse_cqc_location_id, parse_cqc_provide
 
 /// Rows looked at for the header row.
 const HEADER_SEARCH_ROWS: usize = 30;
-/// The register lists about 50,000 active locations in England; anything far beyond is not
-/// the register.
-pub const MAX_ROWS: usize = 200_000;
-/// The sheet CQC puts the locations in (its workbook opens on a README sheet).
-const SHEET: &str = "HSCA_Active_Locations";
+use super::workbook::{self, MAX_ROWS};
 
 const LOCATION_ID: &str = "Location ID";
 const REQUIRED: [&str; 5] = [
@@ -114,61 +108,22 @@ fn yes(text: &str) -> bool {
     matches!(text.trim().to_lowercase().as_str(), "y" | "yes" | "true")
 }
 
-/// A cell as text; dates as ISO 8601 days, whole numbers without ".0".
-fn cell_text(cell: &Data) -> String {
-    match cell {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.trim().to_owned(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "Y" } else { "N" }.to_owned(),
-        Data::DateTime(d) => d
-            .as_datetime()
-            .map(|d| d.date().to_string())
-            .unwrap_or_default(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-    }
-}
-
 /// Reads the file's bytes: a workbook (ODS or XLSX, by content) or CSV text.
 pub fn read(bytes: &[u8]) -> Result<Register, String> {
     let rows = if bytes.starts_with(b"PK") {
-        workbook_rows(bytes)?
+        workbook::rows(bytes, |rows| header_at(rows).is_some())?
     } else {
         csv_rows(bytes)?
     };
     from_rows(rows)
 }
 
-fn workbook_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| {
-        "The file is not a spreadsheet Kith can read. Use the ODS, XLSX or CSV file from CQC's website"
-            .to_owned()
-    })?;
-    let mut names = book.sheet_names();
-    // CQC's own sheet first, then any other that has the header row.
-    names.sort_by_key(|n| n.replace(' ', "_") != SHEET);
-    for name in names {
-        let Ok(range) = book.worksheet_range(&name) else {
-            continue;
-        };
-        let rows: Vec<Vec<String>> = range
-            .rows()
-            .take(MAX_ROWS + HEADER_SEARCH_ROWS + 1)
-            .map(|row| row.iter().map(cell_text).collect())
-            .collect();
-        if header_at(&rows).is_some() {
-            return Ok(rows);
-        }
-    }
-    Err(format!(
-        "No sheet in the file has a \"{LOCATION_ID}\" column. Use CQC's \"care directory with filters\" file"
-    ))
-}
-
 fn csv_rows(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    let text = String::from_utf8_lossy(bytes);
+    // Saved from Excel, a CSV may be in Windows-1252 rather than UTF-8.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1252.decode(bytes).0,
+    };
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -303,7 +258,9 @@ fn location_of(c: &Columns, row: &[String]) -> Result<RegisteredLocation, String
     let id = c.get(row, LOCATION_ID);
     let location_id =
         parse_cqc_location_id(id).map_err(|_| format!("\"{id}\" is not a CQC location ID"))?;
-    let provider_id = parse_cqc_provider_id(c.get(row, "Provider ID")).unwrap_or_default();
+    let provider = c.get(row, "Provider ID");
+    let provider_id = parse_cqc_provider_id(provider)
+        .map_err(|_| format!("\"{provider}\" is not a CQC provider ID"))?;
     let text = |name: &str, max: usize| -> String { c.get(row, name).chars().take(max).collect() };
     let optional = |name: &str| Some(text(name, 300)).filter(|t| !t.is_empty());
     let mut key_questions = [None; 5];

@@ -318,9 +318,34 @@ async fn set_suspended(
     why: &str,
     suspend: bool,
 ) -> Result<(), ListingError> {
-    let why = reason(why)?;
     let txn = db.begin_write().await?;
-    let view = listings::load(&txn, id).await?;
+    set_suspended_in(&txn, actor, base_url, id, why, suspend).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Suspends a live listing inside the caller's write transaction (the CQC changes queue
+/// suspends and marks its change dealt with together).
+pub async fn suspend_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    base_url: &str,
+    id: ListingId,
+    why: &str,
+) -> Result<(), ListingError> {
+    set_suspended_in(txn, actor, base_url, id, why, true).await
+}
+
+async fn set_suspended_in(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    base_url: &str,
+    id: ListingId,
+    why: &str,
+    suspend: bool,
+) -> Result<(), ListingError> {
+    let why = reason(why)?;
+    let view = listings::load(txn, id).await?;
     if view.listing.status != ListingStatus::Approved {
         return Err(ListingError::NotLive);
     }
@@ -330,24 +355,24 @@ async fn set_suspended(
         _ => {}
     }
     let stored_reason = why.clone();
-    set_listing(&txn, &view.listing, |l| {
+    set_listing(txn, &view.listing, |l| {
         l.suspended_at = Set(suspend.then(Utc::now));
         l.suspended_reason = Set(suspend.then_some(stored_reason));
     })
     .await?;
     let link = format!("{base_url}{}", paths::provider_listing(id));
-    email_members(&txn, &view, |to, name| {
+    email_members(txn, &view, |to, name| {
         templates::listing_suspension(to, name, view.title(), suspend, &why, &link)
     })
     .await?;
-    search_changes::record(&txn, id).await?;
+    search_changes::record(txn, id).await?;
     let (action, from, to) = if suspend {
         (Action::ListingSuspended, "published", "suspended")
     } else {
         (Action::ListingUnsuspended, "suspended", "published")
     };
     audit::record(
-        &txn,
+        txn,
         actor,
         Event::new(action, "listing", id)
             .from(from)
@@ -355,7 +380,6 @@ async fn set_suspended(
             .reason(&why),
     )
     .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -423,7 +423,9 @@ pub async fn public_listing(
     };
     let modified = live.revision.decided_at.unwrap_or(view.listing.updated_at);
     let cqc = match &live.content.cqc_location_id {
-        Some(location) => crate::domain::cqc::summary(conn, location).await?,
+        Some(location) => {
+            crate::domain::cqc::summary(conn, location, view.org.cqc_provider_id.as_deref()).await?
+        }
         None => None,
     };
     Ok(Some(PublicListing {

@@ -344,7 +344,6 @@ fn contacts(listing_id: ListingId, p: &PublicListing, service_id: &str) -> Vec<C
         .collect()
 }
 
-/// The whole service, nested as `/services/{id}` returns it.
 /// The first line of the accreditations a CQC rating is written as; an import leaves such a
 /// line out (the importing directory takes ratings from the register itself).
 pub const CQC_RATING_LINE: &str = "CQC rating: ";
@@ -374,6 +373,7 @@ fn accreditations(p: &PublicListing) -> Option<String> {
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
+/// The whole service, nested as `/services/{id}` returns it.
 pub fn service(p: &PublicListing, terms: &Terms, base_url: &str) -> Service {
     let listing_id = p.listing.id;
     let c = &p.content;

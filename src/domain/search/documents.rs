@@ -120,8 +120,11 @@ pub async fn listing_doc(
             .iter()
             .any(|e| e.kind == kind && expiry_of(e, today) != Expiry::Lapsed)
     };
+    // A location the register no longer lists says nothing about the service now.
     let cqc = match &c.cqc_location_id {
-        Some(id) => crate::domain::cqc::summary(conn, id).await?,
+        Some(id) => crate::domain::cqc::summary(conn, id, view.org.cqc_provider_id.as_deref())
+            .await?
+            .filter(|s| !s.deregistered),
         None => None,
     };
     let in_category = |slug: &str| {
@@ -234,7 +237,7 @@ pub async fn listing_doc(
             .and_then(|s| s.beds)
             .and_then(|b| u32::try_from(b).ok()),
         places,
-        cqc: cqc.as_ref().filter(|s| !s.deregistered).and_then(|s| {
+        cqc: cqc.as_ref().and_then(|s| {
             s.rating.map(|rating| search_index::CqcRating {
                 rating: rating.as_str().to_owned(),
                 published: s.published_on.map(|d| d.to_string()),

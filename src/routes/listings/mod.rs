@@ -286,7 +286,7 @@ pub async fn preview(
     let latest = view.latest().ok_or(AppError::NotFound)?;
     let names = category_names(&state).await?;
     let name = name_of(&names);
-    let cqc = cqc_of(&state, &latest.content).await?;
+    let cqc = cqc_of(&state, &latest.content, view.org.cqc_provider_id.as_deref()).await?;
     Ok(listing_page::listing(
         &page,
         &ListingPage {
@@ -453,9 +453,10 @@ pub async fn archive(
 async fn cqc_of(
     state: &AppState,
     content: &crate::domain::listings::content::ListingContent,
+    organisation_provider_id: Option<&str>,
 ) -> AppResult<Option<crate::domain::cqc::CqcSummary>> {
     Ok(match &content.cqc_location_id {
-        Some(id) => crate::domain::cqc::summary(&state.db, id).await?,
+        Some(id) => crate::domain::cqc::summary(&state.db, id, organisation_provider_id).await?,
         None => None,
     })
 }

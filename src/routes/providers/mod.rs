@@ -190,9 +190,8 @@ pub struct LogoUpload {
 
 pub fn multipart_config() -> actix_multipart::form::MultipartFormConfig {
     actix_multipart::form::MultipartFormConfig::default()
-        // The CSRF check has already held each form to its own route's limit.
-        .total_limit(crate::auth::csrf::MAX_REGISTER_BYTES)
-        .memory_limit(crate::auth::csrf::MAX_REGISTER_BYTES)
+        .total_limit(crate::auth::csrf::MAX_MULTIPART_BYTES)
+        .memory_limit(crate::auth::csrf::MAX_MULTIPART_BYTES)
         .error_handler(|err, _req| match err {
             actix_multipart::MultipartError::Payload(_) => AppError::PayloadTooLarge.into(),
             _ => AppError::BadRequest(

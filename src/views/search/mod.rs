@@ -13,15 +13,15 @@ use crate::domain::cqc::rating_label;
 use crate::domain::dates::format_date;
 use crate::domain::listings::content::{DAYS, PriceUnit, format_pounds};
 use crate::domain::search::params::{BED_RANGES, PAGE_SIZE, RADIUS_CHOICES_MILES, SearchParams};
-use entity::cqc_locations::CqcRating;
-
-/// The type of support whose results bring up the care home filters.
-const CARE_HOMES: &str = "care-homes";
 use crate::paths;
 use crate::views::components::{pagination, total_pages};
 use crate::views::layout::layout;
 use crate::views::page::Page;
 use crate::views::plans::shortlists::save_button;
+use entity::cqc_locations::CqcRating;
+
+/// The type of support whose results bring up the care home filters.
+const CARE_HOMES: &str = "care-homes";
 
 /// One value of a facet: what the URL says, what people read, how many match.
 pub struct FacetOption {
