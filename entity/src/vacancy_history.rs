@@ -12,6 +12,8 @@ pub struct Model {
     pub listing_id: crate::listings::ListingId,
     pub kind: PlaceKind,
     pub places: i32,
+    /// The day those places are free from.
+    pub available_from: Date,
     pub district: String,
     pub recorded_at: DateTimeUtc,
 }

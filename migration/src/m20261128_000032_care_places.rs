@@ -33,6 +33,7 @@ enum VacancyHistory {
     ListingId,
     Kind,
     Places,
+    AvailableFrom,
     District,
     RecordedAt,
 }
@@ -134,6 +135,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(VacancyHistory::ListingId))
                     .col(string_len(VacancyHistory::Kind, 20))
                     .col(integer(VacancyHistory::Places))
+                    .col(date(VacancyHistory::AvailableFrom))
                     .col(string_len(VacancyHistory::District, 10))
                     .col(timestamp_with_time_zone(VacancyHistory::RecordedAt))
                     .to_owned(),

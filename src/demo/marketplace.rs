@@ -385,7 +385,11 @@ impl<'a> Marketplace<'a> {
         }
     }
 
-    async fn insert(
+    pub(super) fn category_id(&self, slug: &str) -> Option<i64> {
+        self.category_ids.get(slug).copied()
+    }
+
+    pub(super) async fn insert(
         &mut self,
         organisation_id: OrganisationId,
         plan: Plan,

@@ -2,6 +2,7 @@
 //! marketplace of some fifty more with a few hundred listings, so a newcomer can sign in and
 //! look around. Loaded automatically only into an empty embedded SQLite database.
 
+mod care_homes;
 mod conversations;
 mod demand;
 mod funding;
@@ -40,6 +41,8 @@ struct DemoAccount {
     organisation: Option<&'static DemoOrganisation<'static>>,
     /// The listings the organisation shows, in these states.
     listings: &'static [Plan],
+    /// Its care homes, with CQC ratings and places free.
+    homes: &'static [&'static care_homes::DemoHome],
 }
 
 /// A demo provider with a filled-in profile and its evidence.
@@ -107,6 +110,30 @@ const COMMUNITY_KITCHEN: DemoOrganisation<'static> = DemoOrganisation {
     areas: "M16",
 };
 
+const BROOK_HOUSE_CARE: DemoOrganisation<'static> = DemoOrganisation {
+    name: "Brook House Care",
+    kind: ProviderKind::RegisteredCareProvider,
+    cqc: Some("1-9100000101"),
+    status: OrganisationStatus::Approved,
+    description: "A family business running two care homes in Sale and Timperley since 1998.",
+    phone: "0161 496 0404",
+    email: "homes@brookhousecare.example",
+    address: Some(("Rifle Road, Sale", "M33 2LX")),
+    areas: "M33, WA15",
+};
+
+const WILLOW_BANK_HOMES: DemoOrganisation<'static> = DemoOrganisation {
+    name: "Willow Bank Homes",
+    kind: ProviderKind::RegisteredCareProvider,
+    cqc: Some("1-9100000102"),
+    status: OrganisationStatus::Approved,
+    description: "One care home in Urmston, with nursing and residential care for 36 people.",
+    phone: "0161 496 0505",
+    email: "office@willowbank.example",
+    address: Some(("Church Road, Urmston", "M41 9EJ")),
+    areas: "M41",
+};
+
 const DEMO_ACCOUNTS: &[DemoAccount] = &[
     DemoAccount {
         email: "admin@kith.example",
@@ -114,6 +141,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Admin],
         organisation: None,
         listings: &[],
+        homes: &[],
     },
     DemoAccount {
         email: "commissioner@kith.example",
@@ -121,6 +149,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Commissioner],
         organisation: None,
         listings: &[],
+        homes: &[],
     },
     DemoAccount {
         email: "checker@kith.example",
@@ -128,6 +157,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::QualityChecker],
         organisation: None,
         listings: &[],
+        homes: &[],
     },
     DemoAccount {
         email: "broker@kith.example",
@@ -135,6 +165,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Broker],
         organisation: None,
         listings: &[],
+        homes: &[],
     },
     DemoAccount {
         email: "budget.holder@kith.example",
@@ -142,6 +173,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::BudgetHolder],
         organisation: None,
         listings: &[],
+        homes: &[],
     },
     DemoAccount {
         email: "provider@kith.example",
@@ -154,6 +186,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
             Plan::Draft,
             Plan::Live,
         ],
+        homes: &[],
     },
     DemoAccount {
         email: "pa@kith.example",
@@ -161,6 +194,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Provider],
         organisation: Some(&KASIA),
         listings: &[Plan::Live, Plan::Live],
+        homes: &[],
     },
     DemoAccount {
         email: "care.agency@kith.example",
@@ -168,6 +202,23 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Provider],
         organisation: Some(&STRETFORD_CARE),
         listings: &[Plan::Live, Plan::Live, Plan::Submitted, Plan::Suspended],
+        homes: &[],
+    },
+    DemoAccount {
+        email: "nursing.home@kith.example",
+        name: "Helen Carter",
+        roles: &[Role::Provider],
+        organisation: Some(&BROOK_HOUSE_CARE),
+        listings: &[],
+        homes: &[&care_homes::BROOK_HOUSE, &care_homes::CEDAR_LODGE],
+    },
+    DemoAccount {
+        email: "care.home@kith.example",
+        name: "David Mensah",
+        roles: &[Role::Provider],
+        organisation: Some(&WILLOW_BANK_HOMES),
+        listings: &[],
+        homes: &[&care_homes::WILLOW_BANK],
     },
     DemoAccount {
         email: "kitchen@kith.example",
@@ -175,6 +226,7 @@ const DEMO_ACCOUNTS: &[DemoAccount] = &[
         roles: &[Role::Provider],
         organisation: Some(&COMMUNITY_KITCHEN),
         listings: &[Plan::Draft],
+        homes: &[],
     },
 ];
 
@@ -245,19 +297,22 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         }
         if let Some(org) = account.organisation {
             let id = seed_organisation(&txn, &actor, org, user_id).await?;
-            own.push((id, org, account.listings));
+            own.push((id, org, account.listings, account.homes));
         }
     }
     if let Some(admin_id) = admin_id {
         let mut market = Marketplace::new(&txn, &actor, &hash, admin_id).await?;
-        for (id, org, plans) in own {
+        for (id, org, plans, homes) in &own {
             let sector = org
                 .address
                 .map(|(_, postcode)| &postcode[..postcode.len() - 2])
                 .unwrap_or("M33 7");
             market
-                .seed_planned(id, org.name, org.kind, sector, plans)
+                .seed_planned(*id, org.name, org.kind, sector, plans)
                 .await?;
+            for home in *homes {
+                market.seed_care_home(*id, home).await?;
+            }
         }
         market.seed_providers().await?;
         tracing::info!(
@@ -267,11 +322,38 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
     }
     txn.commit().await?;
     if admin_id.is_some() {
+        let homes: Vec<(&care_homes::DemoHome, &str, &str)> = own
+            .iter()
+            .flat_map(|(_, org, _, homes)| {
+                homes
+                    .iter()
+                    .map(|home| (*home, org.cqc.unwrap_or_default(), org.name))
+            })
+            .collect();
+        let titles = demo_listing_ids(db).await?;
+        care_homes::seed_register_and_places(db, &homes, |title| titles.get(title).copied())
+            .await?;
         conversations::seed(db, base_url).await?;
         funding::seed(db, base_url).await?;
         demand::seed(db).await?;
     }
     Ok(())
+}
+
+/// The demo's listings by title (the care homes are looked up by theirs).
+async fn demo_listing_ids(
+    db: &DatabaseConnection,
+) -> anyhow::Result<std::collections::HashMap<String, entity::listings::ListingId>> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(entity::listings::ListingId, String)> =
+        entity::listing_revisions::Entity::find()
+            .select_only()
+            .column(entity::listing_revisions::Column::ListingId)
+            .column(entity::listing_revisions::Column::Title)
+            .into_tuple()
+            .all(db)
+            .await?;
+    Ok(rows.into_iter().map(|(id, title)| (title, id)).collect())
 }
 
 /// A verified provider account for a demo organisation's owner.

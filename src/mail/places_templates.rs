@@ -76,7 +76,7 @@ pub fn placement_confirmed(to: &str, name: &str, listing: &str, link: &str) -> O
         name,
         &[
             Block::Para(format!(
-                "The broker has accepted your offer of a place at {listing}. Kith has taken one place off the numbers it shows."
+                "The broker has accepted your offer of a place at {listing}. If Kith showed places of that kind there, it has taken one off; check the numbers are right."
             )),
             Block::Link("See the placement".into(), link.into()),
         ],
@@ -90,7 +90,7 @@ pub fn placement_closed(to: &str, name: &str, listing: &str, link: &str) -> Outg
         name,
         &[
             Block::Para(format!(
-                "The broker has closed their placement request to {listing}: they found a place elsewhere or no longer need one. Thank you for answering."
+                "The broker has closed their placement request to {listing}: they found a place elsewhere or no longer need one. Thank you."
             )),
             Block::Link("See the request".into(), link.into()),
         ],

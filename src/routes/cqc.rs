@@ -5,10 +5,8 @@ use actix_multipart::Multipart;
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use entity::cqc_imports;
 use entity::listings::ListingId;
 use futures_util::StreamExt;
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 
 use crate::auth::csrf::{MAX_FORM_BYTES, MAX_REGISTER_BYTES};
 use crate::domain::categories;
@@ -50,11 +48,7 @@ async fn cqc_page(
     report: Option<&import::ImportReport>,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
-    let imports = cqc_imports::Entity::find()
-        .order_by_desc(cqc_imports::Column::Id)
-        .limit(IMPORTS_SHOWN)
-        .all(&state.db)
-        .await?;
+    let imports = import::recent(&state.db, IMPORTS_SHOWN).await?;
     let local_authority = &state.settings.council_local_authority;
     let unlisted = drafts::unlisted_in_area(&state.db, local_authority)
         .await?

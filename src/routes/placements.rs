@@ -25,9 +25,11 @@ impl From<PlacementError> for AppError {
             PlacementError::Listing(e) => e.into(),
             PlacementError::Client(e) => e.into(),
             PlacementError::NotFound => AppError::NotFound,
-            PlacementError::NoPlace(..) | PlacementError::Closed | PlacementError::WrongStage => {
-                AppError::Conflict(err.to_string())
-            }
+            PlacementError::NoPlace(..)
+            | PlacementError::Closed
+            | PlacementError::WrongStage
+            | PlacementError::OfferChanged
+            | PlacementError::NotListed => AppError::Conflict(err.to_string()),
         }
     }
 }
@@ -113,6 +115,11 @@ pub async fn send(
             );
             form_page(&page, &state, (client_id, client_name), &form, &errors).await
         }
+        Err(PlacementError::NotListed) => {
+            let mut errors = FieldErrors::default();
+            errors.add("listing", PlacementError::NotListed.to_string());
+            form_page(&page, &state, (client_id, client_name), &form, &errors).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -148,27 +155,43 @@ pub struct ConfirmPath {
     offer: i64,
 }
 
+#[derive(serde::Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    seen: String,
+}
+
 pub async fn confirm(
     state: web::Data<AppState>,
     session: Session,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
     path: web::Path<ConfirmPath>,
+    form: web::Form<ConfirmForm>,
 ) -> AppResult<HttpResponse> {
-    placements::confirm(
+    let confirmed = placements::confirm(
         &state.db,
         &actor,
         &state.base_url,
         user.id,
-        path.id,
-        path.offer,
+        (path.id, path.offer),
+        &form.seen,
     )
-    .await?;
-    state.wake_indexer();
-    set_flash(
-        &session,
-        "Placement confirmed. The other homes have been told.",
-    );
+    .await;
+    match confirmed {
+        Ok(()) => {
+            state.wake_indexer();
+            set_flash(
+                &session,
+                "Placement confirmed. The other homes have been told.",
+            );
+        }
+        // Show the page again with what the homes say now.
+        Err(PlacementError::OfferChanged) => {
+            set_flash(&session, &PlacementError::OfferChanged.to_string());
+        }
+        Err(err) => return Err(err.into()),
+    }
     Ok(see_other(&paths::placement(path.id)))
 }
 
@@ -205,6 +228,11 @@ async fn provider_page(
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
     let home = placements::for_home(&state.db, user.id, id).await?;
+    if !errors.is_empty()
+        && home.request.status != entity::placement_requests::PlacementStatus::Open
+    {
+        return Err(PlacementError::Closed.into());
+    }
     Ok(html_page(
         form_status(errors),
         view::provider_show(page, &home, typed, errors),
@@ -233,8 +261,15 @@ async fn answered(
         Answer::Decline(_) => "Request declined. The broker has been told.",
         Answer::Offer(_) => "Offer sent to the broker.",
     };
-    placements::answer(&state.db, actor, &state.base_url, user.id, id, answer).await?;
-    set_flash(session, said);
+    let assess = answer == Answer::Assess;
+    match placements::answer(&state.db, actor, &state.base_url, user.id, id, answer).await {
+        Ok(()) => set_flash(session, said),
+        // A second click on "Agree to assess" (or another member's first): already done.
+        Err(PlacementError::WrongStage) if assess => {
+            set_flash(session, "Someone has already answered this request");
+        }
+        Err(err) => return Err(err.into()),
+    }
     Ok(see_other(&paths::provider_placement(id)))
 }
 

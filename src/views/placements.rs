@@ -11,7 +11,9 @@ use crate::domain::dates::format_date;
 use crate::domain::placements::form::{
     MAX_ANSWER_CHARS, MAX_HOMES, MAX_NEEDS_CHARS, RequestForm, funding_label,
 };
-use crate::domain::placements::{ForHome, RequestView, request_status_label, status_label};
+use crate::domain::placements::{
+    ForHome, RequestView, offer_version, request_status_label, status_label,
+};
 use crate::domain::vacancies::overview::WithPlaces;
 use crate::domain::vacancies::{kind_label, places_phrase};
 use crate::domain::validation::FieldErrors;
@@ -74,7 +76,7 @@ pub fn new_form(
             a href=(paths::places()) class="govuk-back-link" { "Places free" }
             (error_summary(errors))
             h1 class="govuk-heading-l" { (heading) }
-            p class="govuk-body" { "The homes you choose read what the person needs, the start date and the funding. They see " (client.1) "’s name only once they agree to assess. You choose one offer; the others are told the request has closed." }
+            p class="govuk-body" { "The homes you choose read what the person needs, the start date, the funding and the postcode district they live in. They see " (client.1) "’s name only once they agree to assess. You choose one offer; the others are told the request has closed." }
             form method="post" action=(paths::placements_new()) novalidate {
                 (csrf_field(&page.csrf()))
                 input type="hidden" name="client" value=(client.0);
@@ -97,16 +99,16 @@ pub fn new_form(
                         @if let Some(message) = listing_error {
                             p id="listing-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (message) }
                         }
-                        @if homes.is_empty() { p class="govuk-body" { "No home says it has places free at the moment." } }
+                        @if homes.is_empty() { p class="govuk-body" id="listing" { "No home says it has places free at the moment." } }
                         div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
                             @for (i, h) in homes.iter().enumerate() {
                                 @let id = if i == 0 { "listing".to_owned() } else { format!("listing-{}", i + 1) };
                                 @let value = h.listing_id.to_string();
                                 div class="govuk-checkboxes__item" {
                                     input class="govuk-checkboxes__input" id=(id) name="listing" type="checkbox" value=(value)
-                                        checked[form.listings.contains(&value)] aria-describedby={ (id) "-hint" };
+                                        checked[form.listings.contains(&value)] aria-describedby={ (id) "-item-hint" };
                                     label class="govuk-label govuk-checkboxes__label" for=(id) { (h.title) }
-                                    div id={ (id) "-hint" } class="govuk-hint govuk-checkboxes__hint" {
+                                    div id={ (id) "-item-hint" } class="govuk-hint govuk-checkboxes__hint" {
                                         (h.district) " · "
                                         @for (j, (kind, n, _, _)) in h.places.iter().enumerate() { @if j > 0 { ", " } (places_phrase(*kind, *n)) }
                                         @if let Some(r) = h.cqc { " · CQC: " (rating_label(r)) }
@@ -171,10 +173,11 @@ pub fn show(page: &Page, view: &RequestView) -> Markup {
                     h3 class="govuk-heading-s govuk-!-margin-bottom-1" { a class="govuk-link" href=(paths::listing(o.offer.listing_id)) { (o.listing_title) } }
                     p class="govuk-body-s govuk-!-margin-bottom-1" { (o.organisation) " " (status_tag(o.offer.status)) }
                     @if let Some(reason) = &o.offer.decline_reason { p class="govuk-body kith-pre-line" { strong { "Reason: " } (reason) } }
-                    @if let Some(details) = &o.offer.offer_details { p class="govuk-body kith-pre-line" { strong { "Their offer: " } (details) } }
+                    @if let Some(details) = o.offer.offer_details.as_ref().filter(|_| o.offer.status != OfferStatus::Declined) { p class="govuk-body kith-pre-line" { strong { "Their offer: " } (details) } }
                     @if r.status == PlacementStatus::Open && o.offer.status == OfferStatus::Offered {
                         form method="post" action=(paths::placement_offer_confirm(r.id, o.offer.id)) novalidate {
                             (csrf_field(&csrf))
+                            input type="hidden" name="seen" value=(offer_version(&o.offer));
                             button type="submit" class="govuk-button" data-module="govuk-button" {
                                 "Confirm this placement" span class="govuk-visually-hidden" { " at " (o.listing_title) }
                             }

@@ -51,10 +51,10 @@ pub fn form(
                 @for (kind, input) in &form.kinds {
                     @let (places, from, funding) = fields(*kind);
                     @let funding_error = errors.get(funding);
-                    fieldset class="govuk-fieldset govuk-!-margin-bottom-6" {
-                        legend class="govuk-fieldset__legend govuk-fieldset__legend--m" { (kind_label(*kind)) }
+                    div class="govuk-!-margin-bottom-6" {
+                        h2 class="govuk-heading-m" { (kind_label(*kind)) }
                         div class={ "govuk-form-group" @if errors.get(places).is_some() { " govuk-form-group--error" } } {
-                            label class="govuk-label" for=(places) { "Places free" }
+                            label class="govuk-label" for=(places) { "Places free" span class="govuk-visually-hidden" { ": " (kind_label(*kind).to_lowercase()) } }
                             @if let Some(message) = errors.get(places) {
                                 p id={ (places) "-error" } class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (message) }
                             }
@@ -87,9 +87,9 @@ pub fn form(
                 (textarea_with(&TextArea {
                     name: "notes",
                     id: "notes",
-                    label: "Anything people should know (optional)",
+                    label: "Anything brokers should know (optional)",
                     value: &form.notes,
-                    hint: Some("For example, “ground floor room with en-suite”. Do not name anyone."),
+                    hint: Some("Brokers and the council read this, not the public. For example, “ground floor room with en-suite”. Do not name anyone."),
                     rows: 3,
                     max_chars: Some(MAX_NOTES_CHARS),
                 }, errors))
@@ -128,7 +128,6 @@ pub fn on_listing(
                             }
                         }
                     }
-                    @if let Some(notes) = with_places.iter().find_map(|v| v.notes.as_deref()) { p class="govuk-body" { (notes) } }
                 }
                 p class="govuk-body-s kith-secondary-text" {
                     "Updated " (format_uk_date(&updated))
@@ -216,6 +215,7 @@ pub fn overview(
                                 (places_phrase(*kind, *n)) " " (from_words(*from, today))
                             }
                         }
+                        @if let Some(notes) = &h.notes { p class="govuk-body-s" { "The provider says: " (notes) } }
                         p class="govuk-body-s kith-secondary-text" {
                             "Updated " (format_uk_date(&h.updated_at))
                             @if h.stale { " " (tag("May be out of date", Some("yellow"))) }

@@ -16,6 +16,15 @@ use crate::helpers::fixtures::category_id;
 use crate::helpers::{Browser, TestApp, location, spawn_app};
 use crate::search::{api, ids, publish, wait_for};
 
+/// The offer version the broker's confirm button carries.
+fn seen_version(page: &str) -> String {
+    page.split("name=\"seen\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a confirm button")
+        .to_owned()
+}
+
 /// An approved organisation with one published nursing home.
 async fn nursing_home(
     app: &TestApp,
@@ -379,11 +388,32 @@ async fn a_broker_places_a_client_and_only_the_two_sides_see_it() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = broker
+    // The home changes its offer after the broker opened the page: the old one is not
+    // confirmed unread.
+    let seen = seen_version(&broker.get_text(&request_path).await.1);
+    let res = elm
         .post_form(
-            &format!("/placements/{request_id}/offers/{elm_offer}/confirm"),
-            &[],
+            &format!("{offer_path}/offer"),
+            &[(
+                "details",
+                "Ground floor room, £1,040 a week, from 2 January",
+            )],
         )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let confirm = format!("/placements/{request_id}/offers/{elm_offer}/confirm");
+    let res = broker.post_form(&confirm, &[("seen", &seen)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, page) = broker.get_text(&request_path).await;
+    assert!(page.contains("The home changed its offer") && page.contains("£1,040 a week"));
+    let request = placement_requests::Entity::find_by_id(request_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(request.status, PlacementStatus::Open);
+    let res = broker
+        .post_form(&confirm, &[("seen", &seen_version(&page))])
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     app.wait_for_mail(&elm_email, "Placement confirmed at Elm Court")
@@ -429,4 +459,125 @@ async fn a_broker_places_a_client_and_only_the_two_sides_see_it() {
     assert_eq!(elm.get("/places").await.status(), StatusCode::FORBIDDEN);
     let found = ids(&api(&app.browser(), "places=yes&nursing=yes").await);
     assert!(found.contains(&elm_listing));
+}
+
+#[tokio::test]
+async fn closing_a_case_closes_its_requests_and_erasing_the_client_leaves_no_words() {
+    let app = spawn_app().await;
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let (elm, elm_email, elm_listing) = nursing_home(&app, &admin, "Elm Court", "M33 4RZ").await;
+    let res = set_places(
+        &elm,
+        elm_listing,
+        &[("places-nursing", "1"), ("funding-nursing", "top_up")],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (broker, _) = app.signed_in_as(Role::Broker).await;
+    let mut requests = Vec::new();
+    for name in ["Mr Aldous Pemberton-Quist", "Mrs Philippa Ravensworth"] {
+        let res = broker
+            .post_form(
+                "/broker/clients",
+                &[
+                    ("name", name),
+                    ("postcode_sector", "m33 4"),
+                    ("needs", "Nursing care"),
+                    ("contact_preference", "via_broker"),
+                    ("contact_details", ""),
+                ],
+            )
+            .await;
+        let client: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+        let next_year = (Utc::now().date_naive().year_ce().1 + 1).to_string();
+        let needs = format!("Needs hoisting; the notes of {name}");
+        let res = broker
+            .post_form(
+                "/placements/new",
+                &[
+                    ("client", &client.to_string()),
+                    ("kind", "nursing"),
+                    ("needs", &needs),
+                    ("start-day", "1"),
+                    ("start-month", "1"),
+                    ("start-year", &next_year),
+                    ("funding", "top_up"),
+                    ("listing", &elm_listing.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let id: i64 = location(&res).rsplit('/').next().unwrap().parse().unwrap();
+        requests.push((client, id, needs));
+    }
+    app.wait_for_mail(&elm_email, "Placement request for Elm Court")
+        .await;
+    let offers = entity::placement_offers::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    // The home declines the second with words about the person.
+    let second = offers
+        .iter()
+        .find(|o| o.request_id == requests[1].1)
+        .unwrap();
+    let reason = "Mrs Ravensworth's hoist needs are beyond our staffing";
+    let res = elm
+        .post_form(
+            &format!("/provider/placements/{}/decline", second.id),
+            &[("reason", reason)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Closing the first client's case withdraws their open request.
+    let (first_client, first_request, _) = &requests[0];
+    let res = broker
+        .post_form(&format!("/broker/clients/{first_client}/close"), &[])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let first = placement_requests::Entity::find_by_id(*first_request)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.status, PlacementStatus::Withdrawn);
+    let first_offer = offers
+        .iter()
+        .find(|o| o.request_id == *first_request)
+        .unwrap();
+    let res = elm
+        .post_form(
+            &format!("/provider/placements/{}/assess", first_offer.id),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "a closed request is not answered"
+    );
+
+    // Erasing the second client removes the needs and the home's words, audit reasons too.
+    let (second_client, second_request, second_needs) = &requests[1];
+    let res = admin
+        .post_form(
+            &format!("/admin/clients/{second_client}/erase"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let left = crate::privacy::traces(&app, &[second_needs.as_str(), reason, "Ravensworth"]).await;
+    assert!(left.is_empty(), "traces left: {left:#?}");
+    let erased = placement_requests::Entity::find_by_id(*second_request)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(erased.anonymised_at.is_some());
+    assert_eq!(
+        erased.kind,
+        PlaceKind::Nursing,
+        "what the figures count stays"
+    );
 }

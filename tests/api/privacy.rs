@@ -353,7 +353,7 @@ fn every_file(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
 
 /// Where any of `needles` is still found: in a table's rows or a file's bytes (as written,
 /// and lowercased as a search index keeps words).
-async fn traces(app: &TestApp, needles: &[&str]) -> Vec<String> {
+pub(crate) async fn traces(app: &TestApp, needles: &[&str]) -> Vec<String> {
     let mut found = Vec::new();
     for (table, row) in every_row(app).await {
         for needle in needles {

@@ -114,6 +114,18 @@ pub async fn listings_by_location(
     Ok(by_location)
 }
 
+/// The most recent imports, newest first.
+pub async fn recent(
+    conn: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<cqc_imports::Model>, DbErr> {
+    cqc_imports::Entity::find()
+        .order_by_desc(cqc_imports::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+}
+
 /// CQC provider ids of the organisations Kith knows.
 async fn known_providers(conn: &impl ConnectionTrait) -> Result<BTreeSet<String>, DbErr> {
     let ids: Vec<Option<String>> = provider_organisations::Entity::find()

@@ -45,6 +45,12 @@ pub enum PlacementError {
     Closed,
     #[error("That cannot be done at this stage")]
     WrongStage,
+    #[error(
+        "The home changed its offer after you opened the page: read it again before you confirm"
+    )]
+    OfferChanged,
+    #[error("One of the homes you chose is no longer listed: choose again")]
+    NotListed,
 }
 
 pub fn status_label(status: OfferStatus) -> &'static str {
@@ -117,9 +123,9 @@ pub async fn send(
     let client = acting.client.as_ref().ok_or(PlacementError::NotFound)?;
     let mut homes = Vec::new();
     for id in &new.listings {
-        let listing = listings::public_listing(&txn, *id)
-            .await?
-            .ok_or(PlacementError::Listing(ListingError::NotFound))?;
+        let Some(listing) = listings::public_listing(&txn, *id).await? else {
+            return Err(PlacementError::NotListed);
+        };
         let has_place = vacancies::of_listing(&txn, *id)
             .await?
             .iter()
@@ -463,11 +469,13 @@ pub async fn confirm(
     actor: &Actor,
     base_url: &str,
     broker: UserId,
-    request_id: i64,
-    offer_id: i64,
+    (request_id, offer_id): (i64, i64),
+    seen: &str,
 ) -> Result<(), PlacementError> {
     let txn = db.begin_write().await?;
     let view = for_broker(&txn, broker, request_id).await?;
+    // The case must still be open.
+    clients::act_for(&txn, broker, view.request.client_id).await?;
     if view.request.status != PlacementStatus::Open {
         return Err(PlacementError::Closed);
     }
@@ -478,6 +486,9 @@ pub async fn confirm(
         .ok_or(PlacementError::NotFound)?;
     if chosen.offer.status != OfferStatus::Offered {
         return Err(PlacementError::WrongStage);
+    }
+    if offer_version(&chosen.offer) != seen {
+        return Err(PlacementError::OfferChanged);
     }
     let now = Utc::now();
     let settled = placement_requests::Entity::update_many()
@@ -504,7 +515,10 @@ pub async fn confirm(
         } else {
             OfferStatus::Closed
         };
-        set_status(&txn, &o.offer, to, now).await?;
+        if !set_status(&txn, &o.offer, to, now).await? {
+            // The home answered in the meantime: look again.
+            return Err(PlacementError::OfferChanged);
+        }
         let link = format!("{base_url}{}", paths::provider_placement(o.offer.id));
         email_home(&txn, o.offer.organisation_id, |email, name| {
             if to == OfferStatus::Confirmed {
@@ -532,17 +546,33 @@ pub async fn confirm(
     Ok(())
 }
 
+/// Moves an offer on from the status it was read in; `false` when it had moved already.
 async fn set_status(
     conn: &impl ConnectionTrait,
     offer: &placement_offers::Model,
     to: OfferStatus,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    let mut row: placement_offers::ActiveModel = offer.clone().into();
-    row.status = Set(to);
-    row.updated_at = Set(now);
-    row.update(conn).await?;
-    Ok(())
+) -> Result<bool, DbErr> {
+    let done = placement_offers::Entity::update_many()
+        .col_expr(
+            placement_offers::Column::Status,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .col_expr(
+            placement_offers::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(placement_offers::Column::Id.eq(offer.id))
+        .filter(placement_offers::Column::Status.eq(offer.status))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// What the broker saw of an offer, carried by the confirm button: an offer changed since
+/// is not confirmed unread.
+pub fn offer_version(offer: &placement_offers::Model) -> String {
+    offer.updated_at.timestamp_micros().to_string()
 }
 
 /// The broker takes an open request back; every home still answering is told.
@@ -559,16 +589,30 @@ pub async fn withdraw(
         return Err(PlacementError::Closed);
     }
     let now = Utc::now();
-    let mut row: placement_requests::ActiveModel = view.request.clone().into();
-    row.status = Set(PlacementStatus::Withdrawn);
-    row.closed_at = Set(Some(now));
-    row.update(&txn).await?;
+    let withdrawn = placement_requests::Entity::update_many()
+        .col_expr(
+            placement_requests::Column::Status,
+            sea_orm::sea_query::Expr::value(PlacementStatus::Withdrawn.as_str()),
+        )
+        .col_expr(
+            placement_requests::Column::ClosedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(placement_requests::Column::Id.eq(request_id))
+        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
+        .exec(&txn)
+        .await?;
+    if withdrawn.rows_affected == 0 {
+        return Err(PlacementError::Closed);
+    }
     for o in view
         .offers
         .iter()
         .filter(|o| o.offer.status != OfferStatus::Declined)
     {
-        set_status(&txn, &o.offer, OfferStatus::Closed, now).await?;
+        if !set_status(&txn, &o.offer, OfferStatus::Closed, now).await? {
+            return Err(PlacementError::OfferChanged);
+        }
         let link = format!("{base_url}{}", paths::provider_placement(o.offer.id));
         email_home(&txn, o.offer.organisation_id, |email, name| {
             templates::placement_closed(email, name, &o.listing_title, &link)
@@ -585,6 +629,55 @@ pub async fn withdraw(
     )
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a client's open requests when their case closes; each home still answering
+/// sees its part closed.
+pub async fn close_for_client(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    client_id: i64,
+) -> Result<(), DbErr> {
+    let open = placement_requests::Entity::find()
+        .filter(placement_requests::Column::ClientId.eq(client_id))
+        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
+        .all(conn)
+        .await?;
+    let now = Utc::now();
+    for request in open {
+        let id = request.id;
+        let mut row: placement_requests::ActiveModel = request.into();
+        row.status = Set(PlacementStatus::Withdrawn);
+        row.closed_at = Set(Some(now));
+        row.update(conn).await?;
+        placement_offers::Entity::update_many()
+            .col_expr(
+                placement_offers::Column::Status,
+                sea_orm::sea_query::Expr::value(OfferStatus::Closed.as_str()),
+            )
+            .col_expr(
+                placement_offers::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(placement_offers::Column::RequestId.eq(id))
+            .filter(placement_offers::Column::Status.is_in([
+                OfferStatus::Sent,
+                OfferStatus::Assessing,
+                OfferStatus::Offered,
+            ]))
+            .exec(conn)
+            .await?;
+        audit::record(
+            conn,
+            actor,
+            Event::new(Action::PlacementWithdrawn, "placement_request", id)
+                .from(PlacementStatus::Open.as_str())
+                .to(PlacementStatus::Withdrawn.as_str())
+                .detail(format!("client {client_id}'s case closed")),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -382,6 +382,10 @@ pub async fn set_closed(
         Event::new(action, "client", client_id).from(was).to(to),
     )
     .await?;
+    if closed {
+        // Nobody is left to confirm a place: the homes see their requests closed.
+        crate::domain::placements::close_for_client(&txn, actor, client_id).await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -910,6 +910,23 @@ pub(super) async fn scrub_placements(txn: &DatabaseTransaction, ids: &[i64]) -> 
             .exec(txn)
             .await?;
     }
+    // The homes' words were kept with the audit entries too.
+    let offers: Vec<i64> = placement_offers::Entity::find()
+        .select_only()
+        .column(placement_offers::Column::Id)
+        .filter(placement_offers::Column::RequestId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    for chunk in offers.chunks(500) {
+        forget_reasons(
+            txn,
+            audit_log::Column::SubjectType
+                .eq("placement_offer")
+                .and(audit_log::Column::SubjectId.is_in(chunk.iter().map(|id| id.to_string()))),
+        )
+        .await?;
+    }
     placement_offers::Entity::update_many()
         .col_expr(
             placement_offers::Column::Status,

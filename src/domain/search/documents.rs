@@ -135,8 +135,21 @@ pub async fn listing_doc(
                 .is_some_and(|c| c.path.rsplit('/').next() == Some(slug))
         })
     };
-    let places = crate::domain::vacancies::of_listing(conn, listing_id).await?;
-    let places = places.iter().map(|v| v.updated_at).min().map(|updated| {
+    // Only services that can have places say so (a home that became a day club does not).
+    let places = if crate::domain::vacancies::offers_places(
+        c.category_ids.iter().filter_map(|id| categories.path(*id)),
+    ) {
+        crate::domain::vacancies::of_listing(conn, listing_id).await?
+    } else {
+        Vec::new()
+    };
+    let said = places
+        .iter()
+        .filter(|v| v.places > 0)
+        .map(|v| v.updated_at)
+        .min()
+        .or_else(|| places.iter().map(|v| v.updated_at).max());
+    let places = said.map(|updated| {
         let free = crate::domain::vacancies::free_now(&places, today);
         let later: Vec<_> = places
             .iter()
@@ -156,7 +169,7 @@ pub async fn listing_doc(
         search_index::Places {
             free_now: !free.is_empty(),
             summary: if words.is_empty() {
-                "No places free".to_owned()
+                crate::domain::vacancies::NONE_FREE.to_owned()
             } else {
                 words.join(", ")
             },

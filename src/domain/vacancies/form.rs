@@ -109,7 +109,6 @@ impl VacancyForm {
     /// Every kind as saved: a blank number is none; a blank date is today.
     pub fn parse(&self, today: NaiveDate) -> Result<Vec<NewVacancy>, FieldErrors> {
         let mut e = FieldErrors::default();
-        let notes = optional_text(&mut e, "notes", &self.notes, MAX_NOTES_CHARS, "Notes");
         let mut out = Vec::new();
         for (kind, input) in &self.kinds {
             let (places_field, from_field, funding_field) = fields(*kind);
@@ -170,9 +169,14 @@ impl VacancyForm {
                     places,
                     available_from,
                     funding,
-                    notes: notes.clone(),
+                    notes: None,
                 });
             }
+        }
+        // Last on the form, so last in the error summary.
+        let notes = optional_text(&mut e, "notes", &self.notes, MAX_NOTES_CHARS, "Notes");
+        for v in &mut out {
+            v.notes.clone_from(&notes);
         }
         if e.is_empty() { Ok(out) } else { Err(e) }
     }

@@ -28,6 +28,9 @@ use form::NewVacancy;
 /// Numbers older than this are shown as possibly out of date, and the provider reminded.
 pub const STALE_AFTER_DAYS: i64 = 7;
 
+/// What a listing whose provider says it has no places shows.
+pub const NONE_FREE: &str = "No places free";
+
 /// The types of support (category slugs) whose listings can say they have places.
 pub const PLACE_CATEGORIES: [&str; 5] = [
     "care-homes",
@@ -152,23 +155,36 @@ pub async fn save(
             reminded_at: Set(None),
         };
         let old = before.get(&entry.kind);
-        if old.is_some() {
-            vacancies::Entity::update(row).exec(&txn).await?;
-        } else {
-            vacancies::Entity::insert(row)
-                .exec_without_returning(&txn)
-                .await?;
-        }
-        if old.is_none_or(|o| o.places != entry.places) {
-            record_history(
-                &txn,
-                listing_id,
-                &view.listing.market_district,
-                entry.kind,
-                entry.places,
-                now,
+        // Insert or replace: two members saving at once never clash on the key.
+        vacancies::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([
+                    vacancies::Column::ListingId,
+                    vacancies::Column::Kind,
+                ])
+                .update_columns([
+                    vacancies::Column::Places,
+                    vacancies::Column::AvailableFrom,
+                    vacancies::Column::Funding,
+                    vacancies::Column::Notes,
+                    vacancies::Column::UpdatedAt,
+                    vacancies::Column::UpdatedByUserId,
+                    vacancies::Column::RemindedAt,
+                ])
+                .to_owned(),
             )
+            .exec_without_returning(&txn)
             .await?;
+        if old.is_none_or(|o| o.places != entry.places || o.available_from != entry.available_from)
+        {
+            let history = HistoryEntry {
+                listing_id,
+                district: &view.listing.market_district,
+                kind: entry.kind,
+                places: entry.places,
+                available_from: entry.available_from,
+            };
+            record_history(&txn, history, now).await?;
             changed.push(places_phrase(entry.kind, entry.places));
         }
     }
@@ -189,18 +205,32 @@ pub async fn save(
     Ok(())
 }
 
+/// A change to a listing's places of one kind, as the market analysis reads it.
+pub(crate) struct HistoryEntry<'a> {
+    pub listing_id: ListingId,
+    pub district: &'a str,
+    pub kind: PlaceKind,
+    pub places: i32,
+    pub available_from: NaiveDate,
+}
+
 pub(crate) async fn record_history(
     conn: &impl ConnectionTrait,
-    listing_id: ListingId,
-    district: &str,
-    kind: PlaceKind,
-    places: i32,
+    entry: HistoryEntry<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    let HistoryEntry {
+        listing_id,
+        district,
+        kind,
+        places,
+        available_from,
+    } = entry;
     vacancy_history::Entity::insert(vacancy_history::ActiveModel {
         listing_id: Set(listing_id),
         kind: Set(kind),
         places: Set(places),
+        available_from: Set(available_from),
         district: Set(district.chars().take(10).collect()),
         recorded_at: Set(now),
         ..Default::default()
@@ -211,32 +241,51 @@ pub(crate) async fn record_history(
 }
 
 /// One place of `kind` taken (a confirmed placement): the number goes down by one, if the
-/// provider had said there was one.
+/// provider had said there was one (whether it did is returned).
 pub(crate) async fn take_one(
     conn: &impl ConnectionTrait,
     listing_id: ListingId,
     kind: PlaceKind,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
+) -> Result<bool, DbErr> {
+    // One statement, so two confirmations at once take two places.
+    let taken = vacancies::Entity::update_many()
+        .col_expr(
+            vacancies::Column::Places,
+            sea_orm::sea_query::ExprTrait::sub(
+                sea_orm::sea_query::Expr::col(vacancies::Column::Places),
+                1,
+            ),
+        )
+        .filter(vacancies::Column::ListingId.eq(listing_id))
+        .filter(vacancies::Column::Kind.eq(kind))
+        .filter(vacancies::Column::Places.gt(0))
+        .exec(conn)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Ok(false);
+    }
     let Some(row) = vacancies::Entity::find_by_id((listing_id, kind))
         .one(conn)
         .await?
-        .filter(|v| v.places > 0)
     else {
-        return Ok(());
+        return Ok(true);
     };
-    let places = row.places - 1;
     let district = listing_rows::Entity::find_by_id(listing_id)
         .one(conn)
         .await?
         .map(|l| l.market_district)
         .unwrap_or_default();
-    let mut active: vacancies::ActiveModel = row.into();
-    active.places = Set(places);
-    vacancies::Entity::update(active).exec(conn).await?;
-    record_history(conn, listing_id, &district, kind, places, now).await?;
+    let history = HistoryEntry {
+        listing_id,
+        district: &district,
+        kind,
+        places: row.places,
+        available_from: row.available_from,
+    };
+    record_history(conn, history, now).await?;
     search_changes::record(conn, listing_id).await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Emails the members of providers whose places are more than a week old, once per update,

@@ -2,11 +2,11 @@
 //! district and kind of place, the homes that have them, and over a period the supply
 //! pressure in each district (places free on average against placement requests made).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::cqc_locations::CqcRating;
-use entity::listings::ListingId;
+use entity::listings::{self as listing_rows, ListingId, ListingStatus};
 use entity::placement_offers::{self, OfferStatus};
 use entity::placement_requests::{self, PlacementStatus};
 use entity::vacancies::{self, PlaceKind, VacancyFunding};
@@ -28,6 +28,8 @@ pub struct WithPlaces {
     pub updated_at: DateTime<Utc>,
     pub stale: bool,
     pub cqc: Option<CqcRating>,
+    /// What the provider says brokers should know.
+    pub notes: Option<String>,
 }
 
 /// Places free now, by district and kind, and the homes that have any.
@@ -84,6 +86,7 @@ pub async fn places_now(
             updated_at,
             stale: is_stale(updated_at, now),
             cqc: listing.cqc.as_ref().and_then(|c| c.rating),
+            notes: rows.iter().find_map(|r| r.notes.clone()),
         });
     }
     out.homes
@@ -121,31 +124,46 @@ pub async fn pressure(
     district: Option<&str>,
 ) -> Result<Vec<Pressure>, DbErr> {
     let mut rows: BTreeMap<String, Pressure> = BTreeMap::new();
-    // Replay the history: the last number said for each (listing, kind) at each week's end.
+    // Replay the history: the last number said for each (listing, kind) at the end of each
+    // week of the period and at its end, counting places already free by then, at listings
+    // the public can find now (a listing suspended, hidden or never published says nothing).
+    let public: BTreeSet<ListingId> = listing_rows::Entity::find()
+        .filter(listing_rows::Column::Status.eq(ListingStatus::Approved))
+        .filter(listing_rows::Column::SuspendedAt.is_null())
+        .filter(listing_rows::Column::HiddenAt.is_null())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|l| l.id)
+        .collect();
     let history = vacancy_history::Entity::find()
         .filter(vacancy_history::Column::RecordedAt.lt(until))
         .order_by_asc(vacancy_history::Column::RecordedAt)
         .order_by_asc(vacancy_history::Column::Id)
         .all(conn)
         .await?;
-    let mut week_ends = Vec::new();
+    let mut samples = Vec::new();
     let mut at = from + Duration::days(7);
-    while at <= until {
-        week_ends.push(at);
+    while at < until {
+        samples.push(at);
         at += Duration::days(7);
     }
-    if week_ends.is_empty() {
-        week_ends.push(until);
-    }
-    let mut latest: BTreeMap<(ListingId, PlaceKind), (String, i32)> = BTreeMap::new();
+    samples.push(until);
+    let mut latest: BTreeMap<(ListingId, PlaceKind), (String, i32, NaiveDate)> = BTreeMap::new();
     let mut sums: BTreeMap<String, i64> = BTreeMap::new();
     let mut next = history.iter().peekable();
-    for end in &week_ends {
-        while let Some(h) = next.next_if(|h| h.recorded_at <= *end) {
-            latest.insert((h.listing_id, h.kind), (h.district.clone(), h.places));
+    for sample in &samples {
+        while let Some(h) = next.next_if(|h| h.recorded_at <= *sample) {
+            latest.insert(
+                (h.listing_id, h.kind),
+                (h.district.clone(), h.places, h.available_from),
+            );
         }
-        for (district, places) in latest.values() {
-            *sums.entry(district.clone()).or_default() += i64::from(*places);
+        let day = sample.date_naive();
+        for ((listing, _), (district, places, from)) in &latest {
+            if public.contains(listing) && *from <= day {
+                *sums.entry(district.clone()).or_default() += i64::from(*places);
+            }
         }
     }
     for (district, sum) in sums {
@@ -154,7 +172,7 @@ pub async fn pressure(
                 district,
                 ..Default::default()
             })
-            .average_places = sum as f64 / week_ends.len() as f64;
+            .average_places = sum as f64 / samples.len() as f64;
     }
     let requests = placement_requests::Entity::find()
         .filter(placement_requests::Column::CreatedAt.gte(from))

@@ -478,6 +478,12 @@ pub async fn public(
         crate::routes::plans::shortlists::is_saved(&state, &session, acting.as_ref(), id).await?;
     let reviews = crate::domain::service_reviews::published_for_listing(&state.db, id).await?;
     let quality = crate::domain::checking::review::latest_published(&state.db, id).await?;
+    let places =
+        if crate::domain::vacancies::listing_offers_places(&state.db, &listing.content).await? {
+            Some(crate::domain::vacancies::of_listing(&state.db, id).await?)
+        } else {
+            None
+        };
     let actions = listing_page::actions(
         &page,
         &listing_page::ListingActions {
@@ -508,15 +514,17 @@ pub async fn public(
             )),
             quality: quality.map(|m| crate::views::checking::review::badge(id, &m)),
             cqc: listing.cqc.as_ref(),
-            places: Some(crate::views::places::on_listing(
-                &crate::domain::vacancies::of_listing(&state.db, id).await?,
-                state.clock.today(),
-                state.clock.now(),
-                page.user
-                    .as_ref()
-                    .filter(|u| u.has_role(Role::Broker))
-                    .map(|_| id),
-            )),
+            places: places.map(|rows| {
+                crate::views::places::on_listing(
+                    &rows,
+                    state.clock.today(),
+                    state.clock.now(),
+                    page.user
+                        .as_ref()
+                        .filter(|u| u.has_role(Role::Broker))
+                        .map(|_| id),
+                )
+            }),
         },
     ))
 }

@@ -455,11 +455,11 @@ pub fn overview(page: &Page, o: &Overview) -> Markup {
                 }
                 p class="govuk-body" { a class="govuk-link" href=(csv(paths::commissioner_market_supply_csv())) download { "Download supply (CSV)" } }
             }
-            h3 class="govuk-heading-m" id="places" { "Care places and placements" }
-            p class="govuk-body" { "From what care homes and services say about their places, and the placement requests brokers send. " a class="govuk-link" href=(paths::places()) { "See places free now" } "." }
-            (crate::views::places::pressure_table(o.places, "Supply pressure by district"))
             (flows_table(o.flows, &scope))
             (download(paths::commissioner_market_new_and_withdrawn_csv(), "new and withdrawn services"))
+            h3 class="govuk-heading-m" id="places" { "Care places and placements" }
+            p class="govuk-body" { "From what care homes and services say about their places, and the placement requests brokers send (all types of support). " a class="govuk-link" href=(paths::places()) { "See places free now" } "." }
+            (crate::views::places::pressure_table(o.places, "Supply pressure by district"))
             h3 class="govuk-heading-m" { "Prices" }
             @if o.prices.is_empty() { p class="govuk-body" { "No charged services match." } } @else {
                 div class="kith-table-scroll" tabindex="0" role="region" aria-label="What services charge, per unit (a quarter charge less than the lower figure, a quarter more than the upper)" {

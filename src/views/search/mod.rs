@@ -366,7 +366,7 @@ fn result_card(page: &Page, v: &SearchView, hit: &search_index::Hit) -> Markup {
                         @if let Ok(at) = chrono::DateTime::parse_from_rfc3339(updated) {
                             @let at = at.with_timezone(&chrono::Utc);
                             " (updated " (crate::domain::dates::format_uk_date(&at)) ")"
-                            @if crate::domain::vacancies::is_stale(at, v.now) { " " strong class="govuk-tag govuk-tag--yellow" { "May be out of date" } }
+                            @if summary != crate::domain::vacancies::NONE_FREE && crate::domain::vacancies::is_stale(at, v.now) { " " strong class="govuk-tag govuk-tag--yellow" { "May be out of date" } }
                         }
                     }
                 }
