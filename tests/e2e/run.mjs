@@ -549,6 +549,77 @@ async function checkerJourney(browser, base) {
   await context.close();
 }
 
+async function placementJourney(browser, base) {
+  console.log('== a broker finds a nursing home with a place near a postcode, asks two homes for a client, one offers, the broker confirms');
+  const brokerContext = await newContext(browser, base);
+  const broker = await signIn(brokerContext, 'broker@kith.example');
+  await go(broker, '/broker/clients', 'broker-clients');
+  await broker.getByRole('button', { name: 'Act for Mrs Evans' }).click();
+  await broker.waitForLoadState('load');
+  await go(broker, '/search?near=M33+5AB&nursing=yes&places=yes', 'search-nursing-places');
+  const found = await broker.content();
+  check(found.includes('Brook House Nursing Home') && found.includes('Willow Bank Care Home'), 'the nursing homes with places are found near M33 5AB');
+  check(found.includes('CQC rating:'), 'result cards show the CQC rating');
+  await broker.getByRole('link', { name: 'Brook House Nursing Home' }).first().click();
+  await audit(broker, 'care-home-listing');
+  const listing = await broker.content();
+  check(listing.includes('Care Quality Commission (CQC)') && listing.includes('Places available'), 'the home shows its CQC rating and places');
+  await broker.getByRole('button', { name: 'Request a placement' }).click();
+  await audit(broker, 'placement-request-form');
+  // Sent empty first: the errors are listed and linked, as GOV.UK forms do.
+  await broker.getByRole('button', { name: 'Send the request' }).click();
+  await audit(broker, 'placement-request-errors');
+  check((await broker.content()).includes('Select the kind of place the person needs'), 'an empty request says what is missing');
+  await broker.getByLabel('Nursing care').check();
+  await broker.getByLabel('What the person needs').fill('Nursing care after a stroke; needs two people to help her move. Enjoys music.');
+  const start = new Date(Date.now() + 14 * 86400000);
+  await broker.getByLabel('Day').fill(String(start.getDate()));
+  await broker.getByLabel('Month').fill(String(start.getMonth() + 1));
+  await broker.getByLabel('Year').fill(String(start.getFullYear()));
+  await broker.getByLabel('Council funded at the usual rate').check();
+  await broker.getByLabel('Brook House Nursing Home').check();
+  await broker.getByLabel('Willow Bank Care Home').check();
+  await broker.getByRole('button', { name: 'Send the request' }).click();
+  await audit(broker, 'placement-request-sent');
+  const requestUrl = broker.url();
+  check(new URL(requestUrl).pathname.startsWith('/placements/'), `the request was sent (now at ${requestUrl})`);
+
+  // Brook House agrees to assess (and then sees the name), and offers a place.
+  const homeContext = await newContext(browser, base, 390);
+  const home = await signIn(homeContext, 'nursing.home@kith.example');
+  await go(home, '/provider/placements', 'home-placements');
+  await home.locator('main a[href^="/provider/placements/"]').first().click();
+  await audit(home, 'home-placement-request');
+  check(!(await home.content()).includes('Mrs Evans'), 'the home does not see the name before it agrees to assess');
+  await home.getByRole('button', { name: 'Agree to assess' }).click();
+  await audit(home, 'home-placement-assessing');
+  check((await home.content()).includes('Mrs Evans'), 'the home sees the name once it agrees to assess');
+  await home.getByLabel('What you offer').fill('A ground floor room with its own shower, £980 a week at the council rate, from the date asked.');
+  await home.getByRole('button', { name: 'Offer the place' }).click();
+  await audit(home, 'home-placement-offered');
+  await homeContext.close();
+
+  // Willow Bank declines.
+  const otherContext = await newContext(browser, base);
+  const other = await signIn(otherContext, 'care.home@kith.example');
+  await go(other, '/provider/placements', 'other-home-placements');
+  await other.locator('main a[href^="/provider/placements/"]').first().click();
+  await other.getByLabel('Why you cannot offer a place').fill('Our nursing place is held for a hospital discharge this week.');
+  await other.getByRole('button', { name: 'Decline the request' }).click();
+  await audit(other, 'other-home-declined');
+  await otherContext.close();
+
+  // The broker confirms Brook House's offer.
+  await go(broker, new URL(requestUrl).pathname, 'placement-request-answers');
+  const answers = await broker.content();
+  check(answers.includes('£980 a week') && answers.includes('held for a hospital discharge'), 'the broker sees both answers');
+  await broker.getByRole('button', { name: /Confirm this placement/ }).click();
+  await audit(broker, 'placement-confirmed');
+  check((await broker.content()).includes('Placement confirmed'), 'the placement is confirmed');
+  await go(broker, '/places', 'places-free');
+  await brokerContext.close();
+}
+
 async function fundJourney(browser, base) {
   console.log('== a provider applies to the innovation fund');
   const context = await newContext(browser, base);
@@ -682,6 +753,7 @@ async function main() {
     await providerJourney(browser, base);
     await checkerJourney(browser, base);
     await fundJourney(browser, base);
+    await placementJourney(browser, base);
     await keyboardJourney(browser, base);
     await keyboardAndPhone(browser, base);
     await phoneJourney(browser, base);
