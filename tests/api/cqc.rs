@@ -451,3 +451,38 @@ async fn the_area_s_unlisted_homes_become_draft_listings_waiting_for_approval() 
     let (_, cqc_page) = admin.get_text("/admin/cqc").await;
     assert!(!cqc_page.contains("as draft listings"), "none left to add");
 }
+
+#[test]
+fn the_command_line_imports_the_register_and_names_a_file_that_is_not_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let kith = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+            .args(args)
+            .env("KITH_DATA_DIR", dir.path())
+            .env("KITH_DEMO", "false")
+            .env_remove("KITH_DATABASE_URL")
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("run kith");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = kith(&["import", "cqc", OCTOBER_ODS]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("56 rows read: 54 locations kept, 0 listings matched, 0 changes for review"),
+        "{out}"
+    );
+    assert!(out.contains("54 registered locations in Trafford can be added as draft listings"));
+    let (ok, out, err) = kith(&["import", "cqc", NOVEMBER_XLSX]);
+    assert!(ok, "{err}");
+    assert!(out.contains("56 rows read: 54 locations kept"), "{out}");
+    let not_it = dir.path().join("people.csv");
+    std::fs::write(&not_it, "name,postcode\nAnn,M33 7AB\n").unwrap();
+    let (ok, _, err) = kith(&["import", "cqc", not_it.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("\"Location ID\""), "{err}");
+}

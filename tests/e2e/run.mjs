@@ -554,6 +554,8 @@ async function placementJourney(browser, base) {
   const brokerContext = await newContext(browser, base);
   const broker = await signIn(brokerContext, 'broker@kith.example');
   await go(broker, '/broker/clients', 'broker-clients');
+  await broker.getByRole('link', { name: 'Mrs Evans' }).click();
+  await audit(broker, 'broker-client');
   await broker.getByRole('button', { name: 'Act for Mrs Evans' }).click();
   await broker.waitForLoadState('load');
   await go(broker, '/search?near=M33+5AB&nursing=yes&places=yes', 'search-nursing-places');
@@ -570,12 +572,12 @@ async function placementJourney(browser, base) {
   await broker.getByRole('button', { name: 'Send the request' }).click();
   await audit(broker, 'placement-request-errors');
   check((await broker.content()).includes('Select the kind of place the person needs'), 'an empty request says what is missing');
-  await broker.getByLabel('Nursing care').check();
+  await broker.getByRole('radio', { name: 'Nursing care', exact: true }).check();
   await broker.getByLabel('What the person needs').fill('Nursing care after a stroke; needs two people to help her move. Enjoys music.');
   const start = new Date(Date.now() + 14 * 86400000);
-  await broker.getByLabel('Day').fill(String(start.getDate()));
-  await broker.getByLabel('Month').fill(String(start.getMonth() + 1));
-  await broker.getByLabel('Year').fill(String(start.getFullYear()));
+  await broker.getByRole('textbox', { name: 'Day', exact: true }).fill(String(start.getDate()));
+  await broker.getByRole('textbox', { name: 'Month', exact: true }).fill(String(start.getMonth() + 1));
+  await broker.getByRole('textbox', { name: 'Year', exact: true }).fill(String(start.getFullYear()));
   await broker.getByLabel('Council funded at the usual rate').check();
   await broker.getByLabel('Brook House Nursing Home').check();
   await broker.getByLabel('Willow Bank Care Home').check();
