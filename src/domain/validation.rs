@@ -118,6 +118,18 @@ pub fn required_text_named(
     }
 }
 
+/// A form whose one field must be filled in: its words, or the error for it.
+pub fn one_required_text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    label: &str,
+    missing: &str,
+) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    required_text_named(&mut e, field, raw, max, label, missing).ok_or(e)
+}
+
 /// Free text kept as typed (trimmed, plain line breaks), empty allowed; too long or with
 /// control characters is an error under `field`, named by `label` (the text is still
 /// returned, for the form).

@@ -14,7 +14,7 @@ use crate::domain::cqc::{CqcError, changes, drafts, import, register};
 use crate::domain::import::apply::{self as import_apply, Options};
 use crate::domain::import::rows::Vocabulary;
 use crate::domain::listings::reports::MAX_RESOLUTION_CHARS;
-use crate::domain::validation::{FieldErrors, required_text_named};
+use crate::domain::validation::{FieldErrors, one_required_text};
 use crate::error::{AppError, AppResult};
 use crate::paths;
 use crate::routes::{PathId, RequestActor, form_status, html_page, see_other};
@@ -200,8 +200,7 @@ fn words(
     label: &str,
     missing: &str,
 ) -> Result<String, FieldErrors> {
-    let mut e = FieldErrors::default();
-    required_text_named(&mut e, field, raw, MAX_RESOLUTION_CHARS, label, missing).ok_or(e)
+    one_required_text(field, raw, MAX_RESOLUTION_CHARS, label, missing)
 }
 
 #[derive(serde::Deserialize)]

@@ -18,7 +18,7 @@ use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, approval};
 use crate::domain::providers::organisations;
-use crate::mail::{cqc_templates, outbox};
+use crate::mail::cqc_templates;
 
 /// Most open changes listed on one page.
 pub const QUEUE_PAGE: u64 = 200;
@@ -243,28 +243,21 @@ pub async fn invite(
     else {
         return Err(CqcError::NotNewLocation);
     };
-    let mut sent = 0;
-    for (member, _) in organisations::members(&txn, *organisation_id).await? {
-        if member.disabled_at.is_some() || member.erased_at.is_some() {
-            continue;
-        }
-        outbox::enqueue(
-            &txn,
-            cqc_templates::new_location(
-                &member.email,
-                &member.display_name,
-                organisation_name,
-                &location.name,
-                &location.postcode,
-                &format!(
-                    "{base_url}{}",
-                    crate::paths::provider_organisation_listings_new(*organisation_id)
-                ),
-            ),
+    let link = format!(
+        "{base_url}{}",
+        crate::paths::provider_organisation_listings_new(*organisation_id)
+    );
+    let sent = organisations::email_members(&txn, *organisation_id, |email, name| {
+        cqc_templates::new_location(
+            email,
+            name,
+            organisation_name,
+            &location.name,
+            &location.postcode,
+            &link,
         )
-        .await?;
-        sent += 1;
-    }
+    })
+    .await?;
     if sent == 0 {
         return Err(CqcError::NobodyToInvite(organisation_name.clone()));
     }

@@ -109,9 +109,7 @@ async fn email_members(
     view: &ListingView,
     mail: impl Fn(&str, &str) -> mail::OutgoingMail,
 ) -> Result<(), DbErr> {
-    for (member, _) in organisations::members(txn, view.org.id).await? {
-        mail::enqueue(txn, mail(&member.email, &member.display_name)).await?;
-    }
+    organisations::email_members(txn, view.org.id, mail).await?;
     Ok(())
 }
 

@@ -150,22 +150,11 @@ pub async fn report(
             .await?;
         }
     } else {
-        for (member, _) in organisations::members(&txn, view.org.id).await? {
-            if member.disabled_at.is_some() || member.erased_at.is_some() {
-                continue;
-            }
-            outbox::enqueue(
-                &txn,
-                search_templates::listing_reported(
-                    &member.email,
-                    &member.display_name,
-                    &title,
-                    what,
-                    &format!("{base_url}{}", crate::paths::provider_listing(listing_id)),
-                ),
-            )
-            .await?;
-        }
+        let link = format!("{base_url}{}", crate::paths::provider_listing(listing_id));
+        organisations::email_members(&txn, view.org.id, |email, name| {
+            search_templates::listing_reported(email, name, &title, what, &link)
+        })
+        .await?;
     }
     let open = reporters_of_open(&txn, listing_id).await?;
     if open >= RAISE_AFTER && view.listing.review_due.is_none_or(|due| due > today) {
@@ -304,16 +293,13 @@ pub async fn resolve(
 
 /// The resolution note as typed, checked.
 pub fn parse_resolution(note: &str) -> Result<String, FieldErrors> {
-    let mut e = FieldErrors::default();
-    required_text_named(
-        &mut e,
+    crate::domain::validation::one_required_text(
         "resolution",
         note,
         MAX_RESOLUTION_CHARS,
         "What was done",
         "Enter what was done about the report",
     )
-    .ok_or(e)
 }
 
 #[cfg(test)]

@@ -136,8 +136,7 @@ pub fn parse_answer(
     label: &str,
     missing: &str,
 ) -> Result<String, FieldErrors> {
-    let mut e = FieldErrors::default();
-    required_text_named(&mut e, field, raw, MAX_ANSWER_CHARS, label, missing).ok_or(e)
+    crate::domain::validation::one_required_text(field, raw, MAX_ANSWER_CHARS, label, missing)
 }
 
 #[cfg(test)]

@@ -172,7 +172,7 @@ pub async fn send(
         }
         .insert(&txn)
         .await?;
-        email_home(&txn, home.provider.id, |to, name| {
+        organisations::email_members(&txn, home.provider.id, |to, name| {
             templates::request_sent(
                 to,
                 name,
@@ -197,20 +197,6 @@ pub async fn send(
     .await?;
     txn.commit().await?;
     Ok(request.id)
-}
-
-/// Emails every active member of a home's organisation.
-async fn email_home(
-    conn: &impl ConnectionTrait,
-    organisation_id: OrganisationId,
-    mail: impl Fn(&str, &str) -> crate::mail::OutgoingMail,
-) -> Result<(), DbErr> {
-    for (member, _) in organisations::members(conn, organisation_id).await? {
-        if member.disabled_at.is_none() && member.erased_at.is_none() {
-            outbox::enqueue(conn, mail(&member.email, &member.display_name)).await?;
-        }
-    }
-    Ok(())
 }
 
 async fn email_broker(
@@ -520,7 +506,7 @@ pub async fn confirm(
             return Err(PlacementError::OfferChanged);
         }
         let link = format!("{base_url}{}", paths::provider_placement(o.offer.id));
-        email_home(&txn, o.offer.organisation_id, |email, name| {
+        organisations::email_members(&txn, o.offer.organisation_id, |email, name| {
             if to == OfferStatus::Confirmed {
                 templates::placement_confirmed(email, name, &o.listing_title, &link)
             } else {
@@ -614,7 +600,7 @@ pub async fn withdraw(
             return Err(PlacementError::OfferChanged);
         }
         let link = format!("{base_url}{}", paths::provider_placement(o.offer.id));
-        email_home(&txn, o.offer.organisation_id, |email, name| {
+        organisations::email_members(&txn, o.offer.organisation_id, |email, name| {
             templates::placement_closed(email, name, &o.listing_title, &link)
         })
         .await?;

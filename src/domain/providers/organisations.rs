@@ -261,6 +261,23 @@ pub async fn members(
     Ok(out)
 }
 
+/// Queues `mail` (given each person's email and name) to every member of the organisation
+/// who can still read it (not disabled or erased); returns how many.
+pub async fn email_members(
+    conn: &impl ConnectionTrait,
+    organisation_id: OrganisationId,
+    mail: impl Fn(&str, &str) -> mail::OutgoingMail,
+) -> Result<usize, DbErr> {
+    let mut sent = 0;
+    for (member, _) in members(conn, organisation_id).await? {
+        if member.disabled_at.is_none() && member.erased_at.is_none() {
+            mail::enqueue(conn, mail(&member.email, &member.display_name)).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
 pub async fn update_profile(
     db: &DatabaseConnection,
     actor: &Actor,

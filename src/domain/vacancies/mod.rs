@@ -22,7 +22,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, ListingError};
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
-use crate::mail::{outbox, places_templates};
+use crate::mail::places_templates;
 use form::NewVacancy;
 
 /// Numbers older than this are shown as possibly out of date, and the provider reminded.
@@ -325,25 +325,15 @@ pub async fn remind_stale(
         }
         let view = listings::load(&txn, listing_id).await?;
         let oldest = rows.iter().map(|r| r.updated_at).min().unwrap_or(now);
-        for (member, _) in organisations::members(&txn, view.org.id).await? {
-            if member.disabled_at.is_some() || member.erased_at.is_some() {
-                continue;
-            }
-            outbox::enqueue(
-                &txn,
-                places_templates::check_places(
-                    &member.email,
-                    &member.display_name,
-                    view.title(),
-                    &crate::domain::dates::format_uk_date(&oldest),
-                    &format!(
-                        "{base_url}{}",
-                        crate::paths::provider_listing_places(listing_id)
-                    ),
-                ),
-            )
-            .await?;
-        }
+        let since = crate::domain::dates::format_uk_date(&oldest);
+        let link = format!(
+            "{base_url}{}",
+            crate::paths::provider_listing_places(listing_id)
+        );
+        organisations::email_members(&txn, view.org.id, |email, name| {
+            places_templates::check_places(email, name, view.title(), &since, &link)
+        })
+        .await?;
         audit::record(
             &txn,
             &Actor::system(),
