@@ -77,6 +77,16 @@ fn district_of(place: &str) -> Option<String> {
     parsed.split(' ').next().map(str::to_owned)
 }
 
+/// The district a listing is in: its venue's, or else where its home visits start from ("" when
+/// online only).
+pub fn district_of_listing(c: &crate::domain::listings::content::ListingContent) -> String {
+    c.venue
+        .as_ref()
+        .and_then(|v| district_of(&v.postcode))
+        .or_else(|| c.at_home.as_ref().and_then(|h| district_of(&h.place)))
+        .unwrap_or_default()
+}
+
 /// The index documents of those of these listings the public may find.
 pub async fn public_projections(
     conn: &impl ConnectionTrait,
@@ -176,12 +186,7 @@ pub async fn listing_doc(
             updated: updated.to_rfc3339(),
         }
     });
-    let district = c
-        .venue
-        .as_ref()
-        .and_then(|v| district_of(&v.postcode))
-        .or_else(|| c.at_home.as_ref().and_then(|h| district_of(&h.place)))
-        .unwrap_or_default();
+    let district = district_of_listing(c);
     let doc = ListingDoc {
         listing_id: listing_id.0 as u64,
         provider_id: view.org.id.0 as u64,

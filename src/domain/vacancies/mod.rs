@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::listings::ListingId;
 use entity::vacancies::{self, PlaceKind, VacancyFunding};
-use entity::{listings as listing_rows, vacancy_history};
+use entity::vacancy_history;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder,
@@ -22,6 +22,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::listings::{self, ListingError};
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
+use crate::domain::search::documents::district_of_listing;
 use crate::mail::places_templates;
 use form::NewVacancy;
 
@@ -136,6 +137,10 @@ pub async fn save(
 ) -> Result<(), VacancyError> {
     let txn = db.begin_write().await?;
     let view = listings::load(&txn, listing_id).await?;
+    let district = view
+        .latest()
+        .map(|v| district_of_listing(&v.content))
+        .unwrap_or_default();
     let before: BTreeMap<PlaceKind, vacancies::Model> = of_listing(&txn, listing_id)
         .await?
         .into_iter()
@@ -179,7 +184,7 @@ pub async fn save(
         {
             let history = HistoryEntry {
                 listing_id,
-                district: &view.listing.market_district,
+                district: &district,
                 kind: entry.kind,
                 places: entry.places,
                 available_from: entry.available_from,
@@ -271,11 +276,13 @@ pub(crate) async fn take_one(
     else {
         return Ok(true);
     };
-    let district = listing_rows::Entity::find_by_id(listing_id)
-        .one(conn)
-        .await?
-        .map(|l| l.market_district)
-        .unwrap_or_default();
+    let district = match listings::load(conn, listing_id).await {
+        Ok(view) => view
+            .latest()
+            .map(|v| district_of_listing(&v.content))
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     let history = HistoryEntry {
         listing_id,
         district: &district,
