@@ -124,7 +124,7 @@ pub fn page(page: &Page, p: &CqcPage, errors: &FieldErrors) -> Markup {
                             @for i in p.imports {
                                 tr class="govuk-table__row" {
                                     td class="govuk-table__cell" { (format_time(&i.created_at)) }
-                                    td class="govuk-table__cell kith-break-words" { (i.file_name) }
+                                    td class="govuk-table__cell" { (i.file_name) }
                                     td class="govuk-table__cell govuk-table__cell--numeric" { (i.rows_read) }
                                     td class="govuk-table__cell govuk-table__cell--numeric" { (i.listings_matched) }
                                     td class="govuk-table__cell govuk-table__cell--numeric" { (i.changes_queued) }
