@@ -186,7 +186,11 @@ pub async fn acknowledge(
     note: &str,
 ) -> Result<(), CqcError> {
     let txn = db.begin_write().await?;
-    one(&txn, id).await?;
+    // Only that it exists: the queue's context (every listing's location) is not needed.
+    cqc_changes::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or(CqcError::NotFound)?;
     resolve(&txn, actor, id, CqcResolution::Acknowledged, note, None).await?;
     txn.commit().await?;
     Ok(())

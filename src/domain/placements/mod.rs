@@ -16,7 +16,7 @@ use entity::users::{self, UserId};
 use entity::vacancies::PlaceKind;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::db::BeginWrite;
@@ -477,20 +477,7 @@ pub async fn confirm(
         return Err(PlacementError::OfferChanged);
     }
     let now = Utc::now();
-    let settled = placement_requests::Entity::update_many()
-        .col_expr(
-            placement_requests::Column::Status,
-            sea_orm::sea_query::Expr::value(PlacementStatus::Confirmed.as_str()),
-        )
-        .col_expr(
-            placement_requests::Column::ClosedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(placement_requests::Column::Id.eq(request_id))
-        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
-        .exec(&txn)
-        .await?;
-    if settled.rows_affected == 0 {
+    if close_open_requests(&txn, &[request_id], PlacementStatus::Confirmed, now).await? == 0 {
         return Err(PlacementError::Closed);
     }
     for o in &view.offers {
@@ -575,20 +562,7 @@ pub async fn withdraw(
         return Err(PlacementError::Closed);
     }
     let now = Utc::now();
-    let withdrawn = placement_requests::Entity::update_many()
-        .col_expr(
-            placement_requests::Column::Status,
-            sea_orm::sea_query::Expr::value(PlacementStatus::Withdrawn.as_str()),
-        )
-        .col_expr(
-            placement_requests::Column::ClosedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(placement_requests::Column::Id.eq(request_id))
-        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
-        .exec(&txn)
-        .await?;
-    if withdrawn.rows_affected == 0 {
+    if close_open_requests(&txn, &[request_id], PlacementStatus::Withdrawn, now).await? == 0 {
         return Err(PlacementError::Closed);
     }
     for o in view
@@ -625,35 +599,18 @@ pub async fn close_for_client(
     actor: &Actor,
     client_id: i64,
 ) -> Result<(), DbErr> {
-    let open = placement_requests::Entity::find()
+    let open: Vec<i64> = placement_requests::Entity::find()
+        .select_only()
+        .column(placement_requests::Column::Id)
         .filter(placement_requests::Column::ClientId.eq(client_id))
         .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
+        .into_tuple()
         .all(conn)
         .await?;
     let now = Utc::now();
-    for request in open {
-        let id = request.id;
-        let mut row: placement_requests::ActiveModel = request.into();
-        row.status = Set(PlacementStatus::Withdrawn);
-        row.closed_at = Set(Some(now));
-        row.update(conn).await?;
-        placement_offers::Entity::update_many()
-            .col_expr(
-                placement_offers::Column::Status,
-                sea_orm::sea_query::Expr::value(OfferStatus::Closed.as_str()),
-            )
-            .col_expr(
-                placement_offers::Column::UpdatedAt,
-                sea_orm::sea_query::Expr::value(now),
-            )
-            .filter(placement_offers::Column::RequestId.eq(id))
-            .filter(placement_offers::Column::Status.is_in([
-                OfferStatus::Sent,
-                OfferStatus::Assessing,
-                OfferStatus::Offered,
-            ]))
-            .exec(conn)
-            .await?;
+    close_open_requests(conn, &open, PlacementStatus::Withdrawn, now).await?;
+    close_open_offers(conn, &open, now).await?;
+    for id in open {
         audit::record(
             conn,
             actor,
@@ -664,6 +621,61 @@ pub async fn close_for_client(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Closes those of these requests still open, as confirmed or withdrawn; how many were open.
+pub(crate) async fn close_open_requests(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    to: PlacementStatus,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let done = placement_requests::Entity::update_many()
+        .col_expr(
+            placement_requests::Column::Status,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .col_expr(
+            placement_requests::Column::ClosedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(placement_requests::Column::Id.is_in(ids.iter().copied()))
+        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+/// Closes every part of these requests a home could still answer (without telling them).
+pub(crate) async fn close_open_offers(
+    conn: &impl ConnectionTrait,
+    request_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if request_ids.is_empty() {
+        return Ok(());
+    }
+    placement_offers::Entity::update_many()
+        .col_expr(
+            placement_offers::Column::Status,
+            sea_orm::sea_query::Expr::value(OfferStatus::Closed.as_str()),
+        )
+        .col_expr(
+            placement_offers::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(placement_offers::Column::RequestId.is_in(request_ids.iter().copied()))
+        .filter(placement_offers::Column::Status.is_in([
+            OfferStatus::Sent,
+            OfferStatus::Assessing,
+            OfferStatus::Offered,
+        ]))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 

@@ -877,7 +877,8 @@ pub(super) async fn erase_client(txn: &DatabaseTransaction, id: i64) -> Result<R
 /// an open one is withdrawn. When, what kind of place, the district and the outcome stay
 /// for the market figures.
 pub(super) async fn scrub_placements(txn: &DatabaseTransaction, ids: &[i64]) -> Result<(), DbErr> {
-    use entity::placement_offers::{self, OfferStatus};
+    use crate::domain::placements;
+    use entity::placement_offers;
     use entity::placement_requests::{self, PlacementStatus};
     if ids.is_empty() {
         return Ok(());
@@ -889,16 +890,7 @@ pub(super) async fn scrub_placements(txn: &DatabaseTransaction, ids: &[i64]) -> 
         .filter(placement_requests::Column::Id.is_in(ids.iter().copied()))
         .exec(txn)
         .await?;
-    placement_requests::Entity::update_many()
-        .col_expr(
-            placement_requests::Column::Status,
-            Expr::value(PlacementStatus::Withdrawn.as_str()),
-        )
-        .col_expr(placement_requests::Column::ClosedAt, Expr::value(now))
-        .filter(placement_requests::Column::Id.is_in(ids.iter().copied()))
-        .filter(placement_requests::Column::Status.eq(PlacementStatus::Open))
-        .exec(txn)
-        .await?;
+    placements::close_open_requests(txn, ids, PlacementStatus::Withdrawn, now).await?;
     for column in [
         placement_offers::Column::DeclineReason,
         placement_offers::Column::OfferDetails,
@@ -927,19 +919,7 @@ pub(super) async fn scrub_placements(txn: &DatabaseTransaction, ids: &[i64]) -> 
         )
         .await?;
     }
-    placement_offers::Entity::update_many()
-        .col_expr(
-            placement_offers::Column::Status,
-            Expr::value(OfferStatus::Closed.as_str()),
-        )
-        .filter(placement_offers::Column::RequestId.is_in(ids.iter().copied()))
-        .filter(placement_offers::Column::Status.is_in([
-            OfferStatus::Sent.as_str(),
-            OfferStatus::Assessing.as_str(),
-            OfferStatus::Offered.as_str(),
-        ]))
-        .exec(txn)
-        .await?;
+    placements::close_open_offers(txn, ids, now).await?;
     Ok(())
 }
 

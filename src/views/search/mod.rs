@@ -88,6 +88,20 @@ fn flag_box(name: &str, label: &str, on: bool) -> Markup {
     }
 }
 
+/// A group of yes-or-no filters under one legend.
+fn flag_group(legend: &str, flags: &[(&str, &str, bool)]) -> Markup {
+    html! {
+        div class="govuk-form-group" {
+            fieldset class="govuk-fieldset" {
+                legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (legend) }
+                div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                    @for (name, label, on) in flags { (flag_box(name, label, *on)) }
+                }
+            }
+        }
+    }
+}
+
 fn filters(v: &SearchView) -> Markup {
     let p = v.params;
     let days: Vec<FacetOption> = DAYS
@@ -163,30 +177,20 @@ fn filters(v: &SearchView) -> Markup {
             (facet_group("day", "Days", &days, &p.day))
             (facet_group("language", "Languages spoken", &v.languages, &p.language))
             (facet_group("kind", "Type of provider", &v.kinds, &p.kind))
-            div class="govuk-form-group" {
-                fieldset class="govuk-fieldset" {
-                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Checks" }
-                    div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
-                        (flag_box("accepting", "Taking new clients", p.accepting))
-                        (flag_box("dbs", "DBS checked", p.dbs))
-                        (flag_box("insured", "Insured", p.insured))
-                        (flag_box("quality", "Quality checked by the council", p.quality))
-                        (flag_box("places", "Has places free now", p.places))
-                    }
-                }
-            }
+            (flag_group("Checks", &[
+                ("accepting", "Taking new clients", p.accepting),
+                ("dbs", "DBS checked", p.dbs),
+                ("insured", "Insured", p.insured),
+                ("quality", "Quality checked by the council", p.quality),
+                ("places", "Has places free now", p.places),
+            ]))
             (facet_group("cqc", "CQC rating", &cqc_ratings, &p.cqc))
             @if care_homes {
                 (facet_group("beds", "Size of care home", &sizes, &p.beds))
-                div class="govuk-form-group" {
-                    fieldset class="govuk-fieldset" {
-                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Care provided" }
-                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
-                            (flag_box("nursing", "Nursing care", p.nursing))
-                            (flag_box("dementia", "Dementia care", p.dementia))
-                        }
-                    }
-                }
+                (flag_group("Care provided", &[
+                    ("nursing", "Nursing care", p.nursing),
+                    ("dementia", "Dementia care", p.dementia),
+                ]))
             }
             div class="govuk-form-group" {
                 label class="govuk-label govuk-label--s" for="sort" { "Sort by" }
