@@ -53,6 +53,8 @@ pub struct Application {
     pub db: DatabaseConnection,
     /// The search index this process owns (tests run its jobs against it).
     pub search: Arc<search_index::SearchIndex>,
+    /// The demand log's queue (tests wait for it to be written).
+    pub search_log: crate::domain::search::log_writer::SearchLogger,
     server: Server,
 }
 
@@ -126,8 +128,15 @@ pub async fn build(
         index_wakeup.clone(),
         clock,
     ));
+    let read = db::readers(&db, &settings.effective_database_url()).await?;
+    let search_log = crate::domain::search::log_writer::SearchLogger::start(
+        db.clone(),
+        settings.search_log_queue,
+    );
     let state = web::Data::new(AppState {
         db: db.clone(),
+        read: read.clone(),
+        search_log: search_log.clone(),
         settings,
         base_url: base_url.clone(),
         mail_wakeup,
@@ -140,7 +149,7 @@ pub async fn build(
         clock,
     });
 
-    let store_db = db.clone();
+    let (store_db, store_read) = (db.clone(), read);
     let server = HttpServer::new(move || {
         let mut headers = DefaultHeaders::new()
             .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
@@ -155,25 +164,25 @@ pub async fn build(
         if secure_cookies {
             headers = headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"));
         }
-        let sessions =
-            SessionMiddleware::builder(DbSessionStore::new(store_db.clone()), key.clone())
-                .cookie_name(
-                    if secure_cookies {
-                        SECURE_SESSION_COOKIE
-                    } else {
-                        SESSION_COOKIE
-                    }
-                    .to_owned(),
-                )
-                .cookie_path("/".to_owned())
-                .cookie_secure(secure_cookies)
-                .cookie_http_only(true)
-                .cookie_same_site(SameSite::Lax)
-                .cookie_content_security(CookieContentSecurity::Signed)
-                .session_lifecycle(
-                    BrowserSession::default().state_ttl(Duration::hours(SESSION_IDLE_HOURS)),
-                )
-                .build();
+        let sessions = SessionMiddleware::builder(
+            DbSessionStore::new(store_db.clone(), store_read.clone()),
+            key.clone(),
+        )
+        .cookie_name(
+            if secure_cookies {
+                SECURE_SESSION_COOKIE
+            } else {
+                SESSION_COOKIE
+            }
+            .to_owned(),
+        )
+        .cookie_path("/".to_owned())
+        .cookie_secure(secure_cookies)
+        .cookie_http_only(true)
+        .cookie_same_site(SameSite::Lax)
+        .cookie_content_security(CookieContentSecurity::Signed)
+        .session_lifecycle(BrowserSession::default().state_ttl(Duration::hours(SESSION_IDLE_HOURS)))
+        .build();
         App::new()
             .wrap(ErrorHandlers::new().default_handler(routes::errors::render_bare_errors))
             .wrap(from_fn(csrf::verify))
@@ -199,6 +208,7 @@ pub async fn build(
         base_url,
         db,
         search,
+        search_log,
         server,
     })
 }

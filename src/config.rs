@@ -72,6 +72,9 @@ pub struct Settings {
     /// Searches (page and API together) one client address may make at once, and again each
     /// minute; 0 turns the limit off (load tests).
     pub search_requests_per_minute: u32,
+    /// Searches waiting to be written to the demand log; when the log's writer falls this
+    /// far behind, further searches are counted as not logged instead of waiting.
+    pub search_log_queue: usize,
     /// Days a published listing stays trusted before its owner must confirm it (6 months).
     pub listing_review_days: i64,
     /// Days after the review date before an unconfirmed listing is hidden.
@@ -173,6 +176,7 @@ impl Default for Settings {
             inspection_photo_retention_days: 0,
             retention_job: true,
             search_requests_per_minute: 120,
+            search_log_queue: 10_000,
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,

@@ -11,12 +11,35 @@ use sea_orm::{
 /// Connects, with WAL and foreign keys on SQLite, and an optional PostgreSQL schema (the
 /// tests give each test its own).
 pub async fn connect(url: &str, pg_schema: Option<&str>) -> anyhow::Result<DatabaseConnection> {
+    connect_as(url, pg_schema, false).await
+}
+
+/// How many read-only connections sit beside SQLite's single writer.
+const SQLITE_READERS: u32 = 4;
+
+/// Connections for reading only, which never wait for a write. On SQLite, a pool of
+/// read-only connections beside the single writer: with the write-ahead log each reads the
+/// last committed state while the writer works. On PostgreSQL, where every connection can
+/// read in parallel, the same pool as `db`.
+pub async fn readers(db: &DatabaseConnection, url: &str) -> anyhow::Result<DatabaseConnection> {
+    if is_sqlite(db) && !url.contains(":memory:") && !url.contains("mode=memory") {
+        connect_as(url, None, true).await
+    } else {
+        Ok(db.clone())
+    }
+}
+
+async fn connect_as(
+    url: &str,
+    pg_schema: Option<&str>,
+    read_only: bool,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .map_sqlx_sqlite_opts(|opts| {
+        .map_sqlx_sqlite_opts(move |opts| {
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
@@ -24,8 +47,11 @@ pub async fn connect(url: &str, pg_schema: Option<&str>) -> anyhow::Result<Datab
                 // Deleted and overwritten rows are zeroed in the file, so erased personal
                 // data does not linger in free pages.
                 .pragma("secure_delete", "ON")
+                .read_only(read_only)
         });
-    if url.starts_with("sqlite:") {
+    if read_only {
+        options.max_connections(SQLITE_READERS);
+    } else if url.starts_with("sqlite:") {
         // SQLite has one writer. With several pooled connections, two read-then-write
         // transactions can fail with SQLITE_BUSY_SNAPSHOT; one connection serialises them.
         // (Code must therefore never use the pool while holding a transaction.)

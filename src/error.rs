@@ -32,6 +32,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("What you sent is too large")]
     PayloadTooLarge,
+    /// Search cannot answer while its index is built from the database.
+    #[error("Search is being rebuilt")]
+    SearchRebuilding { retry_after_secs: u64 },
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -81,6 +84,13 @@ impl AppError {
                 "Too many attempts".into(),
                 format!(
                     "For your security, please wait {} before trying again.",
+                    human_wait(*retry_after_secs)
+                ),
+            ),
+            Self::SearchRebuilding { retry_after_secs } => (
+                "Search is being rebuilt".into(),
+                format!(
+                    "Kith is rebuilding its search, so it cannot look for services just now. It should be back in about {}. Please try again then.",
                     human_wait(*retry_after_secs)
                 ),
             ),
@@ -139,6 +149,7 @@ impl ResponseError for AppError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::SearchRebuilding { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -188,7 +199,9 @@ fn render(err: &AppError, json: bool) -> HttpResponse {
     let status = err.status_code();
     let (title, message) = err.title_and_message();
     let mut builder = HttpResponse::build(status);
-    if let AppError::TooManyRequests { retry_after_secs } = err {
+    if let AppError::TooManyRequests { retry_after_secs }
+    | AppError::SearchRebuilding { retry_after_secs } = err
+    {
         builder.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
     }
     if json {

@@ -15,9 +15,7 @@ use sea_orm::DatabaseConnection;
 use search_index::{ListingDoc, SearchIndex};
 use tokio::sync::Notify;
 
-use crate::domain::search::documents::{
-    CategoryPaths, candidate_ids, listing_doc, public_projections,
-};
+use crate::domain::search::documents::{CategoryPaths, candidate_ids, public_projections};
 use crate::domain::{market::supply as market_supply, search::changes as search_changes};
 
 /// How often other processes' changes are looked for.
@@ -37,8 +35,12 @@ async fn apply_blocking(
     Ok(())
 }
 
-/// Rebuilds the index from the database; `progress(done, total)` after each batch. Returns
-/// how many listings are searchable.
+/// Listings loaded and indexed together in a rebuild.
+const REBUILD_BATCH: usize = 1000;
+
+/// Rebuilds the index from the database, loading each thousand listings in a few queries and
+/// committing once at the end (searches see the old index until then); `progress(done,
+/// total)` after each batch. Returns how many listings are searchable.
 pub async fn rebuild(
     db: &DatabaseConnection,
     index: &Arc<SearchIndex>,
@@ -50,22 +52,62 @@ pub async fn rebuild(
     let started = chrono::Utc::now();
     let categories = CategoryPaths::load(db).await?;
     let ids = candidate_ids(db).await?;
-    index.clear()?;
+    let mut rebuild = index.begin_rebuild(ids.len())?;
     let mut searchable = 0;
-    for (n, chunk) in ids.chunks(BATCH_SIZE as usize).enumerate() {
+    for (n, chunk) in ids.chunks(REBUILD_BATCH).enumerate() {
         let public = public_projections(db, &categories, chunk, clock.today()).await?;
         searchable += public.len();
         market_supply::sync(db, &public, &[]).await?;
-        let docs = public.into_iter().map(|p| p.doc).collect();
-        apply_blocking(index, docs, Vec::new(), None).await?;
-        progress(
-            (n * BATCH_SIZE as usize + chunk.len()).min(ids.len()),
-            ids.len(),
-        );
+        let docs: Vec<ListingDoc> = public.into_iter().map(|p| p.doc).collect();
+        rebuild =
+            tokio::task::spawn_blocking(move || rebuild.add(&docs).map(|()| rebuild)).await??;
+        progress((n * REBUILD_BATCH + chunk.len()).min(ids.len()), ids.len());
     }
     market_supply::drop_stale(db, started).await?;
-    apply_blocking(index, Vec::new(), Vec::new(), Some(latest)).await?;
+    tokio::task::spawn_blocking(move || rebuild.finish(latest)).await??;
     Ok(searchable)
+}
+
+/// How long the indexer may go without catching up before this instance is not ready.
+pub const READY_LAG: Duration = Duration::from_secs(5);
+
+/// Whether this instance's search can answer as the database stands.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Readiness {
+    Ready,
+    /// Being built from the database: how far it has got, once it has started.
+    Building(Option<search_index::Rebuilding>),
+    /// Whole, but the indexer has not caught up with the change table for a while (or not
+    /// yet since this process started).
+    Behind,
+}
+
+impl Readiness {
+    pub fn of(index: &SearchIndex) -> Self {
+        if let Some(under) = index.rebuilding() {
+            return Self::Building(Some(under));
+        }
+        if !index.is_built() {
+            return Self::Building(None);
+        }
+        match index.since_caught_up() {
+            Some(lag) if lag <= READY_LAG => Self::Ready,
+            _ => Self::Behind,
+        }
+    }
+
+    /// While the index is being built: about how many seconds until it is done (a minute
+    /// before the pace is known).
+    pub fn building_for(&self) -> Option<u64> {
+        match self {
+            Self::Building(under) => Some(
+                under
+                    .and_then(|u| u.remaining())
+                    .map_or(60, |d| d.as_secs().max(1)),
+            ),
+            _ => None,
+        }
+    }
 }
 
 /// Where this indexer is in the change table.
@@ -105,14 +147,18 @@ pub async fn catch_up(
             return Ok(applied);
         }
         let categories = CategoryPaths::load(db).await?;
-        let listing_ids: BTreeSet<ListingId> = fresh.iter().map(|r| r.listing_id).collect();
-        let (mut public, mut gone) = (Vec::new(), Vec::new());
-        for id in listing_ids {
-            match listing_doc(db, &categories, id, clock.today()).await? {
-                Some(p) => public.push(p),
-                None => gone.push(id),
-            }
-        }
+        let listing_ids: Vec<ListingId> = fresh
+            .iter()
+            .map(|r| r.listing_id)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let public = public_projections(db, &categories, &listing_ids, clock.today()).await?;
+        let found: BTreeSet<u64> = public.iter().map(|p| p.doc.listing_id).collect();
+        let gone: Vec<ListingId> = listing_ids
+            .into_iter()
+            .filter(|id| !found.contains(&(id.0 as u64)))
+            .collect();
         // The market tables first: if that fails the batch is tried again, index and all.
         market_supply::sync(db, &public, &gone).await?;
         let upserts = public.into_iter().map(|p| p.doc).collect();
@@ -146,8 +192,11 @@ pub async fn run(
     let mut tail = Tail::from_index(&index);
     loop {
         match catch_up(&db, &index, &mut tail, clock).await {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(changes = n, last = tail.last, "search index updated"),
+            Ok(0) => index.mark_caught_up(),
+            Ok(n) => {
+                index.mark_caught_up();
+                tracing::debug!(changes = n, last = tail.last, "search index updated");
+            }
             Err(err) => tracing::warn!(error = %err, "search index update failed"),
         }
         tokio::select! {

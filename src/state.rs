@@ -10,6 +10,12 @@ use crate::config::Settings;
 
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Connections for reading only, which never wait behind a write (on SQLite, read-only
+    /// connections beside the single writer; on PostgreSQL, the same pool as `db`). For
+    /// pages that only read, such as search; never for reading back one's own transaction.
+    pub read: DatabaseConnection,
+    /// The demand log's queue: searches are logged without waiting.
+    pub search_log: crate::domain::search::log_writer::SearchLogger,
     pub settings: Settings,
     /// The base URL people reach the service at, without a trailing slash.
     pub base_url: String,

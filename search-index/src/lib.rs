@@ -10,6 +10,7 @@ mod collector;
 pub mod geo;
 pub mod postcodes;
 mod query;
+mod rebuild;
 mod schema;
 pub mod wgs84;
 
@@ -26,6 +27,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 pub use geo::{
     GridPoint, Located, METRES_PER_MILE, full_postcodes, install_full_postcodes, is_known, locate,
 };
+pub use rebuild::{Rebuild, Rebuilding};
 use schema::Fields;
 pub use wgs84::to_wgs84;
 
@@ -250,6 +252,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
+    progress: rebuild::Progress,
 }
 
 impl SearchIndex {
@@ -302,6 +305,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
+            progress: rebuild::Progress::default(),
         })
     }
 

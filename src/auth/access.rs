@@ -76,7 +76,7 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
-            let user = accounts::find_active_user(&state.db, id).await?;
+            let user = accounts::find_active_user(&state.read, id).await?;
             // Staff pages need a sign-in that gave the second factor: a session signed in
             // with a password alone (before a staff role was granted, or by an invitation)
             // counts as signed out.

@@ -30,11 +30,13 @@ type SessionState = HashMap<String, String>;
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: DatabaseConnection,
+    /// Loading a session only reads (`AppState::read`).
+    read: DatabaseConnection,
 }
 
 impl DbSessionStore {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, read: DatabaseConnection) -> Self {
+        Self { db, read }
     }
 }
 
@@ -75,7 +77,7 @@ impl SessionStore for DbSessionStore {
         }
         let row = sessions::Entity::find_by_id(sha256_hex(session_key.as_ref()))
             .filter(sessions::Column::ExpiresAt.gt(Utc::now()))
-            .one(&self.db)
+            .one(&self.read)
             .await
             .map_err(|e| LoadError::Other(e.into()))?;
         match row {

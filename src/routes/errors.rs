@@ -102,6 +102,9 @@ pub fn render_bare_errors<B>(
             AppError::TooManyRequests { retry_after_secs } => AppError::TooManyRequests {
                 retry_after_secs: *retry_after_secs,
             },
+            AppError::SearchRebuilding { retry_after_secs } => AppError::SearchRebuilding {
+                retry_after_secs: *retry_after_secs,
+            },
             _ => status_to_error(status),
         })
         .unwrap_or_else(|| status_to_error(status));

@@ -24,26 +24,49 @@ pub async fn index(page: Page, state: web::Data<AppState>) -> AppResult<maud::Ma
         let dashboard = dashboard_of(&state, user).await?;
         return Ok(views::dashboard::dashboard(&page, &dashboard));
     }
-    let approved_providers = organisations::count_approved(&state.db).await?;
+    let approved_providers = organisations::count_approved(&state.read).await?;
     Ok(views::home::home(
         &page,
         &views::home::HomeFigures { approved_providers },
     ))
 }
 
-/// `GET /health`: 200 with the version when the database answers, 503 when it does not.
-pub async fn health(state: web::Data<AppState>) -> HttpResponse {
-    let db_ok = db::answers(&state.db).await;
-    let body = json!({
-        "status": if db_ok { "ok" } else { "unavailable" },
+/// `GET /health`: 200 with the version while the process answers at all (liveness).
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+/// `GET /ready`: 200 when this instance can serve people: the database answers and the
+/// search index is whole and caught up with the change table; 503 saying which is not.
+pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
+    use crate::indexer::Readiness;
+    let db_ok = db::answers(&state.read).await;
+    let search = Readiness::of(&state.search);
+    let mut body = json!({
+        "status": if db_ok && search == Readiness::Ready { "ready" } else { "not ready" },
         "database": if db_ok { "ok" } else { "unreachable" },
+        "search": match search {
+            Readiness::Ready => "ok",
+            Readiness::Building(_) => "being rebuilt",
+            Readiness::Behind => "behind the database",
+        },
         "version": env!("CARGO_PKG_VERSION"),
     });
-    if db_ok {
-        HttpResponse::Ok().json(body)
-    } else {
-        HttpResponse::ServiceUnavailable().json(body)
+    if let Readiness::Building(Some(under)) = &search {
+        body["rebuild"] = json!({ "done": under.done, "total": under.total });
     }
+    let mut res = if db_ok && search == Readiness::Ready {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    if let Some(secs) = search.building_for() {
+        res.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+    }
+    res.json(body)
 }
 
 async fn dashboard_of(

@@ -162,6 +162,7 @@ const MARKET_READERS: &[crate::auth::roles::Role] = &[Commissioner, Admin];
 route_table! {
     GET  "/" as home()                                                               [Public]            => home::index;
     GET  "/health" as health()                                                       [Public]            => home::health;
+    GET  "/ready" as ready()                                                         [Public]            => home::ready;
     GET  "/accessibility" as accessibility()                                         [Public]            => info::accessibility;
     GET  "/privacy" as privacy()                                                     [Public]            => info::privacy;
     GET  "/cookies" as cookies()                                                     [Public]            => info::cookies;

@@ -74,29 +74,32 @@ async fn run(
         .map_err(|wait| AppError::TooManyRequests {
             retry_after_secs: wait.as_secs().max(1),
         })?;
+    if let Some(secs) = crate::indexer::Readiness::of(&state.search).building_for() {
+        return Err(AppError::SearchRebuilding {
+            retry_after_secs: secs,
+        });
+    }
     let parsed = params.parse();
     let index = state.search.clone();
     let request = parsed.request.clone();
     let results = crate::routes::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
-    if let Source::Page(visitor) = &source {
-        search_log::record(
-            &state.db,
+    if let Source::Page(visitor) = source {
+        state.search_log.log(search_log::Entry::of(
             params,
             parsed.area.as_deref(),
             results.total,
             SearchSource::Page,
             visitor,
-        )
-        .await?;
+        ));
     }
     Ok((parsed, results))
 }
 
 /// Category names by facet value ("respite", "respite/respite-agency"), in taxonomy order.
 async fn category_labels(state: &AppState) -> AppResult<Vec<(String, String, bool)>> {
-    let tree = categories::tree(&state.db, false).await?;
+    let tree = categories::tree(&state.read, false).await?;
     let mut out = Vec::new();
     for node in tree {
         let top = node.category.slug.clone();
@@ -323,6 +326,7 @@ pub struct ApiSearchResults {
         (status = 200, description = "A page of results", body = ApiSearchResults),
         (status = 400, description = "A page that cannot exist", body = crate::error::ApiError),
         (status = 429, description = "Too many requests", body = crate::error::ApiError),
+        (status = 503, description = "The search index is being rebuilt; try again after Retry-After seconds", body = crate::error::ApiError),
     )
 )]
 pub async fn api(
@@ -426,6 +430,11 @@ pub async fn demand_log(
     let current = query.page.max(1);
     let (rows, total) = search_log::list(&state.db, zero_only, current).await?;
     Ok(crate::views::search::log::demand_log(
-        &page, &rows, total, zero_only, current,
+        &page,
+        &rows,
+        total,
+        zero_only,
+        current,
+        state.search_log.not_logged(),
     ))
 }

@@ -68,7 +68,7 @@ impl FromRequest for Page {
                 .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
             // The counts help; a page without them still works.
             let menu = match &user {
-                Some(u) => crate::domain::dashboard::MenuCounts::of(&state.db, u)
+                Some(u) => crate::domain::dashboard::MenuCounts::of(&state.read, u)
                     .await
                     .unwrap_or_else(|err| {
                         tracing::warn!(error = %err, "menu counts failed");
@@ -80,7 +80,7 @@ impl FromRequest for Page {
                 Some(u) if u.has_role(crate::auth::roles::Role::Broker) => {
                     match session.get::<ChosenClient>(ACTING_FOR_KEY).unwrap_or(None) {
                         Some(chosen) => {
-                            crate::domain::plans::clients::open_name(&state.db, u.id, chosen.id)
+                            crate::domain::plans::clients::open_name(&state.read, u.id, chosen.id)
                                 .await?
                                 .map(|name| ActingFor {
                                     id: chosen.id,

@@ -51,6 +51,7 @@ async fn a_known_market_gives_exact_supply_demand_and_gaps() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
+    app.logged_searches().await;
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
     let (_, supply) = commissioner
         .get_text("/commissioner/market/supply.csv")
@@ -531,6 +532,7 @@ async fn searches_that_found_nothing_resist_repetition_and_junk() {
         let (status, _) = visitor.get_text(junk).await;
         assert_eq!(status, StatusCode::OK, "{junk}");
     }
+    app.logged_searches().await;
     let (commissioner, _) = app.signed_in_as(Role::Commissioner).await;
     let (_, words) = commissioner
         .get_text("/commissioner/market/searches-that-found-nothing.csv")

@@ -68,7 +68,8 @@ async fn search(app: &TestApp, days: i64, words: &str, found: i32) {
         at.date_naive(),
         "day-support",
         "M16",
-        found == 0,
+        1,
+        i64::from(found == 0),
     )
     .await
     .unwrap();

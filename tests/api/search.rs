@@ -79,6 +79,19 @@ pub(crate) async fn wait_for(b: &Browser, query: &str, want: impl Fn(&[i64]) -> 
     }
 }
 
+/// `/ready`'s answer, with its status checked against what it says.
+pub(crate) async fn ready(b: &Browser) -> Value {
+    let res = b.get("/ready").await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        status == StatusCode::OK,
+        body["status"] == "ready",
+        "{status}: {body}"
+    );
+    body
+}
+
 struct Market {
     app: TestApp,
     provider: Browser,
@@ -295,6 +308,7 @@ async fn searches_are_logged_without_people_or_full_postcodes() {
     let v = m.app.browser();
     let (_, page) = v.get_text("/search?q=hydrotherapy+pool&near=M33+7AB").await;
     assert!(page.contains("No services match your search"));
+    m.app.logged_searches().await;
     let (_, admin_view) = m.admin.get_text("/admin/searches?zero=yes").await;
     assert!(admin_view.contains("hydrotherapy pool") && admin_view.contains("M33 7"));
     assert!(!admin_view.contains("M33 7AB"), "never the full postcode");
@@ -479,4 +493,106 @@ async fn results_come_first_on_phones_and_say_what_each_service_is() {
         page.contains("<details class=\"govuk-details kith-filters\" data-kith-open-wide open"),
         "open to fix them"
     );
+}
+
+/// Nothing on the search path waits for a write: with the demand log's writer held up by a
+/// write lock another process keeps, and its queue full, searches still answer. Those that
+/// did not fit are counted for the admins; the rest are written once the lock goes.
+#[tokio::test]
+async fn a_search_while_the_demand_log_is_saturated_still_answers() {
+    use kith::db::BeginWrite;
+    use sea_orm::ConnectionTrait;
+    let app = crate::helpers::spawn_app_with(|s| s.search_log_queue = 2).await;
+    let other = kith::db::connect(&app.command_database_url(), None)
+        .await
+        .unwrap();
+    let lock = other.begin_write().await.unwrap();
+    if !kith::db::is_sqlite(&other) {
+        // On SQLite `begin_write` holds the database's one write lock already.
+        lock.execute_unprepared("LOCK TABLE search_log IN EXCLUSIVE MODE")
+            .await
+            .unwrap();
+    }
+    let v = app.browser();
+    const SEARCHES: usize = 6;
+    for n in 0..SEARCHES {
+        let answered = tokio::time::timeout(
+            Duration::from_secs(5),
+            v.get_text(&format!("/search?q=pottery+class+{n}")),
+        )
+        .await
+        .expect("the search answers while the log cannot be written");
+        assert_eq!(answered.0, StatusCode::OK);
+        assert!(answered.1.contains("No services match your search"));
+    }
+    let (status, body) = v.get_text("/api/v1/search?q=pottery").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    lock.rollback().await.unwrap();
+
+    let logged = app.logged_searches().await;
+    assert!(
+        (1..SEARCHES - 1).contains(&logged.len()),
+        "the queue held two and the writer one at most: {}",
+        logged.len()
+    );
+    assert!(
+        logged
+            .iter()
+            .all(|r| r.query_text.starts_with("pottery class"))
+    );
+    let (admin, _) = app.signed_in_as(Role::Admin).await;
+    let (_, page) = admin.get_text("/admin/searches").await;
+    let missing = SEARCHES - logged.len();
+    assert!(
+        page.contains(&format!(
+            "{missing} searches since the service last started are not in this log"
+        )),
+        "{page}"
+    );
+}
+
+/// While the index is rebuilt this instance is not ready: `/ready` says so, the search page
+/// says when to come back instead of showing no results, and the API answers 503 with
+/// Retry-After. Abandoned, the old index is intact; rebuilt, it equals the incremental one.
+#[tokio::test]
+async fn ready_is_503_during_a_rebuild_and_200_after() {
+    let m = market().await;
+    let v = m.app.browser();
+    let id = publish(&m.app, &m.provider, &m.admin, m.org, &[]).await;
+    wait_for(&v, "", |found| found == [id]).await;
+    assert_eq!(ready(&v).await["search"], "ok");
+    let incremental = m.app.search.fingerprint().unwrap();
+
+    let rebuild = m.app.search.begin_rebuild(4).unwrap();
+    let body = ready(&v).await;
+    assert_eq!(body["status"], "not ready");
+    assert_eq!(body["search"], "being rebuilt");
+    assert_eq!(body["rebuild"]["total"], 4);
+    let res = v.get("/search?q=help").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers().contains_key("retry-after"));
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Search is being rebuilt") && page.contains("It should be back in about"),
+        "{page}"
+    );
+    let res = v.get("/api/v1/search?q=help").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait >= 1);
+    let json: Value = res.json().await.unwrap();
+    assert_eq!(json["error"]["status"], 503);
+    drop(rebuild);
+
+    assert_eq!(ready(&v).await["status"], "ready");
+    assert_eq!(ids(&api(&v, "").await), [id], "the old index was kept");
+    kith::indexer::rebuild(&m.app.db, &m.app.search, Clock::system(), |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(ready(&v).await["status"], "ready");
+    assert_eq!(m.app.search.fingerprint().unwrap(), incremental);
 }

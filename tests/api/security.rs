@@ -231,14 +231,16 @@ async fn hostile_query_strings_and_paths_are_harmless() {
 }
 
 #[tokio::test]
-async fn health_reports_the_database_and_version() {
+async fn health_says_alive_and_ready_says_the_database_answers() {
     let app = spawn_app().await;
     let res = app.browser().get("/health").await;
     assert_eq!(res.status(), StatusCode::OK);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["database"], "ok");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    let body = crate::search::ready(&app.browser()).await;
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["search"], "ok");
 }
 
 #[tokio::test]

@@ -645,11 +645,7 @@ async fn attack_7_searches_are_throttled_per_client_and_only_pages_are_logged() 
     let json: serde_json::Value = res.json().await.unwrap();
     assert_eq!(json["error"]["status"], 429);
 
-    use sea_orm::EntityTrait;
-    let logged = entity::search_log::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap();
+    let logged = app.logged_searches().await;
     assert_eq!(logged.len(), 5, "the five page searches, not the API's");
     assert!(
         logged
@@ -662,11 +658,7 @@ async fn attack_7_searches_are_throttled_per_client_and_only_pages_are_logged() 
     app.browser()
         .get(&format!("/search?q={}", long.replace(' ', "+")))
         .await;
-    let row = entity::search_log::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let row = app.logged_searches().await.remove(0);
     assert_eq!(
         row.query_text.chars().count(),
         kith::domain::search::log::MAX_LOGGED_QUERY_CHARS

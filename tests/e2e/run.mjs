@@ -178,7 +178,7 @@ async function onFirstScreen(page, selector) {
 function pagesFor(routes, role) {
   return routes
     .filter((r) => r.method === 'GET' && !r.path.includes('{') && !/\.(csv|json|pdf)$/.test(r.path) && !r.path.endsWith('/download'))
-    .filter((r) => !['/health', '/sign-out', '/api/docs'].includes(r.path) && !r.path.startsWith('/api/') && !r.path.startsWith('/openreferral'))
+    .filter((r) => !['/health', '/ready', '/sign-out', '/api/docs'].includes(r.path) && !r.path.startsWith('/api/') && !r.path.startsWith('/openreferral'))
     .filter((r) => r.access === 'public' || (role && (r.access === 'signed_in' || r.roles.includes(role))))
     .map((r) => r.path);
 }

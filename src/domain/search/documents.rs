@@ -11,11 +11,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use search_index::{CategoryRef, ListingDoc, METRES_PER_MILE, locate};
 
 use crate::domain::cqc::{CqcSummary, rating_score};
+use crate::domain::listings::ListingError;
 use crate::domain::listings::content::{Price, client_group_label};
-use crate::domain::listings::{self, ListingError};
 use crate::domain::market::supply::Projection;
-use crate::domain::providers::evidence::{self as provider_evidence, EvidenceKind};
+use crate::domain::providers::evidence::EvidenceKind;
 use crate::domain::providers::evidence_expiry::{Expiry, expiry_of};
+use crate::domain::search::sources::{Live, Sources};
 
 /// A category's path: "respite/respite-agency" under its parent, or its own slug.
 pub fn path_of(c: &categories::Model, parent_slug: Option<&String>) -> String {
@@ -87,56 +88,53 @@ pub fn district_of_listing(c: &crate::domain::listings::content::ListingContent)
         .unwrap_or_default()
 }
 
-/// The index documents of those of these listings the public may find.
+/// The index documents of those of these listings the public may find, from a few queries
+/// for the whole batch.
 pub async fn public_projections(
     conn: &impl ConnectionTrait,
     categories: &CategoryPaths,
     ids: &[ListingId],
     today: NaiveDate,
 ) -> Result<Vec<Projection>, ListingError> {
-    let mut public = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = listing_doc(conn, categories, *id, today).await? {
-            public.push(p);
-        }
-    }
-    Ok(public)
+    let sources = Sources::load(conn, ids).await?;
+    Ok(sources
+        .live
+        .iter()
+        .filter_map(|live| project(&sources, categories, live, today))
+        .collect())
 }
 
-/// The index document for a listing (with its district, for the market tables), or `None`
-/// when the public must not find it.
-pub async fn listing_doc(
-    conn: &impl ConnectionTrait,
+/// The index document of one public listing of a loaded batch, with its district for the
+/// market tables.
+fn project(
+    sources: &Sources,
     categories: &CategoryPaths,
-    listing_id: ListingId,
+    live: &Live,
     today: NaiveDate,
-) -> Result<Option<Projection>, ListingError> {
-    let view = match listings::load(conn, listing_id).await {
-        Ok(view) => view,
-        Err(ListingError::NotFound) => return Ok(None),
-        Err(err) => return Err(err),
-    };
-    if !view.is_public() {
-        return Ok(None);
-    }
-    let Some(live) = &view.live else {
-        return Ok(None);
-    };
+) -> Option<Projection> {
+    let listing_id = live.listing.id;
+    let org = sources.orgs.get(&live.listing.organisation_id)?;
     let c = &live.content;
-    let evidence = provider_evidence::of_organisation(conn, view.org.id).await?;
-    let inspection = crate::domain::checking::review::latest_published(conn, listing_id).await?;
+    let evidence = sources.evidence.get(&org.id).map_or(&[][..], Vec::as_slice);
+    let inspection = sources.inspections.get(&listing_id);
     let current = |kind: EvidenceKind| {
         evidence
             .iter()
             .any(|e| e.kind == kind && expiry_of(e, today) != Expiry::Lapsed)
     };
-    // A location the register no longer lists says nothing about the service now.
-    let cqc = match &c.cqc_location_id {
-        Some(id) => crate::domain::cqc::summary(conn, id, view.org.cqc_provider_id.as_deref())
-            .await?
-            .filter(|s| !s.deregistered),
-        None => None,
-    };
+    // A location the register no longer lists says nothing about the service now; and a
+    // listing cannot borrow another provider's rating by naming its home.
+    let cqc = c
+        .cqc_location_id
+        .as_ref()
+        .and_then(|id| sources.cqc.get(id))
+        .filter(|row| {
+            org.cqc_provider_id
+                .as_deref()
+                .is_none_or(|p| p == row.provider_id)
+        })
+        .map(CqcSummary::of)
+        .filter(|s| !s.deregistered);
     let in_category = |slug: &str| {
         c.category_ids.iter().any(|id| {
             categories
@@ -149,9 +147,12 @@ pub async fn listing_doc(
     let places = if crate::domain::vacancies::offers_places(
         c.category_ids.iter().filter_map(|id| categories.path(*id)),
     ) {
-        crate::domain::vacancies::of_listing(conn, listing_id).await?
+        sources
+            .vacancies
+            .get(&listing_id)
+            .map_or(&[][..], Vec::as_slice)
     } else {
-        Vec::new()
+        &[]
     };
     let said = places
         .iter()
@@ -160,7 +161,7 @@ pub async fn listing_doc(
         .min()
         .or_else(|| places.iter().map(|v| v.updated_at).max());
     let places = said.map(|updated| {
-        let free = crate::domain::vacancies::free_now(&places, today);
+        let free = crate::domain::vacancies::free_now(places, today);
         let later: Vec<_> = places
             .iter()
             .filter(|v| v.places > 0 && v.available_from > today)
@@ -189,12 +190,12 @@ pub async fn listing_doc(
     let district = district_of_listing(c);
     let doc = ListingDoc {
         listing_id: listing_id.0 as u64,
-        provider_id: view.org.id.0 as u64,
+        provider_id: org.id.0 as u64,
         title: c.title.clone(),
         summary: c.summary.clone(),
         description: c.description.clone(),
-        provider_name: view.org.name.clone(),
-        provider_kind: view.org.kind.as_str().to_owned(),
+        provider_name: org.name.clone(),
+        provider_kind: org.kind.as_str().to_owned(),
         categories: c
             .category_ids
             .iter()
@@ -237,7 +238,7 @@ pub async fn listing_doc(
         modified: live
             .revision
             .decided_at
-            .unwrap_or(view.listing.updated_at)
+            .unwrap_or(live.listing.updated_at)
             .timestamp(),
         opens: c.availability.from.as_deref().and_then(minute_of_day),
         closes: c.availability.to.as_deref().and_then(minute_of_day),
@@ -263,11 +264,11 @@ pub async fn listing_doc(
             })
         }),
     };
-    Ok(Some(Projection {
+    Some(Projection {
         doc,
         district,
-        provider_kind: view.org.kind,
-    }))
+        provider_kind: org.kind,
+    })
 }
 
 /// "09:30" → 570.

@@ -40,51 +40,97 @@ fn district_of(area: Option<&str>) -> Option<String> {
 /// session when the browser keeps one, else the network address; `first_seen_as` is the
 /// address when `who` is a session, because a person's very first search comes before
 /// their browser holds a session cookie.
+#[derive(Debug, Clone)]
 pub struct Visitor {
     pub who: String,
     pub first_seen_as: Option<String>,
 }
 
-/// Logs a search. A first page also counts in the daily roll-up, once per visitor, query
-/// and day: later pages of the same search, and the same search again (a refresh, a bot
-/// repeating itself), are not new demand.
-pub async fn record(
-    conn: &sea_orm::DatabaseConnection,
-    params: &SearchParams,
-    area: Option<&str>,
+/// One search, as the demand log keeps it: made when the search is answered, written later
+/// by the log's writer (`log_writer`) with others.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    query_text: String,
+    filters: String,
+    area: Option<String>,
+    category: Option<String>,
+    district: Option<String>,
     result_count: usize,
     source: SearchSource,
-    visitor: &Visitor,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    let category = top_category(params);
-    let district = district_of(area);
+    /// Only a first page can be new demand.
+    first_page: bool,
+    /// What makes two searches the same demand (`demand_key`).
+    key: String,
+    visitor: Visitor,
+    at: chrono::DateTime<Utc>,
+}
+
+impl Entry {
+    pub fn of(
+        params: &SearchParams,
+        area: Option<&str>,
+        result_count: usize,
+        source: SearchSource,
+        visitor: Visitor,
+    ) -> Self {
+        Self {
+            query_text: params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect(),
+            filters: params.filters_json(),
+            area: area.map(|a| a.chars().take(10).collect()),
+            category: top_category(params),
+            district: district_of(area),
+            result_count,
+            source,
+            first_page: params.page <= 1,
+            key: demand_key(params, area),
+            visitor,
+            at: Utc::now(),
+        }
+    }
+}
+
+/// Writes searches to the log in one transaction. A first page also counts in the daily
+/// roll-up, once per visitor, query and day: later pages of the same search, and the same
+/// search again (a refresh, a bot repeating itself), are not new demand.
+pub async fn write(conn: &sea_orm::DatabaseConnection, entries: &[Entry]) -> Result<(), DbErr> {
+    use std::collections::BTreeMap;
     let txn = conn.begin_write().await?;
-    let counted = params.page <= 1
-        && first_today(&txn, now.date_naive(), visitor, &demand_key(params, area)).await?;
-    search_log::Entity::insert(search_log::ActiveModel {
-        query_text: Set(params.q.chars().take(MAX_LOGGED_QUERY_CHARS).collect()),
-        filters: Set(params.filters_json()),
-        area: Set(area.map(|a| a.chars().take(10).collect())),
-        result_count: Set(i32::try_from(result_count).unwrap_or(i32::MAX)),
-        source: Set(source),
-        created_at: Set(now),
-        category: Set(category.clone()),
-        district: Set(district.clone()),
-        counted: Set(counted),
-        ..Default::default()
-    })
-    .exec_without_returning(&txn)
-    .await?;
-    if counted {
-        count_daily(
-            &txn,
-            now.date_naive(),
-            &category.unwrap_or_default(),
-            &district.unwrap_or_default(),
-            result_count == 0,
-        )
-        .await?;
+    let mut rows = Vec::with_capacity(entries.len());
+    let mut daily: BTreeMap<(chrono::NaiveDate, String, String), (i64, i64)> = BTreeMap::new();
+    for e in entries {
+        let day = e.at.date_naive();
+        let counted = e.first_page && first_today(&txn, day, &e.visitor, &e.key).await?;
+        if counted {
+            let slot = daily
+                .entry((
+                    day,
+                    e.category.clone().unwrap_or_default(),
+                    e.district.clone().unwrap_or_default(),
+                ))
+                .or_default();
+            slot.0 += 1;
+            slot.1 += i64::from(e.result_count == 0);
+        }
+        rows.push(search_log::ActiveModel {
+            query_text: Set(e.query_text.clone()),
+            filters: Set(e.filters.clone()),
+            area: Set(e.area.clone()),
+            result_count: Set(i32::try_from(e.result_count).unwrap_or(i32::MAX)),
+            source: Set(e.source),
+            created_at: Set(e.at),
+            category: Set(e.category.clone()),
+            district: Set(e.district.clone()),
+            counted: Set(counted),
+            ..Default::default()
+        });
+    }
+    if !rows.is_empty() {
+        search_log::Entity::insert_many(rows)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for ((day, category, district), (searches, zero)) in daily {
+        count_daily(&txn, day, &category, &district, searches, zero).await?;
     }
     txn.commit().await
 }
@@ -146,21 +192,22 @@ async fn first_today(
     Ok(inserted == 1 && !seen_before)
 }
 
-/// Adds one search to the day's roll-up for its type of support and district.
+/// Adds `searches` searches, `zero` of which found nothing, to the day's roll-up for their
+/// type of support and district.
 pub async fn count_daily(
     conn: &impl ConnectionTrait,
     day: chrono::NaiveDate,
     category: &str,
     district: &str,
-    found_nothing: bool,
+    searches: i64,
+    zero: i64,
 ) -> Result<(), DbErr> {
     use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-    let zero = i64::from(found_nothing);
     search_demand_daily::Entity::insert(search_demand_daily::ActiveModel {
         day: Set(day),
         category: Set(category.to_owned()),
         district: Set(district.to_owned()),
-        searches: Set(1),
+        searches: Set(searches),
         zero_results: Set(zero),
         ..Default::default()
     })
@@ -176,7 +223,7 @@ pub async fn count_daily(
                 search_demand_daily::Entity,
                 search_demand_daily::Column::Searches,
             ))
-            .add(1),
+            .add(searches),
         )
         .value(
             search_demand_daily::Column::ZeroResults,

@@ -15,6 +15,7 @@ pub fn demand_log(
     total: u64,
     zero_only: bool,
     current: u64,
+    not_logged: u64,
 ) -> Markup {
     let base = format!(
         "{}?zero={}",
@@ -31,6 +32,16 @@ pub fn demand_log(
             ul class="govuk-list kith-inline-list" {
                 li { @if zero_only { a class="govuk-link" href=(paths::admin_searches()) { "All searches" } } @else { strong { "All searches" } } }
                 li { @if zero_only { strong { "Found nothing" } } @else { a class="govuk-link" href={ (paths::admin_searches()) "?zero=yes" } { "Found nothing" } } }
+            }
+            @if not_logged > 0 {
+                div class="govuk-inset-text" {
+                    (not_logged) " " (if not_logged == 1 { "search" } else { "searches" })
+                    " since the service last started "
+                    (if not_logged == 1 { "is" } else { "are" })
+                    " not in this log: the log fell too far behind to write "
+                    (if not_logged == 1 { "it" } else { "them" })
+                    ". The people searching still got their results."
+                }
             }
             p class="govuk-body" { (total) " searches" }
             div class="kith-table-scroll" tabindex="0" role="region" aria-label="Searches" {

@@ -83,6 +83,7 @@ pub struct TestApp {
     pub mail: Arc<Mutex<Vec<CapturedMail>>>,
     /// The app's search index, for running its saved-search alerts as the job would.
     pub search: Arc<search_index::SearchIndex>,
+    search_log: kith::domain::search::log_writer::SearchLogger,
     /// Kept so the temporary directory lives as long as the app.
     _data_dir: tempfile::TempDir,
     password_hash: String,
@@ -161,18 +162,36 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build app");
     let address = app.base_url.clone();
     let search = app.search.clone();
+    let search_log = app.search_log.clone();
     let db = app.spawn();
     let password_hash = kith::domain::accounts::password_hash::hash(PASSWORD).expect("hash");
+    wait_until_ready(&address).await;
     TestApp {
         address,
         db,
         mail,
         search,
+        search_log,
         _data_dir: data_dir,
         password_hash,
         settings,
         pg_schema,
     }
+}
+
+/// Waits for `/ready` (the search index built), as a load balancer would before sending
+/// people to a new instance.
+async fn wait_until_ready(address: &str) {
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if let Ok(res) = client.get(format!("{address}/ready")).send().await
+            && res.status() == reqwest::StatusCode::OK
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{address} was not ready within 10 s");
 }
 
 fn hex_key() -> String {
@@ -202,6 +221,7 @@ impl TestApp {
             .expect("build second app");
         let address = app.base_url.clone();
         app.spawn();
+        wait_until_ready(&address).await;
         OtherProcess {
             address,
             _data_dir: data_dir,
@@ -344,6 +364,23 @@ impl TestApp {
             .exec(&self.db)
             .await
             .expect("approve");
+    }
+
+    /// The demand log once every search made so far is written (the log is written in the
+    /// background, after the search has answered), oldest first.
+    pub async fn logged_searches(&self) -> Vec<entity::search_log::Model> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        for _ in 0..200 {
+            if self.search_log.unwritten() == 0 {
+                return entity::search_log::Entity::find()
+                    .order_by_asc(entity::search_log::Column::Id)
+                    .all(&self.db)
+                    .await
+                    .expect("search log");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the search log was not written within 10 s");
     }
 
     pub async fn user_count(&self) -> u64 {
