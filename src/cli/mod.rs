@@ -170,6 +170,19 @@ enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// From a directory's CSV to people searching, at N listings: import rows/s, reindex
+    /// listings/s, searches in process, and over HTTP with one client and with many.
+    Scale {
+        #[arg(long, default_value_t = 100_000)]
+        listings: usize,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// An empty PostgreSQL database to use instead of embedded SQLite.
+        #[arg(long)]
+        database_url: Option<String>,
+    },
     /// Fill a fresh embedded database with a year of city-scale demand and supply, and time
     /// the market analysis and drafting a Market Position Statement.
     Market {
@@ -299,6 +312,18 @@ pub fn main() -> ExitCode {
                         database_url,
                     },
             } => crate::cli::bench::load::load(seconds, concurrency, database_url).await,
+            Command::Bench {
+                what:
+                    BenchCommand::Scale {
+                        listings,
+                        seconds,
+                        concurrency,
+                        database_url,
+                    },
+            } => {
+                crate::cli::bench::scale::scale(listings, seconds, concurrency.max(1), database_url)
+                    .await
+            }
             Command::Bench {
                 what:
                     BenchCommand::Market {

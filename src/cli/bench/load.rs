@@ -211,39 +211,9 @@ async fn run(
         settings,
         stop.clone(),
     ));
-    let errors = Arc::new(AtomicUsize::new(0));
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let began = Instant::now();
-    let mut clients = Vec::new();
-    for c in 0..concurrency {
-        let (host, errors) = (host.clone(), errors.clone());
-        clients.push(tokio::spawn(async move {
-            let mut times: Vec<(&'static str, Duration)> = Vec::new();
-            let mut stream = tokio::net::TcpStream::connect(&host).await?;
-            let mut i = c;
-            while Instant::now() < deadline {
-                let (kind, path) = PATHS[i % PATHS.len()];
-                i += 1;
-                let t = Instant::now();
-                match get(&mut stream, &host, path).await {
-                    Ok((200, _)) => times.push((kind, t.elapsed())),
-                    Ok(_) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                    }
-                    Err(_) => {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                        stream = tokio::net::TcpStream::connect(&host).await?;
-                    }
-                }
-            }
-            anyhow::Ok(times)
-        }));
-    }
-    let mut all: Vec<(&'static str, Duration)> = Vec::new();
-    for client in clients {
-        all.extend(client.await??);
-    }
-    let took = began.elapsed();
+    let paths: Vec<(&'static str, String)> =
+        PATHS.iter().map(|(k, p)| (*k, (*p).to_owned())).collect();
+    let loaded = hammer(&host, paths, concurrency, Duration::from_secs(seconds)).await?;
     stop.store(true, Ordering::Relaxed);
     let titles = approvals.await??;
 
@@ -264,34 +234,104 @@ async fn run(
 
     println!(
         "Load on loopback, {which}: {concurrency} clients for {:.1} s while listings were approved",
-        took.as_secs_f64()
+        loaded.took.as_secs_f64()
     );
     println!(
-        "  {} requests, {:.0} requests/s, {} errors; {} listings approved ({:.1}/s); the last searchable {:.0} ms after the load stopped",
-        all.len(),
-        all.len() as f64 / took.as_secs_f64(),
-        errors.load(Ordering::Relaxed),
+        "  {} listings approved ({:.1}/s); the last searchable {:.0} ms after the load stopped",
         titles.len(),
-        titles.len() as f64 / took.as_secs_f64(),
+        titles.len() as f64 / loaded.took.as_secs_f64(),
         waited.elapsed().as_secs_f64() * 1000.0
     );
-    for kind in ["page", "api"] {
-        let mut times: Vec<Duration> = all
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, t)| *t)
-            .collect();
-        times.sort_unstable();
-        println!(
-            "  search {kind:<4} n={:<6} p50 {:>7.1} ms   p99 {:>7.1} ms",
-            times.len(),
-            percentile(&times, 0.5),
-            percentile(&times, 0.99)
-        );
-    }
-    anyhow::ensure!(
-        errors.load(Ordering::Relaxed) == 0,
-        "requests failed under load"
-    );
+    loaded.report();
+    anyhow::ensure!(loaded.errors == 0, "requests failed under load");
     Ok(())
+}
+
+/// What `hammer` measured.
+pub(crate) struct Loaded {
+    pub times: Vec<(&'static str, Duration)>,
+    pub errors: usize,
+    pub took: Duration,
+}
+
+impl Loaded {
+    pub fn per_second(&self) -> f64 {
+        self.times.len() as f64 / self.took.as_secs_f64()
+    }
+
+    /// Requests/s and errors, then p50/p99 for each kind of request.
+    pub fn report(&self) {
+        println!(
+            "  {} requests, {:.0} requests/s, {} errors",
+            self.times.len(),
+            self.per_second(),
+            self.errors
+        );
+        let mut kinds: Vec<&str> = self.times.iter().map(|(k, _)| *k).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let mut times: Vec<Duration> = self
+                .times
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, t)| *t)
+                .collect();
+            times.sort_unstable();
+            println!(
+                "  {kind:<12} n={:<6} p50 {:>7.1} ms   p99 {:>7.1} ms",
+                times.len(),
+                percentile(&times, 0.5),
+                percentile(&times, 0.99)
+            );
+        }
+    }
+}
+
+/// `concurrency` keep-alive clients on loopback GET `paths` (each a kind and a path) in turn
+/// for `duration`; anything but a 200 is an error.
+pub(crate) async fn hammer(
+    host: &str,
+    paths: Vec<(&'static str, String)>,
+    concurrency: usize,
+    duration: Duration,
+) -> anyhow::Result<Loaded> {
+    let paths = Arc::new(paths);
+    let errors = Arc::new(AtomicUsize::new(0));
+    let deadline = Instant::now() + duration;
+    let began = Instant::now();
+    let mut clients = Vec::new();
+    for c in 0..concurrency {
+        let (host, errors, paths) = (host.to_owned(), errors.clone(), paths.clone());
+        clients.push(tokio::spawn(async move {
+            let mut times: Vec<(&'static str, Duration)> = Vec::new();
+            let mut stream = tokio::net::TcpStream::connect(&host).await?;
+            let mut i = c;
+            while Instant::now() < deadline {
+                let (kind, path) = &paths[i % paths.len()];
+                i += 1;
+                let t = Instant::now();
+                match get(&mut stream, &host, path).await {
+                    Ok((200, _)) => times.push((*kind, t.elapsed())),
+                    Ok(_) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Err(_) => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        stream = tokio::net::TcpStream::connect(&host).await?;
+                    }
+                }
+            }
+            anyhow::Ok(times)
+        }));
+    }
+    let mut times = Vec::new();
+    for client in clients {
+        times.extend(client.await??);
+    }
+    Ok(Loaded {
+        times,
+        errors: errors.load(Ordering::Relaxed),
+        took: began.elapsed(),
+    })
 }

@@ -6,6 +6,7 @@
 
 pub mod load;
 pub mod market;
+pub mod scale;
 
 use std::time::{Duration, Instant};
 
@@ -17,7 +18,7 @@ use search_index::{CategoryRef, GridPoint, ListingDoc, SearchIndex, SearchReques
 use kith::demo::listing_templates::{EXTRA_LANGUAGES, TEMPLATES, town_of};
 
 const BATCH: usize = 50_000;
-const KINDS: [&str; 6] = [
+pub(crate) const KINDS: [&str; 6] = [
     "registered_care_provider",
     "micro_enterprise",
     "social_enterprise",
@@ -25,7 +26,7 @@ const KINDS: [&str; 6] = [
     "voluntary_group",
     "personal_assistant",
 ];
-const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "friendly",
     "experienced",
     "local",
@@ -216,7 +217,7 @@ fn report(label: &str, mut times: Vec<Duration>) {
     );
 }
 
-fn peak_rss_mib() -> Option<f64> {
+pub(crate) fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -234,6 +235,34 @@ fn dir_size(path: &std::path::Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// Times the fixed query mix in process, one search at a time, after a warm-up run.
+pub(crate) fn time_mix(
+    index: &SearchIndex,
+    rng: &mut StdRng,
+    query_count: usize,
+) -> anyhow::Result<()> {
+    let sectors = search_index::geo::all_sectors();
+    let mix = queries(rng, &sectors, query_count);
+    for (_, q) in &mix {
+        index.search(q)?;
+    }
+    let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
+    let mut all = Vec::new();
+    for (kind, q) in &mix {
+        let t = Instant::now();
+        index.search(q)?;
+        let d = t.elapsed();
+        by_kind.entry(kind).or_default().push(d);
+        all.push(d);
+    }
+    println!("In process, one at a time:");
+    for (kind, times) in by_kind {
+        report(kind, times);
+    }
+    report("all", all);
+    Ok(())
 }
 
 /// Builds the corpus into `index_dir` and measures searches in process.
@@ -262,25 +291,7 @@ pub fn in_process(
         listings as f64 / took.as_secs_f64(),
         dir_size(index_dir) as f64 / 1_048_576.0
     );
-    let mix = queries(&mut rng, &sectors, query_count);
-    // Warm up once through the whole mix.
-    for (_, q) in &mix {
-        index.search(q)?;
-    }
-    let mut by_kind: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
-    let mut all = Vec::new();
-    for (kind, q) in &mix {
-        let t = Instant::now();
-        index.search(q)?;
-        let d = t.elapsed();
-        by_kind.entry(kind).or_default().push(d);
-        all.push(d);
-    }
-    println!("In process, one at a time:");
-    for (kind, times) in by_kind {
-        report(kind, times);
-    }
-    report("all", all);
+    time_mix(&index, &mut rng, query_count)?;
     if let Some(rss) = peak_rss_mib() {
         println!("Peak memory (RSS): {rss:.0} MiB");
     }

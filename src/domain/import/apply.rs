@@ -1,6 +1,8 @@
-//! Writes imported rows: each row (its organisation, listing and revision, source ids,
-//! search change and audit entry) in one transaction, so a row is either all there or not
-//! at all. A dry run checks and matches every row the same way and writes nothing.
+//! Writes imported rows: a few hundred rows to a transaction, each row whole (its
+//! organisation, listing and revision, source ids, search change and audit entry), so a row
+//! is either all there or not at all, and a file of a hundred thousand rows is not a hundred
+//! thousand commits. A row the checks refuse writes nothing and is reported. A dry run
+//! checks and matches every row the same way and writes nothing.
 
 use entity::import_sources::ImportKind;
 use entity::listings::ListingId;
@@ -11,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Duration, NaiveDate, Utc};
 use entity::{import_sources, listing_revisions, listings as listing_rows, provider_organisations};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
@@ -388,16 +390,19 @@ fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
     }
 }
 
+/// Rows written in one transaction: long enough that commits are not most of the work,
+/// short enough that the server's own writes wait a fraction of a second at most.
+const ROWS_PER_TRANSACTION: usize = 200;
+
 async fn write(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     actor: &Actor,
     row: &ImportRow,
     mut content: ListingContent,
     options: &Options,
     claimed: &BTreeSet<ListingId>,
 ) -> Result<Outcome, DbErr> {
-    let txn = db.begin_write().await?;
-    let existing = matched(&txn, &row.source_id, &content, claimed).await?;
+    let existing = matched(txn, &row.source_id, &content, claimed).await?;
     with_what_was_said(existing.as_ref(), &mut content);
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);
@@ -409,30 +414,30 @@ async fn write(
     // organisation as it is: this source's record of the organisation is not that one's.
     let organisation_id = match &existing {
         Some(view)
-            if local_id(&txn, ImportKind::Organisation, &row.organisation.source_id)
+            if local_id(txn, ImportKind::Organisation, &row.organisation.source_id)
                 .await?
                 .is_none() =>
         {
             view.listing.organisation_id
         }
-        _ => organisation(&txn, actor, &row.organisation).await?,
+        _ => organisation(txn, actor, &row.organisation).await?,
     };
     let now = Utc::now();
     let (listing, number, from) = match &existing {
         Some(view) => {
-            let number = listings::next_revision_number(&txn, view.listing.id).await?;
+            let number = listings::next_revision_number(txn, view.listing.id).await?;
             // A version still waiting is replaced by the imported one.
             if let Some(w) = &view.working {
                 let mut old: listing_revisions::ActiveModel = w.revision.clone().into();
                 old.status = Set(ListingStatus::Withdrawn);
-                old.update(&txn).await?;
+                old.update(txn).await?;
             }
             // Matched by its CQC location: this source's id now finds it directly.
-            if local_id(&txn, ImportKind::Service, &row.source_id)
+            if local_id(txn, ImportKind::Service, &row.source_id)
                 .await?
                 .is_none()
             {
-                remember(&txn, ImportKind::Service, &row.source_id, view.listing.id.0).await?;
+                remember(txn, ImportKind::Service, &row.source_id, view.listing.id.0).await?;
             }
             (view.listing.clone(), number, Some(view.listing.status))
         }
@@ -444,9 +449,9 @@ async fn write(
                 updated_at: Set(now),
                 ..Default::default()
             }
-            .insert(&txn)
+            .insert(txn)
             .await?;
-            remember(&txn, ImportKind::Service, &row.source_id, listing.id.0).await?;
+            remember(txn, ImportKind::Service, &row.source_id, listing.id.0).await?;
             (listing, 1, None)
         }
     };
@@ -477,7 +482,7 @@ async fn write(
         }),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     let was_live = listing.status == ListingStatus::Approved;
     let mut active: listing_rows::ActiveModel = listing.clone().into();
@@ -487,7 +492,7 @@ async fn write(
         if let Some(live) = existing.as_ref().and_then(|v| v.live.as_ref()) {
             let mut old: listing_revisions::ActiveModel = live.revision.clone().into();
             old.status = Set(ListingStatus::Superseded);
-            old.update(&txn).await?;
+            old.update(txn).await?;
         }
         active.status = Set(ListingStatus::Approved);
         active.live_revision_id = Set(Some(revision.id));
@@ -505,9 +510,9 @@ async fn write(
             active.status = Set(ListingStatus::Submitted);
         }
     }
-    let listing = active.update(&txn).await?;
+    let listing = active.update(txn).await?;
     if options.approve {
-        search_changes::record(&txn, listing.id).await?;
+        search_changes::record(txn, listing.id).await?;
     }
     let mut event = Event::new(Action::ListingImported, "listing", listing.id)
         .detail(format!(
@@ -518,8 +523,7 @@ async fn write(
     if let Some(from) = from {
         event = event.from(from);
     }
-    audit::record(&txn, actor, event).await?;
-    txn.commit().await?;
+    audit::record(txn, actor, event).await?;
     Ok(match existing {
         Some(_) => Outcome::Updated(listing.id),
         None => Outcome::Created(Some(listing.id)),
@@ -541,6 +545,7 @@ pub async fn run(
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut claimed: BTreeSet<ListingId> = BTreeSet::new();
+    let mut open: Option<(DatabaseTransaction, usize)> = None;
     for item in read.items {
         let row = match item {
             Ok(row) => row,
@@ -567,7 +572,19 @@ pub async fn run(
                         None => Outcome::Created(None),
                     })
                 }
-                Ok(content) => write(db, actor, &row, content, options, &claimed).await?,
+                Ok(content) => {
+                    let (txn, rows) = match open.take() {
+                        Some(open) => open,
+                        None => (db.begin_write().await?, 0),
+                    };
+                    let outcome = write(&txn, actor, &row, content, options, &claimed).await?;
+                    if rows + 1 == ROWS_PER_TRANSACTION {
+                        txn.commit().await?;
+                    } else {
+                        open = Some((txn, rows + 1));
+                    }
+                    outcome
+                }
             }
         };
         if let Outcome::Created(Some(id)) | Outcome::Updated(id) | Outcome::Unchanged(id) = &outcome
@@ -582,6 +599,9 @@ pub async fn run(
             left_out: row.left_out,
         });
         progress(report.rows.len());
+    }
+    if let Some((txn, _)) = open {
+        txn.commit().await?;
     }
     Ok(report)
 }
