@@ -6,6 +6,7 @@
 //! reloaded after every commit. Each commit carries the id of the last change applied, so a
 //! restarted process knows where to catch up from.
 
+mod cache;
 mod collector;
 pub mod geo;
 pub mod postcodes;
@@ -253,6 +254,7 @@ pub struct SearchIndex {
     writer: Mutex<IndexWriter>,
     fields: Fields,
     progress: rebuild::Progress,
+    cache: cache::Cache,
 }
 
 impl SearchIndex {
@@ -306,6 +308,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             progress: rebuild::Progress::default(),
+            cache: cache::Cache::default(),
         })
     }
 
@@ -342,6 +345,7 @@ impl SearchIndex {
         prepared.commit()?;
         drop(writer);
         self.reader.reload()?;
+        self.cache.next_generation();
         Ok(())
     }
 
@@ -430,6 +434,26 @@ impl SearchIndex {
     /// Runs a search. Query text is handled leniently: whatever a person types gives results
     /// or none, never an error.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let generation = self.cache.generation();
+        let key = cache::key_of(request);
+        if let Some(found) = key.as_deref().and_then(|k| self.cache.get(generation, k)) {
+            return Ok(found);
+        }
+        let results = self.search_index(request)?;
+        if let Some(key) = key {
+            self.cache.put(generation, key, &results);
+        }
+        Ok(results)
+    }
+
+    /// Searches answered from the cache of answers, and searches run, since the process
+    /// started.
+    pub fn cache_counts(&self) -> (u64, u64) {
+        self.cache.counts()
+    }
+
+    /// Runs the search on the index itself, never answering from the cache (benchmarks).
+    pub fn search_index(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let text_query = query::text_query(&searcher, &self.fields, &request.text);
         let full = query::with_filters(&self.fields, text_query.as_deref(), request);

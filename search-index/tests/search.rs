@@ -625,3 +625,34 @@ fn cqc_ratings_filter_count_and_sort_beside_the_councils_own() {
         Vec::<u64>::new()
     );
 }
+
+#[test]
+fn a_search_made_again_is_answered_from_the_cache_until_the_index_changes() {
+    let index = SearchIndex::in_memory().unwrap();
+    index
+        .apply(
+            &[listing(1, "Garden club", "Growing vegetables.")],
+            &[],
+            Some(1),
+        )
+        .unwrap();
+    assert_eq!(search(&index, "garden"), [1]);
+    assert_eq!(search(&index, "garden"), [1]);
+    assert_eq!(index.cache_counts(), (1, 1), "the second was kept");
+    index
+        .apply(
+            &[listing(2, "Garden visits", "We come to you.")],
+            &[],
+            Some(2),
+        )
+        .unwrap();
+    assert_eq!(
+        search(&index, "garden").len(),
+        2,
+        "a change is seen at once"
+    );
+    index.apply(&[], &[1, 2], Some(3)).unwrap();
+    assert!(search(&index, "garden").is_empty());
+    let (hits, _) = index.cache_counts();
+    assert_eq!(hits, 1, "no answer outlived the change it predates");
+}

@@ -265,9 +265,10 @@ impl Event {
 /// Longest reason kept with an audit entry.
 const MAX_REASON_CHARS: usize = 2000;
 
-pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event) -> Result<(), DbErr> {
-    let inserted = audit_log::Entity::insert(audit_log::ActiveModel {
-        occurred_at: Set(Utc::now()),
+/// The log's row for an event (its reason, if any, goes beside it).
+fn entry(actor: &Actor, event: Event, at: chrono::DateTime<Utc>) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
+        occurred_at: Set(at),
         actor_user_id: Set(actor.user_id),
         on_behalf_of: Set(None),
         action: Set(event.action.as_str().to_owned()),
@@ -278,16 +279,49 @@ pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, event: Event) ->
         detail: Set(event.detail),
         request_id: Set(actor.request_id.clone()),
         ..Default::default()
-    })
-    .exec(conn)
-    .await?;
-    if let Some(reason) = event.reason {
+    }
+}
+
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    mut event: Event,
+) -> Result<(), DbErr> {
+    let reason = event.reason.take();
+    let inserted = audit_log::Entity::insert(entry(actor, event, Utc::now()))
+        .exec(conn)
+        .await?;
+    if let Some(reason) = reason {
         audit_reasons::Entity::insert(audit_reasons::ActiveModel {
             audit_id: Set(inserted.last_insert_id),
             reason: Set(reason),
         })
         .exec_without_returning(conn)
         .await?;
+    }
+    Ok(())
+}
+
+/// Records several events by one actor: those without a reason a few hundred to a statement.
+pub async fn record_many(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    events: Vec<Event>,
+) -> Result<(), DbErr> {
+    let (with_reason, plain): (Vec<Event>, Vec<Event>) =
+        events.into_iter().partition(|e| e.reason.is_some());
+    for event in with_reason {
+        record(conn, actor, event).await?;
+    }
+    let now = Utc::now();
+    let rows: Vec<audit_log::ActiveModel> = plain
+        .into_iter()
+        .map(|event| entry(actor, event, now))
+        .collect();
+    for chunk in rows.chunks(500) {
+        audit_log::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(conn)
+            .await?;
     }
     Ok(())
 }

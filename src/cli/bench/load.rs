@@ -306,7 +306,8 @@ pub(crate) async fn hammer(
         clients.push(tokio::spawn(async move {
             let mut times: Vec<(&'static str, Duration)> = Vec::new();
             let mut stream = tokio::net::TcpStream::connect(&host).await?;
-            let mut i = c;
+            // Each client starts its own way through the paths.
+            let mut i = c * paths.len() / concurrency;
             while Instant::now() < deadline {
                 let (kind, path) = &paths[i % paths.len()];
                 i += 1;

@@ -102,31 +102,46 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The search page and API over the whole country: words, filters, and places anywhere.
-fn paths(rng: &mut StdRng) -> Vec<(&'static str, String)> {
+/// The search page and API over the whole country: every other request one of a dozen
+/// popular searches, the rest each made once (words, a type of support and a place drawn at
+/// random), so the cache of answers cannot carry the load alone.
+fn paths(rng: &mut StdRng, count: usize) -> Vec<(&'static str, String)> {
     let sectors = search_index::geo::all_sectors();
-    let mut out = Vec::new();
-    for _ in 0..8 {
-        let near = sectors[rng.gen_range(0..sectors.len())].0.replace(' ', "+");
-        out.extend([
-            ("page", format!("/search?q=help+at+home&near={near}")),
-            ("api", "/api/v1/search?q=lunch+club".to_owned()),
-            (
-                "page",
-                "/search?category=day-support&accepting=yes".to_owned(),
-            ),
-            (
-                "api",
-                format!("/api/v1/search?q=care&near={near}&radius=10&sort=distance"),
-            ),
-            (
-                "page",
-                "/search?category=domestic-help&language=English&max_price=20".to_owned(),
-            ),
-            ("api", "/api/v1/search?day=sat&day=sun".to_owned()),
-        ]);
-    }
-    out
+    let popular: Vec<(&'static str, String)> = vec![
+        ("page", "/search?q=help+at+home&near=M33+7AB".into()),
+        ("api", "/api/v1/search?q=lunch+club".into()),
+        ("page", "/search?category=day-support&accepting=yes".into()),
+        (
+            "api",
+            "/api/v1/search?q=care&near=LS1+4&radius=10&sort=distance".into(),
+        ),
+        (
+            "page",
+            "/search?category=domestic-help&language=English&max_price=20".into(),
+        ),
+        ("api", "/api/v1/search?day=sat&day=sun".into()),
+    ];
+    let categories = ["day-support", "domestic-help", "personal-care", "respite"];
+    (0..count)
+        .map(|i| {
+            if i % 2 == 0 {
+                return popular[(i / 2) % popular.len()].clone();
+            }
+            let near = sectors[rng.gen_range(0..sectors.len())].0.replace(' ', "+");
+            let word = WORDS[rng.gen_range(0..WORDS.len())];
+            let category = categories[rng.gen_range(0..categories.len())];
+            match i % 4 {
+                1 => (
+                    "page",
+                    format!("/search?q={word}&near={near}&category={category}"),
+                ),
+                _ => (
+                    "api",
+                    format!("/api/v1/search?q={word}+care&near={near}&radius=15&sort=distance"),
+                ),
+            }
+        })
+        .collect()
 }
 
 pub async fn scale(
@@ -164,6 +179,7 @@ pub async fn scale(
     let vocabulary = Vocabulary::new(&kith::domain::categories::tree(&db, false).await?);
     let started = Instant::now();
     let read = template::read(&csv, &vocabulary).map_err(|e| anyhow::anyhow!(e))?;
+    let reading = started.elapsed();
     let options = Options {
         dry_run: false,
         approve: true,
@@ -179,8 +195,9 @@ pub async fn scale(
         report.summary()
     );
     println!(
-        "Import: {listings} rows in {:.1} s, {:.0} rows/s",
+        "Import: {listings} rows in {:.1} s ({:.1} s reading the file), {:.0} rows/s",
         took.as_secs_f64(),
+        reading.as_secs_f64(),
         listings as f64 / took.as_secs_f64()
     );
 
@@ -202,9 +219,10 @@ pub async fn scale(
     let transport = kith::mail::MailTransport::from_settings(&settings)?;
     let app = kith::app::build(settings, db, transport).await?;
     let host = app.base_url.trim_start_matches("http://").to_owned();
+    let search = app.search.clone();
     app.spawn();
     wait_until_ready(&host).await?;
-    let paths = paths(&mut rng);
+    let paths = paths(&mut rng, 50_000);
     let one = hammer(
         &host,
         paths.clone(),
@@ -217,6 +235,12 @@ pub async fn scale(
     let many: Loaded = hammer(&host, paths, concurrency, Duration::from_secs(seconds)).await?;
     println!("Over HTTP, {concurrency} clients:");
     many.report();
+    let (hits, runs) = search.cache_counts();
+    println!(
+        "Searches answered from the cache: {:.0}% ({hits} of {})",
+        100.0 * hits as f64 / (hits + runs).max(1) as f64,
+        hits + runs
+    );
     if let Some(rss) = peak_rss_mib() {
         println!("Peak memory (RSS): {rss:.0} MiB");
     }

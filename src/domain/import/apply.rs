@@ -17,15 +17,15 @@ use sea_orm::{
     DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QuerySelect,
 };
 
+use super::batch::Batch;
 use super::rows::{ImportRow, OrganisationIn, Read, Vocabulary};
 use crate::db::BeginWrite;
 use crate::domain::accounts::email_address::EmailAddress;
-use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::audit::{Action, Actor, Event};
 use crate::domain::listings::approval::ReviewPolicy;
 use crate::domain::listings::content::ListingContent;
 use crate::domain::listings::{self, ListingView};
 use crate::domain::providers::profile::{parse_cqc_provider_id, parse_website};
-use crate::domain::search::changes as search_changes;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -103,37 +103,6 @@ impl Report {
     }
 }
 
-async fn local_id(
-    conn: &impl ConnectionTrait,
-    kind: ImportKind,
-    source_id: &str,
-) -> Result<Option<i64>, DbErr> {
-    Ok(import_sources::Entity::find()
-        .filter(import_sources::Column::Kind.eq(kind))
-        .filter(import_sources::Column::SourceId.eq(source_id))
-        .one(conn)
-        .await?
-        .map(|s| s.local_id))
-}
-
-async fn remember(
-    conn: &impl ConnectionTrait,
-    kind: ImportKind,
-    source_id: &str,
-    local: i64,
-) -> Result<(), DbErr> {
-    import_sources::ActiveModel {
-        kind: Set(kind),
-        source_id: Set(source_id.to_owned()),
-        local_id: Set(local),
-        imported_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
-    Ok(())
-}
-
 /// Everything about a row that can be checked without the database: its id, its
 /// organisation and its listing by the provider's form's own rules. The importer writes
 /// nothing for a row this refuses, and says why.
@@ -179,33 +148,37 @@ fn check_organisation(o: &OrganisationIn) -> Result<(), String> {
     Ok(())
 }
 
-/// The organisation for a row, created (approved: the council is importing it) or updated.
+/// The organisation for a row, created (approved: the council is importing it) or updated
+/// where the row says something new.
 async fn organisation(
     txn: &impl ConnectionTrait,
-    actor: &Actor,
+    batch: &mut Batch,
     o: &OrganisationIn,
 ) -> Result<OrganisationId, DbErr> {
     let now = Utc::now();
     // A website the provider's own profile form would accept, or none.
     let website = o.website.as_deref().and_then(|w| parse_website(w).ok());
-    if let Some(id) = local_id(txn, ImportKind::Organisation, &o.source_id).await?
-        && let Some(existing) = provider_organisations::Entity::find_by_id(id)
-            .one(txn)
-            .await?
+    if let Some(id) = batch.local_id(ImportKind::Organisation, &o.source_id)
+        && let Some(existing) = batch.orgs.get(&OrganisationId(id))
     {
-        let mut active: provider_organisations::ActiveModel = existing.into();
-        active.name = Set(o.name.trim().to_owned());
-        active.description = Set(o.description.clone());
-        active.contact_email = Set(o.email.clone());
-        active.website = Set(website);
+        let mut active: provider_organisations::ActiveModel = existing.clone().into();
+        active.name.set_if_not_equals(o.name.trim().to_owned());
+        active.description.set_if_not_equals(o.description.clone());
+        active.contact_email.set_if_not_equals(o.email.clone());
+        active.website.set_if_not_equals(website);
         if o.phone.is_some() {
-            active.contact_phone = Set(o.phone.clone());
+            active.contact_phone.set_if_not_equals(o.phone.clone());
         }
         if o.cqc_provider_id.is_some() {
-            active.cqc_provider_id = Set(o.cqc_provider_id.clone());
+            active
+                .cqc_provider_id
+                .set_if_not_equals(o.cqc_provider_id.clone());
         }
-        active.updated_at = Set(now);
-        active.update(txn).await?;
+        if active.is_changed() {
+            active.updated_at = Set(now);
+            let updated = active.update(txn).await?;
+            batch.orgs.insert(updated.id, updated);
+        }
         return Ok(OrganisationId(id));
     }
     let created = provider_organisations::ActiveModel {
@@ -227,10 +200,8 @@ async fn organisation(
     }
     .insert(txn)
     .await?;
-    remember(txn, ImportKind::Organisation, &o.source_id, created.id.0).await?;
-    audit::record(
-        txn,
-        actor,
+    batch.remember(ImportKind::Organisation, &o.source_id, created.id.0);
+    batch.audit(
         Event::new(
             Action::OrganisationImported,
             "provider_organisation",
@@ -238,9 +209,10 @@ async fn organisation(
         )
         .to(OrganisationStatus::Approved)
         .detail(format!("source id {}", o.source_id)),
-    )
-    .await?;
-    Ok(created.id)
+    );
+    let id = created.id;
+    batch.orgs.insert(id, created);
+    Ok(id)
 }
 
 async fn load(conn: &impl ConnectionTrait, id: ListingId) -> Result<Option<ListingView>, DbErr> {
@@ -258,11 +230,12 @@ async fn load(conn: &impl ConnectionTrait, id: ListingId) -> Result<Option<Listi
 /// an earlier row of this file wrote or matched (`claimed`) is that row's, not this one's.
 async fn matched(
     conn: &impl ConnectionTrait,
+    batch: &Batch,
     source_id: &str,
     content: &ListingContent,
     claimed: &BTreeSet<ListingId>,
 ) -> Result<Option<ListingView>, DbErr> {
-    if let Some(id) = local_id(conn, ImportKind::Service, source_id).await? {
+    if let Some(id) = batch.local_id(ImportKind::Service, source_id) {
         return load(conn, ListingId(id)).await;
     }
     let Some(cqc) = &content.cqc_location_id else {
@@ -396,13 +369,14 @@ const ROWS_PER_TRANSACTION: usize = 200;
 
 async fn write(
     txn: &DatabaseTransaction,
+    batch: &mut Batch,
     actor: &Actor,
     row: &ImportRow,
     mut content: ListingContent,
     options: &Options,
     claimed: &BTreeSet<ListingId>,
 ) -> Result<Outcome, DbErr> {
-    let existing = matched(txn, &row.source_id, &content, claimed).await?;
+    let existing = matched(txn, batch, &row.source_id, &content, claimed).await?;
     with_what_was_said(existing.as_ref(), &mut content);
     if let Some(settled) = nothing_to_write(existing.as_ref(), &content) {
         return Ok(settled);
@@ -414,13 +388,13 @@ async fn write(
     // organisation as it is: this source's record of the organisation is not that one's.
     let organisation_id = match &existing {
         Some(view)
-            if local_id(txn, ImportKind::Organisation, &row.organisation.source_id)
-                .await?
+            if batch
+                .local_id(ImportKind::Organisation, &row.organisation.source_id)
                 .is_none() =>
         {
             view.listing.organisation_id
         }
-        _ => organisation(txn, actor, &row.organisation).await?,
+        _ => organisation(txn, batch, &row.organisation).await?,
     };
     let now = Utc::now();
     let (listing, number, from) = match &existing {
@@ -433,57 +407,21 @@ async fn write(
                 old.update(txn).await?;
             }
             // Matched by its CQC location: this source's id now finds it directly.
-            if local_id(txn, ImportKind::Service, &row.source_id)
-                .await?
+            if batch
+                .local_id(ImportKind::Service, &row.source_id)
                 .is_none()
             {
-                remember(txn, ImportKind::Service, &row.source_id, view.listing.id.0).await?;
+                batch.remember(ImportKind::Service, &row.source_id, view.listing.id.0);
             }
             (view.listing.clone(), number, Some(view.listing.status))
         }
         None => {
-            let listing = listing_rows::ActiveModel {
-                organisation_id: Set(organisation_id),
-                status: Set(ListingStatus::Draft),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(txn)
-            .await?;
-            remember(txn, ImportKind::Service, &row.source_id, listing.id.0).await?;
-            (listing, 1, None)
+            return create(txn, batch, actor, row, &content, options, organisation_id).await;
         }
     };
-    let status = if options.approve {
-        ListingStatus::Approved
-    } else {
-        ListingStatus::Submitted
-    };
-    let revision = listing_revisions::ActiveModel {
-        listing_id: Set(listing.id),
-        number: Set(number),
-        status: Set(status.to_owned()),
-        title: Set(content.title.clone()),
-        content: Set(content.to_json()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        submitted_at: Set(Some(now)),
-        decided_at: Set(options.approve.then_some(now)),
-        decided_by: Set(if options.approve { actor.user_id } else { None }),
-        decision_message: Set(options
-            .approve
-            .then(|| format!("Imported from {}", options.source))),
-        checklist: Set(if options.approve {
-            "imported".to_owned()
-        } else {
-            String::new()
-        }),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    let revision = revision_of(listing.id, number, &content, actor, options)
+        .insert(txn)
+        .await?;
     let was_live = listing.status == ListingStatus::Approved;
     let mut active: listing_rows::ActiveModel = listing.clone().into();
     active.updated_at = Set(now);
@@ -512,7 +450,7 @@ async fn write(
     }
     let listing = active.update(txn).await?;
     if options.approve {
-        search_changes::record(txn, listing.id).await?;
+        batch.changed(listing.id);
     }
     let mut event = Event::new(Action::ListingImported, "listing", listing.id)
         .detail(format!(
@@ -523,14 +461,101 @@ async fn write(
     if let Some(from) = from {
         event = event.from(from);
     }
-    audit::record(txn, actor, event).await?;
+    batch.audit(event);
     Ok(match existing {
         Some(_) => Outcome::Updated(listing.id),
         None => Outcome::Created(Some(listing.id)),
     })
 }
 
-/// Checks, matches and (unless a dry run) writes every row; `progress` is told after each.
+/// The status an imported version takes: published at once, or waiting for review.
+fn status_of(options: &Options) -> ListingStatus {
+    if options.approve {
+        ListingStatus::Approved
+    } else {
+        ListingStatus::Submitted
+    }
+}
+
+/// The version of a listing a row brings.
+fn revision_of(
+    listing_id: ListingId,
+    number: i32,
+    content: &ListingContent,
+    actor: &Actor,
+    options: &Options,
+) -> listing_revisions::ActiveModel {
+    let now = Utc::now();
+    listing_revisions::ActiveModel {
+        listing_id: Set(listing_id),
+        number: Set(number),
+        status: Set(status_of(options)),
+        title: Set(content.title.clone()),
+        content: Set(content.to_json()),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(Some(now)),
+        decided_at: Set(options.approve.then_some(now)),
+        decided_by: Set(if options.approve { actor.user_id } else { None }),
+        decision_message: Set(options
+            .approve
+            .then(|| format!("Imported from {}", options.source))),
+        checklist: Set(if options.approve {
+            "imported".to_owned()
+        } else {
+            String::new()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A listing new to Kith: the listing row now, its first version with the batch (one
+/// statement for all of them, then one to link each listing to it).
+async fn create(
+    txn: &DatabaseTransaction,
+    batch: &mut Batch,
+    actor: &Actor,
+    row: &ImportRow,
+    content: &ListingContent,
+    options: &Options,
+    organisation_id: OrganisationId,
+) -> Result<Outcome, DbErr> {
+    let now = Utc::now();
+    let status = status_of(options);
+    let id = listing_rows::Entity::insert(listing_rows::ActiveModel {
+        organisation_id: Set(organisation_id),
+        status: Set(status),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set(Some(now)),
+        published_at: Set(options.approve.then_some(now)),
+        review_due: Set(options
+            .approve
+            .then(|| options.today + Duration::days(options.policy.cycle_days))),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await?
+    .last_insert_id;
+    batch.remember(ImportKind::Service, &row.source_id, id.0);
+    batch.first_version(revision_of(id, 1, content, actor, options), options.approve);
+    if options.approve {
+        batch.changed(id);
+    }
+    batch.audit(
+        Event::new(Action::ListingImported, "listing", id)
+            .detail(format!(
+                "revision 1 from {} ({})",
+                options.source, row.source_id
+            ))
+            .to(status),
+    );
+    Ok(Outcome::Created(Some(id)))
+}
+
+/// Checks, matches and (unless a dry run) writes every row, `ROWS_PER_TRANSACTION` to a
+/// transaction; `progress` is told after each.
 pub async fn run(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -545,65 +570,73 @@ pub async fn run(
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut claimed: BTreeSet<ListingId> = BTreeSet::new();
-    let mut open: Option<(DatabaseTransaction, usize)> = None;
-    for item in read.items {
-        let row = match item {
-            Ok(row) => row,
-            Err(bad) => {
-                report.rows.push(RowReport {
-                    label: bad.label,
-                    outcome: Outcome::Skipped(bad.reason),
-                    left_out: Vec::new(),
-                });
-                progress(report.rows.len());
-                continue;
-            }
-        };
-        let outcome = if let Some(first) = seen.get(&row.source_id) {
-            Outcome::Skipped(format!("the same id was used earlier, by {first}"))
-        } else {
-            match check(&row, vocabulary) {
-                Err(reason) => Outcome::Skipped(reason),
-                Ok(mut content) if options.dry_run => {
-                    let existing = matched(db, &row.source_id, &content, &claimed).await?;
-                    with_what_was_said(existing.as_ref(), &mut content);
-                    nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
-                        Some(view) => Outcome::Updated(view.listing.id),
-                        None => Outcome::Created(None),
-                    })
-                }
-                Ok(content) => {
-                    let (txn, rows) = match open.take() {
-                        Some(open) => open,
-                        None => (db.begin_write().await?, 0),
-                    };
-                    let outcome = write(&txn, actor, &row, content, options, &claimed).await?;
-                    if rows + 1 == ROWS_PER_TRANSACTION {
-                        txn.commit().await?;
-                    } else {
-                        open = Some((txn, rows + 1));
-                    }
-                    outcome
-                }
-            }
-        };
-        if let Outcome::Created(Some(id)) | Outcome::Updated(id) | Outcome::Unchanged(id) = &outcome
-        {
-            claimed.insert(*id);
+    let mut items = read.items.into_iter();
+    loop {
+        let chunk: Vec<_> = items.by_ref().take(ROWS_PER_TRANSACTION).collect();
+        if chunk.is_empty() {
+            return Ok(report);
         }
-        seen.entry(row.source_id.clone())
-            .or_insert_with(|| row.label.clone());
-        report.rows.push(RowReport {
-            label: row.label,
-            outcome,
-            left_out: row.left_out,
-        });
-        progress(report.rows.len());
+        let rows: Vec<&ImportRow> = chunk.iter().filter_map(|i| i.as_ref().ok()).collect();
+        let txn = if options.dry_run {
+            None
+        } else {
+            Some(db.begin_write().await?)
+        };
+        let mut batch = match &txn {
+            Some(txn) => Batch::load(txn, &rows).await?,
+            None => Batch::load(db, &rows).await?,
+        };
+        for item in chunk {
+            let row = match item {
+                Ok(row) => row,
+                Err(bad) => {
+                    report.rows.push(RowReport {
+                        label: bad.label,
+                        outcome: Outcome::Skipped(bad.reason),
+                        left_out: Vec::new(),
+                    });
+                    progress(report.rows.len());
+                    continue;
+                }
+            };
+            let outcome = if let Some(first) = seen.get(&row.source_id) {
+                Outcome::Skipped(format!("the same id was used earlier, by {first}"))
+            } else {
+                match (check(&row, vocabulary), &txn) {
+                    (Err(reason), _) => Outcome::Skipped(reason),
+                    (Ok(mut content), None) => {
+                        let existing =
+                            matched(db, &batch, &row.source_id, &content, &claimed).await?;
+                        with_what_was_said(existing.as_ref(), &mut content);
+                        nothing_to_write(existing.as_ref(), &content).unwrap_or(match existing {
+                            Some(view) => Outcome::Updated(view.listing.id),
+                            None => Outcome::Created(None),
+                        })
+                    }
+                    (Ok(content), Some(txn)) => {
+                        write(txn, &mut batch, actor, &row, content, options, &claimed).await?
+                    }
+                }
+            };
+            if let Outcome::Created(Some(id)) | Outcome::Updated(id) | Outcome::Unchanged(id) =
+                &outcome
+            {
+                claimed.insert(*id);
+            }
+            seen.entry(row.source_id.clone())
+                .or_insert_with(|| row.label.clone());
+            report.rows.push(RowReport {
+                label: row.label,
+                outcome,
+                left_out: row.left_out,
+            });
+            progress(report.rows.len());
+        }
+        if let Some(txn) = txn {
+            batch.write(&txn, actor).await?;
+            txn.commit().await?;
+        }
     }
-    if let Some((txn, _)) = open {
-        txn.commit().await?;
-    }
-    Ok(report)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! written one row per transaction — a bad row is reported and never half-written.
 
 pub mod apply;
+pub mod batch;
 pub mod oruk_rows;
 pub mod rows;
 pub mod template;

@@ -27,6 +27,8 @@ pub struct Projection {
     /// Postcode district of the venue, else of the home-visit base; empty when online only.
     pub district: String,
     pub provider_kind: ProviderKind,
+    /// The district and types of support the listing row keeps now (`remember_place`).
+    pub stored_place: (String, String),
 }
 
 const INSERT_CHUNK: usize = 200;
@@ -174,10 +176,11 @@ async fn sync_languages(
 }
 
 /// Keeps on the listing the district and types of support it is public under, so that a
-/// withdrawn service still counts in its area and type. Listings sharing both are updated
-/// together.
+/// withdrawn service still counts in its area and type. Only listings whose place changed
+/// are written, a hundred to a statement.
 async fn remember_place(txn: &impl ConnectionTrait, public: &[Projection]) -> Result<(), DbErr> {
-    let mut by_place: BTreeMap<(String, String), Vec<i64>> = BTreeMap::new();
+    use sea_orm::sea_query::{CaseStatement, Expr};
+    let mut moved: Vec<(i64, (String, String))> = Vec::new();
     for p in public {
         let mut tops: Vec<&str> = p
             .doc
@@ -188,23 +191,29 @@ async fn remember_place(txn: &impl ConnectionTrait, public: &[Projection]) -> Re
         tops.sort_unstable();
         tops.dedup();
         let categories: String = format!(",{},", tops.join(",")).chars().take(1000).collect();
-        by_place
-            .entry((p.district.chars().take(8).collect(), categories))
-            .or_default()
-            .push(p.doc.listing_id as i64);
-    }
-    for ((district, categories), ids) in by_place {
-        for chunk in ids.chunks(INSERT_CHUNK) {
-            listings::Entity::update_many()
-                .col_expr(listings::Column::MarketDistrict, district.clone().into())
-                .col_expr(
-                    listings::Column::MarketCategories,
-                    categories.clone().into(),
-                )
-                .filter(listings::Column::Id.is_in(chunk.iter().copied()))
-                .exec(txn)
-                .await?;
+        let place = (p.district.chars().take(8).collect(), categories);
+        if place != p.stored_place {
+            moved.push((p.doc.listing_id as i64, place));
         }
+    }
+    for chunk in moved.chunks(100) {
+        let (mut district, mut categories) = (CaseStatement::new(), CaseStatement::new());
+        for (id, (d, c)) in chunk {
+            district = district.case(listings::Column::Id.eq(*id), d.clone());
+            categories = categories.case(listings::Column::Id.eq(*id), c.clone());
+        }
+        listings::Entity::update_many()
+            .col_expr(
+                listings::Column::MarketDistrict,
+                Into::<Expr>::into(district),
+            )
+            .col_expr(
+                listings::Column::MarketCategories,
+                Into::<Expr>::into(categories),
+            )
+            .filter(listings::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }

@@ -24,6 +24,23 @@ pub async fn record(conn: &impl ConnectionTrait, listing_id: ListingId) -> Resul
     Ok(())
 }
 
+/// Records a change for each of these listings, a thousand to a statement.
+pub async fn record_many(conn: &impl ConnectionTrait, ids: &[ListingId]) -> Result<(), DbErr> {
+    let now = Utc::now();
+    for chunk in ids.chunks(1000) {
+        search_index_changes::Entity::insert_many(chunk.iter().map(|id| {
+            search_index_changes::ActiveModel {
+                listing_id: Set(*id),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        }))
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Marks every listing of an organisation (its name or checks changed).
 pub async fn record_organisation(
     conn: &impl ConnectionTrait,

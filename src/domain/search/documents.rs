@@ -268,6 +268,10 @@ fn project(
         doc,
         district,
         provider_kind: org.kind,
+        stored_place: (
+            live.listing.market_district.clone(),
+            live.listing.market_categories.clone(),
+        ),
     })
 }
 
