@@ -78,7 +78,7 @@ pub enum Readiness {
     /// Being built from the database: how far it has got, once it has started.
     Building(Option<search_index::Rebuilding>),
     /// Whole, but the indexer has not caught up with the change table for a while (or not
-    /// yet since this process started).
+    /// yet since this process started): not ready if changes are waiting (`ready_after`).
     Behind,
 }
 
@@ -92,6 +92,24 @@ impl Readiness {
         }
         match index.since_caught_up() {
             Some(lag) if lag <= READY_LAG => Self::Ready,
+            _ => Self::Behind,
+        }
+    }
+
+    /// Settles `Behind`: an indexer that has not caught up lately is still ready if no change
+    /// is waiting for it (a quiet night, a database that was briefly slow).
+    pub async fn ready_after(self, db: &DatabaseConnection, index: &SearchIndex) -> Self {
+        if self != Self::Behind {
+            return self;
+        }
+        match search_changes::latest(db).await {
+            Ok(latest)
+                if index
+                    .last_applied_change()
+                    .is_some_and(|done| done >= latest) =>
+            {
+                Self::Ready
+            }
             _ => Self::Behind,
         }
     }
@@ -183,10 +201,16 @@ pub async fn run(
     wakeup: Arc<Notify>,
     clock: Clock,
 ) {
-    if index.last_applied_change().is_none() {
+    // Until the index is whole, nothing else: a partial index must never look built.
+    let mut wait = Duration::from_secs(1);
+    while index.last_applied_change().is_none() {
         match rebuild(&db, &index, clock, |_, _| {}).await {
             Ok(n) => tracing::info!(searchable = n, "search index built"),
-            Err(err) => tracing::error!(error = %err, "search index build failed"),
+            Err(err) => {
+                tracing::error!(error = %err, retry_in = ?wait, "search index build failed");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(60));
+            }
         }
     }
     let mut tail = Tail::from_index(&index);

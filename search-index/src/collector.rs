@@ -115,6 +115,9 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
         d.add_i64(f.home_easting, point.easting);
         d.add_i64(f.home_northing, point.northing);
         d.add_i64(f.home_radius_m, radius);
+        for cell in crate::geo::cells_around(point, radius) {
+            d.add_u64(f.home_cells, cell);
+        }
     }
     if let Some(photo) = &doc.photo {
         d.add_text(f.photo_thumbnail, &photo.thumbnail);
@@ -123,6 +126,7 @@ pub fn document(f: &Fields, doc: &ListingDoc) -> TantivyDocument {
     if let Some(point) = doc.venue {
         d.add_i64(f.venue_easting, point.easting);
         d.add_i64(f.venue_northing, point.northing);
+        d.add_u64(f.venue_cells, crate::geo::cell(point));
     }
     d.add_u64(f.online, u64::from(doc.online));
     d
@@ -222,15 +226,19 @@ pub struct ListingCollector {
     keep: usize,
 }
 
+/// How far a venue may be, in metres, for a search within `radius_miles`.
+pub fn venue_radius_m(radius_miles: Option<f64>) -> f64 {
+    radius_miles
+        .unwrap_or(DEFAULT_RADIUS_MILES)
+        .clamp(0.0, 500.0)
+        * METRES_PER_MILE
+}
+
 impl ListingCollector {
     pub fn new(request: &SearchRequest, scored: bool) -> Self {
         Self {
             near: request.near,
-            venue_radius_m: request
-                .radius_miles
-                .unwrap_or(DEFAULT_RADIUS_MILES)
-                .clamp(0.0, 500.0)
-                * METRES_PER_MILE,
+            venue_radius_m: venue_radius_m(request.radius_miles),
             sort: request.sort,
             scored,
             keep: request

@@ -192,3 +192,71 @@ mod tests {
         assert!((3.0..8.0).contains(&km), "{km}");
     }
 }
+
+/// The side of a grid cell, in metres.
+const CELL_M: i64 = 10_000;
+/// Cells a listing is filed under at most in each direction: home visits reaching further
+/// are filed under `FAR_CELL`, which every search near a place looks at.
+const MAX_CELLS_ACROSS: i64 = 40;
+/// The cell of home visits that reach too far to list their cells.
+pub const FAR_CELL: u64 = u64::MAX;
+
+/// The grid cell a point is in (10 km squares of the National Grid).
+pub fn cell(p: GridPoint) -> u64 {
+    let (x, y) = (p.easting.div_euclid(CELL_M), p.northing.div_euclid(CELL_M));
+    // Offset so the (few) points off the grid's edges still get their own cells.
+    ((x + 1_000) as u64) * 10_000 + (y + 1_000) as u64
+}
+
+/// Every cell within `radius` metres of `p` along either axis (the square around it), or
+/// `FAR_CELL` alone when that is too many.
+pub fn cells_around(p: GridPoint, radius: i64) -> Vec<u64> {
+    let radius = radius.max(0);
+    let (west, east) = (
+        (p.easting - radius).div_euclid(CELL_M),
+        (p.easting + radius).div_euclid(CELL_M),
+    );
+    let (south, north) = (
+        (p.northing - radius).div_euclid(CELL_M),
+        (p.northing + radius).div_euclid(CELL_M),
+    );
+    if east - west >= MAX_CELLS_ACROSS || north - south >= MAX_CELLS_ACROSS {
+        return vec![FAR_CELL];
+    }
+    let mut cells = Vec::with_capacity(((east - west + 1) * (north - south + 1)) as usize);
+    for x in west..=east {
+        for y in south..=north {
+            cells.push(cell(GridPoint {
+                easting: x * CELL_M,
+                northing: y * CELL_M,
+            }));
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod cell_tests {
+    use super::*;
+
+    #[test]
+    fn every_point_within_the_square_is_in_one_of_its_cells() {
+        let here = GridPoint {
+            easting: 379_950,
+            northing: 390_010,
+        };
+        let radius = 16_094;
+        let cells = cells_around(here, radius);
+        assert_eq!(cells.len(), 16, "a 32 km square touches 4 × 4 cells here");
+        for de in (-radius..=radius).step_by(997) {
+            for dn in (-radius..=radius).step_by(1009) {
+                let p = GridPoint {
+                    easting: here.easting + de,
+                    northing: here.northing + dn,
+                };
+                assert!(cells.contains(&cell(p)), "{p:?}");
+            }
+        }
+        assert_eq!(cells_around(here, 300_000), [FAR_CELL]);
+    }
+}

@@ -34,7 +34,7 @@ pub use wgs84::to_wgs84;
 
 /// Bumped whenever the schema or what is indexed changes: an index built by another
 /// version is rebuilt from the database.
-pub const SCHEMA_VERSION: &str = "6";
+pub const SCHEMA_VERSION: &str = "7";
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// Longest query text looked at; the rest is ignored.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -255,7 +255,13 @@ pub struct SearchIndex {
     fields: Fields,
     progress: rebuild::Progress,
     cache: cache::Cache,
+    /// The last change committed (`NONE` until the index is built whole), kept so that
+    /// asking does not read the index's files.
+    last_applied: std::sync::atomic::AtomicI64,
 }
+
+/// `last_applied` before any change has been committed.
+const NONE: i64 = i64::MIN;
 
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (or re-creating it, if it was built by another
@@ -302,6 +308,7 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let last_applied = payload_of(&index).and_then(|(_, id)| id).unwrap_or(NONE);
         Ok(Self {
             index,
             reader,
@@ -309,12 +316,14 @@ impl SearchIndex {
             fields,
             progress: rebuild::Progress::default(),
             cache: cache::Cache::default(),
+            last_applied: std::sync::atomic::AtomicI64::new(last_applied),
         })
     }
 
     /// The id of the last change applied and committed, if the index has one.
     pub fn last_applied_change(&self) -> Option<i64> {
-        payload_of(&self.index).and_then(|(_, id)| id)
+        let id = self.last_applied.load(std::sync::atomic::Ordering::Acquire);
+        (id != NONE).then_some(id)
     }
 
     /// Adds or replaces listings and removes others, then commits (recording `change_id`)
@@ -344,6 +353,10 @@ impl SearchIndex {
         prepared.set_payload(&payload);
         prepared.commit()?;
         drop(writer);
+        self.last_applied.store(
+            change_id.unwrap_or(NONE),
+            std::sync::atomic::Ordering::Release,
+        );
         self.reader.reload()?;
         self.cache.next_generation();
         Ok(())

@@ -11,6 +11,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use crate::geo::GridPoint;
 use crate::schema::{Fields, STEMMER};
 use crate::{MAX_QUERY_CHARS, SearchRequest};
 
@@ -210,6 +211,34 @@ fn between(field: Field, low: u64, high: u64) -> Box<dyn Query> {
     ))
 }
 
+/// The listings that may serve a place: a venue in a grid cell the search's square
+/// touches, home visits that reach the place's cell, or online. A coarse cut from the
+/// inverted index before anything is scored; the collector then checks true distances.
+/// No cut when the square is too wide for its cells to be worth listing.
+fn near(fields: &Fields, here: GridPoint, radius_miles: Option<f64>) -> Option<Box<dyn Query>> {
+    let radius = (crate::collector::venue_radius_m(radius_miles).ceil() as i64).max(0);
+    let venue_cells = crate::geo::cells_around(here, radius);
+    if venue_cells == [crate::geo::FAR_CELL] {
+        return None;
+    }
+    let terms = |field: Field, cells: Vec<u64>| -> Box<dyn Query> {
+        Box::new(tantivy::query::TermSetQuery::new(
+            cells.into_iter().map(|c| Term::from_field_u64(field, c)),
+        ))
+    };
+    Some(Box::new(BooleanQuery::new(vec![
+        (Occur::Should, terms(fields.venue_cells, venue_cells)),
+        (
+            Occur::Should,
+            terms(
+                fields.home_cells,
+                vec![crate::geo::cell(here), crate::geo::FAR_CELL],
+            ),
+        ),
+        (Occur::Should, is(fields.online, 1)),
+    ])))
+}
+
 fn either(a: Box<dyn Query>, b: Box<dyn Query>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(vec![
         (Occur::Should, a),
@@ -310,6 +339,13 @@ pub fn with_filters(
             Bound::Unbounded,
         ));
         clauses.push((Occur::Must, either(venue, is(fields.online, 1))));
+    }
+    if let Some(cut) = r.near.and_then(|here| near(fields, here, r.radius_miles)) {
+        // A cut, not a match: it must not change how well anything scores.
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::ConstScoreQuery::new(cut, 0.0)),
+        ));
     }
     if let Some(ids) = &r.only_listings {
         let terms = ids

@@ -52,6 +52,10 @@ pub struct Fields {
     pub home_easting: Field,
     pub home_northing: Field,
     pub home_radius_m: Field,
+    /// The grid cells (`geo::cell`) a venue is in and home visits reach, for finding the
+    /// listings near a place from the inverted index before any distance is worked out.
+    pub venue_cells: Field,
+    pub home_cells: Field,
     pub venue_easting: Field,
     pub venue_northing: Field,
     pub online: Field,
@@ -115,6 +119,8 @@ pub fn build() -> (Schema, Fields) {
         home_easting: b.add_i64_field("home_easting", INDEXED | FAST),
         home_northing: b.add_i64_field("home_northing", INDEXED | FAST),
         home_radius_m: b.add_i64_field("home_radius_m", FAST),
+        venue_cells: b.add_u64_field("venue_cells", INDEXED),
+        home_cells: b.add_u64_field("home_cells", INDEXED),
         venue_easting: b.add_i64_field("venue_easting", INDEXED | FAST),
         venue_northing: b.add_i64_field("venue_northing", INDEXED | FAST),
         online: b.add_u64_field("online", INDEXED | FAST),

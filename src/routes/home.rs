@@ -44,7 +44,9 @@ pub async fn health() -> HttpResponse {
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     use crate::indexer::Readiness;
     let db_ok = db::answers(&state.read).await;
-    let search = Readiness::of(&state.search);
+    let search = Readiness::of(&state.search)
+        .ready_after(&state.read, &state.search)
+        .await;
     let mut body = json!({
         "status": if db_ok && search == Readiness::Ready { "ready" } else { "not ready" },
         "database": if db_ok { "ok" } else { "unreachable" },

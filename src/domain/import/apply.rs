@@ -363,9 +363,11 @@ fn keep_what_was_said(content: &mut ListingContent, latest: &ListingContent) {
     }
 }
 
-/// Rows written in one transaction: long enough that commits are not most of the work,
-/// short enough that the server's own writes wait a fraction of a second at most.
+/// Rows written in one transaction at most: enough that commits are not most of the work.
 const ROWS_PER_TRANSACTION: usize = 200;
+/// A transaction is committed early after this long, so the server's own writes (on SQLite,
+/// waiting for the one write lock) wait a fraction of a second at most.
+const TRANSACTION_TIME: std::time::Duration = std::time::Duration::from_millis(250);
 
 async fn write(
     txn: &DatabaseTransaction,
@@ -554,8 +556,9 @@ async fn create(
     Ok(Outcome::Created(Some(id)))
 }
 
-/// Checks, matches and (unless a dry run) writes every row, `ROWS_PER_TRANSACTION` to a
-/// transaction; `progress` is told after each.
+/// Checks, matches and (unless a dry run) writes every row, a transaction for up to
+/// `ROWS_PER_TRANSACTION` rows or `TRANSACTION_TIME`; `progress` is told how many rows are
+/// settled (written, or refused) after each transaction.
 pub async fn run(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -570,13 +573,13 @@ pub async fn run(
     };
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut claimed: BTreeSet<ListingId> = BTreeSet::new();
-    let mut items = read.items.into_iter();
-    loop {
-        let chunk: Vec<_> = items.by_ref().take(ROWS_PER_TRANSACTION).collect();
-        if chunk.is_empty() {
-            return Ok(report);
-        }
-        let rows: Vec<&ImportRow> = chunk.iter().filter_map(|i| i.as_ref().ok()).collect();
+    let mut items = std::collections::VecDeque::from(read.items);
+    while !items.is_empty() {
+        let started = std::time::Instant::now();
+        let ahead: Vec<_> = items
+            .drain(..ROWS_PER_TRANSACTION.min(items.len()))
+            .collect();
+        let rows: Vec<&ImportRow> = ahead.iter().filter_map(|i| i.as_ref().ok()).collect();
         let txn = if options.dry_run {
             None
         } else {
@@ -586,7 +589,8 @@ pub async fn run(
             Some(txn) => Batch::load(txn, &rows).await?,
             None => Batch::load(db, &rows).await?,
         };
-        for item in chunk {
+        let mut ahead = ahead.into_iter();
+        for item in ahead.by_ref() {
             let row = match item {
                 Ok(row) => row,
                 Err(bad) => {
@@ -595,7 +599,6 @@ pub async fn run(
                         outcome: Outcome::Skipped(bad.reason),
                         left_out: Vec::new(),
                     });
-                    progress(report.rows.len());
                     continue;
                 }
             };
@@ -630,13 +633,21 @@ pub async fn run(
                 outcome,
                 left_out: row.left_out,
             });
-            progress(report.rows.len());
+            if started.elapsed() > TRANSACTION_TIME {
+                break;
+            }
         }
         if let Some(txn) = txn {
             batch.write(&txn, actor).await?;
             txn.commit().await?;
         }
+        // Rows looked up for this transaction but not reached go first into the next.
+        for item in ahead.rev() {
+            items.push_front(item);
+        }
+        progress(report.rows.len());
     }
+    Ok(report)
 }
 
 #[cfg(test)]

@@ -80,7 +80,14 @@ impl Sources {
             else {
                 continue;
             };
-            let content = ListingContent::from_json(&revision.content)?;
+            // One listing that cannot be read must not keep every other out of search.
+            let content = match ListingContent::from_json(&revision.content) {
+                Ok(content) => content,
+                Err(err) => {
+                    tracing::error!(listing = listing.id.0, %err, "a live version cannot be read; left out of search");
+                    continue;
+                }
+            };
             live.push(Live {
                 listing,
                 revision,
