@@ -575,7 +575,6 @@ pub async fn run(
     let mut claimed: BTreeSet<ListingId> = BTreeSet::new();
     let mut items = std::collections::VecDeque::from(read.items);
     while !items.is_empty() {
-        let started = std::time::Instant::now();
         let ahead: Vec<_> = items
             .drain(..ROWS_PER_TRANSACTION.min(items.len()))
             .collect();
@@ -589,6 +588,8 @@ pub async fn run(
             Some(txn) => Batch::load(txn, &rows).await?,
             None => Batch::load(db, &rows).await?,
         };
+        // From when the write lock is held, not from when it was asked for.
+        let started = std::time::Instant::now();
         let mut ahead = ahead.into_iter();
         for item in ahead.by_ref() {
             let row = match item {
