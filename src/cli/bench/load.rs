@@ -164,45 +164,14 @@ async fn run(
     concurrency: usize,
     database_url: Option<String>,
 ) -> anyhow::Result<()> {
-    let settings = kith::config::Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: scratch.to_path_buf(),
-        demo: Some(false),
-        search_requests_per_minute: 0,
-        database_url: database_url.clone().unwrap_or_default(),
-        ..Default::default()
-    };
-    let which = if database_url.is_some() {
-        "PostgreSQL"
-    } else {
-        "embedded SQLite"
-    };
-    let db = kith::app::prepare_database(&settings, None).await?;
-    anyhow::ensure!(
-        kith::demo::database_is_empty(&db).await?,
-        "the load test needs an empty database"
-    );
-    kith::demo::seed(&db, "http://127.0.0.1").await?;
+    let (settings, db, which) = demo_database(scratch, database_url).await?;
     let transport = kith::mail::MailTransport::from_settings(&settings)?;
     let app = kith::app::build(settings.clone(), db.clone(), transport).await?;
     let base_url = app.base_url.clone();
     app.spawn();
     let host = base_url.trim_start_matches("http://").to_owned();
 
-    // Ready when the demo marketplace is searchable.
-    let started = Instant::now();
-    loop {
-        let mut s = tokio::net::TcpStream::connect(&host).await?;
-        let (_, body) = get(&mut s, &host, "/api/v1/search?q=help").await?;
-        if !String::from_utf8_lossy(&body).contains("\"total\":0") {
-            break;
-        }
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(120),
-            "the index never filled"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until_ready(&host).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let approvals = tokio::spawn(stream_approvals(
@@ -245,6 +214,51 @@ async fn run(
     loaded.report();
     anyhow::ensure!(loaded.errors == 0, "requests failed under load");
     Ok(())
+}
+
+/// A fresh database (embedded SQLite in `scratch`, or the empty PostgreSQL database given)
+/// with the demo's accounts, types of support and marketplace; the settings of a service
+/// on it with searches unthrottled, and which database it is.
+pub(crate) async fn demo_database(
+    scratch: &std::path::Path,
+    database_url: Option<String>,
+) -> anyhow::Result<(kith::config::Settings, DatabaseConnection, &'static str)> {
+    let which = if database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "embedded SQLite"
+    };
+    let settings = kith::config::Settings {
+        bind: "127.0.0.1:0".into(),
+        data_dir: scratch.to_path_buf(),
+        demo: Some(false),
+        search_requests_per_minute: 0,
+        database_url: database_url.unwrap_or_default(),
+        ..Default::default()
+    };
+    let db = kith::app::prepare_database(&settings, None).await?;
+    anyhow::ensure!(
+        kith::demo::database_is_empty(&db).await?,
+        "the benchmark needs an empty database"
+    );
+    kith::demo::seed(&db, "http://127.0.0.1").await?;
+    Ok((settings, db, which))
+}
+
+/// Waits until the service at `host` says it is ready (its index built).
+pub(crate) async fn wait_until_ready(host: &str) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        let mut s = tokio::net::TcpStream::connect(host).await?;
+        if let Ok((200, _)) = get(&mut s, host, "/ready").await {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "the service was not ready within ten minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// What `hammer` measured.

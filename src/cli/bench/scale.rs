@@ -18,7 +18,7 @@ use kith::domain::import::apply::{self, Options};
 use kith::domain::import::rows::Vocabulary;
 use kith::domain::import::template;
 
-use super::load::{Loaded, hammer};
+use super::load::{Loaded, hammer, wait_until_ready};
 use super::{KINDS, WORDS, peak_rss_mib};
 
 /// The import template filled with `n` generated listings, five to a provider.
@@ -153,25 +153,7 @@ pub async fn scale(
     let scratch = tempfile::Builder::new()
         .prefix("kith-bench-scale-")
         .tempdir()?;
-    let settings = kith::config::Settings {
-        bind: "127.0.0.1:0".into(),
-        data_dir: scratch.path().to_path_buf(),
-        demo: Some(false),
-        search_requests_per_minute: 0,
-        database_url: database_url.clone().unwrap_or_default(),
-        ..Default::default()
-    };
-    let which = if database_url.is_some() {
-        "PostgreSQL"
-    } else {
-        "embedded SQLite"
-    };
-    let db = kith::app::prepare_database(&settings, None).await?;
-    anyhow::ensure!(
-        kith::demo::database_is_empty(&db).await?,
-        "the benchmark needs an empty database"
-    );
-    kith::demo::seed(&db, "http://127.0.0.1").await?;
+    let (settings, db, which) = super::load::demo_database(scratch.path(), database_url).await?;
     let mut rng = StdRng::seed_from_u64(24);
     let csv = directory_csv(&mut rng, listings)?;
     println!("{listings} listings on {which}");
@@ -253,21 +235,6 @@ pub async fn scale(
     }
     anyhow::ensure!(one.errors + many.errors == 0, "requests failed under load");
     Ok(())
-}
-
-async fn wait_until_ready(host: &str) -> anyhow::Result<()> {
-    let started = Instant::now();
-    loop {
-        let mut s = tokio::net::TcpStream::connect(host).await?;
-        if let Ok((200, _)) = super::load::get(&mut s, host, "/ready").await {
-            return Ok(());
-        }
-        anyhow::ensure!(
-            started.elapsed() < Duration::from_secs(600),
-            "the service was not ready within ten minutes"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Starts the peak-memory figure again from what is resident now (Linux).

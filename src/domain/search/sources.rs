@@ -97,14 +97,13 @@ impl Sources {
         let listing_ids: Vec<ListingId> = live.iter().map(|l| l.listing.id).collect();
         let org_ids: BTreeSet<OrganisationId> =
             live.iter().map(|l| l.listing.organisation_id).collect();
-        let mut evidence: HashMap<OrganisationId, Vec<_>> = HashMap::new();
-        for e in provider_evidence::Entity::find()
-            .filter(provider_evidence::Column::OrganisationId.is_in(org_ids))
-            .all(conn)
-            .await?
-        {
-            evidence.entry(e.organisation_id).or_default().push(e);
-        }
+        let evidence = grouped(
+            provider_evidence::Entity::find()
+                .filter(provider_evidence::Column::OrganisationId.is_in(org_ids))
+                .all(conn)
+                .await?,
+            |e| e.organisation_id,
+        );
         let mut latest: HashMap<ListingId, inspections::Model> = HashMap::new();
         for i in inspections::Entity::find()
             .filter(inspections::Column::ListingId.is_in(listing_ids.iter().copied()))
@@ -134,14 +133,13 @@ impl Sources {
                 .map(|c| (c.location_id.clone(), c))
                 .collect()
         };
-        let mut places: HashMap<ListingId, Vec<_>> = HashMap::new();
-        for v in vacancies::Entity::find()
-            .filter(vacancies::Column::ListingId.is_in(listing_ids))
-            .all(conn)
-            .await?
-        {
-            places.entry(v.listing_id).or_default().push(v);
-        }
+        let mut places = grouped(
+            vacancies::Entity::find()
+                .filter(vacancies::Column::ListingId.is_in(listing_ids))
+                .all(conn)
+                .await?,
+            |v| v.listing_id,
+        );
         for rows in places.values_mut() {
             rows.sort_by_key(|v| PlaceKind::ALL.iter().position(|k| *k == v.kind));
         }
@@ -154,4 +152,13 @@ impl Sources {
             vacancies: places,
         })
     }
+}
+
+/// Rows grouped by `key`, in the order they came.
+fn grouped<K: std::hash::Hash + Eq, V>(rows: Vec<V>, key: impl Fn(&V) -> K) -> HashMap<K, Vec<V>> {
+    let mut groups: HashMap<K, Vec<V>> = HashMap::new();
+    for row in rows {
+        groups.entry(key(&row)).or_default().push(row);
+    }
+    groups
 }
