@@ -124,7 +124,10 @@ async fn a_new_matching_listing_is_emailed_once_and_the_link_stops_the_emails() 
         "/saved-searches/99/",
     );
     assert_eq!(stranger.get_text(&forged).await.0, StatusCode::NOT_FOUND);
-    let tampered = format!("{}0", &link[..link.len() - 1]);
+    // The last character changed to another (a token ending in "0" must not stay the same).
+    let last = if link.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{last}", &link[..link.len() - 1]);
+    assert_ne!(tampered, link);
     assert_eq!(stranger.get_text(&tampered).await.0, StatusCode::NOT_FOUND);
 
     let again = publish(
