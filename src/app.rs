@@ -20,6 +20,7 @@ use crate::auth::{csrf, session_store::DbSessionStore};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::mail::MailTransport;
+use crate::shutdown::Shutdown;
 use crate::state::AppState;
 use crate::{db, jobs, routes};
 
@@ -56,11 +57,19 @@ pub struct Application {
     /// The demand log's queue (tests wait for it to be written).
     pub search_log: crate::domain::search::log_writer::SearchLogger,
     server: Server,
+    shutdown: Shutdown,
 }
 
 impl Application {
+    /// Serves until SIGTERM or Ctrl-C, then finishes requests in flight and the background
+    /// work that writes (see [`crate::shutdown`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        tracing::info!("no longer accepting requests; finishing background work");
+        self.shutdown
+            .finish(&self.search_log, crate::shutdown::LIMIT)
+            .await;
+        served
     }
 
     /// Runs the server in the background (tests).
@@ -94,12 +103,14 @@ pub async fn build(
     let key = Key::from(&settings.session_key_bytes()?);
 
     let mail_wakeup = Arc::new(Notify::new());
+    let mut shutdown = Shutdown::new();
     jobs::spawn(
         db.clone(),
         base_url.clone(),
         transport.clone(),
         mail_wakeup.clone(),
         &settings,
+        &mut shutdown,
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
@@ -122,12 +133,14 @@ pub async fn build(
         key.signing().to_vec(),
         mail_wakeup.clone(),
     );
-    tokio::spawn(crate::indexer::run(
+    let indexer = tokio::spawn(crate::indexer::run(
         db.clone(),
         search.clone(),
         index_wakeup.clone(),
         clock,
+        shutdown.stopping(),
     ));
+    shutdown.track("search indexer", indexer);
     let read = db::readers(&db, &settings.effective_database_url()).await?;
     let search_log = crate::domain::search::log_writer::SearchLogger::start(
         db.clone(),
@@ -210,5 +223,6 @@ pub async fn build(
         search,
         search_log,
         server,
+        shutdown,
     })
 }

@@ -6,6 +6,7 @@
 //! (`domain::market::supply`) is written from the same documents on the way.
 
 use crate::clock::Clock;
+use crate::shutdown::Stopping;
 use entity::listings::ListingId;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -200,21 +201,31 @@ pub async fn run(
     index: Arc<SearchIndex>,
     wakeup: Arc<Notify>,
     clock: Clock,
+    mut stopping: Stopping,
 ) {
     // Until the index is whole, nothing else: a partial index must never look built.
+    // Stopping abandons a build (it rolls back: the next start builds again).
     let mut wait = Duration::from_secs(1);
     while index.last_applied_change().is_none() {
-        match rebuild(&db, &index, clock, |_, _| {}).await {
+        let result = tokio::select! {
+            () = stopping.requested() => return,
+            result = rebuild(&db, &index, clock, |_, _| {}) => result,
+        };
+        match result {
             Ok(n) => tracing::info!(searchable = n, "search index built"),
             Err(err) => {
                 tracing::error!(error = %err, retry_in = ?wait, "search index build failed");
-                tokio::time::sleep(wait).await;
+                tokio::select! {
+                    () = stopping.requested() => return,
+                    () = tokio::time::sleep(wait) => {}
+                }
                 wait = (wait * 2).min(Duration::from_secs(60));
             }
         }
     }
     let mut tail = Tail::from_index(&index);
-    loop {
+    // A pass under way when stopping is asked for finishes and commits.
+    while !stopping.now() {
         match catch_up(&db, &index, &mut tail, clock).await {
             Ok(0) => index.mark_caught_up(),
             Ok(n) => {
@@ -224,6 +235,7 @@ pub async fn run(
             Err(err) => tracing::warn!(error = %err, "search index update failed"),
         }
         tokio::select! {
+            () = stopping.requested() => {}
             () = wakeup.notified() => {}
             () = tokio::time::sleep(POLL_INTERVAL) => {}
         }

@@ -18,6 +18,7 @@ use crate::domain::{
     providers::evidence_expiry, search::changes as search_changes, vacancies,
 };
 use crate::mail::{MailTransport, worker};
+use crate::shutdown::Shutdown;
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 const REMINDER_INTERVAL: Duration = Duration::from_secs(6 * 60 * 60);
@@ -86,19 +87,23 @@ impl Pass {
     }
 }
 
+/// Starts the workers; the mail sender is tracked by `shutdown` (it stops between messages).
 pub fn spawn(
     db: DatabaseConnection,
     base_url: String,
     transport: MailTransport,
     mail_wakeup: Arc<Notify>,
     settings: &Settings,
+    shutdown: &mut Shutdown,
 ) {
-    tokio::spawn(worker::run(
+    let mail = tokio::spawn(worker::run(
         db.clone(),
         transport,
         worker::Sending::from_settings(settings),
         mail_wakeup.clone(),
+        shutdown.stopping(),
     ));
+    shutdown.track("mail sender", mail);
     let pass = Pass {
         db: db.clone(),
         base_url,

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod mail;
 pub mod postcode_import;
 pub mod routes;
+pub mod shutdown;
 /// Typed builders for every internal URL, generated from the route table.
 pub use routes::paths;
 pub mod state;

@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 
 use super::outbox;
 use super::transport::{CapturedMail, MailTransport};
+use crate::shutdown::Stopping;
 
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
 
@@ -30,17 +31,24 @@ impl Sending {
     }
 }
 
+/// Sends due mail until stopping is asked for; a message being sent then is finished first
+/// (so it is marked sent, not sent again by another worker when its claim runs out).
 pub async fn run(
     db: DatabaseConnection,
     transport: MailTransport,
     sending: Sending,
     wakeup: Arc<Notify>,
+    mut stopping: Stopping,
 ) {
-    loop {
-        if let Err(err) = send_due(&db, &transport, &sending).await {
+    while !stopping.now() {
+        if let Err(err) = send_due_until(&db, &transport, &sending, &stopping).await {
             tracing::warn!(error = %err, "mail worker pass failed");
         }
-        let _ = tokio::time::timeout(POLL_INTERVAL, wakeup.notified()).await;
+        tokio::select! {
+            () = stopping.requested() => {}
+            () = wakeup.notified() => {}
+            () = tokio::time::sleep(POLL_INTERVAL) => {}
+        }
     }
 }
 
@@ -50,8 +58,21 @@ pub async fn send_due(
     transport: &MailTransport,
     sending: &Sending,
 ) -> anyhow::Result<usize> {
+    send_due_until(db, transport, sending, &Stopping::never()).await
+}
+
+/// One pass over the due messages, ending early (between messages) when stopping.
+async fn send_due_until(
+    db: &DatabaseConnection,
+    transport: &MailTransport,
+    sending: &Sending,
+    stopping: &Stopping,
+) -> anyhow::Result<usize> {
     let mut sent = 0;
     for msg in outbox::due(db).await? {
+        if stopping.now() {
+            break;
+        }
         if !outbox::claim(db, &msg, sending.claim_secs).await? {
             continue;
         }

@@ -8,8 +8,7 @@
 //!   emailed exactly once per listing (none lost, none twice), and the live search index
 //!   equals one rebuilt from scratch by `kith reindex`.
 
-use std::io::Write;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -22,77 +21,7 @@ use sea_orm::{
 
 use crate::helpers::Browser;
 
-const ADMIN: &str = "admin@council.example";
-const ADMIN_PASSWORD: &str = "a long council passphrase";
-
-/// One Kith installation: a data directory, and a database of its own — SQLite in the data
-/// directory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set.
-struct Instance {
-    dir: tempfile::TempDir,
-    database_url: Option<String>,
-}
-
-impl Instance {
-    async fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let database_url = match std::env::var("TEST_DATABASE_URL") {
-            Ok(url) if url.starts_with("postgres") => {
-                let schema = format!("crash_{}", std::process::id())
-                    + &chrono::Utc::now().timestamp_micros().to_string();
-                let admin = kith::db::connect(&url, None).await.unwrap();
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-                    .await
-                    .unwrap();
-                admin.close().await.unwrap();
-                let sep = if url.contains('?') { '&' } else { '?' };
-                Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
-            }
-            _ => None,
-        };
-        Self { dir, database_url }
-    }
-
-    fn path(&self) -> &std::path::Path {
-        self.dir.path()
-    }
-
-    fn kith(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_kith"));
-        c.env("KITH_DATA_DIR", self.path())
-            .env("KITH_DEMO", "false")
-            .env_remove("DATABASE_URL");
-        match &self.database_url {
-            Some(url) => c.env("KITH_DATABASE_URL", url),
-            None => c.env_remove("KITH_DATABASE_URL"),
-        };
-        c
-    }
-
-    async fn db(&self) -> DatabaseConnection {
-        let url = self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rw", self.path().join("kith.db").display())
-        });
-        kith::db::connect(&url, None).await.unwrap()
-    }
-}
-
-fn create_admin(instance: &Instance) {
-    let mut admin = instance
-        .kith()
-        .args(["admin", "create", "--email", ADMIN])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    admin
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
-        .unwrap();
-    assert!(admin.wait().unwrap().success());
-}
+use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin};
 
 /// `n` lunch clubs from seven organisations, in Kith's CSV template.
 fn lunch_clubs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
@@ -248,48 +177,21 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
 /// the same session cookie (as a browser kept open across restarts would), so the admin
 /// does not need a fresh authenticator code for every restart.
 async fn serve(instance: &Instance, signed_in: &mut Option<reqwest::Client>) -> (Child, Browser) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = instance
-        .kith()
-        .arg("serve")
-        .env("KITH_BIND", format!("127.0.0.1:{port}"))
-        .env("KITH_MAIL_CLAIM_SECONDS", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let browser = Browser::at(&format!("http://127.0.0.1:{port}"));
-    for _ in 0..300 {
-        if browser
-            .client
-            .get(browser.url("/health"))
-            .send()
-            .await
-            .is_ok()
-        {
-            if let Some(client) = signed_in.as_ref() {
-                let kept = Browser {
-                    client: client.clone(),
-                    address: browser.address.clone(),
-                };
-                if kept.is_signed_in().await {
-                    return (child, kept);
-                }
-            }
-            browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
-            *signed_in = Some(browser.client.clone());
-            return (child, browser);
+    let (child, browser) = instance
+        .start(&[("KITH_MAIL_CLAIM_SECONDS", "1"), ("RUST_LOG", "warn")])
+        .await;
+    if let Some(client) = signed_in.as_ref() {
+        let kept = Browser {
+            client: client.clone(),
+            address: browser.address.clone(),
+        };
+        if kept.is_signed_in().await {
+            return (child, kept);
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    panic!("the server did not start");
+    browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
+    *signed_in = Some(browser.client.clone());
+    (child, browser)
 }
 
 /// Approves every listing in `queue`, `clients` at a time, until the queue is empty or the

@@ -26,6 +26,7 @@ mod listings;
 mod mail;
 mod market;
 mod openreferral;
+mod operations;
 mod owners;
 mod placements;
 mod places;

@@ -60,6 +60,16 @@ impl SearchLogger {
     pub fn unwritten(&self) -> u64 {
         self.counts.unwritten.load(Ordering::SeqCst)
     }
+
+    /// Waits up to `limit` for what is queued to be written (a stopping process); returns
+    /// how many searches are still unwritten.
+    pub async fn flush(&self, limit: Duration) -> u64 {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.unwritten() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.unwritten()
+    }
 }
 
 async fn write_all(

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod fixtures;
+pub mod instance;
 
 pub use browser::{Browser, csrf_in, location, session_cookie};
 pub use fixtures::{bomb_png, png_bytes};

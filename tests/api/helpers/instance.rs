@@ -1,0 +1,118 @@
+//! One Kith installation driven through the real binary (crash, shutdown and backup tests).
+
+use std::io::Write;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+
+use super::Browser;
+
+pub const ADMIN: &str = "admin@council.example";
+pub const ADMIN_PASSWORD: &str = "a long council passphrase";
+
+/// One Kith installation: a data directory, and a database of its own — SQLite in the data
+/// directory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set.
+pub struct Instance {
+    dir: tempfile::TempDir,
+    database_url: Option<String>,
+}
+
+impl Instance {
+    pub async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let database_url = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres") => {
+                let schema = format!("crash_{}", std::process::id())
+                    + &chrono::Utc::now().timestamp_micros().to_string();
+                let admin = kith::db::connect(&url, None).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+            }
+            _ => None,
+        };
+        Self { dir, database_url }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub fn kith(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kith"));
+        c.env("KITH_DATA_DIR", self.path())
+            .env("KITH_DEMO", "false")
+            .env_remove("DATABASE_URL");
+        match &self.database_url {
+            Some(url) => c.env("KITH_DATABASE_URL", url),
+            None => c.env_remove("KITH_DATABASE_URL"),
+        };
+        c
+    }
+
+    /// `kith serve` on a free port (its output discarded unless `RUST_LOG` is given), once it
+    /// answers; the browser has no session yet.
+    pub async fn start(&self, env: &[(&str, &str)]) -> (Child, Browser) {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut command = self.kith();
+        command
+            .arg("serve")
+            .env("KITH_BIND", format!("127.0.0.1:{port}"))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().unwrap();
+        let browser = Browser::at(&format!("http://127.0.0.1:{port}"));
+        for _ in 0..300 {
+            if browser
+                .client
+                .get(browser.url("/health"))
+                .send()
+                .await
+                .is_ok()
+            {
+                return (child, browser);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        panic!("the server did not start");
+    }
+
+    pub async fn db(&self) -> DatabaseConnection {
+        let url = self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rw", self.path().join("kith.db").display())
+        });
+        kith::db::connect(&url, None).await.unwrap()
+    }
+}
+
+pub fn create_admin(instance: &Instance) {
+    let mut admin = instance
+        .kith()
+        .args(["admin", "create", "--email", ADMIN])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    admin
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .unwrap();
+    assert!(admin.wait().unwrap().success());
+}
