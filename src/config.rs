@@ -324,13 +324,18 @@ impl Settings {
         self.data_dir.join("mail")
     }
 
+    /// Where the cookie-signing key is kept when the settings do not give one.
+    pub fn session_key_file(&self) -> PathBuf {
+        self.data_dir.join(SESSION_KEY_FILE)
+    }
+
     /// The cookie-signing key: from settings, else from `data_dir/session.key`, else a new
     /// random key written there so sessions survive a restart.
     pub fn session_key_bytes(&self) -> anyhow::Result<Vec<u8>> {
         if !self.session_key.is_empty() {
             return decode_key(self.session_key.trim());
         }
-        let path = self.data_dir.join(SESSION_KEY_FILE);
+        let path = self.session_key_file();
         if let Ok(text) = std::fs::read_to_string(&path) {
             return decode_key(text.trim());
         }
@@ -354,14 +359,20 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes a new file that only its owner can read (mode 0600 from the start, not after).
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
+/// Creates a new file that only its owner can read (mode 0600 from the start, not after);
+/// fails if it exists.
+pub fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
+    options.open(path)
+}
+
+/// Writes a new file that only its owner can read.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = create_private_file(path)?;
     file.write_all(contents)?;
     file.sync_all()
 }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod check_deploy;
 pub mod clock;
 pub mod config;

@@ -32,6 +32,19 @@ pub enum Store {
 impl Store {
     pub const ALL: [Store; 3] = [Store::Documents, Store::Media, Store::InspectionMedia];
 
+    /// Its name in a backup.
+    pub fn key(self) -> &'static str {
+        match self {
+            Store::Documents => "documents",
+            Store::Media => "media",
+            Store::InspectionMedia => "inspection-media",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Store> {
+        Store::ALL.into_iter().find(|s| s.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Store::Documents => "evidence documents",

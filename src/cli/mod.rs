@@ -1,5 +1,6 @@
 //! The command line: `kith serve` (the default), `kith migrate`, `kith admin create`,
-//! `kith seed-demo`, `kith reindex`, `kith import`, `kith export`, `kith bench`.
+//! `kith seed-demo`, `kith reindex`, `kith import`, `kith export`, `kith backup`, `kith restore`,
+//! `kith bench`.
 
 mod bench;
 mod transfer;
@@ -13,6 +14,7 @@ use clap::{Parser, Subcommand};
 use kith::auth::roles::Role;
 use kith::clock::Clock;
 use kith::config::Settings;
+use kith::domain::words::plural;
 use kith::domain::{
     accounts, accounts::display_name::DisplayName, accounts::email_address::EmailAddress,
     accounts::new_password::NewPassword, audit::Actor,
@@ -89,6 +91,18 @@ enum Command {
     Files {
         #[command(subcommand)]
         what: FilesCommand,
+    },
+    /// Back up this installation to one new file, while it serves: a consistent snapshot of
+    /// the embedded database, the uploaded files it refers to, and the session key. On
+    /// PostgreSQL, the files and key only (back the database up with pg_dump: see README).
+    Backup {
+        /// The file to write (a zip, readable by you only).
+        file: PathBuf,
+    },
+    /// Restore a backup into a data directory that holds no database yet (KITH_DATA_DIR).
+    Restore {
+        /// A file written by `kith backup`.
+        file: PathBuf,
     },
     /// Measure performance (see the README for figures).
     Bench {
@@ -263,6 +277,8 @@ pub fn main() -> ExitCode {
                         include_recent,
                     },
             } => files_check(settings, fix, include_recent).await,
+            Command::Backup { file } => backup(settings, &file).await,
+            Command::Restore { file } => restore(settings, &file).await,
             Command::Routes => {
                 println!("{}", kith::routes::table_json());
                 Ok(())
@@ -371,6 +387,61 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     application.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn backup(settings: Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let database = settings.data_dir.join("kith.db");
+    if settings.uses_embedded_sqlite() && !database.exists() {
+        anyhow::bail!("there is no database at {} to back up", database.display());
+    }
+    let db = kith::db::connect(&settings.effective_database_url(), None).await?;
+    let written = kith::backup::backup(&settings, &db, file).await?;
+    let m = &written.manifest;
+    println!(
+        "Backed up to {} ({:.1} MB): {}, {}{}.",
+        file.display(),
+        written.bytes as f64 / 1e6,
+        if m.database == "sqlite" {
+            "the database"
+        } else {
+            "no database (PostgreSQL: use pg_dump)"
+        },
+        plural(m.files, "uploaded file", "uploaded files"),
+        if settings.session_key.is_empty() {
+            ", the session key"
+        } else {
+            ""
+        },
+    );
+    if !written.missing.is_empty() {
+        println!(
+            "{} the database refers to were not on disk: run `kith files check`.",
+            plural(written.missing.len(), "file", "files")
+        );
+    }
+    Ok(())
+}
+
+async fn restore(settings: Settings, file: &std::path::Path) -> anyhow::Result<()> {
+    let restored = kith::backup::restore(&settings, file).await?;
+    println!(
+        "Restored the backup of {} into {}: {}, {}{}.",
+        restored.manifest.created_at.format("%-d %B %Y %H:%M UTC"),
+        settings.data_dir.display(),
+        if restored.database {
+            "the database"
+        } else {
+            "no database (restore PostgreSQL with pg_restore or psql first)"
+        },
+        plural(restored.files, "uploaded file", "uploaded files"),
+        if restored.session_key {
+            ", the session key"
+        } else {
+            ""
+        },
+    );
+    println!("The search index is built from the database when the server starts.");
     Ok(())
 }
 

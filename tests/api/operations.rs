@@ -5,9 +5,12 @@ use std::process::Child;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
+    TransactionTrait,
+};
 
-use crate::helpers::instance::Instance;
+use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
 
 async fn wait_ready(browser: &crate::helpers::Browser) {
     for _ in 0..200 {
@@ -104,4 +107,214 @@ async fn a_server_told_to_stop_writes_the_searches_it_answered_then_exits() {
         SEARCHES,
         "every search answered is in the demand log"
     );
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_the_same_data() {
+    const LISTINGS: usize = 3000;
+    let instance = Instance::new().await;
+    create_admin(&instance);
+    let file = lunch_clubs(instance.path(), LISTINGS);
+    // An organisation's logo: a file the database refers to.
+    std::fs::create_dir(instance.path().join("first")).unwrap();
+    let first = instance
+        .kith()
+        .args(["import", "csv", "--approve", "--by", ADMIN])
+        .arg(lunch_clubs(&instance.path().join("first"), 20))
+        .output()
+        .unwrap();
+    assert!(first.status.success());
+    let db = instance.db().await;
+    let logo = kith::images::process_and_store(
+        instance.path(),
+        kith::images::Area::Public,
+        &crate::helpers::png_bytes(1200, 800),
+    )
+    .unwrap();
+    let org = entity::provider_organisations::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut change: entity::provider_organisations::ActiveModel = org.into();
+    change.logo_file = Set(Some(logo.image.file_name()));
+    change.logo_thumbnail = Set(Some(logo.thumbnail.file_name()));
+    change.update(&db).await.unwrap();
+    let logo_url = format!("/media/{}", logo.image.file_name());
+
+    let (mut server, browser) = instance.start(&[]).await;
+    wait_ready(&browser).await;
+    browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
+    let logo_bytes = browser.get(&logo_url).await.bytes().await.unwrap();
+
+    // The backup is taken while an import writes listings beside the running server.
+    let mut import = instance
+        .kith()
+        .args(["import", "csv", "--approve", "--by", ADMIN])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let listings = "SELECT COUNT(*) AS n FROM listings";
+    while count(&db, listings).await < 200 {
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended early"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let archive = instance.path().join("nightly.zip");
+    let out = instance
+        .kith()
+        .arg("backup")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        import.try_wait().unwrap().is_none(),
+        "the backup was taken mid-import"
+    );
+    assert!(import.wait().unwrap().success());
+    assert_eq!(count(&db, listings).await, LISTINGS as i64);
+    let again = instance
+        .kith()
+        .arg("backup")
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(!again.status.success(), "a backup never overwrites another");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&archive).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only its owner can read a backup");
+    }
+    terminate(&server);
+    exited(&mut server, Duration::from_secs(20)).await.unwrap();
+
+    let copy = Instance::new().await;
+    let out = copy.kith().arg("restore").arg(&archive).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The logo and its thumbnail.
+    assert_ne!(logo.image.file_name(), logo.thumbnail.file_name());
+    if !kith::db::is_sqlite(&db) {
+        // PostgreSQL is backed up by its own tools: the files and the key come back.
+        assert!(
+            said.contains("no database (restore PostgreSQL with pg_restore or psql first), 2 uploaded files, the session key"),
+            "{said}"
+        );
+        assert!(copy.path().join("session.key").exists());
+        return;
+    }
+    assert!(
+        said.contains("the database, 2 uploaded files, the session key"),
+        "{said}"
+    );
+
+    // Every listing in the snapshot is whole, and it holds part of the import.
+    let restored_db = copy.db().await;
+    let snapshot = count(&restored_db, listings).await;
+    assert!((200..LISTINGS as i64).contains(&snapshot), "{snapshot}");
+    for (what, sql) in [
+        (
+            "a live version",
+            "SELECT COUNT(*) AS n FROM listings WHERE live_revision_id IS NOT NULL",
+        ),
+        (
+            "an audit entry",
+            "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'listing.imported'",
+        ),
+        (
+            "a source id",
+            "SELECT COUNT(*) AS n FROM import_sources WHERE kind = 'service'",
+        ),
+    ] {
+        assert_eq!(
+            count(&restored_db, sql).await,
+            snapshot,
+            "every listing has {what}"
+        );
+    }
+    restored_db.close().await.unwrap();
+
+    // The restored installation serves the same listings, files and accounts.
+    let (mut restored, visitor) = copy.start(&[]).await;
+    wait_ready(&visitor).await;
+    let (status, found) = visitor.get_text("/api/v1/search?q=lunch").await;
+    assert_eq!(status, StatusCode::OK);
+    let found: serde_json::Value = serde_json::from_str(&found).unwrap();
+    assert_eq!(found["total"], snapshot);
+    let res = visitor.get(&logo_url).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap(), logo_bytes);
+    // The admin's browser, kept from before, is still signed in (same key, same sessions).
+    let kept = crate::helpers::Browser {
+        client: browser.client.clone(),
+        address: visitor.address.clone(),
+    };
+    assert!(kept.is_signed_in().await, "the session survives a restore");
+    visitor.sign_in(ADMIN, ADMIN_PASSWORD).await;
+    let check = copy.kith().args(["files", "check"]).output().unwrap();
+    assert!(
+        check.status.success(),
+        "no file the database refers to is missing"
+    );
+
+    // A restore never overwrites a database.
+    let out = copy.kith().arg("restore").arg(&archive).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds a database"));
+    terminate(&restored);
+    exited(&mut restored, Duration::from_secs(20))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_restore_refuses_what_is_not_a_kith_backup() {
+    let instance = Instance::new().await;
+    let bogus = instance.path().join("photos.zip");
+    let mut zip = zip_writer(&bogus);
+    zip.start_file("manifest.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(
+        &mut zip,
+        br#"{"format":1,"kith_version":"0.1.0","created_at":"2026-12-07T10:00:00Z","database":"sqlite","files":1}"#,
+    )
+    .unwrap();
+    zip.start_file(
+        "files/media/../../../../etc/cron.d/evil",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    std::io::Write::write_all(&mut zip, b"* * * * * root true").unwrap();
+    zip.finish().unwrap();
+    let out = instance.kith().arg("restore").arg(&bogus).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unexpected entry in the backup"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = instance.path().join("notes.txt");
+    std::fs::write(&text, "not a zip").unwrap();
+    let out = instance.kith().arg("restore").arg(&text).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a Kith backup"));
+}
+
+fn zip_writer(path: &std::path::Path) -> zip::ZipWriter<std::fs::File> {
+    zip::ZipWriter::new(std::fs::File::create(path).unwrap())
 }

@@ -116,3 +116,22 @@ pub fn create_admin(instance: &Instance) {
         .unwrap();
     assert!(admin.wait().unwrap().success());
 }
+
+/// `n` lunch clubs from seven organisations, in Kith's CSV template.
+pub fn lunch_clubs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
+    let header = kith::domain::import::template::COLUMNS
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut csv = format!("{header}\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "row-{i},Kitchen {o},k{o},voluntary_group,,Lunch club {i},A hot lunch every week.,Fresh food and company.,Meals and food,Older people,,,\"{i} Church Road, Sale\",M33 7XX,no,free,,Wed,12:00,14:00,yes,English\n",
+            o = i % 7
+        ));
+    }
+    let file = dir.join("listings.csv");
+    std::fs::write(&file, csv).unwrap();
+    file
+}
