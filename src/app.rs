@@ -104,6 +104,7 @@ pub async fn build(
 
     let mail_wakeup = Arc::new(Notify::new());
     let mut shutdown = Shutdown::new();
+    let metrics = Arc::new(crate::metrics::Metrics::new());
     jobs::spawn(
         db.clone(),
         base_url.clone(),
@@ -111,6 +112,7 @@ pub async fn build(
         mail_wakeup.clone(),
         &settings,
         &mut shutdown,
+        &metrics,
     );
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
@@ -132,6 +134,7 @@ pub async fn build(
         base_url.clone(),
         key.signing().to_vec(),
         mail_wakeup.clone(),
+        metrics.clone(),
     );
     let indexer = tokio::spawn(crate::indexer::run(
         db.clone(),
@@ -139,6 +142,7 @@ pub async fn build(
         index_wakeup.clone(),
         clock,
         shutdown.stopping(),
+        metrics.clone(),
     ));
     shutdown.track("search indexer", indexer);
     let read = db::readers(&db, &settings.effective_database_url()).await?;
@@ -160,6 +164,7 @@ pub async fn build(
         search: search.clone(),
         index_wakeup,
         clock,
+        metrics,
     });
 
     let (store_db, store_read) = (db.clone(), read);
@@ -203,6 +208,7 @@ pub async fn build(
             .wrap(headers)
             .wrap(Compress::default())
             .wrap(TracingLogger::default())
+            .wrap(from_fn(crate::metrics::record))
             .app_data(state.clone())
             .app_data(routes::errors::form_config())
             .app_data(routes::errors::query_config())

@@ -63,6 +63,17 @@ pub fn settings_findings(settings: &Settings) -> Vec<Finding> {
             "remove `demo` (or set it to false)",
         ));
     }
+    let token = settings.metrics_token.trim();
+    if !token.is_empty() && token.len() < 32 {
+        found.push(finding(
+            "short-metrics-token",
+            format!(
+                "metrics_token is {} characters: short enough to guess",
+                token.len()
+            ),
+            "use at least 32 random characters (for example `openssl rand -hex 32`)",
+        ));
+    }
     if !settings.base_url.starts_with("https://") {
         found.push(finding(
             "http-base-url",

@@ -75,6 +75,8 @@ pub struct Settings {
     /// Searches waiting to be written to the demand log; when the log's writer falls this
     /// far behind, further searches are counted as not logged instead of waiting.
     pub search_log_queue: usize,
+    /// The bearer token Prometheus sends for `GET /metrics`; empty turns `/metrics` off.
+    pub metrics_token: String,
     /// Days a published listing stays trusted before its owner must confirm it (6 months).
     pub listing_review_days: i64,
     /// Days after the review date before an unconfirmed listing is hidden.
@@ -177,6 +179,7 @@ impl Default for Settings {
             retention_job: true,
             search_requests_per_minute: 120,
             search_log_queue: 10_000,
+            metrics_token: String::new(),
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,

@@ -202,6 +202,7 @@ pub async fn run(
     wakeup: Arc<Notify>,
     clock: Clock,
     mut stopping: Stopping,
+    metrics: Arc<crate::metrics::Metrics>,
 ) {
     // Until the index is whole, nothing else: a partial index must never look built.
     // Stopping abandons a build (it rolls back: the next start builds again).
@@ -226,7 +227,9 @@ pub async fn run(
     let mut tail = Tail::from_index(&index);
     // A pass under way when stopping is asked for finishes and commits.
     while !stopping.now() {
-        match catch_up(&db, &index, &mut tail, clock).await {
+        let pass = catch_up(&db, &index, &mut tail, clock).await;
+        metrics.job_ran("search_index_update", pass.is_ok());
+        match pass {
             Ok(0) => index.mark_caught_up(),
             Ok(n) => {
                 index.mark_caught_up();

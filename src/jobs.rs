@@ -18,6 +18,7 @@ use crate::domain::{
     providers::evidence_expiry, search::changes as search_changes, vacancies,
 };
 use crate::mail::{MailTransport, worker};
+use crate::metrics::Metrics;
 use crate::shutdown::Shutdown;
 
 const SESSION_SWEEP_INTERVAL: Duration = Duration::from_secs(60 * 60);
@@ -33,41 +34,53 @@ struct Pass {
     review_policy: ReviewPolicy,
     enquiry_no_response_days: i64,
     check_reminder_days: i64,
+    metrics: Arc<Metrics>,
 }
 
-/// Logs what a step of the pass did; wakes the mail sender when it queued mail.
-fn report<N: TryInto<u64>, E: Display>(pass: &Pass, what: &str, result: Result<N, E>, mails: bool) {
+/// Logs what a step of the pass did; wakes the mail sender when it queued mail. Whether
+/// the step worked.
+fn report<N: TryInto<u64>, E: Display>(
+    pass: &Pass,
+    what: &str,
+    result: Result<N, E>,
+    mails: bool,
+) -> bool {
     match result.map(|n| n.try_into().unwrap_or(u64::MAX)) {
-        Ok(0) => {}
+        Ok(0) => true,
         Ok(n) => {
             tracing::info!(count = n, "{what}");
             if mails {
                 pass.mail_wakeup.notify_one();
             }
+            true
         }
-        Err(err) => tracing::warn!(error = %err, "{what}: failed"),
+        Err(err) => {
+            tracing::warn!(error = %err, "{what}: failed");
+            false
+        }
     }
 }
 
 impl Pass {
     async fn run(&self, today: NaiveDate, lapsed_since: NaiveDate) {
         let db = &self.db;
+        let mut ok = true;
         if lapsed_since < today {
             // Evidence that lapsed since the last pass changes the search flags.
             let n = search_changes::record_lapsed_evidence(db, lapsed_since, today).await;
-            report(self, "lapsed evidence re-indexed", n, false);
+            ok &= report(self, "lapsed evidence re-indexed", n, false);
             // So do places that became free.
             let n = vacancies::record_becoming_free(db, lapsed_since, today).await;
-            report(self, "places now free re-indexed", n, false);
+            ok &= report(self, "places now free re-indexed", n, false);
         }
         let n = vacancies::remind_stale(db, &self.base_url, chrono::Utc::now()).await;
-        report(self, "reminders about old places queued", n, true);
+        ok &= report(self, "reminders about old places queued", n, true);
         let n = evidence_expiry::send_expiry_reminders(db, &self.base_url, today).await;
-        report(self, "evidence expiry reminders queued", n, true);
+        ok &= report(self, "evidence expiry reminders queued", n, true);
         let n = listing_review::run_review_pass(db, &self.base_url, self.review_policy, today)
             .await
             .map(|pass| pass.reminded + pass.hidden);
-        report(self, "listing review pass: reminded or hidden", n, true);
+        ok &= report(self, "listing review pass: reminded or hidden", n, true);
         let n = check_reminders::send_due_reminders(
             db,
             &self.base_url,
@@ -75,7 +88,7 @@ impl Pass {
             self.check_reminder_days,
         )
         .await;
-        report(self, "quality check reminders queued", n, true);
+        ok &= report(self, "quality check reminders queued", n, true);
         let n = enquiries::close_unanswered(
             db,
             &self.base_url,
@@ -83,7 +96,8 @@ impl Pass {
             self.enquiry_no_response_days,
         )
         .await;
-        report(self, "unanswered enquiries closed", n, true);
+        ok &= report(self, "unanswered enquiries closed", n, true);
+        self.metrics.job_ran("six_hourly_pass", ok);
     }
 }
 
@@ -95,6 +109,7 @@ pub fn spawn(
     mail_wakeup: Arc<Notify>,
     settings: &Settings,
     shutdown: &mut Shutdown,
+    metrics: &Arc<Metrics>,
 ) {
     let mail = tokio::spawn(worker::run(
         db.clone(),
@@ -102,6 +117,7 @@ pub fn spawn(
         worker::Sending::from_settings(settings),
         mail_wakeup.clone(),
         shutdown.stopping(),
+        metrics.clone(),
     ));
     shutdown.track("mail sender", mail);
     let pass = Pass {
@@ -111,6 +127,7 @@ pub fn spawn(
         review_policy: settings.review_policy(),
         enquiry_no_response_days: settings.enquiry_no_response_days.clamp(1, 365),
         check_reminder_days: settings.quality_check_reminder_days.clamp(0, 60),
+        metrics: metrics.clone(),
     };
     tokio::spawn(async move {
         let mut last_pass: Option<NaiveDate> = None;
@@ -127,18 +144,26 @@ pub fn spawn(
     let retention_job = settings.retention_job;
     let data_dir = settings.data_dir.clone();
     let mail_dir = settings.mail_dir();
+    let metrics = metrics.clone();
     tokio::spawn(async move {
         loop {
+            let mut ok = true;
             match session_store::delete_expired(&db).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
                 Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "session sweep failed"),
+                Err(err) => {
+                    ok = false;
+                    tracing::warn!(error = %err, "session sweep failed");
+                }
             }
             let today = chrono::Utc::now().date_naive();
             match crate::domain::search::log::forget_old_searches(&db, today).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "old search keys forgotten"),
                 Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "search key sweep failed"),
+                Err(err) => {
+                    ok = false;
+                    tracing::warn!(error = %err, "search key sweep failed");
+                }
             }
             if retention_job {
                 // The retention schedule: what is due goes, a batch at a time.
@@ -148,10 +173,14 @@ pub fn spawn(
                         tracing::info!(done = %report.summary(), "retention schedule applied");
                     }
                     Ok(_) => {}
-                    Err(err) => tracing::warn!(error = %err, "retention schedule failed"),
+                    Err(err) => {
+                        ok = false;
+                        tracing::warn!(error = %err, "retention schedule failed");
+                    }
                 }
                 crate::mail::transport::forget_old_files(&mail_dir, policy.mail_days);
             }
+            metrics.job_ran("hourly_sweep", ok);
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }
     });
@@ -167,6 +196,7 @@ pub fn spawn_saved_search_alerts(
     base_url: String,
     secret: Vec<u8>,
     mail_wakeup: Arc<Notify>,
+    metrics: Arc<Metrics>,
 ) {
     tokio::spawn(async move {
         loop {
@@ -175,9 +205,11 @@ pub fn spawn_saved_search_alerts(
                 base_url: &base_url,
                 secret: &secret,
             };
-            match crate::domain::search::saved::send_alerts(&db, &index, &links, chrono::Utc::now())
-                .await
-            {
+            let sent =
+                crate::domain::search::saved::send_alerts(&db, &index, &links, chrono::Utc::now())
+                    .await;
+            metrics.job_ran("saved_search_alerts", sent.is_ok());
+            match sent {
                 Ok(0) => {}
                 Ok(n) => {
                     tracing::info!(emails = n, "saved search alerts queued");

@@ -16,6 +16,7 @@ pub mod images;
 pub mod indexer;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod postcode_import;
 pub mod routes;
 pub mod shutdown;

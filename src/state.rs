@@ -33,6 +33,8 @@ pub struct AppState {
     pub index_wakeup: Arc<Notify>,
     /// The one clock handlers read.
     pub clock: crate::clock::Clock,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {

@@ -31,12 +31,16 @@ pub enum Access {
     Role(Role),
     /// Signed in and holding at least one of these roles.
     AnyRole(&'static [Role]),
+    /// An operator's tool sending the `metrics_token` setting as a bearer token; no session
+    /// counts, whoever is signed in. Not found while the setting is empty.
+    MetricsToken,
 }
 
 impl Access {
     pub fn allows(self, user: Option<&CurrentUser>) -> bool {
         match (self, user) {
             (Access::Public, _) => true,
+            (Access::MetricsToken, _) => false,
             (_, None) => false,
             (Access::SignedIn, Some(_)) => true,
             (_, Some(user)) => user.roles.iter().any(|r| self.allows_role(*r)),
@@ -47,6 +51,7 @@ impl Access {
     pub fn allows_role(self, role: Role) -> bool {
         match self {
             Access::Public | Access::SignedIn => true,
+            Access::MetricsToken => false,
             Access::Role(needed) => needed == role,
             Access::AnyRole(roles) => roles.contains(&role),
         }
@@ -94,6 +99,31 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
     Ok(user)
 }
 
+/// Whether the request carries the configured metrics token: not found while none is set
+/// (the route is off), unauthorised without it or with another.
+fn bearer_matches(req: &HttpRequest) -> Result<(), AppError> {
+    use subtle::ConstantTimeEq;
+    let expected = req
+        .app_data::<web::Data<AppState>>()
+        .map(|state| state.settings.metrics_token.trim().to_owned())
+        .unwrap_or_default();
+    if expected.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let given = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    if bool::from(given.as_bytes().ct_eq(expected.as_bytes())) {
+        Ok(())
+    } else {
+        Err(AppError::Unauthorized)
+    }
+}
+
 /// Middleware enforcing one route's `Access` rule: signed-out people are sent to sign in
 /// (or get a 401 from the API); signed-in people without the role get a 403.
 pub async fn authorize<B: MessageBody + 'static>(
@@ -106,6 +136,24 @@ pub async fn authorize<B: MessageBody + 'static>(
             .call(req)
             .await
             .map(ServiceResponse::map_into_left_body);
+    }
+    if access == Access::MetricsToken {
+        return match bearer_matches(req.request()) {
+            Ok(()) => next
+                .call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body),
+            Err(err) => {
+                let mut res = render_error(&err, req.request());
+                if matches!(err, AppError::Unauthorized) {
+                    res.headers_mut().insert(
+                        header::WWW_AUTHENTICATE,
+                        header::HeaderValue::from_static("Bearer"),
+                    );
+                }
+                Ok(req.into_response(res).map_into_right_body())
+            }
+        };
     }
     let user = match load_user(req.request()).await {
         Ok(user) => user,

@@ -39,9 +39,12 @@ pub async fn run(
     sending: Sending,
     wakeup: Arc<Notify>,
     mut stopping: Stopping,
+    metrics: Arc<crate::metrics::Metrics>,
 ) {
     while !stopping.now() {
-        if let Err(err) = send_due_until(&db, &transport, &sending, &stopping).await {
+        let pass = send_due_until(&db, &transport, &sending, &stopping, Some(&metrics)).await;
+        metrics.job_ran("mail_sender", pass.is_ok());
+        if let Err(err) = pass {
             tracing::warn!(error = %err, "mail worker pass failed");
         }
         tokio::select! {
@@ -58,7 +61,7 @@ pub async fn send_due(
     transport: &MailTransport,
     sending: &Sending,
 ) -> anyhow::Result<usize> {
-    send_due_until(db, transport, sending, &Stopping::never()).await
+    send_due_until(db, transport, sending, &Stopping::never(), None).await
 }
 
 /// One pass over the due messages, ending early (between messages) when stopping.
@@ -67,6 +70,7 @@ async fn send_due_until(
     transport: &MailTransport,
     sending: &Sending,
     stopping: &Stopping,
+    metrics: Option<&crate::metrics::Metrics>,
 ) -> anyhow::Result<usize> {
     let mut sent = 0;
     for msg in outbox::due(db).await? {
@@ -89,9 +93,11 @@ async fn send_due_until(
         {
             Ok(()) => {
                 outbox::mark_sent(db, msg.id).await?;
+                metrics.inspect(|m| m.mail_attempt(true));
                 sent += 1;
             }
             Err(err) => {
+                metrics.inspect(|m| m.mail_attempt(false));
                 tracing::warn!(mail_id = msg.id, attempts, error = %err, "sending mail failed");
                 outbox::mark_failed_attempt(db, msg.id, attempts, &err.to_string()).await?;
             }

@@ -39,6 +39,15 @@ pub async fn health() -> HttpResponse {
     }))
 }
 
+/// `GET /metrics`: this instance's metrics for Prometheus (OpenMetrics text), for the
+/// bearer of the `metrics_token` setting.
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let body = state.metrics.render(&state).await;
+    HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .body(body)
+}
+
 /// `GET /ready`: 200 when this instance can serve people: the database answers and the
 /// search index is whole and caught up with the change table; 503 saying which is not.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {

@@ -150,7 +150,7 @@ fn fill_path(pattern: &str, params: &[(&str, &dyn std::fmt::Display)]) -> String
     out
 }
 
-use Access::{AnyRole, Public, Role, SignedIn};
+use Access::{AnyRole, MetricsToken, Public, Role, SignedIn};
 
 /// Budget holders and brokers: the people who look for and arrange support.
 const SEEKERS: &[crate::auth::roles::Role] = &[BudgetHolder, Broker];
@@ -163,6 +163,7 @@ route_table! {
     GET  "/" as home()                                                               [Public]            => home::index;
     GET  "/health" as health()                                                       [Public]            => home::health;
     GET  "/ready" as ready()                                                         [Public]            => home::ready;
+    GET  "/metrics" as metrics()                                                     [MetricsToken]      => home::metrics;
     GET  "/accessibility" as accessibility()                                         [Public]            => info::accessibility;
     GET  "/privacy" as privacy()                                                     [Public]            => info::privacy;
     GET  "/cookies" as cookies()                                                     [Public]            => info::cookies;
@@ -454,7 +455,8 @@ impl FromRequest for RequestActor {
 }
 
 /// The route table as JSON: `[{"method", "path", "access", "roles"}]`, where `access` is
-/// `public`, `signed_in` or `roles` (any of `roles`).
+/// `public`, `signed_in`, `roles` (any of `roles`) or `metrics_token` (an operator's token,
+/// no session).
 pub fn table_json() -> String {
     let rows: Vec<serde_json::Value> = table()
         .iter()
@@ -464,6 +466,7 @@ pub fn table_json() -> String {
                 Access::SignedIn => ("signed_in", Vec::new()),
                 Access::Role(role) => ("roles", vec![role.as_str()]),
                 Access::AnyRole(roles) => ("roles", roles.iter().map(|r| r.as_str()).collect()),
+                Access::MetricsToken => ("metrics_token", Vec::new()),
             };
             serde_json::json!({
                 "method": r.method.as_str(),

@@ -82,9 +82,15 @@ async fn run(
     let parsed = params.parse();
     let index = state.search.clone();
     let request = parsed.request.clone();
+    let started = std::time::Instant::now();
     let results = crate::routes::blocking(move || index.search(&request))
         .await?
         .map_err(|e| AppError::Internal(e.into()))?;
+    let source_name = match source {
+        Source::Page(_) => "page",
+        Source::Api => "api",
+    };
+    state.metrics.searched(source_name, started.elapsed());
     if let Source::Page(visitor) = source {
         state.search_log.log(search_log::Entry::of(
             params,

@@ -44,6 +44,8 @@ fn expected(access: Access, role: Option<Role>, path: &str) -> Outcome {
     };
     match (access, role) {
         (Access::Public, _) => Outcome::Allowed,
+        // Only the operator's token opens it; no session does.
+        (Access::MetricsToken, _) => Outcome::Unauthorized,
         (_, None) => signed_out,
         (Access::SignedIn, Some(_)) => Outcome::Allowed,
         (Access::Role(needed), Some(role)) if needed == role => Outcome::Allowed,

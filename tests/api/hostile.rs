@@ -281,7 +281,8 @@ async fn hostile_input_to_every_route_never_fails_and_refusals_change_nothing() 
     settled_fingerprint(&app.db).await;
     let who = |access: Access| -> &'static str {
         match access {
-            Access::Public => "visitor",
+            // Only GET routes need the token; this sweep posts.
+            Access::Public | Access::MetricsToken => "visitor",
             Access::SignedIn => "budget_holder",
             Access::Role(r) | Access::AnyRole(&[r, ..]) => r.as_str(),
             Access::AnyRole(_) => "admin",

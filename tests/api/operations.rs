@@ -318,3 +318,148 @@ async fn a_restore_refuses_what_is_not_a_kith_backup() {
 fn zip_writer(path: &std::path::Path) -> zip::ZipWriter<std::fs::File> {
     zip::ZipWriter::new(std::fs::File::create(path).unwrap())
 }
+
+/// A metric's value in OpenMetrics text: the line starting `series ` (name and labels).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+}
+
+#[tokio::test]
+async fn metrics_are_for_the_operators_token_and_say_how_the_instance_is_doing() {
+    use crate::helpers::{METRICS_TOKEN, spawn_app, spawn_app_with};
+    let app = spawn_app().await;
+    let visitor = app.browser();
+    for path in [
+        "/search?q=lunch",
+        "/search?q=garden",
+        "/listings/999999",
+        "/no/such/page/77",
+    ] {
+        visitor.get(path).await;
+    }
+    let (status, _) = visitor.get_text("/api/v1/search?q=lunch").await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Nobody without the token: not a visitor, not an admin, not a wrong token.
+    let res = visitor.get("/metrics").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers()["www-authenticate"], "Bearer");
+    let (admin, _) = app.signed_in_as(kith::auth::roles::Role::Admin).await;
+    assert_eq!(
+        admin.get("/metrics").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let wrong = visitor
+        .client
+        .get(visitor.url("/metrics"))
+        .bearer_auth("a-test-metrics-token-of-some-lengtX")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+
+    let scrape = || async {
+        let res = visitor
+            .client
+            .get(visitor.url("/metrics"))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/openmetrics-text")
+        );
+        res.text().await.unwrap()
+    };
+    let text = scrape().await;
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    let has = |series: &str| sample(&text, series).unwrap_or_else(|| panic!("{series}\n{text}"));
+    assert_eq!(
+        has(r#"kith_http_requests_total{method="GET",route="/search",status="2xx"}"#),
+        2.0
+    );
+    assert_eq!(
+        has(r#"kith_http_requests_total{method="GET",route="/listings/{id}",status="4xx"}"#),
+        1.0
+    );
+    // A made-up address is counted, never named.
+    assert!(has(r#"kith_http_requests_total{method="GET",route="unmatched",status="4xx"}"#) >= 1.0);
+    assert!(!text.contains("/no/such/page"));
+    assert!(
+        has(r#"kith_http_request_duration_seconds_count{method="GET",route="/search"}"#) >= 2.0
+    );
+    assert_eq!(
+        has(r#"kith_search_duration_seconds_count{source="page"}"#),
+        2.0
+    );
+    assert_eq!(
+        has(r#"kith_search_duration_seconds_count{source="api"}"#),
+        1.0
+    );
+    assert_eq!(has("kith_search_index_changes_behind"), 0.0);
+    assert_eq!(has("kith_search_index_rebuilding"), 0.0);
+    assert!(has("kith_search_index_seconds_since_caught_up") >= 0.0);
+    assert_eq!(has("kith_search_log_not_logged"), 0.0);
+    assert!(has(r#"kith_database_pool_connections{pool="writer",state="idle"}"#) >= 0.0);
+    assert!(has(r#"kith_database_pool_connections{pool="readers",state="in_use"}"#) >= 0.0);
+
+    // The outbox: a message queued is soon sent, and counted.
+    assert_eq!(has(r#"kith_mail_outbox_messages{status="pending"}"#), 0.0);
+    let sent_before = has("kith_mail_sent_total");
+    let email = admin_email(&app).await;
+    let res = visitor
+        .post_form("/forgot-password", &[("email", &email)])
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    // The server's own mail sender sends it (woken by the commit).
+    let mut text = scrape().await;
+    for _ in 0..100 {
+        let pending = sample(&text, r#"kith_mail_outbox_messages{status="pending"}"#);
+        let indexed = sample(
+            &text,
+            r#"kith_background_job_runs_total{job="search_index_update",outcome="ok"}"#,
+        );
+        if sample(&text, "kith_mail_sent_total") == Some(sent_before + 1.0)
+            && pending == Some(0.0)
+            && indexed.is_some()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        text = scrape().await;
+    }
+    assert_eq!(
+        sample(&text, "kith_mail_sent_total"),
+        Some(sent_before + 1.0),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, r#"kith_mail_outbox_messages{status="pending"}"#),
+        Some(0.0)
+    );
+    assert_eq!(
+        sample(&text, r#"kith_mail_outbox_messages{status="failed"}"#),
+        Some(0.0)
+    );
+    for job in ["mail_sender", "search_index_update"] {
+        let series = format!(r#"kith_background_job_runs_total{{job="{job}",outcome="ok"}}"#);
+        assert!(sample(&text, &series).is_some_and(|n| n >= 1.0), "{text}");
+    }
+
+    // Off unless a token is set.
+    let quiet = spawn_app_with(|s| s.metrics_token = String::new()).await;
+    let res = quiet.browser().get("/metrics").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+async fn admin_email(app: &crate::helpers::TestApp) -> String {
+    app.create_user(&[kith::auth::roles::Role::BudgetHolder])
+        .await
+        .email
+}

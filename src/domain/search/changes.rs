@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use chrono::{NaiveDate, Utc};
 use entity::{listings, provider_evidence, search_index_changes};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// Marks a listing for the indexers.
@@ -92,6 +92,15 @@ pub async fn since(
         .order_by_asc(search_index_changes::Column::Id)
         .limit(limit)
         .all(conn)
+        .await
+}
+
+/// How many changes have an id above `after` (not applied yet by an index that has applied
+/// up to `after`).
+pub async fn waiting(conn: &impl ConnectionTrait, after: i64) -> Result<u64, DbErr> {
+    search_index_changes::Entity::find()
+        .filter(search_index_changes::Column::Id.gt(after))
+        .count(conn)
         .await
 }
 

@@ -112,6 +112,9 @@ fn random_suffix() -> String {
         .collect()
 }
 
+/// The token test servers expect on `GET /metrics`.
+pub const METRICS_TOKEN: &str = "a-test-metrics-token-of-some-length";
+
 /// A migrated, empty database of its own (SQLite in `data_dir`, or a fresh PostgreSQL
 /// schema when `TEST_DATABASE_URL` is set), with the settings that point at it.
 pub async fn test_database(
@@ -122,6 +125,7 @@ pub async fn test_database(
         data_dir: data_dir.to_path_buf(),
         session_key: hex_key(),
         demo: Some(false),
+        metrics_token: METRICS_TOKEN.to_owned(),
         ..Settings::default()
     };
     let pg_schema = match std::env::var("TEST_DATABASE_URL") {
