@@ -157,7 +157,13 @@ pub async fn build(
         settings,
         base_url: base_url.clone(),
         mail_wakeup,
-        rate_limiter: RateLimiter::default(),
+        // Several instances share PostgreSQL, and so their counts; the embedded database has
+        // one instance.
+        rate_limiter: if db::is_sqlite(&db) {
+            RateLimiter::in_memory()
+        } else {
+            RateLimiter::shared(db.clone(), hex::encode(key.signing()))
+        },
         search_buckets: Default::default(),
         cookie_key: key.clone(),
         secure_cookies,

@@ -156,6 +156,14 @@ pub fn spawn(
                     tracing::warn!(error = %err, "session sweep failed");
                 }
             }
+            match crate::auth::rate_limit::forget_old_attempts(&db, chrono::Utc::now()).await {
+                Ok(n) if n > 0 => tracing::info!(removed = n, "old rate-limit attempts removed"),
+                Ok(_) => {}
+                Err(err) => {
+                    ok = false;
+                    tracing::warn!(error = %err, "rate-limit sweep failed");
+                }
+            }
             let today = chrono::Utc::now().date_naive();
             match crate::domain::search::log::forget_old_searches(&db, today).await {
                 Ok(n) if n > 0 => tracing::info!(removed = n, "old search keys forgotten"),

@@ -138,6 +138,7 @@ pub mod provider_members;
 pub mod provider_organisations;
 pub mod provider_reviews;
 pub mod ras_tables;
+pub mod rate_limit_attempts;
 pub mod recovery_codes;
 pub mod saved_search_alerts;
 pub mod saved_searches;

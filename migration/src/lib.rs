@@ -34,6 +34,7 @@ mod m20261128_000029_personal_data;
 mod m20261128_000030_daily_use;
 mod m20261128_000031_cqc_register;
 mod m20261128_000032_care_places;
+mod m20261207_000033_rate_limit_attempts;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000030_daily_use::Migration),
             Box::new(m20261128_000031_cqc_register::Migration),
             Box::new(m20261128_000032_care_places::Migration),
+            Box::new(m20261207_000033_rate_limit_attempts::Migration),
         ]
     }
 }

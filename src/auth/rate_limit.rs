@@ -1,9 +1,21 @@
-//! A small in-memory sliding-window rate limiter for sign-in and password reset (written here
-//! because the common actix crate is GPL). Each app instance keeps its own counts.
+//! Sliding-window rate limits for sign-in, second-factor codes, password resets,
+//! registration, enquiries and problem reports (written here because the common actix crate
+//! is GPL). On the embedded database an instance keeps its counts in memory; on PostgreSQL
+//! every instance counts in one table (`rate_limit_attempts`), so several instances behind a
+//! proxy allow no more than one would. Searches have their own per-instance token buckets
+//! ([`TokenBuckets`]): counting each search in the database would put a write on the search
+//! path; limit searches across instances at the proxy (see the README).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use entity::rate_limit_attempts;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+};
+
+use crate::error::AppError;
 
 /// How many attempts a key may make in a window.
 #[derive(Clone, Copy, Debug)]
@@ -62,25 +74,178 @@ pub const REGISTER_PER_IP: Limit = Limit {
     window: Duration::from_secs(60 * 60),
 };
 
+/// The longest window of any limit: attempts older than this count for nothing.
+pub const LONGEST_WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// Keys kept before old windows are swept out, to bound memory under attack.
 const SWEEP_ABOVE_KEYS: usize = 10_000;
 
-#[derive(Default)]
+/// A limit reached: how long until the next attempt is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooMany(pub Duration);
+
+impl From<TooMany> for AppError {
+    fn from(TooMany(wait): TooMany) -> Self {
+        AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+    }
+}
+
+/// The limiter every handler uses: in memory, or shared through the database.
 pub struct RateLimiter {
-    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
+    memory: MemoryAttempts,
+    shared: Option<SharedAttempts>,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self::in_memory()
+    }
 }
 
 impl RateLimiter {
+    /// Counts kept by this process alone (the embedded database: one instance).
+    pub fn in_memory() -> Self {
+        Self {
+            memory: MemoryAttempts::default(),
+            shared: None,
+        }
+    }
+
+    /// Counts kept in `db`, shared with every instance on it; keys are hashed with `salt`
+    /// (the same on every instance).
+    pub fn shared(db: DatabaseConnection, salt: String) -> Self {
+        Self {
+            memory: MemoryAttempts::default(),
+            shared: Some(SharedAttempts { db, salt }),
+        }
+    }
+
     /// Records an attempt for `key`; refuses it with the time to wait when the limit is reached.
-    pub fn check(&self, key: &str, limit: Limit) -> Result<(), Duration> {
-        self.check_only(key, limit)?;
-        self.record(key, limit);
+    pub async fn check(&self, key: &str, limit: Limit) -> Result<(), TooMany> {
+        self.check_only(key, limit).await?;
+        self.record(key, limit).await;
         Ok(())
     }
 
-    /// Refuses with the time to wait if `key` has reached the limit, without counting this one
-    /// (sign-in counts only failures, so a busy shared address is not locked out by successes).
-    pub fn check_only(&self, key: &str, limit: Limit) -> Result<(), Duration> {
+    /// Refuses with the time to wait if `key` has reached the limit, without counting this
+    /// one (sign-in counts only failures, so a busy shared address is not locked out by
+    /// successes). A database that cannot be read lets the attempt through (logged): every
+    /// attempt this limits needs the database itself.
+    pub async fn check_only(&self, key: &str, limit: Limit) -> Result<(), TooMany> {
+        match &self.shared {
+            None => self.memory.check_only(key, limit).map_err(TooMany),
+            Some(shared) => match shared.wait(key, limit).await {
+                Ok(None) => Ok(()),
+                Ok(Some(wait)) => Err(TooMany(wait)),
+                Err(err) => {
+                    tracing::warn!(%err, "rate limit could not be read");
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    /// Counts an attempt against `key`.
+    pub async fn record(&self, key: &str, limit: Limit) {
+        match &self.shared {
+            None => self.memory.record(key, limit),
+            Some(shared) => {
+                if let Err(err) = shared.record(key).await {
+                    tracing::warn!(%err, "rate limit attempt could not be recorded");
+                }
+            }
+        }
+    }
+
+    /// Forgets a key, e.g. after a successful sign-in.
+    pub async fn reset(&self, key: &str) {
+        match &self.shared {
+            None => self.memory.reset(key),
+            Some(shared) => {
+                if let Err(err) = shared.reset(key).await {
+                    tracing::warn!(%err, "rate limit could not be reset");
+                }
+            }
+        }
+    }
+}
+
+/// Attempts in the database, under salted hashes of their keys.
+struct SharedAttempts {
+    db: DatabaseConnection,
+    salt: String,
+}
+
+impl SharedAttempts {
+    fn hash(&self, key: &str) -> String {
+        crate::domain::tokens::sha256_hex(&format!("{}{key}", self.salt))
+    }
+
+    /// How long to wait, if `key` has reached the limit.
+    async fn wait(&self, key: &str, limit: Limit) -> Result<Option<Duration>, DbErr> {
+        let now = chrono::Utc::now();
+        let since = now - chrono::Duration::from_std(limit.window).unwrap_or_default();
+        let found: Option<(i64, Option<chrono::DateTime<chrono::Utc>>)> =
+            rate_limit_attempts::Entity::find()
+                .select_only()
+                .column_as(rate_limit_attempts::Column::Id.count(), "n")
+                .column_as(rate_limit_attempts::Column::At.min(), "oldest")
+                .filter(rate_limit_attempts::Column::KeyHash.eq(self.hash(key)))
+                .filter(rate_limit_attempts::Column::At.gt(since))
+                .into_tuple()
+                .one(&self.db)
+                .await?;
+        let (count, oldest) = found.unwrap_or((0, None));
+        if usize::try_from(count).unwrap_or(usize::MAX) < limit.max_attempts {
+            return Ok(None);
+        }
+        let age = oldest.map_or(Duration::ZERO, |t| (now - t).to_std().unwrap_or_default());
+        Ok(Some(limit.window.saturating_sub(age)))
+    }
+
+    async fn record(&self, key: &str) -> Result<(), DbErr> {
+        rate_limit_attempts::Entity::insert(rate_limit_attempts::ActiveModel {
+            key_hash: Set(self.hash(key)),
+            at: Set(chrono::Utc::now()),
+            ..Default::default()
+        })
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    async fn reset(&self, key: &str) -> Result<(), DbErr> {
+        rate_limit_attempts::Entity::delete_many()
+            .filter(rate_limit_attempts::Column::KeyHash.eq(self.hash(key)))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}
+
+/// Removes attempts older than any window (the hourly sweep); returns how many.
+pub async fn forget_old_attempts(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, DbErr> {
+    let before = now - chrono::Duration::from_std(LONGEST_WINDOW).unwrap_or_default();
+    Ok(rate_limit_attempts::Entity::delete_many()
+        .filter(rate_limit_attempts::Column::At.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Attempts kept by this process.
+#[derive(Default)]
+struct MemoryAttempts {
+    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl MemoryAttempts {
+    fn check_only(&self, key: &str, limit: Limit) -> Result<(), Duration> {
         let now = Instant::now();
         let mut map = self
             .attempts
@@ -102,8 +267,7 @@ impl RateLimiter {
         Ok(())
     }
 
-    /// Counts an attempt against `key`.
-    pub fn record(&self, key: &str, limit: Limit) {
+    fn record(&self, key: &str, limit: Limit) {
         let now = Instant::now();
         let mut map = self
             .attempts
@@ -119,8 +283,7 @@ impl RateLimiter {
         map.entry(key.to_owned()).or_default().push_back(now);
     }
 
-    /// Forgets a key, e.g. after a successful sign-in.
-    pub fn reset(&self, key: &str) {
+    fn reset(&self, key: &str) {
         let mut map = self
             .attempts
             .lock()
@@ -185,27 +348,50 @@ mod tests {
         assert!(buckets.take("ip", 0).is_ok(), "0 is no limit");
     }
 
-    #[test]
-    fn refuses_after_the_limit_and_names_the_wait() {
+    #[tokio::test]
+    async fn refuses_after_the_limit_and_names_the_wait() {
         let limiter = RateLimiter::default();
         let limit = Limit {
             max_attempts: 3,
             window: Duration::from_secs(60),
         };
         for _ in 0..3 {
-            assert!(limiter.check("a", limit).is_ok());
+            assert!(limiter.check("a", limit).await.is_ok());
         }
-        let wait = limiter
+        let TooMany(wait) = limiter
             .check("a", limit)
+            .await
             .expect_err("fourth attempt refused");
         assert!(wait <= Duration::from_secs(60) && wait > Duration::from_secs(50));
-        assert!(limiter.check("b", limit).is_ok(), "other keys unaffected");
-        limiter.reset("a");
-        assert!(limiter.check("a", limit).is_ok());
-        assert!(limiter.check_only("c", limit).is_ok());
         assert!(
-            limiter.check_only("c", limit).is_ok(),
+            limiter.check("b", limit).await.is_ok(),
+            "other keys unaffected"
+        );
+        limiter.reset("a").await;
+        assert!(limiter.check("a", limit).await.is_ok());
+        assert!(limiter.check_only("c", limit).await.is_ok());
+        assert!(
+            limiter.check_only("c", limit).await.is_ok(),
             "check_only does not count"
         );
+    }
+
+    #[test]
+    fn no_limit_outlasts_the_longest_window() {
+        for limit in [
+            SIGN_IN_PER_ACCOUNT,
+            SIGN_IN_PER_IP,
+            SECOND_FACTOR_PER_ACCOUNT,
+            CONFIRM_PER_ACCOUNT,
+            RESET_PER_EMAIL,
+            RESET_PER_IP,
+            ENQUIRIES_PER_HOUR,
+            ENQUIRIES_PER_DAY,
+            MESSAGES_PER_HOUR,
+            REPORTS_PER_IP,
+            REGISTER_PER_IP,
+        ] {
+            assert!(limit.window <= LONGEST_WINDOW, "{limit:?}");
+        }
     }
 }

@@ -155,14 +155,14 @@ pub async fn send(
     let limiter = &state.rate_limiter;
     limiter
         .check_only(&hour_key, limits::ENQUIRIES_PER_HOUR)
-        .and_then(|()| limiter.check_only(&day_key, limits::ENQUIRIES_PER_DAY))
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+        .await?;
+    limiter
+        .check_only(&day_key, limits::ENQUIRIES_PER_DAY)
+        .await?;
     match enquiries::send(&state.db, &actor, &state.base_url, &acting, id, new).await {
         Ok(enquiry_id) => {
-            limiter.record(&hour_key, limits::ENQUIRIES_PER_HOUR);
-            limiter.record(&day_key, limits::ENQUIRIES_PER_DAY);
+            limiter.record(&hour_key, limits::ENQUIRIES_PER_HOUR).await;
+            limiter.record(&day_key, limits::ENQUIRIES_PER_DAY).await;
             state.wake_mail_worker();
             set_flash(
                 &session,
@@ -308,7 +308,8 @@ pub async fn message(
         &state,
         format!("enquiry-message:{}", user.id),
         limits::MESSAGES_PER_HOUR,
-    )?;
+    )
+    .await?;
     enquiries::reply(&state.db, &actor, &state.base_url, id, user.id, body).await?;
     state.wake_mail_worker();
     set_flash(&session, "Message sent");

@@ -581,15 +581,10 @@ pub fn html_page(status: actix_web::http::StatusCode, markup: maud::Markup) -> H
 }
 
 /// Counts an attempt against a rate limit, refusing with 429 when it is reached.
-pub(crate) fn rate_limit(
+pub(crate) async fn rate_limit(
     state: &crate::state::AppState,
     key: String,
     limit: crate::auth::rate_limit::Limit,
 ) -> Result<(), AppError> {
-    state
-        .rate_limiter
-        .check(&key, limit)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })
+    Ok(state.rate_limiter.check(&key, limit).await?)
 }

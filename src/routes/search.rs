@@ -71,9 +71,7 @@ async fn run(
     state
         .search_buckets
         .take(ip, state.settings.search_requests_per_minute)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+        .map_err(crate::auth::rate_limit::TooMany)?;
     if let Some(secs) = crate::indexer::Readiness::of(&state.search).building_for() {
         return Err(AppError::SearchRebuilding {
             retry_after_secs: secs,

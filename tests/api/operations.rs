@@ -463,3 +463,51 @@ async fn admin_email(app: &crate::helpers::TestApp) -> String {
         .await
         .email
 }
+
+#[tokio::test]
+async fn wrong_passwords_count_on_every_instance_of_a_shared_database() {
+    use crate::helpers::{Browser, spawn_app};
+    let app = spawn_app().await;
+    let user = app
+        .create_user(&[kith::auth::roles::Role::BudgetHolder])
+        .await;
+    let other = app.second_process().await;
+    let (here, there) = (app.browser(), Browser::at(&other.address));
+    let limit = kith::auth::rate_limit::SIGN_IN_PER_ACCOUNT.max_attempts;
+    // A guesser alternates between the instances behind the proxy.
+    for i in 0..limit {
+        let instance = if i % 2 == 0 { &here } else { &there };
+        let res = instance.try_sign_in(&user.email, "not the password").await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "guess {i}");
+    }
+    let (a, b) = (
+        here.try_sign_in(&user.email, "not the password").await,
+        there.try_sign_in(&user.email, "not the password").await,
+    );
+    if kith::db::is_sqlite(&app.db) {
+        // The embedded database runs one instance: each process counts for itself.
+        assert_eq!(a.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(b.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        return;
+    }
+    assert_eq!(a.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(b.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.headers().contains_key("retry-after"));
+    // Only salted hashes are kept: no email address in the table.
+    let stored = count(
+        &app.db,
+        &format!(
+            "SELECT COUNT(*) AS n FROM rate_limit_attempts WHERE key_hash LIKE '%{}%'",
+            user.email.split('@').next().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(stored, 0);
+    assert!(count(&app.db, "SELECT COUNT(*) AS n FROM rate_limit_attempts").await >= limit as i64);
+    // The right password from a fresh browser still waits: the account is cooling down.
+    let fresh = Browser::at(&other.address);
+    let res = fresh
+        .try_sign_in(&user.email, crate::helpers::PASSWORD)
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}

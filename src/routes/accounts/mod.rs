@@ -38,7 +38,7 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     form: web::Form<RegisterForm>,
 ) -> AppResult<HttpResponse> {
-    rate_limit(&state, format!("register:ip:{ip}"), limits::REGISTER_PER_IP)?;
+    rate_limit(&state, format!("register:ip:{ip}"), limits::REGISTER_PER_IP).await?;
     let mut errors = FieldErrors::default();
     let display_name = errors.take("display_name", DisplayName::parse(&form.display_name));
     let email = errors.take("email", EmailAddress::parse(&form.email));

@@ -39,12 +39,13 @@ pub async fn forgot_password(
             view::forgot_password(&page, &form, &errors),
         ));
     };
-    rate_limit(&state, format!("reset:ip:{ip}"), limits::RESET_PER_IP)?;
+    rate_limit(&state, format!("reset:ip:{ip}"), limits::RESET_PER_IP).await?;
     rate_limit(
         &state,
         format!("reset:email:{email}"),
         limits::RESET_PER_EMAIL,
-    )?;
+    )
+    .await?;
     passwords::request_password_reset(&state.db, &actor, &state.base_url, &email).await?;
     state.wake_mail_worker();
     Ok(html_page(StatusCode::OK, view::reset_link_sent(&page)))
@@ -123,9 +124,7 @@ pub async fn change_password(
     state
         .rate_limiter
         .check_only(&throttle, limits::CONFIRM_PER_ACCOUNT)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+        .await?;
     let mut form = form.into_inner();
     let mut errors = FieldErrors::default();
     if form.current_password.is_empty() {
@@ -158,7 +157,8 @@ pub async fn change_password(
         Err(AccountError::WrongCurrentPassword) => {
             state
                 .rate_limiter
-                .record(&throttle, limits::CONFIRM_PER_ACCOUNT);
+                .record(&throttle, limits::CONFIRM_PER_ACCOUNT)
+                .await;
             errors.add(
                 "current_password",
                 AccountError::WrongCurrentPassword.to_string(),

@@ -92,11 +92,7 @@ pub async fn sign_in(
     };
     let ip_key = format!("sign-in:ip:{ip}");
     let limiter = &state.rate_limiter;
-    limiter
-        .check_only(&ip_key, limits::SIGN_IN_PER_IP)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+    limiter.check_only(&ip_key, limits::SIGN_IN_PER_IP).await?;
     // An account cooling down after many failures still lets in the right password when a
     // second factor must follow: strangers cannot keep staff out, and a password alone
     // gets them nothing.
@@ -104,18 +100,18 @@ pub async fn sign_in(
         Some(a) => two_factor::is_on(&state.db, a.id).await?,
         None => false,
     };
-    let cooling = limiter.check_only(&account_key, limits::SIGN_IN_PER_ACCOUNT);
-    if let Err(wait) = cooling
+    let cooling = limiter
+        .check_only(&account_key, limits::SIGN_IN_PER_ACCOUNT)
+        .await;
+    if let Err(too_many) = cooling
         && !with_second_factor
     {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        });
+        return Err(too_many.into());
     }
     let password = std::mem::take(&mut form.password);
     match passwords::authenticate(account, password).await {
         Ok(user) => {
-            state.rate_limiter.reset(&account_key);
+            state.rate_limiter.reset(&account_key).await;
             let next = safe_next(Some(form.next.as_str()).filter(|n| !n.is_empty()));
             let roles = accounts::roles_of(&state.db, user.id).await?;
             let remembered = cooling.is_ok()
@@ -148,15 +144,15 @@ pub async fn sign_in(
         Err(SignInError::Db(err)) => Err(err.into()),
         Err(err @ SignInError::Refused { account_id }) => {
             tracing::info!("sign-in refused");
-            limiter.record(&ip_key, limits::SIGN_IN_PER_IP);
-            limiter.record(&account_key, limits::SIGN_IN_PER_ACCOUNT);
+            limiter.record(&ip_key, limits::SIGN_IN_PER_IP).await;
+            limiter
+                .record(&account_key, limits::SIGN_IN_PER_ACCOUNT)
+                .await;
             if let Some(account_id) = account_id {
                 passwords::record_failed_sign_in(&state.db, &actor, account_id, recognised).await?;
             }
-            if let Err(wait) = cooling {
-                return Err(AppError::TooManyRequests {
-                    retry_after_secs: wait.as_secs().max(1),
-                });
+            if let Err(too_many) = cooling {
+                return Err(too_many.into());
             }
             errors.add("email", err.to_string());
             Ok(html_page(

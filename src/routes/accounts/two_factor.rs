@@ -48,23 +48,26 @@ fn pending_or_restart(session: &Session, set_up: bool) -> Result<PendingSignIn, 
 const WRONG_SET_UP_CODE: &str = "The code is not right. Enter the 6-digit code the app shows now";
 
 /// Counts a wrong code against the account, across sessions.
-fn record_wrong_code(state: &AppState, user_id: UserId) {
-    state.rate_limiter.record(
-        &format!("second-factor:user:{user_id}"),
-        limits::SECOND_FACTOR_PER_ACCOUNT,
-    );
+async fn record_wrong_code(state: &AppState, user_id: UserId) {
+    state
+        .rate_limiter
+        .record(
+            &format!("second-factor:user:{user_id}"),
+            limits::SECOND_FACTOR_PER_ACCOUNT,
+        )
+        .await;
 }
 
 /// Counts a wrong code against the account (across sessions) and the pending sign-in; the
 /// page to show next.
-fn wrong_code(
+async fn wrong_code(
     state: &AppState,
     session: &Session,
     pending: PendingSignIn,
     errors: &mut FieldErrors,
     message: &str,
 ) -> Option<HttpResponse> {
-    record_wrong_code(state, pending.user_id);
+    record_wrong_code(state, pending.user_id).await;
     if second_factor::record_wrong_code(session, pending) {
         errors.add("code", message);
         None
@@ -73,16 +76,14 @@ fn wrong_code(
     }
 }
 
-fn check_code_allowance(state: &AppState, user_id: UserId) -> Result<(), AppError> {
-    state
+async fn check_code_allowance(state: &AppState, user_id: UserId) -> Result<(), AppError> {
+    Ok(state
         .rate_limiter
         .check_only(
             &format!("second-factor:user:{user_id}"),
             limits::SECOND_FACTOR_PER_ACCOUNT,
         )
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })
+        .await?)
 }
 
 pub async fn challenge_form(page: Page, session: Session) -> HttpResponse {
@@ -107,7 +108,7 @@ pub async fn challenge(
         Ok(p) => p,
         Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    check_code_allowance(&state, pending.user_id)?;
+    check_code_allowance(&state, pending.user_id).await?;
     let mut errors = FieldErrors::default();
     if form.code.trim().is_empty() {
         errors.add("code", "Enter the code from your authenticator app");
@@ -150,7 +151,7 @@ pub async fn challenge(
         }
         Err(TwoFactorError::WrongCode) => {
             let message = TwoFactorError::WrongCode.to_string();
-            match wrong_code(&state, &session, pending, &mut errors, &message) {
+            match wrong_code(&state, &session, pending, &mut errors, &message).await {
                 Some(restart) => Ok(restart),
                 None => Ok(html_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -208,7 +209,7 @@ pub async fn set_up_at_sign_in(
         Ok(p) => p,
         Err(elsewhere) => return Ok(see_other(&elsewhere)),
     };
-    check_code_allowance(&state, pending.user_id)?;
+    check_code_allowance(&state, pending.user_id).await?;
     let actor = actor.or_user(pending.user_id);
     match two_factor::confirm_setup(&state.db, &actor, pending.user_id, &form.code).await {
         Ok(codes) => {
@@ -240,7 +241,9 @@ pub async fn set_up_at_sign_in(
                 pending.clone(),
                 &mut errors,
                 WRONG_SET_UP_CODE,
-            ) {
+            )
+            .await
+            {
                 Some(restart) => Ok(restart),
                 None => {
                     setup_page(&state, pending.user_id, &errors, |qr, key, e| {
@@ -292,14 +295,14 @@ pub async fn set_up(
     RequestActor(actor): RequestActor,
     form: web::Form<CodeForm>,
 ) -> AppResult<HttpResponse> {
-    check_code_allowance(&state, user.id)?;
+    check_code_allowance(&state, user.id).await?;
     match two_factor::confirm_setup(&state.db, &actor, user.id, &form.code).await {
         Ok(codes) => Ok(html_page(
             StatusCode::OK,
             view::recovery_codes(&page, &codes, &paths::account_two_factor()),
         )),
         Err(TwoFactorError::WrongCode) => {
-            record_wrong_code(&state, user.id);
+            record_wrong_code(&state, user.id).await;
             let mut errors = FieldErrors::default();
             errors.add("code", WRONG_SET_UP_CODE);
             setup_page(&state, user.id, &errors, |qr, key, e| {
@@ -369,9 +372,7 @@ pub async fn confirm(
     state
         .rate_limiter
         .check_only(&key, limits::CONFIRM_PER_ACCOUNT)
-        .map_err(|wait| AppError::TooManyRequests {
-            retry_after_secs: wait.as_secs().max(1),
-        })?;
+        .await?;
     let next = safe_next(Some(&form.next));
     let needs_code = two_factor::is_on(&state.db, user.id).await?;
     let account = passwords::account_named(&state.db, &user.email).await?;
@@ -391,7 +392,10 @@ pub async fn confirm(
         }
     }
     if !errors.is_empty() {
-        state.rate_limiter.record(&key, limits::CONFIRM_PER_ACCOUNT);
+        state
+            .rate_limiter
+            .record(&key, limits::CONFIRM_PER_ACCOUNT)
+            .await;
         return Ok(html_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             view::confirm(&page, &next, needs_code, &errors),

@@ -82,7 +82,8 @@ pub async fn send(
         &state,
         format!("listing-report:{ip}"),
         limits::REPORTS_PER_IP,
-    )?;
+    )
+    .await?;
     match reports::report(
         &state.db,
         &actor,
