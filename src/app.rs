@@ -103,6 +103,8 @@ pub async fn build(
     let key = Key::from(&settings.session_key_bytes()?);
 
     let mail_wakeup = Arc::new(Notify::new());
+    let files = crate::file_store::Files::from_settings(&settings)?;
+    tracing::info!(files = %files.describe(), "file store ready");
     let mut shutdown = Shutdown::new();
     let metrics = Arc::new(crate::metrics::Metrics::new());
     jobs::spawn(
@@ -113,7 +115,7 @@ pub async fn build(
         &settings,
         &mut shutdown,
         &metrics,
-    );
+    )?;
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
     // Before the indexer starts, so listings are placed by full postcodes when there are any.
@@ -171,6 +173,7 @@ pub async fn build(
         index_wakeup,
         clock,
         metrics,
+        files,
     });
 
     let (store_db, store_read) = (db.clone(), read);

@@ -19,6 +19,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::config::{Settings, create_private_dir, create_private_file};
+use crate::file_store::Files;
 use crate::stored_files::{self, FileRef, Store};
 
 const MANIFEST: &str = "manifest.json";
@@ -90,38 +91,35 @@ pub async fn backup(
         database: if embedded { "sqlite" } else { "postgresql" }.to_owned(),
         files: files.len(),
     };
-    let session_key = settings.session_key_file();
-    let data_dir = settings.data_dir.clone();
-    let out = out.to_path_buf();
-    tokio::task::spawn_blocking(move || {
-        let partial = scratch.path().join("backup.zip");
-        let snapshot = embedded.then_some(snapshot.as_path());
-        let (manifest, missing) = write_zip(
-            &partial,
-            manifest,
-            snapshot,
-            &session_key,
-            &data_dir,
-            &files,
-        )?;
-        // Whole or not at all: the file appears under its name only once complete.
-        std::fs::rename(&partial, &out)?;
-        let bytes = std::fs::metadata(&out)?.len();
-        Ok(Written {
-            manifest,
-            bytes,
-            missing,
-        })
+    let stored = Files::from_settings(settings)?;
+    let partial = scratch.path().join("backup.zip");
+    let snapshot = embedded.then_some(snapshot.as_path());
+    let (manifest, missing) = write_zip(
+        &partial,
+        manifest,
+        snapshot,
+        &settings.session_key_file(),
+        &stored,
+        &files,
+    )
+    .await?;
+    // Whole or not at all: the file appears under its name only once complete.
+    std::fs::rename(&partial, out)?;
+    let bytes = std::fs::metadata(out)?.len();
+    Ok(Written {
+        manifest,
+        bytes,
+        missing,
     })
-    .await?
 }
 
-fn write_zip(
+/// Writes the zip (a command's work: its file writes block the thread).
+async fn write_zip(
     path: &Path,
     manifest: Manifest,
     snapshot: Option<&Path>,
     session_key: &Path,
-    data_dir: &Path,
+    stored: &Files,
     files: &BTreeSet<FileRef>,
 ) -> anyhow::Result<(Manifest, Vec<FileRef>)> {
     let mut zip = ZipWriter::new(BufWriter::new(create_private_file(path)?));
@@ -130,7 +128,7 @@ fn write_zip(
         .unix_permissions(0o600)
         .large_file(true);
     // Photos and PDFs are compressed already.
-    let stored = packed.compression_method(CompressionMethod::Stored);
+    let kept = packed.compression_method(CompressionMethod::Stored);
     if let Some(snapshot) = snapshot {
         zip.start_file(DATABASE, packed)?;
         std::io::copy(&mut BufReader::new(File::open(snapshot)?), &mut zip)?;
@@ -141,15 +139,12 @@ fn write_zip(
     }
     let mut missing = Vec::new();
     for file in files {
-        let Some(source) = file.store.path(data_dir, &file.name) else {
-            continue;
-        };
-        let Ok(mut source) = File::open(&source) else {
+        let Some(bytes) = stored.get(file).await? else {
             missing.push(file.clone());
             continue;
         };
-        zip.start_file(format!("{FILES}{}/{}", file.store.key(), file.name), stored)?;
-        std::io::copy(&mut source, &mut zip)?;
+        zip.start_file(format!("{FILES}{}/{}", file.store.key(), file.name), kept)?;
+        zip.write_all(&bytes)?;
     }
     let written = Manifest {
         files: files.len() - missing.len(),
@@ -202,11 +197,16 @@ pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<Restore
             );
         }
     }
-    let key_target = settings.session_key_file();
-    let restored = tokio::task::spawn_blocking(move || {
-        unpack(&mut archive, &data_dir, &target, &key_target, manifest)
-    })
-    .await??;
+    let stored = Files::from_settings(settings)?;
+    let restored = unpack(
+        &mut archive,
+        &data_dir,
+        &target,
+        &settings.session_key_file(),
+        &stored,
+        manifest,
+    )
+    .await?;
     if restored.database {
         // A backup from an older version is brought up to this one's schema now.
         let db = crate::db::connect(&settings.effective_database_url(), None).await?;
@@ -226,11 +226,13 @@ pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<Restore
     Ok(restored)
 }
 
-fn unpack(
+/// Unpacks the zip (a command's work: its file reads block the thread).
+async fn unpack(
     archive: &mut ZipArchive<BufReader<File>>,
     data_dir: &Path,
     target: &Path,
     key_target: &Path,
+    stored: &Files,
     manifest: Manifest,
 ) -> anyhow::Result<Restored> {
     create_private_dir(data_dir)?;
@@ -267,24 +269,20 @@ fn unpack(
                 restored.session_key = true;
             }
             _ => {
-                // Only names Kith itself would give a file: nothing can be written outside
-                // the data directory, whatever the archive says.
-                let path = name
+                // Only names Kith itself would give a file: nothing can be written anywhere
+                // else, whatever the archive says.
+                let file = name
                     .strip_prefix(FILES)
                     .and_then(|rest| rest.split_once('/'))
-                    .and_then(|(store, file)| Store::from_key(store)?.path(data_dir, file))
+                    .and_then(|(store, file)| {
+                        let store = Store::from_key(store)?;
+                        store.is_valid_name(file).then(|| FileRef::new(store, file))
+                    })
                     .ok_or_else(|| anyhow::anyhow!("unexpected entry in the backup: {name}"))?;
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                // Files are named by their content: one already there is the same file.
-                if !path.exists() {
-                    let partial = path.with_extension("restoring");
-                    let mut out = File::create(&partial)?;
-                    std::io::copy(&mut entry, &mut out)?;
-                    out.sync_all()?;
-                    std::fs::rename(&partial, &path)?;
-                }
+                let mut bytes = Vec::new();
+                entry.read_to_end(&mut bytes)?;
+                drop(entry);
+                stored.put_once(&file, bytes).await?;
                 restored.files += 1;
             }
         }

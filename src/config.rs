@@ -75,6 +75,19 @@ pub struct Settings {
     /// Searches waiting to be written to the demand log; when the log's writer falls this
     /// far behind, further searches are counted as not logged instead of waiting.
     pub search_log_queue: usize,
+    /// Where uploaded files are kept: `local` (the data directory; one instance) or `s3`
+    /// (an S3-compatible bucket that every instance shares).
+    pub file_store: String,
+    /// The bucket, for `file_store = "s3"`.
+    pub s3_bucket: String,
+    /// A folder inside the bucket for Kith's files (empty: the bucket's top).
+    pub s3_prefix: String,
+    /// The S3 server's address; empty means AWS itself (then `s3_region` says where).
+    pub s3_endpoint: String,
+    pub s3_region: String,
+    /// Credentials; empty means the environment's (`AWS_ACCESS_KEY_ID`, an instance role).
+    pub s3_access_key_id: String,
+    pub s3_secret_access_key: String,
     /// The bearer token Prometheus sends for `GET /metrics`; empty turns `/metrics` off.
     pub metrics_token: String,
     /// Days a published listing stays trusted before its owner must confirm it (6 months).
@@ -180,6 +193,13 @@ impl Default for Settings {
             search_requests_per_minute: 120,
             search_log_queue: 10_000,
             metrics_token: String::new(),
+            file_store: "local".to_owned(),
+            s3_bucket: String::new(),
+            s3_prefix: String::new(),
+            s3_endpoint: String::new(),
+            s3_region: "eu-west-2".to_owned(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: String::new(),
             listing_review_days: 182,
             listing_review_grace_days: 28,
             enquiry_no_response_days: 14,

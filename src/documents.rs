@@ -2,13 +2,14 @@
 //! from their bytes, kept as they were sent under a content-addressed name outside the public
 //! media folder, and served only through a handler that checks who is asking.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::domain::tokens::sha256_bytes_hex;
+use crate::file_store::Files;
+use crate::stored_files::{FileRef, Store};
 
 /// Largest document accepted.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
-const PRIVATE_DIR: &str = "private";
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DocumentError {
@@ -49,27 +50,6 @@ pub fn content_type_of(stored_name: &str) -> &'static str {
     }
 }
 
-/// The folder of private documents.
-pub fn private_dir(data_dir: &Path) -> PathBuf {
-    data_dir.join(PRIVATE_DIR)
-}
-
-/// Where a stored document lives; `None` for names that are not ours (so no path tricks).
-pub fn private_path(data_dir: &Path, stored_name: &str) -> Option<PathBuf> {
-    let (hash, ext) = stored_name.split_once('.')?;
-    let valid = hash.len() == 64
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        && matches!(ext, "pdf" | "jpg" | "png");
-    valid.then(|| {
-        data_dir
-            .join(PRIVATE_DIR)
-            .join(&hash[..2])
-            .join(stored_name)
-    })
-}
-
 /// Writes `bytes` to `path` through a temporary file beside it, flushed to disk, and a
 /// rename, so a crash never leaves half a file under its final name. Replaces any file
 /// already there.
@@ -106,24 +86,36 @@ pub enum StoreError {
     Storage(#[from] anyhow::Error),
 }
 
-/// Checks and stores a document.
-pub fn store(data_dir: &Path, bytes: &[u8]) -> Result<StoredDocument, StoreError> {
+/// Checks a document and names it (nothing is written).
+pub fn check(bytes: &[u8]) -> Result<StoredDocument, DocumentError> {
     if bytes.is_empty() {
-        return Err(DocumentError::Empty.into());
+        return Err(DocumentError::Empty);
     }
     if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(DocumentError::TooLarge.into());
+        return Err(DocumentError::TooLarge);
     }
     let (ext, content_type) = sniff(bytes).ok_or(DocumentError::UnsupportedType)?;
-    let stored_name = format!("{}.{ext}", sha256_bytes_hex(bytes));
-    let path =
-        private_path(data_dir, &stored_name).ok_or_else(|| anyhow::anyhow!("bad document name"))?;
-    write_once(&path, bytes)?;
     Ok(StoredDocument {
-        stored_name,
+        stored_name: format!("{}.{ext}", sha256_bytes_hex(bytes)),
         content_type,
         size_bytes: bytes.len(),
     })
+}
+
+/// Checks and stores a document (a copy already there is left as it is); the hashing on a
+/// blocking thread.
+pub async fn store(files: &Files, bytes: Vec<u8>) -> Result<StoredDocument, StoreError> {
+    let (checked, bytes) = tokio::task::spawn_blocking(move || (check(&bytes), bytes))
+        .await
+        .map_err(|err| StoreError::Storage(err.into()))?;
+    let document = checked?;
+    files
+        .put_once(
+            &FileRef::new(Store::Documents, &document.stored_name),
+            bytes,
+        )
+        .await?;
+    Ok(document)
 }
 
 /// A file name safe to offer in a download header: letters, digits, dots, dashes and
@@ -151,23 +143,27 @@ pub fn safe_download_name(original: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_pdf_jpeg_and_png_are_kept() {
+    #[tokio::test]
+    async fn only_pdf_jpeg_and_png_are_kept() {
         let dir = tempfile::tempdir().unwrap();
-        let pdf = store(dir.path(), b"%PDF-1.7 a document").unwrap();
+        let files = Files::local(dir.path()).unwrap();
+        let pdf = store(&files, b"%PDF-1.7 a document".to_vec())
+            .await
+            .unwrap();
         assert_eq!(pdf.content_type, "application/pdf");
-        assert!(private_path(dir.path(), &pdf.stored_name).unwrap().exists());
+        let stored = FileRef::new(Store::Documents, &pdf.stored_name);
+        assert!(files.exists(&stored).await.unwrap());
         for bad in [&b"MZ\x90\x00"[..], b"<html>", b"GIF89a"] {
             assert!(matches!(
-                store(dir.path(), bad),
+                store(&files, bad.to_vec()).await,
                 Err(StoreError::Invalid(DocumentError::UnsupportedType))
             ));
         }
         assert!(matches!(
-            store(dir.path(), b""),
+            store(&files, Vec::new()).await,
             Err(StoreError::Invalid(DocumentError::Empty))
         ));
-        assert_eq!(private_path(dir.path(), "../../etc/passwd"), None);
+        assert!(!Store::Documents.is_valid_name("../../etc/passwd"));
         assert_eq!(
             safe_download_name("DBS \"cert\"\r\n.pdf"),
             "DBS__cert___.pdf"

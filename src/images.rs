@@ -2,17 +2,18 @@
 //! file size and the pixel count are checked before the image is decoded (so a small file
 //! that claims to be enormous — a decompression bomb — is refused cheaply), EXIF orientation
 //! is applied, and the picture is re-encoded (which drops EXIF, GPS and anything else hidden
-//! in the file) with a thumbnail beside it. Files are stored content-addressed under
-//! `data_dir/media/` (public) or `data_dir/inspection-media/` (served only through checked
-//! routes), so the same picture uploaded twice is stored once.
+//! in the file) with a thumbnail beside it. Files are stored content-addressed in the file
+//! store's `media/` (public) or `inspection-media/` (served only through checked routes), so
+//! the same picture uploaded twice is stored once.
 
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::domain::tokens::sha256_bytes_hex;
+use crate::file_store::Files;
+use crate::stored_files::{FileRef, Store};
 
 /// Largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -36,7 +37,7 @@ pub enum Area {
 }
 
 impl Area {
-    fn dir(self) -> &'static str {
+    pub(crate) fn dir(self) -> &'static str {
         match self {
             Area::Public => "media",
             Area::Inspection => "inspection-media",
@@ -150,41 +151,24 @@ fn encode(
     Ok((out, extension, scaled.width(), scaled.height()))
 }
 
-/// The folder of one area's pictures.
-pub fn media_dir(data_dir: &Path, area: Area) -> PathBuf {
-    data_dir.join(area.dir())
+impl Area {
+    /// The file store that keeps this area's pictures.
+    pub fn store(self) -> Store {
+        match self {
+            Area::Public => Store::Media,
+            Area::Inspection => Store::InspectionMedia,
+        }
+    }
 }
 
-/// Where a stored file lives; `None` for names that are not ours (so no path tricks).
-pub fn path_of(data_dir: &Path, area: Area, file_name: &str) -> Option<PathBuf> {
-    let (hash, ext) = file_name.split_once('.')?;
-    let valid = hash.len() == 64
-        && hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-        && matches!(ext, "jpg" | "png");
-    valid.then(|| media_dir(data_dir, area).join(&hash[..2]).join(file_name))
-}
-
-fn store(
-    data_dir: &Path,
-    area: Area,
-    bytes: &[u8],
-    extension: &'static str,
-    width: u32,
-    height: u32,
-) -> anyhow::Result<StoredFile> {
-    let hash = sha256_bytes_hex(bytes);
-    let file = StoredFile {
-        hash,
+/// One encoded picture, named by a hash of its bytes.
+fn named(bytes: &[u8], extension: &'static str, width: u32, height: u32) -> StoredFile {
+    StoredFile {
+        hash: sha256_bytes_hex(bytes),
         extension,
         width,
         height,
-    };
-    let path = path_of(data_dir, area, &file.file_name())
-        .ok_or_else(|| anyhow::anyhow!("bad media name"))?;
-    crate::documents::write_once(&path, bytes)?;
-    Ok(file)
+    }
 }
 
 /// Error from [`process_and_store`]: the person's fault (with a message) or ours.
@@ -196,20 +180,55 @@ pub enum UploadError {
     Storage(#[from] anyhow::Error),
 }
 
-/// Validates, cleans and stores an upload with its thumbnail. CPU-heavy: call it from a
+/// A cleaned picture and its thumbnail, encoded and named, not yet stored.
+pub struct Processed {
+    pub names: StoredImage,
+    image: Vec<u8>,
+    thumbnail: Vec<u8>,
+}
+
+/// Validates, cleans and encodes an upload with its thumbnail. CPU-heavy: call it from a
 /// blocking task.
-pub fn process_and_store(
-    data_dir: &Path,
-    area: Area,
-    bytes: &[u8],
-) -> Result<StoredImage, UploadError> {
+pub fn process(bytes: &[u8]) -> Result<Processed, ImageError> {
     let image = decode_upload(bytes)?;
     let (main, ext, w, h) = encode(&image, STORED_MAX_SIDE_PIXELS)?;
     let (thumb, t_ext, tw, th) = encode(&image, THUMBNAIL_MAX_SIDE_PIXELS)?;
-    Ok(StoredImage {
-        image: store(data_dir, area, &main, ext, w, h)?,
-        thumbnail: store(data_dir, area, &thumb, t_ext, tw, th)?,
+    Ok(Processed {
+        names: StoredImage {
+            image: named(&main, ext, w, h),
+            thumbnail: named(&thumb, t_ext, tw, th),
+        },
+        image: main,
+        thumbnail: thumb,
     })
+}
+
+impl Processed {
+    /// Writes both files to `area`'s store (a file already there is left as it is).
+    pub async fn store(self, files: &Files, area: Area) -> anyhow::Result<StoredImage> {
+        for (file, bytes) in [
+            (&self.names.image, self.image),
+            (&self.names.thumbnail, self.thumbnail),
+        ] {
+            files
+                .put_once(&FileRef::new(area.store(), file.file_name()), bytes)
+                .await?;
+        }
+        Ok(self.names)
+    }
+}
+
+/// Validates, cleans and stores an upload with its thumbnail (the decoding on a blocking
+/// thread).
+pub async fn process_and_store(
+    files: &Files,
+    area: Area,
+    bytes: Vec<u8>,
+) -> Result<StoredImage, UploadError> {
+    let processed = tokio::task::spawn_blocking(move || process(&bytes))
+        .await
+        .map_err(|err| UploadError::Storage(err.into()))??;
+    Ok(processed.store(files, area).await?)
 }
 
 #[cfg(test)]
@@ -317,20 +336,25 @@ mod tests {
         );
     }
 
-    #[test]
-    fn stores_content_addressed_with_a_thumbnail() {
+    #[tokio::test]
+    async fn stores_content_addressed_with_a_thumbnail() {
         let dir = tempfile::tempdir().expect("dir");
+        let files = Files::local(dir.path()).expect("files");
         let big = png(2000, 1000);
-        let stored = process_and_store(dir.path(), Area::Public, &big).expect("stored");
+        let stored = process_and_store(&files, Area::Public, big.clone())
+            .await
+            .expect("stored");
         assert_eq!((stored.image.width, stored.image.height), (1600, 800));
         assert_eq!(
             (stored.thumbnail.width, stored.thumbnail.height),
             (400, 200)
         );
         assert_eq!(stored.image.extension, "jpg");
-        let path = path_of(dir.path(), Area::Public, &stored.image.file_name()).expect("path");
-        assert!(path.exists());
-        let again = process_and_store(dir.path(), Area::Public, &big).expect("stored again");
+        let file = FileRef::new(Store::Media, stored.image.file_name());
+        assert!(files.exists(&file).await.expect("head"));
+        let again = process_and_store(&files, Area::Public, big)
+            .await
+            .expect("stored again");
         assert_eq!(again.image, stored.image, "same picture, same file");
 
         let mut logo = RgbaImage::from_pixel(30, 30, Rgba([0, 0, 0, 0]));
@@ -339,7 +363,8 @@ mod tests {
         logo.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
             .expect("png");
         assert_eq!(
-            process_and_store(dir.path(), Area::Public, &bytes)
+            process_and_store(&files, Area::Public, bytes)
+                .await
                 .expect("logo")
                 .image
                 .extension,
@@ -349,13 +374,12 @@ mod tests {
     }
 
     #[test]
-    fn only_our_own_names_map_to_paths() {
-        let dir = Path::new("/data");
+    fn only_our_own_names_are_stored_names() {
         let good = format!("{}.jpg", "a".repeat(64));
-        assert!(path_of(dir, Area::Public, &good).is_some());
+        assert!(Store::Media.is_valid_name(&good));
         assert_ne!(
-            path_of(dir, Area::Public, &good),
-            path_of(dir, Area::Inspection, &good),
+            Area::Public.store().folder(),
+            Area::Inspection.store().folder(),
             "inspection photos are kept apart from the public media"
         );
         for bad in [
@@ -365,7 +389,7 @@ mod tests {
             &format!("{}.jpg", "A".repeat(64)),
             &format!("../{}.jpg", "a".repeat(61)),
         ] {
-            assert!(path_of(dir, Area::Public, bad).is_none(), "{bad}");
+            assert!(!Store::Media.is_valid_name(bad), "{bad}");
         }
     }
 }

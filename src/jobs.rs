@@ -110,7 +110,7 @@ pub fn spawn(
     settings: &Settings,
     shutdown: &mut Shutdown,
     metrics: &Arc<Metrics>,
-) {
+) -> anyhow::Result<()> {
     let mail = tokio::spawn(worker::run(
         db.clone(),
         transport,
@@ -142,7 +142,7 @@ pub fn spawn(
     });
     let policy = crate::domain::privacy::retention::Policy::from_settings(settings);
     let retention_job = settings.retention_job;
-    let data_dir = settings.data_dir.clone();
+    let files = crate::file_store::Files::from_settings(settings)?;
     let mail_dir = settings.mail_dir();
     let metrics = metrics.clone();
     tokio::spawn(async move {
@@ -176,7 +176,7 @@ pub fn spawn(
             if retention_job {
                 // The retention schedule: what is due goes, a batch at a time.
                 let now = chrono::Utc::now();
-                match crate::domain::privacy::retention::apply(&db, &data_dir, &policy, now).await {
+                match crate::domain::privacy::retention::apply(&db, &files, &policy, now).await {
                     Ok(report) if report.total() > 0 => {
                         tracing::info!(done = %report.summary(), "retention schedule applied");
                     }
@@ -192,6 +192,7 @@ pub fn spawn(
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }
     });
+    Ok(())
 }
 
 /// Emails saved searches their new matches, every [`ALERT_INTERVAL`]. Safe on several

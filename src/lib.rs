@@ -12,6 +12,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod file_store;
 pub mod images;
 pub mod indexer;
 pub mod jobs;

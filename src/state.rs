@@ -33,6 +33,8 @@ pub struct AppState {
     pub index_wakeup: Arc<Notify>,
     /// The one clock handlers read.
     pub clock: crate::clock::Clock,
+    /// Where uploaded files are kept (the data directory, or a bucket all instances share).
+    pub files: crate::file_store::Files,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -4,7 +4,6 @@
 //! a delete, or by an upload whose form was then refused) and rows whose file is missing.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use entity::{
@@ -15,8 +14,8 @@ use sea_orm::{
     sea_query::ExprTrait,
 };
 
-use crate::documents;
-use crate::images::{self, Area};
+use crate::file_store::{Files, Listed};
+use crate::images::Area;
 
 /// Where an uploaded file is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,21 +52,30 @@ impl Store {
         }
     }
 
-    /// The file's path, `None` for a name that is not one of ours.
-    pub fn path(self, data_dir: &Path, name: &str) -> Option<PathBuf> {
+    /// Its folder in the data directory or the bucket.
+    pub fn folder(self) -> &'static str {
         match self {
-            Store::Documents => documents::private_path(data_dir, name),
-            Store::Media => images::path_of(data_dir, Area::Public, name),
-            Store::InspectionMedia => images::path_of(data_dir, Area::Inspection, name),
+            Store::Documents => "private",
+            Store::Media => Area::Public.dir(),
+            Store::InspectionMedia => Area::Inspection.dir(),
         }
     }
 
-    fn dir(self, data_dir: &Path) -> PathBuf {
-        match self {
-            Store::Documents => documents::private_dir(data_dir),
-            Store::Media => images::media_dir(data_dir, Area::Public),
-            Store::InspectionMedia => images::media_dir(data_dir, Area::Inspection),
-        }
+    /// Whether `name` is one Kith gives a file here: a SHA-256 in lower-case hex and the
+    /// extension of a kind this store keeps (so a name can never be a path).
+    pub fn is_valid_name(self, name: &str) -> bool {
+        let Some((hash, ext)) = name.split_once('.') else {
+            return false;
+        };
+        let hashed = hash.len() == 64
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        let kind = match self {
+            Store::Documents => matches!(ext, "pdf" | "jpg" | "png"),
+            Store::Media | Store::InspectionMedia => matches!(ext, "jpg" | "png"),
+        };
+        hashed && kind
     }
 }
 
@@ -116,7 +124,7 @@ impl Released {
     pub async fn delete_unused(
         self,
         conn: &impl ConnectionTrait,
-        data_dir: &Path,
+        files: &Files,
     ) -> Result<usize, DbErr> {
         let mut deleted = 0;
         let mut seen = HashSet::new();
@@ -124,13 +132,10 @@ impl Released {
             if !seen.insert(file.clone()) || referenced(conn, &file).await? {
                 continue;
             }
-            let Some(path) = file.store.path(data_dir, &file.name) else {
-                continue;
-            };
-            match std::fs::remove_file(&path) {
-                Ok(()) => deleted += 1,
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-                Err(err) => tracing::warn!(path = %path.display(), %err, "could not delete a file"),
+            match files.delete(&file).await {
+                Ok(true) => deleted += 1,
+                Ok(false) => {}
+                Err(err) => tracing::warn!(file = %file.name, %err, "could not delete a file"),
             }
         }
         Ok(deleted)
@@ -186,6 +191,40 @@ pub async fn referenced(conn: &impl ConnectionTrait, file: &FileRef) -> Result<b
         }
     };
     Ok(found)
+}
+
+/// What [`copy_all`] did.
+#[derive(Debug, Default)]
+pub struct Copied {
+    pub copied: usize,
+    pub present: usize,
+    pub missing: Vec<FileRef>,
+}
+
+/// Copies every file the database refers to from one store into another (moving to a
+/// bucket); files already in `into` are left as they are.
+pub async fn copy_all(
+    conn: &impl ConnectionTrait,
+    from: &Files,
+    into: &Files,
+) -> anyhow::Result<Copied> {
+    let mut referenced: Vec<FileRef> = all_referenced(conn).await?.into_iter().collect();
+    referenced.sort();
+    let mut done = Copied::default();
+    for file in referenced {
+        if into.exists(&file).await? {
+            done.present += 1;
+            continue;
+        }
+        match from.get(&file).await? {
+            Some(bytes) => {
+                into.put(&file, bytes).await?;
+                done.copied += 1;
+            }
+            None => done.missing.push(file),
+        }
+    }
+    Ok(done)
 }
 
 /// Every file the database refers to.
@@ -294,7 +333,7 @@ pub const GRACE: Duration = Duration::from_secs(3600);
 /// called orphans.
 pub async fn check(
     conn: &impl ConnectionTrait,
-    data_dir: &Path,
+    files: &Files,
     grace: Duration,
 ) -> anyhow::Result<Report> {
     let referenced = all_referenced(conn).await?;
@@ -302,10 +341,12 @@ pub async fn check(
     let now = SystemTime::now();
     let mut on_disk = HashSet::new();
     for store in Store::ALL {
-        for (name, size, modified) in files_in(&store.dir(data_dir))? {
-            if store.path(data_dir, &name).is_none() {
-                continue;
-            }
+        for Listed {
+            name,
+            size,
+            modified,
+        } in files.list(store).await?
+        {
             let file = FileRef::new(store, name);
             on_disk.insert(file.clone());
             if referenced.contains(&file) {
@@ -328,38 +369,10 @@ pub async fn check(
 /// since). Returns how many were deleted.
 pub async fn fix(
     conn: &impl ConnectionTrait,
-    data_dir: &Path,
+    files: &Files,
     report: &Report,
 ) -> Result<usize, DbErr> {
     Released(report.orphans.iter().map(|(f, _)| f.clone()).collect())
-        .delete_unused(conn, data_dir)
+        .delete_unused(conn, files)
         .await
-}
-
-/// (name, size, modified) of every file in the two-level store directory; none when the
-/// directory does not exist yet.
-fn files_in(dir: &Path) -> std::io::Result<Vec<(String, u64, SystemTime)>> {
-    let mut out = Vec::new();
-    let shards = match std::fs::read_dir(dir) {
-        Ok(shards) => shards,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(err) => return Err(err),
-    };
-    for shard in shards {
-        let shard = shard?;
-        if !shard.file_type()?.is_dir() {
-            continue;
-        }
-        for entry in std::fs::read_dir(shard.path())? {
-            let entry = entry?;
-            let meta = entry.metadata()?;
-            if !meta.is_file() {
-                continue;
-            }
-            if let Some(name) = entry.file_name().to_str() {
-                out.push((name.to_owned(), meta.len(), meta.modified()?));
-            }
-        }
-    }
-    Ok(out)
 }

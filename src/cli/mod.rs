@@ -159,6 +159,14 @@ enum FilesCommand {
         #[arg(long)]
         include_recent: bool,
     },
+    /// Copy every file the database refers to from the data directory into the S3 bucket
+    /// the settings name (file_store = "s3"); files already there are skipped, so it can
+    /// be run again. Switch the servers to the bucket once it has finished.
+    Migrate {
+        /// Where to: `s3`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,6 +285,9 @@ pub fn main() -> ExitCode {
                         include_recent,
                     },
             } => files_check(settings, fix, include_recent).await,
+            Command::Files {
+                what: FilesCommand::Migrate { to },
+            } => files_migrate(settings, &to).await,
             Command::Backup { file } => backup(settings, &file).await,
             Command::Restore { file } => restore(settings, &file).await,
             Command::Routes => {
@@ -559,10 +570,12 @@ async fn files_check(settings: Settings, fix: bool, include_recent: bool) -> any
     } else {
         stored_files::GRACE
     };
-    let report = stored_files::check(&db, &settings.data_dir, grace).await?;
+    let files = kith::file_store::Files::from_settings(&settings)?;
+    let report = stored_files::check(&db, &files, grace).await?;
     println!(
-        "{} stored files are referred to by the database.",
-        report.kept
+        "{} stored files in {} are referred to by the database.",
+        report.kept,
+        files.describe()
     );
     for file in &report.missing {
         println!("  missing: {} {}", file.store.label(), file.name);
@@ -576,7 +589,7 @@ async fn files_check(settings: Settings, fix: bool, include_recent: bool) -> any
     }
     if !report.orphans.is_empty() {
         if fix {
-            let deleted = stored_files::fix(&db, &settings.data_dir, &report).await?;
+            let deleted = stored_files::fix(&db, &files, &report).await?;
             println!(
                 "Deleted {deleted} files nothing referred to ({} bytes).",
                 report.orphan_bytes()
@@ -601,6 +614,38 @@ async fn files_check(settings: Settings, fix: bool, include_recent: bool) -> any
     Ok(())
 }
 
+async fn files_migrate(settings: Settings, to: &str) -> anyhow::Result<()> {
+    if to != "s3" {
+        anyhow::bail!("--to must be s3 (files move from the data directory to a bucket)");
+    }
+    let db = app::prepare_database(&settings, None).await?;
+    let from = kith::file_store::Files::local(&settings.data_dir)?;
+    let into = kith::file_store::Files::s3(&settings)?;
+    let moved = kith::stored_files::copy_all(&db, &from, &into).await?;
+    println!(
+        "{} copied to {}, {} there already.",
+        plural(moved.copied, "file", "files"),
+        into.describe(),
+        moved.present
+    );
+    for file in &moved.missing {
+        println!(
+            "  missing from {}: {} {}",
+            from.describe(),
+            file.store.label(),
+            file.name
+        );
+    }
+    if !moved.missing.is_empty() {
+        anyhow::bail!(
+            "{} the database refers to were not in the data directory",
+            plural(moved.missing.len(), "file", "files")
+        );
+    }
+    println!("Now set file_store = \"s3\" on every instance and restart them.");
+    Ok(())
+}
+
 async fn retention(settings: Settings, apply: bool) -> anyhow::Result<()> {
     use kith::domain::privacy::retention::{self, Policy};
     let db = app::prepare_database(&settings, None).await?;
@@ -610,11 +655,12 @@ async fn retention(settings: Settings, apply: bool) -> anyhow::Result<()> {
         println!("  {what}: {how_long}");
     }
     let now = chrono::Utc::now();
+    let files = kith::file_store::Files::from_settings(&settings)?;
     let report = if apply {
         kith::mail::transport::forget_old_files(&settings.mail_dir(), policy.mail_days);
-        retention::apply(&db, &settings.data_dir, &policy, now).await?
+        retention::apply(&db, &files, &policy, now).await?
     } else {
-        retention::due(&db, &settings.data_dir, &policy, now).await?
+        retention::due(&db, &files, &policy, now).await?
     };
     println!(
         "{}",

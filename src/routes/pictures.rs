@@ -6,8 +6,10 @@ use actix_multipart::form::text::Text;
 use crate::domain::providers::profile::MAX_ALT_CHARS;
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
-use crate::images::{self, ImageError, StoredImage, UploadError};
+use crate::file_store::Files;
+use crate::images::{self, ImageError, StoredImage};
 use crate::routes::blocking;
+use crate::stored_files::FileRef;
 
 /// The trimmed description sent in `field`; `missing` is the message when there is none.
 pub(crate) fn description(
@@ -28,28 +30,31 @@ pub(crate) fn description(
 /// Checks, cleans and stores a picture. The inner error is the person's (a message for the
 /// form); the outer one is ours.
 pub(crate) async fn store(
-    data_dir: std::path::PathBuf,
+    files: &Files,
     area: images::Area,
     bytes: actix_web::web::Bytes,
 ) -> AppResult<Result<StoredImage, ImageError>> {
-    match blocking(move || images::process_and_store(&data_dir, area, &bytes)).await? {
-        Ok(stored) => Ok(Ok(stored)),
-        Err(UploadError::Invalid(err)) => Ok(Err(err)),
-        Err(UploadError::Storage(err)) => Err(AppError::Internal(err)),
+    match blocking(move || images::process(&bytes)).await? {
+        Ok(processed) => Ok(Ok(processed
+            .store(files, area)
+            .await
+            .map_err(AppError::Internal)?)),
+        Err(err) => Ok(Err(err)),
     }
 }
 
 /// Sends a stored picture; a name that is not ours, or a missing file, is "not found".
 pub(crate) async fn serve(
-    data_dir: &std::path::Path,
+    files: &Files,
     area: images::Area,
     name: &str,
     cache_control: &str,
 ) -> AppResult<actix_web::HttpResponse> {
-    let path = images::path_of(data_dir, area, name).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path)
+    let bytes = files
+        .get(&FileRef::new(area.store(), name))
         .await
-        .map_err(|_| AppError::NotFound)?;
+        .map_err(AppError::Internal)?
+        .ok_or(AppError::NotFound)?;
     let content_type = if name.ends_with(".png") {
         "image/png"
     } else {

@@ -28,6 +28,7 @@ impl From<ExportError> for AppError {
         match err {
             ExportError::NotFound => AppError::NotFound,
             ExportError::Db(e) => e.into(),
+            ExportError::Files(e) => AppError::Internal(e),
         }
     }
 }
@@ -59,7 +60,7 @@ async fn download(
     subject: Subject,
     scope: Scope,
 ) -> AppResult<HttpResponse> {
-    let data = export::collect(&state.db, subject, scope, &state.settings.data_dir).await?;
+    let data = export::collect(&state.db, subject, scope, &state.files).await?;
     let (kind, id) = subject.audit_subject();
     let action = match subject {
         Subject::Person(_) => Action::PersonDataExported,
@@ -245,7 +246,7 @@ async fn erase(
     }
     erasure::erase(&state.db, actor, subject)
         .await?
-        .delete_unused(&state.db, &state.settings.data_dir)
+        .delete_unused(&state.db, &state.files)
         .await?;
     crate::db::forget_old_versions(&state.db).await;
     set_flash(session, "Personal data erased");
@@ -324,14 +325,9 @@ pub async fn decline(
 
 pub async fn retention(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
     let policy = Policy::from_settings(&state.settings);
-    let due = retention::due(
-        &state.db,
-        &state.settings.data_dir,
-        &policy,
-        chrono::Utc::now(),
-    )
-    .await
-    .map_err(AppError::Internal)?;
+    let due = retention::due(&state.db, &state.files, &policy, chrono::Utc::now())
+        .await
+        .map_err(AppError::Internal)?;
     Ok(view::retention(&page, &policy, &due))
 }
 

@@ -23,6 +23,11 @@ use crate::helpers::Browser;
 
 use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
 
+/// An evidence document's place in the file store.
+fn document(name: String) -> kith::stored_files::FileRef {
+    kith::stored_files::FileRef::new(kith::stored_files::Store::Documents, name)
+}
+
 /// Kill points: a small seeded generator, so a failure can be replayed.
 struct Seeded(u64);
 
@@ -486,8 +491,10 @@ async fn person_with_records(
         .await
         .unwrap();
     }
-    let stored =
-        kith::documents::store(data_dir, format!("%PDF-1.4\n% person {n}\n").as_bytes()).unwrap();
+    let files = kith::file_store::Files::local(data_dir).unwrap();
+    let stored = kith::documents::store(&files, format!("%PDF-1.4\n% person {n}\n").into_bytes())
+        .await
+        .unwrap();
     entity::provider_evidence_files::Entity::insert(entity::provider_evidence_files::ActiveModel {
         organisation_id: Set(listing.organisation_id),
         kind: Set(entity::provider_evidence::EvidenceKind::Dbs),
@@ -550,14 +557,14 @@ async fn erased_whole_or_not_at_all(
         assert_eq!(state, (true, 0, 0, 0, 1), "person {n} erased whole");
     } else {
         assert_eq!(state, (false, 40, 40, 1, 0), "person {n} untouched");
-        let stored = kith::documents::private_path(
+        let stored = kith::file_store::local_path(
             data_dir,
-            &format!(
+            &document(format!(
                 "{}.pdf",
                 kith::domain::tokens::sha256_bytes_hex(
                     format!("%PDF-1.4\n% person {n}\n").as_bytes()
                 )
-            ),
+            )),
         )
         .unwrap();
         assert!(stored.exists(), "person {n}'s document is still on disk");
@@ -676,7 +683,8 @@ async fn erasures_killed_part_way_happen_whole_or_not_at_all() {
         let hash =
             kith::domain::tokens::sha256_bytes_hex(format!("%PDF-1.4\n% person {n}\n").as_bytes());
         let stored =
-            kith::documents::private_path(instance.path(), &format!("{hash}.pdf")).unwrap();
+            kith::file_store::local_path(instance.path(), &document(format!("{hash}.pdf")))
+                .unwrap();
         assert!(!stored.exists(), "person {n}'s document was left behind");
     }
 }

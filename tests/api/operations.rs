@@ -126,10 +126,11 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
     assert!(first.status.success());
     let db = instance.db().await;
     let logo = kith::images::process_and_store(
-        instance.path(),
+        &kith::file_store::Files::local(instance.path()).unwrap(),
         kith::images::Area::Public,
-        &crate::helpers::png_bytes(1200, 800),
+        crate::helpers::png_bytes(1200, 800),
     )
+    .await
     .unwrap();
     let org = entity::provider_organisations::Entity::find()
         .one(&db)

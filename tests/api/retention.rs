@@ -467,8 +467,11 @@ async fn files_are_deleted_when_nothing_refers_to_them() {
             .into_iter()
             .flatten()
             .map(|name| {
-                kith::images::path_of(&app.settings().data_dir, kith::images::Area::Public, &name)
-                    .unwrap()
+                kith::file_store::local_path(
+                    &app.settings().data_dir,
+                    &kith::stored_files::FileRef::new(kith::stored_files::Store::Media, name),
+                )
+                .unwrap()
             })
             .collect()
     };

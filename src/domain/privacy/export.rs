@@ -6,7 +6,6 @@
 //! and id are given: the words are about the other person.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -25,6 +24,8 @@ use serde_json::Value;
 
 use super::Subject;
 use crate::documents;
+use crate::file_store::Files;
+use crate::stored_files::{FileRef, Store};
 
 /// How much of the record: an admin's export for a subject access request has everything;
 /// the one people download themselves from their account page has what they gave Kith and
@@ -54,7 +55,8 @@ pub struct Export {
     pub generated_at: DateTime<Utc>,
     pub kinds: Vec<Kind>,
     /// Uploaded files: (name inside the ZIP, stored file).
-    pub files: Vec<(String, PathBuf)>,
+    /// Files that are the person's, with their names in the ZIP.
+    pub files: Vec<(String, Vec<u8>)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,6 +65,9 @@ pub enum ExportError {
     NotFound,
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// The file store could not be read.
+    #[error("uploaded files could not be read: {0}")]
+    Files(anyhow::Error),
 }
 
 /// Fields that are secrets or Kith's own plumbing, never personal data worth giving back.
@@ -111,10 +116,10 @@ pub async fn collect(
     conn: &impl ConnectionTrait,
     subject: Subject,
     scope: Scope,
-    data_dir: &Path,
+    stored: &Files,
 ) -> Result<Export, ExportError> {
     match subject {
-        Subject::Person(id) => person(conn, id, scope, data_dir).await,
+        Subject::Person(id) => person(conn, id, scope, stored).await,
         Subject::Client(id) => client(conn, id).await,
     }
 }
@@ -123,7 +128,7 @@ async fn person(
     conn: &impl ConnectionTrait,
     id: entity::users::UserId,
     scope: Scope,
-    data_dir: &Path,
+    stored: &Files,
 ) -> Result<Export, ExportError> {
     let user = users::Entity::find_by_id(id)
         .one(conn)
@@ -449,15 +454,14 @@ async fn person(
             .all(conn)
             .await?;
         for file in &uploaded {
-            if let Some(path) = documents::private_path(data_dir, &file.stored_name)
-                && path.exists()
-            {
+            let kept = FileRef::new(Store::Documents, &file.stored_name);
+            if let Some(bytes) = stored.get(&kept).await.map_err(ExportError::Files)? {
                 let name = format!(
                     "files/{}-{}",
                     file.id,
                     documents::safe_download_name(&file.original_name)
                 );
-                files.push((name, path));
+                files.push((name, bytes));
             }
         }
         kinds.push(kind(
@@ -755,9 +759,9 @@ impl Export {
             zip.start_file(format!("{}.json", kind.file), options)?;
             zip.write_all(&serde_json::to_vec_pretty(&kind.records)?)?;
         }
-        for (name, path) in &self.files {
+        for (name, bytes) in &self.files {
             zip.start_file(name.as_str(), options)?;
-            zip.write_all(&std::fs::read(path)?)?;
+            zip.write_all(bytes)?;
         }
         Ok(zip.finish()?.into_inner())
     }

@@ -3,7 +3,7 @@
 //! day before their raw rows go, so the market figures for past periods do not change) or
 //! no longer needed (sent mail, used links, the words of long-closed enquiries).
 
-use std::path::Path;
+use crate::file_store::Files;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::mail_outbox::MailStatus;
@@ -409,7 +409,7 @@ async fn old_photos(
 /// What a run at `now` would remove, removing nothing.
 pub async fn due(
     conn: &impl ConnectionTrait,
-    data_dir: &Path,
+    files: &Files,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
@@ -437,7 +437,7 @@ pub async fn due(
             .await?,
         evidence: old_evidence(conn, &c).await?.len() as u64,
         inspection_photos: old_photos(conn, &c).await?.len() as u64,
-        orphan_files: stored_files::check(conn, data_dir, stored_files::GRACE)
+        orphan_files: stored_files::check(conn, files, stored_files::GRACE)
             .await?
             .orphans
             .len() as u64,
@@ -452,7 +452,7 @@ const BATCH: u64 = 500;
 /// counts when anything was removed.
 pub async fn apply(
     db: &DatabaseConnection,
-    data_dir: &Path,
+    files: &Files,
     policy: &Policy,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Report> {
@@ -559,9 +559,9 @@ pub async fn apply(
         report.evidence = files.len() as u64;
         report.inspection_photos = photos.len() as u64;
     }
-    released.delete_unused(db, data_dir).await?;
-    let orphans = stored_files::check(db, data_dir, stored_files::GRACE).await?;
-    report.orphan_files = stored_files::fix(db, data_dir, &orphans).await? as u64;
+    released.delete_unused(db, files).await?;
+    let orphans = stored_files::check(db, files, stored_files::GRACE).await?;
+    report.orphan_files = stored_files::fix(db, files, &orphans).await? as u64;
     if report.total() > 0 {
         audit::record(
             db,

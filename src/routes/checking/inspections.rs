@@ -229,12 +229,7 @@ pub async fn add_photo(
     if !errors.is_empty() {
         return photos_page(&page, &state, &model, &title, (&alt, public), &errors).await;
     }
-    let stored = match pictures::store(
-        state.settings.data_dir.clone(),
-        crate::images::Area::Inspection,
-        bytes,
-    )
-    .await?
+    let stored = match pictures::store(&state.files, crate::images::Area::Inspection, bytes).await?
     {
         Ok(stored) => stored,
         Err(err) => {
@@ -272,7 +267,7 @@ pub async fn remove_photo(
 ) -> AppResult<HttpResponse> {
     inspection_photos::remove(&state.db, &actor, id, photo, user.id)
         .await?
-        .delete_unused(&state.db, &state.settings.data_dir)
+        .delete_unused(&state.db, &state.files)
         .await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&paths::checker_inspection_step(id, "photos")))
@@ -321,7 +316,7 @@ pub async fn photo(
         &photo.file
     };
     pictures::serve(
-        &state.settings.data_dir,
+        &state.files,
         crate::images::Area::Inspection,
         name,
         "private, no-store",

@@ -341,13 +341,7 @@ pub async fn add_photo(
     if !errors.is_empty() {
         return manage_page(&page, &state, &user, id, &alt, &errors).await;
     }
-    let stored = match pictures::store(
-        state.settings.data_dir.clone(),
-        crate::images::Area::Public,
-        bytes,
-    )
-    .await?
-    {
+    let stored = match pictures::store(&state.files, crate::images::Area::Public, bytes).await? {
         Ok(stored) => stored,
         Err(err) => {
             errors.add("photo", err.to_string());
@@ -387,7 +381,7 @@ pub async fn remove_photo(
 ) -> AppResult<HttpResponse> {
     listings::remove_photo(&state.db, &actor, id, user.id, &form.file)
         .await?
-        .delete_unused(&state.db, &state.settings.data_dir)
+        .delete_unused(&state.db, &state.files)
         .await?;
     set_flash(&session, "Photo removed");
     Ok(see_other(&paths::provider_listing(id)))

@@ -11,15 +11,16 @@ use entity::provider_organisations::OrganisationId;
 
 use crate::auth::CurrentUser;
 use crate::auth::roles::Role;
-use crate::documents::{self, StoreError, content_type_of, private_path, safe_download_name};
+use crate::documents::{self, StoreError, content_type_of, safe_download_name};
 use crate::domain::providers::evidence::EvidenceKind;
 use crate::domain::providers::evidence_files::{self, EvidenceFileError};
 use crate::domain::providers::organisations;
 use crate::domain::validation::FieldErrors;
 use crate::error::{AppError, AppResult};
 use crate::routes::providers::evidence::render_evidence;
-use crate::routes::{PathId, RequestActor, blocking, see_other};
+use crate::routes::{PathId, RequestActor, see_other};
 use crate::state::AppState;
+use crate::stored_files::{FileRef, Store};
 use crate::views::{Page, page::set_flash};
 
 impl From<EvidenceFileError> for AppError {
@@ -60,9 +61,8 @@ pub async fn upload(
         errors.add("document", "Select what the document is for");
         return render_evidence(&page, &state, &user, id, None, &errors).await;
     };
-    let data_dir = state.settings.data_dir.clone();
-    let kept = bytes.clone();
-    let stored = match blocking(move || documents::store(&data_dir, &bytes)).await? {
+    let kept = bytes.to_vec();
+    let stored = match documents::store(&state.files, bytes.to_vec()).await {
         Ok(stored) => stored,
         Err(StoreError::Invalid(err)) => {
             errors.add("document", err.to_string());
@@ -74,10 +74,7 @@ pub async fn upload(
         Ok(_) => {
             // The same document removed elsewhere while this one waited to be saved may have
             // had its (shared) file deleted in between: write it again if so.
-            let data_dir = state.settings.data_dir.clone();
-            if let Err(StoreError::Storage(err)) =
-                blocking(move || documents::store(&data_dir, &kept)).await?
-            {
+            if let Err(StoreError::Storage(err)) = documents::store(&state.files, kept).await {
                 return Err(AppError::Internal(err));
             }
             set_flash(&session, "Document uploaded");
@@ -111,11 +108,12 @@ pub async fn download(
         crate::domain::audit::Event::new(Action::EvidenceFileDownloaded, "evidence_file", file.id),
     )
     .await?;
-    let path =
-        private_path(&state.settings.data_dir, &file.stored_name).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path)
+    let bytes = state
+        .files
+        .get(&FileRef::new(Store::Documents, &file.stored_name))
         .await
-        .map_err(|_| AppError::NotFound)?;
+        .map_err(AppError::Internal)?
+        .ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok()
         .content_type(content_type_of(&file.stored_name))
         .insert_header((
@@ -138,9 +136,7 @@ pub async fn remove(
 ) -> AppResult<HttpResponse> {
     let (organisation_id, released) =
         evidence_files::remove(&state.db, &actor, id, user.id).await?;
-    released
-        .delete_unused(&state.db, &state.settings.data_dir)
-        .await?;
+    released.delete_unused(&state.db, &state.files).await?;
     set_flash(&session, "Document removed");
     Ok(see_other(&format!(
         "{}#documents",

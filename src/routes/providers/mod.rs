@@ -221,7 +221,7 @@ pub async fn upload_logo(
     );
     let bytes = form.logo.map(|f| f.data).unwrap_or_default();
     let stored = if errors.is_empty() {
-        match pictures::store(state.settings.data_dir.clone(), images::Area::Public, bytes).await? {
+        match pictures::store(&state.files, images::Area::Public, bytes).await? {
             Ok(stored) => Some(stored),
             Err(err) => {
                 errors.add("logo", err.to_string());
@@ -236,7 +236,7 @@ pub async fn upload_logo(
     };
     organisations::set_logo(&state.db, &actor, id, user.id, &stored, &alt)
         .await?
-        .delete_unused(&state.db, &state.settings.data_dir)
+        .delete_unused(&state.db, &state.files)
         .await?;
     set_flash(&session, "Picture uploaded");
     Ok(see_other(&paths::provider_organisation(id)))
@@ -294,7 +294,7 @@ pub async fn public(
 /// Stored pictures. Names are content hashes, so they can be cached for a long time.
 pub async fn media(state: web::Data<AppState>, name: web::Path<String>) -> AppResult<HttpResponse> {
     pictures::serve(
-        &state.settings.data_dir,
+        &state.files,
         images::Area::Public,
         &name,
         &format!("public, max-age={ONE_YEAR_SECS}, immutable"),
