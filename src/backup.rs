@@ -47,6 +47,8 @@ pub struct Written {
     pub bytes: u64,
     /// Files the database refers to that were not on disk (`kith files check` lists them).
     pub missing: Vec<FileRef>,
+    /// Whether the session key is in it (not when the settings give the key).
+    pub session_key: bool,
 }
 
 /// Writes a backup of this installation to `out`, which must not exist yet.
@@ -94,7 +96,7 @@ pub async fn backup(
     let stored = Files::from_settings(settings)?;
     let partial = scratch.path().join("backup.zip");
     let snapshot = embedded.then_some(snapshot.as_path());
-    let (manifest, missing) = write_zip(
+    let (manifest, missing, session_key) = write_zip(
         &partial,
         manifest,
         snapshot,
@@ -103,13 +105,16 @@ pub async fn backup(
         &files,
     )
     .await?;
-    // Whole or not at all: the file appears under its name only once complete.
-    std::fs::rename(&partial, out)?;
+    // Whole or not at all: the file appears under its name only once complete, and never
+    // in place of one that appeared meanwhile.
+    std::fs::hard_link(&partial, out)
+        .map_err(|err| anyhow::anyhow!("{} could not be written: {err}", out.display()))?;
     let bytes = std::fs::metadata(out)?.len();
     Ok(Written {
         manifest,
         bytes,
         missing,
+        session_key,
     })
 }
 
@@ -121,7 +126,7 @@ async fn write_zip(
     session_key: &Path,
     stored: &Files,
     files: &BTreeSet<FileRef>,
-) -> anyhow::Result<(Manifest, Vec<FileRef>)> {
+) -> anyhow::Result<(Manifest, Vec<FileRef>, bool)> {
     let mut zip = ZipWriter::new(BufWriter::new(create_private_file(path)?));
     let packed = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -133,10 +138,14 @@ async fn write_zip(
         zip.start_file(DATABASE, packed)?;
         std::io::copy(&mut BufReader::new(File::open(snapshot)?), &mut zip)?;
     }
-    if let Ok(key) = std::fs::read(session_key) {
-        zip.start_file(SESSION_KEY, packed)?;
-        zip.write_all(&key)?;
-    }
+    let with_key = match std::fs::read(session_key) {
+        Ok(key) => {
+            zip.start_file(SESSION_KEY, packed)?;
+            zip.write_all(&key)?;
+            true
+        }
+        Err(_) => false,
+    };
     let mut missing = Vec::new();
     for file in files {
         let Some(bytes) = stored.get(file).await? else {
@@ -154,7 +163,7 @@ async fn write_zip(
     serde_json::to_writer_pretty(&mut zip, &written)?;
     let file = zip.finish()?.into_inner()?;
     file.sync_all()?;
-    Ok((written, missing))
+    Ok((written, missing, with_key))
 }
 
 /// What a restore put back.
@@ -167,12 +176,14 @@ pub struct Restored {
 }
 
 /// Unpacks the backup at `from` into the configured data directory, which must not hold a
-/// database (or, for a PostgreSQL installation's backup, files only are restored).
+/// database (or, for a PostgreSQL installation's backup, files only are restored). Every
+/// entry is checked before anything is written; the database is checked and brought up to
+/// date under a name of its own, and only then put where the server looks for it.
 pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<Restored> {
     let mut archive = ZipArchive::new(BufReader::new(File::open(from)?))
         .map_err(|_| anyhow::anyhow!("{} is not a Kith backup (not a zip file)", from.display()))?;
     let manifest: Manifest = match archive.by_name(MANIFEST) {
-        Ok(entry) => serde_json::from_reader(entry)?,
+        Ok(entry) => serde_json::from_reader(entry.take(MAX_MANIFEST_BYTES))?,
         Err(_) => anyhow::bail!("{} is not a Kith backup (no manifest)", from.display()),
     };
     if manifest.format != FORMAT {
@@ -181,96 +192,81 @@ pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<Restore
             manifest.format
         );
     }
+    let entries = entries_of(&mut archive)?;
     let data_dir = settings.data_dir.clone();
-    let has_database = archive.index_for_name(DATABASE).is_some();
     let target = data_dir.join(DATABASE);
+    let has_database = entries.iter().any(|e| matches!(e, Entry::Database));
     if has_database {
         if !settings.uses_embedded_sqlite() {
             anyhow::bail!(
                 "this backup holds an embedded database, but a database URL is set: unset KITH_DATABASE_URL to restore it"
             );
         }
-        if target.exists() {
-            anyhow::bail!(
-                "{} already holds a database: restore into a new data directory (KITH_DATA_DIR), or move it aside first",
-                data_dir.display()
-            );
+        // An old write-ahead log beside a new database would be replayed into it.
+        for leftover in [DATABASE, "kith.db-wal", "kith.db-shm"] {
+            if data_dir.join(leftover).exists() {
+                anyhow::bail!(
+                    "{} already holds a database ({leftover}): restore into a new data directory (KITH_DATA_DIR), or move the old one's files aside first",
+                    data_dir.display()
+                );
+            }
         }
     }
-    let stored = Files::from_settings(settings)?;
-    let restored = unpack(
-        &mut archive,
-        &data_dir,
-        &target,
-        &settings.session_key_file(),
-        &stored,
-        manifest,
-    )
-    .await?;
-    if restored.database {
-        // A backup from an older version is brought up to this one's schema now.
-        let db = crate::db::connect(&settings.effective_database_url(), None).await?;
-        let row = db
-            .query_one_raw(Statement::from_string(
-                db.get_database_backend(),
-                "PRAGMA integrity_check",
-            ))
-            .await?;
-        let verdict = row.and_then(|r| r.try_get::<String>("", "integrity_check").ok());
-        if verdict.as_deref() != Some("ok") {
-            anyhow::bail!("the restored database failed SQLite's integrity check: {verdict:?}");
+    create_private_dir(&data_dir)?;
+    let partial = data_dir.join(format!("{DATABASE}.restoring"));
+    let result = async {
+        let restored = unpack(
+            &mut archive,
+            &entries,
+            settings,
+            &partial,
+            Restored {
+                manifest,
+                database: false,
+                files: 0,
+                session_key: false,
+            },
+        )
+        .await?;
+        if restored.database {
+            check_and_publish(&partial, &target).await?;
         }
-        crate::db::migrate(&db).await?;
-        db.close().await?;
+        Ok(restored)
     }
-    Ok(restored)
+    .await;
+    // The unpacked copy goes, published (its name is linked) or not.
+    let _ = std::fs::remove_file(&partial);
+    result
 }
 
-/// Unpacks the zip (a command's work: its file reads block the thread).
-async fn unpack(
-    archive: &mut ZipArchive<BufReader<File>>,
-    data_dir: &Path,
-    target: &Path,
-    key_target: &Path,
-    stored: &Files,
-    manifest: Manifest,
-) -> anyhow::Result<Restored> {
-    create_private_dir(data_dir)?;
-    let mut restored = Restored {
-        manifest,
-        database: false,
-        files: 0,
-        session_key: false,
-    };
-    let partial = data_dir.join(format!("{DATABASE}.restoring"));
+/// What one entry of a backup is.
+enum Entry {
+    Manifest,
+    Database,
+    SessionKey,
+    File(FileRef),
+}
+
+/// Largest manifest and session key read from a backup.
+const MAX_MANIFEST_BYTES: u64 = 64 * 1024;
+const MAX_KEY_BYTES: u64 = 1024;
+/// Largest uploaded file (photos and documents are refused above 10 MB).
+const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Every entry, named and sized as Kith writes them, or an error naming the first that is
+/// not: nothing is written for a backup that holds anything else.
+fn entries_of(archive: &mut ZipArchive<BufReader<File>>) -> anyhow::Result<Vec<Entry>> {
+    let mut entries = Vec::with_capacity(archive.len());
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i)?;
+        let entry = archive.by_index_raw(i)?;
         let name = entry.name().to_owned();
-        match name.as_str() {
-            MANIFEST => {}
-            DATABASE => {
-                let _ = std::fs::remove_file(&partial);
-                let mut out = create_private_file(&partial)?;
-                std::io::copy(&mut entry, &mut out)?;
-                out.sync_all()?;
-                restored.database = true;
-            }
-            SESSION_KEY => {
-                let mut key = Vec::new();
-                entry.read_to_end(&mut key)?;
-                match std::fs::read(key_target) {
-                    Ok(existing) if existing == key => {}
-                    Ok(_) => anyhow::bail!(
-                        "{} already holds a different session key: restore into a new data directory",
-                        data_dir.display()
-                    ),
-                    Err(_) => crate::config::write_private_file(key_target, &key)?,
-                }
-                restored.session_key = true;
-            }
+        let (kind, limit) = match name.as_str() {
+            MANIFEST => (Entry::Manifest, MAX_MANIFEST_BYTES),
+            DATABASE => (Entry::Database, u64::MAX),
+            SESSION_KEY => (Entry::SessionKey, MAX_KEY_BYTES),
             _ => {
-                // Only names Kith itself would give a file: nothing can be written anywhere
-                // else, whatever the archive says.
+                // Only names Kith itself gives a file: nothing can be written anywhere else,
+                // whatever the archive says.
                 let file = name
                     .strip_prefix(FILES)
                     .and_then(|rest| rest.split_once('/'))
@@ -279,16 +275,101 @@ async fn unpack(
                         store.is_valid_name(file).then(|| FileRef::new(store, file))
                     })
                     .ok_or_else(|| anyhow::anyhow!("unexpected entry in the backup: {name}"))?;
-                let mut bytes = Vec::new();
-                entry.read_to_end(&mut bytes)?;
-                drop(entry);
-                stored.put_once(&file, bytes).await?;
+                (Entry::File(file), MAX_FILE_BYTES)
+            }
+        };
+        if entry.size() > limit {
+            anyhow::bail!("the backup's {name} is larger than Kith ever writes one");
+        }
+        entries.push(kind);
+    }
+    Ok(entries)
+}
+
+/// Reads an entry, never more than `limit` bytes.
+fn read_entry(
+    archive: &mut ZipArchive<BufReader<File>>,
+    i: usize,
+    limit: u64,
+) -> anyhow::Result<Vec<u8>> {
+    let entry = archive.by_index(i)?;
+    let mut bytes = Vec::new();
+    entry.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("an entry in the backup is larger than Kith ever writes one");
+    }
+    Ok(bytes)
+}
+
+/// Unpacks the checked entries (a command's work: its file reads block the thread).
+async fn unpack(
+    archive: &mut ZipArchive<BufReader<File>>,
+    entries: &[Entry],
+    settings: &Settings,
+    partial: &Path,
+    mut restored: Restored,
+) -> anyhow::Result<Restored> {
+    let stored = Files::from_settings(settings)?;
+    let key_target = settings.session_key_file();
+    for (i, entry) in entries.iter().enumerate() {
+        match entry {
+            Entry::Manifest => {}
+            Entry::Database => {
+                let _ = std::fs::remove_file(partial);
+                let mut out = create_private_file(partial)?;
+                std::io::copy(&mut archive.by_index(i)?, &mut out)?;
+                out.sync_all()?;
+                restored.database = true;
+            }
+            Entry::SessionKey => {
+                let key = read_entry(archive, i, MAX_KEY_BYTES)?;
+                match std::fs::read(&key_target) {
+                    Ok(existing) if existing == key => {}
+                    Ok(_) => anyhow::bail!(
+                        "{} already holds a different session key: restore into a new data directory",
+                        settings.data_dir.display()
+                    ),
+                    Err(_) => crate::config::write_private_file(&key_target, &key)?,
+                }
+                restored.session_key = true;
+            }
+            Entry::File(file) => {
+                let bytes = read_entry(archive, i, MAX_FILE_BYTES)?;
+                // A file's name is the hash of what it holds: a changed file is not ours.
+                let hash = crate::domain::tokens::sha256_bytes_hex(&bytes);
+                if !file.name.starts_with(&format!("{hash}.")) {
+                    anyhow::bail!("the backup's copy of {} has been changed", file.name);
+                }
+                stored.put_once(file, bytes).await?;
                 restored.files += 1;
             }
         }
     }
-    if restored.database {
-        std::fs::rename(&partial, target)?;
-    }
     Ok(restored)
+}
+
+/// Checks the unpacked database's integrity, brings its schema up to this version (a backup
+/// from an older one), and only then gives it the name the server opens, never replacing a
+/// database that appeared meanwhile.
+async fn check_and_publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
+    let url = format!("sqlite://{}?mode=rw", partial.display());
+    let db = crate::db::connect(&url, None).await?;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "PRAGMA integrity_check",
+        ))
+        .await?;
+    let verdict = row.and_then(|r| r.try_get::<String>("", "integrity_check").ok());
+    if verdict.as_deref() != Some("ok") {
+        db.close().await?;
+        anyhow::bail!("the backup's database failed SQLite's integrity check: {verdict:?}");
+    }
+    let migrated = crate::db::migrate(&db).await;
+    db.close().await?;
+    migrated.map_err(|err| {
+        anyhow::anyhow!("the backup's database could not be brought up to this version: {err}")
+    })?;
+    std::fs::hard_link(partial, target)?;
+    Ok(())
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web;
 use prometheus_client::encoding::EncodeLabelSet;
@@ -321,16 +322,28 @@ pub async fn record(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
+    // Only the methods Kith answers are named: a made-up method cannot add series either.
+    let method = match *req.method() {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        _ => "other",
+    };
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let metrics = req
         .app_data::<web::Data<AppState>>()
         .map(|state| state.metrics.clone());
-    let res = next.call(req).await?;
+    let res = next.call(req).await;
     if let Some(metrics) = metrics {
-        metrics.answered(&method, &route, res.status().as_u16(), started.elapsed());
+        // An error from a middleware further in (a session store that is down) is answered
+        // with its status further out: count it as that.
+        let status = match &res {
+            Ok(res) => res.status(),
+            Err(err) => err.as_response_error().status_code(),
+        };
+        metrics.answered(method, &route, status.as_u16(), started.elapsed());
     }
-    Ok(res)
+    res
 }

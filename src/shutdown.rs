@@ -4,14 +4,15 @@
 //! doing, waits for them, and waits for the demand log's queue to be written. Each wait is
 //! bounded, so a stuck database cannot keep a stopping process alive for ever.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::domain::search::log_writer::SearchLogger;
 
-/// How long a stopping process waits for its workers and the demand log, in all.
+/// How long a stopping process waits for its workers and the demand log (together, after
+/// up to 10 s for requests in flight).
 pub const LIMIT: Duration = Duration::from_secs(20);
 
 /// Handed to a worker: whether it should stop at its next safe point.
@@ -73,17 +74,24 @@ impl Shutdown {
     /// Asks the workers to stop, waits for them and for the demand log's queue, all within
     /// `limit`; a worker still going then is abandoned (its work is transactional).
     pub async fn finish(self, search_log: &SearchLogger, limit: Duration) {
-        let deadline = Instant::now() + limit;
         self.signal.send_replace(true);
-        for (name, mut worker) in self.workers {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if tokio::time::timeout(left, &mut worker).await.is_err() {
-                tracing::warn!(worker = name, "did not stop in time; abandoned");
-                worker.abort();
-            }
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        let unwritten = search_log.flush(left).await;
+        // All at once, each against the same deadline: a mail relay that hangs must not use
+        // up the time the demand log needs.
+        let workers = self
+            .workers
+            .into_iter()
+            .map(|(name, mut worker)| async move {
+                if tokio::time::timeout(limit, &mut worker).await.is_err() {
+                    tracing::warn!(worker = name, "did not stop in time; abandoned");
+                    worker.abort();
+                }
+            });
+        let ((), unwritten) = tokio::join!(
+            async {
+                futures_util::future::join_all(workers).await;
+            },
+            search_log.flush(limit)
+        );
         if unwritten > 0 {
             tracing::warn!(searches = unwritten, "searches not logged before stopping");
         }

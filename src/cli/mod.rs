@@ -419,15 +419,18 @@ async fn backup(settings: Settings, file: &std::path::Path) -> anyhow::Result<()
             "no database (PostgreSQL: use pg_dump)"
         },
         plural(m.files, "uploaded file", "uploaded files"),
-        if settings.session_key.is_empty() {
+        if written.session_key {
             ", the session key"
         } else {
-            ""
+            " (the session key is in your settings: keep them too)"
         },
     );
     if !written.missing.is_empty() {
-        println!(
-            "{} the database refers to were not on disk: run `kith files check`.",
+        for file in &written.missing {
+            println!("  missing: {} {}", file.store.label(), file.name);
+        }
+        anyhow::bail!(
+            "{} the database refers to could not be read: the backup is written without them (run `kith files check`)",
             plural(written.missing.len(), "file", "files")
         );
     }

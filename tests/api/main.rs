@@ -25,6 +25,7 @@ mod links;
 mod listings;
 mod mail;
 mod market;
+mod object_storage;
 mod openreferral;
 mod operations;
 mod owners;

@@ -22,12 +22,17 @@ async fn wait_ready(browser: &crate::helpers::Browser) {
     panic!("the server never became ready");
 }
 
-fn terminate(child: &Child) {
+/// Sends a signal (`TERM`, `STOP`, `CONT`) to a process.
+fn signal(child: &Child, name: &str) {
     let status = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+        .args([&format!("-{name}"), &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
+}
+
+fn terminate(child: &Child) {
+    signal(child, "TERM");
 }
 
 /// Waits up to `limit` for the process to end; `None` if it is still running.
@@ -154,6 +159,7 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         .args(["import", "csv", "--approve", "--by", ADMIN])
         .arg(&file)
         .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let listings = "SELECT COUNT(*) AS n FROM listings";
@@ -164,6 +170,9 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    // Frozen (perhaps inside a write transaction) while the backup runs, so the backup is
+    // certain to land mid-import.
+    signal(&import, "STOP");
     let archive = instance.path().join("nightly.zip");
     let out = instance
         .kith()
@@ -177,10 +186,12 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         "{said}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(
-        import.try_wait().unwrap().is_none(),
-        "the backup was taken mid-import"
-    );
+    if let Some(status) = import.try_wait().unwrap() {
+        let mut err = String::new();
+        std::io::Read::read_to_string(import.stderr.as_mut().unwrap(), &mut err).unwrap();
+        panic!("the import ended before the backup did ({status}): {err}");
+    }
+    signal(&import, "CONT");
     assert!(import.wait().unwrap().success());
     assert_eq!(count(&db, listings).await, LISTINGS as i64);
     let again = instance
@@ -283,32 +294,115 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         .unwrap();
 }
 
-#[tokio::test]
-async fn a_restore_refuses_what_is_not_a_kith_backup() {
+/// Restores a zip holding a manifest and `entries` into a new data directory, which must be
+/// refused; returns what it said. Nothing may be left behind.
+async fn refused_restore(
+    entries: &[(&str, &[u8])],
+    before: impl FnOnce(&std::path::Path),
+) -> String {
     let instance = Instance::new().await;
-    let bogus = instance.path().join("photos.zip");
+    let bogus = instance.path().join("backup.zip");
     let mut zip = zip_writer(&bogus);
-    zip.start_file("manifest.json", zip::write::SimpleFileOptions::default())
-        .unwrap();
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("manifest.json", options).unwrap();
     std::io::Write::write_all(
         &mut zip,
         br#"{"format":1,"kith_version":"0.1.0","created_at":"2026-12-07T10:00:00Z","database":"sqlite","files":1}"#,
     )
     .unwrap();
-    zip.start_file(
-        "files/media/../../../../etc/cron.d/evil",
-        zip::write::SimpleFileOptions::default(),
-    )
-    .unwrap();
-    std::io::Write::write_all(&mut zip, b"* * * * * root true").unwrap();
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
     zip.finish().unwrap();
-    let out = instance.kith().arg("restore").arg(&bogus).output().unwrap();
-    assert!(!out.status.success());
+    let target = instance.path().join("restored");
+    std::fs::create_dir(&target).unwrap();
+    before(&target);
+    let out = instance
+        .kith()
+        .env("KITH_DATA_DIR", &target)
+        .arg("restore")
+        .arg(&bogus)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{said}");
+    for left in [
+        "kith.db",
+        "kith.db.restoring",
+        "session.key",
+        "media",
+        "private",
+    ] {
+        assert!(
+            !target.join(left).exists(),
+            "{left} was left behind: {said}"
+        );
+    }
+    said
+}
+
+/// A backup's entries: name and bytes.
+type Entries = Vec<(String, Vec<u8>)>;
+
+#[tokio::test]
+async fn a_restore_refuses_what_is_not_a_kith_backup_and_writes_nothing() {
+    let photo = format!("{}.jpg", "a".repeat(64));
+    let cases: [(&str, Entries, &str); 5] = [
+        (
+            "a path out of the data directory",
+            vec![
+                ("session.key".into(), b"00".to_vec()),
+                (
+                    "files/media/../../../../etc/cron.d/evil".into(),
+                    b"* * * * * root true".to_vec(),
+                ),
+            ],
+            "unexpected entry in the backup",
+        ),
+        (
+            "a photo whose bytes are not what its name says",
+            vec![(format!("files/media/{photo}"), b"not that photo".to_vec())],
+            "has been changed",
+        ),
+        (
+            "a database that is not one",
+            vec![(
+                "kith.db".into(),
+                b"SQLite format 3\0 but then nothing".to_vec(),
+            )],
+            "database",
+        ),
+        (
+            "an oversized key",
+            vec![("session.key".into(), vec![b'0'; 4096])],
+            "larger than Kith ever writes",
+        ),
+        (
+            "an unknown file",
+            vec![("notes.txt".into(), b"hello".to_vec())],
+            "unexpected entry in the backup",
+        ),
+    ];
+    for (what, entries, says) in cases {
+        let entries: Vec<(&str, &[u8])> = entries
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let said = refused_restore(&entries, |_| {}).await;
+        assert!(said.contains(says), "{what}: {said}");
+    }
+    // An old database's write-ahead log would be replayed into the restored one.
+    let said = refused_restore(&[("kith.db", b"x")], |dir| {
+        std::fs::write(dir.join("kith.db-wal"), b"old").unwrap();
+    })
+    .await;
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("unexpected entry in the backup"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        said.contains("already holds a database (kith.db-wal)"),
+        "{said}"
     );
+
+    let instance = Instance::new().await;
     let text = instance.path().join("notes.txt");
     std::fs::write(&text, "not a zip").unwrap();
     let out = instance.kith().arg("restore").arg(&text).output().unwrap();
@@ -342,6 +436,15 @@ async fn metrics_are_for_the_operators_token_and_say_how_the_instance_is_doing()
     }
     let (status, _) = visitor.get_text("/api/v1/search?q=lunch").await;
     assert_eq!(status, StatusCode::OK);
+    // A made-up method is answered and counted, never named.
+    let odd = reqwest::Method::from_bytes(b"RANDOMVERB").unwrap();
+    let res = visitor
+        .client
+        .request(odd, visitor.url("/search"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error());
 
     // Nobody without the token: not a visitor, not an admin, not a wrong token.
     let res = visitor.get("/metrics").await;
@@ -392,6 +495,8 @@ async fn metrics_are_for_the_operators_token_and_say_how_the_instance_is_doing()
     // A made-up address is counted, never named.
     assert!(has(r#"kith_http_requests_total{method="GET",route="unmatched",status="4xx"}"#) >= 1.0);
     assert!(!text.contains("/no/such/page"));
+    assert!(has(r#"kith_http_requests_total{method="other",route="/search",status="4xx"}"#) >= 1.0);
+    assert!(!text.contains("RANDOMVERB"));
     assert!(
         has(r#"kith_http_request_duration_seconds_count{method="GET",route="/search"}"#) >= 2.0
     );

@@ -1,0 +1,234 @@
+//! Uploaded files in S3-compatible object storage, shared by several instances. Against a
+//! real S3 server: `.ci/run` starts one and sets `TEST_S3_ENDPOINT`, `TEST_S3_BUCKET`,
+//! `TEST_S3_ACCESS_KEY` and `TEST_S3_SECRET_KEY` (and `KITH_REQUIRE_S3=1`, so that a missing
+//! server fails instead of skipping). Without them these tests say so and do nothing.
+
+use reqwest::StatusCode;
+use reqwest::multipart::{Form, Part};
+use sea_orm::EntityTrait;
+
+use crate::helpers::instance::{ADMIN, Instance, create_admin, lunch_clubs};
+use crate::helpers::{Browser, png_bytes, spawn_app_with};
+use kith::auth::roles::Role;
+use kith::config::Settings;
+
+/// The S3 server's settings, with a prefix of the test's own; `None` (after saying so) when
+/// there is no server to test against.
+fn s3() -> Option<[(&'static str, String); 6]> {
+    let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
+        assert!(
+            std::env::var("KITH_REQUIRE_S3").is_err(),
+            "KITH_REQUIRE_S3 is set but TEST_S3_ENDPOINT is not"
+        );
+        eprintln!("no S3 server (TEST_S3_ENDPOINT): object storage not tested");
+        return None;
+    };
+    let var = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set"));
+    let prefix = format!(
+        "test-{}",
+        kith::domain::tokens::sha256_hex(&uuid::Uuid::new_v4().to_string())[..12].to_owned()
+    );
+    Some([
+        ("FILE_STORE", "s3".to_owned()),
+        ("S3_ENDPOINT", endpoint),
+        ("S3_BUCKET", var("TEST_S3_BUCKET")),
+        ("S3_PREFIX", prefix),
+        ("S3_ACCESS_KEY_ID", var("TEST_S3_ACCESS_KEY")),
+        ("S3_SECRET_ACCESS_KEY", var("TEST_S3_SECRET_KEY")),
+    ])
+}
+
+fn apply(settings: &mut Settings, s3: &[(&str, String); 6]) {
+    for (key, value) in s3 {
+        let value = value.clone();
+        match *key {
+            "FILE_STORE" => settings.file_store = value,
+            "S3_ENDPOINT" => settings.s3_endpoint = value,
+            "S3_BUCKET" => settings.s3_bucket = value,
+            "S3_PREFIX" => settings.s3_prefix = value,
+            "S3_ACCESS_KEY_ID" => settings.s3_access_key_id = value,
+            _ => settings.s3_secret_access_key = value,
+        }
+    }
+}
+
+async fn upload_logo(b: &Browser, id: i64, file: Vec<u8>) -> reqwest::Response {
+    let (_, page) = b.get_text(&format!("/provider/organisations/{id}")).await;
+    let form = Form::new()
+        .text("csrf_token", crate::helpers::csrf_in(&page))
+        .part("logo", Part::bytes(file).file_name("logo.png"))
+        .text("logo_alt", "Our logo".to_owned());
+    b.client
+        .post(b.url(&format!("/provider/organisations/{id}/logo")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_file_uploaded_through_one_instance_is_served_by_the_other() {
+    let Some(s3) = s3() else { return };
+    let app = spawn_app_with(|s| apply(s, &s3)).await;
+    let other = app.second_process().await;
+    let elsewhere = Browser::at(&other.address);
+
+    let (provider, _) = app.signed_in_as(Role::Provider).await;
+    let id = provider
+        .create_organisation("Shared Pictures", "micro_enterprise")
+        .await;
+    let res = upload_logo(&provider, id, png_bytes(900, 600)).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let org = entity::provider_organisations::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let logo = org.logo_file.unwrap();
+    let here = app.browser().get(&format!("/media/{logo}")).await;
+    assert_eq!(here.status(), StatusCode::OK);
+    let here = here.bytes().await.unwrap();
+    let there = elsewhere.get(&format!("/media/{logo}")).await;
+    assert_eq!(
+        there.status(),
+        StatusCode::OK,
+        "served by the other instance"
+    );
+    assert_eq!(there.bytes().await.unwrap(), here);
+    // Neither instance keeps it on its own disk.
+    let local = kith::file_store::local_path(
+        &app.settings().data_dir,
+        &kith::stored_files::FileRef::new(kith::stored_files::Store::Media, &logo),
+    )
+    .unwrap();
+    assert!(
+        !local.exists(),
+        "the file is in the bucket, not the data directory"
+    );
+
+    // An evidence document: private, read through the other instance by the owner.
+    let res = provider
+        .post_file(
+            &format!("/provider/organisations/{id}/evidence/files"),
+            "document",
+            ("dbs.pdf", b"%PDF-1.7 a DBS certificate".to_vec()),
+            &[("document_kind", "dbs")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let file = entity::provider_evidence_files::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let owner_elsewhere = Browser {
+        client: provider.client.clone(),
+        address: other.address.clone(),
+    };
+    let res = owner_elsewhere
+        .get(&format!("/evidence-files/{}", file.id))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.7 a DBS certificate"
+    );
+    // The bucket itself answers nobody without the keys.
+    let bucket_url = format!(
+        "{}/{}/{}/private/{}/{}",
+        s3[1].1.trim_end_matches('/'),
+        s3[2].1,
+        s3[3].1,
+        &file.stored_name[..2],
+        file.stored_name
+    );
+    let res = reqwest::get(&bucket_url).await.unwrap();
+    assert!(
+        res.status().is_client_error(),
+        "{bucket_url}: {}",
+        res.status()
+    );
+
+    // The store's check sees the bucket: every file there, nothing missing.
+    let files = kith::file_store::Files::from_settings(&app.settings()).unwrap();
+    let report = kith::stored_files::check(&app.db, &files, std::time::Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(report.missing.is_empty(), "{:?}", report.missing);
+    assert_eq!(report.kept, 3, "logo, thumbnail and document");
+}
+
+#[tokio::test]
+async fn files_migrate_copies_the_data_directory_into_the_bucket() {
+    let Some(s3) = s3() else { return };
+    let instance = Instance::new().await;
+    create_admin(&instance);
+    let out = instance
+        .kith()
+        .args(["import", "csv", "--approve", "--by", ADMIN])
+        .arg(lunch_clubs(instance.path(), 3))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let db = instance.db().await;
+    let logo = kith::images::process_and_store(
+        &kith::file_store::Files::local(instance.path()).unwrap(),
+        kith::images::Area::Public,
+        png_bytes(900, 600),
+    )
+    .await
+    .unwrap();
+    let org = entity::provider_organisations::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut change: entity::provider_organisations::ActiveModel = org.into();
+    change.logo_file = sea_orm::ActiveValue::Set(Some(logo.image.file_name()));
+    change.logo_thumbnail = sea_orm::ActiveValue::Set(Some(logo.thumbnail.file_name()));
+    sea_orm::ActiveModelTrait::update(change, &db)
+        .await
+        .unwrap();
+
+    let with_s3 = |command: &mut std::process::Command| {
+        for (key, value) in &s3[1..] {
+            command.env(format!("KITH_{key}"), value);
+        }
+    };
+    let mut migrate = instance.kith();
+    migrate.args(["files", "migrate", "--to", "s3"]);
+    with_s3(&mut migrate);
+    let out = migrate.output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("2 files copied"), "{said}");
+    // Again: nothing to copy.
+    let mut again = instance.kith();
+    again.args(["files", "migrate", "--to", "s3"]);
+    with_s3(&mut again);
+    let said = String::from_utf8_lossy(&again.output().unwrap().stdout).into_owned();
+    assert!(
+        said.contains("0 files copied") && said.contains("2 there already"),
+        "{said}"
+    );
+
+    // A server on the bucket, with the data directory's copies gone, serves the logo.
+    std::fs::remove_dir_all(instance.path().join("media")).unwrap();
+    let env: Vec<(String, String)> = s3
+        .iter()
+        .map(|(k, v)| (format!("KITH_{k}"), v.clone()))
+        .collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (mut server, browser) = instance.start(&env).await;
+    let res = browser
+        .get(&format!("/media/{}", logo.image.file_name()))
+        .await;
+    let status = res.status();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(status, StatusCode::OK);
+}
