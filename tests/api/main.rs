@@ -21,6 +21,7 @@ mod fund;
 mod helpers;
 mod hostile;
 mod import;
+mod instances;
 mod links;
 mod listings;
 mod mail;

@@ -39,6 +39,20 @@ impl Instance {
         Self { dir, database_url }
     }
 
+    /// Another installation on the same database (a second server behind the proxy), with
+    /// a data directory of its own.
+    pub fn sharing_database(&self) -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
+    /// Whether the database is PostgreSQL.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.is_some()
+    }
+
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
