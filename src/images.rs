@@ -37,10 +37,11 @@ pub enum Area {
 }
 
 impl Area {
-    pub(crate) fn dir(self) -> &'static str {
+    /// The file store that keeps this area's pictures.
+    pub fn store(self) -> Store {
         match self {
-            Area::Public => "media",
-            Area::Inspection => "inspection-media",
+            Area::Public => Store::Media,
+            Area::Inspection => Store::InspectionMedia,
         }
     }
 }
@@ -149,16 +150,6 @@ fn encode(
         "jpg"
     };
     Ok((out, extension, scaled.width(), scaled.height()))
-}
-
-impl Area {
-    /// The file store that keeps this area's pictures.
-    pub fn store(self) -> Store {
-        match self {
-            Area::Public => Store::Media,
-            Area::Inspection => Store::InspectionMedia,
-        }
-    }
 }
 
 /// One encoded picture, named by a hash of its bytes.

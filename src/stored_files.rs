@@ -15,7 +15,6 @@ use sea_orm::{
 };
 
 use crate::file_store::{Files, Listed};
-use crate::images::Area;
 
 /// Where an uploaded file is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,8 +55,8 @@ impl Store {
     pub fn folder(self) -> &'static str {
         match self {
             Store::Documents => "private",
-            Store::Media => Area::Public.dir(),
-            Store::InspectionMedia => Area::Inspection.dir(),
+            Store::Media => "media",
+            Store::InspectionMedia => "inspection-media",
         }
     }
 

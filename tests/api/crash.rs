@@ -19,7 +19,7 @@ use sea_orm::{
     Statement,
 };
 
-use crate::helpers::Browser;
+use crate::helpers::{Browser, count};
 
 use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
 
@@ -50,15 +50,6 @@ async fn try_count(db: &DatabaseConnection, sql: &str) -> i64 {
         Ok(Some(row)) => row.try_get::<i64>("", "n").unwrap_or(0),
         _ => 0,
     }
-}
-
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get::<i64>("", "n")
-        .unwrap()
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use reqwest::multipart::{Form, Part};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
-use crate::helpers::{Browser, csrf_in, png_bytes};
+use crate::helpers::{Browser, csrf_in, free_port, png_bytes, wait_until_ready};
 
 /// Kills the process when dropped (a failing test leaves nothing running).
 struct Running(Child);
@@ -22,14 +22,6 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn nginx_binary() -> Option<String> {
@@ -96,16 +88,6 @@ async fn nginx(dir: &std::path::Path, port: u16, upstreams: [u16; 2]) -> Running
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("nginx did not start");
-}
-
-async fn wait_ready(browser: &Browser) {
-    for _ in 0..400 {
-        if browser.get("/ready").await.status() == StatusCode::OK {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("{} never became ready", browser.address);
 }
 
 /// Mail an instance wrote (its data directory's `mail/`) with `subject`.
@@ -215,8 +197,8 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
     let server_a = Running(server_a);
     let (server_b, direct_b) = b.start(&env).await;
     let _server_b = Running(server_b);
-    wait_ready(&direct_a).await;
-    wait_ready(&direct_b).await;
+    wait_until_ready(&direct_a.address).await;
+    wait_until_ready(&direct_b.address).await;
     let proxy_dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let ports = [direct_a.address.clone(), direct_b.address.clone()]

@@ -5,22 +5,10 @@ use std::process::Child;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
 
 use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
-
-async fn wait_ready(browser: &crate::helpers::Browser) {
-    for _ in 0..200 {
-        if browser.get("/ready").await.status() == StatusCode::OK {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the server never became ready");
-}
+use crate::helpers::{count, wait_until_ready};
 
 /// Sends a signal (`TERM`, `STOP`, `CONT`) to a process.
 fn signal(child: &Child, name: &str) {
@@ -47,18 +35,6 @@ async fn exited(child: &mut Child, limit: Duration) -> Option<std::process::Exit
     None
 }
 
-async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(sea_orm::Statement::from_string(
-        db.get_database_backend(),
-        sql,
-    ))
-    .await
-    .unwrap()
-    .unwrap()
-    .try_get::<i64>("", "n")
-    .unwrap()
-}
-
 #[tokio::test]
 async fn a_server_told_to_stop_writes_the_searches_it_answered_then_exits() {
     const SEARCHES: i64 = 30;
@@ -66,7 +42,7 @@ async fn a_server_told_to_stop_writes_the_searches_it_answered_then_exits() {
     let (mut server, browser) = instance
         .start(&[("KITH_SEARCH_REQUESTS_PER_MINUTE", "1000")])
         .await;
-    wait_ready(&browser).await;
+    wait_until_ready(&browser.address).await;
 
     // Another process holds the write lock on the demand log, so the searches answered
     // below wait in the queue instead of being written at once.
@@ -149,7 +125,7 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
     let logo_url = format!("/media/{}", logo.image.file_name());
 
     let (mut server, browser) = instance.start(&[]).await;
-    wait_ready(&browser).await;
+    wait_until_ready(&browser.address).await;
     browser.sign_in(ADMIN, ADMIN_PASSWORD).await;
     let logo_bytes = browser.get(&logo_url).await.bytes().await.unwrap();
 
@@ -263,7 +239,7 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
 
     // The restored installation serves the same listings, files and accounts.
     let (mut restored, visitor) = copy.start(&[]).await;
-    wait_ready(&visitor).await;
+    wait_until_ready(&visitor.address).await;
     let (status, found) = visitor.get_text("/api/v1/search?q=lunch").await;
     assert_eq!(status, StatusCode::OK);
     let found: serde_json::Value = serde_json::from_str(&found).unwrap();

@@ -4,7 +4,7 @@
 use kith::auth::roles::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, location, spawn_app, spawn_app_with};
+use crate::helpers::{Browser, PASSWORD, TestApp, free_port, location, spawn_app, spawn_app_with};
 
 const ATTACKER_PASSWORD: &str = "attacker chose this one";
 
@@ -284,15 +284,6 @@ async fn attack_2_invitations_are_capped_per_sender_and_per_address() {
         .post_form_text(&members, &[("email", "one.too.many@example.org")])
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "past the hourly cap");
-}
-
-/// A free loopback port (bound and released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[tokio::test]

@@ -72,11 +72,7 @@ impl Instance {
     /// `kith serve` on a free port (its output discarded unless `RUST_LOG` is given), once it
     /// answers; the browser has no session yet.
     pub async fn start(&self, env: &[(&str, &str)]) -> (Child, Browser) {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = super::free_port();
         let mut command = self.kith();
         command
             .arg("serve")

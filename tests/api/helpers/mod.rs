@@ -186,7 +186,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
 
 /// Waits for `/ready` (the search index built), as a load balancer would before sending
 /// people to a new instance.
-async fn wait_until_ready(address: &str) {
+pub async fn wait_until_ready(address: &str) {
     let client = reqwest::Client::new();
     for _ in 0..400 {
         if let Ok(res) = client.get(format!("{address}/ready")).send().await
@@ -197,6 +197,29 @@ async fn wait_until_ready(address: &str) {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     panic!("{address} was not ready within 10 s");
+}
+
+/// A free loopback port (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The `n` column of the one row `sql` returns (a `COUNT(*) AS n`).
+pub async fn count(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql,
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get::<i64>("", "n")
+    .unwrap()
 }
 
 fn hex_key() -> String {
