@@ -8,7 +8,7 @@
 //!   emailed exactly once per listing (none lost, none twice), and the live search index
 //!   equals one rebuilt from scratch by `kith reindex`.
 
-use std::process::{Child, Stdio};
+use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,7 +21,9 @@ use sea_orm::{
 
 use crate::helpers::{Browser, count};
 
-use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
+use crate::helpers::instance::{
+    ADMIN, ADMIN_PASSWORD, Instance, Server, create_admin, lunch_clubs,
+};
 
 /// An evidence document's place in the file store.
 fn document(name: String) -> kith::stored_files::FileRef {
@@ -153,7 +155,7 @@ async fn an_import_killed_at_any_point_leaves_whole_rows_and_finishes_on_a_rerun
 /// Starts the server and signs the admin in — once: later servers on the same database take
 /// the same session cookie (as a browser kept open across restarts would), so the admin
 /// does not need a fresh authenticator code for every restart.
-async fn serve(instance: &Instance, signed_in: &mut Option<reqwest::Client>) -> (Child, Browser) {
+async fn serve(instance: &Instance, signed_in: &mut Option<reqwest::Client>) -> (Server, Browser) {
     let (child, browser) = instance
         .start(&[("KITH_MAIL_CLAIM_SECONDS", "1"), ("RUST_LOG", "warn")])
         .await;

@@ -33,8 +33,17 @@ pub(crate) async fn fingerprint(db: &DatabaseConnection) -> BTreeMap<String, i64
         .expect("tables")
         .iter()
         .map(|row| row.try_get::<String>("", "t").expect("name"))
-        // Sessions, and the projections the indexer rebuilds in the background.
-        .filter(|t| !["sessions", "market_supply", "market_languages"].contains(&t.as_str()))
+        // Sessions, the projections the indexer rebuilds in the background, and the attempts
+        // rate limits count (on PostgreSQL; in memory on SQLite): a refused attempt counts.
+        .filter(|t| {
+            ![
+                "sessions",
+                "market_supply",
+                "market_languages",
+                "rate_limit_attempts",
+            ]
+            .contains(&t.as_str())
+        })
         .collect();
     let counts = tables
         .iter()

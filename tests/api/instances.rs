@@ -4,25 +4,17 @@
 //! S3 server (see `object_storage.rs`); `.ci/run` provides all three and sets
 //! `KITH_REQUIRE_NGINX=1`. Elsewhere the test says what is missing and does nothing.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
-use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
+use crate::helpers::instance::{
+    ADMIN, ADMIN_PASSWORD, Instance, Server, create_admin, lunch_clubs,
+};
 use crate::helpers::{Browser, csrf_in, free_port, png_bytes, wait_until_ready};
-
-/// Kills the process when dropped (a failing test leaves nothing running).
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn nginx_binary() -> Option<String> {
     ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]
@@ -32,7 +24,7 @@ fn nginx_binary() -> Option<String> {
 }
 
 /// nginx on `port` with the documented configuration, in front of `upstreams`.
-async fn nginx(dir: &std::path::Path, port: u16, upstreams: [u16; 2]) -> Running {
+async fn nginx(dir: &std::path::Path, port: u16, upstreams: [u16; 2]) -> Server {
     let documented = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"),
     )
@@ -79,7 +71,7 @@ async fn nginx(dir: &std::path::Path, port: u16, upstreams: [u16; 2]) -> Running
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let running = Running(child);
+    let running = Server(child);
     let proxy = Browser::at(&format!("http://127.0.0.1:{port}"));
     for _ in 0..100 {
         if proxy.client.get(proxy.url("/health")).send().await.is_ok() {
@@ -194,9 +186,7 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
     }
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let (server_a, direct_a) = a.start(&env).await;
-    let server_a = Running(server_a);
-    let (server_b, direct_b) = b.start(&env).await;
-    let _server_b = Running(server_b);
+    let (_server_b, direct_b) = b.start(&env).await;
     wait_until_ready(&direct_a.address).await;
     wait_until_ready(&direct_b.address).await;
     let proxy_dir = tempfile::tempdir().unwrap();

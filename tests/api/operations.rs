@@ -294,9 +294,11 @@ async fn refused_restore(
     let target = instance.path().join("restored");
     std::fs::create_dir(&target).unwrap();
     before(&target);
+    // A backup of the embedded database is restored without a database URL.
     let out = instance
         .kith()
         .env("KITH_DATA_DIR", &target)
+        .env_remove("KITH_DATABASE_URL")
         .arg("restore")
         .arg(&bogus)
         .output()

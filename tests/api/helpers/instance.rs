@@ -11,6 +11,29 @@ use super::Browser;
 pub const ADMIN: &str = "admin@council.example";
 pub const ADMIN_PASSWORD: &str = "a long council passphrase";
 
+/// A process the test started, killed when dropped: a failing test leaves nothing running.
+pub struct Server(pub Child);
+
+impl std::ops::Deref for Server {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// One Kith installation: a data directory, and a database of its own — SQLite in the data
 /// directory, or a fresh PostgreSQL schema when `TEST_DATABASE_URL` is set.
 pub struct Instance {
@@ -71,7 +94,7 @@ impl Instance {
 
     /// `kith serve` on a free port (its output discarded unless `RUST_LOG` is given), once it
     /// answers; the browser has no session yet.
-    pub async fn start(&self, env: &[(&str, &str)]) -> (Child, Browser) {
+    pub async fn start(&self, env: &[(&str, &str)]) -> (Server, Browser) {
         let port = super::free_port();
         let mut command = self.kith();
         command
@@ -83,7 +106,7 @@ impl Instance {
         for (key, value) in env {
             command.env(key, value);
         }
-        let mut child = command.spawn().unwrap();
+        let child = Server(command.spawn().unwrap());
         let browser = Browser::at(&format!("http://127.0.0.1:{port}"));
         for _ in 0..300 {
             if browser
@@ -97,8 +120,6 @@ impl Instance {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        child.kill().unwrap();
-        child.wait().unwrap();
         panic!("the server did not start");
     }
 
