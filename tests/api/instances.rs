@@ -8,7 +8,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
 use crate::helpers::instance::{
@@ -244,23 +243,9 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
     // A logo uploaded through one instance is served by the other.
     let owner_on_b = Browser::at(&direct_b.address);
     owner_on_b.sign_in(owner_email, owner_password).await;
-    let (_, page) = owner_on_b
-        .get_text(&format!("/provider/organisations/{}", org.id))
-        .await;
-    let form = Form::new()
-        .text("csrf_token", csrf_in(&page))
-        .part(
-            "logo",
-            Part::bytes(png_bytes(900, 600)).file_name("logo.png"),
-        )
-        .text("logo_alt", "The kitchen's logo".to_owned());
     let res = owner_on_b
-        .client
-        .post(owner_on_b.url(&format!("/provider/organisations/{}/logo", org.id)))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .upload_logo(org.id.0, png_bytes(900, 600), "The kitchen's logo")
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let logo = entity::provider_organisations::Entity::find_by_id(org.id)
         .one(&db)

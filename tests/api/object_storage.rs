@@ -4,10 +4,9 @@
 //! server fails instead of skipping). Without them these tests say so and do nothing.
 
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use sea_orm::EntityTrait;
 
-use crate::helpers::instance::{ADMIN, Instance, create_admin, lunch_clubs};
+use crate::helpers::instance::{ADMIN, Instance, create_admin, give_a_logo, lunch_clubs};
 use crate::helpers::{Browser, png_bytes, spawn_app_with};
 use kith::auth::roles::Role;
 use kith::config::Settings;
@@ -52,20 +51,6 @@ fn apply(settings: &mut Settings, s3: &[(&str, String); 6]) {
     }
 }
 
-async fn upload_logo(b: &Browser, id: i64, file: Vec<u8>) -> reqwest::Response {
-    let (_, page) = b.get_text(&format!("/provider/organisations/{id}")).await;
-    let form = Form::new()
-        .text("csrf_token", crate::helpers::csrf_in(&page))
-        .part("logo", Part::bytes(file).file_name("logo.png"))
-        .text("logo_alt", "Our logo".to_owned());
-    b.client
-        .post(b.url(&format!("/provider/organisations/{id}/logo")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_file_uploaded_through_one_instance_is_served_by_the_other() {
     let Some(s3) = s3() else { return };
@@ -77,7 +62,9 @@ async fn a_file_uploaded_through_one_instance_is_served_by_the_other() {
     let id = provider
         .create_organisation("Shared Pictures", "micro_enterprise")
         .await;
-    let res = upload_logo(&provider, id, png_bytes(900, 600)).await;
+    let res = provider
+        .upload_logo(id, png_bytes(900, 600), "Our logo")
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let org = entity::provider_organisations::Entity::find_by_id(id)
         .one(&app.db)
@@ -171,24 +158,7 @@ async fn files_migrate_copies_the_data_directory_into_the_bucket() {
         .unwrap();
     assert!(out.status.success());
     let db = instance.db().await;
-    let logo = kith::images::process_and_store(
-        &kith::file_store::Files::local(instance.path()).unwrap(),
-        kith::images::Area::Public,
-        png_bytes(900, 600),
-    )
-    .await
-    .unwrap();
-    let org = entity::provider_organisations::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut change: entity::provider_organisations::ActiveModel = org.into();
-    change.logo_file = sea_orm::ActiveValue::Set(Some(logo.image.file_name()));
-    change.logo_thumbnail = sea_orm::ActiveValue::Set(Some(logo.thumbnail.file_name()));
-    sea_orm::ActiveModelTrait::update(change, &db)
-        .await
-        .unwrap();
+    let logo = give_a_logo(&instance, &db, png_bytes(900, 600)).await;
 
     let with_s3 = |command: &mut std::process::Command| {
         for (key, value) in &s3[1..] {

@@ -5,9 +5,11 @@ use std::process::Child;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use crate::helpers::instance::{ADMIN, ADMIN_PASSWORD, Instance, create_admin, lunch_clubs};
+use crate::helpers::instance::{
+    ADMIN, ADMIN_PASSWORD, Instance, create_admin, give_a_logo, lunch_clubs,
+};
 use crate::helpers::{count, wait_until_ready};
 
 /// Sends a signal (`TERM`, `STOP`, `CONT`) to a process.
@@ -106,22 +108,7 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         .unwrap();
     assert!(first.status.success());
     let db = instance.db().await;
-    let logo = kith::images::process_and_store(
-        &kith::file_store::Files::local(instance.path()).unwrap(),
-        kith::images::Area::Public,
-        crate::helpers::png_bytes(1200, 800),
-    )
-    .await
-    .unwrap();
-    let org = entity::provider_organisations::Entity::find()
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut change: entity::provider_organisations::ActiveModel = org.into();
-    change.logo_file = Set(Some(logo.image.file_name()));
-    change.logo_thumbnail = Set(Some(logo.thumbnail.file_name()));
-    change.update(&db).await.unwrap();
+    let logo = give_a_logo(&instance, &db, crate::helpers::png_bytes(1200, 800)).await;
     let logo_url = format!("/media/{}", logo.image.file_name());
 
     let (mut server, browser) = instance.start(&[]).await;

@@ -7,28 +7,7 @@ use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
 use sea_orm::EntityTrait;
 
-use crate::helpers::{Browser, PASSWORD, bomb_png, csrf_in, png_bytes, spawn_app};
-
-async fn upload(b: &Browser, id: i64, file: Vec<u8>, alt: &str) -> reqwest::Response {
-    let (_, page) = b.get_text(&format!("/provider/organisations/{id}")).await;
-    let token = csrf_in(&page);
-    let form = Form::new()
-        .text("csrf_token", token)
-        .part(
-            "logo",
-            Part::bytes(file)
-                .file_name("logo.png")
-                .mime_str("image/png")
-                .unwrap(),
-        )
-        .text("logo_alt", alt.to_owned());
-    b.client
-        .post(b.url(&format!("/provider/organisations/{id}/logo")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
-}
+use crate::helpers::{PASSWORD, bomb_png, png_bytes, spawn_app};
 
 #[tokio::test]
 async fn a_provider_sets_up_an_organisation_and_fills_in_its_profile() {
@@ -205,7 +184,7 @@ async fn no_provider_sees_or_changes_another_providers_organisation() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        upload(&owner, id, png_bytes(10, 10), "x").await.status(),
+        owner.upload_logo(id, png_bytes(10, 10), "x").await.status(),
         StatusCode::SEE_OTHER,
         "the owner may"
     );
@@ -312,16 +291,16 @@ async fn logos_are_checked_cleaned_and_served() {
         .create_organisation("Picture Perfect", "micro_enterprise")
         .await;
 
-    let res = upload(&b, id, png_bytes(800, 600), "").await;
+    let res = b.upload_logo(id, png_bytes(800, 600), "").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Describe the picture"));
-    let res = upload(
-        &b,
-        id,
-        b"%PDF-1.7 definitely not a picture".to_vec(),
-        "A document",
-    )
-    .await;
+    let res = b
+        .upload_logo(
+            id,
+            b"%PDF-1.7 definitely not a picture".to_vec(),
+            "A document",
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text()
@@ -329,15 +308,15 @@ async fn logos_are_checked_cleaned_and_served() {
             .unwrap()
             .contains("must be a JPEG, PNG or WebP file")
     );
-    let res = upload(&b, id, bomb_png(), "A bomb").await;
+    let res = b.upload_logo(id, bomb_png(), "A bomb").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("The picture is too big"));
     let mut truncated = png_bytes(100, 100);
     truncated.truncate(80);
-    let res = upload(&b, id, truncated, "Broken").await;
+    let res = b.upload_logo(id, truncated, "Broken").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("could not be read"));
-    let res = upload(&b, id, vec![0u8; 13 * 1024 * 1024], "Huge").await;
+    let res = b.upload_logo(id, vec![0u8; 13 * 1024 * 1024], "Huge").await;
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let org = provider_organisations::Entity::find_by_id(id)
         .one(&app.db)
@@ -346,7 +325,9 @@ async fn logos_are_checked_cleaned_and_served() {
         .unwrap();
     assert_eq!(org.logo_file, None, "nothing stored by refused uploads");
 
-    let res = upload(&b, id, png_bytes(3000, 1500), "Our team at the summer fair").await;
+    let res = b
+        .upload_logo(id, png_bytes(3000, 1500), "Our team at the summer fair")
+        .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let org = provider_organisations::Entity::find_by_id(id)
         .one(&app.db)

@@ -72,6 +72,30 @@ impl Browser {
             .expect("request")
     }
 
+    /// Uploads a logo for organisation `id` with its description, as the organisation
+    /// page's form does.
+    pub async fn upload_logo(&self, id: i64, file: Vec<u8>, alt: &str) -> reqwest::Response {
+        let (_, page) = self
+            .get_text(&format!("/provider/organisations/{id}"))
+            .await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf_in(&page))
+            .part(
+                "logo",
+                reqwest::multipart::Part::bytes(file)
+                    .file_name("logo.png")
+                    .mime_str("image/png")
+                    .expect("mime"),
+            )
+            .text("logo_alt", alt.to_owned());
+        self.client
+            .post(self.url(&format!("/provider/organisations/{id}/logo")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Posts a form as the browser would, with the CSRF token.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let token = self.csrf().await;

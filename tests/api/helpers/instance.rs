@@ -166,3 +166,30 @@ pub fn lunch_clubs(dir: &std::path::Path, n: usize) -> std::path::PathBuf {
     std::fs::write(&file, csv).unwrap();
     file
 }
+
+/// Stores `png` as the first organisation's logo in the data directory (as an upload would
+/// have): a file the database refers to.
+pub async fn give_a_logo(
+    instance: &Instance,
+    db: &DatabaseConnection,
+    png: Vec<u8>,
+) -> kith::images::StoredImage {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let logo = kith::images::process_and_store(
+        &kith::file_store::Files::local(instance.path()).unwrap(),
+        kith::images::Area::Public,
+        png,
+    )
+    .await
+    .unwrap();
+    let org = entity::provider_organisations::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut change: entity::provider_organisations::ActiveModel = org.into();
+    change.logo_file = Set(Some(logo.image.file_name()));
+    change.logo_thumbnail = Set(Some(logo.thumbnail.file_name()));
+    change.update(db).await.unwrap();
+    logo
+}
