@@ -84,10 +84,23 @@ impl BeginWrite for DatabaseConnection {
     }
 }
 
+/// Brings the schema up to date, one process at a time: instances starting together on a
+/// new database (or after an upgrade) would otherwise each try to create the same tables.
+/// The migrations run in one transaction that first takes the write lock (SQLite) or a
+/// transaction-level advisory lock (PostgreSQL); whoever waited then finds nothing to do.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await?;
+    let txn = db.begin_write().await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+    }
+    Migrator::up(&txn, None).await?;
+    txn.commit().await?;
     Ok(())
 }
+
+/// The advisory lock that migrations hold ("kith" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6b69_7468;
 
 /// After personal data is erased on SQLite: copies the write-ahead log into the database and
 /// empties it, so earlier versions of the erased rows are not left in the log file. Best
