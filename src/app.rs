@@ -107,15 +107,15 @@ pub async fn build(
     tracing::info!(files = %files.describe(), "file store ready");
     let mut shutdown = Shutdown::new();
     let metrics = Arc::new(crate::metrics::Metrics::new());
-    jobs::spawn(
-        db.clone(),
-        base_url.clone(),
-        transport.clone(),
-        mail_wakeup.clone(),
-        &settings,
-        &mut shutdown,
-        &metrics,
-    )?;
+    let shared = jobs::Shared {
+        db: db.clone(),
+        base_url: base_url.clone(),
+        transport: transport.clone(),
+        mail_wakeup: mail_wakeup.clone(),
+        files: files.clone(),
+        metrics: metrics.clone(),
+    };
+    jobs::spawn(shared, &settings, &mut shutdown);
     tracing::info!(mail = %transport.describe(), "mail transport ready");
 
     // Before the indexer starts, so listings are placed by full postcodes when there are any.

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use futures_util::TryStreamExt;
 use object_store::path::Path as ObjectPath;
@@ -89,6 +89,15 @@ impl Files {
 
     pub fn describe(&self) -> &str {
         &self.place
+    }
+
+    /// Whether the store answers within two seconds: asked about a file that is never
+    /// there, it says "not found" (a bucket that refuses the credentials, or is not there,
+    /// or does not answer, fails this).
+    pub async fn answers(&self) -> bool {
+        let probe = ObjectPath::from("kith-ready-probe");
+        let asked = tokio::time::timeout(Duration::from_secs(2), self.store.head(&probe)).await;
+        matches!(asked, Ok(Err(object_store::Error::NotFound { .. })))
     }
 
     /// Writes a file (whole or not at all).

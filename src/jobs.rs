@@ -17,6 +17,7 @@ use crate::domain::{
     checking::reminders as check_reminders, enquiries, listings::review as listing_review,
     providers::evidence_expiry, search::changes as search_changes, vacancies,
 };
+use crate::file_store::Files;
 use crate::mail::{MailTransport, worker};
 use crate::metrics::Metrics;
 use crate::shutdown::Shutdown;
@@ -101,16 +102,27 @@ impl Pass {
     }
 }
 
-/// Starts the workers; the mail sender is tracked by `shutdown` (it stops between messages).
-pub fn spawn(
-    db: DatabaseConnection,
-    base_url: String,
-    transport: MailTransport,
-    mail_wakeup: Arc<Notify>,
-    settings: &Settings,
-    shutdown: &mut Shutdown,
-    metrics: &Arc<Metrics>,
-) -> anyhow::Result<()> {
+/// What the background workers share with the server.
+pub struct Shared {
+    pub db: DatabaseConnection,
+    pub base_url: String,
+    pub transport: MailTransport,
+    pub mail_wakeup: Arc<Notify>,
+    /// The server's own file store, so the retention sweep deletes where handlers write.
+    pub files: Files,
+    pub metrics: Arc<Metrics>,
+}
+
+/// Starts the mail sender (tracked by `shutdown`), the six-hourly pass and the hourly sweep.
+pub fn spawn(shared: Shared, settings: &Settings, shutdown: &mut Shutdown) {
+    let Shared {
+        db,
+        base_url,
+        transport,
+        mail_wakeup,
+        files,
+        metrics,
+    } = shared;
     let mail = tokio::spawn(worker::run(
         db.clone(),
         transport,
@@ -142,9 +154,7 @@ pub fn spawn(
     });
     let policy = crate::domain::privacy::retention::Policy::from_settings(settings);
     let retention_job = settings.retention_job;
-    let files = crate::file_store::Files::from_settings(settings)?;
     let mail_dir = settings.mail_dir();
-    let metrics = metrics.clone();
     tokio::spawn(async move {
         loop {
             let mut ok = true;
@@ -192,7 +202,6 @@ pub fn spawn(
             tokio::time::sleep(SESSION_SWEEP_INTERVAL).await;
         }
     });
-    Ok(())
 }
 
 /// Emails saved searches their new matches, every [`ALERT_INTERVAL`]. Safe on several

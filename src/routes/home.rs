@@ -49,16 +49,19 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 }
 
 /// `GET /ready`: 200 when this instance can serve people: the database answers and the
-/// search index is whole and caught up with the change table; 503 saying which is not.
+/// file store answers, and the search index is whole and caught up with the change table;
+/// 503 saying which is not.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     use crate::indexer::Readiness;
-    let db_ok = db::answers(&state.read).await;
+    let (db_ok, files_ok) = futures_util::join!(db::answers(&state.read), state.files.answers());
     let search = Readiness::of(&state.search)
         .ready_after(&state.read, &state.search)
         .await;
+    let ready = db_ok && files_ok && search == Readiness::Ready;
     let mut body = json!({
-        "status": if db_ok && search == Readiness::Ready { "ready" } else { "not ready" },
+        "status": if ready { "ready" } else { "not ready" },
         "database": if db_ok { "ok" } else { "unreachable" },
+        "files": if files_ok { "ok" } else { "unreachable" },
         "search": match search {
             Readiness::Ready => "ok",
             Readiness::Building(_) => "being rebuilt",
@@ -69,7 +72,7 @@ pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
     if let Readiness::Building(Some(under)) = &search {
         body["rebuild"] = json!({ "done": under.done, "total": under.total });
     }
-    let mut res = if db_ok && search == Readiness::Ready {
+    let mut res = if ready {
         HttpResponse::Ok()
     } else {
         HttpResponse::ServiceUnavailable()

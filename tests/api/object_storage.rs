@@ -202,3 +202,26 @@ async fn files_migrate_copies_the_data_directory_into_the_bucket() {
     server.wait().unwrap();
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn an_instance_whose_bucket_refuses_it_is_not_ready() {
+    let Some(mut s3) = s3() else { return };
+    let app = spawn_app_with(|s| apply(s, &s3)).await;
+    let (status, said) = app.browser().get_text("/ready").await;
+    assert_eq!(status, StatusCode::OK, "{said}");
+    assert!(said.contains(r#""files":"ok""#), "{said}");
+
+    // A wrong secret (a mistyped setting, a rotated key): the proxy must not send people
+    // here to upload photos that cannot be kept.
+    s3[5].1 = "not-the-secret".to_owned();
+    let env: Vec<(String, String)> = s3
+        .iter()
+        .map(|(k, v)| (format!("KITH_{k}"), v.clone()))
+        .collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let instance = Instance::new().await;
+    let (_server, wrong) = instance.start(&env).await;
+    let (status, said) = wrong.get_text("/ready").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{said}");
+    assert!(said.contains(r#""files":"unreachable""#), "{said}");
+}

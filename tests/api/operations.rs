@@ -582,3 +582,68 @@ async fn wrong_passwords_count_on_every_instance_of_a_shared_database() {
         .await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn instances_starting_together_on_a_new_database_all_bring_it_up_to_date() {
+    // A council's instances (or `compose up`) start at the same moment on an empty database;
+    // each migrates it on the way up, and none may fail because another got there first.
+    let instance = Instance::new().await;
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            instance
+                .kith()
+                .arg("migrate")
+                .env("RUST_LOG", "warn")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "a migration failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let db = instance.db().await;
+    let applied = count(&db, "SELECT COUNT(*) AS n FROM seaql_migrations").await;
+    use migration::MigratorTrait;
+    assert_eq!(applied as usize, migration::Migrator::migrations().len());
+}
+
+#[tokio::test]
+async fn the_probe_says_whether_the_server_on_this_machine_is_ready() {
+    // A container's health check runs `kith probe`: the image has no curl.
+    let instance = Instance::new().await;
+    let probe = |bind: &str| {
+        instance
+            .kith()
+            .args(["probe"])
+            .env("KITH_BIND", bind)
+            .output()
+            .unwrap()
+    };
+    let (mut server, browser) = instance.start(&[]).await;
+    wait_until_ready(&browser.address).await;
+    let bind = browser.address.trim_start_matches("http://").to_owned();
+    let port = bind.rsplit_once(':').unwrap().1.to_owned();
+
+    // Listening on every address, as in a container, it asks on loopback.
+    let out = probe(&format!("0.0.0.0:{port}"));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.starts_with("200 ") && said.contains("\"ready\""),
+        "{said}"
+    );
+
+    terminate(&server);
+    exited(&mut server, Duration::from_secs(30)).await.unwrap();
+    let out = probe(&bind);
+    assert!(!out.status.success(), "a stopped server is not ready");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(&bind), "it says where it asked: {said}");
+}
