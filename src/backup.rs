@@ -52,6 +52,41 @@ pub struct Written {
 }
 
 /// Writes a backup of this installation to `out`, which must not exist yet.
+/// How scratch directories beside a backup begin (then the process id and a random part).
+const SCRATCH: &str = ".kith-backup-";
+
+/// Removes scratch directories left beside backups by backups that were killed (their
+/// process is gone): each holds a copy of the database, personal data and all.
+fn remove_abandoned_scratch(parent: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SCRATCH))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid.to_string()).exists() {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => {
+                    tracing::info!(dir = %entry.path().display(), "removed a killed backup's scratch copy")
+                }
+                Err(err) => {
+                    tracing::warn!(%err, dir = %entry.path().display(), "could not remove a killed backup's scratch copy")
+                }
+            }
+        }
+    }
+}
+
 pub async fn backup(
     settings: &Settings,
     db: &DatabaseConnection,
@@ -64,9 +99,11 @@ pub async fn backup(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    // The snapshot is made beside the backup, so it needs no room anywhere else.
+    // The snapshot is made beside the backup, so it needs no room anywhere else. It is
+    // named for this process, so that a later backup can remove it if this one is killed.
+    remove_abandoned_scratch(&parent);
     let scratch = tempfile::Builder::new()
-        .prefix(".kith-backup-")
+        .prefix(&format!("{SCRATCH}{}-", std::process::id()))
         .tempdir_in(&parent)?;
     let embedded = crate::db::is_sqlite(db);
     let snapshot = scratch.path().join(DATABASE);

@@ -136,6 +136,16 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
     // Frozen (perhaps inside a write transaction) while the backup runs, so the backup is
     // certain to land mid-import.
     signal(&import, "STOP");
+    // A backup killed earlier left its scratch copy of the database beside the backups;
+    // one still running (this test's process stands in for it) must keep its own.
+    let abandoned = instance.path().join(".kith-backup-4194305-x7Qa");
+    let running = instance
+        .path()
+        .join(format!(".kith-backup-{}-k2Lm", std::process::id()));
+    for dir in [&abandoned, &running] {
+        std::fs::create_dir(dir).unwrap();
+        std::fs::write(dir.join("kith.db"), b"a copy of personal data").unwrap();
+    }
     let archive = instance.path().join("nightly.zip");
     let out = instance
         .kith()
@@ -154,6 +164,14 @@ async fn a_backup_taken_while_serving_and_importing_restores_to_a_server_with_th
         std::io::Read::read_to_string(import.stderr.as_mut().unwrap(), &mut err).unwrap();
         panic!("the import ended before the backup did ({status}): {err}");
     }
+    assert!(
+        !abandoned.exists(),
+        "a killed backup's scratch copy is removed"
+    );
+    assert!(
+        running.exists(),
+        "a running backup's scratch copy is left alone"
+    );
     signal(&import, "CONT");
     assert!(import.wait().unwrap().success());
     assert_eq!(count(&db, listings).await, LISTINGS as i64);

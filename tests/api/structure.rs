@@ -196,6 +196,8 @@ fn hand_written_urls(source: &str) -> Vec<(usize, String)> {
             !line.starts_with("path = \"")
                 && !line.contains("CARGO_MANIFEST_DIR")
                 && !line.contains("starts_with(\"/")
+                // A file on this machine, not a URL.
+                && !line.contains("Path::new(\"/")
         })
         .filter(|(_, line)| {
             line.match_indices('"').any(|(at, _)| {
