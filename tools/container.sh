@@ -37,5 +37,12 @@ sed -e "s/^KITH_SESSION_KEY=.*/KITH_SESSION_KEY=$(openssl rand -hex 64)/" \
   -e "s/^S3_SECRET_KEY=.*/S3_SECRET_KEY=$(openssl rand -hex 16)/" \
   deploy/compose.env.example >"$env_file"
 "$compose" --env-file "$env_file" config --quiet
+# compose.yaml points nginx at its instances by rewriting these two upstream lines.
+for upstream in 127.0.0.1:8081 127.0.0.1:8082; do
+  if ! grep -q "server $upstream " deploy/nginx.conf || ! grep -q "$upstream/" compose.yaml; then
+    echo "deploy/nginx.conf and compose.yaml disagree about the upstream $upstream" >&2
+    exit 1
+  fi
+done
 
 python3 tools/container_check.py "$bin" --cache "$tools"
