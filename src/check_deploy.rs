@@ -14,14 +14,14 @@ pub struct Finding {
     /// A short name tests and scripts can match on, e.g. `demo-accounts`.
     pub code: &'static str,
     pub problem: String,
-    pub fix: &'static str,
+    pub fix: String,
 }
 
-fn finding(code: &'static str, problem: impl Into<String>, fix: &'static str) -> Finding {
+fn finding(code: &'static str, problem: impl Into<String>, fix: impl Into<String>) -> Finding {
     Finding {
         code,
         problem: problem.into(),
-        fix,
+        fix: fix.into(),
     }
 }
 
@@ -49,8 +49,33 @@ pub async fn findings(
             ),
         );
     }
+    found.extend(council_findings(db).await?);
     found.extend(file_findings(settings));
     Ok(found)
+}
+
+/// Councils that would publish grants under the example funder's names.
+async fn council_findings(db: &DatabaseConnection) -> anyhow::Result<Vec<Finding>> {
+    let example = Settings::default().funder();
+    Ok(crate::domain::councils::all(db)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.funder.identifier == example.identifier
+                || c.funder.prefix == example.prefix
+                || c.funder.name == example.name
+        })
+        .map(|c| {
+            finding(
+                "default-funder",
+                format!("{}'s published grants data would name the example council", c.name),
+                format!(
+                    "set the council's own with `kith council set {} --funder-identifier … --funder-name … --grant-prefix …`",
+                    c.slug.as_str()
+                ),
+            )
+        })
+        .collect())
 }
 
 /// What the settings alone show.
@@ -82,17 +107,6 @@ pub fn settings_findings(settings: &Settings) -> Vec<Finding> {
                 settings.base_url
             ),
             "set base_url to the https:// address people use, behind a TLS proxy",
-        ));
-    }
-    let defaults = Settings::default();
-    if settings.funder_identifier == defaults.funder_identifier
-        || settings.grant_prefix == defaults.grant_prefix
-        || settings.funder_name == defaults.funder_name
-    {
-        found.push(finding(
-            "default-funder",
-            "published grants data would name the example council",
-            "set funder_identifier, funder_name and grant_prefix to the council's own",
         ));
     }
     if settings.smtp_host.is_empty() {

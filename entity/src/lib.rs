@@ -103,6 +103,7 @@ pub mod broker_clients;
 pub mod categories;
 pub mod checker_assignments;
 pub mod checker_profiles;
+pub mod councils;
 pub mod cqc_changes;
 pub mod cqc_imports;
 pub mod cqc_locations;

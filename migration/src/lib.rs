@@ -35,6 +35,7 @@ mod m20261128_000030_daily_use;
 mod m20261128_000031_cqc_register;
 mod m20261128_000032_care_places;
 mod m20261207_000033_rate_limit_attempts;
+mod m20261207_000034_councils;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000031_cqc_register::Migration),
             Box::new(m20261128_000032_care_places::Migration),
             Box::new(m20261207_000033_rate_limit_attempts::Migration),
+            Box::new(m20261207_000034_councils::Migration),
         ]
     }
 }

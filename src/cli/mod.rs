@@ -3,6 +3,7 @@
 //! `kith bench`.
 
 mod bench;
+mod council;
 mod probe;
 mod transfer;
 
@@ -43,6 +44,11 @@ enum Command {
     Serve,
     /// Create or update the database schema, then exit.
     Migrate,
+    /// The councils this deployment serves: list them, or change one's record.
+    Council {
+        #[command(subcommand)]
+        command: council::CouncilCommand,
+    },
     /// Manage administrator accounts.
     Admin {
         #[command(subcommand)]
@@ -273,6 +279,7 @@ pub fn main() -> ExitCode {
             Command::Admin {
                 command: AdminCommand::Create { email, name },
             } => create_admin(settings, &email, &name).await,
+            Command::Council { command } => council::run(settings, command).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
             Command::CheckDeploy => {

@@ -120,14 +120,13 @@ pub async fn import_cqc(settings: Settings, path: &Path, by: Option<&str>) -> an
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let report = cqc::import::run(
-        &db,
-        &actor,
-        register,
-        &name,
-        &settings.council_local_authority,
-    )
-    .await?;
+    // The register is read for the first council's area.
+    let council = kith::domain::councils::all(&db)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("there is no council"))?;
+    let report = cqc::import::run(&db, &actor, register, &name, &council.local_authority).await?;
     for problem in &report.problems {
         println!("skipped {problem}");
     }
@@ -146,7 +145,7 @@ pub async fn import_cqc(settings: Settings, path: &Path, by: Option<&str>) -> an
     if report.listings_matched == 0 && report.unlisted_in_area > 0 {
         println!(
             "No Kith listing is at a location in this file. {} registered locations in {} can be added as draft listings from the admin's CQC page.",
-            report.unlisted_in_area, settings.council_local_authority
+            report.unlisted_in_area, council.local_authority
         );
     }
     Ok(())

@@ -29,7 +29,8 @@ use crate::domain::listings::content::{
 use crate::domain::listings::reach::{Phone, Reach};
 
 /// The postcode districts of the demo area (Trafford).
-const DEMO_DISTRICTS: [&str; 8] = ["M16", "M17", "M31", "M32", "M33", "M41", "WA14", "WA15"];
+pub(super) const DEMO_DISTRICTS: [&str; 8] =
+    ["M16", "M17", "M31", "M32", "M33", "M41", "WA14", "WA15"];
 
 const FIRST_NAMES: &[&str] = &[
     "Alison", "Bilal", "Chloe", "Dev", "Eileen", "Femi", "Hannah", "Joe", "Leila", "Niall", "Rosa",

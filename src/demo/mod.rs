@@ -263,6 +263,27 @@ pub async fn is_seeded(db: &DatabaseConnection) -> anyhow::Result<bool> {
 }
 
 /// Loads the demo data; `base_url` is used in the links of the demo emails it queues.
+/// The demo's council: Trafford, its districts and a contact line (its funder names stay the
+/// example ones, which `kith check-deploy` refuses).
+async fn name_the_council(db: &DatabaseConnection, actor: &Actor) -> anyhow::Result<()> {
+    let Some(first) = crate::domain::councils::all(db).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let details = crate::domain::councils::CouncilDetails {
+        name: "Trafford Council".to_owned(),
+        host: first.host.clone(),
+        districts: marketplace::DEMO_DISTRICTS
+            .iter()
+            .map(|d| (*d).to_owned())
+            .collect(),
+        contact: "Adult social care (demo number): 0161 496 0000".to_owned(),
+        funder: first.funder.clone(),
+        local_authority: first.local_authority.clone(),
+    };
+    crate::domain::councils::update(db, actor, first.slug.as_str(), &details).await?;
+    Ok(())
+}
+
 pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()> {
     let hash = crate::domain::accounts::passwords::hash_password(DEMO_PASSWORD.to_owned()).await?;
     let actor = Actor {
@@ -336,6 +357,7 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         conversations::seed(db, base_url).await?;
         funding::seed(db, base_url).await?;
         demand::seed(db).await?;
+        name_the_council(db, &actor).await?;
     }
     Ok(())
 }

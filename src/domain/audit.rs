@@ -70,6 +70,9 @@ actions! {
     ClientDataExported = "client.data_exported",
     ClientErased = "client.erased",
 
+    CouncilChanged = "council.changed",
+    CouncilCreated = "council.created",
+
     CqcChangeResolved = "cqc.change_resolved",
     CqcImported = "cqc.imported",
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod categories;
 pub mod checking;
+pub mod councils;
 pub mod cqc;
 pub mod dashboard;
 pub mod dates;

@@ -11,7 +11,7 @@ use crate::domain::fund::awards::AwardView;
 use crate::domain::plans::export::{pounds, spreadsheet_safe};
 
 /// Who publishes: the council's organisation identifier and name, and its 360Giving prefix.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Funder {
     pub identifier: String,
     pub name: String,

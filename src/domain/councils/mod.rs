@@ -1,0 +1,297 @@
+//! The councils a deployment serves: each one's name, where its pages are reached (its own
+//! host name, or `/c/{slug}/` on a shared one), the postcode districts it covers, the line
+//! its pages end with, and what it publishes under (360Giving funder, CQC local authority).
+//! An installation starts with one council, made from its settings; with one council no
+//! address names it, as before councils were records.
+
+pub mod directory;
+pub mod slug;
+
+use chrono::Utc;
+use entity::councils::{self, CouncilId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryOrder,
+};
+
+use crate::config::Settings;
+use crate::db::BeginWrite;
+use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::fund::export::Funder;
+use crate::domain::postcode;
+pub use directory::{Directory, Resolved};
+pub use slug::CouncilSlug;
+
+/// A council, as pages, exports and imports use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Council {
+    pub id: CouncilId,
+    pub slug: CouncilSlug,
+    pub name: String,
+    /// Its own host name (lower case, no port), if it has one.
+    pub host: Option<String>,
+    /// The postcode districts it covers (`M33`), upper case.
+    pub districts: Vec<String>,
+    /// How to reach its adult social care team, shown at the foot of its pages.
+    pub contact: String,
+    /// Who its grants are published as (360Giving).
+    pub funder: Funder,
+    /// Its name in CQC's register of care locations.
+    pub local_authority: String,
+}
+
+impl Council {
+    fn of(row: councils::Model) -> Self {
+        let districts = serde_json::from_value(row.districts).unwrap_or_default();
+        Self {
+            id: row.id,
+            // Stored slugs were parsed on the way in; an unreadable one still names it.
+            slug: CouncilSlug::parse(&row.slug).unwrap_or_else(|_| CouncilSlug::stored(row.slug)),
+            name: row.name,
+            host: row.host,
+            districts,
+            contact: row.contact,
+            funder: Funder {
+                identifier: row.funder_identifier,
+                name: row.funder_name,
+                prefix: row.grant_prefix,
+            },
+            local_authority: row.local_authority,
+        }
+    }
+}
+
+/// Every council, the first made first.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Council>, DbErr> {
+    Ok(councils::Entity::find()
+        .order_by_asc(councils::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Council::of)
+        .collect())
+}
+
+/// What a council's record says, as entered (the command line, the demo).
+#[derive(Clone, Debug, Default)]
+pub struct CouncilDetails {
+    pub name: String,
+    pub host: Option<String>,
+    pub districts: Vec<String>,
+    pub contact: String,
+    pub funder: Funder,
+    pub local_authority: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CouncilError {
+    #[error("there is no council called {0:?}")]
+    NotFound(String),
+    #[error("give the council a name")]
+    NoName,
+    #[error("{0}")]
+    Slug(#[from] slug::SlugError),
+    #[error(
+        "{0:?} is not a host name (letters, digits, dots and hyphens, such as trafford.kith.example)"
+    )]
+    Host(String),
+    #[error("{0:?}: {1}")]
+    District(String, postcode::PostcodeError),
+    #[error("the {0} is longer than {1} characters")]
+    TooLong(&'static str, usize),
+    #[error("another council already has that short name or host name")]
+    Taken,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+impl CouncilDetails {
+    /// Refuses what the record cannot hold: no name, or a field past its column's length.
+    fn check(&self) -> Result<(), CouncilError> {
+        if self.name.trim().is_empty() {
+            return Err(CouncilError::NoName);
+        }
+        for (field, text, max) in [
+            ("name", &self.name, 120),
+            ("contact line", &self.contact, 300),
+            ("funder identifier", &self.funder.identifier, 80),
+            ("funder name", &self.funder.name, 120),
+            ("grant prefix", &self.funder.prefix, 80),
+            ("CQC area", &self.local_authority, 120),
+        ] {
+            if text.trim().chars().count() > max {
+                return Err(CouncilError::TooLong(field, max));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A host name as people type it in an address: lower case, without a port.
+pub fn parse_host(raw: &str) -> Result<Option<String>, CouncilError> {
+    let host = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    if host.is_empty() {
+        return Ok(None);
+    }
+    let fits = host.len() <= 253
+        && host.split('.').count() >= 2
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    if fits {
+        Ok(Some(host))
+    } else {
+        Err(CouncilError::Host(raw.trim().to_owned()))
+    }
+}
+
+/// Postcode districts as typed ("m33, WA14"): each must be a real one.
+pub fn parse_districts(raw: &str) -> Result<Vec<String>, CouncilError> {
+    postcode::parse_districts(raw).map_err(|err| CouncilError::District(raw.trim().to_owned(), err))
+}
+
+/// Makes the first council from the settings when there is none (a new installation, or
+/// one from before councils were records), so that everything it published before it
+/// goes on publishing under the same names.
+pub async fn ensure_first(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> Result<(), CouncilError> {
+    let txn = db.begin_write().await?;
+    if councils::Entity::find().one(&txn).await?.is_none() {
+        let slug = CouncilSlug::from_name(&settings.council_local_authority);
+        let details = CouncilDetails {
+            name: settings.funder_name.clone(),
+            host: None,
+            districts: Vec::new(),
+            contact: String::new(),
+            funder: settings.funder(),
+            local_authority: settings.council_local_authority.clone(),
+        };
+        match insert(&txn, &Actor::system(), &slug, &details).await {
+            // Another instance starting at the same moment made it.
+            Err(CouncilError::Taken) => return Ok(()),
+            made => made?,
+        };
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Adds a council; audited.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    slug: &CouncilSlug,
+    details: &CouncilDetails,
+) -> Result<CouncilId, CouncilError> {
+    let txn = db.begin_write().await?;
+    let id = insert(&txn, actor, slug, details).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+async fn insert(
+    conn: &impl ConnectionTrait,
+    actor: &Actor,
+    slug: &CouncilSlug,
+    details: &CouncilDetails,
+) -> Result<CouncilId, CouncilError> {
+    details.check()?;
+    let now = Utc::now();
+    let row = councils::ActiveModel {
+        slug: Set(slug.as_str().to_owned()),
+        name: Set(details.name.trim().to_owned()),
+        host: Set(details.host.clone()),
+        districts: Set(serde_json::json!(details.districts)),
+        contact: Set(details.contact.trim().to_owned()),
+        funder_identifier: Set(details.funder.identifier.clone()),
+        funder_name: Set(details.funder.name.clone()),
+        grant_prefix: Set(details.funder.prefix.clone()),
+        local_authority: Set(details.local_authority.trim().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(taken)?;
+    audit::record(
+        conn,
+        actor,
+        Event::new(Action::CouncilCreated, "council", row.id).detail(slug.as_str()),
+    )
+    .await?;
+    Ok(row.id)
+}
+
+/// A unique key refused: the short name or host name is another council's.
+fn taken(err: DbErr) -> CouncilError {
+    let text = err.to_string().to_lowercase();
+    if text.contains("unique") || text.contains("duplicate") {
+        CouncilError::Taken
+    } else {
+        CouncilError::Db(err)
+    }
+}
+
+/// Changes a council's record; audited with the fields that changed.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    slug: &str,
+    details: &CouncilDetails,
+) -> Result<Council, CouncilError> {
+    details.check()?;
+    let txn = db.begin_write().await?;
+    let row = councils::Entity::find()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .find(|c| c.slug == slug)
+        .ok_or_else(|| CouncilError::NotFound(slug.to_owned()))?;
+    let before = Council::of(row.clone());
+    let mut active: councils::ActiveModel = row.into();
+    active.name = Set(details.name.trim().to_owned());
+    active.host = Set(details.host.clone());
+    active.districts = Set(serde_json::json!(details.districts));
+    active.contact = Set(details.contact.trim().to_owned());
+    active.funder_identifier = Set(details.funder.identifier.clone());
+    active.funder_name = Set(details.funder.name.clone());
+    active.grant_prefix = Set(details.funder.prefix.clone());
+    active.local_authority = Set(details.local_authority.trim().to_owned());
+    active.updated_at = Set(Utc::now());
+    let after = Council::of(active.update(&txn).await.map_err(taken)?);
+    let changed = changed_fields(&before, &after);
+    if !changed.is_empty() {
+        audit::record(
+            &txn,
+            actor,
+            Event::new(Action::CouncilChanged, "council", after.id).detail(changed.join(", ")),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(after)
+}
+
+fn changed_fields(before: &Council, after: &Council) -> Vec<&'static str> {
+    [
+        ("name", before.name != after.name),
+        ("host", before.host != after.host),
+        ("districts", before.districts != after.districts),
+        ("contact", before.contact != after.contact),
+        ("funder", before.funder != after.funder),
+        (
+            "local authority",
+            before.local_authority != after.local_authority,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, differs)| differs.then_some(field))
+    .collect()
+}
