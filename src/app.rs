@@ -56,6 +56,8 @@ pub struct Application {
     pub search: Arc<search_index::SearchIndex>,
     /// The demand log's queue (tests wait for it to be written).
     pub search_log: crate::domain::search::log_writer::SearchLogger,
+    /// The councils as this process matches requests to them (tests reread them at once).
+    pub councils: Arc<crate::council_scope::Councils>,
     server: Server,
     shutdown: Shutdown,
 }
@@ -87,6 +89,7 @@ pub async fn prepare_database(
     crate::config::create_private_dir(&settings.data_dir)?;
     let db = db::connect(&settings.effective_database_url(), pg_schema).await?;
     db::migrate(&db).await?;
+    crate::domain::councils::ensure_first(&db, settings).await?;
     Ok(db)
 }
 
@@ -152,6 +155,9 @@ pub async fn build(
         db.clone(),
         settings.search_log_queue,
     );
+    crate::domain::councils::ensure_first(&db, &settings).await?;
+    let councils = Arc::new(crate::council_scope::Councils::load(&db).await?);
+    councils.clone().follow(db.clone());
     let state = web::Data::new(AppState {
         db: db.clone(),
         read: read.clone(),
@@ -174,6 +180,7 @@ pub async fn build(
         clock,
         metrics,
         files,
+        councils: councils.clone(),
     });
 
     let (store_db, store_read) = (db.clone(), read);
@@ -218,6 +225,7 @@ pub async fn build(
             .wrap(Compress::default())
             .wrap(TracingLogger::default())
             .wrap(from_fn(crate::metrics::record))
+            .wrap(from_fn(crate::council_scope::resolve))
             .app_data(state.clone())
             .app_data(routes::errors::form_config())
             .app_data(routes::errors::query_config())
@@ -237,6 +245,7 @@ pub async fn build(
         db,
         search,
         search_log,
+        councils,
         server,
         shutdown,
     })

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod check_deploy;
 pub mod clock;
 pub mod config;
+pub mod council_scope;
 pub mod db;
 pub mod demo;
 pub mod documents;

@@ -37,6 +37,8 @@ pub struct AppState {
     pub files: crate::file_store::Files,
     /// What `GET /metrics` reports.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The councils this deployment serves, as requests are matched to them.
+    pub councils: Arc<crate::council_scope::Councils>,
 }
 
 impl AppState {

@@ -173,11 +173,9 @@ pub async fn authorize<B: MessageBody + 'static>(
     }
     let res = match user {
         None if !wants_json(req.request()) => {
-            let target = req
-                .uri()
-                .path_and_query()
-                .map_or("/", |pq| pq.as_str())
-                .to_owned();
+            // Back to the same council's page (its `/c/{slug}`, if the address named it).
+            let target = crate::council_scope::link_prefix()
+                + req.uri().path_and_query().map_or("/", |pq| pq.as_str());
             let location = format!("{}?next={}", crate::paths::sign_in(), url_encode(&target));
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, location))

@@ -49,7 +49,7 @@ async fn cqc_page(
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
     let imports = import::recent(&state.db, IMPORTS_SHOWN).await?;
-    let local_authority = &state.settings.council_local_authority;
+    let local_authority = &page.council.local_authority;
     let unlisted = drafts::unlisted_in_area(&state.db, local_authority)
         .await?
         .len();
@@ -143,7 +143,7 @@ pub async fn upload(
         &actor,
         register,
         &name,
-        &state.settings.council_local_authority,
+        &page.council.local_authority,
     )
     .await?;
     state.wake_indexer();
@@ -157,8 +157,7 @@ pub async fn add_drafts(
     state: web::Data<AppState>,
     RequestActor(actor): RequestActor,
 ) -> AppResult<HttpResponse> {
-    let locations =
-        drafts::unlisted_in_area(&state.db, &state.settings.council_local_authority).await?;
+    let locations = drafts::unlisted_in_area(&state.db, &page.council.local_authority).await?;
     let vocabulary = Vocabulary::new(&categories::tree(&state.db, false).await?);
     let read = drafts::rows_for(&locations, &vocabulary);
     let options = Options {

@@ -117,10 +117,16 @@ macro_rules! route_table {
 
 /// Fills a route pattern's `{name}` (or `{name:regex}`) placeholders from `params`. Text is
 /// percent-encoded except for the characters a path may hold as they are; a `{path:.*}`
-/// tail keeps its slashes.
+/// tail keeps its slashes. While answering a request whose address named its council
+/// (`/c/{slug}/…`), the path starts with that too, but for static files and pictures, which
+/// are the same for every council.
 fn fill_path(pattern: &str, params: &[(&str, &dyn std::fmt::Display)]) -> String {
     use std::fmt::Write;
-    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut out = if pattern.starts_with("/static/") || pattern.starts_with("/media/") {
+        String::with_capacity(pattern.len() + 16)
+    } else {
+        crate::council_scope::link_prefix()
+    };
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);

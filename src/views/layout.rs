@@ -268,7 +268,15 @@ fn footer() -> Markup {
                         }
                     }
                     div class="govuk-footer__meta-item" {
-                        p class="govuk-body-s" { "Kith is run by the council's adult social care team." }
+                        @match crate::council_scope::current() {
+                            Some(council) => {
+                                p class="govuk-body-s" { "Kith is run by " (council.name) "’s adult social care team." }
+                                @if !council.contact.is_empty() {
+                                    p class="govuk-body-s" { (council.contact) }
+                                }
+                            }
+                            None => p class="govuk-body-s" { "Kith is run by the council’s adult social care team." },
+                        }
                     }
                 }
             }

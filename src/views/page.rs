@@ -2,6 +2,7 @@
 //! CSRF token for forms, a one-off success message, and the current path.
 
 use actix_session::{Session, SessionExt};
+use actix_web::HttpMessage;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
@@ -21,6 +22,8 @@ pub struct Page {
     pub acting_for: Option<ActingFor>,
     /// The counts beside menu items (zero when signed out).
     pub menu: crate::domain::dashboard::MenuCounts,
+    /// The council whose pages these are.
+    pub council: std::sync::Arc<crate::domain::councils::Council>,
     session: Session,
 }
 
@@ -61,6 +64,11 @@ impl FromRequest for Page {
         let req = req.clone();
         Box::pin(async move {
             let user = load_user(&req).await?;
+            let council = req
+                .extensions()
+                .get::<crate::council_scope::ThisCouncil>()
+                .map(|this| this.council.clone())
+                .ok_or_else(|| anyhow::anyhow!("no council for the request"))?;
             let session = req.get_session();
             let flash = session.remove_as::<String>(FLASH_KEY).and_then(Result::ok);
             let state = req
@@ -94,10 +102,13 @@ impl FromRequest for Page {
             };
             Ok(Page {
                 user,
-                path: req.path().to_owned(),
+                // As the address bar shows it, to compare with links (which carry the
+                // council's `/c/{slug}` when the address named it).
+                path: crate::council_scope::link_prefix() + req.path(),
                 flash,
                 acting_for,
                 menu,
+                council,
                 session,
             })
         })

@@ -11,6 +11,7 @@ mod authorization;
 mod categories;
 mod checking;
 mod clients;
+mod councils;
 mod cqc;
 mod crash;
 mod dashboards;

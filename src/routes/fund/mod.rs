@@ -11,6 +11,7 @@ use actix_web::{HttpResponse, web};
 use crate::auth::CurrentUser;
 use crate::auth::VerifiedUser;
 use crate::auth::roles::Role;
+use crate::council_scope::ThisCouncil;
 use crate::domain::fund::applications::{self, ApplicationView};
 use crate::domain::fund::rounds::{self, FundError, RoundView, phase};
 use crate::domain::validation::{FieldErrors, FormFields};
@@ -287,18 +288,18 @@ pub async fn withdraw(
 }
 
 /// Every awarded grant in the 360Giving JSON format.
-pub async fn grants_json(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn grants_json(state: web::Data<AppState>, this: ThisCouncil) -> AppResult<HttpResponse> {
     let awards = fund_awards::all(&state.db).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
-        .json(fund_export::to_json(&state.settings.funder(), &awards)))
+        .json(fund_export::to_json(&this.council.funder, &awards)))
 }
 
 /// Every awarded grant as a 360Giving CSV.
-pub async fn grants_csv(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+pub async fn grants_csv(state: web::Data<AppState>, this: ThisCouncil) -> AppResult<HttpResponse> {
     let awards = fund_awards::all(&state.db).await?;
     crate::routes::csv_download(
         "grants-360giving.csv",
-        fund_export::to_csv(&state.settings.funder(), &awards),
+        fund_export::to_csv(&this.council.funder, &awards),
     )
 }

@@ -5,6 +5,7 @@ use actix_session::Session;
 use actix_web::{HttpResponse, web};
 
 use crate::auth::CurrentUser;
+use crate::council_scope::ThisCouncil;
 use crate::domain::dates::required_date;
 use crate::domain::market::mps;
 use crate::domain::validation::{FieldErrors, FormFields, required_text};
@@ -159,7 +160,7 @@ pub async fn publish(
     // version whose PDF cannot be made is not published.
     let mut would_be = mps::find(&state.db, id).await?;
     would_be.published_at = Some(chrono::Utc::now());
-    let council = state.settings.funder_name.clone();
+    let council = page.council.name.clone();
     let made = crate::routes::blocking(move || {
         crate::domain::market::mps_pdf::render(&would_be, &council).map(|_| ())
     })
@@ -216,10 +217,14 @@ fn pdf_response(bytes: Vec<u8>, filename: &str) -> HttpResponse {
 }
 
 /// A draft as the PDF it would publish, marked as a draft, for the commissioner to check.
-pub async fn draft_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppResult<HttpResponse> {
+pub async fn draft_pdf(
+    state: web::Data<AppState>,
+    this: ThisCouncil,
+    PathId(id): PathId,
+) -> AppResult<HttpResponse> {
     let m = mps::find(&state.db, id).await?;
     let version = m.version;
-    let council = state.settings.funder_name.clone();
+    let council = this.council.name.clone();
     let bytes = crate::routes::blocking(move || {
         crate::domain::market::mps_pdf::render(&m, &council).map_err(|e| anyhow::anyhow!("{e}"))
     })
@@ -232,7 +237,11 @@ pub async fn draft_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppRes
 }
 
 /// A published statement as a PDF download.
-pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppResult<HttpResponse> {
+pub async fn public_pdf(
+    state: web::Data<AppState>,
+    this: ThisCouncil,
+    PathId(id): PathId,
+) -> AppResult<HttpResponse> {
     let m = mps::public(&state.db, id).await?;
     let version = m.version;
     // A published statement never changes, so its PDF is made once per version and kept:
@@ -244,7 +253,7 @@ pub async fn public_pdf(state: web::Data<AppState>, PathId(id): PathId) -> AppRe
         .data_dir
         .join("mps-pdf-tagged")
         .join(format!("{}-v{version}-{published}.pdf", m.id));
-    let council = state.settings.funder_name.clone();
+    let council = this.council.name.clone();
     let bytes = crate::routes::blocking(move || -> anyhow::Result<Vec<u8>> {
         if let Ok(bytes) = std::fs::read(&cached) {
             return Ok(bytes);

@@ -84,6 +84,8 @@ pub struct TestApp {
     pub mail: Arc<Mutex<Vec<CapturedMail>>>,
     /// The app's search index, for running its saved-search alerts as the job would.
     pub search: Arc<search_index::SearchIndex>,
+    /// The councils as the server matches requests to them.
+    pub councils: Arc<kith::council_scope::Councils>,
     search_log: kith::domain::search::log_writer::SearchLogger,
     /// Kept so the temporary directory lives as long as the app.
     _data_dir: tempfile::TempDir,
@@ -120,6 +122,15 @@ pub const METRICS_TOKEN: &str = "a-test-metrics-token-of-some-length";
 pub async fn test_database(
     data_dir: &std::path::Path,
 ) -> (DatabaseConnection, Settings, Option<String>) {
+    test_database_with(data_dir, |_| {}).await
+}
+
+/// A fresh database prepared with some settings changed first (the first council is made
+/// from them).
+async fn test_database_with(
+    data_dir: &std::path::Path,
+    change: impl FnOnce(&mut Settings),
+) -> (DatabaseConnection, Settings, Option<String>) {
     let mut settings = Settings {
         bind: "127.0.0.1:0".into(),
         data_dir: data_dir.to_path_buf(),
@@ -146,6 +157,7 @@ pub async fn test_database(
         }
         _ => None,
     };
+    change(&mut settings);
     let db = kith::app::prepare_database(&settings, pg_schema.as_deref())
         .await
         .expect("database");
@@ -159,8 +171,7 @@ pub async fn spawn_app() -> TestApp {
 /// Like `spawn_app`, with some settings changed first.
 pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (db, mut settings, pg_schema) = test_database(data_dir.path()).await;
-    change(&mut settings);
+    let (db, settings, pg_schema) = test_database_with(data_dir.path(), change).await;
     let mail = Arc::new(Mutex::new(Vec::new()));
     let app = kith::app::build(settings.clone(), db, MailTransport::Capture(mail.clone()))
         .await
@@ -168,6 +179,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let address = app.base_url.clone();
     let search = app.search.clone();
     let search_log = app.search_log.clone();
+    let councils = app.councils.clone();
     let db = app.spawn();
     let password_hash = kith::domain::accounts::password_hash::hash(PASSWORD).expect("hash");
     wait_until_ready(&address).await;
@@ -176,6 +188,7 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         mail,
         search,
+        councils,
         search_log,
         _data_dir: data_dir,
         password_hash,
