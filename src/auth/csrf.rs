@@ -112,7 +112,9 @@ pub async fn verify<B: MessageBody + 'static>(
     mut req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    if !needs_token(req.method(), req.path()) {
+    // The path as the router will match it (percent-escapes decoded), so `/sign-%69n`
+    // is the sign-in form here too.
+    if !needs_token(req.method(), req.match_info().as_str()) {
         return next
             .call(req)
             .await
@@ -162,8 +164,8 @@ async fn token_from_body(req: &mut ServiceRequest) -> Result<Option<String>, App
         .to_ascii_lowercase();
     let (limit, multipart) = if content_type.starts_with("application/x-www-form-urlencoded") {
         (MAX_FORM_BYTES, false)
-    } else if let Some((limit, role)) =
-        upload_limit(req.path()).filter(|_| content_type.starts_with("multipart/form-data"))
+    } else if let Some((limit, role)) = upload_limit(req.match_info().as_str())
+        .filter(|_| content_type.starts_with("multipart/form-data"))
     {
         // Only someone the route is for may make the server read an upload.
         match crate::auth::access::load_user(req.request()).await? {
