@@ -106,25 +106,29 @@ pub async fn resolve(
         .headers()
         .get(actix_web::http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .or_else(|| req.uri().host())
         .unwrap_or_default()
         .to_owned();
     let path = req.path().to_owned();
     let resolved = directory.resolve(&host, &path);
-    let scope = ThisCouncil {
+    let mut scope = ThisCouncil {
         council: resolved.council.clone(),
-        prefix: resolved.prefix.clone().unwrap_or_default(),
+        prefix: String::new(),
     };
-    if resolved.prefix.is_some() {
+    if let Some(prefix) = resolved.prefix {
         let rest = match req.uri().query() {
             Some(query) => format!("{}?{query}", resolved.path),
             None => resolved.path.to_owned(),
         };
         let mut parts = req.head().uri.clone().into_parts();
         parts.path_and_query = PathAndQuery::from_str(&rest).ok();
+        // The rest of a valid address is valid; were it not, the path is routed whole (and
+        // not found), with no prefix put on its links.
         if let Ok(uri) = Uri::from_parts(parts) {
+            // Nothing else holds this request yet, so it can be changed in place.
             req.match_info_mut().get_mut().update(&uri);
             req.head_mut().uri = uri;
+            scope.prefix = prefix;
         }
     }
     req.extensions_mut().insert(scope.clone());

@@ -90,16 +90,24 @@ impl BeginWrite for DatabaseConnection {
 /// transaction-level advisory lock (PostgreSQL); whoever waited then finds nothing to do.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     let txn = db.begin_write().await?;
-    if db.get_database_backend() == DbBackend::Postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-            .await?;
-    }
+    lock_for_setup(&txn).await?;
     Migrator::up(&txn, None).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// The advisory lock that migrations hold ("kith" in ASCII).
+/// Within a write transaction, waits for any other process setting the database up
+/// (migrating it, making its first council) to finish: on SQLite the transaction's write
+/// lock already does; on PostgreSQL a transaction-level advisory lock.
+pub async fn lock_for_setup(txn: &DatabaseTransaction) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The advisory lock that setting up holds ("kith" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6b69_7468;
 
 /// After personal data is erased on SQLite: copies the write-ahead log into the database and

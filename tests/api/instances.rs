@@ -174,6 +174,10 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
         ("KITH_FILE_STORE".into(), "s3".into()),
         ("KITH_S3_PREFIX".into(), prefix),
         ("KITH_MAIL_CLAIM_SECONDS".into(), "60".into()),
+        (
+            "KITH_METRICS_TOKEN".into(),
+            crate::helpers::METRICS_TOKEN.into(),
+        ),
     ];
     for (name, var) in [
         ("KITH_S3_ENDPOINT", "TEST_S3_ENDPOINT"),
@@ -194,6 +198,26 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
         .map(|address| address.rsplit(':').next().unwrap().parse().unwrap());
     let _nginx = nginx(proxy_dir.path(), port, ports).await;
     let proxy = Browser::at(&format!("http://127.0.0.1:{port}"));
+
+    // The metrics are scraped on each instance's own address, never through the proxy,
+    // whatever council's prefix is put in front.
+    let scrape = |address: &str, path: &str| {
+        proxy
+            .client
+            .get(format!("{address}{path}"))
+            .bearer_auth(crate::helpers::METRICS_TOKEN)
+            .send()
+    };
+    let res = scrape(&direct_a.address, "/metrics").await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "scraped on its own address");
+    for path in ["/metrics", "/c/trafford/metrics"] {
+        let res = scrape(&proxy.address, path).await.unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::NOT_FOUND,
+            "{path} through the proxy"
+        );
+    }
 
     // A session made through the proxy holds on both instances.
     proxy.sign_in(ADMIN, ADMIN_PASSWORD).await;

@@ -101,6 +101,10 @@ pub enum CouncilError {
     TooLong(&'static str, usize),
     #[error("another council already has that short name or host name")]
     Taken,
+    #[error(
+        "the first council could not be made from the settings funder_name, funder_identifier, grant_prefix and council_local_authority: {0}"
+    )]
+    FromSettings(String),
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -162,21 +166,27 @@ pub async fn ensure_first(
     settings: &Settings,
 ) -> Result<(), CouncilError> {
     let txn = db.begin_write().await?;
+    // Instances starting together wait for each other here (as for migrations), so one
+    // makes the council and the rest find it, whatever their settings say.
+    crate::db::lock_for_setup(&txn).await?;
     if councils::Entity::find().one(&txn).await?.is_none() {
         let slug = CouncilSlug::from_name(&settings.council_local_authority);
+        let funder = settings.funder();
         let details = CouncilDetails {
-            name: settings.funder_name.clone(),
+            name: settings.funder_name.trim().to_owned(),
             host: None,
             districts: Vec::new(),
             contact: String::new(),
-            funder: settings.funder(),
-            local_authority: settings.council_local_authority.clone(),
+            funder: Funder {
+                identifier: funder.identifier.trim().to_owned(),
+                name: funder.name.trim().to_owned(),
+                prefix: funder.prefix.trim().to_owned(),
+            },
+            local_authority: settings.council_local_authority.trim().to_owned(),
         };
-        match insert(&txn, &Actor::system(), &slug, &details).await {
-            // Another instance starting at the same moment made it.
-            Err(CouncilError::Taken) => return Ok(()),
-            made => made?,
-        };
+        insert(&txn, &Actor::system(), &slug, &details)
+            .await
+            .map_err(|err| CouncilError::FromSettings(err.to_string()))?;
     }
     txn.commit().await?;
     Ok(())

@@ -142,8 +142,11 @@ fn organisation_of(
 /// service has no website of its own), rather than the service's website.
 fn is_kith_page_of(service_id: &str, url: &str) -> bool {
     ids::parse(ids::Kind::Service, service_id).is_some_and(|(listing, _)| {
-        url.trim_end_matches('/')
-            .ends_with(&paths::listing(ListingId(listing)))
+        // Whichever council's address it was exported from (`/c/{slug}` or none).
+        let page = paths::listing(ListingId(listing));
+        let prefix = crate::council_scope::link_prefix();
+        let page = page.strip_prefix(prefix.as_str()).unwrap_or(&page);
+        url.trim_end_matches('/').ends_with(page)
     })
 }
 
