@@ -69,32 +69,33 @@ pub async fn run(settings: Settings, command: CouncilCommand) -> anyhow::Result<
 
 /// The council's record with what was given changed.
 fn changed(council: &Council, args: SetArgs) -> anyhow::Result<CouncilDetails> {
-    let mut funder = council.funder.clone();
+    let mut details = council.details.clone();
+    let trimmed = |text: String| text.trim().to_owned();
+    if let Some(name) = args.name {
+        details.name = trimmed(name);
+    }
+    if let Some(host) = args.host {
+        details.host = councils::parse_host(&host)?;
+    }
+    if let Some(raw) = args.districts {
+        details.districts = councils::parse_districts(&raw)?;
+    }
+    if let Some(contact) = args.contact {
+        details.contact = trimmed(contact);
+    }
     if let Some(identifier) = args.funder_identifier {
-        funder.identifier = identifier.trim().to_owned();
+        details.funder.identifier = trimmed(identifier);
     }
     if let Some(name) = args.funder_name {
-        funder.name = name.trim().to_owned();
+        details.funder.name = trimmed(name);
     }
     if let Some(prefix) = args.grant_prefix {
-        funder.prefix = prefix.trim().to_owned();
+        details.funder.prefix = trimmed(prefix);
     }
-    Ok(CouncilDetails {
-        name: args.name.unwrap_or_else(|| council.name.clone()),
-        host: match args.host {
-            Some(host) => councils::parse_host(&host)?,
-            None => council.host.clone(),
-        },
-        districts: match args.districts {
-            Some(raw) => councils::parse_districts(&raw)?,
-            None => council.districts.clone(),
-        },
-        contact: args.contact.unwrap_or_else(|| council.contact.clone()),
-        funder,
-        local_authority: args
-            .local_authority
-            .unwrap_or_else(|| council.local_authority.clone()),
-    })
+    if let Some(area) = args.local_authority {
+        details.local_authority = trimmed(area);
+    }
+    Ok(details)
 }
 
 fn print_council(c: &Council) {

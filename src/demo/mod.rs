@@ -271,14 +271,12 @@ async fn name_the_council(db: &DatabaseConnection, actor: &Actor) -> anyhow::Res
     };
     let details = crate::domain::councils::CouncilDetails {
         name: "Trafford Council".to_owned(),
-        host: first.host.clone(),
         districts: marketplace::DEMO_DISTRICTS
             .iter()
             .map(|d| (*d).to_owned())
             .collect(),
         contact: "Adult social care (demo number): 0161 496 0000".to_owned(),
-        funder: first.funder.clone(),
-        local_authority: first.local_authority.clone(),
+        ..first.details.clone()
     };
     crate::domain::councils::update(db, actor, first.slug.as_str(), &details).await?;
     Ok(())

@@ -86,19 +86,17 @@ fn host_name(host: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::councils::CouncilSlug;
-    use crate::domain::fund::export::Funder;
+    use crate::domain::councils::{CouncilDetails, CouncilSlug};
 
     fn council(id: i64, slug: &str, host: Option<&str>) -> Council {
         Council {
             id: id.into(),
             slug: CouncilSlug::parse(slug).unwrap(),
-            name: format!("{slug} Council"),
-            host: host.map(str::to_owned),
-            districts: Vec::new(),
-            contact: String::new(),
-            funder: Funder::default(),
-            local_authority: String::new(),
+            details: CouncilDetails {
+                name: format!("{slug} Council"),
+                host: host.map(str::to_owned),
+                ..CouncilDetails::default()
+            },
         }
     }
 

@@ -22,11 +22,26 @@ use crate::domain::postcode;
 pub use directory::{Directory, Resolved};
 pub use slug::CouncilSlug;
 
-/// A council, as pages, exports and imports use it.
+/// A council, as pages, exports and imports use it: its id and short name, and what its
+/// record says (`council.name`, `council.funder`… through `Deref`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Council {
     pub id: CouncilId,
     pub slug: CouncilSlug,
+    pub details: CouncilDetails,
+}
+
+impl std::ops::Deref for Council {
+    type Target = CouncilDetails;
+
+    fn deref(&self) -> &CouncilDetails {
+        &self.details
+    }
+}
+
+/// What a council's record says, as entered (the command line, the demo) and as read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CouncilDetails {
     pub name: String,
     /// Its own host name (lower case, no port), if it has one.
     pub host: Option<String>,
@@ -42,21 +57,22 @@ pub struct Council {
 
 impl Council {
     fn of(row: councils::Model) -> Self {
-        let districts = serde_json::from_value(row.districts).unwrap_or_default();
         Self {
             id: row.id,
             // Stored slugs were parsed on the way in; an unreadable one still names it.
             slug: CouncilSlug::parse(&row.slug).unwrap_or_else(|_| CouncilSlug::stored(row.slug)),
-            name: row.name,
-            host: row.host,
-            districts,
-            contact: row.contact,
-            funder: Funder {
-                identifier: row.funder_identifier,
-                name: row.funder_name,
-                prefix: row.grant_prefix,
+            details: CouncilDetails {
+                name: row.name,
+                host: row.host,
+                districts: serde_json::from_value(row.districts).unwrap_or_default(),
+                contact: row.contact,
+                funder: Funder {
+                    identifier: row.funder_identifier,
+                    name: row.funder_name,
+                    prefix: row.grant_prefix,
+                },
+                local_authority: row.local_authority,
             },
-            local_authority: row.local_authority,
         }
     }
 }
@@ -70,17 +86,6 @@ pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Council>, DbErr> {
         .into_iter()
         .map(Council::of)
         .collect())
-}
-
-/// What a council's record says, as entered (the command line, the demo).
-#[derive(Clone, Debug, Default)]
-pub struct CouncilDetails {
-    pub name: String,
-    pub host: Option<String>,
-    pub districts: Vec<String>,
-    pub contact: String,
-    pub funder: Funder,
-    pub local_authority: String,
 }
 
 #[derive(Debug, thiserror::Error)]
