@@ -155,7 +155,7 @@ pub async fn build(
         db.clone(),
         settings.search_log_queue,
     );
-    crate::domain::councils::ensure_first(&db, &settings).await?;
+    // `prepare_database` made the first council; a database it did not prepare is refused.
     let councils = Arc::new(crate::council_scope::Councils::load(&db).await?);
     councils.clone().follow(db.clone());
     let state = web::Data::new(AppState {
