@@ -88,8 +88,7 @@ pub async fn prepare_database(
 ) -> anyhow::Result<DatabaseConnection> {
     crate::config::create_private_dir(&settings.data_dir)?;
     let db = db::connect(&settings.effective_database_url(), pg_schema).await?;
-    db::migrate(&db).await?;
-    crate::domain::councils::ensure_first(&db, settings).await?;
+    db::migrate(&db, settings).await?;
     Ok(db)
 }
 

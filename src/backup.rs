@@ -266,7 +266,7 @@ pub async fn restore(settings: &Settings, from: &Path) -> anyhow::Result<Restore
         )
         .await?;
         if restored.database {
-            check_and_publish(&partial, &target).await?;
+            check_and_publish(&partial, &target, settings).await?;
         }
         Ok(restored)
     }
@@ -388,7 +388,11 @@ async fn unpack(
 /// Checks the unpacked database's integrity, brings its schema up to this version (a backup
 /// from an older one), and only then gives it the name the server opens, never replacing a
 /// database that appeared meanwhile.
-async fn check_and_publish(partial: &Path, target: &Path) -> anyhow::Result<()> {
+async fn check_and_publish(
+    partial: &Path,
+    target: &Path,
+    settings: &Settings,
+) -> anyhow::Result<()> {
     let url = format!("sqlite://{}?mode=rw", partial.display());
     let db = crate::db::connect(&url, None).await?;
     let row = db
@@ -402,7 +406,7 @@ async fn check_and_publish(partial: &Path, target: &Path) -> anyhow::Result<()> 
         db.close().await?;
         anyhow::bail!("the backup's database failed SQLite's integrity check: {verdict:?}");
     }
-    let migrated = crate::db::migrate(&db).await;
+    let migrated = crate::db::migrate(&db, settings).await;
     db.close().await?;
     migrated.map_err(|err| {
         anyhow::anyhow!("the backup's database could not be brought up to this version: {err}")

@@ -16,7 +16,7 @@ use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use sea_orm::DatabaseConnection;
 
-use crate::domain::councils::{self, Council, Directory};
+use crate::domain::councils::{self, Council, Directory, Site};
 use crate::state::AppState;
 
 /// How often each instance rereads the councils (changed with `kith council set`).
@@ -145,6 +145,26 @@ impl FromRequest for ThisCouncil {
                 .get::<ThisCouncil>()
                 .cloned()
                 .ok_or_else(|| actix_web::error::ErrorInternalServerError("no council")),
+        )
+    }
+}
+
+/// The request's council as what is done for it needs it: its id, and the address the
+/// emails it causes link back to.
+impl FromRequest for Site {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let site = req.extensions().get::<ThisCouncil>().and_then(|this| {
+            let state = req.app_data::<web::Data<AppState>>()?;
+            Some(Site {
+                council: this.council.id,
+                base_url: state.base_url.clone(),
+            })
+        });
+        std::future::ready(
+            site.ok_or_else(|| actix_web::error::ErrorInternalServerError("no council")),
         )
     }
 }

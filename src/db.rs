@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
+
+use crate::config::Settings;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
@@ -88,13 +90,23 @@ impl BeginWrite for DatabaseConnection {
 /// new database (or after an upgrade) would otherwise each try to create the same tables.
 /// The migrations run in one transaction that first takes the write lock (SQLite) or a
 /// transaction-level advisory lock (PostgreSQL); whoever waited then finds nothing to do.
-pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn migrate(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
     let txn = db.begin_write().await?;
     lock_for_setup(&txn).await?;
+    // Up to the councils table, then the first council (made from the settings when there
+    // is none), because later migrations give what came before councils to that council.
+    let pending = Migrator::get_pending_migrations(&txn).await?;
+    if let Some(at) = pending.iter().position(|m| m.name() == COUNCILS_MIGRATION) {
+        Migrator::up(&txn, Some(u32::try_from(at + 1)?)).await?;
+    }
+    crate::domain::councils::ensure_first(&txn, settings).await?;
     Migrator::up(&txn, None).await?;
     txn.commit().await?;
     Ok(())
 }
+
+/// The migration that makes the councils table.
+const COUNCILS_MIGRATION: &str = "m20261207_000034_councils";
 
 /// Within a write transaction, waits for any other process setting the database up
 /// (migrating it, making its first council) to finish: on SQLite the transaction's write

@@ -17,6 +17,9 @@ pub struct Model {
     pub to_state: Option<String>,
     pub detail: Option<String>,
     pub request_id: Option<String>,
+    /// The council whose pages the change came from; none for the deployment's own work
+    /// (the command line, background jobs) and for entries from before there were councils.
+    pub council_id: Option<crate::councils::CouncilId>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,8 @@ pub struct Model {
     pub id: i64,
     pub email: String,
     pub role: crate::user_roles::Role,
+    /// The council the role is to be held in.
+    pub council_id: crate::councils::CouncilId,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub invited_by: Option<crate::users::UserId>,

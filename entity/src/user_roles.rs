@@ -8,6 +8,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: crate::users::UserId,
+    /// The council the role is held in. A provider's role and a deployment administrator's
+    /// hold in every council (see [`Role::is_deployment_wide`]); this is where it was granted.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub council_id: crate::councils::CouncilId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub role: Role,
     pub granted_by: Option<crate::users::UserId>,
@@ -23,6 +27,7 @@ crate::text_enum! {
         QualityChecker = "quality_checker",
         Commissioner = "commissioner",
         Admin = "admin",
+        SuperAdmin = "super_admin",
     }
 }
 
@@ -36,6 +41,7 @@ impl Role {
             Role::QualityChecker => "Quality checker",
             Role::Commissioner => "Commissioner",
             Role::Admin => "Administrator",
+            Role::SuperAdmin => "Deployment administrator",
         }
     }
 
@@ -53,6 +59,9 @@ impl Role {
                 "Sees market data, runs the innovation fund and publishes the Market Position Statement"
             }
             Role::Admin => "Approves providers and listings and manages accounts and roles",
+            Role::SuperAdmin => {
+                "Adds councils, changes their details and names their first administrators"
+            }
         }
     }
 
@@ -61,8 +70,18 @@ impl Role {
         matches!(self, Role::BudgetHolder | Role::Provider)
     }
 
+    /// Roles that hold in every council of the deployment, whichever council granted them:
+    /// providers (one account and organisation serving any council) and the deployment's
+    /// own administrators. Every other role is held in one council.
+    pub fn is_deployment_wide(self) -> bool {
+        matches!(self, Role::Provider | Role::SuperAdmin)
+    }
+
+    /// Roles a council's administrator grants (and invites people to) in their council.
     pub fn staff_roles() -> impl Iterator<Item = Role> {
-        Role::ALL.into_iter().filter(|r| !r.is_self_service())
+        Role::ALL
+            .into_iter()
+            .filter(|r| !r.is_self_service() && *r != Role::SuperAdmin)
     }
 }
 

@@ -16,6 +16,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When the person's data was erased: the row stays (records point to it) as a tombstone.
     pub erased_at: Option<DateTimeUtc>,
+    /// The council the account belongs to: where the person registered, or was invited to
+    /// (a resident's council; a provider's account serves every council).
+    pub council_id: crate::councils::CouncilId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

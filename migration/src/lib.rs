@@ -2,6 +2,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod council_column;
 mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_provider_organisations;
 mod m20261122_000003_create_mail_outbox;
@@ -36,6 +37,7 @@ mod m20261128_000031_cqc_register;
 mod m20261128_000032_care_places;
 mod m20261207_000033_rate_limit_attempts;
 mod m20261207_000034_councils;
+mod m20261207_000035_roles_per_council;
 
 pub struct Migrator;
 
@@ -77,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000032_care_places::Migration),
             Box::new(m20261207_000033_rate_limit_attempts::Migration),
             Box::new(m20261207_000034_councils::Migration),
+            Box::new(m20261207_000035_roles_per_council::Migration),
         ]
     }
 }

@@ -81,12 +81,18 @@ pub async fn load_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppErro
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| anyhow::anyhow!("AppState missing"))?;
-            let user = accounts::find_active_user(&state.read, id).await?;
+            // Roles count in the council the request is for.
+            let council = req
+                .extensions()
+                .get::<crate::council_scope::ThisCouncil>()
+                .map(|this| this.council.id)
+                .ok_or_else(|| anyhow::anyhow!("the request's council was not resolved"))?;
+            let user = accounts::find_active_user(&state.read, id, council).await?;
             // Staff pages need a sign-in that gave the second factor: a session signed in
             // with a password alone (before a staff role was granted, or by an invitation)
             // counts as signed out.
             let user = user.filter(|u| {
-                !crate::domain::accounts::two_factor::required_for(&u.roles)
+                !crate::domain::accounts::two_factor::required_for(&u.roles_anywhere)
                     || super::second_factor::second_factor_given(&session)
             });
             if user.is_none() {

@@ -251,13 +251,21 @@ enum BenchCommand {
 
 #[derive(Subcommand)]
 enum AdminCommand {
-    /// Create an administrator, or give an existing account the administrator role. The
-    /// password is prompted for, or read from standard input when it is not a terminal.
+    /// Create an administrator, or give an existing account the administrator role: of one
+    /// council (the first unless --council names another), or with --deployment of the
+    /// deployment (adds councils and names their first administrators). The password is
+    /// prompted for, or read from standard input when it is not a terminal.
     Create {
         #[arg(long)]
         email: String,
         #[arg(long, default_value = "Administrator")]
         name: String,
+        /// The council's short name (`kith council list`).
+        #[arg(long, conflicts_with = "deployment")]
+        council: Option<String>,
+        /// A deployment administrator instead of a council's.
+        #[arg(long)]
+        deployment: bool,
     },
 }
 
@@ -277,8 +285,14 @@ pub fn main() -> ExitCode {
             Command::Serve => serve(settings).await,
             Command::Migrate => migrate(settings).await,
             Command::Admin {
-                command: AdminCommand::Create { email, name },
-            } => create_admin(settings, &email, &name).await,
+                command:
+                    AdminCommand::Create {
+                        email,
+                        name,
+                        council,
+                        deployment,
+                    },
+            } => create_admin(settings, &email, &name, council.as_deref(), deployment).await,
             Command::Council { command } => council::run(settings, command).await,
             Command::SeedDemo => seed_demo(settings).await,
             Command::Reindex => reindex(settings).await,
@@ -554,10 +568,22 @@ fn read_password() -> anyhow::Result<String> {
     }
 }
 
-async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Result<()> {
+async fn create_admin(
+    settings: Settings,
+    email: &str,
+    name: &str,
+    council: Option<&str>,
+    deployment: bool,
+) -> anyhow::Result<()> {
     let email = EmailAddress::parse(email)?;
     let name = DisplayName::parse(name)?;
     let db = app::prepare_database(&settings, None).await?;
+    let councils = kith::domain::councils::all(&db).await?;
+    let council = match council {
+        None => councils.first(),
+        Some(slug) => councils.iter().find(|c| c.slug.as_str() == slug.trim()),
+    }
+    .ok_or_else(|| anyhow::anyhow!("there is no council {:?}: see `kith council list`", council))?;
     let user_id = match accounts::find_by_email(&db, &email).await? {
         Some(existing) => existing.id,
         None => {
@@ -565,13 +591,29 @@ async fn create_admin(settings: Settings, email: &str, name: &str) -> anyhow::Re
             let hash =
                 kith::domain::accounts::passwords::hash_password(password.expose().to_owned())
                     .await?;
-            accounts::create_verified_account(&db, &Actor::system(), &email, &name, hash).await?
+            accounts::create_verified_account(
+                &db,
+                &Actor::system(),
+                council.id,
+                &email,
+                &name,
+                hash,
+            )
+            .await?
         }
     };
-    kith::domain::accounts::user_admin::grant_role(&db, &Actor::system(), user_id, Role::Admin)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("{email} is an administrator.");
+    let role = if deployment {
+        Role::SuperAdmin
+    } else {
+        Role::Admin
+    };
+    kith::domain::accounts::user_admin::grant_from_command_line(&db, council.id, user_id, role)
+        .await?;
+    if deployment {
+        println!("{email} is a deployment administrator.");
+    } else {
+        println!("{email} is an administrator of {}.", council.name);
+    }
     Ok(())
 }
 

@@ -56,6 +56,7 @@ async fn importer(
     Ok(Actor {
         user_id: Some(user.id),
         request_id: None,
+        council: None,
     })
 }
 

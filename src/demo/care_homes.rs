@@ -177,6 +177,7 @@ pub(super) async fn seed_register_and_places(
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let register = Register {
         rows_read: homes.len(),

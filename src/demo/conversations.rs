@@ -43,6 +43,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let (Some(holder), Some(broker), Some(provider)) = (
         user_id(db, "budget.holder@kith.example").await?,
@@ -83,8 +84,11 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
         )
         .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
         let today = crate::clock::Clock::system().today();
-        crate::domain::listings::reports::report(db, &actor, base_url, other, report, today)
-            .await?;
+        let site = crate::domain::councils::Site {
+            council: crate::domain::councils::first(db).await?,
+            base_url: base_url.to_owned(),
+        };
+        crate::domain::listings::reports::report(db, &actor, &site, other, report, today).await?;
     }
     let enquiry = enquiries::send(
         db,
@@ -187,10 +191,14 @@ async fn seed_checking(
         },
     )
     .await?;
+    let site = crate::domain::councils::Site {
+        council: crate::domain::councils::first(db).await?,
+        base_url: base_url.to_owned(),
+    };
     assignments::assign(
         db,
         actor,
-        base_url,
+        &site,
         listing,
         admin,
         NewAssignment {

@@ -190,14 +190,17 @@ async fn enquiries(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result<
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let hash =
         crate::domain::accounts::passwords::hash_password(uuid::Uuid::new_v4().to_string()).await?;
     // The people who enquired over the year, as one account nobody can sign in to.
     let txn = db.begin_write().await?;
+    let council = crate::domain::councils::first(&txn).await?;
     let sender = create_verified_account(
         &txn,
         &actor,
+        council,
         &EmailAddress::parse("past-enquiries@people.kith.example")?,
         &DisplayName::parse("Residents who enquired this year")?,
         hash,
@@ -311,6 +314,7 @@ async fn statement(db: &DatabaseConnection, today: NaiveDate) -> anyhow::Result<
     let actor = Actor {
         user_id: Some(commissioner),
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let id = mps::create(
         db,

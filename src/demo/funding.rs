@@ -17,6 +17,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let (Some(commissioner), Some(kitchen)) = (
         user_id(db, "commissioner@kith.example").await?,

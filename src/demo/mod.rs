@@ -287,8 +287,10 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
     let actor = Actor {
         user_id: None,
         request_id: Some("demo-seed".into()),
+        council: None,
     };
     let txn = db.begin_write().await?;
+    let council = crate::domain::councils::first(&txn).await?;
     let mut own = Vec::new();
     let mut admin_id = None;
     for account in DEMO_ACCOUNTS {
@@ -299,13 +301,14 @@ pub async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Result<()>
         let user_id = create_verified_account(
             &txn,
             &actor,
+            council,
             &email,
             &DisplayName::parse(account.name)?,
             hash.clone(),
         )
         .await?;
         for role in account.roles {
-            grant_role_in(&txn, user_id, *role, None).await?;
+            grant_role_in(&txn, user_id, council, *role, None).await?;
         }
         if crate::domain::accounts::two_factor::required_for(account.roles) {
             crate::domain::accounts::two_factor::enrol_with_secret(&txn, user_id, DEMO_TOTP_SECRET)
@@ -384,15 +387,18 @@ async fn create_owner(
     name: &str,
     password_hash: &str,
 ) -> anyhow::Result<UserId> {
+    // A provider's account serves every council; it is recorded against the first.
+    let council = crate::domain::councils::first(txn).await?;
     let user_id = create_verified_account(
         txn,
         actor,
+        council,
         &EmailAddress::parse(email)?,
         &DisplayName::parse(name)?,
         password_hash.to_owned(),
     )
     .await?;
-    grant_role_in(txn, user_id, Role::Provider, None).await?;
+    grant_role_in(txn, user_id, council, Role::Provider, None).await?;
     Ok(user_id)
 }
 

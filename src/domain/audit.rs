@@ -1,10 +1,11 @@
 //! The append-only audit log: who did what to which record, from what state to what, and why.
 
 use chrono::Utc;
+use entity::councils::CouncilId;
 use entity::users::UserId;
 use entity::{audit_log, audit_reasons};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
 
@@ -194,6 +195,9 @@ actions! {
 pub struct Actor {
     pub user_id: Option<UserId>,
     pub request_id: Option<String>,
+    /// The council whose pages the request came through (none for the command line and
+    /// background jobs): its audit log shows the change.
+    pub council: Option<CouncilId>,
 }
 
 impl Actor {
@@ -281,6 +285,11 @@ fn entry(actor: &Actor, event: Event, at: chrono::DateTime<Utc>) -> audit_log::A
         to_state: Set(event.to_state),
         detail: Set(event.detail),
         request_id: Set(actor.request_id.clone()),
+        // Left out when there is none: the first council is made (and audited) part-way
+        // through migrating, before audit entries had a council.
+        council_id: actor
+            .council
+            .map_or(sea_orm::ActiveValue::NotSet, |c| Set(Some(c))),
         ..Default::default()
     }
 }
@@ -355,6 +364,8 @@ pub struct AuditFilter {
     /// Entries at or after this time, and before `before`.
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     pub before: Option<chrono::DateTime<chrono::Utc>>,
+    /// A council's entries, and the deployment's own (which name no council).
+    pub council: Option<CouncilId>,
 }
 
 /// An action code in words: "listing.changes_requested" → "Listing: changes requested".
@@ -411,6 +422,13 @@ pub async fn list(
     let mut query = audit_log::Entity::find();
     if let Some(action) = &filter.action {
         query = query.filter(audit_log::Column::Action.starts_with(action.as_str()));
+    }
+    if let Some(council) = filter.council {
+        query = query.filter(
+            Condition::any()
+                .add(audit_log::Column::CouncilId.eq(council))
+                .add(audit_log::Column::CouncilId.is_null()),
+        );
     }
     if let Some(actor) = filter.actor_user_id {
         query = query.filter(audit_log::Column::ActorUserId.eq(actor));

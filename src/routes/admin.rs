@@ -14,6 +14,7 @@ use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::invitations::{self, InvitationError};
 use crate::domain::accounts::user_admin::{self, UserAdminError, UserFilter};
 use crate::domain::audit::{self, AUDIT_PAGE_SIZE, AuditFilter};
+use crate::domain::councils::Site;
 use crate::domain::validation::{FieldErrors, has_control_chars};
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::{self, OUTBOX_PAGE_SIZE};
@@ -45,7 +46,7 @@ fn bounded(text: &str) -> String {
 
 pub async fn overview(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
     let db = &state.db;
-    let accounts = user_admin::counts(db).await?;
+    let accounts = user_admin::counts(db, page.council.id).await?;
     let (mail_pending, mail_failed) = outbox::counts(db).await?;
     let o = Overview {
         users: accounts.users,
@@ -78,7 +79,7 @@ pub async fn users(
         text: Some(text.clone()),
         role,
     };
-    let (rows, total) = user_admin::list(&state.db, &filter, page_no).await?;
+    let (rows, total) = user_admin::list(&state.db, page.council.id, &filter, page_no).await?;
     Ok(view::users(&page, &rows, total, &text, role, page_no))
 }
 
@@ -88,9 +89,10 @@ async fn user_detail_page(
     id: UserId,
     errors: &FieldErrors,
 ) -> AppResult<maud::Markup> {
-    let summary = user_admin::get(&state.db, id).await?;
+    let summary = user_admin::get(&state.db, page.council.id, id).await?;
     let filter = AuditFilter {
         subject: Some(("user".into(), id.to_string())),
+        council: Some(page.council.id),
         ..Default::default()
     };
     let (history, _) = audit::list(&state.db, &filter, 1).await?;
@@ -127,6 +129,7 @@ fn parse_role(raw: &str) -> AppResult<Role> {
 
 pub async fn grant_role(
     state: web::Data<AppState>,
+    site: Site,
     _confirmed: RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
@@ -134,7 +137,7 @@ pub async fn grant_role(
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = parse_role(&form.role)?;
-    user_admin::grant_role(&state.db, &actor, id, role).await?;
+    user_admin::grant_role(&state.db, &actor, site.council, id, role).await?;
     set_flash(&session, &format!("{} role given", role.label()));
     Ok(see_other(&paths::admin_user(id)))
 }
@@ -149,7 +152,7 @@ pub async fn revoke_role(
     form: web::Form<RoleForm>,
 ) -> AppResult<HttpResponse> {
     let role = parse_role(&form.role)?;
-    match user_admin::revoke_role(&state.db, &actor, id, role).await {
+    match user_admin::revoke_role(&state.db, &actor, page.council.id, id, role).await {
         Ok(()) => {
             set_flash(&session, &format!("{} role removed", role.label()));
             Ok(see_other(&paths::admin_user(id)))
@@ -208,7 +211,7 @@ pub async fn set_status(
             user_detail_page(&page, &state, id, &errors).await?,
         ));
     }
-    match user_admin::set_disabled(&state.db, &actor, id, disable, reason).await {
+    match user_admin::set_disabled(&state.db, &actor, page.council.id, id, disable, reason).await {
         Ok(()) => {
             set_flash(
                 &session,
@@ -246,6 +249,7 @@ pub async fn invite(
     state: web::Data<AppState>,
     VerifiedUser(user): VerifiedUser,
     RequestActor(actor): RequestActor,
+    site: Site,
     session: Session,
     form: web::Form<InviteForm>,
 ) -> AppResult<HttpResponse> {
@@ -266,16 +270,7 @@ pub async fn invite(
             view::invitations(&page, &pending, &form, &errors),
         ));
     };
-    match invitations::invite(
-        &state.db,
-        &actor,
-        &state.base_url,
-        &user.display_name,
-        &email,
-        role,
-    )
-    .await
-    {
+    match invitations::invite(&state.db, &actor, &site, &user.display_name, &email, role).await {
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, &format!("Invitation sent to {email}"));
@@ -366,6 +361,7 @@ pub async fn audit(
         before: to
             .and_then(|t| t.succ_opt())
             .map(crate::domain::dates::uk_day_start),
+        council: Some(page.council.id),
     };
     let page_no = page_number(&query.page);
     let (rows, total) = if errors.is_empty() {

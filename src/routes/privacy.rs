@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::auth::access::CurrentUser;
 use crate::auth::second_factor::RecentlyConfirmed;
+use crate::domain::accounts::user_admin;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::privacy::Subject;
 use crate::domain::privacy::erasure::{self, ErasureError};
@@ -22,6 +23,7 @@ use crate::routes::{PathId, RequestActor, html_page, see_other};
 use crate::state::AppState;
 use crate::views::privacy as view;
 use crate::views::{Page, page::set_flash};
+use entity::councils::CouncilId;
 
 impl From<ExportError> for AppError {
     fn from(err: ExportError) -> Self {
@@ -151,12 +153,24 @@ pub async fn request_erasure(
     ))
 }
 
+/// Not found unless the person belongs to `council` (a role granted there) or is a
+/// provider: a council's administrators see no other council's people.
+async fn of_council(state: &AppState, council: CouncilId, subject: Subject) -> AppResult<()> {
+    match subject {
+        Subject::Person(id) if !user_admin::belongs_to(&state.db, council, id).await? => {
+            Err(AppError::NotFound)
+        }
+        _ => Ok(()),
+    }
+}
+
 async fn subject_page(
     page: &Page,
     state: &AppState,
     subject: Subject,
     errors: &FieldErrors,
 ) -> AppResult<maud::Markup> {
+    of_council(state, page.council.id, subject).await?;
     let plan = erasure::plan(&state.db, subject).await?;
     let open_request = match subject {
         Subject::Person(id) => requests::open_of(&state.db, id).await?,
@@ -203,10 +217,11 @@ pub async fn client_page(
 
 pub async fn person_export(
     state: web::Data<AppState>,
-    _confirmed: RecentlyConfirmed,
+    RecentlyConfirmed(admin): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     PathId(id): PathId<UserId>,
 ) -> AppResult<HttpResponse> {
+    of_council(&state, admin.council, Subject::Person(id)).await?;
     download(&state, &actor, Subject::Person(id), Scope::Full).await
 }
 
@@ -233,6 +248,7 @@ async fn erase(
     subject: Subject,
     form: &EraseForm,
 ) -> AppResult<HttpResponse> {
+    of_council(state, page.council.id, subject).await?;
     if form.confirm != "yes" {
         let mut errors = FieldErrors::default();
         errors.add(
@@ -281,7 +297,7 @@ pub async fn erase_client(
 }
 
 pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let open = requests::queue(&state.db).await?;
+    let open = requests::queue(&state.db, page.council.id).await?;
     Ok(view::queue(&page, &open))
 }
 
@@ -303,7 +319,7 @@ pub async fn decline(
     if has_control_chars(form.reason.trim()) {
         errors.add("reason", "Remove the special characters from the reason");
     } else {
-        match requests::decline(&state.db, &actor, id, &form.reason).await {
+        match requests::decline(&state.db, &actor, page.council.id, id, &form.reason).await {
             Ok(()) => {
                 set_flash(&session, "Request declined: the person has been emailed");
                 return Ok(see_other(&paths::admin_erasure_requests()));

@@ -127,7 +127,7 @@ pub fn users(
             h1 class="govuk-heading-l" { "Accounts and roles" }
             form method="get" action=(paths::admin_users()) class="kith-filter-form" {
                 (text_input("q", "Name or email address", text, &FieldErrors::default(), InputOptions { input_type: "search", spellcheck_off: true, width_class: Some("govuk-!-width-one-half"), ..Default::default() }))
-                (select("role", "Role", &role_options(true, Role::ALL.into_iter()), role_value))
+                (select("role", "Role", &role_options(true, Role::ALL.into_iter().filter(|r| *r != Role::SuperAdmin)), role_value))
                 (secondary_button("Filter accounts"))
             }
             p class="govuk-body" { (total) " " (if total == 1 { "account" } else { "accounts" }) }
@@ -181,9 +181,11 @@ pub fn user_detail(
 ) -> Markup {
     let user = &summary.user;
     let csrf = page.csrf();
+    // A council's roles (and a provider's); the deployment's administrators are named on
+    // the command line.
     let grantable: Vec<Role> = Role::ALL
         .into_iter()
-        .filter(|r| !summary.roles.contains(r))
+        .filter(|r| *r != Role::SuperAdmin && !summary.roles.contains(r))
         .collect();
     // Admins cannot remove their own admin role or disable themselves, so no button is offered.
     let is_self = page.user.as_ref().is_some_and(|u| u.id == user.id);
@@ -205,8 +207,9 @@ pub fn user_detail(
                 p class="govuk-body" { "This person's data was erased on " (format_time(&erased)) ". The account cannot be used again." }
             } @else {
                 h2 class="govuk-heading-m" { "Roles" }
+                p class="govuk-body" { "Roles at " (page.council.name) ". A provider's role holds at every council." }
                 @if summary.roles.is_empty() {
-                    p class="govuk-body" { "This account has no roles." }
+                    p class="govuk-body" { "This account has no roles here." }
                 } @else {
                     div class="kith-table-scroll" tabindex="0" role="region" aria-label="Roles held" {
                         table class="govuk-table" {
@@ -220,7 +223,7 @@ pub fn user_detail(
                                     tr class="govuk-table__row" {
                                         td class="govuk-table__cell" { (role.label()) }
                                         td class="govuk-table__cell" {
-                                            @if !(is_self && *role == Role::Admin) {
+                                            @if !(is_self && *role == Role::Admin) && *role != Role::SuperAdmin {
                                                 (button_form(&paths::admin_user_roles_revoke(user.id), &csrf, &[("role", role.as_str())],
                                                     html! { button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Remove" span class="govuk-visually-hidden" { " " (role.label()) " role" } } }))
                                             }

@@ -8,30 +8,7 @@ use reqwest::header::HOST;
 use crate::helpers::instance::Instance;
 use crate::helpers::{PASSWORD, TestApp, csrf_in, location, spawn_app, spawn_app_with};
 use kith::auth::roles::Role;
-use kith::domain::audit::Actor;
-use kith::domain::councils::{self, CouncilDetails, CouncilSlug};
-use kith::domain::fund::export::Funder;
-
-/// A second council beside the installation's first, found by the server at once.
-async fn add_stockport(app: &TestApp) {
-    let details = CouncilDetails {
-        name: "Stockport Council".into(),
-        host: Some("stockport.kith.example".into()),
-        districts: vec!["SK1".into(), "SK4".into()],
-        contact: "Stockport adult social care: 0161 496 0999".into(),
-        funder: Funder {
-            identifier: "GB-LAE-SKP".into(),
-            name: "Stockport Metropolitan Borough Council".into(),
-            prefix: "360G-stockport".into(),
-        },
-        local_authority: "Stockport".into(),
-    };
-    let slug = CouncilSlug::parse("stockport").unwrap();
-    councils::create(&app.db, &Actor::system(), &slug, &details)
-        .await
-        .unwrap();
-    app.councils.reload(&app.db).await.unwrap();
-}
+use kith::domain::councils;
 
 async fn get_at_host(app: &TestApp, host: &str, path: &str) -> (StatusCode, String) {
     let res = reqwest::Client::new()
@@ -89,7 +66,7 @@ async fn an_installation_starts_with_one_council_from_its_settings_and_no_addres
 #[tokio::test]
 async fn a_council_is_found_by_its_host_name() {
     let app = spawn_app().await;
-    add_stockport(&app).await;
+    app.add_stockport().await;
 
     let (status, page) = get_at_host(&app, "Stockport.kith.example:443", "/search").await;
     assert_eq!(status, StatusCode::OK);
@@ -111,7 +88,7 @@ async fn a_council_is_found_by_its_host_name() {
 #[tokio::test]
 async fn on_a_shared_host_a_council_is_found_by_its_path_and_its_links_keep_to_it() {
     let app = spawn_app().await;
-    add_stockport(&app).await;
+    app.add_stockport().await;
     let browser = app.browser();
 
     let (status, page) = browser.get_text("/c/stockport/search?q=lunch").await;
@@ -250,4 +227,362 @@ async fn the_command_line_changes_a_council_and_refuses_what_is_not_a_host_or_a_
     let (_server, browser) = instance.start(&[]).await;
     let (_, page) = browser.get_text("/search").await;
     assert!(page.contains("Kith is run by Trafford Council’s"));
+}
+
+#[tokio::test]
+async fn a_role_holds_in_the_council_that_granted_it_and_its_administrators_see_only_their_people()
+{
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let (trafford_admin, _) = app.signed_in_as(Role::Admin).await;
+    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let stockport_admin = app.browser();
+    stockport_admin
+        .sign_in(&stockport_admin_user.email, PASSWORD)
+        .await;
+    let resident = app.create_user(&[Role::BudgetHolder]).await;
+    let provider = app.create_user(&[Role::Provider]).await;
+
+    // Stockport's administrators neither see nor touch a Trafford resident's account.
+    let (_, list) = stockport_admin.get_text("/c/stockport/admin/users").await;
+    assert!(list.contains(&provider.email), "providers are shared");
+    assert!(!list.contains(&resident.email));
+    assert!(list.contains(&stockport_admin_user.email));
+    let (_, list) = trafford_admin.get_text("/admin/users").await;
+    assert!(list.contains(&resident.email) && !list.contains(&stockport_admin_user.email));
+    let id = resident.id;
+    for path in [
+        format!("/c/stockport/admin/users/{id}"),
+        format!("/c/stockport/admin/users/{id}/personal-data"),
+        format!("/c/stockport/admin/users/{id}/personal-data/export"),
+    ] {
+        let (status, body) = stockport_admin.get_text(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!body.contains(&resident.email), "{path}");
+    }
+    for (path, fields) in [
+        (
+            format!("/c/stockport/admin/users/{id}/roles"),
+            vec![("role", "broker")],
+        ),
+        (
+            format!("/c/stockport/admin/users/{id}/status"),
+            vec![("action", "disable"), ("reason", "not ours")],
+        ),
+        (
+            format!("/c/stockport/admin/users/{id}/two-factor/reset"),
+            vec![],
+        ),
+        (
+            format!("/c/stockport/admin/users/{id}/erase"),
+            vec![("confirm", "yes")],
+        ),
+    ] {
+        let (status, _) = stockport_admin.post_form_text(&path, &fields).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let resident_browser = app.browser();
+    resident_browser.sign_in(&resident.email, PASSWORD).await;
+    let me: serde_json::Value = resident_browser
+        .get("/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        me["roles"],
+        serde_json::json!(["budget_holder"]),
+        "untouched"
+    );
+
+    // A role Stockport grants a provider holds at Stockport's pages only; the provider's
+    // own role holds at both.
+    let res = stockport_admin
+        .post_form(
+            &format!("/c/stockport/admin/users/{}/roles", provider.id),
+            &[("role", "broker")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (status, _) = stockport_admin
+        .post_form_text(
+            &format!("/c/stockport/admin/users/{}/roles", provider.id),
+            &[("role", "super_admin")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not a council's to give");
+    // Each council's audit log shows what was done through its pages.
+    let about_provider = format!(
+        "/admin/audit?action=role&subject_type=user&subject_id={}",
+        provider.id
+    );
+    let (_, log) = stockport_admin
+        .get_text(&format!("/c/stockport{about_provider}"))
+        .await;
+    assert!(
+        log.contains("Role: granted") && !log.contains("No entries."),
+        "{log}"
+    );
+    let (_, log) = trafford_admin.get_text(&about_provider).await;
+    assert!(log.contains("No entries."), "{log}");
+    let b = app.browser();
+    b.sign_in(&provider.email, PASSWORD).await;
+    let roles_at = |path: &'static str| {
+        let b = &b;
+        async move {
+            let me: serde_json::Value = b.get(path).await.json().await.unwrap();
+            me["roles"].clone()
+        }
+    };
+    assert_eq!(
+        roles_at("/c/stockport/api/v1/me").await,
+        serde_json::json!(["broker", "provider"])
+    );
+    assert_eq!(
+        roles_at("/api/v1/me").await,
+        serde_json::json!(["provider"])
+    );
+
+    // An invitation from Stockport is to a role at Stockport.
+    let res = stockport_admin
+        .post_form(
+            "/c/stockport/admin/invitations",
+            &[("email", "new.broker@example.org"), ("role", "broker")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .wait_for_mail("new.broker@example.org", "invited to Kith")
+        .await;
+    let link = app.link_in(&mail, "/c/stockport/invitations/");
+    let newcomer = app.browser();
+    let res = newcomer
+        .post_form(
+            &link,
+            &[
+                ("display_name", "Sam Broker"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&res), "/c/stockport/sign-in/set-up");
+    newcomer
+        .second_factor("new.broker@example.org", "/sign-in/set-up")
+        .await;
+    let me: serde_json::Value = newcomer
+        .get("/c/stockport/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["roles"], serde_json::json!(["broker"]));
+    let me: serde_json::Value = newcomer.get("/api/v1/me").await.json().await.unwrap();
+    assert_eq!(me["roles"], serde_json::json!([]));
+
+    // Someone registering on Stockport's pages belongs to Stockport.
+    let visitor = app.browser();
+    let (status, _) = visitor
+        .post_form_text(
+            "/c/stockport/register",
+            &[
+                ("display_name", "Pat Resident"),
+                ("email", "pat@example.org"),
+                ("role", "budget_holder"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    visitor.sign_in("pat@example.org", PASSWORD).await;
+    let me: serde_json::Value = visitor
+        .get("/c/stockport/api/v1/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["roles"], serde_json::json!(["budget_holder"]));
+    let (_, list) = stockport_admin.get_text("/c/stockport/admin/users").await;
+    assert!(list.contains("pat@example.org"));
+    let (_, list) = trafford_admin.get_text("/admin/users").await;
+    assert!(!list.contains("pat@example.org"));
+}
+
+#[tokio::test]
+async fn the_command_line_names_a_council_s_administrator_or_the_deployment_s() {
+    let instance = Instance::new().await;
+    let create = |args: &[&str]| {
+        use std::io::Write;
+        let mut child = instance
+            .kith()
+            .args(["admin", "create"])
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{PASSWORD}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let nowhere = create(&["--email", "a@council.example", "--council", "nowhere"]);
+    assert!(!nowhere.status.success());
+    assert!(String::from_utf8_lossy(&nowhere.stderr).contains("there is no council"));
+    let admin = create(&["--email", "admin@council.example", "--council", "trafford"]);
+    assert!(
+        String::from_utf8_lossy(&admin.stdout)
+            .contains("admin@council.example is an administrator of Example Council"),
+        "{}",
+        String::from_utf8_lossy(&admin.stderr)
+    );
+    let operator = create(&["--email", "operator@council.example", "--deployment"]);
+    assert!(
+        String::from_utf8_lossy(&operator.stdout)
+            .contains("operator@council.example is a deployment administrator"),
+        "{}",
+        String::from_utf8_lossy(&operator.stderr)
+    );
+    let db = instance.db().await;
+    let operator_id = kith::domain::accounts::find_by_email(
+        &db,
+        &kith::domain::accounts::email_address::EmailAddress::parse("operator@council.example")
+            .unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .id;
+    assert_eq!(
+        kith::domain::accounts::roles_of(&db, operator_id)
+            .await
+            .unwrap(),
+        vec![Role::SuperAdmin]
+    );
+
+    // The council's administrator cannot disable the deployment's, nor take its role.
+    let (_server, browser) = instance.start(&[]).await;
+    browser.sign_in("admin@council.example", PASSWORD).await;
+    let (status, body) = browser
+        .post_form_text(
+            &format!("/admin/users/{operator_id}/status"),
+            &[("action", "disable"), ("reason", "tidying up")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("administers the whole deployment"), "{body}");
+    let (status, _) = browser
+        .post_form_text(
+            &format!("/admin/users/{operator_id}/roles/revoke"),
+            &[("role", "super_admin")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        kith::domain::accounts::roles_of(&db, operator_id)
+            .await
+            .unwrap(),
+        vec![Role::SuperAdmin]
+    );
+}
+
+#[tokio::test]
+async fn an_installation_from_before_councils_keeps_its_staff_and_their_roles() {
+    use migration::MigratorTrait;
+    use sea_orm::{ConnectionTrait, Statement};
+    // A database as the last version without councils left it: an administrator, a
+    // resident, and an invitation not yet accepted.
+    let instance = Instance::new().await;
+    let db = instance.new_db().await;
+    let before_councils = migration::Migrator::migrations().len() as u32 - 2;
+    migration::Migrator::up(&db, Some(before_councils))
+        .await
+        .unwrap();
+    let backend = db.get_database_backend();
+    let placeholders = |sql: &str| {
+        if backend == sea_orm::DbBackend::Postgres {
+            let mut n = 0;
+            sql.chars()
+                .map(|c| {
+                    if c == '?' {
+                        n += 1;
+                        format!("${n}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect::<String>()
+        } else {
+            sql.to_owned()
+        }
+    };
+    let now = chrono::Utc::now();
+    let hash = kith::domain::accounts::password_hash::hash(PASSWORD).unwrap();
+    for (id, email, role) in [
+        (1_i64, "admin@council.example", "admin"),
+        (2, "resident@example.org", "budget_holder"),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(
+                "INSERT INTO users (id, email, display_name, password_hash, email_verified_at, \
+                 created_at, updated_at) VALUES (?, ?, 'Someone', ?, ?, ?, ?)",
+            ),
+            [
+                id.into(),
+                email.into(),
+                hash.clone().into(),
+                now.into(),
+                now.into(),
+                now.into(),
+            ],
+        ))
+        .await
+        .unwrap();
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders("INSERT INTO user_roles (user_id, role, granted_at) VALUES (?, ?, ?)"),
+            [id.into(), role.into(), now.into()],
+        ))
+        .await
+        .unwrap();
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(
+            "INSERT INTO invitations (email, role, token_hash, invited_by, expires_at, \
+             created_at) VALUES ('new@council.example', 'broker', 'h', 1, ?, ?)",
+        ),
+        [(now + chrono::Duration::days(7)).into(), now.into()],
+    ))
+    .await
+    .unwrap();
+
+    let migrated = instance.kith().arg("migrate").output().unwrap();
+    assert!(
+        migrated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrated.stderr)
+    );
+    // The council made from the settings holds everything that was there.
+    let first = councils::first(&db).await.unwrap();
+    for table in ["user_roles", "users", "invitations"] {
+        let theirs = crate::helpers::count(
+            &db,
+            &format!("SELECT COUNT(*) AS n FROM {table} WHERE council_id = {first}"),
+        )
+        .await;
+        let all = crate::helpers::count(&db, &format!("SELECT COUNT(*) AS n FROM {table}")).await;
+        assert!(all > 0 && theirs == all, "{table}: {theirs} of {all}");
+    }
+    let (_server, browser) = instance.start(&[]).await;
+    browser.sign_in("admin@council.example", PASSWORD).await;
+    let (status, page) = browser.get_text("/admin/users").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("resident@example.org"));
 }

@@ -275,6 +275,7 @@ async fn approvals_killed_mid_burst_email_each_provider_once_and_index_as_a_rebu
         let user = kith::domain::accounts::create_verified_account(
             &db,
             &kith::domain::audit::Actor::system(),
+            kith::domain::councils::first(&db).await.unwrap(),
             &kith::domain::accounts::email_address::EmailAddress::parse(&format!(
                 "owner{}@kitchens.example",
                 org.id
@@ -437,6 +438,7 @@ async fn person_with_records(
     let user = kith::domain::accounts::create_verified_account(
         db,
         &kith::domain::audit::Actor::system(),
+        kith::domain::councils::first(db).await.unwrap(),
         &EmailAddress::parse(&format!("person{n}@people.example")).unwrap(),
         &DisplayName::parse(&format!("Person Number{n}")).unwrap(),
         hash,

@@ -135,6 +135,7 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
     let owner = kith::domain::accounts::create_verified_account(
         &db,
         &kith::domain::audit::Actor::system(),
+        kith::domain::councils::first(&db).await.unwrap(),
         &kith::domain::accounts::email_address::EmailAddress::parse(owner_email).unwrap(),
         &kith::domain::accounts::display_name::DisplayName::parse("Owner").unwrap(),
         kith::domain::accounts::password_hash::hash(owner_password).unwrap(),
@@ -143,6 +144,7 @@ async fn two_instances_behind_nginx_on_one_database_act_as_one() {
     .unwrap();
     entity::user_roles::Entity::insert(entity::user_roles::ActiveModel {
         user_id: Set(owner),
+        council_id: Set(kith::domain::councils::first(&db).await.unwrap()),
         role: Set(entity::user_roles::Role::Provider),
         granted_by: Set(None),
         granted_at: Set(chrono::Utc::now()),

@@ -114,17 +114,23 @@ async fn stream_approvals(
         Actor {
             user_id: Some(provider),
             request_id: None,
+            council: None,
         },
         Actor {
             user_id: Some(admin),
             request_id: None,
+            council: None,
         },
     );
+    let site = kith::domain::councils::Site {
+        council: kith::domain::councils::first(&db).await?,
+        base_url: base_url.clone(),
+    };
     let mut titles = Vec::new();
     while !stop.load(Ordering::Relaxed) {
         content.title = format!("Loadtest garden club {}", titles.len() + 1);
         let id = listings::create(&db, &as_provider, org, provider, &content).await?;
-        listing_approval::submit(&db, &as_provider, &base_url, id, provider).await?;
+        listing_approval::submit(&db, &as_provider, &site, id, provider).await?;
         listing_approval::decide(
             &db,
             &as_admin,

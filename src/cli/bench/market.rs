@@ -88,7 +88,7 @@ pub async fn market(
         dir.path().join("bench.db").display()
     );
     let db = kith::db::connect(&url, None).await?;
-    kith::db::migrate(&db).await?;
+    kith::db::migrate(&db, &kith::config::Settings::default()).await?;
     kith::demo::seed(&db, "http://127.0.0.1").await?;
     let mut rng = StdRng::seed_from_u64(7);
     let districts = districts();

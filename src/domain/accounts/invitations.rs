@@ -16,6 +16,7 @@ use crate::domain::accounts::display_name::DisplayName;
 use crate::domain::accounts::email_address::EmailAddress;
 use crate::domain::accounts::{find_by_email, grant_role_in};
 use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::councils::Site;
 use crate::domain::tokens::{new_token, sha256_hex};
 use crate::mail::{self, templates};
 use crate::paths;
@@ -50,7 +51,7 @@ pub enum InvitationError {
 pub async fn invite(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     inviter_name: &str,
     email: &EmailAddress,
     role: Role,
@@ -65,6 +66,7 @@ pub async fn invite(
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
         role: Set(role),
+        council_id: Set(site.council),
         token_hash: Set(sha256_hex(&token)),
         invited_by: Set(actor.user_id),
         expires_at: Set(now + Duration::days(INVITATION_DAYS)),
@@ -80,7 +82,7 @@ pub async fn invite(
             email.as_str(),
             &format!("a {}", role.label().to_lowercase()),
             inviter_name,
-            &format!("{base_url}{}", paths::invitation(&token)),
+            &format!("{}{}", site.base_url, paths::invitation(&token)),
         ),
     )
     .await?;
@@ -293,6 +295,7 @@ pub async fn accept(
                 email: Set(open.invitation.email.clone()),
                 display_name: Set(account.display_name.as_str().to_owned()),
                 password_hash: Set(account.password_hash),
+                council_id: Set(open.invitation.council_id),
                 // The emailed link proves the address.
                 email_verified_at: Set(Some(now)),
                 disabled_at: Set(None),
@@ -318,7 +321,14 @@ pub async fn accept(
         }
         (_, None) => return Err(InvitationError::Invalid),
     };
-    grant_role_in(&txn, user_id, open.role, open.invitation.invited_by).await?;
+    grant_role_in(
+        &txn,
+        user_id,
+        open.invitation.council_id,
+        open.role,
+        open.invitation.invited_by,
+    )
+    .await?;
     let actor = Actor {
         user_id: Some(user_id),
         ..actor.clone()

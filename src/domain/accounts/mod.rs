@@ -13,6 +13,7 @@ pub mod two_factor;
 pub mod user_admin;
 
 use chrono::{Duration, Utc};
+use entity::councils::CouncilId;
 use entity::users::UserId;
 use entity::{user_roles, users};
 use sea_orm::sea_query::Expr;
@@ -45,13 +46,21 @@ pub enum AccountError {
     Db(#[from] DbErr),
 }
 
-/// A signed-in account as a request sees it: who, and which roles they hold.
+/// A signed-in account as a request sees it: who, and which roles they hold in the council
+/// the request is for.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
     pub id: UserId,
     pub email: String,
     pub display_name: String,
+    /// Roles held in [`CurrentUser::council`]: those granted there, and the roles that hold
+    /// in every council (a provider's, a deployment administrator's).
     pub roles: Vec<Role>,
+    /// The council the request is for.
+    pub council: CouncilId,
+    /// Every role the account holds in any council: a council's staff sign in with a
+    /// second factor wherever they sign in.
+    pub roles_anywhere: Vec<Role>,
     pub email_verified: bool,
 }
 
@@ -61,23 +70,60 @@ impl CurrentUser {
     }
 }
 
-/// The account's roles, in display order.
+/// Every role the account holds, in any council, in display order.
 pub async fn roles_of(conn: &impl ConnectionTrait, user_id: UserId) -> Result<Vec<Role>, DbErr> {
-    let mut roles: Vec<Role> = user_roles::Entity::find()
+    let mut roles: Vec<Role> = grants_of(conn, user_id)
+        .await?
+        .into_iter()
+        .map(|(_, role)| role)
+        .collect();
+    roles.sort();
+    roles.dedup();
+    Ok(roles)
+}
+
+/// The roles the account holds in `council`, in display order: those granted there and
+/// those that hold in every council.
+pub async fn roles_in(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+    council: CouncilId,
+) -> Result<Vec<Role>, DbErr> {
+    Ok(in_council(&grants_of(conn, user_id).await?, council))
+}
+
+/// Which of `grants` hold in `council`, sorted.
+fn in_council(grants: &[(CouncilId, Role)], council: CouncilId) -> Vec<Role> {
+    let mut roles: Vec<Role> = grants
+        .iter()
+        .filter(|(at, role)| *at == council || role.is_deployment_wide())
+        .map(|(_, role)| *role)
+        .collect();
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+/// Every grant the account holds: the council and the role.
+pub async fn grants_of(
+    conn: &impl ConnectionTrait,
+    user_id: UserId,
+) -> Result<Vec<(CouncilId, Role)>, DbErr> {
+    Ok(user_roles::Entity::find()
         .filter(user_roles::Column::UserId.eq(user_id))
         .all(conn)
         .await?
         .into_iter()
-        .map(|r| r.role)
-        .collect();
-    roles.sort();
-    Ok(roles)
+        .map(|r| (r.council_id, r.role))
+        .collect())
 }
 
-/// The account behind a session, if it exists and is not disabled.
+/// The account behind a session, if it exists and is not disabled, with its roles in
+/// `council`.
 pub async fn find_active_user(
     db: &DatabaseConnection,
     user_id: UserId,
+    council: CouncilId,
 ) -> Result<Option<CurrentUser>, DbErr> {
     let Some(user) = users::Entity::find_by_id(user_id).one(db).await? else {
         return Ok(None);
@@ -85,12 +131,17 @@ pub async fn find_active_user(
     if user.disabled_at.is_some() {
         return Ok(None);
     }
-    let roles = roles_of(db, user.id).await?;
+    let grants = grants_of(db, user.id).await?;
+    let mut roles_anywhere: Vec<Role> = grants.iter().map(|(_, role)| *role).collect();
+    roles_anywhere.sort();
+    roles_anywhere.dedup();
     Ok(Some(CurrentUser {
         id: user.id,
         email: user.email,
         display_name: user.display_name,
-        roles,
+        roles: in_council(&grants, council),
+        council,
+        roles_anywhere,
         email_verified: user.email_verified_at.is_some(),
     }))
 }
@@ -125,6 +176,8 @@ pub struct NewAccount {
     pub display_name: DisplayName,
     pub password_hash: String,
     pub role: Role,
+    /// The council whose pages they registered on: a budget holder belongs to it.
+    pub council: CouncilId,
 }
 
 /// What happened; the person sees the same "check your email" page either way.
@@ -164,6 +217,7 @@ pub async fn register(
         email: Set(account.email.as_str().to_owned()),
         display_name: Set(account.display_name.as_str().to_owned()),
         password_hash: Set(account.password_hash),
+        council_id: Set(account.council),
         email_verified_at: Set(None),
         disabled_at: Set(None),
         last_sign_in_at: Set(None),
@@ -181,7 +235,7 @@ pub async fn register(
         }
         Err(err) => return Err(err),
     };
-    grant_role_in(&txn, user.id, account.role, None).await?;
+    grant_role_in(&txn, user.id, account.council, account.role, None).await?;
     queue_verification_email(&txn, base_url, user.id, &user.email, &user.display_name).await?;
     let actor = Actor {
         user_id: Some(user.id),
@@ -197,21 +251,26 @@ pub async fn register(
     Ok(Registration::Created(user.id))
 }
 
+/// Grants `role` in `council`, unless the account already holds it there (or, for a role
+/// that holds in every council, anywhere). Whether it was granted now.
 pub async fn grant_role_in(
     conn: &impl ConnectionTrait,
     user_id: UserId,
+    council: CouncilId,
     role: Role,
     granted_by: Option<UserId>,
 ) -> Result<bool, DbErr> {
-    let exists = user_roles::Entity::find_by_id((user_id, role))
-        .one(conn)
-        .await?
-        .is_some();
-    if exists {
+    let held = if role.is_deployment_wide() {
+        roles_of(conn, user_id).await?.contains(&role)
+    } else {
+        roles_in(conn, user_id, council).await?.contains(&role)
+    };
+    if held {
         return Ok(false);
     }
     user_roles::Entity::insert(user_roles::ActiveModel {
         user_id: Set(user_id),
+        council_id: Set(council),
         role: Set(role),
         granted_by: Set(granted_by),
         granted_at: Set(Utc::now()),
@@ -338,10 +397,12 @@ pub async fn update_profile(
     txn.commit().await
 }
 
-/// Creates an account whose email is already known to be good (the command line, demo data).
+/// Creates an account of `council` whose email is already known to be good (the command
+/// line, demo data).
 pub async fn create_verified_account(
     conn: &impl ConnectionTrait,
     actor: &Actor,
+    council: CouncilId,
     email: &EmailAddress,
     name: &DisplayName,
     password_hash: String,
@@ -351,6 +412,7 @@ pub async fn create_verified_account(
         email: Set(email.as_str().to_owned()),
         display_name: Set(name.as_str().to_owned()),
         password_hash: Set(password_hash),
+        council_id: Set(council),
         email_verified_at: Set(Some(now)),
         disabled_at: Set(None),
         last_sign_in_at: Set(None),

@@ -1,17 +1,20 @@
 //! What admins do to accounts: find them, grant and revoke roles, disable and re-enable.
+//! A council's administrators see the accounts that belong to their council (any role
+//! granted there) and providers, who are shared by every council; nobody else's.
 
 use chrono::Utc;
+use entity::councils::CouncilId;
 use entity::users::UserId;
 use entity::{user_roles, users};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
 };
 
 use crate::db::BeginWrite;
 use crate::domain::accounts::sessions::end_all_of;
-use crate::domain::accounts::{find_user, grant_role_in, roles_of};
+use crate::domain::accounts::{find_user, grant_role_in, roles_in};
 use crate::domain::audit::{self, Action, Actor, Event};
 use entity::user_roles::Role;
 
@@ -27,6 +30,10 @@ pub enum UserAdminError {
     OwnAccount,
     #[error("This person's data has been erased: the account cannot be used again")]
     Erased,
+    #[error("A council's administrators grant council roles only")]
+    NotACouncilRole,
+    #[error("This account administers the whole deployment: a council cannot disable it")]
+    DeploymentAdministrator,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -46,10 +53,11 @@ pub struct UserFilter {
 
 pub async fn list(
     db: &DatabaseConnection,
+    council: CouncilId,
     filter: &UserFilter,
     page: u64,
 ) -> Result<(Vec<UserSummary>, u64), DbErr> {
-    let mut query = users::Entity::find();
+    let mut query = users::Entity::find().filter(of_council(council));
     if let Some(text) = filter
         .text
         .as_deref()
@@ -69,7 +77,7 @@ pub async fn list(
         );
     }
     if let Some(role) = filter.role {
-        query = query.filter(users::Column::Id.in_subquery(ids_with_role(role)));
+        query = query.filter(users::Column::Id.in_subquery(ids_with_role(council, role)));
     }
     let total = query.clone().count(db).await?;
     let rows = query
@@ -80,7 +88,7 @@ pub async fn list(
         .await?;
     let mut out = Vec::with_capacity(rows.len());
     for user in rows {
-        let roles = roles_of(db, user.id).await?;
+        let roles = roles_in(db, user.id, council).await?;
         out.push(UserSummary { user, roles });
     }
     Ok((out, total))
@@ -98,19 +106,24 @@ pub struct AccountCounts {
     pub pending_invitations: u64,
 }
 
-pub async fn counts(db: &DatabaseConnection) -> Result<AccountCounts, DbErr> {
+/// The figures for `council`: its accounts (providers included) and its invitations.
+pub async fn counts(db: &DatabaseConnection, council: CouncilId) -> Result<AccountCounts, DbErr> {
     let mut by_role = Vec::new();
-    for role in Role::ALL {
-        let count = user_roles::Entity::find()
-            .filter(user_roles::Column::Role.eq(role))
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::SuperAdmin) {
+        let count = users::Entity::find()
+            .filter(users::Column::Id.in_subquery(ids_with_role(council, role)))
             .count(db)
             .await?;
         by_role.push((role, count));
     }
     Ok(AccountCounts {
-        users: users::Entity::find().count(db).await?,
+        users: users::Entity::find()
+            .filter(of_council(council))
+            .count(db)
+            .await?,
         by_role,
         pending_invitations: entity::invitations::Entity::find()
+            .filter(entity::invitations::Column::CouncilId.eq(council))
             .filter(entity::invitations::Column::AcceptedAt.is_null())
             .filter(entity::invitations::Column::ExpiresAt.gt(Utc::now()))
             .count(db)
@@ -118,28 +131,81 @@ pub async fn counts(db: &DatabaseConnection) -> Result<AccountCounts, DbErr> {
     })
 }
 
-pub async fn get(db: &DatabaseConnection, user_id: UserId) -> Result<UserSummary, UserAdminError> {
-    let user = find_user(db, user_id)
-        .await?
-        .ok_or(UserAdminError::NotFound)?;
-    let roles = roles_of(db, user.id).await?;
+/// An account of `council` (or a provider), as its administrators see it.
+pub async fn get(
+    db: &DatabaseConnection,
+    council: CouncilId,
+    user_id: UserId,
+) -> Result<UserSummary, UserAdminError> {
+    let user = find_in(db, council, user_id).await?;
+    let roles = roles_in(db, user.id, council).await?;
     Ok(UserSummary { user, roles })
 }
 
+/// Whether the account belongs to `council` (registered or was invited there, or holds a
+/// role granted there) or is a provider's, so that the council's administrators may see and
+/// manage it.
+pub async fn belongs_to(
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
+    user_id: UserId,
+) -> Result<bool, DbErr> {
+    Ok(users::Entity::find_by_id(user_id)
+        .filter(of_council(council))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// `SELECT id FROM users WHERE …` the accounts `council`'s administrators look after, for
+/// `IN (…)` filters.
+pub(crate) fn accounts_of(council: CouncilId) -> sea_orm::sea_query::SelectStatement {
+    users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
+        .filter(of_council(council))
+        .into_query()
+}
+
+/// The accounts a council's administrators see: its own, those holding a role there, and
+/// providers'.
+fn of_council(council: CouncilId) -> Condition {
+    Condition::any()
+        .add(users::Column::CouncilId.eq(council))
+        .add(users::Column::Id.in_subquery(ids_in(council)))
+}
+
+/// The account, if it belongs to `council` (else not found, as if it did not exist).
+async fn find_in(
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
+    user_id: UserId,
+) -> Result<users::Model, UserAdminError> {
+    if !belongs_to(conn, council, user_id).await? {
+        return Err(UserAdminError::NotFound);
+    }
+    find_user(conn, user_id)
+        .await?
+        .ok_or(UserAdminError::NotFound)
+}
+
+/// Grants `role` in `council` to one of its accounts.
 pub async fn grant_role(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     user_id: UserId,
     role: Role,
 ) -> Result<(), UserAdminError> {
+    if role == Role::SuperAdmin {
+        return Err(UserAdminError::NotACouncilRole);
+    }
     let txn = db.begin_write().await?;
-    let user = find_user(&txn, user_id)
-        .await?
-        .ok_or(UserAdminError::NotFound)?;
+    let user = find_in(&txn, council, user_id).await?;
     if user.erased_at.is_some() {
         return Err(UserAdminError::Erased);
     }
-    if grant_role_in(&txn, user_id, role, actor.user_id).await? {
+    if grant_role_in(&txn, user_id, council, role, actor.user_id).await? {
         audit::record(
             &txn,
             actor,
@@ -151,23 +217,63 @@ pub async fn grant_role(
     Ok(())
 }
 
-pub async fn revoke_role(
+/// Grants `role` in `council` for whoever runs `kith admin create` on the server: any
+/// account, any role (the deployment's own administrators included); audited.
+pub async fn grant_from_command_line(
     db: &DatabaseConnection,
-    actor: &Actor,
+    council: CouncilId,
     user_id: UserId,
     role: Role,
 ) -> Result<(), UserAdminError> {
+    let txn = db.begin_write().await?;
+    let user = find_user(&txn, user_id)
+        .await?
+        .ok_or(UserAdminError::NotFound)?;
+    if user.erased_at.is_some() {
+        return Err(UserAdminError::Erased);
+    }
+    if grant_role_in(&txn, user_id, council, role, None).await? {
+        let actor = Actor {
+            council: Some(council),
+            ..Actor::system()
+        };
+        audit::record(
+            &txn,
+            &actor,
+            Event::new(Action::RoleGranted, "user", user_id)
+                .to(role.as_str())
+                .detail("on the command line"),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Takes `role` in `council` from one of its accounts (a provider's role, wherever it was
+/// granted: it holds in every council).
+pub async fn revoke_role(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    council: CouncilId,
+    user_id: UserId,
+    role: Role,
+) -> Result<(), UserAdminError> {
+    if role == Role::SuperAdmin {
+        return Err(UserAdminError::NotACouncilRole);
+    }
     if role == Role::Admin && actor.user_id == Some(user_id) {
         return Err(UserAdminError::OwnAdminRole);
     }
     let txn = db.begin_write().await?;
-    find_user(&txn, user_id)
-        .await?
-        .ok_or(UserAdminError::NotFound)?;
-    let res = user_roles::Entity::delete_by_id((user_id, role))
+    find_in(&txn, council, user_id).await?;
+    let res = user_roles::Entity::delete_many()
+        .filter(user_roles::Column::UserId.eq(user_id))
+        .filter(user_roles::Column::Role.eq(role))
+        .filter(in_council(council))
         .exec(&txn)
         .await?;
-    if res.rows_affected == 1 {
+    if res.rows_affected > 0 {
         audit::record(
             &txn,
             actor,
@@ -183,6 +289,7 @@ pub async fn revoke_role(
 pub async fn set_disabled(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     user_id: UserId,
     disabled: bool,
     reason: &str,
@@ -191,9 +298,13 @@ pub async fn set_disabled(
         return Err(UserAdminError::OwnAccount);
     }
     let txn = db.begin_write().await?;
-    let user = find_user(&txn, user_id)
+    let user = find_in(&txn, council, user_id).await?;
+    if crate::domain::accounts::roles_of(&txn, user_id)
         .await?
-        .ok_or(UserAdminError::NotFound)?;
+        .contains(&Role::SuperAdmin)
+    {
+        return Err(UserAdminError::DeploymentAdministrator);
+    }
     if user.disabled_at.is_some() == disabled {
         return Ok(());
     }
@@ -224,24 +335,50 @@ pub async fn set_disabled(
     Ok(())
 }
 
-/// Accounts holding `role` that are not disabled (e.g. the admins to tell about a submission).
+/// Accounts holding `role` in `council` that are not disabled (e.g. the admins to tell
+/// about a submission).
 pub async fn active_with_role(
-    conn: &impl sea_orm::ConnectionTrait,
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
     role: Role,
 ) -> Result<Vec<users::Model>, DbErr> {
     users::Entity::find()
-        .filter(users::Column::Id.in_subquery(ids_with_role(role)))
+        .filter(users::Column::Id.in_subquery(ids_with_role(council, role)))
         .filter(users::Column::DisabledAt.is_null())
         .order_by_asc(users::Column::Id)
         .all(conn)
         .await
 }
 
-/// `SELECT user_id FROM user_roles WHERE role = …`, for `IN (…)` filters.
-fn ids_with_role(role: Role) -> sea_orm::sea_query::SelectStatement {
+/// Grants that hold in `council`: made there, or of a role that holds everywhere. A
+/// deployment administrator's role is left out: council administrators do not manage it.
+fn in_council(council: CouncilId) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(user_roles::Column::CouncilId.eq(council))
+                .add(user_roles::Column::Role.ne(Role::SuperAdmin)),
+        )
+        .add(user_roles::Column::Role.eq(Role::Provider))
+}
+
+/// `SELECT user_id FROM user_roles WHERE …` the accounts of `council`, for `IN (…)` filters.
+fn ids_in(council: CouncilId) -> sea_orm::sea_query::SelectStatement {
     user_roles::Entity::find()
         .select_only()
         .column(user_roles::Column::UserId)
-        .filter(user_roles::Column::Role.eq(role.as_str()))
+        .filter(in_council(council))
         .into_query()
+}
+
+/// The accounts holding `role` in `council`, for `IN (…)` filters.
+fn ids_with_role(council: CouncilId, role: Role) -> sea_orm::sea_query::SelectStatement {
+    let mut grants = user_roles::Entity::find()
+        .select_only()
+        .column(user_roles::Column::UserId)
+        .filter(user_roles::Column::Role.eq(role));
+    if !role.is_deployment_wide() {
+        grants = grants.filter(user_roles::Column::CouncilId.eq(council));
+    }
+    grants.into_query()
 }

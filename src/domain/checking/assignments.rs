@@ -125,7 +125,7 @@ impl AssignForm {
 pub async fn assign(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &crate::domain::councils::Site,
     listing_id: ListingId,
     admin_user_id: UserId,
     new: NewAssignment,
@@ -141,7 +141,8 @@ pub async fn assign(
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or(AssignmentError::NotAChecker)?;
-    if !accounts::roles_of(&txn, checker.id)
+    // A checker of the council assigning the check.
+    if !accounts::roles_in(&txn, checker.id, site.council)
         .await?
         .contains(&Role::QualityChecker)
     {
@@ -179,7 +180,7 @@ pub async fn assign(
             &checker.display_name,
             view.title(),
             &format_date(&row.due_on),
-            &format!("{base_url}{}", paths::checker_assignment(row.id)),
+            &format!("{}{}", site.base_url, paths::checker_assignment(row.id)),
         ),
     )
     .await?;

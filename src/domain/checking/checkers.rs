@@ -2,6 +2,7 @@
 //! and the training they have completed; and the admins' view of every checker with their
 //! workload.
 
+use entity::councils::CouncilId;
 use entity::users::UserId;
 use std::collections::HashMap;
 
@@ -183,9 +184,10 @@ pub struct CheckerSummary {
 /// Every active quality checker with their workload, least busy first.
 pub async fn all_with_workload(
     db: &DatabaseConnection,
+    council: CouncilId,
     today: chrono::NaiveDate,
 ) -> Result<Vec<CheckerSummary>, DbErr> {
-    let checkers = active_with_role(db, Role::QualityChecker).await?;
+    let checkers = active_with_role(db, council, Role::QualityChecker).await?;
     let ids: Vec<UserId> = checkers.iter().map(|u| u.id).collect();
     let profiles: HashMap<UserId, checker_profiles::Model> = checker_profiles::Entity::find()
         .filter(checker_profiles::Column::UserId.is_in(ids.clone()))

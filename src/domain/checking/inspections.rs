@@ -20,6 +20,7 @@ use crate::db::BeginWrite;
 use crate::domain::accounts::user_admin::active_with_role;
 use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::checking::assignments::{self, AssignmentError};
+use crate::domain::councils::Site;
 use crate::domain::dates::parse_date;
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields, bounded_text};
@@ -360,7 +361,7 @@ pub fn missing(model: &inspections::Model) -> Vec<(Step, String)> {
 pub async fn submit(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     id: i64,
     checker_user_id: UserId,
 ) -> Result<(), InspectionError> {
@@ -405,14 +406,14 @@ pub async fn submit(
         .await?
         .title()
         .to_owned();
-    for admin in active_with_role(&txn, Role::Admin).await? {
+    for admin in active_with_role(&txn, site.council, Role::Admin).await? {
         mail::enqueue(
             &txn,
             templates::inspection_submitted(
                 &admin.email,
                 &admin.display_name,
                 &title,
-                &format!("{base_url}{}", paths::admin_checking()),
+                &format!("{}{}", site.base_url, paths::admin_checking()),
             ),
         )
         .await?;

@@ -18,6 +18,7 @@ use crate::domain::audit::{self, Action, Actor, Event};
 use crate::domain::checking::inspections::{
     InspectionError, KEY_QUESTIONS, answers_of, score_label,
 };
+use crate::domain::councils::Site;
 use crate::domain::listings;
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
@@ -221,7 +222,7 @@ pub async fn response_to(
 pub async fn respond(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     listing_id: ListingId,
     user_id: UserId,
     body: String,
@@ -262,9 +263,12 @@ pub async fn respond(
     )
     .await?;
     let title = listings::load(&txn, listing_id).await?.title().to_owned();
-    for admin in
-        crate::domain::accounts::user_admin::active_with_role(&txn, entity::user_roles::Role::Admin)
-            .await?
+    for admin in crate::domain::accounts::user_admin::active_with_role(
+        &txn,
+        site.council,
+        entity::user_roles::Role::Admin,
+    )
+    .await?
     {
         mail::enqueue(
             &txn,
@@ -272,7 +276,7 @@ pub async fn respond(
                 &admin.email,
                 &admin.display_name,
                 &title,
-                &format!("{base_url}{}", paths::listing_quality(listing_id)),
+                &format!("{}{}", site.base_url, paths::listing_quality(listing_id)),
             ),
         )
         .await?;

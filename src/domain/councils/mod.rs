@@ -10,8 +10,8 @@ pub mod slug;
 use chrono::Utc;
 use entity::councils::{self, CouncilId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, QueryOrder,
 };
 
 use crate::config::Settings;
@@ -55,6 +55,24 @@ pub struct CouncilDetails {
     pub local_authority: String,
 }
 
+/// Where what is done for a council leads people: which council, and the address its
+/// emails' links start with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Site {
+    pub council: CouncilId,
+    pub base_url: String,
+}
+
+impl Site {
+    /// `council`'s, with emails linking to `base_url`.
+    pub fn of(council: &Council, base_url: &str) -> Self {
+        Self {
+            council: council.id,
+            base_url: base_url.to_owned(),
+        }
+    }
+}
+
 impl Council {
     fn of(row: councils::Model) -> Self {
         Self {
@@ -75,6 +93,17 @@ impl Council {
             },
         }
     }
+}
+
+/// The deployment's first council: the one a single-council installation has, which owns
+/// what was there before councils were records.
+pub async fn first(conn: &impl ConnectionTrait) -> Result<CouncilId, DbErr> {
+    councils::Entity::find()
+        .order_by_asc(councils::Column::Id)
+        .one(conn)
+        .await?
+        .map(|row| row.id)
+        .ok_or_else(|| DbErr::RecordNotFound("there is no council yet".into()))
 }
 
 /// Every council, the first made first.
@@ -165,16 +194,14 @@ pub fn parse_districts(raw: &str) -> Result<Vec<String>, CouncilError> {
 
 /// Makes the first council from the settings when there is none (a new installation, or
 /// one from before councils were records), so that everything it published before it
-/// goes on publishing under the same names.
-pub async fn ensure_first(
-    db: &DatabaseConnection,
+/// goes on publishing under the same names. Part of setting the database up
+/// ([`crate::db::migrate`]), under its lock: instances starting together wait for each
+/// other there, so one makes the council and the rest find it, whatever their settings say.
+pub(crate) async fn ensure_first(
+    txn: &DatabaseTransaction,
     settings: &Settings,
 ) -> Result<(), CouncilError> {
-    let txn = db.begin_write().await?;
-    // Instances starting together wait for each other here (as for migrations), so one
-    // makes the council and the rest find it, whatever their settings say.
-    crate::db::lock_for_setup(&txn).await?;
-    if councils::Entity::find().one(&txn).await?.is_none() {
+    if councils::Entity::find().one(txn).await?.is_none() {
         let slug = CouncilSlug::from_name(&settings.council_local_authority);
         let funder = settings.funder();
         let details = CouncilDetails {
@@ -189,11 +216,10 @@ pub async fn ensure_first(
             },
             local_authority: settings.council_local_authority.trim().to_owned(),
         };
-        insert(&txn, &Actor::system(), &slug, &details)
+        insert(txn, &Actor::system(), &slug, &details)
             .await
             .map_err(|err| CouncilError::FromSettings(err.to_string()))?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

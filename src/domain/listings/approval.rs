@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::councils::Site;
 use crate::domain::listings::{self, ListingError, ListingView};
 use crate::domain::providers::organisations;
 use crate::domain::search::changes as search_changes;
@@ -117,7 +118,7 @@ async fn email_members(
 pub async fn submit(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     id: ListingId,
     user_id: UserId,
 ) -> Result<(), ListingError> {
@@ -155,8 +156,11 @@ pub async fn submit(
         }
     })
     .await?;
-    let link = format!("{base_url}{}", paths::admin_listing(id));
-    for admin in crate::domain::accounts::user_admin::active_with_role(&txn, Role::Admin).await? {
+    let link = format!("{}{}", site.base_url, paths::admin_listing(id));
+    for admin in
+        crate::domain::accounts::user_admin::active_with_role(&txn, site.council, Role::Admin)
+            .await?
+    {
         mail::enqueue(
             &txn,
             templates::listing_submitted(

@@ -101,7 +101,7 @@ pub fn parse(kind: &str, details: &str, reporter_key: String) -> Result<NewRepor
 pub async fn report(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &crate::domain::councils::Site,
     listing_id: ListingId,
     new: NewReport,
     today: NaiveDate,
@@ -136,7 +136,14 @@ pub async fn report(
     let title = view.title().to_owned();
     let what = kind_label(new.kind);
     if new.kind == ReportKind::Concern {
-        for admin in crate::domain::privacy::requests::active_admins(&txn).await? {
+        // The administrators of the council whose pages it was reported on.
+        for admin in crate::domain::accounts::user_admin::active_with_role(
+            &txn,
+            site.council,
+            entity::user_roles::Role::Admin,
+        )
+        .await?
+        {
             outbox::enqueue(
                 &txn,
                 search_templates::listing_reported(
@@ -144,13 +151,17 @@ pub async fn report(
                     &admin.display_name,
                     &title,
                     what,
-                    &format!("{base_url}{}", crate::paths::admin_reports()),
+                    &format!("{}{}", site.base_url, crate::paths::admin_reports()),
                 ),
             )
             .await?;
         }
     } else {
-        let link = format!("{base_url}{}", crate::paths::provider_listing(listing_id));
+        let link = format!(
+            "{}{}",
+            site.base_url,
+            crate::paths::provider_listing(listing_id)
+        );
         organisations::email_members(&txn, view.org.id, |email, name| {
             search_templates::listing_reported(email, name, &title, what, &link)
         })

@@ -2,15 +2,17 @@
 //! request at a time, waiting in the admins' queue until an admin erases or declines it.
 
 use chrono::{DateTime, Utc};
+use entity::councils::CouncilId;
 use entity::erasure_requests::{self, ErasureOutcome};
-use entity::user_roles;
+use entity::user_roles::Role;
 use entity::users::{self, UserId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::db::BeginWrite;
+use crate::domain::accounts::user_admin;
 use crate::domain::audit::{self, Action, Actor, Event};
 
 /// Longest note a person may add to their request.
@@ -81,12 +83,17 @@ pub async fn request(
             .detail(format!("request {}", row.id)),
     )
     .await?;
-    // Every active administrator is told: the council has a month to answer.
+    // Every active administrator of the person's council is told: it has a month to answer.
+    let council = users::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .ok_or(DbErr::RecordNotFound("the account".into()))?
+        .council_id;
     let link = format!(
         "{base_url}{}",
         crate::paths::admin_user_personal_data(user_id)
     );
-    for admin in active_admins(&txn).await? {
+    for admin in user_admin::active_with_role(&txn, council, Role::Admin).await? {
         crate::mail::enqueue(
             &txn,
             crate::mail::templates::erasure_requested(
@@ -112,21 +119,6 @@ pub fn answer_by(at: DateTime<Utc>) -> String {
     crate::domain::dates::format_date(&due)
 }
 
-pub async fn active_admins(conn: &impl ConnectionTrait) -> Result<Vec<users::Model>, DbErr> {
-    let ids: Vec<UserId> = user_roles::Entity::find()
-        .select_only()
-        .column(user_roles::Column::UserId)
-        .filter(user_roles::Column::Role.eq(user_roles::Role::Admin))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    users::Entity::find()
-        .filter(users::Column::Id.is_in(ids))
-        .filter(users::Column::DisabledAt.is_null())
-        .all(conn)
-        .await
-}
-
 /// An open request with the person's current name.
 pub struct OpenRequest {
     pub request: erasure_requests::Model,
@@ -134,9 +126,14 @@ pub struct OpenRequest {
 }
 
 /// Open requests, oldest first.
-pub async fn queue(conn: &impl ConnectionTrait) -> Result<Vec<OpenRequest>, DbErr> {
+/// The open requests of people `council`'s administrators look after, oldest first.
+pub async fn queue(
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
+) -> Result<Vec<OpenRequest>, DbErr> {
     let rows = erasure_requests::Entity::find()
         .filter(erasure_requests::Column::ClosedAt.is_null())
+        .filter(erasure_requests::Column::UserId.in_subquery(user_admin::accounts_of(council)))
         .order_by_asc(erasure_requests::Column::RequestedAt)
         .all(conn)
         .await?;
@@ -157,6 +154,7 @@ pub async fn queue(conn: &impl ConnectionTrait) -> Result<Vec<OpenRequest>, DbEr
 pub async fn decline(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     request_id: i64,
     reason: &str,
 ) -> Result<(), RequestError> {
@@ -172,6 +170,9 @@ pub async fn decline(
         .one(&txn)
         .await?
         .ok_or(RequestError::NotFound)?;
+    if !user_admin::belongs_to(&txn, council, row.user_id).await? {
+        return Err(RequestError::NotFound);
+    }
     if row.closed_at.is_some() {
         return Err(RequestError::Closed);
     }

@@ -14,6 +14,7 @@ use sea_orm::{
 
 use crate::db::BeginWrite;
 use crate::domain::audit::{self, Action, Actor, Event};
+use crate::domain::councils::Site;
 use crate::domain::providers::evidence::{self as provider_evidence, EvidenceKind, required_for};
 use crate::domain::providers::evidence_expiry;
 use crate::domain::providers::organisations::{self, OrganisationError};
@@ -89,7 +90,7 @@ pub fn missing_for_submission(
 pub async fn submit(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     organisation_id: OrganisationId,
     user_id: UserId,
 ) -> Result<(), ApprovalError> {
@@ -111,8 +112,14 @@ pub async fn submit(
     active.submitted_at = Set(Some(Utc::now()));
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
-    let admins = crate::domain::accounts::user_admin::active_with_role(&txn, Role::Admin).await?;
-    let link = format!("{base_url}{}", paths::admin_provider(organisation_id));
+    let admins =
+        crate::domain::accounts::user_admin::active_with_role(&txn, site.council, Role::Admin)
+            .await?;
+    let link = format!(
+        "{}{}",
+        site.base_url,
+        paths::admin_provider(organisation_id)
+    );
     for admin in admins {
         mail::enqueue(
             &txn,

@@ -1,6 +1,7 @@
 //! Provider organisations and the accounts that act for them: creating one, its profile and
 //! logo, its members, and what the public may see of it.
 
+use crate::domain::councils::Site;
 use crate::stored_files::{Released, Store};
 use chrono::{Duration, Utc};
 use entity::provider_members::MemberRole;
@@ -357,7 +358,7 @@ pub async fn set_logo(
 pub async fn invite_member(
     db: &DatabaseConnection,
     actor: &Actor,
-    base_url: &str,
+    site: &Site,
     organisation_id: OrganisationId,
     owner_id: UserId,
     inviter_name: &str,
@@ -378,6 +379,7 @@ pub async fn invite_member(
     let invitation = invitations::ActiveModel {
         email: Set(email.as_str().to_owned()),
         role: Set(Role::Provider),
+        council_id: Set(site.council),
         token_hash: Set(sha256_hex(&token)),
         invited_by: Set(Some(owner_id)),
         expires_at: Set(now + Duration::days(MEMBER_INVITATION_DAYS)),
@@ -395,7 +397,7 @@ pub async fn invite_member(
             email.as_str(),
             &as_what,
             inviter_name,
-            &format!("{base_url}{}", paths::invitation(&token)),
+            &format!("{}{}", site.base_url, paths::invitation(&token)),
         ),
     )
     .await?;

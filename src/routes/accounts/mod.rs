@@ -74,6 +74,7 @@ pub async fn register(
             display_name,
             password_hash,
             role,
+            council: page.council.id,
         },
     )
     .await?;

@@ -408,11 +408,15 @@ pub async fn confirm(
 /// An administrator resets someone's second factor (a lost phone).
 pub async fn admin_reset(
     state: web::Data<AppState>,
-    RecentlyConfirmed(_admin): RecentlyConfirmed,
+    RecentlyConfirmed(admin): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     session: Session,
     PathId(id): PathId<UserId>,
 ) -> AppResult<HttpResponse> {
+    // Only an account of the administrator's council (or a provider's).
+    if !accounts::user_admin::belongs_to(&state.db, admin.council, id).await? {
+        return Err(AppError::NotFound);
+    }
     let user = accounts::find_user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

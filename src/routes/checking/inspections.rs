@@ -11,6 +11,7 @@ use entity::listings::ListingId;
 use crate::auth::CurrentUser;
 use crate::domain::checking::inspections::{self, InspectionError, Step};
 use crate::domain::checking::photos::{self as inspection_photos, NewPhoto, Viewer};
+use crate::domain::councils::Site;
 use crate::domain::listings;
 use crate::domain::validation::{FieldErrors, FormFields};
 use crate::error::{AppError, AppResult};
@@ -146,10 +147,11 @@ pub async fn submit(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
+    site: Site,
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    match inspections::submit(&state.db, &actor, &state.base_url, id, user.id).await {
+    match inspections::submit(&state.db, &actor, &site, id, user.id).await {
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(

@@ -186,7 +186,8 @@ pub async fn admin_overview(
     state: web::Data<AppState>,
     query: web::Query<AreaQuery>,
 ) -> AppResult<maud::Markup> {
-    let checkers = checkers::all_with_workload(&state.db, state.clock.today()).await?;
+    let checkers =
+        checkers::all_with_workload(&state.db, page.council.id, state.clock.today()).await?;
     let open = assignments::open(&state.db).await?;
     let declined = assignments::declined(&state.db).await?;
     let due = recheck::schedule(
@@ -230,7 +231,8 @@ async fn assign_page(
         .as_ref()
         .map(|h| h.place.clone())
         .or_else(|| live.content.venue.as_ref().map(|v| v.postcode.clone()));
-    let checkers = checkers::all_with_workload(&state.db, state.clock.today()).await?;
+    let checkers =
+        checkers::all_with_workload(&state.db, page.council.id, state.clock.today()).await?;
     let history = assignments::for_listing(&state.db, listing_id).await?;
     let status = crate::routes::form_status(errors);
     Ok(html_page(
@@ -274,23 +276,22 @@ pub async fn assign(
     PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
+    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
     let form = AssignForm::from_fields(&FormFields(form.into_inner()));
     match form.parse(state.clock.today()) {
-        Ok(new) => {
-            match assignments::assign(&state.db, &actor, &state.base_url, id, user.id, new).await {
-                Ok(_) => {
-                    state.wake_mail_worker();
-                    set_flash(&session, "Assigned. The checker has been emailed.");
-                    Ok(see_other(&paths::admin_checking()))
-                }
-                Err(AssignmentError::NotAChecker) => {
-                    let mut errors = FieldErrors::default();
-                    errors.add("checker", AssignmentError::NotAChecker.to_string());
-                    assign_page(&page, &state, id, &form, &errors).await
-                }
-                Err(err) => Err(err.into()),
+        Ok(new) => match assignments::assign(&state.db, &actor, &site, id, user.id, new).await {
+            Ok(_) => {
+                state.wake_mail_worker();
+                set_flash(&session, "Assigned. The checker has been emailed.");
+                Ok(see_other(&paths::admin_checking()))
             }
-        }
+            Err(AssignmentError::NotAChecker) => {
+                let mut errors = FieldErrors::default();
+                errors.add("checker", AssignmentError::NotAChecker.to_string());
+                assign_page(&page, &state, id, &form, &errors).await
+            }
+            Err(err) => Err(err.into()),
+        },
         Err(errors) => assign_page(&page, &state, id, &form, &errors).await,
     }
 }

@@ -214,6 +214,7 @@ pub async fn provider_response(
     PathId(id): PathId<ListingId>,
     form: web::Form<ResponseForm>,
 ) -> AppResult<HttpResponse> {
+    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
     let mut errors = FieldErrors::default();
     let body = crate::domain::validation::required_text(
         &mut errors,
@@ -230,7 +231,7 @@ pub async fn provider_response(
         organisations::as_member(&state.db, m.organisation_id, user.id).await?;
         return report_page(&page, &state, id, &form.response, &errors).await;
     };
-    inspection_review::respond(&state.db, &actor, &state.base_url, id, user.id, body).await?;
+    inspection_review::respond(&state.db, &actor, &site, id, user.id, body).await?;
     state.wake_mail_worker();
     set_flash(&session, "Your response is published with the report");
     Ok(see_other(&paths::listing_quality(id)))

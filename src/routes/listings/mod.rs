@@ -15,6 +15,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::auth::{CurrentUser, Role};
 use crate::domain::categories;
+use crate::domain::councils::Site;
 use crate::domain::listings::approval as listing_approval;
 use crate::domain::listings::content::Photo;
 use crate::domain::listings::form::ListingForm;
@@ -391,10 +392,11 @@ pub async fn submit(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
+    site: Site,
     session: Session,
     PathId(id): PathId<ListingId>,
 ) -> AppResult<HttpResponse> {
-    listing_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await?;
+    listing_approval::submit(&state.db, &actor, &site, id, user.id).await?;
     state.wake_mail_worker();
     set_flash(
         &session,

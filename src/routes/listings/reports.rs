@@ -71,6 +71,7 @@ pub async fn send(
     PathId(id): PathId<ListingId>,
     form: web::Form<ReportForm>,
 ) -> AppResult<HttpResponse> {
+    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
     let key = reporter_key(&state, &actor, &ip);
     let new = match reports::parse(&form.kind, &form.details, key) {
         Ok(new) => new,
@@ -84,16 +85,7 @@ pub async fn send(
         limits::REPORTS_PER_IP,
     )
     .await?;
-    match reports::report(
-        &state.db,
-        &actor,
-        &state.base_url,
-        id,
-        new,
-        state.clock.today(),
-    )
-    .await
-    {
+    match reports::report(&state.db, &actor, &site, id, new, state.clock.today()).await {
         Ok(_) => {
             state.wake_mail_worker();
             set_flash(

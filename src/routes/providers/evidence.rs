@@ -6,6 +6,7 @@ use entity::provider_organisations::OrganisationId;
 use entity::provider_organisations::OrganisationStatus;
 
 use crate::auth::CurrentUser;
+use crate::domain::councils::Site;
 use crate::domain::providers::approval::{
     self as provider_approval, ApprovalError, Decision, DecisionInput,
 };
@@ -96,10 +97,11 @@ pub async fn submit(
     state: web::Data<AppState>,
     user: CurrentUser,
     RequestActor(actor): RequestActor,
+    site: Site,
     session: Session,
     PathId(id): PathId<OrganisationId>,
 ) -> AppResult<HttpResponse> {
-    match provider_approval::submit(&state.db, &actor, &state.base_url, id, user.id).await {
+    match provider_approval::submit(&state.db, &actor, &site, id, user.id).await {
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(

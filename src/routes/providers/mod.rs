@@ -251,6 +251,7 @@ pub async fn invite_member(
     PathId(id): PathId<OrganisationId>,
     form: web::Form<MemberForm>,
 ) -> AppResult<HttpResponse> {
+    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
     let mut errors = FieldErrors::default();
     let Some(email) = errors.take("email", EmailAddress::parse(&form.email)) else {
         return manage_page(&page, &state, &user, id, None, Some(&form), &errors).await;
@@ -258,7 +259,7 @@ pub async fn invite_member(
     match organisations::invite_member(
         &state.db,
         &actor,
-        &state.base_url,
+        &site,
         id,
         user.id,
         &user.display_name,

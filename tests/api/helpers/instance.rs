@@ -124,8 +124,20 @@ impl Instance {
     }
 
     pub async fn db(&self) -> DatabaseConnection {
+        self.db_in_mode("rw").await
+    }
+
+    /// The database, made empty if there is none yet (to set up an older version's).
+    pub async fn new_db(&self) -> DatabaseConnection {
+        self.db_in_mode("rwc").await
+    }
+
+    async fn db_in_mode(&self, mode: &str) -> DatabaseConnection {
         let url = self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rw", self.path().join("kith.db").display())
+            format!(
+                "sqlite://{}?mode={mode}",
+                self.path().join("kith.db").display()
+            )
         });
         kith::db::connect(&url, None).await.unwrap()
     }

@@ -244,6 +244,35 @@ fn hex_key() -> String {
 }
 
 impl TestApp {
+    /// A second council beside the installation's first, found by the server at once: its
+    /// own host name `stockport.kith.example`, or `/c/stockport/` on the shared host.
+    pub async fn add_stockport(&self) -> kith::domain::councils::Council {
+        use kith::domain::councils::{self, CouncilDetails, CouncilSlug};
+        let details = CouncilDetails {
+            name: "Stockport Council".into(),
+            host: Some("stockport.kith.example".into()),
+            districts: vec!["SK1".into(), "SK4".into()],
+            contact: "Stockport adult social care: 0161 496 0999".into(),
+            funder: kith::domain::fund::export::Funder {
+                identifier: "GB-LAE-SKP".into(),
+                name: "Stockport Metropolitan Borough Council".into(),
+                prefix: "360G-stockport".into(),
+            },
+            local_authority: "Stockport".into(),
+        };
+        let slug = CouncilSlug::parse("stockport").expect("slug");
+        councils::create(&self.db, &Actor::system(), &slug, &details)
+            .await
+            .expect("add Stockport");
+        self.councils.reload(&self.db).await.expect("reload");
+        councils::all(&self.db)
+            .await
+            .expect("councils")
+            .into_iter()
+            .find(|c| c.slug == slug)
+            .expect("Stockport")
+    }
+
     /// Starts a second process sharing this app's database (as several servers behind a
     /// load balancer would), with its own data directory, search index and mail.
     pub async fn second_process(&self) -> OtherProcess {
@@ -293,10 +322,23 @@ impl TestApp {
 
     /// Creates a confirmed account holding `roles`, straight in the database.
     pub async fn create_user(&self, roles: &[Role]) -> TestUser {
+        let first = kith::domain::councils::first(&self.db)
+            .await
+            .expect("first council");
+        self.create_user_in(first, roles).await
+    }
+
+    /// Creates a confirmed account holding `roles` in `council`.
+    pub async fn create_user_in(
+        &self,
+        council: entity::councils::CouncilId,
+        roles: &[Role],
+    ) -> TestUser {
         let email = format!("{}@test.example", random_suffix());
         let id = create_verified_account(
             &self.db,
             &Actor::system(),
+            council,
             &EmailAddress::parse(&email).expect("email"),
             &DisplayName::parse("Test Person").expect("name"),
             self.password_hash.clone(),
@@ -304,7 +346,7 @@ impl TestApp {
         .await
         .expect("create user");
         for role in roles {
-            grant_role_in(&self.db, id, *role, None)
+            grant_role_in(&self.db, id, council, *role, None)
                 .await
                 .expect("grant");
         }
