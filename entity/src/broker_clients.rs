@@ -21,6 +21,8 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     /// When the client's data was erased: the row stays as a tombstone.
     pub erased_at: Option<DateTimeUtc>,
+    /// The council whose case it is (the broker's, where they took it on).
+    pub council_id: crate::councils::CouncilId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

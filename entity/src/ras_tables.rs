@@ -1,7 +1,8 @@
 use sea_orm::entity::prelude::*;
 
-/// One version of the council's Resource Allocation System: questions, points per answer and
-/// the pounds each point is worth, as JSON. The newest is in use; older ones are kept.
+/// One version of a council's Resource Allocation System: questions, points per answer and
+/// the pounds each point is worth, as JSON. The council's newest is in use; older ones are
+/// kept.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ras_tables")]
 pub struct Model {
@@ -10,6 +11,7 @@ pub struct Model {
     pub config: String,
     pub created_by_user_id: Option<crate::users::UserId>,
     pub created_at: DateTimeUtc,
+    pub council_id: crate::councils::CouncilId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,8 @@
 //! Every grant names its council (a provider's and a deployment administrator's hold in
 //! every council whichever council granted them, which the code knows by role), and so does
 //! every invitation, and every account belongs to a council (where it registered, or was
-//! invited to). What was made before there were councils belongs to the first council.
+//! invited to), and so does every published points table (each council has its own). What
+//! was made before there were councils belongs to the first council.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -111,6 +112,10 @@ impl MigrationTrait for Migration {
         // registered with (or was invited to).
         council_column::add_to(manager, "invitations").await?;
         council_column::add_to(manager, "users").await?;
+        // Each council publishes its own points table.
+        council_column::add_to(manager, "ras_tables").await?;
+        // A broker's client is a case of the broker's council.
+        council_column::add_to(manager, "broker_clients").await?;
         // An audit entry names the council whose pages the change came from. Entries are
         // never rewritten, so those from before councils name none, like the deployment's
         // own (the command line, background jobs).
@@ -152,6 +157,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        council_column::drop_from(manager, "broker_clients").await?;
+        council_column::drop_from(manager, "ras_tables").await?;
         council_column::drop_from(manager, "users").await?;
         council_column::drop_from(manager, "invitations").await?;
         manager
@@ -171,6 +178,9 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        // The deployment's administrators did not exist before.
+        db.execute_unprepared("DELETE FROM user_roles WHERE role = 'super_admin'")
             .await?;
         db.execute_unprepared(
             "INSERT INTO council_roles (user_id, role, granted_by, granted_at) \

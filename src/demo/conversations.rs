@@ -116,9 +116,11 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     )
     .await?;
 
+    let council = crate::domain::councils::first(db).await?;
     let first_client = clients::create(
         db,
         &actor,
+        council,
         broker,
         ClientDetails {
             name: "Mr Khan (ref 1042)".into(),
@@ -132,6 +134,7 @@ pub(super) async fn seed(db: &DatabaseConnection, base_url: &str) -> anyhow::Res
     clients::create(
         db,
         &actor,
+        council,
         broker,
         ClientDetails {
             name: "Mrs Evans".into(),

@@ -364,7 +364,8 @@ pub struct AuditFilter {
     /// Entries at or after this time, and before `before`.
     pub since: Option<chrono::DateTime<chrono::Utc>>,
     pub before: Option<chrono::DateTime<chrono::Utc>>,
-    /// A council's entries, and the deployment's own (which name no council).
+    /// A council's entries. The first council's log also shows the entries that name no
+    /// council: from before there were councils (all its own), and the deployment's work.
     pub council: Option<CouncilId>,
 }
 
@@ -424,11 +425,11 @@ pub async fn list(
         query = query.filter(audit_log::Column::Action.starts_with(action.as_str()));
     }
     if let Some(council) = filter.council {
-        query = query.filter(
-            Condition::any()
-                .add(audit_log::Column::CouncilId.eq(council))
-                .add(audit_log::Column::CouncilId.is_null()),
-        );
+        let mut theirs = Condition::any().add(audit_log::Column::CouncilId.eq(council));
+        if crate::domain::councils::first(conn).await? == council {
+            theirs = theirs.add(audit_log::Column::CouncilId.is_null());
+        }
+        query = query.filter(theirs);
     }
     if let Some(actor) = filter.actor_user_id {
         query = query.filter(audit_log::Column::ActorUserId.eq(actor));

@@ -31,7 +31,9 @@ impl From<UserAdminError> for AppError {
         match err {
             UserAdminError::NotFound => AppError::NotFound,
             UserAdminError::Db(db) => db.into(),
-            UserAdminError::Erased => AppError::Conflict(err.to_string()),
+            UserAdminError::Erased | UserAdminError::SharedAccount => {
+                AppError::Conflict(err.to_string())
+            }
             other => AppError::BadRequest(other.to_string()),
         }
     }
@@ -235,7 +237,7 @@ pub async fn set_status(
 }
 
 pub async fn invitations(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let pending = invitations::pending(&state.db).await?;
+    let pending = invitations::pending(&state.db, page.council.id).await?;
     Ok(view::invitations(
         &page,
         &pending,
@@ -259,12 +261,12 @@ pub async fn invite(
         .role
         .parse::<Role>()
         .ok()
-        .filter(|r| !r.is_self_service());
+        .filter(|r| Role::staff_roles().any(|staff| staff == *r));
     if role.is_none() {
         errors.add("role", "Select the role to invite them to");
     }
     let (Some(email), Some(role)) = (email, role) else {
-        let pending = invitations::pending(&state.db).await?;
+        let pending = invitations::pending(&state.db, page.council.id).await?;
         return Ok(html_page(
             StatusCode::UNPROCESSABLE_ENTITY,
             view::invitations(&page, &pending, &form, &errors),

@@ -153,13 +153,35 @@ pub async fn request_erasure(
     ))
 }
 
-/// Not found unless the person belongs to `council` (a role granted there) or is a
-/// provider: a council's administrators see no other council's people.
+/// Not found unless the person belongs to `council` (registered there, or holds a role
+/// there, or is a provider), or the client is one of its cases: a council's administrators
+/// see no other council's people.
 async fn of_council(state: &AppState, council: CouncilId, subject: Subject) -> AppResult<()> {
-    match subject {
-        Subject::Person(id) if !user_admin::belongs_to(&state.db, council, id).await? => {
-            Err(AppError::NotFound)
+    let theirs = match subject {
+        Subject::Person(id) => user_admin::belongs_to(&state.db, council, id).await?,
+        Subject::Client(id) => {
+            crate::domain::plans::clients::council_of(&state.db, id).await? == Some(council)
         }
+    };
+    if theirs {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// As [`of_council`], and for a person, the whole account is the council's to export or
+/// erase (it holds no role at another council and does not administer the deployment).
+async fn wholly_of_council(
+    state: &AppState,
+    council: CouncilId,
+    subject: Subject,
+) -> AppResult<()> {
+    of_council(state, council, subject).await?;
+    match subject {
+        Subject::Person(id) if !user_admin::wholly_of(&state.db, council, id).await? => Err(
+            AppError::Conflict(user_admin::UserAdminError::SharedAccount.to_string()),
+        ),
         _ => Ok(()),
     }
 }
@@ -221,16 +243,17 @@ pub async fn person_export(
     RequestActor(actor): RequestActor,
     PathId(id): PathId<UserId>,
 ) -> AppResult<HttpResponse> {
-    of_council(&state, admin.council, Subject::Person(id)).await?;
+    wholly_of_council(&state, admin.council, Subject::Person(id)).await?;
     download(&state, &actor, Subject::Person(id), Scope::Full).await
 }
 
 pub async fn client_export(
     state: web::Data<AppState>,
-    _confirmed: RecentlyConfirmed,
+    RecentlyConfirmed(admin): RecentlyConfirmed,
     RequestActor(actor): RequestActor,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
+    of_council(&state, admin.council, Subject::Client(id)).await?;
     download(&state, &actor, Subject::Client(id), Scope::Full).await
 }
 
@@ -248,7 +271,7 @@ async fn erase(
     subject: Subject,
     form: &EraseForm,
 ) -> AppResult<HttpResponse> {
-    of_council(state, page.council.id, subject).await?;
+    wholly_of_council(state, page.council.id, subject).await?;
     if form.confirm != "yes" {
         let mut errors = FieldErrors::default();
         errors.add(

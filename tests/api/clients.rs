@@ -21,7 +21,7 @@ fn client_fields<'a>(name: &'a str, sector: &'a str) -> Vec<(&'static str, &'a s
     ]
 }
 
-async fn add_client(broker: &Browser, name: &str) -> i64 {
+pub async fn add_client(broker: &Browser, name: &str) -> i64 {
     let res = broker
         .post_form("/broker/clients", &client_fields(name, "m16 0ra"))
         .await;

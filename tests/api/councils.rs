@@ -474,7 +474,7 @@ async fn the_command_line_names_a_council_s_administrator_or_the_deployment_s() 
             &[("action", "disable"), ("reason", "tidying up")],
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::CONFLICT);
     assert!(body.contains("administers the whole deployment"), "{body}");
     let (status, _) = browser
         .post_form_text(
@@ -585,4 +585,160 @@ async fn an_installation_from_before_councils_keeps_its_staff_and_their_roles() 
     let (status, page) = browser.get_text("/admin/users").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("resident@example.org"));
+}
+
+#[tokio::test]
+async fn each_council_publishes_its_own_points_table_and_its_residents_are_assessed_by_it() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let commissioner = app
+        .create_user_in(stockport.id, &[Role::Commissioner])
+        .await;
+    let stockport_commissioner = app.browser();
+    stockport_commissioner
+        .sign_in(&commissioner.email, PASSWORD)
+        .await;
+    let res = stockport_commissioner
+        .post_form(
+            "/c/stockport/commissioner/ras",
+            &[
+                ("rate", "2.00"),
+                ("q1_text", "How much help does Stockport ask about?"),
+                ("q1_options", "0: None\n10: A lot"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, editor) = stockport_commissioner
+        .get_text("/c/stockport/commissioner/ras")
+        .await;
+    assert!(editor.contains("How much help does Stockport ask about?"));
+
+    // Trafford's residents and commissioners still meet Trafford's (the example).
+    let (trafford_commissioner, _) = app.signed_in_as(Role::Commissioner).await;
+    let (_, editor) = trafford_commissioner.get_text("/commissioner/ras").await;
+    assert!(
+        editor.contains("Kith is using an example table")
+            && !editor.contains("Stockport ask about")
+    );
+    let (trafford_resident, _) = app.signed_in_as(Role::BudgetHolder).await;
+    let (_, form) = trafford_resident.get_text("/plan/ras").await;
+    assert!(form.contains("example points table") && !form.contains("Stockport ask about"));
+    let stockport_resident = app
+        .create_user_in(stockport.id, &[Role::BudgetHolder])
+        .await;
+    let b = app.browser();
+    b.sign_in(&stockport_resident.email, PASSWORD).await;
+    let (_, form) = b.get_text("/c/stockport/plan/ras").await;
+    assert!(form.contains("How much help does Stockport ask about?"));
+    b.post_form("/c/stockport/plan/ras", &[("q1", "1")]).await;
+    let (_, plan) = b.get_text("/c/stockport/plan").await;
+    assert!(
+        plan.contains("an indicative budget of £20 a week"),
+        "{plan}"
+    );
+}
+
+#[tokio::test]
+async fn a_council_s_administrators_reach_neither_another_council_s_cases_nor_shared_accounts() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let stockport_admin = app.browser();
+    stockport_admin
+        .sign_in(&stockport_admin_user.email, PASSWORD)
+        .await;
+    let (trafford_admin, _) = app.signed_in_as(Role::Admin).await;
+
+    // Nobody is invited to administer the deployment.
+    let (status, _) = stockport_admin
+        .post_form_text(
+            "/c/stockport/admin/invitations",
+            &[("email", "me.too@example.org"), ("role", "super_admin")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A Trafford broker's client is Trafford's case.
+    let (broker, _) = app.signed_in_as(Role::Broker).await;
+    let client = crate::clients::add_client(&broker, "Mr Trafford Case").await;
+    let (_, list) = stockport_admin.get_text("/c/stockport/admin/clients").await;
+    assert!(!list.contains("Mr Trafford Case"));
+    let (_, list) = trafford_admin.get_text("/admin/clients").await;
+    assert!(list.contains("Mr Trafford Case"));
+    for path in [
+        format!("/c/stockport/admin/clients/{client}/personal-data"),
+        format!("/c/stockport/admin/clients/{client}/personal-data/export"),
+    ] {
+        let (status, body) = stockport_admin.get_text(&path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!body.contains("Mr Trafford Case"));
+    }
+    let (status, _) = stockport_admin
+        .post_form_text(
+            &format!("/c/stockport/admin/clients/{client}/handover"),
+            &[("to_email", &stockport_admin_user.email)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = stockport_admin
+        .post_form_text(
+            &format!("/c/stockport/admin/clients/{client}/erase"),
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Nor can a Trafford case go to a broker of Stockport.
+    let stockport_broker = app.create_user_in(stockport.id, &[Role::Broker]).await;
+    let (status, body) = trafford_admin
+        .post_form_text(
+            &format!("/admin/clients/{client}/handover"),
+            &[("to_email", &stockport_broker.email)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // Someone of Trafford who is also a broker at Stockport: each council changes its own
+    // roles for them, neither the whole account.
+    let both = app.create_user(&[Role::BudgetHolder]).await;
+    kith::domain::accounts::grant_role_in(&app.db, both.id, stockport.id, Role::Broker, None)
+        .await
+        .unwrap();
+    for (browser, prefix) in [(&stockport_admin, "/c/stockport"), (&trafford_admin, "")] {
+        let (_, page) = browser
+            .get_text(&format!("{prefix}/admin/users/{}", both.id))
+            .await;
+        assert!(page.contains(&both.email), "{prefix}");
+        for (path, fields) in [
+            (
+                format!("{prefix}/admin/users/{}/status", both.id),
+                vec![("action", "disable"), ("reason", "one council's view")],
+            ),
+            (
+                format!("{prefix}/admin/users/{}/erase", both.id),
+                vec![("confirm", "yes")],
+            ),
+        ] {
+            let (status, body) = browser.post_form_text(&path, &fields).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{path}");
+            assert!(
+                body.contains("only the deployment's administrators"),
+                "{path}"
+            );
+        }
+    }
+    let res = stockport_admin
+        .post_form(
+            &format!("/c/stockport/admin/users/{}/roles/revoke", both.id),
+            &[("role", "broker")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        kith::domain::accounts::roles_of(&app.db, both.id)
+            .await
+            .unwrap(),
+        vec![Role::BudgetHolder],
+        "Stockport took only its own role"
+    );
 }

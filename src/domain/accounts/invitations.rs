@@ -56,7 +56,8 @@ pub async fn invite(
     email: &EmailAddress,
     role: Role,
 ) -> Result<(), InvitationError> {
-    if role.is_self_service() {
+    // A council's own staff roles only: nobody is invited to administer the deployment.
+    if !Role::staff_roles().any(|staff| staff == role) {
         return Err(InvitationError::NotAStaffRole);
     }
     let token = new_token();
@@ -288,7 +289,9 @@ pub async fn accept(
     }
     let user_id = match (open.existing_user, new_account) {
         (Some(user), _) if claim == Claim::SignedInAccount => user.id,
-        (Some(user), Some(account)) => reclaim_unconfirmed(&txn, actor, user, account).await?,
+        (Some(user), Some(account)) => {
+            reclaim_unconfirmed(&txn, actor, user, account, open.invitation.council_id).await?
+        }
         (None, Some(account)) => {
             let now = Utc::now();
             let user = users::ActiveModel {
@@ -364,10 +367,17 @@ async fn reclaim_unconfirmed(
     actor: &Actor,
     user: users::Model,
     account: NewStaffAccount,
+    council: entity::councils::CouncilId,
 ) -> Result<UserId, DbErr> {
     let now = Utc::now();
     let user_id = user.id;
+    // The roles and council the squatter registered with are theirs, not the invitee's.
+    entity::user_roles::Entity::delete_many()
+        .filter(entity::user_roles::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?;
     let mut active: users::ActiveModel = user.into();
+    active.council_id = Set(council);
     active.display_name = Set(account.display_name.as_str().to_owned());
     active.password_hash = Set(account.password_hash);
     active.email_verified_at = Set(Some(now));
@@ -386,9 +396,14 @@ async fn reclaim_unconfirmed(
     Ok(user_id)
 }
 
-/// Invitations not yet accepted, newest first (expired ones included, marked by the view).
-pub async fn pending(db: &DatabaseConnection) -> Result<Vec<invitations::Model>, DbErr> {
+/// `council`'s invitations not yet accepted, newest first (expired ones included, marked by
+/// the view).
+pub async fn pending(
+    db: &DatabaseConnection,
+    council: entity::councils::CouncilId,
+) -> Result<Vec<invitations::Model>, DbErr> {
     invitations::Entity::find()
+        .filter(invitations::Column::CouncilId.eq(council))
         .filter(invitations::Column::AcceptedAt.is_null())
         .filter(invitations::Column::OrganisationId.is_null())
         .order_by_desc(invitations::Column::Id)

@@ -32,8 +32,10 @@ pub enum UserAdminError {
     Erased,
     #[error("A council's administrators grant council roles only")]
     NotACouncilRole,
-    #[error("This account administers the whole deployment: a council cannot disable it")]
-    DeploymentAdministrator,
+    #[error(
+        "This account also holds roles at another council, or administers the whole deployment: only the deployment's administrators can change the whole account"
+    )]
+    SharedAccount,
     #[error(transparent)]
     Db(#[from] DbErr),
 }
@@ -167,6 +169,25 @@ pub(crate) fn accounts_of(council: CouncilId) -> sea_orm::sea_query::SelectState
         .into_query()
 }
 
+/// Whether `council`'s administrators may act on the whole account (disable it, erase it,
+/// reset its second factor, export all of it): it is their council's, holds no role at
+/// another council (a provider's aside, which holds everywhere) and does not administer the
+/// deployment. Accounts that span councils are the deployment administrators' to change.
+pub async fn wholly_of(
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
+    user_id: UserId,
+) -> Result<bool, DbErr> {
+    let Some(user) = find_user(conn, user_id).await? else {
+        return Ok(false);
+    };
+    let grants = crate::domain::accounts::grants_of(conn, user_id).await?;
+    Ok(user.council_id == council
+        && grants.iter().all(|(at, role)| {
+            *role != Role::SuperAdmin && (*at == council || *role == Role::Provider)
+        }))
+}
+
 /// The accounts a council's administrators see: its own, those holding a role there, and
 /// providers'.
 fn of_council(council: CouncilId) -> Condition {
@@ -267,6 +288,10 @@ pub async fn revoke_role(
     }
     let txn = db.begin_write().await?;
     find_in(&txn, council, user_id).await?;
+    // A provider's role holds at every council: only the account's own council takes it.
+    if role.is_deployment_wide() && !wholly_of(&txn, council, user_id).await? {
+        return Err(UserAdminError::SharedAccount);
+    }
     let res = user_roles::Entity::delete_many()
         .filter(user_roles::Column::UserId.eq(user_id))
         .filter(user_roles::Column::Role.eq(role))
@@ -299,11 +324,8 @@ pub async fn set_disabled(
     }
     let txn = db.begin_write().await?;
     let user = find_in(&txn, council, user_id).await?;
-    if crate::domain::accounts::roles_of(&txn, user_id)
-        .await?
-        .contains(&Role::SuperAdmin)
-    {
-        return Err(UserAdminError::DeploymentAdministrator);
+    if !wholly_of(&txn, council, user_id).await? {
+        return Err(UserAdminError::SharedAccount);
     }
     if user.disabled_at.is_some() == disabled {
         return Ok(());

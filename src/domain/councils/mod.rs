@@ -11,7 +11,7 @@ use chrono::Utc;
 use entity::councils::{self, CouncilId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbErr, EntityTrait, QueryOrder,
+    DbErr, EntityTrait, QueryOrder, QuerySelect,
 };
 
 use crate::config::Settings;
@@ -98,12 +98,21 @@ impl Council {
 /// The deployment's first council: the one a single-council installation has, which owns
 /// what was there before councils were records.
 pub async fn first(conn: &impl ConnectionTrait) -> Result<CouncilId, DbErr> {
-    councils::Entity::find()
-        .order_by_asc(councils::Column::Id)
-        .one(conn)
+    first_if_any(conn)
         .await?
-        .map(|row| row.id)
         .ok_or_else(|| DbErr::RecordNotFound("there is no council yet".into()))
+}
+
+/// The first council, if there is one yet. Reads only the id, so that it works part-way
+/// through migrating (see [`ensure_first`]).
+async fn first_if_any(conn: &impl ConnectionTrait) -> Result<Option<CouncilId>, DbErr> {
+    councils::Entity::find()
+        .select_only()
+        .column(councils::Column::Id)
+        .order_by_asc(councils::Column::Id)
+        .into_tuple::<CouncilId>()
+        .one(conn)
+        .await
 }
 
 /// Every council, the first made first.
@@ -201,7 +210,9 @@ pub(crate) async fn ensure_first(
     txn: &DatabaseTransaction,
     settings: &Settings,
 ) -> Result<(), CouncilError> {
-    if councils::Entity::find().one(txn).await?.is_none() {
+    // This runs between migrations, before later ones change the councils (or the audit
+    // log): it reads and writes only the columns the councils migration made.
+    if first_if_any(txn).await?.is_none() {
         let slug = CouncilSlug::from_name(&settings.council_local_authority);
         let funder = settings.funder();
         let details = CouncilDetails {
@@ -257,17 +268,21 @@ async fn insert(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(taken)?;
+    };
+    // Inserted without reading the row back, which would name every column of today's
+    // councils (see `ensure_first`).
+    let id = councils::Entity::insert(row)
+        .exec(conn)
+        .await
+        .map_err(taken)?
+        .last_insert_id;
     audit::record(
         conn,
         actor,
-        Event::new(Action::CouncilCreated, "council", row.id).detail(slug.as_str()),
+        Event::new(Action::CouncilCreated, "council", id).detail(slug.as_str()),
     )
     .await?;
-    Ok(row.id)
+    Ok(id)
 }
 
 /// A unique key refused: the short name or host name is another council's.

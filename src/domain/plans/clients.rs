@@ -4,6 +4,7 @@
 //! another broker.
 
 use chrono::Utc;
+use entity::councils::CouncilId;
 use entity::users::UserId;
 use entity::{broker_clients, users};
 use sea_orm::{
@@ -235,11 +236,24 @@ pub async fn caseload(
     Ok(clients)
 }
 
-/// Every client, with their broker's name and email: for admins only.
+/// The council whose case the client is, if the client exists.
+pub async fn council_of(
+    conn: &impl ConnectionTrait,
+    client_id: i64,
+) -> Result<Option<CouncilId>, sea_orm::DbErr> {
+    Ok(broker_clients::Entity::find_by_id(client_id)
+        .one(conn)
+        .await?
+        .map(|c| c.council_id))
+}
+
+/// Every client of `council`, with their broker's name and email: for its admins only.
 pub async fn all_with_brokers(
     db: &DatabaseConnection,
+    council: CouncilId,
 ) -> Result<Vec<(broker_clients::Model, Option<users::Model>)>, ClientError> {
     let clients = broker_clients::Entity::find()
+        .filter(broker_clients::Column::CouncilId.eq(council))
         .order_by_asc(broker_clients::Column::Name)
         .all(db)
         .await?;
@@ -290,12 +304,14 @@ pub async fn of_broker(
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     broker_user_id: UserId,
     details: ClientDetails,
 ) -> Result<i64, ClientError> {
     let txn = db.begin_write().await?;
     let now = Utc::now();
     let client = broker_clients::ActiveModel {
+        council_id: Set(council),
         broker_user_id: Set(broker_user_id),
         name: Set(details.name),
         postcode_sector: Set(details.postcode_sector),
@@ -392,9 +408,12 @@ pub async fn set_closed(
 
 /// Hands a case to another broker, found by email. `from_broker` is `None` when an admin
 /// hands over a case (e.g. when a broker leaves).
+/// Hands a case of `council` to another of its brokers: by the broker holding it, or by
+/// one of the council's admins (`from_broker` none).
 pub async fn hand_over(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     from_broker: Option<UserId>,
     client_id: i64,
     to_email: &str,
@@ -407,6 +426,9 @@ pub async fn hand_over(
             .await?
             .ok_or(ClientError::NotFound)?,
     };
+    if client.council_id != council {
+        return Err(ClientError::NotFound);
+    }
     if client.erased_at.is_some() {
         return Err(ClientError::Erased);
     }
@@ -415,7 +437,8 @@ pub async fn hand_over(
         .await?
         .filter(|u| u.disabled_at.is_none())
         .ok_or(ClientError::NoSuchBroker)?;
-    if !accounts::roles_of(&txn, to.id)
+    // Only to a broker of the case's council.
+    if !accounts::roles_in(&txn, to.id, council)
         .await?
         .contains(&Role::Broker)
     {

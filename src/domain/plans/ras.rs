@@ -4,10 +4,11 @@
 //! they used. Until a commissioner publishes one, Kith uses [`example`], clearly marked.
 
 use chrono::Utc;
+use entity::councils::CouncilId;
 use entity::ras_tables;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
 
@@ -291,9 +292,13 @@ fn parse_options(text: &str) -> Result<Vec<RasOption>, String> {
     Ok(out)
 }
 
-/// The table in use: the newest a commissioner published, or the built-in example.
-pub async fn current(conn: &impl ConnectionTrait) -> Result<CurrentTable, DbErr> {
+/// The table `council` uses: the newest its commissioners published, or the built-in example.
+pub async fn current(
+    conn: &impl ConnectionTrait,
+    council: CouncilId,
+) -> Result<CurrentTable, DbErr> {
     let newest = ras_tables::Entity::find()
+        .filter(ras_tables::Column::CouncilId.eq(council))
         .order_by_desc(ras_tables::Column::Id)
         .one(conn)
         .await?;
@@ -315,15 +320,18 @@ pub async fn current(conn: &impl ConnectionTrait) -> Result<CurrentTable, DbErr>
     )
 }
 
-/// Publishes a new version; plans keep the version they were worked out with.
+/// Publishes a new version of `council`'s table; plans keep the version they were worked
+/// out with.
 pub async fn publish(
     db: &DatabaseConnection,
     actor: &Actor,
+    council: CouncilId,
     config: &RasConfig,
 ) -> Result<i64, DbErr> {
     let txn = db.begin_write().await?;
     let json = serde_json::to_string(config).map_err(|e| DbErr::Custom(e.to_string()))?;
     let row = ras_tables::ActiveModel {
+        council_id: Set(council),
         config: Set(json),
         created_by_user_id: Set(actor.user_id),
         created_at: Set(Utc::now()),

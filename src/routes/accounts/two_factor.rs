@@ -413,9 +413,14 @@ pub async fn admin_reset(
     session: Session,
     PathId(id): PathId<UserId>,
 ) -> AppResult<HttpResponse> {
-    // Only an account of the administrator's council (or a provider's).
+    // Only an account wholly of the administrator's council.
     if !accounts::user_admin::belongs_to(&state.db, admin.council, id).await? {
         return Err(AppError::NotFound);
+    }
+    if !accounts::user_admin::wholly_of(&state.db, admin.council, id).await? {
+        return Err(AppError::Conflict(
+            accounts::user_admin::UserAdminError::SharedAccount.to_string(),
+        ));
     }
     let user = accounts::find_user(&state.db, id)
         .await?

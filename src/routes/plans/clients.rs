@@ -52,7 +52,7 @@ pub async fn create(
     let form = ClientForm::from_fields(&FormFields(form.into_inner()));
     match form.parse() {
         Ok(details) => {
-            let id = clients::create(&state.db, &actor, user.id, details).await?;
+            let id = clients::create(&state.db, &actor, user.council, user.id, details).await?;
             set_flash(&session, "Client added");
             Ok(see_other(&paths::broker_client(id)))
         }
@@ -202,7 +202,16 @@ pub async fn hand_over(
     PathId(id): PathId,
     form: web::Form<HandoverForm>,
 ) -> AppResult<HttpResponse> {
-    match clients::hand_over(&state.db, &actor, Some(user.id), id, &form.to_email).await {
+    match clients::hand_over(
+        &state.db,
+        &actor,
+        user.council,
+        Some(user.id),
+        id,
+        &form.to_email,
+    )
+    .await
+    {
         Ok(_) => {
             if page.acting_for.as_ref().is_some_and(|a| a.id == id) {
                 acting::stop(&session);
@@ -249,7 +258,7 @@ pub async fn set_closed(
 }
 
 pub async fn admin_list(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let all = clients::all_with_brokers(&state.db).await?;
+    let all = clients::all_with_brokers(&state.db, page.council.id).await?;
     Ok(view::admin_clients(
         &page,
         &all,
@@ -266,7 +275,7 @@ pub async fn admin_hand_over(
     PathId(id): PathId,
     form: web::Form<HandoverForm>,
 ) -> AppResult<HttpResponse> {
-    match clients::hand_over(&state.db, &actor, None, id, &form.to_email).await {
+    match clients::hand_over(&state.db, &actor, page.council.id, None, id, &form.to_email).await {
         Ok(_) => {
             set_flash(&session, "Client handed over");
             Ok(see_other(&paths::admin_clients()))
@@ -274,7 +283,7 @@ pub async fn admin_hand_over(
         Err(err @ (ClientError::NoSuchBroker | ClientError::SameBroker)) => {
             let mut errors = FieldErrors::default();
             errors.add("to_email", err.to_string());
-            let all = clients::all_with_brokers(&state.db).await?;
+            let all = clients::all_with_brokers(&state.db, page.council.id).await?;
             Ok(html_page(
                 actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 view::admin_clients(&page, &all, Some(id), &errors),

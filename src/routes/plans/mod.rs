@@ -196,7 +196,7 @@ pub async fn ras_form(
     user: CurrentUser,
 ) -> AppResult<maud::Markup> {
     let acting = acting::current(&state, &session, &user).await?;
-    let table = allocation::current(&state.db).await?;
+    let table = allocation::current(&state.db, page.council.id).await?;
     // Start from the answers given last time with this table.
     let plan = support_plans::load(&state.db, acting.holder).await?;
     let previous: Vec<Option<usize>> = plan
@@ -226,7 +226,7 @@ pub async fn ras_submit(
 ) -> AppResult<HttpResponse> {
     let fields = FormFields(form.into_inner());
     let acting = acting::from_form(&state, &user, &fields.one("client")).await?;
-    let table = allocation::current(&state.db).await?;
+    let table = allocation::current(&state.db, page.council.id).await?;
     match table.config.parse_answers(&fields) {
         Ok(answers) => {
             let points =

@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::views::{Page, page::set_flash, plans::ras as view};
 
 pub async fn editor(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let current = ras::current(&state.db).await?;
+    let current = ras::current(&state.db, page.council.id).await?;
     let form = current.config.to_form();
     Ok(view::editor(
         &page,
@@ -33,12 +33,12 @@ pub async fn publish(
     let form = RasForm::from_fields(&FormFields(form.into_inner()));
     match form.parse() {
         Ok(config) => {
-            ras::publish(&state.db, &actor, &config).await?;
+            ras::publish(&state.db, &actor, page.council.id, &config).await?;
             set_flash(&session, "The points table is published");
             Ok(see_other(&paths::commissioner_ras()))
         }
         Err(errors) => {
-            let current = ras::current(&state.db).await?;
+            let current = ras::current(&state.db, page.council.id).await?;
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 view::editor(&page, &current, &form, &errors),
