@@ -20,6 +20,8 @@ pub struct Model {
     pub reminded_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The council that assigned the check.
+    pub council_id: crate::councils::CouncilId,
 }
 
 crate::text_enum! {

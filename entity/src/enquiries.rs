@@ -33,6 +33,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When its words and contact details were removed (erasure or retention).
     pub anonymised_at: Option<DateTimeUtc>,
+    /// The council of the person it is for (their account's, or the broker's client's).
+    pub council_id: crate::councils::CouncilId,
 }
 
 crate::text_enum! {

@@ -25,6 +25,8 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The council whose check it is (its assignment's).
+    pub council_id: crate::councils::CouncilId,
 }
 
 crate::text_enum! {

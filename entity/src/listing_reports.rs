@@ -29,6 +29,8 @@ pub struct Model {
     pub resolved_at: Option<DateTimeUtc>,
     pub resolved_by_user_id: Option<crate::users::UserId>,
     pub resolution: Option<String>,
+    /// The council whose pages it was reported on, whose admins look into it.
+    pub council_id: crate::councils::CouncilId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

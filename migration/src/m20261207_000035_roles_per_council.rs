@@ -116,6 +116,13 @@ impl MigrationTrait for Migration {
         council_column::add_to(manager, "ras_tables").await?;
         // A broker's client is a case of the broker's council.
         council_column::add_to(manager, "broker_clients").await?;
+        // A check, and the inspection it leads to, is the assigning council's.
+        council_column::add_to(manager, "checker_assignments").await?;
+        council_column::add_to(manager, "inspections").await?;
+        // A report on a listing goes to the council whose pages it was made on.
+        council_column::add_to(manager, "listing_reports").await?;
+        // An enquiry is made by a resident (or a broker for a client) of one council.
+        council_column::add_to(manager, "enquiries").await?;
         // An audit entry names the council whose pages the change came from. Entries are
         // never rewritten, so those from before councils name none, like the deployment's
         // own (the command line, background jobs).
@@ -157,6 +164,10 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        council_column::drop_from(manager, "enquiries").await?;
+        council_column::drop_from(manager, "listing_reports").await?;
+        council_column::drop_from(manager, "inspections").await?;
+        council_column::drop_from(manager, "checker_assignments").await?;
         council_column::drop_from(manager, "broker_clients").await?;
         council_column::drop_from(manager, "ras_tables").await?;
         council_column::drop_from(manager, "users").await?;

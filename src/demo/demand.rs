@@ -249,6 +249,7 @@ async fn enquiries(db: &DatabaseConnection, rng: &mut StdRng) -> anyhow::Result<
             (created + Duration::days(rng.gen_range(2..21))).min(Utc::now() - Duration::hours(1))
         });
         let enquiry = enquiries::Entity::insert(enquiries::ActiveModel {
+            council_id: Set(council),
             listing_id: Set(view.listing.id),
             organisation_id: Set(view.listing.organisation_id),
             holder_user_id: Set(None),
@@ -402,6 +403,7 @@ async fn quality_checks(
         .await?;
     let checked: Vec<_> = published.iter().filter(|_| rng.gen_bool(0.35)).collect();
     let txn = db.begin_write().await?;
+    let council = crate::domain::councils::first(&txn).await?;
     for listing in checked {
         let visit = today - Duration::days(rng.gen_range(10..350));
         let at = visit.and_hms_opt(11, 0, 0).unwrap_or_default().and_utc();
@@ -431,6 +433,7 @@ async fn quality_checks(
             })
             .collect();
         let assignment = checker_assignments::Entity::insert(checker_assignments::ActiveModel {
+            council_id: Set(council),
             listing_id: Set(listing.id),
             organisation_id: Set(listing.organisation_id),
             checker_user_id: Set(checker),
@@ -447,6 +450,7 @@ async fn quality_checks(
         .await?
         .last_insert_id;
         inspections::Entity::insert(inspections::ActiveModel {
+            council_id: Set(council),
             assignment_id: Set(assignment),
             listing_id: Set(listing.id),
             organisation_id: Set(listing.organisation_id),

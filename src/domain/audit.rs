@@ -205,6 +205,12 @@ impl Actor {
         Self::default()
     }
 
+    /// Whether the actor may reach a record of `council`: one acting through a council's
+    /// pages reaches only that council's; the command line and background jobs reach all.
+    pub fn may_reach(&self, council: CouncilId) -> bool {
+        self.council.is_none_or(|own| own == council)
+    }
+
     /// The same request, credited to `user_id` when nobody is signed in (e.g. following an
     /// emailed link).
     pub fn or_user(&self, user_id: UserId) -> Self {

@@ -171,11 +171,14 @@ pub async fn write(
     Ok(row.id)
 }
 
-/// Reviews waiting for an admin, oldest first, with their listing titles.
+/// Reviews waiting for `council`'s admins (written after its residents' enquiries), oldest
+/// first, with their listing titles.
 pub async fn pending(
     db: &DatabaseConnection,
+    council: entity::councils::CouncilId,
 ) -> Result<Vec<(service_reviews::Model, String)>, ReviewError> {
     let rows = service_reviews::Entity::find()
+        .filter(service_reviews::Column::EnquiryId.in_subquery(enquiries_of(council)))
         .filter(service_reviews::Column::Status.eq(ServiceReviewStatus::Pending))
         .order_by_asc(service_reviews::Column::CreatedAt)
         .all(db)
@@ -186,6 +189,16 @@ pub async fn pending(
         out.push((row, title));
     }
     Ok(out)
+}
+
+/// `SELECT id FROM enquiries WHERE council_id = …`, for `IN (…)` filters.
+fn enquiries_of(council: entity::councils::CouncilId) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::{QuerySelect, QueryTrait};
+    entity::enquiries::Entity::find()
+        .select_only()
+        .column(entity::enquiries::Column::Id)
+        .filter(entity::enquiries::Column::CouncilId.eq(council))
+        .into_query()
 }
 
 /// Publishes or rejects a pending review (a rejection needs a note for the reviewer), and
@@ -204,6 +217,13 @@ pub async fn moderate(
     }
     let txn = db.begin_write().await?;
     let review = find(&txn, id).await?.ok_or(ReviewError::NotFound)?;
+    let council = entity::enquiries::Entity::find_by_id(review.enquiry_id)
+        .one(&txn)
+        .await?
+        .map(|e| e.council_id);
+    if !council.is_some_and(|c| actor.may_reach(c)) {
+        return Err(ReviewError::NotFound);
+    }
     if review.status != ServiceReviewStatus::Pending {
         return Err(ReviewError::AlreadyModerated);
     }

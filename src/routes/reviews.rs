@@ -67,7 +67,7 @@ pub async fn write(
 }
 
 pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
-    let pending = service_reviews::pending(&state.db).await?;
+    let pending = service_reviews::pending(&state.db, page.council.id).await?;
     Ok(view::moderation_queue(
         &page,
         &pending,
@@ -119,7 +119,7 @@ pub async fn decide(
         Err(ReviewError::NoteRequired) => {
             let mut errors = FieldErrors::default();
             errors.add("note", ReviewError::NoteRequired.to_string());
-            let pending = service_reviews::pending(&state.db).await?;
+            let pending = service_reviews::pending(&state.db, page.council.id).await?;
             Ok(html_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 view::moderation_queue(&page, &pending, &errors, Some(id)),

@@ -20,7 +20,7 @@ fn due_in(days: i64) -> (String, String, String) {
     )
 }
 
-async fn assign(
+pub async fn assign(
     admin: &Browser,
     listing: i64,
     checker: entity::users::UserId,

@@ -742,3 +742,183 @@ async fn a_council_s_administrators_reach_neither_another_council_s_cases_nor_sh
         "Stockport took only its own role"
     );
 }
+
+#[tokio::test]
+async fn a_quality_check_is_the_assigning_council_s() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let (_, trafford_admin, _, listing) = crate::helpers::fixtures::published(&app).await;
+    let checker = app.create_user(&[Role::QualityChecker]).await;
+    let res = crate::checking::assign(&trafford_admin, listing, checker.id, 14).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .wait_for_mail(&checker.email, "Quality check to do")
+        .await;
+    let assignment: i64 = app
+        .link_in(&mail, "/checker/assignments/")
+        .trim_start_matches("/checker/assignments/")
+        .parse()
+        .unwrap();
+
+    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let stockport_admin = app.browser();
+    stockport_admin
+        .sign_in(&stockport_admin_user.email, PASSWORD)
+        .await;
+    let (_, overview) = stockport_admin
+        .get_text("/c/stockport/admin/checking")
+        .await;
+    let (_, theirs) = trafford_admin.get_text("/admin/checking").await;
+    let cancel = format!("/admin/assignments/{assignment}/cancel");
+    assert!(theirs.contains(&cancel) && !overview.contains(&cancel));
+    let (status, _) = stockport_admin
+        .post_form_text(&format!("/c/stockport{cancel}"), &[])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Stockport's admins assign Stockport's checkers only.
+    let res = crate::checking::assign(&stockport_admin, listing, checker.id, 14).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "the address is Trafford's"
+    );
+    let (d, m, y) = ("1".to_owned(), "1".to_owned(), "2099".to_owned());
+    let (status, body) = stockport_admin
+        .post_form_text(
+            &format!("/c/stockport/admin/listings/{listing}/assign"),
+            &[
+                ("checker", &checker.id.to_string()),
+                ("due-day", &d),
+                ("due-month", &m),
+                ("due-year", &y),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let res = trafford_admin.post_form(&cancel, &[]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER, "Trafford's own check");
+}
+
+#[tokio::test]
+async fn a_report_on_a_listing_goes_to_the_council_whose_pages_it_was_made_on() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let (_, trafford_admin, _, listing) = crate::helpers::fixtures::published(&app).await;
+    let visitor = app.browser();
+    let res = visitor
+        .post_form(
+            &format!("/c/stockport/listings/{listing}/report"),
+            &[
+                ("kind", "concern"),
+                ("details", "Seen by a Stockport family"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let stockport_admin = app.browser();
+    stockport_admin
+        .sign_in(&stockport_admin_user.email, PASSWORD)
+        .await;
+    let (_, queue) = stockport_admin.get_text("/c/stockport/admin/reports").await;
+    assert!(queue.contains("Seen by a Stockport family"));
+    let (_, queue) = trafford_admin.get_text("/admin/reports").await;
+    assert!(!queue.contains("Seen by a Stockport family"));
+    let report = entity::listing_reports::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    use sea_orm::EntityTrait;
+    let (status, _) = trafford_admin
+        .post_form_text(
+            &format!("/admin/reports/{report}/resolve"),
+            &[("resolution", "Not ours to close")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let res = stockport_admin
+        .post_form(
+            &format!("/c/stockport/admin/reports/{report}/resolve"),
+            &[("resolution", "Spoke to the provider")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_resident_s_enquiry_and_review_are_their_council_s_to_moderate() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let (provider, trafford_admin, _, listing) = crate::helpers::fixtures::published(&app).await;
+    let resident = app
+        .create_user_in(stockport.id, &[Role::BudgetHolder])
+        .await;
+    let holder = app.browser();
+    holder.sign_in(&resident.email, PASSWORD).await;
+    let res = holder
+        .post_form(
+            &format!("/c/stockport/listings/{listing}/enquire"),
+            &crate::enquiries::enquiry_fields("email", ""),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let id: i64 = location(&res)
+        .trim_start_matches("/c/stockport/enquiries/")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        crate::enquiries::enquiry(&app, id).await.council_id,
+        stockport.id,
+        "the resident's council"
+    );
+    provider
+        .post_form(
+            &format!("/enquiries/{id}/close"),
+            &[("outcome", "arranged")],
+        )
+        .await;
+    let res = holder
+        .post_form(
+            &format!("/c/stockport/enquiries/{id}/review"),
+            &[
+                ("rating", "5"),
+                ("review", "Stockport family, very happy."),
+                ("shown_name", "Sam"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let stockport_admin = app.browser();
+    stockport_admin
+        .sign_in(&stockport_admin_user.email, PASSWORD)
+        .await;
+    let (_, queue) = stockport_admin.get_text("/c/stockport/admin/reviews").await;
+    assert!(queue.contains("very happy"));
+    let (_, queue) = trafford_admin.get_text("/admin/reviews").await;
+    assert!(!queue.contains("very happy"));
+    use sea_orm::EntityTrait;
+    let review = entity::service_reviews::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (status, _) = trafford_admin
+        .post_form_text(
+            &format!("/admin/reviews/{review}/decision"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let res = stockport_admin
+        .post_form(
+            &format!("/c/stockport/admin/reviews/{review}/decision"),
+            &[("decision", "publish")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}

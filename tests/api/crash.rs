@@ -448,6 +448,7 @@ async fn person_with_records(
     let now = chrono::Utc::now();
     for e in 0..40 {
         let enquiry = entity::enquiries::Entity::insert(entity::enquiries::ActiveModel {
+            council_id: Set(kith::domain::councils::first(db).await.unwrap()),
             listing_id: Set(listing.id),
             organisation_id: Set(listing.organisation_id),
             holder_user_id: Set(Some(user)),

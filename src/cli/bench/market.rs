@@ -231,6 +231,7 @@ pub async fn market(
             let outcome = OUTCOMES[rng.gen_range(0..OUTCOMES.len())];
             enquiries::ActiveModel {
                 id: Set(first_id + i as i64),
+                council_id: Set(user.council_id),
                 listing_id: Set(listing.id),
                 organisation_id: Set(listing.organisation_id),
                 holder_user_id: Set(Some(user.id)),

@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, Utc};
 use entity::checker_assignments::AssignmentStatus;
+use entity::councils::CouncilId;
 use entity::listings::ListingId;
 use entity::listings::ListingStatus;
 use entity::users::UserId;
@@ -150,6 +151,7 @@ pub async fn assign(
     }
     let now = Utc::now();
     let row = checker_assignments::ActiveModel {
+        council_id: Set(site.council),
         listing_id: Set(listing_id),
         organisation_id: Set(view.org.id),
         checker_user_id: Set(checker.id),
@@ -291,6 +293,7 @@ pub async fn cancel(
     let assignment = checker_assignments::Entity::find_by_id(id)
         .one(&txn)
         .await?
+        .filter(|a| actor.may_reach(a.council_id))
         .ok_or(AssignmentError::NotFound)?;
     if assignment.status != AssignmentStatus::Offered
         && assignment.status != AssignmentStatus::Accepted
@@ -398,9 +401,14 @@ pub async fn for_checker(
     views(db, rows).await
 }
 
-/// Open assignments (offered or accepted), soonest due first; and a listing's history.
-pub async fn open(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, AssignmentError> {
+/// `council`'s open assignments (offered or accepted), soonest due first; and a listing's
+/// history.
+pub async fn open(
+    db: &DatabaseConnection,
+    council: CouncilId,
+) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
+        .filter(checker_assignments::Column::CouncilId.eq(council))
         .filter(
             checker_assignments::Column::Status
                 .is_in([AssignmentStatus::Offered, AssignmentStatus::Accepted]),
@@ -413,9 +421,11 @@ pub async fn open(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, Assign
 
 pub async fn for_listing(
     db: &DatabaseConnection,
+    council: CouncilId,
     listing_id: ListingId,
 ) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
+        .filter(checker_assignments::Column::CouncilId.eq(council))
         .filter(checker_assignments::Column::ListingId.eq(listing_id))
         .order_by_desc(checker_assignments::Column::Id)
         .all(db)
@@ -423,9 +433,13 @@ pub async fn for_listing(
     views(db, rows).await
 }
 
-/// Recently declined assignments, for admins to reassign.
-pub async fn declined(db: &DatabaseConnection) -> Result<Vec<AssignmentView>, AssignmentError> {
+/// `council`'s recently declined assignments, for its admins to reassign.
+pub async fn declined(
+    db: &DatabaseConnection,
+    council: CouncilId,
+) -> Result<Vec<AssignmentView>, AssignmentError> {
     let rows = checker_assignments::Entity::find()
+        .filter(checker_assignments::Column::CouncilId.eq(council))
         .filter(checker_assignments::Column::Status.eq(AssignmentStatus::Declined))
         .order_by_desc(checker_assignments::Column::RespondedAt)
         .all(db)

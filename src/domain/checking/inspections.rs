@@ -189,6 +189,7 @@ pub async fn open_for(
     }
     let now = Utc::now();
     let row = inspections::ActiveModel {
+        council_id: Set(assignment.council_id),
         assignment_id: Set(assignment_id),
         listing_id: Set(assignment.listing_id),
         organisation_id: Set(assignment.organisation_id),

@@ -4,6 +4,7 @@
 
 use chrono::Utc;
 use entity::checker_assignments::AssignmentStatus;
+use entity::councils::CouncilId;
 use entity::inspections::InspectionStatus;
 use entity::listings::ListingId;
 use entity::users::UserId;
@@ -25,20 +26,28 @@ use crate::domain::search::changes as search_changes;
 use crate::mail::{self, checking_templates as templates};
 use crate::paths;
 
-/// Inspections in a state, newest first.
+/// `council`'s inspections in a state, newest first.
 pub async fn in_state(
     db: &DatabaseConnection,
+    council: CouncilId,
     status: InspectionStatus,
 ) -> Result<Vec<inspections::Model>, DbErr> {
     inspections::Entity::find()
+        .filter(inspections::Column::CouncilId.eq(council))
         .filter(inspections::Column::Status.eq(status))
         .order_by_desc(inspections::Column::UpdatedAt)
         .all(db)
         .await
 }
 
-pub async fn find(db: &DatabaseConnection, id: i64) -> Result<inspections::Model, InspectionError> {
+/// One of `council`'s inspections.
+pub async fn find(
+    db: &DatabaseConnection,
+    council: CouncilId,
+    id: i64,
+) -> Result<inspections::Model, InspectionError> {
     inspections::Entity::find_by_id(id)
+        .filter(inspections::Column::CouncilId.eq(council))
         .one(db)
         .await?
         .ok_or(InspectionError::NotFound)
@@ -91,6 +100,7 @@ pub async fn return_to_checker(
     let model = inspections::Entity::find_by_id(id)
         .one(&txn)
         .await?
+        .filter(|m| actor.may_reach(m.council_id))
         .ok_or(InspectionError::NotFound)?;
     if model.status != InspectionStatus::Submitted {
         return Err(InspectionError::Closed);
@@ -145,6 +155,7 @@ pub async fn publish(
     let model = inspections::Entity::find_by_id(id)
         .one(&txn)
         .await?
+        .filter(|m| actor.may_reach(m.council_id))
         .ok_or(InspectionError::NotFound)?;
     if model.status != InspectionStatus::Submitted {
         return Err(InspectionError::Closed);

@@ -319,8 +319,10 @@ pub async fn send(
         return Err(EnquiryError::AlreadyOpen(existing));
     }
     let (holder_user_id, client_id) = acting.holder.columns();
+    let council = acting.holder.council(&txn).await?;
     let now = Utc::now();
     let enquiry = enquiries::ActiveModel {
+        council_id: Set(council),
         listing_id: Set(listing_id),
         organisation_id: Set(view.org.id),
         holder_user_id: Set(holder_user_id),

@@ -113,6 +113,7 @@ pub async fn report(
     }
     let now = Utc::now();
     let saved = listing_reports::ActiveModel {
+        council_id: Set(site.council),
         listing_id: Set(listing_id),
         kind: Set(new.kind),
         details: Set(new.details.clone()),
@@ -220,12 +221,14 @@ pub struct ReportView {
     pub open_on_listing: u64,
 }
 
-/// Open reports (oldest first), or the latest resolved ones.
+/// `council`'s open reports (oldest first), or its latest resolved ones.
 pub async fn queue(
     db: &DatabaseConnection,
+    council: entity::councils::CouncilId,
     resolved: bool,
 ) -> Result<Vec<ReportView>, ReportError> {
-    let mut q = listing_reports::Entity::find();
+    let mut q =
+        listing_reports::Entity::find().filter(listing_reports::Column::CouncilId.eq(council));
     q = if resolved {
         q.filter(listing_reports::Column::ResolvedAt.is_not_null())
             .order_by_desc(listing_reports::Column::ResolvedAt)
@@ -280,6 +283,7 @@ pub async fn resolve(
     let report = listing_reports::Entity::find_by_id(id)
         .one(&txn)
         .await?
+        .filter(|r| actor.may_reach(r.council_id))
         .ok_or(ReportError::NotFound)?;
     if report.resolved_at.is_some() {
         return Err(ReportError::AlreadyResolved);

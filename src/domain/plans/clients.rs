@@ -64,6 +64,18 @@ pub enum Holder {
 }
 
 impl Holder {
+    /// The council the holder belongs to: their account's, or the client's case's.
+    pub async fn council(self, conn: &impl ConnectionTrait) -> Result<CouncilId, sea_orm::DbErr> {
+        let council = match self {
+            Holder::Person(user_id) => users::Entity::find_by_id(user_id)
+                .one(conn)
+                .await?
+                .map(|u| u.council_id),
+            Holder::Client(client_id) => council_of(conn, client_id).await?,
+        };
+        council.ok_or_else(|| sea_orm::DbErr::RecordNotFound("the holder".into()))
+    }
+
     /// The (holder_user_id, client_id) columns for rows kept for this holder.
     pub fn columns(self) -> (Option<UserId>, Option<i64>) {
         match self {

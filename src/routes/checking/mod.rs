@@ -188,8 +188,8 @@ pub async fn admin_overview(
 ) -> AppResult<maud::Markup> {
     let checkers =
         checkers::all_with_workload(&state.db, page.council.id, state.clock.today()).await?;
-    let open = assignments::open(&state.db).await?;
-    let declined = assignments::declined(&state.db).await?;
+    let open = assignments::open(&state.db, page.council.id).await?;
+    let declined = assignments::declined(&state.db, page.council.id).await?;
     let due = recheck::schedule(
         &state.db,
         state.settings.recheck_policy(),
@@ -233,7 +233,7 @@ async fn assign_page(
         .or_else(|| live.content.venue.as_ref().map(|v| v.postcode.clone()));
     let checkers =
         checkers::all_with_workload(&state.db, page.council.id, state.clock.today()).await?;
-    let history = assignments::for_listing(&state.db, listing_id).await?;
+    let history = assignments::for_listing(&state.db, page.council.id, listing_id).await?;
     let status = crate::routes::form_status(errors);
     Ok(html_page(
         status,

@@ -36,12 +36,14 @@ async fn with_titles(
 pub async fn queue(page: Page, state: web::Data<AppState>) -> AppResult<maud::Markup> {
     let waiting = with_titles(
         &state,
-        inspection_review::in_state(&state.db, InspectionStatus::Submitted).await?,
+        inspection_review::in_state(&state.db, page.council.id, InspectionStatus::Submitted)
+            .await?,
     )
     .await?;
     let published = with_titles(
         &state,
-        inspection_review::in_state(&state.db, InspectionStatus::Published).await?,
+        inspection_review::in_state(&state.db, page.council.id, InspectionStatus::Published)
+            .await?,
     )
     .await?;
     Ok(view::queue(&page, &waiting, &published))
@@ -53,7 +55,7 @@ async fn review_page(
     id: i64,
     errors: &FieldErrors,
 ) -> AppResult<HttpResponse> {
-    let m = inspection_review::find(&state.db, id).await?;
+    let m = inspection_review::find(&state.db, page.council.id, id).await?;
     let title = listings::load(&state.db, m.listing_id)
         .await?
         .title()

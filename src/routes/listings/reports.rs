@@ -120,7 +120,7 @@ async fn queue_page(
     resolved: bool,
     failed: Option<(i64, &str, FieldErrors)>,
 ) -> AppResult<HttpResponse> {
-    let rows = reports::queue(&state.db, resolved).await?;
+    let rows = reports::queue(&state.db, page.council.id, resolved).await?;
     let status = match &failed {
         Some((_, _, errors)) => form_status(errors),
         None => actix_web::http::StatusCode::OK,
