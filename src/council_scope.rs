@@ -149,6 +149,41 @@ impl FromRequest for ThisCouncil {
     }
 }
 
+/// The current request's council as what is done for it needs it: emails link to the
+/// council's own host name when that is how its pages were asked for, else to the
+/// deployment's address (and the links then carry `/c/{slug}`).
+pub fn site(council: &Council, deployment: &str) -> Site {
+    let prefix = link_prefix();
+    site_for(
+        &ThisCouncil {
+            council: Arc::new(council.clone()),
+            prefix,
+        },
+        deployment,
+    )
+}
+
+/// What links in the current request's emails start with: the council's own host name
+/// when that is how its pages were asked for, else the deployment's address (`deployment`).
+pub fn base_url(deployment: &str) -> String {
+    match SCOPE.try_with(|this| site_for(this, deployment)) {
+        Ok(site) => site.base_url,
+        Err(_) => deployment.to_owned(),
+    }
+}
+
+fn site_for(this: &ThisCouncil, deployment: &str) -> Site {
+    let own = this
+        .prefix
+        .is_empty()
+        .then(|| this.council.own_address(deployment))
+        .flatten();
+    Site {
+        council: this.council.id,
+        base_url: own.unwrap_or_else(|| deployment.to_owned()),
+    }
+}
+
 /// The request's council as what is done for it needs it: its id, and the address the
 /// emails it causes link back to.
 impl FromRequest for Site {
@@ -158,10 +193,7 @@ impl FromRequest for Site {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let site = req.extensions().get::<ThisCouncil>().and_then(|this| {
             let state = req.app_data::<web::Data<AppState>>()?;
-            Some(Site {
-                council: this.council.id,
-                base_url: state.base_url.clone(),
-            })
+            Some(site_for(this, &state.base_url))
         });
         std::future::ready(
             site.ok_or_else(|| actix_web::error::ErrorInternalServerError("no council")),

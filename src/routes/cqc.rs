@@ -268,7 +268,15 @@ pub async fn suspend(
         "Enter why the listing is suspended",
     ) {
         Ok(reason) => {
-            changes::suspend(&state.db, &actor, &state.base_url, id, listing_id, &reason).await?;
+            changes::suspend(
+                &state.db,
+                &actor,
+                &crate::council_scope::base_url(&state.base_url),
+                id,
+                listing_id,
+                &reason,
+            )
+            .await?;
             state.wake_indexer();
             set_flash(&session, "Listing suspended");
             Ok(see_other(&paths::admin_cqc_changes()))
@@ -292,7 +300,13 @@ pub async fn invite(
     RequestActor(actor): RequestActor,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let sent = changes::invite(&state.db, &actor, &state.base_url, id).await?;
+    let sent = changes::invite(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+    )
+    .await?;
     set_flash(
         &session,
         &format!(

@@ -114,7 +114,7 @@ async fn dashboard_of(
         d.commissioner = Some(staff::commissioner(db, state.clock.today()).await?);
     }
     if user.has_role(Role::Admin) {
-        d.admin = Some(staff::admin_queues(db).await?);
+        d.admin = Some(staff::admin_queues(db, user.council).await?);
     }
     d.saved_searches = crate::domain::search::saved::of_user(db, user.id)
         .await?

@@ -102,7 +102,16 @@ pub async fn send(
             return form_page(&page, &state, (client_id, client_name), &form, &errors).await;
         }
     };
-    match placements::send(&state.db, &actor, &state.base_url, user.id, client_id, &new).await {
+    match placements::send(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        user.id,
+        client_id,
+        &new,
+    )
+    .await
+    {
         Ok(id) => {
             set_flash(&session, "Placement request sent");
             Ok(see_other(&paths::placement(id)))
@@ -172,7 +181,7 @@ pub async fn confirm(
     let confirmed = placements::confirm(
         &state.db,
         &actor,
-        &state.base_url,
+        &crate::council_scope::base_url(&state.base_url),
         user.id,
         (path.id, path.offer),
         &form.seen,
@@ -202,7 +211,14 @@ pub async fn withdraw(
     RequestActor(actor): RequestActor,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    placements::withdraw(&state.db, &actor, &state.base_url, user.id, id).await?;
+    placements::withdraw(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        user.id,
+        id,
+    )
+    .await?;
     set_flash(&session, "Request withdrawn. The homes have been told.");
     Ok(see_other(&paths::placement(id)))
 }
@@ -262,7 +278,16 @@ async fn answered(
         Answer::Offer(_) => "Offer sent to the broker.",
     };
     let assess = answer == Answer::Assess;
-    match placements::answer(&state.db, actor, &state.base_url, user.id, id, answer).await {
+    match placements::answer(
+        &state.db,
+        actor,
+        &crate::council_scope::base_url(&state.base_url),
+        user.id,
+        id,
+        answer,
+    )
+    .await
+    {
         Ok(()) => set_flash(session, said),
         // A second click on "Agree to assess" (or another member's first): already done.
         Err(PlacementError::WrongStage) if assess => {

@@ -101,8 +101,15 @@ pub async fn decide(
             ));
         }
     };
-    match service_reviews::moderate(&state.db, &actor, &state.base_url, id, publish, &form.note)
-        .await
+    match service_reviews::moderate(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+        publish,
+        &form.note,
+    )
+    .await
     {
         Ok(()) => {
             state.wake_mail_worker();

@@ -922,3 +922,37 @@ async fn a_resident_s_enquiry_and_review_are_their_council_s_to_moderate() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn emails_link_to_the_council_s_own_host_name_and_jobs_to_its_pages() {
+    let app = spawn_app().await;
+    let stockport = app.add_stockport().await;
+    let admin = app.create_user_in(stockport.id, &[Role::Admin]).await;
+    let b = crate::helpers::Browser::at_host(&app.address, "stockport.kith.example");
+    b.sign_in(&admin.email, PASSWORD).await;
+    let res = b
+        .post_form(
+            "/admin/invitations",
+            &[("email", "host.broker@example.org"), ("role", "broker")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .wait_for_mail("host.broker@example.org", "invited to Kith")
+        .await;
+    assert!(
+        mail.text
+            .contains("http://stockport.kith.example/invitations/"),
+        "{}",
+        mail.text
+    );
+    // Outside a request: the council's own host, else `/c/{slug}` (the first needs none).
+    let bases = councils::link_bases(&app.db, "https://kith.example")
+        .await
+        .unwrap();
+    assert_eq!(bases[&stockport.id], "https://stockport.kith.example");
+    assert_eq!(
+        bases[&councils::first(&app.db).await.unwrap()],
+        "https://kith.example"
+    );
+}

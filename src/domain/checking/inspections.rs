@@ -407,7 +407,8 @@ pub async fn submit(
         .await?
         .title()
         .to_owned();
-    for admin in active_with_role(&txn, site.council, Role::Admin).await? {
+    // The admins of the council whose check it is (wherever the checker submitted from).
+    for admin in active_with_role(&txn, model.council_id, Role::Admin).await? {
         mail::enqueue(
             &txn,
             templates::inspection_submitted(

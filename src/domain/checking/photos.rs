@@ -32,7 +32,8 @@ pub struct NewPhoto {
 /// Who is asking to see a photo.
 pub struct Viewer {
     pub user_id: UserId,
-    pub is_admin: bool,
+    /// The council whose admin they are, if they are one where they asked.
+    pub admin_of: Option<entity::councils::CouncilId>,
 }
 
 fn editable(model: &inspections::Model) -> Result<(), InspectionError> {
@@ -160,7 +161,7 @@ pub async fn readable(
         .await?
         .ok_or(InspectionError::NotFound)?;
     if let Some(v) = viewer
-        && (v.is_admin || v.user_id == inspection.checker_user_id)
+        && (v.admin_of == Some(inspection.council_id) || v.user_id == inspection.checker_user_id)
     {
         return Ok(photo);
     }

@@ -35,8 +35,11 @@ pub async fn send_due_reminders(
         .filter(checker_assignments::Column::DueOn.lte(horizon))
         .all(db)
         .await?;
+    let bases = crate::domain::councils::link_bases(db, base_url).await?;
     let mut sent = 0;
     for assignment in due {
+        let council = assignment.council_id;
+        let base_url = bases.get(&council).map_or(base_url, String::as_str);
         let Some(checker) = users::Entity::find_by_id(assignment.checker_user_id)
             .one(db)
             .await?
@@ -58,7 +61,10 @@ pub async fn send_due_reminders(
         active.update(&txn).await?;
         audit::record(
             &txn,
-            &Actor::system(),
+            &Actor {
+                council: Some(council),
+                ..Actor::system()
+            },
             Event::new(Action::AssignmentReminded, "assignment", id)
                 .detail(format!("due {due_on}")),
         )

@@ -274,9 +274,10 @@ pub async fn respond(
     )
     .await?;
     let title = listings::load(&txn, listing_id).await?.title().to_owned();
+    // The admins of the council whose inspection it is.
     for admin in crate::domain::accounts::user_admin::active_with_role(
         &txn,
-        site.council,
+        inspection.council_id,
         entity::user_roles::Role::Admin,
     )
     .await?

@@ -63,14 +63,37 @@ pub struct Site {
     pub base_url: String,
 }
 
-impl Site {
-    /// `council`'s, with emails linking to `base_url`.
-    pub fn of(council: &Council, base_url: &str) -> Self {
-        Self {
-            council: council.id,
-            base_url: base_url.to_owned(),
-        }
+impl Council {
+    /// Where this council's own host name serves it, with the deployment's scheme: what
+    /// its links start with when its pages were asked for by that name.
+    pub fn own_address(&self, deployment: &str) -> Option<String> {
+        let scheme = deployment.split_once("://").map_or("https", |(s, _)| s);
+        self.host.as_ref().map(|host| format!("{scheme}://{host}"))
     }
+}
+
+/// What each council's links start with when built outside a request (background jobs),
+/// where no address names the council: its own host name, or for the first council the
+/// deployment's address, or the deployment's address and `/c/{short name}`.
+pub async fn link_bases(
+    conn: &impl ConnectionTrait,
+    deployment: &str,
+) -> Result<std::collections::HashMap<CouncilId, String>, DbErr> {
+    let all = all(conn).await?;
+    let first = all.first().map(|c| c.id);
+    Ok(all
+        .iter()
+        .map(|c| {
+            let base = c.own_address(deployment).unwrap_or_else(|| {
+                if Some(c.id) == first {
+                    deployment.to_owned()
+                } else {
+                    format!("{deployment}/c/{}", c.slug.as_str())
+                }
+            });
+            (c.id, base)
+        })
+        .collect())
 }
 
 impl Council {

@@ -32,7 +32,9 @@ impl MenuCounts {
             counts.enquiries_unanswered = unanswered_for_member(conn, user).await?;
         }
         if user.has_role(Role::Admin) {
-            counts.admin_queue = super::staff::admin_queues(conn).await?.total();
+            counts.admin_queue = super::staff::admin_queues(conn, user.council)
+                .await?
+                .total();
         }
         Ok(counts)
     }

@@ -145,7 +145,18 @@ impl AdminQueues {
     }
 }
 
-pub async fn admin_queues(conn: &impl ConnectionTrait) -> Result<AdminQueues, DbErr> {
+/// What waits for `council`'s admins. Provider and listing approvals, CQC changes and failed
+/// mail are the deployment's until approvals are per council.
+pub async fn admin_queues(
+    conn: &impl ConnectionTrait,
+    council: entity::councils::CouncilId,
+) -> Result<AdminQueues, DbErr> {
+    use sea_orm::{QuerySelect, QueryTrait};
+    let enquiries_here = entity::enquiries::Entity::find()
+        .select_only()
+        .column(entity::enquiries::Column::Id)
+        .filter(entity::enquiries::Column::CouncilId.eq(council))
+        .into_query();
     Ok(AdminQueues {
         listings: listing_revisions::Entity::find()
             .filter(listing_revisions::Column::Status.eq(ListingStatus::Submitted))
@@ -156,18 +167,25 @@ pub async fn admin_queues(conn: &impl ConnectionTrait) -> Result<AdminQueues, Db
             .count(conn)
             .await?,
         reviews: service_reviews::Entity::find()
+            .filter(service_reviews::Column::EnquiryId.in_subquery(enquiries_here))
             .filter(service_reviews::Column::Status.eq(ServiceReviewStatus::Pending))
             .count(conn)
             .await?,
         inspections: inspections::Entity::find()
+            .filter(inspections::Column::CouncilId.eq(council))
             .filter(inspections::Column::Status.eq(InspectionStatus::Submitted))
             .count(conn)
             .await?,
         erasure_requests: erasure_requests::Entity::find()
+            .filter(
+                erasure_requests::Column::UserId
+                    .in_subquery(crate::domain::accounts::user_admin::accounts_of(council)),
+            )
             .filter(erasure_requests::Column::ClosedAt.is_null())
             .count(conn)
             .await?,
         reports: listing_reports::Entity::find()
+            .filter(listing_reports::Column::CouncilId.eq(council))
             .filter(listing_reports::Column::ResolvedAt.is_null())
             .count(conn)
             .await?,

@@ -319,7 +319,11 @@ pub async fn send(
         return Err(EnquiryError::AlreadyOpen(existing));
     }
     let (holder_user_id, client_id) = acting.holder.columns();
-    let council = acting.holder.council(&txn).await?;
+    let council = acting
+        .holder
+        .council(&txn, actor)
+        .await?
+        .ok_or(EnquiryError::NotFound)?;
     let now = Utc::now();
     let enquiry = enquiries::ActiveModel {
         council_id: Set(council),
@@ -547,9 +551,17 @@ pub async fn close_unanswered(
         .filter(enquiries::Column::CreatedAt.lt(cutoff))
         .all(db)
         .await?;
-    let actor = Actor::system();
+    let bases = crate::domain::councils::link_bases(db, base_url).await?;
     let mut closed = 0;
     for enquiry in stale {
+        // Recorded in, and linking to, the enquiry's council.
+        let actor = Actor {
+            council: Some(enquiry.council_id),
+            ..Actor::system()
+        };
+        let base_url = bases
+            .get(&enquiry.council_id)
+            .map_or(base_url, String::as_str);
         let txn = db.begin_write().await?;
         // Re-read inside the transaction: a reply may have arrived meanwhile.
         let current = find(&txn, enquiry.id).await?;

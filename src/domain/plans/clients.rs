@@ -64,16 +64,27 @@ pub enum Holder {
 }
 
 impl Holder {
-    /// The council the holder belongs to: their account's, or the client's case's.
-    pub async fn council(self, conn: &impl ConnectionTrait) -> Result<CouncilId, sea_orm::DbErr> {
-        let council = match self {
-            Holder::Person(user_id) => users::Entity::find_by_id(user_id)
-                .one(conn)
+    /// The council whose rules apply to what is done for the holder: a client's case's, or
+    /// for a person, the council whose pages they act through (where their seeker's role
+    /// is), else their account's. `None` when the holder is gone, or the actor may not
+    /// reach the case's council.
+    pub async fn council(
+        self,
+        conn: &impl ConnectionTrait,
+        actor: &crate::domain::audit::Actor,
+    ) -> Result<Option<CouncilId>, sea_orm::DbErr> {
+        Ok(match self {
+            Holder::Person(user_id) => match actor.council {
+                Some(council) => Some(council),
+                None => users::Entity::find_by_id(user_id)
+                    .one(conn)
+                    .await?
+                    .map(|u| u.council_id),
+            },
+            Holder::Client(client_id) => council_of(conn, client_id)
                 .await?
-                .map(|u| u.council_id),
-            Holder::Client(client_id) => council_of(conn, client_id).await?,
-        };
-        council.ok_or_else(|| sea_orm::DbErr::RecordNotFound("the holder".into()))
+                .filter(|c| actor.may_reach(*c)),
+        })
     }
 
     /// The (holder_user_id, client_id) columns for rows kept for this holder.

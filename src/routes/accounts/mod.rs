@@ -68,7 +68,7 @@ pub async fn register(
     let outcome = accounts::register(
         &state.db,
         &actor,
-        &state.base_url,
+        &crate::council_scope::base_url(&state.base_url),
         NewAccount {
             email: email.clone(),
             display_name,
@@ -110,7 +110,12 @@ pub async fn resend_verification(
     state: web::Data<AppState>,
     session: Session,
 ) -> AppResult<HttpResponse> {
-    accounts::resend_verification(&state.db, &state.base_url, &user).await?;
+    accounts::resend_verification(
+        &state.db,
+        &crate::council_scope::base_url(&state.base_url),
+        &user,
+    )
+    .await?;
     state.wake_mail_worker();
     if !user.email_verified {
         set_flash(

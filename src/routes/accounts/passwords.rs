@@ -46,7 +46,13 @@ pub async fn forgot_password(
         limits::RESET_PER_EMAIL,
     )
     .await?;
-    passwords::request_password_reset(&state.db, &actor, &state.base_url, &email).await?;
+    passwords::request_password_reset(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        &email,
+    )
+    .await?;
     state.wake_mail_worker();
     Ok(html_page(StatusCode::OK, view::reset_link_sent(&page)))
 }
@@ -92,7 +98,15 @@ pub async fn reset_password(
         ));
     };
     let hash = passwords::hash_password(password.expose().to_owned()).await?;
-    match passwords::reset_password(&state.db, &actor, &state.base_url, &token, hash).await {
+    match passwords::reset_password(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        &token,
+        hash,
+    )
+    .await
+    {
         Ok(_) => {
             state.wake_mail_worker();
             session.purge();
@@ -144,8 +158,15 @@ pub async fn change_password(
     };
     let hash = passwords::hash_password(password.expose().to_owned()).await?;
     let current = std::mem::take(&mut form.current_password);
-    match passwords::change_password(&state.db, &actor, &state.base_url, user.id, current, hash)
-        .await
+    match passwords::change_password(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        user.id,
+        current,
+        hash,
+    )
+    .await
     {
         Ok(()) => {
             state.wake_mail_worker();

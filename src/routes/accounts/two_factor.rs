@@ -425,7 +425,13 @@ pub async fn admin_reset(
     let user = accounts::find_user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    two_factor::reset_by_admin(&state.db, &actor, &state.base_url, &user).await?;
+    two_factor::reset_by_admin(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        &user,
+    )
+    .await?;
     state.wake_mail_worker();
     set_flash(
         &session,

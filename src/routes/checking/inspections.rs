@@ -309,7 +309,9 @@ pub async fn photo(
 ) -> AppResult<HttpResponse> {
     let viewer = page.user.as_ref().map(|u| Viewer {
         user_id: u.id,
-        is_admin: u.has_role(crate::auth::roles::Role::Admin),
+        admin_of: u
+            .has_role(crate::auth::roles::Role::Admin)
+            .then_some(u.council),
     });
     let photo = inspection_photos::readable(&state.db, id, viewer.as_ref()).await?;
     let name = if size.size == "thumb" {

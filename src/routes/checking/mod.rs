@@ -130,7 +130,16 @@ pub async fn accept(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    assignments::respond(&state.db, &actor, &state.base_url, id, user.id, true, "").await?;
+    assignments::respond(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+        user.id,
+        true,
+        "",
+    )
+    .await?;
     set_flash(&session, "Thank you. The check is on your list.");
     Ok(see_other(&paths::checker_assignment(id)))
 }
@@ -157,7 +166,7 @@ pub async fn decline(
             assignments::respond(
                 &state.db,
                 &actor,
-                &state.base_url,
+                &crate::council_scope::base_url(&state.base_url),
                 id,
                 user.id,
                 false,
@@ -276,7 +285,7 @@ pub async fn assign(
     PathId(id): PathId<ListingId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
+    let site = crate::council_scope::site(&page.council, &state.base_url);
     let form = AssignForm::from_fields(&FormFields(form.into_inner()));
     match form.parse(state.clock.today()) {
         Ok(new) => match assignments::assign(&state.db, &actor, &site, id, user.id, new).await {

@@ -104,7 +104,14 @@ pub async fn send_back(
     let Some(comments) = comments else {
         return review_page(&page, &state, id, &errors).await;
     };
-    inspection_review::return_to_checker(&state.db, &actor, &state.base_url, id, &comments).await?;
+    inspection_review::return_to_checker(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+        &comments,
+    )
+    .await?;
     state.wake_mail_worker();
     set_flash(&session, "Sent back to the checker");
     Ok(see_other(&paths::admin_inspections()))
@@ -116,7 +123,13 @@ pub async fn publish(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let published = inspection_review::publish(&state.db, &actor, &state.base_url, id).await?;
+    let published = inspection_review::publish(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+    )
+    .await?;
     state.wake_mail_worker();
     state.wake_indexer();
     if is_inadequate(&published) {
@@ -216,7 +229,7 @@ pub async fn provider_response(
     PathId(id): PathId<ListingId>,
     form: web::Form<ResponseForm>,
 ) -> AppResult<HttpResponse> {
-    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
+    let site = crate::council_scope::site(&page.council, &state.base_url);
     let mut errors = FieldErrors::default();
     let body = crate::domain::validation::required_text(
         &mut errors,

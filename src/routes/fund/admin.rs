@@ -216,7 +216,15 @@ pub async fn add_panel_member(
     PathId(id): PathId,
     form: web::Form<PanelForm>,
 ) -> AppResult<HttpResponse> {
-    match rounds::add_panel_member(&state.db, &actor, &state.base_url, id, &form.email).await? {
+    match rounds::add_panel_member(
+        &state.db,
+        &actor,
+        &crate::council_scope::base_url(&state.base_url),
+        id,
+        &form.email,
+    )
+    .await?
+    {
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, "Added to the panel and emailed");
@@ -331,7 +339,7 @@ pub async fn decide(
     match decisions::decide(
         &state.db,
         &actor,
-        &state.base_url,
+        &crate::council_scope::base_url(&state.base_url),
         state.clock.today(),
         id,
         &decision,

@@ -261,7 +261,7 @@ pub async fn save(
     applications::submit(
         &state.db,
         &actor,
-        &state.base_url,
+        &crate::council_scope::base_url(&state.base_url),
         id,
         user.id,
         state.clock.today(),

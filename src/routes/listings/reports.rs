@@ -71,7 +71,7 @@ pub async fn send(
     PathId(id): PathId<ListingId>,
     form: web::Form<ReportForm>,
 ) -> AppResult<HttpResponse> {
-    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
+    let site = crate::council_scope::site(&page.council, &state.base_url);
     let key = reporter_key(&state, &actor, &ip);
     let new = match reports::parse(&form.kind, &form.details, key) {
         Ok(new) => new,

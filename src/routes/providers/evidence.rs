@@ -217,7 +217,7 @@ pub async fn decide(
     match provider_approval::decide(
         &state.db,
         &actor,
-        &state.base_url,
+        &crate::council_scope::base_url(&state.base_url),
         id,
         DecisionInput {
             decision,

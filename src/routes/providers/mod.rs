@@ -251,7 +251,7 @@ pub async fn invite_member(
     PathId(id): PathId<OrganisationId>,
     form: web::Form<MemberForm>,
 ) -> AppResult<HttpResponse> {
-    let site = crate::domain::councils::Site::of(&page.council, &state.base_url);
+    let site = crate::council_scope::site(&page.council, &state.base_url);
     let mut errors = FieldErrors::default();
     let Some(email) = errors.take("email", EmailAddress::parse(&form.email)) else {
         return manage_page(&page, &state, &user, id, None, Some(&form), &errors).await;

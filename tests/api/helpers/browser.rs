@@ -26,6 +26,25 @@ impl Browser {
         }
     }
 
+    /// A browser asking the server at `address` for the host name `host` (a council's own).
+    pub fn at_host(address: &str, host: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::HOST,
+            reqwest::header::HeaderValue::from_str(host).expect("host"),
+        );
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        Self {
+            client,
+            address: address.to_owned(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
