@@ -25,6 +25,11 @@ pub struct Resolved<'a> {
 /// Where a path names a council.
 const PATH_FORM: &str = "/c/";
 
+/// The part a council's addresses start with on a shared host: `/c/{slug}`.
+pub fn path_prefix(slug: &super::CouncilSlug) -> String {
+    format!("{PATH_FORM}{}", slug.as_str())
+}
+
 impl Directory {
     /// `None` when there are no councils (a database not yet set up).
     pub fn new(councils: Vec<Council>) -> Option<Self> {

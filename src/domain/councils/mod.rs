@@ -88,7 +88,7 @@ pub async fn link_bases(
                 if Some(c.id) == first {
                     deployment.to_owned()
                 } else {
-                    format!("{deployment}/c/{}", c.slug.as_str())
+                    format!("{deployment}{}", directory::path_prefix(&c.slug))
                 }
             });
             (c.id, base)
