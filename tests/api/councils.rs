@@ -235,11 +235,7 @@ async fn a_role_holds_in_the_council_that_granted_it_and_its_administrators_see_
     let app = spawn_app().await;
     let stockport = app.add_stockport().await;
     let (trafford_admin, _) = app.signed_in_as(Role::Admin).await;
-    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
-    let stockport_admin = app.browser();
-    stockport_admin
-        .sign_in(&stockport_admin_user.email, PASSWORD)
-        .await;
+    let (stockport_admin, stockport_admin_user) = app.signed_in_at(stockport.id, Role::Admin).await;
     let resident = app.create_user(&[Role::BudgetHolder]).await;
     let provider = app.create_user(&[Role::Provider]).await;
 
@@ -591,13 +587,7 @@ async fn an_installation_from_before_councils_keeps_its_staff_and_their_roles() 
 async fn each_council_publishes_its_own_points_table_and_its_residents_are_assessed_by_it() {
     let app = spawn_app().await;
     let stockport = app.add_stockport().await;
-    let commissioner = app
-        .create_user_in(stockport.id, &[Role::Commissioner])
-        .await;
-    let stockport_commissioner = app.browser();
-    stockport_commissioner
-        .sign_in(&commissioner.email, PASSWORD)
-        .await;
+    let (stockport_commissioner, _) = app.signed_in_at(stockport.id, Role::Commissioner).await;
     let res = stockport_commissioner
         .post_form(
             "/c/stockport/commissioner/ras",
@@ -624,11 +614,7 @@ async fn each_council_publishes_its_own_points_table_and_its_residents_are_asses
     let (trafford_resident, _) = app.signed_in_as(Role::BudgetHolder).await;
     let (_, form) = trafford_resident.get_text("/plan/ras").await;
     assert!(form.contains("example points table") && !form.contains("Stockport ask about"));
-    let stockport_resident = app
-        .create_user_in(stockport.id, &[Role::BudgetHolder])
-        .await;
-    let b = app.browser();
-    b.sign_in(&stockport_resident.email, PASSWORD).await;
+    let (b, _) = app.signed_in_at(stockport.id, Role::BudgetHolder).await;
     let (_, form) = b.get_text("/c/stockport/plan/ras").await;
     assert!(form.contains("How much help does Stockport ask about?"));
     b.post_form("/c/stockport/plan/ras", &[("q1", "1")]).await;
@@ -643,11 +629,7 @@ async fn each_council_publishes_its_own_points_table_and_its_residents_are_asses
 async fn a_council_s_administrators_reach_neither_another_council_s_cases_nor_shared_accounts() {
     let app = spawn_app().await;
     let stockport = app.add_stockport().await;
-    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
-    let stockport_admin = app.browser();
-    stockport_admin
-        .sign_in(&stockport_admin_user.email, PASSWORD)
-        .await;
+    let (stockport_admin, stockport_admin_user) = app.signed_in_at(stockport.id, Role::Admin).await;
     let (trafford_admin, _) = app.signed_in_as(Role::Admin).await;
 
     // Nobody is invited to administer the deployment.
@@ -760,11 +742,7 @@ async fn a_quality_check_is_the_assigning_council_s() {
         .parse()
         .unwrap();
 
-    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
-    let stockport_admin = app.browser();
-    stockport_admin
-        .sign_in(&stockport_admin_user.email, PASSWORD)
-        .await;
+    let (stockport_admin, _) = app.signed_in_at(stockport.id, Role::Admin).await;
     let (_, overview) = stockport_admin
         .get_text("/c/stockport/admin/checking")
         .await;
@@ -815,11 +793,7 @@ async fn a_report_on_a_listing_goes_to_the_council_whose_pages_it_was_made_on() 
         )
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
-    let stockport_admin = app.browser();
-    stockport_admin
-        .sign_in(&stockport_admin_user.email, PASSWORD)
-        .await;
+    let (stockport_admin, _) = app.signed_in_at(stockport.id, Role::Admin).await;
     let (_, queue) = stockport_admin.get_text("/c/stockport/admin/reports").await;
     assert!(queue.contains("Seen by a Stockport family"));
     let (_, queue) = trafford_admin.get_text("/admin/reports").await;
@@ -852,11 +826,7 @@ async fn a_resident_s_enquiry_and_review_are_their_council_s_to_moderate() {
     let app = spawn_app().await;
     let stockport = app.add_stockport().await;
     let (provider, trafford_admin, _, listing) = crate::helpers::fixtures::published(&app).await;
-    let resident = app
-        .create_user_in(stockport.id, &[Role::BudgetHolder])
-        .await;
-    let holder = app.browser();
-    holder.sign_in(&resident.email, PASSWORD).await;
+    let (holder, _) = app.signed_in_at(stockport.id, Role::BudgetHolder).await;
     let res = holder
         .post_form(
             &format!("/c/stockport/listings/{listing}/enquire"),
@@ -891,11 +861,7 @@ async fn a_resident_s_enquiry_and_review_are_their_council_s_to_moderate() {
         .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
-    let stockport_admin_user = app.create_user_in(stockport.id, &[Role::Admin]).await;
-    let stockport_admin = app.browser();
-    stockport_admin
-        .sign_in(&stockport_admin_user.email, PASSWORD)
-        .await;
+    let (stockport_admin, _) = app.signed_in_at(stockport.id, Role::Admin).await;
     let (_, queue) = stockport_admin.get_text("/c/stockport/admin/reviews").await;
     assert!(queue.contains("very happy"));
     let (_, queue) = trafford_admin.get_text("/admin/reviews").await;

@@ -226,15 +226,27 @@ pub async fn grant_role(
     if user.erased_at.is_some() {
         return Err(UserAdminError::Erased);
     }
-    if grant_role_in(&txn, user_id, council, role, actor.user_id).await? {
+    grant_audited(&txn, actor, council, user_id, role).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Grants the role unless held, and audits it when it was granted now.
+async fn grant_audited(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    council: CouncilId,
+    user_id: UserId,
+    role: Role,
+) -> Result<(), DbErr> {
+    if grant_role_in(txn, user_id, council, role, actor.user_id).await? {
         audit::record(
-            &txn,
+            txn,
             actor,
             Event::new(Action::RoleGranted, "user", user_id).to(role.as_str()),
         )
         .await?;
     }
-    txn.commit().await?;
     Ok(())
 }
 
@@ -253,20 +265,11 @@ pub async fn grant_from_command_line(
     if user.erased_at.is_some() {
         return Err(UserAdminError::Erased);
     }
-    if grant_role_in(&txn, user_id, council, role, None).await? {
-        let actor = Actor {
-            council: Some(council),
-            ..Actor::system()
-        };
-        audit::record(
-            &txn,
-            &actor,
-            Event::new(Action::RoleGranted, "user", user_id)
-                .to(role.as_str())
-                .detail("on the command line"),
-        )
-        .await?;
-    }
+    let actor = Actor {
+        council: Some(council),
+        ..Actor::system()
+    };
+    grant_audited(&txn, &actor, council, user_id, role).await?;
     txn.commit().await?;
     Ok(())
 }

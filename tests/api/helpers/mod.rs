@@ -358,6 +358,18 @@ impl TestApp {
         TestUser { id, email }
     }
 
+    /// A browser signed in as a new account holding `role` in `council`.
+    pub async fn signed_in_at(
+        &self,
+        council: entity::councils::CouncilId,
+        role: Role,
+    ) -> (Browser, TestUser) {
+        let user = self.create_user_in(council, &[role]).await;
+        let browser = self.browser();
+        browser.sign_in(&user.email, PASSWORD).await;
+        (browser, user)
+    }
+
     /// A browser signed in as a new account with `role`.
     pub async fn signed_in_as(&self, role: Role) -> (Browser, TestUser) {
         let user = self.create_user(&[role]).await;
