@@ -153,33 +153,25 @@ impl FromRequest for ThisCouncil {
 /// council's own host name when that is how its pages were asked for, else to the
 /// deployment's address (and the links then carry `/c/{slug}`).
 pub fn site(council: &Council, deployment: &str) -> Site {
-    let prefix = link_prefix();
-    site_for(
-        &ThisCouncil {
-            council: Arc::new(council.clone()),
-            prefix,
-        },
-        deployment,
-    )
+    site_for(council, !link_prefix().is_empty(), deployment)
 }
 
 /// What links in the current request's emails start with: the council's own host name
 /// when that is how its pages were asked for, else the deployment's address (`deployment`).
 pub fn base_url(deployment: &str) -> String {
-    match SCOPE.try_with(|this| site_for(this, deployment)) {
-        Ok(site) => site.base_url,
-        Err(_) => deployment.to_owned(),
-    }
+    SCOPE
+        .try_with(|this| site_for(&this.council, !this.prefix.is_empty(), deployment).base_url)
+        .unwrap_or_else(|_| deployment.to_owned())
 }
 
-fn site_for(this: &ThisCouncil, deployment: &str) -> Site {
-    let own = this
-        .prefix
-        .is_empty()
-        .then(|| this.council.own_address(deployment))
+/// `council`'s `Site`, its pages asked for through `/c/{slug}` on the shared host
+/// (`via_path`) or not.
+fn site_for(council: &Council, via_path: bool, deployment: &str) -> Site {
+    let own = (!via_path)
+        .then(|| council.own_address(deployment))
         .flatten();
     Site {
-        council: this.council.id,
+        council: council.id,
         base_url: own.unwrap_or_else(|| deployment.to_owned()),
     }
 }
@@ -193,7 +185,11 @@ impl FromRequest for Site {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let site = req.extensions().get::<ThisCouncil>().and_then(|this| {
             let state = req.app_data::<web::Data<AppState>>()?;
-            Some(site_for(this, &state.base_url))
+            Some(site_for(
+                &this.council,
+                !this.prefix.is_empty(),
+                &state.base_url,
+            ))
         });
         std::future::ready(
             site.ok_or_else(|| actix_web::error::ErrorInternalServerError("no council")),

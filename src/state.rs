@@ -46,6 +46,12 @@ impl AppState {
         self.mail_wakeup.notify_one();
     }
 
+    /// What links in the emails the current request sends start with: its council's own
+    /// host name when that is how its pages were asked for, else `base_url`.
+    pub fn link_base(&self) -> String {
+        crate::council_scope::base_url(&self.base_url)
+    }
+
     pub fn wake_indexer(&self) {
         self.index_wakeup.notify_one();
     }

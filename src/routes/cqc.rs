@@ -271,7 +271,7 @@ pub async fn suspend(
             changes::suspend(
                 &state.db,
                 &actor,
-                &crate::council_scope::base_url(&state.base_url),
+                &state.link_base(),
                 id,
                 listing_id,
                 &reason,
@@ -300,13 +300,7 @@ pub async fn invite(
     RequestActor(actor): RequestActor,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let sent = changes::invite(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-    )
-    .await?;
+    let sent = changes::invite(&state.db, &actor, &state.link_base(), id).await?;
     set_flash(
         &session,
         &format!(

@@ -159,16 +159,7 @@ pub async fn send(
     limiter
         .check_only(&day_key, limits::ENQUIRIES_PER_DAY)
         .await?;
-    match enquiries::send(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        &acting,
-        id,
-        new,
-    )
-    .await
-    {
+    match enquiries::send(&state.db, &actor, &state.link_base(), &acting, id, new).await {
         Ok(enquiry_id) => {
             limiter.record(&hour_key, limits::ENQUIRIES_PER_HOUR).await;
             limiter.record(&day_key, limits::ENQUIRIES_PER_DAY).await;
@@ -319,15 +310,7 @@ pub async fn message(
         limits::MESSAGES_PER_HOUR,
     )
     .await?;
-    enquiries::reply(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-        user.id,
-        body,
-    )
-    .await?;
+    enquiries::reply(&state.db, &actor, &state.link_base(), id, user.id, body).await?;
     state.wake_mail_worker();
     set_flash(&session, "Message sent");
     Ok(see_other(&paths::enquiry(id)))
@@ -351,7 +334,7 @@ pub async fn close(
     match enquiries::close(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         id,
         user.id,
         &form.outcome,

@@ -65,13 +65,11 @@ pub async fn services(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
     let (found, total, page, per_page) = matching(&state, &terms, &query, false).await?;
     let contents: Vec<Service> = found
         .iter()
-        .map(|p| {
-            service::service(p, &terms, &crate::council_scope::base_url(&state.base_url)).summary()
-        })
+        .map(|p| service::service(p, &terms, &state.link_base()).summary())
         .collect();
     Ok(HttpResponse::Ok().json(Page::new(contents, total, page, per_page)))
 }
@@ -81,12 +79,8 @@ pub async fn service(state: web::Data<AppState>, id: web::Path<String>) -> AppRe
     let p = public(&state, ListingId(listing_id))
         .await?
         .ok_or(AppError::NotFound)?;
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
-    Ok(HttpResponse::Ok().json(service::service(
-        &p,
-        &terms,
-        &crate::council_scope::base_url(&state.base_url),
-    )))
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
+    Ok(HttpResponse::Ok().json(service::service(&p, &terms, &state.link_base())))
 }
 
 /// Each listing's first place (its venue, else online) with the service in brief.
@@ -94,18 +88,16 @@ pub async fn service_at_locations(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
     let (found, total, page, per_page) = matching(&state, &terms, &query, true).await?;
     let contents: Vec<ServiceAtLocation> = found
         .iter()
         .filter_map(|p| {
-            let mut sal =
-                service::service_at_locations(p, &crate::council_scope::base_url(&state.base_url))
-                    .into_iter()
-                    .next()?;
+            let mut sal = service::service_at_locations(p, &state.link_base())
+                .into_iter()
+                .next()?;
             sal.service = Some(Box::new(
-                service::service(p, &terms, &crate::council_scope::base_url(&state.base_url))
-                    .summary(),
+                service::service(p, &terms, &state.link_base()).summary(),
             ));
             Some(sal)
         })
@@ -122,17 +114,12 @@ pub async fn service_at_location(
         .await?
         .ok_or(AppError::NotFound)?;
     let wanted = ids::id(Kind::ServiceAtLocation, listing_id, sub);
-    let mut sal =
-        service::service_at_locations(&p, &crate::council_scope::base_url(&state.base_url))
-            .into_iter()
-            .find(|s| s.id == wanted)
-            .ok_or(AppError::NotFound)?;
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
-    sal.service = Some(Box::new(service::service(
-        &p,
-        &terms,
-        &crate::council_scope::base_url(&state.base_url),
-    )));
+    let mut sal = service::service_at_locations(&p, &state.link_base())
+        .into_iter()
+        .find(|s| s.id == wanted)
+        .ok_or(AppError::NotFound)?;
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
+    sal.service = Some(Box::new(service::service(&p, &terms, &state.link_base())));
     Ok(HttpResponse::Ok().json(sal))
 }
 
@@ -172,19 +159,16 @@ pub async fn taxonomies(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
-    paged(
-        &taxonomy::taxonomies(&terms, &crate::council_scope::base_url(&state.base_url)),
-        &query,
-    )
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
+    paged(&taxonomy::taxonomies(&terms, &state.link_base()), &query)
 }
 
 pub async fn taxonomy(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
-    let found = taxonomy::taxonomies(&terms, &crate::council_scope::base_url(&state.base_url))
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
+    let found = taxonomy::taxonomies(&terms, &state.link_base())
         .into_iter()
         .find(|t| t.id.eq_ignore_ascii_case(id.trim()))
         .ok_or(AppError::NotFound)?;
@@ -195,7 +179,7 @@ pub async fn taxonomy_terms(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
     let all: Vec<_> = terms.by_id.into_values().collect();
     paged(&all, &query)
 }
@@ -204,7 +188,7 @@ pub async fn taxonomy_term(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let terms = taxonomy::load(&state.db, &crate::council_scope::base_url(&state.base_url)).await?;
+    let terms = taxonomy::load(&state.db, &state.link_base()).await?;
     let term = terms
         .by_id
         .get(&id.trim().to_ascii_lowercase())

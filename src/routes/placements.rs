@@ -105,7 +105,7 @@ pub async fn send(
     match placements::send(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         user.id,
         client_id,
         &new,
@@ -181,7 +181,7 @@ pub async fn confirm(
     let confirmed = placements::confirm(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         user.id,
         (path.id, path.offer),
         &form.seen,
@@ -211,14 +211,7 @@ pub async fn withdraw(
     RequestActor(actor): RequestActor,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    placements::withdraw(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        user.id,
-        id,
-    )
-    .await?;
+    placements::withdraw(&state.db, &actor, &state.link_base(), user.id, id).await?;
     set_flash(&session, "Request withdrawn. The homes have been told.");
     Ok(see_other(&paths::placement(id)))
 }
@@ -278,16 +271,7 @@ async fn answered(
         Answer::Offer(_) => "Offer sent to the broker.",
     };
     let assess = answer == Answer::Assess;
-    match placements::answer(
-        &state.db,
-        actor,
-        &crate::council_scope::base_url(&state.base_url),
-        user.id,
-        id,
-        answer,
-    )
-    .await
-    {
+    match placements::answer(&state.db, actor, &state.link_base(), user.id, id, answer).await {
         Ok(()) => set_flash(session, said),
         // A second click on "Agree to assess" (or another member's first): already done.
         Err(PlacementError::WrongStage) if assess => {

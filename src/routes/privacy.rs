@@ -136,15 +136,7 @@ pub async fn request_erasure(
         errors.add("note", "Remove the special characters from your note");
     }
     if errors.is_empty() {
-        match requests::request(
-            &state.db,
-            &actor,
-            &crate::council_scope::base_url(&state.base_url),
-            user.id,
-            &form.note,
-        )
-        .await
-        {
+        match requests::request(&state.db, &actor, &state.link_base(), user.id, &form.note).await {
             Ok(_) => {
                 set_flash(&session, "Your request has been sent to the council");
                 return Ok(see_other(&paths::account_personal_data()));

@@ -104,7 +104,7 @@ pub async fn decide(
     match service_reviews::moderate(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         id,
         publish,
         &form.note,

@@ -68,7 +68,7 @@ pub async fn register(
     let outcome = accounts::register(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         NewAccount {
             email: email.clone(),
             display_name,
@@ -110,12 +110,7 @@ pub async fn resend_verification(
     state: web::Data<AppState>,
     session: Session,
 ) -> AppResult<HttpResponse> {
-    accounts::resend_verification(
-        &state.db,
-        &crate::council_scope::base_url(&state.base_url),
-        &user,
-    )
-    .await?;
+    accounts::resend_verification(&state.db, &state.link_base(), &user).await?;
     state.wake_mail_worker();
     if !user.email_verified {
         set_flash(

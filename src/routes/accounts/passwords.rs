@@ -46,13 +46,7 @@ pub async fn forgot_password(
         limits::RESET_PER_EMAIL,
     )
     .await?;
-    passwords::request_password_reset(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        &email,
-    )
-    .await?;
+    passwords::request_password_reset(&state.db, &actor, &state.link_base(), &email).await?;
     state.wake_mail_worker();
     Ok(html_page(StatusCode::OK, view::reset_link_sent(&page)))
 }
@@ -98,15 +92,7 @@ pub async fn reset_password(
         ));
     };
     let hash = passwords::hash_password(password.expose().to_owned()).await?;
-    match passwords::reset_password(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        &token,
-        hash,
-    )
-    .await
-    {
+    match passwords::reset_password(&state.db, &actor, &state.link_base(), &token, hash).await {
         Ok(_) => {
             state.wake_mail_worker();
             session.purge();
@@ -161,7 +147,7 @@ pub async fn change_password(
     match passwords::change_password(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         user.id,
         current,
         hash,

@@ -425,13 +425,7 @@ pub async fn admin_reset(
     let user = accounts::find_user(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    two_factor::reset_by_admin(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        &user,
-    )
-    .await?;
+    two_factor::reset_by_admin(&state.db, &actor, &state.link_base(), &user).await?;
     state.wake_mail_worker();
     set_flash(
         &session,

@@ -130,16 +130,7 @@ pub async fn accept(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    assignments::respond(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-        user.id,
-        true,
-        "",
-    )
-    .await?;
+    assignments::respond(&state.db, &actor, &state.link_base(), id, user.id, true, "").await?;
     set_flash(&session, "Thank you. The check is on your list.");
     Ok(see_other(&paths::checker_assignment(id)))
 }
@@ -166,7 +157,7 @@ pub async fn decline(
             assignments::respond(
                 &state.db,
                 &actor,
-                &crate::council_scope::base_url(&state.base_url),
+                &state.link_base(),
                 id,
                 user.id,
                 false,

@@ -104,14 +104,8 @@ pub async fn send_back(
     let Some(comments) = comments else {
         return review_page(&page, &state, id, &errors).await;
     };
-    inspection_review::return_to_checker(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-        &comments,
-    )
-    .await?;
+    inspection_review::return_to_checker(&state.db, &actor, &state.link_base(), id, &comments)
+        .await?;
     state.wake_mail_worker();
     set_flash(&session, "Sent back to the checker");
     Ok(see_other(&paths::admin_inspections()))
@@ -123,13 +117,7 @@ pub async fn publish(
     session: Session,
     PathId(id): PathId,
 ) -> AppResult<HttpResponse> {
-    let published = inspection_review::publish(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-    )
-    .await?;
+    let published = inspection_review::publish(&state.db, &actor, &state.link_base(), id).await?;
     state.wake_mail_worker();
     state.wake_indexer();
     if is_inadequate(&published) {

@@ -216,15 +216,7 @@ pub async fn add_panel_member(
     PathId(id): PathId,
     form: web::Form<PanelForm>,
 ) -> AppResult<HttpResponse> {
-    match rounds::add_panel_member(
-        &state.db,
-        &actor,
-        &crate::council_scope::base_url(&state.base_url),
-        id,
-        &form.email,
-    )
-    .await?
-    {
+    match rounds::add_panel_member(&state.db, &actor, &state.link_base(), id, &form.email).await? {
         Ok(()) => {
             state.wake_mail_worker();
             set_flash(&session, "Added to the panel and emailed");
@@ -339,7 +331,7 @@ pub async fn decide(
     match decisions::decide(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         state.clock.today(),
         id,
         &decision,

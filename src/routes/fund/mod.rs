@@ -261,7 +261,7 @@ pub async fn save(
     applications::submit(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         id,
         user.id,
         state.clock.today(),

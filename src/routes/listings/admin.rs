@@ -146,7 +146,7 @@ pub async fn decide(
     let result = listing_approval::decide(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         state.settings.review_policy(),
         state.clock.today(),
         id,
@@ -189,23 +189,9 @@ async fn set_suspended(
     suspend: bool,
 ) -> AppResult<HttpResponse> {
     let result = if suspend {
-        listing_approval::suspend(
-            &state.db,
-            &actor,
-            &crate::council_scope::base_url(&state.base_url),
-            id,
-            &form.reason,
-        )
-        .await
+        listing_approval::suspend(&state.db, &actor, &state.link_base(), id, &form.reason).await
     } else {
-        listing_approval::unsuspend(
-            &state.db,
-            &actor,
-            &crate::council_scope::base_url(&state.base_url),
-            id,
-            &form.reason,
-        )
-        .await
+        listing_approval::unsuspend(&state.db, &actor, &state.link_base(), id, &form.reason).await
     };
     match result {
         Ok(()) => {

@@ -296,7 +296,7 @@ pub async fn preview(
             provider: &organisations::PublicProfile::from(view.org.clone()),
             category_name: &name,
             approved_on: None,
-            base_url: &crate::council_scope::base_url(&state.base_url),
+            base_url: &state.link_base(),
             preview: true,
             actions: None,
             reviews: None,
@@ -501,7 +501,7 @@ pub async fn public(
             provider: &listing.provider,
             category_name: &name,
             approved_on: listing.approved_on,
-            base_url: &crate::council_scope::base_url(&state.base_url),
+            base_url: &state.link_base(),
             preview: false,
             actions: Some(actions),
             reviews: Some(crate::views::reviews::on_listing(

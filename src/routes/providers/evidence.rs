@@ -217,7 +217,7 @@ pub async fn decide(
     match provider_approval::decide(
         &state.db,
         &actor,
-        &crate::council_scope::base_url(&state.base_url),
+        &state.link_base(),
         id,
         DecisionInput {
             decision,
